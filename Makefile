@@ -1,0 +1,37 @@
+# Thin wrapper over CMake + Ninja. `make run` and `make test` are the two commands a new user needs.
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+HOST ?= 127.0.0.1
+PORT ?= 5433
+DATA ?= ./data
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build run test unit-test asan-test slt-test wire-test bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p $(DATA)
+	@echo "Tessera listening on $(HOST):$(PORT), data in $(DATA)."
+	@echo "Connect with:  psql -h $(HOST) -p $(PORT) -U tessera tessera"
+	./$(BUILD_DIR)/tessera --host $(HOST) --port $(PORT) --data $(DATA)
+
+test: build
+	bash scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)
+
+bench: build
+	bash scripts/run-bench.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)
