@@ -1,0 +1,81 @@
+#include "src/common/logical_type.h"
+
+#include "src/common/string_t.h"
+
+namespace tessera {
+
+PhysicalType LogicalType::physical_type() const {
+  switch (id_) {
+    case LogicalTypeId::kBoolean: return PhysicalType::kBool;
+    case LogicalTypeId::kSmallint: return PhysicalType::kInt16;
+    case LogicalTypeId::kInteger: return PhysicalType::kInt32;
+    case LogicalTypeId::kBigint: return PhysicalType::kInt64;
+    case LogicalTypeId::kDouble: return PhysicalType::kDouble;
+    case LogicalTypeId::kVarchar: return PhysicalType::kString;
+    // A NULL literal vector carries only validity; give it a byte so buffers exist.
+    case LogicalTypeId::kSqlNull: return PhysicalType::kBool;
+    case LogicalTypeId::kInvalid: return PhysicalType::kInvalid;
+  }
+  return PhysicalType::kInvalid;
+}
+
+size_t LogicalType::physical_size() const {
+  switch (physical_type()) {
+    case PhysicalType::kBool: return 1;
+    case PhysicalType::kInt16: return 2;
+    case PhysicalType::kInt32: return 4;
+    case PhysicalType::kInt64: return 8;
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kString: return sizeof(string_t);
+    case PhysicalType::kInvalid: return 0;
+  }
+  return 0;
+}
+
+bool LogicalType::is_integral() const {
+  return id_ == LogicalTypeId::kSmallint || id_ == LogicalTypeId::kInteger || id_ == LogicalTypeId::kBigint;
+}
+
+bool LogicalType::is_numeric() const { return is_integral() || id_ == LogicalTypeId::kDouble; }
+
+std::string LogicalType::name() const {
+  switch (id_) {
+    case LogicalTypeId::kSqlNull: return "unknown";
+    case LogicalTypeId::kBoolean: return "boolean";
+    case LogicalTypeId::kSmallint: return "smallint";
+    case LogicalTypeId::kInteger: return "integer";
+    case LogicalTypeId::kBigint: return "bigint";
+    case LogicalTypeId::kDouble: return "double precision";
+    case LogicalTypeId::kVarchar:
+      return modifier_ >= 0 ? "character varying(" + std::to_string(modifier_) + ")" : "text";
+    case LogicalTypeId::kInvalid: return "invalid";
+  }
+  return "invalid";
+}
+
+Oid LogicalType::pg_oid() const {
+  switch (id_) {
+    case LogicalTypeId::kSqlNull: return pg_oid::kText;  // PostgreSQL reports a bare NULL column as text
+    case LogicalTypeId::kBoolean: return pg_oid::kBool;
+    case LogicalTypeId::kSmallint: return pg_oid::kInt2;
+    case LogicalTypeId::kInteger: return pg_oid::kInt4;
+    case LogicalTypeId::kBigint: return pg_oid::kInt8;
+    case LogicalTypeId::kDouble: return pg_oid::kFloat8;
+    case LogicalTypeId::kVarchar: return modifier_ >= 0 ? pg_oid::kVarchar : pg_oid::kText;
+    case LogicalTypeId::kInvalid: return 0;
+  }
+  return 0;
+}
+
+int16_t LogicalType::pg_typlen() const {
+  switch (id_) {
+    case LogicalTypeId::kBoolean: return 1;
+    case LogicalTypeId::kSmallint: return 2;
+    case LogicalTypeId::kInteger: return 4;
+    case LogicalTypeId::kBigint: return 8;
+    case LogicalTypeId::kDouble: return 8;
+    default: return -1;
+  }
+}
+
+}  // namespace tessera

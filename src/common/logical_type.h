@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tessera {
+
+/// PostgreSQL object identifier (type OIDs, relation OIDs, ...).
+using Oid = uint32_t;
+
+/// SQL-level types. Values are frozen: they may be persisted.
+enum class LogicalTypeId : uint8_t {
+  kInvalid = 0,
+  kSqlNull = 1,  ///< The type of an untyped NULL literal; resolves to the context's type.
+  kBoolean = 2,
+  kSmallint = 3,
+  kInteger = 4,
+  kBigint = 5,
+  kDouble = 6,
+  kVarchar = 7,  ///< text / varchar / char: all stored the same way.
+};
+
+/// How a type's values are laid out in a Vector.
+enum class PhysicalType : uint8_t {
+  kInvalid = 0,
+  kBool = 1,    ///< one byte per value, 0 or 1
+  kInt16 = 2,
+  kInt32 = 3,
+  kInt64 = 4,
+  kDouble = 5,
+  kString = 6,  ///< string_t
+};
+
+/// A SQL type. Small and copyable; `modifier` carries varchar(n) length and later numeric(p,s).
+class LogicalType {
+ public:
+  constexpr LogicalType() = default;
+  constexpr LogicalType(LogicalTypeId id) : id_(id) {}  // NOLINT: implicit by design
+  constexpr LogicalType(LogicalTypeId id, int32_t modifier) : id_(id), modifier_(modifier) {}
+
+  static constexpr LogicalType sql_null() { return LogicalType(LogicalTypeId::kSqlNull); }
+  static constexpr LogicalType boolean() { return LogicalType(LogicalTypeId::kBoolean); }
+  static constexpr LogicalType smallint() { return LogicalType(LogicalTypeId::kSmallint); }
+  static constexpr LogicalType integer() { return LogicalType(LogicalTypeId::kInteger); }
+  static constexpr LogicalType bigint() { return LogicalType(LogicalTypeId::kBigint); }
+  static constexpr LogicalType double_precision() { return LogicalType(LogicalTypeId::kDouble); }
+  static constexpr LogicalType varchar() { return LogicalType(LogicalTypeId::kVarchar); }
+
+  constexpr LogicalTypeId id() const { return id_; }
+  /// Type modifier, -1 when none (varchar length limit, later numeric precision/scale).
+  constexpr int32_t modifier() const { return modifier_; }
+
+  PhysicalType physical_type() const;
+  /// Bytes per value in a flat vector.
+  size_t physical_size() const;
+  bool is_integral() const;
+  bool is_numeric() const;
+  bool is_valid() const { return id_ != LogicalTypeId::kInvalid; }
+
+  /// PostgreSQL's name for the type as format_type prints it ("integer", "text", ...).
+  std::string name() const;
+  /// The pg_type OID clients see in RowDescription.
+  Oid pg_oid() const;
+  /// pg_type.typlen: byte length, or -1 for variable length.
+  int16_t pg_typlen() const;
+
+  friend bool operator==(const LogicalType& a, const LogicalType& b) {
+    return a.id_ == b.id_ && a.modifier_ == b.modifier_;
+  }
+  friend bool operator!=(const LogicalType& a, const LogicalType& b) { return !(a == b); }
+
+ private:
+  LogicalTypeId id_ = LogicalTypeId::kInvalid;
+  int32_t modifier_ = -1;
+};
+
+/// PostgreSQL type OIDs used on the wire.
+namespace pg_oid {
+inline constexpr Oid kBool = 16;
+inline constexpr Oid kInt8 = 20;
+inline constexpr Oid kInt2 = 21;
+inline constexpr Oid kInt4 = 23;
+inline constexpr Oid kText = 25;
+inline constexpr Oid kOid = 26;
+inline constexpr Oid kFloat4 = 700;
+inline constexpr Oid kFloat8 = 701;
+inline constexpr Oid kUnknown = 705;
+inline constexpr Oid kVarchar = 1043;
+inline constexpr Oid kName = 19;
+inline constexpr Oid kChar = 18;
+}  // namespace pg_oid
+
+}  // namespace tessera

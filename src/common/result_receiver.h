@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/common/data_chunk.h"
+#include "src/common/logical_type.h"
+#include "src/common/sql_error.h"
+
+namespace tessera {
+
+/// One column of a statement's result as clients see it (RowDescription).
+struct ResultColumn {
+  std::string name;
+  LogicalType type;
+  Oid table_oid = 0;       ///< source table, 0 when not a plain column
+  int16_t column_number = 0;  ///< attribute number in that table, 0 when none
+};
+
+/// Receives the results of the statements a session executes, in order. Implemented by the
+/// pgwire connection (which encodes RowDescription/DataRow/CommandComplete) and by in-process
+/// clients such as the sqllogictest runner. Called on the session's statement thread.
+class ResultReceiver {
+ public:
+  virtual ~ResultReceiver() = default;
+  /// A statement that returns rows starts: its columns. Followed by zero or more on_chunk.
+  virtual void on_columns(const std::vector<ResultColumn>& columns) = 0;
+  /// Rows of the current statement, in result order.
+  virtual void on_chunk(const DataChunk& chunk) = 0;
+  /// The current statement finished with PostgreSQL's command tag ("SELECT 3", "INSERT 0 1").
+  virtual void on_complete(std::string_view command_tag) = 0;
+  /// The query string held no statement at all.
+  virtual void on_empty_query() = 0;
+  /// The current statement failed; the remaining statements of the query string are skipped.
+  virtual void on_error(const SqlError& error) = 0;
+  /// A notice or warning raised while executing (severity NOTICE/WARNING).
+  virtual void on_notice(std::string_view sqlstate, std::string_view message) {}
+};
+
+}  // namespace tessera

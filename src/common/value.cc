@@ -1,0 +1,57 @@
+#include "src/common/value.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace tessera {
+
+std::string format_double(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (value == 0) return std::signbit(value) ? "-0" : "0";
+  // PostgreSQL 12+ prints the shortest representation that round-trips, using exponent
+  // notation when the decimal exponent is < -4 or >= 15 (DBL_DIG).
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::scientific);
+  std::string sci(buf, res.ptr);
+  size_t e_pos = sci.find('e');
+  int exponent = std::stoi(sci.substr(e_pos + 1));
+  if (exponent < -4 || exponent >= 15) {
+    // mantissa e+XX with at least two exponent digits, as printf %e does
+    std::string mantissa = sci.substr(0, e_pos);
+    char sign = exponent < 0 ? '-' : '+';
+    int abs_exp = exponent < 0 ? -exponent : exponent;
+    std::string exp_digits = std::to_string(abs_exp);
+    if (exp_digits.size() < 2) exp_digits = "0" + exp_digits;
+    return mantissa + "e" + sign + exp_digits;
+  }
+  res = std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::fixed);
+  return std::string(buf, res.ptr);
+}
+
+std::string Value::to_string() const {
+  if (is_null_) return "NULL";
+  switch (type_.id()) {
+    case LogicalTypeId::kBoolean: return i64_ ? "t" : "f";
+    case LogicalTypeId::kSmallint:
+    case LogicalTypeId::kInteger:
+    case LogicalTypeId::kBigint: return std::to_string(i64_);
+    case LogicalTypeId::kDouble: return format_double(f64_);
+    case LogicalTypeId::kVarchar: return str_;
+    case LogicalTypeId::kSqlNull:
+    case LogicalTypeId::kInvalid: return "NULL";
+  }
+  return "NULL";
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.type_ != b.type_ || a.is_null_ != b.is_null_) return false;
+  if (a.is_null_) return true;
+  switch (a.type_.physical_type()) {
+    case PhysicalType::kDouble: return a.f64_ == b.f64_ || (std::isnan(a.f64_) && std::isnan(b.f64_));
+    case PhysicalType::kString: return a.str_ == b.str_;
+    default: return a.i64_ == b.i64_;
+  }
+}
+
+}  // namespace tessera

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "src/common/logical_type.h"
+
+namespace tessera {
+
+/// One SQL value of any type, for constants, literals and row-at-a-time paths outside inner loops
+/// (catalog, wire formatting of single values, tests). Never used in vectorized kernels.
+class Value {
+ public:
+  /// A NULL of the untyped NULL type.
+  Value() : type_(LogicalType::sql_null()) {}
+  /// A NULL of `type`.
+  static Value null(LogicalType type) { Value v; v.type_ = type; return v; }
+  static Value boolean(bool b) { Value v(LogicalType::boolean()); v.is_null_ = false; v.i64_ = b; return v; }
+  static Value smallint(int16_t x) { Value v(LogicalType::smallint()); v.is_null_ = false; v.i64_ = x; return v; }
+  static Value integer(int32_t x) { Value v(LogicalType::integer()); v.is_null_ = false; v.i64_ = x; return v; }
+  static Value bigint(int64_t x) { Value v(LogicalType::bigint()); v.is_null_ = false; v.i64_ = x; return v; }
+  static Value double_precision(double x) {
+    Value v(LogicalType::double_precision()); v.is_null_ = false; v.f64_ = x; return v;
+  }
+  static Value varchar(std::string s) {
+    Value v(LogicalType::varchar()); v.is_null_ = false; v.str_ = std::move(s); return v;
+  }
+
+  const LogicalType& type() const { return type_; }
+  bool is_null() const { return is_null_; }
+  bool get_bool() const { return i64_ != 0; }
+  /// Any integral type's value, widened.
+  int64_t get_int64() const { return i64_; }
+  double get_double() const { return f64_; }
+  const std::string& get_string() const { return str_; }
+
+  /// PostgreSQL's text output for the value ("t"/"f", shortest round-trip doubles, ...);
+  /// "NULL" for NULL.
+  std::string to_string() const;
+
+  friend bool operator==(const Value& a, const Value& b);
+  friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+
+ private:
+  explicit Value(LogicalType type) : type_(type) {}
+
+  LogicalType type_;
+  bool is_null_ = true;
+  int64_t i64_ = 0;
+  double f64_ = 0;
+  std::string str_;
+};
+
+/// PostgreSQL's text form of a double precision value (extra_float_digits = 1: shortest exact).
+std::string format_double(double value);
+
+}  // namespace tessera

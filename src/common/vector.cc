@@ -1,0 +1,215 @@
+#include "src/common/vector.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "src/common/assert.h"
+
+namespace tessera {
+
+namespace {
+
+size_t padded_bytes(size_t bytes) { return ((bytes + 63) / 64) * 64 + 64; }
+
+}  // namespace
+
+VectorBuffer::VectorBuffer(size_t bytes) : size_(padded_bytes(bytes)) {
+  data_ = static_cast<uint8_t*>(std::aligned_alloc(64, size_));
+  if (!data_) throw std::bad_alloc();
+  // Zero the padding so SIMD reads past the end see defined bytes.
+  std::memset(data_, 0, size_);
+}
+
+VectorBuffer::~VectorBuffer() { std::free(data_); }
+
+const SelectionVector& zero_selection() {
+  static sel_t zeros[kVectorSize] = {};
+  static const SelectionVector sel(zeros);
+  return sel;
+}
+
+Vector::Vector(LogicalType type, size_t capacity) : type_(type) { reset(capacity); }
+
+Vector::Vector(const Value& value) : type_(value.type()) {
+  reset(1);
+  vector_type_ = VectorType::kConstant;
+  if (value.is_null()) {
+    validity_.set_invalid(0);
+  } else {
+    set_value(0, value);
+  }
+}
+
+void Vector::reset(size_t capacity) {
+  if (capacity == 0) capacity = 1;
+  vector_type_ = VectorType::kFlat;
+  capacity_ = capacity;
+  buffer_ = std::make_shared<VectorBuffer>(capacity * type_.physical_size());
+  data_ = buffer_->data();
+  validity_ = ValidityMask(capacity);
+  heap_.reset();
+  extra_heaps_.reset();
+  sel_ = SelectionVector();
+  child_.reset();
+}
+
+void Vector::set_constant_null() {
+  reset(1);
+  vector_type_ = VectorType::kConstant;
+  validity_.set_invalid(0);
+}
+
+StringHeap& Vector::string_heap() {
+  if (!heap_) heap_ = std::make_shared<StringHeap>();
+  return *heap_;
+}
+
+void Vector::add_heap_reference(std::shared_ptr<StringHeap> heap) {
+  if (!heap || heap == heap_) return;
+  if (!extra_heaps_) extra_heaps_ = std::make_shared<std::vector<std::shared_ptr<StringHeap>>>();
+  extra_heaps_->push_back(std::move(heap));
+}
+
+void Vector::reference(const Vector& other) { *this = other; }
+
+void Vector::slice(const Vector& source, const SelectionVector& sel, size_t count) {
+  if (source.vector_type_ == VectorType::kConstant) {
+    reference(source);
+    return;
+  }
+  if (source.vector_type_ == VectorType::kDictionary) {
+    SelectionVector composed = source.sel_.compose(sel, count);
+    std::shared_ptr<Vector> child = source.child_;
+    *this = Vector();
+    type_ = source.type_;
+    vector_type_ = VectorType::kDictionary;
+    capacity_ = count;
+    child_ = std::move(child);
+    sel_ = std::move(composed);
+    return;
+  }
+  auto child = std::make_shared<Vector>(source);
+  *this = Vector();
+  type_ = source.type_;
+  vector_type_ = VectorType::kDictionary;
+  capacity_ = count;
+  child_ = std::move(child);
+  // Own a copy of the selection: the caller's buffer may be reused for the next chunk.
+  SelectionVector owned(count == 0 ? 1 : count);
+  for (size_t i = 0; i < count; i++) owned.set_index(i, sel.get_index(i));
+  sel_ = std::move(owned);
+}
+
+void Vector::to_unified(size_t count, UnifiedVectorFormat& out) const {
+  switch (vector_type_) {
+    case VectorType::kFlat:
+      out.sel = SelectionVector();
+      out.data = data_;
+      out.validity = &validity_;
+      return;
+    case VectorType::kConstant:
+      out.sel = zero_selection();
+      out.data = data_;
+      out.validity = &validity_;
+      return;
+    case VectorType::kDictionary:
+      TS_DCHECK(child_->vector_type_ == VectorType::kFlat, "dictionary child must be flat");
+      out.sel = sel_;
+      out.data = child_->data_;
+      out.validity = &child_->validity_;
+      return;
+  }
+}
+
+void Vector::flatten(size_t count) {
+  if (vector_type_ == VectorType::kFlat) return;
+  Vector flat(type_, count > capacity_ ? count : (capacity_ < kVectorSize ? kVectorSize : capacity_));
+  if (count > 0) {
+    if (vector_type_ == VectorType::kConstant) {
+      flat.copy_from(*this, zero_selection(), count, 0);
+    } else {
+      flat.copy_from(*child_, sel_, count, 0);
+    }
+  }
+  *this = std::move(flat);
+}
+
+void Vector::grow(size_t capacity) {
+  TS_CHECK(vector_type_ == VectorType::kFlat, "grow on non-flat vector");
+  if (capacity <= capacity_) return;
+  auto buffer = std::make_shared<VectorBuffer>(capacity * type_.physical_size());
+  if (data_) std::memcpy(buffer->data(), data_, capacity_ * type_.physical_size());
+  buffer_ = std::move(buffer);
+  data_ = buffer_->data();
+  validity_.resize(capacity);
+  capacity_ = capacity;
+}
+
+Value Vector::get_value(size_t row) const {
+  const Vector* v = this;
+  size_t index = row;
+  if (vector_type_ == VectorType::kConstant) index = 0;
+  if (vector_type_ == VectorType::kDictionary) {
+    index = sel_.get_index(row);
+    v = child_.get();
+  }
+  if (!v->validity_.row_is_valid(index)) return Value::null(type_);
+  switch (type_.id()) {
+    case LogicalTypeId::kBoolean: return Value::boolean(v->values<uint8_t>()[index] != 0);
+    case LogicalTypeId::kSmallint: return Value::smallint(v->values<int16_t>()[index]);
+    case LogicalTypeId::kInteger: return Value::integer(v->values<int32_t>()[index]);
+    case LogicalTypeId::kBigint: return Value::bigint(v->values<int64_t>()[index]);
+    case LogicalTypeId::kDouble: return Value::double_precision(v->values<double>()[index]);
+    case LogicalTypeId::kVarchar: return Value::varchar(v->values<string_t>()[index].str());
+    case LogicalTypeId::kSqlNull: return Value::null(type_);
+    case LogicalTypeId::kInvalid: break;
+  }
+  TS_CHECK(false, "get_value on invalid type");
+  return Value();
+}
+
+void Vector::set_value(size_t row, const Value& value) {
+  TS_DCHECK(vector_type_ != VectorType::kDictionary, "set_value on dictionary vector");
+  TS_DCHECK(row < capacity_, "set_value out of range");
+  if (value.is_null()) {
+    validity_.set_invalid(row);
+    return;
+  }
+  validity_.set_valid(row);
+  switch (type_.physical_type()) {
+    case PhysicalType::kBool: values<uint8_t>()[row] = value.get_bool() ? 1 : 0; break;
+    case PhysicalType::kInt16: values<int16_t>()[row] = static_cast<int16_t>(value.get_int64()); break;
+    case PhysicalType::kInt32: values<int32_t>()[row] = static_cast<int32_t>(value.get_int64()); break;
+    case PhysicalType::kInt64: values<int64_t>()[row] = value.get_int64(); break;
+    case PhysicalType::kDouble: values<double>()[row] = value.get_double(); break;
+    case PhysicalType::kString: values<string_t>()[row] = string_heap().add(value.get_string()); break;
+    case PhysicalType::kInvalid: TS_CHECK(false, "set_value on invalid type");
+  }
+}
+
+void Vector::copy_from(const Vector& source, const SelectionVector& sel, size_t count, size_t target_offset) {
+  TS_CHECK(vector_type_ == VectorType::kFlat, "copy_from into non-flat vector");
+  TS_CHECK(source.type_.physical_type() == type_.physical_type(), "copy_from with mismatched types");
+  if (target_offset + count > capacity_) grow(target_offset + count);
+  UnifiedVectorFormat src;
+  source.to_unified(count, src);
+  const size_t width = type_.physical_size();
+  const bool src_all_valid = src.validity->all_valid();
+  for (size_t i = 0; i < count; i++) {
+    sel_t s = src.sel.get_index(sel.get_index(i));
+    size_t t = target_offset + i;
+    if (!src_all_valid && !src.validity->row_is_valid(s)) {
+      validity_.set_invalid(t);
+      continue;
+    }
+    validity_.set_valid(t);
+    if (type_.physical_type() == PhysicalType::kString) {
+      values<string_t>()[t] = string_heap().add(src.values<string_t>()[s]);
+    } else {
+      std::memcpy(data_ + t * width, src.data + s * width, width);
+    }
+  }
+}
+
+}  // namespace tessera

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "pgwire/backend.h"
+
+namespace tessera {
+
+namespace catalog { class Catalog; }
+namespace storage { class TransactionManager; }
+namespace executor { class Scheduler; }
+
+/// Settings of one database instance.
+struct DatabaseConfig {
+  std::string data_directory = "./data";
+  /// Worker threads of the scheduler; 0 = one per core.
+  size_t threads = 0;
+};
+
+/// Owns everything one Tessera instance has: catalog, storage, transactions and the scheduler.
+/// Thread-safe: many sessions use one Database concurrently.
+class Database : public pgwire::Backend {
+ public:
+  explicit Database(DatabaseConfig config);
+  ~Database() override;
+
+  catalog::Catalog& catalog() { return *catalog_; }
+  storage::TransactionManager& transactions() { return *transactions_; }
+  executor::Scheduler& scheduler() { return *scheduler_; }
+  const DatabaseConfig& config() const { return config_; }
+
+  /// The only database name served.
+  static constexpr const char* kDatabaseName = "tessera";
+
+  std::unique_ptr<pgwire::BackendSession> open_session(const pgwire::StartupParameters& params) override;
+
+ private:
+  DatabaseConfig config_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<storage::TransactionManager> transactions_;
+  std::unique_ptr<executor::Scheduler> scheduler_;
+};
+
+}  // namespace tessera
