@@ -28,6 +28,7 @@ inline hash_t hash_string(const string_t& s) { return hash_bytes(s.data(), s.siz
 
 inline hash_t hash_double(double d) {
   if (d == 0) d = 0;  // -0 == 0
+  if (d != d) d = __builtin_nan("");  // every NaN is equal in SQL
   uint64_t bits;
   std::memcpy(&bits, &d, sizeof(bits));
   return hash_int(bits);

@@ -67,8 +67,22 @@ StringHeap& Vector::string_heap() {
 
 void Vector::add_heap_reference(std::shared_ptr<StringHeap> heap) {
   if (!heap || heap == heap_) return;
-  if (!extra_heaps_) extra_heaps_ = std::make_shared<std::vector<std::shared_ptr<StringHeap>>>();
-  extra_heaps_->push_back(std::move(heap));
+  // The list is shared by copies of this vector: copy it before adding (copy-on-write).
+  auto heaps = extra_heaps_ ? std::make_shared<std::vector<std::shared_ptr<StringHeap>>>(*extra_heaps_)
+                            : std::make_shared<std::vector<std::shared_ptr<StringHeap>>>();
+  for (const auto& h : *heaps) {
+    if (h == heap) return;
+  }
+  heaps->push_back(std::move(heap));
+  extra_heaps_ = std::move(heaps);
+}
+
+void Vector::keep_heaps_of(const Vector& other) {
+  if (other.heap_) add_heap_reference(other.heap_);
+  if (other.extra_heaps_) {
+    for (const auto& h : *other.extra_heaps_) add_heap_reference(h);
+  }
+  if (other.child_) keep_heaps_of(*other.child_);
 }
 
 void Vector::reference(const Vector& other) { *this = other; }

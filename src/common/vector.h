@@ -79,6 +79,9 @@ class Vector {
 
   /// The heap that owns this vector's non-inlined strings (created on first use).
   StringHeap& string_heap();
+  /// Keeps every string heap of `other` alive as long as this vector (for string_t values copied
+  /// by pointer from `other`).
+  void keep_heaps_of(const Vector& other);
   /// Keeps `heap` alive as long as this vector (for strings pointing into another heap).
   void add_heap_reference(std::shared_ptr<StringHeap> heap);
 

@@ -29,9 +29,12 @@ class Database : public pgwire::Backend {
   storage::TransactionManager& transactions() { return *transactions_; }
   executor::Scheduler& scheduler() { return *scheduler_; }
   const DatabaseConfig& config() const { return config_; }
+  /// Worker threads the scheduler runs queries on.
+  size_t scheduler_threads() const;
 
-  /// The only database name served.
+  /// The only database served, and its superuser role.
   static constexpr const char* kDatabaseName = "tessera";
+  static constexpr const char* kRoleName = "tessera";
 
   std::unique_ptr<pgwire::BackendSession> open_session(const pgwire::StartupParameters& params) override;
 

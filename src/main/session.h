@@ -1,9 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "executor/execution_context.h"
 #include "pgwire/backend.h"
 #include "src/common/result_receiver.h"
 
@@ -11,12 +16,14 @@ namespace tessera {
 
 class Database;
 namespace storage { class Transaction; }
+namespace planner { struct Statement; }
 
 /// Per-connection state: the current transaction and settings. Runs one statement at a time;
-/// not thread-safe except cancel().
-class Session : public pgwire::BackendSession {
+/// not thread-safe except cancel(). Every statement takes one road: parse, bind, optimize,
+/// physical plan, execute on the scheduler.
+class Session : public pgwire::BackendSession, private executor::SessionServices {
  public:
-  explicit Session(Database& db);
+  Session(Database& db, std::string user, std::string application_name);
   ~Session() override;
 
   /// Parses `sql` (one or more statements separated by ';') and runs each statement through
@@ -27,9 +34,27 @@ class Session : public pgwire::BackendSession {
   void cancel() override;
 
  private:
+  /// Runs one statement; throws SqlError.
+  void execute_statement(const planner::Statement& statement, std::string_view sql, ResultReceiver& receiver);
+  /// Ends the current transaction, undoing its catalog changes when it did not commit.
+  void end_transaction(bool commit);
+  void ensure_transaction();
+
+  // SessionServices
+  void begin_transaction() override;
+  void commit_transaction() override;
+  void rollback_transaction() override;
+  void set_setting(const std::string& name, const std::string* value) override;
+  std::string show_setting(const std::string& name) const override;
+  void on_rollback(std::function<void()> undo) override;
+
   Database& db_;
-  std::unique_ptr<storage::Transaction> transaction_;  ///< open explicit transaction block, if any
+  std::unique_ptr<storage::Transaction> transaction_;  ///< the open transaction, if any
+  bool in_block_ = false;                              ///< inside BEGIN ... COMMIT
   bool failed_ = false;                                ///< the block hit an error (25P02)
+  std::vector<std::function<void()>> undo_;            ///< catalog changes to undo on rollback
+  std::map<std::string, std::string> settings_;
+  ResultReceiver* receiver_ = nullptr;                 ///< of the running statement
   std::atomic<bool> cancel_requested_{false};
 };
 

@@ -1,0 +1,41 @@
+#include "catalog/catalog_entry.h"
+
+#include "storage/data_table.h"
+
+namespace tessera::catalog {
+
+CatalogEntry::CatalogEntry(EntryKind kind, std::string name, Oid oid, std::vector<ColumnDefinition> columns)
+    : kind_(kind), name_(std::move(name)), oid_(oid), columns_(std::move(columns)) {}
+
+CatalogEntry::~CatalogEntry() = default;
+
+std::optional<size_t> CatalogEntry::find_column(const std::string& name) const {
+  for (size_t i = 0; i < columns_.size(); i++) {
+    if (columns_[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+const char* CatalogEntry::kind_name() const { return kind_ == EntryKind::kTable ? "table" : "view"; }
+
+namespace {
+
+std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& columns) {
+  std::vector<LogicalType> types;
+  types.reserve(columns.size());
+  for (const auto& c : columns) types.push_back(c.type);
+  return types;
+}
+
+}  // namespace
+
+TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns)
+    : CatalogEntry(EntryKind::kTable, std::move(name), oid, columns),
+      storage_(std::make_unique<storage::DataTable>(column_types(columns))) {}
+
+TableEntry::~TableEntry() = default;
+
+ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text)
+    : CatalogEntry(EntryKind::kView, std::move(name), oid, std::move(columns)), query_text_(std::move(query_text)) {}
+
+}  // namespace tessera::catalog

@@ -1,0 +1,351 @@
+#include "executor/expression/expression_executor.h"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "executor/expression/scalar_function.h"
+#include "executor/expression/subquery_plan.h"
+#include "src/common/assert.h"
+#include "src/common/sql_error.h"
+
+namespace tessera::executor {
+
+using planner::BoundExprKind;
+using planner::BoundExpression;
+
+namespace {
+
+/// Fills rows sel[0..count) with the selection of all rows when sel is null.
+inline sel_t row_at(const sel_t* sel, size_t i) { return sel ? sel[i] : static_cast<sel_t>(i); }
+
+std::string params_key(const std::vector<Value>& params) {
+  std::string key;
+  for (const auto& p : params) {
+    key += p.is_null() ? std::string("\x01N", 2) : "\x02" + p.to_string();
+    key += '\x00';
+  }
+  return key;
+}
+
+/// Copies the rows in `sel` of `src` (any representation) into the same rows of flat `dst`.
+void scatter_rows(const Vector& src, const sel_t* sel, size_t count, Vector& dst) {
+  UnifiedVectorFormat f;
+  src.to_unified(count, f);
+  const size_t width = dst.type().physical_size();
+  const bool is_string = dst.type().physical_type() == PhysicalType::kString;
+  if (is_string) dst.keep_heaps_of(src);
+  for (size_t i = 0; i < count; i++) {
+    sel_t r = row_at(sel, i);
+    sel_t s = f.sel.get_index(r);
+    if (!f.validity->row_is_valid(s)) {
+      dst.validity().set_invalid(r);
+      continue;
+    }
+    dst.validity().set_valid(r);
+    std::memcpy(dst.data() + r * width, f.data + s * width, width);
+  }
+}
+
+}  // namespace
+
+/// Results of a subquery already computed, by parameter values.
+struct ExpressionExecutor::SubqueryCache {
+  std::unordered_map<std::string, std::vector<DataChunk>> results;
+};
+
+ExpressionExecutor::ExpressionExecutor(QueryContext& query) : query_(query) {}
+
+ExpressionExecutor::~ExpressionExecutor() = default;
+
+void ExpressionExecutor::execute(const BoundExpression& expr, const DataChunk& input, Vector& result) {
+  eval(expr, input, nullptr, input.size(), result);
+}
+
+void ExpressionExecutor::execute(const std::vector<planner::BoundExprPtr>& exprs, const DataChunk& input, DataChunk& output) {
+  for (size_t i = 0; i < exprs.size(); i++) {
+    Vector result;
+    eval(*exprs[i], input, nullptr, input.size(), result);
+    output.column(i).reference(result);
+  }
+  output.set_size(input.size());
+}
+
+size_t ExpressionExecutor::select(const std::vector<planner::BoundExprPtr>& conjuncts, const DataChunk& input,
+                                  SelectionVector& sel) {
+  size_t count = input.size();
+  const sel_t* current = nullptr;
+  SelectionVector buffer(kVectorSize);
+  SelectionVector other(kVectorSize);
+  for (const auto& c : conjuncts) {
+    count = eval_select(*c, input, current, count, buffer.data());
+    std::swap(buffer, other);
+    current = other.data();
+    if (count == 0) break;
+  }
+  if (current) {
+    sel = other;
+  } else {
+    sel = SelectionVector(kVectorSize);
+    for (size_t i = 0; i < count; i++) sel.set_index(i, static_cast<sel_t>(i));
+  }
+  return count;
+}
+
+size_t ExpressionExecutor::eval_select(const BoundExpression& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                                       sel_t* true_sel) {
+  if (expr.kind == BoundExprKind::kConjunction) {
+    const auto& conj = static_cast<const planner::BoundConjunction&>(expr);
+    if (conj.is_and) {
+      // Each conjunct only sees the rows the previous ones kept.
+      std::vector<sel_t> a(count + 1), b(count + 1);
+      const sel_t* current = sel;
+      size_t n = count;
+      bool use_a = true;
+      for (const auto& child : conj.children) {
+        sel_t* out = use_a ? a.data() : b.data();
+        n = eval_select(*child, input, current, n, out);
+        current = out;
+        use_a = !use_a;
+        if (n == 0) break;
+      }
+      if (n > 0) std::memcpy(true_sel, current, n * sizeof(sel_t));
+      return n;
+    }
+    // OR: each disjunct sees the rows not yet accepted; the result keeps input order.
+    std::vector<uint8_t> accepted(input.size() == 0 ? 1 : input.size(), 0);
+    std::vector<sel_t> remaining(count), next(count), matched(count);
+    for (size_t i = 0; i < count; i++) remaining[i] = row_at(sel, i);
+    size_t n = count;
+    for (const auto& child : conj.children) {
+      size_t m = eval_select(*child, input, remaining.data(), n, matched.data());
+      for (size_t i = 0; i < m; i++) accepted[matched[i]] = 1;
+      size_t k = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (!accepted[remaining[i]]) next[k++] = remaining[i];
+      }
+      std::swap(remaining, next);
+      n = k;
+      if (n == 0) break;
+    }
+    size_t result = 0;
+    for (size_t i = 0; i < count; i++) {
+      sel_t r = row_at(sel, i);
+      if (accepted[r]) true_sel[result++] = r;
+    }
+    return result;
+  }
+  Vector v;
+  eval(expr, input, sel, count, v);
+  UnifiedVectorFormat f;
+  v.to_unified(count, f);
+  const uint8_t* values = f.values<uint8_t>();
+  size_t result = 0;
+  for (size_t i = 0; i < count; i++) {
+    sel_t r = row_at(sel, i);
+    sel_t idx = f.sel.get_index(r);
+    if (f.validity->row_is_valid(idx) && values[idx]) true_sel[result++] = r;
+  }
+  return result;
+}
+
+void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                              Vector& result) {
+  switch (expr.kind) {
+    case BoundExprKind::kReference:
+      result.reference(input.column(static_cast<const planner::BoundReference&>(expr).index));
+      return;
+    case BoundExprKind::kConstant:
+      result = Vector(static_cast<const planner::BoundConstant&>(expr).value);
+      return;
+    case BoundExprKind::kParameter: {
+      const auto& p = static_cast<const planner::BoundParameter&>(expr);
+      TS_CHECK(query_.parameters && p.index < query_.parameters->size(), "parameter without a value");
+      const Value& v = (*query_.parameters)[p.index];
+      result = v.is_null() ? Vector(Value::null(expr.type)) : Vector(v);
+      return;
+    }
+    case BoundExprKind::kCast: {
+      const auto& cast = static_cast<const planner::BoundCast&>(expr);
+      Vector child;
+      eval(*cast.child, input, sel, count, child);
+      Vector out(expr.type, std::max<size_t>(input.size(), 1));
+      execute_cast(child, sel, count, out);
+      result = std::move(out);
+      return;
+    }
+    case BoundExprKind::kFunction:
+      eval_function(static_cast<const planner::BoundFunction&>(expr), input, sel, count, result);
+      return;
+    case BoundExprKind::kConjunction:
+      eval_conjunction(static_cast<const planner::BoundConjunction&>(expr), input, sel, count, result);
+      return;
+    case BoundExprKind::kCase: eval_case(static_cast<const planner::BoundCase&>(expr), input, sel, count, result); return;
+    case BoundExprKind::kSubquery:
+      eval_subquery(static_cast<const planner::BoundSubquery&>(expr), input, sel, count, result);
+      return;
+    case BoundExprKind::kColumnRef:
+    case BoundExprKind::kAggregate: break;
+  }
+  TS_CHECK(false, "expression kind cannot be evaluated here: " + expr.to_string());
+}
+
+void ExpressionExecutor::eval_function(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
+                                       size_t count, Vector& result) {
+  std::vector<Vector> args(expr.children.size());
+  for (size_t i = 0; i < expr.children.size(); i++) eval(*expr.children[i], input, sel, count, args[i]);
+  Vector out(expr.type, std::max<size_t>(input.size(), 1));
+  execute_scalar_function(expr.id, args, sel, count, out);
+  result = std::move(out);
+}
+
+void ExpressionExecutor::eval_conjunction(const planner::BoundConjunction& expr, const DataChunk& input, const sel_t* sel,
+                                          size_t count, Vector& result) {
+  // Three-valued AND/OR. Later operands are evaluated only for rows the earlier ones have not
+  // decided, as PostgreSQL's left-to-right evaluation would.
+  Vector out(LogicalType::boolean(), std::max<size_t>(input.size(), 1));
+  uint8_t* values = out.values<uint8_t>();
+  const uint8_t decided = expr.is_and ? 0 : 1;
+  std::vector<uint8_t> state(input.size() == 0 ? 1 : input.size(), static_cast<uint8_t>(expr.is_and ? 1 : 0));
+  std::vector<sel_t> rows(count);
+  for (size_t i = 0; i < count; i++) rows[i] = row_at(sel, i);
+  size_t n = count;
+  for (const auto& child : expr.children) {
+    if (n == 0) break;
+    Vector v;
+    eval(*child, input, rows.data(), n, v);
+    UnifiedVectorFormat f;
+    v.to_unified(n, f);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      sel_t r = rows[i];
+      uint8_t s = bool_state(f, r);
+      if (s == decided) {
+        state[r] = decided;
+        continue;
+      }
+      if (s == 2) state[r] = 2;
+      rows[k++] = r;
+    }
+    n = k;
+  }
+  for (size_t i = 0; i < count; i++) {
+    sel_t r = row_at(sel, i);
+    if (state[r] == 2) {
+      out.validity().set_invalid(r);
+    } else {
+      values[r] = state[r];
+    }
+  }
+  result = std::move(out);
+}
+
+void ExpressionExecutor::eval_case(const planner::BoundCase& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                                   Vector& result) {
+  Vector out(expr.type, std::max<size_t>(input.size(), 1));
+  std::vector<sel_t> remaining(count), matched(count), rest(count);
+  for (size_t i = 0; i < count; i++) remaining[i] = row_at(sel, i);
+  size_t n = count;
+  for (const auto& when : expr.whens) {
+    if (n == 0) break;
+    size_t m = eval_select(*when.condition, input, remaining.data(), n, matched.data());
+    if (m > 0) {
+      Vector branch;
+      eval(*when.result, input, matched.data(), m, branch);
+      scatter_rows(branch, matched.data(), m, out);
+    }
+    // Rows not matched go on to the next WHEN, in order.
+    size_t k = 0, j = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (j < m && matched[j] == remaining[i]) {
+        j++;
+      } else {
+        rest[k++] = remaining[i];
+      }
+    }
+    std::swap(remaining, rest);
+    n = k;
+  }
+  if (n > 0) {
+    Vector branch;
+    eval(*expr.else_result, input, remaining.data(), n, branch);
+    scatter_rows(branch, remaining.data(), n, out);
+  }
+  result = std::move(out);
+}
+
+void ExpressionExecutor::eval_subquery(const planner::BoundSubquery& expr, const DataChunk& input, const sel_t* sel,
+                                       size_t count, Vector& result) {
+  TS_CHECK(expr.prepared != nullptr, "subquery without a physical plan");
+  std::vector<Vector> correlated(expr.correlated.size());
+  for (size_t i = 0; i < expr.correlated.size(); i++) eval(*expr.correlated[i], input, sel, count, correlated[i]);
+  Vector left;
+  if (expr.left) eval(*expr.left, input, sel, count, left);
+  Vector out(expr.type, std::max<size_t>(input.size(), 1));
+  std::vector<Value> params(expr.correlated.size());
+  for (size_t i = 0; i < count; i++) {
+    sel_t r = row_at(sel, i);
+    for (size_t p = 0; p < params.size(); p++) params[p] = correlated[p].get_value(r);
+    Value l = expr.left ? left.get_value(r) : Value();
+    out.set_value(r, subquery_value(expr, params, l));
+  }
+  result = std::move(out);
+}
+
+Value ExpressionExecutor::subquery_value(const planner::BoundSubquery& expr, const std::vector<Value>& params, const Value& left) {
+  auto& cache = subquery_caches_[&expr];
+  if (!cache) cache = std::make_unique<SubqueryCache>();
+  std::string key = params_key(params);
+  auto it = cache->results.find(key);
+  if (it == cache->results.end()) {
+    const auto& plan = static_cast<const SubqueryPlan&>(*expr.prepared);
+    it = cache->results.emplace(key, run_subquery(plan, query_, params)).first;
+  }
+  const std::vector<DataChunk>& rows = it->second;
+  size_t total = 0;
+  for (const auto& c : rows) total += c.size();
+  switch (expr.subquery_kind) {
+    case planner::SubqueryKind::kExists: return Value::boolean(total > 0);
+    case planner::SubqueryKind::kScalar: {
+      if (total > 1) throw SqlError(SqlState::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+      if (total == 0) return Value::null(expr.type);
+      for (const auto& c : rows) {
+        if (c.size() > 0) return c.get_value(0, 0);
+      }
+      return Value::null(expr.type);
+    }
+    case planner::SubqueryKind::kAny:
+    case planner::SubqueryKind::kAll: {
+      // x op ANY(s): true if some comparison is true, else NULL if some is NULL, else false.
+      // x op ALL(s): false if some comparison is false, else NULL if some is NULL, else true.
+      const bool any = expr.subquery_kind == planner::SubqueryKind::kAny;
+      bool saw_null = false;
+      for (const auto& c : rows) {
+        if (c.size() == 0) continue;
+        DataChunk pair;
+        pair.initialize({left.type(), c.column(0).type()}, c.size());
+        for (size_t i = 0; i < c.size(); i++) pair.set_value(0, i, left);
+        pair.column(1).reference(c.column(0));
+        pair.set_size(c.size());
+        std::vector<Vector> args(2);
+        args[0].reference(pair.column(0));
+        args[1].reference(pair.column(1));
+        Vector cmp(LogicalType::boolean(), c.size());
+        execute_scalar_function(expr.comparison, args, nullptr, c.size(), cmp);
+        for (size_t i = 0; i < c.size(); i++) {
+          if (!cmp.validity().row_is_valid(i)) {
+            saw_null = true;
+            continue;
+          }
+          bool b = cmp.values<uint8_t>()[i] != 0;
+          if (any && b) return Value::boolean(true);
+          if (!any && !b) return Value::boolean(false);
+        }
+      }
+      if (saw_null) return Value::null(LogicalType::boolean());
+      return Value::boolean(!any);
+    }
+  }
+  return Value::null(expr.type);
+}
+
+}  // namespace tessera::executor

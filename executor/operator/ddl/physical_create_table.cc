@@ -1,0 +1,70 @@
+#include "executor/operator/ddl/physical_create_table.h"
+
+#include <atomic>
+
+#include "catalog/catalog.h"
+#include "executor/operator/insert/physical_insert.h"
+#include "src/common/result_receiver.h"
+#include "storage/data_table.h"
+
+namespace tessera::executor {
+
+namespace {
+
+struct CreateTableState : GlobalState {
+  std::shared_ptr<catalog::TableEntry> table;  ///< null when IF NOT EXISTS skipped it
+  std::atomic<int64_t> count{0};
+  bool done = false;
+};
+
+std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::string& name,
+                                            const std::vector<catalog::ColumnDefinition>& columns, bool if_not_exists) {
+  auto table = query.catalog->create_table(name, columns, if_not_exists);
+  if (!table) {
+    if (query.receiver) query.receiver->on_notice("42P07", "relation \"" + name + "\" already exists, skipping");
+    return nullptr;
+  }
+  catalog::Catalog* catalog = query.catalog;
+  const catalog::CatalogEntry* raw = table.get();
+  query.session->on_rollback([catalog, name, raw] { catalog->remove_created(name, raw); });
+  return table;
+}
+
+}  // namespace
+
+PhysicalCreateTable::PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns, bool if_not_exists,
+                                         std::unique_ptr<PhysicalOperator> child)
+    : PhysicalOperator("CREATE_TABLE", {LogicalType::bigint()}),
+      name_(std::move(name)),
+      columns_(std::move(columns)),
+      if_not_exists_(if_not_exists) {
+  if (child) add_child(std::move(child));
+}
+
+std::unique_ptr<GlobalState> PhysicalCreateTable::make_global_sink(QueryContext& query) const {
+  auto state = std::make_unique<CreateTableState>();
+  state->table = create(query, name_, columns_, if_not_exists_);
+  return state;
+}
+
+SinkResult PhysicalCreateTable::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState&) const {
+  auto& state = static_cast<CreateTableState&>(global);
+  if (!state.table) return SinkResult::kFinished;
+  check_table_constraints(*state.table, in);
+  state.table->storage().append(*worker.query.transaction, in);
+  state.count += static_cast<int64_t>(in.size());
+  return SinkResult::kNeedMoreInput;
+}
+
+SourceResult PhysicalCreateTable::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
+  if (children_.empty()) {
+    create(worker.query, name_, columns_, if_not_exists_);
+    return SourceResult::kFinished;
+  }
+  auto& state = static_cast<CreateTableState&>(worker.query.states->sink_state(*this));
+  out.set_value(0, 0, Value::bigint(state.count.load()));
+  out.set_size(1);
+  return SourceResult::kFinished;
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,58 @@
+#include "executor/operator/ddl/physical_explain.h"
+
+#include <cstdio>
+#include <map>
+
+#include "executor/pipeline.h"
+
+namespace tessera::executor {
+
+PhysicalExplain::PhysicalExplain(std::vector<std::string> lines)
+    : PhysicalOperator("EXPLAIN", {LogicalType::varchar()}), lines_(std::move(lines)) {}
+
+SourceResult PhysicalExplain::get_data(WorkerContext&, DataChunk& out, GlobalState&, LocalState&) const {
+  for (size_t i = 0; i < lines_.size(); i++) out.set_value(0, i, Value::varchar(lines_[i]));
+  out.set_size(lines_.size());
+  return SourceResult::kFinished;
+}
+
+namespace {
+
+void render_tree(const PhysicalOperator& op, int depth, std::vector<std::string>& lines) {
+  std::string line = depth == 0 ? "" : std::string((depth - 1) * 6, ' ') + "  ->  ";
+  line += op.name();
+  std::string details = op.explain_details();
+  if (!details.empty()) line += " " + details;
+  char rows[64];
+  std::snprintf(rows, sizeof(rows), "  (rows=%.0f)", op.estimated_rows);
+  line += rows;
+  lines.push_back(line);
+  for (const auto& child : op.children()) render_tree(*child, depth + 1, lines);
+}
+
+}  // namespace
+
+std::vector<std::string> PhysicalExplain::render(const PhysicalOperator& root) {
+  std::vector<std::string> lines;
+  // The root is the result sink; the tree below it is the plan.
+  render_tree(*root.children()[0], 0, lines);
+  auto pipelines = PipelineBuilder::build(root);
+  std::map<const Pipeline*, size_t> numbers;
+  auto order = pipelines->schedule_order();
+  for (size_t i = 0; i < order.size(); i++) numbers[order[i]] = i + 1;
+  lines.push_back("Pipelines:");
+  for (const Pipeline* p : order) {
+    std::string line = "  " + std::to_string(numbers[p]) + ": " + p->source->name();
+    for (const auto* op : p->operators) line += " -> " + op->name();
+    line += " -> " + p->sink->name();
+    if (!p->dependencies.empty()) {
+      line += "  (after";
+      for (const Pipeline* d : p->dependencies) line += " " + std::to_string(numbers[d]);
+      line += ")";
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "executor/physical_operator.h"
+
+namespace tessera::executor {
+
+/// EXPLAIN: emits the text of a physical plan (the operator tree with estimated rows, then the
+/// pipelines it is cut into), one row per line. The explained plan does not run.
+class PhysicalExplain : public PhysicalOperator {
+ public:
+  explicit PhysicalExplain(std::vector<std::string> lines);
+
+  bool is_source() const override { return true; }
+  SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
+
+  /// The EXPLAIN text of `root` (a plan whose root is a sink).
+  static std::vector<std::string> render(const PhysicalOperator& root);
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+}  // namespace tessera::executor

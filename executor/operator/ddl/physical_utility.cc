@@ -1,0 +1,79 @@
+#include "executor/operator/ddl/physical_utility.h"
+
+#include "catalog/catalog.h"
+#include "src/common/result_receiver.h"
+
+namespace tessera::executor {
+
+namespace {
+
+std::vector<LogicalType> utility_types(const UtilityStatement& s) {
+  if (s.kind == UtilityKind::kShow) return {LogicalType::varchar()};
+  return {};
+}
+
+const char* utility_name(UtilityKind kind) {
+  switch (kind) {
+    case UtilityKind::kDrop: return "DROP";
+    case UtilityKind::kCreateView: return "CREATE_VIEW";
+    case UtilityKind::kTransaction: return "TRANSACTION";
+    case UtilityKind::kSet: return "SET";
+    case UtilityKind::kShow: return "SHOW";
+  }
+  return "UTILITY";
+}
+
+}  // namespace
+
+PhysicalUtility::PhysicalUtility(UtilityStatement statement)
+    : PhysicalOperator(utility_name(statement.kind), utility_types(statement)), statement_(std::move(statement)) {}
+
+SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
+  QueryContext& query = worker.query;
+  const UtilityStatement& s = statement_;
+  switch (s.kind) {
+    case UtilityKind::kDrop:
+      for (const auto& name : s.names) {
+        auto dropped = query.catalog->drop(name, s.entry_kind, s.if_exists);
+        if (!dropped) {
+          if (query.receiver) {
+            const char* kind = s.entry_kind == catalog::EntryKind::kTable ? "table" : "view";
+            query.receiver->on_notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
+          }
+          continue;
+        }
+        catalog::Catalog* catalog = query.catalog;
+        query.session->on_rollback([catalog, dropped] { catalog->restore(dropped); });
+      }
+      break;
+    case UtilityKind::kCreateView: {
+      auto previous = s.or_replace ? query.catalog->find(s.name) : nullptr;
+      auto view = query.catalog->create_view(s.name, s.columns, s.query_text, s.or_replace);
+      catalog::Catalog* catalog = query.catalog;
+      std::string name = s.name;
+      const catalog::CatalogEntry* raw = view.get();
+      query.session->on_rollback([catalog, name, raw, previous] {
+        catalog->remove_created(name, raw);
+        if (previous) catalog->restore(previous);
+      });
+      break;
+    }
+    case UtilityKind::kTransaction:
+      switch (s.action) {
+        case planner::TransactionAction::kBegin: query.session->begin_transaction(); break;
+        case planner::TransactionAction::kCommit: query.session->commit_transaction(); break;
+        case planner::TransactionAction::kRollback: query.session->rollback_transaction(); break;
+      }
+      break;
+    case UtilityKind::kSet: query.session->set_setting(s.name, s.value ? &*s.value : nullptr); break;
+    case UtilityKind::kShow:
+      out.set_value(0, 0, Value::varchar(query.session->show_setting(s.name)));
+      out.set_size(1);
+      break;
+  }
+  return SourceResult::kFinished;
+}
+
+std::string PhysicalUtility::explain_details() const { return statement_.name; }
+
+}  // namespace tessera::executor

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_entry.h"
+#include "executor/physical_operator.h"
+#include "planner/logical/logical_operator.h"
+
+namespace tessera::executor {
+
+/// The kinds of utility statement PhysicalUtility runs.
+enum class UtilityKind : uint8_t { kDrop, kCreateView, kTransaction, kSet, kShow };
+
+/// What a utility statement needs; the fields its kind uses are set.
+struct UtilityStatement {
+  UtilityKind kind = UtilityKind::kDrop;
+  // kDrop
+  catalog::EntryKind entry_kind = catalog::EntryKind::kTable;
+  std::vector<std::string> names;
+  bool if_exists = false;
+  // kCreateView
+  std::string name;
+  std::vector<catalog::ColumnDefinition> columns;
+  std::string query_text;
+  bool or_replace = false;
+  // kTransaction
+  planner::TransactionAction action = planner::TransactionAction::kBegin;
+  // kSet / kShow (name above)
+  std::optional<std::string> value;
+};
+
+/// A statement that changes the catalog or the session rather than reading data (DROP,
+/// CREATE VIEW, BEGIN/COMMIT/ROLLBACK, SET, SHOW), run as a single-threaded source so it
+/// takes the same road as every query. SHOW emits its value as one row.
+class PhysicalUtility : public PhysicalOperator {
+ public:
+  explicit PhysicalUtility(UtilityStatement statement);
+
+  bool is_source() const override { return true; }
+  SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
+  std::string explain_details() const override;
+
+ private:
+  UtilityStatement statement_;
+};
+
+}  // namespace tessera::executor

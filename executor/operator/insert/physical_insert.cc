@@ -1,0 +1,77 @@
+#include "executor/operator/insert/physical_insert.h"
+
+#include <atomic>
+
+#include "catalog/catalog_entry.h"
+#include "storage/data_table.h"
+#include "src/common/sql_error.h"
+
+namespace tessera::executor {
+
+namespace {
+
+struct InsertState : GlobalState {
+  std::atomic<int64_t> count{0};
+  bool emitted = false;
+};
+
+}  // namespace
+
+void check_table_constraints(const catalog::TableEntry& table, const DataChunk& chunk) {
+  const auto& columns = table.columns();
+  for (size_t c = 0; c < columns.size(); c++) {
+    const auto& def = columns[c];
+    bool check_length = def.type.id() == LogicalTypeId::kVarchar && def.type.modifier() >= 0;
+    if (!def.not_null && !check_length) continue;
+    UnifiedVectorFormat f;
+    chunk.column(c).to_unified(chunk.size(), f);
+    for (size_t r = 0; r < chunk.size(); r++) {
+      sel_t i = f.sel.get_index(r);
+      bool valid = f.validity->row_is_valid(i);
+      if (!valid) {
+        if (def.not_null) {
+          throw SqlError(SqlState::kNotNullViolation,
+                         "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint");
+        }
+        continue;
+      }
+      if (check_length) {
+        const string_t& s = f.values<string_t>()[i];
+        size_t chars = 0;
+        for (uint32_t k = 0; k < s.size(); k++) chars += (static_cast<unsigned char>(s.data()[k]) & 0xC0) != 0x80;
+        if (chars > static_cast<size_t>(def.type.modifier())) {
+          throw SqlError(SqlState::kStringDataRightTruncation,
+                         "value too long for type character varying(" + std::to_string(def.type.modifier()) + ")");
+        }
+      }
+    }
+  }
+}
+
+PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child)
+    : PhysicalOperator("INSERT", {LogicalType::bigint()}), table_(std::move(table)) {
+  add_child(std::move(child));
+}
+
+std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext&) const { return std::make_unique<InsertState>(); }
+
+SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState&) const {
+  check_table_constraints(*table_, in);
+  table_->storage().append(*worker.query.transaction, in);
+  static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
+  return SinkResult::kNeedMoreInput;
+}
+
+SourceResult PhysicalInsert::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
+  auto& state = static_cast<InsertState&>(worker.query.states->sink_state(*this));
+  if (!state.emitted) {
+    out.set_value(0, 0, Value::bigint(state.count.load()));
+    out.set_size(1);
+    state.emitted = true;
+  }
+  return SourceResult::kFinished;
+}
+
+std::string PhysicalInsert::explain_details() const { return table_->name(); }
+
+}  // namespace tessera::executor

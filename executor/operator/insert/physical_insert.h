@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+
+#include "executor/physical_operator.h"
+
+namespace tessera::catalog { class TableEntry; }
+
+namespace tessera::executor {
+
+/// Appends its child's rows (exactly the table's columns, in order) to a table inside the
+/// query's transaction, checking NOT NULL and varchar(n) limits. As a source it then emits one
+/// row: the number of rows inserted (bigint).
+class PhysicalInsert : public PhysicalOperator {
+ public:
+  PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child);
+
+  bool is_sink() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
+  SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
+
+  bool is_source() const override { return true; }
+  SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
+  std::string explain_details() const override;
+
+ private:
+  std::shared_ptr<catalog::TableEntry> table_;
+};
+
+/// Checks a chunk against the table's NOT NULL and varchar(n) constraints (23502, 22001).
+void check_table_constraints(const catalog::TableEntry& table, const DataChunk& chunk);
+
+}  // namespace tessera::executor

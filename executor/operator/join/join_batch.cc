@@ -1,0 +1,55 @@
+#include "executor/operator/join/join_batch.h"
+
+namespace tessera::executor {
+
+size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
+                       const DataChunk& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out) {
+  if (count == 0) {
+    out.set_size(0);
+    return 0;
+  }
+  const size_t left_columns = probe.column_count();
+  DataChunk pairs;
+  DataChunk& target = condition ? pairs : out;
+  if (condition) pairs.columns().resize(left_columns + build_columns);
+  for (size_t c = 0; c < left_columns; c++) target.column(c).slice(probe.column(c), left_, count);
+  for (size_t c = 0; c < build_columns; c++) target.column(left_columns + c).slice(build.column(c), right_, count);
+  target.set_size(count);
+  if (!condition) {
+    for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
+    return count;
+  }
+  const size_t selected = expressions.eval_select(*condition, pairs, nullptr, count, selected_.data());
+  for (size_t i = 0; i < selected; i++) matched[left_.get_index(selected_.get_index(i))] = 1;
+  if (selected == 0) {
+    out.set_size(0);
+  } else {
+    out.slice(pairs, selected_, selected);
+  }
+  return selected;
+}
+
+size_t JoinBatch::emit_unmatched(const DataChunk& probe, const uint8_t* matched, DataChunk& out) {
+  const size_t n = probe.size();
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!matched[i]) left_.set_index(count++, static_cast<sel_t>(i));
+  }
+  if (count == 0) {
+    out.set_size(0);
+    return 0;
+  }
+  const size_t left_columns = probe.column_count();
+  for (size_t c = 0; c < left_columns; c++) {
+    if (count == n) {
+      out.column(c).reference(probe.column(c));
+    } else {
+      out.column(c).slice(probe.column(c), left_, count);
+    }
+  }
+  for (size_t c = left_columns; c < out.column_count(); c++) out.column(c).set_constant_null();
+  out.set_size(count);
+  return count;
+}
+
+}  // namespace tessera::executor

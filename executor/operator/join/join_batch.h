@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "executor/expression/expression_executor.h"
+#include "planner/binder/bound_expression.h"
+#include "src/common/data_chunk.h"
+
+namespace tessera::executor {
+
+/// A batch of up to kVectorSize candidate pairs (probe row, build row) of a join, and how they
+/// become output: probe columns sliced from the probe chunk, then build columns sliced from the
+/// materialized build rows (no copies), filtered by the join condition. Shared by the hash and
+/// nested-loop joins. Not thread-safe: one per worker.
+class JoinBatch {
+ public:
+  JoinBatch() : left_(kVectorSize), right_(kVectorSize), selected_(kVectorSize) {}
+
+  /// Probe row of pair i (set by the caller).
+  sel_t* left() { return left_.data(); }
+  /// Build row of pair i (set by the caller).
+  sel_t* right() { return right_.data(); }
+
+  /// Writes the pairs [0, count) for which `condition` (over [probe columns..., build
+  /// columns...]; null = always true) holds into `out`, and sets matched[probe row] for them.
+  /// `build` holds the build rows in its first `build_columns` columns. Returns the output size.
+  size_t emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
+              const DataChunk& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out);
+
+  /// Writes the probe rows with matched[row] == 0 into `out` with NULL build columns (the
+  /// extra rows of a LEFT join). Returns the output size.
+  size_t emit_unmatched(const DataChunk& probe, const uint8_t* matched, DataChunk& out);
+
+ private:
+  SelectionVector left_;
+  SelectionVector right_;
+  SelectionVector selected_;
+};
+
+}  // namespace tessera::executor

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "executor/physical_operator.h"
+#include "planner/binder/bound_expression.h"
+#include "planner/parser/ast.h"
+
+namespace tessera::executor {
+
+/// Equi-join (INNER or LEFT) with an optional residual condition. The RIGHT child is the build
+/// side: this operator is the sink of the right child's pipeline (workers copy the rows with
+/// their evaluated keys, dropping rows with a NULL key, which never match; combine() moves them
+/// to the global state under its lock; finalize() serializes the keys and builds a chained hash
+/// table over the rows, which stay alive in the global state for the probe). The LEFT child is
+/// streamed through this operator as the probe side (the operator role in the left child's
+/// pipeline, which depends on the build pipeline). Output: the left columns, then the right
+/// columns; a LEFT join emits each probe row without a joining build row once, with NULLs on
+/// the right. Output chunks hold at most kVectorSize rows: a probe chunk with more matches
+/// answers kHaveMoreOutput and resumes where it stopped. Immutable; state lives in
+/// Global/Local states.
+class PhysicalHashJoin : public PhysicalOperator {
+ public:
+  /// `left_keys[i]` (over the left columns) and `right_keys[i]` (over the right columns) have
+  /// the same type. `residual` (may be null) is a boolean expression over [left..., right...].
+  PhysicalHashJoin(std::vector<LogicalType> types, planner::JoinType join_type,
+                   std::vector<planner::BoundExprPtr> left_keys, std::vector<planner::BoundExprPtr> right_keys,
+                   planner::BoundExprPtr residual, std::unique_ptr<PhysicalOperator> left,
+                   std::unique_ptr<PhysicalOperator> right);
+
+  // Build side.
+  bool is_sink() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
+  std::unique_ptr<LocalState> make_local_sink(WorkerContext& worker, GlobalState& global) const override;
+  SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
+  void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
+  void finalize(QueryContext& query, GlobalState& global) const override;
+
+  // Probe side.
+  bool is_streaming_operator() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_operator(QueryContext& query) const override;
+  std::unique_ptr<LocalState> make_local_operator(WorkerContext& worker, GlobalState& global) const override;
+  OperatorResult execute(WorkerContext& worker, DataChunk& in, DataChunk& out, GlobalState& global,
+                         LocalState& local) const override;
+
+  /// Places this operator in `current` (probe, on the left child's side) and creates the build
+  /// pipeline (right child -> this) as a dependency of `current`.
+  void build_pipelines(PipelineBuilder& builder, Pipeline& current) const override;
+  std::string explain_details() const override;
+
+ private:
+  planner::JoinType join_type_;
+  std::vector<planner::BoundExprPtr> left_keys_;
+  std::vector<planner::BoundExprPtr> right_keys_;
+  planner::BoundExprPtr residual_;
+};
+
+}  // namespace tessera::executor

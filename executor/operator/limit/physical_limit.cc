@@ -1,0 +1,89 @@
+#include "executor/operator/limit/physical_limit.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "executor/operator/sort/chunk_collection.h"
+#include "src/common/assert.h"
+
+namespace tessera::executor {
+
+namespace {
+
+struct LimitGlobalState : GlobalState {
+  explicit LimitGlobalState(std::vector<LogicalType> types) : rows(std::move(types)) {}
+  std::mutex mutex;
+  /// Input rows seen so far (skipped or kept), in arrival order.
+  uint64_t seen = 0;
+  ChunkCollection rows;
+};
+
+/// Single-threaded scan of the kept chunks.
+struct LimitSourceState : GlobalState {
+  explicit LimitSourceState(LimitGlobalState& sink) : sink(sink) {}
+  LimitGlobalState& sink;
+  size_t next_chunk = 0;
+};
+
+}  // namespace
+
+PhysicalLimit::PhysicalLimit(std::vector<LogicalType> types, std::optional<int64_t> limit, int64_t offset,
+                             std::unique_ptr<PhysicalOperator> child)
+    : PhysicalOperator("LIMIT", std::move(types)), limit_(limit), offset_(offset) {
+  TS_CHECK(offset_ >= 0 && (!limit_ || *limit_ >= 0), "limit: negative limit or offset");
+  add_child(std::move(child));
+}
+
+std::unique_ptr<GlobalState> PhysicalLimit::make_global_sink(QueryContext&) const {
+  return std::make_unique<LimitGlobalState>(types_);
+}
+
+SinkResult PhysicalLimit::sink(WorkerContext&, DataChunk& in, GlobalState& global, LocalState&) const {
+  // LIMIT 0 needs no input at all.
+  if (limit_ && *limit_ == 0) return SinkResult::kFinished;
+  auto& g = static_cast<LimitGlobalState&>(global);
+  const auto offset = static_cast<uint64_t>(offset_);
+  // One past the last wanted row; saturates when there is no limit.
+  const uint64_t end = limit_ ? offset + static_cast<uint64_t>(*limit_) : UINT64_MAX;
+  std::lock_guard lock(g.mutex);
+  if (g.seen >= end) return SinkResult::kFinished;
+  const uint64_t n = in.size();
+  const uint64_t first = std::max(g.seen, offset);
+  const uint64_t last = std::min(g.seen + n, end);
+  if (first < last) {
+    const size_t skip = static_cast<size_t>(first - g.seen);
+    const size_t take = static_cast<size_t>(last - first);
+    if (skip == 0 && take == n) {
+      g.rows.append(in);
+    } else {
+      SelectionVector sel(take);
+      for (size_t i = 0; i < take; i++) sel.set_index(i, static_cast<sel_t>(skip + i));
+      g.rows.append(in, sel, take);
+    }
+  }
+  g.seen += n;
+  return g.seen >= end ? SinkResult::kFinished : SinkResult::kNeedMoreInput;
+}
+
+std::unique_ptr<GlobalState> PhysicalLimit::make_global_source(QueryContext& query) const {
+  return std::make_unique<LimitSourceState>(static_cast<LimitGlobalState&>(query.states->sink_state(*this)));
+}
+
+SourceResult PhysicalLimit::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
+  auto& state = static_cast<LimitSourceState&>(global);
+  const auto& chunks = state.sink.rows.chunks();
+  if (state.next_chunk >= chunks.size()) {
+    out.set_size(0);
+    return SourceResult::kFinished;
+  }
+  out.reference(chunks[state.next_chunk++]);
+  return state.next_chunk >= chunks.size() ? SourceResult::kFinished : SourceResult::kHaveMoreOutput;
+}
+
+std::string PhysicalLimit::explain_details() const {
+  std::string out = limit_ ? "limit " + std::to_string(*limit_) : "";
+  if (offset_ > 0) out += (out.empty() ? "" : " ") + std::string("offset ") + std::to_string(offset_);
+  return out;
+}
+
+}  // namespace tessera::executor

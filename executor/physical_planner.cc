@@ -1,0 +1,302 @@
+#include "executor/physical_planner.h"
+
+#include <set>
+
+#include "executor/expression/subquery_plan.h"
+#include "executor/operator/aggregate/physical_hash_aggregate.h"
+#include "executor/operator/ddl/physical_create_table.h"
+#include "executor/operator/ddl/physical_explain.h"
+#include "executor/operator/ddl/physical_utility.h"
+#include "executor/operator/insert/physical_insert.h"
+#include "executor/operator/join/physical_hash_join.h"
+#include "executor/operator/join/physical_nested_loop_join.h"
+#include "executor/operator/limit/physical_limit.h"
+#include "executor/operator/projection/physical_filter.h"
+#include "executor/operator/projection/physical_projection.h"
+#include "executor/operator/result/physical_result_collector.h"
+#include "executor/operator/scan/physical_table_scan.h"
+#include "executor/operator/scan/physical_values.h"
+#include "executor/operator/sort/physical_order.h"
+#include "executor/operator/sort/physical_top_n.h"
+#include "src/common/assert.h"
+
+namespace tessera::executor {
+
+using namespace planner;  // NOLINT: the planner's plan types are this file's vocabulary
+
+namespace {
+
+std::set<uint32_t> tables_of(const std::vector<ColumnBinding>& bindings) {
+  std::set<uint32_t> result;
+  for (const auto& b : bindings) result.insert(b.table_index);
+  return result;
+}
+
+bool refers_only_to(const BoundExpression& expr, const std::set<uint32_t>& tables) {
+  bool ok = true;
+  bool any = false;
+  visit_expression(expr, [&](const BoundExpression& e) {
+    if (e.kind == BoundExprKind::kColumnRef) {
+      any = true;
+      if (!tables.count(static_cast<const BoundColumnRef&>(e).binding.table_index)) ok = false;
+    }
+  });
+  return ok && any;
+}
+
+std::vector<ColumnBinding> concat(std::vector<ColumnBinding> a, const std::vector<ColumnBinding>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+BoundExprPtr conjunction_of(std::vector<BoundExprPtr> conjuncts) {
+  if (conjuncts.empty()) return nullptr;
+  if (conjuncts.size() == 1) return std::move(conjuncts[0]);
+  return std::make_unique<BoundConjunction>(true, std::move(conjuncts));
+}
+
+std::vector<SortKey> make_sort_keys(std::vector<BoundOrderBy>& orders, const std::vector<BoundExprPtr>& resolved) {
+  std::vector<SortKey> keys;
+  for (size_t i = 0; i < orders.size(); i++) {
+    keys.push_back(SortKey{resolved[i]->copy(), orders[i].descending, orders[i].nulls_first});
+  }
+  return keys;
+}
+
+}  // namespace
+
+BoundExprPtr PhysicalPlanner::resolve(const BoundExpression& expr, const std::vector<ColumnBinding>& input) {
+  BoundExprPtr result = expr.copy();
+  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
+    if (e.kind == BoundExprKind::kColumnRef) {
+      const auto& ref = static_cast<const BoundColumnRef&>(e);
+      for (size_t i = 0; i < input.size(); i++) {
+        if (input[i] == ref.binding) return std::make_unique<BoundReference>(ref.type, static_cast<uint32_t>(i), ref.name);
+      }
+      TS_CHECK(false, "column " + ref.name + " is not produced by the operator's input");
+    }
+    if (e.kind == BoundExprKind::kSubquery) {
+      auto& sub = static_cast<BoundSubquery&>(e);
+      if (!sub.prepared) {
+        size_t max_rows = sub.subquery_kind == SubqueryKind::kExists ? 1 : sub.subquery_kind == SubqueryKind::kScalar ? 2 : 0;
+        sub.prepared = std::make_shared<SubqueryPlan>(create_rooted_plan(*sub.plan, false, max_rows));
+      }
+    }
+    return nullptr;
+  });
+  return result;
+}
+
+std::vector<BoundExprPtr> PhysicalPlanner::resolve_all(const std::vector<BoundExprPtr>& exprs,
+                                                       const std::vector<ColumnBinding>& input) {
+  std::vector<BoundExprPtr> result;
+  for (const auto& e : exprs) result.push_back(resolve(*e, input));
+  return result;
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_rooted_plan(const LogicalOperator& plan, bool stream, size_t max_rows) {
+  auto root = create_plan(plan);
+  return std::make_unique<PhysicalResultCollector>(
+      stream ? PhysicalResultCollector::Mode::kStream : PhysicalResultCollector::Mode::kCollect, max_rows, std::move(root));
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOperator& op) {
+  std::unique_ptr<PhysicalOperator> result;
+  switch (op.kind) {
+    case LogicalOperatorKind::kGet: {
+      const auto& get = static_cast<const LogicalGet&>(op);
+      auto filters = resolve_all(get.filters, get.output_bindings());
+      result = std::make_unique<PhysicalTableScan>(get.output_types(), get.table, get.column_ids, std::move(filters));
+      break;
+    }
+    case LogicalOperatorKind::kFilter: {
+      const auto& filter = static_cast<const LogicalFilter&>(op);
+      auto conjuncts = resolve_all(filter.conjuncts, op.children[0]->output_bindings());
+      result = std::make_unique<PhysicalFilter>(op.output_types(), std::move(conjuncts), create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kProjection: {
+      const auto& projection = static_cast<const LogicalProjection&>(op);
+      auto exprs = resolve_all(projection.expressions, op.children[0]->output_bindings());
+      result = std::make_unique<PhysicalProjection>(op.output_types(), std::move(exprs), create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kAggregate: {
+      const auto& aggregate = static_cast<const LogicalAggregate&>(op);
+      auto input = op.children[0]->output_bindings();
+      result = std::make_unique<PhysicalHashAggregate>(op.output_types(), resolve_all(aggregate.groups, input),
+                                                       resolve_all(aggregate.aggregates, input), create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kDistinct: {
+      auto input = op.children[0]->output_bindings();
+      auto types = op.output_types();
+      std::vector<BoundExprPtr> groups;
+      for (size_t i = 0; i < input.size(); i++) groups.push_back(std::make_unique<BoundReference>(types[i], static_cast<uint32_t>(i), ""));
+      result = std::make_unique<PhysicalHashAggregate>(types, std::move(groups), std::vector<BoundExprPtr>{},
+                                                       create_plan(*op.children[0]));
+      result->estimated_rows = op.estimated_rows;
+      break;
+    }
+    case LogicalOperatorKind::kJoin: result = plan_join(static_cast<const LogicalJoin&>(op)); break;
+    case LogicalOperatorKind::kOrder: {
+      auto& order = const_cast<LogicalOrder&>(static_cast<const LogicalOrder&>(op));
+      std::vector<BoundExprPtr> exprs;
+      for (const auto& o : order.orders) exprs.push_back(resolve(*o.expression, op.children[0]->output_bindings()));
+      result = std::make_unique<PhysicalOrder>(op.output_types(), make_sort_keys(order.orders, exprs), create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kLimit: {
+      const auto& limit = static_cast<const LogicalLimit&>(op);
+      const LogicalOperator& child = *op.children[0];
+      if (limit.limit && child.kind == LogicalOperatorKind::kOrder) {
+        auto& order = const_cast<LogicalOrder&>(static_cast<const LogicalOrder&>(child));
+        std::vector<BoundExprPtr> exprs;
+        for (const auto& o : order.orders) exprs.push_back(resolve(*o.expression, child.children[0]->output_bindings()));
+        result = std::make_unique<PhysicalTopN>(op.output_types(), make_sort_keys(order.orders, exprs), *limit.limit, limit.offset,
+                                                create_plan(*child.children[0]));
+      } else {
+        result = std::make_unique<PhysicalLimit>(op.output_types(), limit.limit, limit.offset, create_plan(child));
+      }
+      break;
+    }
+    case LogicalOperatorKind::kValues: {
+      const auto& values = static_cast<const LogicalValues&>(op);
+      std::vector<std::vector<BoundExprPtr>> rows;
+      for (const auto& row : values.rows) rows.push_back(resolve_all(row, {}));
+      result = std::make_unique<PhysicalValues>(values.types, std::move(rows));
+      break;
+    }
+    case LogicalOperatorKind::kInsert: {
+      const auto& insert = static_cast<const LogicalInsert&>(op);
+      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kCreateTable: {
+      const auto& create = static_cast<const LogicalCreateTable&>(op);
+      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.if_not_exists,
+                                                     op.children.empty() ? nullptr : create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kDrop: {
+      const auto& drop = static_cast<const LogicalDrop&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kDrop;
+      s.entry_kind = drop.entry_kind;
+      s.names = drop.names;
+      s.if_exists = drop.if_exists;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kCreateView: {
+      const auto& create = static_cast<const LogicalCreateView&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kCreateView;
+      s.name = create.name;
+      s.columns = create.columns;
+      s.query_text = create.query_text;
+      s.or_replace = create.or_replace;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kTransaction: {
+      UtilityStatement s;
+      s.kind = UtilityKind::kTransaction;
+      s.action = static_cast<const LogicalTransaction&>(op).action;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kSet: {
+      const auto& set = static_cast<const LogicalSet&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kSet;
+      s.name = set.name;
+      s.value = set.value;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kShow: {
+      UtilityStatement s;
+      s.kind = UtilityKind::kShow;
+      s.name = static_cast<const LogicalShow&>(op).name;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kExplain: {
+      auto explained = create_rooted_plan(*op.children[0], false);
+      result = std::make_unique<PhysicalExplain>(PhysicalExplain::render(*explained));
+      break;
+    }
+  }
+  TS_CHECK(result != nullptr, "no physical plan for a logical operator");
+  if (op.kind != LogicalOperatorKind::kDistinct) result->estimated_rows = op.estimated_rows;
+  return result;
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& join) {
+  const LogicalOperator& left = *join.children[0];
+  const LogicalOperator& right = *join.children[1];
+  auto left_bindings = left.output_bindings();
+  auto right_bindings = right.output_bindings();
+  auto left_tables = tables_of(left_bindings);
+  auto right_tables = tables_of(right_bindings);
+  auto all_bindings = concat(left_bindings, right_bindings);
+
+  // Split the conditions into equality keys (one side each) and the rest.
+  std::vector<BoundExprPtr> left_keys, right_keys, residual;
+  for (const auto& c : join.conditions) {
+    if (c->kind == BoundExprKind::kFunction && static_cast<const BoundFunction&>(*c).id == FunctionId::kEqual) {
+      const auto& eq = static_cast<const BoundFunction&>(*c);
+      const auto& a = *eq.children[0];
+      const auto& b = *eq.children[1];
+      if (refers_only_to(a, left_tables) && refers_only_to(b, right_tables)) {
+        left_keys.push_back(a.copy());
+        right_keys.push_back(b.copy());
+        continue;
+      }
+      if (refers_only_to(b, left_tables) && refers_only_to(a, right_tables)) {
+        left_keys.push_back(b.copy());
+        right_keys.push_back(a.copy());
+        continue;
+      }
+    }
+    residual.push_back(c->copy());
+  }
+  auto types = join.output_types();
+  if (left_keys.empty()) {
+    BoundExprPtr condition = conjunction_of(std::move(residual));
+    JoinType type = join.join_type == JoinType::kCross && condition ? JoinType::kInner : join.join_type;
+    if (type == JoinType::kInner && !condition) type = JoinType::kCross;
+    return std::make_unique<PhysicalNestedLoopJoin>(types, type, condition ? resolve(*condition, all_bindings) : nullptr,
+                                                    create_plan(left), create_plan(right));
+  }
+  BoundExprPtr condition = conjunction_of(std::move(residual));
+  // The hash table is built on the right child: for inner joins put the smaller input there.
+  bool swap = join.join_type == JoinType::kInner && left.estimated_rows < right.estimated_rows;
+  if (!swap) {
+    return std::make_unique<PhysicalHashJoin>(types, join.join_type, resolve_all(left_keys, left_bindings),
+                                              resolve_all(right_keys, right_bindings),
+                                              condition ? resolve(*condition, all_bindings) : nullptr, create_plan(left),
+                                              create_plan(right));
+  }
+  auto swapped_bindings = concat(right_bindings, left_bindings);
+  auto right_types = right.output_types();
+  auto left_types = left.output_types();
+  std::vector<LogicalType> swapped_types = right_types;
+  swapped_types.insert(swapped_types.end(), left_types.begin(), left_types.end());
+  auto hash_join = std::make_unique<PhysicalHashJoin>(
+      swapped_types, JoinType::kInner, resolve_all(right_keys, right_bindings), resolve_all(left_keys, left_bindings),
+      condition ? resolve(*condition, swapped_bindings) : nullptr, create_plan(right), create_plan(left));
+  hash_join->estimated_rows = join.estimated_rows;
+  // Restore the left-then-right column order.
+  std::vector<BoundExprPtr> reorder;
+  for (size_t i = 0; i < left_types.size(); i++) {
+    reorder.push_back(std::make_unique<BoundReference>(left_types[i], static_cast<uint32_t>(right_types.size() + i), ""));
+  }
+  for (size_t i = 0; i < right_types.size(); i++) {
+    reorder.push_back(std::make_unique<BoundReference>(right_types[i], static_cast<uint32_t>(i), ""));
+  }
+  return std::make_unique<PhysicalProjection>(types, std::move(reorder), std::move(hash_join));
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "executor/physical_operator.h"
+#include "planner/logical/logical_operator.h"
+
+namespace tessera::executor {
+
+/// Turns an optimized logical plan into physical operators: picks algorithms (hash join with
+/// the smaller side built, nested-loop join for conditions without equalities, top-N for
+/// ORDER BY + LIMIT, hash aggregate for DISTINCT) and resolves column bindings to chunk
+/// positions. It lives in the executor because the operators it creates do; the planner part
+/// stops at the optimized logical plan.
+class PhysicalPlanner {
+ public:
+  /// The physical plan of `plan` (without a result sink).
+  std::unique_ptr<PhysicalOperator> create_plan(const planner::LogicalOperator& plan);
+  /// `create_plan` under a result collector: the root every executed plan needs.
+  std::unique_ptr<PhysicalOperator> create_rooted_plan(const planner::LogicalOperator& plan, bool stream, size_t max_rows = 0);
+
+ private:
+  std::unique_ptr<PhysicalOperator> plan_join(const planner::LogicalJoin& join);
+  /// Copies `expr` with column references resolved against `input` (the child's output
+  /// bindings) and subqueries planned.
+  planner::BoundExprPtr resolve(const planner::BoundExpression& expr, const std::vector<planner::ColumnBinding>& input);
+  std::vector<planner::BoundExprPtr> resolve_all(const std::vector<planner::BoundExprPtr>& exprs,
+                                                 const std::vector<planner::ColumnBinding>& input);
+};
+
+}  // namespace tessera::executor

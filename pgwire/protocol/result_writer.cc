@@ -1,0 +1,64 @@
+#include "pgwire/protocol/result_writer.h"
+
+#include <string>
+
+#include "pgwire/codec/backend_encoder.h"
+
+namespace tessera::pgwire {
+
+namespace {
+
+/// PostgreSQL's atttypmod for a type: varchar(n) carries n plus the 4-byte varlena header.
+int32_t type_modifier(const LogicalType& type) {
+  if (type.id() == LogicalTypeId::kVarchar && type.modifier() >= 0) return type.modifier() + 4;
+  return -1;
+}
+
+}  // namespace
+
+ResultWriter::ResultWriter(OutputBuffer& out) : out_(out) {}
+
+void ResultWriter::on_columns(const std::vector<ResultColumn>& columns) {
+  RowDescription description;
+  description.fields.reserve(columns.size());
+  for (const ResultColumn& column : columns) {
+    FieldDescription field;
+    field.name = column.name;
+    field.table_oid = column.table_oid;
+    field.column_number = column.column_number;
+    field.type_oid = column.type.pg_oid();
+    field.type_size = column.type.pg_typlen();
+    field.type_modifier = type_modifier(column.type);
+    field.format = 0;
+    description.fields.push_back(std::move(field));
+  }
+  encode(description, out_.bytes());
+}
+
+void ResultWriter::on_chunk(const DataChunk& chunk) {
+  if (chunk.size() == 0) return;
+  rows_.encode(chunk, out_.bytes());
+  out_.flush_if_full();
+}
+
+void ResultWriter::on_complete(std::string_view command_tag) {
+  encode(CommandComplete{std::string(command_tag)}, out_.bytes());
+}
+
+void ResultWriter::on_empty_query() { encode(EmptyQueryResponse{}, out_.bytes()); }
+
+void ResultWriter::on_error(const SqlError& error) {
+  if (error.severity() == Severity::kFatal || error.severity() == Severity::kPanic) saw_fatal_error_ = true;
+  encode(ErrorResponse{error_fields(error)}, out_.bytes());
+}
+
+void ResultWriter::on_notice(std::string_view sqlstate, std::string_view message) {
+  ErrorFields fields;
+  // Class 01 is the warning class; anything else a session reports this way is a notice.
+  fields.severity = sqlstate.substr(0, 2) == "01" ? "WARNING" : "NOTICE";
+  fields.code = std::string(sqlstate);
+  fields.message = std::string(message);
+  encode(NoticeResponse{std::move(fields)}, out_.bytes());
+}
+
+}  // namespace tessera::pgwire

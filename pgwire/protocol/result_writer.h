@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "pgwire/protocol/output_buffer.h"
+#include "pgwire/types/text_format.h"
+#include "src/common/result_receiver.h"
+
+namespace tessera::pgwire {
+
+/// The ResultReceiver a Connection hands to BackendSession::execute_simple: encodes each
+/// callback as the simple-query protocol messages (RowDescription, DataRow in text format,
+/// CommandComplete, EmptyQueryResponse, ErrorResponse, NoticeResponse) into an OutputBuffer,
+/// flushing as results grow. Used by one statement thread at a time; not thread-safe.
+class ResultWriter final : public ResultReceiver {
+ public:
+  explicit ResultWriter(OutputBuffer& out);
+
+  void on_columns(const std::vector<ResultColumn>& columns) override;
+  void on_chunk(const DataChunk& chunk) override;
+  void on_complete(std::string_view command_tag) override;
+  void on_empty_query() override;
+  void on_error(const SqlError& error) override;
+  void on_notice(std::string_view sqlstate, std::string_view message) override;
+
+  /// An error of severity FATAL or PANIC was reported: the connection must close.
+  bool saw_fatal_error() const { return saw_fatal_error_; }
+
+ private:
+  OutputBuffer& out_;
+  DataRowEncoder rows_;
+  bool saw_fatal_error_ = false;
+};
+
+}  // namespace tessera::pgwire

@@ -1,0 +1,582 @@
+#include "planner/binder/binder.h"
+
+#include <set>
+
+#include "catalog/catalog.h"
+#include "planner/binder/type_rules.h"
+#include "planner/parser/error_position.h"
+#include "planner/parser/parser.h"
+#include "src/common/sql_error.h"
+#include "src/common/value_cast.h"
+#include "storage/data_table.h"
+
+namespace tessera::planner {
+
+Binder::Binder(catalog::Catalog& catalog, std::string_view sql)
+    : catalog_(catalog), sql_(sql), table_index_counter_(std::make_shared<uint32_t>(1)) {}
+
+Binder::Binder(Binder& parent, bool correlated)
+    : catalog_(parent.catalog_),
+      sql_(parent.sql_),
+      parent_(&parent),
+      correlated_(correlated),
+      table_index_counter_(parent.table_index_counter_),
+      view_depth_(parent.view_depth_) {}
+
+uint32_t Binder::next_table_index() { return (*table_index_counter_)++; }
+
+uint32_t Binder::position(int location) const { return error_position(sql_, location); }
+
+void Binder::throw_at(SqlState state, const std::string& message, int location) const {
+  throw SqlError(state, message).with_position(position(location));
+}
+
+BoundStatement Binder::bind(const Statement& statement) {
+  switch (statement.kind) {
+    case StatementKind::kSelect: return bind_select_statement(*statement.as<SelectStatement>().select);
+    case StatementKind::kInsert: return bind_insert(statement.as<InsertStatement>());
+    case StatementKind::kCreateTable: return bind_create_table(statement.as<CreateTableStatement>());
+    case StatementKind::kCreateView: return bind_create_view(statement.as<CreateViewStatement>());
+    case StatementKind::kDrop: return bind_drop(statement.as<DropStatement>());
+    case StatementKind::kExplain: return bind_explain(statement.as<ExplainStatement>());
+    case StatementKind::kVariableSet: return bind_set(statement.as<VariableSetStatement>());
+    case StatementKind::kVariableShow: return bind_show(statement.as<VariableShowStatement>());
+    case StatementKind::kTransaction: {
+      const auto& t = statement.as<TransactionStatement>();
+      if (t.chain) throw SqlError(SqlState::kFeatureNotSupported, "AND CHAIN is not supported yet");
+      if (t.read_only.value_or(false)) {
+        throw SqlError(SqlState::kFeatureNotSupported, "read-only transactions are not supported yet");
+      }
+      BoundStatement result;
+      switch (t.transaction_kind) {
+        case TransactionKind::kBegin:
+          result.plan = std::make_unique<LogicalTransaction>(TransactionAction::kBegin);
+          result.tag = "BEGIN";
+          return result;
+        case TransactionKind::kCommit:
+          result.plan = std::make_unique<LogicalTransaction>(TransactionAction::kCommit);
+          result.tag = "COMMIT";
+          return result;
+        case TransactionKind::kRollback:
+          result.plan = std::make_unique<LogicalTransaction>(TransactionAction::kRollback);
+          result.tag = "ROLLBACK";
+          return result;
+        default: throw SqlError(SqlState::kFeatureNotSupported, "savepoints are not supported yet");
+      }
+    }
+    case StatementKind::kUpdate: throw_at(SqlState::kFeatureNotSupported, "UPDATE is not supported yet", statement.location);
+    case StatementKind::kDelete: throw_at(SqlState::kFeatureNotSupported, "DELETE is not supported yet", statement.location);
+    case StatementKind::kCreateIndex:
+      throw_at(SqlState::kFeatureNotSupported, "CREATE INDEX is not supported yet", statement.location);
+    case StatementKind::kTruncate:
+      throw_at(SqlState::kFeatureNotSupported, "TRUNCATE is not supported yet", statement.location);
+    case StatementKind::kRefreshMatView:
+      throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
+    case StatementKind::kCopy: throw_at(SqlState::kFeatureNotSupported, "COPY is not supported yet", statement.location);
+    case StatementKind::kPrepare:
+    case StatementKind::kExecute:
+    case StatementKind::kDeallocate:
+      throw_at(SqlState::kFeatureNotSupported, "PREPARE/EXECUTE are not supported yet", statement.location);
+  }
+  throw_at(SqlState::kFeatureNotSupported, "statement not supported", statement.location);
+}
+
+BoundStatement Binder::bind_select_statement(const SelectStmt& select) {
+  BoundStatement result;
+  result.plan = bind_query(select, result.names);
+  result.tag = "SELECT";
+  return result;
+}
+
+// ---- FROM -------------------------------------------------------------------------------------
+
+LogicalPtr Binder::bind_from(const std::vector<TableRefPtr>& from) {
+  if (from.empty()) {
+    // SELECT without FROM reads one empty row.
+    auto values = std::make_unique<LogicalValues>(next_table_index());
+    values->rows.emplace_back();
+    values->estimated_rows = 1;
+    return values;
+  }
+  LogicalPtr plan = bind_table_ref(*from[0]);
+  for (size_t i = 1; i < from.size(); i++) {
+    auto join = std::make_unique<LogicalJoin>(JoinType::kCross);
+    join->children.push_back(std::move(plan));
+    join->children.push_back(bind_table_ref(*from[i]));
+    join->estimated_rows = join->children[0]->estimated_rows * join->children[1]->estimated_rows;
+    plan = std::move(join);
+  }
+  return plan;
+}
+
+LogicalPtr Binder::bind_table_ref(const TableRef& ref) {
+  switch (ref.kind) {
+    case TableRefKind::kBaseTable: return bind_base_table(ref.as<BaseTableRef>());
+    case TableRefKind::kSubquery: {
+      const auto& sub = ref.as<SubqueryRef>();
+      if (sub.lateral) throw_at(SqlState::kFeatureNotSupported, "LATERAL is not supported yet", ref.location);
+      Binder child(*this, false);
+      std::vector<std::string> names;
+      LogicalPtr plan = child.bind_query(*sub.subquery, names);
+      std::string alias = sub.alias ? sub.alias->name : "";
+      std::vector<std::string> column_aliases = sub.alias ? sub.alias->columns : std::vector<std::string>{};
+      return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+    }
+    case TableRefKind::kJoin: return bind_join(ref.as<JoinRef>());
+    case TableRefKind::kFunction:
+      throw_at(SqlState::kFeatureNotSupported, "functions in FROM are not supported yet", ref.location);
+  }
+  throw_at(SqlState::kFeatureNotSupported, "unsupported FROM item", ref.location);
+}
+
+LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
+  const auto& parts = ref.name;
+  std::string name = parts.back();
+  if (parts.size() >= 2) {
+    const std::string& schema = parts[parts.size() - 2];
+    if (schema != "public") {
+      std::string full = schema + "." + name;
+      if (schema == "pg_catalog" || schema == "information_schema") {
+        throw_at(SqlState::kFeatureNotSupported, "relation \"" + full + "\" is not supported yet", ref.location);
+      }
+      throw_at(SqlState::kUndefinedTable, "relation \"" + full + "\" does not exist", ref.location);
+    }
+    if (parts.size() == 3 && parts[0] != "tessera") {
+      throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + parts[0] + "." +
+                                                   schema + "." + name, ref.location);
+    }
+  }
+  auto entry = catalog_.find(name);
+  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
+  std::string alias = ref.alias ? ref.alias->name : name;
+  std::vector<std::string> column_aliases = ref.alias ? ref.alias->columns : std::vector<std::string>{};
+  if (column_aliases.size() > entry->columns().size()) {
+    throw_at(SqlState::kInvalidColumnReference,
+             "table \"" + alias + "\" has " + std::to_string(entry->columns().size()) + " columns available but " +
+                 std::to_string(column_aliases.size()) + " columns specified",
+             ref.location);
+  }
+  if (entry->kind() == catalog::EntryKind::kView) {
+    const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
+    if (view_depth_ > 32) throw_at(SqlState::kProgramLimitExceeded, "view nesting too deep", ref.location);
+    auto statements = parse_sql(view.query_text());
+    Binder child(*this, false);
+    child.sql_ = view.query_text();
+    child.view_depth_ = view_depth_ + 1;
+    std::vector<std::string> names;
+    LogicalPtr plan = child.bind_query(*statements.at(0)->as<SelectStatement>().select, names);
+    for (size_t i = 0; i < names.size() && i < view.columns().size(); i++) names[i] = view.columns()[i].name;
+    return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+  }
+  for (const auto& e : scope_.entries) {
+    if (e.alias == alias) throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
+  }
+  auto table = std::static_pointer_cast<catalog::TableEntry>(entry);
+  auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
+  ScopeEntry scope_entry;
+  scope_entry.alias = alias;
+  for (size_t i = 0; i < table->columns().size(); i++) {
+    get->column_ids.push_back(i);
+    scope_entry.names.push_back(i < column_aliases.size() ? column_aliases[i] : table->columns()[i].name);
+    scope_entry.types.push_back(table->columns()[i].type);
+    scope_entry.bindings.push_back(ColumnBinding{get->table_index, static_cast<uint32_t>(i)});
+    scope_entry.hidden.push_back(false);
+  }
+  get->estimated_rows = static_cast<double>(table->storage().estimated_row_count());
+  scope_.entries.push_back(std::move(scope_entry));
+  return get;
+}
+
+LogicalPtr Binder::bind_derived(LogicalPtr plan, const std::vector<std::string>& names, const std::string& alias,
+                                const std::vector<std::string>& column_aliases, int location) {
+  if (column_aliases.size() > names.size()) {
+    throw_at(SqlState::kInvalidColumnReference,
+             "table \"" + alias + "\" has " + std::to_string(names.size()) + " columns available but " +
+                 std::to_string(column_aliases.size()) + " columns specified",
+             location);
+  }
+  auto bindings = plan->output_bindings();
+  auto types = plan->output_types();
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  ScopeEntry entry;
+  entry.alias = alias;
+  for (size_t i = 0; i < bindings.size(); i++) {
+    std::string name = i < column_aliases.size() ? column_aliases[i] : names[i];
+    LogicalType type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
+    BoundExprPtr ref = std::make_unique<BoundColumnRef>(types[i], bindings[i], name);
+    projection->expressions.push_back(cast_to(std::move(ref), type));
+    entry.names.push_back(name);
+    entry.types.push_back(type);
+    entry.bindings.push_back(ColumnBinding{projection->table_index, static_cast<uint32_t>(i)});
+    entry.hidden.push_back(false);
+  }
+  projection->estimated_rows = plan->estimated_rows;
+  projection->children.push_back(std::move(plan));
+  scope_.entries.push_back(std::move(entry));
+  return projection;
+}
+
+LogicalPtr Binder::bind_join(const JoinRef& ref) {
+  if (ref.alias) throw_at(SqlState::kFeatureNotSupported, "aliases on JOIN are not supported yet", ref.location);
+  if (ref.join_type == JoinType::kFull) throw_at(SqlState::kFeatureNotSupported, "FULL JOIN is not supported yet", ref.location);
+  size_t left_begin = scope_.entries.size();
+  LogicalPtr left = bind_table_ref(*ref.left);
+  size_t right_begin = scope_.entries.size();
+  LogicalPtr right = bind_table_ref(*ref.right);
+  size_t right_end = scope_.entries.size();
+
+  JoinType type = ref.join_type;
+  auto join = std::make_unique<LogicalJoin>(type == JoinType::kRight ? JoinType::kLeft : type);
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    std::set<std::string> right_names;
+    for (size_t e = right_begin; e < right_end; e++) {
+      for (size_t c = 0; c < scope_.entries[e].names.size(); c++) {
+        if (!scope_.entries[e].hidden[c]) right_names.insert(scope_.entries[e].names[c]);
+      }
+    }
+    for (size_t e = left_begin; e < right_begin; e++) {
+      for (size_t c = 0; c < scope_.entries[e].names.size(); c++) {
+        if (!scope_.entries[e].hidden[c] && right_names.count(scope_.entries[e].names[c])) {
+          using_columns.push_back(scope_.entries[e].names[c]);
+        }
+      }
+    }
+    if (using_columns.empty() && type != JoinType::kCross) join->join_type = type == JoinType::kInner ? JoinType::kCross : join->join_type;
+  }
+  auto find_side = [&](size_t begin, size_t end, const std::string& name, const char* side) {
+    ScopeEntry* found_entry = nullptr;
+    size_t found_column = 0;
+    for (size_t e = begin; e < end; e++) {
+      for (size_t c = 0; c < scope_.entries[e].names.size(); c++) {
+        if (scope_.entries[e].hidden[c] || scope_.entries[e].names[c] != name) continue;
+        if (found_entry) {
+          throw_at(SqlState::kAmbiguousColumn, "common column name \"" + name + "\" appears more than once in " + side + " table",
+                   ref.location);
+        }
+        found_entry = &scope_.entries[e];
+        found_column = c;
+      }
+    }
+    if (!found_entry) {
+      throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" specified in USING clause does not exist in " + side + " table",
+               ref.location);
+    }
+    return std::make_pair(found_entry, found_column);
+  };
+  for (const auto& name : using_columns) {
+    auto [le, lc] = find_side(left_begin, right_begin, name, "left");
+    auto [re, rc] = find_side(right_begin, right_end, name, "right");
+    BoundExprPtr l = std::make_unique<BoundColumnRef>(le->types[lc], le->bindings[lc], le->alias + "." + name);
+    BoundExprPtr r = std::make_unique<BoundColumnRef>(re->types[rc], re->bindings[rc], re->alias + "." + name);
+    join->conditions.push_back(make_comparison("=", std::move(l), std::move(r), ref.location));
+    // The merged column is the left one (for RIGHT JOIN, the preserved right one).
+    if (type == JoinType::kRight) {
+      le->hidden[lc] = true;
+    } else {
+      re->hidden[rc] = true;
+    }
+  }
+  if (ref.on) {
+    const char* saved = no_aggregates_clause_;
+    no_aggregates_clause_ = "JOIN conditions";
+    BoundExprPtr condition = bind_boolean(*ref.on, "JOIN/ON");
+    no_aggregates_clause_ = saved;
+    join->conditions.push_back(std::move(condition));
+  }
+  if (join->join_type == JoinType::kInner && join->conditions.empty()) join->join_type = JoinType::kCross;
+  if (type == JoinType::kRight) {
+    join->children.push_back(std::move(right));
+    join->children.push_back(std::move(left));
+  } else {
+    join->children.push_back(std::move(left));
+    join->children.push_back(std::move(right));
+  }
+  join->estimated_rows = std::max(join->children[0]->estimated_rows, join->children[1]->estimated_rows);
+  if (join->join_type == JoinType::kCross) join->estimated_rows = join->children[0]->estimated_rows * join->children[1]->estimated_rows;
+  return join;
+}
+
+// ---- DML and DDL ------------------------------------------------------------------------------
+
+BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
+  if (stmt.with) throw_at(SqlState::kFeatureNotSupported, "WITH is not supported yet", stmt.location);
+  if (!stmt.returning.empty()) throw_at(SqlState::kFeatureNotSupported, "RETURNING is not supported yet", stmt.location);
+  const std::string& name = stmt.table.back();
+  auto entry = catalog_.find(name);
+  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
+  if (entry->kind() != catalog::EntryKind::kTable) {
+    throw_at(SqlState::kWrongObjectType, "cannot insert into view \"" + name + "\"", stmt.location);
+  }
+  auto table = std::static_pointer_cast<catalog::TableEntry>(entry);
+  const auto& columns = table->columns();
+
+  // Which table column each source column feeds.
+  std::vector<size_t> targets;
+  if (stmt.columns.empty()) {
+    for (size_t i = 0; i < columns.size(); i++) targets.push_back(i);
+  } else {
+    std::set<size_t> seen;
+    for (const auto& c : stmt.columns) {
+      auto idx = table->find_column(c);
+      if (!idx) {
+        throw_at(SqlState::kUndefinedColumn, "column \"" + c + "\" of relation \"" + name + "\" does not exist", stmt.location);
+      }
+      if (!seen.insert(*idx).second) {
+        throw_at(SqlState::kDuplicateColumn, "column \"" + c + "\" specified more than once", stmt.location);
+      }
+      targets.push_back(*idx);
+    }
+  }
+
+  auto cast_for_column = [&](BoundExprPtr expr, size_t column) -> BoundExprPtr {
+    const auto& def = columns[column];
+    if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), def.type);
+    if (expr->type == def.type) return expr;
+    if (!can_cast_assignment(expr->type, def.type)) {
+      throw SqlError(SqlState::kDatatypeMismatch, "column \"" + def.name + "\" is of type " + def.type.name() +
+                                                      " but expression is of type " + expr->type.name())
+          .with_hint("You will need to rewrite or cast the expression.");
+    }
+    if (def.type.id() == LogicalTypeId::kVarchar && expr->type.id() == LogicalTypeId::kVarchar) return expr;
+    return cast_to(std::move(expr), def.type);
+  };
+
+  LogicalPtr source;
+  std::vector<int> source_of_column(columns.size(), -1);
+  if (stmt.default_values) {
+    auto values = std::make_unique<LogicalValues>(next_table_index());
+    values->rows.emplace_back();
+    source = std::move(values);
+    targets.clear();
+  } else if (stmt.source->select_kind == SelectKind::kValues && stmt.source->order_by.empty() && !stmt.source->limit &&
+             !stmt.source->offset && !stmt.source->with) {
+    // VALUES rows are typed by their target columns (PostgreSQL resolves them the same way).
+    const auto& lists = stmt.source->values_lists;
+    auto values = std::make_unique<LogicalValues>(next_table_index());
+    size_t width = lists[0].size();
+    for (const auto& row : lists) {
+      if (row.size() > targets.size()) {
+        throw_at(SqlState::kSyntaxError, "INSERT has more expressions than target columns", row[targets.size()]->location);
+      }
+      if (row.size() != width) throw_at(SqlState::kSyntaxError, "VALUES lists must all be the same length", row.empty() ? stmt.location : row[0]->location);
+      std::vector<BoundExprPtr> bound;
+      for (size_t i = 0; i < row.size(); i++) {
+        if (row[i]->kind == ExprKind::kDefault) {
+          bound.push_back(std::make_unique<BoundConstant>(cast_value(columns[targets[i]].default_value, columns[targets[i]].type)));
+          continue;
+        }
+        try {
+          bound.push_back(cast_for_column(bind_expr(*row[i]), targets[i]));
+        } catch (SqlError& e) {
+          if (e.position() == 0) e.with_position(position(row[i]->location));
+          throw;
+        }
+      }
+      values->rows.push_back(std::move(bound));
+    }
+    if (!stmt.columns.empty() && width < targets.size()) {
+      throw_at(SqlState::kSyntaxError, "INSERT has more target columns than expressions", stmt.location);
+    }
+    targets.resize(width);
+    for (size_t i = 0; i < width; i++) values->types.push_back(columns[targets[i]].type);
+    values->estimated_rows = static_cast<double>(values->rows.size());
+    source = std::move(values);
+  } else {
+    Binder child(*this, false);
+    std::vector<std::string> names;
+    source = child.bind_query(*stmt.source, names);
+    auto types = source->output_types();
+    if (types.size() > targets.size()) throw_at(SqlState::kSyntaxError, "INSERT has more expressions than target columns", stmt.location);
+    if (!stmt.columns.empty() && types.size() < targets.size()) {
+      throw_at(SqlState::kSyntaxError, "INSERT has more target columns than expressions", stmt.location);
+    }
+    targets.resize(types.size());
+  }
+
+  // Project the source into exactly the table's columns, defaults for the missing ones.
+  auto bindings = source->output_bindings();
+  auto source_types = source->output_types();
+  for (size_t i = 0; i < targets.size(); i++) source_of_column[targets[i]] = static_cast<int>(i);
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  for (size_t c = 0; c < columns.size(); c++) {
+    int s = source_of_column[c];
+    if (s < 0) {
+      projection->expressions.push_back(std::make_unique<BoundConstant>(cast_value(columns[c].default_value, columns[c].type)));
+      continue;
+    }
+    BoundExprPtr ref = std::make_unique<BoundColumnRef>(source_types[s], bindings[s], columns[c].name);
+    projection->expressions.push_back(cast_for_column(std::move(ref), c));
+  }
+  projection->estimated_rows = source->estimated_rows;
+  projection->children.push_back(std::move(source));
+
+  auto insert = std::make_unique<LogicalInsert>();
+  insert->table = table;
+  insert->children.push_back(std::move(projection));
+  BoundStatement result;
+  result.plan = std::move(insert);
+  result.tag = "INSERT";
+  return result;
+}
+
+BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
+  if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary tables are not supported yet", stmt.location);
+  if (!stmt.constraints.empty()) {
+    throw_at(SqlState::kFeatureNotSupported, "table constraints are not supported yet", stmt.constraints[0].location);
+  }
+  if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
+    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist", stmt.location);
+  }
+  auto create = std::make_unique<LogicalCreateTable>();
+  create->name = stmt.name.back();
+  create->if_not_exists = stmt.if_not_exists;
+  if (stmt.as_query) {
+    if (stmt.with_no_data) throw_at(SqlState::kFeatureNotSupported, "WITH NO DATA is not supported yet", stmt.location);
+    Binder child(*this, false);
+    std::vector<std::string> names;
+    LogicalPtr plan = child.bind_query(*stmt.as_query, names);
+    auto types = plan->output_types();
+    if (stmt.as_column_names.size() > names.size()) {
+      throw_at(SqlState::kSyntaxError, "too many column names were specified", stmt.location);
+    }
+    for (size_t i = 0; i < types.size(); i++) {
+      catalog::ColumnDefinition def;
+      def.name = i < stmt.as_column_names.size() ? stmt.as_column_names[i] : names[i];
+      def.type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
+      def.default_value = Value::null(def.type);
+      create->columns.push_back(std::move(def));
+    }
+    create->children.push_back(std::move(plan));
+  } else {
+    for (const auto& col : stmt.columns) {
+      if (col.primary_key || col.unique) {
+        throw_at(SqlState::kFeatureNotSupported, "PRIMARY KEY and UNIQUE constraints are not supported yet", col.location);
+      }
+      if (!col.checks.empty() || col.references) {
+        throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
+      }
+      catalog::ColumnDefinition def;
+      def.name = col.name;
+      try {
+        def.type = resolve_type_name(col.type);
+      } catch (SqlError& e) {
+        e.with_position(position(col.type.location));
+        throw;
+      }
+      def.not_null = col.not_null;
+      def.default_value = Value::null(def.type);
+      if (col.default_value) {
+        BoundExprPtr value = cast_to(bind_expr(*col.default_value), def.type);
+        if (value->kind != BoundExprKind::kConstant) {
+          throw_at(SqlState::kFeatureNotSupported, "non-constant DEFAULT expressions are not supported yet",
+                   col.default_value->location);
+        }
+        def.default_value = static_cast<BoundConstant&>(*value).value;
+      }
+      create->columns.push_back(std::move(def));
+    }
+  }
+  BoundStatement result;
+  result.plan = std::move(create);
+  result.tag = stmt.as_query ? "SELECT" : "CREATE TABLE";
+  return result;
+}
+
+BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
+  if (stmt.materialized) throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", stmt.location);
+  if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary views are not supported yet", stmt.location);
+  Binder child(*this, false);
+  std::vector<std::string> names;
+  LogicalPtr plan = child.bind_query(*stmt.query, names);
+  auto types = plan->output_types();
+  if (stmt.column_names.size() > names.size()) {
+    throw_at(SqlState::kSyntaxError, "CREATE VIEW specifies more column names than columns", stmt.location);
+  }
+  auto create = std::make_unique<LogicalCreateView>();
+  create->name = stmt.name.back();
+  create->or_replace = stmt.or_replace;
+  create->query_text = stmt.query_text;
+  for (size_t i = 0; i < types.size(); i++) {
+    catalog::ColumnDefinition def;
+    def.name = i < stmt.column_names.size() ? stmt.column_names[i] : names[i];
+    def.type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
+    create->columns.push_back(std::move(def));
+  }
+  BoundStatement result;
+  result.plan = std::move(create);
+  result.tag = "CREATE VIEW";
+  return result;
+}
+
+BoundStatement Binder::bind_drop(const DropStatement& stmt) {
+  auto drop = std::make_unique<LogicalDrop>();
+  BoundStatement result;
+  switch (stmt.object_type) {
+    case ObjectType::kTable:
+      drop->entry_kind = catalog::EntryKind::kTable;
+      result.tag = "DROP TABLE";
+      break;
+    case ObjectType::kView:
+      drop->entry_kind = catalog::EntryKind::kView;
+      result.tag = "DROP VIEW";
+      break;
+    default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
+  }
+  for (const auto& n : stmt.names) drop->names.push_back(n.back());
+  drop->if_exists = stmt.if_exists;
+  drop->cascade = stmt.cascade;
+  result.plan = std::move(drop);
+  return result;
+}
+
+BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
+  if (stmt.analyze) throw_at(SqlState::kFeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", stmt.location);
+  for (const auto& option : stmt.options) {
+    if (option.name == "format" && option.value != "text") {
+      throw_at(SqlState::kFeatureNotSupported, "EXPLAIN formats other than TEXT are not supported yet", stmt.location);
+    }
+  }
+  BoundStatement inner = bind(*stmt.statement);
+  auto explain = std::make_unique<LogicalExplain>();
+  explain->children.push_back(std::move(inner.plan));
+  BoundStatement result;
+  result.plan = std::move(explain);
+  result.names = {"QUERY PLAN"};
+  result.tag = "EXPLAIN";
+  return result;
+}
+
+BoundStatement Binder::bind_set(const VariableSetStatement& stmt) {
+  auto set = std::make_unique<LogicalSet>();
+  set->name = stmt.name;
+  BoundStatement result;
+  result.tag = stmt.set_kind == VariableSetKind::kReset || stmt.set_kind == VariableSetKind::kResetAll ? "RESET" : "SET";
+  if (stmt.set_kind == VariableSetKind::kResetAll) {
+    throw_at(SqlState::kFeatureNotSupported, "RESET ALL is not supported yet", stmt.location);
+  }
+  if (stmt.set_kind == VariableSetKind::kValue) {
+    std::string value;
+    for (size_t i = 0; i < stmt.values.size(); i++) {
+      const auto& c = stmt.values[i]->as<ConstantExpr>();
+      if (i) value += ", ";
+      value += c.constant_kind == ConstantKind::kInteger ? std::to_string(c.int_value) : c.text;
+    }
+    set->value = value;
+  }
+  result.plan = std::move(set);
+  return result;
+}
+
+BoundStatement Binder::bind_show(const VariableShowStatement& stmt) {
+  if (stmt.name == "all") throw_at(SqlState::kFeatureNotSupported, "SHOW ALL is not supported yet", stmt.location);
+  auto show = std::make_unique<LogicalShow>();
+  show->name = stmt.name;
+  BoundStatement result;
+  result.names = {stmt.name};
+  result.plan = std::move(show);
+  result.tag = "SHOW";
+  return result;
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "planner/binder/bound_expression.h"
+#include "planner/logical/logical_operator.h"
+#include "planner/parser/ast.h"
+
+namespace tessera::catalog { class Catalog; }
+
+namespace tessera::planner {
+
+/// A bound statement: its logical plan and, for queries, the result column names.
+struct BoundStatement {
+  LogicalPtr plan;
+  std::vector<std::string> names;
+  /// The command tag verb ("SELECT", "INSERT", "CREATE TABLE", ...).
+  std::string tag;
+};
+
+/// Turns a parsed statement into a typed logical plan: resolves names against the catalog,
+/// infers types and inserts casts by PostgreSQL's rules. One binder per query level; a
+/// subquery gets a child binder whose unresolved names fall through to its parent
+/// (correlation). Not thread-safe.
+class Binder {
+ public:
+  /// `sql` is the whole query string (for error positions).
+  Binder(catalog::Catalog& catalog, std::string_view sql);
+
+  BoundStatement bind(const Statement& statement);
+
+ private:
+  /// One FROM item visible by name.
+  struct ScopeEntry {
+    std::string alias;
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+    std::vector<ColumnBinding> bindings;
+    /// Columns hidden from unqualified lookup and `*` (the right side of JOIN USING).
+    std::vector<bool> hidden;
+  };
+  struct Scope {
+    std::vector<ScopeEntry> entries;
+  };
+  /// The state of binding one SELECT's expressions.
+  struct SelectContext {
+    bool inside_aggregate = false;
+  };
+
+  Binder(Binder& parent, bool correlated);
+
+  // Statements
+  BoundStatement bind_select_statement(const SelectStmt& select);
+  BoundStatement bind_insert(const InsertStatement& stmt);
+  BoundStatement bind_create_table(const CreateTableStatement& stmt);
+  BoundStatement bind_create_view(const CreateViewStatement& stmt);
+  BoundStatement bind_drop(const DropStatement& stmt);
+  BoundStatement bind_explain(const ExplainStatement& stmt);
+  BoundStatement bind_set(const VariableSetStatement& stmt);
+  BoundStatement bind_show(const VariableShowStatement& stmt);
+
+  // Queries
+  LogicalPtr bind_query(const SelectStmt& select, std::vector<std::string>& names);
+  LogicalPtr bind_simple_select(const SelectStmt& select, std::vector<std::string>& names);
+  LogicalPtr bind_values(const SelectStmt& select, std::vector<std::string>& names);
+  LogicalPtr bind_from(const std::vector<TableRefPtr>& from);
+  LogicalPtr bind_table_ref(const TableRef& ref);
+  LogicalPtr bind_base_table(const BaseTableRef& ref);
+  LogicalPtr bind_derived(LogicalPtr plan, const std::vector<std::string>& names, const std::string& alias,
+                          const std::vector<std::string>& column_aliases, int location);
+  LogicalPtr bind_join(const JoinRef& ref);
+  std::optional<int64_t> bind_limit_value(const Expr& expr, const char* clause);
+
+  // Expressions
+  BoundExprPtr bind_expr(const Expr& expr);
+  BoundExprPtr bind_column_ref(const ColumnRefExpr& ref);
+  BoundExprPtr bind_constant(const ConstantExpr& constant);
+  BoundExprPtr bind_binary(const BinaryOpExpr& expr);
+  BoundExprPtr bind_unary(const UnaryOpExpr& expr);
+  BoundExprPtr bind_function(const FuncCallExpr& call);
+  BoundExprPtr bind_aggregate(const FuncCallExpr& call);
+  BoundExprPtr bind_case(const CaseExpr& expr);
+  BoundExprPtr bind_sublink(const SubLinkExpr& expr);
+  BoundExprPtr bind_in_list(const InListExpr& expr);
+  BoundExprPtr bind_between(const BetweenExpr& expr);
+  BoundExprPtr bind_like(const LikeExpr& expr);
+  BoundExprPtr bind_boolean(const Expr& expr, const char* context);
+  BoundExprPtr make_comparison(const std::string& op, BoundExprPtr left, BoundExprPtr right, int location);
+  BoundExprPtr make_arithmetic(const std::string& op, BoundExprPtr left, BoundExprPtr right, int location);
+
+  /// Resolves a column name in this binder's scope or, failing that, an outer one.
+  BoundExprPtr resolve_column(const std::vector<std::string>& fields, int location);
+  /// Looks a column up in this level only; nullptr when absent.
+  BoundExprPtr lookup_local(const std::vector<std::string>& fields, int location);
+  /// Resolves a column of an enclosing query for a correlated subquery: returns the
+  /// parameter that stands for it here.
+  BoundExprPtr resolve_outer(const std::vector<std::string>& fields, int location);
+
+  std::vector<BoundExprPtr> expand_star(const StarExpr& star);
+  std::string column_name_of(const Expr& expr) const;
+  uint32_t next_table_index();
+  [[noreturn]] void throw_at(SqlState state, const std::string& message, int location) const;
+  uint32_t position(int location) const;
+
+  catalog::Catalog& catalog_;
+  std::string_view sql_;
+  Binder* parent_ = nullptr;
+  /// Whether this binder may look names up in parent_ (subquery expressions, not FROM items).
+  bool correlated_ = false;
+  std::shared_ptr<uint32_t> table_index_counter_;
+  Scope scope_;
+  /// Active while binding a SELECT's target list / HAVING / ORDER BY.
+  SelectContext* select_context_ = nullptr;
+  /// Where aggregates are not allowed, the clause name for the error message.
+  const char* no_aggregates_clause_ = nullptr;
+  /// Correlated inputs collected while binding this subquery (outer-context expressions).
+  std::vector<BoundExprPtr> correlated_inputs_;
+  /// Depth of views being expanded (guards against recursion).
+  int view_depth_ = 0;
+};
+
+}  // namespace tessera::planner

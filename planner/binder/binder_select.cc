@@ -1,0 +1,401 @@
+#include <map>
+
+#include "planner/binder/binder.h"
+#include "planner/binder/type_rules.h"
+#include "src/common/sql_error.h"
+#include "src/common/value_cast.h"
+
+namespace tessera::planner {
+
+namespace {
+
+bool contains_aggregate(const BoundExpression& expr) {
+  bool found = false;
+  visit_expression(expr, [&](const BoundExpression& e) {
+    if (e.kind == BoundExprKind::kAggregate) found = true;
+  });
+  return found;
+}
+
+/// Rewrites an expression of a grouped query onto the aggregate's outputs: GROUP BY
+/// expressions become references to the group columns, aggregates references to the
+/// aggregate columns; any other column reference is an error.
+class GroupedRewriter {
+ public:
+  GroupedRewriter(LogicalAggregate& aggregate, std::function<uint32_t(int)> position)
+      : aggregate_(aggregate), position_(std::move(position)) {}
+
+  void rewrite(BoundExprPtr& expr) {
+    for (size_t i = 0; i < aggregate_.groups.size(); i++) {
+      if (expr->equals(*aggregate_.groups[i])) {
+        std::string alias = expr->alias;
+        expr = std::make_unique<BoundColumnRef>(aggregate_.groups[i]->type,
+                                                ColumnBinding{aggregate_.group_index, static_cast<uint32_t>(i)},
+                                                aggregate_.groups[i]->to_string());
+        expr->alias = alias;
+        return;
+      }
+    }
+    if (expr->kind == BoundExprKind::kAggregate) {
+      size_t index = aggregate_.aggregates.size();
+      for (size_t j = 0; j < aggregate_.aggregates.size(); j++) {
+        if (aggregate_.aggregates[j]->equals(*expr)) {
+          index = j;
+          break;
+        }
+      }
+      if (index == aggregate_.aggregates.size()) aggregate_.aggregates.push_back(expr->copy());
+      std::string alias = expr->alias;
+      std::string name = expr->to_string();
+      LogicalType type = expr->type;
+      expr = std::make_unique<BoundColumnRef>(type, ColumnBinding{aggregate_.aggregate_index, static_cast<uint32_t>(index)},
+                                              name);
+      expr->alias = alias;
+      return;
+    }
+    if (expr->kind == BoundExprKind::kColumnRef) {
+      const auto& ref = static_cast<const BoundColumnRef&>(*expr);
+      throw SqlError(SqlState::kGroupingError,
+                     "column \"" + ref.name + "\" must appear in the GROUP BY clause or be used in an aggregate function");
+    }
+    expr->for_each_child([&](BoundExprPtr& child) { rewrite(child); });
+  }
+
+ private:
+  LogicalAggregate& aggregate_;
+  std::function<uint32_t(int)> position_;
+};
+
+}  // namespace
+
+LogicalPtr Binder::bind_query(const SelectStmt& select, std::vector<std::string>& names) {
+  if (select.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH queries are not supported yet").with_position(position(select.with->location));
+  switch (select.select_kind) {
+    case SelectKind::kSimple: return bind_simple_select(select, names);
+    case SelectKind::kValues: return bind_values(select, names);
+    case SelectKind::kSetOp:
+      throw SqlError(SqlState::kFeatureNotSupported, "UNION, INTERSECT and EXCEPT are not supported yet")
+          .with_position(position(select.location));
+  }
+  throw SqlError(SqlState::kFeatureNotSupported, "unsupported query");
+}
+
+std::optional<int64_t> Binder::bind_limit_value(const Expr& expr, const char* clause) {
+  BoundExprPtr bound = bind_expr(expr);
+  if (bound->kind != BoundExprKind::kConstant) {
+    throw_at(SqlState::kFeatureNotSupported, std::string("non-constant ") + clause + " is not supported yet", expr.location);
+  }
+  Value v = static_cast<BoundConstant&>(*bound).value;
+  if (v.is_null()) return std::nullopt;
+  if (!v.type().is_integral() && !is_unknown_literal(*bound) && v.type().id() != LogicalTypeId::kDouble) {
+    throw_at(SqlState::kDatatypeMismatch, std::string("argument of ") + clause + " must be type bigint, not type " + v.type().name(),
+             expr.location);
+  }
+  return cast_value(v, LogicalType::bigint()).get_int64();
+}
+
+LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string>& names) {
+  const auto& lists = select.values_lists;
+  size_t width = lists[0].size();
+  std::vector<std::vector<BoundExprPtr>> rows;
+  for (const auto& row : lists) {
+    if (row.size() != width) throw_at(SqlState::kSyntaxError, "VALUES lists must all be the same length", row.empty() ? select.location : row[0]->location);
+    std::vector<BoundExprPtr> bound;
+    for (const auto& e : row) bound.push_back(bind_expr(*e));
+    rows.push_back(std::move(bound));
+  }
+  auto values = std::make_unique<LogicalValues>(next_table_index());
+  for (size_t c = 0; c < width; c++) {
+    LogicalType type = LogicalType::sql_null();
+    bool all_unknown = true;
+    for (auto& row : rows) {
+      if (is_unknown_literal(*row[c]) || row[c]->type.id() == LogicalTypeId::kSqlNull) continue;
+      all_unknown = false;
+      auto common = common_supertype(type, row[c]->type);
+      if (!common) {
+        throw_at(SqlState::kDatatypeMismatch, "VALUES types " + type.name() + " and " + row[c]->type.name() + " cannot be matched",
+                 lists[&row - &rows[0]][c]->location);
+      }
+      type = *common;
+    }
+    if (all_unknown) type = LogicalType::varchar();
+    for (auto& row : rows) row[c] = cast_to(std::move(row[c]), type);
+    values->types.push_back(type);
+    names.push_back("column" + std::to_string(c + 1));
+  }
+  values->rows = std::move(rows);
+  values->estimated_rows = static_cast<double>(values->rows.size());
+  LogicalPtr plan = std::move(values);
+  if (!select.order_by.empty()) {
+    auto order = std::make_unique<LogicalOrder>();
+    auto bindings = plan->output_bindings();
+    auto types = plan->output_types();
+    for (const auto& item : select.order_by) {
+      int64_t ordinal = -1;
+      if (item.expr->kind == ExprKind::kConstant && item.expr->as<ConstantExpr>().constant_kind == ConstantKind::kInteger) {
+        ordinal = item.expr->as<ConstantExpr>().int_value;
+      } else if (item.expr->kind == ExprKind::kColumnRef && item.expr->as<ColumnRefExpr>().fields.size() == 1) {
+        for (size_t i = 0; i < names.size(); i++) {
+          if (names[i] == item.expr->as<ColumnRefExpr>().fields[0]) ordinal = static_cast<int64_t>(i + 1);
+        }
+      }
+      if (ordinal < 1 || ordinal > static_cast<int64_t>(names.size())) {
+        throw_at(SqlState::kFeatureNotSupported, "ORDER BY on VALUES supports only output columns", item.location);
+      }
+      BoundOrderBy o;
+      o.expression = std::make_unique<BoundColumnRef>(types[ordinal - 1], bindings[ordinal - 1], names[ordinal - 1]);
+      o.descending = item.direction == SortDirection::kDesc;
+      o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
+      order->orders.push_back(std::move(o));
+    }
+    order->estimated_rows = plan->estimated_rows;
+    order->children.push_back(std::move(plan));
+    plan = std::move(order);
+  }
+  if (select.limit || select.offset) {
+    auto limit = std::make_unique<LogicalLimit>();
+    if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
+    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET").value_or(0);
+    limit->estimated_rows = plan->estimated_rows;
+    limit->children.push_back(std::move(plan));
+    plan = std::move(limit);
+  }
+  return plan;
+}
+
+LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std::string>& names) {
+  if (!select.windows.empty()) throw_at(SqlState::kFeatureNotSupported, "window functions are not supported yet", select.location);
+  if (!select.distinct_on.empty()) {
+    throw_at(SqlState::kFeatureNotSupported, "DISTINCT ON is not supported yet", select.distinct_on[0]->location);
+  }
+  LogicalPtr plan = bind_from(select.from);
+
+  // WHERE
+  if (select.where) {
+    no_aggregates_clause_ = "WHERE";
+    BoundExprPtr condition = bind_boolean(*select.where, "WHERE");
+    no_aggregates_clause_ = nullptr;
+    auto filter = std::make_unique<LogicalFilter>();
+    filter->conjuncts.push_back(std::move(condition));
+    filter->estimated_rows = plan->estimated_rows;
+    filter->children.push_back(std::move(plan));
+    plan = std::move(filter);
+  }
+
+  SelectContext context;
+  select_context_ = &context;
+
+  // Target list
+  std::vector<BoundExprPtr> targets;
+  for (const auto& target : select.targets) {
+    if (target.expr->kind == ExprKind::kStar) {
+      for (auto& e : expand_star(target.expr->as<StarExpr>())) {
+        names.push_back(e->alias);
+        targets.push_back(std::move(e));
+      }
+      continue;
+    }
+    BoundExprPtr e = bind_expr(*target.expr);
+    std::string name = target.alias.empty() ? column_name_of(*target.expr) : target.alias;
+    e->alias = name;
+    names.push_back(name);
+    targets.push_back(std::move(e));
+  }
+
+  // GROUP BY
+  std::vector<BoundExprPtr> groups;
+  if (!select.group_by.empty()) {
+    if (select.group_by_distinct) throw_at(SqlState::kFeatureNotSupported, "GROUP BY DISTINCT is not supported yet", select.location);
+    no_aggregates_clause_ = "GROUP BY";
+    for (const auto& g : select.group_by) {
+      if (g->kind == ExprKind::kGroupingSet) {
+        throw_at(SqlState::kFeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet", g->location);
+      }
+      if (g->kind == ExprKind::kConstant && g->as<ConstantExpr>().constant_kind == ConstantKind::kInteger) {
+        int64_t ordinal = g->as<ConstantExpr>().int_value;
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(targets.size())) {
+          throw_at(SqlState::kInvalidColumnReference, "GROUP BY position " + std::to_string(ordinal) + " is not in select list", g->location);
+        }
+        if (contains_aggregate(*targets[ordinal - 1])) {
+          throw_at(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY", g->location);
+        }
+        groups.push_back(targets[ordinal - 1]->copy());
+        continue;
+      }
+      if (g->kind == ExprKind::kColumnRef && g->as<ColumnRefExpr>().fields.size() == 1) {
+        // An input column wins over an output column of the same name.
+        const std::string& n = g->as<ColumnRefExpr>().fields[0];
+        if (!lookup_local(g->as<ColumnRefExpr>().fields, g->location)) {
+          bool matched = false;
+          for (size_t i = 0; i < names.size(); i++) {
+            if (names[i] == n) {
+              groups.push_back(targets[i]->copy());
+              matched = true;
+              break;
+            }
+          }
+          if (matched) continue;
+        }
+      }
+      groups.push_back(bind_expr(*g));
+    }
+    no_aggregates_clause_ = nullptr;
+  }
+
+  // HAVING
+  BoundExprPtr having;
+  if (select.having) having = bind_boolean(*select.having, "HAVING");
+
+  // ORDER BY: resolve against the output columns first, then as expressions over the input.
+  struct OrderItem {
+    int target = -1;       // index into targets
+    BoundExprPtr expr;     // when not a target
+    bool descending;
+    bool nulls_first;
+  };
+  std::vector<OrderItem> order_items;
+  for (const auto& item : select.order_by) {
+    OrderItem o;
+    o.descending = item.direction == SortDirection::kDesc;
+    o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
+    const Expr& e = *item.expr;
+    if (e.kind == ExprKind::kConstant && e.as<ConstantExpr>().constant_kind == ConstantKind::kInteger) {
+      int64_t ordinal = e.as<ConstantExpr>().int_value;
+      if (ordinal < 1 || ordinal > static_cast<int64_t>(targets.size())) {
+        throw_at(SqlState::kInvalidColumnReference, "ORDER BY position " + std::to_string(ordinal) + " is not in select list", e.location);
+      }
+      o.target = static_cast<int>(ordinal - 1);
+    } else if (e.kind == ExprKind::kColumnRef && e.as<ColumnRefExpr>().fields.size() == 1) {
+      const std::string& n = e.as<ColumnRefExpr>().fields[0];
+      int found = -1;
+      for (size_t i = 0; i < names.size(); i++) {
+        if (names[i] != n) continue;
+        if (found >= 0 && !targets[found]->equals(*targets[i])) {
+          throw_at(SqlState::kAmbiguousColumn, "ORDER BY \"" + n + "\" is ambiguous", e.location);
+        }
+        if (found < 0) found = static_cast<int>(i);
+      }
+      if (found >= 0) {
+        o.target = found;
+      } else {
+        o.expr = bind_expr(e);
+      }
+    } else {
+      o.expr = bind_expr(e);
+    }
+    if (o.expr) {
+      for (size_t i = 0; i < targets.size(); i++) {
+        if (targets[i]->equals(*o.expr)) {
+          o.target = static_cast<int>(i);
+          o.expr.reset();
+          break;
+        }
+      }
+    }
+    if (o.expr && select.distinct) {
+      throw_at(SqlState::kInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list", e.location);
+    }
+    order_items.push_back(std::move(o));
+  }
+  select_context_ = nullptr;
+
+  // Aggregation
+  bool has_aggregates = false;
+  for (const auto& t : targets) has_aggregates |= contains_aggregate(*t);
+  if (having) has_aggregates |= true;
+  for (const auto& o : order_items) {
+    if (o.expr) has_aggregates |= contains_aggregate(*o.expr);
+  }
+  if (!groups.empty() || has_aggregates) {
+    auto aggregate = std::make_unique<LogicalAggregate>(next_table_index(), next_table_index());
+    aggregate->groups = std::move(groups);
+    GroupedRewriter rewriter(*aggregate, [this](int loc) { return position(loc); });
+    for (auto& t : targets) rewriter.rewrite(t);
+    if (having) rewriter.rewrite(having);
+    for (auto& o : order_items) {
+      if (o.expr) rewriter.rewrite(o.expr);
+    }
+    aggregate->estimated_rows = aggregate->groups.empty() ? 1 : std::max(1.0, plan->estimated_rows / 10);
+    aggregate->children.push_back(std::move(plan));
+    plan = std::move(aggregate);
+    if (having) {
+      auto filter = std::make_unique<LogicalFilter>();
+      filter->conjuncts.push_back(std::move(having));
+      filter->estimated_rows = plan->estimated_rows;
+      filter->children.push_back(std::move(plan));
+      plan = std::move(filter);
+    }
+  }
+
+  // Projection: the targets, then hidden ORDER BY expressions.
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  size_t visible = targets.size();
+  for (auto& t : targets) projection->expressions.push_back(std::move(t));
+  std::vector<BoundOrderBy> orders;
+  for (auto& o : order_items) {
+    size_t column;
+    if (o.target >= 0) {
+      column = static_cast<size_t>(o.target);
+    } else {
+      column = projection->expressions.size();
+      projection->expressions.push_back(std::move(o.expr));
+    }
+    BoundOrderBy order;
+    order.expression = std::make_unique<BoundColumnRef>(projection->expressions[column]->type,
+                                                        ColumnBinding{projection->table_index, static_cast<uint32_t>(column)},
+                                                        column < visible ? names[column] : "sort key");
+    order.descending = o.descending;
+    order.nulls_first = o.nulls_first;
+    orders.push_back(std::move(order));
+  }
+  projection->estimated_rows = plan->estimated_rows;
+  projection->children.push_back(std::move(plan));
+  uint32_t projection_index = projection->table_index;
+  std::vector<LogicalType> projection_types = projection->output_types();
+  plan = std::move(projection);
+
+  if (select.distinct) {
+    auto distinct = std::make_unique<LogicalDistinct>();
+    distinct->estimated_rows = plan->estimated_rows;
+    distinct->children.push_back(std::move(plan));
+    plan = std::move(distinct);
+  }
+  if (!orders.empty()) {
+    auto order = std::make_unique<LogicalOrder>();
+    order->orders = std::move(orders);
+    order->estimated_rows = plan->estimated_rows;
+    order->children.push_back(std::move(plan));
+    plan = std::move(order);
+  }
+  if (select.limit || select.offset) {
+    auto limit = std::make_unique<LogicalLimit>();
+    if (select.limit) {
+      limit->limit = bind_limit_value(*select.limit, "LIMIT");
+      if (limit->limit && *limit->limit < 0) {
+        throw_at(SqlState::kInvalidRowCountInLimitClause, "LIMIT must not be negative", select.limit->location);
+      }
+    }
+    if (select.offset) {
+      limit->offset = bind_limit_value(*select.offset, "OFFSET").value_or(0);
+      if (limit->offset < 0) {
+        throw_at(SqlState::kInvalidRowCountInResultOffsetClause, "OFFSET must not be negative", select.offset->location);
+      }
+    }
+    limit->estimated_rows = plan->estimated_rows;
+    limit->children.push_back(std::move(plan));
+    plan = std::move(limit);
+  }
+  if (projection_types.size() > visible) {
+    auto strip = std::make_unique<LogicalProjection>(next_table_index());
+    for (size_t i = 0; i < visible; i++) {
+      strip->expressions.push_back(std::make_unique<BoundColumnRef>(
+          projection_types[i], ColumnBinding{projection_index, static_cast<uint32_t>(i)}, names[i]));
+    }
+    strip->estimated_rows = plan->estimated_rows;
+    strip->children.push_back(std::move(plan));
+    plan = std::move(strip);
+  }
+  return plan;
+}
+
+}  // namespace tessera::planner

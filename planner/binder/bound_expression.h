@@ -1,0 +1,251 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/common/logical_type.h"
+#include "src/common/value.h"
+
+namespace tessera::planner {
+
+class LogicalOperator;
+
+/// Names one column produced by a logical operator: the operator's table index and the
+/// column's position within it. Bindings survive plan rewrites (pushdown, pruning); the
+/// physical planner turns them into chunk positions.
+struct ColumnBinding {
+  uint32_t table_index = 0;
+  uint32_t column_index = 0;
+  friend bool operator==(const ColumnBinding& a, const ColumnBinding& b) {
+    return a.table_index == b.table_index && a.column_index == b.column_index;
+  }
+  friend bool operator<(const ColumnBinding& a, const ColumnBinding& b) {
+    return a.table_index != b.table_index ? a.table_index < b.table_index : a.column_index < b.column_index;
+  }
+};
+
+enum class BoundExprKind : uint8_t {
+  kColumnRef,
+  kReference,    ///< column `index` of the evaluating operator's input chunk (physical plans)
+  kConstant,
+  kParameter,    ///< a value supplied per execution: correlated outer column of a subquery
+  kCast,
+  kFunction,     ///< operators and scalar functions
+  kConjunction,  ///< AND / OR over any number of children
+  kCase,
+  kAggregate,    ///< only inside LogicalAggregate
+  kSubquery,
+};
+
+/// Scalar operators and functions the executor implements.
+enum class FunctionId : uint8_t {
+  // arithmetic
+  kAdd, kSubtract, kMultiply, kDivide, kModulo, kNegate, kPower,
+  // comparison
+  kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kIsDistinctFrom, kIsNotDistinctFrom,
+  // logic and null tests
+  kNot, kIsNull, kIsNotNull, kIsTrue, kIsNotTrue, kIsFalse, kIsNotFalse,
+  // strings
+  kConcat, kLike, kNotLike, kILike, kNotILike, kLower, kUpper, kLength,
+  // other
+  kAbs, kCoalesce, kNullIf, kGreatest, kLeast, kRound, kFloor, kCeil, kSqrt,
+  kVersion, kCurrentDatabase, kCurrentSchema, kCurrentUser,
+};
+
+/// Aggregate functions.
+enum class AggregateId : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kBoolAnd, kBoolOr };
+
+enum class SubqueryKind : uint8_t { kScalar, kExists, kAny /* x op ANY(subquery), IN */, kAll };
+
+/// A bound, typed expression. Owned by the plan node that evaluates it.
+class BoundExpression {
+ public:
+  BoundExpression(BoundExprKind kind, LogicalType type) : kind(kind), type(type) {}
+  virtual ~BoundExpression() = default;
+  virtual std::unique_ptr<BoundExpression> copy() const = 0;
+  /// Readable form for EXPLAIN and errors.
+  virtual std::string to_string() const = 0;
+  /// Structural equality (used to match GROUP BY expressions).
+  virtual bool equals(const BoundExpression& other) const = 0;
+  /// Calls `f` on each direct child slot.
+  virtual void for_each_child(const std::function<void(std::unique_ptr<BoundExpression>&)>& f) {}
+
+  BoundExprKind kind;
+  LogicalType type;
+  /// Output column name when this is a select-list item (PostgreSQL's naming rules).
+  std::string alias;
+};
+
+using BoundExprPtr = std::unique_ptr<BoundExpression>;
+
+class BoundColumnRef : public BoundExpression {
+ public:
+  BoundColumnRef(LogicalType type, ColumnBinding binding, std::string name)
+      : BoundExpression(BoundExprKind::kColumnRef, type), binding(binding), name(std::move(name)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override { return name; }
+  bool equals(const BoundExpression& other) const override;
+
+  ColumnBinding binding;
+  std::string name;
+};
+
+/// A column of the input chunk by position; the physical planner replaces BoundColumnRefs with these.
+class BoundReference : public BoundExpression {
+ public:
+  BoundReference(LogicalType type, uint32_t index, std::string name)
+      : BoundExpression(BoundExprKind::kReference, type), index(index), name(std::move(name)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override { return name.empty() ? "#" + std::to_string(index) : name; }
+  bool equals(const BoundExpression& other) const override;
+
+  uint32_t index;
+  std::string name;
+};
+
+class BoundConstant : public BoundExpression {
+ public:
+  explicit BoundConstant(Value value) : BoundExpression(BoundExprKind::kConstant, value.type()), value(std::move(value)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+
+  Value value;
+  /// A quoted string literal whose type is still open ('unknown' in PostgreSQL).
+  bool unknown_literal = false;
+};
+
+class BoundParameter : public BoundExpression {
+ public:
+  BoundParameter(LogicalType type, uint32_t index) : BoundExpression(BoundExprKind::kParameter, type), index(index) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override { return "$" + std::to_string(index + 1); }
+  bool equals(const BoundExpression& other) const override;
+
+  uint32_t index;
+};
+
+class BoundCast : public BoundExpression {
+ public:
+  BoundCast(LogicalType type, BoundExprPtr child) : BoundExpression(BoundExprKind::kCast, type), child(std::move(child)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override { f(child); }
+
+  BoundExprPtr child;
+};
+
+class BoundFunction : public BoundExpression {
+ public:
+  BoundFunction(LogicalType type, FunctionId id, std::vector<BoundExprPtr> children)
+      : BoundExpression(BoundExprKind::kFunction, type), id(id), children(std::move(children)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
+    for (auto& c : children) f(c);
+  }
+
+  FunctionId id;
+  std::vector<BoundExprPtr> children;
+};
+
+class BoundConjunction : public BoundExpression {
+ public:
+  BoundConjunction(bool is_and, std::vector<BoundExprPtr> children)
+      : BoundExpression(BoundExprKind::kConjunction, LogicalType::boolean()), is_and(is_and), children(std::move(children)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
+    for (auto& c : children) f(c);
+  }
+
+  bool is_and;
+  std::vector<BoundExprPtr> children;
+};
+
+class BoundCase : public BoundExpression {
+ public:
+  struct When {
+    BoundExprPtr condition;
+    BoundExprPtr result;
+  };
+  BoundCase(LogicalType type, std::vector<When> whens, BoundExprPtr else_result)
+      : BoundExpression(BoundExprKind::kCase, type), whens(std::move(whens)), else_result(std::move(else_result)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
+    for (auto& w : whens) {
+      f(w.condition);
+      f(w.result);
+    }
+    f(else_result);
+  }
+
+  std::vector<When> whens;
+  BoundExprPtr else_result;  ///< never null: a NULL constant when ELSE is absent
+};
+
+class BoundAggregate : public BoundExpression {
+ public:
+  BoundAggregate(LogicalType type, AggregateId id, BoundExprPtr child, bool distinct)
+      : BoundExpression(BoundExprKind::kAggregate, type), id(id), child(std::move(child)), distinct(distinct) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
+    if (child) f(child);
+  }
+
+  AggregateId id;
+  BoundExprPtr child;  ///< null for count(*)
+  bool distinct;
+};
+
+/// What the execution layer attaches to a subquery once it has a physical plan for it
+/// (opaque here: the executor sits above the planner).
+class PreparedSubplan {
+ public:
+  virtual ~PreparedSubplan() = default;
+};
+
+/// A subquery used as an expression. Its plan refers to outer values only through
+/// BoundParameter(i), whose values are `correlated[i]` evaluated in the outer row.
+class BoundSubquery : public BoundExpression {
+ public:
+  BoundSubquery(LogicalType type, SubqueryKind subquery_kind, std::shared_ptr<LogicalOperator> plan);
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override { return this == &other; }
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
+    if (left) f(left);
+    for (auto& c : correlated) f(c);
+  }
+
+  SubqueryKind subquery_kind;
+  /// The subquery's plan; shared because expressions are copied (the plan itself is not mutated).
+  std::shared_ptr<LogicalOperator> plan;
+  /// For ANY/ALL: the left operand and the comparison.
+  BoundExprPtr left;
+  FunctionId comparison = FunctionId::kEqual;
+  /// Outer-query expressions whose values become the subquery's parameters.
+  std::vector<BoundExprPtr> correlated;
+  /// Set by the physical planner.
+  std::shared_ptr<PreparedSubplan> prepared;
+};
+
+/// Applies `f` to every expression node of the tree rooted at `expr` (pre-order).
+void visit_expression(const BoundExpression& expr, const std::function<void(const BoundExpression&)>& f);
+/// Replaces nodes bottom-up: `f` returns a replacement or nullptr to keep the node.
+void rewrite_expression(BoundExprPtr& expr, const std::function<BoundExprPtr(BoundExpression&)>& f);
+
+const char* function_name(FunctionId id);
+const char* aggregate_name(AggregateId id);
+
+}  // namespace tessera::planner

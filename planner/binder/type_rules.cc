@@ -1,0 +1,115 @@
+#include "planner/binder/type_rules.h"
+
+#include "src/common/sql_error.h"
+#include "src/common/value_cast.h"
+
+namespace tessera::planner {
+
+LogicalType resolve_type_name(const TypeName& name) {
+  if (name.array_dims > 0) throw SqlError(SqlState::kFeatureNotSupported, "array types are not supported yet");
+  const std::string& n = name.name;
+  if (n == "integer") return LogicalType::integer();
+  if (n == "bigint") return LogicalType::bigint();
+  if (n == "smallint") return LogicalType::smallint();
+  if (n == "double precision") return LogicalType::double_precision();
+  if (n == "boolean") return LogicalType::boolean();
+  if (n == "text") return LogicalType::varchar();
+  if (n == "varchar") {
+    if (name.modifiers.empty()) return LogicalType::varchar();
+    if (name.modifiers[0] < 1) {
+      throw SqlError(SqlState::kInvalidParameterValue, "length for type varchar must be at least 1");
+    }
+    return LogicalType(LogicalTypeId::kVarchar, name.modifiers[0]);
+  }
+  if (n == "real" || n == "numeric" || n == "char" || n == "date" || n == "time" || n == "timetz" ||
+      n == "timestamp" || n == "timestamptz" || n == "interval" || n == "bytea" || n == "uuid" || n == "json" ||
+      n == "jsonb" || n == "bpchar") {
+    throw SqlError(SqlState::kFeatureNotSupported, "type " + n + " is not supported yet");
+  }
+  throw SqlError(SqlState::kUndefinedObject, "type \"" + n + "\" does not exist");
+}
+
+bool is_unknown_literal(const BoundExpression& expr) {
+  return expr.kind == BoundExprKind::kConstant && static_cast<const BoundConstant&>(expr).unknown_literal;
+}
+
+BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target) {
+  if (expr->type == target && !is_unknown_literal(*expr)) return expr;
+  if (expr->kind == BoundExprKind::kConstant) {
+    auto& c = static_cast<BoundConstant&>(*expr);
+    auto folded = std::make_unique<BoundConstant>(cast_value(c.value, target));
+    folded->alias = expr->alias;
+    return folded;
+  }
+  if (expr->type == target) return expr;
+  if (!can_cast(expr->type, target)) {
+    throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + expr->type.name() + " to " + target.name());
+  }
+  std::string alias = expr->alias;
+  auto cast = std::make_unique<BoundCast>(target, std::move(expr));
+  cast->alias = alias;
+  return cast;
+}
+
+namespace {
+
+int numeric_rank(LogicalTypeId id) {
+  switch (id) {
+    case LogicalTypeId::kSmallint: return 1;
+    case LogicalTypeId::kInteger: return 2;
+    case LogicalTypeId::kBigint: return 3;
+    case LogicalTypeId::kDouble: return 5;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalType& b) {
+  if (a.id() == LogicalTypeId::kSqlNull) return b;
+  if (b.id() == LogicalTypeId::kSqlNull) return a;
+  if (a.id() == b.id()) {
+    // varchar(n) and text mix to text
+    if (a.id() == LogicalTypeId::kVarchar && a != b) return LogicalType::varchar();
+    return a;
+  }
+  if (a.is_numeric() && b.is_numeric()) return numeric_rank(a.id()) >= numeric_rank(b.id()) ? a : b;
+  return std::nullopt;
+}
+
+std::string operand_type_name(const BoundExpression& expr) {
+  if (is_unknown_literal(expr) || expr.type.id() == LogicalTypeId::kSqlNull) return "unknown";
+  return expr.type.name();
+}
+
+void throw_no_operator(const std::string& op, const LogicalType& left, const LogicalType& right) {
+  throw SqlError(SqlState::kUndefinedFunction,
+                 "operator does not exist: " + left.name() + " " + op + " " + right.name())
+      .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.");
+}
+
+void coerce_comparison(const std::string& op, BoundExprPtr& left, BoundExprPtr& right) {
+  bool lu = is_unknown_literal(*left) || left->type.id() == LogicalTypeId::kSqlNull;
+  bool ru = is_unknown_literal(*right) || right->type.id() == LogicalTypeId::kSqlNull;
+  LogicalType target;
+  if (lu && ru) {
+    target = LogicalType::varchar();
+  } else if (lu) {
+    target = right->type;
+  } else if (ru) {
+    target = left->type;
+  } else {
+    auto common = common_supertype(left->type, right->type);
+    if (!common) {
+      throw SqlError(SqlState::kUndefinedFunction,
+                     "operator does not exist: " + left->type.name() + " " + op + " " + right->type.name())
+          .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.");
+    }
+    target = *common;
+  }
+  if (target.id() == LogicalTypeId::kVarchar) target = LogicalType::varchar();
+  left = cast_to(std::move(left), target);
+  right = cast_to(std::move(right), target);
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "planner/binder/bound_expression.h"
+#include "planner/parser/ast.h"
+#include "src/common/logical_type.h"
+
+namespace tessera::planner {
+
+/// The LogicalType for a type written in SQL; raises 42704 for an unknown type and 0A000 for
+/// one Tessera does not implement yet.
+LogicalType resolve_type_name(const TypeName& name);
+
+/// Whether `expr` is a string literal whose type is still open ('unknown').
+bool is_unknown_literal(const BoundExpression& expr);
+
+/// Casts `expr` to `target`: constants are converted at once (raising 22P02/22003 as
+/// PostgreSQL does), other expressions get a BoundCast. No-op when the type already matches.
+BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target);
+
+/// PostgreSQL's select_common_type for two branch types (CASE, COALESCE, VALUES columns,
+/// comparisons): numeric types promote, unknown/NULL adopt the other type; nullopt when the
+/// types cannot be matched.
+std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalType& b);
+
+/// Resolves the operand types of a binary comparison (=, <, IS DISTINCT FROM, ...) and casts
+/// both sides; raises 42883 "operator does not exist" when no operator applies.
+void coerce_comparison(const std::string& op, BoundExprPtr& left, BoundExprPtr& right);
+
+/// Raises 42883 "operator does not exist: <left> op <right>".
+[[noreturn]] void throw_no_operator(const std::string& op, const LogicalType& left, const LogicalType& right);
+
+/// Types as PostgreSQL names them in operator/function error messages ("unknown" for literals).
+std::string operand_type_name(const BoundExpression& expr);
+
+}  // namespace tessera::planner

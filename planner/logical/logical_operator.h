@@ -1,0 +1,276 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_entry.h"
+#include "planner/binder/bound_expression.h"
+#include "planner/parser/ast.h"
+
+namespace tessera::catalog { class TableEntry; }
+
+namespace tessera::planner {
+
+enum class LogicalOperatorKind : uint8_t {
+  kGet,
+  kFilter,
+  kProjection,
+  kAggregate,
+  kJoin,
+  kOrder,
+  kLimit,
+  kDistinct,
+  kValues,
+  kInsert,
+  kCreateTable,
+  kDrop,
+  kCreateView,
+  kExplain,
+  kTransaction,
+  kSet,
+  kShow,
+};
+
+
+/// A node of the logical plan. Each node produces columns named by ColumnBindings;
+/// expressions refer to their inputs' bindings.
+class LogicalOperator {
+ public:
+  explicit LogicalOperator(LogicalOperatorKind kind) : kind(kind) {}
+  virtual ~LogicalOperator() = default;
+
+  /// The bindings of the columns this node outputs, in order.
+  virtual std::vector<ColumnBinding> output_bindings() const;
+  /// The types of the columns this node outputs, in order.
+  virtual std::vector<LogicalType> output_types() const;
+  /// One line for EXPLAIN (without children).
+  virtual std::string describe() const = 0;
+
+  LogicalOperatorKind kind;
+  std::vector<std::unique_ptr<LogicalOperator>> children;
+  /// Estimated output rows (from table statistics), for join sides and EXPLAIN.
+  double estimated_rows = 1;
+};
+
+using LogicalPtr = std::unique_ptr<LogicalOperator>;
+
+/// Scan of a base table, projecting `column_ids` and applying pushed-down `filters`.
+class LogicalGet : public LogicalOperator {
+ public:
+  LogicalGet(std::shared_ptr<catalog::TableEntry> table, uint32_t table_index, std::string alias);
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  std::shared_ptr<catalog::TableEntry> table;
+  uint32_t table_index;
+  std::string alias;
+  /// Table column indexes produced, in output order; binding column_index = table column index.
+  std::vector<size_t> column_ids;
+  /// Conjuncts over this table's columns evaluated during the scan.
+  std::vector<BoundExprPtr> filters;
+};
+
+/// Rows of its child for which every conjunct is true.
+class LogicalFilter : public LogicalOperator {
+ public:
+  LogicalFilter() : LogicalOperator(LogicalOperatorKind::kFilter) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  std::vector<BoundExprPtr> conjuncts;
+};
+
+/// Computes `expressions` per row; outputs (table_index, i).
+class LogicalProjection : public LogicalOperator {
+ public:
+  explicit LogicalProjection(uint32_t table_index) : LogicalOperator(LogicalOperatorKind::kProjection), table_index(table_index) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  uint32_t table_index;
+  std::vector<BoundExprPtr> expressions;
+};
+
+/// Groups by `groups` and computes `aggregates`; outputs (group_index, i) then (aggregate_index, j).
+class LogicalAggregate : public LogicalOperator {
+ public:
+  LogicalAggregate(uint32_t group_index, uint32_t aggregate_index)
+      : LogicalOperator(LogicalOperatorKind::kAggregate), group_index(group_index), aggregate_index(aggregate_index) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  uint32_t group_index;
+  uint32_t aggregate_index;
+  std::vector<BoundExprPtr> groups;
+  std::vector<BoundExprPtr> aggregates;  ///< BoundAggregate each
+};
+
+/// Joins children[0] (left) and children[1] (right) on `conditions` (conjuncts); outputs left
+/// then right columns.
+class LogicalJoin : public LogicalOperator {
+ public:
+  explicit LogicalJoin(JoinType join_type) : LogicalOperator(LogicalOperatorKind::kJoin), join_type(join_type) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  JoinType join_type;
+  std::vector<BoundExprPtr> conditions;
+};
+
+struct BoundOrderBy {
+  BoundExprPtr expression;
+  bool descending = false;
+  bool nulls_first = false;
+};
+
+class LogicalOrder : public LogicalOperator {
+ public:
+  LogicalOrder() : LogicalOperator(LogicalOperatorKind::kOrder) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  std::vector<BoundOrderBy> orders;
+};
+
+class LogicalLimit : public LogicalOperator {
+ public:
+  LogicalLimit() : LogicalOperator(LogicalOperatorKind::kLimit) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  std::optional<int64_t> limit;
+  int64_t offset = 0;
+};
+
+/// Removes duplicate rows (all columns).
+class LogicalDistinct : public LogicalOperator {
+ public:
+  LogicalDistinct() : LogicalOperator(LogicalOperatorKind::kDistinct) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+};
+
+/// Literal rows (VALUES, and the single empty row of a SELECT without FROM).
+class LogicalValues : public LogicalOperator {
+ public:
+  explicit LogicalValues(uint32_t table_index) : LogicalOperator(LogicalOperatorKind::kValues), table_index(table_index) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  uint32_t table_index;
+  std::vector<LogicalType> types;
+  std::vector<std::vector<BoundExprPtr>> rows;
+};
+
+/// Appends its child's rows to `table`; `column_map[i]` = the child column that feeds table
+/// column i, or -1 for NULL (default).
+class LogicalInsert : public LogicalOperator {
+ public:
+  LogicalInsert() : LogicalOperator(LogicalOperatorKind::kInsert) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override;
+
+  std::shared_ptr<catalog::TableEntry> table;
+  std::vector<int> column_map;
+};
+
+class LogicalCreateTable : public LogicalOperator {
+ public:
+  LogicalCreateTable() : LogicalOperator(LogicalOperatorKind::kCreateTable) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "CreateTable " + name; }
+
+  std::string name;
+  std::vector<catalog::ColumnDefinition> columns;
+  bool if_not_exists = false;
+  /// CREATE TABLE AS: children[0] produces the rows.
+};
+
+class LogicalDrop : public LogicalOperator {
+ public:
+  LogicalDrop() : LogicalOperator(LogicalOperatorKind::kDrop) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "Drop"; }
+
+  catalog::EntryKind entry_kind = catalog::EntryKind::kTable;
+  std::vector<std::string> names;
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+class LogicalCreateView : public LogicalOperator {
+ public:
+  LogicalCreateView() : LogicalOperator(LogicalOperatorKind::kCreateView) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "CreateView " + name; }
+
+  std::string name;
+  std::vector<catalog::ColumnDefinition> columns;
+  std::string query_text;
+  bool or_replace = false;
+};
+
+/// EXPLAIN: children[0] is the plan to describe (not executed unless `analyze`).
+class LogicalExplain : public LogicalOperator {
+ public:
+  LogicalExplain() : LogicalOperator(LogicalOperatorKind::kExplain) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {ColumnBinding{0, 0}}; }
+  std::vector<LogicalType> output_types() const override { return {LogicalType::varchar()}; }
+  std::string describe() const override { return "Explain"; }
+
+  bool analyze = false;
+};
+
+enum class TransactionAction : uint8_t { kBegin, kCommit, kRollback };
+
+class LogicalTransaction : public LogicalOperator {
+ public:
+  explicit LogicalTransaction(TransactionAction action) : LogicalOperator(LogicalOperatorKind::kTransaction), action(action) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "Transaction"; }
+
+  TransactionAction action;
+};
+
+class LogicalSet : public LogicalOperator {
+ public:
+  LogicalSet() : LogicalOperator(LogicalOperatorKind::kSet) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "Set " + name; }
+
+  std::string name;
+  std::optional<std::string> value;  ///< nullopt = DEFAULT / RESET
+};
+
+class LogicalShow : public LogicalOperator {
+ public:
+  LogicalShow() : LogicalOperator(LogicalOperatorKind::kShow) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {ColumnBinding{0, 0}}; }
+  std::vector<LogicalType> output_types() const override { return {LogicalType::varchar()}; }
+  std::string describe() const override { return "Show " + name; }
+
+  std::string name;
+};
+
+/// Indented text of the logical plan (for tests and debugging).
+std::string logical_plan_to_string(const LogicalOperator& op);
+
+}  // namespace tessera::planner

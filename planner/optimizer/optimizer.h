@@ -1,0 +1,20 @@
+#pragma once
+
+#include "planner/logical/logical_operator.h"
+
+namespace tessera::planner {
+
+/// Rewrites a logical plan with rules that never change its result:
+/// - filter pushdown: WHERE/ON conjuncts move down to the scans and joins whose columns they
+///   use (a cross join with a condition on both sides becomes an inner join);
+/// - column pruning: scans read only the columns something above them uses.
+/// Subquery plans inside expressions are optimized by the binder when it builds them.
+class Optimizer {
+ public:
+  LogicalPtr optimize(LogicalPtr plan);
+
+ private:
+  LogicalPtr push_filters(LogicalPtr op, std::vector<BoundExprPtr> filters);
+};
+
+}  // namespace tessera::planner

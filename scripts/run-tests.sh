@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every test of `make test`:
+#   1. the GoogleTest unit tests of every part (ctest),
+#   2. the sqllogictest suites (ours and the SQLite corpus files we pass) in-process,
+#   3. the same suites over the wire against a running server, plus the psql client test,
+#   4. the unit tests and our own suites again in an ASan+UBSan build.
+# Usage: scripts/run-tests.sh BUILD_DIR ASAN_BUILD_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+asan=${2:-build-asan}
+jobs=$(nproc)
+
+shared=${TESSERA_SHARED:-$(cd .. && pwd)/shared}
+corpus=()
+if [ -d "$shared/sqllogictest/sqlite/test" ]; then
+  for f in select1 select2 select3; do corpus+=("$shared/sqllogictest/sqlite/test/$f.test"); done
+else
+  echo "run-tests: $shared/sqllogictest not found; the SQLite corpus files are skipped" >&2
+fi
+suites=(sqllogictest/suites)
+
+failed=0
+step() { echo; echo "=== $*"; }
+
+step "unit tests"
+ctest --test-dir "$build" --output-on-failure -j "$jobs" || failed=1
+
+step "sqllogictest, in-process"
+"$build/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}" || failed=1
+
+step "sqllogictest and clients, over the wire"
+port=$(bash scripts/free-port.sh)
+datadir=$(mktemp -d)
+"$build/tessera" --host 127.0.0.1 --port "$port" --data "$datadir" > "$datadir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$datadir"' EXIT
+for _ in $(seq 1 100); do
+  if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+"$build/tessera-sqllogictest" --connect "127.0.0.1:$port" "${suites[@]}" "${corpus[@]}" || failed=1
+bash test/clients/psql_test.sh 127.0.0.1 "$port" || failed=1
+kill "$server"
+wait "$server" 2>/dev/null || true
+trap - EXIT
+rm -rf "$datadir"
+
+if [ "${TESSERA_SKIP_ASAN:-0}" != "1" ]; then
+  step "ASan+UBSan build: unit tests and our suites"
+  if [ ! -f "$asan/build.ninja" ]; then
+    cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTESSERA_SANITIZE=ON -DTESSERA_SIMD_STATIC=ON > /dev/null
+  fi
+  cmake --build "$asan" -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$asan" --output-on-failure -j "$jobs" || failed=1
+  ASAN_OPTIONS=detect_leaks=1 "$asan/tessera-sqllogictest" "${suites[@]}" || failed=1
+fi
+
+echo
+if [ "$failed" -ne 0 ]; then
+  echo "make test: FAILED"
+  exit 1
+fi
+echo "make test: all passed"

@@ -1,0 +1,245 @@
+#include "src/common/value_cast.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "src/common/sql_error.h"
+
+namespace tessera {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    char x = a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i];
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+
+int64_t int_min(LogicalTypeId id) {
+  switch (id) {
+    case LogicalTypeId::kSmallint: return std::numeric_limits<int16_t>::min();
+    case LogicalTypeId::kInteger: return std::numeric_limits<int32_t>::min();
+    default: return std::numeric_limits<int64_t>::min();
+  }
+}
+
+int64_t int_max(LogicalTypeId id) {
+  switch (id) {
+    case LogicalTypeId::kSmallint: return std::numeric_limits<int16_t>::max();
+    case LogicalTypeId::kInteger: return std::numeric_limits<int32_t>::max();
+    default: return std::numeric_limits<int64_t>::max();
+  }
+}
+
+}  // namespace
+
+bool parse_int64(std::string_view text, int64_t& out, bool& out_of_range) {
+  out_of_range = false;
+  text = trim(text);
+  if (text.empty()) return false;
+  bool negative = false;
+  size_t i = 0;
+  if (text[0] == '+' || text[0] == '-') {
+    negative = text[0] == '-';
+    i = 1;
+  }
+  if (i == text.size()) return false;
+  uint64_t magnitude = 0;
+  for (; i < text.size(); i++) {
+    char c = text[i];
+    if (c == '_' ) continue;
+    if (c < '0' || c > '9') return false;
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (magnitude > (std::numeric_limits<uint64_t>::max() - digit) / 10) {
+      out_of_range = true;
+      return false;
+    }
+    magnitude = magnitude * 10 + digit;
+  }
+  if (negative) {
+    if (magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) {
+      out_of_range = true;
+      return false;
+    }
+    out = static_cast<int64_t>(0 - magnitude);
+  } else {
+    if (magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      out_of_range = true;
+      return false;
+    }
+    out = static_cast<int64_t>(magnitude);
+  }
+  return true;
+}
+
+bool parse_double(std::string_view text, double& out) {
+  text = trim(text);
+  if (text.empty()) return false;
+  if (ieq(text, "nan")) { out = std::numeric_limits<double>::quiet_NaN(); return true; }
+  if (ieq(text, "infinity") || ieq(text, "+infinity") || ieq(text, "inf") || ieq(text, "+inf")) {
+    out = std::numeric_limits<double>::infinity();
+    return true;
+  }
+  if (ieq(text, "-infinity") || ieq(text, "-inf")) { out = -std::numeric_limits<double>::infinity(); return true; }
+  std::string buf(text);
+  for (char c : buf) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
+  }
+  char* end = nullptr;
+  errno = 0;
+  double d = std::strtod(buf.c_str(), &end);
+  if (end != buf.c_str() + buf.size()) return false;
+  if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) return false;
+  out = d;
+  return true;
+}
+
+bool parse_bool(std::string_view text, bool& out) {
+  text = trim(text);
+  if (text.empty()) return false;
+  static constexpr std::string_view kTrue[] = {"t", "tr", "tru", "true", "y", "ye", "yes", "on", "1"};
+  static constexpr std::string_view kFalse[] = {"f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0"};
+  for (auto t : kTrue) {
+    if (ieq(text, t)) { out = true; return true; }
+  }
+  for (auto f : kFalse) {
+    if (ieq(text, f)) { out = false; return true; }
+  }
+  return false;
+}
+
+void throw_out_of_range(const LogicalType& type) {
+  const char* name = type.id() == LogicalTypeId::kSmallint ? "smallint"
+                     : type.id() == LogicalTypeId::kInteger ? "integer"
+                                                             : "bigint";
+  throw SqlError(SqlState::kNumericValueOutOfRange, std::string(name) + " out of range");
+}
+
+void throw_invalid_input(const LogicalType& type, std::string_view text, bool out_of_range) {
+  if (out_of_range) {
+    if (type.is_integral()) {
+      throw SqlError(SqlState::kNumericValueOutOfRange,
+                     "value \"" + std::string(text) + "\" is out of range for type " + type.name());
+    }
+    throw SqlError(SqlState::kNumericValueOutOfRange, "\"" + std::string(text) + "\" is out of range for type " + type.name());
+  }
+  throw SqlError(SqlState::kInvalidTextRepresentation,
+                 "invalid input syntax for type " + type.name() + ": \"" + std::string(text) + "\"");
+}
+
+bool can_cast(const LogicalType& from, const LogicalType& to) {
+  if (from == to || from.id() == LogicalTypeId::kSqlNull) return true;
+  if (from.id() == LogicalTypeId::kVarchar || to.id() == LogicalTypeId::kVarchar) return true;
+  if (from.is_numeric() && to.is_numeric()) return true;
+  // int4 <-> bool only, as in PostgreSQL
+  if (from.id() == LogicalTypeId::kInteger && to.id() == LogicalTypeId::kBoolean) return true;
+  if (from.id() == LogicalTypeId::kBoolean && to.id() == LogicalTypeId::kInteger) return true;
+  return from.id() == to.id();
+}
+
+namespace {
+
+int numeric_rank(LogicalTypeId id) {
+  switch (id) {
+    case LogicalTypeId::kSmallint: return 1;
+    case LogicalTypeId::kInteger: return 2;
+    case LogicalTypeId::kBigint: return 3;
+    case LogicalTypeId::kDouble: return 5;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
+  if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
+  if (from.is_numeric() && to.is_numeric()) return numeric_rank(from.id()) < numeric_rank(to.id());
+  return false;
+}
+
+bool can_cast_assignment(const LogicalType& from, const LogicalType& to) {
+  if (can_cast_implicitly(from, to)) return true;
+  if (from.is_numeric() && to.is_numeric()) return true;
+  // Anything can be assigned to a text column (PostgreSQL's assignment cast via text I/O).
+  return to.id() == LogicalTypeId::kVarchar;
+}
+
+double round_half_even(double d) { return std::nearbyint(d); }
+
+Value cast_value(const Value& value, const LogicalType& to) {
+  const LogicalType& from = value.type();
+  if (value.is_null()) return Value::null(to);
+  if (from.id() == to.id() && from.id() != LogicalTypeId::kVarchar) return value;
+  auto make_int = [&](int64_t v) -> Value {
+    if (v < int_min(to.id()) || v > int_max(to.id())) throw_out_of_range(to);
+    switch (to.id()) {
+      case LogicalTypeId::kSmallint: return Value::smallint(static_cast<int16_t>(v));
+      case LogicalTypeId::kInteger: return Value::integer(static_cast<int32_t>(v));
+      default: return Value::bigint(v);
+    }
+  };
+  switch (to.id()) {
+    case LogicalTypeId::kVarchar: {
+      std::string s = from.id() == LogicalTypeId::kBoolean ? bool_to_text(value.get_bool()) : value.to_string();
+      if (to.modifier() >= 0 && s.size() > static_cast<size_t>(to.modifier())) {
+        // Explicit casts to varchar(n) truncate; PostgreSQL counts characters, we count bytes of ASCII.
+        s.resize(static_cast<size_t>(to.modifier()));
+      }
+      Value v = Value::varchar(std::move(s));
+      return v;
+    }
+    case LogicalTypeId::kSmallint:
+    case LogicalTypeId::kInteger:
+    case LogicalTypeId::kBigint: {
+      if (from.is_integral()) return make_int(value.get_int64());
+      if (from.id() == LogicalTypeId::kBoolean) return make_int(value.get_bool() ? 1 : 0);
+      if (from.id() == LogicalTypeId::kDouble) {
+        double d = round_half_even(value.get_double());
+        if (std::isnan(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) throw_out_of_range(to);
+        return make_int(static_cast<int64_t>(d));
+      }
+      if (from.id() == LogicalTypeId::kVarchar) {
+        int64_t v;
+        bool oor;
+        if (!parse_int64(value.get_string(), v, oor)) throw_invalid_input(to, value.get_string(), oor);
+        if (v < int_min(to.id()) || v > int_max(to.id())) throw_invalid_input(to, value.get_string(), true);
+        return make_int(v);
+      }
+      break;
+    }
+    case LogicalTypeId::kDouble: {
+      if (from.is_integral()) return Value::double_precision(static_cast<double>(value.get_int64()));
+      if (from.id() == LogicalTypeId::kVarchar) {
+        double d;
+        if (!parse_double(value.get_string(), d)) throw_invalid_input(to, value.get_string(), false);
+        return Value::double_precision(d);
+      }
+      break;
+    }
+    case LogicalTypeId::kBoolean: {
+      if (from.id() == LogicalTypeId::kInteger) return Value::boolean(value.get_int64() != 0);
+      if (from.id() == LogicalTypeId::kVarchar) {
+        bool b;
+        if (!parse_bool(value.get_string(), b)) throw_invalid_input(to, value.get_string(), false);
+        return Value::boolean(b);
+      }
+      break;
+    }
+    default: break;
+  }
+  throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
+}
+
+}  // namespace tessera

@@ -1,0 +1,129 @@
+#include "storage/column_segment.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include "src/common/assert.h"
+
+namespace tessera::storage {
+
+ColumnSegment::ColumnSegment(LogicalType type)
+    : type_(type),
+      width_(type.physical_size()),
+      vector_(type, kVectorSize),
+      data_(vector_.data()),
+      zone_map_(type) {
+  if (type.physical_type() == PhysicalType::kString) {
+    heap_ = std::make_shared<StringHeap>();
+    vector_.add_heap_reference(heap_);
+  }
+}
+
+void ColumnSegment::set_valid_bits(size_t offset, size_t count, const uint64_t* valid_words) {
+  // valid_words holds one bit per appended row (bit i = row offset + i). Single writer: plain
+  // load/store of each atomic word is enough.
+  for (size_t i = 0; i < count;) {
+    const size_t row = offset + i;
+    const size_t word = row / 64, bit = row % 64;
+    const size_t n = std::min<size_t>(64 - bit, count - i);
+    uint64_t bits = 0;
+    for (size_t k = 0; k < n; k++) bits |= ((valid_words[(i + k) / 64] >> ((i + k) % 64)) & 1) << (bit + k);
+    const uint64_t mask = n == 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1) << bit;
+    const uint64_t old = validity_[word].load(std::memory_order_relaxed);
+    validity_[word].store((old & ~mask) | bits, std::memory_order_relaxed);
+    i += n;
+  }
+}
+
+template <class T>
+void ColumnSegment::append_fixed(const UnifiedVectorFormat& source, size_t source_offset, size_t offset, size_t count,
+                                 ZoneMap& zone) {
+  const T* src = source.values<T>();
+  T* dst = reinterpret_cast<T*>(data_) + offset;
+  std::array<uint64_t, kVectorSize / 64> valid{};
+  const bool all_valid = source.validity->all_valid();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t s = source.sel.get_index(source_offset + i);
+    if (!all_valid && !source.validity->row_is_valid(s)) {
+      dst[i] = T{};
+      zone.add_null();
+      continue;
+    }
+    valid[i / 64] |= uint64_t{1} << (i % 64);
+    dst[i] = src[s];
+    if constexpr (std::is_same_v<T, double>) {
+      zone.add_double(src[s]);
+    } else {
+      zone.add_integer(static_cast<int64_t>(src[s]));
+    }
+  }
+  set_valid_bits(offset, count, valid.data());
+}
+
+void ColumnSegment::append_strings(const UnifiedVectorFormat& source, size_t source_offset, size_t offset,
+                                   size_t count, ZoneMap& zone) {
+  const string_t* src = source.values<string_t>();
+  string_t* dst = reinterpret_cast<string_t*>(data_) + offset;
+  std::array<uint64_t, kVectorSize / 64> valid{};
+  const bool all_valid = source.validity->all_valid();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t s = source.sel.get_index(source_offset + i);
+    if (!all_valid && !source.validity->row_is_valid(s)) {
+      dst[i] = string_t();
+      zone.add_null();
+      continue;
+    }
+    valid[i / 64] |= uint64_t{1} << (i % 64);
+    dst[i] = heap_->add(src[s]);
+    zone.add_string(src[s].view());
+  }
+  set_valid_bits(offset, count, valid.data());
+}
+
+void ColumnSegment::append(const UnifiedVectorFormat& source, size_t source_offset, size_t offset, size_t count) {
+  TS_CHECK(offset + count <= kVectorSize, "segment overflow");
+  ZoneMap zone(type_);
+  switch (type_.physical_type()) {
+    case PhysicalType::kBool: append_fixed<uint8_t>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kInt16: append_fixed<int16_t>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kInt32: append_fixed<int32_t>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kInt64: append_fixed<int64_t>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kDouble: append_fixed<double>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kString: append_strings(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kInvalid: TS_CHECK(false, "append of an invalid type");
+  }
+  std::lock_guard<std::mutex> lock(zone_mutex_);
+  zone_map_.merge(zone);
+}
+
+void ColumnSegment::seal() {
+  bool any_null = false;
+  for (const auto& word : validity_) any_null |= word.load(std::memory_order_relaxed) != ~uint64_t{0};
+  if (!any_null) return;
+  ValidityMask& mask = vector_.validity();
+  mask.ensure_writable();
+  for (size_t w = 0; w < validity_.size(); w++) mask.data()[w] = validity_[w].load(std::memory_order_relaxed);
+}
+
+void ColumnSegment::copy_rows(const uint32_t* sel, size_t count, Vector& out) const {
+  TS_DCHECK(out.vector_type() == VectorType::kFlat && out.capacity() >= count, "copy_rows needs a flat vector");
+  uint8_t* dst = out.data();
+  ValidityMask& out_validity = out.validity();
+  for (size_t i = 0; i < count; i++) {
+    const uint32_t row = sel[i];
+    if (!row_is_valid(row)) {
+      out_validity.set_invalid(i);
+      continue;
+    }
+    std::memcpy(dst + i * width_, data_ + row * width_, width_);
+  }
+  if (heap_) out.add_heap_reference(heap_);
+}
+
+ZoneMap ColumnSegment::zone_map() const {
+  std::lock_guard<std::mutex> lock(zone_mutex_);
+  return zone_map_;
+}
+
+}  // namespace tessera::storage

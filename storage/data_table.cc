@@ -1,0 +1,123 @@
+#include "storage/data_table.h"
+
+#include <algorithm>
+
+#include "src/common/assert.h"
+
+namespace tessera::storage {
+
+size_t ParallelTableScanState::snapshot_row_count() const {
+  size_t n = 0;
+  for (const auto& morsel : morsels_) n += morsel.row_limit;
+  return n;
+}
+
+DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) {
+  for (const auto& type : types_) {
+    TS_CHECK(type.physical_type() != PhysicalType::kInvalid, "table column of a type without storage");
+  }
+}
+
+void DataTable::append(Transaction& txn, const DataChunk& chunk) {
+  TS_CHECK(chunk.column_count() == types_.size(), "append with the wrong number of columns");
+  TS_CHECK(txn.state() == Transaction::State::kActive, "append by a transaction that is not active");
+  const size_t count = chunk.size();
+  if (count == 0) return;
+  std::vector<UnifiedVectorFormat> columns(types_.size());
+  std::vector<Vector> null_columns;  // stand-ins for untyped NULL columns
+  null_columns.reserve(types_.size());
+  for (size_t c = 0; c < types_.size(); c++) {
+    const Vector& source = chunk.column(c);
+    if (source.type().id() == LogicalTypeId::kSqlNull && types_[c].id() != LogicalTypeId::kSqlNull) {
+      // An untyped NULL column (e.g. VALUES (NULL)) is all NULL whatever its buffer says.
+      null_columns.emplace_back(Value::null(types_[c]));
+      null_columns.back().to_unified(count, columns[c]);
+      continue;
+    }
+    TS_CHECK(source.type().physical_type() == types_[c].physical_type(), "append with a mismatched type");
+    source.to_unified(count, columns[c]);
+  }
+  std::lock_guard<std::mutex> append_lock(append_mutex_);
+  size_t offset = 0;
+  while (offset < count) {
+    std::shared_ptr<RowGroup> row_group;
+    {
+      std::lock_guard<std::mutex> lock(row_groups_mutex_);
+      if (row_groups_.empty() || row_groups_.back()->count() == kRowGroupSize) {
+        const uint64_t start_row = row_groups_.empty() ? 0 : row_groups_.back()->start_row() + kRowGroupSize;
+        row_groups_.push_back(std::make_shared<RowGroup>(types_, start_row));
+      }
+      row_group = row_groups_.back();
+    }
+    const size_t n = std::min(count - offset, kRowGroupSize - row_group->count());
+    const size_t start = row_group->append(columns, offset, n, txn.id());
+    txn.record_append(row_group, start, n);
+    row_count_.fetch_add(n, std::memory_order_relaxed);
+    offset += n;
+  }
+}
+
+std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn,
+                                                              std::vector<size_t> column_ids) const {
+  for (size_t id : column_ids) TS_CHECK(id < types_.size(), "scan of a column that does not exist");
+  auto state = std::make_unique<ParallelTableScanState>();
+  state->column_ids_ = std::move(column_ids);
+  state->start_ts_ = txn.start_ts();
+  state->txn_id_ = txn.id();
+  std::lock_guard<std::mutex> lock(row_groups_mutex_);
+  state->morsels_.reserve(row_groups_.size());
+  for (const auto& row_group : row_groups_) {
+    const size_t rows = row_group->count();
+    if (rows > 0) state->morsels_.push_back({row_group, rows});
+  }
+  return state;
+}
+
+bool DataTable::next_morsel(ParallelTableScanState& global, LocalTableScanState& local) const {
+  const size_t index = global.next_morsel_.fetch_add(1, std::memory_order_relaxed);
+  if (index >= global.morsels_.size()) {
+    local.row_group_ = nullptr;
+    return false;
+  }
+  local.global_ = &global;
+  local.row_group_ = global.morsels_[index].row_group.get();
+  local.row_limit_ = global.morsels_[index].row_limit;
+  local.vector_index_ = 0;
+  if (!local.sel_) local.sel_ = std::make_unique<uint32_t[]>(kVectorSize);
+  return true;
+}
+
+bool DataTable::scan(LocalTableScanState& local, DataChunk& out) const {
+  out.set_size(0);
+  if (local.row_group_ == nullptr) return false;
+  const ParallelTableScanState& global = *local.global_;
+  while (local.vector_index_ * kVectorSize < local.row_limit_) {
+    const size_t vector_index = local.vector_index_++;
+    const size_t produced = local.row_group_->scan_vector(vector_index, local.row_limit_, global.start_ts_,
+                                                          global.txn_id_, global.column_ids_, out, local.sel_.get());
+    if (produced > 0) return true;
+  }
+  local.row_group_ = nullptr;
+  return false;
+}
+
+size_t DataTable::row_group_count() const {
+  std::lock_guard<std::mutex> lock(row_groups_mutex_);
+  return row_groups_.size();
+}
+
+std::shared_ptr<RowGroup> DataTable::row_group_at(size_t index) const {
+  std::lock_guard<std::mutex> lock(row_groups_mutex_);
+  return index < row_groups_.size() ? row_groups_[index] : nullptr;
+}
+
+ZoneMap DataTable::zone_map(size_t column, size_t segment_index) const {
+  TS_CHECK(column < types_.size(), "zone map of a column that does not exist");
+  const size_t group_index = segment_index / kVectorsPerRowGroup;
+  const size_t local_index = segment_index % kVectorsPerRowGroup;
+  const auto row_group = row_group_at(group_index);
+  if (!row_group || row_group->count() <= local_index * kVectorSize) return ZoneMap(types_[column]);
+  return row_group->column(column).segment(local_index).zone_map();
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "src/common/data_chunk.h"
+#include "src/common/logical_type.h"
+#include "storage/row_group.h"
+#include "storage/storage_constants.h"
+#include "storage/table_scan_state.h"
+#include "storage/transaction.h"
+#include "storage/zone_map.h"
+
+namespace tessera::storage {
+
+/// The rows of one table, in memory: a list of row groups of up to kRowGroupSize rows, each a
+/// set of columns stored in kVectorSize-row segments with a zone map each, plus per-row insert
+/// versions for MVCC. New rows go to the end of the last row group.
+///
+/// Thread-safety: all methods are thread-safe. Appends (from any number of threads and
+/// transactions) are serialized by an append lock; scans never take it and run concurrently
+/// with appends and commits, reading only published rows.
+class DataTable {
+ public:
+  explicit DataTable(std::vector<LogicalType> types);
+  DataTable(const DataTable&) = delete;
+  DataTable& operator=(const DataTable&) = delete;
+
+  const std::vector<LogicalType>& types() const { return types_; }
+
+  /// Appends the chunk's rows (any Vector representation; strings are copied into storage-owned
+  /// heaps) as rows of `txn`, visible only to `txn` until it commits. Safe to call from several
+  /// threads at once (parallel insert), also for the same transaction.
+  void append(Transaction& txn, const DataChunk& chunk);
+
+  /// Rough number of rows (committed + uncommitted + rolled back) for the planner's estimates.
+  size_t estimated_row_count() const { return row_count_.load(std::memory_order_relaxed); }
+
+  /// Starts a scan of `column_ids` (table column indexes, in output order) for `txn`. The state
+  /// snapshots the current row groups; `txn` need not outlive it.
+  std::unique_ptr<ParallelTableScanState> begin_scan(const Transaction& txn, std::vector<size_t> column_ids) const;
+  /// Claims the next morsel (one row group) for a worker; false when none are left.
+  bool next_morsel(ParallelTableScanState& global, LocalTableScanState& local) const;
+  /// Fills `out` (initialized by the caller with the projected column types, in column_ids
+  /// order) with up to kVectorSize rows of the claimed morsel that are visible to the scan's
+  /// transaction; returns false when the morsel is exhausted (out.size() == 0 then).
+  /// Vectors in `out` may reference storage: treat them as read-only; they stay valid (strings
+  /// included) while `out` holds them, even if the table is dropped.
+  bool scan(LocalTableScanState& local, DataChunk& out) const;
+
+  /// Number of row groups (tests, statistics).
+  size_t row_group_count() const;
+  /// Zone map of segment `segment_index` (rows [segment_index * kVectorSize, ...) of the
+  /// table) of column `column`.
+  ZoneMap zone_map(size_t column, size_t segment_index) const;
+
+ private:
+  std::shared_ptr<RowGroup> row_group_at(size_t index) const;
+
+  const std::vector<LogicalType> types_;
+  std::mutex append_mutex_;  // one appender at a time
+  mutable std::mutex row_groups_mutex_;  // guards the row_groups_ list (not the groups' contents)
+  std::vector<std::shared_ptr<RowGroup>> row_groups_;
+  std::atomic<size_t> row_count_{0};
+};
+
+}  // namespace tessera::storage

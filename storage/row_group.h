@@ -1,0 +1,64 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "src/common/data_chunk.h"
+#include "src/common/logical_type.h"
+#include "src/common/vector.h"
+#include "storage/column_data.h"
+#include "storage/insert_versions.h"
+#include "storage/storage_constants.h"
+
+namespace tessera::storage {
+
+/// Up to kRowGroupSize rows of a table (a partition): one ColumnData per column plus the rows'
+/// insert versions. Rows are appended at the end and published by a single atomic row count,
+/// stored (release) only after every column and version of the new rows is written.
+///
+/// Thread-safety: one appender at a time (the owning table's append lock); commit/rollback
+/// stamping under the TransactionManager's lock; any number of concurrent readers, which read
+/// only rows below a count() they loaded. A row group is shared (shared_ptr) by its table, the
+/// transactions that appended to it and the scans that snapshot it.
+class RowGroup {
+ public:
+  RowGroup(const std::vector<LogicalType>& types, uint64_t start_row);
+  RowGroup(const RowGroup&) = delete;
+  RowGroup& operator=(const RowGroup&) = delete;
+
+  /// Row number of this group's first row within the table.
+  uint64_t start_row() const { return start_row_; }
+  /// Published rows (committed or not).
+  size_t count() const { return count_.load(std::memory_order_acquire); }
+  size_t column_count() const { return columns_.size(); }
+  const ColumnData& column(size_t index) const { return *columns_[index]; }
+  const InsertVersions& versions() const { return versions_; }
+
+  /// Writer: appends rows [offset, offset + count) of the unified input columns as rows of
+  /// transaction `txn_id`; requires count <= kRowGroupSize - count(). Returns the row-group
+  /// offset of the first new row.
+  size_t append(const std::vector<UnifiedVectorFormat>& columns, size_t offset, size_t count, uint64_t txn_id);
+  /// Stamps rows [start, start + count) with `commit_ts` (TransactionManager::commit).
+  void commit_rows(size_t start, size_t count, uint64_t commit_ts);
+  /// Stamps rows [start, start + count) as rolled back (TransactionManager::rollback).
+  void rollback_rows(size_t start, size_t count);
+
+  /// Reader: fills `out` with the rows of vector `vector_index`, restricted to the first
+  /// `row_limit` rows of the group, that are visible to (`start_ts`, `txn_id`), projecting
+  /// `column_ids`. A sealed vector whose rows are all visible is referenced (no copy); a sealed
+  /// vector with invisible rows becomes a dictionary over it; a vector still being filled is
+  /// copied. `sel_buffer` needs kVectorSize entries. Returns the number of rows produced.
+  size_t scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
+                     const std::vector<size_t>& column_ids, DataChunk& out, uint32_t* sel_buffer) const;
+
+ private:
+  const uint64_t start_row_;
+  std::vector<std::unique_ptr<ColumnData>> columns_;
+  InsertVersions versions_;
+  std::atomic<size_t> count_{0};
+};
+
+}  // namespace tessera::storage

@@ -1,0 +1,97 @@
+#include "storage/zone_map.h"
+
+#include <cmath>
+
+namespace tessera::storage {
+
+namespace {
+
+// PostgreSQL's float8 order: NaN is the largest value.
+bool double_less(double a, double b) {
+  if (std::isnan(a)) return false;
+  if (std::isnan(b)) return true;
+  return a < b;
+}
+
+}  // namespace
+
+void ZoneMap::add_integer(int64_t v) {
+  if (value_count_++ == 0) {
+    min_int_ = max_int_ = v;
+    return;
+  }
+  if (v < min_int_) min_int_ = v;
+  if (v > max_int_) max_int_ = v;
+}
+
+void ZoneMap::add_double(double v) {
+  if (value_count_++ == 0) {
+    min_double_ = max_double_ = v;
+    return;
+  }
+  if (double_less(v, min_double_)) min_double_ = v;
+  if (double_less(max_double_, v)) max_double_ = v;
+}
+
+void ZoneMap::add_string(std::string_view v) {
+  if (value_count_++ == 0) {
+    min_string_ = max_string_ = std::string(v);
+    return;
+  }
+  if (v < std::string_view(min_string_)) min_string_ = std::string(v);
+  if (v > std::string_view(max_string_)) max_string_ = std::string(v);
+}
+
+void ZoneMap::merge(const ZoneMap& other) {
+  null_count_ += other.null_count_;
+  if (other.value_count_ == 0) return;
+  if (value_count_ == 0) {
+    const size_t nulls = null_count_;
+    *this = other;
+    null_count_ = nulls;
+    return;
+  }
+  value_count_ += other.value_count_;
+  switch (type_.physical_type()) {
+    case PhysicalType::kDouble:
+      if (double_less(other.min_double_, min_double_)) min_double_ = other.min_double_;
+      if (double_less(max_double_, other.max_double_)) max_double_ = other.max_double_;
+      break;
+    case PhysicalType::kString:
+      if (other.min_string_ < min_string_) min_string_ = other.min_string_;
+      if (other.max_string_ > max_string_) max_string_ = other.max_string_;
+      break;
+    default:
+      if (other.min_int_ < min_int_) min_int_ = other.min_int_;
+      if (other.max_int_ > max_int_) max_int_ = other.max_int_;
+      break;
+  }
+}
+
+namespace {
+
+Value make_value(const LogicalType& type, int64_t i, double d, const std::string& s) {
+  switch (type.id()) {
+    case LogicalTypeId::kBoolean: return Value::boolean(i != 0);
+    case LogicalTypeId::kSmallint: return Value::smallint(static_cast<int16_t>(i));
+    case LogicalTypeId::kInteger: return Value::integer(static_cast<int32_t>(i));
+    case LogicalTypeId::kBigint: return Value::bigint(i);
+    case LogicalTypeId::kDouble: return Value::double_precision(d);
+    case LogicalTypeId::kVarchar: return Value::varchar(s);
+    default: return Value::null(type);
+  }
+}
+
+}  // namespace
+
+Value ZoneMap::min() const {
+  if (value_count_ == 0) return Value::null(type_);
+  return make_value(type_, min_int_, min_double_, min_string_);
+}
+
+Value ZoneMap::max() const {
+  if (value_count_ == 0) return Value::null(type_);
+  return make_value(type_, max_int_, max_double_, max_string_);
+}
+
+}  // namespace tessera::storage

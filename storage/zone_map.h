@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "src/common/logical_type.h"
+#include "src/common/value.h"
+
+namespace tessera::storage {
+
+/// Minimum, maximum and NULL count of the rows of one column segment. Min/max use the type's
+/// SQL ordering: integers and booleans numerically, doubles with NaN above every other value
+/// (PostgreSQL's float8 order), strings byte-wise (the C collation). Scans will use it to skip
+/// segments that cannot match a pushed-down filter.
+///
+/// Thread-safety: a plain value; the owning segment guards it.
+class ZoneMap {
+ public:
+  ZoneMap() = default;
+  explicit ZoneMap(LogicalType type) : type_(type) {}
+
+  void add_null(size_t count = 1) { null_count_ += count; }
+  /// For integral and boolean types (the value widened to int64).
+  void add_integer(int64_t v);
+  void add_double(double v);
+  void add_string(std::string_view v);
+  /// Folds another zone map of the same type into this one.
+  void merge(const ZoneMap& other);
+
+  const LogicalType& type() const { return type_; }
+  /// Number of non-NULL values seen; min/max are meaningful only when it is non-zero.
+  size_t value_count() const { return value_count_; }
+  size_t null_count() const { return null_count_; }
+  /// Minimum and maximum as Values of the column's type; NULL when no value was seen.
+  Value min() const;
+  Value max() const;
+
+ private:
+  LogicalType type_;
+  size_t value_count_ = 0;
+  size_t null_count_ = 0;
+  int64_t min_int_ = 0, max_int_ = 0;
+  double min_double_ = 0, max_double_ = 0;
+  std::string min_string_, max_string_;
+};
+
+}  // namespace tessera::storage
