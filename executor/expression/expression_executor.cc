@@ -5,6 +5,7 @@
 
 #include "executor/expression/scalar_function.h"
 #include "executor/expression/subquery_plan.h"
+#include "executor/kernels/compare.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 
@@ -47,6 +48,67 @@ void scatter_rows(const Vector& src, const sel_t* sel, size_t count, Vector& dst
 }
 
 }  // namespace
+
+namespace {
+
+bool comparison_op(planner::FunctionId id, CompareOp& op) {
+  switch (id) {
+    case planner::FunctionId::kEqual: op = CompareOp::kEq; return true;
+    case planner::FunctionId::kNotEqual: op = CompareOp::kNe; return true;
+    case planner::FunctionId::kLess: op = CompareOp::kLt; return true;
+    case planner::FunctionId::kLessEqual: op = CompareOp::kLe; return true;
+    case planner::FunctionId::kGreater: op = CompareOp::kGt; return true;
+    case planner::FunctionId::kGreaterEqual: op = CompareOp::kGe; return true;
+    default: return false;
+  }
+}
+
+template <class T>
+size_t compare_typed(CompareOp op, const Vector& left, const BoundExpression& right, const Vector* right_vector, size_t count,
+                     const sel_t* sel, sel_t* out) {
+  if (right_vector) {
+    return select_compare_vectors(op, left.values<T>(), right_vector->values<T>(), count, sel, out);
+  }
+  const Value& c = static_cast<const planner::BoundConstant&>(right).value;
+  T constant;
+  if constexpr (std::is_same_v<T, double>) {
+    constant = c.get_double();
+  } else {
+    constant = static_cast<T>(c.get_int64());
+  }
+  return select_compare_constant(op, left.values<T>(), constant, count, sel, out);
+}
+
+}  // namespace
+
+bool ExpressionExecutor::select_compare_simd(const planner::BoundFunction& fn, const DataChunk& input, const sel_t* sel,
+                                             size_t count, sel_t* true_sel, size_t& result) {
+  CompareOp op;
+  if (!comparison_op(fn.id, op) || fn.children.size() != 2) return false;
+  const BoundExpression* left = fn.children[0].get();
+  const BoundExpression* right = fn.children[1].get();
+  if (left->kind != BoundExprKind::kReference) {
+    std::swap(left, right);
+    op = flip(op);
+  }
+  if (left->kind != BoundExprKind::kReference) return false;
+  const Vector& column = input.column(static_cast<const planner::BoundReference&>(*left).index);
+  const Vector* right_vector = nullptr;
+  if (right->kind == BoundExprKind::kReference) {
+    right_vector = &input.column(static_cast<const planner::BoundReference&>(*right).index);
+    if (right_vector->vector_type() != VectorType::kFlat || !right_vector->validity().all_valid()) return false;
+  } else if (right->kind != BoundExprKind::kConstant || static_cast<const planner::BoundConstant&>(*right).value.is_null()) {
+    return false;
+  }
+  if (column.vector_type() != VectorType::kFlat || !column.validity().all_valid()) return false;
+  switch (column.type().physical_type()) {
+    case PhysicalType::kInt16: result = compare_typed<int16_t>(op, column, *right, right_vector, count, sel, true_sel); return true;
+    case PhysicalType::kInt32: result = compare_typed<int32_t>(op, column, *right, right_vector, count, sel, true_sel); return true;
+    case PhysicalType::kInt64: result = compare_typed<int64_t>(op, column, *right, right_vector, count, sel, true_sel); return true;
+    case PhysicalType::kDouble: result = compare_typed<double>(op, column, *right, right_vector, count, sel, true_sel); return true;
+    default: return false;
+  }
+}
 
 /// Results of a subquery already computed, by parameter values.
 struct ExpressionExecutor::SubqueryCache {
@@ -133,6 +195,10 @@ size_t ExpressionExecutor::eval_select(const BoundExpression& expr, const DataCh
       if (accepted[r]) true_sel[result++] = r;
     }
     return result;
+  }
+  if (expr.kind == BoundExprKind::kFunction) {
+    size_t n = 0;
+    if (select_compare_simd(static_cast<const planner::BoundFunction&>(expr), input, sel, count, true_sel, n)) return n;
   }
   Vector v;
   eval(expr, input, sel, count, v);

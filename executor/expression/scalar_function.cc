@@ -6,6 +6,7 @@
 #include <string>
 
 #include "executor/expression/like_matcher.h"
+#include "executor/kernels/arithmetic.h"
 #include "src/common/assert.h"
 #include "src/common/value_cast.h"
 
@@ -214,7 +215,78 @@ void double_arithmetic(FunctionId id, const Vector& a, const Vector& b, const se
   }
 }
 
+/// A dense, flat-or-constant operand as the SIMD kernels take it.
+template <class T>
+Operand<T> operand_of(const Vector& v) {
+  return v.vector_type() == VectorType::kConstant ? Operand<T>::constant(v.values<T>()) : Operand<T>::vector(v.values<T>());
+}
+
+/// Result validity = both inputs valid (constants broadcast). Returns the combined bitmap, or
+/// null when every row is valid.
+const uint64_t* combine_validity(const Vector& a, const Vector& b, size_t count, Vector& result) {
+  auto source_valid = [&](const Vector& v, size_t row) {
+    return v.vector_type() == VectorType::kConstant ? v.validity().row_is_valid(0) : v.validity().row_is_valid(row);
+  };
+  if (a.validity().all_valid() && b.validity().all_valid()) return nullptr;
+  for (size_t r = 0; r < count; r++) {
+    if (!source_valid(a, r) || !source_valid(b, r)) result.validity().set_invalid(r);
+  }
+  return result.validity().data();
+}
+
+template <class T>
+bool integer_arithmetic_simd(FunctionId id, const Vector& a, const Vector& b, size_t count, Vector& result) {
+  IntegerOp op;
+  switch (id) {
+    case FunctionId::kAdd: op = IntegerOp::kAdd; break;
+    case FunctionId::kSubtract: op = IntegerOp::kSub; break;
+    case FunctionId::kMultiply: op = IntegerOp::kMul; break;
+    default: return false;
+  }
+  const uint64_t* validity = combine_validity(a, b, count, result);
+  if (checked_arith(op, operand_of<T>(a), operand_of<T>(b), count, result.values<T>(), validity)) {
+    throw_out_of_range(result.type());
+  }
+  return true;
+}
+
+bool double_arithmetic_simd(FunctionId id, const Vector& a, const Vector& b, size_t count, Vector& result) {
+  FloatOp op;
+  switch (id) {
+    case FunctionId::kAdd: op = FloatOp::kAdd; break;
+    case FunctionId::kSubtract: op = FloatOp::kSub; break;
+    case FunctionId::kMultiply: op = FloatOp::kMul; break;
+    default: return false;
+  }
+  const uint64_t* validity = combine_validity(a, b, count, result);
+  double* out = result.values<double>();
+  float_arith(op, operand_of<double>(a), operand_of<double>(b), count, out);
+  // PostgreSQL raises on a finite computation that overflows to infinity.
+  for (size_t r = 0; r < count; r++) {
+    if (!std::isinf(out[r])) continue;
+    if (validity && !((validity[r >> 6] >> (r & 63)) & 1)) continue;
+    double x = a.vector_type() == VectorType::kConstant ? a.values<double>()[0] : a.values<double>()[r];
+    double y = b.vector_type() == VectorType::kConstant ? b.values<double>()[0] : b.values<double>()[r];
+    if (!std::isinf(x) && !std::isinf(y)) float_overflow();
+  }
+  return true;
+}
+
+/// The SIMD path: all rows, flat or constant operands.
+bool arithmetic_simd(FunctionId id, const Vector& a, const Vector& b, const sel_t* sel, size_t count, Vector& result) {
+  auto dense = [](const Vector& v) { return v.vector_type() == VectorType::kFlat || v.vector_type() == VectorType::kConstant; };
+  if (sel || !dense(a) || !dense(b) || count == 0) return false;
+  switch (result.type().physical_type()) {
+    case PhysicalType::kInt16: return integer_arithmetic_simd<int16_t>(id, a, b, count, result);
+    case PhysicalType::kInt32: return integer_arithmetic_simd<int32_t>(id, a, b, count, result);
+    case PhysicalType::kInt64: return integer_arithmetic_simd<int64_t>(id, a, b, count, result);
+    case PhysicalType::kDouble: return double_arithmetic_simd(id, a, b, count, result);
+    default: return false;
+  }
+}
+
 void execute_arithmetic(FunctionId id, const Vector& a, const Vector& b, const sel_t* sel, size_t count, Vector& result) {
+  if (arithmetic_simd(id, a, b, sel, count, result)) return;
   switch (result.type().physical_type()) {
     case PhysicalType::kInt16: return integer_arithmetic<int16_t>(id, a, b, sel, count, result);
     case PhysicalType::kInt32: return integer_arithmetic<int32_t>(id, a, b, sel, count, result);

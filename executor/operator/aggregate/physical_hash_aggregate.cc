@@ -87,9 +87,9 @@ inline bool double_less(double a, double b) { return !std::isnan(a) && (std::isn
 /// The state of one aggregate for every group, column-wise (indexed by group id). Which arrays
 /// are used depends on the AggKind.
 struct AggColumn {
-  std::vector<int64_t> ints;      // counts; integer sums, min/max; bool_and/or; avg's count
+  std::vector<int64_t> ints;      // counts; integer min/max; bool_and/or; avg's count
   std::vector<double> doubles;    // double sums, min/max; avg's sum of doubles
-  std::vector<__int128> wide;     // avg's exact sum of integers
+  std::vector<__int128> wide;     // exact sums of integers (sum, avg): only the result must fit
   std::vector<string_t> strings;  // min/max of strings (bytes in AggregateTable::strings)
   std::vector<uint8_t> has_value;
 
@@ -97,7 +97,7 @@ struct AggColumn {
     switch (kind) {
       case AggKind::kCountStar:
       case AggKind::kCount: ints.resize(n, 0); return;
-      case AggKind::kSumInt:
+      case AggKind::kSumInt: wide.resize(n, 0); has_value.resize(n, 0); return;
       case AggKind::kMinInt:
       case AggKind::kMaxInt:
       case AggKind::kBoolAnd:
@@ -186,15 +186,16 @@ bool update_ungrouped(const AggSpec& spec, AggColumn& col, const Vector& arg, si
     case AggKind::kCount: col.ints[0] += static_cast<int64_t>(count_valid(validity, count)); return true;
     case AggKind::kSumInt: {
       bool overflow = false;
-      int64_t sum = col.ints[0];
+      int64_t sum = 0;
       switch (spec.arg_type) {
         case PhysicalType::kInt16: overflow = sum_i16(arg.values<int16_t>(), count, validity, &sum); break;
         case PhysicalType::kInt32: overflow = sum_i32(arg.values<int32_t>(), count, validity, &sum); break;
         case PhysicalType::kInt64: overflow = sum_i64(arg.values<int64_t>(), count, validity, &sum); break;
         default: return false;
       }
-      if (overflow) bigint_out_of_range();
-      col.ints[0] = sum;
+      // A chunk whose own sum leaves int64 takes the exact 128-bit row-at-a-time path.
+      if (overflow) return false;
+      col.wide[0] += sum;
       if (count_valid(validity, count) > 0) col.has_value[0] = 1;
       return true;
     }
@@ -234,13 +235,11 @@ void update_column(const AggSpec& spec, AggColumn& col, StringHeap& heap, const 
       return;
     }
     case AggKind::kSumInt: {
-      bool overflow = false;
+      __int128* wide = col.wide.data();
       for_each_valid_int(spec.arg_type, f, count, [&](size_t i, auto v) {
-        const uint32_t g = groups[i];
-        overflow |= __builtin_add_overflow(ints[g], static_cast<int64_t>(v), &ints[g]);
-        has[g] = 1;
+        wide[groups[i]] += static_cast<int64_t>(v);
+        has[groups[i]] = 1;
       });
-      if (overflow) bigint_out_of_range();
       return;
     }
     case AggKind::kSumDouble:
@@ -349,9 +348,8 @@ void merge_column(const AggSpec& spec, AggColumn& into, const AggColumn& from, c
     case AggKind::kSumInt:
       for (size_t g = 0; g < n; g++) {
         if (!from.has_value[g]) continue;
-        const uint32_t t = map[g];
-        if (__builtin_add_overflow(into.ints[t], from.ints[g], &into.ints[t])) bigint_out_of_range();
-        into.has_value[t] = 1;
+        into.wide[map[g]] += from.wide[g];
+        into.has_value[map[g]] = 1;
       }
       return;
     case AggKind::kSumDouble:
@@ -442,6 +440,17 @@ void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size
       for (size_t i = 0; i < n; i++) out.values<int64_t>()[i] = col.ints[begin + i];
       return;
     case AggKind::kSumInt:
+      TS_CHECK(out.type().physical_type() == PhysicalType::kInt64, "integer sum must be bigint");
+      for (size_t i = 0; i < n; i++) {
+        if (!col.has_value[begin + i]) {
+          validity.set_invalid(i);
+          continue;
+        }
+        const __int128 v = col.wide[begin + i];
+        if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min()) bigint_out_of_range();
+        out.values<int64_t>()[i] = static_cast<int64_t>(v);
+      }
+      return;
     case AggKind::kMinInt:
     case AggKind::kMaxInt:
     case AggKind::kBoolAnd:

@@ -1,0 +1,272 @@
+#include "executor/operator/join/physical_hash_join.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+#include "executor/expression/expression_executor.h"
+#include "executor/operator/aggregate/key_serializer.h"
+#include "executor/operator/join/join_batch.h"
+#include "executor/operator/projection/expression_state.h"
+#include "executor/operator/sort/chunk_collection.h"
+#include "executor/pipeline.h"
+#include "src/common/assert.h"
+
+namespace tessera::executor {
+
+namespace {
+
+/// The build side: collected rows, then (after finalize) the hash table over them.
+struct HashJoinBuildState : GlobalState {
+  explicit HashJoinBuildState(std::vector<LogicalType> types) : collected(std::move(types)) {}
+
+  std::mutex mutex;
+  /// [right columns..., key columns...] of rows whose keys are all non-NULL.
+  ChunkCollection collected;
+
+  // Built by finalize; read-only while probing.
+  DataChunk rows;
+  size_t num_rows = 0;
+  KeySerializer keys;             // serialized key and hash of every build row
+  std::vector<uint32_t> buckets;  // first row + 1 of each bucket's chain, 0 = empty
+  std::vector<uint32_t> next;     // next row + 1 in the chain, 0 = end
+  uint64_t mask = 0;
+};
+
+struct HashJoinSinkState : LocalState {
+  HashJoinSinkState(QueryContext& query, std::vector<LogicalType> types)
+      : expressions(query), collected(std::move(types)) {}
+  ExpressionExecutor expressions;
+  ChunkCollection collected;
+};
+
+struct HashJoinProbeGlobal : GlobalState {
+  explicit HashJoinProbeGlobal(const HashJoinBuildState& build) : build(build) {}
+  const HashJoinBuildState& build;
+};
+
+enum class ProbePhase : uint8_t { kMatching, kUnmatched, kDone };
+
+struct HashJoinProbeState : LocalState {
+  explicit HashJoinProbeState(QueryContext& query) : expressions(query) {}
+  ExpressionExecutor expressions;
+  KeySerializer keys;
+  JoinBatch batch;
+  /// Per probe row: the next build row + 1 of its chain still to examine (0 = none).
+  std::vector<uint32_t> chain;
+  std::vector<uint8_t> matched;
+  size_t row = 0;
+  ProbePhase phase = ProbePhase::kDone;
+  bool active = false;
+};
+
+size_t next_power_of_two(size_t n) {
+  size_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::JoinType join_type,
+                                   std::vector<planner::BoundExprPtr> left_keys,
+                                   std::vector<planner::BoundExprPtr> right_keys, planner::BoundExprPtr residual,
+                                   std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right)
+    : PhysicalOperator("HASH_JOIN", std::move(types)),
+      join_type_(join_type),
+      left_keys_(std::move(left_keys)),
+      right_keys_(std::move(right_keys)),
+      residual_(std::move(residual)) {
+  TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft,
+           "hash join supports INNER and LEFT joins");
+  TS_CHECK(!left_keys_.empty() && left_keys_.size() == right_keys_.size(), "hash join: key count mismatch");
+  for (size_t i = 0; i < left_keys_.size(); i++) {
+    TS_CHECK(left_keys_[i]->type.physical_type() == right_keys_[i]->type.physical_type(),
+             "hash join: key types differ");
+  }
+  TS_CHECK(types_.size() == left->output_types().size() + right->output_types().size(),
+           "hash join: output must be the left then the right columns");
+  add_child(std::move(left));
+  add_child(std::move(right));
+}
+
+void PhysicalHashJoin::build_pipelines(PipelineBuilder& builder, Pipeline& current) const {
+  current.operators.insert(current.operators.begin(), this);
+  Pipeline& build = builder.create_pipeline(this);
+  current.dependencies.push_back(&build);
+  children_[1]->build_pipelines(builder, build);
+  children_[0]->build_pipelines(builder, current);
+}
+
+// ---- Build side.
+
+std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_sink(QueryContext&) const {
+  std::vector<LogicalType> types = children_[1]->output_types();
+  for (const auto& k : right_keys_) types.push_back(k->type);
+  return std::make_unique<HashJoinBuildState>(std::move(types));
+}
+
+std::unique_ptr<LocalState> PhysicalHashJoin::make_local_sink(WorkerContext& worker, GlobalState& global) const {
+  return std::make_unique<HashJoinSinkState>(worker.query, static_cast<HashJoinBuildState&>(global).collected.types());
+}
+
+SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, LocalState& local_state) const {
+  auto& local = static_cast<HashJoinSinkState&>(local_state);
+  const size_t n = in.size();
+  if (n == 0) return SinkResult::kNeedMoreInput;
+  DataChunk combined;
+  for (size_t c = 0; c < in.column_count(); c++) combined.columns().push_back(in.column(c));
+  // Rows with a NULL key never match (INNER/LEFT joins never emit unmatched build rows).
+  SelectionVector keep(n);
+  std::vector<uint8_t> has_null(n, 0);
+  bool any_null = false;
+  for (const auto& key : right_keys_) {
+    Vector v;
+    local.expressions.execute(*key, in, v);
+    UnifiedVectorFormat f;
+    v.to_unified(n, f);
+    if (!f.validity->all_valid()) {
+      for (size_t i = 0; i < n; i++) {
+        if (!f.validity->row_is_valid(f.sel.get_index(i))) {
+          has_null[i] = 1;
+          any_null = true;
+        }
+      }
+    }
+    combined.columns().push_back(std::move(v));
+  }
+  combined.set_size(n);
+  if (!any_null) {
+    local.collected.append(combined);
+    return SinkResult::kNeedMoreInput;
+  }
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!has_null[i]) keep.set_index(count++, static_cast<sel_t>(i));
+  }
+  local.collected.append(combined, keep, count);
+  return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& local_state) const {
+  auto& g = static_cast<HashJoinBuildState&>(global);
+  auto& local = static_cast<HashJoinSinkState&>(local_state);
+  std::lock_guard lock(g.mutex);
+  g.collected.absorb(local.collected);
+}
+
+void PhysicalHashJoin::finalize(QueryContext&, GlobalState& global) const {
+  auto& g = static_cast<HashJoinBuildState&>(global);
+  g.rows = g.collected.consolidate();
+  g.collected.clear();
+  g.num_rows = g.rows.size();
+  TS_CHECK(g.num_rows < 0xFFFFFFFFULL, "hash join build side too large");
+  const size_t right_columns = children_[1]->output_types().size();
+  std::vector<const Vector*> key_columns;
+  for (size_t k = 0; k < right_keys_.size(); k++) key_columns.push_back(&g.rows.column(right_columns + k));
+  g.keys.serialize(key_columns, g.num_rows);
+  const size_t capacity = next_power_of_two(std::max<size_t>(2 * g.num_rows, 1));
+  g.mask = capacity - 1;
+  g.buckets.assign(capacity, 0);
+  g.next.assign(g.num_rows, 0);
+  const hash_t* hashes = g.keys.hashes();
+  for (size_t i = 0; i < g.num_rows; i++) {
+    const size_t b = hashes[i] & g.mask;
+    g.next[i] = g.buckets[b];
+    g.buckets[b] = static_cast<uint32_t>(i + 1);
+  }
+}
+
+// ---- Probe side.
+
+std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_operator(QueryContext& query) const {
+  return std::make_unique<HashJoinProbeGlobal>(static_cast<HashJoinBuildState&>(query.states->sink_state(*this)));
+}
+
+std::unique_ptr<LocalState> PhysicalHashJoin::make_local_operator(WorkerContext& worker, GlobalState&) const {
+  return std::make_unique<HashJoinProbeState>(worker.query);
+}
+
+OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChunk& out, GlobalState& global,
+                                         LocalState& local_state) const {
+  const HashJoinBuildState& build = static_cast<HashJoinProbeGlobal&>(global).build;
+  auto& state = static_cast<HashJoinProbeState&>(local_state);
+  const size_t n = in.size();
+  if (!state.active) {
+    // A new probe chunk: hash its keys and find each row's chain.
+    std::vector<Vector> key_vectors(left_keys_.size());
+    std::vector<const Vector*> key_columns;
+    for (size_t k = 0; k < left_keys_.size(); k++) {
+      state.expressions.execute(*left_keys_[k], in, key_vectors[k]);
+      key_columns.push_back(&key_vectors[k]);
+    }
+    state.keys.serialize(key_columns, n);
+    state.chain.resize(n);
+    state.matched.assign(n, 0);
+    const hash_t* hashes = state.keys.hashes();
+    for (size_t i = 0; i < n; i++) {
+      state.chain[i] = build.num_rows == 0 || state.keys.has_null(i) ? 0 : build.buckets[hashes[i] & build.mask];
+    }
+    state.row = 0;
+    state.phase = ProbePhase::kMatching;
+    state.active = true;
+  }
+  const size_t right_columns = children_[1]->output_types().size();
+  for (;;) {
+    if (state.phase == ProbePhase::kMatching) {
+      // Collect up to kVectorSize (probe row, build row) pairs with equal keys.
+      sel_t* left = state.batch.left();
+      sel_t* right = state.batch.right();
+      size_t count = 0;
+      const hash_t* build_hashes = build.keys.hashes();
+      while (state.row < n && count < kVectorSize) {
+        const size_t row = state.row;
+        uint32_t entry = state.chain[row];
+        if (entry != 0) {
+          const hash_t hash = state.keys.hash(row);
+          const uint8_t* key = state.keys.key(row);
+          const uint32_t length = state.keys.length(row);
+          while (entry != 0) {
+            const uint32_t b = entry - 1;
+            entry = build.next[b];
+            if (build_hashes[b] == hash && build.keys.length(b) == length &&
+                std::memcmp(build.keys.key(b), key, length) == 0) {
+              left[count] = static_cast<sel_t>(row);
+              right[count] = b;
+              if (++count == kVectorSize) break;
+            }
+          }
+          state.chain[row] = entry;
+        }
+        if (entry == 0) state.row++;
+      }
+      if (state.row >= n) {
+        state.phase = join_type_ == planner::JoinType::kLeft ? ProbePhase::kUnmatched : ProbePhase::kDone;
+      }
+      const size_t produced = state.batch.emit(state.expressions, residual_.get(), in, build.rows, right_columns, count,
+                                               state.matched.data(), out);
+      if (produced > 0) {
+        if (state.phase != ProbePhase::kDone) return OperatorResult::kHaveMoreOutput;
+        state.active = false;
+        return OperatorResult::kNeedMoreInput;
+      }
+      continue;
+    }
+    if (state.phase == ProbePhase::kUnmatched) state.batch.emit_unmatched(in, state.matched.data(), out);
+    state.phase = ProbePhase::kDone;
+    state.active = false;
+    return OperatorResult::kNeedMoreInput;
+  }
+}
+
+std::string PhysicalHashJoin::explain_details() const {
+  std::string out = join_type_ == planner::JoinType::kLeft ? "LEFT: " : "INNER: ";
+  for (size_t i = 0; i < left_keys_.size(); i++) {
+    if (i) out += " AND ";
+    out += left_keys_[i]->to_string() + " = " + right_keys_[i]->to_string();
+  }
+  if (residual_) out += "; residual: " + residual_->to_string();
+  return out;
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,166 @@
+#include "executor/operator/join/physical_nested_loop_join.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "executor/expression/expression_executor.h"
+#include "executor/operator/join/join_batch.h"
+#include "executor/operator/sort/chunk_collection.h"
+#include "executor/pipeline.h"
+#include "src/common/assert.h"
+
+namespace tessera::executor {
+
+namespace {
+
+struct NestedLoopBuildState : GlobalState {
+  explicit NestedLoopBuildState(std::vector<LogicalType> types) : collected(std::move(types)) {}
+  std::mutex mutex;
+  ChunkCollection collected;
+  /// All right rows, built by finalize; read-only while probing.
+  DataChunk rows;
+  size_t num_rows = 0;
+};
+
+struct NestedLoopSinkState : LocalState {
+  explicit NestedLoopSinkState(std::vector<LogicalType> types) : collected(std::move(types)) {}
+  ChunkCollection collected;
+};
+
+struct NestedLoopProbeGlobal : GlobalState {
+  explicit NestedLoopProbeGlobal(const NestedLoopBuildState& build) : build(build) {}
+  const NestedLoopBuildState& build;
+};
+
+enum class LoopPhase : uint8_t { kMatching, kUnmatched, kDone };
+
+struct NestedLoopProbeState : LocalState {
+  explicit NestedLoopProbeState(QueryContext& query) : expressions(query) {}
+  ExpressionExecutor expressions;
+  JoinBatch batch;
+  std::vector<uint8_t> matched;
+  /// The next pair to test: left row `row`, right row `right_row`.
+  size_t row = 0;
+  size_t right_row = 0;
+  LoopPhase phase = LoopPhase::kDone;
+  bool active = false;
+};
+
+}  // namespace
+
+PhysicalNestedLoopJoin::PhysicalNestedLoopJoin(std::vector<LogicalType> types, planner::JoinType join_type,
+                                               planner::BoundExprPtr condition, std::unique_ptr<PhysicalOperator> left,
+                                               std::unique_ptr<PhysicalOperator> right)
+    : PhysicalOperator("NESTED_LOOP_JOIN", std::move(types)), join_type_(join_type), condition_(std::move(condition)) {
+  TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
+               join_type_ == planner::JoinType::kCross,
+           "nested loop join supports INNER, LEFT and CROSS joins");
+  TS_CHECK(types_.size() == left->output_types().size() + right->output_types().size(),
+           "nested loop join: output must be the left then the right columns");
+  add_child(std::move(left));
+  add_child(std::move(right));
+}
+
+void PhysicalNestedLoopJoin::build_pipelines(PipelineBuilder& builder, Pipeline& current) const {
+  current.operators.insert(current.operators.begin(), this);
+  Pipeline& build = builder.create_pipeline(this);
+  current.dependencies.push_back(&build);
+  children_[1]->build_pipelines(builder, build);
+  children_[0]->build_pipelines(builder, current);
+}
+
+std::unique_ptr<GlobalState> PhysicalNestedLoopJoin::make_global_sink(QueryContext&) const {
+  return std::make_unique<NestedLoopBuildState>(children_[1]->output_types());
+}
+
+std::unique_ptr<LocalState> PhysicalNestedLoopJoin::make_local_sink(WorkerContext&, GlobalState&) const {
+  return std::make_unique<NestedLoopSinkState>(children_[1]->output_types());
+}
+
+SinkResult PhysicalNestedLoopJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, LocalState& local) const {
+  static_cast<NestedLoopSinkState&>(local).collected.append(in);
+  return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalNestedLoopJoin::combine(WorkerContext&, GlobalState& global, LocalState& local) const {
+  auto& g = static_cast<NestedLoopBuildState&>(global);
+  std::lock_guard lock(g.mutex);
+  g.collected.absorb(static_cast<NestedLoopSinkState&>(local).collected);
+}
+
+void PhysicalNestedLoopJoin::finalize(QueryContext&, GlobalState& global) const {
+  auto& g = static_cast<NestedLoopBuildState&>(global);
+  g.rows = g.collected.consolidate();
+  g.collected.clear();
+  g.num_rows = g.rows.size();
+  TS_CHECK(g.num_rows < 0xFFFFFFFFULL, "nested loop join right side too large");
+}
+
+std::unique_ptr<GlobalState> PhysicalNestedLoopJoin::make_global_operator(QueryContext& query) const {
+  return std::make_unique<NestedLoopProbeGlobal>(static_cast<NestedLoopBuildState&>(query.states->sink_state(*this)));
+}
+
+std::unique_ptr<LocalState> PhysicalNestedLoopJoin::make_local_operator(WorkerContext& worker, GlobalState&) const {
+  return std::make_unique<NestedLoopProbeState>(worker.query);
+}
+
+OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, DataChunk& out, GlobalState& global,
+                                               LocalState& local_state) const {
+  const NestedLoopBuildState& build = static_cast<NestedLoopProbeGlobal&>(global).build;
+  auto& state = static_cast<NestedLoopProbeState&>(local_state);
+  const size_t n = in.size();
+  const size_t num_right = build.num_rows;
+  if (!state.active) {
+    state.matched.assign(n, 0);
+    state.row = num_right == 0 ? n : 0;
+    state.right_row = 0;
+    state.phase = LoopPhase::kMatching;
+    state.active = true;
+  }
+  const size_t right_columns = children_[1]->output_types().size();
+  for (;;) {
+    if (state.phase == LoopPhase::kMatching) {
+      // The next kVectorSize pairs in (left row, right row) order.
+      sel_t* left = state.batch.left();
+      sel_t* right = state.batch.right();
+      size_t count = 0;
+      while (state.row < n && count < kVectorSize) {
+        const size_t take = std::min(num_right - state.right_row, kVectorSize - count);
+        for (size_t t = 0; t < take; t++) {
+          left[count + t] = static_cast<sel_t>(state.row);
+          right[count + t] = static_cast<sel_t>(state.right_row + t);
+        }
+        count += take;
+        state.right_row += take;
+        if (state.right_row == num_right) {
+          state.right_row = 0;
+          state.row++;
+        }
+      }
+      if (state.row >= n) {
+        state.phase = join_type_ == planner::JoinType::kLeft ? LoopPhase::kUnmatched : LoopPhase::kDone;
+      }
+      const size_t produced = state.batch.emit(state.expressions, condition_.get(), in, build.rows, right_columns, count,
+                                               state.matched.data(), out);
+      if (produced > 0) {
+        if (state.phase != LoopPhase::kDone) return OperatorResult::kHaveMoreOutput;
+        state.active = false;
+        return OperatorResult::kNeedMoreInput;
+      }
+      continue;
+    }
+    if (state.phase == LoopPhase::kUnmatched) state.batch.emit_unmatched(in, state.matched.data(), out);
+    state.phase = LoopPhase::kDone;
+    state.active = false;
+    return OperatorResult::kNeedMoreInput;
+  }
+}
+
+std::string PhysicalNestedLoopJoin::explain_details() const {
+  const char* type = join_type_ == planner::JoinType::kLeft ? "LEFT" : join_type_ == planner::JoinType::kCross ? "CROSS" : "INNER";
+  std::string out = type;
+  if (condition_) out += std::string(": ") + condition_->to_string();
+  return out;
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "executor/physical_operator.h"
+#include "planner/binder/bound_expression.h"
+#include "planner/parser/ast.h"
+
+namespace tessera::executor {
+
+/// Join by an arbitrary condition (INNER, LEFT) or the cross product (CROSS). The RIGHT child
+/// is materialized (this operator is the sink of the right child's pipeline; combine() moves
+/// the workers' rows to the global state under its lock, finalize() gathers them into one
+/// chunk); the LEFT child is streamed through this operator, which tests every (left, right)
+/// pair kVectorSize pairs at a time. Output: left columns, then right columns; LEFT joins emit
+/// unmatched left rows once with NULLs on the right. Large outputs are returned a chunk at a
+/// time with kHaveMoreOutput. Immutable; state lives in Global/Local states.
+class PhysicalNestedLoopJoin : public PhysicalOperator {
+ public:
+  /// `condition` is a boolean expression over [left..., right...]; null for kCross.
+  PhysicalNestedLoopJoin(std::vector<LogicalType> types, planner::JoinType join_type, planner::BoundExprPtr condition,
+                         std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right);
+
+  // Build (materialized right) side.
+  bool is_sink() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
+  std::unique_ptr<LocalState> make_local_sink(WorkerContext& worker, GlobalState& global) const override;
+  SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
+  void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
+  void finalize(QueryContext& query, GlobalState& global) const override;
+
+  // Streamed left side.
+  bool is_streaming_operator() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_operator(QueryContext& query) const override;
+  std::unique_ptr<LocalState> make_local_operator(WorkerContext& worker, GlobalState& global) const override;
+  OperatorResult execute(WorkerContext& worker, DataChunk& in, DataChunk& out, GlobalState& global,
+                         LocalState& local) const override;
+
+  /// Places this operator in `current` (left child's side) and creates the pipeline that
+  /// materializes the right child as a dependency of `current`.
+  void build_pipelines(PipelineBuilder& builder, Pipeline& current) const override;
+  std::string explain_details() const override;
+
+ private:
+  planner::JoinType join_type_;
+  planner::BoundExprPtr condition_;
+};
+
+}  // namespace tessera::executor
