@@ -3,7 +3,7 @@
 #   1. the GoogleTest unit tests of every part (ctest),
 #   2. the sqllogictest suites (ours and the SQLite corpus files we pass) in-process,
 #   3. the same suites over the wire against a running server, plus the psql client test,
-#   4. the unit tests and our own suites again in an ASan+UBSan build.
+#   4. the unit tests and the sqllogictest suites again in an ASan+UBSan build.
 # Usage: scripts/run-tests.sh BUILD_DIR ASAN_BUILD_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +53,7 @@ if [ "${TESSERA_SKIP_ASAN:-0}" != "1" ]; then
   fi
   cmake --build "$asan" -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$asan" --output-on-failure -j "$jobs" || failed=1
-  ASAN_OPTIONS=detect_leaks=1 "$asan/tessera-sqllogictest" "${suites[@]}" || failed=1
+  ASAN_OPTIONS=detect_leaks=1 "$asan/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}" || failed=1
 fi
 
 echo

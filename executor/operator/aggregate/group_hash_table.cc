@@ -9,16 +9,46 @@ namespace tessera::executor {
 namespace {
 
 constexpr size_t kInitialCapacity = 1024;
+constexpr uint64_t kTagMask = 0xFFFFFFFF00000000ULL;
 
-inline uint64_t slot_tag(hash_t hash) { return hash & 0xFFFFFFFF00000000ULL; }
+inline uint64_t slot_tag(hash_t hash) { return hash & kTagMask; }
 
 }  // namespace
 
-GroupHashTable::GroupHashTable() : slots_(kInitialCapacity, 0), mask_(kInitialCapacity - 1), heap_(std::make_shared<StringHeap>()) {}
+GroupHashTable::GroupHashTable()
+    : slots_(kInitialCapacity, 0), mask_(kInitialCapacity - 1), heap_(std::make_shared<StringHeap>()) {}
+
+GroupHashTable::GroupHashTable(PhysicalType key_type)
+    : int_type_(key_type), int_slots_(kInitialCapacity, IntSlot{0, 0}), mask_(kInitialCapacity - 1),
+      heap_(std::make_shared<StringHeap>()) {
+  TS_CHECK(supports_integer_key(key_type), "integer group table over a non-integer key");
+}
+
+bool GroupHashTable::supports_integer_key(PhysicalType type) {
+  return type == PhysicalType::kBool || type == PhysicalType::kInt16 || type == PhysicalType::kInt32 ||
+         type == PhysicalType::kInt64;
+}
+
+hash_t GroupHashTable::hash(uint32_t group) const {
+  if (int_type_ == PhysicalType::kInvalid) return group_hashes_[group];
+  return hash_bytes(key_data_[group], key_lengths_[group]);
+}
+
+uint32_t GroupHashTable::add_group(const uint8_t* key, uint32_t length, hash_t hash) {
+  const size_t g = key_data_.size();
+  TS_CHECK(g < 0xFFFFFFFEULL, "too many groups");
+  uint8_t* copy = reinterpret_cast<uint8_t*>(heap_->allocate(length == 0 ? 1 : length));
+  if (length > 0) std::memcpy(copy, key, length);
+  key_data_.push_back(copy);
+  key_lengths_.push_back(length);
+  if (int_type_ == PhysicalType::kInvalid) group_hashes_.push_back(hash);
+  return static_cast<uint32_t>(g);
+}
+
+// ---- Generic index.
 
 void GroupHashTable::grow() {
   const size_t capacity = slots_.size() * 2;
-  TS_CHECK(capacity <= (size_t{1} << 40), "group hash table too large");
   std::vector<uint64_t> slots(capacity, 0);
   const size_t mask = capacity - 1;
   for (size_t g = 0; g < group_hashes_.size(); g++) {
@@ -31,12 +61,24 @@ void GroupHashTable::grow() {
 }
 
 uint32_t GroupHashTable::find_or_create(hash_t hash, const uint8_t* key, uint32_t length, bool* inserted) {
+  if (int_type_ != PhysicalType::kInvalid) {
+    // A serialized single integer key: the NULL flag, then the value's bytes.
+    if (key[0] == 0) return null_group(inserted);
+    int64_t value = 0;
+    switch (int_type_) {
+      case PhysicalType::kBool: value = key[1]; break;
+      case PhysicalType::kInt16: { int16_t v; std::memcpy(&v, key + 1, 2); value = v; break; }
+      case PhysicalType::kInt32: { int32_t v; std::memcpy(&v, key + 1, 4); value = v; break; }
+      default: std::memcpy(&value, key + 1, 8); break;
+    }
+    return find_or_create_int(value, inserted);
+  }
   const uint64_t tag = slot_tag(hash);
   size_t pos = hash & mask_;
   for (;;) {
     const uint64_t slot = slots_[pos];
     if (slot == 0) break;
-    if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
+    if ((slot & kTagMask) == tag) {
       const uint32_t g = static_cast<uint32_t>(slot & 0xFFFFFFFFULL) - 1;
       if (key_lengths_[g] == length && (length == 0 || std::memcmp(key_data_[g], key, length) == 0)) {
         *inserted = false;
@@ -45,29 +87,108 @@ uint32_t GroupHashTable::find_or_create(hash_t hash, const uint8_t* key, uint32_
     }
     pos = (pos + 1) & mask_;
   }
-  const size_t g = group_hashes_.size();
-  TS_CHECK(g < 0xFFFFFFFEULL, "too many groups");
-  uint8_t* copy = nullptr;
-  if (length > 0) {
-    copy = reinterpret_cast<uint8_t*>(heap_->allocate(length));
-    std::memcpy(copy, key, length);
-  }
-  key_data_.push_back(copy);
-  key_lengths_.push_back(length);
-  group_hashes_.push_back(hash);
-  slots_[pos] = tag | (g + 1);
+  const uint32_t g = add_group(key, length, hash);
+  slots_[pos] = tag | (uint64_t{g} + 1);
   *inserted = true;
   // Keep the load factor at most 1/2 so probe sequences stay short.
-  if (group_hashes_.size() * 2 > slots_.size()) grow();
-  return static_cast<uint32_t>(g);
+  if (key_data_.size() * 2 > slots_.size()) grow();
+  return g;
 }
 
-void GroupHashTable::find_or_create(const KeySerializer& keys, uint32_t* groups, uint8_t* inserted) {
+void GroupHashTable::find_or_create(const KeySerializer& keys, uint32_t* groups) {
   const size_t count = keys.count();
   for (size_t i = 0; i < count; i++) {
-    bool is_new;
-    groups[i] = find_or_create(keys.hash(i), keys.key(i), keys.length(i), &is_new);
-    if (inserted) inserted[i] = is_new ? 1 : 0;
+    bool inserted;
+    groups[i] = find_or_create(keys.hash(i), keys.key(i), keys.length(i), &inserted);
+  }
+}
+
+// ---- Integer index.
+
+void GroupHashTable::grow_int() {
+  const size_t capacity = int_slots_.size() * 2;
+  std::vector<IntSlot> slots(capacity, IntSlot{0, 0});
+  const size_t mask = capacity - 1;
+  for (const IntSlot& s : int_slots_) {
+    if (s.group_plus_one == 0) continue;
+    size_t pos = hash_int(static_cast<uint64_t>(s.key)) & mask;
+    while (slots[pos].group_plus_one != 0) pos = (pos + 1) & mask;
+    slots[pos] = s;
+  }
+  int_slots_ = std::move(slots);
+  mask_ = mask;
+}
+
+uint32_t GroupHashTable::null_group(bool* inserted) {
+  *inserted = null_group_ == UINT32_MAX;
+  if (*inserted) {
+    const uint8_t flag = 0;
+    null_group_ = add_group(&flag, 1, 0);
+  }
+  return null_group_;
+}
+
+uint32_t GroupHashTable::find_or_create_int(int64_t value, bool* inserted) {
+  size_t pos = hash_int(static_cast<uint64_t>(value)) & mask_;
+  for (;;) {
+    const IntSlot& s = int_slots_[pos];
+    if (s.group_plus_one == 0) break;
+    if (s.key == value) {
+      *inserted = false;
+      return s.group_plus_one - 1;
+    }
+    pos = (pos + 1) & mask_;
+  }
+  // The same bytes KeySerializer writes for this value.
+  uint8_t key[9];
+  key[0] = 1;
+  uint32_t length = 1;
+  switch (int_type_) {
+    case PhysicalType::kBool: key[1] = static_cast<uint8_t>(value); length = 2; break;
+    case PhysicalType::kInt16: { const auto v = static_cast<int16_t>(value); std::memcpy(key + 1, &v, 2); length = 3; break; }
+    case PhysicalType::kInt32: { const auto v = static_cast<int32_t>(value); std::memcpy(key + 1, &v, 4); length = 5; break; }
+    default: std::memcpy(key + 1, &value, 8); length = 9; break;
+  }
+  const uint32_t g = add_group(key, length, 0);
+  int_slots_[pos] = IntSlot{value, g + 1};
+  *inserted = true;
+  if (key_data_.size() * 2 > int_slots_.size()) grow_int();
+  return g;
+}
+
+template <class T>
+void GroupHashTable::find_or_create_typed(const UnifiedVectorFormat& f, size_t count, uint32_t* groups) {
+  const T* values = f.values<T>();
+  const bool all_valid = f.validity->all_valid();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t idx = f.sel.get_index(i);
+    bool inserted;
+    if (!all_valid && !f.validity->row_is_valid(idx)) {
+      groups[i] = null_group(&inserted);
+      continue;
+    }
+    const auto value = static_cast<int64_t>(values[idx]);
+    // Inline probe for the common hit; find_or_create_int handles misses and inserts.
+    size_t pos = hash_int(static_cast<uint64_t>(value)) & mask_;
+    const IntSlot* s = &int_slots_[pos];
+    while (s->group_plus_one != 0 && s->key != value) {
+      pos = (pos + 1) & mask_;
+      s = &int_slots_[pos];
+    }
+    groups[i] = s->group_plus_one != 0 ? s->group_plus_one - 1 : find_or_create_int(value, &inserted);
+  }
+}
+
+void GroupHashTable::find_or_create(const Vector& column, size_t count, uint32_t* groups) {
+  TS_CHECK(column.type().physical_type() == int_type_, "integer group table probed with another type");
+  UnifiedVectorFormat f;
+  column.to_unified(count, f);
+  switch (int_type_) {
+    case PhysicalType::kBool: find_or_create_typed<uint8_t>(f, count, groups); return;
+    case PhysicalType::kInt16: find_or_create_typed<int16_t>(f, count, groups); return;
+    case PhysicalType::kInt32: find_or_create_typed<int32_t>(f, count, groups); return;
+    case PhysicalType::kInt64: find_or_create_typed<int64_t>(f, count, groups); return;
+    default: TS_CHECK(false, "integer group table over a non-integer key");
   }
 }
 

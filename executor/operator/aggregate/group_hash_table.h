@@ -8,39 +8,73 @@
 #include "executor/operator/aggregate/key_serializer.h"
 #include "src/common/arena.h"
 #include "src/common/hash.h"
+#include "src/common/logical_type.h"
 
 namespace tessera::executor {
 
-/// Maps serialized keys (see KeySerializer) to dense group ids 0, 1, 2, ... in order of first
-/// appearance. Open addressing with linear probing over 8-byte slots (32 hash bits + group id),
-/// so a probe touches the key bytes only on a hash match. Key bytes live in a StringHeap the
-/// table shares with the vectors that read group keys back (strings deserialize by pointer).
-/// Also serves as a plain set (DISTINCT aggregates). Not thread-safe.
+/// Maps keys to dense group ids 0, 1, 2, ... in order of first appearance. Every group keeps
+/// its serialized key (see KeySerializer) in a StringHeap the table shares with the vectors
+/// that read group keys back (strings deserialize by pointer). Two index modes:
+/// - generic: open addressing with linear probing over 8-byte slots (32 hash bits + group id),
+///   probed with serialized keys, so a probe touches the key bytes only on a hash match;
+/// - integer: for a single integer (or boolean) key column, slots hold the value itself and
+///   the group id, probed straight from the vector (no serialization, one memory access).
+/// The serialized-key interface works in both modes, so tables of one mode merge. Also serves
+/// as a plain set (DISTINCT aggregates). Not thread-safe.
 class GroupHashTable {
  public:
+  /// A generic table.
   GroupHashTable();
+  /// An integer-keyed table for one key column of physical type `key_type` (kBool, kInt16,
+  /// kInt32 or kInt64).
+  explicit GroupHashTable(PhysicalType key_type);
+  /// The physical type of the single integer key column, kInvalid for a generic table.
+  PhysicalType integer_key_type() const { return int_type_; }
+  /// Whether a single key column of `type` can use the integer mode.
+  static bool supports_integer_key(PhysicalType type);
 
-  size_t size() const { return group_hashes_.size(); }
+  size_t size() const { return key_data_.size(); }
   const uint8_t* key(uint32_t group) const { return key_data_[group]; }
   uint32_t key_length(uint32_t group) const { return key_lengths_[group]; }
-  hash_t hash(uint32_t group) const { return group_hashes_[group]; }
   /// The heap holding the key bytes; vectors whose strings point into keys keep it alive.
   const std::shared_ptr<StringHeap>& heap() const { return heap_; }
 
-  /// Finds or inserts the key of every row of `keys`; writes each row's group id to `groups`.
-  /// When `inserted` is not null, sets inserted[i] to whether row i created its group.
-  void find_or_create(const KeySerializer& keys, uint32_t* groups, uint8_t* inserted = nullptr);
-  /// Finds or inserts one key; sets `*inserted` when it was new.
+  /// Generic mode: finds or inserts the key of every row of `keys`; writes each row's group id
+  /// to `groups`.
+  void find_or_create(const KeySerializer& keys, uint32_t* groups);
+  /// Integer mode: finds or inserts the value of each of the rows [0, count) of `column`.
+  void find_or_create(const Vector& column, size_t count, uint32_t* groups);
+  /// Either mode: finds or inserts one serialized key (`hash` = its KeySerializer hash); sets
+  /// `*inserted` when it was new.
   uint32_t find_or_create(hash_t hash, const uint8_t* key, uint32_t length, bool* inserted);
+  /// The KeySerializer hash of group `group`'s key.
+  hash_t hash(uint32_t group) const;
 
  private:
-  void grow();
+  struct IntSlot {
+    int64_t key;
+    uint32_t group_plus_one;  // 0 = empty
+  };
 
+  uint32_t add_group(const uint8_t* key, uint32_t length, hash_t hash);
+  uint32_t find_or_create_int(int64_t value, bool* inserted);
+  uint32_t null_group(bool* inserted);
+  template <class T>
+  void find_or_create_typed(const UnifiedVectorFormat& f, size_t count, uint32_t* groups);
+  void grow();
+  void grow_int();
+
+  PhysicalType int_type_ = PhysicalType::kInvalid;
+  // Generic index.
   std::vector<uint64_t> slots_;  // 0 = empty, else (hash >> 32) << 32 | (group + 1)
+  std::vector<hash_t> group_hashes_;
+  // Integer index.
+  std::vector<IntSlot> int_slots_;
+  uint32_t null_group_ = UINT32_MAX;
   size_t mask_ = 0;
+  // Keys of all groups.
   std::vector<const uint8_t*> key_data_;
   std::vector<uint32_t> key_lengths_;
-  std::vector<hash_t> group_hashes_;
   std::shared_ptr<StringHeap> heap_;
 };
 

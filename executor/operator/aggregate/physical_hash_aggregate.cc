@@ -115,7 +115,23 @@ struct AggColumn {
 
 /// Groups plus the aggregate states of each group: a worker's partial result or the global one.
 struct AggregateTable {
-  explicit AggregateTable(const std::vector<AggSpec>& specs) : specs(specs), columns(specs.size()) {}
+  /// `integer_key` is the physical type of a single integer group column (the table then
+  /// uses GroupHashTable's integer mode), kInvalid otherwise.
+  AggregateTable(const std::vector<AggSpec>& specs, PhysicalType integer_key)
+      : specs(specs),
+        groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)),
+        columns(specs.size()) {}
+
+  /// Writes the group id of each of the rows [0, count) of `keys` (the group columns) to
+  /// `ids`, creating groups as needed. `serializer` is scratch space.
+  void find_or_create(const std::vector<const Vector*>& keys, size_t count, KeySerializer& serializer, uint32_t* ids) {
+    if (groups.integer_key_type() != PhysicalType::kInvalid) {
+      groups.find_or_create(*keys[0], count, ids);
+      return;
+    }
+    serializer.serialize(keys, count);
+    groups.find_or_create(serializer, ids);
+  }
 
   /// Grows the state arrays to cover every group of the hash table.
   void sync_size() {
@@ -520,6 +536,7 @@ struct DistinctSet {
 
 struct AggregateGlobalState : GlobalState {
   std::vector<AggSpec> specs;
+  PhysicalType integer_key = PhysicalType::kInvalid;
   std::mutex mutex;
   std::unique_ptr<AggregateTable> table;
   std::vector<std::unique_ptr<DistinctSet>> distinct;  // per aggregate; null unless DISTINCT
@@ -528,8 +545,8 @@ struct AggregateGlobalState : GlobalState {
 };
 
 struct AggregateLocalState : LocalState {
-  AggregateLocalState(QueryContext& query, const std::vector<AggSpec>& specs)
-      : expressions(query), table(specs), groups(kVectorSize) {}
+  AggregateLocalState(QueryContext& query, const std::vector<AggSpec>& specs, PhysicalType integer_key)
+      : expressions(query), table(specs, integer_key), groups(kVectorSize) {}
   ExpressionExecutor expressions;
   AggregateTable table;
   KeySerializer keys;
@@ -583,7 +600,10 @@ PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std
 std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContext&) const {
   auto state = std::make_unique<AggregateGlobalState>();
   for (const auto& a : aggregates_) state->specs.push_back(classify(static_cast<const BoundAggregate&>(*a)));
-  state->table = std::make_unique<AggregateTable>(state->specs);
+  if (groups_.size() == 1 && GroupHashTable::supports_integer_key(groups_[0]->type.physical_type())) {
+    state->integer_key = groups_[0]->type.physical_type();
+  }
+  state->table = std::make_unique<AggregateTable>(state->specs, state->integer_key);
   std::vector<LogicalType> group_types;
   for (const auto& g : groups_) group_types.push_back(g->type);
   for (size_t a = 0; a < aggregates_.size(); a++) {
@@ -600,7 +620,7 @@ std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContex
 
 std::unique_ptr<LocalState> PhysicalHashAggregate::make_local_sink(WorkerContext& worker, GlobalState& global) const {
   auto& g = static_cast<AggregateGlobalState&>(global);
-  auto local = std::make_unique<AggregateLocalState>(worker.query, g.specs);
+  auto local = std::make_unique<AggregateLocalState>(worker.query, g.specs, g.integer_key);
   for (const auto& d : g.distinct) {
     local->distinct.push_back(d ? std::make_unique<DistinctSet>(d->rows.types()) : nullptr);
   }
@@ -624,8 +644,7 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
     }
     std::fill(local.groups.begin(), local.groups.begin() + n, 0);
   } else {
-    local.keys.serialize(pointers(group_vectors), n);
-    local.table.groups.find_or_create(local.keys, local.groups.data());
+    local.table.find_or_create(pointers(group_vectors), n, local.keys, local.groups.data());
   }
   local.table.sync_size();
 
@@ -712,8 +731,11 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       const size_t n = chunk.size();
       std::vector<const Vector*> key_columns;
       for (size_t c = 0; c < groups_.size(); c++) key_columns.push_back(&chunk.column(c));
-      keys.serialize(key_columns, n);
-      table.groups.find_or_create(keys, group_ids.data());
+      if (ungrouped) {
+        std::fill(group_ids.begin(), group_ids.begin() + n, 0);
+      } else {
+        table.find_or_create(key_columns, n, keys, group_ids.data());
+      }
       update_column(g.specs[a], table.columns[a], *table.strings, &chunk.column(groups_.size()), n, group_ids.data(),
                     false, dirty);
     }

@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "src/common/sql_error.h"
 #include "test/executor/operator/operator_test_plan.h"
 
 namespace tessera::executor::test {

@@ -1,0 +1,98 @@
+#include "executor/operator/join/physical_hash_join.h"
+
+#include <gtest/gtest.h>
+
+#include "test/executor/operator/join_test_data.h"
+
+namespace tessera::executor::test {
+namespace {
+
+using planner::FunctionId;
+
+std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, bool two_keys, bool residual, size_t threads) {
+  std::vector<planner::BoundExprPtr> left_keys, right_keys;
+  left_keys.push_back(ref(LogicalType::integer(), 0));
+  right_keys.push_back(ref(LogicalType::integer(), 0));
+  if (two_keys) {
+    left_keys.push_back(ref(LogicalType::varchar(), 2));
+    right_keys.push_back(ref(LogicalType::varchar(), 2));
+  }
+  planner::BoundExprPtr cond;
+  if (residual) cond = compare(FunctionId::kLess, ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
+  return std::make_unique<PhysicalHashJoin>(joined_types(), type, std::move(left_keys), std::move(right_keys), std::move(cond),
+                                            std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
+                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads));
+}
+
+Predicate hash_predicate(bool two_keys, bool residual) {
+  return [=](const Row& l, const Row& r) {
+    if (!keys_equal(l[0], r[0])) return false;
+    if (two_keys && !keys_equal(l[2], r[2])) return false;
+    if (residual && !(l[1].get_int64() < r[1].get_int64())) return false;
+    return true;
+  };
+}
+
+void check_hash_join(const JoinSetup& s, JoinType type, bool two_keys, bool residual) {
+  const Rows want = reference_join(s.left, s.right, type, hash_predicate(two_keys, residual));
+  for (size_t threads : {1, 2}) {
+    const Rows got = run_plan(hash_join(s, type, two_keys, residual, threads), threads);
+    ASSERT_EQ(sorted_strings(want), sorted_strings(got))
+        << "type " << static_cast<int>(type) << " two_keys " << two_keys << " residual " << residual << " threads "
+        << threads;
+  }
+}
+
+TEST(PhysicalHashJoin, InnerAndLeftWithDuplicatesAndNullKeys) {
+  JoinSetup s{random_side(1500, 1, 40), random_side(900, 2, 50)};
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft}) {
+    check_hash_join(s, type, false, false);
+    check_hash_join(s, type, true, false);
+  }
+}
+
+TEST(PhysicalHashJoin, ResidualCondition) {
+  JoinSetup s{random_side(1200, 3, 30), random_side(700, 4, 30), 2048, 333};
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft}) {
+    check_hash_join(s, type, false, true);
+    check_hash_join(s, type, true, true);
+  }
+}
+
+TEST(PhysicalHashJoin, OneProbeChunkProducesManyOutputChunks) {
+  // 10 probe rows x 700 build rows with the same key = 7000 rows from one probe chunk.
+  JoinSetup s;
+  for (int i = 0; i < 10; i++) s.left.push_back({Value::integer(7), Value::integer(i * 10), Value::varchar("left")});
+  s.left.push_back({Value::integer(8), Value::integer(0), Value::varchar("unmatched")});
+  for (int i = 0; i < 700; i++) s.right.push_back({Value::integer(7), Value::integer(i % 100), Value::varchar("right")});
+  s.left_chunk = 2048;
+  s.right_chunk = 256;
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft}) {
+    check_hash_join(s, type, false, false);
+    check_hash_join(s, type, false, true);
+  }
+  EXPECT_EQ(7000u, run_plan(hash_join(s, JoinType::kInner, false, false, 1), 1).size());
+  EXPECT_EQ(7001u, run_plan(hash_join(s, JoinType::kLeft, false, false, 2), 2).size());
+}
+
+TEST(PhysicalHashJoin, EmptyBuildSide) {
+  JoinSetup s{random_side(300, 5, 10), {}};
+  check_hash_join(s, JoinType::kInner, false, false);
+  check_hash_join(s, JoinType::kLeft, false, true);
+  EXPECT_EQ(300u, run_plan(hash_join(s, JoinType::kLeft, false, false, 2), 2).size());
+}
+
+TEST(PhysicalHashJoin, EmptyProbeSide) {
+  JoinSetup s{{}, random_side(300, 6, 10)};
+  check_hash_join(s, JoinType::kLeft, false, false);
+}
+
+TEST(PhysicalHashJoin, ExplainAndName) {
+  JoinSetup s;
+  auto op = hash_join(s, JoinType::kLeft, true, true, 1);
+  EXPECT_EQ("HASH_JOIN", op->name());
+  EXPECT_EQ("LEFT: #0 = #0 AND #2 = #2; residual: (#1 < #4)", op->explain_details());
+}
+
+}  // namespace
+}  // namespace tessera::executor::test

@@ -1,0 +1,67 @@
+#include "executor/operator/join/physical_nested_loop_join.h"
+
+#include <gtest/gtest.h>
+
+#include "test/executor/operator/join_test_data.h"
+
+namespace tessera::executor::test {
+namespace {
+
+using planner::FunctionId;
+
+std::unique_ptr<PhysicalOperator> nested_loop_join(const JoinSetup& s, JoinType type, bool with_condition, size_t threads) {
+  planner::BoundExprPtr cond;
+  if (with_condition) {
+    // l.v < r.v AND l.k <> r.k (no equality to hash on)
+    std::vector<planner::BoundExprPtr> conjuncts;
+    conjuncts.push_back(compare(FunctionId::kLess, ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4)));
+    conjuncts.push_back(compare(FunctionId::kNotEqual, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 3)));
+    cond = std::make_unique<planner::BoundConjunction>(true, std::move(conjuncts));
+  }
+  return std::make_unique<PhysicalNestedLoopJoin>(joined_types(), type, std::move(cond),
+                                                  std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
+                                                  std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads));
+}
+
+void check_nested_loop_join(const JoinSetup& s, JoinType type) {
+  const bool with_condition = type != JoinType::kCross;
+  Predicate match = [=](const Row& l, const Row& r) {
+    if (!with_condition) return true;
+    return l[1].get_int64() < r[1].get_int64() && !l[0].is_null() && !r[0].is_null() && l[0] != r[0];
+  };
+  const Rows want = reference_join(s.left, s.right, type, match);
+  for (size_t threads : {1, 2}) {
+    const Rows got = run_plan(nested_loop_join(s, type, with_condition, threads), threads);
+    ASSERT_EQ(sorted_strings(want), sorted_strings(got)) << "type " << static_cast<int>(type) << " threads " << threads;
+  }
+}
+
+TEST(PhysicalNestedLoopJoin, InnerLeftAndCross) {
+  JoinSetup s{random_side(400, 7, 5), random_side(60, 8, 5), 150, 25};
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross}) check_nested_loop_join(s, type);
+  EXPECT_EQ(400u * 60u, run_plan(nested_loop_join(s, JoinType::kCross, false, 2), 2).size());
+}
+
+TEST(PhysicalNestedLoopJoin, LargeRightSide) {
+  // Right side larger than a vector: pairs of one left row span several batches.
+  JoinSetup s{random_side(30, 9, 5), random_side(5000, 10, 5), 2048, 2048};
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross}) check_nested_loop_join(s, type);
+}
+
+TEST(PhysicalNestedLoopJoin, EmptySides) {
+  JoinSetup empty_right{random_side(100, 11, 5), {}};
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross}) check_nested_loop_join(empty_right, type);
+  EXPECT_EQ(100u, run_plan(nested_loop_join(empty_right, JoinType::kLeft, true, 1), 1).size());
+  JoinSetup empty_left{{}, random_side(100, 12, 5)};
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross}) check_nested_loop_join(empty_left, type);
+}
+
+TEST(PhysicalNestedLoopJoin, ExplainAndName) {
+  JoinSetup s;
+  auto op = nested_loop_join(s, JoinType::kInner, true, 1);
+  EXPECT_EQ("NESTED_LOOP_JOIN", op->name());
+  EXPECT_EQ("INNER: ((#1 < #4) AND (#0 <> #3))", op->explain_details());
+}
+
+}  // namespace
+}  // namespace tessera::executor::test

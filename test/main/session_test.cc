@@ -1,0 +1,181 @@
+#include "src/main/session.h"
+
+#include <gtest/gtest.h>
+
+#include "src/common/sql_error.h"
+#include "src/main/database.h"
+
+namespace tessera {
+namespace {
+
+/// Collects what a session reports, one entry per statement.
+class Collector : public ResultReceiver {
+ public:
+  void on_columns(const std::vector<ResultColumn>& columns) override { columns_ = columns; }
+  void on_chunk(const DataChunk& chunk) override {
+    for (size_t r = 0; r < chunk.size(); r++) {
+      std::string row;
+      for (size_t c = 0; c < chunk.column_count(); c++) {
+        if (c) row += "|";
+        row += chunk.get_value(c, r).to_string();
+      }
+      rows.push_back(row);
+    }
+  }
+  void on_complete(std::string_view tag) override { tags.emplace_back(tag); }
+  void on_empty_query() override { tags.emplace_back("EMPTY"); }
+  void on_error(const SqlError& error) override {
+    errors.emplace_back(sqlstate_code(error.state()));
+    messages.push_back(error.message());
+  }
+  void on_notice(std::string_view sqlstate, std::string_view message) override { notices.emplace_back(message); }
+
+  std::vector<ResultColumn> columns_;
+  std::vector<std::string> rows, tags, errors, messages, notices;
+};
+
+class SessionTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<pgwire::BackendSession> open() {
+    pgwire::StartupParameters params;
+    params.user = "tessera";
+    params.database = "tessera";
+    return db_.open_session(params);
+  }
+
+  static Collector run(pgwire::BackendSession& session, const std::string& sql) {
+    Collector c;
+    session.execute_simple(sql, c);
+    return c;
+  }
+
+  Database db_{DatabaseConfig{"./unused", 2}};
+};
+
+TEST_F(SessionTest, AcceptanceQueryAndTags) {
+  auto s = open();
+  auto c = run(*s, "CREATE TABLE t(a int, b text); INSERT INTO t VALUES (1,'x'),(2,'y'),(3,'x'); "
+                   "SELECT b, count(*), sum(a) FROM t WHERE a > 0 GROUP BY b ORDER BY b");
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(c.tags, (std::vector<std::string>{"CREATE TABLE", "INSERT 0 3", "SELECT 2"}));
+  EXPECT_EQ(c.rows, (std::vector<std::string>{"x|2|4", "y|1|2"}));
+  ASSERT_EQ(c.columns_.size(), 3u);
+  EXPECT_EQ(c.columns_[1].name, "count");
+  EXPECT_EQ(c.columns_[1].type, LogicalType::bigint());
+}
+
+TEST_F(SessionTest, EmptyQuery) {
+  auto s = open();
+  EXPECT_EQ(run(*s, " ; -- nothing").tags, (std::vector<std::string>{"EMPTY"}));
+}
+
+TEST_F(SessionTest, InsertsAreVisibleToOthersOnlyAfterCommit) {
+  auto writer = open();
+  auto reader = open();
+  run(*writer, "CREATE TABLE t(a int)");
+  run(*writer, "BEGIN");
+  EXPECT_EQ(writer->transaction_status(), pgwire::TransactionStatus::kInBlock);
+  run(*writer, "INSERT INTO t VALUES (1), (2)");
+  EXPECT_EQ(run(*writer, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"2"}));
+  EXPECT_EQ(run(*reader, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"0"}));
+  run(*writer, "COMMIT");
+  EXPECT_EQ(writer->transaction_status(), pgwire::TransactionStatus::kIdle);
+  EXPECT_EQ(run(*reader, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"2"}));
+}
+
+TEST_F(SessionTest, RollbackDiscardsInserts) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int)");
+  run(*s, "BEGIN; INSERT INTO t VALUES (1); ROLLBACK");
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"0"}));
+}
+
+TEST_F(SessionTest, RollbackUndoesCreateTable) {
+  auto s = open();
+  run(*s, "BEGIN");
+  run(*s, "CREATE TABLE t(a int)");
+  run(*s, "ROLLBACK");
+  EXPECT_EQ(run(*s, "SELECT * FROM t").errors, (std::vector<std::string>{"42P01"}));
+}
+
+TEST_F(SessionTest, FailedStatementAbortsTheBlockUntilRollback) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int)");
+  run(*s, "BEGIN");
+  run(*s, "INSERT INTO t VALUES (1)");
+  EXPECT_EQ(run(*s, "SELECT 1/0").errors, (std::vector<std::string>{"22012"}));
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kFailed);
+  EXPECT_EQ(run(*s, "SELECT 1").errors, (std::vector<std::string>{"25P02"}));
+  auto commit = run(*s, "COMMIT");
+  EXPECT_EQ(commit.tags, (std::vector<std::string>{"ROLLBACK"}));
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"0"}));
+}
+
+TEST_F(SessionTest, FailedStatementOutsideABlockKeepsEarlierCommits) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int NOT NULL)");
+  run(*s, "INSERT INTO t VALUES (1)");
+  EXPECT_EQ(run(*s, "INSERT INTO t VALUES (2), (NULL)").errors, (std::vector<std::string>{"23502"}));
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"1"}));
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+}
+
+TEST_F(SessionTest, MultiStatementStringIsOneTransaction) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int)");
+  auto c = run(*s, "INSERT INTO t VALUES (1); SELECT 1/0; INSERT INTO t VALUES (2)");
+  EXPECT_EQ(c.tags, (std::vector<std::string>{"INSERT 0 1"}));
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"22012"}));
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"0"}));
+}
+
+TEST_F(SessionTest, InsertSelectFromTheSameTableTerminates) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int); INSERT INTO t VALUES (1), (2)");
+  run(*s, "INSERT INTO t SELECT a + 10 FROM t");
+  run(*s, "INSERT INTO t SELECT a + 100 FROM t");
+  EXPECT_EQ(run(*s, "SELECT count(*), sum(a) FROM t").rows, (std::vector<std::string>{"8|452"}));
+}
+
+TEST_F(SessionTest, SetAndShow) {
+  auto s = open();
+  run(*s, "SET application_name = 'bench'");
+  EXPECT_EQ(run(*s, "SHOW application_name").rows, (std::vector<std::string>{"bench"}));
+  EXPECT_EQ(run(*s, "SHOW nosuch").errors, (std::vector<std::string>{"42704"}));
+  EXPECT_EQ(run(*s, "SET nosuch = 1").errors, (std::vector<std::string>{"42704"}));
+}
+
+TEST_F(SessionTest, ExplainShowsPlanAndPipelines) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int, b int); CREATE TABLE u(a int)");
+  auto c = run(*s, "EXPLAIN SELECT t.b, count(*) FROM t JOIN u ON t.a = u.a WHERE t.b > 1 GROUP BY t.b ORDER BY 1");
+  ASSERT_TRUE(c.errors.empty()) << c.messages[0];
+  std::string text;
+  for (const auto& r : c.rows) text += r + "\n";
+  EXPECT_NE(text.find("HASH_JOIN"), std::string::npos) << text;
+  EXPECT_NE(text.find("HASH_AGGREGATE"), std::string::npos) << text;
+  EXPECT_NE(text.find("TABLE_SCAN t filters: (t.b > 1)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Pipelines:"), std::string::npos) << text;
+  // Nothing ran: EXPLAIN of an INSERT inserts nothing.
+  run(*s, "EXPLAIN INSERT INTO u VALUES (1)");
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM u").rows, (std::vector<std::string>{"0"}));
+}
+
+TEST_F(SessionTest, UnknownDatabaseAndRoleAreRefused) {
+  pgwire::StartupParameters params;
+  params.user = "tessera";
+  params.database = "other";
+  try {
+    db_.open_session(params);
+    FAIL() << "expected 3D000";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(sqlstate_code(e.state()), "3D000");
+  }
+  params.database = "tessera";
+  params.user = "mallory";
+  EXPECT_THROW(db_.open_session(params), SqlError);
+}
+
+}  // namespace
+}  // namespace tessera

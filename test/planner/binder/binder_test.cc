@@ -1,0 +1,172 @@
+#include "planner/binder/binder.h"
+
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.h"
+#include "planner/parser/parser.h"
+#include "src/common/sql_error.h"
+
+namespace tessera::planner {
+namespace {
+
+catalog::ColumnDefinition col(const char* name, LogicalType type) {
+  catalog::ColumnDefinition def;
+  def.name = name;
+  def.type = type;
+  return def;
+}
+
+class BinderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog_.create_table("t",
+                          {col("a", LogicalType::integer()),
+                           col("b", LogicalType::varchar()),
+                           col("c", LogicalType::bigint()),
+                           col("d", LogicalType::double_precision()),
+                           col("e", LogicalType::smallint()),
+                           col("f", LogicalType::boolean())},
+                          false);
+    catalog_.create_table("u", {col("a", LogicalType::integer()), col("x", LogicalType::integer())}, false);
+  }
+
+  BoundStatement bind(const std::string& sql) {
+    statements_ = parse_sql(sql);
+    Binder binder(catalog_, sql);
+    return binder.bind(*statements_.at(0));
+  }
+
+  /// The result column types of a query.
+  std::vector<LogicalType> types_of(const std::string& sql) { return bind(sql).plan->output_types(); }
+
+  /// The SQLSTATE and position of the error binding `sql` raises.
+  std::pair<std::string, uint32_t> error_of(const std::string& sql) {
+    try {
+      bind(sql);
+    } catch (const SqlError& e) {
+      return {std::string(sqlstate_code(e.state())), e.position()};
+    }
+    return {"none", 0};
+  }
+
+  catalog::Catalog catalog_;
+  std::vector<StatementPtr> statements_;
+};
+
+TEST_F(BinderTest, IntegerLiteralsAreInt4OrInt8ByValue) {
+  EXPECT_EQ(types_of("SELECT 1")[0], LogicalType::integer());
+  EXPECT_EQ(types_of("SELECT 2147483648")[0], LogicalType::bigint());
+  EXPECT_EQ(types_of("SELECT -2147483648")[0], LogicalType::integer());
+}
+
+TEST_F(BinderTest, ArithmeticPromotesToTheWiderType) {
+  auto types = types_of("SELECT a + a, a + c, e + e, a + e, a * d, a / 2, c % a, a ^ 2 FROM t");
+  EXPECT_EQ(types[0], LogicalType::integer());
+  EXPECT_EQ(types[1], LogicalType::bigint());
+  EXPECT_EQ(types[2], LogicalType::smallint());
+  EXPECT_EQ(types[3], LogicalType::integer());
+  EXPECT_EQ(types[4], LogicalType::double_precision());
+  EXPECT_EQ(types[5], LogicalType::integer());
+  EXPECT_EQ(types[6], LogicalType::bigint());
+  EXPECT_EQ(types[7], LogicalType::double_precision());
+}
+
+TEST_F(BinderTest, UnknownLiteralsTakeTheOtherOperandsType) {
+  auto types = types_of("SELECT a + '1', b || 1, '2' = a FROM t");
+  EXPECT_EQ(types[0], LogicalType::integer());
+  EXPECT_EQ(types[1], LogicalType::varchar());
+  EXPECT_EQ(types[2], LogicalType::boolean());
+  // The literal is converted when bound: bad text is an error at once.
+  EXPECT_EQ(error_of("SELECT a + 'x' FROM t").first, "22P02");
+}
+
+TEST_F(BinderTest, AggregatesFollowPostgresResultTypes) {
+  auto types = types_of("SELECT count(*), count(b), sum(a), sum(c), sum(d), avg(a), min(b), max(e) FROM t");
+  EXPECT_EQ(types[0], LogicalType::bigint());
+  EXPECT_EQ(types[1], LogicalType::bigint());
+  EXPECT_EQ(types[2], LogicalType::bigint());
+  EXPECT_EQ(types[3], LogicalType::bigint());
+  EXPECT_EQ(types[4], LogicalType::double_precision());
+  EXPECT_EQ(types[5], LogicalType::double_precision());
+  EXPECT_EQ(types[6], LogicalType::varchar());
+  EXPECT_EQ(types[7], LogicalType::smallint());
+}
+
+TEST_F(BinderTest, CaseAndCoalesceUseTheCommonType) {
+  auto types = types_of("SELECT CASE WHEN f THEN a ELSE c END, CASE WHEN f THEN 'x' END, COALESCE(e, a), COALESCE(NULL, d) FROM t");
+  EXPECT_EQ(types[0], LogicalType::bigint());
+  EXPECT_EQ(types[1], LogicalType::varchar());
+  EXPECT_EQ(types[2], LogicalType::integer());
+  EXPECT_EQ(types[3], LogicalType::double_precision());
+  EXPECT_EQ(error_of("SELECT CASE WHEN f THEN a ELSE b END FROM t").first, "42804");
+}
+
+TEST_F(BinderTest, OutputColumnNamesFollowPostgres) {
+  auto bound = bind("SELECT a, t.b, a + 1, CASE WHEN f THEN 1 END, 1::int, a::bigint, EXISTS(SELECT 1), true FROM t");
+  std::vector<std::string> expected = {"a", "b", "?column?", "case", "int4", "a", "exists", "bool"};
+  EXPECT_EQ(bound.names, expected);
+  auto grouped = bind("SELECT count(*), sum(a) AS total, (SELECT max(x) FROM u) FROM t");
+  std::vector<std::string> grouped_expected = {"count", "total", "max"};
+  EXPECT_EQ(grouped.names, grouped_expected);
+}
+
+TEST_F(BinderTest, NameResolutionErrors) {
+  EXPECT_EQ(error_of("SELECT nosuch FROM t"), std::make_pair(std::string("42703"), 8u));
+  EXPECT_EQ(error_of("SELECT * FROM nosuch"), std::make_pair(std::string("42P01"), 15u));
+  EXPECT_EQ(error_of("SELECT a FROM t, u").first, "42702");
+  EXPECT_EQ(error_of("SELECT z.a FROM t").first, "42P01");
+  EXPECT_EQ(error_of("SELECT t.nosuch FROM t").first, "42703");
+}
+
+TEST_F(BinderTest, TypeErrors) {
+  EXPECT_EQ(error_of("SELECT b + 1 FROM t"), std::make_pair(std::string("42883"), 10u));
+  EXPECT_EQ(error_of("SELECT a FROM t WHERE a").first, "42804");
+  EXPECT_EQ(error_of("SELECT a = b FROM t").first, "42883");
+  EXPECT_EQ(error_of("SELECT sum(b) FROM t").first, "42883");
+  EXPECT_EQ(error_of("SELECT nosuchfunction(a) FROM t").first, "42883");
+  EXPECT_EQ(error_of("SELECT a LIKE 'x' FROM t").first, "42883");
+}
+
+TEST_F(BinderTest, GroupingRules) {
+  EXPECT_EQ(error_of("SELECT a, count(*) FROM t").first, "42803");
+  EXPECT_EQ(error_of("SELECT a FROM t GROUP BY b").first, "42803");
+  EXPECT_EQ(error_of("SELECT a FROM t WHERE count(*) > 1").first, "42803");
+  EXPECT_EQ(error_of("SELECT sum(count(*)) FROM t").first, "42803");
+  EXPECT_EQ(error_of("SELECT a + 1, count(*) FROM t GROUP BY a + 1").first, "none");
+  EXPECT_EQ(error_of("SELECT a AS k, count(*) FROM t GROUP BY k").first, "none");
+  EXPECT_EQ(error_of("SELECT a, count(*) FROM t GROUP BY 1").first, "none");
+  EXPECT_EQ(error_of("SELECT a FROM t GROUP BY 3").first, "42P10");
+}
+
+TEST_F(BinderTest, CorrelatedSubqueryBindsOuterColumnsAsParameters) {
+  auto bound = bind("SELECT (SELECT count(*) FROM u WHERE u.x < t.a) FROM t");
+  EXPECT_EQ(bound.plan->output_types()[0], LogicalType::bigint());
+  // The subquery in the projection carries the outer column as its correlated input.
+  const auto& projection = static_cast<const LogicalProjection&>(*bound.plan);
+  const auto& sub = static_cast<const BoundSubquery&>(*projection.expressions[0]);
+  ASSERT_EQ(sub.correlated.size(), 1u);
+  EXPECT_EQ(sub.correlated[0]->kind, BoundExprKind::kColumnRef);
+}
+
+TEST_F(BinderTest, UnsupportedFeaturesRaiseFeatureNotSupported) {
+  EXPECT_EQ(error_of("SELECT a FROM t UNION SELECT a FROM u").first, "0A000");
+  EXPECT_EQ(error_of("WITH x AS (SELECT 1) SELECT * FROM x").first, "0A000");
+  EXPECT_EQ(error_of("UPDATE t SET a = 1").first, "0A000");
+  EXPECT_EQ(error_of("DELETE FROM t").first, "0A000");
+  EXPECT_EQ(error_of("CREATE TABLE p(a int PRIMARY KEY)").first, "0A000");
+  EXPECT_EQ(error_of("SELECT CAST(a AS numeric) FROM t").first, "0A000");
+  EXPECT_EQ(error_of("SELECT row_number() OVER () FROM t").first, "0A000");
+}
+
+TEST_F(BinderTest, InsertChecksColumnsAndTypes) {
+  EXPECT_EQ(error_of("INSERT INTO t(nosuch) VALUES (1)").first, "42703");
+  EXPECT_EQ(error_of("INSERT INTO t(a, a) VALUES (1, 2)").first, "42701");
+  EXPECT_EQ(error_of("INSERT INTO u VALUES (1, 2, 3)").first, "42601");
+  EXPECT_EQ(error_of("INSERT INTO u(a, x) VALUES (1)").first, "42601");
+  EXPECT_EQ(error_of("INSERT INTO u VALUES ('abc')").first, "22P02");
+  EXPECT_EQ(error_of("INSERT INTO u SELECT b, b FROM t").first, "42804");
+  EXPECT_EQ(error_of("INSERT INTO u VALUES (1)").first, "none");
+}
+
+}  // namespace
+}  // namespace tessera::planner
