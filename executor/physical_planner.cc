@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "executor/expression/expression_executor.h"
 #include "executor/expression/subquery_plan.h"
 #include "executor/operator/aggregate/physical_hash_aggregate.h"
 #include "executor/operator/ddl/physical_create_table.h"
@@ -19,6 +20,7 @@
 #include "executor/operator/sort/physical_order.h"
 #include "executor/operator/sort/physical_top_n.h"
 #include "src/common/assert.h"
+#include "src/common/sql_error.h"
 
 namespace tessera::executor {
 
@@ -64,6 +66,19 @@ std::vector<SortKey> make_sort_keys(std::vector<BoundOrderBy>& orders, const std
 }
 
 }  // namespace
+
+Value PhysicalPlanner::evaluate_constant(const BoundExpression& expr) {
+  BoundExprPtr resolved = resolve(expr, {});
+  QueryContext query;
+  query.catalog = catalog_;
+  query.transaction = transaction_;
+  ExpressionExecutor executor(query);
+  DataChunk single;
+  single.set_size(1);
+  Vector result;
+  executor.execute(*resolved, single, result);
+  return result.get_value(0);
+}
 
 BoundExprPtr PhysicalPlanner::resolve(const BoundExpression& expr, const std::vector<ColumnBinding>& input) {
   BoundExprPtr result = expr.copy();
@@ -147,8 +162,26 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     }
     case LogicalOperatorKind::kLimit: {
-      const auto& limit = static_cast<const LogicalLimit&>(op);
+      const auto& logical_limit = static_cast<const LogicalLimit&>(op);
       const LogicalOperator& child = *op.children[0];
+      struct {
+        std::optional<int64_t> limit;
+        int64_t offset = 0;
+      } limit;
+      if (logical_limit.limit) {
+        Value v = evaluate_constant(*logical_limit.limit);
+        if (!v.is_null()) {
+          if (v.get_int64() < 0) throw SqlError(SqlState::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
+          limit.limit = v.get_int64();
+        }
+      }
+      if (logical_limit.offset) {
+        Value v = evaluate_constant(*logical_limit.offset);
+        if (!v.is_null()) {
+          if (v.get_int64() < 0) throw SqlError(SqlState::kInvalidRowCountInResultOffsetClause, "OFFSET must not be negative");
+          limit.offset = v.get_int64();
+        }
+      }
       if (limit.limit && child.kind == LogicalOperatorKind::kOrder) {
         auto& order = const_cast<LogicalOrder&>(static_cast<const LogicalOrder&>(child));
         std::vector<BoundExprPtr> exprs;

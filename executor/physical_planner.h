@@ -6,6 +6,9 @@
 #include "executor/physical_operator.h"
 #include "planner/logical/logical_operator.h"
 
+namespace tessera::catalog { class Catalog; }
+namespace tessera::storage { class Transaction; }
+
 namespace tessera::executor {
 
 /// Turns an optimized logical plan into physical operators: picks algorithms (hash join with
@@ -15,6 +18,10 @@ namespace tessera::executor {
 /// stops at the optimized logical plan.
 class PhysicalPlanner {
  public:
+  /// `catalog` and `transaction` are what constant expressions evaluated while planning
+  /// (LIMIT/OFFSET) may read through subqueries.
+  PhysicalPlanner(catalog::Catalog* catalog, storage::Transaction* transaction) : catalog_(catalog), transaction_(transaction) {}
+
   /// The physical plan of `plan` (without a result sink).
   std::unique_ptr<PhysicalOperator> create_plan(const planner::LogicalOperator& plan);
   /// `create_plan` under a result collector: the root every executed plan needs.
@@ -27,6 +34,11 @@ class PhysicalPlanner {
   planner::BoundExprPtr resolve(const planner::BoundExpression& expr, const std::vector<planner::ColumnBinding>& input);
   std::vector<planner::BoundExprPtr> resolve_all(const std::vector<planner::BoundExprPtr>& exprs,
                                                  const std::vector<planner::ColumnBinding>& input);
+  /// Evaluates an expression that reads no columns.
+  Value evaluate_constant(const planner::BoundExpression& expr);
+
+  catalog::Catalog* catalog_;
+  storage::Transaction* transaction_;
 };
 
 }  // namespace tessera::executor

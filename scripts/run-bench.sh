@@ -41,7 +41,11 @@ section() { echo; echo "=== $*"; }
 
 echo "Benchmark: $rows rows, best of $runs runs per query, threads ${threads[*]}"
 echo "Machine: $(nproc) cores, $(uname -srm), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Tessera: $(git describe --always --dirty 2>/dev/null || echo unknown)"
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+if awk '{ exit !($1 >= 1.0) }' /proc/loadavg; then
+  echo "NOTE: the machine is busy (load average >= 1): times are noisy and 2-thread speedups understated"
+fi
 
 # --- Tessera -------------------------------------------------------------------------------
 section "Tessera ($bench_bin)"
@@ -88,18 +92,14 @@ pg_times() {
        }' "$1"
 }
 
+# Loads and times PostgreSQL listening on 127.0.0.1:$1. Runs with errexit in a background job
+# (see below), so any failing command ends it.
 run_postgres() {
-  local was_running=0 port
-  if pg_isready -q -h 127.0.0.1 -p "${PG_TEST_PORT:-54329}" 2>/dev/null; then was_running=1; fi
-  if ! port=$(bash scripts/pg-test-cluster.sh start 2>"$work/pg-start.log" | tail -n 1); then
-    echo "PostgreSQL skipped: the test cluster did not start:"
-    tail -n 5 "$work/pg-start.log"
-    return 1
-  fi
-  if [ "$was_running" = 0 ]; then pg_started=1; fi
-  local psql=(psql -X -q -h 127.0.0.1 -p "$port" -U tessera -v ON_ERROR_STOP=1)
-  "${psql[@]}" -d tessera -c "DROP DATABASE IF EXISTS tessera_bench" -c "CREATE DATABASE tessera_bench"
-  psql+=(-d tessera_bench)
+  local port=$1
+  export PGOPTIONS="-c client_min_messages=warning"
+  local admin=(psql -X -q -h 127.0.0.1 -p "$port" -U tessera -v ON_ERROR_STOP=1 -d tessera)
+  local psql=(psql -X -q -h 127.0.0.1 -p "$port" -U tessera -v ON_ERROR_STOP=1 -d tessera_bench)
+  "${admin[@]}" -c "DROP DATABASE IF EXISTS tessera_bench" -c "CREATE DATABASE tessera_bench"
   "${psql[@]}" -Atc "SELECT version()"
   echo "jit = $("${psql[@]}" -Atc "SHOW jit"), shared_buffers = $("${psql[@]}" -Atc "SHOW shared_buffers"), work_mem = $("${psql[@]}" -Atc "SHOW work_mem")"
 
@@ -154,20 +154,31 @@ run_postgres() {
       lines+=("bench,$name,$t,$best,$(awk -v r="$rows" -v ms="$best" 'BEGIN { printf "%.0f", r * 1000 / ms }'),postgres")
     done < <(pg_times "$work/pg-t$t.times")
   done
-  "${psql[@]}" -d tessera -c "DROP DATABASE tessera_bench"
+  "${admin[@]}" -c "DROP DATABASE tessera_bench"
   echo
   printf '%s\n' "${lines[@]}"
 }
 
 postgres_ok=0
-if ! command -v psql >/dev/null; then
+pg_port=${PG_TEST_PORT:-54329}
+if ! command -v psql >/dev/null || ! command -v pg_isready >/dev/null; then
   echo "PostgreSQL skipped: psql is not installed"
-elif run_postgres >"$work/postgres.out" 2>&1; then
-  postgres_ok=1
-  cat "$work/postgres.out"
 else
-  cat "$work/postgres.out"
-  echo "PostgreSQL run failed or skipped; its numbers are left out"
+  pg_was_running=0
+  if pg_isready -q -h 127.0.0.1 -p "$pg_port" 2>/dev/null; then pg_was_running=1; fi
+  if ! pg_port=$(bash scripts/pg-test-cluster.sh start 2>"$work/pg-start.log" | tail -n 1); then
+    echo "PostgreSQL skipped: the test cluster did not start:"
+    tail -n 5 "$work/pg-start.log"
+  else
+    if [ "$pg_was_running" = 0 ]; then pg_started=1; fi
+    # A background job, so errexit applies inside (it does not in an `if` condition).
+    run_postgres "$pg_port" > >(tee "$work/postgres.out") 2>&1 &
+    if wait $!; then
+      postgres_ok=1
+    else
+      echo "PostgreSQL run failed; its numbers are left out"
+    fi
+  fi
 fi
 
 # --- Results check -------------------------------------------------------------------------
@@ -207,3 +218,5 @@ section "Summary: best of $runs, $rows rows; ratio = Tessera time / other time (
              cell(key, "postgres"), ratio(key, "duckdb"), ratio(key, "postgres"), rps[key, "tessera"]
     }
   }'
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

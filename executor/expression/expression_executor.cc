@@ -257,10 +257,43 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
 
 void ExpressionExecutor::eval_function(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
                                        size_t count, Vector& result) {
+  if (expr.id == planner::FunctionId::kCoalesce) {
+    eval_coalesce(expr, input, sel, count, result);
+    return;
+  }
   std::vector<Vector> args(expr.children.size());
   for (size_t i = 0; i < expr.children.size(); i++) eval(*expr.children[i], input, sel, count, args[i]);
   Vector out(expr.type, std::max<size_t>(input.size(), 1));
   execute_scalar_function(expr.id, args, sel, count, out);
+  result = std::move(out);
+}
+
+void ExpressionExecutor::eval_coalesce(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
+                                       size_t count, Vector& result) {
+  // Each argument is evaluated only for the rows all earlier arguments left NULL.
+  Vector out(expr.type, std::max<size_t>(input.size(), 1));
+  std::vector<sel_t> remaining(count), found(count), rest(count);
+  for (size_t i = 0; i < count; i++) remaining[i] = row_at(sel, i);
+  size_t n = count;
+  for (const auto& arg : expr.children) {
+    if (n == 0) break;
+    Vector v;
+    eval(*arg, input, remaining.data(), n, v);
+    UnifiedVectorFormat f;
+    v.to_unified(n, f);
+    size_t k = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (f.validity->row_is_valid(f.sel.get_index(remaining[i]))) {
+        found[m++] = remaining[i];
+      } else {
+        rest[k++] = remaining[i];
+      }
+    }
+    if (m > 0) scatter_rows(v, found.data(), m, out);
+    std::swap(remaining, rest);
+    n = k;
+  }
+  for (size_t i = 0; i < n; i++) out.validity().set_invalid(remaining[i]);
   result = std::move(out);
 }
 

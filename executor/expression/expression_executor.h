@@ -46,6 +46,8 @@ class ExpressionExecutor {
   bool select_compare_simd(const planner::BoundFunction& fn, const DataChunk& input, const sel_t* sel, size_t count,
                            sel_t* true_sel, size_t& result);
   void eval_case(const planner::BoundCase& expr, const DataChunk& input, const sel_t* sel, size_t count, Vector& result);
+  void eval_coalesce(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                     Vector& result);
   void eval_conjunction(const planner::BoundConjunction& expr, const DataChunk& input, const sel_t* sel, size_t count,
                         Vector& result);
   void eval_function(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel, size_t count,

@@ -203,10 +203,10 @@ void double_arithmetic(FunctionId id, const Vector& a, const Vector& b, const se
     case FunctionId::kPower:
       return binary_loop<double, double, double>(a, b, sel, count, result, [&](double x, double y) {
         if (x == 0 && y < 0) {
-          throw SqlError(SqlState::kInvalidParameterValue, "zero raised to a negative power is undefined");
+          throw SqlError(SqlState::kInvalidArgumentForPowerFunction, "zero raised to a negative power is undefined");
         }
         if (x < 0 && std::floor(y) != y) {
-          throw SqlError(SqlState::kInvalidParameterValue,
+          throw SqlError(SqlState::kInvalidArgumentForPowerFunction,
                          "a negative number raised to a non-integer power yields a complex result");
         }
         return check(x, y, std::pow(x, y));
@@ -322,20 +322,50 @@ void execute_negate_or_abs(bool is_abs, const Vector& a, const sel_t* sel, size_
 
 // ---- strings -----------------------------------------------------------------------------
 
-void execute_like(FunctionId id, const Vector& a, const Vector& b, const sel_t* sel, size_t count, Vector& result) {
+/// The escape character of LIKE ... ESCAPE e: empty means none (NUL, which text never holds).
+char like_escape(const string_t& e) {
+  if (e.size() > 1) {
+    throw SqlError(SqlState::kInvalidEscapeSequence, "invalid escape string")
+        .with_hint("Escape string must be empty or one character.");
+  }
+  return e.size() == 0 ? '\0' : e.data()[0];
+}
+
+bool like_row(const string_t& s, const string_t& p, char escape, bool ci) {
+  std::string_view pattern = p.view();
+  if (escape != '\0' && !pattern.empty()) {
+    // A pattern may not end in an unpaired escape character.
+    size_t i = 0;
+    while (i < pattern.size()) i += pattern[i] == escape ? 2 : 1;
+    if (i > pattern.size()) {
+      throw SqlError(SqlState::kInvalidEscapeSequence, "LIKE pattern must not end with escape character");
+    }
+  }
+  return like_match(s.view(), pattern, escape, ci);
+}
+
+void execute_like(FunctionId id, std::vector<Vector>& args, const sel_t* sel, size_t count, Vector& result) {
   const bool negate = id == FunctionId::kNotLike || id == FunctionId::kNotILike;
   const bool ci = id == FunctionId::kILike || id == FunctionId::kNotILike;
-  binary_loop<string_t, string_t, uint8_t>(a, b, sel, count, result, [&](const string_t& s, const string_t& p) {
-    std::string_view pattern = p.view();
-    if (!pattern.empty() && pattern.back() == '\\') {
-      size_t backslashes = 0;
-      for (size_t i = pattern.size(); i > 0 && pattern[i - 1] == '\\'; i--) backslashes++;
-      if (backslashes % 2 == 1) {
-        throw SqlError(SqlState::kDataException, "LIKE pattern must not end with escape character");
-      }
+  if (args.size() == 2) {
+    binary_loop<string_t, string_t, uint8_t>(args[0], args[1], sel, count, result, [&](const string_t& s, const string_t& p) {
+      return static_cast<uint8_t>(like_row(s, p, '\\', ci) != negate);
+    });
+    return;
+  }
+  UnifiedVectorFormat fs, fp, fe;
+  args[0].to_unified(count, fs);
+  args[1].to_unified(count, fp);
+  args[2].to_unified(count, fe);
+  uint8_t* out = result.values<uint8_t>();
+  for_each_row(sel, count, [&](sel_t r) {
+    sel_t is = fs.sel.get_index(r), ip = fp.sel.get_index(r), ie = fe.sel.get_index(r);
+    if (!fs.validity->row_is_valid(is) || !fp.validity->row_is_valid(ip) || !fe.validity->row_is_valid(ie)) {
+      result.validity().set_invalid(r);
+      return;
     }
-    bool m = like_match(s.view(), pattern, '\\', ci);
-    return static_cast<uint8_t>(negate ? !m : m);
+    char escape = like_escape(fe.values<string_t>()[ie]);
+    out[r] = like_row(fs.values<string_t>()[is], fp.values<string_t>()[ip], escape, ci) != negate;
   });
 }
 
@@ -376,40 +406,6 @@ void execute_length(const Vector& a, const sel_t* sel, size_t count, Vector& res
 }
 
 // ---- null handling -------------------------------------------------------------------------
-
-/// Copies row r of `source` (unified) into row r of flat `result`.
-void copy_row(const UnifiedVectorFormat& src, sel_t r, Vector& result, size_t width, bool is_string) {
-  sel_t i = src.sel.get_index(r);
-  if (!src.validity->row_is_valid(i)) {
-    result.validity().set_invalid(r);
-    return;
-  }
-  result.validity().set_valid(r);
-  if (is_string) {
-    result.values<string_t>()[r] = src.values<string_t>()[i];
-  } else {
-    std::memcpy(result.data() + r * width, src.data + i * width, width);
-  }
-}
-
-void execute_coalesce(std::vector<Vector>& args, const sel_t* sel, size_t count, Vector& result) {
-  std::vector<UnifiedVectorFormat> fmts(args.size());
-  for (size_t k = 0; k < args.size(); k++) {
-    args[k].to_unified(count, fmts[k]);
-    result.keep_heaps_of(args[k]);
-  }
-  const size_t width = result.type().physical_size();
-  const bool is_string = result.type().physical_type() == PhysicalType::kString;
-  for_each_row(sel, count, [&](sel_t r) {
-    for (const auto& f : fmts) {
-      if (f.validity->row_is_valid(f.sel.get_index(r))) {
-        copy_row(f, r, result, width, is_string);
-        return;
-      }
-    }
-    result.validity().set_invalid(r);
-  });
-}
 
 template <class T>
 void greatest_least(bool greatest, std::vector<Vector>& args, const sel_t* sel, size_t count, Vector& result) {
@@ -515,7 +511,9 @@ void execute_double_math(FunctionId id, const Vector& a, const sel_t* sel, size_
       case FunctionId::kFloor: return std::floor(x);
       case FunctionId::kCeil: return std::ceil(x);
       default:
-        if (x < 0) throw SqlError(SqlState::kInvalidParameterValue, "cannot take square root of a negative number");
+        if (x < 0) {
+          throw SqlError(SqlState::kInvalidArgumentForPowerFunction, "cannot take square root of a negative number");
+        }
         return std::sqrt(x);
     }
   });
@@ -558,11 +556,11 @@ void execute_scalar_function(FunctionId id, std::vector<Vector>& args, const sel
     case FunctionId::kLike:
     case FunctionId::kNotLike:
     case FunctionId::kILike:
-    case FunctionId::kNotILike: return execute_like(id, args[0], args[1], sel, count, result);
+    case FunctionId::kNotILike: return execute_like(id, args, sel, count, result);
     case FunctionId::kLower: return execute_case_fold(false, args[0], sel, count, result);
     case FunctionId::kUpper: return execute_case_fold(true, args[0], sel, count, result);
     case FunctionId::kLength: return execute_length(args[0], sel, count, result);
-    case FunctionId::kCoalesce: return execute_coalesce(args, sel, count, result);
+    case FunctionId::kCoalesce: break;  // evaluated lazily by ExpressionExecutor
     case FunctionId::kNullIf: return execute_nullif(args[0], args[1], sel, count, result);
     case FunctionId::kGreatest: return execute_greatest_least(true, args, sel, count, result);
     case FunctionId::kLeast: return execute_greatest_least(false, args, sel, count, result);

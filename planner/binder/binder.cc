@@ -264,18 +264,34 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
     }
     return std::make_pair(found_entry, found_column);
   };
+  for (size_t i = 0; i < using_columns.size(); i++) {
+    for (size_t j = 0; j < i; j++) {
+      if (using_columns[i] == using_columns[j]) {
+        throw_at(SqlState::kDuplicateColumn, "column name \"" + using_columns[i] + "\" appears more than once in USING clause",
+                 ref.location);
+      }
+    }
+  }
+  // The merged USING columns come first in `*` and answer unqualified names; they are the
+  // left side's columns (the right side's for RIGHT JOIN, whose right side is preserved).
+  ScopeEntry merged;
   for (const auto& name : using_columns) {
     auto [le, lc] = find_side(left_begin, right_begin, name, "left");
     auto [re, rc] = find_side(right_begin, right_end, name, "right");
     BoundExprPtr l = std::make_unique<BoundColumnRef>(le->types[lc], le->bindings[lc], le->alias + "." + name);
     BoundExprPtr r = std::make_unique<BoundColumnRef>(re->types[rc], re->bindings[rc], re->alias + "." + name);
     join->conditions.push_back(make_comparison("=", std::move(l), std::move(r), ref.location));
-    // The merged column is the left one (for RIGHT JOIN, the preserved right one).
-    if (type == JoinType::kRight) {
-      le->hidden[lc] = true;
-    } else {
-      re->hidden[rc] = true;
-    }
+    ScopeEntry* kept = type == JoinType::kRight ? re : le;
+    size_t kept_column = type == JoinType::kRight ? rc : lc;
+    merged.names.push_back(name);
+    merged.types.push_back(kept->types[kept_column]);
+    merged.bindings.push_back(kept->bindings[kept_column]);
+    merged.hidden.push_back(false);
+    le->hidden[lc] = true;
+    re->hidden[rc] = true;
+  }
+  if (!merged.names.empty()) {
+    scope_.entries.insert(scope_.entries.begin() + static_cast<std::ptrdiff_t>(left_begin), std::move(merged));
   }
   if (ref.on) {
     const char* saved = no_aggregates_clause_;
@@ -331,7 +347,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
 
   auto cast_for_column = [&](BoundExprPtr expr, size_t column) -> BoundExprPtr {
     const auto& def = columns[column];
-    if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), def.type);
+    // Assignment to varchar(n) never truncates: the insert raises 22001 for a value too long.
+    const LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : def.type;
+    if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), target);
     if (expr->type == def.type) return expr;
     if (!can_cast_assignment(expr->type, def.type)) {
       throw SqlError(SqlState::kDatatypeMismatch, "column \"" + def.name + "\" is of type " + def.type.name() +
@@ -339,7 +357,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
           .with_hint("You will need to rewrite or cast the expression.");
     }
     if (def.type.id() == LogicalTypeId::kVarchar && expr->type.id() == LogicalTypeId::kVarchar) return expr;
-    return cast_to(std::move(expr), def.type);
+    return cast_to(std::move(expr), target);
   };
 
   LogicalPtr source;

@@ -73,7 +73,7 @@ class Binder {
   LogicalPtr bind_derived(LogicalPtr plan, const std::vector<std::string>& names, const std::string& alias,
                           const std::vector<std::string>& column_aliases, int location);
   LogicalPtr bind_join(const JoinRef& ref);
-  std::optional<int64_t> bind_limit_value(const Expr& expr, const char* clause);
+  BoundExprPtr bind_limit_value(const Expr& expr, const char* clause);
 
   // Expressions
   BoundExprPtr bind_expr(const Expr& expr);

@@ -116,7 +116,8 @@ std::vector<BoundExprPtr> Binder::expand_star(const StarExpr& star) {
     matched = true;
     for (size_t c = 0; c < entry.names.size(); c++) {
       if (entry.hidden[c] && star.qualifier.empty()) continue;
-      auto ref = std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], entry.alias + "." + entry.names[c]);
+      std::string qualified = entry.alias.empty() ? entry.names[c] : entry.alias + "." + entry.names[c];
+      auto ref = std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], qualified);
       ref->alias = entry.names[c];
       result.push_back(std::move(ref));
     }
@@ -257,7 +258,10 @@ BoundExprPtr Binder::bind_constant(const ConstantExpr& constant) {
     case ConstantKind::kNumeric: {
       // numeric is not implemented yet: decimal literals are double precision.
       double d;
-      if (!parse_double(constant.text, d)) throw_invalid_input(LogicalType::double_precision(), constant.text, false);
+      bool out_of_range;
+      if (!parse_double(constant.text, d, out_of_range)) {
+        throw_invalid_input(LogicalType::double_precision(), constant.text, out_of_range);
+      }
       return std::make_unique<BoundConstant>(Value::double_precision(d));
     }
     case ConstantKind::kString: {
@@ -477,12 +481,12 @@ BoundExprPtr Binder::bind_between(const BetweenExpr& expr) {
   if (!expr.symmetric) return range(std::move(low), std::move(high));
   BoundExprPtr a = range(low->copy(), high->copy());
   BoundExprPtr b = range(std::move(high), std::move(low));
-  return make_conjunction(!expr.negated, std::move(a), std::move(b));
+  // x BETWEEN SYMMETRIC l AND h: either order of the bounds; NOT: neither.
+  return make_conjunction(expr.negated, std::move(a), std::move(b));
 }
 
 BoundExprPtr Binder::bind_like(const LikeExpr& expr) {
   if (expr.similar) throw_at(SqlState::kFeatureNotSupported, "SIMILAR TO is not supported yet", expr.location);
-  if (expr.escape) throw_at(SqlState::kFeatureNotSupported, "LIKE ... ESCAPE is not supported yet", expr.escape->location);
   BoundExprPtr l = bind_expr(*expr.expr);
   BoundExprPtr r = bind_expr(*expr.pattern);
   const char* op = expr.case_insensitive ? (expr.negated ? "!~~*" : "~~*") : (expr.negated ? "!~~" : "~~");
@@ -500,6 +504,14 @@ BoundExprPtr Binder::bind_like(const LikeExpr& expr) {
   std::vector<BoundExprPtr> args;
   args.push_back(cast_to(std::move(l), LogicalType::varchar()));
   args.push_back(cast_to(std::move(r), LogicalType::varchar()));
+  if (expr.escape) {
+    BoundExprPtr escape = bind_expr(*expr.escape);
+    if (!is_texty(*escape)) {
+      throw SqlError(SqlState::kUndefinedFunction, "function like_escape(text, " + operand_type_name(*escape) + ") does not exist")
+          .with_position(position(expr.escape->location));
+    }
+    args.push_back(cast_to(std::move(escape), LogicalType::varchar()));
+  }
   return std::make_unique<BoundFunction>(LogicalType::boolean(), id, std::move(args));
 }
 

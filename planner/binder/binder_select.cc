@@ -80,18 +80,24 @@ LogicalPtr Binder::bind_query(const SelectStmt& select, std::vector<std::string>
   throw SqlError(SqlState::kFeatureNotSupported, "unsupported query");
 }
 
-std::optional<int64_t> Binder::bind_limit_value(const Expr& expr, const char* clause) {
-  BoundExprPtr bound = bind_expr(expr);
-  if (bound->kind != BoundExprKind::kConstant) {
-    throw_at(SqlState::kFeatureNotSupported, std::string("non-constant ") + clause + " is not supported yet", expr.location);
+BoundExprPtr Binder::bind_limit_value(const Expr& expr, const char* clause) {
+  // LIMIT/OFFSET see no columns of the query.
+  Scope saved = std::move(scope_);
+  scope_ = Scope();
+  BoundExprPtr bound;
+  try {
+    bound = bind_expr(expr);
+  } catch (...) {
+    scope_ = std::move(saved);
+    throw;
   }
-  Value v = static_cast<BoundConstant&>(*bound).value;
-  if (v.is_null()) return std::nullopt;
-  if (!v.type().is_integral() && !is_unknown_literal(*bound) && v.type().id() != LogicalTypeId::kDouble) {
-    throw_at(SqlState::kDatatypeMismatch, std::string("argument of ") + clause + " must be type bigint, not type " + v.type().name(),
+  scope_ = std::move(saved);
+  const LogicalType& type = bound->type;
+  if (!type.is_numeric() && !is_unknown_literal(*bound) && type.id() != LogicalTypeId::kSqlNull) {
+    throw_at(SqlState::kDatatypeMismatch, std::string("argument of ") + clause + " must be type bigint, not type " + type.name(),
              expr.location);
   }
-  return cast_value(v, LogicalType::bigint()).get_int64();
+  return cast_to(std::move(bound), LogicalType::bigint());
 }
 
 LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string>& names) {
@@ -155,7 +161,7 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
   if (select.limit || select.offset) {
     auto limit = std::make_unique<LogicalLimit>();
     if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
-    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET").value_or(0);
+    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
     limit->estimated_rows = plan->estimated_rows;
     limit->children.push_back(std::move(plan));
     plan = std::move(limit);
@@ -369,18 +375,8 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   }
   if (select.limit || select.offset) {
     auto limit = std::make_unique<LogicalLimit>();
-    if (select.limit) {
-      limit->limit = bind_limit_value(*select.limit, "LIMIT");
-      if (limit->limit && *limit->limit < 0) {
-        throw_at(SqlState::kInvalidRowCountInLimitClause, "LIMIT must not be negative", select.limit->location);
-      }
-    }
-    if (select.offset) {
-      limit->offset = bind_limit_value(*select.offset, "OFFSET").value_or(0);
-      if (limit->offset < 0) {
-        throw_at(SqlState::kInvalidRowCountInResultOffsetClause, "OFFSET must not be negative", select.offset->location);
-      }
-    }
+    if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
+    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
     limit->estimated_rows = plan->estimated_rows;
     limit->children.push_back(std::move(plan));
     plan = std::move(limit);

@@ -115,7 +115,7 @@ std::string LogicalOrder::describe() const {
 std::vector<ColumnBinding> LogicalLimit::output_bindings() const { return children[0]->output_bindings(); }
 std::vector<LogicalType> LogicalLimit::output_types() const { return children[0]->output_types(); }
 std::string LogicalLimit::describe() const {
-  return "Limit " + (limit ? std::to_string(*limit) : std::string("ALL")) + " Offset " + std::to_string(offset);
+  return "Limit " + (limit ? limit->to_string() : std::string("ALL")) + " Offset " + (offset ? offset->to_string() : "0");
 }
 
 std::vector<ColumnBinding> LogicalDistinct::output_bindings() const { return children[0]->output_bindings(); }

@@ -148,8 +148,9 @@ class LogicalLimit : public LogicalOperator {
   std::vector<LogicalType> output_types() const override;
   std::string describe() const override;
 
-  std::optional<int64_t> limit;
-  int64_t offset = 0;
+  /// Constant bigint expressions, evaluated when the plan is built; null = ALL / 0.
+  BoundExprPtr limit;
+  BoundExprPtr offset;
 };
 
 /// Removes duplicate rows (all columns).

@@ -84,7 +84,8 @@ bool parse_int64(std::string_view text, int64_t& out, bool& out_of_range) {
   return true;
 }
 
-bool parse_double(std::string_view text, double& out) {
+bool parse_double(std::string_view text, double& out, bool& out_of_range) {
+  out_of_range = false;
   text = trim(text);
   if (text.empty()) return false;
   if (ieq(text, "nan")) { out = std::numeric_limits<double>::quiet_NaN(); return true; }
@@ -101,7 +102,10 @@ bool parse_double(std::string_view text, double& out) {
   errno = 0;
   double d = std::strtod(buf.c_str(), &end);
   if (end != buf.c_str() + buf.size()) return false;
-  if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL)) return false;
+  if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL || d == 0)) {
+    out_of_range = true;
+    return false;
+  }
   out = d;
   return true;
 }
@@ -223,7 +227,8 @@ Value cast_value(const Value& value, const LogicalType& to) {
       if (from.is_integral()) return Value::double_precision(static_cast<double>(value.get_int64()));
       if (from.id() == LogicalTypeId::kVarchar) {
         double d;
-        if (!parse_double(value.get_string(), d)) throw_invalid_input(to, value.get_string(), false);
+        bool oor;
+        if (!parse_double(value.get_string(), d, oor)) throw_invalid_input(to, value.get_string(), oor);
         return Value::double_precision(d);
       }
       break;

@@ -13,7 +13,7 @@ namespace tessera {
 /// Each returns false when the text is not a valid value of the type or is out of range;
 /// `out_of_range` tells the two apart.
 bool parse_int64(std::string_view text, int64_t& out, bool& out_of_range);
-bool parse_double(std::string_view text, double& out);
+bool parse_double(std::string_view text, double& out, bool& out_of_range);
 bool parse_bool(std::string_view text, bool& out);
 
 /// Raises PostgreSQL's error for text that is not a valid `type` (22P02) or out of range (22003).

@@ -223,7 +223,7 @@ void Session::execute_statement(const planner::Statement& statement, std::string
 
   const bool returns_rows = !bound.names.empty() && bound.tag != "INSERT";
   const bool rows_to_client = bound.tag == "SELECT" && statement.kind == planner::StatementKind::kSelect;
-  executor::PhysicalPlanner physical_planner;
+  executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
   auto root = physical_planner.create_rooted_plan(*plan, rows_to_client || bound.tag == "EXPLAIN" || bound.tag == "SHOW");
 
   if (returns_rows) {

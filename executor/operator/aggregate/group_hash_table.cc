@@ -80,7 +80,7 @@ uint32_t GroupHashTable::find_or_create(hash_t hash, const uint8_t* key, uint32_
     if (slot == 0) break;
     if ((slot & kTagMask) == tag) {
       const uint32_t g = static_cast<uint32_t>(slot & 0xFFFFFFFFULL) - 1;
-      if (key_lengths_[g] == length && (length == 0 || std::memcmp(key_data_[g], key, length) == 0)) {
+      if (key_lengths_[g] == length && KeySerializer::equal_keys(key_data_[g], key, length)) {
         *inserted = false;
         return g;
       }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "src/common/hash.h"
@@ -28,6 +29,23 @@ class KeySerializer {
   const hash_t* hashes() const { return hashes_.data(); }
   /// Whether any key column of `row` is NULL.
   bool has_null(size_t row) const { return has_null_[row] != 0; }
+
+  /// Whether two serialized keys of `length` bytes are equal (inlined: keys are short).
+  static bool equal_keys(const uint8_t* a, const uint8_t* b, uint32_t length) {
+    while (length >= 8) {
+      uint64_t x, y;
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      if (x != y) return false;
+      a += 8;
+      b += 8;
+      length -= 8;
+    }
+    for (uint32_t i = 0; i < length; i++) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
 
   /// Reads the value of column `type` at `*cursor` (a position inside a serialized key) into row
   /// `row` of the flat vector `out`, and advances the cursor. Strings point into the key bytes.

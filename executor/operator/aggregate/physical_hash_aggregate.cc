@@ -44,12 +44,10 @@ struct AggSpec {
   PhysicalType arg_type = PhysicalType::kInvalid;
   /// DISTINCT that changes the result (count, sum, avg); min/max/bool ignore DISTINCT.
   bool distinct = false;
-  LogicalType result_type;
 };
 
 AggSpec classify(const BoundAggregate& a) {
   AggSpec spec;
-  spec.result_type = a.type;
   if (a.child) spec.arg_type = a.child->type.physical_type();
   const bool is_double = spec.arg_type == PhysicalType::kDouble;
   const bool is_string = spec.arg_type == PhysicalType::kString;
@@ -137,19 +135,7 @@ struct AggregateTable {
   void sync_size() {
     const size_t n = groups.size();
     if (n == states_size) return;
-    // Grow geometrically so the state arrays are not reallocated for every few new groups.
-    size_t target = states_capacity;
-    if (n > target) {
-      target = std::max<size_t>(n, states_capacity * 2);
-      for (auto& c : columns) {
-        c.ints.reserve(target);
-        c.doubles.reserve(target);
-        c.wide.reserve(target);
-        c.strings.reserve(target);
-        c.has_value.reserve(target);
-      }
-      states_capacity = target;
-    }
+    // std::vector grows geometrically, so this costs amortized O(1) per new group.
     for (size_t a = 0; a < specs.size(); a++) columns[a].resize(specs[a].kind, n);
     states_size = n;
   }
@@ -160,7 +146,6 @@ struct AggregateTable {
   /// Owns the bytes of min/max string states.
   std::shared_ptr<StringHeap> strings = std::make_shared<StringHeap>();
   size_t states_size = 0;
-  size_t states_capacity = 0;
 };
 
 /// Calls fn(row, value) for the valid rows [0, count) of `f`.

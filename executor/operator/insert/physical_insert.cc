@@ -1,6 +1,7 @@
 #include "executor/operator/insert/physical_insert.h"
 
 #include <atomic>
+#include <optional>
 
 #include "catalog/catalog_entry.h"
 #include "storage/data_table.h"
@@ -17,33 +18,55 @@ struct InsertState : GlobalState {
 
 }  // namespace
 
-void check_table_constraints(const catalog::TableEntry& table, const DataChunk& chunk) {
+namespace {
+
+/// Byte length of the first `chars` characters of UTF-8 text, or nullopt when it has fewer.
+std::optional<size_t> prefix_bytes(std::string_view s, size_t chars) {
+  size_t seen = 0;
+  for (size_t i = 0; i < s.size(); i++) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (seen == chars) return i;
+    seen++;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk) {
   const auto& columns = table.columns();
   for (size_t c = 0; c < columns.size(); c++) {
     const auto& def = columns[c];
     bool check_length = def.type.id() == LogicalTypeId::kVarchar && def.type.modifier() >= 0;
     if (!def.not_null && !check_length) continue;
-    UnifiedVectorFormat f;
-    chunk.column(c).to_unified(chunk.size(), f);
+    bool flattened = false;
     for (size_t r = 0; r < chunk.size(); r++) {
+      UnifiedVectorFormat f;
+      chunk.column(c).to_unified(chunk.size(), f);
       sel_t i = f.sel.get_index(r);
-      bool valid = f.validity->row_is_valid(i);
-      if (!valid) {
+      if (!f.validity->row_is_valid(i)) {
         if (def.not_null) {
           throw SqlError(SqlState::kNotNullViolation,
                          "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint");
         }
         continue;
       }
-      if (check_length) {
-        const string_t& s = f.values<string_t>()[i];
-        size_t chars = 0;
-        for (uint32_t k = 0; k < s.size(); k++) chars += (static_cast<unsigned char>(s.data()[k]) & 0xC0) != 0x80;
-        if (chars > static_cast<size_t>(def.type.modifier())) {
-          throw SqlError(SqlState::kStringDataRightTruncation,
-                         "value too long for type character varying(" + std::to_string(def.type.modifier()) + ")");
-        }
+      if (!check_length) continue;
+      const string_t s = f.values<string_t>()[i];
+      auto limit = prefix_bytes(s.view(), static_cast<size_t>(def.type.modifier()));
+      if (!limit) continue;
+      if (s.view().find_first_not_of(' ', *limit) != std::string_view::npos) {
+        throw SqlError(SqlState::kStringDataRightTruncation,
+                       "value too long for type character varying(" + std::to_string(def.type.modifier()) + ")");
       }
+      // Only spaces beyond the limit: store the value cut to the limit.
+      if (!flattened) {
+        chunk.column(c).flatten(chunk.size());
+        flattened = true;
+      }
+      Vector& column = chunk.column(c);
+      const string_t current = column.values<string_t>()[r];
+      column.values<string_t>()[r] = string_t(current.data(), static_cast<uint32_t>(*limit));
     }
   }
 }

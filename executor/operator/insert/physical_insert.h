@@ -28,6 +28,8 @@ class PhysicalInsert : public PhysicalOperator {
 };
 
 /// Checks a chunk against the table's NOT NULL and varchar(n) constraints (23502, 22001).
-void check_table_constraints(const catalog::TableEntry& table, const DataChunk& chunk);
+/// A value longer than n whose excess characters are all spaces is truncated to n, as
+/// PostgreSQL's assignment rules say; such columns are rewritten in `chunk`.
+void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk);
 
 }  // namespace tessera::executor

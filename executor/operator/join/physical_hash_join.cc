@@ -1,7 +1,6 @@
 #include "executor/operator/join/physical_hash_join.h"
 
 #include <algorithm>
-#include <cstring>
 #include <mutex>
 
 #include "executor/expression/expression_executor.h"
@@ -192,6 +191,11 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
   const HashJoinBuildState& build = static_cast<HashJoinProbeGlobal&>(global).build;
   auto& state = static_cast<HashJoinProbeState&>(local_state);
   const size_t n = in.size();
+  if (build.num_rows == 0 && join_type_ == planner::JoinType::kInner) {
+    // Nothing can match: stop reading the probe side.
+    out.set_size(0);
+    return OperatorResult::kFinished;
+  }
   if (!state.active) {
     // A new probe chunk: hash its keys and find each row's chain.
     std::vector<Vector> key_vectors(left_keys_.size());
@@ -230,7 +234,7 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
             const uint32_t b = entry - 1;
             entry = build.next[b];
             if (build_hashes[b] == hash && build.keys.length(b) == length &&
-                std::memcmp(build.keys.key(b), key, length) == 0) {
+                KeySerializer::equal_keys(build.keys.key(b), key, length)) {
               left[count] = static_cast<sel_t>(row);
               right[count] = b;
               if (++count == kVectorSize) break;

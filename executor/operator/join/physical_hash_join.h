@@ -19,7 +19,8 @@ namespace tessera::executor {
 /// pipeline, which depends on the build pipeline). Output: the left columns, then the right
 /// columns; a LEFT join emits each probe row without a joining build row once, with NULLs on
 /// the right. Output chunks hold at most kVectorSize rows: a probe chunk with more matches
-/// answers kHaveMoreOutput and resumes where it stopped. Immutable; state lives in
+/// answers kHaveMoreOutput and resumes where it stopped. An INNER join with an empty build side
+/// answers kFinished at once, which stops the probe pipeline. Immutable; state lives in
 /// Global/Local states.
 class PhysicalHashJoin : public PhysicalOperator {
  public:

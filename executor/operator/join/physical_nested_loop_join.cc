@@ -110,6 +110,11 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
   auto& state = static_cast<NestedLoopProbeState&>(local_state);
   const size_t n = in.size();
   const size_t num_right = build.num_rows;
+  if (num_right == 0 && join_type_ != planner::JoinType::kLeft) {
+    // Nothing can match: stop reading the left side.
+    out.set_size(0);
+    return OperatorResult::kFinished;
+  }
   if (!state.active) {
     state.matched.assign(n, 0);
     state.row = num_right == 0 ? n : 0;

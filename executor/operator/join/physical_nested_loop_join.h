@@ -16,7 +16,8 @@ namespace tessera::executor {
 /// chunk); the LEFT child is streamed through this operator, which tests every (left, right)
 /// pair kVectorSize pairs at a time. Output: left columns, then right columns; LEFT joins emit
 /// unmatched left rows once with NULLs on the right. Large outputs are returned a chunk at a
-/// time with kHaveMoreOutput. Immutable; state lives in Global/Local states.
+/// time with kHaveMoreOutput. INNER and CROSS joins with an empty right side answer kFinished at
+/// once, which stops the left pipeline. Immutable; state lives in Global/Local states.
 class PhysicalNestedLoopJoin : public PhysicalOperator {
  public:
   /// `condition` is a boolean expression over [left..., right...]; null for kCross.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <numeric>
 
 #include "src/common/assert.h"
@@ -41,8 +43,9 @@ RowSorter::RowSorter(const DataChunk& rows, const std::vector<Key>& keys) : coun
   }
 }
 
-int RowSorter::compare(sel_t a, sel_t b) const {
-  for (const KeyColumn& k : keys_) {
+int RowSorter::compare_from(size_t first_key, sel_t a, sel_t b) const {
+  for (size_t i = first_key; i < keys_.size(); i++) {
+    const KeyColumn& k = keys_[i];
     if (!k.all_valid) {
       const bool va = k.validity->row_is_valid(a), vb = k.validity->row_is_valid(b);
       if (!va || !vb) {
@@ -66,19 +69,105 @@ int RowSorter::compare(sel_t a, sel_t b) const {
   return 0;
 }
 
-std::vector<sel_t> RowSorter::sort(size_t limit) const {
-  std::vector<sel_t> order(count_);
-  std::iota(order.begin(), order.end(), 0);
-  // Ties break on the row number, which makes the order total and deterministic.
-  auto less = [this](sel_t a, sel_t b) {
-    const int c = compare(a, b);
+uint64_t RowSorter::normalized_first_key(sel_t row) const {
+  const KeyColumn& k = keys_[0];
+  constexpr uint64_t kSign = uint64_t{1} << 63;
+  uint64_t v = 0;
+  switch (k.type) {
+    case PhysicalType::kBool: v = k.data[row]; break;
+    case PhysicalType::kInt16: v = static_cast<uint64_t>(static_cast<int64_t>(reinterpret_cast<const int16_t*>(k.data)[row])) ^ kSign; break;
+    case PhysicalType::kInt32: v = static_cast<uint64_t>(static_cast<int64_t>(reinterpret_cast<const int32_t*>(k.data)[row])) ^ kSign; break;
+    case PhysicalType::kInt64: v = static_cast<uint64_t>(reinterpret_cast<const int64_t*>(k.data)[row]) ^ kSign; break;
+    case PhysicalType::kDouble: {
+      double d = reinterpret_cast<const double*>(k.data)[row];
+      if (d == 0) d = 0;
+      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+      uint64_t bits;
+      std::memcpy(&bits, &d, 8);
+      // Negative numbers reverse their order; the canonical NaN lands above +Infinity.
+      v = (bits & kSign) ? ~bits : (bits | kSign);
+      break;
+    }
+    case PhysicalType::kString: {
+      const string_t& str = reinterpret_cast<const string_t*>(k.data)[row];
+      uint8_t prefix[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      std::memcpy(prefix, str.data(), std::min<size_t>(8, str.size()));
+      for (int i = 0; i < 8; i++) v = (v << 8) | prefix[i];
+      break;
+    }
+    case PhysicalType::kInvalid: TS_CHECK(false, "sort key of invalid type");
+  }
+  return k.descending ? ~v : v;
+}
+
+void RowSorter::sort_rows(std::vector<sel_t>& rows, size_t first_key, size_t limit) const {
+  auto less = [this, first_key](sel_t a, sel_t b) {
+    const int c = compare_from(first_key, a, b);
     return c != 0 ? c < 0 : a < b;
   };
-  if (limit < count_) {
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(limit), order.end(), less);
-    order.resize(limit);
+  if (limit < rows.size()) {
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(limit), rows.end(), less);
+    rows.resize(limit);
   } else {
-    std::sort(order.begin(), order.end(), less);
+    std::sort(rows.begin(), rows.end(), less);
+  }
+}
+
+std::vector<sel_t> RowSorter::sort(size_t limit) const {
+  std::vector<sel_t> order;
+  if (keys_.empty()) {
+    order.resize(std::min(limit, count_));
+    std::iota(order.begin(), order.end(), 0);
+    return order;
+  }
+  // Rows whose first key is NULL sort as a block before or after all others, ordered by the
+  // remaining keys.
+  const KeyColumn& first = keys_[0];
+  std::vector<sel_t> nulls;
+  struct Entry {
+    uint64_t key;
+    sel_t row;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(count_);
+  for (sel_t r = 0; r < count_; r++) {
+    if (!first.all_valid && !first.validity->row_is_valid(r)) {
+      nulls.push_back(r);
+    } else {
+      entries.push_back(Entry{normalized_first_key(r), r});
+    }
+  }
+  // Equal normalized keys are equal first keys, except for strings (a prefix only).
+  const size_t tie_key = first.type == PhysicalType::kString ? 0 : 1;
+  auto entry_less = [this, tie_key](const Entry& a, const Entry& b) {
+    if (a.key != b.key) return a.key < b.key;
+    const int c = compare_from(tie_key, a.row, b.row);
+    return c != 0 ? c < 0 : a.row < b.row;
+  };
+  const size_t total = std::min(limit, count_);
+  order.reserve(total);
+  auto take_values = [&](size_t wanted) {
+    if (wanted == 0) return;
+    if (wanted < entries.size()) {
+      std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(wanted), entries.end(), entry_less);
+    } else {
+      std::sort(entries.begin(), entries.end(), entry_less);
+    }
+    for (size_t i = 0; i < wanted && i < entries.size(); i++) order.push_back(entries[i].row);
+  };
+  auto take_nulls = [&](size_t wanted) {
+    if (wanted == 0) return;
+    sort_rows(nulls, 1, wanted);
+    for (size_t i = 0; i < wanted && i < nulls.size(); i++) order.push_back(nulls[i]);
+  };
+  if (first.nulls_first) {
+    const size_t n = std::min(total, nulls.size());
+    take_nulls(n);
+    take_values(total - n);
+  } else {
+    const size_t n = std::min(total, entries.size());
+    take_values(n);
+    take_nulls(total - n);
   }
   return order;
 }

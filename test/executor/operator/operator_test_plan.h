@@ -29,8 +29,10 @@ using Rows = std::vector<Row>;
 /// keeps string pointers from a previous chunk instead of copying reads garbage.
 class RowSource : public PhysicalOperator {
  public:
-  RowSource(std::vector<LogicalType> types, const Rows& rows, size_t rows_per_chunk, size_t max_threads)
-      : PhysicalOperator("TEST_SOURCE", types), max_threads_(max_threads) {
+  /// `emitted` (optional) counts the chunks handed out, so tests can see early stops.
+  RowSource(std::vector<LogicalType> types, const Rows& rows, size_t rows_per_chunk, size_t max_threads,
+            std::atomic<size_t>* emitted = nullptr)
+      : PhysicalOperator("TEST_SOURCE", types), max_threads_(max_threads), emitted_(emitted) {
     for (size_t begin = 0; begin < rows.size(); begin += rows_per_chunk) {
       const size_t n = std::min(rows_per_chunk, rows.size() - begin);
       DataChunk chunk;
@@ -82,6 +84,7 @@ class RowSource : public PhysicalOperator {
       out.set_size(0);
       return SourceResult::kFinished;
     }
+    if (emitted_) emitted_->fetch_add(1);
     std::fill(local.scratch.begin(), local.scratch.end(), '#');
     const DataChunk& chunk = chunks_[index];
     size_t used = 0;
@@ -111,6 +114,7 @@ class RowSource : public PhysicalOperator {
  private:
   std::vector<DataChunk> chunks_;
   size_t max_threads_;
+  std::atomic<size_t>* emitted_;
 };
 
 /// One scheduler for all tests of the binary.

@@ -232,6 +232,11 @@ TEST(PhysicalHashAggregate, GroupedMatchesReference) {
       check({0}, all_aggregates(), rows, chunk, threads);
       check({0, 1}, all_aggregates(), rows, chunk, threads);
       check({1}, {{AggregateId::kCountStar, -1, false}, {AggregateId::kMax, 4, false}}, rows, chunk, threads);
+      // Single integer keys of every width use the integer-keyed table.
+      check({7}, {{AggregateId::kCountStar, -1, false}, {AggregateId::kSum, 2, false}, {AggregateId::kCount, 3, true}},
+            rows, chunk, threads);
+      check({6}, {{AggregateId::kCountStar, -1, false}, {AggregateId::kMax, 4, false}}, rows, chunk, threads);
+      check({5}, {{AggregateId::kCountStar, -1, false}, {AggregateId::kAvg, 3, false}}, rows, chunk, threads);
     }
   }
 }

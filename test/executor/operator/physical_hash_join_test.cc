@@ -80,6 +80,23 @@ TEST(PhysicalHashJoin, EmptyBuildSide) {
   check_hash_join(s, JoinType::kInner, false, false);
   check_hash_join(s, JoinType::kLeft, false, true);
   EXPECT_EQ(300u, run_plan(hash_join(s, JoinType::kLeft, false, false, 2), 2).size());
+  // INNER: the probe side stops after its first chunk per worker.
+  std::atomic<size_t> emitted{0};
+  auto join = std::make_unique<PhysicalHashJoin>(
+      joined_types(), JoinType::kInner, [] {
+        std::vector<planner::BoundExprPtr> k;
+        k.push_back(ref(LogicalType::integer(), 0));
+        return k;
+      }(),
+      [] {
+        std::vector<planner::BoundExprPtr> k;
+        k.push_back(ref(LogicalType::integer(), 0));
+        return k;
+      }(),
+      nullptr, std::make_unique<RowSource>(side_types(), s.left, 10, 2, &emitted),
+      std::make_unique<RowSource>(side_types(), s.right, 10, 2));
+  EXPECT_TRUE(run_plan(std::move(join), 2).empty());
+  EXPECT_LE(emitted.load(), 2u);
 }
 
 TEST(PhysicalHashJoin, EmptyProbeSide) {

@@ -69,6 +69,20 @@ TEST(PhysicalLimit, AfterOrderKeepsTheOrder) {
   }
 }
 
+TEST(PhysicalLimit, StopsTheInputEarly) {
+  const Rows rows = sort_rows(5000, 8);
+  for (size_t threads : {1, 2}) {
+    for (const auto& [limit, offset] : std::vector<std::pair<int64_t, int64_t>>{{10, 0}, {0, 0}, {5, 95}}) {
+      std::atomic<size_t> emitted{0};
+      auto plan = std::make_unique<PhysicalLimit>(
+          sort_types(), limit, offset, std::make_unique<RowSource>(sort_types(), rows, 50, threads, &emitted));
+      EXPECT_EQ(static_cast<size_t>(limit), run_plan(std::move(plan), threads).size());
+      // 100 chunks of 50 rows: only the first few (one per worker beyond the needed ones) are read.
+      EXPECT_LE(emitted.load(), 2 + threads + static_cast<size_t>(limit + offset) / 50) << "threads " << threads;
+    }
+  }
+}
+
 TEST(PhysicalLimit, ExplainAndName) {
   auto op = limit_plan({}, 10, 5, 10, 1);
   EXPECT_EQ("LIMIT", op->name());
