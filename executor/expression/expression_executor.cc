@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "executor/expression/scalar_function.h"
 #include "executor/expression/subquery_plan.h"
@@ -87,33 +88,72 @@ bool ExpressionExecutor::select_compare_simd(const planner::BoundFunction& fn, c
   if (!comparison_op(fn.id, op) || fn.children.size() != 2) return false;
   const BoundExpression* left = fn.children[0].get();
   const BoundExpression* right = fn.children[1].get();
-  if (left->kind != BoundExprKind::kReference) {
+  if (left->kind == BoundExprKind::kConstant) {
     std::swap(left, right);
     op = flip(op);
   }
-  if (left->kind != BoundExprKind::kReference) return false;
-  const Vector& column = input.column(static_cast<const planner::BoundReference&>(*left).index);
+  const PhysicalType physical = left->type.physical_type();
+  if (left->kind == BoundExprKind::kConstant || physical == PhysicalType::kString || physical == PhysicalType::kBool) return false;
+  if (right->kind == BoundExprKind::kConstant && static_cast<const planner::BoundConstant&>(*right).value.is_null()) return false;
+  if (right->kind != BoundExprKind::kConstant && right->kind != BoundExprKind::kReference) return false;
+
+  // The left side is a column, or a value computed for the selected rows.
+  Vector computed;
+  const Vector* left_vector = &computed;
+  if (left->kind == BoundExprKind::kReference) {
+    left_vector = &input.column(static_cast<const planner::BoundReference&>(*left).index);
+  } else {
+    eval(*left, input, sel, count, computed);
+  }
   const Vector* right_vector = nullptr;
-  if (right->kind == BoundExprKind::kReference) {
-    right_vector = &input.column(static_cast<const planner::BoundReference&>(*right).index);
-    if (right_vector->vector_type() != VectorType::kFlat || !right_vector->validity().all_valid()) return false;
-  } else if (right->kind != BoundExprKind::kConstant || static_cast<const planner::BoundConstant&>(*right).value.is_null()) {
+  if (right->kind == BoundExprKind::kReference) right_vector = &input.column(static_cast<const planner::BoundReference&>(*right).index);
+  if (left_vector->vector_type() != VectorType::kFlat || (right_vector && right_vector->vector_type() != VectorType::kFlat)) {
     return false;
   }
-  if (column.vector_type() != VectorType::kFlat || !column.validity().all_valid()) return false;
-  switch (column.type().physical_type()) {
-    case PhysicalType::kInt16: result = compare_typed<int16_t>(op, column, *right, right_vector, count, sel, true_sel); return true;
-    case PhysicalType::kInt32: result = compare_typed<int32_t>(op, column, *right, right_vector, count, sel, true_sel); return true;
-    case PhysicalType::kInt64: result = compare_typed<int64_t>(op, column, *right, right_vector, count, sel, true_sel); return true;
-    case PhysicalType::kDouble: result = compare_typed<double>(op, column, *right, right_vector, count, sel, true_sel); return true;
+
+  // NULLs never compare true: narrow the selection to rows valid on both sides.
+  std::vector<sel_t> valid;
+  const bool has_nulls = !left_vector->validity().all_valid() || (right_vector && !right_vector->validity().all_valid());
+  if (has_nulls) {
+    valid.reserve(count);
+    for (size_t i = 0; i < count; i++) {
+      sel_t r = row_at(sel, i);
+      if (left_vector->validity().row_is_valid(r) && (!right_vector || right_vector->validity().row_is_valid(r))) valid.push_back(r);
+    }
+    sel = valid.data();
+    count = valid.size();
+  }
+  switch (physical) {
+    case PhysicalType::kInt16: result = compare_typed<int16_t>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
+    case PhysicalType::kInt32: result = compare_typed<int32_t>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
+    case PhysicalType::kInt64: result = compare_typed<int64_t>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
+    case PhysicalType::kDouble: result = compare_typed<double>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
     default: return false;
   }
 }
 
+/// The values of an `x = ANY (subquery)` result as a hash set, so each row is one probe.
+struct ValueSet {
+  std::unordered_set<std::string> values;  ///< non-NULL values, by value_key
+  bool has_null = false;
+  bool empty = true;
+};
+
 /// Results of a subquery already computed, by parameter values.
 struct ExpressionExecutor::SubqueryCache {
   std::unordered_map<std::string, std::vector<DataChunk>> results;
+  std::unordered_map<std::string, ValueSet> sets;
 };
+
+namespace {
+
+/// A hashable key for one non-NULL value; equal SQL values (also -0 and 0) give equal keys.
+std::string value_key(const Value& v) {
+  if (v.type().id() == LogicalTypeId::kDouble && v.get_double() == 0) return "0";
+  return v.to_string();
+}
+
+}  // namespace
 
 ExpressionExecutor::ExpressionExecutor(QueryContext& query) : query_(query) {}
 
@@ -394,10 +434,36 @@ Value ExpressionExecutor::subquery_value(const planner::BoundSubquery& expr, con
   auto& cache = subquery_caches_[&expr];
   if (!cache) cache = std::make_unique<SubqueryCache>();
   std::string key = params_key(params);
+  const bool use_set = expr.subquery_kind == planner::SubqueryKind::kAny && expr.comparison == planner::FunctionId::kEqual;
+  auto set_it = use_set ? cache->sets.find(key) : cache->sets.end();
   auto it = cache->results.find(key);
-  if (it == cache->results.end()) {
+  if ((!use_set || set_it == cache->sets.end()) && it == cache->results.end()) {
     const auto& plan = static_cast<const SubqueryPlan&>(*expr.prepared);
     it = cache->results.emplace(key, run_subquery(plan, query_, params)).first;
+  }
+  if (use_set) {
+    // x = ANY (s): true when x is in s; else NULL when x is NULL or s holds a NULL; else false.
+    if (set_it == cache->sets.end()) {
+      ValueSet set;
+      for (const auto& c : it->second) {
+        for (size_t i = 0; i < c.size(); i++) {
+          Value v = c.get_value(0, i);
+          set.empty = false;
+          if (v.is_null()) {
+            set.has_null = true;
+          } else {
+            set.values.insert(value_key(v));
+          }
+        }
+      }
+      set_it = cache->sets.emplace(key, std::move(set)).first;
+      cache->results.erase(it);  // the set replaces the rows
+    }
+    const ValueSet& set = set_it->second;
+    if (set.empty) return Value::boolean(false);
+    if (left.is_null()) return Value::null(LogicalType::boolean());
+    if (set.values.count(value_key(left))) return Value::boolean(true);
+    return set.has_null ? Value::null(LogicalType::boolean()) : Value::boolean(false);
   }
   const std::vector<DataChunk>& rows = it->second;
   size_t total = 0;

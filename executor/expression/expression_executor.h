@@ -41,8 +41,9 @@ class ExpressionExecutor {
  private:
   struct SubqueryCache;
 
-  /// The SIMD path of eval_select for a comparison of a flat column with a constant or another
-  /// flat column, neither holding NULLs; false when it does not apply.
+  /// The SIMD path of eval_select for a numeric comparison of a column or computed value with a
+  /// constant or another column (flat vectors; NULL rows are left out); false when it does not
+  /// apply.
   bool select_compare_simd(const planner::BoundFunction& fn, const DataChunk& input, const sel_t* sel, size_t count,
                            sel_t* true_sel, size_t& result);
   void eval_case(const planner::BoundCase& expr, const DataChunk& input, const sel_t* sel, size_t count, Vector& result);

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "planner/optimizer/exists_decorrelation.h"
+
 namespace tessera::planner {
 
 namespace {
@@ -119,6 +121,7 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
 }  // namespace
 
 LogicalPtr Optimizer::optimize(LogicalPtr plan) {
+  plan = ExistsDecorrelation().rewrite(std::move(plan));
   plan = push_filters(std::move(plan), {});
   std::set<ColumnBinding> required;
   for (const auto& b : plan->output_bindings()) required.insert(b);

@@ -5,6 +5,8 @@
 namespace tessera::planner {
 
 /// Rewrites a logical plan with rules that never change its result:
+/// - EXISTS decorrelation: [NOT] EXISTS correlated by equalities becomes a LEFT JOIN with the
+///   subquery's distinct keys (see ExistsDecorrelation);
 /// - filter pushdown: WHERE/ON conjuncts move down to the scans and joins whose columns they
 ///   use (a cross join with a condition on both sides becomes an inner join);
 /// - column pruning: scans read only the columns something above them uses.

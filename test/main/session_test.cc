@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "src/common/sql_error.h"
 #include "src/main/database.h"
 
@@ -160,6 +163,48 @@ TEST_F(SessionTest, ExplainShowsPlanAndPipelines) {
   // Nothing ran: EXPLAIN of an INSERT inserts nothing.
   run(*s, "EXPLAIN INSERT INTO u VALUES (1)");
   EXPECT_EQ(run(*s, "SELECT count(*) FROM u").rows, (std::vector<std::string>{"0"}));
+}
+
+TEST_F(SessionTest, ConcurrentWritersAndReadersSeeWholeTransactions) {
+  auto setup = open();
+  run(*setup, "CREATE TABLE t(w int, v int)");
+  constexpr int kWriters = 3, kBatches = 20, kBatchRows = 50;
+  std::atomic<bool> bad_read{false};
+  std::atomic<int> writers_done{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; w++) {
+    threads.emplace_back([&, w] {
+      auto s = open();
+      for (int b = 0; b < kBatches; b++) {
+        std::string values;
+        for (int i = 0; i < kBatchRows; i++) values += (i ? ",(" : "(") + std::to_string(w) + "," + std::to_string(i) + ")";
+        // Every other batch rolls back: its rows must never be seen.
+        run(*s, "BEGIN; INSERT INTO t VALUES " + values + (b % 2 ? "; ROLLBACK" : "; COMMIT"));
+      }
+      writers_done++;
+    });
+  }
+  threads.emplace_back([&] {
+    auto s = open();
+    while (writers_done.load() < kWriters) {
+      auto c = run(*s, "SELECT count(*), count(DISTINCT w) FROM t");
+      if (!c.errors.empty() || c.rows.size() != 1) {
+        bad_read = true;
+        break;
+      }
+      long rows = std::stol(c.rows[0].substr(0, c.rows[0].find('|')));
+      if (rows % kBatchRows != 0) bad_read = true;
+    }
+  });
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(bad_read.load());
+  auto final_count = run(*setup, "SELECT w, count(*), sum(v) FROM t GROUP BY w ORDER BY w");
+  std::vector<std::string> expected;
+  for (int w = 0; w < kWriters; w++) {
+    expected.push_back(std::to_string(w) + "|" + std::to_string(kBatches / 2 * kBatchRows) + "|" +
+                       std::to_string(kBatches / 2 * (kBatchRows * (kBatchRows - 1) / 2)));
+  }
+  EXPECT_EQ(final_count.rows, expected);
 }
 
 TEST_F(SessionTest, UnknownDatabaseAndRoleAreRefused) {

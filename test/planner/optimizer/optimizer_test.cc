@@ -1,0 +1,76 @@
+#include "planner/optimizer/optimizer.h"
+
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.h"
+#include "planner/binder/binder.h"
+#include "planner/parser/parser.h"
+
+namespace tessera::planner {
+namespace {
+
+catalog::ColumnDefinition col(const char* name, LogicalType type) {
+  catalog::ColumnDefinition def;
+  def.name = name;
+  def.type = type;
+  return def;
+}
+
+class OptimizerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog_.create_table("t", {col("a", LogicalType::integer()), col("b", LogicalType::integer()), col("c", LogicalType::varchar())},
+                          false);
+    catalog_.create_table("u", {col("a", LogicalType::integer()), col("x", LogicalType::integer())}, false);
+  }
+
+  /// The optimized logical plan of `sql`, as indented text.
+  std::string plan_of(const std::string& sql) {
+    auto statements = parse_sql(sql);
+    Binder binder(catalog_, sql);
+    auto bound = binder.bind(*statements[0]);
+    return logical_plan_to_string(*Optimizer().optimize(std::move(bound.plan)));
+  }
+
+  catalog::Catalog catalog_;
+};
+
+TEST_F(OptimizerTest, FiltersMoveIntoScansAndCommaJoinsBecomeInnerJoins) {
+  std::string plan = plan_of("SELECT t.c FROM t, u WHERE t.a = u.a AND t.b > 3 AND u.x < 5");
+  EXPECT_NE(plan.find("Join Inner (t.a = u.a)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Get t [(t.b > 3)]"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Get u [(u.x < 5)]"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Filter"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, WhereConditionsOnTheNullableSideStayAboveALeftJoin) {
+  std::string plan = plan_of("SELECT t.a FROM t LEFT JOIN u ON t.a = u.a WHERE u.x IS NULL AND t.b = 1");
+  EXPECT_NE(plan.find("Filter (u.x IS NULL)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Get t [(t.b = 1)]"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, ScansReadOnlyTheColumnsUsed) {
+  auto statements = parse_sql("SELECT c FROM t WHERE b > 1");
+  Binder binder(catalog_, "SELECT c FROM t WHERE b > 1");
+  auto plan = Optimizer().optimize(binder.bind(*statements[0]).plan);
+  const LogicalOperator* op = plan.get();
+  while (op->kind != LogicalOperatorKind::kGet) op = op->children[0].get();
+  EXPECT_EQ(static_cast<const LogicalGet*>(op)->column_ids, (std::vector<size_t>{1, 2}));
+}
+
+TEST_F(OptimizerTest, ExistsWithEqualityCorrelationBecomesALeftJoin) {
+  std::string plan = plan_of("SELECT a FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND u.x > 0)");
+  EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("IS NULL"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Aggregate [u.a]"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, OtherCorrelationsKeepThePerRowSubplan) {
+  std::string plan = plan_of("SELECT a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a < t.a)");
+  EXPECT_NE(plan.find("EXISTS(SubPlan)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Join"), std::string::npos) << plan;
+}
+
+}  // namespace
+}  // namespace tessera::planner
