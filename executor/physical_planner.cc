@@ -21,6 +21,7 @@
 #include "executor/operator/sort/physical_top_n.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
+#include "src/common/stack_guard.h"
 
 namespace tessera::executor {
 
@@ -116,6 +117,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_rooted_plan(const Logi
 }
 
 std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOperator& op) {
+  check_stack_depth();
   std::unique_ptr<PhysicalOperator> result;
   switch (op.kind) {
     case LogicalOperatorKind::kGet: {

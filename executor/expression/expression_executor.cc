@@ -9,6 +9,7 @@
 #include "executor/kernels/compare.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
+#include "src/common/stack_guard.h"
 
 namespace tessera::executor {
 
@@ -256,6 +257,7 @@ size_t ExpressionExecutor::eval_select(const BoundExpression& expr, const DataCh
 
 void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& input, const sel_t* sel, size_t count,
                               Vector& result) {
+  check_stack_depth();
   switch (expr.kind) {
     case BoundExprKind::kReference:
       result.reference(input.column(static_cast<const planner::BoundReference&>(expr).index));

@@ -4,6 +4,7 @@
 #include "planner/binder/type_rules.h"
 #include "planner/optimizer/optimizer.h"
 #include "src/common/sql_error.h"
+#include "src/common/stack_guard.h"
 #include "src/common/value_cast.h"
 
 namespace tessera::planner {
@@ -167,6 +168,7 @@ std::string Binder::column_name_of(const Expr& expr) const {
 // ---- expressions ------------------------------------------------------------------------------
 
 BoundExprPtr Binder::bind_expr(const Expr& expr) {
+  check_stack_depth();
   try {
     switch (expr.kind) {
       case ExprKind::kColumnRef: return bind_column_ref(expr.as<ColumnRefExpr>());
@@ -358,16 +360,28 @@ BoundExprPtr Binder::make_arithmetic(const std::string& op, BoundExprPtr left, B
 BoundExprPtr Binder::bind_binary(const BinaryOpExpr& expr) {
   const std::string& op = expr.op;
   if (op == "AND" || op == "OR") {
-    BoundExprPtr l = bind_boolean(*expr.left, op.c_str());
-    BoundExprPtr r = bind_boolean(*expr.right, op.c_str());
-    // Flatten nested conjunctions of the same kind.
-    std::vector<BoundExprPtr> children;
-    bool is_and = op == "AND";
-    for (BoundExprPtr* side : {&l, &r}) {
-      if ((*side)->kind == BoundExprKind::kConjunction && static_cast<BoundConjunction&>(**side).is_and == is_and) {
-        for (auto& c : static_cast<BoundConjunction&>(**side).children) children.push_back(std::move(c));
+    // A chain `a OR b OR c ...` nests one level per operator; gather its operands without
+    // recursion (generated queries have thousands of them) into one flat conjunction.
+    std::vector<const Expr*> operands;
+    std::vector<const Expr*> pending{&expr};
+    while (!pending.empty()) {
+      const Expr* e = pending.back();
+      pending.pop_back();
+      if (e->kind == ExprKind::kBinaryOp && e->as<BinaryOpExpr>().op == op) {
+        pending.push_back(e->as<BinaryOpExpr>().right.get());
+        pending.push_back(e->as<BinaryOpExpr>().left.get());
       } else {
-        children.push_back(std::move(*side));
+        operands.push_back(e);
+      }
+    }
+    const bool is_and = op == "AND";
+    std::vector<BoundExprPtr> children;
+    for (const Expr* operand : operands) {
+      BoundExprPtr bound = bind_boolean(*operand, op.c_str());
+      if (bound->kind == BoundExprKind::kConjunction && static_cast<BoundConjunction&>(*bound).is_and == is_and) {
+        for (auto& c : static_cast<BoundConjunction&>(*bound).children) children.push_back(std::move(c));
+      } else {
+        children.push_back(std::move(bound));
       }
     }
     return std::make_unique<BoundConjunction>(is_and, std::move(children));

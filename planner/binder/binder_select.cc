@@ -3,6 +3,7 @@
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
 #include "src/common/sql_error.h"
+#include "src/common/stack_guard.h"
 #include "src/common/value_cast.h"
 
 namespace tessera::planner {
@@ -69,6 +70,7 @@ class GroupedRewriter {
 }  // namespace
 
 LogicalPtr Binder::bind_query(const SelectStmt& select, std::vector<std::string>& names) {
+  check_stack_depth();
   if (select.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH queries are not supported yet").with_position(position(select.with->location));
   switch (select.select_kind) {
     case SelectKind::kSimple: return bind_simple_select(select, names);

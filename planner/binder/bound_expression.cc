@@ -1,12 +1,14 @@
 #include "planner/binder/bound_expression.h"
 
 #include "planner/logical/logical_operator.h"
+#include "src/common/stack_guard.h"
 
 namespace tessera::planner {
 
 namespace {
 
 std::vector<BoundExprPtr> copy_all(const std::vector<BoundExprPtr>& exprs) {
+  check_stack_depth();
   std::vector<BoundExprPtr> result;
   result.reserve(exprs.size());
   for (const auto& e : exprs) result.push_back(e ? e->copy() : nullptr);
@@ -185,11 +187,13 @@ std::string BoundSubquery::to_string() const {
 }
 
 void visit_expression(const BoundExpression& expr, const std::function<void(const BoundExpression&)>& f) {
+  check_stack_depth();
   f(expr);
   const_cast<BoundExpression&>(expr).for_each_child([&](BoundExprPtr& child) { visit_expression(*child, f); });
 }
 
 void rewrite_expression(BoundExprPtr& expr, const std::function<BoundExprPtr(BoundExpression&)>& f) {
+  check_stack_depth();
   expr->for_each_child([&](BoundExprPtr& child) { rewrite_expression(child, f); });
   if (auto replacement = f(*expr)) expr = std::move(replacement);
 }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "planner/optimizer/exists_decorrelation.h"
+#include "src/common/stack_guard.h"
 
 namespace tessera::planner {
 
@@ -130,6 +131,7 @@ LogicalPtr Optimizer::optimize(LogicalPtr plan) {
 }
 
 LogicalPtr Optimizer::push_filters(LogicalPtr op, std::vector<BoundExprPtr> filters) {
+  check_stack_depth();
   switch (op->kind) {
     case LogicalOperatorKind::kFilter: {
       auto& filter = static_cast<LogicalFilter&>(*op);

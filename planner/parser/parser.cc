@@ -8,6 +8,7 @@
 #include "planner/parser/error_position.h"
 #include "planner/parser/keywords.h"
 #include "src/common/sql_error.h"
+#include "src/common/stack_guard.h"
 
 namespace tessera::planner {
 namespace {
@@ -1355,6 +1356,7 @@ std::unique_ptr<SelectStmt> Parser::parse_set_operation(int min_precedence) {
 }
 
 std::unique_ptr<SelectStmt> Parser::parse_select_primary() {
+  check_stack_depth();
   if (at(TokenKind::kLeftParen)) return parse_paren_select();
   if (at_word("select")) return parse_simple_select();
   if (at_word("values")) return parse_values();
@@ -1880,9 +1882,22 @@ int infix_precedence(const Token& token, const Token& next) {
 
 }  // namespace
 
+void Parser::ExpressionDepth::add_level() {
+  levels_++;
+  if (++parser_.expression_depth_ > kMaxExpressionDepth) {
+    throw SqlError(SqlState::kStatementTooComplex, "stack depth limit exceeded")
+        .with_hint("The statement nests expressions too deeply.");
+  }
+}
+
 ExprPtr Parser::parse_expr(int min_precedence) {
+  check_stack_depth();
+  // Operator chains are built by this loop rather than by recursion; bound how deep they
+  // nest, since later passes over the tree do recurse.
+  ExpressionDepth depth(*this);
   ExprPtr left = parse_prefix();
   while (true) {
+    depth.add_level();
     const int precedence = infix_precedence(peek(), peek(1));
     if (precedence == 0 || precedence < min_precedence) break;
     const Token& token = peek();

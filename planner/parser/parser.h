@@ -28,6 +28,25 @@ class Parser {
   std::vector<StatementPtr> parse_all();
 
  private:
+  /// How deeply an expression may nest, counting operator chains (`1 + 1 + ...` nests one level
+  /// per operator). Later passes recurse over the tree, so deeper trees fail early with 54001.
+  static constexpr int kMaxExpressionDepth = 20000;
+
+  /// Counts the levels one parse_expr call adds to the expression depth.
+  class ExpressionDepth {
+   public:
+    explicit ExpressionDepth(Parser& parser) : parser_(parser) { add_level(); }
+    ~ExpressionDepth() { parser_.expression_depth_ -= levels_; }
+    ExpressionDepth(const ExpressionDepth&) = delete;
+    ExpressionDepth& operator=(const ExpressionDepth&) = delete;
+    void add_level();
+
+   private:
+    Parser& parser_;
+    int levels_ = 0;
+  };
+  int expression_depth_ = 0;
+
   // ---- Tokens.
   const Token& peek(size_t ahead = 0) const;
   const Token& advance();

@@ -11,6 +11,7 @@
 #include "planner/optimizer/optimizer.h"
 #include "planner/parser/parser.h"
 #include "src/common/sql_error.h"
+#include "src/common/stack_guard.h"
 #include "src/main/database.h"
 #include "storage/transaction.h"
 #include "storage/transaction_manager.h"
@@ -161,6 +162,7 @@ std::string Session::show_setting(const std::string& raw_name) const {
 void Session::on_rollback(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
 
 void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
+  StackBase stack_base;
   receiver_ = &receiver;
   std::vector<planner::StatementPtr> statements;
   try {

@@ -207,6 +207,24 @@ TEST_F(SessionTest, ConcurrentWritersAndReadersSeeWholeTransactions) {
   EXPECT_EQ(final_count.rows, expected);
 }
 
+TEST_F(SessionTest, DeepNestingFailsCleanlyAndLongOrChainsWork) {
+  auto s = open();
+  const int n = 100000;
+  std::string parens = "SELECT " + std::string(n, '(') + "1" + std::string(n, ')');
+  EXPECT_EQ(run(*s, parens).errors, (std::vector<std::string>{"54001"}));
+  std::string sum = "SELECT 1";
+  for (int i = 0; i < n; i++) sum += " + 1";
+  EXPECT_EQ(run(*s, sum).errors, (std::vector<std::string>{"54001"}));
+  std::string nested = "SELECT ";
+  for (int i = 0; i < 3000; i++) nested += "(SELECT ";
+  nested += "1" + std::string(3000, ')');
+  EXPECT_EQ(run(*s, nested).errors, (std::vector<std::string>{"54001"}));
+  std::string ors = "SELECT count(*) FROM (VALUES (1), (5000)) v(x) WHERE x = -1";
+  for (int i = 0; i < 10000; i++) ors += " OR x = " + std::to_string(i);
+  EXPECT_EQ(run(*s, ors).rows, (std::vector<std::string>{"2"}));
+  EXPECT_EQ(run(*s, "SELECT 1").rows, (std::vector<std::string>{"1"}));
+}
+
 TEST_F(SessionTest, UnknownDatabaseAndRoleAreRefused) {
   pgwire::StartupParameters params;
   params.user = "tessera";
