@@ -17,8 +17,9 @@ size_t padded_bytes(size_t bytes) { return ((bytes + 63) / 64) * 64 + 64; }
 VectorBuffer::VectorBuffer(size_t bytes) : size_(padded_bytes(bytes)) {
   data_ = static_cast<uint8_t*>(std::aligned_alloc(64, size_));
   if (!data_) throw std::bad_alloc();
-  // Zero the padding so SIMD reads past the end see defined bytes.
-  std::memset(data_, 0, size_);
+  // Values are written before they are read; only the padding, which SIMD loops may read
+  // past the last value, must hold defined bytes.
+  std::memset(data_ + bytes, 0, size_ - bytes);
 }
 
 VectorBuffer::~VectorBuffer() { std::free(data_); }
