@@ -68,6 +68,17 @@ std::vector<SortKey> make_sort_keys(std::vector<BoundOrderBy>& orders, const std
 
 }  // namespace
 
+bool PhysicalPlanner::is_constant_expression(const BoundExpression& expr) {
+  bool constant = true;
+  visit_expression(expr, [&](const BoundExpression& e) {
+    if (e.kind == BoundExprKind::kColumnRef || e.kind == BoundExprKind::kParameter || e.kind == BoundExprKind::kSubquery ||
+        e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kReference) {
+      constant = false;
+    }
+  });
+  return constant;
+}
+
 Value PhysicalPlanner::evaluate_constant(const BoundExpression& expr) {
   BoundExprPtr resolved = resolve(expr, {});
   QueryContext query;
@@ -127,9 +138,30 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     }
     case LogicalOperatorKind::kFilter: {
+      // Conjuncts that read nothing are decided now, as PostgreSQL's one-time filters are: a
+      // false or NULL one means the input is never read at all.
       const auto& filter = static_cast<const LogicalFilter&>(op);
-      auto conjuncts = resolve_all(filter.conjuncts, op.children[0]->output_bindings());
-      result = std::make_unique<PhysicalFilter>(op.output_types(), std::move(conjuncts), create_plan(*op.children[0]));
+      std::vector<BoundExprPtr> conjuncts;
+      bool always_false = false;
+      for (const auto& c : filter.conjuncts) {
+        if (!is_constant_expression(*c)) {
+          conjuncts.push_back(c->copy());
+          continue;
+        }
+        Value v = evaluate_constant(*c);
+        if (v.is_null() || !v.get_bool()) always_false = true;
+        if (always_false) break;
+      }
+      if (always_false) {
+        result = std::make_unique<PhysicalValues>(op.output_types(), std::vector<std::vector<BoundExprPtr>>{});
+        break;
+      }
+      if (conjuncts.empty()) {
+        result = create_plan(*op.children[0]);
+        break;
+      }
+      auto resolved = resolve_all(conjuncts, op.children[0]->output_bindings());
+      result = std::make_unique<PhysicalFilter>(op.output_types(), std::move(resolved), create_plan(*op.children[0]));
       break;
     }
     case LogicalOperatorKind::kProjection: {

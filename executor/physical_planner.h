@@ -36,6 +36,8 @@ class PhysicalPlanner {
                                                  const std::vector<planner::ColumnBinding>& input);
   /// Evaluates an expression that reads no columns.
   Value evaluate_constant(const planner::BoundExpression& expr);
+  /// Whether `expr` reads no columns, parameters or subqueries.
+  static bool is_constant_expression(const planner::BoundExpression& expr);
 
   catalog::Catalog* catalog_;
   storage::Transaction* transaction_;

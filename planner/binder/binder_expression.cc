@@ -713,13 +713,8 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
       type = *common;
     }
     if (all_unknown) type = LogicalType::varchar();
-    if (name == "nullif") {
-      // NULLIF's result has the first argument's type; the comparison uses the common type.
-      LogicalType first = args[0]->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*args[0]) ? type : args[0]->type;
-      if (first != type) {
-        throw_at(SqlState::kFeatureNotSupported, "NULLIF with arguments of different types is not supported yet", call.location);
-      }
-    }
+    // NULLIF returns its first argument as promoted for the comparison (PostgreSQL:
+    // NULLIF(1, 2.2) is numeric), so all four functions take the common type.
     for (auto& a : args) a = cast_to(std::move(a), type);
     FunctionId id = name == "coalesce" ? FunctionId::kCoalesce
                     : name == "greatest" ? FunctionId::kGreatest
