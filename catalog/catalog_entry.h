@@ -17,6 +17,10 @@ enum class EntryKind : uint8_t { kTable = 0, kView = 1 };
 
 /// One column of a table or view.
 struct ColumnDefinition {
+  ColumnDefinition() = default;
+  ColumnDefinition(std::string name, LogicalType type, bool not_null = false)
+      : name(std::move(name)), type(type), not_null(not_null), default_value(Value::null(type)) {}
+
   std::string name;
   LogicalType type;
   bool not_null = false;

@@ -202,7 +202,7 @@ LogicalPtr Binder::bind_derived(LogicalPtr plan, const std::vector<std::string>&
   entry.alias = alias;
   for (size_t i = 0; i < bindings.size(); i++) {
     std::string name = i < column_aliases.size() ? column_aliases[i] : names[i];
-    LogicalType type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
+    LogicalType type = result_column_type(types[i]);
     BoundExprPtr ref = std::make_unique<BoundColumnRef>(types[i], bindings[i], name);
     projection->expressions.push_back(cast_to(std::move(ref), type));
     entry.names.push_back(name);
@@ -459,11 +459,8 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       throw_at(SqlState::kSyntaxError, "too many column names were specified", stmt.location);
     }
     for (size_t i = 0; i < types.size(); i++) {
-      catalog::ColumnDefinition def;
-      def.name = i < stmt.as_column_names.size() ? stmt.as_column_names[i] : names[i];
-      def.type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
-      def.default_value = Value::null(def.type);
-      create->columns.push_back(std::move(def));
+      create->columns.emplace_back(i < stmt.as_column_names.size() ? stmt.as_column_names[i] : names[i],
+                                   result_column_type(types[i]));
     }
     create->children.push_back(std::move(plan));
   } else {
@@ -474,16 +471,14 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       if (!col.checks.empty() || col.references) {
         throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
       }
-      catalog::ColumnDefinition def;
-      def.name = col.name;
+      LogicalType type;
       try {
-        def.type = resolve_type_name(col.type);
+        type = resolve_type_name(col.type);
       } catch (SqlError& e) {
         e.with_position(position(col.type.location));
         throw;
       }
-      def.not_null = col.not_null;
-      def.default_value = Value::null(def.type);
+      catalog::ColumnDefinition def(col.name, type, col.not_null);
       if (col.default_value) {
         BoundExprPtr value = cast_to(bind_expr(*col.default_value), def.type);
         if (value->kind != BoundExprKind::kConstant) {
@@ -516,10 +511,7 @@ BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
   create->or_replace = stmt.or_replace;
   create->query_text = stmt.query_text;
   for (size_t i = 0; i < types.size(); i++) {
-    catalog::ColumnDefinition def;
-    def.name = i < stmt.column_names.size() ? stmt.column_names[i] : names[i];
-    def.type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
-    create->columns.push_back(std::move(def));
+    create->columns.emplace_back(i < stmt.column_names.size() ? stmt.column_names[i] : names[i], result_column_type(types[i]));
   }
   BoundStatement result;
   result.plan = std::move(create);

@@ -541,7 +541,7 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
     case SubLinkKind::kScalar:
       kind = SubqueryKind::kScalar;
       if (types.size() != 1) throw_at(SqlState::kSyntaxError, "subquery must return only one column", expr.location);
-      type = types[0].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[0];
+      type = result_column_type(types[0]);
       break;
     case SubLinkKind::kAny: kind = SubqueryKind::kAny; break;
     case SubLinkKind::kAll: kind = SubqueryKind::kAll; break;

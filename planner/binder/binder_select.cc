@@ -10,13 +10,7 @@ namespace tessera::planner {
 
 namespace {
 
-bool contains_aggregate(const BoundExpression& expr) {
-  bool found = false;
-  visit_expression(expr, [&](const BoundExpression& e) {
-    if (e.kind == BoundExprKind::kAggregate) found = true;
-  });
-  return found;
-}
+bool contains_aggregate(const BoundExpression& expr) { return contains_expression(expr, BoundExprKind::kAggregate); }
 
 /// Rewrites an expression of a grouped query onto the aggregate's outputs: GROUP BY
 /// expressions become references to the group columns, aggregates references to the

@@ -192,6 +192,12 @@ void visit_expression(const BoundExpression& expr, const std::function<void(cons
   const_cast<BoundExpression&>(expr).for_each_child([&](BoundExprPtr& child) { visit_expression(*child, f); });
 }
 
+bool contains_expression(const BoundExpression& expr, BoundExprKind kind) {
+  bool found = false;
+  visit_expression(expr, [&](const BoundExpression& e) { found = found || e.kind == kind; });
+  return found;
+}
+
 void rewrite_expression(BoundExprPtr& expr, const std::function<BoundExprPtr(BoundExpression&)>& f) {
   check_stack_depth();
   expr->for_each_child([&](BoundExprPtr& child) { rewrite_expression(child, f); });

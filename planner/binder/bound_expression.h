@@ -240,6 +240,8 @@ class BoundSubquery : public BoundExpression {
   std::shared_ptr<PreparedSubplan> prepared;
 };
 
+/// Whether the tree rooted at `expr` holds a node of `kind`.
+bool contains_expression(const BoundExpression& expr, BoundExprKind kind);
 /// Applies `f` to every expression node of the tree rooted at `expr` (pre-order).
 void visit_expression(const BoundExpression& expr, const std::function<void(const BoundExpression&)>& f);
 /// Replaces nodes bottom-up: `f` returns a replacement or nullptr to keep the node.

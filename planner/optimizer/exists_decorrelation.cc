@@ -7,20 +7,11 @@ namespace tessera::planner {
 
 namespace {
 
-bool has_parameters(const BoundExpression& expr) {
-  bool found = false;
-  visit_expression(expr, [&](const BoundExpression& e) {
-    if (e.kind == BoundExprKind::kParameter) found = true;
-  });
-  return found;
-}
+bool has_parameters(const BoundExpression& expr) { return contains_expression(expr, BoundExprKind::kParameter); }
 
+/// Whether `expr` reads the subquery's own rows (columns, or a nested subquery).
 bool has_column_refs(const BoundExpression& expr) {
-  bool found = false;
-  visit_expression(expr, [&](const BoundExpression& e) {
-    if (e.kind == BoundExprKind::kColumnRef || e.kind == BoundExprKind::kSubquery) found = true;
-  });
-  return found;
+  return contains_expression(expr, BoundExprKind::kColumnRef) || contains_expression(expr, BoundExprKind::kSubquery);
 }
 
 /// An equality between subquery columns and outer parameters.

@@ -8,6 +8,7 @@
 #include "executor/query_executor.h"
 #include "executor/scheduler.h"
 #include "planner/binder/binder.h"
+#include "planner/binder/type_rules.h"
 #include "planner/optimizer/optimizer.h"
 #include "planner/parser/parser.h"
 #include "src/common/sql_error.h"
@@ -234,7 +235,7 @@ void Session::execute_statement(const planner::Statement& statement, std::string
     for (size_t i = 0; i < types.size(); i++) {
       ResultColumn c;
       c.name = bound.names[i];
-      c.type = types[i].id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : types[i];
+      c.type = planner::result_column_type(types[i]);
       columns.push_back(std::move(c));
     }
     receiver.on_columns(columns);

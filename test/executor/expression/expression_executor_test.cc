@@ -5,27 +5,13 @@
 #include <random>
 
 #include "src/common/sql_error.h"
+#include "test/executor/expression_builders.h"
 
 namespace tessera::executor {
 namespace {
 
 using planner::BoundExprPtr;
 using planner::FunctionId;
-
-BoundExprPtr ref(LogicalType type, uint32_t index) { return std::make_unique<planner::BoundReference>(type, index, ""); }
-BoundExprPtr constant(Value v) { return std::make_unique<planner::BoundConstant>(std::move(v)); }
-BoundExprPtr fn(LogicalType type, FunctionId id, BoundExprPtr a, BoundExprPtr b = nullptr) {
-  std::vector<BoundExprPtr> args;
-  args.push_back(std::move(a));
-  if (b) args.push_back(std::move(b));
-  return std::make_unique<planner::BoundFunction>(type, id, std::move(args));
-}
-BoundExprPtr conj(bool is_and, BoundExprPtr a, BoundExprPtr b) {
-  std::vector<BoundExprPtr> children;
-  children.push_back(std::move(a));
-  children.push_back(std::move(b));
-  return std::make_unique<planner::BoundConjunction>(is_and, std::move(children));
-}
 
 class ExpressionExecutorTest : public ::testing::Test {
  protected:

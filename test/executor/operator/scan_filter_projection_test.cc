@@ -13,6 +13,7 @@
 #include "storage/data_table.h"
 #include "storage/transaction.h"
 #include "storage/transaction_manager.h"
+#include "test/executor/expression_builders.h"
 
 namespace tessera::executor {
 namespace {
@@ -20,27 +21,10 @@ namespace {
 using planner::BoundExprPtr;
 using planner::FunctionId;
 
-BoundExprPtr ref(LogicalType type, uint32_t index) { return std::make_unique<planner::BoundReference>(type, index, ""); }
-BoundExprPtr constant(Value v) { return std::make_unique<planner::BoundConstant>(std::move(v)); }
-BoundExprPtr binary(LogicalType type, FunctionId id, BoundExprPtr a, BoundExprPtr b) {
-  std::vector<BoundExprPtr> args;
-  args.push_back(std::move(a));
-  args.push_back(std::move(b));
-  return std::make_unique<planner::BoundFunction>(type, id, std::move(args));
-}
-
-catalog::ColumnDefinition column(const char* name, LogicalType type, bool not_null = false) {
-  catalog::ColumnDefinition def;
-  def.name = name;
-  def.type = type;
-  def.not_null = not_null;
-  return def;
-}
-
 class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
  protected:
   void SetUp() override {
-    table_ = catalog_.create_table("t", {column("a", LogicalType::bigint(), true), column("s", LogicalType::varchar())}, false);
+    table_ = catalog_.create_table("t", {{"a", LogicalType::bigint(), true}, {"s", LogicalType::varchar()}}, false);
     txn_ = transactions_.begin();
     // 300 000 rows: three row groups, so the scan runs as several morsels.
     DataChunk chunk;
@@ -83,13 +67,13 @@ class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
 TEST_P(ScanFilterProjectionTest, ScanWithPushedFilterAndProjection) {
   // SELECT a * 2, s FROM t WHERE a % 3 = 0 (the filter runs inside the scan)
   std::vector<BoundExprPtr> filters;
-  filters.push_back(binary(LogicalType::boolean(), FunctionId::kEqual,
-                           binary(LogicalType::bigint(), FunctionId::kModulo, ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
+  filters.push_back(fn(LogicalType::boolean(), FunctionId::kEqual,
+                           fn(LogicalType::bigint(), FunctionId::kModulo, ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
                            constant(Value::bigint(0))));
   auto scan = std::make_unique<PhysicalTableScan>(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()}, table_,
                                                   std::vector<size_t>{0, 1}, std::move(filters));
   std::vector<BoundExprPtr> exprs;
-  exprs.push_back(binary(LogicalType::bigint(), FunctionId::kMultiply, ref(LogicalType::bigint(), 0), constant(Value::bigint(2))));
+  exprs.push_back(fn(LogicalType::bigint(), FunctionId::kMultiply, ref(LogicalType::bigint(), 0), constant(Value::bigint(2))));
   exprs.push_back(ref(LogicalType::varchar(), 1));
   auto projection = std::make_unique<PhysicalProjection>(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()},
                                                          std::move(exprs), std::move(scan));
@@ -124,7 +108,7 @@ TEST_P(ScanFilterProjectionTest, FilterOperatorOnStrings) {
   auto scan = std::make_unique<PhysicalTableScan>(std::vector<LogicalType>{LogicalType::varchar()}, table_, std::vector<size_t>{1},
                                                   std::vector<BoundExprPtr>{});
   std::vector<BoundExprPtr> conjuncts;
-  conjuncts.push_back(binary(LogicalType::boolean(), FunctionId::kEqual, ref(LogicalType::varchar(), 0), constant(Value::varchar("row-3"))));
+  conjuncts.push_back(fn(LogicalType::boolean(), FunctionId::kEqual, ref(LogicalType::varchar(), 0), constant(Value::varchar("row-3"))));
   auto filter = std::make_unique<PhysicalFilter>(std::vector<LogicalType>{LogicalType::varchar()}, std::move(conjuncts), std::move(scan));
   int64_t count = 0;
   for (const auto& chunk : run(std::move(filter))) {

@@ -9,25 +9,18 @@
 namespace tessera::planner {
 namespace {
 
-catalog::ColumnDefinition col(const char* name, LogicalType type) {
-  catalog::ColumnDefinition def;
-  def.name = name;
-  def.type = type;
-  return def;
-}
-
 class BinderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     catalog_.create_table("t",
-                          {col("a", LogicalType::integer()),
-                           col("b", LogicalType::varchar()),
-                           col("c", LogicalType::bigint()),
-                           col("d", LogicalType::double_precision()),
-                           col("e", LogicalType::smallint()),
-                           col("f", LogicalType::boolean())},
+                          {{"a", LogicalType::integer()},
+                           {"b", LogicalType::varchar()},
+                           {"c", LogicalType::bigint()},
+                           {"d", LogicalType::double_precision()},
+                           {"e", LogicalType::smallint()},
+                           {"f", LogicalType::boolean()}},
                           false);
-    catalog_.create_table("u", {col("a", LogicalType::integer()), col("x", LogicalType::integer())}, false);
+    catalog_.create_table("u", {{"a", LogicalType::integer()}, {"x", LogicalType::integer()}}, false);
   }
 
   BoundStatement bind(const std::string& sql) {

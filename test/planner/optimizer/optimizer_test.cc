@@ -9,19 +9,12 @@
 namespace tessera::planner {
 namespace {
 
-catalog::ColumnDefinition col(const char* name, LogicalType type) {
-  catalog::ColumnDefinition def;
-  def.name = name;
-  def.type = type;
-  return def;
-}
-
 class OptimizerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalog_.create_table("t", {col("a", LogicalType::integer()), col("b", LogicalType::integer()), col("c", LogicalType::varchar())},
+    catalog_.create_table("t", {{"a", LogicalType::integer()}, {"b", LogicalType::integer()}, {"c", LogicalType::varchar()}},
                           false);
-    catalog_.create_table("u", {col("a", LogicalType::integer()), col("x", LogicalType::integer())}, false);
+    catalog_.create_table("u", {{"a", LogicalType::integer()}, {"x", LogicalType::integer()}}, false);
   }
 
   /// The optimized logical plan of `sql`, as indented text.
