@@ -83,6 +83,9 @@ class PipelineWorker {
     const PhysicalOperator& op = *pipeline_.operators[op_index];
     DataChunk& out = intermediates_[op_index];
     for (;;) {
+      // One input chunk may produce many output chunks (joins): stay responsive to cancels.
+      worker_.query.check_cancelled();
+      if (pipeline_done_.load(std::memory_order_relaxed)) return false;
       out.reset();
       OperatorResult r = op.execute(worker_, chunk, out, *op_globals_[op_index], *op_locals_[op_index]);
       if (out.size() > 0 && !push(out, op_index + 1)) return false;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "src/common/sql_error.h"
@@ -223,6 +224,25 @@ TEST_F(SessionTest, DeepNestingFailsCleanlyAndLongOrChainsWork) {
   for (int i = 0; i < 10000; i++) ors += " OR x = " + std::to_string(i);
   EXPECT_EQ(run(*s, ors).rows, (std::vector<std::string>{"2"}));
   EXPECT_EQ(run(*s, "SELECT 1").rows, (std::vector<std::string>{"1"}));
+}
+
+TEST_F(SessionTest, CancelStopsALongJoin) {
+  auto s = open();
+  run(*s, "CREATE TABLE big(a int); INSERT INTO big VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10)");
+  for (int i = 0; i < 7; i++) run(*s, "INSERT INTO big SELECT a + " + std::to_string(10 << i) + " FROM big");
+  // About two billion join comparisons: minutes of work unless the cancel stops it.
+  std::atomic<bool> finished{false};
+  std::thread canceller([&] {
+    while (!finished.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      s->cancel();
+    }
+  });
+  auto c = run(*s, "SELECT count(*) FROM big x, big y, big z WHERE x.a + y.a > z.a");
+  finished = true;
+  canceller.join();
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"57014"}));
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM big").rows, (std::vector<std::string>{"1280"}));
 }
 
 TEST_F(SessionTest, UnknownDatabaseAndRoleAreRefused) {
