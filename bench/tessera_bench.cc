@@ -96,7 +96,7 @@ class BenchReceiver final : public ResultReceiver {
     if (error_.empty()) error_ = std::string(sqlstate_code(error.state())) + ": " + error.message();
   }
 
-  void on_notice(std::string_view sqlstate, std::string_view message) override {}
+  void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override {}
 
   /// The first error reported, empty when none.
   const std::string& error() const { return error_; }

@@ -1,5 +1,6 @@
 #include "catalog/catalog.h"
 
+#include <algorithm>
 #include <set>
 
 #include "src/common/sql_error.h"
@@ -57,7 +58,8 @@ std::shared_ptr<TableEntry> Catalog::create_table(const std::string& name, std::
 }
 
 std::shared_ptr<ViewEntry> Catalog::create_view(const std::string& name, std::vector<ColumnDefinition> columns,
-                                                std::string query_text, bool or_replace) {
+                                                std::string query_text, std::vector<std::string> dependencies,
+                                                bool or_replace) {
   check_columns(columns);
   std::unique_lock lock(mutex_);
   auto it = entries_.find(name);
@@ -66,17 +68,19 @@ std::shared_ptr<ViewEntry> Catalog::create_view(const std::string& name, std::ve
       throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
     }
   }
-  auto entry = std::make_shared<ViewEntry>(name, allocate_oid(), std::move(columns), std::move(query_text));
+  auto entry = std::make_shared<ViewEntry>(name, allocate_oid(), std::move(columns), std::move(query_text),
+                                           std::move(dependencies));
   entries_[name] = entry;
   return entry;
 }
 
-std::shared_ptr<CatalogEntry> Catalog::drop(const std::string& name, EntryKind kind, bool if_exists) {
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(const std::string& name, EntryKind kind, bool if_exists,
+                                                         bool cascade, const std::set<std::string>& dropping) {
   std::unique_lock lock(mutex_);
   auto it = entries_.find(name);
   const char* kind_text = kind == EntryKind::kTable ? "table" : "view";
   if (it == entries_.end()) {
-    if (if_exists) return nullptr;
+    if (if_exists) return {};
     throw SqlError(SqlState::kUndefinedTable, std::string(kind_text) + " \"" + name + "\" does not exist");
   }
   if (it->second->kind() != kind) {
@@ -84,9 +88,42 @@ std::shared_ptr<CatalogEntry> Catalog::drop(const std::string& name, EntryKind k
         .with_hint(std::string("Use DROP ") + (kind == EntryKind::kTable ? "VIEW" : "TABLE") + " to remove a " +
                    it->second->kind_name() + ".");
   }
-  auto entry = it->second;
+  // The views that read `name`, directly or through other views, in the order they must go.
+  std::vector<std::string> dependents;
+  std::string detail;
+  std::vector<std::string> pending{name};
+  while (!pending.empty()) {
+    std::string current = pending.back();
+    pending.pop_back();
+    for (const auto& [other_name, entry] : entries_) {
+      if (entry->kind() != EntryKind::kView) continue;
+      const auto& deps = static_cast<const ViewEntry&>(*entry).dependencies();
+      if (std::find(deps.begin(), deps.end(), current) == deps.end()) continue;
+      if (std::find(dependents.begin(), dependents.end(), other_name) != dependents.end()) continue;
+      dependents.push_back(other_name);
+      pending.push_back(other_name);
+      if (!detail.empty()) detail += "\n";
+      detail += "view " + other_name + " depends on " + (current == name ? kind_text : "view") + " " + current;
+    }
+  }
+  bool all_dropping = std::all_of(dependents.begin(), dependents.end(), [&](const std::string& d) { return dropping.count(d); });
+  if (!dependents.empty() && !cascade && !all_dropping) {
+    throw SqlError(SqlState::kDependentObjectsStillExist,
+                   "cannot drop " + std::string(kind_text) + " " + name + " because other objects depend on it")
+        .with_detail(detail)
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
+  }
+  std::vector<std::shared_ptr<CatalogEntry>> removed;
+  // Without CASCADE the dependents are all named by the statement and go in their own turn.
+  if (!cascade) dependents.clear();
+  for (auto d = dependents.rbegin(); d != dependents.rend(); ++d) {
+    auto dit = entries_.find(*d);
+    removed.push_back(dit->second);
+    entries_.erase(dit);
+  }
+  removed.push_back(it->second);
   entries_.erase(it);
-  return entry;
+  return removed;
 }
 
 void Catalog::restore(std::shared_ptr<CatalogEntry> entry) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -29,12 +30,16 @@ class Catalog {
   /// nullptr), 42701 for a duplicate column name.
   std::shared_ptr<TableEntry> create_table(const std::string& name, std::vector<ColumnDefinition> columns,
                                            bool if_not_exists);
-  /// Creates (or with or_replace, replaces) a view.
+  /// Creates (or with or_replace, replaces) a view reading the relations in `dependencies`.
   std::shared_ptr<ViewEntry> create_view(const std::string& name, std::vector<ColumnDefinition> columns,
-                                         std::string query_text, bool or_replace);
-  /// Removes a relation of `kind`; throws 42P01 when missing (unless if_exists: returns nullptr) and
-  /// 42809 when the name is a relation of another kind. Returns the removed entry.
-  std::shared_ptr<CatalogEntry> drop(const std::string& name, EntryKind kind, bool if_exists);
+                                         std::string query_text, std::vector<std::string> dependencies, bool or_replace);
+  /// Removes a relation of `kind`; throws 42P01 when missing (unless if_exists: returns nothing)
+  /// and 42809 when the name is a relation of another kind. Views that read it (directly or
+  /// through other views) make it fail with 2BP01, unless `cascade`, which removes them too.
+  /// Dependent views named in `dropping` (the rest of the same DROP statement) do not need
+  /// CASCADE. Returns every removed entry, the named one last.
+  std::vector<std::shared_ptr<CatalogEntry>> drop(const std::string& name, EntryKind kind, bool if_exists, bool cascade,
+                                                  const std::set<std::string>& dropping = {});
   /// Puts back an entry removed by drop (transaction rollback).
   void restore(std::shared_ptr<CatalogEntry> entry);
   /// Removes an entry created by create_* (transaction rollback); no-op when absent.

@@ -35,7 +35,10 @@ TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> 
 
 TableEntry::~TableEntry() = default;
 
-ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text)
-    : CatalogEntry(EntryKind::kView, std::move(name), oid, std::move(columns)), query_text_(std::move(query_text)) {}
+ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,
+                     std::vector<std::string> dependencies)
+    : CatalogEntry(EntryKind::kView, std::move(name), oid, std::move(columns)),
+      query_text_(std::move(query_text)),
+      dependencies_(std::move(dependencies)) {}
 
 }  // namespace tessera::catalog

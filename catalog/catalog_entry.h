@@ -62,14 +62,18 @@ class TableEntry : public CatalogEntry {
   std::unique_ptr<storage::DataTable> storage_;
 };
 
-/// A view: its defining query text (re-bound on every use) and its output columns.
+/// A view: its defining query text (re-bound on every use), its output columns and the
+/// relations its query reads (which cannot be dropped without CASCADE while it exists).
 class ViewEntry : public CatalogEntry {
  public:
-  ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text);
+  ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,
+            std::vector<std::string> dependencies);
   const std::string& query_text() const { return query_text_; }
+  const std::vector<std::string>& dependencies() const { return dependencies_; }
 
  private:
   std::string query_text_;
+  std::vector<std::string> dependencies_;
 };
 
 }  // namespace tessera::catalog

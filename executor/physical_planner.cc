@@ -252,6 +252,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.entry_kind = drop.entry_kind;
       s.names = drop.names;
       s.if_exists = drop.if_exists;
+      s.cascade = drop.cascade;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }
@@ -262,6 +263,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.name = create.name;
       s.columns = create.columns;
       s.query_text = create.query_text;
+      s.dependencies = create.dependencies;
       s.or_replace = create.or_replace;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;

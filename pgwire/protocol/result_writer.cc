@@ -52,12 +52,13 @@ void ResultWriter::on_error(const SqlError& error) {
   encode(ErrorResponse{error_fields(error)}, out_.bytes());
 }
 
-void ResultWriter::on_notice(std::string_view sqlstate, std::string_view message) {
+void ResultWriter::on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) {
   ErrorFields fields;
   // Class 01 is the warning class; anything else a session reports this way is a notice.
   fields.severity = sqlstate.substr(0, 2) == "01" ? "WARNING" : "NOTICE";
   fields.code = std::string(sqlstate);
   fields.message = std::string(message);
+  if (!detail.empty()) fields.detail = std::string(detail);
   encode(NoticeResponse{std::move(fields)}, out_.bytes());
 }
 

@@ -22,7 +22,7 @@ class ResultWriter final : public ResultReceiver {
   void on_complete(std::string_view command_tag) override;
   void on_empty_query() override;
   void on_error(const SqlError& error) override;
-  void on_notice(std::string_view sqlstate, std::string_view message) override;
+  void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override;
 
   /// An error of severity FATAL or PANIC was reported: the connection must close.
   bool saw_fatal_error() const { return saw_fatal_error_; }

@@ -13,7 +13,10 @@
 namespace tessera::planner {
 
 Binder::Binder(catalog::Catalog& catalog, std::string_view sql)
-    : catalog_(catalog), sql_(sql), table_index_counter_(std::make_shared<uint32_t>(1)) {}
+    : catalog_(catalog),
+      sql_(sql),
+      table_index_counter_(std::make_shared<uint32_t>(1)),
+      referenced_relations_(std::make_shared<std::set<std::string>>()) {}
 
 Binder::Binder(Binder& parent, bool correlated)
     : catalog_(parent.catalog_),
@@ -21,7 +24,8 @@ Binder::Binder(Binder& parent, bool correlated)
       parent_(&parent),
       correlated_(correlated),
       table_index_counter_(parent.table_index_counter_),
-      view_depth_(parent.view_depth_) {}
+      view_depth_(parent.view_depth_),
+      referenced_relations_(parent.referenced_relations_) {}
 
 uint32_t Binder::next_table_index() { return (*table_index_counter_)++; }
 
@@ -148,6 +152,7 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   }
   auto entry = catalog_.find(name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
+  referenced_relations_->insert(name);
   std::string alias = ref.alias ? ref.alias->name : name;
   std::vector<std::string> column_aliases = ref.alias ? ref.alias->columns : std::vector<std::string>{};
   if (column_aliases.size() > entry->columns().size()) {
@@ -163,6 +168,8 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     Binder child(*this, false);
     child.sql_ = view.query_text();
     child.view_depth_ = view_depth_ + 1;
+    // A view depends on the relations its own query names, not on those of the views it reads.
+    child.referenced_relations_ = std::make_shared<std::set<std::string>>();
     std::vector<std::string> names;
     LogicalPtr plan = child.bind_query(*statements.at(0)->as<SelectStatement>().select, names);
     for (size_t i = 0; i < names.size() && i < view.columns().size(); i++) names[i] = view.columns()[i].name;
@@ -510,6 +517,7 @@ BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
   create->name = stmt.name.back();
   create->or_replace = stmt.or_replace;
   create->query_text = stmt.query_text;
+  create->dependencies.assign(referenced_relations_->begin(), referenced_relations_->end());
   for (size_t i = 0; i < types.size(); i++) {
     create->columns.emplace_back(i < stmt.column_names.size() ? stmt.column_names[i] : names[i], result_column_type(types[i]));
   }

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +122,9 @@ class Binder {
   std::vector<BoundExprPtr> correlated_inputs_;
   /// Depth of views being expanded (guards against recursion).
   int view_depth_ = 0;
+  /// Every relation the statement reads, shared by all binders of one statement (view
+  /// dependencies).
+  std::shared_ptr<std::set<std::string>> referenced_relations_;
 };
 
 }  // namespace tessera::planner

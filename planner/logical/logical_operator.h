@@ -224,6 +224,8 @@ class LogicalCreateView : public LogicalOperator {
   std::string name;
   std::vector<catalog::ColumnDefinition> columns;
   std::string query_text;
+  /// The relations the view's query reads.
+  std::vector<std::string> dependencies;
   bool or_replace = false;
 };
 

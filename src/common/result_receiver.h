@@ -35,7 +35,8 @@ class ResultReceiver {
   /// The current statement failed; the remaining statements of the query string are skipped.
   virtual void on_error(const SqlError& error) = 0;
   /// A notice or warning raised while executing (severity NOTICE/WARNING).
-  virtual void on_notice(std::string_view sqlstate, std::string_view message) {}
+  /// `detail` is the optional DETAIL line(s), empty when none.
+  virtual void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) {}
 };
 
 }  // namespace tessera

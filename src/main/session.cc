@@ -104,7 +104,7 @@ void Session::end_transaction(bool commit) {
 
 void Session::begin_transaction() {
   if (in_block_) {
-    if (receiver_) receiver_->on_notice("25001", "there is already a transaction in progress");
+    if (receiver_) receiver_->on_notice("25001", "there is already a transaction in progress", "");
     return;
   }
   ensure_transaction();
@@ -113,7 +113,7 @@ void Session::begin_transaction() {
 
 void Session::commit_transaction() {
   if (!in_block_) {
-    if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress");
+    if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress", "");
     return;
   }
   end_transaction(!failed_);
@@ -123,7 +123,7 @@ void Session::commit_transaction() {
 
 void Session::rollback_transaction() {
   if (!in_block_) {
-    if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress");
+    if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress", "");
     return;
   }
   end_transaction(false);

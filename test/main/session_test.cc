@@ -32,7 +32,9 @@ class Collector : public ResultReceiver {
     errors.emplace_back(sqlstate_code(error.state()));
     messages.push_back(error.message());
   }
-  void on_notice(std::string_view sqlstate, std::string_view message) override { notices.emplace_back(message); }
+  void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override {
+    notices.emplace_back(message);
+  }
 
   std::vector<ResultColumn> columns_;
   std::vector<std::string> rows, tags, errors, messages, notices;

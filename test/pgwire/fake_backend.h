@@ -161,7 +161,7 @@ class FakeBackend : public Backend {
         return true;
       }
       if (statement == "notice") {
-        receiver.on_notice("01000", "careful");
+        receiver.on_notice("01000", "careful", "");
         receiver.on_complete("DO");
         return true;
       }

@@ -21,7 +21,7 @@ std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::stri
                                             const std::vector<catalog::ColumnDefinition>& columns, bool if_not_exists) {
   auto table = query.catalog->create_table(name, columns, if_not_exists);
   if (!table) {
-    if (query.receiver) query.receiver->on_notice("42P07", "relation \"" + name + "\" already exists, skipping");
+    if (query.receiver) query.receiver->on_notice("42P07", "relation \"" + name + "\" already exists, skipping", "");
     return nullptr;
   }
   catalog::Catalog* catalog = query.catalog;

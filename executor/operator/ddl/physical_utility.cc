@@ -1,5 +1,7 @@
 #include "executor/operator/ddl/physical_utility.h"
 
+#include <set>
+
 #include "catalog/catalog.h"
 #include "src/common/result_receiver.h"
 
@@ -34,21 +36,39 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
   switch (s.kind) {
     case UtilityKind::kDrop:
       for (const auto& name : s.names) {
-        auto dropped = query.catalog->drop(name, s.entry_kind, s.if_exists);
-        if (!dropped) {
+        const std::set<std::string> dropping(s.names.begin(), s.names.end());
+        auto dropped = query.catalog->drop(name, s.entry_kind, s.if_exists, s.cascade, dropping);
+        if (dropped.empty()) {
           if (query.receiver) {
             const char* kind = s.entry_kind == catalog::EntryKind::kTable ? "table" : "view";
-            query.receiver->on_notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
+            query.receiver->on_notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping", "");
           }
           continue;
         }
+        if (query.receiver && dropped.size() > 1) {
+          // PostgreSQL's form: one object in the message, several as DETAIL lines, in the
+          // order they were found (dropped holds them in reverse, the named one last).
+          std::string detail;
+          for (size_t i = dropped.size() - 1; i-- > 0;) {
+            if (!detail.empty()) detail += "\n";
+            detail += "drop cascades to view " + dropped[i]->name();
+          }
+          if (dropped.size() == 2) {
+            query.receiver->on_notice("00000", detail, "");
+          } else {
+            query.receiver->on_notice("00000", "drop cascades to " + std::to_string(dropped.size() - 1) + " other objects",
+                                      detail);
+          }
+        }
         catalog::Catalog* catalog = query.catalog;
-        query.session->on_rollback([catalog, dropped] { catalog->restore(dropped); });
+        query.session->on_rollback([catalog, dropped] {
+          for (const auto& entry : dropped) catalog->restore(entry);
+        });
       }
       break;
     case UtilityKind::kCreateView: {
       auto previous = s.or_replace ? query.catalog->find(s.name) : nullptr;
-      auto view = query.catalog->create_view(s.name, s.columns, s.query_text, s.or_replace);
+      auto view = query.catalog->create_view(s.name, s.columns, s.query_text, s.dependencies, s.or_replace);
       catalog::Catalog* catalog = query.catalog;
       std::string name = s.name;
       const catalog::CatalogEntry* raw = view.get();

@@ -25,7 +25,10 @@ struct UtilityStatement {
   std::string name;
   std::vector<catalog::ColumnDefinition> columns;
   std::string query_text;
+  std::vector<std::string> dependencies;
   bool or_replace = false;
+  // kDrop
+  bool cascade = false;
   // kTransaction
   planner::TransactionAction action = planner::TransactionAction::kBegin;
   // kSet / kShow (name above)
