@@ -58,7 +58,7 @@ BoundExprPtr conjunction_of(std::vector<BoundExprPtr> conjuncts) {
   return std::make_unique<BoundConjunction>(true, std::move(conjuncts));
 }
 
-std::vector<SortKey> make_sort_keys(std::vector<BoundOrderBy>& orders, const std::vector<BoundExprPtr>& resolved) {
+std::vector<SortKey> make_sort_keys(const std::vector<BoundOrderBy>& orders, const std::vector<BoundExprPtr>& resolved) {
   std::vector<SortKey> keys;
   for (size_t i = 0; i < orders.size(); i++) {
     keys.push_back(SortKey{resolved[i]->copy(), orders[i].descending, orders[i].nulls_first});
@@ -189,7 +189,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     }
     case LogicalOperatorKind::kJoin: result = plan_join(static_cast<const LogicalJoin&>(op)); break;
     case LogicalOperatorKind::kOrder: {
-      auto& order = const_cast<LogicalOrder&>(static_cast<const LogicalOrder&>(op));
+      const auto& order = static_cast<const LogicalOrder&>(op);
       std::vector<BoundExprPtr> exprs;
       for (const auto& o : order.orders) exprs.push_back(resolve(*o.expression, op.children[0]->output_bindings()));
       result = std::make_unique<PhysicalOrder>(op.output_types(), make_sort_keys(order.orders, exprs), create_plan(*op.children[0]));
@@ -217,7 +217,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
         }
       }
       if (limit.limit && child.kind == LogicalOperatorKind::kOrder) {
-        auto& order = const_cast<LogicalOrder&>(static_cast<const LogicalOrder&>(child));
+        const auto& order = static_cast<const LogicalOrder&>(child);
         std::vector<BoundExprPtr> exprs;
         for (const auto& o : order.orders) exprs.push_back(resolve(*o.expression, child.children[0]->output_bindings()));
         result = std::make_unique<PhysicalTopN>(op.output_types(), make_sort_keys(order.orders, exprs), *limit.limit, limit.offset,

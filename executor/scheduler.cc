@@ -17,8 +17,7 @@ Scheduler::Scheduler(size_t threads) {
   if (threads == 0) threads = 1;
   // The thread calling run_batch is one of the workers, so start one fewer.
   for (size_t i = 1; i < threads; i++) workers_.emplace_back([this] { worker_loop(); });
-  workers_.shrink_to_fit();
-  thread_count_hint_ = threads;
+  thread_count_ = threads;
 }
 
 Scheduler::~Scheduler() {

@@ -20,7 +20,7 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  size_t thread_count() const { return thread_count_hint_; }
+  size_t thread_count() const { return thread_count_; }
 
   /// Runs task(0) .. task(count-1) on the workers and waits for all of them. The calling thread
   /// runs tasks of this batch too, so a batch always makes progress. Exceptions thrown by tasks
@@ -37,7 +37,7 @@ class Scheduler {
   std::deque<std::pair<Batch*, size_t>> queue_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
-  size_t thread_count_hint_ = 1;
+  size_t thread_count_ = 1;  ///< workers_ plus the thread calling run_batch
 };
 
 }  // namespace tessera::executor

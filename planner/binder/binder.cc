@@ -249,7 +249,6 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
         }
       }
     }
-    if (using_columns.empty() && type != JoinType::kCross) join->join_type = type == JoinType::kInner ? JoinType::kCross : join->join_type;
   }
   auto find_side = [&](size_t begin, size_t end, const std::string& name, const char* side) {
     ScopeEntry* found_entry = nullptr;

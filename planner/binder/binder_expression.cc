@@ -314,9 +314,6 @@ BoundExprPtr Binder::make_arithmetic(const std::string& op, BoundExprPtr left, B
     return std::make_unique<BoundFunction>(LogicalType::varchar(), FunctionId::kConcat, std::move(args));
   }
   if (lu && ru) {
-    if (left->type.id() == LogicalTypeId::kSqlNull && right->type.id() == LogicalTypeId::kSqlNull) {
-      // NULL + NULL is unknown + unknown too
-    }
     throw_at(SqlState::kAmbiguousFunction, "operator is not unique: unknown " + op + " unknown", location);
   }
   LogicalType target;

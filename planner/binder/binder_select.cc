@@ -17,8 +17,7 @@ bool contains_aggregate(const BoundExpression& expr) { return contains_expressio
 /// aggregate columns; any other column reference is an error.
 class GroupedRewriter {
  public:
-  GroupedRewriter(LogicalAggregate& aggregate, std::function<uint32_t(int)> position)
-      : aggregate_(aggregate), position_(std::move(position)) {}
+  explicit GroupedRewriter(LogicalAggregate& aggregate) : aggregate_(aggregate) {}
 
   void rewrite(BoundExprPtr& expr) {
     for (size_t i = 0; i < aggregate_.groups.size(); i++) {
@@ -58,7 +57,6 @@ class GroupedRewriter {
 
  private:
   LogicalAggregate& aggregate_;
-  std::function<uint32_t(int)> position_;
 };
 
 }  // namespace
@@ -311,7 +309,7 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   if (!groups.empty() || has_aggregates) {
     auto aggregate = std::make_unique<LogicalAggregate>(next_table_index(), next_table_index());
     aggregate->groups = std::move(groups);
-    GroupedRewriter rewriter(*aggregate, [this](int loc) { return position(loc); });
+    GroupedRewriter rewriter(*aggregate);
     for (auto& t : targets) rewriter.rewrite(t);
     if (having) rewriter.rewrite(having);
     for (auto& o : order_items) {

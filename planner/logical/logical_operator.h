@@ -175,8 +175,8 @@ class LogicalValues : public LogicalOperator {
   std::vector<std::vector<BoundExprPtr>> rows;
 };
 
-/// Appends its child's rows to `table`; `column_map[i]` = the child column that feeds table
-/// column i, or -1 for NULL (default).
+/// Appends its child's rows to `table`; the child produces exactly the table's columns, in order
+/// (the binder fills omitted columns with their defaults).
 class LogicalInsert : public LogicalOperator {
  public:
   LogicalInsert() : LogicalOperator(LogicalOperatorKind::kInsert) {}
@@ -185,7 +185,6 @@ class LogicalInsert : public LogicalOperator {
   std::string describe() const override;
 
   std::shared_ptr<catalog::TableEntry> table;
-  std::vector<int> column_map;
 };
 
 class LogicalCreateTable : public LogicalOperator {

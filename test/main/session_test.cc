@@ -189,7 +189,8 @@ TEST_F(SessionTest, ConcurrentWritersAndReadersSeeWholeTransactions) {
   }
   threads.emplace_back([&] {
     auto s = open();
-    while (writers_done.load() < kWriters) {
+    // Read while the writers run, and at least a few times even if they finish first.
+    for (int reads = 0; reads < 5 || writers_done.load() < kWriters; reads++) {
       auto c = run(*s, "SELECT count(*), count(DISTINCT w) FROM t");
       if (!c.errors.empty() || c.rows.size() != 1) {
         bad_read = true;

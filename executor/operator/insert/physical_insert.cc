@@ -40,9 +40,9 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
     bool check_length = def.type.id() == LogicalTypeId::kVarchar && def.type.modifier() >= 0;
     if (!def.not_null && !check_length) continue;
     bool flattened = false;
+    UnifiedVectorFormat f;
+    chunk.column(c).to_unified(chunk.size(), f);
     for (size_t r = 0; r < chunk.size(); r++) {
-      UnifiedVectorFormat f;
-      chunk.column(c).to_unified(chunk.size(), f);
       sel_t i = f.sel.get_index(r);
       if (!f.validity->row_is_valid(i)) {
         if (def.not_null) {
@@ -62,6 +62,7 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
       // Only spaces beyond the limit: store the value cut to the limit.
       if (!flattened) {
         chunk.column(c).flatten(chunk.size());
+        chunk.column(c).to_unified(chunk.size(), f);
         flattened = true;
       }
       Vector& column = chunk.column(c);
