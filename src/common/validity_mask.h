@@ -47,6 +47,8 @@ class ValidityMask {
     for (size_t i = 0; i < n; i++) copy[i] = bits_[i];
     bits_ = std::move(copy);
   }
+  /// Whether another mask shares this mask's bitmap (then writing needs make_unique first).
+  bool is_shared() const { return bits_ && bits_.use_count() > 1; }
   uint64_t* data() { return bits_.get(); }
   const uint64_t* data() const { return bits_.get(); }
   size_t capacity() const { return capacity_; }

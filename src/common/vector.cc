@@ -62,6 +62,12 @@ void Vector::set_constant_null() {
 }
 
 StringHeap& Vector::string_heap() {
+  if (heap_ && heap_.use_count() > 1) {
+    // A shared heap (a storage segment's, another vector's) grows only through its owner: keep
+    // it alive for the strings that point into it and add new strings to a heap of our own.
+    std::shared_ptr<StringHeap> shared = std::move(heap_);
+    add_heap_reference(std::move(shared));
+  }
   if (!heap_) heap_ = std::make_shared<StringHeap>();
   return *heap_;
 }
@@ -84,6 +90,30 @@ void Vector::keep_heaps_of(const Vector& other) {
     for (const auto& h : *other.extra_heaps_) add_heap_reference(h);
   }
   if (other.child_) keep_heaps_of(*other.child_);
+}
+
+bool Vector::is_shared() const { return (buffer_ && buffer_.use_count() > 1) || validity_.is_shared(); }
+
+void Vector::make_writable() {
+  TS_CHECK(vector_type_ != VectorType::kDictionary, "write into a dictionary vector");
+  if (buffer_ && buffer_.use_count() > 1) {
+    // Another owner may read this buffer (or write its own copy): copy, never write in place.
+    auto copy = std::make_shared<VectorBuffer>(capacity_ * type_.physical_size());
+    std::memcpy(copy->data(), data_, capacity_ * type_.physical_size());
+    buffer_ = std::move(copy);
+    data_ = buffer_->data();
+  }
+  if (validity_.is_shared()) validity_.make_unique();
+}
+
+uint8_t* Vector::mutable_data() {
+  make_writable();
+  return data_;
+}
+
+ValidityMask& Vector::mutable_validity() {
+  make_writable();
+  return validity_;
 }
 
 void Vector::reference(const Vector& other) { *this = other; }

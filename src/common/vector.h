@@ -65,17 +65,32 @@ class Vector {
   VectorType vector_type() const { return vector_type_; }
   size_t capacity() const { return capacity_; }
 
-  /// Raw value buffer of a flat or constant vector.
-  uint8_t* data() { return data_; }
+  /// Read-only value buffer of a flat or constant vector.
   const uint8_t* data() const { return data_; }
   template <class T>
-  T* values() { return reinterpret_cast<T*>(data_); }
-  template <class T>
   const T* values() const { return reinterpret_cast<const T*>(data_); }
-
-  /// Validity of a flat or constant vector.
-  ValidityMask& validity() { return validity_; }
+  /// Read-only validity of a flat or constant vector.
   const ValidityMask& validity() const { return validity_; }
+
+  /// Write access to a flat or constant vector. Buffers may be shared with other vectors, storage
+  /// segments, hash tables, collections or plan constants, which must never see the write: these
+  /// first give this vector its own copy of any shared buffer (copy-on-write), so the write
+  /// reaches only this vector. The pointer is valid until this vector is reset, grown or
+  /// assigned. A dictionary vector cannot be written (flatten it first).
+  uint8_t* mutable_data();
+  template <class T>
+  T* mutable_values() { return reinterpret_cast<T*>(mutable_data()); }
+  ValidityMask& mutable_validity();
+  /// Whether a write would need a copy first: the value buffer or the validity bitmap is shared.
+  bool is_shared() const;
+  /// Gives this vector unshared value and validity buffers, copying shared ones.
+  void make_writable();
+
+  // Transitional: writes through these bypass copy-on-write; use the mutable_ accessors.
+  uint8_t* data() { return data_; }
+  template <class T>
+  T* values() { return reinterpret_cast<T*>(data_); }
+  ValidityMask& validity() { return validity_; }
 
   /// The heap that owns this vector's non-inlined strings (created on first use).
   StringHeap& string_heap();
