@@ -12,7 +12,7 @@ ColumnSegment::ColumnSegment(LogicalType type)
     : type_(type),
       width_(type.physical_size()),
       vector_(type, kVectorSize),
-      data_(vector_.data()),
+      data_(vector_.mutable_data()),
       zone_map_(type) {
   if (type.physical_type() == PhysicalType::kString) {
     heap_ = std::make_shared<StringHeap>();
@@ -101,15 +101,15 @@ void ColumnSegment::seal() {
   bool any_null = false;
   for (const auto& word : validity_) any_null |= word.load(std::memory_order_relaxed) != ~uint64_t{0};
   if (!any_null) return;
-  ValidityMask& mask = vector_.validity();
+  ValidityMask& mask = vector_.mutable_validity();
   mask.ensure_writable();
   for (size_t w = 0; w < validity_.size(); w++) mask.data()[w] = validity_[w].load(std::memory_order_relaxed);
 }
 
 void ColumnSegment::copy_rows(const uint32_t* sel, size_t count, Vector& out) const {
   TS_DCHECK(out.vector_type() == VectorType::kFlat && out.capacity() >= count, "copy_rows needs a flat vector");
-  uint8_t* dst = out.data();
-  ValidityMask& out_validity = out.validity();
+  uint8_t* dst = out.mutable_data();
+  ValidityMask& out_validity = out.mutable_validity();
   for (size_t i = 0; i < count; i++) {
     const uint32_t row = sel[i];
     if (!row_is_valid(row)) {

@@ -37,15 +37,17 @@ void scatter_rows(const Vector& src, const sel_t* sel, size_t count, Vector& dst
   const size_t width = dst.type().physical_size();
   const bool is_string = dst.type().physical_type() == PhysicalType::kString;
   if (is_string) dst.keep_heaps_of(src);
+  uint8_t* data = dst.mutable_data();
+  ValidityMask& validity = dst.mutable_validity();
   for (size_t i = 0; i < count; i++) {
     sel_t r = row_at(sel, i);
     sel_t s = f.sel.get_index(r);
     if (!f.validity->row_is_valid(s)) {
-      dst.validity().set_invalid(r);
+      validity.set_invalid(r);
       continue;
     }
-    dst.validity().set_valid(r);
-    std::memcpy(dst.data() + r * width, f.data + s * width, width);
+    validity.set_valid(r);
+    std::memcpy(data + r * width, f.data + s * width, width);
   }
 }
 
@@ -335,7 +337,8 @@ void ExpressionExecutor::eval_coalesce(const planner::BoundFunction& expr, const
     std::swap(remaining, rest);
     n = k;
   }
-  for (size_t i = 0; i < n; i++) out.validity().set_invalid(remaining[i]);
+  ValidityMask& out_validity = out.mutable_validity();
+  for (size_t i = 0; i < n; i++) out_validity.set_invalid(remaining[i]);
   result = std::move(out);
 }
 
@@ -344,7 +347,7 @@ void ExpressionExecutor::eval_conjunction(const planner::BoundConjunction& expr,
   // Three-valued AND/OR. Later operands are evaluated only for rows the earlier ones have not
   // decided, as PostgreSQL's left-to-right evaluation would.
   Vector out(LogicalType::boolean(), std::max<size_t>(input.size(), 1));
-  uint8_t* values = out.values<uint8_t>();
+  uint8_t* values = out.mutable_values<uint8_t>();
   const uint8_t decided = expr.is_and ? 0 : 1;
   std::vector<uint8_t> state(input.size() == 0 ? 1 : input.size(), static_cast<uint8_t>(expr.is_and ? 1 : 0));
   std::vector<sel_t> rows(count);
@@ -369,10 +372,11 @@ void ExpressionExecutor::eval_conjunction(const planner::BoundConjunction& expr,
     }
     n = k;
   }
+  ValidityMask& out_validity = out.mutable_validity();
   for (size_t i = 0; i < count; i++) {
     sel_t r = row_at(sel, i);
     if (state[r] == 2) {
-      out.validity().set_invalid(r);
+      out_validity.set_invalid(r);
     } else {
       values[r] = state[r];
     }

@@ -33,8 +33,8 @@ void binary_loop(const Vector& a, const Vector& b, const sel_t* sel, size_t coun
   b.to_unified(count, ub);
   const A* av = ua.values<A>();
   const B* bv = ub.values<B>();
-  R* out = result.values<R>();
-  ValidityMask& rv = result.validity();
+  R* out = result.mutable_values<R>();
+  ValidityMask& rv = result.mutable_validity();
   const bool all_valid = ua.validity->all_valid() && ub.validity->all_valid();
   for_each_row(sel, count, [&](sel_t r) {
     sel_t ia = ua.sel.get_index(r), ib = ub.sel.get_index(r);
@@ -51,8 +51,8 @@ void unary_loop(const Vector& a, const sel_t* sel, size_t count, Vector& result,
   UnifiedVectorFormat ua;
   a.to_unified(count, ua);
   const A* av = ua.values<A>();
-  R* out = result.values<R>();
-  ValidityMask& rv = result.validity();
+  R* out = result.mutable_values<R>();
+  ValidityMask& rv = result.mutable_validity();
   const bool all_valid = ua.validity->all_valid();
   for_each_row(sel, count, [&](sel_t r) {
     sel_t ia = ua.sel.get_index(r);
@@ -102,7 +102,7 @@ void compare_typed(FunctionId id, const Vector& a, const Vector& b, const sel_t*
       b.to_unified(count, ub);
       const T* av = ua.values<T>();
       const T* bv = ub.values<T>();
-      uint8_t* out = result.values<uint8_t>();
+      uint8_t* out = result.mutable_values<uint8_t>();
       const bool distinct = id == FunctionId::kIsDistinctFrom;
       for_each_row(sel, count, [&](sel_t r) {
         sel_t ia = ua.sel.get_index(r), ib = ub.sel.get_index(r);
@@ -229,7 +229,7 @@ const uint64_t* combine_validity(const Vector& a, const Vector& b, size_t count,
   };
   if (a.validity().all_valid() && b.validity().all_valid()) return nullptr;
   for (size_t r = 0; r < count; r++) {
-    if (!source_valid(a, r) || !source_valid(b, r)) result.validity().set_invalid(r);
+    if (!source_valid(a, r) || !source_valid(b, r)) result.mutable_validity().set_invalid(r);
   }
   return result.validity().data();
 }
@@ -244,7 +244,7 @@ bool integer_arithmetic_simd(FunctionId id, const Vector& a, const Vector& b, si
     default: return false;
   }
   const uint64_t* validity = combine_validity(a, b, count, result);
-  if (checked_arith(op, operand_of<T>(a), operand_of<T>(b), count, result.values<T>(), validity)) {
+  if (checked_arith(op, operand_of<T>(a), operand_of<T>(b), count, result.mutable_values<T>(), validity)) {
     throw_out_of_range(result.type());
   }
   return true;
@@ -259,7 +259,7 @@ bool double_arithmetic_simd(FunctionId id, const Vector& a, const Vector& b, siz
     default: return false;
   }
   const uint64_t* validity = combine_validity(a, b, count, result);
-  double* out = result.values<double>();
+  double* out = result.mutable_values<double>();
   float_arith(op, operand_of<double>(a), operand_of<double>(b), count, out);
   // PostgreSQL raises on a finite computation that overflows to infinity.
   for (size_t r = 0; r < count; r++) {
@@ -357,11 +357,11 @@ void execute_like(FunctionId id, std::vector<Vector>& args, const sel_t* sel, si
   args[0].to_unified(count, fs);
   args[1].to_unified(count, fp);
   args[2].to_unified(count, fe);
-  uint8_t* out = result.values<uint8_t>();
+  uint8_t* out = result.mutable_values<uint8_t>();
   for_each_row(sel, count, [&](sel_t r) {
     sel_t is = fs.sel.get_index(r), ip = fp.sel.get_index(r), ie = fe.sel.get_index(r);
     if (!fs.validity->row_is_valid(is) || !fp.validity->row_is_valid(ip) || !fe.validity->row_is_valid(ie)) {
-      result.validity().set_invalid(r);
+      result.mutable_validity().set_invalid(r);
       return;
     }
     char escape = like_escape(fe.values<string_t>()[ie]);
@@ -414,7 +414,7 @@ void greatest_least(bool greatest, std::vector<Vector>& args, const sel_t* sel, 
     args[k].to_unified(count, fmts[k]);
     result.keep_heaps_of(args[k]);
   }
-  T* out = result.values<T>();
+  T* out = result.mutable_values<T>();
   for_each_row(sel, count, [&](sel_t r) {
     bool found = false;
     T best{};
@@ -428,7 +428,7 @@ void greatest_least(bool greatest, std::vector<Vector>& args, const sel_t* sel, 
     if (found) {
       out[r] = best;
     } else {
-      result.validity().set_invalid(r);
+      result.mutable_validity().set_invalid(r);
     }
   });
 }
@@ -448,7 +448,7 @@ void execute_greatest_least(bool greatest, std::vector<Vector>& args, const sel_
 void execute_null_test(FunctionId id, const Vector& a, const sel_t* sel, size_t count, Vector& result) {
   UnifiedVectorFormat ua;
   a.to_unified(count, ua);
-  uint8_t* out = result.values<uint8_t>();
+  uint8_t* out = result.mutable_values<uint8_t>();
   for_each_row(sel, count, [&](sel_t r) {
     bool valid = ua.validity->row_is_valid(ua.sel.get_index(r));
     out[r] = id == FunctionId::kIsNull ? !valid : valid;
@@ -458,7 +458,7 @@ void execute_null_test(FunctionId id, const Vector& a, const sel_t* sel, size_t 
 void execute_bool_test(FunctionId id, const Vector& a, const sel_t* sel, size_t count, Vector& result) {
   UnifiedVectorFormat ua;
   a.to_unified(count, ua);
-  uint8_t* out = result.values<uint8_t>();
+  uint8_t* out = result.mutable_values<uint8_t>();
   for_each_row(sel, count, [&](sel_t r) {
     uint8_t s = bool_state(ua, r);
     switch (id) {
@@ -476,16 +476,16 @@ void nullif_typed(const Vector& a, const Vector& b, const sel_t* sel, size_t cou
   a.to_unified(count, ua);
   b.to_unified(count, ub);
   result.keep_heaps_of(a);
-  T* out = result.values<T>();
+  T* out = result.mutable_values<T>();
   for_each_row(sel, count, [&](sel_t r) {
     sel_t ia = ua.sel.get_index(r), ib = ub.sel.get_index(r);
     if (!ua.validity->row_is_valid(ia)) {
-      result.validity().set_invalid(r);
+      result.mutable_validity().set_invalid(r);
       return;
     }
     const T& x = ua.values<T>()[ia];
     if (ub.validity->row_is_valid(ib) && compare_values(x, ub.values<T>()[ib]) == 0) {
-      result.validity().set_invalid(r);
+      result.mutable_validity().set_invalid(r);
       return;
     }
     out[r] = x;
@@ -521,7 +521,7 @@ void execute_double_math(FunctionId id, const Vector& a, const sel_t* sel, size_
 
 void fill_constant_string(const std::string& s, const sel_t* sel, size_t count, Vector& result) {
   string_t v = result.string_heap().add(s);
-  for_each_row(sel, count, [&](sel_t r) { result.values<string_t>()[r] = v; });
+  for_each_row(sel, count, [&](sel_t r) { result.mutable_values<string_t>()[r] = v; });
 }
 
 }  // namespace
@@ -645,7 +645,7 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
   const LogicalType& from = source.type();
   const LogicalType& to = result.type();
   if (from.id() == LogicalTypeId::kSqlNull) {
-    for_each_row(sel, count, [&](sel_t r) { result.validity().set_invalid(r); });
+    for_each_row(sel, count, [&](sel_t r) { result.mutable_validity().set_invalid(r); });
     return;
   }
   // Text input and the boolean conversions are rare: they go through Value.

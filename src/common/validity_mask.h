@@ -7,8 +7,9 @@
 namespace tessera {
 
 /// One bit per row, 1 = valid (not NULL). An unallocated mask means every row is valid, so
-/// the common no-NULL case costs nothing. Copies share the bitmap; write through
-/// `set_invalid`/`set_valid` only on a mask this vector owns (see Vector).
+/// the common no-NULL case costs nothing. Copies share the bitmap until one of them writes:
+/// every write (`set_invalid`, `set_valid`, the non-const `data()`) first gives the writer its
+/// own copy of a shared bitmap (copy-on-write), so a write never reaches another mask.
 class ValidityMask {
  public:
   ValidityMask() = default;
@@ -24,6 +25,7 @@ class ValidityMask {
   }
   void set_valid(size_t row) {
     if (!bits_) return;
+    if (bits_.use_count() > 1) make_unique();
     bits_[row >> 6] |= (uint64_t{1} << (row & 63));
   }
   void set(size_t row, bool valid) {
@@ -31,12 +33,14 @@ class ValidityMask {
   }
   /// Marks every row valid and drops the bitmap.
   void reset() { bits_.reset(); }
-  /// Allocates the bitmap (all valid) if absent.
+  /// Allocates the bitmap (all valid) if absent, or copies it if shared, so it can be written.
   void ensure_writable() {
     if (!bits_) {
       size_t n = entry_count(capacity_);
       bits_ = std::shared_ptr<uint64_t[]>(new uint64_t[n]);  // NOLINT: owned by shared_ptr
       for (size_t i = 0; i < n; i++) bits_[i] = ~uint64_t{0};
+    } else if (bits_.use_count() > 1) {
+      make_unique();
     }
   }
   /// Gives this mask a private copy of its bitmap (copy-on-write before mutation of a shared mask).
@@ -49,7 +53,11 @@ class ValidityMask {
   }
   /// Whether another mask shares this mask's bitmap (then writing needs make_unique first).
   bool is_shared() const { return bits_ && bits_.use_count() > 1; }
-  uint64_t* data() { return bits_.get(); }
+  /// The bitmap for writing (nullptr when all valid and unallocated); unshared first.
+  uint64_t* data() {
+    if (bits_ && bits_.use_count() > 1) make_unique();
+    return bits_.get();
+  }
   const uint64_t* data() const { return bits_.get(); }
   size_t capacity() const { return capacity_; }
   void resize(size_t capacity) {

@@ -44,9 +44,14 @@ Vector::Vector(const Value& value) : type_(value.type()) {
 
 void Vector::reset(size_t capacity) {
   if (capacity == 0) capacity = 1;
+  const size_t bytes = capacity * type_.physical_size();
+  // Reuse the value buffer when this vector alone holds it and it is large enough (with its
+  // padding); otherwise someone may still read it, so allocate a new one.
+  const bool reuse = vector_type_ == VectorType::kFlat && buffer_ && buffer_.use_count() == 1 &&
+                     bytes + 64 <= buffer_->size();
   vector_type_ = VectorType::kFlat;
   capacity_ = capacity;
-  buffer_ = std::make_shared<VectorBuffer>(capacity * type_.physical_size());
+  if (!reuse) buffer_ = std::make_shared<VectorBuffer>(bytes);
   data_ = buffer_->data();
   validity_ = ValidityMask(capacity);
   heap_.reset();
@@ -217,18 +222,19 @@ Value Vector::get_value(size_t row) const {
 void Vector::set_value(size_t row, const Value& value) {
   TS_DCHECK(vector_type_ != VectorType::kDictionary, "set_value on dictionary vector");
   TS_DCHECK(row < capacity_, "set_value out of range");
+  make_writable();
   if (value.is_null()) {
     validity_.set_invalid(row);
     return;
   }
   validity_.set_valid(row);
   switch (type_.physical_type()) {
-    case PhysicalType::kBool: values<uint8_t>()[row] = value.get_bool() ? 1 : 0; break;
-    case PhysicalType::kInt16: values<int16_t>()[row] = static_cast<int16_t>(value.get_int64()); break;
-    case PhysicalType::kInt32: values<int32_t>()[row] = static_cast<int32_t>(value.get_int64()); break;
-    case PhysicalType::kInt64: values<int64_t>()[row] = value.get_int64(); break;
-    case PhysicalType::kDouble: values<double>()[row] = value.get_double(); break;
-    case PhysicalType::kString: values<string_t>()[row] = string_heap().add(value.get_string()); break;
+    case PhysicalType::kBool: reinterpret_cast<uint8_t*>(data_)[row] = value.get_bool() ? 1 : 0; break;
+    case PhysicalType::kInt16: reinterpret_cast<int16_t*>(data_)[row] = static_cast<int16_t>(value.get_int64()); break;
+    case PhysicalType::kInt32: reinterpret_cast<int32_t*>(data_)[row] = static_cast<int32_t>(value.get_int64()); break;
+    case PhysicalType::kInt64: reinterpret_cast<int64_t*>(data_)[row] = value.get_int64(); break;
+    case PhysicalType::kDouble: reinterpret_cast<double*>(data_)[row] = value.get_double(); break;
+    case PhysicalType::kString: reinterpret_cast<string_t*>(data_)[row] = string_heap().add(value.get_string()); break;
     case PhysicalType::kInvalid: TS_CHECK(false, "set_value on invalid type");
   }
 }
@@ -237,6 +243,7 @@ void Vector::copy_from(const Vector& source, const SelectionVector& sel, size_t 
   TS_CHECK(vector_type_ == VectorType::kFlat, "copy_from into non-flat vector");
   TS_CHECK(source.type_.physical_type() == type_.physical_type(), "copy_from with mismatched types");
   if (target_offset + count > capacity_) grow(target_offset + count);
+  make_writable();
   UnifiedVectorFormat src;
   source.to_unified(count, src);
   const size_t width = type_.physical_size();
@@ -250,7 +257,7 @@ void Vector::copy_from(const Vector& source, const SelectionVector& sel, size_t 
     }
     validity_.set_valid(t);
     if (type_.physical_type() == PhysicalType::kString) {
-      values<string_t>()[t] = string_heap().add(src.values<string_t>()[s]);
+      reinterpret_cast<string_t*>(data_)[t] = string_heap().add(src.values<string_t>()[s]);
     } else {
       std::memcpy(data_ + t * width, src.data + s * width, width);
     }

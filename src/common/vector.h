@@ -86,12 +86,6 @@ class Vector {
   /// Gives this vector unshared value and validity buffers, copying shared ones.
   void make_writable();
 
-  // Transitional: writes through these bypass copy-on-write; use the mutable_ accessors.
-  uint8_t* data() { return data_; }
-  template <class T>
-  T* values() { return reinterpret_cast<T*>(data_); }
-  ValidityMask& validity() { return validity_; }
-
   /// The heap that owns this vector's non-inlined strings (created on first use).
   StringHeap& string_heap();
   /// Keeps every string heap of `other` alive as long as this vector (for string_t values copied

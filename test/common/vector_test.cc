@@ -119,5 +119,60 @@ TEST(ValueCastTest, TextInputFollowsPostgres) {
   EXPECT_THROW(cast_value(Value::bigint(40000), LogicalType::smallint()), SqlError);
 }
 
+TEST(VectorTest, WritesToASharedBufferCopyFirst) {
+  Vector owner(LogicalType::integer(), 4);
+  for (int i = 0; i < 4; i++) owner.set_value(i, Value::integer(i));
+  Vector reader;
+  reader.reference(owner);
+  EXPECT_TRUE(reader.is_shared());
+  // Writing through the reference gives it its own buffer; the owner keeps its values.
+  reader.mutable_values<int32_t>()[1] = 100;
+  reader.mutable_validity().set_invalid(2);
+  EXPECT_FALSE(reader.is_shared());
+  EXPECT_EQ(reader.get_value(1), Value::integer(100));
+  EXPECT_TRUE(reader.get_value(2).is_null());
+  EXPECT_EQ(owner.get_value(1), Value::integer(1));
+  EXPECT_EQ(owner.get_value(2), Value::integer(2));
+  EXPECT_EQ(owner.get_value(3), Value::integer(3));
+}
+
+TEST(VectorTest, SharedValidityIsCopiedBeforeAWrite) {
+  Vector owner(LogicalType::bigint(), 8);
+  for (int i = 0; i < 8; i++) owner.set_value(i, Value::bigint(i));
+  owner.set_value(5, Value::null(LogicalType::bigint()));
+  Vector copy = owner;
+  copy.set_value(5, Value::bigint(50));  // set_value and copy_from are writes too
+  copy.copy_from(owner, SelectionVector(), 1, 6);
+  EXPECT_TRUE(owner.get_value(5).is_null());
+  EXPECT_EQ(owner.get_value(6), Value::bigint(6));
+  EXPECT_EQ(copy.get_value(5), Value::bigint(50));
+  EXPECT_EQ(copy.get_value(6), Value::bigint(0));
+  // A mask copied on its own shares the bitmap until it writes.
+  ValidityMask mask = owner.validity();
+  mask.set_valid(5);
+  EXPECT_FALSE(owner.validity().row_is_valid(5));
+}
+
+TEST(VectorTest, ConstantsAndStringsOfOthersAreNeverWritten) {
+  const Vector constant(Value::varchar("a shared constant string"));
+  Vector result;
+  result.reference(constant);
+  result.set_value(0, Value::varchar("changed by a later operator"));
+  EXPECT_EQ(constant.get_value(0), Value::varchar("a shared constant string"));
+  EXPECT_EQ(result.get_value(0), Value::varchar("changed by a later operator"));
+}
+
+TEST(VectorTest, ResetReusesOnlyAnUnsharedBuffer) {
+  Vector v(LogicalType::bigint(), kVectorSize);
+  const uint8_t* first = v.data();
+  v.reset();
+  EXPECT_EQ(v.data(), first);  // nobody else holds it: reused
+  v.mutable_values<int64_t>()[0] = 42;
+  Vector held = v;
+  v.reset();
+  EXPECT_NE(v.data(), first);  // `held` still reads it: a new buffer
+  EXPECT_EQ(held.get_value(0), Value::bigint(42));
+}
+
 }  // namespace
 }  // namespace tessera

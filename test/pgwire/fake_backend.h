@@ -108,7 +108,7 @@ class FakeBackend : public Backend {
         chunk.set_value(4, 1, Value::bigint(-1));
         chunk.set_value(5, 1, Value::smallint(32767));
         for (size_t c = 0; c < 6; c++) chunk.set_value(c, 2, Value::null(chunk.column(c).type()));
-        for (size_t r = 0; r < 3; r++) chunk.column(6).validity().set_invalid(r);
+        for (size_t r = 0; r < 3; r++) chunk.column(6).mutable_validity().set_invalid(r);
         chunk.set_value(7, 0, Value::varchar("x"));
         chunk.set_value(7, 1, Value::varchar(""));
         chunk.set_value(7, 2, Value::null(LogicalType::varchar()));
@@ -124,7 +124,7 @@ class FakeBackend : public Backend {
           DataChunk chunk;
           chunk.initialize({LogicalType::bigint()});
           int64_t count = std::min<int64_t>(static_cast<int64_t>(kVectorSize), n - base);
-          for (int64_t i = 0; i < count; i++) chunk.column(0).values<int64_t>()[i] = base + i;
+          for (int64_t i = 0; i < count; i++) chunk.column(0).mutable_values<int64_t>()[i] = base + i;
           chunk.set_size(static_cast<size_t>(count));
           receiver.on_chunk(chunk);
           backend_.chunks_sent++;

@@ -118,19 +118,19 @@ void KeySerializer::serialize(const std::vector<const Vector*>& columns, size_t 
 
 void KeySerializer::deserialize(const uint8_t*& cursor, Vector& out, size_t row) {
   if (*cursor++ == 0) {
-    out.validity().set_invalid(row);
+    out.mutable_validity().set_invalid(row);
     return;
   }
   switch (out.type().physical_type()) {
-    case PhysicalType::kBool: std::memcpy(out.data() + row, cursor, 1); cursor += 1; return;
-    case PhysicalType::kInt16: std::memcpy(out.data() + row * 2, cursor, 2); cursor += 2; return;
-    case PhysicalType::kInt32: std::memcpy(out.data() + row * 4, cursor, 4); cursor += 4; return;
+    case PhysicalType::kBool: std::memcpy(out.mutable_data() + row, cursor, 1); cursor += 1; return;
+    case PhysicalType::kInt16: std::memcpy(out.mutable_data() + row * 2, cursor, 2); cursor += 2; return;
+    case PhysicalType::kInt32: std::memcpy(out.mutable_data() + row * 4, cursor, 4); cursor += 4; return;
     case PhysicalType::kInt64:
-    case PhysicalType::kDouble: std::memcpy(out.data() + row * 8, cursor, 8); cursor += 8; return;
+    case PhysicalType::kDouble: std::memcpy(out.mutable_data() + row * 8, cursor, 8); cursor += 8; return;
     case PhysicalType::kString: {
       uint32_t len;
       std::memcpy(&len, cursor, 4);
-      out.values<string_t>()[row] = string_t(reinterpret_cast<const char*>(cursor + 4), len);
+      out.mutable_values<string_t>()[row] = string_t(reinterpret_cast<const char*>(cursor + 4), len);
       cursor += 4 + len;
       return;
     }

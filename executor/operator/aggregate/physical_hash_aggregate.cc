@@ -434,11 +434,12 @@ void merge_column(const AggSpec& spec, AggColumn& into, const AggColumn& from, c
 /// Writes the final value of groups [begin, begin + n) of one aggregate into `out`.
 void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size_t n, Vector& out,
                    const std::shared_ptr<StringHeap>& heap) {
-  auto& validity = out.validity();
+  out.make_writable();
+  ValidityMask& validity = out.mutable_validity();
   switch (spec.kind) {
     case AggKind::kCountStar:
     case AggKind::kCount:
-      for (size_t i = 0; i < n; i++) out.values<int64_t>()[i] = col.ints[begin + i];
+      for (size_t i = 0; i < n; i++) out.mutable_values<int64_t>()[i] = col.ints[begin + i];
       return;
     case AggKind::kSumInt:
       TS_CHECK(out.type().physical_type() == PhysicalType::kInt64, "integer sum must be bigint");
@@ -449,7 +450,7 @@ void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size
         }
         const __int128 v = col.wide[begin + i];
         if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min()) bigint_out_of_range();
-        out.values<int64_t>()[i] = static_cast<int64_t>(v);
+        out.mutable_values<int64_t>()[i] = static_cast<int64_t>(v);
       }
       return;
     case AggKind::kMinInt:
@@ -464,11 +465,11 @@ void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size
         }
         const int64_t v = col.ints[begin + i];
         switch (pt) {
-          case PhysicalType::kBool: out.values<uint8_t>()[i] = v != 0 ? 1 : 0; break;
-          case PhysicalType::kInt16: out.values<int16_t>()[i] = static_cast<int16_t>(v); break;
-          case PhysicalType::kInt32: out.values<int32_t>()[i] = static_cast<int32_t>(v); break;
-          case PhysicalType::kInt64: out.values<int64_t>()[i] = v; break;
-          case PhysicalType::kDouble: out.values<double>()[i] = static_cast<double>(v); break;
+          case PhysicalType::kBool: out.mutable_values<uint8_t>()[i] = v != 0 ? 1 : 0; break;
+          case PhysicalType::kInt16: out.mutable_values<int16_t>()[i] = static_cast<int16_t>(v); break;
+          case PhysicalType::kInt32: out.mutable_values<int32_t>()[i] = static_cast<int32_t>(v); break;
+          case PhysicalType::kInt64: out.mutable_values<int64_t>()[i] = v; break;
+          case PhysicalType::kDouble: out.mutable_values<double>()[i] = static_cast<double>(v); break;
           default: TS_CHECK(false, "aggregate result of unexpected type");
         }
       }
@@ -481,7 +482,7 @@ void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size
         if (!col.has_value[begin + i]) {
           validity.set_invalid(i);
         } else {
-          out.values<double>()[i] = col.doubles[begin + i];
+          out.mutable_values<double>()[i] = col.doubles[begin + i];
         }
       }
       return;
@@ -494,7 +495,7 @@ void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size
           continue;
         }
         const double sum = spec.kind == AggKind::kAvgInt ? static_cast<double>(col.wide[begin + i]) : col.doubles[begin + i];
-        out.values<double>()[i] = sum / static_cast<double>(count);
+        out.mutable_values<double>()[i] = sum / static_cast<double>(count);
       }
       return;
     case AggKind::kMinString:
@@ -503,7 +504,7 @@ void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size
         if (!col.has_value[begin + i]) {
           validity.set_invalid(i);
         } else {
-          out.values<string_t>()[i] = col.strings[begin + i];
+          out.mutable_values<string_t>()[i] = col.strings[begin + i];
         }
       }
       out.add_heap_reference(heap);

@@ -59,15 +59,17 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
         throw SqlError(SqlState::kStringDataRightTruncation,
                        "value too long for type character varying(" + std::to_string(def.type.modifier()) + ")");
       }
-      // Only spaces beyond the limit: store the value cut to the limit.
+      // Only spaces beyond the limit: store the value cut to the limit. The column may share its
+      // buffers with the scan's storage or another operator, so it gets its own copy first.
+      Vector& column = chunk.column(c);
       if (!flattened) {
-        chunk.column(c).flatten(chunk.size());
-        chunk.column(c).to_unified(chunk.size(), f);
+        column.flatten(chunk.size());
+        column.make_writable();
+        column.to_unified(chunk.size(), f);
         flattened = true;
       }
-      Vector& column = chunk.column(c);
-      const string_t current = column.values<string_t>()[r];
-      column.values<string_t>()[r] = string_t(current.data(), static_cast<uint32_t>(*limit));
+      string_t* values = column.mutable_values<string_t>();
+      values[r] = string_t(values[r].data(), static_cast<uint32_t>(*limit));
     }
   }
 }

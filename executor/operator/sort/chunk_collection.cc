@@ -48,10 +48,11 @@ DataChunk ChunkCollection::consolidate() const {
       // The chunks are flat copies made by append(), so their buffers can be copied wholesale.
       const Vector& source = chunk.column(c);
       const size_t n = chunk.size();
-      std::memcpy(target.data() + offset * width, source.data(), n * width);
+      std::memcpy(target.mutable_data() + offset * width, source.data(), n * width);
       if (!source.validity().all_valid()) {
+        ValidityMask& target_validity = target.mutable_validity();
         for (size_t i = 0; i < n; i++) {
-          if (!source.validity().row_is_valid(i)) target.validity().set_invalid(offset + i);
+          if (!source.validity().row_is_valid(i)) target_validity.set_invalid(offset + i);
         }
       }
       if (is_string) target.keep_heaps_of(source);

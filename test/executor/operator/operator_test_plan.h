@@ -93,17 +93,17 @@ class RowSource : public PhysicalOperator {
       Vector& to = out.column(c);
       for (size_t r = 0; r < chunk.size(); r++) {
         if (!from.validity().row_is_valid(r)) {
-          to.validity().set_invalid(r);
+          to.mutable_validity().set_invalid(r);
           continue;
         }
         if (types_[c].physical_type() == PhysicalType::kString) {
           const string_t s = from.values<string_t>()[r];
           std::memcpy(local.scratch.data() + used, s.data(), s.size());
-          to.values<string_t>()[r] = string_t(local.scratch.data() + used, s.size());
+          to.mutable_values<string_t>()[r] = string_t(local.scratch.data() + used, s.size());
           used += s.size();
         } else {
           const size_t width = types_[c].physical_size();
-          std::memcpy(to.data() + r * width, from.data() + r * width, width);
+          std::memcpy(to.mutable_data() + r * width, from.data() + r * width, width);
         }
       }
     }
