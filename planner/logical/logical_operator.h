@@ -8,6 +8,7 @@
 
 #include "catalog/catalog_entry.h"
 #include "planner/binder/bound_expression.h"
+#include "planner/join_type.h"
 #include "planner/parser/ast.h"
 
 namespace tessera::catalog { class TableEntry; }

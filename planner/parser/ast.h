@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "planner/join_type.h"
 #include "src/common/assert.h"
 
 namespace tessera::planner {
@@ -457,8 +458,6 @@ struct SubqueryRef final : TableRef {
   std::optional<Alias> alias;
   bool lateral = false;
 };
-
-enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross };
 
 struct JoinRef final : TableRef {
   static constexpr TableRefKind kKind = TableRefKind::kJoin;

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "executor/operator/aggregate/key_serializer.h"
+#include "executor/key_serializer.h"
 #include "src/common/arena.h"
 #include "src/common/hash.h"
 #include "src/common/logical_type.h"

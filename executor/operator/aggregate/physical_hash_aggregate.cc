@@ -9,9 +9,9 @@
 #include "executor/expression/expression_executor.h"
 #include "executor/kernels/aggregate.h"
 #include "executor/operator/aggregate/group_hash_table.h"
-#include "executor/operator/aggregate/key_serializer.h"
+#include "executor/key_serializer.h"
 #include "executor/operator/projection/expression_state.h"
-#include "executor/operator/sort/chunk_collection.h"
+#include "executor/chunk_collection.h"
 #include "src/common/assert.h"
 
 namespace tessera::executor {

@@ -4,10 +4,10 @@
 #include <mutex>
 
 #include "executor/expression/expression_executor.h"
-#include "executor/operator/aggregate/key_serializer.h"
+#include "executor/key_serializer.h"
 #include "executor/operator/join/join_batch.h"
 #include "executor/operator/projection/expression_state.h"
-#include "executor/operator/sort/chunk_collection.h"
+#include "executor/chunk_collection.h"
 #include "executor/pipeline.h"
 #include "src/common/assert.h"
 

@@ -6,7 +6,7 @@
 
 #include "executor/physical_operator.h"
 #include "planner/binder/bound_expression.h"
-#include "planner/parser/ast.h"
+#include "planner/join_type.h"
 
 namespace tessera::executor {
 

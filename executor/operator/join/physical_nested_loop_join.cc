@@ -5,7 +5,7 @@
 
 #include "executor/expression/expression_executor.h"
 #include "executor/operator/join/join_batch.h"
-#include "executor/operator/sort/chunk_collection.h"
+#include "executor/chunk_collection.h"
 #include "executor/pipeline.h"
 #include "src/common/assert.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
-#include "executor/operator/sort/chunk_collection.h"
+#include "executor/chunk_collection.h"
 #include "src/common/assert.h"
 
 namespace tessera::executor {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "executor/expression/expression_executor.h"
-#include "executor/operator/sort/chunk_collection.h"
+#include "executor/chunk_collection.h"
 #include "executor/operator/sort/row_sorter.h"
 #include "executor/operator/sort/sort_key.h"
 

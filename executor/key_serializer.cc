@@ -1,4 +1,4 @@
-#include "executor/operator/aggregate/key_serializer.h"
+#include "executor/key_serializer.h"
 
 #include <cmath>
 #include <cstring>

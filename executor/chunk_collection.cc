@@ -1,4 +1,4 @@
-#include "executor/operator/sort/chunk_collection.h"
+#include "executor/chunk_collection.h"
 
 #include <cstring>
 
