@@ -9,7 +9,9 @@ namespace tessera::catalog { class TableEntry; }
 namespace tessera::executor {
 
 /// Appends its child's rows (exactly the table's columns, in order) to a table inside the
-/// query's transaction, checking NOT NULL and varchar(n) limits. As a source it then emits one
+/// query's transaction, checking NOT NULL and varchar(n) limits. The table's name is locked in
+/// shared mode for the rest of the transaction before the first row (so a concurrent DROP
+/// waits, and an insert into a table whose DROP is pending waits for it). As a source it then emits one
 /// row: the number of rows inserted (bigint).
 class PhysicalInsert : public PhysicalOperator {
  public:
