@@ -28,7 +28,9 @@ class TransactionManager;
 ///    published (visible to transactions that begin from then on); it must not throw.
 ///  - `after_rollback` runs once the rollback is complete, in reverse registration order; it
 ///    must not throw.
-/// Each transaction runs each of its hooks' functions at most once.
+/// Each transaction runs each of its hooks' functions at most once. Hooks run with the commit
+/// lock held: they may begin transactions but must not commit or roll back any, nor register
+/// hooks with the ending transaction.
 class TransactionHook {
  public:
   virtual ~TransactionHook();
