@@ -9,51 +9,87 @@
 #include <vector>
 
 #include "catalog/catalog_entry.h"
+#include "storage/lock_manager.h"
+
+namespace tessera::storage { class Transaction; }
 
 namespace tessera::catalog {
 
-/// The relations of the database (schema `public`). Thread-safe: lookups take a shared lock,
-/// changes an exclusive one. Entries are handed out as shared_ptr so a running query keeps
-/// a relation alive while another session drops it.
+/// The relations of the database (schema `public`), versioned like rows: each name maps to its
+/// versions (CatalogEntry), each stamped with the transaction that created and the one that
+/// dropped it. Changes are recorded in the writing transaction's undo log, so they become
+/// visible to others atomically with its data at COMMIT and vanish at ROLLBACK.
+///
+/// Reads (find, get, entries) see exactly the transaction's snapshot plus its own changes and
+/// never wait. DDL takes the name's exclusive lock (held to the end of the transaction, so a
+/// second transaction's DDL on the name waits), then checks against the latest committed state
+/// plus its own changes, as PostgreSQL does: 42P07 after another transaction committed a
+/// CREATE, 42P01 after it committed a DROP.
+///
+/// Thread-safety: thread-safe; the version lists are guarded by a shared mutex, never held
+/// while waiting for a lock.
 class Catalog {
  public:
   Catalog();
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
 
-  /// The relation called `name`, or nullptr.
-  std::shared_ptr<CatalogEntry> find(const std::string& name) const;
+  /// The relation called `name` visible to `txn`, or nullptr.
+  std::shared_ptr<CatalogEntry> find(const storage::Transaction& txn, const std::string& name) const;
   /// The relation called `name`; throws 42P01 `relation "name" does not exist`.
-  std::shared_ptr<CatalogEntry> get(const std::string& name) const;
+  std::shared_ptr<CatalogEntry> get(const storage::Transaction& txn, const std::string& name) const;
   /// The table called `name`; throws 42P01, or 42809 when it is not a table.
-  std::shared_ptr<TableEntry> get_table(const std::string& name) const;
+  std::shared_ptr<TableEntry> get_table(const storage::Transaction& txn, const std::string& name) const;
+  /// Every relation visible to `txn`, ordered by name.
+  std::vector<std::shared_ptr<CatalogEntry>> entries(const storage::Transaction& txn) const;
 
-  /// Creates a table; throws 42P07 when the name is taken (unless if_not_exists, then returns
-  /// nullptr), 42701 for a duplicate column name.
-  std::shared_ptr<TableEntry> create_table(const std::string& name, std::vector<ColumnDefinition> columns,
-                                           bool if_not_exists);
-  /// Creates (or with or_replace, replaces) a view reading the relations in `dependencies`.
-  std::shared_ptr<ViewEntry> create_view(const std::string& name, std::vector<ColumnDefinition> columns,
-                                         std::string query_text, std::vector<std::string> dependencies, bool or_replace);
-  /// Removes a relation of `kind`; throws 42P01 when missing (unless if_exists: returns nothing)
-  /// and 42809 when the name is a relation of another kind. Views that read it (directly or
-  /// through other views) make it fail with 2BP01, unless `cascade`, which removes them too.
-  /// Dependent views named in `dropping` (the rest of the same DROP statement) do not need
-  /// CASCADE. Returns every removed entry, the named one last.
-  std::vector<std::shared_ptr<CatalogEntry>> drop(const std::string& name, EntryKind kind, bool if_exists, bool cascade,
+  /// Creates a table in `txn`; throws 42P07 when the name is taken (unless if_not_exists, then
+  /// returns nullptr), 42701 for a duplicate column name. May wait for the name's lock.
+  std::shared_ptr<TableEntry> create_table(storage::Transaction& txn, const std::string& name,
+                                           std::vector<ColumnDefinition> columns, bool if_not_exists);
+  /// Creates (or with or_replace, replaces: a new version keeping the OID) a view reading the
+  /// relations in `dependencies`, which are locked in shared mode so that they cannot be
+  /// dropped before `txn` ends; 42P01 if one was dropped meanwhile. May wait for locks.
+  std::shared_ptr<ViewEntry> create_view(storage::Transaction& txn, const std::string& name,
+                                         std::vector<ColumnDefinition> columns, std::string query_text,
+                                         std::vector<std::string> dependencies, bool or_replace);
+  /// Drops a relation of `kind` in `txn`; throws 42P01 when missing (unless if_exists: returns
+  /// nothing) and 42809 when the name is a relation of another kind. Views that read it
+  /// (directly or through other views) make it fail with 2BP01, unless `cascade`, which drops
+  /// them too (taking their locks). Dependent views named in `dropping` (the rest of the same
+  /// DROP statement) do not need CASCADE. Returns every dropped entry, the named one last.
+  /// May wait for locks.
+  std::vector<std::shared_ptr<CatalogEntry>> drop(storage::Transaction& txn, const std::string& name, EntryKind kind,
+                                                  bool if_exists, bool cascade,
                                                   const std::set<std::string>& dropping = {});
-  /// Puts back an entry removed by drop (transaction rollback).
-  void restore(std::shared_ptr<CatalogEntry> entry);
-  /// Removes an entry created by create_* (transaction rollback); no-op when absent.
-  void remove_created(const std::string& name, const CatalogEntry* entry);
+  /// Locks `entry`'s name in `mode` for `txn` (e.g. shared before inserting into the table),
+  /// waiting for a transaction that is dropping it; then throws 42P01 if the entry is no
+  /// longer current (its drop committed).
+  void lock_relation(storage::Transaction& txn, const CatalogEntry& entry, storage::LockMode mode);
 
-  /// Every relation, ordered by name.
-  std::vector<std::shared_ptr<CatalogEntry>> entries() const;
+  /// Versions held for `name`, visible to anyone or not yet collected (tests, monitoring).
+  size_t version_count(const std::string& name) const;
 
  private:
+  friend class CatalogEntry;
+
+  using Versions = std::vector<std::shared_ptr<CatalogEntry>>;
+
   Oid allocate_oid();
+  /// The version of `name` current for `txn` (latest committed plus own changes); mutex held.
+  std::shared_ptr<CatalogEntry> current_locked(const storage::Transaction& txn, const std::string& name) const;
+  /// Views current for `txn` reading `name` directly or through other views, in the order
+  /// they must be dropped (dependents of dependents later); mutex held. Appends PostgreSQL's
+  /// "view v depends on ..." lines to `detail`.
+  std::vector<std::string> dependents_locked(const storage::Transaction& txn, const std::string& name,
+                                             const char* kind_text, std::string& detail) const;
+  /// Removes a version no transaction can see any more (CatalogEntry::on_unreachable).
+  void unlink(const CatalogEntry& entry) noexcept;
 
   mutable std::shared_mutex mutex_;
-  std::map<std::string, std::shared_ptr<CatalogEntry>> entries_;
-  Oid next_oid_ = 16384;  // PostgreSQL's FirstNormalObjectId
+  std::map<std::string, Versions> entries_;  ///< oldest version first
+  Oid next_oid_ = 16384;                     // PostgreSQL's FirstNormalObjectId
 };
 
 }  // namespace tessera::catalog

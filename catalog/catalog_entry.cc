@@ -1,5 +1,6 @@
 #include "catalog/catalog_entry.h"
 
+#include "catalog/catalog.h"
 #include "storage/data_table.h"
 
 namespace tessera::catalog {
@@ -14,6 +15,10 @@ std::optional<size_t> CatalogEntry::find_column(const std::string& name) const {
     if (columns_[i].name == name) return i;
   }
   return std::nullopt;
+}
+
+void CatalogEntry::on_unreachable() noexcept {
+  if (catalog_) catalog_->unlink(*this);
 }
 
 const char* CatalogEntry::kind_name() const { return kind_ == EntryKind::kTable ? "table" : "view"; }

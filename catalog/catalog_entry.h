@@ -7,10 +7,13 @@
 
 #include "src/common/logical_type.h"
 #include "src/common/value.h"
+#include "storage/versioned_object.h"
 
 namespace tessera::storage { class DataTable; }
 
 namespace tessera::catalog {
+
+class Catalog;
 
 /// The kinds of relations the catalog holds (values frozen: persisted later).
 enum class EntryKind : uint8_t { kTable = 0, kView = 1 };
@@ -28,12 +31,15 @@ struct ColumnDefinition {
   Value default_value;
 };
 
-/// A named relation in schema `public`. Immutable after creation except where noted;
-/// shared by the catalog and the queries that pinned it.
-class CatalogEntry {
+/// A named relation in schema `public`: one version of it. Versioned like a row (creation and
+/// deletion stamps, see storage::VersionedObject): an ALTER-like change (CREATE OR REPLACE)
+/// makes a new version. Immutable after creation except for the stamps; shared by the catalog
+/// and the queries that pinned it, so a dropped table's storage lives while a snapshot or a
+/// running query still reads it.
+class CatalogEntry : public storage::VersionedObject {
  public:
   CatalogEntry(EntryKind kind, std::string name, Oid oid, std::vector<ColumnDefinition> columns);
-  virtual ~CatalogEntry();
+  ~CatalogEntry() override;
 
   EntryKind kind() const { return kind_; }
   const std::string& name() const { return name_; }
@@ -44,7 +50,13 @@ class CatalogEntry {
   /// "table" or "view", as PostgreSQL's messages say.
   const char* kind_name() const;
 
+ protected:
+  void on_unreachable() noexcept override;
+
  private:
+  friend class Catalog;
+
+  Catalog* catalog_ = nullptr;  ///< the catalog holding this version, until it unlinks it
   EntryKind kind_;
   std::string name_;
   Oid oid_;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -19,7 +18,8 @@ class Scheduler;
 class PhysicalOperator;
 class DataChunkCollection;
 
-/// What statements that change session state (BEGIN, SET, DDL undo) need from the session.
+/// What statements that change session state (BEGIN, SET) need from the session. (Catalog and
+/// data changes go to the query's transaction, which owns their undo.)
 /// Implemented by the session; called on the statement thread (from finalize/source of
 /// single-threaded utility operators).
 class SessionServices {
@@ -30,8 +30,6 @@ class SessionServices {
   virtual void rollback_transaction() = 0;
   virtual void set_setting(const std::string& name, const std::string* value) = 0;
   virtual std::string show_setting(const std::string& name) const = 0;
-  /// Registers an action that undoes a catalog change if the transaction rolls back.
-  virtual void on_rollback(std::function<void()> undo) = 0;
 };
 
 /// The global states of one query's operators, so an operator in one role (a hash join's

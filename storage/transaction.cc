@@ -1,6 +1,32 @@
 #include "storage/transaction.h"
 
+#include "src/common/assert.h"
+#include "storage/transaction_manager.h"
+
 namespace tessera::storage {
+
+VersionedObject::~VersionedObject() = default;
+
+bool VersionedObject::visible_to(const Transaction& txn) const {
+  return txn.sees(created_version()) && !txn.sees(deleted_version());
+}
+
+bool VersionedObject::current_for(const Transaction& txn) const {
+  auto stamped = [&](uint64_t version) { return version < kTransactionIdStart || version == txn.id(); };
+  return stamped(created_version()) && !stamped(deleted_version());
+}
+
+TransactionHook::~TransactionHook() = default;
+void TransactionHook::before_commit(Transaction&, uint64_t) {}
+void TransactionHook::after_commit(Transaction&, uint64_t) noexcept {}
+void TransactionHook::after_rollback(Transaction&) noexcept {}
+
+Transaction::Transaction(TransactionManager& manager, uint64_t start_ts, uint64_t id)
+    : manager_(manager), start_ts_(start_ts), id_(id) {}
+
+Transaction::~Transaction() {
+  if (state() == State::kActive) manager_.rollback(*this);
+}
 
 bool Transaction::is_read_only() const { return !has_writes_.load(std::memory_order_acquire); }
 
@@ -8,14 +34,56 @@ void Transaction::record_append(const std::shared_ptr<RowGroup>& row_group, size
   if (count == 0) return;
   has_writes_.store(true, std::memory_order_release);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!appends_.empty()) {
-    AppendRange& last = appends_.back();
-    if (last.row_group == row_group && last.start + last.count == start) {
-      last.count += count;
-      return;
+  if (!undo_.empty()) {
+    if (auto* last = std::get_if<AppendedRows>(&undo_.back())) {
+      if (last->row_group == row_group && last->start + last->count == start) {
+        last->count += count;
+        return;
+      }
     }
   }
-  appends_.push_back(AppendRange{row_group, start, count});
+  undo_.push_back(AppendedRows{row_group, start, count});
+}
+
+void Transaction::record_create(std::shared_ptr<VersionedObject> object) {
+  TS_CHECK(state() == State::kActive, "catalog change by a transaction that is not active");
+  TS_CHECK(object->created_version() == kRolledBackVersion, "object created twice");
+  object->created_.store(id_, std::memory_order_release);
+  has_writes_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  undo_.push_back(CreatedObject{std::move(object)});
+}
+
+void Transaction::record_drop(std::shared_ptr<VersionedObject> object) {
+  TS_CHECK(state() == State::kActive, "catalog change by a transaction that is not active");
+  TS_CHECK(object->deleted_version() == kNotDeleted, "object dropped twice");
+  object->deleted_.store(id_, std::memory_order_release);
+  has_writes_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  undo_.push_back(DroppedObject{std::move(object)});
+}
+
+void Transaction::record_replace(std::shared_ptr<VersionedObject> old_version,
+                                 std::shared_ptr<VersionedObject> new_version) {
+  TS_CHECK(state() == State::kActive, "catalog change by a transaction that is not active");
+  TS_CHECK(old_version->deleted_version() == kNotDeleted, "object dropped twice");
+  TS_CHECK(new_version->created_version() == kRolledBackVersion, "object created twice");
+  old_version->deleted_.store(id_, std::memory_order_release);
+  new_version->created_.store(id_, std::memory_order_release);
+  has_writes_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  undo_.push_back(ReplacedObject{std::move(old_version), std::move(new_version)});
+}
+
+void Transaction::add_hook(std::shared_ptr<TransactionHook> hook) {
+  TS_CHECK(hook != nullptr, "null transaction hook");
+  std::lock_guard<std::mutex> lock(mutex_);
+  hooks_.push_back(std::move(hook));
+}
+
+void Transaction::lock(const std::string& name, LockMode mode) {
+  TS_CHECK(state() == State::kActive, "lock by a transaction that is not active");
+  manager_.locks().lock(*this, name, mode);
 }
 
 }  // namespace tessera::storage

@@ -5,41 +5,87 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <variant>
 #include <vector>
+
+#include "storage/lock_manager.h"
+#include "storage/versioned_object.h"
 
 namespace tessera::storage {
 
 class RowGroup;
+class Transaction;
+class TransactionManager;
 
-/// Transaction ids start here; commit timestamps stay below, so a row version v (the writer's id
-/// until commit, then the commit timestamp) is visible to a transaction iff
-/// `v <= start_ts || v == id`.
-inline constexpr uint64_t kTransactionIdStart = uint64_t{1} << 62;
-/// The version of rolled-back rows: above every timestamp and never an id, so never visible.
-inline constexpr uint64_t kRolledBackVersion = ~uint64_t{0};
+/// Work another part attaches to the end of transactions (WAL, statistics, materialized-view
+/// maintenance). Contract, for the hooks of one transaction in registration order:
+///  - `before_commit` runs under the commit lock, in commit order, after the commit timestamp
+///    is chosen and before anything is stamped or published. It may throw: the transaction is
+///    then rolled back instead (nothing of it becomes visible; every hook's `after_rollback`
+///    runs) and commit rethrows the error.
+///  - `after_commit` runs under the commit lock, in commit order, after the commit is
+///    published (visible to transactions that begin from then on); it must not throw.
+///  - `after_rollback` runs once the rollback is complete, in reverse registration order; it
+///    must not throw.
+/// Each transaction runs each of its hooks' functions at most once. Hooks run with the commit
+/// lock held: they may begin transactions but must not commit or roll back any, nor register
+/// hooks with the ending transaction.
+class TransactionHook {
+ public:
+  virtual ~TransactionHook();
+  virtual void before_commit(Transaction& txn, uint64_t commit_ts);
+  virtual void after_commit(Transaction& txn, uint64_t commit_ts) noexcept;
+  virtual void after_rollback(Transaction& txn) noexcept;
+};
 
-/// A transaction's view of the table data. It sees the rows committed at or before its start,
-/// plus its own rows (snapshot isolation for reads).
+/// The undo log's entries: what a transaction changed, so commit can stamp it and rollback
+/// can take it back. Typed, not closures: each kind says what it undoes.
+struct AppendedRows {
+  /// Keeps the rows alive until the transaction ends even if the table is dropped.
+  std::shared_ptr<RowGroup> row_group;
+  size_t start;
+  size_t count;
+};
+struct CreatedObject {
+  std::shared_ptr<VersionedObject> object;
+};
+struct DroppedObject {
+  std::shared_ptr<VersionedObject> object;
+};
+/// A new version replacing an old one under the same name (CREATE OR REPLACE).
+struct ReplacedObject {
+  std::shared_ptr<VersionedObject> old_version;
+  std::shared_ptr<VersionedObject> new_version;
+};
+using UndoEntry = std::variant<AppendedRows, CreatedObject, DroppedObject, ReplacedObject>;
+
+/// One transaction: its snapshot (for reads: the data and catalog committed at or before its
+/// start, plus its own changes), its undo log over data and catalog alike, the locks it holds
+/// and the hooks to run when it ends.
 ///
 /// A transaction ends with TransactionManager::commit or rollback; it must not read or write
-/// afterwards (its own rows then carry the commit timestamp, which it does not see).
+/// afterwards (its own changes then carry the commit timestamp, which it does not see). A
+/// transaction destroyed while active is rolled back.
 ///
 /// Thread-safety: the accessors are safe from any thread; several threads may append rows on
-/// behalf of one transaction at once (parallel insert). Commit and rollback go through the
-/// TransactionManager, after all appends of the transaction have returned.
+/// behalf of one transaction at once (parallel insert). Catalog changes, locks and hooks are
+/// recorded by the thread running the statement. Commit and rollback go through the
+/// TransactionManager, after all work of the transaction has returned.
 class Transaction {
  public:
   /// Use TransactionManager::begin().
-  Transaction(uint64_t start_ts, uint64_t id) : start_ts_(start_ts), id_(id) {}
+  Transaction(TransactionManager& manager, uint64_t start_ts, uint64_t id);
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
 
   uint64_t start_ts() const { return start_ts_; }
   /// Unique, >= kTransactionIdStart.
   uint64_t id() const { return id_; }
-  /// True while the transaction has written nothing.
+  /// True while the transaction has written nothing (rows or catalog).
   bool is_read_only() const;
-  /// Whether a row carrying `version` is visible to this transaction.
+  /// Whether a row or object version carrying `version` is visible to this transaction.
   bool sees(uint64_t version) const { return version <= start_ts_ || version == id_; }
 
   enum class State : uint8_t { kActive = 0, kCommitted = 1, kRolledBack = 2 };
@@ -48,22 +94,38 @@ class Transaction {
   /// Storage-internal: records that rows [start, start + count) of `row_group` were appended by
   /// this transaction, so that commit and rollback can stamp them. Adjacent ranges merge.
   void record_append(const std::shared_ptr<RowGroup>& row_group, size_t start, size_t count);
+  /// Stamps `object` as created by this transaction (call before publishing it to readers).
+  void record_create(std::shared_ptr<VersionedObject> object);
+  /// Stamps `object` (visible to this transaction) as deleted by this transaction.
+  void record_drop(std::shared_ptr<VersionedObject> object);
+  /// Stamps `old_version` deleted and `new_version` created by this transaction.
+  void record_replace(std::shared_ptr<VersionedObject> old_version, std::shared_ptr<VersionedObject> new_version);
+  /// The undo log, oldest entry first (tests, debugging; not during parallel appends).
+  const std::vector<UndoEntry>& undo_log() const { return undo_; }
+
+  /// Registers a hook (see TransactionHook); hooks run in registration order.
+  void add_hook(std::shared_ptr<TransactionHook> hook);
+
+  /// Takes a lock on relation name `name`, held until the transaction ends; may wait (see
+  /// LockManager: 57014 when interrupted, 40P01 on deadlock).
+  void lock(const std::string& name, LockMode mode);
+  /// The flag whose setting interrupts this transaction's lock waits (the session's cancel
+  /// flag); null for none. The flag must outlive the transaction.
+  void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
+  bool interrupted() const { return interrupt_ && interrupt_->load(std::memory_order_relaxed); }
 
  private:
   friend class TransactionManager;
 
-  struct AppendRange {
-    std::shared_ptr<RowGroup> row_group;  // keeps the rows alive until commit even if the table is dropped
-    size_t start;
-    size_t count;
-  };
-
+  TransactionManager& manager_;
   const uint64_t start_ts_;
   const uint64_t id_;
   std::atomic<State> state_{State::kActive};
   std::atomic<bool> has_writes_{false};
-  mutable std::mutex mutex_;  // guards appends_
-  std::vector<AppendRange> appends_;
+  const std::atomic<bool>* interrupt_ = nullptr;
+  mutable std::mutex mutex_;  // guards undo_ and hooks_
+  std::vector<UndoEntry> undo_;
+  std::vector<std::shared_ptr<TransactionHook>> hooks_;
 };
 
 }  // namespace tessera::storage

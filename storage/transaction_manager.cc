@@ -1,39 +1,162 @@
 #include "storage/transaction_manager.h"
 
+#include <exception>
+#include <type_traits>
+
 #include "src/common/assert.h"
 #include "storage/row_group.h"
 
 namespace tessera::storage {
 
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+}  // namespace
+
+TransactionManager::TransactionManager() = default;
+TransactionManager::~TransactionManager() = default;
+
 std::unique_ptr<Transaction> TransactionManager::begin() {
   const uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
-  return std::make_unique<Transaction>(clock_.load(std::memory_order_acquire), id);
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  // Reading the clock and joining the active set under one lock: garbage collection, which
+  // reads both under it too, never misses a snapshot that is about to start.
+  const uint64_t start_ts = clock_.load(std::memory_order_acquire);
+  auto txn = std::make_unique<Transaction>(*this, start_ts, id);
+  active_starts_.insert(start_ts);
+  txn->hooks_ = global_hooks_;
+  return txn;
+}
+
+void TransactionManager::add_global_hook(std::shared_ptr<TransactionHook> hook) {
+  TS_CHECK(hook != nullptr, "null transaction hook");
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  global_hooks_.push_back(std::move(hook));
 }
 
 void TransactionManager::commit(Transaction& txn) {
-  std::lock_guard<std::mutex> lock(commit_mutex_);
-  TS_CHECK(txn.state() == Transaction::State::kActive, "commit of a transaction that is not active");
-  const uint64_t commit_ts = clock_.load(std::memory_order_relaxed) + 1;
-  TS_CHECK(commit_ts < kTransactionIdStart, "commit timestamps exhausted");
+  std::vector<Garbage> garbage;
+  std::exception_ptr hook_error;
   {
+    std::lock_guard<std::mutex> lock(commit_mutex_);
+    TS_CHECK(txn.state() == Transaction::State::kActive, "commit of a transaction that is not active");
+    const uint64_t commit_ts = clock_.load(std::memory_order_relaxed) + 1;
+    TS_CHECK(commit_ts < kTransactionIdStart, "commit timestamps exhausted");
     std::lock_guard<std::mutex> txn_lock(txn.mutex_);
-    for (const auto& range : txn.appends_) range.row_group->commit_rows(range.start, range.count, commit_ts);
-    txn.appends_.clear();
+    try {
+      for (const auto& hook : txn.hooks_) hook->before_commit(txn, commit_ts);
+    } catch (...) {
+      hook_error = std::current_exception();
+    }
+    if (hook_error) {
+      rollback_locked(txn, garbage);
+    } else {
+      for (const auto& entry : txn.undo_) {
+        std::visit(Overloaded{
+                       [&](const AppendedRows& rows) { rows.row_group->commit_rows(rows.start, rows.count, commit_ts); },
+                       [&](const CreatedObject& created) { created.object->created_.store(commit_ts, std::memory_order_release); },
+                       [&](const DroppedObject& dropped) {
+                         dropped.object->deleted_.store(commit_ts, std::memory_order_release);
+                         garbage.push_back({commit_ts, dropped.object});
+                       },
+                       [&](const ReplacedObject& replaced) {
+                         replaced.old_version->deleted_.store(commit_ts, std::memory_order_release);
+                         replaced.new_version->created_.store(commit_ts, std::memory_order_release);
+                         garbage.push_back({commit_ts, replaced.old_version});
+                       },
+                   },
+                   entry);
+      }
+      txn.undo_.clear();
+      txn.state_.store(Transaction::State::kCommitted, std::memory_order_release);
+      // Publish only after every change is stamped: this is what makes the commit atomic.
+      clock_.store(commit_ts, std::memory_order_release);
+      for (const auto& hook : txn.hooks_) hook->after_commit(txn, commit_ts);
+      txn.hooks_.clear();
+    }
   }
-  txn.state_.store(Transaction::State::kCommitted, std::memory_order_release);
-  // Publish only after every row is stamped: this is what makes the commit atomic to readers.
-  clock_.store(commit_ts, std::memory_order_release);
+  finish(txn, std::move(garbage));
+  if (hook_error) std::rethrow_exception(hook_error);
 }
 
 void TransactionManager::rollback(Transaction& txn) {
-  std::lock_guard<std::mutex> lock(commit_mutex_);
-  TS_CHECK(txn.state() == Transaction::State::kActive, "rollback of a transaction that is not active");
+  std::vector<Garbage> garbage;
   {
+    std::lock_guard<std::mutex> lock(commit_mutex_);
+    TS_CHECK(txn.state() == Transaction::State::kActive, "rollback of a transaction that is not active");
     std::lock_guard<std::mutex> txn_lock(txn.mutex_);
-    for (const auto& range : txn.appends_) range.row_group->rollback_rows(range.start, range.count);
-    txn.appends_.clear();
+    rollback_locked(txn, garbage);
   }
+  finish(txn, std::move(garbage));
+}
+
+void TransactionManager::rollback_locked(Transaction& txn, std::vector<Garbage>& garbage) {
+  for (auto it = txn.undo_.rbegin(); it != txn.undo_.rend(); ++it) {
+    std::visit(Overloaded{
+                   [&](const AppendedRows& rows) { rows.row_group->rollback_rows(rows.start, rows.count); },
+                   [&](const CreatedObject& created) {
+                     created.object->created_.store(kRolledBackVersion, std::memory_order_release);
+                     garbage.push_back({0, created.object});
+                   },
+                   [&](const DroppedObject& dropped) { dropped.object->deleted_.store(kNotDeleted, std::memory_order_release); },
+                   [&](const ReplacedObject& replaced) {
+                     replaced.new_version->created_.store(kRolledBackVersion, std::memory_order_release);
+                     replaced.old_version->deleted_.store(kNotDeleted, std::memory_order_release);
+                     garbage.push_back({0, replaced.new_version});
+                   },
+               },
+               *it);
+  }
+  txn.undo_.clear();
   txn.state_.store(Transaction::State::kRolledBack, std::memory_order_release);
+  for (auto it = txn.hooks_.rbegin(); it != txn.hooks_.rend(); ++it) (*it)->after_rollback(txn);
+  txn.hooks_.clear();
+}
+
+void TransactionManager::finish(Transaction& txn, std::vector<Garbage> garbage) {
+  locks_.release_all(txn.id());
+  std::vector<std::shared_ptr<VersionedObject>> unreachable;
+  {
+    std::lock_guard<std::mutex> lock(active_mutex_);
+    auto it = active_starts_.find(txn.start_ts());
+    TS_CHECK(it != active_starts_.end(), "transaction missing from the active set");
+    active_starts_.erase(it);
+    for (auto& g : garbage) garbage_.push_back(std::move(g));
+    const uint64_t oldest =
+        active_starts_.empty() ? clock_.load(std::memory_order_acquire) : *active_starts_.begin();
+    size_t kept = 0;
+    for (auto& g : garbage_) {
+      if (g.unreachable_at <= oldest) {
+        unreachable.push_back(std::move(g.object));
+      } else {
+        garbage_[kept++] = std::move(g);
+      }
+    }
+    garbage_.resize(kept);
+  }
+  // Outside the lock: the holders take their own locks to unlink.
+  for (const auto& object : unreachable) object->on_unreachable();
+}
+
+uint64_t TransactionManager::oldest_active_start_ts() const {
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  return active_starts_.empty() ? clock_.load(std::memory_order_acquire) : *active_starts_.begin();
+}
+
+size_t TransactionManager::active_count() const {
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  return active_starts_.size();
+}
+
+size_t TransactionManager::pending_garbage() const {
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  return garbage_.size();
 }
 
 }  // namespace tessera::storage

@@ -4,41 +4,82 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <vector>
 
+#include "storage/lock_manager.h"
 #include "storage/transaction.h"
 
 namespace tessera::storage {
 
-/// Hands out transactions and orders commits. Commit timestamps come from one logical clock;
-/// a transaction's start timestamp is the clock value when it begins.
+/// Hands out transactions, orders commits, holds the lock table and collects garbage.
+/// Commit timestamps come from one logical clock; a transaction's start timestamp is the clock
+/// value when it begins.
 ///
-/// Atomic visibility: commits are serialized under a mutex; a commit stamps all of the
-/// transaction's rows with the next timestamp and only then publishes that timestamp as the new
-/// clock value (release), which begin() reads (acquire). A transaction that began earlier has a
-/// smaller start timestamp and sees none of the rows; one that begins later sees all of them.
+/// Atomic visibility: commits are serialized under the commit lock; a commit stamps all of the
+/// transaction's rows and catalog versions with the next timestamp and only then publishes that
+/// timestamp as the new clock value (release), which begin() reads (acquire). A transaction
+/// that began earlier has a smaller start timestamp and sees none of the changes; one that
+/// begins later sees all of them. Locks are released after the publication, so a transaction
+/// that waited for them finds the committed state.
+///
+/// Garbage: object versions whose deletion committed at timestamp d are unreachable once every
+/// active transaction started at or after d (the oldest active start timestamp is tracked);
+/// rolled-back creations at once. Collection runs at the end of every commit and rollback and
+/// calls VersionedObject::on_unreachable once per version.
 ///
 /// Thread-safety: all methods are thread-safe.
 class TransactionManager {
  public:
-  TransactionManager() = default;
+  TransactionManager();
   TransactionManager(const TransactionManager&) = delete;
   TransactionManager& operator=(const TransactionManager&) = delete;
+  ~TransactionManager();
 
   std::unique_ptr<Transaction> begin();
-  /// Atomically makes all rows appended by `txn` visible to transactions that begin later.
-  /// `txn` must be active and have no append in progress.
+  /// Atomically makes all changes of `txn` visible to transactions that begin later, running
+  /// its hooks as TransactionHook states. If a hook's before_commit throws, `txn` is rolled
+  /// back instead and the exception is rethrown. `txn` must be active and have no work in
+  /// progress. Ends the transaction either way.
   void commit(Transaction& txn);
-  /// Makes the rows appended by `txn` invisible to everyone, forever. (A transaction destroyed
-  /// while active behaves the same for readers: its id never becomes visible.)
+  /// Takes back every change of `txn` (newest first): its rows become invisible to everyone,
+  /// its created catalog versions vanish and its dropped ones are live again.
   void rollback(Transaction& txn);
+
+  /// A hook registered with every transaction that begins from now on, ahead of the hooks the
+  /// transaction registers itself (e.g. the WAL).
+  void add_global_hook(std::shared_ptr<TransactionHook> hook);
 
   /// The timestamp of the latest commit (0 before any).
   uint64_t last_commit_ts() const { return clock_.load(std::memory_order_acquire); }
+  /// The smallest start timestamp of the active transactions; the clock when there are none.
+  uint64_t oldest_active_start_ts() const;
+  size_t active_count() const;
+  /// Unreachable-to-be versions not yet collected (tests, monitoring).
+  size_t pending_garbage() const;
+
+  LockManager& locks() { return locks_; }
 
  private:
+  struct Garbage {
+    uint64_t unreachable_at;  ///< collectable once the oldest active start is >= this
+    std::shared_ptr<VersionedObject> object;
+  };
+
+  /// Applies the undo log backwards and runs the rollback hooks; commit lock held.
+  void rollback_locked(Transaction& txn, std::vector<Garbage>& garbage);
+  /// Releases locks, leaves the active set, queues `garbage` and collects what is unreachable.
+  void finish(Transaction& txn, std::vector<Garbage> garbage);
+
   std::mutex commit_mutex_;
   std::atomic<uint64_t> clock_{0};
   std::atomic<uint64_t> next_id_{kTransactionIdStart};
+  LockManager locks_;
+
+  mutable std::mutex active_mutex_;  // guards active_starts_, garbage_, global_hooks_
+  std::multiset<uint64_t> active_starts_;
+  std::vector<Garbage> garbage_;
+  std::vector<std::shared_ptr<TransactionHook>> global_hooks_;
 };
 
 }  // namespace tessera::storage

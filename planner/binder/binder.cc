@@ -12,14 +12,16 @@
 
 namespace tessera::planner {
 
-Binder::Binder(catalog::Catalog& catalog, std::string_view sql)
+Binder::Binder(catalog::Catalog& catalog, const storage::Transaction& transaction, std::string_view sql)
     : catalog_(catalog),
+      transaction_(transaction),
       sql_(sql),
       table_index_counter_(std::make_shared<uint32_t>(1)),
       referenced_relations_(std::make_shared<std::set<std::string>>()) {}
 
 Binder::Binder(Binder& parent, bool correlated)
     : catalog_(parent.catalog_),
+      transaction_(parent.transaction_),
       sql_(parent.sql_),
       parent_(&parent),
       correlated_(correlated),
@@ -150,7 +152,7 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
                                                    schema + "." + name, ref.location);
     }
   }
-  auto entry = catalog_.find(name);
+  auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
   referenced_relations_->insert(name);
   std::string alias = ref.alias ? ref.alias->name : name;
@@ -325,7 +327,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   if (stmt.with) throw_at(SqlState::kFeatureNotSupported, "WITH is not supported yet", stmt.location);
   if (!stmt.returning.empty()) throw_at(SqlState::kFeatureNotSupported, "RETURNING is not supported yet", stmt.location);
   const std::string& name = stmt.table.back();
-  auto entry = catalog_.find(name);
+  auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "cannot insert into view \"" + name + "\"", stmt.location);

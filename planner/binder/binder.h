@@ -12,6 +12,7 @@
 #include "planner/parser/ast.h"
 
 namespace tessera::catalog { class Catalog; }
+namespace tessera::storage { class Transaction; }
 
 namespace tessera::planner {
 
@@ -29,8 +30,9 @@ struct BoundStatement {
 /// (correlation). Not thread-safe.
 class Binder {
  public:
-  /// `sql` is the whole query string (for error positions).
-  Binder(catalog::Catalog& catalog, std::string_view sql);
+  /// `sql` is the whole query string (for error positions). Relations are looked up as
+  /// `transaction` sees them (its snapshot plus its own changes).
+  Binder(catalog::Catalog& catalog, const storage::Transaction& transaction, std::string_view sql);
 
   BoundStatement bind(const Statement& statement);
 
@@ -108,6 +110,7 @@ class Binder {
   uint32_t position(int location) const;
 
   catalog::Catalog& catalog_;
+  const storage::Transaction& transaction_;
   std::string_view sql_;
   Binder* parent_ = nullptr;
   /// Whether this binder may look names up in parent_ (subquery expressions, not FROM items).

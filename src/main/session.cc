@@ -87,19 +87,26 @@ pgwire::TransactionStatus Session::transaction_status() const {
 void Session::cancel() { cancel_requested_.store(true); }
 
 void Session::ensure_transaction() {
-  if (!transaction_) transaction_ = db_.transactions().begin();
+  if (transaction_) return;
+  transaction_ = db_.transactions().begin();
+  transaction_->set_interrupt_flag(&cancel_requested_);
 }
 
 void Session::end_transaction(bool commit) {
   if (!transaction_) return;
+  std::unique_ptr<storage::Transaction> txn = std::move(transaction_);
   if (commit) {
-    db_.transactions().commit(*transaction_);
+    db_.transactions().commit(*txn);
   } else {
-    db_.transactions().rollback(*transaction_);
-    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+    db_.transactions().rollback(*txn);
   }
-  undo_.clear();
-  transaction_.reset();
+}
+
+void Session::fail_statement(const SqlError& error, ResultReceiver& receiver) {
+  if (in_block_) failed_ = true;
+  end_transaction(false);
+  receiver.on_error(error);
+  receiver_ = nullptr;
 }
 
 void Session::begin_transaction() {
@@ -116,9 +123,10 @@ void Session::commit_transaction() {
     if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress", "");
     return;
   }
-  end_transaction(!failed_);
+  const bool commit = !failed_;
   in_block_ = false;
   failed_ = false;
+  end_transaction(commit);
 }
 
 void Session::rollback_transaction() {
@@ -126,9 +134,9 @@ void Session::rollback_transaction() {
     if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress", "");
     return;
   }
-  end_transaction(false);
   in_block_ = false;
   failed_ = false;
+  end_transaction(false);
 }
 
 void Session::set_setting(const std::string& raw_name, const std::string* value) {
@@ -160,8 +168,6 @@ std::string Session::show_setting(const std::string& raw_name) const {
   return it->second;
 }
 
-void Session::on_rollback(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
-
 void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   StackBase stack_base;
   receiver_ = &receiver;
@@ -169,9 +175,7 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   try {
     statements = planner::parse_sql(sql);
   } catch (const SqlError& e) {
-    if (in_block_) failed_ = true;
-    receiver.on_error(e);
-    receiver_ = nullptr;
+    fail_statement(e, receiver);
     return;
   }
   if (statements.empty()) {
@@ -182,28 +186,23 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   // Several statements in one query string run as one implicit transaction, unless they
   // manage transactions themselves (PostgreSQL's rule).
   const bool implicit_block = statements.size() > 1 && !in_block_;
-  for (const auto& statement : statements) {
-    try {
+  try {
+    for (const auto& statement : statements) {
       execute_statement(*statement, sql, receiver);
       // Outside a block each statement commits on its own; an implicit block commits at the end.
       if (!in_block_ && !implicit_block) end_transaction(true);
-    } catch (const SqlError& e) {
-      if (in_block_) {
-        failed_ = true;
-      } else {
-        end_transaction(false);
-      }
-      receiver.on_error(e);
-      receiver_ = nullptr;
-      return;
-    } catch (const std::bad_alloc&) {
-      if (in_block_) failed_ = true; else end_transaction(false);
-      receiver.on_error(SqlError(SqlState::kOutOfMemory, "out of memory"));
-      receiver_ = nullptr;
-      return;
     }
+    if (implicit_block && !in_block_) end_transaction(true);
+  } catch (const SqlError& e) {
+    fail_statement(e, receiver);
+    return;
+  } catch (const std::bad_alloc&) {
+    fail_statement(SqlError(SqlState::kOutOfMemory, "out of memory"), receiver);
+    return;
+  } catch (const std::exception& e) {
+    fail_statement(SqlError(SqlState::kInternalError, e.what()), receiver);
+    return;
   }
-  if (implicit_block && !in_block_) end_transaction(true);
   receiver_ = nullptr;
 }
 
@@ -219,9 +218,11 @@ void Session::execute_statement(const planner::Statement& statement, std::string
                      "current transaction is aborted, commands ignored until end of transaction block");
     }
   }
-  planner::Binder binder(db_.catalog(), sql);
+  // The binder looks relations up in the transaction's snapshot: begin it first (also for
+  // transaction control, whose COMMIT/ROLLBACK then ends it).
+  ensure_transaction();
+  planner::Binder binder(db_.catalog(), *transaction_, sql);
   planner::BoundStatement bound = binder.bind(statement);
-  if (!is_transaction_control) ensure_transaction();
   planner::LogicalPtr plan = planner::Optimizer().optimize(std::move(bound.plan));
 
   const bool returns_rows = !bound.names.empty() && bound.tag != "INSERT";

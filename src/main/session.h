@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,8 +35,13 @@ class Session : public pgwire::BackendSession, private executor::SessionServices
  private:
   /// Runs one statement; throws SqlError.
   void execute_statement(const planner::Statement& statement, std::string_view sql, ResultReceiver& receiver);
-  /// Ends the current transaction, undoing its catalog changes when it did not commit.
+  /// Ends the current transaction (commit or rollback); the session has none afterwards, also
+  /// when the commit throws (a failing commit hook rolls the transaction back).
   void end_transaction(bool commit);
+  /// Reports `error` for the failed statement: outside a block the transaction is rolled back;
+  /// inside one it is rolled back too (releasing its locks, as PostgreSQL aborts it at once)
+  /// and the block is marked failed, so later statements get 25P02 until it ends.
+  void fail_statement(const SqlError& error, ResultReceiver& receiver);
   void ensure_transaction();
 
   // SessionServices
@@ -46,13 +50,11 @@ class Session : public pgwire::BackendSession, private executor::SessionServices
   void rollback_transaction() override;
   void set_setting(const std::string& name, const std::string* value) override;
   std::string show_setting(const std::string& name) const override;
-  void on_rollback(std::function<void()> undo) override;
 
   Database& db_;
   std::unique_ptr<storage::Transaction> transaction_;  ///< the open transaction, if any
   bool in_block_ = false;                              ///< inside BEGIN ... COMMIT
   bool failed_ = false;                                ///< the block hit an error (25P02)
-  std::vector<std::function<void()>> undo_;            ///< catalog changes to undo on rollback
   std::map<std::string, std::string> settings_;
   ResultReceiver* receiver_ = nullptr;                 ///< of the running statement
   std::atomic<bool> cancel_requested_{false};

@@ -4,10 +4,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <new>
+#include <stdexcept>
 #include <thread>
 
+#include "catalog/catalog.h"
 #include "src/common/sql_error.h"
 #include "src/main/database.h"
+#include "storage/transaction_manager.h"
 
 namespace tessera {
 namespace {
@@ -261,6 +265,203 @@ TEST_F(SessionTest, UnknownDatabaseAndRoleAreRefused) {
   params.database = "tessera";
   params.user = "mallory";
   EXPECT_THROW(db_.open_session(params), SqlError);
+}
+
+// ---- Transactional DDL ------------------------------------------------------------------------
+
+/// Waits until `n` transactions wait for a lock (no time limit: the test runner's timeout
+/// catches a hang).
+void wait_for_lock_waiters(Database& db, size_t n) {
+  while (db.transactions().locks().waiting_count() < n) std::this_thread::yield();
+}
+
+TEST_F(SessionTest, UncommittedCreateTableIsInvisibleToOtherSessions) {
+  auto a = open();
+  auto b = open();
+  run(*a, "BEGIN; CREATE TABLE t(a int); INSERT INTO t VALUES (1)");
+  EXPECT_EQ(run(*a, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"1"}));
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM t").errors, (std::vector<std::string>{"42P01"}));
+  run(*a, "COMMIT");
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"1"}));
+
+  run(*a, "BEGIN; CREATE TABLE u(a int)");
+  EXPECT_EQ(run(*b, "SELECT * FROM u").errors, (std::vector<std::string>{"42P01"}));
+  run(*a, "ROLLBACK");
+  EXPECT_EQ(run(*b, "SELECT * FROM u").errors, (std::vector<std::string>{"42P01"}));
+  EXPECT_EQ(run(*a, "SELECT * FROM u").errors, (std::vector<std::string>{"42P01"}));
+  EXPECT_EQ(db_.catalog().version_count("u"), 0u);
+}
+
+TEST_F(SessionTest, DropInAnOpenTransactionKeepsTheTableForOthersUntilCommit) {
+  auto a = open();
+  auto b = open();
+  auto old = open();
+  run(*a, "CREATE TABLE t(a int); INSERT INTO t VALUES (1), (2)");
+  run(*old, "BEGIN");
+  EXPECT_EQ(run(*old, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"2"}));
+  EXPECT_EQ(run(*a, "BEGIN; DROP TABLE t").errors, (std::vector<std::string>{}));
+  EXPECT_EQ(run(*b, "SELECT count(*), sum(a) FROM t").rows, (std::vector<std::string>{"2|3"}));
+  run(*a, "COMMIT");
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM t").errors, (std::vector<std::string>{"42P01"}));
+  // A snapshot taken before the drop committed still reads the table's storage.
+  EXPECT_EQ(run(*old, "SELECT sum(a) FROM t").rows, (std::vector<std::string>{"3"}));
+  EXPECT_EQ(db_.catalog().version_count("t"), 1u);
+  run(*old, "COMMIT");
+  EXPECT_EQ(db_.catalog().version_count("t"), 0u) << "collected once no snapshot needs it";
+}
+
+TEST_F(SessionTest, CreateOrReplaceViewIsInvisibleToOthersUntilCommit) {
+  auto a = open();
+  auto b = open();
+  run(*a, "CREATE TABLE t(a int); INSERT INTO t VALUES (1), (2), (3); CREATE VIEW v AS SELECT a FROM t WHERE a > 1");
+  run(*a, "BEGIN; CREATE OR REPLACE VIEW v AS SELECT a FROM t WHERE a > 2");
+  EXPECT_EQ(run(*a, "SELECT count(*) FROM v").rows, (std::vector<std::string>{"1"}));
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM v").rows, (std::vector<std::string>{"2"}));
+  run(*a, "ROLLBACK");
+  EXPECT_EQ(run(*a, "SELECT count(*) FROM v").rows, (std::vector<std::string>{"2"}));
+  run(*a, "BEGIN; CREATE OR REPLACE VIEW v AS SELECT a FROM t WHERE a > 2");
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM v").rows, (std::vector<std::string>{"2"}));
+  run(*a, "COMMIT");
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM v").rows, (std::vector<std::string>{"1"}));
+}
+
+TEST_F(SessionTest, ConcurrentDdlOnTheSameNameWaitsForTheFirstTransaction) {
+  auto a = open();
+  auto b = open();
+  // CREATE, then the first commits: the second fails as PostgreSQL does.
+  run(*a, "BEGIN; CREATE TABLE t(a int)");
+  Collector second;
+  std::thread t1([&] { second = run(*b, "CREATE TABLE t(b text)"); });
+  wait_for_lock_waiters(db_, 1);
+  run(*a, "COMMIT");
+  t1.join();
+  EXPECT_EQ(second.errors, (std::vector<std::string>{"42P07"}));
+  EXPECT_EQ(second.messages, (std::vector<std::string>{"relation \"t\" already exists"}));
+
+  // CREATE, then the first rolls back: the second succeeds.
+  run(*a, "BEGIN; CREATE TABLE u(a int)");
+  std::thread t2([&] { second = run(*b, "CREATE TABLE u(b text)"); });
+  wait_for_lock_waiters(db_, 1);
+  run(*a, "ROLLBACK");
+  t2.join();
+  EXPECT_TRUE(second.errors.empty());
+  EXPECT_EQ(second.tags, (std::vector<std::string>{"CREATE TABLE"}));
+  EXPECT_EQ(run(*a, "SELECT b FROM u").errors, (std::vector<std::string>{}));
+
+  // DROP, then the first commits: the second's DROP fails with 42P01.
+  run(*a, "BEGIN; DROP TABLE t");
+  std::thread t3([&] { second = run(*b, "DROP TABLE t"); });
+  wait_for_lock_waiters(db_, 1);
+  run(*a, "COMMIT");
+  t3.join();
+  EXPECT_EQ(second.errors, (std::vector<std::string>{"42P01"}));
+  EXPECT_EQ(second.messages, (std::vector<std::string>{"table \"t\" does not exist"}));
+}
+
+TEST_F(SessionTest, InsertWaitsForAPendingDrop) {
+  auto a = open();
+  auto b = open();
+  run(*a, "CREATE TABLE t(a int)");
+  run(*a, "BEGIN; DROP TABLE t");
+  Collector insert;
+  std::thread t1([&] { insert = run(*b, "INSERT INTO t VALUES (1)"); });
+  wait_for_lock_waiters(db_, 1);
+  run(*a, "ROLLBACK");
+  t1.join();
+  EXPECT_EQ(insert.tags, (std::vector<std::string>{"INSERT 0 1"}));
+
+  run(*a, "BEGIN; DROP TABLE t");
+  std::thread t2([&] { insert = run(*b, "INSERT INTO t VALUES (2)"); });
+  wait_for_lock_waiters(db_, 1);
+  run(*a, "COMMIT");
+  t2.join();
+  EXPECT_EQ(insert.errors, (std::vector<std::string>{"42P01"}));
+  EXPECT_EQ(insert.messages, (std::vector<std::string>{"relation \"t\" does not exist"}));
+}
+
+TEST_F(SessionTest, CancelStopsAWaitForALock) {
+  auto a = open();
+  auto b = open();
+  run(*a, "BEGIN; CREATE TABLE t(a int)");
+  Collector waiting;
+  std::thread t([&] { waiting = run(*b, "CREATE TABLE t(a int)"); });
+  wait_for_lock_waiters(db_, 1);
+  b->cancel();
+  t.join();
+  EXPECT_EQ(waiting.errors, (std::vector<std::string>{"57014"}));
+  EXPECT_EQ(db_.transactions().locks().waiting_count(), 0u);
+  run(*a, "COMMIT");
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"0"}));
+}
+
+TEST_F(SessionTest, ADeadlockBetweenTwoDdlWaitsFailsInOneOfThem) {
+  auto a = open();
+  auto b = open();
+  run(*a, "BEGIN; CREATE TABLE x(a int)");
+  run(*b, "BEGIN; CREATE TABLE y(a int)");
+  Collector first;
+  std::thread t([&] { first = run(*a, "CREATE TABLE y(a int)"); });
+  wait_for_lock_waiters(db_, 1);
+  auto second = run(*b, "CREATE TABLE x(a int)");
+  EXPECT_EQ(second.errors, (std::vector<std::string>{"40P01"}));
+  EXPECT_EQ(second.messages, (std::vector<std::string>{"deadlock detected"}));
+  EXPECT_EQ(b->transaction_status(), pgwire::TransactionStatus::kFailed);
+  // The failed transaction is rolled back at once, releasing its locks: the other proceeds.
+  t.join();
+  EXPECT_EQ(first.tags, (std::vector<std::string>{"CREATE TABLE"}));
+  EXPECT_EQ(run(*b, "ROLLBACK").tags, (std::vector<std::string>{"ROLLBACK"}));
+  run(*a, "COMMIT");
+  EXPECT_EQ(run(*b, "SELECT * FROM x, y").errors, (std::vector<std::string>{}));
+}
+
+/// Fails the commit of every transaction that wrote something while armed.
+class FailingCommitHook : public storage::TransactionHook {
+ public:
+  enum class Failure { kNone, kRuntimeError, kBadAlloc };
+  void before_commit(storage::Transaction& txn, uint64_t) override {
+    if (txn.is_read_only()) return;
+    switch (failure.load()) {
+      case Failure::kNone: return;
+      case Failure::kRuntimeError: throw std::runtime_error("injected failure");
+      case Failure::kBadAlloc: throw std::bad_alloc();
+    }
+  }
+  std::atomic<Failure> failure{Failure::kNone};
+};
+
+TEST_F(SessionTest, ExceptionsAtTheSessionBoundaryRollBackCleanly) {
+  auto hook = std::make_shared<FailingCommitHook>();
+  db_.transactions().add_global_hook(hook);
+  auto s = open();
+  auto other = open();
+  run(*s, "CREATE TABLE keep(a int); INSERT INTO keep VALUES (1)");
+
+  hook->failure = FailingCommitHook::Failure::kRuntimeError;
+  auto c = run(*s, "CREATE TABLE t(a int)");
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"XX000"}));
+  EXPECT_EQ(c.messages, (std::vector<std::string>{"injected failure"}));
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+  EXPECT_EQ(run(*s, "INSERT INTO keep VALUES (2)").errors, (std::vector<std::string>{"XX000"}));
+  c = run(*s, "CREATE TABLE t2(a int); INSERT INTO t2 VALUES (1); INSERT INTO keep VALUES (3)");
+  EXPECT_EQ(c.tags, (std::vector<std::string>{"CREATE TABLE", "INSERT 0 1", "INSERT 0 1"}));
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"XX000"}));
+
+  hook->failure = FailingCommitHook::Failure::kBadAlloc;
+  run(*s, "BEGIN; CREATE TABLE t3 AS SELECT 1 AS a; INSERT INTO keep VALUES (4)");
+  c = run(*s, "COMMIT");
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"53200"}));
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+
+  hook->failure = FailingCommitHook::Failure::kNone;
+  for (const char* name : {"t", "t2", "t3"}) {
+    EXPECT_EQ(run(*other, std::string("SELECT * FROM ") + name).errors, (std::vector<std::string>{"42P01"})) << name;
+    EXPECT_EQ(run(*s, std::string("SELECT * FROM ") + name).errors, (std::vector<std::string>{"42P01"})) << name;
+    EXPECT_EQ(db_.catalog().version_count(name), 0u) << name;
+  }
+  EXPECT_EQ(run(*other, "SELECT count(*), sum(a) FROM keep").rows, (std::vector<std::string>{"1|1"}));
+  EXPECT_EQ(run(*s, "CREATE TABLE t(a int); INSERT INTO t VALUES (5); SELECT a FROM t").rows,
+            (std::vector<std::string>{"5"}));
+  EXPECT_EQ(db_.transactions().active_count(), 0u);
 }
 
 }  // namespace

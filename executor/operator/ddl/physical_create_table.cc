@@ -19,14 +19,10 @@ struct CreateTableState : GlobalState {
 
 std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::string& name,
                                             const std::vector<catalog::ColumnDefinition>& columns, bool if_not_exists) {
-  auto table = query.catalog->create_table(name, columns, if_not_exists);
-  if (!table) {
-    if (query.receiver) query.receiver->on_notice("42P07", "relation \"" + name + "\" already exists, skipping", "");
-    return nullptr;
+  auto table = query.catalog->create_table(*query.transaction, name, columns, if_not_exists);
+  if (!table && query.receiver) {
+    query.receiver->on_notice("42P07", "relation \"" + name + "\" already exists, skipping", "");
   }
-  catalog::Catalog* catalog = query.catalog;
-  const catalog::CatalogEntry* raw = table.get();
-  query.session->on_rollback([catalog, name, raw] { catalog->remove_created(name, raw); });
   return table;
 }
 

@@ -11,7 +11,8 @@ namespace tessera::executor {
 
 /// CREATE TABLE, and CREATE TABLE AS when it has a child: the table is created when the query
 /// starts, the child's rows are appended to it, and the source emits the row count. The
-/// creation is undone if the transaction rolls back.
+/// creation and the rows belong to the query's transaction (invisible to others until it
+/// commits, undone if it rolls back).
 class PhysicalCreateTable : public PhysicalOperator {
  public:
   PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns, bool if_not_exists,

@@ -37,7 +37,7 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
     case UtilityKind::kDrop:
       for (const auto& name : s.names) {
         const std::set<std::string> dropping(s.names.begin(), s.names.end());
-        auto dropped = query.catalog->drop(name, s.entry_kind, s.if_exists, s.cascade, dropping);
+        auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
         if (dropped.empty()) {
           if (query.receiver) {
             const char* kind = s.entry_kind == catalog::EntryKind::kTable ? "table" : "view";
@@ -60,24 +60,11 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
                                       detail);
           }
         }
-        catalog::Catalog* catalog = query.catalog;
-        query.session->on_rollback([catalog, dropped] {
-          for (const auto& entry : dropped) catalog->restore(entry);
-        });
       }
       break;
-    case UtilityKind::kCreateView: {
-      auto previous = s.or_replace ? query.catalog->find(s.name) : nullptr;
-      auto view = query.catalog->create_view(s.name, s.columns, s.query_text, s.dependencies, s.or_replace);
-      catalog::Catalog* catalog = query.catalog;
-      std::string name = s.name;
-      const catalog::CatalogEntry* raw = view.get();
-      query.session->on_rollback([catalog, name, raw, previous] {
-        catalog->remove_created(name, raw);
-        if (previous) catalog->restore(previous);
-      });
+    case UtilityKind::kCreateView:
+      query.catalog->create_view(*query.transaction, s.name, s.columns, s.query_text, s.dependencies, s.or_replace);
       break;
-    }
     case UtilityKind::kTransaction:
       switch (s.action) {
         case planner::TransactionAction::kBegin: query.session->begin_transaction(); break;

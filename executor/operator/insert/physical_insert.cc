@@ -3,6 +3,7 @@
 #include <atomic>
 #include <optional>
 
+#include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
 #include "storage/data_table.h"
 #include "src/common/sql_error.h"
@@ -79,7 +80,12 @@ PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::
   add_child(std::move(child));
 }
 
-std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext&) const { return std::make_unique<InsertState>(); }
+std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext& query) const {
+  // Hold the table against a concurrent DROP until the transaction ends: waits for a
+  // transaction dropping it, then fails with 42P01 if that drop committed.
+  query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
+  return std::make_unique<InsertState>();
+}
 
 SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState&) const {
   check_table_constraints(*table_, in);

@@ -9,8 +9,10 @@ namespace tessera::catalog { class TableEntry; }
 namespace tessera::executor {
 
 /// Appends its child's rows (exactly the table's columns, in order) to a table inside the
-/// query's transaction, checking NOT NULL and varchar(n) limits. As a source it then emits one
-/// row: the number of rows inserted (bigint).
+/// query's transaction, checking NOT NULL and varchar(n) limits. Before the first row the
+/// table's name is locked in shared mode for the rest of the transaction (a concurrent DROP
+/// waits; an insert into a table whose DROP is pending waits for it, 42P01 if it commits).
+/// As a source it then emits one row: the number of rows inserted (bigint).
 class PhysicalInsert : public PhysicalOperator {
  public:
   PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child);

@@ -24,8 +24,8 @@ using planner::FunctionId;
 class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
  protected:
   void SetUp() override {
-    table_ = catalog_.create_table("t", {{"a", LogicalType::bigint(), true}, {"s", LogicalType::varchar()}}, false);
     txn_ = transactions_.begin();
+    table_ = catalog_.create_table(*txn_, "t", {{"a", LogicalType::bigint(), true}, {"s", LogicalType::varchar()}}, false);
     // 300 000 rows: three row groups, so the scan runs as several morsels.
     DataChunk chunk;
     for (int64_t base = 0; base < kRows; base += kVectorSize) {

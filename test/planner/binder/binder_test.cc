@@ -5,6 +5,7 @@
 #include "catalog/catalog.h"
 #include "planner/parser/parser.h"
 #include "src/common/sql_error.h"
+#include "storage/transaction_manager.h"
 
 namespace tessera::planner {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 class BinderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalog_.create_table("t",
+    catalog_.create_table(*txn_, "t",
                           {{"a", LogicalType::integer()},
                            {"b", LogicalType::varchar()},
                            {"c", LogicalType::bigint()},
@@ -20,12 +21,12 @@ class BinderTest : public ::testing::Test {
                            {"e", LogicalType::smallint()},
                            {"f", LogicalType::boolean()}},
                           false);
-    catalog_.create_table("u", {{"a", LogicalType::integer()}, {"x", LogicalType::integer()}}, false);
+    catalog_.create_table(*txn_, "u", {{"a", LogicalType::integer()}, {"x", LogicalType::integer()}}, false);
   }
 
   BoundStatement bind(const std::string& sql) {
     statements_ = parse_sql(sql);
-    Binder binder(catalog_, sql);
+    Binder binder(catalog_, *txn_, sql);
     return binder.bind(*statements_.at(0));
   }
 
@@ -43,6 +44,8 @@ class BinderTest : public ::testing::Test {
   }
 
   catalog::Catalog catalog_;
+  storage::TransactionManager transactions_;
+  std::unique_ptr<storage::Transaction> txn_ = transactions_.begin();
   std::vector<StatementPtr> statements_;
 };
 

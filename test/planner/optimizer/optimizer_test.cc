@@ -5,6 +5,7 @@
 #include "catalog/catalog.h"
 #include "planner/binder/binder.h"
 #include "planner/parser/parser.h"
+#include "storage/transaction_manager.h"
 
 namespace tessera::planner {
 namespace {
@@ -12,20 +13,22 @@ namespace {
 class OptimizerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    catalog_.create_table("t", {{"a", LogicalType::integer()}, {"b", LogicalType::integer()}, {"c", LogicalType::varchar()}},
+    catalog_.create_table(*txn_, "t", {{"a", LogicalType::integer()}, {"b", LogicalType::integer()}, {"c", LogicalType::varchar()}},
                           false);
-    catalog_.create_table("u", {{"a", LogicalType::integer()}, {"x", LogicalType::integer()}}, false);
+    catalog_.create_table(*txn_, "u", {{"a", LogicalType::integer()}, {"x", LogicalType::integer()}}, false);
   }
 
   /// The optimized logical plan of `sql`, as indented text.
   std::string plan_of(const std::string& sql) {
     auto statements = parse_sql(sql);
-    Binder binder(catalog_, sql);
+    Binder binder(catalog_, *txn_, sql);
     auto bound = binder.bind(*statements[0]);
     return logical_plan_to_string(*Optimizer().optimize(std::move(bound.plan)));
   }
 
   catalog::Catalog catalog_;
+  storage::TransactionManager transactions_;
+  std::unique_ptr<storage::Transaction> txn_ = transactions_.begin();
 };
 
 TEST_F(OptimizerTest, FiltersMoveIntoScansAndCommaJoinsBecomeInnerJoins) {
@@ -44,7 +47,7 @@ TEST_F(OptimizerTest, WhereConditionsOnTheNullableSideStayAboveALeftJoin) {
 
 TEST_F(OptimizerTest, ScansReadOnlyTheColumnsUsed) {
   auto statements = parse_sql("SELECT c FROM t WHERE b > 1");
-  Binder binder(catalog_, "SELECT c FROM t WHERE b > 1");
+  Binder binder(catalog_, *txn_, "SELECT c FROM t WHERE b > 1");
   auto plan = Optimizer().optimize(binder.bind(*statements[0]).plan);
   const LogicalOperator* op = plan.get();
   while (op->kind != LogicalOperatorKind::kGet) op = op->children[0].get();

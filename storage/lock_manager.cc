@@ -1,0 +1,129 @@
+#include "storage/lock_manager.h"
+
+#include <chrono>
+#include <unordered_set>
+
+#include "src/common/sql_error.h"
+#include "storage/transaction.h"
+
+namespace tessera::storage {
+
+namespace {
+
+/// How often a waiter re-checks its interrupt flag and the wait-for graph.
+constexpr auto kWaitPoll = std::chrono::milliseconds(10);
+
+const char* mode_name(LockMode mode) { return mode == LockMode::kExclusive ? "ExclusiveLock" : "ShareLock"; }
+
+}  // namespace
+
+bool LockManager::grantable(const Lock& lock, uint64_t txn_id, LockMode mode) const {
+  for (const auto& [holder, held] : lock.holders) {
+    if (holder == txn_id) continue;
+    if (mode == LockMode::kExclusive || held == LockMode::kExclusive) return false;
+  }
+  return true;
+}
+
+bool LockManager::closes_cycle(uint64_t start) const {
+  // Depth-first over "waits for": a waiter waits for every other holder of the name it wants
+  // whose mode conflicts with the one it asks for.
+  std::vector<uint64_t> pending{start};
+  std::unordered_set<uint64_t> visited;
+  while (!pending.empty()) {
+    const uint64_t txn = pending.back();
+    pending.pop_back();
+    auto wait = waiting_.find(txn);
+    if (wait == waiting_.end()) continue;
+    auto lock = locks_.find(wait->second.name);
+    if (lock == locks_.end()) continue;
+    for (const auto& [holder, held] : lock->second.holders) {
+      if (holder == txn) continue;
+      if (wait->second.mode != LockMode::kExclusive && held != LockMode::kExclusive) continue;
+      if (holder == start) return true;
+      if (visited.insert(holder).second) pending.push_back(holder);
+    }
+  }
+  return false;
+}
+
+void LockManager::lock(Transaction& txn, const std::string& name, LockMode mode) {
+  const uint64_t id = txn.id();
+  std::unique_lock<std::mutex> guard(mutex_);
+  {
+    auto it = locks_.find(name);
+    if (it != locks_.end()) {
+      auto held = it->second.holders.find(id);
+      if (held != it->second.holders.end() && (held->second == LockMode::kExclusive || mode == LockMode::kShared)) return;
+    }
+  }
+  bool waited = false;
+  while (!grantable(locks_[name], id, mode)) {
+    if (!waited) {
+      waiting_[id] = Wait{name, mode};
+      waited = true;
+    }
+    if (closes_cycle(id)) {
+      waiting_.erase(id);
+      auto lock = locks_.find(name);
+      std::string blockers;
+      for (const auto& [holder, held] : lock->second.holders) {
+        if (holder == id) continue;
+        if (!blockers.empty()) blockers += ", ";
+        blockers += std::to_string(holder - kTransactionIdStart);
+      }
+      throw SqlError(SqlState::kDeadlockDetected, "deadlock detected")
+          .with_detail("Transaction " + std::to_string(id - kTransactionIdStart) + " waits for " + mode_name(mode) +
+                       " on relation \"" + name + "\"; blocked by transaction " + blockers + ".")
+          .with_hint("See server log for query details.");
+    }
+    if (txn.interrupted()) {
+      waiting_.erase(id);
+      throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
+    }
+    released_.wait_for(guard, kWaitPoll);
+  }
+  if (waited) waiting_.erase(id);
+  Lock& lock = locks_[name];
+  auto [it, inserted] = lock.holders.emplace(id, mode);
+  if (inserted) {
+    held_[id].push_back(name);
+  } else if (mode == LockMode::kExclusive) {
+    it->second = LockMode::kExclusive;
+  }
+}
+
+void LockManager::release_all(uint64_t txn_id) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    auto held = held_.find(txn_id);
+    if (held == held_.end()) return;
+    for (const auto& name : held->second) {
+      auto lock = locks_.find(name);
+      if (lock == locks_.end()) continue;
+      lock->second.holders.erase(txn_id);
+      if (lock->second.holders.empty()) locks_.erase(lock);
+    }
+    held_.erase(held);
+  }
+  released_.notify_all();
+}
+
+size_t LockManager::waiting_count() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return waiting_.size();
+}
+
+bool LockManager::is_waiting(uint64_t txn_id, const std::string& name) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto it = waiting_.find(txn_id);
+  return it != waiting_.end() && it->second.name == name;
+}
+
+size_t LockManager::held_count(uint64_t txn_id) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto it = held_.find(txn_id);
+  return it == held_.end() ? 0 : it->second.size();
+}
+
+}  // namespace tessera::storage
