@@ -96,15 +96,17 @@ void ColumnData::scan(size_t row_start, size_t window_rows, const sel_t* sel, si
   }
 }
 
-size_t ColumnData::select(const TableFilter& filter, size_t row_start, sel_t* sel, size_t count) const {
+size_t ColumnData::select(const TableFilter& filter, size_t row_start, const sel_t* sel_in, size_t count,
+                         sel_t* sel_out) const {
+  if (count == 0) return 0;
   const size_t first = segment_index(row_start);
   const size_t first_start = segments_[first].start;
   const ColumnSegment& first_segment = *segments_[first].segment;
-  if (count == 0) return 0;
-  if (row_start + sel[count - 1] < first_start + first_segment.capacity()) {
-    return first_segment.select(filter, row_start - first_start, sel, count);
+  const size_t last_row = row_start + (sel_in ? sel_in[count - 1] : count - 1);
+  if (last_row < first_start + first_segment.capacity()) {
+    return first_segment.select(filter, row_start - first_start, sel_in, count, sel_out);
   }
-  // The selected rows span segments: filter each segment's part, keeping window offsets.
+  // The rows span segments: filter each segment's part, keeping offsets from row_start.
   size_t kept = 0;
   size_t done = 0;
   size_t index = first;
@@ -114,12 +116,13 @@ size_t ColumnData::select(const TableFilter& filter, size_t row_start, sel_t* se
     const ColumnSegment& segment = *segments_[index].segment;
     const size_t seg_end = seg_start + segment.capacity();
     size_t k = done;
-    while (k < count && row_start + sel[k] < seg_end) {
-      rebased[k - done] = static_cast<sel_t>(row_start + sel[k] - seg_start);
-      k++;
+    for (; k < count; k++) {
+      const size_t row = row_start + (sel_in ? sel_in[k] : k);
+      if (row >= seg_end) break;
+      rebased[k - done] = static_cast<sel_t>(row - seg_start);
     }
-    const size_t n = segment.select(filter, 0, rebased, k - done);
-    for (size_t i = 0; i < n; i++) sel[kept++] = static_cast<sel_t>(rebased[i] + seg_start - row_start);
+    const size_t n = segment.select(filter, 0, rebased, k - done, rebased);
+    for (size_t i = 0; i < n; i++) sel_out[kept++] = static_cast<sel_t>(rebased[i] + seg_start - row_start);
     done = k;
     index++;
   }

@@ -53,9 +53,10 @@ class ColumnData {
   /// instead of copying (the rows are exactly one segment's, or a selection within one sealed
   /// segment), it does; otherwise `out` is reset and filled (a flat vector).
   void scan(size_t row_start, size_t window_rows, const sel_t* sel, size_t count, Vector& out) const;
-  /// Reader: keeps the entries of sel[0..count) (ascending, relative to `row_start`) whose row
-  /// satisfies `filter`; returns the new count.
-  size_t select(const TableFilter& filter, size_t row_start, sel_t* sel, size_t count) const;
+  /// Reader: writes to `sel_out` the entries r of `sel_in[0 .. count)` (ascending; nullptr:
+  /// 0 .. count - 1) whose row `row_start + r` satisfies `filter`; returns how many. `sel_out`
+  /// may be `sel_in`.
+  size_t select(const TableFilter& filter, size_t row_start, const sel_t* sel_in, size_t count, sel_t* sel_out) const;
 
  private:
   // Most segments a row group can list: kVectorSize rows each is the smallest size appends make.

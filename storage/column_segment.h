@@ -49,9 +49,11 @@ class ColumnSegment {
   }
   /// What the zone map says about `filter` over this segment's rows (written so far).
   virtual ZoneCheck check_zone(const TableFilter& filter) const { return filter.check_zone(zone_map()); }
-  /// Keeps, in order, the entries of sel[0..count) whose row `offset + sel[i]` satisfies
-  /// `filter` (NULLs never do, except for IS NULL); returns the new count.
-  virtual size_t select(const TableFilter& filter, size_t offset, sel_t* sel, size_t count) const = 0;
+  /// Writes to `sel_out`, in order, the entries r of `sel_in[0 .. count)` (nullptr: 0 .. count - 1)
+  /// whose row `offset + r` satisfies `filter` (NULLs never do, except for IS NULL); returns how
+  /// many. `sel_out` has room for `count` entries and may be `sel_in`.
+  virtual size_t select(const TableFilter& filter, size_t offset, const sel_t* sel_in, size_t count,
+                        sel_t* sel_out) const = 0;
 
  private:
   const LogicalType type_;

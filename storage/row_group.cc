@@ -68,13 +68,11 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t sta
   size_t count = all_visible ? rows : versions_.select_visible(vector_index, rows, start_ts, txn_id, sel_buffer);
   bool identity = all_visible;
   for (size_t f = 0; f < filter_count && count > 0; f++) {
-    if (!local.filters_[f].evaluate) continue;
-    if (identity) {
-      for (size_t i = 0; i < count; i++) sel_buffer[i] = static_cast<uint32_t>(i);
-      identity = false;
-    }
     const auto& active = local.filters_[f];
-    count = columns_[active.column]->select(*active.filter, vector_start, sel_buffer, count);
+    if (!active.evaluate) continue;
+    count = columns_[active.column]->select(*active.filter, vector_start, identity ? nullptr : sel_buffer, count,
+                                           sel_buffer);
+    identity = false;
   }
   if (count == 0) return 0;
   TS_CHECK(out.column_count() == column_ids.size(), "scan output has the wrong number of columns");

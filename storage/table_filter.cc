@@ -6,6 +6,7 @@
 
 #include "src/common/assert.h"
 #include "src/common/string_t.h"
+#include "storage/internal/filter_kernels.h"
 
 namespace tessera::storage {
 
@@ -46,41 +47,65 @@ inline bool compare_holds(const T& value, const T& constant) {
 
 bool row_valid(const uint64_t* validity, size_t row) { return (validity[row >> 6] >> (row & 63)) & 1; }
 
-// Refines sel[0..count) in place to the rows whose value satisfies `holds`.
+// Writes the rows among sel_in[0..count) (nullptr: 0..count-1) whose value satisfies `holds` to
+// sel_out (which may be sel_in: each entry is written at or before where it was read).
 template <class T, class Holds>
-size_t select_rows(const FilterInput& input, sel_t* sel, size_t count, Holds&& holds) {
+size_t select_rows(const FilterInput& input, const sel_t* sel_in, size_t count, sel_t* sel_out, Holds&& holds) {
   const T* values = static_cast<const T*>(input.values) + input.base;
   size_t n = 0;
   if (input.validity == nullptr) {
     for (size_t i = 0; i < count; i++) {
-      const sel_t row = sel[i];
-      sel[n] = row;
+      const sel_t row = sel_in ? sel_in[i] : static_cast<sel_t>(i);
+      sel_out[n] = row;
       n += holds(values[row]) ? 1 : 0;
     }
     return n;
   }
   for (size_t i = 0; i < count; i++) {
-    const sel_t row = sel[i];
-    sel[n] = row;
+    const sel_t row = sel_in ? sel_in[i] : static_cast<sel_t>(i);
+    sel_out[n] = row;
     n += (row_valid(input.validity, input.base + row) && holds(values[row])) ? 1 : 0;
   }
   return n;
 }
 
+// Drops the NULL rows from sel[0..count) in place.
+size_t drop_nulls(const FilterInput& input, sel_t* sel, size_t count) {
+  if (input.validity == nullptr) return count;
+  size_t n = 0;
+  for (size_t i = 0; i < count; i++) {
+    const sel_t row = sel[i];
+    sel[n] = row;
+    n += row_valid(input.validity, input.base + row) ? 1 : 0;
+  }
+  return n;
+}
+
 template <class T, CompareOp kOp>
-size_t select_compare_op(const FilterInput& input, T constant, sel_t* sel, size_t count) {
-  return select_rows<T>(input, sel, count, [constant](const T& v) { return compare_holds<T, kOp>(v, constant); });
+size_t select_compare_op(const FilterInput& input, T constant, const sel_t* sel_in, size_t count, sel_t* sel_out) {
+  return select_rows<T>(input, sel_in, count, sel_out,
+                        [constant](const T& v) { return compare_holds<T, kOp>(v, constant); });
 }
 
 template <class T>
-size_t select_compare(CompareOp op, const FilterInput& input, T constant, sel_t* sel, size_t count) {
+size_t select_compare(CompareOp op, const FilterInput& input, T constant, const sel_t* sel_in, size_t count,
+                      sel_t* sel_out) {
+  if constexpr (std::is_same_v<T, int16_t> || std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> ||
+                std::is_same_v<T, double>) {
+    if (sel_in == nullptr) {
+      // Every row of a run: the SIMD kernel, then NULL rows (arbitrary bits) are dropped.
+      const size_t n = select_dense(op, static_cast<const T*>(input.values) + input.base, constant, count, sel_out);
+      return drop_nulls(input, sel_out, n);
+    }
+  }
   switch (op) {
-    case CompareOp::kEqual: return select_compare_op<T, CompareOp::kEqual>(input, constant, sel, count);
-    case CompareOp::kNotEqual: return select_compare_op<T, CompareOp::kNotEqual>(input, constant, sel, count);
-    case CompareOp::kLess: return select_compare_op<T, CompareOp::kLess>(input, constant, sel, count);
-    case CompareOp::kLessEqual: return select_compare_op<T, CompareOp::kLessEqual>(input, constant, sel, count);
-    case CompareOp::kGreater: return select_compare_op<T, CompareOp::kGreater>(input, constant, sel, count);
-    case CompareOp::kGreaterEqual: return select_compare_op<T, CompareOp::kGreaterEqual>(input, constant, sel, count);
+    case CompareOp::kEqual: return select_compare_op<T, CompareOp::kEqual>(input, constant, sel_in, count, sel_out);
+    case CompareOp::kNotEqual: return select_compare_op<T, CompareOp::kNotEqual>(input, constant, sel_in, count, sel_out);
+    case CompareOp::kLess: return select_compare_op<T, CompareOp::kLess>(input, constant, sel_in, count, sel_out);
+    case CompareOp::kLessEqual: return select_compare_op<T, CompareOp::kLessEqual>(input, constant, sel_in, count, sel_out);
+    case CompareOp::kGreater: return select_compare_op<T, CompareOp::kGreater>(input, constant, sel_in, count, sel_out);
+    case CompareOp::kGreaterEqual:
+      return select_compare_op<T, CompareOp::kGreaterEqual>(input, constant, sel_in, count, sel_out);
   }
   return 0;
 }
@@ -262,10 +287,11 @@ ZoneCheck CompareFilter::check_zone(const ZoneMap& zone) const {
   });
 }
 
-size_t CompareFilter::select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const {
+size_t CompareFilter::select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                             sel_t* sel_out) const {
   return dispatch_physical(type, [&](auto tag) {
     using T = decltype(tag);
-    return select_compare<T>(op_, input, physical_value<T>(constant_), sel, count);
+    return select_compare<T>(op_, input, physical_value<T>(constant_), sel_in, count, sel_out);
   });
 }
 
@@ -298,7 +324,8 @@ ZoneCheck InFilter::check_zone(const ZoneMap& zone) const {
   });
 }
 
-size_t InFilter::select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const {
+size_t InFilter::select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                        sel_t* sel_out) const {
   return dispatch_physical(type, [&](auto tag) {
     using T = decltype(tag);
     using O = SqlOrder<T>;
@@ -306,13 +333,13 @@ size_t InFilter::select(const LogicalType& type, const FilterInput& input, sel_t
     list.reserve(constants_.size());
     for (const auto& v : constants_) list.push_back(physical_value<T>(v));
     if (list.size() <= 8) {
-      return select_rows<T>(input, sel, count, [&list](const T& v) {
+      return select_rows<T>(input, sel_in, count, sel_out, [&list](const T& v) {
         bool found = false;
         for (const T& c : list) found |= O::equal(v, c);
         return found;
       });
     }
-    return select_rows<T>(input, sel, count, [&list](const T& v) {
+    return select_rows<T>(input, sel_in, count, sel_out, [&list](const T& v) {
       auto it = std::lower_bound(list.begin(), list.end(), v, [](const T& a, const T& b) { return O::less(a, b); });
       return it != list.end() && O::equal(*it, v);
     });
@@ -342,13 +369,18 @@ ZoneCheck NullFilter::check_zone(const ZoneMap& zone) const {
   return zone.null_count() == 0 ? ZoneCheck::kAlways : ZoneCheck::kMaybe;
 }
 
-size_t NullFilter::select(const LogicalType&, const FilterInput& input, sel_t* sel, size_t count) const {
+size_t NullFilter::select(const LogicalType&, const FilterInput& input, const sel_t* sel_in, size_t count,
+                          sel_t* sel_out) const {
   const bool want_null = kind() == TableFilterKind::kIsNull;
-  if (input.validity == nullptr) return want_null ? 0 : count;
+  if (input.validity == nullptr && want_null) return 0;
   size_t n = 0;
+  if (input.validity == nullptr) {
+    for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
+    return count;
+  }
   for (size_t i = 0; i < count; i++) {
-    const sel_t row = sel[i];
-    sel[n] = row;
+    const sel_t row = sel_in ? sel_in[i] : static_cast<sel_t>(i);
+    sel_out[n] = row;
     n += row_valid(input.validity, input.base + row) != want_null ? 1 : 0;
   }
   return n;
@@ -372,10 +404,15 @@ ZoneCheck AndFilter::check_zone(const ZoneMap& zone) const {
   return result;
 }
 
-size_t AndFilter::select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const {
+size_t AndFilter::select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                         sel_t* sel_out) const {
   for (const auto& child : children_) {
     if (count == 0) break;
-    count = child->select(type, input, sel, count);
+    count = child->select(type, input, sel_in, count, sel_out);
+    sel_in = sel_out;  // later children refine the first one's output
+  }
+  if (children_.empty()) {
+    for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
   }
   return count;
 }

@@ -33,8 +33,8 @@ enum class CompareOp : uint8_t { kEqual = 0, kNotEqual, kLess, kLessEqual, kGrea
 
 /// The values of some rows of one column as a segment stores them uncompressed: `values` is an
 /// array of the column's physical type (uint8_t, int16_t, int32_t, int64_t, double, string_t),
-/// `validity` one bit per row (1 = not NULL), nullptr when every row is valid. Row i of a
-/// selection is at index `base + sel[i]` of both.
+/// `validity` one bit per row (1 = not NULL), nullptr when every row is valid. Selected row r
+/// is at index `base + r` of both.
 struct FilterInput {
   const void* values = nullptr;
   const uint64_t* validity = nullptr;
@@ -59,9 +59,12 @@ class TableFilter {
 
   /// Whether rows summarised by `zone` may, must or cannot satisfy the filter.
   virtual ZoneCheck check_zone(const ZoneMap& zone) const = 0;
-  /// Keeps, in order, the rows of sel[0..count) that satisfy the filter; rows are read from
-  /// `input`, which holds values of `type`'s physical type. Returns the new count.
-  virtual size_t select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const = 0;
+  /// Writes to `sel_out`, in order, the rows among `sel_in[0 .. count)` (nullptr: rows
+  /// 0 .. count - 1) that satisfy the filter, reading them from `input` (values of `type`'s
+  /// physical type); returns how many. `sel_out` has room for `count` entries and may be
+  /// `sel_in`.
+  virtual size_t select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                        sel_t* sel_out) const = 0;
   /// SQL text of the condition on `column` (for EXPLAIN), e.g. "a < 5".
   virtual std::string to_string(const std::string& column) const = 0;
   virtual std::unique_ptr<TableFilter> copy() const = 0;
@@ -81,7 +84,8 @@ class CompareFilter : public TableFilter {
   const Value& constant() const { return constant_; }
 
   ZoneCheck check_zone(const ZoneMap& zone) const override;
-  size_t select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const override;
+  size_t select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                sel_t* sel_out) const override;
   std::string to_string(const std::string& column) const override;
   TableFilterPtr copy() const override;
 
@@ -99,7 +103,8 @@ class InFilter : public TableFilter {
   const std::vector<Value>& constants() const { return constants_; }
 
   ZoneCheck check_zone(const ZoneMap& zone) const override;
-  size_t select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const override;
+  size_t select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                sel_t* sel_out) const override;
   std::string to_string(const std::string& column) const override;
   TableFilterPtr copy() const override;
 
@@ -113,7 +118,8 @@ class NullFilter : public TableFilter {
   explicit NullFilter(bool is_null) : TableFilter(is_null ? TableFilterKind::kIsNull : TableFilterKind::kIsNotNull) {}
 
   ZoneCheck check_zone(const ZoneMap& zone) const override;
-  size_t select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const override;
+  size_t select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                sel_t* sel_out) const override;
   std::string to_string(const std::string& column) const override;
   TableFilterPtr copy() const override;
 };
@@ -127,7 +133,8 @@ class AndFilter : public TableFilter {
   const std::vector<TableFilterPtr>& children() const { return children_; }
 
   ZoneCheck check_zone(const ZoneMap& zone) const override;
-  size_t select(const LogicalType& type, const FilterInput& input, sel_t* sel, size_t count) const override;
+  size_t select(const LogicalType& type, const FilterInput& input, const sel_t* sel_in, size_t count,
+                sel_t* sel_out) const override;
   std::string to_string(const std::string& column) const override;
   TableFilterPtr copy() const override;
 

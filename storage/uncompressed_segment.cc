@@ -143,7 +143,8 @@ const Vector* UncompressedSegment::reference(size_t offset, size_t count) const 
   return &vector_;
 }
 
-size_t UncompressedSegment::select(const TableFilter& filter, size_t offset, sel_t* sel, size_t count) const {
+size_t UncompressedSegment::select(const TableFilter& filter, size_t offset, const sel_t* sel_in, size_t count,
+                                   sel_t* sel_out) const {
   FilterInput input;
   input.values = data_;
   input.base = offset;
@@ -154,7 +155,7 @@ size_t UncompressedSegment::select(const TableFilter& filter, size_t offset, sel
     for (size_t w = 0; w < validity_.size(); w++) validity_copy[w] = validity_[w].load(std::memory_order_relaxed);
     input.validity = validity_copy.data();
   }
-  return filter.select(type(), input, sel, count);
+  return filter.select(type(), input, sel_in, count, sel_out);
 }
 
 ZoneCheck UncompressedSegment::check_zone(const TableFilter& filter) const {

@@ -46,7 +46,8 @@ class UncompressedSegment final : public ColumnSegment {
   ZoneCheck check_zone(const TableFilter& filter) const override;
   void scan(size_t offset, const sel_t* sel, size_t count, Vector& out, size_t out_offset) const override;
   const Vector* reference(size_t offset, size_t count) const override;
-  size_t select(const TableFilter& filter, size_t offset, sel_t* sel, size_t count) const override;
+  size_t select(const TableFilter& filter, size_t offset, const sel_t* sel_in, size_t count,
+                sel_t* sel_out) const override;
 
  private:
   template <class T>
