@@ -17,8 +17,9 @@
 namespace tessera::storage {
 
 /// Up to kRowGroupSize rows of a table (a partition): one ColumnData per column (each a list of
-/// segments with its own zone map) plus the rows' insert versions. Rows are appended at the end and published by a single atomic row count,
-/// stored (release) only after every column and version of the new rows is written.
+/// segments with its own zone map) plus the rows' insert versions. Rows are appended at the end
+/// and published by a single atomic row count, stored (release) only after every column and
+/// version of the new rows is written.
 ///
 /// Thread-safety: one appender at a time (the owning table's append lock); commit/rollback
 /// stamping under the TransactionManager's lock; any number of concurrent readers, which read
