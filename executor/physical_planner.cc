@@ -133,8 +133,13 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
   switch (op.kind) {
     case LogicalOperatorKind::kGet: {
       const auto& get = static_cast<const LogicalGet&>(op);
-      auto filters = resolve_all(get.filters, get.output_bindings());
-      result = std::make_unique<PhysicalTableScan>(get.output_types(), get.table, get.column_ids, std::move(filters));
+      // Conjuncts storage can evaluate (column vs constant) go into the scan's table filters;
+      // the rest are evaluated by the scan operator on the projected columns.
+      storage::TableFilterSet table_filters;
+      auto remaining = PhysicalTableScan::extract_table_filters(*get.table, get.table_index, get.filters, table_filters);
+      auto filters = resolve_all(remaining, get.output_bindings());
+      result = std::make_unique<PhysicalTableScan>(get.output_types(), get.table, get.column_ids, std::move(filters),
+                                                   std::move(table_filters));
       break;
     }
     case LogicalOperatorKind::kFilter: {

@@ -8,17 +8,125 @@ namespace tessera::storage {
 
 void ColumnData::append(const UnifiedVectorFormat& source, size_t source_offset, size_t row_start, size_t count) {
   TS_CHECK(row_start + count <= kRowGroupSize, "append past the end of a row group");
+  ZoneMap appended(type_);
   size_t done = 0;
   while (done < count) {
     const size_t row = row_start + done;
-    const size_t index = row / kVectorSize;
-    const size_t offset = row % kVectorSize;
-    const size_t n = std::min(count - done, kVectorSize - offset);
-    if (!segments_[index]) segments_[index] = std::make_unique<ColumnSegment>(type_);
-    segments_[index]->append(source, source_offset + done, offset, n);
-    if (offset + n == kVectorSize) segments_[index]->seal();
+    const size_t listed = segment_count_.load(std::memory_order_relaxed);
+    if (tail_ == nullptr || tail_->count() == tail_->capacity()) {
+      TS_CHECK(listed < kMaxSegments, "too many segments in a row group");
+      const size_t start = listed == 0 ? 0 : segments_[listed - 1].start + segments_[listed - 1].segment->capacity();
+      TS_CHECK(start == row, "segments must cover the row group without gaps");
+      auto segment = std::make_unique<UncompressedSegment>(type_);
+      tail_ = segment.get();
+      segments_[listed] = Slot{start, std::move(segment)};
+      segment_count_.store(listed + 1, std::memory_order_release);
+    }
+    const size_t offset = tail_->count();
+    const size_t n = std::min(count - done, tail_->capacity() - offset);
+    appended.merge(tail_->append(source, source_offset + done, offset, n));
+    if (offset + n == tail_->capacity()) tail_->seal();
     done += n;
   }
+  std::lock_guard<std::mutex> lock(zone_mutex_);
+  zone_map_.merge(appended);
+}
+
+size_t ColumnData::segment_index(size_t row) const {
+  const size_t n = segment_count();
+  TS_DCHECK(n > 0, "no segment holds the row");
+  // The last segment whose start is <= row.
+  size_t lo = 0, hi = n;
+  while (hi - lo > 1) {
+    const size_t mid = (lo + hi) / 2;
+    if (segments_[mid].start <= row) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+
+ZoneMap ColumnData::zone_map() const {
+  std::lock_guard<std::mutex> lock(zone_mutex_);
+  return zone_map_;
+}
+
+void ColumnData::scan(size_t row_start, size_t window_rows, const sel_t* sel, size_t count, Vector& out) const {
+  const size_t first = segment_index(row_start);
+  const size_t first_start = segments_[first].start;
+  const ColumnSegment& first_segment = *segments_[first].segment;
+  const size_t window_end = row_start + window_rows;
+  if (window_end <= first_start + first_segment.capacity()) {
+    // The window lies in one segment: reference it when it hands out a vector for the window.
+    if (const Vector* whole = first_segment.reference(row_start - first_start, window_rows)) {
+      if (sel == nullptr || count == window_rows) {
+        out.reference(*whole);
+      } else {
+        out.slice(*whole, SelectionVector(const_cast<sel_t*>(sel)), count);  // NOLINT: read-only view
+      }
+      return;
+    }
+    out.reset(std::max(count, kVectorSize));
+    first_segment.scan(row_start - first_start, sel, count, out, 0);
+    return;
+  }
+  // The window spans segments: decode each segment's part.
+  out.reset(std::max(count, kVectorSize));
+  size_t done = 0;
+  size_t index = first;
+  while (done < count) {
+    const size_t seg_start = segments_[index].start;
+    const ColumnSegment& segment = *segments_[index].segment;
+    const size_t seg_end = seg_start + segment.capacity();
+    if (sel == nullptr) {
+      const size_t row = row_start + done;
+      const size_t n = std::min(count - done, seg_end - row);
+      segment.scan(row - seg_start, nullptr, n, out, done);
+      done += n;
+    } else {
+      // Rows sel[done..k) fall into this segment; rebase them to the segment.
+      sel_t rebased[kVectorSize];
+      size_t k = done;
+      while (k < count && row_start + sel[k] < seg_end) {
+        rebased[k - done] = static_cast<sel_t>(row_start + sel[k] - seg_start);
+        k++;
+      }
+      if (k > done) segment.scan(0, rebased, k - done, out, done);
+      done = k;
+    }
+    index++;
+  }
+}
+
+size_t ColumnData::select(const TableFilter& filter, size_t row_start, const sel_t* sel_in, size_t count,
+                         sel_t* sel_out) const {
+  if (count == 0) return 0;
+  const size_t first = segment_index(row_start);
+  const size_t first_start = segments_[first].start;
+  const ColumnSegment& first_segment = *segments_[first].segment;
+  const size_t last_row = row_start + (sel_in ? sel_in[count - 1] : count - 1);
+  if (last_row < first_start + first_segment.capacity()) {
+    return first_segment.select(filter, row_start - first_start, sel_in, count, sel_out);
+  }
+  // The rows span segments: filter each segment's part, keeping offsets from row_start.
+  size_t kept = 0;
+  size_t done = 0;
+  size_t index = first;
+  sel_t rebased[kVectorSize];
+  while (done < count) {
+    const size_t seg_start = segments_[index].start;
+    const ColumnSegment& segment = *segments_[index].segment;
+    const size_t seg_end = seg_start + segment.capacity();
+    size_t k = done;
+    for (; k < count; k++) {
+      const size_t row = row_start + (sel_in ? sel_in[k] : k);
+      if (row >= seg_end) break;
+      rebased[k - done] = static_cast<sel_t>(row - seg_start);
+    }
+    const size_t n = segment.select(filter, 0, rebased, k - done, rebased);
+    for (size_t i = 0; i < n; i++) sel_out[kept++] = static_cast<sel_t>(rebased[i] + seg_start - row_start);
+    done = k;
+    index++;
+  }
+  return kept;
 }
 
 }  // namespace tessera::storage

@@ -1,24 +1,33 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 
 #include "src/common/logical_type.h"
 #include "src/common/vector.h"
 #include "storage/column_segment.h"
 #include "storage/storage_constants.h"
+#include "storage/table_filter.h"
+#include "storage/uncompressed_segment.h"
+#include "storage/zone_map.h"
 
 namespace tessera::storage {
 
-/// The values of one column within one row group: a sequence of kVectorSize-row segments
-/// (segment i holds rows [i * kVectorSize, (i + 1) * kVectorSize) of the row group). Segments are
-/// created as appends reach them and never move, so readers need no lock.
+/// The values of one column within one row group: a list of segments, each covering a fixed run
+/// of consecutive rows (segment i starts at row `segment_start(i)` of the row group and holds up
+/// to `segment(i).capacity()` rows). Nothing here assumes a segment size: appends create
+/// UncompressedSegments of kVectorSize rows, encoded segments of other sizes may follow them.
+/// Segments are created as appends reach them and never move, so readers need no lock.
 ///
-/// Thread-safety: as ColumnSegment — one writer, concurrent readers of published rows.
+/// Thread-safety: one writer (the table's append lock), concurrent readers of published rows.
+/// A reader finds every segment that holds a published row: a segment is listed (release)
+/// before rows are appended to it, and rows are published after that.
 class ColumnData {
  public:
-  explicit ColumnData(LogicalType type) : type_(type) {}
+  explicit ColumnData(LogicalType type) : type_(type), zone_map_(type) {}
   ColumnData(const ColumnData&) = delete;
   ColumnData& operator=(const ColumnData&) = delete;
 
@@ -29,13 +38,40 @@ class ColumnData {
   /// those that become full.
   void append(const UnifiedVectorFormat& source, size_t source_offset, size_t row_start, size_t count);
 
-  /// Reader: segment `index`; it exists once a row in it was published.
-  const ColumnSegment& segment(size_t index) const { return *segments_[index]; }
-  size_t segment_capacity() const { return segments_.size(); }
+  /// Reader: number of segments listed so far.
+  size_t segment_count() const { return segment_count_.load(std::memory_order_acquire); }
+  const ColumnSegment& segment(size_t index) const { return *segments_[index].segment; }
+  /// First row (row-group offset) of segment `index`.
+  size_t segment_start(size_t index) const { return segments_[index].start; }
+  /// Index of the segment holding row `row` (the row must be published).
+  size_t segment_index(size_t row) const;
+  /// Min/max/NULL count of every row written to the column so far.
+  ZoneMap zone_map() const;
+
+  /// Reader: decodes the rows `row_start + sel[i]` (sel ascending; nullptr = rows
+  /// row_start .. row_start + count - 1) into `out`. When `out` can reference a sealed segment
+  /// instead of copying (the rows are exactly one segment's, or a selection within one sealed
+  /// segment), it does; otherwise `out` is reset and filled (a flat vector).
+  void scan(size_t row_start, size_t window_rows, const sel_t* sel, size_t count, Vector& out) const;
+  /// Reader: writes to `sel_out` the entries r of `sel_in[0 .. count)` (ascending; nullptr:
+  /// 0 .. count - 1) whose row `row_start + r` satisfies `filter`; returns how many. `sel_out`
+  /// may be `sel_in`.
+  size_t select(const TableFilter& filter, size_t row_start, const sel_t* sel_in, size_t count, sel_t* sel_out) const;
 
  private:
+  // Most segments a row group can list: kVectorSize rows each is the smallest size appends make.
+  static constexpr size_t kMaxSegments = kRowGroupSize / UncompressedSegment::kCapacity;
+  struct Slot {
+    size_t start = 0;
+    std::unique_ptr<ColumnSegment> segment;
+  };
+
   const LogicalType type_;
-  std::array<std::unique_ptr<ColumnSegment>, kVectorsPerRowGroup> segments_;
+  std::array<Slot, kMaxSegments> segments_;
+  std::atomic<size_t> segment_count_{0};
+  UncompressedSegment* tail_ = nullptr;  // the segment appends go to; writer only
+  mutable std::mutex zone_mutex_;
+  ZoneMap zone_map_;
 };
 
 }  // namespace tessera::storage

@@ -1,74 +1,62 @@
 #pragma once
 
-#include <array>
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 
-#include "src/common/arena.h"
 #include "src/common/logical_type.h"
+#include "src/common/selection_vector.h"
 #include "src/common/vector.h"
+#include "storage/table_filter.h"
 #include "storage/zone_map.h"
 
 namespace tessera::storage {
 
-/// Up to kVectorSize values of one column, stored uncompressed in memory (the in-memory form of a
-/// segment; encoded and compressed forms come with checkpoints). Rows are written once, in order,
-/// by the table's appender; when the segment is full it is *sealed*: its data is complete and
-/// immutable, and scans reference its Vector without copying.
+/// A run of consecutive rows of one column inside a row group, in some representation
+/// (uncompressed in memory today; encoded forms later). A segment knows its row count and zone
+/// map, decodes rows into a caller's vector, and evaluates a TableFilter on its own data. The
+/// rows of a segment are addressed from 0; the owning ColumnData knows where the segment starts.
 ///
-/// Thread-safety: one writer (under the table's append lock) and any number of concurrent
-/// readers. A reader may read rows the row group has published to it (RowGroup::count(),
-/// acquire); values live at fixed addresses (no reallocation) and validity bits are atomics while
-/// the segment fills, so readers never race with the writer. `vector()` may be used only once
-/// the segment is sealed and that was published. The zone map has its own lock.
+/// Thread-safety: readers may call every method concurrently with the segment's writer (if it
+/// has one), for rows whose publication they observed (RowGroup::count(), acquire).
 class ColumnSegment {
  public:
-  explicit ColumnSegment(LogicalType type);
+  explicit ColumnSegment(LogicalType type) : type_(type) {}
+  virtual ~ColumnSegment() = default;
   ColumnSegment(const ColumnSegment&) = delete;
   ColumnSegment& operator=(const ColumnSegment&) = delete;
 
   const LogicalType& type() const { return type_; }
 
-  /// Writer: copies `count` rows of `source` (rows source.sel[source_offset ..]) into rows
-  /// [offset, offset + count) of this segment. Strings are copied into the segment's heap.
-  void append(const UnifiedVectorFormat& source, size_t source_offset, size_t offset, size_t count);
-  /// Writer: the segment holds kVectorSize rows; makes its Vector complete (validity included).
-  void seal();
+  /// Rows the segment holds (published or not; a reader uses only published ones).
+  virtual size_t count() const = 0;
+  /// Rows the segment can hold in all (its row range in the row group is fixed at creation).
+  virtual size_t capacity() const = 0;
+  /// Min/max/NULL count of the rows written so far (a superset of any published prefix).
+  virtual ZoneMap zone_map() const = 0;
 
-  /// The complete, immutable vector of a sealed segment. Copies share its buffers and keep the
-  /// string heap alive.
-  const Vector& vector() const { return vector_; }
-  /// Reader: copies rows sel[0..count) of this segment to rows [0, count) of `out`, a flat vector
-  /// owned by the caller with capacity >= count. Strings are not copied: `out` gets a reference
-  /// to this segment's heap.
-  void copy_rows(const uint32_t* sel, size_t count, Vector& out) const;
-  /// Reader: whether row `row` is not NULL.
-  bool row_is_valid(size_t row) const {
-    return (validity_[row / 64].load(std::memory_order_relaxed) >> (row % 64)) & 1;
+  /// Decodes rows `offset + sel[i]` for i < count into rows [out_offset, out_offset + count) of
+  /// `out`, a flat vector owned by the caller with enough capacity. `sel` == nullptr selects
+  /// rows offset .. offset + count - 1. Strings may reference segment-owned bytes: `out` then
+  /// keeps them alive.
+  virtual void scan(size_t offset, const sel_t* sel, size_t count, Vector& out, size_t out_offset) const = 0;
+  /// A vector holding exactly rows [offset, offset + count) that may be referenced without a
+  /// copy (it is immutable and shared), or nullptr if the segment cannot hand one out for that
+  /// range (not sealed, or an encoded representation).
+  virtual const Vector* reference(size_t offset, size_t count) const {
+    (void)offset;
+    (void)count;
+    return nullptr;
   }
-
-  /// Min/max/NULL count of the rows written so far.
-  ZoneMap zone_map() const;
+  /// What the zone map says about `filter` over this segment's rows (written so far).
+  virtual ZoneCheck check_zone(const TableFilter& filter) const { return filter.check_zone(zone_map()); }
+  /// Writes to `sel_out`, in order, the entries r of `sel_in[0 .. count)` (nullptr: 0 .. count - 1)
+  /// whose row `offset + r` satisfies `filter` (NULLs never do, except for IS NULL); returns how
+  /// many. `sel_out` has room for `count` entries and may be `sel_in`.
+  virtual size_t select(const TableFilter& filter, size_t offset, const sel_t* sel_in, size_t count,
+                        sel_t* sel_out) const = 0;
 
  private:
-  template <class T>
-  void append_fixed(const UnifiedVectorFormat& source, size_t source_offset, size_t offset, size_t count,
-                    ZoneMap& zone);
-  void append_strings(const UnifiedVectorFormat& source, size_t source_offset, size_t offset, size_t count,
-                      ZoneMap& zone);
-  void set_valid_bits(size_t offset, size_t count, const uint64_t* valid_words);
-
   const LogicalType type_;
-  const size_t width_;
-  Vector vector_;        // owns the values; validity filled in by seal()
-  uint8_t* const data_;  // vector_'s value buffer, fixed for the segment's lifetime
-  std::shared_ptr<StringHeap> heap_;  // string bytes; written only by the appender
-  std::array<std::atomic<uint64_t>, kVectorSize / 64> validity_{};  // 1 = valid
-  mutable std::mutex zone_mutex_;
-  ZoneMap zone_map_;
 };
 
 }  // namespace tessera::storage

@@ -12,6 +12,14 @@ size_t ParallelTableScanState::snapshot_row_count() const {
   return n;
 }
 
+ScanSkipCounts ParallelTableScanState::skip_counts() const {
+  ScanSkipCounts counts;
+  counts.row_groups_scanned = row_groups_scanned_.load(std::memory_order_relaxed);
+  counts.row_groups_skipped = row_groups_skipped_.load(std::memory_order_relaxed);
+  counts.segments_skipped = segments_skipped_.load(std::memory_order_relaxed);
+  return counts;
+}
+
 DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) {
   for (const auto& type : types_) {
     TS_CHECK(type.physical_type() != PhysicalType::kInvalid, "table column of a type without storage");
@@ -57,11 +65,15 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
   }
 }
 
-std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn,
-                                                              std::vector<size_t> column_ids) const {
+std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
+                                                              TableFilterSet filters) const {
   for (size_t id : column_ids) TS_CHECK(id < types_.size(), "scan of a column that does not exist");
+  for (const auto& [column, filter] : filters.filters()) {
+    TS_CHECK(column < types_.size(), "filter on a column that does not exist");
+  }
   auto state = std::make_unique<ParallelTableScanState>();
   state->column_ids_ = std::move(column_ids);
+  state->filters_ = std::move(filters);
   state->start_ts_ = txn.start_ts();
   state->txn_id_ = txn.id();
   std::lock_guard<std::mutex> lock(row_groups_mutex_);
@@ -74,17 +86,42 @@ std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction&
 }
 
 bool DataTable::next_morsel(ParallelTableScanState& global, LocalTableScanState& local) const {
-  const size_t index = global.next_morsel_.fetch_add(1, std::memory_order_relaxed);
-  if (index >= global.morsels_.size()) {
-    local.row_group_ = nullptr;
-    return false;
+  if (local.global_ != nullptr && local.segments_skipped_ > 0) {
+    local.global_->segments_skipped_.fetch_add(local.segments_skipped_, std::memory_order_relaxed);
   }
+  local.segments_skipped_ = 0;
   local.global_ = &global;
-  local.row_group_ = global.morsels_[index].row_group.get();
-  local.row_limit_ = global.morsels_[index].row_limit;
-  local.vector_index_ = 0;
-  if (!local.sel_) local.sel_ = std::make_unique<uint32_t[]>(kVectorSize);
-  return true;
+  for (;;) {
+    const size_t index = global.next_morsel_.fetch_add(1, std::memory_order_relaxed);
+    if (index >= global.morsels_.size()) {
+      local.row_group_ = nullptr;
+      return false;
+    }
+    const RowGroup& row_group = *global.morsels_[index].row_group;
+    // The row group's zone maps cover every row written to it, a superset of the snapshot's:
+    // a filter they exclude excludes every snapshot row; one they satisfy in full needs no
+    // evaluation in this row group.
+    local.filters_.clear();
+    bool skip = false;
+    for (const auto& [column, filter] : global.filters_.filters()) {
+      const ZoneCheck check = filter->check_zone(row_group.column(column).zone_map());
+      if (check == ZoneCheck::kNever) {
+        skip = true;
+        break;
+      }
+      if (check == ZoneCheck::kMaybe) local.filters_.push_back({column, filter.get()});
+    }
+    if (skip) {
+      global.row_groups_skipped_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    global.row_groups_scanned_.fetch_add(1, std::memory_order_relaxed);
+    local.row_group_ = &row_group;
+    local.row_limit_ = global.morsels_[index].row_limit;
+    local.vector_index_ = 0;
+    if (!local.sel_) local.sel_ = std::make_unique<uint32_t[]>(kVectorSize);
+    return true;
+  }
 }
 
 bool DataTable::scan(LocalTableScanState& local, DataChunk& out) const {
@@ -94,7 +131,7 @@ bool DataTable::scan(LocalTableScanState& local, DataChunk& out) const {
   while (local.vector_index_ * kVectorSize < local.row_limit_) {
     const size_t vector_index = local.vector_index_++;
     const size_t produced = local.row_group_->scan_vector(vector_index, local.row_limit_, global.start_ts_,
-                                                          global.txn_id_, global.column_ids_, out, local.sel_.get());
+                                                          global.txn_id_, global.column_ids_, local, out);
     if (produced > 0) return true;
   }
   local.row_group_ = nullptr;
@@ -114,10 +151,18 @@ std::shared_ptr<RowGroup> DataTable::row_group_at(size_t index) const {
 ZoneMap DataTable::zone_map(size_t column, size_t segment_index) const {
   TS_CHECK(column < types_.size(), "zone map of a column that does not exist");
   const size_t group_index = segment_index / kVectorsPerRowGroup;
-  const size_t local_index = segment_index % kVectorsPerRowGroup;
+  const size_t row = (segment_index % kVectorsPerRowGroup) * kVectorSize;
   const auto row_group = row_group_at(group_index);
-  if (!row_group || row_group->count() <= local_index * kVectorSize) return ZoneMap(types_[column]);
-  return row_group->column(column).segment(local_index).zone_map();
+  if (!row_group || row_group->count() <= row) return ZoneMap(types_[column]);
+  const ColumnData& data = row_group->column(column);
+  return data.segment(data.segment_index(row)).zone_map();
+}
+
+ZoneMap DataTable::row_group_zone_map(size_t column, size_t row_group_index) const {
+  TS_CHECK(column < types_.size(), "zone map of a column that does not exist");
+  const auto row_group = row_group_at(row_group_index);
+  if (!row_group) return ZoneMap(types_[column]);
+  return row_group->column(column).zone_map();
 }
 
 }  // namespace tessera::storage

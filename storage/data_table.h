@@ -10,6 +10,7 @@
 #include "src/common/logical_type.h"
 #include "storage/row_group.h"
 #include "storage/storage_constants.h"
+#include "storage/table_filter.h"
 #include "storage/table_scan_state.h"
 #include "storage/transaction.h"
 #include "storage/zone_map.h"
@@ -17,8 +18,9 @@
 namespace tessera::storage {
 
 /// The rows of one table, in memory: a list of row groups of up to kRowGroupSize rows, each a
-/// set of columns stored in kVectorSize-row segments with a zone map each, plus per-row insert
-/// versions for MVCC. New rows go to the end of the last row group.
+/// set of columns stored as lists of segments with a zone map each (and one per column and row
+/// group), plus per-row insert versions for MVCC. Scans take pushed-down filters and skip row
+/// groups and segments their zone maps exclude. New rows go to the end of the last row group.
 ///
 /// Thread-safety: all methods are thread-safe. Appends (from any number of threads and
 /// transactions) are serialized by an append lock; scans never take it and run concurrently
@@ -39,23 +41,30 @@ class DataTable {
   /// Rough number of rows (committed + uncommitted + rolled back) for the planner's estimates.
   size_t estimated_row_count() const { return row_count_.load(std::memory_order_relaxed); }
 
-  /// Starts a scan of `column_ids` (table column indexes, in output order) for `txn`. The state
-  /// snapshots the current row groups; `txn` need not outlive it.
-  std::unique_ptr<ParallelTableScanState> begin_scan(const Transaction& txn, std::vector<size_t> column_ids) const;
-  /// Claims the next morsel (one row group) for a worker; false when none are left.
+  /// Starts a scan of `column_ids` (table column indexes, in output order) for `txn`, returning
+  /// only rows that satisfy `filters` (on any table columns, projected or not; each filter's
+  /// constants have its column's type). The state snapshots the current row groups; `txn` need
+  /// not outlive it.
+  std::unique_ptr<ParallelTableScanState> begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
+                                                     TableFilterSet filters = {}) const;
+  /// Claims the next morsel (one row group) for a worker, skipping (and counting) row groups
+  /// whose zone maps exclude a filter; false when none are left.
   bool next_morsel(ParallelTableScanState& global, LocalTableScanState& local) const;
   /// Fills `out` (initialized by the caller with the projected column types, in column_ids
   /// order) with up to kVectorSize rows of the claimed morsel that are visible to the scan's
-  /// transaction; returns false when the morsel is exhausted (out.size() == 0 then).
-  /// Vectors in `out` may reference storage: treat them as read-only; they stay valid (strings
-  /// included) while `out` holds them, even if the table is dropped.
+  /// transaction and satisfy its filters; returns false when the morsel is exhausted
+  /// (out.size() == 0 then). Vectors in `out` may reference storage (writes copy first); they
+  /// stay valid (strings included) while `out` holds them, even if the table is dropped. A
+  /// dictionary vector's selection lives in `local`: valid until the next call.
   bool scan(LocalTableScanState& local, DataChunk& out) const;
 
   /// Number of row groups (tests, statistics).
   size_t row_group_count() const;
-  /// Zone map of segment `segment_index` (rows [segment_index * kVectorSize, ...) of the
-  /// table) of column `column`.
+  /// Zone map of the segment of column `column` that holds table row
+  /// `segment_index * kVectorSize` (empty when there is no such row yet).
   ZoneMap zone_map(size_t column, size_t segment_index) const;
+  /// Zone map of column `column` over row group `row_group_index` (empty if it does not exist).
+  ZoneMap row_group_zone_map(size_t column, size_t row_group_index) const;
 
  private:
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;

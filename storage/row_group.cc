@@ -30,37 +30,58 @@ void RowGroup::commit_rows(size_t start, size_t count, uint64_t commit_ts) {
 void RowGroup::rollback_rows(size_t start, size_t count) { versions_.rollback(start, count); }
 
 size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
-                             const std::vector<size_t>& column_ids, DataChunk& out, uint32_t* sel_buffer) const {
+                             const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const {
   const size_t vector_start = vector_index * kVectorSize;
-  if (vector_start >= row_limit) {
-    out.set_size(0);
-    return 0;
-  }
+  out.set_size(0);
+  if (vector_start >= row_limit) return 0;
   const size_t rows = std::min(kVectorSize, row_limit - vector_start);
-  // Sealed segments are complete and immutable; the count that says so was published after seal().
-  const bool sealed = count() >= vector_start + kVectorSize;
-  const bool all_visible = sealed && rows == kVectorSize && versions_.all_visible(vector_index, start_ts);
-  const size_t visible =
-      all_visible ? rows : versions_.select_visible(vector_index, rows, start_ts, txn_id, sel_buffer);
-  if (visible == 0) {
-    out.set_size(0);
-    return 0;
-  }
-  TS_CHECK(out.column_count() == column_ids.size(), "scan output has the wrong number of columns");
-  for (size_t j = 0; j < column_ids.size(); j++) {
-    const ColumnSegment& segment = columns_[column_ids[j]]->segment(vector_index);
-    Vector& target = out.column(j);
-    if (sealed && visible == rows) {
-      target.reference(segment.vector());
-    } else if (sealed) {
-      target.slice(segment.vector(), SelectionVector(sel_buffer), visible);
-    } else {
-      target.reset(kVectorSize);
-      segment.copy_rows(sel_buffer, visible, target);
+  uint32_t* sel_buffer = local.sel_.get();
+
+  // Zone maps first: a filtered column whose segments under this vector all exclude the filter
+  // rules the vector out; filters its segments satisfy in full need no evaluation.
+  const size_t filter_count = local.filters_.size();
+  for (size_t f = 0; f < filter_count; f++) {
+    auto& active = local.filters_[f];
+    const ColumnData& column = *columns_[active.column];
+    const size_t first = column.segment_index(vector_start);
+    const size_t last = column.segment_index(vector_start + rows - 1);
+    bool all_never = true, all_always = true;
+    for (size_t s = first; s <= last; s++) {
+      const ZoneCheck check = column.segment(s).check_zone(*active.filter);
+      all_never &= check == ZoneCheck::kNever;
+      all_always &= check == ZoneCheck::kAlways;
     }
+    if (all_never) {
+      for (size_t s = first; s <= last; s++) {
+        const ColumnSegment* segment = &column.segment(s);
+        if (segment == active.last_skipped) continue;
+        active.last_skipped = segment;
+        local.segments_skipped_++;
+      }
+      return 0;
+    }
+    active.evaluate = !all_always;
   }
-  out.set_size(visible);
-  return visible;
+
+  // MVCC: the rows this transaction sees.
+  const bool all_visible = rows == kVectorSize && versions_.all_visible(vector_index, start_ts);
+  size_t count = all_visible ? rows : versions_.select_visible(vector_index, rows, start_ts, txn_id, sel_buffer);
+  bool identity = all_visible;
+  for (size_t f = 0; f < filter_count && count > 0; f++) {
+    const auto& active = local.filters_[f];
+    if (!active.evaluate) continue;
+    count = columns_[active.column]->select(*active.filter, vector_start, identity ? nullptr : sel_buffer, count,
+                                           sel_buffer);
+    identity = false;
+  }
+  if (count == 0) return 0;
+  TS_CHECK(out.column_count() == column_ids.size(), "scan output has the wrong number of columns");
+  const uint32_t* sel = identity || count == rows ? nullptr : sel_buffer;
+  for (size_t j = 0; j < column_ids.size(); j++) {
+    columns_[column_ids[j]]->scan(vector_start, rows, sel, count, out.column(j));
+  }
+  out.set_size(count);
+  return count;
 }
 
 }  // namespace tessera::storage

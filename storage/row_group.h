@@ -12,12 +12,14 @@
 #include "storage/column_data.h"
 #include "storage/insert_versions.h"
 #include "storage/storage_constants.h"
+#include "storage/table_scan_state.h"
 
 namespace tessera::storage {
 
-/// Up to kRowGroupSize rows of a table (a partition): one ColumnData per column plus the rows'
-/// insert versions. Rows are appended at the end and published by a single atomic row count,
-/// stored (release) only after every column and version of the new rows is written.
+/// Up to kRowGroupSize rows of a table (a partition): one ColumnData per column (each a list of
+/// segments with its own zone map) plus the rows' insert versions. Rows are appended at the end
+/// and published by a single atomic row count, stored (release) only after every column and
+/// version of the new rows is written.
 ///
 /// Thread-safety: one appender at a time (the owning table's append lock); commit/rollback
 /// stamping under the TransactionManager's lock; any number of concurrent readers, which read
@@ -46,13 +48,15 @@ class RowGroup {
   /// Stamps rows [start, start + count) as rolled back (TransactionManager::rollback).
   void rollback_rows(size_t start, size_t count);
 
-  /// Reader: fills `out` with the rows of vector `vector_index`, restricted to the first
-  /// `row_limit` rows of the group, that are visible to (`start_ts`, `txn_id`), projecting
-  /// `column_ids`. A sealed vector whose rows are all visible is referenced (no copy); a sealed
-  /// vector with invisible rows becomes a dictionary over it; a vector still being filled is
-  /// copied. `sel_buffer` needs kVectorSize entries. Returns the number of rows produced.
+  /// Reader: fills `out` with the rows of vector `vector_index` (rows [vector_index *
+  /// kVectorSize, ...) of the group), restricted to the first `row_limit` rows of the group, that
+  /// are visible to (`start_ts`, `txn_id`) and satisfy every filter of `local`, projecting
+  /// `column_ids`. The vector is skipped without reading when a filtered column's segment zone
+  /// maps exclude it (counted in `local`). A sealed segment whose rows are all returned is
+  /// referenced (no copy); a sealed segment with rows left out becomes a dictionary over it;
+  /// other rows are decoded. Returns the number of rows produced.
   size_t scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
-                     const std::vector<size_t>& column_ids, DataChunk& out, uint32_t* sel_buffer) const;
+                     const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const;
 
  private:
   const uint64_t start_row_;

@@ -4,22 +4,33 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "src/common/vector.h"
+#include "storage/table_filter.h"
 
 namespace tessera::storage {
 
+class ColumnSegment;
 class RowGroup;
 
+/// Counts of what zone maps let a scan skip (summed over all its workers).
+struct ScanSkipCounts {
+  size_t row_groups_scanned = 0;  ///< row groups claimed and read (not skipped)
+  size_t row_groups_skipped = 0;  ///< row groups no row of which can match the filters
+  size_t segments_skipped = 0;    ///< segments (of filtered columns) skipped inside read row groups
+};
+
 /// The shared state of one parallel scan of a DataTable: a snapshot of the table's row groups
-/// and their row counts taken at DataTable::begin_scan, the projection, the reading transaction's
-/// visibility (start timestamp and id), and the next morsel to hand out. Rows appended after
-/// begin_scan are never returned (so INSERT INTO t SELECT ... FROM t terminates); rows committed
-/// after the transaction began are invisible anyway.
+/// and their row counts taken at DataTable::begin_scan, the projection, the pushed-down filters,
+/// the reading transaction's visibility (start timestamp and id), and the next morsel to hand
+/// out. Rows appended after begin_scan are never returned (so INSERT INTO t SELECT ... FROM t
+/// terminates); rows committed after the transaction began are invisible anyway.
 ///
 /// Thread-safety: shared by all workers of the scan; DataTable::next_morsel claims morsels with
-/// an atomic counter. Must outlive every LocalTableScanState that claimed from it.
+/// an atomic counter; the skip counters are atomics. Must outlive every LocalTableScanState that
+/// claimed from it.
 class ParallelTableScanState {
  public:
   ParallelTableScanState() = default;
@@ -31,6 +42,9 @@ class ParallelTableScanState {
   /// Rows in the snapshot (including rows the transaction may not see).
   size_t snapshot_row_count() const;
   const std::vector<size_t>& column_ids() const { return column_ids_; }
+  const TableFilterSet& filters() const { return filters_; }
+  /// Row groups and segments skipped so far (final once every worker finished).
+  ScanSkipCounts skip_counts() const;
 
  private:
   friend class DataTable;
@@ -40,9 +54,13 @@ class ParallelTableScanState {
   };
   std::vector<Morsel> morsels_;
   std::vector<size_t> column_ids_;
+  TableFilterSet filters_;
   uint64_t start_ts_ = 0;
   uint64_t txn_id_ = 0;
   std::atomic<size_t> next_morsel_{0};
+  std::atomic<size_t> row_groups_scanned_{0};
+  std::atomic<size_t> row_groups_skipped_{0};
+  std::atomic<size_t> segments_skipped_{0};
 };
 
 /// One worker's position in the morsel it claimed. Thread-safety: owned by one worker.
@@ -52,10 +70,20 @@ class LocalTableScanState {
 
  private:
   friend class DataTable;
-  const ParallelTableScanState* global_ = nullptr;
+  friend class RowGroup;
+  /// A filter the claimed row group needs evaluated (its zone map did not decide it).
+  struct ActiveFilter {
+    size_t column;
+    const TableFilter* filter;
+    const ColumnSegment* last_skipped = nullptr;  // so a segment is counted once
+    bool evaluate = true;  // for the current vector: its zone maps did not decide the filter
+  };
+  ParallelTableScanState* global_ = nullptr;
   const RowGroup* row_group_ = nullptr;  // kept alive by global_'s snapshot
   size_t row_limit_ = 0;
   size_t vector_index_ = 0;
+  std::vector<ActiveFilter> filters_;
+  size_t segments_skipped_ = 0;  // in the current morsel, added to global_ when it ends
   std::unique_ptr<uint32_t[]> sel_;  // kVectorSize entries
 };
 

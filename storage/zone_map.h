@@ -12,8 +12,8 @@ namespace tessera::storage {
 
 /// Minimum, maximum and NULL count of the rows of one column segment. Min/max use the type's
 /// SQL ordering: integers and booleans numerically, doubles with NaN above every other value
-/// (PostgreSQL's float8 order), strings byte-wise (the C collation). Scans will use it to skip
-/// segments that cannot match a pushed-down filter.
+/// (PostgreSQL's float8 order), strings byte-wise (the C collation). Scans use it to skip
+/// segments and row groups that cannot match a pushed-down TableFilter.
 ///
 /// Thread-safety: a plain value; the owning segment guards it.
 class ZoneMap {
@@ -36,6 +36,14 @@ class ZoneMap {
   /// Minimum and maximum as Values of the column's type; NULL when no value was seen.
   Value min() const;
   Value max() const;
+  /// Typed bounds (meaningful only when value_count() > 0): integral and boolean types widened
+  /// to int64, doubles in PostgreSQL's float8 order, strings byte-wise.
+  int64_t min_integer() const { return min_int_; }
+  int64_t max_integer() const { return max_int_; }
+  double min_double() const { return min_double_; }
+  double max_double() const { return max_double_; }
+  std::string_view min_string() const { return min_string_; }
+  std::string_view max_string() const { return max_string_; }
 
  private:
   LogicalType type_;

@@ -22,11 +22,25 @@ void render_tree(const PhysicalOperator& op, int depth, std::vector<std::string>
   std::string line = depth == 0 ? "" : std::string((depth - 1) * 6, ' ') + "  ->  ";
   line += op.name();
   std::string details = op.explain_details();
+  // Details after the first line (e.g. a scan's "Table Filters: ...") go on their own lines,
+  // indented under the operator as PostgreSQL prints Filter lines.
+  std::vector<std::string> extra;
+  if (const size_t nl = details.find('\n'); nl != std::string::npos) {
+    for (size_t start = nl + 1;;) {
+      const size_t end = details.find('\n', start);
+      extra.push_back(details.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    details.resize(nl);
+  }
   if (!details.empty()) line += " " + details;
   char rows[64];
   std::snprintf(rows, sizeof(rows), "  (rows=%.0f)", op.estimated_rows);
   line += rows;
   lines.push_back(line);
+  const std::string indent(depth == 0 ? 2 : depth * 6 + 2, ' ');
+  for (const auto& e : extra) lines.push_back(indent + e);
   for (const auto& child : op.children()) render_tree(*child, depth + 1, lines);
 }
 

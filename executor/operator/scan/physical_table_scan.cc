@@ -1,5 +1,7 @@
 #include "executor/operator/scan/physical_table_scan.h"
 
+#include <optional>
+
 #include "catalog/catalog_entry.h"
 #include "executor/expression/expression_executor.h"
 #include "storage/data_table.h"
@@ -25,15 +27,165 @@ struct ScanLocalState : LocalState {
 }  // namespace
 
 PhysicalTableScan::PhysicalTableScan(std::vector<LogicalType> types, std::shared_ptr<catalog::TableEntry> table,
-                                     std::vector<size_t> column_ids, std::vector<planner::BoundExprPtr> filters)
+                                     std::vector<size_t> column_ids, std::vector<planner::BoundExprPtr> filters,
+                                     storage::TableFilterSet table_filters)
     : PhysicalOperator("TABLE_SCAN", std::move(types)),
       table_(std::move(table)),
       column_ids_(std::move(column_ids)),
-      filters_(std::move(filters)) {}
+      filters_(std::move(filters)),
+      table_filters_(std::move(table_filters)) {}
+
+namespace {
+
+using planner::BoundColumnRef;
+using planner::BoundConjunction;
+using planner::BoundConstant;
+using planner::BoundExpression;
+using planner::BoundExprKind;
+using planner::BoundExprPtr;
+using planner::BoundFunction;
+using planner::FunctionId;
+
+std::optional<storage::CompareOp> compare_op(FunctionId id) {
+  switch (id) {
+    case FunctionId::kEqual: return storage::CompareOp::kEqual;
+    case FunctionId::kNotEqual: return storage::CompareOp::kNotEqual;
+    case FunctionId::kLess: return storage::CompareOp::kLess;
+    case FunctionId::kLessEqual: return storage::CompareOp::kLessEqual;
+    case FunctionId::kGreater: return storage::CompareOp::kGreater;
+    case FunctionId::kGreaterEqual: return storage::CompareOp::kGreaterEqual;
+    default: return std::nullopt;
+  }
+}
+
+// `constant <op> column` is `column <flipped op> constant`.
+storage::CompareOp flip(storage::CompareOp op) {
+  switch (op) {
+    case storage::CompareOp::kLess: return storage::CompareOp::kGreater;
+    case storage::CompareOp::kLessEqual: return storage::CompareOp::kGreaterEqual;
+    case storage::CompareOp::kGreater: return storage::CompareOp::kLess;
+    case storage::CompareOp::kGreaterEqual: return storage::CompareOp::kLessEqual;
+    default: return op;
+  }
+}
+
+struct TableFilterConverter {
+  const catalog::TableEntry& table;
+  uint32_t table_index;
+
+  // The table column `e` reads, if it is a plain column reference of this table.
+  std::optional<size_t> column_of(const BoundExpression& e) const {
+    if (e.kind != BoundExprKind::kColumnRef) return std::nullopt;
+    const auto& ref = static_cast<const BoundColumnRef&>(e);
+    if (ref.binding.table_index != table_index || ref.binding.column_index >= table.columns().size()) return std::nullopt;
+    return ref.binding.column_index;
+  }
+
+  // The constant of `e` if it is one of the column's type (NULL included).
+  const Value* constant_for(const BoundExpression& e, size_t column) const {
+    if (e.kind != BoundExprKind::kConstant) return nullptr;
+    const Value& v = static_cast<const BoundConstant&>(e).value;
+    if (v.type().id() != table.columns()[column].type.id()) return nullptr;
+    return &v;
+  }
+
+  // column <op> constant (either order) with a non-NULL constant.
+  bool comparison(const BoundExpression& e, size_t& column, storage::CompareOp& op, Value& constant) const {
+    if (e.kind != BoundExprKind::kFunction) return false;
+    const auto& f = static_cast<const BoundFunction&>(e);
+    auto base = compare_op(f.id);
+    if (!base || f.children.size() != 2) return false;
+    for (int side = 0; side < 2; side++) {
+      auto col = column_of(*f.children[side]);
+      if (!col) continue;
+      const Value* v = constant_for(*f.children[1 - side], *col);
+      if (v == nullptr || v->is_null()) return false;
+      column = *col;
+      op = side == 0 ? *base : flip(*base);
+      constant = *v;
+      return true;
+    }
+    return false;
+  }
+
+  // Converts one conjunct (no ANDs inside) into (column, filter), or returns false.
+  bool convert(const BoundExpression& e, size_t& column, storage::TableFilterPtr& filter) const {
+    storage::CompareOp op;
+    Value constant;
+    if (comparison(e, column, op, constant)) {
+      filter = std::make_unique<storage::CompareFilter>(op, std::move(constant));
+      return true;
+    }
+    if (e.kind == BoundExprKind::kFunction) {
+      const auto& f = static_cast<const BoundFunction&>(e);
+      if ((f.id == FunctionId::kIsNull || f.id == FunctionId::kIsNotNull) && f.children.size() == 1) {
+        auto col = column_of(*f.children[0]);
+        if (!col) return false;
+        column = *col;
+        filter = std::make_unique<storage::NullFilter>(f.id == FunctionId::kIsNull);
+        return true;
+      }
+      return false;
+    }
+    if (e.kind == BoundExprKind::kConjunction && !static_cast<const BoundConjunction&>(e).is_and) {
+      // column = c1 OR column = c2 ... (x IN (...)); a NULL item never makes it true.
+      std::optional<size_t> in_column;
+      std::vector<Value> items;
+      for (const auto& child : static_cast<const BoundConjunction&>(e).children) {
+        if (child->kind != BoundExprKind::kFunction) return false;
+        const auto& f = static_cast<const BoundFunction&>(*child);
+        if (f.id != FunctionId::kEqual || f.children.size() != 2) return false;
+        std::optional<size_t> col;
+        const Value* v = nullptr;
+        for (int side = 0; side < 2 && !col; side++) {
+          col = column_of(*f.children[side]);
+          if (col) v = constant_for(*f.children[1 - side], *col);
+        }
+        if (!col || v == nullptr || (in_column && *in_column != *col)) return false;
+        in_column = col;
+        if (!v->is_null()) items.push_back(*v);
+      }
+      if (!in_column || items.empty()) return false;
+      column = *in_column;
+      filter = std::make_unique<storage::InFilter>(std::move(items));
+      return true;
+    }
+    return false;
+  }
+
+  void split(const BoundExpression& e, storage::TableFilterSet& pushed, std::vector<BoundExprPtr>& remaining) const {
+    if (e.kind == BoundExprKind::kConjunction && static_cast<const BoundConjunction&>(e).is_and) {
+      for (const auto& child : static_cast<const BoundConjunction&>(e).children) split(*child, pushed, remaining);
+      return;
+    }
+    size_t column = 0;
+    storage::TableFilterPtr filter;
+    if (convert(e, column, filter)) {
+      pushed.add(column, std::move(filter));
+    } else {
+      remaining.push_back(e.copy());
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<BoundExprPtr> PhysicalTableScan::extract_table_filters(const catalog::TableEntry& table, uint32_t table_index,
+                                                                  const std::vector<BoundExprPtr>& conjuncts,
+                                                                  storage::TableFilterSet& table_filters) {
+  TableFilterConverter converter{table, table_index};
+  std::vector<BoundExprPtr> remaining;
+  for (const auto& c : conjuncts) converter.split(*c, table_filters, remaining);
+  return remaining;
+}
+
+storage::ScanSkipCounts PhysicalTableScan::skip_counts(const GlobalState& global) {
+  return static_cast<const ScanGlobalState&>(global).scan->skip_counts();
+}
 
 std::unique_ptr<GlobalState> PhysicalTableScan::make_global_source(QueryContext& query) const {
   auto state = std::make_unique<ScanGlobalState>();
-  state->scan = table_->storage().begin_scan(*query.transaction, column_ids_);
+  state->scan = table_->storage().begin_scan(*query.transaction, column_ids_, table_filters_);
   size_t row_groups = (table_->storage().estimated_row_count() + storage::kRowGroupSize - 1) / storage::kRowGroupSize;
   state->threads = std::max<size_t>(1, row_groups);
   return state;
@@ -82,6 +234,11 @@ std::string PhysicalTableScan::explain_details() const {
       if (i) out += " AND ";
       out += filters_[i]->to_string();
     }
+  }
+  if (!table_filters_.empty()) {
+    std::vector<std::string> names;
+    for (const auto& column : table_->columns()) names.push_back(column.name);
+    out += "\nTable Filters: " + table_filters_.to_string(names);
   }
   return out;
 }

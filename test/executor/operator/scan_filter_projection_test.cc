@@ -122,6 +122,86 @@ TEST_P(ScanFilterProjectionTest, FilterOperatorOnStrings) {
   EXPECT_EQ(count, expected);
 }
 
+planner::BoundExprPtr column(LogicalType type, uint32_t table_index, uint32_t index, std::string name) {
+  return std::make_unique<planner::BoundColumnRef>(type, planner::ColumnBinding{table_index, index}, std::move(name));
+}
+
+// Which pushed-down conjuncts become storage filters, and which stay expressions.
+TEST_P(ScanFilterProjectionTest, ConjunctsSplitIntoTableFiltersAndExpressions) {
+  const LogicalType big = LogicalType::bigint(), text = LogicalType::varchar(), boolean = LogicalType::boolean();
+  auto a = [&] { return column(big, 4, 0, "a"); };
+  auto s = [&] { return column(text, 4, 1, "s"); };
+  std::vector<BoundExprPtr> conjuncts;
+  // Pushed:
+  conjuncts.push_back(fn(boolean, FunctionId::kLess, a(), constant(Value::bigint(100))));
+  conjuncts.push_back(fn(boolean, FunctionId::kLessEqual, constant(Value::bigint(7)), a()));  // 7 <= a: a >= 7
+  conjuncts.push_back(conj(true, fn(boolean, FunctionId::kIsNotNull, s()),                   // nested AND
+                           conj(false, fn(boolean, FunctionId::kEqual, s(), constant(Value::varchar("row-3"))),
+                                fn(boolean, FunctionId::kEqual, constant(Value::varchar("row-4")), s()))));
+  // Not pushed: an expression on the column, a cast of the column, a constant of another type,
+  // a NULL constant, an OR over two columns, a column of another table, IS DISTINCT FROM.
+  conjuncts.push_back(fn(boolean, FunctionId::kEqual, fn(big, FunctionId::kModulo, a(), constant(Value::bigint(3))),
+                         constant(Value::bigint(0))));
+  conjuncts.push_back(fn(boolean, FunctionId::kLess, std::make_unique<planner::BoundCast>(LogicalType::double_precision(), a()),
+                         constant(Value::double_precision(5.5))));
+  conjuncts.push_back(fn(boolean, FunctionId::kLess, a(), constant(Value::integer(5))));
+  conjuncts.push_back(fn(boolean, FunctionId::kEqual, a(), constant(Value::null(big))));
+  conjuncts.push_back(conj(false, fn(boolean, FunctionId::kEqual, a(), constant(Value::bigint(1))),
+                           fn(boolean, FunctionId::kEqual, s(), constant(Value::varchar("x")))));
+  conjuncts.push_back(fn(boolean, FunctionId::kEqual, column(big, 5, 0, "other"), constant(Value::bigint(1))));
+  conjuncts.push_back(fn(boolean, FunctionId::kIsDistinctFrom, a(), constant(Value::bigint(1))));
+
+  storage::TableFilterSet pushed;
+  auto remaining = PhysicalTableScan::extract_table_filters(*table_, 4, conjuncts, pushed);
+  EXPECT_EQ("a < 100 AND a >= 7 AND s IS NOT NULL AND s IN ('row-3', 'row-4')", pushed.to_string({"a", "s"}));
+  ASSERT_EQ(7u, remaining.size());
+  EXPECT_EQ("((a % 3) = 0)", remaining[0]->to_string());
+}
+
+// A scan with storage filters and an expression filter returns the rows both accept, and the
+// storage filters skip row groups by zone map.
+TEST_P(ScanFilterProjectionTest, ScanWithTableFiltersSkipsRowGroups) {
+  // SELECT a, s FROM t WHERE a >= 130000 AND a < 200000 AND s IN ('row-1', 'row-2') AND a % 3 = 0
+  storage::TableFilterSet table_filters;
+  table_filters.add(0, std::make_unique<storage::CompareFilter>(storage::CompareOp::kGreaterEqual, Value::bigint(130000)));
+  table_filters.add(0, std::make_unique<storage::CompareFilter>(storage::CompareOp::kLess, Value::bigint(200000)));
+  table_filters.add(1, std::make_unique<storage::InFilter>(std::vector<Value>{Value::varchar("row-1"), Value::varchar("row-2")}));
+  std::vector<BoundExprPtr> filters;
+  filters.push_back(fn(LogicalType::boolean(), FunctionId::kEqual,
+                       fn(LogicalType::bigint(), FunctionId::kModulo, ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
+                       constant(Value::bigint(0))));
+  PhysicalTableScan scan(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()}, table_, std::vector<size_t>{0, 1},
+                         std::move(filters), std::move(table_filters));
+  EXPECT_EQ("t filters: ((#0 % 3) = 0)\nTable Filters: a >= 130000 AND a < 200000 AND s IN ('row-1', 'row-2')",
+            scan.explain_details());
+
+  QueryContext query;
+  query.catalog = &catalog_;
+  query.transaction = txn_.get();
+  auto global = scan.make_global_source(query);
+  WorkerContext worker{query, 0};
+  auto local = scan.make_local_source(worker, *global);
+  DataChunk out;
+  out.initialize(scan.output_types());
+  int64_t count = 0;
+  while (scan.get_data(worker, out, *global, *local) == SourceResult::kHaveMoreOutput) {
+    for (size_t i = 0; i < out.size(); i++) {
+      const int64_t a = out.get_value(0, i).get_int64();
+      const std::string s = out.get_value(1, i).get_string();
+      EXPECT_TRUE(a >= 130000 && a < 200000 && a % 3 == 0 && (s == "row-1" || s == "row-2")) << a << " " << s;
+      count++;
+    }
+    out.reset();
+  }
+  int64_t expected = 0;
+  for (int64_t v = 130000; v < 200000; v++) expected += v % 3 == 0 && v % 10 != 0 && (v % 7 == 1 || v % 7 == 2);
+  EXPECT_EQ(expected, count);
+  const auto counts = PhysicalTableScan::skip_counts(*global);
+  EXPECT_EQ(2u, counts.row_groups_skipped);  // rows [0, 122880) and [245760, 300000) lie outside
+  EXPECT_EQ(1u, counts.row_groups_scanned);
+  EXPECT_GT(counts.segments_skipped, 0u);
+}
+
 TEST_P(ScanFilterProjectionTest, ValuesAndInsertWithNotNullCheck) {
   std::vector<std::vector<BoundExprPtr>> rows;
   for (int i = 0; i < 3; i++) {
