@@ -217,7 +217,7 @@ std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& p
                                               const std::vector<std::optional<std::string>>& parameters) {
   StackBase stack_base;
   // Prepared statements handed out by this session are Prepared.
-  auto& prepared = const_cast<Prepared&>(static_cast<const Prepared&>(prepared_statement));
+  const auto& prepared = static_cast<const Prepared&>(prepared_statement);
   try {
     check_not_failed(prepared.properties_);
     const auto& types = prepared.parameter_types_;
@@ -231,7 +231,7 @@ std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& p
       // A parameter arrives as text and goes through its type's input function (22P02).
       values.push_back(parameters[i] ? cast_value(Value::varchar(*parameters[i]), types[i]) : Value::null(types[i]));
     }
-    std::unique_ptr<ActivePortal> portal = bind_portal(prepared, std::move(values), false);
+    std::unique_ptr<ActivePortal> portal = bind_portal(prepared, std::move(values), std::nullopt);
     portal->commit_on_close = true;
     return portal;
   } catch (const SqlError&) {
@@ -309,7 +309,9 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
 void Session::execute_statement(planner::StatementPtr statement, std::string_view sql, ResultReceiver& receiver) {
   cancel_requested_.store(false);
   std::unique_ptr<Prepared> prepared = prepare_statement(std::move(statement), std::string(sql));
-  std::unique_ptr<ActivePortal> portal = bind_portal(*prepared, {}, true);
+  std::optional<planner::BoundStatement> bound;
+  if (prepared->parameter_types_.empty()) bound = std::move(prepared->bound);
+  std::unique_ptr<ActivePortal> portal = bind_portal(*prepared, {}, std::move(bound));
   if (prepared->properties_.returns_rows) receiver.on_columns(portal->columns);
   run_portal(*portal, 0, receiver);
 }
@@ -351,23 +353,20 @@ std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::Statement
   return prepared;
 }
 
-std::unique_ptr<Session::ActivePortal> Session::bind_portal(Prepared& prepared, std::vector<Value> values, bool reuse_bound) {
+std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prepared, std::vector<Value> values,
+                                                            std::optional<planner::BoundStatement> bound) {
   auto portal = std::make_unique<ActivePortal>(*this, prepared);
   portal->open = true;
   portals_.insert(portal.get());
   if (portal->empty || prepared.properties_.transaction != TransactionControl::kNone) return portal;
 
-  planner::BoundStatement bound;
-  if (reuse_bound && prepared.bound && prepared.parameter_types_.empty()) {
-    bound = std::move(*prepared.bound);
-    prepared.bound.reset();
-  } else {
+  if (!bound) {
     planner::Binder binder(db_.catalog(), prepared.sql);
     binder.set_parameter_values(std::move(values));
     bound = binder.bind(*prepared.statement);
   }
   ensure_transaction();
-  portal->plan = planner::Optimizer().optimize(std::move(bound.plan));
+  portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
   executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
   portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows);
 

@@ -19,7 +19,10 @@ namespace tessera {
 
 class Database;
 namespace storage { class Transaction; }
-namespace planner { struct Statement; }
+namespace planner {
+struct Statement;
+struct BoundStatement;
+}  // namespace planner
 
 /// Per-connection state: the current transaction, settings and the portals it runs. Every
 /// statement takes one road: prepare (parse, bind: parameter types, result columns,
@@ -54,9 +57,11 @@ class Session : public pgwire::BackendSession, private executor::SessionServices
   void execute_statement(std::unique_ptr<planner::Statement> statement, std::string_view sql, ResultReceiver& receiver);
   /// Binds a parsed statement (inferring $n types); throws SqlError.
   std::unique_ptr<Prepared> prepare_statement(std::unique_ptr<planner::Statement> statement, std::string sql);
-  /// Binds parameter values and plans; `reuse_bound` takes the plan bound by prepare when the
-  /// statement has no parameters (the simple protocol's prepare-then-bind at once).
-  std::unique_ptr<ActivePortal> bind_portal(Prepared& prepared, std::vector<Value> values, bool reuse_bound);
+  /// Binds parameter values and plans. `bound`, when given, is the plan prepare bound for a
+  /// statement without parameters, used as it is (the simple protocol binds right after
+  /// preparing).
+  std::unique_ptr<ActivePortal> bind_portal(const Prepared& prepared, std::vector<Value> values,
+                                            std::optional<planner::BoundStatement> bound);
   /// Runs a portal up to max_rows rows; throws SqlError.
   pgwire::ExecuteResult run_portal(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver);
   /// Runs BEGIN/COMMIT/ROLLBACK; returns the command whose tag reports it.
