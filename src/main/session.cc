@@ -119,6 +119,7 @@ void Session::ensure_transaction() {
 
 void Session::end_transaction(bool commit) {
   if (!transaction_) return;
+  release_portals();  // their queries read the transaction
   if (commit) {
     db_.transactions().commit(*transaction_);
   } else {

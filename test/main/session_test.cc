@@ -448,6 +448,33 @@ TEST_F(SessionTest, ClosingASuspendedPortalReleasesItsQuery) {
   EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"32768"}));
 }
 
+TEST_F(SessionTest, EndingTheTransactionReleasesSuspendedPortals) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int); INSERT INTO t VALUES (1), (2), (3)");
+  auto prepared = s->prepare("SELECT a FROM t");
+  auto portal = s->bind(*prepared, {});
+  Collector first;
+  ASSERT_EQ(s->execute(*portal, 1, first), pgwire::ExecuteResult::kSuspended);
+  // A simple query outside a block commits the implicit transaction the portal reads.
+  EXPECT_TRUE(run(*s, "SELECT 1").errors.empty());
+  EXPECT_EQ(sqlstate_of([&] {
+              Collector rest;
+              s->execute(*portal, 0, rest);
+            }),
+            "24000");
+  // Inside a block a suspended portal lives until COMMIT.
+  run(*s, "BEGIN");
+  auto in_block = s->bind(*prepared, {});
+  Collector one;
+  ASSERT_EQ(s->execute(*in_block, 2, one), pgwire::ExecuteResult::kSuspended);
+  run(*s, "INSERT INTO t VALUES (4)");
+  Collector rest;
+  ASSERT_EQ(s->execute(*in_block, 0, rest), pgwire::ExecuteResult::kComplete);
+  EXPECT_EQ(one.rows.size() + rest.rows.size(), 3u);  // the query's snapshot predates the insert
+  run(*s, "COMMIT");
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"4"}));
+}
+
 TEST_F(SessionTest, CommandTagsComeFromTheStatementAndItsSinks) {
   auto s = open();
   auto c = run(*s, "CREATE TABLE t(a int); INSERT INTO t SELECT 1; INSERT INTO t SELECT a + 1 FROM t; "
