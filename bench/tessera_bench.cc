@@ -9,6 +9,7 @@
 //
 //   tessera-bench [--rows N] [--threads N[,N...]] [--runs N] [--sql-out FILE] [--queries-out FILE]
 //                 [--check-dir DIR]
+//   tessera-bench --slow-clients [--rows N] [--threads N] [--runs N]   (bench/slow_client_bench.cc)
 
 #include <algorithm>
 #include <chrono>
@@ -34,6 +35,7 @@
 #include "src/common/sql_error.h"
 #include "src/common/value.h"
 #include "src/main/database.h"
+#include "slow_client_bench.h"
 
 namespace tessera {
 namespace {
@@ -431,6 +433,9 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
+    for (int i = 1; i < argc; i++) {
+      if (std::string_view(argv[i]) == "--slow-clients") return tessera::run_slow_client_bench(argc, argv);
+    }
     return tessera::run(argc, argv);
   } catch (const std::exception& e) {
     std::fflush(stdout);

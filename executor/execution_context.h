@@ -8,29 +8,18 @@
 
 #include "src/common/value.h"
 
-namespace tessera { class ResultReceiver; }
 namespace tessera::storage { class Transaction; }
 namespace tessera::catalog { class Catalog; }
 
 namespace tessera::executor {
 
 class Scheduler;
+class Task;
 class PhysicalOperator;
+class ResultQueue;
+class SessionSettings;
 class DataChunkCollection;
 
-/// What statements that change session state (BEGIN, SET) need from the session. (Catalog and
-/// data changes go to the query's transaction, which owns their undo.)
-/// Implemented by the session; called on the statement thread (from finalize/source of
-/// single-threaded utility operators).
-class SessionServices {
- public:
-  virtual ~SessionServices() = default;
-  virtual void begin_transaction() = 0;
-  virtual void commit_transaction() = 0;
-  virtual void rollback_transaction() = 0;
-  virtual void set_setting(const std::string& name, const std::string* value) = 0;
-  virtual std::string show_setting(const std::string& name) const = 0;
-};
 
 /// The global states of one query's operators, so an operator in one role (a hash join's
 /// probe, a sort's source) finds the state its sink role built. Thread-safe after setup.
@@ -46,27 +35,42 @@ struct QueryContext {
   Scheduler* scheduler = nullptr;
   catalog::Catalog* catalog = nullptr;
   storage::Transaction* transaction = nullptr;
-  SessionServices* session = nullptr;
+  /// The session's settings, read by SHOW and written by SET; null when the query runs
+  /// outside a session. Used by one statement at a time.
+  SessionSettings* settings = nullptr;
   /// Values of BoundParameter slots (correlated subquery inputs); null when none.
   const std::vector<Value>* parameters = nullptr;
-  /// Set to stop the query (cancel request or a failed sibling worker).
+  /// Set to stop the query with 57014 (the session's cancel request).
   std::atomic<bool>* cancelled = nullptr;
-  /// Where a streaming result collector sends rows; null when results are collected.
-  ResultReceiver* receiver = nullptr;
+  /// Set by the executor to stop the query's tasks (a failed task, a closed portal).
+  std::atomic<bool> stopped{false};
+  /// The hand-off to the statement thread: a streaming result collector's rows and the
+  /// query's notices. Null when nobody consumes them (subqueries, collected results).
+  ResultQueue* results = nullptr;
+  /// Rows the statement processed, for its command tag: rows sent to the client, inserted,
+  /// or written by CREATE TABLE AS; added to by the sink that does the work.
+  std::atomic<uint64_t> processed_rows{0};
   /// Global sink states of this query's operators.
   StateRegistry* states = nullptr;
   /// Worker threads pipelines may use; 1 runs everything on the calling thread.
   size_t max_threads = 1;
 
-  bool is_cancelled() const { return cancelled && cancelled->load(std::memory_order_relaxed); }
-  /// Raises 57014 when the query was cancelled.
+  bool is_cancelled() const {
+    return stopped.load(std::memory_order_relaxed) || (cancelled && cancelled->load(std::memory_order_relaxed));
+  }
+  /// Raises 57014 when the query was cancelled or stopped.
   void check_cancelled() const;
+  /// Sends a NOTICE to the client, in order with the rows; dropped when nobody listens.
+  void notice(std::string sqlstate, std::string message, std::string detail = "") const;
 };
 
 /// One worker's view of a running pipeline.
 struct WorkerContext {
   QueryContext& query;
   size_t worker_index = 0;
+  /// The scheduler task running this worker's share of the pipeline; null when the pipeline
+  /// runs inline on the calling thread. A sink that returns kBlocked registered it for a wake.
+  Task* task = nullptr;
 };
 
 }  // namespace tessera::executor

@@ -16,7 +16,9 @@ class PipelineBuilder;
 
 enum class OperatorResult : uint8_t { kNeedMoreInput, kHaveMoreOutput, kFinished };
 enum class SourceResult : uint8_t { kHaveMoreOutput, kFinished };
-enum class SinkResult : uint8_t { kNeedMoreInput, kFinished };
+/// kBlocked: the sink cannot take `in` now and registered the worker's task to be woken; the
+/// pipeline parks its task and offers the same chunk again when it runs next.
+enum class SinkResult : uint8_t { kNeedMoreInput, kFinished, kBlocked };
 
 /// Shared by all workers of one pipeline (locks inside); one per operator per query.
 struct GlobalState {

@@ -273,13 +273,10 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }
-    case LogicalOperatorKind::kTransaction: {
-      UtilityStatement s;
-      s.kind = UtilityKind::kTransaction;
-      s.action = static_cast<const LogicalTransaction&>(op).action;
-      result = std::make_unique<PhysicalUtility>(std::move(s));
+    case LogicalOperatorKind::kTransaction:
+      // BEGIN/COMMIT/ROLLBACK are run by the session from the statement's properties.
+      TS_CHECK(false, "transaction control statements are not planned");
       break;
-    }
     case LogicalOperatorKind::kSet: {
       const auto& set = static_cast<const LogicalSet&>(op);
       UtilityStatement s;

@@ -1,8 +1,9 @@
 #include "executor/query_executor.h"
 
 #include <atomic>
+#include <chrono>
 
-#include "executor/scheduler.h"
+#include "executor/operator/result/result_queue.h"
 #include "src/common/assert.h"
 
 namespace tessera::executor {
@@ -11,31 +12,19 @@ void QueryContext::check_cancelled() const {
   if (is_cancelled()) throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
 }
 
-QueryExecutor::QueryExecutor(const PhysicalOperator& root, QueryContext& query) : root_(root), query_(query) {
-  query_.states = this;
-  pipelines_ = PipelineBuilder::build(root_);
-  for (const auto& p : pipelines_->pipelines()) sink_states_[p->sink] = p->sink->make_global_sink(query_);
-}
-
-QueryExecutor::~QueryExecutor() = default;
-
-GlobalState& QueryExecutor::sink_state(const PhysicalOperator& op) {
-  auto it = sink_states_.find(&op);
-  TS_CHECK(it != sink_states_.end(), "no sink state for operator " + op.name());
-  return *it->second;
-}
-
-void QueryExecutor::execute() {
-  for (Pipeline* p : pipelines_->schedule_order()) {
-    query_.check_cancelled();
-    run_pipeline(*p);
-  }
+void QueryContext::notice(std::string sqlstate, std::string message, std::string detail) const {
+  if (results) results->push_notice(QueryNotice{std::move(sqlstate), std::move(message), std::move(detail)});
 }
 
 namespace {
 
-/// One worker's run of a pipeline: pulls from the source and pushes through the operators into
-/// the sink until the source is exhausted or the sink (or an operator) is finished.
+/// How long a task runs before it yields its worker to other queries' tasks.
+constexpr auto kTimeSlice = std::chrono::milliseconds(10);
+
+/// One worker's share of a pipeline: pulls from the source and pushes through the operators
+/// into the sink. Resumable: step() returns kBlocked when the sink refused a chunk (which it
+/// offers again on the next step) and kYield when its time slice is used up, keeping every
+/// local state and the chunks in flight.
 class PipelineWorker {
  public:
   PipelineWorker(const Pipeline& pipeline, WorkerContext& worker, GlobalState& source_global,
@@ -48,52 +37,64 @@ class PipelineWorker {
         sink_global_(sink_global),
         pipeline_done_(pipeline_done) {
     source_local_ = pipeline.source->make_local_source(worker, source_global);
+    chunks_.resize(pipeline.operators.size() + 1);
+    chunks_[0].initialize(pipeline.source->output_types());
     for (size_t i = 0; i < pipeline.operators.size(); i++) {
       op_locals_.push_back(pipeline.operators[i]->make_local_operator(worker, *op_globals[i]));
-      intermediates_.emplace_back();
-      intermediates_.back().initialize(pipeline.operators[i]->output_types());
+      chunks_[i + 1].initialize(pipeline.operators[i]->output_types());
     }
     sink_local_ = pipeline.sink->make_local_sink(worker, sink_global);
-    source_chunk_.initialize(pipeline.source->output_types());
   }
 
-  void run() {
+  /// Runs until the pipeline is done for this worker (then combines), the sink blocks, or the
+  /// time slice ends. `deadline` = time_point::max() runs without yielding.
+  TaskResult step(std::chrono::steady_clock::time_point deadline) {
+    const size_t sink_level = pipeline_.operators.size();
     for (;;) {
       if (pipeline_done_.load(std::memory_order_relaxed)) break;
       worker_.query.check_cancelled();
-      source_chunk_.reset();
-      SourceResult sr = pipeline_.source->get_data(worker_, source_chunk_, source_global_, *source_local_);
-      if (source_chunk_.size() > 0) {
-        if (!push(source_chunk_, 0)) {
+      if (std::chrono::steady_clock::now() >= deadline) return TaskResult::kYield;
+      if (stack_.empty()) {
+        if (source_exhausted_ || operator_finished_) {
+          if (operator_finished_) pipeline_done_.store(true, std::memory_order_relaxed);
+          break;
+        }
+        chunks_[0].reset();
+        SourceResult sr = pipeline_.source->get_data(worker_, chunks_[0], source_global_, *source_local_);
+        if (sr == SourceResult::kFinished) source_exhausted_ = true;
+        if (chunks_[0].size() > 0) stack_.push_back(0);
+        continue;
+      }
+      const size_t level = stack_.back();
+      if (level == sink_level) {
+        SinkResult r = pipeline_.sink->sink(worker_, chunks_[level], sink_global_, *sink_local_);
+        if (r == SinkResult::kBlocked) return TaskResult::kBlocked;  // offered again on resume
+        stack_.pop_back();
+        if (r == SinkResult::kFinished) {
           pipeline_done_.store(true, std::memory_order_relaxed);
           break;
         }
+        continue;
       }
-      if (sr == SourceResult::kFinished) break;
+      // Operator `level` takes chunks_[level]; one input may yield many outputs (joins), so
+      // the level stays on the stack while it says kHaveMoreOutput.
+      DataChunk& out = chunks_[level + 1];
+      out.reset();
+      OperatorResult r = pipeline_.operators[level]->execute(worker_, chunks_[level], out, *op_globals_[level],
+                                                             *op_locals_[level]);
+      if (r != OperatorResult::kHaveMoreOutput) stack_.pop_back();
+      if (r == OperatorResult::kFinished) {
+        // Nothing below this operator is needed any more; its last output still flows on.
+        stack_.clear();
+        operator_finished_ = true;
+      }
+      if (out.size() > 0) stack_.push_back(level + 1);
     }
     pipeline_.sink->combine(worker_, sink_global_, *sink_local_);
+    return TaskResult::kDone;
   }
 
  private:
-  /// Returns false when the pipeline is finished (sink or operator said so).
-  bool push(DataChunk& chunk, size_t op_index) {
-    if (op_index == pipeline_.operators.size()) {
-      return pipeline_.sink->sink(worker_, chunk, sink_global_, *sink_local_) == SinkResult::kNeedMoreInput;
-    }
-    const PhysicalOperator& op = *pipeline_.operators[op_index];
-    DataChunk& out = intermediates_[op_index];
-    for (;;) {
-      // One input chunk may produce many output chunks (joins): stay responsive to cancels.
-      worker_.query.check_cancelled();
-      if (pipeline_done_.load(std::memory_order_relaxed)) return false;
-      out.reset();
-      OperatorResult r = op.execute(worker_, chunk, out, *op_globals_[op_index], *op_locals_[op_index]);
-      if (out.size() > 0 && !push(out, op_index + 1)) return false;
-      if (r == OperatorResult::kFinished) return false;
-      if (r == OperatorResult::kNeedMoreInput) return true;
-    }
-  }
-
   const Pipeline& pipeline_;
   WorkerContext& worker_;
   GlobalState& source_global_;
@@ -103,38 +104,194 @@ class PipelineWorker {
   std::unique_ptr<LocalState> source_local_;
   std::vector<std::unique_ptr<LocalState>> op_locals_;
   std::unique_ptr<LocalState> sink_local_;
-  DataChunk source_chunk_;
-  std::vector<DataChunk> intermediates_;
+  /// chunks_[0] is the source's output, chunks_[i + 1] operator i's.
+  std::vector<DataChunk> chunks_;
+  /// Levels whose input chunk is ready to be processed (operator index, or the sink's level),
+  /// innermost last; strictly increasing from bottom to top.
+  std::vector<size_t> stack_;
+  bool source_exhausted_ = false;
+  bool operator_finished_ = false;
 };
 
 }  // namespace
 
-void QueryExecutor::run_pipeline(const Pipeline& pipeline) {
-  auto source_global = pipeline.source->make_global_source(query_);
+struct QueryExecutor::PipelineRun {
+  size_t index = 0;
+  const Pipeline* pipeline = nullptr;
+  std::unique_ptr<GlobalState> source_global;
   std::vector<std::unique_ptr<GlobalState>> op_globals;
-  for (const auto* op : pipeline.operators) op_globals.push_back(op->make_global_operator(query_));
-  GlobalState& sink_global = sink_state(*pipeline.sink);
+  GlobalState* sink_global = nullptr;
+  std::atomic<bool> done{false};
+  size_t remaining = 0;  ///< tasks still running; guarded by QueryExecutor::mutex_
+  std::vector<std::unique_ptr<PipelineTask>> tasks;
+};
 
-  size_t threads = std::min(query_.max_threads, source_global->max_threads());
-  if (threads == 0) threads = 1;
-  std::atomic<bool> pipeline_done{false};
-  auto task = [&](size_t worker_index) {
-    WorkerContext worker{query_, worker_index};
+class QueryExecutor::PipelineTask : public Task {
+ public:
+  PipelineTask(QueryExecutor& executor, PipelineRun& run, size_t worker_index)
+      : Task(executor.group_), executor_(executor), run_(run), worker_{executor.query_, worker_index, this} {}
+
+  TaskResult run() override {
+    TaskResult result = TaskResult::kDone;
     try {
-      PipelineWorker runner(pipeline, worker, *source_global, op_globals, sink_global, pipeline_done);
-      runner.run();
+      if (!runner_) {
+        runner_ = std::make_unique<PipelineWorker>(*run_.pipeline, worker_, *run_.source_global, run_.op_globals,
+                                                   *run_.sink_global, run_.done);
+      }
+      result = runner_->step(std::chrono::steady_clock::now() + kTimeSlice);
     } catch (...) {
-      // Stop the sibling workers; the scheduler rethrows the first error to the caller.
-      pipeline_done.store(true);
-      throw;
+      // Stop the sibling tasks; the statement thread rethrows the first error.
+      run_.done.store(true);
+      executor_.record_error(std::current_exception());
+      result = TaskResult::kDone;
     }
-  };
-  if (threads == 1 || !query_.scheduler) {
-    task(0);
-  } else {
-    query_.scheduler->run_batch(threads, task);
+    if (result != TaskResult::kDone) return result;
+    runner_.reset();
+    executor_.task_finished(run_);  // the last touch: the executor may be gone after it
+    return TaskResult::kDone;
   }
-  pipeline.sink->finalize(query_, sink_global);
+
+ private:
+  QueryExecutor& executor_;
+  PipelineRun& run_;
+  WorkerContext worker_;
+  std::unique_ptr<PipelineWorker> runner_;
+};
+
+QueryExecutor::QueryExecutor(const PhysicalOperator& root, QueryContext& query) : root_(root), query_(query) {
+  query_.states = this;
+  pipelines_ = PipelineBuilder::build(root_);
+  order_ = pipelines_->schedule_order();
+  for (const auto& p : pipelines_->pipelines()) sink_states_[p->sink] = p->sink->make_global_sink(query_);
+}
+
+QueryExecutor::~QueryExecutor() {
+  if (!started_ || !query_.scheduler) return;
+  stop();
+  std::unique_lock lock(mutex_);
+  finished_cv_.wait(lock, [this] { return finished_; });
+}
+
+GlobalState& QueryExecutor::sink_state(const PhysicalOperator& op) {
+  auto it = sink_states_.find(&op);
+  TS_CHECK(it != sink_states_.end(), "no sink state for operator " + op.name());
+  return *it->second;
+}
+
+void QueryExecutor::execute() {
+  start();
+  wait();
+}
+
+void QueryExecutor::start() {
+  TS_CHECK(!started_, "a query executor runs once");
+  started_ = true;
+  if (!query_.scheduler) {
+    run_inline();
+    return;
+  }
+  if (order_.empty()) {
+    finish_query();
+    return;
+  }
+  start_pipeline(0);
+}
+
+void QueryExecutor::wait() {
+  std::unique_lock lock(mutex_);
+  finished_cv_.wait(lock, [this] { return finished_; });
+  if (error_) std::rethrow_exception(error_);
+}
+
+void QueryExecutor::stop() {
+  query_.stopped.store(true);
+  if (query_.results) query_.results->close();
+}
+
+bool QueryExecutor::is_finished() const {
+  std::lock_guard lock(mutex_);
+  return finished_;
+}
+
+void QueryExecutor::run_inline() {
+  for (Pipeline* p : order_) {
+    query_.check_cancelled();
+    auto source_global = p->source->make_global_source(query_);
+    std::vector<std::unique_ptr<GlobalState>> op_globals;
+    for (const auto* op : p->operators) op_globals.push_back(op->make_global_operator(query_));
+    GlobalState& sink_global = sink_state(*p->sink);
+    std::atomic<bool> done{false};
+    WorkerContext worker{query_, 0, nullptr};
+    PipelineWorker runner(*p, worker, *source_global, op_globals, sink_global, done);
+    TaskResult result = runner.step(std::chrono::steady_clock::time_point::max());
+    TS_CHECK(result == TaskResult::kDone, "a pipeline run inline cannot wait for a consumer");
+    p->sink->finalize(query_, sink_global);
+  }
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+}
+
+void QueryExecutor::start_pipeline(size_t index) {
+  try {
+    query_.check_cancelled();
+    auto run = std::make_unique<PipelineRun>();
+    run->index = index;
+    run->pipeline = order_[index];
+    run->source_global = run->pipeline->source->make_global_source(query_);
+    for (const auto* op : run->pipeline->operators) run->op_globals.push_back(op->make_global_operator(query_));
+    run->sink_global = &sink_state(*run->pipeline->sink);
+    size_t threads = std::min(query_.max_threads, run->source_global->max_threads());
+    if (threads == 0) threads = 1;
+    for (size_t i = 0; i < threads; i++) run->tasks.push_back(std::make_unique<PipelineTask>(*this, *run, i));
+    {
+      std::lock_guard lock(mutex_);
+      run->remaining = threads;
+    }
+    PipelineRun& started = *run;
+    runs_.push_back(std::move(run));
+    for (auto& task : started.tasks) query_.scheduler->schedule(*task);
+  } catch (...) {
+    record_error(std::current_exception());
+    finish_query();
+  }
+}
+
+void QueryExecutor::task_finished(PipelineRun& run) {
+  {
+    std::lock_guard lock(mutex_);
+    if (--run.remaining > 0) return;
+  }
+  // The last task of the pipeline: finalize its sink here, on this worker, then go on.
+  if (!has_error() && !query_.stopped.load()) {
+    try {
+      run.pipeline->sink->finalize(query_, *run.sink_global);
+    } catch (...) {
+      record_error(std::current_exception());
+    }
+  }
+  if (!has_error() && !query_.stopped.load() && run.index + 1 < order_.size()) {
+    start_pipeline(run.index + 1);
+    return;
+  }
+  finish_query();
+}
+
+void QueryExecutor::record_error(std::exception_ptr error) {
+  query_.stopped.store(true);
+  std::lock_guard lock(mutex_);
+  if (!error_) error_ = std::move(error);
+}
+
+bool QueryExecutor::has_error() {
+  std::lock_guard lock(mutex_);
+  return error_ != nullptr;
+}
+
+void QueryExecutor::finish_query() {
+  if (query_.results) query_.results->finish();
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+  finished_cv_.notify_all();
 }
 
 }  // namespace tessera::executor

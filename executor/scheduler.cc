@@ -1,23 +1,13 @@
 #include "executor/scheduler.h"
 
-#include <exception>
+#include "src/common/assert.h"
 
 namespace tessera::executor {
-
-struct Scheduler::Batch {
-  const std::function<void(size_t)>* task;
-  std::mutex mutex;
-  std::condition_variable done;
-  size_t remaining;
-  std::exception_ptr error;
-};
 
 Scheduler::Scheduler(size_t threads) {
   if (threads == 0) threads = std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
-  // The thread calling run_batch is one of the workers, so start one fewer.
-  for (size_t i = 1; i < threads; i++) workers_.emplace_back([this] { worker_loop(); });
-  thread_count_ = threads;
+  for (size_t i = 0; i < threads; i++) workers_.emplace_back([this] { worker_loop(); });
 }
 
 Scheduler::~Scheduler() {
@@ -29,61 +19,71 @@ Scheduler::~Scheduler() {
   for (auto& t : workers_) t.join();
 }
 
-void Scheduler::run_one(Batch& batch, size_t index) {
-  try {
-    (*batch.task)(index);
-  } catch (...) {
-    std::lock_guard lock(batch.mutex);
-    if (!batch.error) batch.error = std::current_exception();
+void Scheduler::enqueue_locked(Task& task) {
+  task.state_ = Task::State::kQueued;
+  task.wake_pending_ = false;
+  TaskGroup& group = *task.group_;
+  group.ready_.push_back(&task);
+  if (!group.in_ring_) {
+    group.in_ring_ = true;
+    ring_.push_back(&group);
   }
-  std::lock_guard lock(batch.mutex);
-  if (--batch.remaining == 0) batch.done.notify_all();
+}
+
+void Scheduler::schedule(Task& task) {
+  {
+    std::lock_guard lock(mutex_);
+    TS_CHECK(task.state_ == Task::State::kIdle, "scheduling a task that is already scheduled");
+    enqueue_locked(task);
+  }
+  work_available_.notify_one();
+}
+
+void Scheduler::wake(Task& task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (task.state_ == Task::State::kRunning) {
+      task.wake_pending_ = true;
+      return;
+    }
+    if (task.state_ != Task::State::kParked) return;
+    enqueue_locked(task);
+  }
+  work_available_.notify_one();
 }
 
 void Scheduler::worker_loop() {
+  std::unique_lock lock(mutex_);
   for (;;) {
-    std::pair<Batch*, size_t> item;
-    {
-      std::unique_lock lock(mutex_);
-      work_available_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_ && queue_.empty()) return;
-      item = queue_.front();
-      queue_.pop_front();
+    work_available_.wait(lock, [this] { return stopping_ || !ring_.empty(); });
+    if (ring_.empty()) return;  // stopping, and nothing left to run
+    // Round-robin: one task of the group at the front, then the group goes to the back.
+    TaskGroup* group = ring_.front();
+    ring_.pop_front();
+    Task* task = group->ready_.front();
+    group->ready_.pop_front();
+    if (group->ready_.empty()) {
+      group->in_ring_ = false;
+    } else {
+      ring_.push_back(group);
     }
-    run_one(*item.first, item.second);
-  }
-}
-
-void Scheduler::run_batch(size_t count, const std::function<void(size_t)>& task) {
-  if (count == 0) return;
-  Batch batch;
-  batch.task = &task;
-  batch.remaining = count;
-  if (count > 1) {
-    std::lock_guard lock(mutex_);
-    for (size_t i = 1; i < count; i++) queue_.emplace_back(&batch, i);
-  }
-  if (count > 1) work_available_.notify_all();
-  run_one(batch, 0);
-  // Help with this batch's queued tasks rather than idling.
-  for (;;) {
-    std::pair<Batch*, size_t> item{nullptr, 0};
-    {
-      std::lock_guard lock(mutex_);
-      for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-        if (it->first == &batch) {
-          item = *it;
-          queue_.erase(it);
-          break;
+    task->state_ = Task::State::kRunning;
+    task->wake_pending_ = false;
+    lock.unlock();
+    TaskResult result = task->run();
+    lock.lock();
+    switch (result) {
+      case TaskResult::kDone: break;  // the owner may already have destroyed the task
+      case TaskResult::kYield: enqueue_locked(*task); break;
+      case TaskResult::kBlocked:
+        if (task->wake_pending_) {
+          enqueue_locked(*task);
+        } else {
+          task->state_ = Task::State::kParked;
         }
-      }
+        break;
     }
-    if (!item.first) break;
-    run_one(batch, item.second);
   }
-  std::unique_lock lock(batch.mutex);
-  batch.done.wait(lock, [&] { return batch.remaining == 0; });
-  if (batch.error) std::rethrow_exception(batch.error);
 }
 
 }  // namespace tessera::executor

@@ -11,11 +11,13 @@
 #      timed with psql's \timing, so its times include a local TCP round trip;
 # then checks that all engines return the same results and prints a summary: per query and
 # thread count the best time of each engine and the ratios Tessera/DuckDB and
-# Tessera/PostgreSQL (time over time: below 1 means Tessera is faster).
+# Tessera/PostgreSQL (time over time: below 1 means Tessera is faster);
+#   4. the slow-client benchmark (tessera-bench --slow-clients): one session's query alone and
+#      beside two clients that do not read their large results, and the ratio.
 # DuckDB and PostgreSQL are skipped with a message when they cannot run.
 #
 # Usage: scripts/run-bench.sh BUILD_DIR
-# Environment: BENCH_ROWS (default 10000000), BENCH_RUNS (default 5).
+# Environment: BENCH_ROWS (default 10000000), BENCH_RUNS (default 5), SLOW_CLIENT_ROWS (default 4000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -218,5 +220,12 @@ section "Summary: best of $runs, $rows rows; ratio = Tessera time / other time (
              cell(key, "postgres"), ratio(key, "duckdb"), ratio(key, "postgres"), rps[key, "tessera"]
     }
   }'
+
+# --- Slow clients ---------------------------------------------------------------------------
+# One session's query timed alone and beside two connections whose clients stopped reading a
+# large result; a slow client must stall only its own query (ratio near 1).
+section "Slow clients (tessera-bench --slow-clients)"
+"$bench_bin" --slow-clients --rows "${SLOW_CLIENT_ROWS:-4000000}" --runs "$runs"
+
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,7 +9,6 @@ std::vector<DataChunk> run_subquery(const SubqueryPlan& plan, const QueryContext
   QueryContext context;
   context.catalog = outer.catalog;
   context.transaction = outer.transaction;
-  context.session = outer.session;
   context.cancelled = outer.cancelled;
   context.parameters = &params;
   context.max_threads = 1;  // runs inline on the calling worker

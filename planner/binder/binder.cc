@@ -17,7 +17,8 @@ Binder::Binder(catalog::Catalog& catalog, const storage::Transaction& transactio
       transaction_(transaction),
       sql_(sql),
       table_index_counter_(std::make_shared<uint32_t>(1)),
-      referenced_relations_(std::make_shared<std::set<std::string>>()) {}
+      referenced_relations_(std::make_shared<std::set<std::string>>()),
+      parameter_types_(std::make_shared<ParameterTypes>()) {}
 
 Binder::Binder(Binder& parent, bool correlated)
     : catalog_(parent.catalog_),
@@ -27,7 +28,28 @@ Binder::Binder(Binder& parent, bool correlated)
       correlated_(correlated),
       table_index_counter_(parent.table_index_counter_),
       view_depth_(parent.view_depth_),
-      referenced_relations_(parent.referenced_relations_) {}
+      referenced_relations_(parent.referenced_relations_),
+      parameter_types_(parent.parameter_types_),
+      parameter_values_(parent.parameter_values_) {}
+
+void Binder::set_parameter_values(std::vector<Value> values) {
+  parameter_values_ = std::make_shared<const std::vector<Value>>(std::move(values));
+}
+
+BoundExprPtr Binder::bind_parameter(const ParameterExpr& parameter) {
+  const int index = parameter.index;
+  if (index < 1 || (parameter_values_ && static_cast<size_t>(index) > parameter_values_->size())) {
+    throw_at(SqlState::kUndefinedParameter, "there is no parameter $" + std::to_string(index), parameter.location);
+  }
+  if (parameter_values_) return std::make_unique<BoundConstant>((*parameter_values_)[index - 1]);
+  // Preparing: the value is unknown and so is the type, until the context fixes it.
+  parameter_types_->declare(static_cast<uint32_t>(index));
+  auto placeholder = std::make_unique<BoundConstant>(Value::null(LogicalType::varchar()));
+  placeholder->unknown_literal = true;
+  placeholder->parameter_types = parameter_types_.get();
+  placeholder->parameter_index = static_cast<uint32_t>(index);
+  return placeholder;
+}
 
 uint32_t Binder::next_table_index() { return (*table_index_counter_)++; }
 
@@ -57,15 +79,18 @@ BoundStatement Binder::bind(const Statement& statement) {
       switch (t.transaction_kind) {
         case TransactionKind::kBegin:
           result.plan = std::make_unique<LogicalTransaction>(TransactionAction::kBegin);
-          result.tag = "BEGIN";
+          result.properties.command = CommandKind::kBegin;
+          result.properties.transaction = TransactionControl::kBegin;
           return result;
         case TransactionKind::kCommit:
           result.plan = std::make_unique<LogicalTransaction>(TransactionAction::kCommit);
-          result.tag = "COMMIT";
+          result.properties.command = CommandKind::kCommit;
+          result.properties.transaction = TransactionControl::kCommit;
           return result;
         case TransactionKind::kRollback:
           result.plan = std::make_unique<LogicalTransaction>(TransactionAction::kRollback);
-          result.tag = "ROLLBACK";
+          result.properties.command = CommandKind::kRollback;
+          result.properties.transaction = TransactionControl::kRollback;
           return result;
         default: throw SqlError(SqlState::kFeatureNotSupported, "savepoints are not supported yet");
       }
@@ -90,7 +115,8 @@ BoundStatement Binder::bind(const Statement& statement) {
 BoundStatement Binder::bind_select_statement(const SelectStmt& select) {
   BoundStatement result;
   result.plan = bind_query(select, result.names);
-  result.tag = "SELECT";
+  result.properties.command = CommandKind::kSelect;
+  result.properties.returns_rows = true;
   return result;
 }
 
@@ -442,7 +468,8 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   insert->children.push_back(std::move(projection));
   BoundStatement result;
   result.plan = std::move(insert);
-  result.tag = "INSERT";
+  result.properties.command = CommandKind::kInsert;
+  result.properties.read_only = false;
   return result;
 }
 
@@ -500,7 +527,8 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   }
   BoundStatement result;
   result.plan = std::move(create);
-  result.tag = stmt.as_query ? "SELECT" : "CREATE TABLE";
+  result.properties.command = stmt.as_query ? CommandKind::kCreateTableAs : CommandKind::kCreateTable;
+  result.properties.read_only = false;
   return result;
 }
 
@@ -524,7 +552,8 @@ BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
   }
   BoundStatement result;
   result.plan = std::move(create);
-  result.tag = "CREATE VIEW";
+  result.properties.command = CommandKind::kCreateView;
+  result.properties.read_only = false;
   return result;
 }
 
@@ -534,17 +563,18 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
   switch (stmt.object_type) {
     case ObjectType::kTable:
       drop->entry_kind = catalog::EntryKind::kTable;
-      result.tag = "DROP TABLE";
+      result.properties.command = CommandKind::kDropTable;
       break;
     case ObjectType::kView:
       drop->entry_kind = catalog::EntryKind::kView;
-      result.tag = "DROP VIEW";
+      result.properties.command = CommandKind::kDropView;
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }
   for (const auto& n : stmt.names) drop->names.push_back(n.back());
   drop->if_exists = stmt.if_exists;
   drop->cascade = stmt.cascade;
+  result.properties.read_only = false;
   result.plan = std::move(drop);
   return result;
 }
@@ -562,7 +592,8 @@ BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
   BoundStatement result;
   result.plan = std::move(explain);
   result.names = {"QUERY PLAN"};
-  result.tag = "EXPLAIN";
+  result.properties.command = CommandKind::kExplain;
+  result.properties.returns_rows = true;
   return result;
 }
 
@@ -570,7 +601,8 @@ BoundStatement Binder::bind_set(const VariableSetStatement& stmt) {
   auto set = std::make_unique<LogicalSet>();
   set->name = stmt.name;
   BoundStatement result;
-  result.tag = stmt.set_kind == VariableSetKind::kReset || stmt.set_kind == VariableSetKind::kResetAll ? "RESET" : "SET";
+  result.properties.command =
+      stmt.set_kind == VariableSetKind::kReset || stmt.set_kind == VariableSetKind::kResetAll ? CommandKind::kReset : CommandKind::kSet;
   if (stmt.set_kind == VariableSetKind::kResetAll) {
     throw_at(SqlState::kFeatureNotSupported, "RESET ALL is not supported yet", stmt.location);
   }
@@ -594,7 +626,8 @@ BoundStatement Binder::bind_show(const VariableShowStatement& stmt) {
   BoundStatement result;
   result.names = {stmt.name};
   result.plan = std::move(show);
-  result.tag = "SHOW";
+  result.properties.command = CommandKind::kShow;
+  result.properties.returns_rows = true;
   return result;
 }
 

@@ -10,18 +10,20 @@
 #include "planner/binder/bound_expression.h"
 #include "planner/logical/logical_operator.h"
 #include "planner/parser/ast.h"
+#include "src/common/statement_properties.h"
+#include "src/common/value.h"
 
 namespace tessera::catalog { class Catalog; }
 namespace tessera::storage { class Transaction; }
 
 namespace tessera::planner {
 
-/// A bound statement: its logical plan and, for queries, the result column names.
+/// A bound statement: its logical plan, its properties and, for statements that return rows,
+/// the result column names.
 struct BoundStatement {
   LogicalPtr plan;
   std::vector<std::string> names;
-  /// The command tag verb ("SELECT", "INSERT", "CREATE TABLE", ...).
-  std::string tag;
+  StatementProperties properties;
 };
 
 /// Turns a parsed statement into a typed logical plan: resolves names against the catalog,
@@ -35,6 +37,13 @@ class Binder {
   Binder(catalog::Catalog& catalog, const storage::Transaction& transaction, std::string_view sql);
 
   BoundStatement bind(const Statement& statement);
+
+  /// Binds `$n` to values[n - 1] (each already of the parameter's type) instead of inferring
+  /// parameter types. Call before bind().
+  void set_parameter_values(std::vector<Value> values);
+  /// After bind() without values: the types of $1..$n inferred from their contexts (those the
+  /// context left open are text).
+  std::vector<LogicalType> parameter_types() const { return parameter_types_->resolved(); }
 
  private:
   /// One FROM item visible by name.
@@ -82,6 +91,7 @@ class Binder {
   BoundExprPtr bind_expr(const Expr& expr);
   BoundExprPtr bind_column_ref(const ColumnRefExpr& ref);
   BoundExprPtr bind_constant(const ConstantExpr& constant);
+  BoundExprPtr bind_parameter(const ParameterExpr& parameter);
   BoundExprPtr bind_binary(const BinaryOpExpr& expr);
   BoundExprPtr bind_unary(const UnaryOpExpr& expr);
   BoundExprPtr bind_function(const FuncCallExpr& call);
@@ -128,6 +138,10 @@ class Binder {
   /// Every relation the statement reads, shared by all binders of one statement (view
   /// dependencies).
   std::shared_ptr<std::set<std::string>> referenced_relations_;
+  /// Inferred `$n` types (preparing), shared by all binders of one statement.
+  std::shared_ptr<ParameterTypes> parameter_types_;
+  /// `$n` values (executing a bound portal); null while preparing.
+  std::shared_ptr<const std::vector<Value>> parameter_values_;
 };
 
 }  // namespace tessera::planner

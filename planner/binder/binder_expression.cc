@@ -231,9 +231,7 @@ BoundExprPtr Binder::bind_expr(const Expr& expr) {
                                                std::move(args));
       }
       case ExprKind::kStar: throw_at(SqlState::kSyntaxError, "syntax error at or near \"*\"", expr.location);
-      case ExprKind::kParameter:
-        throw_at(SqlState::kUndefinedParameter, "there is no parameter $" + std::to_string(expr.as<ParameterExpr>().index),
-                 expr.location);
+      case ExprKind::kParameter: return bind_parameter(expr.as<ParameterExpr>());
       case ExprKind::kRow: throw_at(SqlState::kFeatureNotSupported, "row constructors are not supported yet", expr.location);
       case ExprKind::kGroupingSet:
         throw_at(SqlState::kFeatureNotSupported, "grouping sets are not supported yet", expr.location);

@@ -1,6 +1,7 @@
 #include "planner/binder/bound_expression.h"
 
 #include "planner/logical/logical_operator.h"
+#include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
 
 namespace tessera::planner {
@@ -51,6 +52,8 @@ bool BoundReference::equals(const BoundExpression& other) const {
 BoundExprPtr BoundConstant::copy() const {
   auto c = std::make_unique<BoundConstant>(value);
   c->unknown_literal = unknown_literal;
+  c->parameter_types = parameter_types;
+  c->parameter_index = parameter_index;
   return with_alias(std::move(c), *this);
 }
 
@@ -265,6 +268,26 @@ const char* aggregate_name(AggregateId id) {
     case AggregateId::kBoolOr: return "bool_or";
   }
   return "?";
+}
+
+void ParameterTypes::declare(uint32_t index) {
+  if (types_.size() < index) types_.resize(index);
+}
+
+void ParameterTypes::infer(uint32_t index, const LogicalType& type) {
+  declare(index);
+  auto& slot = types_[index - 1];
+  if (slot && !(*slot == type)) {
+    throw SqlError(SqlState::kAmbiguousParameter, "inconsistent types deduced for parameter $" + std::to_string(index))
+        .with_detail(slot->name() + " versus " + type.name());
+  }
+  slot = type;
+}
+
+std::vector<LogicalType> ParameterTypes::resolved() const {
+  std::vector<LogicalType> out;
+  for (const auto& t : types_) out.push_back(t ? *t : LogicalType::varchar());
+  return out;
 }
 
 }  // namespace tessera::planner

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,26 @@ class BoundConstant : public BoundExpression {
   Value value;
   /// A quoted string literal whose type is still open ('unknown' in PostgreSQL).
   bool unknown_literal = false;
+  /// For a `$n` placeholder bound while its type is still open (preparing a statement): the
+  /// table its type is inferred into when the context casts it, and n. Valid while binding.
+  class ParameterTypes* parameter_types = nullptr;
+  uint32_t parameter_index = 0;
+};
+
+/// The types of a statement's `$n` parameters, inferred while it is prepared: a parameter
+/// takes the type its context casts it to (compared with, assigned to, combined with a typed
+/// expression, or an explicit `$1::int`); one the context leaves open is text.
+class ParameterTypes {
+ public:
+  /// Notes that `$index` (1-based) occurs.
+  void declare(uint32_t index);
+  /// Fixes `$index` to `type`; raises 42P08 when it was already fixed to another type.
+  void infer(uint32_t index, const LogicalType& type);
+  /// The types of $1..$n, n the highest index seen; open ones are text.
+  std::vector<LogicalType> resolved() const;
+
+ private:
+  std::vector<std::optional<LogicalType>> types_;
 };
 
 class BoundParameter : public BoundExpression {

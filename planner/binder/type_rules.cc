@@ -37,6 +37,8 @@ BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target) {
   if (expr->type == target && !is_unknown_literal(*expr)) return expr;
   if (expr->kind == BoundExprKind::kConstant) {
     auto& c = static_cast<BoundConstant&>(*expr);
+    // A `$n` whose type is open takes the type its context asks for.
+    if (c.unknown_literal && c.parameter_types) c.parameter_types->infer(c.parameter_index, target);
     auto folded = std::make_unique<BoundConstant>(cast_value(c.value, target));
     folded->alias = expr->alias;
     return folded;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pgwire/backend.h"
+#include "planner/parser/parser.h"
 #include "src/common/data_chunk.h"
 #include "src/common/result_receiver.h"
 #include "src/common/sql_error.h"
@@ -96,8 +97,34 @@ InProcessConnection::~InProcessConnection() {
 
 QueryResult InProcessConnection::execute(std::string_view sql) {
   CollectingReceiver receiver;
+  // A record holding one statement runs through the engine API (prepare, bind, execute);
+  // several statements, or text that does not parse, go the simple-query way (which reports
+  // the parse error as PostgreSQL does).
+  bool single_statement = false;
   try {
-    session_->execute_simple(sql, receiver);
+    single_statement = planner::parse_sql(sql).size() == 1;
+  } catch (const SqlError&) {
+    // execute_simple parses again and reports the error.
+  }
+  try {
+    if (single_statement) {
+      try {
+        auto prepared = session_->prepare(sql);
+        if (!prepared->parameter_types().empty()) {
+          // $n without values: what PQexec sends is a simple query, which reports 42P02.
+          prepared.reset();
+          session_->execute_simple(sql, receiver);
+          return receiver.take();
+        }
+        auto portal = session_->bind(*prepared, {});
+        if (portal->properties().returns_rows) receiver.on_columns(portal->result_columns());
+        session_->execute(*portal, 0, receiver);
+      } catch (const SqlError& error) {
+        receiver.on_error(error);
+      }
+    } else {
+      session_->execute_simple(sql, receiver);
+    }
   } catch (const SqlError& error) {
     // execute_simple reports errors through the receiver; a thrown one is still reported.
     receiver.on_error(error);

@@ -1,9 +1,11 @@
 #include "src/main/session.h"
 
 #include <new>
+#include <utility>
 
 #include "catalog/catalog.h"
 #include "executor/operator/result/physical_result_collector.h"
+#include "executor/operator/result/result_queue.h"
 #include "executor/physical_planner.h"
 #include "executor/query_executor.h"
 #include "executor/scheduler.h"
@@ -11,8 +13,11 @@
 #include "planner/binder/type_rules.h"
 #include "planner/optimizer/optimizer.h"
 #include "planner/parser/parser.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
+#include "src/common/selection_vector.h"
 #include "src/common/stack_guard.h"
+#include "src/common/value_cast.h"
 #include "src/main/database.h"
 #include "storage/transaction.h"
 #include "storage/transaction_manager.h"
@@ -21,61 +26,83 @@ namespace tessera {
 
 namespace {
 
-/// Settings a client may SET and SHOW, with their defaults.
-const std::map<std::string, std::string>& default_settings() {
-  static const std::map<std::string, std::string> defaults = {
-      {"application_name", ""},
-      {"client_encoding", "UTF8"},
-      {"datestyle", "ISO, MDY"},
-      {"timezone", "UTC"},
-      {"intervalstyle", "postgres"},
-      {"search_path", "\"$user\", public"},
-      {"extra_float_digits", "1"},
-      {"standard_conforming_strings", "on"},
-      {"integer_datetimes", "on"},
-      {"server_version", "15.6"},
-      {"server_version_num", "150006"},
-      {"server_encoding", "UTF8"},
-      {"statement_timeout", "0"},
-      {"lock_timeout", "0"},
-      {"idle_in_transaction_session_timeout", "0"},
-      {"transaction_isolation", "repeatable read"},
-      {"default_transaction_isolation", "repeatable read"},
-      {"transaction_read_only", "off"},
-      {"is_superuser", "on"},
-      {"max_identifier_length", "63"},
-      {"lc_messages", "C"},
-      {"lc_monetary", "C"},
-      {"lc_numeric", "C"},
-      {"lc_time", "C"},
-      {"bytea_output", "hex"},
-      {"client_min_messages", "notice"},
-      {"row_security", "on"},
-      {"jit", "off"},
-  };
-  return defaults;
+/// Rows [offset, offset + count) of `chunk`, sharing its buffers.
+DataChunk slice_rows(const DataChunk& chunk, size_t offset, size_t count) {
+  SelectionVector sel(count);
+  for (size_t i = 0; i < count; i++) sel.set_index(i, static_cast<sel_t>(offset + i));
+  DataChunk part;
+  part.slice(chunk, sel, count);
+  return part;
 }
 
-const std::map<std::string, std::string>& read_only_settings() {
-  static const std::map<std::string, std::string> names = {
-      {"server_version", ""}, {"server_version_num", ""}, {"server_encoding", ""},
-      {"integer_datetimes", ""}, {"is_superuser", ""}, {"max_identifier_length", ""}};
-  return names;
-}
-
-std::string to_lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+/// Chunks the hand-off between a query's workers and the statement thread holds at most.
+constexpr size_t kResultQueueCapacity = 4;
 
 }  // namespace
 
-Session::Session(Database& db, std::string user, std::string application_name) : db_(db), settings_(default_settings()) {
-  settings_["application_name"] = std::move(application_name);
-  settings_["session_authorization"] = std::move(user);
+/// A parsed and bound statement.
+class Session::Prepared : public pgwire::PreparedStatement {
+ public:
+  const std::vector<LogicalType>& parameter_types() const override { return parameter_types_; }
+  const std::vector<ResultColumn>& result_columns() const override { return columns_; }
+  const StatementProperties& properties() const override { return properties_; }
+
+  std::string sql;                           ///< the query string (error positions refer to it)
+  planner::StatementPtr statement;           ///< null for an empty query string
+  std::vector<LogicalType> parameter_types_;
+  std::vector<ResultColumn> columns_;
+  StatementProperties properties_;
+  /// The plan bound by prepare, for a statement without parameters bound right away.
+  std::optional<planner::BoundStatement> bound;
+};
+
+/// A bound statement with its physical plan and, once executed, its running query. Members
+/// are destroyed in reverse order: the executor (stopping and waiting for the query's tasks)
+/// before what its tasks use.
+class Session::ActivePortal : public pgwire::Portal {
+ public:
+  ActivePortal(Session& session, const Prepared& prepared)
+      : session(session), columns(prepared.columns_), properties_(prepared.properties_), empty(!prepared.statement) {}
+  ~ActivePortal() override { close(); }
+
+  const std::vector<ResultColumn>& result_columns() const override { return columns; }
+  const StatementProperties& properties() const override { return properties_; }
+
+  /// Stops the query, if it runs, and forgets the portal in its session.
+  void close() {
+    executor.reset();
+    if (!open) return;
+    open = false;
+    session.portals_.erase(this);
+    if (commit_on_close) session.finish_implicit_transaction();
+  }
+
+  Session& session;
+  const std::vector<ResultColumn> columns;
+  const StatementProperties properties_;
+  const bool empty;  ///< an empty query string
+  bool open = false;             ///< registered in session.portals_
+  bool commit_on_close = false;  ///< opened through the engine API (not the simple protocol)
+  bool complete = false;
+  bool resumed = false;          ///< an earlier execute suspended it
+  bool released = false;         ///< its transaction ended under it
+  planner::LogicalPtr plan;
+  std::unique_ptr<executor::PhysicalOperator> root;
+  std::unique_ptr<executor::ResultQueue> results;
+  std::unique_ptr<executor::QueryContext> context;
+  std::unique_ptr<executor::QueryExecutor> executor;
+  /// A chunk the last execute delivered only partly, and how far.
+  std::optional<DataChunk> pending;
+  size_t pending_offset = 0;
+};
+
+Session::Session(Database& db, std::string user, std::string application_name) : db_(db) {
+  settings_.set_initial("application_name", std::move(application_name));
+  settings_.set_initial("session_authorization", std::move(user));
 }
 
 Session::~Session() {
+  release_portals();
   if (transaction_) end_transaction(false);
 }
 
@@ -89,11 +116,15 @@ void Session::cancel() { cancel_requested_.store(true); }
 void Session::ensure_transaction() {
   if (transaction_) return;
   transaction_ = db_.transactions().begin();
+  // Lock waits of the transaction stop on the session's cancel request (57014).
   transaction_->set_interrupt_flag(&cancel_requested_);
 }
 
 void Session::end_transaction(bool commit) {
   if (!transaction_) return;
+  release_portals();  // their queries read the transaction
+  // The session has no transaction afterwards, also when the commit throws (a failing commit
+  // hook rolls the whole transaction back).
   std::unique_ptr<storage::Transaction> txn = std::move(transaction_);
   if (commit) {
     db_.transactions().commit(*txn);
@@ -102,117 +133,215 @@ void Session::end_transaction(bool commit) {
   }
 }
 
-void Session::fail_statement(const SqlError& error, ResultReceiver& receiver) {
+void Session::release_portals() {
+  for (ActivePortal* portal : std::set<ActivePortal*>(portals_)) {
+    portal->executor.reset();
+    portal->released = true;
+    portal->open = false;
+  }
+  portals_.clear();
+}
+
+void Session::finish_implicit_transaction() {
+  if (!in_block_ && portals_.empty()) end_transaction(true);
+}
+
+void Session::fail_statement() {
+  // Outside a block the statement's transaction is rolled back. Inside one it is rolled back
+  // too, at once, releasing its locks as PostgreSQL aborts it, and the block is marked failed:
+  // later statements get 25P02 until COMMIT or ROLLBACK ends it.
   if (in_block_) failed_ = true;
+  release_portals();
   end_transaction(false);
+}
+
+void Session::report_failure(const SqlError& error, ResultReceiver& receiver) {
+  fail_statement();
   receiver.on_error(error);
-  receiver_ = nullptr;
 }
 
-void Session::begin_transaction() {
-  if (in_block_) {
-    if (receiver_) receiver_->on_notice("25001", "there is already a transaction in progress", "");
-    return;
-  }
-  ensure_transaction();
-  in_block_ = true;
+void Session::check_not_failed(const StatementProperties& properties) const {
+  if (!failed_) return;
+  if (properties.transaction == TransactionControl::kCommit || properties.transaction == TransactionControl::kRollback) return;
+  throw SqlError(SqlState::kInFailedSqlTransaction,
+                 "current transaction is aborted, commands ignored until end of transaction block");
 }
 
-void Session::commit_transaction() {
-  if (!in_block_) {
-    if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress", "");
-    return;
-  }
-  const bool commit = !failed_;
-  in_block_ = false;
-  failed_ = false;
-  end_transaction(commit);
-}
-
-void Session::rollback_transaction() {
-  if (!in_block_) {
-    if (receiver_) receiver_->on_notice("25P01", "there is no transaction in progress", "");
-    return;
-  }
-  in_block_ = false;
-  failed_ = false;
-  end_transaction(false);
-}
-
-void Session::set_setting(const std::string& raw_name, const std::string* value) {
-  std::string name = to_lower(raw_name);
-  auto it = default_settings().find(name);
-  if (it == default_settings().end() && name != "session_authorization") {
-    throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
-  }
-  if (read_only_settings().count(name)) {
-    throw SqlError(SqlState::kCantChangeRuntimeParam, "parameter \"" + raw_name + "\" cannot be changed");
-  }
-  std::string v = value ? *value : it->second;
-  if (name == "client_encoding") {
-    std::string upper = v;
-    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (upper != "UTF8" && upper != "UTF-8" && upper != "UNICODE") {
-      throw SqlError(SqlState::kFeatureNotSupported, "client encodings other than UTF8 are not supported yet");
+CommandKind Session::run_transaction_control(TransactionControl control, ResultReceiver& receiver) {
+  switch (control) {
+    case TransactionControl::kBegin:
+      if (in_block_) {
+        receiver.on_notice("25001", "there is already a transaction in progress", "");
+      } else {
+        ensure_transaction();
+        in_block_ = true;
+      }
+      return CommandKind::kBegin;
+    case TransactionControl::kCommit:
+    case TransactionControl::kRollback: {
+      if (!in_block_) {
+        receiver.on_notice("25P01", "there is no transaction in progress", "");
+        return control == TransactionControl::kCommit ? CommandKind::kCommit : CommandKind::kRollback;
+      }
+      // COMMIT of a failed block rolls back, and says so.
+      const bool commit = control == TransactionControl::kCommit && !failed_;
+      // The block ends even when the commit fails (the transaction is then rolled back).
+      in_block_ = false;
+      failed_ = false;
+      release_portals();
+      end_transaction(commit);
+      return commit ? CommandKind::kCommit : CommandKind::kRollback;
     }
-    v = "UTF8";
+    case TransactionControl::kNone: break;
   }
-  settings_[name] = v;
+  TS_CHECK(false, "not a transaction control statement");
+  return CommandKind::kSelect;
 }
 
-std::string Session::show_setting(const std::string& raw_name) const {
-  auto it = settings_.find(to_lower(raw_name));
-  if (it == settings_.end()) {
-    throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
+// ---- The engine API ------------------------------------------------------------------------
+
+std::unique_ptr<pgwire::PreparedStatement> Session::prepare(std::string_view sql) {
+  StackBase stack_base;
+  try {
+    std::vector<planner::StatementPtr> statements = planner::parse_sql(sql);
+    if (statements.size() > 1) {
+      throw SqlError(SqlState::kSyntaxError, "cannot insert multiple commands into a prepared statement");
+    }
+    std::unique_ptr<Prepared> prepared =
+        prepare_statement(statements.empty() ? nullptr : std::move(statements[0]), std::string(sql));
+    prepared->bound.reset();  // bind() binds again with the parameter values
+    finish_implicit_transaction();
+    return prepared;
+  } catch (const SqlError&) {
+    fail_statement();
+    throw;
+  } catch (const std::bad_alloc&) {
+    fail_statement();
+    throw SqlError(SqlState::kOutOfMemory, "out of memory");
+  } catch (const std::exception& e) {
+    fail_statement();
+    throw SqlError(SqlState::kInternalError, e.what());
   }
-  return it->second;
 }
+
+std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& prepared_statement,
+                                              const std::vector<std::optional<std::string>>& parameters) {
+  StackBase stack_base;
+  // Prepared statements handed out by this session are Prepared.
+  const auto& prepared = static_cast<const Prepared&>(prepared_statement);
+  try {
+    check_not_failed(prepared.properties_);
+    const auto& types = prepared.parameter_types_;
+    if (parameters.size() != types.size()) {
+      throw SqlError(SqlState::kProtocolViolation, "bind message supplies " + std::to_string(parameters.size()) +
+                                                       " parameters, but prepared statement requires " +
+                                                       std::to_string(types.size()));
+    }
+    std::vector<Value> values;
+    for (size_t i = 0; i < types.size(); i++) {
+      // A parameter arrives as text and goes through its type's input function (22P02).
+      values.push_back(parameters[i] ? cast_value(Value::varchar(*parameters[i]), types[i]) : Value::null(types[i]));
+    }
+    std::unique_ptr<ActivePortal> portal = bind_portal(prepared, std::move(values), std::nullopt);
+    portal->commit_on_close = true;
+    return portal;
+  } catch (const SqlError&) {
+    fail_statement();
+    throw;
+  } catch (const std::bad_alloc&) {
+    fail_statement();
+    throw SqlError(SqlState::kOutOfMemory, "out of memory");
+  } catch (const std::exception& e) {
+    fail_statement();
+    throw SqlError(SqlState::kInternalError, e.what());
+  }
+}
+
+pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max_rows, ResultReceiver& receiver) {
+  StackBase stack_base;
+  auto& portal = static_cast<ActivePortal&>(portal_handle);
+  try {
+    check_not_failed(portal.properties_);
+    cancel_requested_.store(false);
+    pgwire::ExecuteResult result = run_portal(portal, max_rows, receiver);
+    if (result == pgwire::ExecuteResult::kComplete) portal.close();
+    return result;
+  } catch (const SqlError&) {
+    portal.commit_on_close = false;  // the failed statement's transaction is not committed
+    portal.close();
+    fail_statement();
+    throw;
+  } catch (const std::bad_alloc&) {
+    portal.commit_on_close = false;
+    portal.close();
+    fail_statement();
+    throw SqlError(SqlState::kOutOfMemory, "out of memory");
+  } catch (const std::exception& e) {
+    portal.commit_on_close = false;
+    portal.close();
+    fail_statement();
+    throw SqlError(SqlState::kInternalError, e.what());
+  }
+}
+
+// ---- The simple protocol -------------------------------------------------------------------
 
 void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   StackBase stack_base;
-  receiver_ = &receiver;
   std::vector<planner::StatementPtr> statements;
   try {
     statements = planner::parse_sql(sql);
   } catch (const SqlError& e) {
-    fail_statement(e, receiver);
+    report_failure(e, receiver);
     return;
   }
   if (statements.empty()) {
     receiver.on_empty_query();
-    receiver_ = nullptr;
     return;
   }
   // Several statements in one query string run as one implicit transaction, unless they
   // manage transactions themselves (PostgreSQL's rule).
   const bool implicit_block = statements.size() > 1 && !in_block_;
+  // Any exception ends the statement here: the statement is rolled back and reported.
   try {
-    for (const auto& statement : statements) {
-      execute_statement(*statement, sql, receiver);
+    for (auto& statement : statements) {
+      execute_statement(std::move(statement), sql, receiver);
       // Outside a block each statement commits on its own; an implicit block commits at the end.
       if (!in_block_ && !implicit_block) end_transaction(true);
     }
     if (implicit_block && !in_block_) end_transaction(true);
   } catch (const SqlError& e) {
-    fail_statement(e, receiver);
-    return;
+    report_failure(e, receiver);
   } catch (const std::bad_alloc&) {
-    fail_statement(SqlError(SqlState::kOutOfMemory, "out of memory"), receiver);
-    return;
+    report_failure(SqlError(SqlState::kOutOfMemory, "out of memory"), receiver);
   } catch (const std::exception& e) {
-    fail_statement(SqlError(SqlState::kInternalError, e.what()), receiver);
-    return;
+    report_failure(SqlError(SqlState::kInternalError, e.what()), receiver);
   }
-  receiver_ = nullptr;
 }
 
-void Session::execute_statement(const planner::Statement& statement, std::string_view sql, ResultReceiver& receiver) {
+void Session::execute_statement(planner::StatementPtr statement, std::string_view sql, ResultReceiver& receiver) {
   cancel_requested_.store(false);
-  const bool is_transaction_control = statement.kind == planner::StatementKind::kTransaction;
+  std::unique_ptr<Prepared> prepared = prepare_statement(std::move(statement), std::string(sql));
+  std::optional<planner::BoundStatement> bound;
+  if (prepared->parameter_types_.empty()) bound = std::move(prepared->bound);
+  std::unique_ptr<ActivePortal> portal = bind_portal(*prepared, {}, std::move(bound));
+  if (prepared->properties_.returns_rows) receiver.on_columns(portal->columns);
+  run_portal(*portal, 0, receiver);
+}
+
+// ---- The road every statement takes --------------------------------------------------------
+
+std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::StatementPtr statement, std::string sql) {
+  auto prepared = std::make_unique<Prepared>();
+  prepared->sql = std::move(sql);
+  prepared->statement = std::move(statement);
+  if (!prepared->statement) return prepared;
+  const planner::Statement& stmt = *prepared->statement;
+  const bool is_transaction_control = stmt.kind == planner::StatementKind::kTransaction;
   if (failed_) {
     bool ends_block = is_transaction_control &&
-                      (statement.as<planner::TransactionStatement>().transaction_kind == planner::TransactionKind::kRollback ||
-                       statement.as<planner::TransactionStatement>().transaction_kind == planner::TransactionKind::kCommit);
+                      (stmt.as<planner::TransactionStatement>().transaction_kind == planner::TransactionKind::kRollback ||
+                       stmt.as<planner::TransactionStatement>().transaction_kind == planner::TransactionKind::kCommit);
     if (!ends_block) {
       throw SqlError(SqlState::kInFailedSqlTransaction,
                      "current transaction is aborted, commands ignored until end of transaction block");
@@ -221,53 +350,119 @@ void Session::execute_statement(const planner::Statement& statement, std::string
   // The binder looks relations up in the transaction's snapshot: begin it first (also for
   // transaction control, whose COMMIT/ROLLBACK then ends it).
   ensure_transaction();
-  planner::Binder binder(db_.catalog(), *transaction_, sql);
-  planner::BoundStatement bound = binder.bind(statement);
-  planner::LogicalPtr plan = planner::Optimizer().optimize(std::move(bound.plan));
+  planner::Binder binder(db_.catalog(), *transaction_, prepared->sql);
+  planner::BoundStatement bound = binder.bind(stmt);
 
-  const bool returns_rows = !bound.names.empty() && bound.tag != "INSERT";
-  const bool rows_to_client = bound.tag == "SELECT" && statement.kind == planner::StatementKind::kSelect;
-  executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
-  auto root = physical_planner.create_rooted_plan(*plan, rows_to_client || bound.tag == "EXPLAIN" || bound.tag == "SHOW");
-
-  if (returns_rows) {
-    std::vector<ResultColumn> columns;
-    auto types = plan->output_types();
+  prepared->parameter_types_ = binder.parameter_types();
+  prepared->properties_ = bound.properties;
+  if (bound.properties.returns_rows) {
+    auto types = bound.plan->output_types();
     for (size_t i = 0; i < types.size(); i++) {
       ResultColumn c;
       c.name = bound.names[i];
       c.type = planner::result_column_type(types[i]);
-      columns.push_back(std::move(c));
+      prepared->columns_.push_back(std::move(c));
     }
-    receiver.on_columns(columns);
   }
+  prepared->bound = std::move(bound);
+  return prepared;
+}
 
-  executor::QueryContext context;
+std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prepared, std::vector<Value> values,
+                                                            std::optional<planner::BoundStatement> bound) {
+  auto portal = std::make_unique<ActivePortal>(*this, prepared);
+  portal->open = true;
+  portals_.insert(portal.get());
+  if (portal->empty || prepared.properties_.transaction != TransactionControl::kNone) return portal;
+
+  ensure_transaction();
+  if (!bound) {
+    planner::Binder binder(db_.catalog(), *transaction_, prepared.sql);
+    binder.set_parameter_values(std::move(values));
+    bound = binder.bind(*prepared.statement);
+  }
+  portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
+  executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
+  portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows);
+
+  portal->results = std::make_unique<executor::ResultQueue>(&db_.scheduler(), kResultQueueCapacity);
+  portal->context = std::make_unique<executor::QueryContext>();
+  executor::QueryContext& context = *portal->context;
   context.scheduler = &db_.scheduler();
   context.catalog = &db_.catalog();
   context.transaction = transaction_.get();
-  context.session = this;
+  context.settings = &settings_;
   context.cancelled = &cancel_requested_;
   context.max_threads = db_.scheduler().thread_count();
-  context.receiver = &receiver;
-  bool was_failed = failed_;
-  executor::QueryExecutor query(*root, context);
-  query.execute();
-  auto& result = static_cast<executor::PhysicalResultCollector::State&>(query.sink_state(*root));
+  context.results = portal->results.get();
+  return portal;
+}
 
-  std::string tag = bound.tag;
-  if (bound.tag == "SELECT") {
-    int64_t rows = static_cast<int64_t>(result.row_count);
-    if (!result.chunks.empty() && statement.kind == planner::StatementKind::kCreateTable) {
-      rows = result.chunks[0].get_value(0, 0).get_int64();
-    }
-    tag = "SELECT " + std::to_string(rows);
-  } else if (bound.tag == "INSERT") {
-    tag = "INSERT 0 " + std::to_string(result.chunks.empty() ? 0 : result.chunks[0].get_value(0, 0).get_int64());
-  } else if (bound.tag == "COMMIT" && was_failed) {
-    tag = "ROLLBACK";
+pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver) {
+  if (portal.released) {
+    throw SqlError(SqlState::kInvalidCursorState, "portal cannot run: its transaction has ended");
   }
-  receiver.on_complete(tag);
+  if (portal.empty) {
+    portal.complete = true;
+    receiver.on_empty_query();
+    return pgwire::ExecuteResult::kComplete;
+  }
+  const StatementProperties& properties = portal.properties_;
+  if (portal.complete) {
+    // A finished portal runs again as an empty one (PostgreSQL reports zero rows).
+    receiver.on_complete(command_tag(properties.command, 0));
+    return pgwire::ExecuteResult::kComplete;
+  }
+  if (properties.transaction != TransactionControl::kNone) {
+    CommandKind command = run_transaction_control(properties.transaction, receiver);
+    portal.complete = true;
+    receiver.on_complete(command_tag(command, 0));
+    return pgwire::ExecuteResult::kComplete;
+  }
+  if (!portal.executor) {
+    portal.executor = std::make_unique<executor::QueryExecutor>(*portal.root, *portal.context);
+    portal.executor->start();
+  }
+  // Take chunks from the query's hand-off on this thread and pass them on. A full hand-off
+  // parks the query's producers, so a receiver that is slow to write stalls only this query.
+  uint64_t sent = 0;
+  for (;;) {
+    if (max_rows > 0 && sent == max_rows) {
+      portal.resumed = true;
+      return pgwire::ExecuteResult::kSuspended;
+    }
+    if (portal.pending) {
+      const DataChunk& chunk = *portal.pending;
+      const size_t available = chunk.size() - portal.pending_offset;
+      const size_t take = max_rows > 0 ? std::min<uint64_t>(available, max_rows - sent) : available;
+      if (portal.pending_offset == 0 && take == chunk.size()) {
+        receiver.on_chunk(chunk);
+      } else {
+        receiver.on_chunk(slice_rows(chunk, portal.pending_offset, take));
+      }
+      sent += take;
+      portal.pending_offset += take;
+      if (portal.pending_offset == chunk.size()) portal.pending.reset();
+      continue;
+    }
+    executor::ResultQueue::Item item;
+    if (!portal.results->pop(item)) break;
+    if (item.is_notice) {
+      receiver.on_notice(item.notice.sqlstate, item.notice.message, item.notice.detail);
+      continue;
+    }
+    if (item.chunk.size() == 0) continue;
+    portal.pending = std::move(item.chunk);
+    portal.pending_offset = 0;
+  }
+  portal.executor->wait();  // rethrows the first error of any task
+  portal.complete = true;
+  // Rows counted by the sink that did the work (collector, insert, CREATE TABLE AS). A portal
+  // run in several steps reports the rows of its last step, as PostgreSQL does.
+  uint64_t rows = portal.context->processed_rows.load();
+  if (portal.resumed) rows = sent;
+  receiver.on_complete(command_tag(properties.command, rows));
+  return pgwire::ExecuteResult::kComplete;
 }
 
 }  // namespace tessera

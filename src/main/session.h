@@ -1,62 +1,95 @@
 #pragma once
 
 #include <atomic>
-#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "executor/execution_context.h"
+#include "executor/session_settings.h"
 #include "pgwire/backend.h"
 #include "src/common/result_receiver.h"
+#include "src/common/value.h"
 
 namespace tessera {
 
 class Database;
 namespace storage { class Transaction; }
-namespace planner { struct Statement; }
+namespace planner {
+struct Statement;
+struct BoundStatement;
+}  // namespace planner
 
-/// Per-connection state: the current transaction and settings. Runs one statement at a time;
-/// not thread-safe except cancel(). Every statement takes one road: parse, bind, optimize,
-/// physical plan, execute on the scheduler.
-class Session : public pgwire::BackendSession, private executor::SessionServices {
+/// Per-connection state: the current transaction, settings and the portals it runs. Every
+/// statement takes one road: prepare (parse, bind: parameter types, result columns,
+/// properties), bind (parameter values, optimize, physical plan) and execute (the plan runs on
+/// the scheduler's workers; this thread takes the result chunks from the query's bounded
+/// hand-off and passes them to the receiver). Transaction control runs here from the
+/// statement's properties. Not thread-safe except cancel(): one call at a time, on the
+/// connection's statement thread.
+class Session : public pgwire::BackendSession {
  public:
   Session(Database& db, std::string user, std::string application_name);
+  /// Open portals must be destroyed first.
   ~Session() override;
 
-  /// Parses `sql` (one or more statements separated by ';') and runs each statement through
-  /// the planner and executor, reporting to `receiver`. On the first error the statement is
+  std::unique_ptr<pgwire::PreparedStatement> prepare(std::string_view sql) override;
+  std::unique_ptr<pgwire::Portal> bind(const pgwire::PreparedStatement& prepared,
+                                       const std::vector<std::optional<std::string>>& parameters) override;
+  pgwire::ExecuteResult execute(pgwire::Portal& portal, size_t max_rows, ResultReceiver& receiver) override;
+
+  /// Parses `sql` (one or more statements separated by ';') and runs each statement as
+  /// prepare + bind + execute(0), reporting to `receiver`. On the first error the statement is
   /// rolled back, receiver.on_error is called and the rest of the string is skipped.
   void execute_simple(std::string_view sql, ResultReceiver& receiver) override;
   pgwire::TransactionStatus transaction_status() const override;
   void cancel() override;
 
  private:
-  /// Runs one statement; throws SqlError.
-  void execute_statement(const planner::Statement& statement, std::string_view sql, ResultReceiver& receiver);
+  class Prepared;
+  class ActivePortal;
+
+  /// Runs one statement of a simple query; throws SqlError.
+  void execute_statement(std::unique_ptr<planner::Statement> statement, std::string_view sql, ResultReceiver& receiver);
+  /// Binds a parsed statement (inferring $n types); throws SqlError.
+  std::unique_ptr<Prepared> prepare_statement(std::unique_ptr<planner::Statement> statement, std::string sql);
+  /// Binds parameter values and plans. `bound`, when given, is the plan prepare bound for a
+  /// statement without parameters, used as it is (the simple protocol binds right after
+  /// preparing).
+  std::unique_ptr<ActivePortal> bind_portal(const Prepared& prepared, std::vector<Value> values,
+                                            std::optional<planner::BoundStatement> bound);
+  /// Runs a portal up to max_rows rows; throws SqlError.
+  pgwire::ExecuteResult run_portal(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver);
+  /// Runs BEGIN/COMMIT/ROLLBACK; returns the command whose tag reports it.
+  CommandKind run_transaction_control(TransactionControl control, ResultReceiver& receiver);
+  /// 25P02 unless the statement may run in a failed block (COMMIT, ROLLBACK).
+  void check_not_failed(const StatementProperties& properties) const;
+  /// A statement failed: its transaction is rolled back; inside a block the block is marked
+  /// failed (25P02 until it ends).
+  void fail_statement();
+  /// fail_statement(), then reports `error` to the receiver.
+  void report_failure(const SqlError& error, ResultReceiver& receiver);
+  /// Outside a block and with no portal open, commits the implicit transaction (what Sync
+  /// does for the extended protocol).
+  void finish_implicit_transaction();
+  /// Stops the queries of every open portal (their transaction is ending).
+  void release_portals();
+
   /// Ends the current transaction (commit or rollback); the session has none afterwards, also
   /// when the commit throws (a failing commit hook rolls the transaction back).
   void end_transaction(bool commit);
-  /// Reports `error` for the failed statement: outside a block the transaction is rolled back;
-  /// inside one it is rolled back too (releasing its locks, as PostgreSQL aborts it at once)
-  /// and the block is marked failed, so later statements get 25P02 until it ends.
-  void fail_statement(const SqlError& error, ResultReceiver& receiver);
   void ensure_transaction();
 
-  // SessionServices
-  void begin_transaction() override;
-  void commit_transaction() override;
-  void rollback_transaction() override;
-  void set_setting(const std::string& name, const std::string* value) override;
-  std::string show_setting(const std::string& name) const override;
 
   Database& db_;
   std::unique_ptr<storage::Transaction> transaction_;  ///< the open transaction, if any
   bool in_block_ = false;                              ///< inside BEGIN ... COMMIT
   bool failed_ = false;                                ///< the block hit an error (25P02)
-  std::map<std::string, std::string> settings_;
-  ResultReceiver* receiver_ = nullptr;                 ///< of the running statement
+  executor::SessionSettings settings_;
+  std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed
   std::atomic<bool> cancel_requested_{false};
 };
 

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <future>
+#include <optional>
 #include <chrono>
 #include <new>
 #include <stdexcept>
@@ -462,6 +465,227 @@ TEST_F(SessionTest, ExceptionsAtTheSessionBoundaryRollBackCleanly) {
   EXPECT_EQ(run(*s, "CREATE TABLE t(a int); INSERT INTO t VALUES (5); SELECT a FROM t").rows,
             (std::vector<std::string>{"5"}));
   EXPECT_EQ(db_.transactions().active_count(), 0u);
+}
+
+// ---- The engine API: prepare / bind / execute ------------------------------------------------
+
+/// The SQLSTATE `f` throws, or "none".
+template <class F>
+std::string sqlstate_of(F&& f) {
+  try {
+    f();
+  } catch (const SqlError& e) {
+    return std::string(sqlstate_code(e.state()));
+  }
+  return "none";
+}
+
+using Params = std::vector<std::optional<std::string>>;
+
+/// Rows of one prepared statement run with `params` and max_rows 0.
+Collector run_prepared(pgwire::BackendSession& session, const std::string& sql, const Params& params) {
+  Collector c;
+  auto prepared = session.prepare(sql);
+  auto portal = session.bind(*prepared, params);
+  EXPECT_EQ(session.execute(*portal, 0, c), pgwire::ExecuteResult::kComplete);
+  return c;
+}
+
+TEST_F(SessionTest, PrepareReportsParameterTypesResultColumnsAndProperties) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int, b text, c bigint)");
+  auto select = s->prepare("SELECT a, b AS label, c + $3 FROM t WHERE a = $1 AND b = $2");
+  EXPECT_EQ(select->parameter_types(),
+            (std::vector<LogicalType>{LogicalType::integer(), LogicalType::varchar(), LogicalType::bigint()}));
+  ASSERT_EQ(select->result_columns().size(), 3u);
+  EXPECT_EQ(select->result_columns()[0].name, "a");
+  EXPECT_EQ(select->result_columns()[0].type, LogicalType::integer());
+  EXPECT_EQ(select->result_columns()[1].name, "label");
+  EXPECT_EQ(select->result_columns()[2].name, "?column?");
+  EXPECT_EQ(select->result_columns()[2].type, LogicalType::bigint());
+  EXPECT_EQ(select->properties().command, CommandKind::kSelect);
+  EXPECT_TRUE(select->properties().read_only);
+  EXPECT_TRUE(select->properties().returns_rows);
+  EXPECT_EQ(select->properties().transaction, TransactionControl::kNone);
+
+  // Explicit casts fix a type; a parameter no context types is text.
+  auto casts = s->prepare("SELECT $1::bigint, $2");
+  EXPECT_EQ(casts->parameter_types(), (std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()}));
+
+  auto insert = s->prepare("INSERT INTO t VALUES ($1, $2, 7)");
+  EXPECT_EQ(insert->parameter_types(), (std::vector<LogicalType>{LogicalType::integer(), LogicalType::varchar()}));
+  EXPECT_TRUE(insert->result_columns().empty());
+  EXPECT_EQ(insert->properties().command, CommandKind::kInsert);
+  EXPECT_FALSE(insert->properties().read_only);
+  EXPECT_FALSE(insert->properties().returns_rows);
+
+  EXPECT_EQ(s->prepare("BEGIN")->properties().transaction, TransactionControl::kBegin);
+  EXPECT_EQ(s->prepare("ROLLBACK")->properties().transaction, TransactionControl::kRollback);
+  EXPECT_EQ(s->prepare("SHOW timezone")->properties().command, CommandKind::kShow);
+
+  EXPECT_EQ(sqlstate_of([&] { s->prepare("SELECT 1; SELECT 2"); }), "42601");
+  EXPECT_EQ(sqlstate_of([&] { s->prepare("SELECT a FROM t WHERE a = $1 AND b = $1"); }), "42P08");
+  EXPECT_EQ(sqlstate_of([&] { s->prepare("SELECT $0"); }), "42P02");
+  // Preparing starts and ends its own transaction: the session stays idle.
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+}
+
+TEST_F(SessionTest, ParametersAreBoundEndToEnd) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int, b text)");
+  auto insert = s->prepare("INSERT INTO t VALUES ($1, $2)");
+  for (int i = 1; i <= 3; i++) {
+    Collector c;
+    auto portal = s->bind(*insert, {std::to_string(i), "v" + std::to_string(i)});
+    EXPECT_EQ(s->execute(*portal, 0, c), pgwire::ExecuteResult::kComplete);
+    EXPECT_EQ(c.tags, (std::vector<std::string>{"INSERT 0 1"}));
+  }
+  {
+    Collector c;
+    auto portal = s->bind(*insert, {"4", std::nullopt});
+    s->execute(*portal, 0, c);
+  }
+  EXPECT_EQ(run_prepared(*s, "SELECT b FROM t WHERE a >= $1 ORDER BY a", {"2"}).rows,
+            (std::vector<std::string>{"v2", "v3", "NULL"}));
+  EXPECT_EQ(run_prepared(*s, "SELECT a FROM t WHERE b IS NULL", {}).rows, (std::vector<std::string>{"4"}));
+  EXPECT_EQ(run_prepared(*s, "SELECT $1 || '!', $2::int * 2", {"hi", "21"}).rows, (std::vector<std::string>{"hi!|42"}));
+  EXPECT_EQ(run_prepared(*s, "SELECT count(*) FROM t WHERE a = $1", {std::nullopt}).rows, (std::vector<std::string>{"0"}));
+  // The parameter's text goes through its type's input function.
+  auto select = s->prepare("SELECT b FROM t WHERE a = $1");
+  EXPECT_EQ(sqlstate_of([&] { s->bind(*select, {"abc"}); }), "22P02");
+  EXPECT_EQ(sqlstate_of([&] { s->bind(*select, {}); }), "08P01");
+  // The session stays usable and committed every insert.
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"4"}));
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+}
+
+TEST_F(SessionTest, ExtendedApiInATransactionBlock) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int)");
+  run_prepared(*s, "BEGIN", {});
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kInBlock);
+  run_prepared(*s, "INSERT INTO t VALUES ($1)", {"5"});
+  EXPECT_EQ(sqlstate_of([&] { run_prepared(*s, "SELECT 1 / $1", {"0"}); }), "22012");
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kFailed);
+  EXPECT_EQ(sqlstate_of([&] { s->prepare("SELECT 1"); }), "25P02");
+  EXPECT_EQ(run_prepared(*s, "COMMIT", {}).tags, (std::vector<std::string>{"ROLLBACK"}));
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"0"}));
+}
+
+/// Runs `sql` to completion in steps of `step` rows (growing by one each time when `grow`);
+/// returns the rows and checks every step but the last suspended with exactly its rows.
+std::vector<std::string> run_in_steps(pgwire::BackendSession& session, const std::string& sql, size_t step, bool grow,
+                                      std::string* last_tag) {
+  auto prepared = session.prepare(sql);
+  auto portal = session.bind(*prepared, {});
+  std::vector<std::string> rows;
+  for (;;) {
+    Collector c;
+    pgwire::ExecuteResult r = session.execute(*portal, step, c);
+    rows.insert(rows.end(), c.rows.begin(), c.rows.end());
+    if (r == pgwire::ExecuteResult::kComplete) {
+      if (step > 0) {
+        EXPECT_LE(c.rows.size(), step);
+      }
+      EXPECT_EQ(c.tags.size(), 1u);
+      if (last_tag && !c.tags.empty()) *last_tag = c.tags[0];
+      return rows;
+    }
+    EXPECT_EQ(c.rows.size(), step);
+    EXPECT_TRUE(c.tags.empty());
+    if (grow) step++;
+  }
+}
+
+TEST_F(SessionTest, SuspendedPortalsResumeWhereTheyStopped) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int, b int)");
+  // 8192 rows over several chunks, b in an order unlike a's.
+  run(*s, "INSERT INTO t VALUES (0, 0)");
+  for (int i = 0; i < 13; i++) run(*s, "INSERT INTO t SELECT a + " + std::to_string(1 << i) + ", (a * 7919) % 1009 FROM t");
+  const std::string ordered = "SELECT a, b FROM t ORDER BY b, a";
+  const std::string unordered = "SELECT a, b FROM t WHERE a % 3 <> 1";
+  const std::vector<std::string> all_ordered = run(*s, ordered).rows;
+  std::vector<std::string> all_unordered = run(*s, unordered).rows;
+  ASSERT_EQ(all_ordered.size(), 8192u);
+  std::sort(all_unordered.begin(), all_unordered.end());
+  for (size_t step : {1, 2, 5, 1000, 2048, 3000}) {
+    std::string tag;
+    EXPECT_EQ(run_in_steps(*s, ordered, step, false, &tag), all_ordered) << "step " << step;
+    EXPECT_EQ(tag, "SELECT " + std::to_string(8192 % step == 0 ? 0 : 8192 % step)) << "step " << step;
+    auto rows = run_in_steps(*s, unordered, step, false, nullptr);
+    std::sort(rows.begin(), rows.end());
+    EXPECT_EQ(rows, all_unordered) << "step " << step;
+  }
+  EXPECT_EQ(run_in_steps(*s, ordered, 1, true, nullptr), all_ordered);
+  // One execute for everything reports every row.
+  std::string tag;
+  run_in_steps(*s, ordered, 0, false, &tag);
+  EXPECT_EQ(tag, "SELECT 8192");
+}
+
+TEST_F(SessionTest, ClosingASuspendedPortalReleasesItsQuery) {
+  Database db{DatabaseConfig{"./unused", 1}};
+  pgwire::StartupParameters params;
+  params.user = "tessera";
+  params.database = "tessera";
+  auto s = db.open_session(params);
+  auto other = db.open_session(params);
+  run(*s, "CREATE TABLE t(a int)");
+  run(*s, "INSERT INTO t VALUES (0)");
+  for (int i = 0; i < 15; i++) run(*s, "INSERT INTO t SELECT a + " + std::to_string(1 << i) + " FROM t");
+  auto prepared = s->prepare("SELECT a FROM t");
+  auto portal = s->bind(*prepared, {});
+  Collector first;
+  ASSERT_EQ(s->execute(*portal, 1, first), pgwire::ExecuteResult::kSuspended);
+  EXPECT_EQ(first.rows.size(), 1u);
+  // The paused query holds no worker: another session's query runs on the only one.
+  auto done = std::async(std::launch::async, [&] { return run(*other, "SELECT count(*) FROM t").rows; });
+  ASSERT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  EXPECT_EQ(done.get(), (std::vector<std::string>{"32768"}));
+  auto closing = std::async(std::launch::async, [&] { portal.reset(); });
+  ASSERT_EQ(closing.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "closing the portal hung";
+  EXPECT_EQ(s->transaction_status(), pgwire::TransactionStatus::kIdle);
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"32768"}));
+}
+
+TEST_F(SessionTest, EndingTheTransactionReleasesSuspendedPortals) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int); INSERT INTO t VALUES (1), (2), (3)");
+  auto prepared = s->prepare("SELECT a FROM t");
+  auto portal = s->bind(*prepared, {});
+  Collector first;
+  ASSERT_EQ(s->execute(*portal, 1, first), pgwire::ExecuteResult::kSuspended);
+  // A simple query outside a block commits the implicit transaction the portal reads.
+  EXPECT_TRUE(run(*s, "SELECT 1").errors.empty());
+  EXPECT_EQ(sqlstate_of([&] {
+              Collector rest;
+              s->execute(*portal, 0, rest);
+            }),
+            "24000");
+  // Inside a block a suspended portal lives until COMMIT.
+  run(*s, "BEGIN");
+  auto in_block = s->bind(*prepared, {});
+  Collector one;
+  ASSERT_EQ(s->execute(*in_block, 2, one), pgwire::ExecuteResult::kSuspended);
+  run(*s, "INSERT INTO t VALUES (4)");
+  Collector rest;
+  ASSERT_EQ(s->execute(*in_block, 0, rest), pgwire::ExecuteResult::kComplete);
+  EXPECT_EQ(one.rows.size() + rest.rows.size(), 3u);  // the query's snapshot predates the insert
+  run(*s, "COMMIT");
+  EXPECT_EQ(run(*s, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"4"}));
+}
+
+TEST_F(SessionTest, CommandTagsComeFromTheStatementAndItsSinks) {
+  auto s = open();
+  auto c = run(*s, "CREATE TABLE t(a int); INSERT INTO t SELECT 1; INSERT INTO t SELECT a + 1 FROM t; "
+                   "CREATE TABLE u AS SELECT a FROM t; CREATE TABLE e AS SELECT a FROM t WHERE false; "
+                   "SELECT * FROM u; SET timezone = 'UTC'; RESET timezone; SHOW timezone; "
+                   "INSERT INTO t SELECT a FROM t WHERE false; DROP TABLE e; BEGIN; COMMIT");
+  ASSERT_TRUE(c.errors.empty()) << c.messages[0];
+  EXPECT_EQ(c.tags, (std::vector<std::string>{"CREATE TABLE", "INSERT 0 1", "INSERT 0 1", "SELECT 2", "SELECT 0",
+                                              "SELECT 2", "SET", "RESET", "SHOW", "INSERT 0 0", "DROP TABLE", "BEGIN",
+                                              "COMMIT"}));
 }
 
 }  // namespace

@@ -63,6 +63,17 @@ class FakeBackend : public Backend {
       }
     }
 
+    // The fake speaks only the simple protocol.
+    std::unique_ptr<PreparedStatement> prepare(std::string_view) override {
+      throw SqlError(SqlState::kFeatureNotSupported, "the fake backend has no prepared statements");
+    }
+    std::unique_ptr<Portal> bind(const PreparedStatement&, const std::vector<std::optional<std::string>>&) override {
+      throw SqlError(SqlState::kFeatureNotSupported, "the fake backend has no portals");
+    }
+    ExecuteResult execute(Portal&, size_t, ResultReceiver&) override {
+      throw SqlError(SqlState::kFeatureNotSupported, "the fake backend has no portals");
+    }
+
     TransactionStatus transaction_status() const override { return status_; }
 
     void cancel() override {

@@ -4,7 +4,6 @@
 
 #include "catalog/catalog.h"
 #include "executor/operator/insert/physical_insert.h"
-#include "src/common/result_receiver.h"
 #include "storage/data_table.h"
 
 namespace tessera::executor {
@@ -20,8 +19,9 @@ struct CreateTableState : GlobalState {
 std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::string& name,
                                             const std::vector<catalog::ColumnDefinition>& columns, bool if_not_exists) {
   auto table = query.catalog->create_table(*query.transaction, name, columns, if_not_exists);
-  if (!table && query.receiver) {
-    query.receiver->on_notice("42P07", "relation \"" + name + "\" already exists, skipping", "");
+  if (!table) {
+    query.notice("42P07", "relation \"" + name + "\" already exists, skipping");
+    return nullptr;
   }
   return table;
 }
@@ -49,6 +49,7 @@ SinkResult PhysicalCreateTable::sink(WorkerContext& worker, DataChunk& in, Globa
   check_table_constraints(*state.table, in);
   state.table->storage().append(*worker.query.transaction, in);
   state.count += static_cast<int64_t>(in.size());
+  worker.query.processed_rows += in.size();
   return SinkResult::kNeedMoreInput;
 }
 

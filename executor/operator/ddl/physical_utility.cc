@@ -3,7 +3,8 @@
 #include <set>
 
 #include "catalog/catalog.h"
-#include "src/common/result_receiver.h"
+#include "executor/session_settings.h"
+#include "src/common/assert.h"
 
 namespace tessera::executor {
 
@@ -18,7 +19,6 @@ const char* utility_name(UtilityKind kind) {
   switch (kind) {
     case UtilityKind::kDrop: return "DROP";
     case UtilityKind::kCreateView: return "CREATE_VIEW";
-    case UtilityKind::kTransaction: return "TRANSACTION";
     case UtilityKind::kSet: return "SET";
     case UtilityKind::kShow: return "SHOW";
   }
@@ -39,13 +39,11 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
         const std::set<std::string> dropping(s.names.begin(), s.names.end());
         auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
         if (dropped.empty()) {
-          if (query.receiver) {
-            const char* kind = s.entry_kind == catalog::EntryKind::kTable ? "table" : "view";
-            query.receiver->on_notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping", "");
-          }
+          const char* kind = s.entry_kind == catalog::EntryKind::kTable ? "table" : "view";
+          query.notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
           continue;
         }
-        if (query.receiver && dropped.size() > 1) {
+        if (dropped.size() > 1) {
           // PostgreSQL's form: one object in the message, several as DETAIL lines, in the
           // order they were found (dropped holds them in reverse, the named one last).
           std::string detail;
@@ -54,10 +52,9 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
             detail += "drop cascades to view " + dropped[i]->name();
           }
           if (dropped.size() == 2) {
-            query.receiver->on_notice("00000", detail, "");
+            query.notice("00000", detail);
           } else {
-            query.receiver->on_notice("00000", "drop cascades to " + std::to_string(dropped.size() - 1) + " other objects",
-                                      detail);
+            query.notice("00000", "drop cascades to " + std::to_string(dropped.size() - 1) + " other objects", detail);
           }
         }
       }
@@ -65,16 +62,13 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
     case UtilityKind::kCreateView:
       query.catalog->create_view(*query.transaction, s.name, s.columns, s.query_text, s.dependencies, s.or_replace);
       break;
-    case UtilityKind::kTransaction:
-      switch (s.action) {
-        case planner::TransactionAction::kBegin: query.session->begin_transaction(); break;
-        case planner::TransactionAction::kCommit: query.session->commit_transaction(); break;
-        case planner::TransactionAction::kRollback: query.session->rollback_transaction(); break;
-      }
+    case UtilityKind::kSet:
+      TS_CHECK(query.settings != nullptr, "SET needs the session's settings");
+      query.settings->set(s.name, s.value ? &*s.value : nullptr);
       break;
-    case UtilityKind::kSet: query.session->set_setting(s.name, s.value ? &*s.value : nullptr); break;
     case UtilityKind::kShow:
-      out.set_value(0, 0, Value::varchar(query.session->show_setting(s.name)));
+      TS_CHECK(query.settings != nullptr, "SHOW needs the session's settings");
+      out.set_value(0, 0, Value::varchar(query.settings->show(s.name)));
       out.set_size(1);
       break;
   }

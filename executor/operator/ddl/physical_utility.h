@@ -12,7 +12,7 @@
 namespace tessera::executor {
 
 /// The kinds of utility statement PhysicalUtility runs.
-enum class UtilityKind : uint8_t { kDrop, kCreateView, kTransaction, kSet, kShow };
+enum class UtilityKind : uint8_t { kDrop, kCreateView, kSet, kShow };
 
 /// What a utility statement needs; the fields its kind uses are set.
 struct UtilityStatement {
@@ -29,15 +29,15 @@ struct UtilityStatement {
   bool or_replace = false;
   // kDrop
   bool cascade = false;
-  // kTransaction
-  planner::TransactionAction action = planner::TransactionAction::kBegin;
   // kSet / kShow (name above)
   std::optional<std::string> value;
 };
 
-/// A statement that changes the catalog or the session rather than reading data (DROP,
-/// CREATE VIEW, BEGIN/COMMIT/ROLLBACK, SET, SHOW), run as a single-threaded source so it
-/// takes the same road as every query. SHOW emits its value as one row.
+/// A statement that changes the catalog or the session's settings rather than reading data
+/// (DROP, CREATE VIEW, SET, SHOW), run as a single-threaded source so it takes the same road as
+/// every query. SET and SHOW use the settings the session hands to the query; SHOW emits its
+/// value as one row. (Transaction control is run by the session from the statement's
+/// properties, not planned.)
 class PhysicalUtility : public PhysicalOperator {
  public:
   explicit PhysicalUtility(UtilityStatement statement);

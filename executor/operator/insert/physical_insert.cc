@@ -91,6 +91,7 @@ SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalStat
   check_table_constraints(*table_, in);
   table_->storage().append(*worker.query.transaction, in);
   static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
+  worker.query.processed_rows += in.size();
   return SinkResult::kNeedMoreInput;
 }
 

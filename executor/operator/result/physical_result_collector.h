@@ -7,10 +7,11 @@
 
 namespace tessera::executor {
 
-/// The root sink of every plan. In streaming mode it hands chunks to the query's
-/// ResultReceiver as they arrive (under a lock); in collecting mode it keeps copies of them
-/// (subqueries, statement results the session reads), stopping the query once `max_rows` are
-/// kept.
+/// The root sink of every plan. In streaming mode it offers chunks to the query's bounded
+/// ResultQueue, which the statement thread drains to the client; when the queue is full the
+/// producing task parks (kBlocked) instead of blocking its worker. In collecting mode it keeps
+/// copies of the chunks (subqueries, EXPLAIN), stopping the query once `max_rows` are kept.
+/// Streamed rows are the statement's rows: they count into the query's processed_rows.
 class PhysicalResultCollector : public PhysicalOperator {
  public:
   enum class Mode : uint8_t { kStream, kCollect };
@@ -24,6 +25,7 @@ class PhysicalResultCollector : public PhysicalOperator {
 
   PhysicalResultCollector(Mode mode, size_t max_rows, std::unique_ptr<PhysicalOperator> child);
 
+  Mode mode() const { return mode_; }
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
   SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;

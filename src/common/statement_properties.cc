@@ -1,0 +1,25 @@
+#include "src/common/statement_properties.h"
+
+namespace tessera {
+
+std::string command_tag(CommandKind command, uint64_t rows) {
+  switch (command) {
+    case CommandKind::kSelect:
+    case CommandKind::kCreateTableAs: return "SELECT " + std::to_string(rows);
+    case CommandKind::kInsert: return "INSERT 0 " + std::to_string(rows);
+    case CommandKind::kCreateTable: return "CREATE TABLE";
+    case CommandKind::kCreateView: return "CREATE VIEW";
+    case CommandKind::kDropTable: return "DROP TABLE";
+    case CommandKind::kDropView: return "DROP VIEW";
+    case CommandKind::kExplain: return "EXPLAIN";
+    case CommandKind::kSet: return "SET";
+    case CommandKind::kReset: return "RESET";
+    case CommandKind::kShow: return "SHOW";
+    case CommandKind::kBegin: return "BEGIN";
+    case CommandKind::kCommit: return "COMMIT";
+    case CommandKind::kRollback: return "ROLLBACK";
+  }
+  return "";
+}
+
+}  // namespace tessera
