@@ -1,5 +1,6 @@
 #include "executor/chunk_collection.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "src/common/assert.h"
@@ -19,6 +20,22 @@ void ChunkCollection::append(const DataChunk& chunk, const SelectionVector& sel,
   num_rows_ += count;
 }
 
+void ChunkCollection::append(const ColumnarRows& rows, const SelectionVector& sel, size_t count) {
+  TS_DCHECK(rows.column_count() == types_.size(), "chunk collection: column count mismatch");
+  for (size_t done = 0; done < count;) {
+    const size_t n = std::min(kVectorSize, count - done);
+    DataChunk copy;
+    copy.initialize(types_, n);
+    SelectionVector part(n);
+    for (size_t i = 0; i < n; i++) part.set_index(i, sel.get_index(done + i));
+    for (size_t c = 0; c < types_.size(); c++) copy.column(c).copy_from(rows.column(c), part, n, 0);
+    copy.set_size(n);
+    chunks_.push_back(std::move(copy));
+    num_rows_ += n;
+    done += n;
+  }
+}
+
 void ChunkCollection::absorb(ChunkCollection& other) {
   if (chunks_.empty()) {
     chunks_ = std::move(other.chunks_);
@@ -36,11 +53,12 @@ void ChunkCollection::clear() {
   num_rows_ = 0;
 }
 
-DataChunk ChunkCollection::consolidate() const {
-  DataChunk result;
-  result.initialize(types_, num_rows_ == 0 ? 1 : num_rows_);
+ColumnarRows ChunkCollection::consolidate() const {
+  ColumnarRows result;
+  result.columns.reserve(types_.size());
+  for (const auto& type : types_) result.columns.emplace_back(type, num_rows_ == 0 ? 1 : num_rows_);
   for (size_t c = 0; c < types_.size(); c++) {
-    Vector& target = result.column(c);
+    Vector& target = result.columns[c];
     const size_t width = types_[c].physical_size();
     const bool is_string = types_[c].physical_type() == PhysicalType::kString;
     size_t offset = 0;
@@ -59,7 +77,7 @@ DataChunk ChunkCollection::consolidate() const {
       offset += n;
     }
   }
-  result.set_size(num_rows_);
+  result.num_rows = num_rows_;
   return result;
 }
 

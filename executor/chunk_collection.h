@@ -8,6 +8,19 @@
 
 namespace tessera::executor {
 
+/// Rows materialized column by column: one flat vector per column holding all `num_rows` rows.
+/// Unlike a DataChunk (never more than kVectorSize rows) it may hold any number of rows; joins
+/// and sorts read it by slicing its columns with selections of at most kVectorSize rows.
+/// Immutable once built; safe to read from several threads.
+struct ColumnarRows {
+  std::vector<Vector> columns;
+  size_t num_rows = 0;
+
+  size_t size() const { return num_rows; }
+  size_t column_count() const { return columns.size(); }
+  const Vector& column(size_t i) const { return columns[i]; }
+};
+
 /// An append-only list of owned copies of chunks of one schema: what blocking operators (sort,
 /// top-N, join build sides, limit) materialize. Strings are copied into the copies' own heaps,
 /// so the collection stays valid after its inputs are gone. Not thread-safe: one owner at a
@@ -26,15 +39,17 @@ class ChunkCollection {
   void append(const DataChunk& chunk);
   /// Copies rows sel[0..count) of `chunk`.
   void append(const DataChunk& chunk, const SelectionVector& sel, size_t count);
+  /// Copies rows sel[0..count) of `rows`, in chunks of at most kVectorSize rows.
+  void append(const ColumnarRows& rows, const SelectionVector& sel, size_t count);
   /// Moves every chunk of `other` (same types) to the end of this collection; `other` is left empty.
   void absorb(ChunkCollection& other);
   /// Drops every row.
   void clear();
 
-  /// All rows in one chunk of flat vectors with capacity size() (which may exceed
-  /// kVectorSize). String values are shared with the collection's chunks, whose heaps the result
-  /// keeps alive, so it stays valid after this collection is cleared.
-  DataChunk consolidate() const;
+  /// All rows, one flat vector per column. String values are shared with the collection's
+  /// chunks, whose heaps the result keeps alive, so it stays valid after this collection is
+  /// cleared.
+  ColumnarRows consolidate() const;
 
  private:
   std::vector<LogicalType> types_;

@@ -5,6 +5,7 @@
 namespace tessera {
 
 void DataChunk::initialize(const std::vector<LogicalType>& types, size_t capacity) {
+  TS_CHECK(capacity <= kVectorSize, "a data chunk holds at most kVectorSize rows");
   data_.clear();
   data_.reserve(types.size());
   capacity_ = capacity;
@@ -63,6 +64,7 @@ void DataChunk::flatten() {
 void DataChunk::append(const DataChunk& other) {
   TS_CHECK(other.column_count() == column_count(), "append with different column count");
   size_t needed = count_ + other.size();
+  TS_CHECK(needed <= kVectorSize, "a data chunk holds at most kVectorSize rows");
   if (needed > capacity_) capacity_ = needed;
   for (size_t i = 0; i < data_.size(); i++) {
     if (data_[i].vector_type() != VectorType::kFlat) data_[i].flatten(count_);

@@ -4,13 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "src/common/assert.h"
 #include "src/common/logical_type.h"
 #include "src/common/vector.h"
 
 namespace tessera {
 
-/// A set of equally long vectors: the unit of data flowing between operators
-/// (at most kVectorSize rows). Owns its vectors. Not thread-safe.
+/// A set of equally long vectors: the unit of data flowing between operators. It never holds
+/// more than kVectorSize rows (checked); more rows are a collection of chunks or, once
+/// materialized, columns (executor::ColumnarRows). Owns its vectors. Not thread-safe.
 class DataChunk {
  public:
   DataChunk() = default;
@@ -20,7 +22,10 @@ class DataChunk {
   void initialize_empty(const std::vector<LogicalType>& types);
 
   size_t size() const { return count_; }
-  void set_size(size_t count) { count_ = count; }
+  void set_size(size_t count) {
+    TS_CHECK(count <= kVectorSize, "a data chunk holds at most kVectorSize rows");
+    count_ = count;
+  }
   size_t column_count() const { return data_.size(); }
   size_t capacity() const { return capacity_; }
   std::vector<LogicalType> types() const;
@@ -39,7 +44,7 @@ class DataChunk {
   void slice(const DataChunk& other, const SelectionVector& sel, size_t count);
   /// Flattens every column.
   void flatten();
-  /// Appends the rows of `other` (same types) by copying; grows as needed.
+  /// Appends the rows of `other` (same types) by copying; grows up to kVectorSize rows.
   void append(const DataChunk& other);
 
   Value get_value(size_t column, size_t row) const { return data_[column].get_value(row); }

@@ -3,7 +3,7 @@
 namespace tessera::executor {
 
 size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
-                       const DataChunk& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out) {
+                       const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out) {
   if (count == 0) {
     out.set_size(0);
     return 0;

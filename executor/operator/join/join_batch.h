@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "executor/chunk_collection.h"
 #include "executor/expression/expression_executor.h"
 #include "planner/binder/bound_expression.h"
 #include "src/common/data_chunk.h"
@@ -26,7 +27,7 @@ class JoinBatch {
   /// columns...]; null = always true) holds into `out`, and sets matched[probe row] for them.
   /// `build` holds the build rows in its first `build_columns` columns. Returns the output size.
   size_t emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
-              const DataChunk& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out);
+              const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out);
 
   /// Writes the probe rows with matched[row] == 0 into `out` with NULL build columns (the
   /// extra rows of a LEFT join). Returns the output size.

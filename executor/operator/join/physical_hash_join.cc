@@ -15,28 +15,37 @@ namespace tessera::executor {
 
 namespace {
 
-/// The build side: collected rows, then (after finalize) the hash table over them.
+/// The build side: collected rows with their serialized keys, then (after finalize) the hash
+/// table over them.
 struct HashJoinBuildState : GlobalState {
   explicit HashJoinBuildState(std::vector<LogicalType> types) : collected(std::move(types)) {}
 
   std::mutex mutex;
-  /// [right columns..., key columns...] of rows whose keys are all non-NULL.
+  /// The right columns of rows whose keys are all non-NULL, in chunks of at most kVectorSize.
   ChunkCollection collected;
+  /// The serialized keys and hashes of collected.chunks()[i], computed by the worker that
+  /// collected the chunk.
+  std::vector<KeySerializer> chunk_keys;
 
   // Built by finalize; read-only while probing.
-  DataChunk rows;
+  ColumnarRows rows;
   size_t num_rows = 0;
-  KeySerializer keys;             // serialized key and hash of every build row
+  std::vector<const uint8_t*> key_data;  // serialized key of every build row (in chunk_keys)
+  std::vector<uint32_t> key_length;
+  std::vector<hash_t> hashes;
   std::vector<uint32_t> buckets;  // first row + 1 of each bucket's chain, 0 = empty
   std::vector<uint32_t> next;     // next row + 1 in the chain, 0 = end
   uint64_t mask = 0;
 };
 
+/// One worker's part of the build: its rows and their keys, serialized and hashed here so that
+/// every worker shares that work.
 struct HashJoinSinkState : LocalState {
   HashJoinSinkState(QueryContext& query, std::vector<LogicalType> types)
       : expressions(query), collected(std::move(types)) {}
   ExpressionExecutor expressions;
   ChunkCollection collected;
+  std::vector<KeySerializer> chunk_keys;  // one per chunk of `collected`
 };
 
 struct HashJoinProbeGlobal : GlobalState {
@@ -100,9 +109,7 @@ void PhysicalHashJoin::build_pipelines(PipelineBuilder& builder, Pipeline& curre
 // ---- Build side.
 
 std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_sink(QueryContext&) const {
-  std::vector<LogicalType> types = children_[1]->output_types();
-  for (const auto& k : right_keys_) types.push_back(k->type);
-  return std::make_unique<HashJoinBuildState>(std::move(types));
+  return std::make_unique<HashJoinBuildState>(children_[1]->output_types());
 }
 
 std::unique_ptr<LocalState> PhysicalHashJoin::make_local_sink(WorkerContext& worker, GlobalState& global) const {
@@ -113,17 +120,15 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
   auto& local = static_cast<HashJoinSinkState&>(local_state);
   const size_t n = in.size();
   if (n == 0) return SinkResult::kNeedMoreInput;
-  DataChunk combined;
-  for (size_t c = 0; c < in.column_count(); c++) combined.columns().push_back(in.column(c));
+  TS_DCHECK(n <= kVectorSize, "hash join build chunk larger than a vector");
   // Rows with a NULL key never match (INNER/LEFT joins never emit unmatched build rows).
-  SelectionVector keep(n);
+  std::vector<Vector> keys(right_keys_.size());
   std::vector<uint8_t> has_null(n, 0);
   bool any_null = false;
-  for (const auto& key : right_keys_) {
-    Vector v;
-    local.expressions.execute(*key, in, v);
+  for (size_t k = 0; k < right_keys_.size(); k++) {
+    local.expressions.execute(*right_keys_[k], in, keys[k]);
     UnifiedVectorFormat f;
-    v.to_unified(n, f);
+    keys[k].to_unified(n, f);
     if (!f.validity->all_valid()) {
       for (size_t i = 0; i < n; i++) {
         if (!f.validity->row_is_valid(f.sel.get_index(i))) {
@@ -132,18 +137,27 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
         }
       }
     }
-    combined.columns().push_back(std::move(v));
   }
-  combined.set_size(n);
-  if (!any_null) {
-    local.collected.append(combined);
-    return SinkResult::kNeedMoreInput;
+  std::vector<const Vector*> key_columns;
+  size_t count = n;
+  std::vector<Vector> kept_keys;
+  if (any_null) {
+    SelectionVector keep(n);
+    count = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (!has_null[i]) keep.set_index(count++, static_cast<sel_t>(i));
+    }
+    if (count == 0) return SinkResult::kNeedMoreInput;
+    local.collected.append(in, keep, count);
+    kept_keys.resize(keys.size());
+    for (size_t k = 0; k < keys.size(); k++) kept_keys[k].slice(keys[k], keep, count);
+    for (const auto& v : kept_keys) key_columns.push_back(&v);
+  } else {
+    local.collected.append(in);
+    for (const auto& v : keys) key_columns.push_back(&v);
   }
-  size_t count = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!has_null[i]) keep.set_index(count++, static_cast<sel_t>(i));
-  }
-  local.collected.append(combined, keep, count);
+  local.chunk_keys.emplace_back();
+  local.chunk_keys.back().serialize(key_columns, count);
   return SinkResult::kNeedMoreInput;
 }
 
@@ -151,24 +165,37 @@ void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& 
   auto& g = static_cast<HashJoinBuildState&>(global);
   auto& local = static_cast<HashJoinSinkState&>(local_state);
   std::lock_guard lock(g.mutex);
+  // Chunks and their keys stay in step: both lists are appended in the same order.
   g.collected.absorb(local.collected);
+  for (auto& keys : local.chunk_keys) g.chunk_keys.push_back(std::move(keys));
+  local.chunk_keys.clear();
 }
 
 void PhysicalHashJoin::finalize(QueryContext&, GlobalState& global) const {
   auto& g = static_cast<HashJoinBuildState&>(global);
+  TS_CHECK(g.chunk_keys.size() == g.collected.chunks().size(), "hash join: keys out of step with rows");
   g.rows = g.collected.consolidate();
-  g.collected.clear();
   g.num_rows = g.rows.size();
   TS_CHECK(g.num_rows < 0xFFFFFFFFULL, "hash join build side too large");
-  const size_t right_columns = children_[1]->output_types().size();
-  std::vector<const Vector*> key_columns;
-  for (size_t k = 0; k < right_keys_.size(); k++) key_columns.push_back(&g.rows.column(right_columns + k));
-  g.keys.serialize(key_columns, g.num_rows);
+  // Row i of the build side is row i of the consolidated columns; its key stays in the
+  // serializer of the chunk it came from (the collection's chunks are freed, their keys kept).
+  g.key_data.resize(g.num_rows);
+  g.key_length.resize(g.num_rows);
+  g.hashes.resize(g.num_rows);
+  size_t row = 0;
+  for (const KeySerializer& keys : g.chunk_keys) {
+    for (size_t i = 0; i < keys.count(); i++, row++) {
+      g.key_data[row] = keys.key(i);
+      g.key_length[row] = keys.length(i);
+      g.hashes[row] = keys.hash(i);
+    }
+  }
+  g.collected.clear();
   const size_t capacity = next_power_of_two(std::max<size_t>(2 * g.num_rows, 1));
   g.mask = capacity - 1;
   g.buckets.assign(capacity, 0);
   g.next.assign(g.num_rows, 0);
-  const hash_t* hashes = g.keys.hashes();
+  const hash_t* hashes = g.hashes.data();
   for (size_t i = 0; i < g.num_rows; i++) {
     const size_t b = hashes[i] & g.mask;
     g.next[i] = g.buckets[b];
@@ -222,7 +249,7 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
       sel_t* left = state.batch.left();
       sel_t* right = state.batch.right();
       size_t count = 0;
-      const hash_t* build_hashes = build.keys.hashes();
+      const hash_t* build_hashes = build.hashes.data();
       while (state.row < n && count < kVectorSize) {
         const size_t row = state.row;
         uint32_t entry = state.chain[row];
@@ -233,8 +260,8 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
           while (entry != 0) {
             const uint32_t b = entry - 1;
             entry = build.next[b];
-            if (build_hashes[b] == hash && build.keys.length(b) == length &&
-                KeySerializer::equal_keys(build.keys.key(b), key, length)) {
+            if (build_hashes[b] == hash && build.key_length[b] == length &&
+                KeySerializer::equal_keys(build.key_data[b], key, length)) {
               left[count] = static_cast<sel_t>(row);
               right[count] = b;
               if (++count == kVectorSize) break;

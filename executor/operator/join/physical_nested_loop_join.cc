@@ -18,7 +18,7 @@ struct NestedLoopBuildState : GlobalState {
   std::mutex mutex;
   ChunkCollection collected;
   /// All right rows, built by finalize; read-only while probing.
-  DataChunk rows;
+  ColumnarRows rows;
   size_t num_rows = 0;
 };
 

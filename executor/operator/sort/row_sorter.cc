@@ -34,7 +34,7 @@ inline int compare_strings(const uint8_t* data, sel_t a, sel_t b) {
 
 }  // namespace
 
-RowSorter::RowSorter(const DataChunk& rows, const std::vector<Key>& keys) : count_(rows.size()) {
+RowSorter::RowSorter(const ColumnarRows& rows, const std::vector<Key>& keys) : count_(rows.size()) {
   for (const Key& k : keys) {
     const Vector& v = rows.column(k.column);
     TS_CHECK(v.vector_type() == VectorType::kFlat, "row sorter needs flat vectors");

@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "executor/chunk_collection.h"
 #include "src/common/data_chunk.h"
 
 namespace tessera::executor {
@@ -24,7 +25,7 @@ class RowSorter {
     bool nulls_first;
   };
 
-  RowSorter(const DataChunk& rows, const std::vector<Key>& keys);
+  RowSorter(const ColumnarRows& rows, const std::vector<Key>& keys);
 
   /// <0, 0 or >0 as row a sorts before, like, or after row b (ignoring their positions).
   int compare(sel_t a, sel_t b) const { return compare_from(0, a, b); }

@@ -40,7 +40,7 @@ void SortBuffer::absorb(SortBuffer& other) { rows_.absorb(other.rows_); }
 
 void SortBuffer::keep_best(size_t limit) {
   if (rows_.size() <= limit) return;
-  DataChunk all = rows_.consolidate();
+  ColumnarRows all = rows_.consolidate();
   const std::vector<sel_t> best = RowSorter(all, sorter_keys()).sort(limit);
   rows_.clear();
   SelectionVector sel(const_cast<sel_t*>(best.data()));

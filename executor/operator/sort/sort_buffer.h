@@ -43,7 +43,7 @@ class SortBuffer {
   const std::vector<SortKey>& keys_;
   size_t payload_count_;
   ChunkCollection rows_;
-  DataChunk sorted_;
+  ColumnarRows sorted_;
   std::vector<sel_t> order_;
 };
 
