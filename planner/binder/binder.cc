@@ -12,14 +12,16 @@
 
 namespace tessera::planner {
 
-Binder::Binder(catalog::Catalog& catalog, std::string_view sql)
+Binder::Binder(catalog::Catalog& catalog, const catalog::FunctionRegistry& functions, std::string_view sql)
     : catalog_(catalog),
+      functions_(functions),
       sql_(sql),
       table_index_counter_(std::make_shared<uint32_t>(1)),
       referenced_relations_(std::make_shared<std::set<std::string>>()) {}
 
 Binder::Binder(Binder& parent, bool correlated)
     : catalog_(parent.catalog_),
+      functions_(parent.functions_),
       sql_(parent.sql_),
       parent_(&parent),
       correlated_(correlated),

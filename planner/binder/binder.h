@@ -11,7 +11,10 @@
 #include "planner/logical/logical_operator.h"
 #include "planner/parser/ast.h"
 
-namespace tessera::catalog { class Catalog; }
+namespace tessera::catalog {
+class Catalog;
+class FunctionRegistry;
+}  // namespace tessera::catalog
 
 namespace tessera::planner {
 
@@ -29,8 +32,9 @@ struct BoundStatement {
 /// (correlation). Not thread-safe.
 class Binder {
  public:
-  /// `sql` is the whole query string (for error positions).
-  Binder(catalog::Catalog& catalog, std::string_view sql);
+  /// `sql` is the whole query string (for error positions); functions and operators resolve
+  /// against `functions`.
+  Binder(catalog::Catalog& catalog, const catalog::FunctionRegistry& functions, std::string_view sql);
 
   BoundStatement bind(const Statement& statement);
 
@@ -108,6 +112,7 @@ class Binder {
   uint32_t position(int location) const;
 
   catalog::Catalog& catalog_;
+  const catalog::FunctionRegistry& functions_;
   std::string_view sql_;
   Binder* parent_ = nullptr;
   /// Whether this binder may look names up in parent_ (subquery expressions, not FROM items).

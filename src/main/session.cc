@@ -219,7 +219,7 @@ void Session::execute_statement(const planner::Statement& statement, std::string
                      "current transaction is aborted, commands ignored until end of transaction block");
     }
   }
-  planner::Binder binder(db_.catalog(), sql);
+  planner::Binder binder(db_.catalog(), db_.functions(), sql);
   planner::BoundStatement bound = binder.bind(statement);
   if (!is_transaction_control) ensure_transaction();
   planner::LogicalPtr plan = planner::Optimizer().optimize(std::move(bound.plan));

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <limits>
+#include <cstddef>
 #include <mutex>
+#include <span>
 
+#include "catalog/function_entry.h"
 #include "executor/expression/expression_executor.h"
-#include "executor/kernels/aggregate.h"
 #include "executor/operator/aggregate/group_hash_table.h"
 #include "executor/operator/aggregate/key_serializer.h"
 #include "executor/operator/projection/expression_state.h"
@@ -18,97 +18,55 @@ namespace tessera::executor {
 
 namespace {
 
-using planner::AggregateId;
 using planner::BoundAggregate;
 
-/// The update rule of one aggregate, fixed by its function and argument type.
-enum class AggKind : uint8_t {
-  kCountStar,
-  kCount,
-  kSumInt,
-  kSumDouble,
-  kAvgInt,
-  kAvgDouble,
-  kMinInt,
-  kMaxInt,
-  kMinDouble,
-  kMaxDouble,
-  kMinString,
-  kMaxString,
-  kBoolAnd,
-  kBoolOr,
-};
-
+/// One aggregate of the operator: its registry entry and whether DISTINCT changes its result.
 struct AggSpec {
-  AggKind kind;
-  PhysicalType arg_type = PhysicalType::kInvalid;
-  /// DISTINCT that changes the result (count, sum, avg); min/max/bool ignore DISTINCT.
+  const catalog::AggregateFunction* function;
   bool distinct = false;
+  /// Bytes between consecutive states (the state size rounded up to its alignment).
+  size_t stride = 0;
 };
 
 AggSpec classify(const BoundAggregate& a) {
+  const auto& fn = *a.function;
+  TS_CHECK(fn.state_alignment <= alignof(std::max_align_t), "aggregate state alignment too large: " + fn.name);
   AggSpec spec;
-  if (a.child) spec.arg_type = a.child->type.physical_type();
-  const bool is_double = spec.arg_type == PhysicalType::kDouble;
-  const bool is_string = spec.arg_type == PhysicalType::kString;
-  switch (a.id) {
-    case AggregateId::kCountStar: spec.kind = AggKind::kCountStar; return spec;
-    case AggregateId::kCount: spec.kind = AggKind::kCount; spec.distinct = a.distinct; return spec;
-    case AggregateId::kSum:
-      TS_CHECK(!is_string && spec.arg_type != PhysicalType::kInvalid, "sum over a non-numeric argument");
-      spec.kind = is_double ? AggKind::kSumDouble : AggKind::kSumInt;
-      spec.distinct = a.distinct;
-      return spec;
-    case AggregateId::kAvg:
-      TS_CHECK(!is_string && spec.arg_type != PhysicalType::kInvalid, "avg over a non-numeric argument");
-      spec.kind = is_double ? AggKind::kAvgDouble : AggKind::kAvgInt;
-      spec.distinct = a.distinct;
-      return spec;
-    case AggregateId::kMin:
-      spec.kind = is_string ? AggKind::kMinString : is_double ? AggKind::kMinDouble : AggKind::kMinInt;
-      return spec;
-    case AggregateId::kMax:
-      spec.kind = is_string ? AggKind::kMaxString : is_double ? AggKind::kMaxDouble : AggKind::kMaxInt;
-      return spec;
-    case AggregateId::kBoolAnd: spec.kind = AggKind::kBoolAnd; return spec;
-    case AggregateId::kBoolOr: spec.kind = AggKind::kBoolOr; return spec;
-  }
-  TS_CHECK(false, "unknown aggregate");
+  spec.function = &fn;
+  spec.distinct = a.distinct;
+  spec.stride = (fn.state_size + fn.state_alignment - 1) / fn.state_alignment * fn.state_alignment;
   return spec;
 }
 
-/// PostgreSQL's order of doubles: NaN above every other value and equal to itself.
-inline bool double_less(double a, double b) { return !std::isnan(a) && (std::isnan(b) || a < b); }
-
-[[noreturn]] void bigint_out_of_range() { throw SqlError(SqlState::kNumericValueOutOfRange, "bigint out of range"); }
-
-/// The state of one aggregate for every group, column-wise (indexed by group id). Which arrays
-/// are used depends on the AggKind.
-struct AggColumn {
-  std::vector<int64_t> ints;      // counts; integer min/max; bool_and/or; avg's count
-  std::vector<double> doubles;    // double sums, min/max; avg's sum of doubles
-  std::vector<__int128> wide;     // exact sums of integers (sum, avg): only the result must fit
-  std::vector<string_t> strings;  // min/max of strings (bytes in AggregateTable::strings)
-  std::vector<uint8_t> has_value;
-
-  void resize(AggKind kind, size_t n) {
-    switch (kind) {
-      case AggKind::kCountStar:
-      case AggKind::kCount: ints.resize(n, 0); return;
-      case AggKind::kSumInt: wide.resize(n, 0); has_value.resize(n, 0); return;
-      case AggKind::kMinInt:
-      case AggKind::kMaxInt:
-      case AggKind::kBoolAnd:
-      case AggKind::kBoolOr: ints.resize(n, 0); has_value.resize(n, 0); return;
-      case AggKind::kSumDouble:
-      case AggKind::kMinDouble:
-      case AggKind::kMaxDouble: doubles.resize(n, 0); has_value.resize(n, 0); return;
-      case AggKind::kAvgInt: wide.resize(n, 0); ints.resize(n, 0); return;
-      case AggKind::kAvgDouble: doubles.resize(n, 0); ints.resize(n, 0); return;
-      case AggKind::kMinString:
-      case AggKind::kMaxString: strings.resize(n); has_value.resize(n, 0); return;
-    }
+/// The states of one aggregate for every group, indexed by group id (state g at g * stride).
+class StateColumn {
+ public:
+  catalog::AggregateState* at(size_t group) { return reinterpret_cast<catalog::AggregateState*>(blocks_.data()) + group * stride_; }
+  const catalog::AggregateState* at(size_t group) const {
+    return reinterpret_cast<const catalog::AggregateState*>(blocks_.data()) + group * stride_;
   }
+
+  /// Grows to `n` states, initializing the new ones. States are trivially copyable, so growth
+  /// may move them.
+  void resize(const AggSpec& spec, size_t n, std::vector<catalog::AggregateState*>& scratch) {
+    stride_ = spec.stride;
+    const size_t old = size_;
+    if (n <= old) return;
+    // std::vector grows geometrically, so this costs amortized O(1) per new group.
+    blocks_.resize((n * stride_ + sizeof(Block) - 1) / sizeof(Block));
+    scratch.resize(n - old);
+    for (size_t g = old; g < n; g++) scratch[g - old] = at(g);
+    spec.function->init(scratch.data(), n - old);
+    size_ = n;
+  }
+
+ private:
+  struct alignas(std::max_align_t) Block {
+    std::byte bytes[alignof(std::max_align_t)];
+  };
+  std::vector<Block> blocks_;
+  size_t stride_ = 0;
+  size_t size_ = 0;
 };
 
 /// Groups plus the aggregate states of each group: a worker's partial result or the global one.
@@ -131,384 +89,57 @@ struct AggregateTable {
     groups.find_or_create(serializer, ids);
   }
 
-  /// Grows the state arrays to cover every group of the hash table.
+  /// Grows the state columns to cover every group of the hash table.
   void sync_size() {
     const size_t n = groups.size();
     if (n == states_size) return;
-    // std::vector grows geometrically, so this costs amortized O(1) per new group.
-    for (size_t a = 0; a < specs.size(); a++) columns[a].resize(specs[a].kind, n);
+    for (size_t a = 0; a < specs.size(); a++) columns[a].resize(specs[a], n, scratch);
     states_size = n;
   }
 
   const std::vector<AggSpec>& specs;
   GroupHashTable groups;
-  std::vector<AggColumn> columns;
-  /// Owns the bytes of min/max string states.
+  std::vector<StateColumn> columns;
+  /// Owns the bytes of string states (min/max of text).
   std::shared_ptr<StringHeap> strings = std::make_shared<StringHeap>();
   size_t states_size = 0;
+  std::vector<catalog::AggregateState*> scratch;
 };
 
-/// Calls fn(row, value) for the valid rows [0, count) of `f`.
-template <class T, class F>
-inline void for_each_valid(const UnifiedVectorFormat& f, size_t count, F&& fn) {
-  const T* values = f.values<T>();
-  if (f.validity->all_valid()) {
-    if (!f.sel.is_set()) {
-      for (size_t i = 0; i < count; i++) fn(i, values[i]);
-    } else {
-      for (size_t i = 0; i < count; i++) fn(i, values[f.sel.get_index(i)]);
-    }
+/// Folds the rows [0, count) of `args` into the states of their groups `groups[row]`; without
+/// GROUP BY (`ungrouped`) all rows go to group 0 through the aggregate's whole-chunk update.
+void update_column(const AggSpec& spec, StateColumn& column, StringHeap& heap, std::span<const Vector> args, size_t count,
+                   const uint32_t* groups, bool ungrouped, std::vector<catalog::AggregateState*>& states) {
+  const auto& fn = *spec.function;
+  if (ungrouped && fn.simple_update) {
+    fn.simple_update(args, count, column.at(0), heap);
     return;
   }
-  for (size_t i = 0; i < count; i++) {
-    const sel_t idx = f.sel.get_index(i);
-    if (f.validity->row_is_valid(idx)) fn(i, values[idx]);
-  }
-}
-
-/// for_each_valid with the integer (or boolean) value widened to int64.
-template <class F>
-inline void for_each_valid_int(PhysicalType type, const UnifiedVectorFormat& f, size_t count, F&& fn) {
-  switch (type) {
-    case PhysicalType::kBool: for_each_valid<uint8_t>(f, count, fn); return;
-    case PhysicalType::kInt16: for_each_valid<int16_t>(f, count, fn); return;
-    case PhysicalType::kInt32: for_each_valid<int32_t>(f, count, fn); return;
-    case PhysicalType::kInt64: for_each_valid<int64_t>(f, count, fn); return;
-    default: TS_CHECK(false, "integer aggregate over a non-integer argument");
-  }
-}
-
-/// Folds `count` rows of ungrouped input (all in group 0) with the SIMD kernels. Returns false
-/// when the kind or representation has no kernel path.
-bool update_ungrouped(const AggSpec& spec, AggColumn& col, const Vector& arg, size_t count) {
-  if (arg.vector_type() != VectorType::kFlat) return false;
-  const uint64_t* validity = arg.validity().all_valid() ? nullptr : arg.validity().data();
-  switch (spec.kind) {
-    case AggKind::kCount: col.ints[0] += static_cast<int64_t>(count_valid(validity, count)); return true;
-    case AggKind::kSumInt: {
-      bool overflow = false;
-      int64_t sum = 0;
-      switch (spec.arg_type) {
-        case PhysicalType::kInt16: overflow = sum_i16(arg.values<int16_t>(), count, validity, &sum); break;
-        case PhysicalType::kInt32: overflow = sum_i32(arg.values<int32_t>(), count, validity, &sum); break;
-        case PhysicalType::kInt64: overflow = sum_i64(arg.values<int64_t>(), count, validity, &sum); break;
-        default: return false;
-      }
-      // A chunk whose own sum leaves int64 takes the exact 128-bit row-at-a-time path.
-      if (overflow) return false;
-      col.wide[0] += sum;
-      if (count_valid(validity, count) > 0) col.has_value[0] = 1;
-      return true;
-    }
-    case AggKind::kSumDouble:
-      sum_f64(arg.values<double>(), count, validity, &col.doubles[0]);
-      if (count_valid(validity, count) > 0) col.has_value[0] = 1;
-      return true;
-    default: return false;
-  }
-}
-
-/// Folds the rows [0, count) of `arg` into the states of their groups `groups[row]`.
-void update_column(const AggSpec& spec, AggColumn& col, StringHeap& heap, const Vector* arg, size_t count,
-                   const uint32_t* groups, bool ungrouped, std::vector<uint8_t>& dirty) {
-  if (spec.kind == AggKind::kCountStar) {
-    if (ungrouped) {
-      col.ints[0] += static_cast<int64_t>(count);
-    } else {
-      for (size_t i = 0; i < count; i++) col.ints[groups[i]]++;
-    }
-    return;
-  }
-  if (ungrouped && update_ungrouped(spec, col, *arg, count)) return;
-  UnifiedVectorFormat f;
-  arg->to_unified(count, f);
-  int64_t* ints = col.ints.data();
-  double* doubles = col.doubles.data();
-  uint8_t* has = col.has_value.data();
-  switch (spec.kind) {
-    case AggKind::kCountStar: return;
-    case AggKind::kCount: {
-      if (f.validity->all_valid()) {
-        for (size_t i = 0; i < count; i++) ints[groups[i]]++;
-      } else {
-        for (size_t i = 0; i < count; i++) ints[groups[i]] += f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
-      }
-      return;
-    }
-    case AggKind::kSumInt: {
-      __int128* wide = col.wide.data();
-      for_each_valid_int(spec.arg_type, f, count, [&](size_t i, auto v) {
-        wide[groups[i]] += static_cast<int64_t>(v);
-        has[groups[i]] = 1;
-      });
-      return;
-    }
-    case AggKind::kSumDouble:
-      for_each_valid<double>(f, count, [&](size_t i, double v) {
-        doubles[groups[i]] += v;
-        has[groups[i]] = 1;
-      });
-      return;
-    case AggKind::kAvgInt: {
-      __int128* wide = col.wide.data();
-      for_each_valid_int(spec.arg_type, f, count, [&](size_t i, auto v) {
-        wide[groups[i]] += static_cast<int64_t>(v);
-        ints[groups[i]]++;
-      });
-      return;
-    }
-    case AggKind::kAvgDouble:
-      for_each_valid<double>(f, count, [&](size_t i, double v) {
-        doubles[groups[i]] += v;
-        ints[groups[i]]++;
-      });
-      return;
-    case AggKind::kMinInt:
-      for_each_valid_int(spec.arg_type, f, count, [&](size_t i, auto v) {
-        const uint32_t g = groups[i];
-        const auto x = static_cast<int64_t>(v);
-        if (!has[g] || x < ints[g]) ints[g] = x;
-        has[g] = 1;
-      });
-      return;
-    case AggKind::kMaxInt:
-      for_each_valid_int(spec.arg_type, f, count, [&](size_t i, auto v) {
-        const uint32_t g = groups[i];
-        const auto x = static_cast<int64_t>(v);
-        if (!has[g] || x > ints[g]) ints[g] = x;
-        has[g] = 1;
-      });
-      return;
-    case AggKind::kMinDouble:
-      for_each_valid<double>(f, count, [&](size_t i, double v) {
-        const uint32_t g = groups[i];
-        if (!has[g] || double_less(v, doubles[g])) doubles[g] = v;
-        has[g] = 1;
-      });
-      return;
-    case AggKind::kMaxDouble:
-      for_each_valid<double>(f, count, [&](size_t i, double v) {
-        const uint32_t g = groups[i];
-        if (!has[g] || double_less(doubles[g], v)) doubles[g] = v;
-        has[g] = 1;
-      });
-      return;
-    case AggKind::kMinString:
-    case AggKind::kMaxString: {
-      // Winners point into the input until the end of the chunk; then each changed group's
-      // winner is copied once into the state's heap.
-      const bool is_min = spec.kind == AggKind::kMinString;
-      string_t* strings = col.strings.data();
-      std::vector<uint32_t> changed;
-      for_each_valid<string_t>(f, count, [&](size_t i, const string_t& v) {
-        const uint32_t g = groups[i];
-        if (has[g]) {
-          const int c = compare(v, strings[g]);
-          if (is_min ? c >= 0 : c <= 0) return;
-        }
-        strings[g] = v;
-        has[g] = 1;
-        if (dirty.size() <= g) dirty.resize(std::max<size_t>(g + 1, dirty.size() * 2), 0);
-        if (!dirty[g]) {
-          dirty[g] = 1;
-          changed.push_back(g);
-        }
-      });
-      for (uint32_t g : changed) {
-        strings[g] = heap.add(strings[g]);
-        dirty[g] = 0;
-      }
-      return;
-    }
-    case AggKind::kBoolAnd:
-      for_each_valid<uint8_t>(f, count, [&](size_t i, uint8_t v) {
-        const uint32_t g = groups[i];
-        ints[g] = has[g] ? (ints[g] & (v != 0)) : (v != 0);
-        has[g] = 1;
-      });
-      return;
-    case AggKind::kBoolOr:
-      for_each_valid<uint8_t>(f, count, [&](size_t i, uint8_t v) {
-        const uint32_t g = groups[i];
-        ints[g] = has[g] ? (ints[g] | (v != 0)) : (v != 0);
-        has[g] = 1;
-      });
-      return;
-  }
+  states.resize(std::max(states.size(), count));
+  for (size_t i = 0; i < count; i++) states[i] = column.at(groups[i]);
+  fn.update(args, count, states.data(), heap);
 }
 
 /// Merges the states of `from` into `into`: group g of `from` is group map[g] of `into`.
-void merge_column(const AggSpec& spec, AggColumn& into, const AggColumn& from, const std::vector<uint32_t>& map,
+void merge_column(const AggSpec& spec, StateColumn& into, const StateColumn& from, const std::vector<uint32_t>& map,
                   StringHeap& heap) {
   const size_t n = map.size();
-  switch (spec.kind) {
-    case AggKind::kCountStar:
-    case AggKind::kCount:
-      for (size_t g = 0; g < n; g++) into.ints[map[g]] += from.ints[g];
-      return;
-    case AggKind::kSumInt:
-      for (size_t g = 0; g < n; g++) {
-        if (!from.has_value[g]) continue;
-        into.wide[map[g]] += from.wide[g];
-        into.has_value[map[g]] = 1;
-      }
-      return;
-    case AggKind::kSumDouble:
-      for (size_t g = 0; g < n; g++) {
-        if (!from.has_value[g]) continue;
-        into.doubles[map[g]] += from.doubles[g];
-        into.has_value[map[g]] = 1;
-      }
-      return;
-    case AggKind::kAvgInt:
-      for (size_t g = 0; g < n; g++) {
-        into.wide[map[g]] += from.wide[g];
-        into.ints[map[g]] += from.ints[g];
-      }
-      return;
-    case AggKind::kAvgDouble:
-      for (size_t g = 0; g < n; g++) {
-        into.doubles[map[g]] += from.doubles[g];
-        into.ints[map[g]] += from.ints[g];
-      }
-      return;
-    case AggKind::kMinInt:
-    case AggKind::kMaxInt: {
-      const bool is_min = spec.kind == AggKind::kMinInt;
-      for (size_t g = 0; g < n; g++) {
-        if (!from.has_value[g]) continue;
-        const uint32_t t = map[g];
-        const int64_t v = from.ints[g];
-        if (!into.has_value[t] || (is_min ? v < into.ints[t] : v > into.ints[t])) into.ints[t] = v;
-        into.has_value[t] = 1;
-      }
-      return;
-    }
-    case AggKind::kMinDouble:
-    case AggKind::kMaxDouble: {
-      const bool is_min = spec.kind == AggKind::kMinDouble;
-      for (size_t g = 0; g < n; g++) {
-        if (!from.has_value[g]) continue;
-        const uint32_t t = map[g];
-        const double v = from.doubles[g];
-        if (!into.has_value[t] || (is_min ? double_less(v, into.doubles[t]) : double_less(into.doubles[t], v))) {
-          into.doubles[t] = v;
-        }
-        into.has_value[t] = 1;
-      }
-      return;
-    }
-    case AggKind::kMinString:
-    case AggKind::kMaxString: {
-      const bool is_min = spec.kind == AggKind::kMinString;
-      for (size_t g = 0; g < n; g++) {
-        if (!from.has_value[g]) continue;
-        const uint32_t t = map[g];
-        if (into.has_value[t]) {
-          const int c = compare(from.strings[g], into.strings[t]);
-          if (is_min ? c >= 0 : c <= 0) continue;
-        }
-        into.strings[t] = heap.add(from.strings[g]);
-        into.has_value[t] = 1;
-      }
-      return;
-    }
-    case AggKind::kBoolAnd:
-    case AggKind::kBoolOr: {
-      const bool is_and = spec.kind == AggKind::kBoolAnd;
-      for (size_t g = 0; g < n; g++) {
-        if (!from.has_value[g]) continue;
-        const uint32_t t = map[g];
-        if (!into.has_value[t]) {
-          into.ints[t] = from.ints[g];
-        } else {
-          into.ints[t] = is_and ? (into.ints[t] & from.ints[g]) : (into.ints[t] | from.ints[g]);
-        }
-        into.has_value[t] = 1;
-      }
-      return;
-    }
+  std::vector<const catalog::AggregateState*> sources(n);
+  std::vector<catalog::AggregateState*> targets(n);
+  for (size_t g = 0; g < n; g++) {
+    sources[g] = from.at(g);
+    targets[g] = into.at(map[g]);
   }
+  spec.function->combine(sources.data(), targets.data(), n, heap);
 }
 
 /// Writes the final value of groups [begin, begin + n) of one aggregate into `out`.
-void write_results(const AggSpec& spec, const AggColumn& col, size_t begin, size_t n, Vector& out,
+void write_results(const AggSpec& spec, const StateColumn& column, size_t begin, size_t n, Vector& out,
                    const std::shared_ptr<StringHeap>& heap) {
-  auto& validity = out.validity();
-  switch (spec.kind) {
-    case AggKind::kCountStar:
-    case AggKind::kCount:
-      for (size_t i = 0; i < n; i++) out.values<int64_t>()[i] = col.ints[begin + i];
-      return;
-    case AggKind::kSumInt:
-      TS_CHECK(out.type().physical_type() == PhysicalType::kInt64, "integer sum must be bigint");
-      for (size_t i = 0; i < n; i++) {
-        if (!col.has_value[begin + i]) {
-          validity.set_invalid(i);
-          continue;
-        }
-        const __int128 v = col.wide[begin + i];
-        if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min()) bigint_out_of_range();
-        out.values<int64_t>()[i] = static_cast<int64_t>(v);
-      }
-      return;
-    case AggKind::kMinInt:
-    case AggKind::kMaxInt:
-    case AggKind::kBoolAnd:
-    case AggKind::kBoolOr: {
-      const PhysicalType pt = out.type().physical_type();
-      for (size_t i = 0; i < n; i++) {
-        if (!col.has_value[begin + i]) {
-          validity.set_invalid(i);
-          continue;
-        }
-        const int64_t v = col.ints[begin + i];
-        switch (pt) {
-          case PhysicalType::kBool: out.values<uint8_t>()[i] = v != 0 ? 1 : 0; break;
-          case PhysicalType::kInt16: out.values<int16_t>()[i] = static_cast<int16_t>(v); break;
-          case PhysicalType::kInt32: out.values<int32_t>()[i] = static_cast<int32_t>(v); break;
-          case PhysicalType::kInt64: out.values<int64_t>()[i] = v; break;
-          case PhysicalType::kDouble: out.values<double>()[i] = static_cast<double>(v); break;
-          default: TS_CHECK(false, "aggregate result of unexpected type");
-        }
-      }
-      return;
-    }
-    case AggKind::kSumDouble:
-    case AggKind::kMinDouble:
-    case AggKind::kMaxDouble:
-      for (size_t i = 0; i < n; i++) {
-        if (!col.has_value[begin + i]) {
-          validity.set_invalid(i);
-        } else {
-          out.values<double>()[i] = col.doubles[begin + i];
-        }
-      }
-      return;
-    case AggKind::kAvgInt:
-    case AggKind::kAvgDouble:
-      for (size_t i = 0; i < n; i++) {
-        const int64_t count = col.ints[begin + i];
-        if (count == 0) {
-          validity.set_invalid(i);
-          continue;
-        }
-        const double sum = spec.kind == AggKind::kAvgInt ? static_cast<double>(col.wide[begin + i]) : col.doubles[begin + i];
-        out.values<double>()[i] = sum / static_cast<double>(count);
-      }
-      return;
-    case AggKind::kMinString:
-    case AggKind::kMaxString:
-      for (size_t i = 0; i < n; i++) {
-        if (!col.has_value[begin + i]) {
-          validity.set_invalid(i);
-        } else {
-          out.values<string_t>()[i] = col.strings[begin + i];
-        }
-      }
-      out.add_heap_reference(heap);
-      return;
-  }
+  std::vector<const catalog::AggregateState*> states(n);
+  for (size_t i = 0; i < n; i++) states[i] = column.at(begin + i);
+  spec.function->finalize(states.data(), n, out);
+  if (out.type().physical_type() == PhysicalType::kString) out.add_heap_reference(heap);
 }
 
 /// The distinct (group key, argument) pairs of one DISTINCT aggregate seen so far.
@@ -537,7 +168,7 @@ struct AggregateLocalState : LocalState {
   KeySerializer keys;
   KeySerializer pair_keys;
   std::vector<uint32_t> groups;
-  std::vector<uint8_t> dirty;
+  std::vector<catalog::AggregateState*> states;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
 };
 
@@ -636,16 +267,15 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
   for (size_t a = 0; a < aggregates_.size(); a++) {
     const AggSpec& spec = g.specs[a];
     const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
-    if (spec.kind == AggKind::kCountStar) {
-      update_column(spec, local.table.columns[a], *local.table.strings, nullptr, n, local.groups.data(), ungrouped,
-                    local.dirty);
+    if (!agg.child) {
+      update_column(spec, local.table.columns[a], *local.table.strings, {}, n, local.groups.data(), ungrouped, local.states);
       continue;
     }
     Vector arg;
     local.expressions.execute(*agg.child, in, arg);
     if (!spec.distinct) {
-      update_column(spec, local.table.columns[a], *local.table.strings, &arg, n, local.groups.data(), ungrouped,
-                    local.dirty);
+      update_column(spec, local.table.columns[a], *local.table.strings, std::span<const Vector>(&arg, 1), n, local.groups.data(),
+                    ungrouped, local.states);
       continue;
     }
     // DISTINCT: keep each new (group, argument) pair; the aggregate is computed in finalize
@@ -709,7 +339,7 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
 
   // DISTINCT aggregates fold their globally distinct (group, argument) pairs.
   std::vector<uint32_t> group_ids(kVectorSize);
-  std::vector<uint8_t> dirty;
+  std::vector<catalog::AggregateState*> states;
   for (size_t a = 0; a < g.specs.size(); a++) {
     if (!g.specs[a].distinct) continue;
     for (const DataChunk& chunk : g.distinct[a]->rows.chunks()) {
@@ -721,8 +351,8 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       } else {
         table.find_or_create(key_columns, n, keys, group_ids.data());
       }
-      update_column(g.specs[a], table.columns[a], *table.strings, &chunk.column(groups_.size()), n, group_ids.data(),
-                    false, dirty);
+      update_column(g.specs[a], table.columns[a], *table.strings, std::span<const Vector>(&chunk.column(groups_.size()), 1), n,
+                    group_ids.data(), false, states);
     }
     g.distinct[a].reset();
   }
