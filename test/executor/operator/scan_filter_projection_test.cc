@@ -19,7 +19,6 @@ namespace tessera::executor {
 namespace {
 
 using planner::BoundExprPtr;
-using planner::FunctionId;
 
 class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
  protected:
@@ -67,13 +66,13 @@ class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
 TEST_P(ScanFilterProjectionTest, ScanWithPushedFilterAndProjection) {
   // SELECT a * 2, s FROM t WHERE a % 3 = 0 (the filter runs inside the scan)
   std::vector<BoundExprPtr> filters;
-  filters.push_back(fn(LogicalType::boolean(), FunctionId::kEqual,
-                           fn(LogicalType::bigint(), FunctionId::kModulo, ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
+  filters.push_back(fn(LogicalType::boolean(), "=",
+                           fn(LogicalType::bigint(), "%", ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
                            constant(Value::bigint(0))));
   auto scan = std::make_unique<PhysicalTableScan>(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()}, table_,
                                                   std::vector<size_t>{0, 1}, std::move(filters));
   std::vector<BoundExprPtr> exprs;
-  exprs.push_back(fn(LogicalType::bigint(), FunctionId::kMultiply, ref(LogicalType::bigint(), 0), constant(Value::bigint(2))));
+  exprs.push_back(fn(LogicalType::bigint(), "*", ref(LogicalType::bigint(), 0), constant(Value::bigint(2))));
   exprs.push_back(ref(LogicalType::varchar(), 1));
   auto projection = std::make_unique<PhysicalProjection>(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()},
                                                          std::move(exprs), std::move(scan));
@@ -108,7 +107,7 @@ TEST_P(ScanFilterProjectionTest, FilterOperatorOnStrings) {
   auto scan = std::make_unique<PhysicalTableScan>(std::vector<LogicalType>{LogicalType::varchar()}, table_, std::vector<size_t>{1},
                                                   std::vector<BoundExprPtr>{});
   std::vector<BoundExprPtr> conjuncts;
-  conjuncts.push_back(fn(LogicalType::boolean(), FunctionId::kEqual, ref(LogicalType::varchar(), 0), constant(Value::varchar("row-3"))));
+  conjuncts.push_back(fn(LogicalType::boolean(), "=", ref(LogicalType::varchar(), 0), constant(Value::varchar("row-3"))));
   auto filter = std::make_unique<PhysicalFilter>(std::vector<LogicalType>{LogicalType::varchar()}, std::move(conjuncts), std::move(scan));
   int64_t count = 0;
   for (const auto& chunk : run(std::move(filter))) {

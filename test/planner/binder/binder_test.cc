@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "planner/parser/parser.h"
+#include "test/executor/builtin_registry.h"
 #include "src/common/sql_error.h"
 
 namespace tessera::planner {
@@ -25,7 +26,7 @@ class BinderTest : public ::testing::Test {
 
   BoundStatement bind(const std::string& sql) {
     statements_ = parse_sql(sql);
-    Binder binder(catalog_, sql);
+    Binder binder(catalog_, executor::builtin_registry(), sql);
     return binder.bind(*statements_.at(0));
   }
 
