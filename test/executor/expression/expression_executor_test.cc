@@ -44,6 +44,26 @@ TEST_F(ExpressionExecutorTest, ArithmeticPropagatesNulls) {
   EXPECT_EQ(eval(*e, chunk), (std::vector<std::string>{"11", "NULL", "NULL"}));
 }
 
+TEST_F(ExpressionExecutorTest, StrictKernelsNeverSeeNullRows) {
+  // Row 1's divisor is NULL over a zero in the value buffer: the kernel must not divide by it.
+  DataChunk chunk;
+  chunk.initialize({LogicalType::integer(), LogicalType::integer()});
+  chunk.set_value(0, 0, Value::integer(6));
+  chunk.set_value(1, 0, Value::integer(3));
+  chunk.set_value(0, 1, Value::integer(1));
+  chunk.set_value(1, 1, Value::integer(0));
+  chunk.set_size(2);
+  chunk.column(1).mutable_validity().set_invalid(1);
+  auto e = fn(LogicalType::integer(), "/", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
+  EXPECT_EQ(eval(*e, chunk), (std::vector<std::string>{"2", "NULL"}));
+  // A constant NULL argument makes the whole result NULL without calling the kernel.
+  auto by_null = fn(LogicalType::integer(), "/", ref(LogicalType::integer(), 0), constant(Value::null(LogicalType::integer())));
+  EXPECT_EQ(eval(*by_null, chunk), (std::vector<std::string>{"NULL", "NULL"}));
+  // IS DISTINCT FROM is not strict: it sees the NULL rows.
+  auto distinct = fn(LogicalType::boolean(), "IS DISTINCT FROM", ref(LogicalType::integer(), 1), constant(Value::null(LogicalType::integer())));
+  EXPECT_EQ(eval(*distinct, chunk), (std::vector<std::string>{"t", "f"}));
+}
+
 TEST_F(ExpressionExecutorTest, OverflowRaisesOnlyForNonNullRows) {
   auto chunk = ints({2147483647, std::nullopt}, {1, 1});
   auto e = fn(LogicalType::integer(), "+", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
