@@ -101,27 +101,31 @@ struct ScalarFunction {
 // ---- aggregates ---------------------------------------------------------------------------
 
 /// Aggregate states are fixed-size, trivially copyable and trivially destructible blobs laid out
-/// by the aggregate (state_size bytes, aligned to state_alignment). Strings a state keeps live in
-/// the StringHeap passed to update/combine, which the owner of the states keeps alive.
+/// by the aggregate (state_size bytes, aligned to state_alignment). The caller may keep the states
+/// of several aggregates of a group in one row: functions taking a state pointer per row and an
+/// `offset` find row i's state at states[i] + offset (offset is a multiple of state_alignment).
+/// Strings a state keeps live in the StringHeap passed to update/combine, which the owner of the
+/// states keeps alive.
 using AggregateState = std::byte;
 
-/// Sets `count` states to the empty aggregate.
-using AggregateInit = void (*)(AggregateState* const* states, size_t count);
-/// Folds row i of the arguments (rows 0..count) into states[i] (several rows may share a state).
-/// Rows with a NULL argument are skipped (aggregates are strict).
-using AggregateUpdate = void (*)(std::span<const Vector> args, size_t count, AggregateState* const* states,
+/// Sets the states of `count` rows to the empty aggregate.
+using AggregateInit = void (*)(AggregateState* const* states, size_t offset, size_t count);
+/// Folds row i of the arguments (rows 0..count) into row i's state (several rows may share a
+/// state). Rows with a NULL argument are skipped (aggregates are strict).
+using AggregateUpdate = void (*)(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
                                  StringHeap& heap);
 /// Folds rows 0..count of the arguments into the one state `state` (no GROUP BY): the SIMD path.
 using AggregateSimpleUpdate = void (*)(std::span<const Vector> args, size_t count, AggregateState* state,
                                        StringHeap& heap);
 /// Merges sources[i] into targets[i] for i < count (thread-local states into the global ones).
-using AggregateCombine = void (*)(const AggregateState* const* sources, AggregateState* const* targets, size_t count,
-                                  StringHeap& heap);
-/// Writes the result of states[i] to row i of the flat vector `result` (rows 0..count).
-using AggregateFinalize = void (*)(const AggregateState* const* states, size_t count, Vector& result);
-/// The inverse of update: removes row i of the arguments from states[i] (incremental
+using AggregateCombine = void (*)(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                                  size_t count, StringHeap& heap);
+/// Writes the result of row i's state to row i of the flat vector `result` (rows 0..count).
+using AggregateFinalize = void (*)(const AggregateState* const* states, size_t offset, size_t count, Vector& result);
+/// The inverse of update: removes row i of the arguments from row i's state (incremental
 /// maintenance of deleted rows).
-using AggregateRetract = void (*)(std::span<const Vector> args, size_t count, AggregateState* const* states);
+using AggregateRetract = void (*)(std::span<const Vector> args, size_t count, AggregateState* const* states,
+                                  size_t offset);
 
 /// An aggregate function overload (pg_aggregate + pg_proc).
 struct AggregateFunction {

@@ -60,6 +60,25 @@ inline uint8_t bool_state(const UnifiedVectorFormat& f, sel_t row) {
   return f.values<uint8_t>()[i] ? 1 : 0;
 }
 
+/// The evaluated arguments of one function call; up to three live inline (no allocation per
+/// chunk for the common calls).
+class Arguments {
+ public:
+  explicit Arguments(size_t n) : n_(n) {
+    if (n > kInline) heap_.resize(n);
+  }
+  Vector& operator[](size_t i) { return n_ > kInline ? heap_[i] : inline_[i]; }
+  std::span<const Vector> span() const {
+    return n_ > kInline ? std::span<const Vector>(heap_) : std::span<const Vector>(inline_, n_);
+  }
+
+ private:
+  static constexpr size_t kInline = 3;
+  Vector inline_[kInline];
+  std::vector<Vector> heap_;
+  size_t n_;
+};
+
 /// Runs scalar function `fn` over its evaluated arguments for the rows sel[0..count) into `out`,
 /// a fresh flat vector of the result type. For a strict function the NULL rows are marked in
 /// `out` before the kernel runs (a constant NULL argument makes `out` a constant NULL instead).
@@ -198,11 +217,11 @@ size_t ExpressionExecutor::eval_select(const BoundExpression& expr, const DataCh
   if (expr.kind == BoundExprKind::kFunction && static_cast<const planner::BoundFunction&>(expr).function->select) {
     // The function's filter path, else its value.
     const auto& fn = static_cast<const planner::BoundFunction&>(expr);
-    std::vector<Vector> args(fn.children.size());
+    Arguments args(fn.children.size());
     for (size_t i = 0; i < fn.children.size(); i++) eval(*fn.children[i], input, sel, count, args[i]);
-    if (auto selected = fn.function->select(args, sel, count, true_sel, fn.bind_data.get())) return *selected;
+    if (auto selected = fn.function->select(args.span(), sel, count, true_sel, fn.bind_data.get())) return *selected;
     Vector out(fn.type, std::max<size_t>(input.size(), 1));
-    invoke(*fn.function, fn.bind_data.get(), args, sel, count, out);
+    invoke(*fn.function, fn.bind_data.get(), args.span(), sel, count, out);
     v = std::move(out);
   } else {
     eval(expr, input, sel, count, v);
@@ -269,10 +288,10 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
 
 void ExpressionExecutor::eval_function(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
                                        size_t count, Vector& result) {
-  std::vector<Vector> args(expr.children.size());
+  Arguments args(expr.children.size());
   for (size_t i = 0; i < expr.children.size(); i++) eval(*expr.children[i], input, sel, count, args[i]);
   Vector out(expr.type, std::max<size_t>(input.size(), 1));
-  invoke(*expr.function, expr.bind_data.get(), args, sel, count, out);
+  invoke(*expr.function, expr.bind_data.get(), args.span(), sel, count, out);
   result = std::move(out);
 }
 

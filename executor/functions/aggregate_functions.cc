@@ -71,69 +71,84 @@ inline void for_each_valid(const Vector& v, size_t count, F&& fn) {
   }
 }
 
+/// Calls fn(row) for the valid rows [0, count) of `v`.
+template <class F>
+inline void for_each_valid_row(const Vector& v, size_t count, F&& fn) {
+  UnifiedVectorFormat f;
+  v.to_unified(count, f);
+  if (f.validity->all_valid()) {
+    for (size_t i = 0; i < count; i++) fn(i);
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    if (f.validity->row_is_valid(f.sel.get_index(i))) fn(i);
+  }
+}
+
 template <class S>
-void zero_init(AggregateState* const* states, size_t count) {
-  for (size_t i = 0; i < count; i++) std::memset(states[i], 0, sizeof(S));
+void zero_init(AggregateState* const* states, size_t offset, size_t count) {
+  for (size_t i = 0; i < count; i++) std::memset(states[i] + offset, 0, sizeof(S));
 }
 
 [[noreturn]] void bigint_out_of_range() { throw SqlError(SqlState::kNumericValueOutOfRange, "bigint out of range"); }
 
 // ---- count ---------------------------------------------------------------------------------
 
-void count_star_update(std::span<const Vector>, size_t count, AggregateState* const* states, StringHeap&) {
-  for (size_t i = 0; i < count; i++) state<CountState>(states[i]).count++;
+void count_star_update(std::span<const Vector>, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count++;
 }
 
 void count_star_simple(std::span<const Vector>, size_t count, AggregateState* s, StringHeap&) {
   state<CountState>(s).count += static_cast<int64_t>(count);
 }
 
-void count_star_retract(std::span<const Vector>, size_t count, AggregateState* const* states) {
-  for (size_t i = 0; i < count; i++) state<CountState>(states[i]).count--;
+void count_star_retract(std::span<const Vector>, size_t count, AggregateState* const* states, size_t offset) {
+  for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count--;
 }
 
-void count_update(std::span<const Vector> args, size_t count, AggregateState* const* states, StringHeap&) {
+void count_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
   UnifiedVectorFormat f;
   args[0].to_unified(count, f);
   if (f.validity->all_valid()) {
-    for (size_t i = 0; i < count; i++) state<CountState>(states[i]).count++;
+    for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count++;
   } else {
-    for (size_t i = 0; i < count; i++) state<CountState>(states[i]).count += f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
+    for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count += f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
   }
 }
 
-void count_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap& heap) {
+void count_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap&) {
   const Vector& v = args[0];
   if (v.vector_type() != VectorType::kFlat) {
-    std::vector<AggregateState*> same(count, s);
-    count_update(args, count, same.data(), heap);
+    int64_t n = 0;
+    for_each_valid_row(v, count, [&](size_t) { n++; });
+    state<CountState>(s).count += n;
     return;
   }
   const uint64_t* validity = v.validity().all_valid() ? nullptr : v.validity().data();
   state<CountState>(s).count += static_cast<int64_t>(count_valid(validity, count));
 }
 
-void count_retract(std::span<const Vector> args, size_t count, AggregateState* const* states) {
+void count_retract(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset) {
   UnifiedVectorFormat f;
   args[0].to_unified(count, f);
-  for (size_t i = 0; i < count; i++) state<CountState>(states[i]).count -= f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
+  for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count -= f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
 }
 
-void count_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t count, StringHeap&) {
-  for (size_t i = 0; i < count; i++) state<CountState>(targets[i]).count += state<CountState>(sources[i]).count;
+void count_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) state<CountState>(targets[i] + offset).count += state<CountState>(sources[i] + offset).count;
 }
 
-void count_finalize(const AggregateState* const* states, size_t count, Vector& result) {
+void count_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
   int64_t* out = result.mutable_values<int64_t>();
-  for (size_t i = 0; i < count; i++) out[i] = state<CountState>(states[i]).count;
+  for (size_t i = 0; i < count; i++) out[i] = state<CountState>(states[i] + offset).count;
 }
 
 // ---- sum and avg ---------------------------------------------------------------------------
 
 template <class T>
-void int_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, StringHeap&) {
+void int_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
   for_each_valid<T>(args[0], count, [&](size_t i, T v) {
-    auto& s = state<IntSumState>(states[i]);
+    auto& s = state<IntSumState>(states[i] + offset);
     s.sum += static_cast<int64_t>(v);
     s.count++;
   });
@@ -151,7 +166,7 @@ bool sum_kernel(const T* values, size_t count, const uint64_t* validity, int64_t
 }
 
 template <class T>
-void int_sum_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap& heap) {
+void int_sum_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap&) {
   const Vector& v = args[0];
   if (v.vector_type() == VectorType::kFlat) {
     const uint64_t* validity = v.validity().all_valid() ? nullptr : v.validity().data();
@@ -164,33 +179,41 @@ void int_sum_simple(std::span<const Vector> args, size_t count, AggregateState* 
       return;
     }
   }
-  std::vector<AggregateState*> same(count, s);
-  int_sum_update<T>(args, count, same.data(), heap);
+  // Other representations, and chunks whose own sum leaves int64: exact, row at a time.
+  __int128 sum = 0;
+  int64_t n = 0;
+  for_each_valid<T>(v, count, [&](size_t, T x) {
+    sum += static_cast<int64_t>(x);
+    n++;
+  });
+  auto& st = state<IntSumState>(s);
+  st.sum += sum;
+  st.count += n;
 }
 
 template <class T>
-void int_sum_retract(std::span<const Vector> args, size_t count, AggregateState* const* states) {
+void int_sum_retract(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset) {
   for_each_valid<T>(args[0], count, [&](size_t i, T v) {
-    auto& s = state<IntSumState>(states[i]);
+    auto& s = state<IntSumState>(states[i] + offset);
     s.sum -= static_cast<int64_t>(v);
     s.count--;
   });
 }
 
-void int_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t count, StringHeap&) {
+void int_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
   for (size_t i = 0; i < count; i++) {
-    auto& t = state<IntSumState>(targets[i]);
-    const auto& s = state<IntSumState>(sources[i]);
+    auto& t = state<IntSumState>(targets[i] + offset);
+    const auto& s = state<IntSumState>(sources[i] + offset);
     t.sum += s.sum;
     t.count += s.count;
   }
 }
 
-void int_sum_finalize(const AggregateState* const* states, size_t count, Vector& result) {
+void int_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
   int64_t* out = result.mutable_values<int64_t>();
   ValidityMask& validity = result.mutable_validity();
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<IntSumState>(states[i]);
+    const auto& s = state<IntSumState>(states[i] + offset);
     if (s.count == 0) {
       validity.set_invalid(i);
       continue;
@@ -200,11 +223,11 @@ void int_sum_finalize(const AggregateState* const* states, size_t count, Vector&
   }
 }
 
-void int_avg_finalize(const AggregateState* const* states, size_t count, Vector& result) {
+void int_avg_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
   double* out = result.mutable_values<double>();
   ValidityMask& validity = result.mutable_validity();
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<IntSumState>(states[i]);
+    const auto& s = state<IntSumState>(states[i] + offset);
     if (s.count == 0) {
       validity.set_invalid(i);
     } else {
@@ -213,19 +236,22 @@ void int_avg_finalize(const AggregateState* const* states, size_t count, Vector&
   }
 }
 
-void double_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, StringHeap&) {
+void double_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
   for_each_valid<double>(args[0], count, [&](size_t i, double v) {
-    auto& s = state<DoubleSumState>(states[i]);
+    auto& s = state<DoubleSumState>(states[i] + offset);
     s.sum += v;
     s.count++;
   });
 }
 
-void double_sum_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap& heap) {
+void double_sum_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap&) {
   const Vector& v = args[0];
   if (v.vector_type() != VectorType::kFlat) {
-    std::vector<AggregateState*> same(count, s);
-    double_sum_update(args, count, same.data(), heap);
+    auto& st = state<DoubleSumState>(s);
+    for_each_valid<double>(v, count, [&](size_t, double x) {
+      st.sum += x;
+      st.count++;
+    });
     return;
   }
   const uint64_t* validity = v.validity().all_valid() ? nullptr : v.validity().data();
@@ -234,21 +260,21 @@ void double_sum_simple(std::span<const Vector> args, size_t count, AggregateStat
   st.count += static_cast<int64_t>(count_valid(validity, count));
 }
 
-void double_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t count, StringHeap&) {
+void double_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
   for (size_t i = 0; i < count; i++) {
-    auto& t = state<DoubleSumState>(targets[i]);
-    const auto& s = state<DoubleSumState>(sources[i]);
+    auto& t = state<DoubleSumState>(targets[i] + offset);
+    const auto& s = state<DoubleSumState>(sources[i] + offset);
     t.sum += s.sum;
     t.count += s.count;
   }
 }
 
 template <bool AVG>
-void double_sum_finalize(const AggregateState* const* states, size_t count, Vector& result) {
+void double_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
   double* out = result.mutable_values<double>();
   ValidityMask& validity = result.mutable_validity();
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<DoubleSumState>(states[i]);
+    const auto& s = state<DoubleSumState>(states[i] + offset);
     if (s.count == 0) {
       validity.set_invalid(i);
     } else {
@@ -266,13 +292,13 @@ inline bool better(const T& candidate, const T& current) {
 }
 
 template <class T, bool MIN>
-void extremum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, StringHeap& heap) {
+void extremum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap& heap) {
   if constexpr (std::is_same_v<T, string_t>) {
     // Winners point into the input until the end of the chunk; then each changed state's
     // winner is copied once into the heap.
     std::vector<ExtremumState<T>*> changed;
     for_each_valid<T>(args[0], count, [&](size_t i, const T& v) {
-      auto& s = state<ExtremumState<T>>(states[i]);
+      auto& s = state<ExtremumState<T>>(states[i] + offset);
       if (s.has_value && !better<T, MIN>(v, s.value)) return;
       s.value = v;
       s.has_value = 1;
@@ -287,7 +313,7 @@ void extremum_update(std::span<const Vector> args, size_t count, AggregateState*
     }
   } else {
     for_each_valid<T>(args[0], count, [&](size_t i, T v) {
-      auto& s = state<ExtremumState<T>>(states[i]);
+      auto& s = state<ExtremumState<T>>(states[i] + offset);
       if (!s.has_value || better<T, MIN>(v, s.value)) s.value = v;
       s.has_value = 1;
     });
@@ -295,10 +321,10 @@ void extremum_update(std::span<const Vector> args, size_t count, AggregateState*
 }
 
 template <class T, bool MIN>
-void extremum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t count, StringHeap& heap) {
+void extremum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap& heap) {
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<ExtremumState<T>>(sources[i]);
-    auto& t = state<ExtremumState<T>>(targets[i]);
+    const auto& s = state<ExtremumState<T>>(sources[i] + offset);
+    auto& t = state<ExtremumState<T>>(targets[i] + offset);
     if (!s.has_value) continue;
     if (t.has_value && !better<T, MIN>(s.value, t.value)) continue;
     if constexpr (std::is_same_v<T, string_t>) {
@@ -311,11 +337,11 @@ void extremum_combine(const AggregateState* const* sources, AggregateState* cons
 }
 
 template <class T>
-void extremum_finalize(const AggregateState* const* states, size_t count, Vector& result) {
+void extremum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
   T* out = result.mutable_values<T>();
   ValidityMask& validity = result.mutable_validity();
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<ExtremumState<T>>(states[i]);
+    const auto& s = state<ExtremumState<T>>(states[i] + offset);
     if (s.has_value) {
       out[i] = s.value;
     } else {
@@ -327,9 +353,9 @@ void extremum_finalize(const AggregateState* const* states, size_t count, Vector
 // ---- bool_and / bool_or --------------------------------------------------------------------
 
 template <bool AND>
-void bool_update(std::span<const Vector> args, size_t count, AggregateState* const* states, StringHeap&) {
+void bool_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
   for_each_valid<uint8_t>(args[0], count, [&](size_t i, uint8_t v) {
-    auto& s = state<BoolState>(states[i]);
+    auto& s = state<BoolState>(states[i] + offset);
     const uint8_t b = v != 0;
     s.value = s.has_value ? (AND ? (s.value & b) : (s.value | b)) : b;
     s.has_value = 1;
@@ -337,21 +363,21 @@ void bool_update(std::span<const Vector> args, size_t count, AggregateState* con
 }
 
 template <bool AND>
-void bool_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t count, StringHeap&) {
+void bool_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<BoolState>(sources[i]);
-    auto& t = state<BoolState>(targets[i]);
+    const auto& s = state<BoolState>(sources[i] + offset);
+    auto& t = state<BoolState>(targets[i] + offset);
     if (!s.has_value) continue;
     t.value = t.has_value ? (AND ? (t.value & s.value) : (t.value | s.value)) : s.value;
     t.has_value = 1;
   }
 }
 
-void bool_finalize(const AggregateState* const* states, size_t count, Vector& result) {
+void bool_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
   uint8_t* out = result.mutable_values<uint8_t>();
   ValidityMask& validity = result.mutable_validity();
   for (size_t i = 0; i < count; i++) {
-    const auto& s = state<BoolState>(states[i]);
+    const auto& s = state<BoolState>(states[i] + offset);
     if (s.has_value) {
       out[i] = s.value;
     } else {

@@ -191,10 +191,10 @@ TEST_F(FunctionRegistryTest, AggregatesResolveLikeFunctions) {
     a.result = ParamType::of(result);
     a.state_size = 8;
     a.state_alignment = 8;
-    a.init = [](AggregateState* const*, size_t) {};
-    a.update = [](std::span<const Vector>, size_t, AggregateState* const*, StringHeap&) {};
-    a.combine = [](const AggregateState* const*, AggregateState* const*, size_t, StringHeap&) {};
-    a.finalize = [](const AggregateState* const*, size_t, Vector&) {};
+    a.init = [](AggregateState* const*, size_t, size_t) {};
+    a.update = [](std::span<const Vector>, size_t, AggregateState* const*, size_t, StringHeap&) {};
+    a.combine = [](const AggregateState* const*, AggregateState* const*, size_t, size_t, StringHeap&) {};
+    a.finalize = [](const AggregateState* const*, size_t, size_t, Vector&) {};
     return a;
   };
   registry_.add(make({}, kInt8));

@@ -20,43 +20,63 @@ namespace {
 
 using planner::BoundAggregate;
 
-/// One aggregate of the operator: its registry entry and whether DISTINCT changes its result.
+/// One aggregate of the operator: its registry entry, whether DISTINCT changes its result, and
+/// where its state lies in a group's state row.
 struct AggSpec {
   const catalog::AggregateFunction* function;
   bool distinct = false;
-  /// Bytes between consecutive states (the state size rounded up to its alignment).
-  size_t stride = 0;
+  size_t offset = 0;
 };
 
-AggSpec classify(const BoundAggregate& a) {
-  const auto& fn = *a.function;
-  TS_CHECK(fn.state_alignment <= alignof(std::max_align_t), "aggregate state alignment too large: " + fn.name);
-  AggSpec spec;
-  spec.function = &fn;
-  spec.distinct = a.distinct;
-  spec.stride = (fn.state_size + fn.state_alignment - 1) / fn.state_alignment * fn.state_alignment;
-  return spec;
+/// The aggregates and the width of a group's state row (all aggregates' states side by side, so
+/// one pointer per input row serves every aggregate).
+struct StateLayout {
+  std::vector<AggSpec> specs;
+  size_t width = 0;
+  /// Every aggregate folded per chunk has a whole-chunk update: without GROUP BY no per-row
+  /// state pointers are needed.
+  bool all_simple = true;
+};
+
+StateLayout make_layout(const std::vector<planner::BoundExprPtr>& aggregates) {
+  StateLayout layout;
+  size_t end = 0;
+  for (const auto& e : aggregates) {
+    const auto& a = static_cast<const BoundAggregate&>(*e);
+    const auto& fn = *a.function;
+    TS_CHECK(fn.state_alignment <= alignof(std::max_align_t), "aggregate state alignment too large: " + fn.name);
+    AggSpec spec;
+    spec.function = &fn;
+    spec.distinct = a.distinct;
+    spec.offset = (end + fn.state_alignment - 1) / fn.state_alignment * fn.state_alignment;
+    end = spec.offset + fn.state_size;
+    if (!spec.distinct && !fn.simple_update) layout.all_simple = false;
+    layout.specs.push_back(spec);
+  }
+  constexpr size_t kAlign = alignof(std::max_align_t);
+  layout.width = (end + kAlign - 1) / kAlign * kAlign;
+  return layout;
 }
 
-/// The states of one aggregate for every group, indexed by group id (state g at g * stride).
-class StateColumn {
+/// The state rows of every group, indexed by group id (row g at g * width).
+class StateRows {
  public:
-  catalog::AggregateState* at(size_t group) { return reinterpret_cast<catalog::AggregateState*>(blocks_.data()) + group * stride_; }
+  catalog::AggregateState* at(size_t group) { return reinterpret_cast<catalog::AggregateState*>(blocks_.data()) + group * width_; }
   const catalog::AggregateState* at(size_t group) const {
-    return reinterpret_cast<const catalog::AggregateState*>(blocks_.data()) + group * stride_;
+    return reinterpret_cast<const catalog::AggregateState*>(blocks_.data()) + group * width_;
   }
 
-  /// Grows to `n` states, initializing the new ones. States are trivially copyable, so growth
-  /// may move them.
-  void resize(const AggSpec& spec, size_t n, std::vector<catalog::AggregateState*>& scratch) {
-    stride_ = spec.stride;
+  /// Grows to `n` rows, initializing every aggregate's state in the new ones. States are
+  /// trivially copyable, so growth may move them.
+  void resize(const StateLayout& layout, size_t n, std::vector<catalog::AggregateState*>& scratch) {
+    width_ = layout.width;
     const size_t old = size_;
-    if (n <= old) return;
+    if (n <= old || width_ == 0) return;
     // std::vector grows geometrically, so this costs amortized O(1) per new group.
-    blocks_.resize((n * stride_ + sizeof(Block) - 1) / sizeof(Block));
+    blocks_.resize(n * width_ / sizeof(Block));
     scratch.resize(n - old);
     for (size_t g = old; g < n; g++) scratch[g - old] = at(g);
-    spec.function->init(scratch.data(), n - old);
+    for (const auto& spec : layout.specs) spec.function->init(scratch.data(), spec.offset, n - old);
     size_ = n;
   }
 
@@ -65,7 +85,7 @@ class StateColumn {
     std::byte bytes[alignof(std::max_align_t)];
   };
   std::vector<Block> blocks_;
-  size_t stride_ = 0;
+  size_t width_ = 0;
   size_t size_ = 0;
 };
 
@@ -73,10 +93,8 @@ class StateColumn {
 struct AggregateTable {
   /// `integer_key` is the physical type of a single integer group column (the table then
   /// uses GroupHashTable's integer mode), kInvalid otherwise.
-  AggregateTable(const std::vector<AggSpec>& specs, PhysicalType integer_key)
-      : specs(specs),
-        groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)),
-        columns(specs.size()) {}
+  AggregateTable(const StateLayout& layout, PhysicalType integer_key)
+      : layout(layout), groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)) {}
 
   /// Writes the group id of each of the rows [0, count) of `keys` (the group columns) to
   /// `ids`, creating groups as needed. `serializer` is scratch space.
@@ -89,57 +107,56 @@ struct AggregateTable {
     groups.find_or_create(serializer, ids);
   }
 
-  /// Grows the state columns to cover every group of the hash table.
+  /// Grows the state rows to cover every group of the hash table.
   void sync_size() {
     const size_t n = groups.size();
     if (n == states_size) return;
-    for (size_t a = 0; a < specs.size(); a++) columns[a].resize(specs[a], n, scratch);
+    states.resize(layout, n, scratch);
     states_size = n;
   }
 
-  const std::vector<AggSpec>& specs;
+  /// Writes the state row of group ids[i] to rows[i] for i < count.
+  void row_pointers(const uint32_t* ids, size_t count, std::vector<catalog::AggregateState*>& rows) {
+    rows.resize(std::max(rows.size(), count));
+    catalog::AggregateState* const base = states.at(0);
+    const size_t width = layout.width;
+    catalog::AggregateState** out = rows.data();
+    for (size_t i = 0; i < count; i++) out[i] = base + static_cast<size_t>(ids[i]) * width;
+  }
+
+  const StateLayout& layout;
   GroupHashTable groups;
-  std::vector<StateColumn> columns;
+  StateRows states;
   /// Owns the bytes of string states (min/max of text).
   std::shared_ptr<StringHeap> strings = std::make_shared<StringHeap>();
   size_t states_size = 0;
   std::vector<catalog::AggregateState*> scratch;
 };
 
-/// Folds the rows [0, count) of `args` into the states of their groups `groups[row]`; without
-/// GROUP BY (`ungrouped`) all rows go to group 0 through the aggregate's whole-chunk update.
-void update_column(const AggSpec& spec, StateColumn& column, StringHeap& heap, std::span<const Vector> args, size_t count,
-                   const uint32_t* groups, bool ungrouped, std::vector<catalog::AggregateState*>& states) {
+/// Folds the rows [0, count) of `args` into their groups' states (`rows`: row i's state row);
+/// without GROUP BY (`ungrouped`) all rows go to group 0 through the aggregate's whole-chunk
+/// update when it has one.
+void update_aggregate(const AggSpec& spec, AggregateTable& table, std::span<const Vector> args, size_t count,
+                      catalog::AggregateState* const* rows, bool ungrouped) {
   const auto& fn = *spec.function;
   if (ungrouped && fn.simple_update) {
-    fn.simple_update(args, count, column.at(0), heap);
+    fn.simple_update(args, count, table.states.at(0) + spec.offset, *table.strings);
     return;
   }
-  states.resize(std::max(states.size(), count));
-  for (size_t i = 0; i < count; i++) states[i] = column.at(groups[i]);
-  fn.update(args, count, states.data(), heap);
+  fn.update(args, count, rows, spec.offset, *table.strings);
 }
 
-/// Merges the states of `from` into `into`: group g of `from` is group map[g] of `into`.
-void merge_column(const AggSpec& spec, StateColumn& into, const StateColumn& from, const std::vector<uint32_t>& map,
-                  StringHeap& heap) {
-  const size_t n = map.size();
-  std::vector<const catalog::AggregateState*> sources(n);
-  std::vector<catalog::AggregateState*> targets(n);
-  for (size_t g = 0; g < n; g++) {
-    sources[g] = from.at(g);
-    targets[g] = into.at(map[g]);
+/// Writes the final values of groups [begin, begin + n) into out's aggregate columns
+/// (from column `first`).
+void write_results(const AggregateTable& table, size_t begin, size_t n, DataChunk& out, size_t first) {
+  std::vector<const catalog::AggregateState*> rows(n);
+  for (size_t i = 0; i < n; i++) rows[i] = table.states.at(begin + i);
+  for (size_t a = 0; a < table.layout.specs.size(); a++) {
+    const AggSpec& spec = table.layout.specs[a];
+    Vector& column = out.column(first + a);
+    spec.function->finalize(rows.data(), spec.offset, n, column);
+    if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(table.strings);
   }
-  spec.function->combine(sources.data(), targets.data(), n, heap);
-}
-
-/// Writes the final value of groups [begin, begin + n) of one aggregate into `out`.
-void write_results(const AggSpec& spec, const StateColumn& column, size_t begin, size_t n, Vector& out,
-                   const std::shared_ptr<StringHeap>& heap) {
-  std::vector<const catalog::AggregateState*> states(n);
-  for (size_t i = 0; i < n; i++) states[i] = column.at(begin + i);
-  spec.function->finalize(states.data(), n, out);
-  if (out.type().physical_type() == PhysicalType::kString) out.add_heap_reference(heap);
 }
 
 /// The distinct (group key, argument) pairs of one DISTINCT aggregate seen so far.
@@ -151,7 +168,7 @@ struct DistinctSet {
 };
 
 struct AggregateGlobalState : GlobalState {
-  std::vector<AggSpec> specs;
+  StateLayout layout;
   PhysicalType integer_key = PhysicalType::kInvalid;
   std::mutex mutex;
   std::unique_ptr<AggregateTable> table;
@@ -161,14 +178,14 @@ struct AggregateGlobalState : GlobalState {
 };
 
 struct AggregateLocalState : LocalState {
-  AggregateLocalState(QueryContext& query, const std::vector<AggSpec>& specs, PhysicalType integer_key)
-      : expressions(query), table(specs, integer_key), groups(kVectorSize) {}
+  AggregateLocalState(QueryContext& query, const StateLayout& layout, PhysicalType integer_key)
+      : expressions(query), table(layout, integer_key), groups(kVectorSize) {}
   ExpressionExecutor expressions;
   AggregateTable table;
   KeySerializer keys;
   KeySerializer pair_keys;
   std::vector<uint32_t> groups;
-  std::vector<catalog::AggregateState*> states;
+  std::vector<catalog::AggregateState*> rows;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
 };
 
@@ -215,15 +232,15 @@ PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std
 
 std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContext&) const {
   auto state = std::make_unique<AggregateGlobalState>();
-  for (const auto& a : aggregates_) state->specs.push_back(classify(static_cast<const BoundAggregate&>(*a)));
+  state->layout = make_layout(aggregates_);
   if (groups_.size() == 1 && GroupHashTable::supports_integer_key(groups_[0]->type.physical_type())) {
     state->integer_key = groups_[0]->type.physical_type();
   }
-  state->table = std::make_unique<AggregateTable>(state->specs, state->integer_key);
+  state->table = std::make_unique<AggregateTable>(state->layout, state->integer_key);
   std::vector<LogicalType> group_types;
   for (const auto& g : groups_) group_types.push_back(g->type);
   for (size_t a = 0; a < aggregates_.size(); a++) {
-    if (!state->specs[a].distinct) {
+    if (!state->layout.specs[a].distinct) {
       state->distinct.push_back(nullptr);
       continue;
     }
@@ -236,7 +253,7 @@ std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContex
 
 std::unique_ptr<LocalState> PhysicalHashAggregate::make_local_sink(WorkerContext& worker, GlobalState& global) const {
   auto& g = static_cast<AggregateGlobalState&>(global);
-  auto local = std::make_unique<AggregateLocalState>(worker.query, g.specs, g.integer_key);
+  auto local = std::make_unique<AggregateLocalState>(worker.query, g.layout, g.integer_key);
   for (const auto& d : g.distinct) {
     local->distinct.push_back(d ? std::make_unique<DistinctSet>(d->rows.types()) : nullptr);
   }
@@ -263,19 +280,19 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
     local.table.find_or_create(pointers(group_vectors), n, local.keys, local.groups.data());
   }
   local.table.sync_size();
+  if (!ungrouped || !g.layout.all_simple) local.table.row_pointers(local.groups.data(), n, local.rows);
 
   for (size_t a = 0; a < aggregates_.size(); a++) {
-    const AggSpec& spec = g.specs[a];
+    const AggSpec& spec = g.layout.specs[a];
     const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
     if (!agg.child) {
-      update_column(spec, local.table.columns[a], *local.table.strings, {}, n, local.groups.data(), ungrouped, local.states);
+      update_aggregate(spec, local.table, {}, n, local.rows.data(), ungrouped);
       continue;
     }
     Vector arg;
     local.expressions.execute(*agg.child, in, arg);
     if (!spec.distinct) {
-      update_column(spec, local.table.columns[a], *local.table.strings, std::span<const Vector>(&arg, 1), n, local.groups.data(),
-                    ungrouped, local.states);
+      update_aggregate(spec, local.table, std::span<const Vector>(&arg, 1), n, local.rows.data(), ungrouped);
       continue;
     }
     // DISTINCT: keep each new (group, argument) pair; the aggregate is computed in finalize
@@ -311,12 +328,20 @@ void PhysicalHashAggregate::combine(WorkerContext&, GlobalState& global, LocalSt
     map[lg] = into.groups.find_or_create(from.hash(lg), from.key(lg), from.key_length(lg), &inserted);
   }
   into.sync_size();
-  for (size_t a = 0; a < g.specs.size(); a++) {
-    if (g.specs[a].distinct) continue;
-    merge_column(g.specs[a], into.columns[a], local.table.columns[a], map, *into.strings);
+  if (g.layout.width > 0 && !map.empty()) {
+    std::vector<const catalog::AggregateState*> sources(map.size());
+    std::vector<catalog::AggregateState*> targets(map.size());
+    for (size_t lg = 0; lg < map.size(); lg++) {
+      sources[lg] = local.table.states.at(lg);
+      targets[lg] = into.states.at(map[lg]);
+    }
+    for (const auto& spec : g.layout.specs) {
+      if (spec.distinct) continue;
+      spec.function->combine(sources.data(), targets.data(), spec.offset, map.size(), *into.strings);
+    }
   }
-  for (size_t a = 0; a < g.specs.size(); a++) {
-    if (!g.specs[a].distinct) continue;
+  for (size_t a = 0; a < g.layout.specs.size(); a++) {
+    if (!g.layout.specs[a].distinct) continue;
     for (const DataChunk& chunk : local.distinct[a]->rows.chunks()) {
       add_distinct_pairs(*g.distinct[a], chunk, local.pair_keys);
     }
@@ -339,9 +364,9 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
 
   // DISTINCT aggregates fold their globally distinct (group, argument) pairs.
   std::vector<uint32_t> group_ids(kVectorSize);
-  std::vector<catalog::AggregateState*> states;
-  for (size_t a = 0; a < g.specs.size(); a++) {
-    if (!g.specs[a].distinct) continue;
+  std::vector<catalog::AggregateState*> rows;
+  for (size_t a = 0; a < g.layout.specs.size(); a++) {
+    if (!g.layout.specs[a].distinct) continue;
     for (const DataChunk& chunk : g.distinct[a]->rows.chunks()) {
       const size_t n = chunk.size();
       std::vector<const Vector*> key_columns;
@@ -351,8 +376,8 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       } else {
         table.find_or_create(key_columns, n, keys, group_ids.data());
       }
-      update_column(g.specs[a], table.columns[a], *table.strings, std::span<const Vector>(&chunk.column(groups_.size()), 1), n,
-                    group_ids.data(), false, states);
+      table.row_pointers(group_ids.data(), n, rows);
+      update_aggregate(g.layout.specs[a], table, std::span<const Vector>(&chunk.column(groups_.size()), 1), n, rows.data(), false);
     }
     g.distinct[a].reset();
   }
@@ -371,9 +396,7 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       for (size_t i = 0; i < n; i++) KeySerializer::deserialize(cursors[i], column, i);
       if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(table.groups.heap());
     }
-    for (size_t a = 0; a < g.specs.size(); a++) {
-      write_results(g.specs[a], table.columns[a], begin, n, out.column(groups_.size() + a), table.strings);
-    }
+    write_results(table, begin, n, out, groups_.size());
     out.set_size(n);
     g.results.push_back(std::move(out));
   }

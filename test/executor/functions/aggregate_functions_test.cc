@@ -17,7 +17,7 @@ class States {
   States(const catalog::AggregateFunction& fn, size_t n) : fn_(fn), stride_(fn.state_size), bytes_(n * fn.state_size + 64) {
     auto* base = reinterpret_cast<catalog::AggregateState*>(bytes_.data());
     for (size_t i = 0; i < n; i++) pointers_.push_back(base + i * stride_);
-    fn.init(pointers_.data(), n);
+    fn.init(pointers_.data(), 0, n);
   }
   catalog::AggregateState* operator[](size_t i) { return pointers_[i]; }
   /// One pointer per row: row r folds into state rows[r].
@@ -29,7 +29,7 @@ class States {
   std::vector<Value> finalize() {
     Vector out(fn_.result.type, pointers_.size());
     std::vector<const catalog::AggregateState*> states(pointers_.begin(), pointers_.end());
-    fn_.finalize(states.data(), states.size(), out);
+    fn_.finalize(states.data(), 0, states.size(), out);
     std::vector<Value> values;
     for (size_t i = 0; i < pointers_.size(); i++) values.push_back(out.get_value(i));
     return values;
@@ -66,23 +66,23 @@ TEST(AggregateFunctionsTest, SumUpdatesCombinesFinalizesAndRetracts) {
   States a(sum, 2), b(sum, 2);
   Vector va = ints({1, 2, std::nullopt, 4});
   auto rows_a = a.for_rows({0, 1, 1, 0});
-  sum.update(std::span<const Vector>(&va, 1), 4, rows_a.data(), heap);
+  sum.update(std::span<const Vector>(&va, 1), 4, rows_a.data(), 0, heap);
   EXPECT_EQ(a.finalize(), (std::vector<Value>{Value::bigint(5), Value::bigint(2)}));
   Vector vb = ints({std::numeric_limits<int32_t>::max(), 10});
   auto rows_b = b.for_rows({0, 0});
-  sum.update(std::span<const Vector>(&vb, 1), 2, rows_b.data(), heap);
+  sum.update(std::span<const Vector>(&vb, 1), 2, rows_b.data(), 0, heap);
   EXPECT_EQ(b.finalize(), (std::vector<Value>{Value::bigint(2147483657LL), Value::null(LogicalType::bigint())}));
 
   // combine b into a (group g of b is group g of a)
   const catalog::AggregateState* sources[] = {b[0], b[1]};
   catalog::AggregateState* targets[] = {a[0], a[1]};
-  sum.combine(sources, targets, 2, heap);
+  sum.combine(sources, targets, 0, 2, heap);
   EXPECT_EQ(a.finalize(), (std::vector<Value>{Value::bigint(2147483662LL), Value::bigint(2)}));
 
   // retract rows: group 1 loses its only value and becomes NULL again; NULL rows retract nothing.
   Vector gone = ints({2, std::nullopt, 10});
   auto rows_gone = a.for_rows({1, 1, 0});
-  sum.retract(std::span<const Vector>(&gone, 1), 3, rows_gone.data());
+  sum.retract(std::span<const Vector>(&gone, 1), 3, rows_gone.data(), 0);
   EXPECT_EQ(a.finalize(), (std::vector<Value>{Value::bigint(2147483652LL), Value::null(LogicalType::bigint())}));
 }
 
@@ -95,9 +95,9 @@ TEST(AggregateFunctionsTest, CountStarAndCountRetract) {
   States star(count_star, 1), values(count, 1);
   Vector v = ints({1, std::nullopt, 3});
   auto rows = star.for_rows({0, 0, 0});
-  count_star.update({}, 3, rows.data(), heap);
+  count_star.update({}, 3, rows.data(), 0, heap);
   auto value_rows = values.for_rows({0, 0, 0});
-  count.update(std::span<const Vector>(&v, 1), 3, value_rows.data(), heap);
+  count.update(std::span<const Vector>(&v, 1), 3, value_rows.data(), 0, heap);
   EXPECT_EQ(star.finalize(), (std::vector<Value>{Value::bigint(3)}));
   EXPECT_EQ(values.finalize(), (std::vector<Value>{Value::bigint(2)}));
   // The ungrouped whole-chunk path agrees with the per-row one.
@@ -107,9 +107,9 @@ TEST(AggregateFunctionsTest, CountStarAndCountRetract) {
   EXPECT_EQ(values.finalize(), (std::vector<Value>{Value::bigint(4)}));
   Vector gone = ints({std::nullopt, 7});
   auto gone_rows = star.for_rows({0, 0});
-  count_star.retract({}, 2, gone_rows.data());
+  count_star.retract({}, 2, gone_rows.data(), 0);
   auto gone_values = values.for_rows({0, 0});
-  count.retract(std::span<const Vector>(&gone, 1), 2, gone_values.data());
+  count.retract(std::span<const Vector>(&gone, 1), 2, gone_values.data(), 0);
   EXPECT_EQ(star.finalize(), (std::vector<Value>{Value::bigint(4)}));
   EXPECT_EQ(values.finalize(), (std::vector<Value>{Value::bigint(3)}));
 }
@@ -120,11 +120,11 @@ TEST(AggregateFunctionsTest, AvgRetractsAndMinMaxHaveNoInverse) {
   States s(avg, 1);
   Vector v = ints({1, 2, 6});
   auto rows = s.for_rows({0, 0, 0});
-  avg.update(std::span<const Vector>(&v, 1), 3, rows.data(), heap);
+  avg.update(std::span<const Vector>(&v, 1), 3, rows.data(), 0, heap);
   EXPECT_EQ(s.finalize(), (std::vector<Value>{Value::double_precision(3)}));
   Vector gone = ints({6});
   auto gone_rows = s.for_rows({0});
-  avg.retract(std::span<const Vector>(&gone, 1), 1, gone_rows.data());
+  avg.retract(std::span<const Vector>(&gone, 1), 1, gone_rows.data(), 0);
   EXPECT_EQ(s.finalize(), (std::vector<Value>{Value::double_precision(1.5)}));
   EXPECT_EQ(aggregate("min", {LogicalType::integer()}).retract, nullptr);
   EXPECT_EQ(aggregate("max", {LogicalType::varchar()}).retract, nullptr);
@@ -141,12 +141,12 @@ TEST(AggregateFunctionsTest, IntegerSumOverflowsOnlyInTheResult) {
   v.set_value(1, Value::bigint(std::numeric_limits<int64_t>::max()));
   v.set_value(2, Value::bigint(std::numeric_limits<int64_t>::min()));
   auto rows = s.for_rows({0, 0, 0});
-  sum.update(std::span<const Vector>(&v, 1), 3, rows.data(), heap);
+  sum.update(std::span<const Vector>(&v, 1), 3, rows.data(), 0, heap);
   EXPECT_EQ(s.finalize(), (std::vector<Value>{Value::bigint(std::numeric_limits<int64_t>::max() - 1)}));
   Vector more(LogicalType::bigint(), 1);
   more.set_value(0, Value::bigint(10));
   auto one = s.for_rows({0});
-  sum.update(std::span<const Vector>(&more, 1), 1, one.data(), heap);
+  sum.update(std::span<const Vector>(&more, 1), 1, one.data(), 0, heap);
   try {
     s.finalize();
     FAIL() << "expected bigint out of range";
@@ -164,13 +164,13 @@ TEST(AggregateFunctionsTest, StringMinMaxKeepTheirBytesAcrossChunks) {
     v.set_value(0, Value::varchar("a string longer than twelve bytes"));
     v.set_value(1, Value::varchar("b"));
     auto rows = s.for_rows({0, 0});
-    max.update(std::span<const Vector>(&v, 1), 2, rows.data(), heap);
+    max.update(std::span<const Vector>(&v, 1), 2, rows.data(), 0, heap);
   }  // the input chunk is gone; the state's string lives in `heap`
   EXPECT_EQ(s.finalize(), (std::vector<Value>{Value::varchar("b")}));
   Vector w(LogicalType::varchar(), 1);
   w.set_value(0, Value::varchar("zz a string longer than twelve bytes"));
   auto rows = s.for_rows({0});
-  max.update(std::span<const Vector>(&w, 1), 1, rows.data(), heap);
+  max.update(std::span<const Vector>(&w, 1), 1, rows.data(), 0, heap);
   w.reset(1);
   EXPECT_EQ(s.finalize(), (std::vector<Value>{Value::varchar("zz a string longer than twelve bytes")}));
 }
