@@ -53,19 +53,20 @@ class FunctionData {
 };
 
 /// Vectorized implementation of a scalar function: computes rows sel[0..count) (0..count when
-/// sel is null) of `result` (a flat vector of the call's return type, row r = function of row r of
+/// sel is null) of `result` from the argument vectors `args` (pointers, so columns of the input
+/// chunk are passed without copying) (a flat vector of the call's return type, row r = function of row r of
 /// the arguments). The arguments are in the types the signature resolved to, in any
 /// representation. For a strict function the caller has already marked invalid in `result`
 /// every selected row where an argument is NULL; the kernel must skip those rows (it may compute
 /// garbage there but must not raise). Raises SqlError for data errors (22012, 22003, ...).
-using ScalarKernel = void (*)(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result,
+using ScalarKernel = void (*)(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
                               const FunctionData* data);
 
 /// Optional filter fast path of a boolean function: writes the rows of sel[0..count) for which
 /// the function is true (not false, not NULL) to `true_sel`, in order, and returns their number;
 /// nullopt when the arguments' representation has no fast path (the caller then evaluates the
 /// function and keeps the true rows).
-using SelectKernel = std::optional<size_t> (*)(std::span<const Vector> args, const sel_t* sel, size_t count,
+using SelectKernel = std::optional<size_t> (*)(std::span<const Vector* const> args, const sel_t* sel, size_t count,
                                                sel_t* true_sel, const FunctionData* data);
 
 /// Optional bind hook: the call site's state from the argument types as resolved (unknown

@@ -60,32 +60,50 @@ inline uint8_t bool_state(const UnifiedVectorFormat& f, sel_t row) {
   return f.values<uint8_t>()[i] ? 1 : 0;
 }
 
-/// The evaluated arguments of one function call; up to three live inline (no allocation per
-/// chunk for the common calls).
+/// The evaluated arguments of one function call, as the pointers kernels take: a column of the
+/// input is passed as it is; other arguments are evaluated into vectors owned here (up to three
+/// inline, so common calls allocate nothing per chunk).
 class Arguments {
  public:
   explicit Arguments(size_t n) : n_(n) {
-    if (n > kInline) heap_.resize(n);
+    if (n > kInline) {
+      heap_.resize(n);
+      heap_pointers_.resize(n);
+    }
   }
-  Vector& operator[](size_t i) { return n_ > kInline ? heap_[i] : inline_[i]; }
-  std::span<const Vector> span() const {
-    return n_ > kInline ? std::span<const Vector>(heap_) : std::span<const Vector>(inline_, n_);
+  /// Evaluates argument i.
+  template <class Eval>
+  void set(size_t i, const BoundExpression& expr, const DataChunk& input, Eval&& eval) {
+    const Vector** slot = n_ > kInline ? &heap_pointers_[i] : &pointers_[i];
+    if (expr.kind == BoundExprKind::kReference) {
+      *slot = &input.column(static_cast<const planner::BoundReference&>(expr).index);
+      return;
+    }
+    Vector& owned = n_ > kInline ? heap_[i] : inline_[i];
+    eval(expr, owned);
+    *slot = &owned;
+  }
+  std::span<const Vector* const> span() const {
+    return n_ > kInline ? std::span<const Vector* const>(heap_pointers_) : std::span<const Vector* const>(pointers_, n_);
   }
 
  private:
   static constexpr size_t kInline = 3;
   Vector inline_[kInline];
+  const Vector* pointers_[kInline] = {};
   std::vector<Vector> heap_;
+  std::vector<const Vector*> heap_pointers_;
   size_t n_;
 };
 
 /// Runs scalar function `fn` over its evaluated arguments for the rows sel[0..count) into `out`,
 /// a fresh flat vector of the result type. For a strict function the NULL rows are marked in
 /// `out` before the kernel runs (a constant NULL argument makes `out` a constant NULL instead).
-void invoke(const catalog::ScalarFunction& fn, const catalog::FunctionData* data, std::span<const Vector> args,
+void invoke(const catalog::ScalarFunction& fn, const catalog::FunctionData* data, std::span<const Vector* const> args,
             const sel_t* sel, size_t count, Vector& out) {
   if (fn.strict) {
-    for (const auto& a : args) {
+    for (const Vector* arg : args) {
+      const Vector& a = *arg;
       if (a.vector_type() == VectorType::kConstant) {
         if (!a.validity().row_is_valid(0)) {
           out = Vector(Value::null(out.type()));
@@ -218,7 +236,9 @@ size_t ExpressionExecutor::eval_select(const BoundExpression& expr, const DataCh
     // The function's filter path, else its value.
     const auto& fn = static_cast<const planner::BoundFunction&>(expr);
     Arguments args(fn.children.size());
-    for (size_t i = 0; i < fn.children.size(); i++) eval(*fn.children[i], input, sel, count, args[i]);
+    for (size_t i = 0; i < fn.children.size(); i++) {
+      args.set(i, *fn.children[i], input, [&](const BoundExpression& e, Vector& v) { eval(e, input, sel, count, v); });
+    }
     if (auto selected = fn.function->select(args.span(), sel, count, true_sel, fn.bind_data.get())) return *selected;
     Vector out(fn.type, std::max<size_t>(input.size(), 1));
     invoke(*fn.function, fn.bind_data.get(), args.span(), sel, count, out);
@@ -289,7 +309,9 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
 void ExpressionExecutor::eval_function(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
                                        size_t count, Vector& result) {
   Arguments args(expr.children.size());
-  for (size_t i = 0; i < expr.children.size(); i++) eval(*expr.children[i], input, sel, count, args[i]);
+  for (size_t i = 0; i < expr.children.size(); i++) {
+    args.set(i, *expr.children[i], input, [&](const BoundExpression& e, Vector& v) { eval(e, input, sel, count, v); });
+  }
   Vector out(expr.type, std::max<size_t>(input.size(), 1));
   invoke(*expr.function, expr.bind_data.get(), args.span(), sel, count, out);
   result = std::move(out);
@@ -515,9 +537,7 @@ Value ExpressionExecutor::subquery_value(const planner::BoundSubquery& expr, con
         for (size_t i = 0; i < c.size(); i++) pair.set_value(0, i, left);
         pair.column(1).reference(c.column(0));
         pair.set_size(c.size());
-        std::vector<Vector> args(2);
-        args[0].reference(pair.column(0));
-        args[1].reference(pair.column(1));
+        const Vector* args[2] = {&pair.column(0), &pair.column(1)};
         Vector cmp(LogicalType::boolean(), c.size());
         invoke(*expr.comparison, nullptr, args, nullptr, c.size(), cmp);
         UnifiedVectorFormat f;

@@ -119,19 +119,19 @@ void double_rows(const Vector& a, const Vector& b, const sel_t* sel, size_t coun
 }
 
 template <class T, Arith OP>
-void arith_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
-  if (arith_simd<T, OP>(args[0], args[1], sel, count, result)) return;
+void arith_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  if (arith_simd<T, OP>(*args[0], *args[1], sel, count, result)) return;
   if constexpr (std::is_same_v<T, double>) {
-    double_rows<OP>(args[0], args[1], sel, count, result);
+    double_rows<OP>(*args[0], *args[1], sel, count, result);
   } else {
-    integer_rows<T, OP>(args[0], args[1], sel, count, result);
+    integer_rows<T, OP>(*args[0], *args[1], sel, count, result);
   }
 }
 
 template <class T>
-void negate_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void negate_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   const LogicalType type = result.type();
-  unary_strict<T, T>(args[0], sel, count, result, [&](T x) -> T {
+  unary_strict<T, T>(*args[0], sel, count, result, [&](T x) -> T {
     if constexpr (std::is_same_v<T, double>) {
       return -x;
     } else {
@@ -142,8 +142,8 @@ void negate_kernel(std::span<const Vector> args, const sel_t* sel, size_t count,
 }
 
 template <class T>
-void identity_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
-  unary_strict<T, T>(args[0], sel, count, result, [](T x) { return x; });
+void identity_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  unary_strict<T, T>(*args[0], sel, count, result, [](T x) { return x; });
 }
 
 template <class T>

@@ -28,18 +28,18 @@ constexpr bool holds(int c) {
 }
 
 template <class T, CompareOp OP>
-void compare_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
-  binary_strict<T, T, uint8_t>(args[0], args[1], sel, count, result,
+void compare_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  binary_strict<T, T, uint8_t>(*args[0], *args[1], sel, count, result,
                                [](const T& x, const T& y) { return static_cast<uint8_t>(holds<OP>(compare_values(x, y))); });
 }
 
 /// The filter path of a numeric comparison of a flat vector with a constant or another flat
 /// vector; nullopt for other representations.
 template <class T, CompareOp OP>
-std::optional<size_t> compare_select(std::span<const Vector> args, const sel_t* sel, size_t count, sel_t* true_sel,
+std::optional<size_t> compare_select(std::span<const Vector* const> args, const sel_t* sel, size_t count, sel_t* true_sel,
                                      const catalog::FunctionData*) {
-  const Vector* left = &args[0];
-  const Vector* right = &args[1];
+  const Vector* left = args[0];
+  const Vector* right = args[1];
   CompareOp op = OP;
   if (left->vector_type() == VectorType::kConstant && right->vector_type() != VectorType::kConstant) {
     std::swap(left, right);
@@ -67,10 +67,10 @@ std::optional<size_t> compare_select(std::span<const Vector> args, const sel_t* 
 }
 
 template <class T, bool DISTINCT>
-void distinct_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void distinct_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   UnifiedVectorFormat ua, ub;
-  args[0].to_unified(count, ua);
-  args[1].to_unified(count, ub);
+  args[0]->to_unified(count, ua);
+  args[1]->to_unified(count, ub);
   const T* av = ua.values<T>();
   const T* bv = ub.values<T>();
   uint8_t* out = result.mutable_values<uint8_t>();

@@ -15,9 +15,9 @@ namespace tessera::executor {
 namespace {
 
 template <class T>
-void abs_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void abs_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   const LogicalType type = result.type();
-  unary_strict<T, T>(args[0], sel, count, result, [&](T x) -> T {
+  unary_strict<T, T>(*args[0], sel, count, result, [&](T x) -> T {
     if constexpr (std::is_same_v<T, double>) {
       return std::fabs(x);
     } else {
@@ -31,9 +31,9 @@ void abs_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Ve
 enum class Rounding : uint8_t { kRound, kFloor, kCeil, kSqrt };
 
 template <Rounding OP>
-void double_math_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result,
+void double_math_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
                         const catalog::FunctionData*) {
-  unary_strict<double, double>(args[0], sel, count, result, [](double x) {
+  unary_strict<double, double>(*args[0], sel, count, result, [](double x) {
     if constexpr (OP == Rounding::kRound) {
       return std::nearbyint(x);
     } else if constexpr (OP == Rounding::kFloor) {

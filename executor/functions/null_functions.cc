@@ -29,13 +29,13 @@ void dispatch_physical(const LogicalType& type, F&& f) {
 }
 
 template <bool GREATEST>
-void greatest_least_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result,
+void greatest_least_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
                            const catalog::FunctionData*) {
   dispatch_physical(result.type(), [&]<class T>() {
     std::vector<UnifiedVectorFormat> fmts(args.size());
     for (size_t k = 0; k < args.size(); k++) {
-      args[k].to_unified(count, fmts[k]);
-      result.keep_heaps_of(args[k]);
+      args[k]->to_unified(count, fmts[k]);
+      result.keep_heaps_of(*args[k]);
     }
     T* out = result.mutable_values<T>();
     ValidityMask& validity = result.mutable_validity();
@@ -58,12 +58,12 @@ void greatest_least_kernel(std::span<const Vector> args, const sel_t* sel, size_
   });
 }
 
-void nullif_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void nullif_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   dispatch_physical(result.type(), [&]<class T>() {
     UnifiedVectorFormat ua, ub;
-    args[0].to_unified(count, ua);
-    args[1].to_unified(count, ub);
-    result.keep_heaps_of(args[0]);
+    args[0]->to_unified(count, ua);
+    args[1]->to_unified(count, ub);
+    result.keep_heaps_of(*args[0]);
     T* out = result.mutable_values<T>();
     ValidityMask& validity = result.mutable_validity();
     for_each_row(sel, count, [&](sel_t r) {

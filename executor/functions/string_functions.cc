@@ -35,9 +35,9 @@ Vector as_text(const Vector& v, const sel_t* sel, size_t count, size_t capacity)
   return text;
 }
 
-void concat_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void concat_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   const size_t capacity = result.capacity();
-  concat_strings(as_text(args[0], sel, count, capacity), as_text(args[1], sel, count, capacity), sel, count, result);
+  concat_strings(as_text(*args[0], sel, count, capacity), as_text(*args[1], sel, count, capacity), sel, count, result);
 }
 
 bool like_row(const string_t& s, const string_t& p, bool ci) {
@@ -50,19 +50,19 @@ bool like_row(const string_t& s, const string_t& p, bool ci) {
 }
 
 template <bool NEGATE, bool CI>
-void like_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
-  binary_strict<string_t, string_t, uint8_t>(args[0], args[1], sel, count, result, [](const string_t& s, const string_t& p) {
+void like_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  binary_strict<string_t, string_t, uint8_t>(*args[0], *args[1], sel, count, result, [](const string_t& s, const string_t& p) {
     return static_cast<uint8_t>(like_row(s, p, CI) != NEGATE);
   });
 }
 
 /// like_escape(pattern, escape): the pattern rewritten to use backslash as its escape character
 /// (an empty escape turns escaping off), so LIKE ... ESCAPE e is LIKE like_escape(p, e).
-void like_escape_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result,
+void like_escape_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
                         const catalog::FunctionData*) {
   StringHeap& heap = result.string_heap();
   std::string buffer;
-  binary_strict<string_t, string_t, string_t>(args[0], args[1], sel, count, result, [&](const string_t& p, const string_t& e) {
+  binary_strict<string_t, string_t, string_t>(*args[0], *args[1], sel, count, result, [&](const string_t& p, const string_t& e) {
     if (e.size() > 1) {
       throw SqlError(SqlState::kInvalidEscapeSequence, "invalid escape string")
           .with_hint("Escape string must be empty or one character.");
@@ -98,9 +98,9 @@ void like_escape_kernel(std::span<const Vector> args, const sel_t* sel, size_t c
 }
 
 template <bool UPPER>
-void case_fold_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void case_fold_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   StringHeap& heap = result.string_heap();
-  unary_strict<string_t, string_t>(args[0], sel, count, result, [&](const string_t& s) {
+  unary_strict<string_t, string_t>(*args[0], sel, count, result, [&](const string_t& s) {
     char* buf = heap.allocate(s.size() == 0 ? 1 : s.size());
     const char* src = s.data();
     for (uint32_t i = 0; i < s.size(); i++) {
@@ -113,8 +113,8 @@ void case_fold_kernel(std::span<const Vector> args, const sel_t* sel, size_t cou
   });
 }
 
-void length_kernel(std::span<const Vector> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
-  unary_strict<string_t, int32_t>(args[0], sel, count, result, [](const string_t& s) {
+void length_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  unary_strict<string_t, int32_t>(*args[0], sel, count, result, [](const string_t& s) {
     // Characters of UTF-8 text: bytes that do not continue a multi-byte sequence.
     int32_t n = 0;
     const char* d = s.data();

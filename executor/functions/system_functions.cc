@@ -13,7 +13,7 @@ namespace tessera::executor {
 namespace {
 
 template <const char* VALUE>
-void constant_kernel(std::span<const Vector>, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+void constant_kernel(std::span<const Vector* const>, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   fill_string(VALUE, sel, count, result);
 }
 
@@ -32,7 +32,7 @@ std::shared_ptr<const catalog::FunctionData> bind_typeof(std::span<const Logical
   return std::make_shared<TypeName>(catalog::signature_type_name(arg_types[0]));
 }
 
-void typeof_kernel(std::span<const Vector>, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData* data) {
+void typeof_kernel(std::span<const Vector* const>, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData* data) {
   fill_string(static_cast<const TypeName&>(*data).name, sel, count, result);
 }
 

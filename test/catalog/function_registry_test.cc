@@ -18,7 +18,7 @@ const LogicalType kText = LogicalType::varchar();
 const LogicalType kBool = LogicalType::boolean();
 const LogicalType kUnknown = LogicalType::sql_null();
 
-void no_op(std::span<const Vector>, const sel_t*, size_t, Vector&, const FunctionData*) {}
+void no_op(std::span<const Vector* const>, const sel_t*, size_t, Vector&, const FunctionData*) {}
 
 ScalarFunction function(std::string name, std::vector<LogicalType> params, LogicalType result,
                         FunctionKind kind = FunctionKind::kFunction) {
