@@ -316,7 +316,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   // Split the conditions into equality keys (one side each) and the rest.
   std::vector<BoundExprPtr> left_keys, right_keys, residual;
   for (const auto& c : join.conditions) {
-    if (c->kind == BoundExprKind::kFunction && static_cast<const BoundFunction&>(*c).id == FunctionId::kEqual) {
+    if (c->kind == BoundExprKind::kFunction && static_cast<const BoundFunction&>(*c).function->hashable) {
       const auto& eq = static_cast<const BoundFunction&>(*c);
       const auto& a = *eq.children[0];
       const auto& b = *eq.children[1];

@@ -4,9 +4,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "executor/expression/scalar_function.h"
+#include "catalog/function_entry.h"
+#include "executor/expression/cast.h"
 #include "executor/expression/subquery_plan.h"
-#include "executor/kernels/compare.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
@@ -55,85 +55,79 @@ void scatter_rows(const Vector& src, const sel_t* sel, size_t count, Vector& dst
 
 namespace {
 
-bool comparison_op(planner::FunctionId id, CompareOp& op) {
-  switch (id) {
-    case planner::FunctionId::kEqual: op = CompareOp::kEq; return true;
-    case planner::FunctionId::kNotEqual: op = CompareOp::kNe; return true;
-    case planner::FunctionId::kLess: op = CompareOp::kLt; return true;
-    case planner::FunctionId::kLessEqual: op = CompareOp::kLe; return true;
-    case planner::FunctionId::kGreater: op = CompareOp::kGt; return true;
-    case planner::FunctionId::kGreaterEqual: op = CompareOp::kGe; return true;
-    default: return false;
-  }
+/// Three-valued boolean value at a unified position: 0 false, 1 true, 2 NULL.
+inline uint8_t bool_state(const UnifiedVectorFormat& f, sel_t row) {
+  sel_t i = f.sel.get_index(row);
+  if (!f.validity->row_is_valid(i)) return 2;
+  return f.values<uint8_t>()[i] ? 1 : 0;
 }
 
-template <class T>
-size_t compare_typed(CompareOp op, const Vector& left, const BoundExpression& right, const Vector* right_vector, size_t count,
-                     const sel_t* sel, sel_t* out) {
-  if (right_vector) {
-    return select_compare_vectors(op, left.values<T>(), right_vector->values<T>(), count, sel, out);
+/// The evaluated arguments of one function call, as the pointers kernels take: a column of the
+/// input is passed as it is; other arguments are evaluated into vectors owned here (up to three
+/// inline, so common calls allocate nothing per chunk).
+class Arguments {
+ public:
+  explicit Arguments(size_t n) : n_(n) {
+    if (n > kInline) {
+      heap_.resize(n);
+      heap_pointers_.resize(n);
+    }
   }
-  const Value& c = static_cast<const planner::BoundConstant&>(right).value;
-  T constant;
-  if constexpr (std::is_same_v<T, double>) {
-    constant = c.get_double();
-  } else {
-    constant = static_cast<T>(c.get_int64());
+  /// Evaluates argument i.
+  template <class Eval>
+  void set(size_t i, const BoundExpression& expr, const DataChunk& input, Eval&& eval) {
+    const Vector** slot = n_ > kInline ? &heap_pointers_[i] : &pointers_[i];
+    if (expr.kind == BoundExprKind::kReference) {
+      *slot = &input.column(static_cast<const planner::BoundReference&>(expr).index);
+      return;
+    }
+    Vector& owned = n_ > kInline ? heap_[i] : inline_[i];
+    eval(expr, owned);
+    *slot = &owned;
   }
-  return select_compare_constant(op, left.values<T>(), constant, count, sel, out);
+  std::span<const Vector* const> span() const {
+    return n_ > kInline ? std::span<const Vector* const>(heap_pointers_) : std::span<const Vector* const>(pointers_, n_);
+  }
+
+ private:
+  static constexpr size_t kInline = 3;
+  Vector inline_[kInline];
+  const Vector* pointers_[kInline] = {};
+  std::vector<Vector> heap_;
+  std::vector<const Vector*> heap_pointers_;
+  size_t n_;
+};
+
+/// Runs scalar function `fn` over its evaluated arguments for the rows sel[0..count) into `out`,
+/// a fresh flat vector of the result type. For a strict function the NULL rows are marked in
+/// `out` before the kernel runs (a constant NULL argument makes `out` a constant NULL instead).
+void invoke(const catalog::ScalarFunction& fn, const catalog::FunctionData* data, std::span<const Vector* const> args,
+            const sel_t* sel, size_t count, Vector& out) {
+  if (fn.strict) {
+    for (const Vector* arg : args) {
+      const Vector& a = *arg;
+      if (a.vector_type() == VectorType::kConstant) {
+        if (!a.validity().row_is_valid(0)) {
+          out = Vector(Value::null(out.type()));
+          return;
+        }
+        continue;
+      }
+      if (a.vector_type() == VectorType::kFlat && a.validity().all_valid()) continue;
+      UnifiedVectorFormat f;
+      a.to_unified(count, f);
+      if (f.validity->all_valid()) continue;
+      ValidityMask& validity = out.mutable_validity();
+      for (size_t i = 0; i < count; i++) {
+        sel_t r = row_at(sel, i);
+        if (!f.validity->row_is_valid(f.sel.get_index(r))) validity.set_invalid(r);
+      }
+    }
+  }
+  fn.execute(args, sel, count, out, data);
 }
 
 }  // namespace
-
-bool ExpressionExecutor::select_compare_simd(const planner::BoundFunction& fn, const DataChunk& input, const sel_t* sel,
-                                             size_t count, sel_t* true_sel, size_t& result) {
-  CompareOp op;
-  if (!comparison_op(fn.id, op) || fn.children.size() != 2) return false;
-  const BoundExpression* left = fn.children[0].get();
-  const BoundExpression* right = fn.children[1].get();
-  if (left->kind == BoundExprKind::kConstant) {
-    std::swap(left, right);
-    op = flip(op);
-  }
-  const PhysicalType physical = left->type.physical_type();
-  if (left->kind == BoundExprKind::kConstant || physical == PhysicalType::kString || physical == PhysicalType::kBool) return false;
-  if (right->kind == BoundExprKind::kConstant && static_cast<const planner::BoundConstant&>(*right).value.is_null()) return false;
-  if (right->kind != BoundExprKind::kConstant && right->kind != BoundExprKind::kReference) return false;
-
-  // The left side is a column, or a value computed for the selected rows.
-  Vector computed;
-  const Vector* left_vector = &computed;
-  if (left->kind == BoundExprKind::kReference) {
-    left_vector = &input.column(static_cast<const planner::BoundReference&>(*left).index);
-  } else {
-    eval(*left, input, sel, count, computed);
-  }
-  const Vector* right_vector = nullptr;
-  if (right->kind == BoundExprKind::kReference) right_vector = &input.column(static_cast<const planner::BoundReference&>(*right).index);
-  if (left_vector->vector_type() != VectorType::kFlat || (right_vector && right_vector->vector_type() != VectorType::kFlat)) {
-    return false;
-  }
-
-  // NULLs never compare true: narrow the selection to rows valid on both sides.
-  std::vector<sel_t> valid;
-  const bool has_nulls = !left_vector->validity().all_valid() || (right_vector && !right_vector->validity().all_valid());
-  if (has_nulls) {
-    valid.reserve(count);
-    for (size_t i = 0; i < count; i++) {
-      sel_t r = row_at(sel, i);
-      if (left_vector->validity().row_is_valid(r) && (!right_vector || right_vector->validity().row_is_valid(r))) valid.push_back(r);
-    }
-    sel = valid.data();
-    count = valid.size();
-  }
-  switch (physical) {
-    case PhysicalType::kInt16: result = compare_typed<int16_t>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
-    case PhysicalType::kInt32: result = compare_typed<int32_t>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
-    case PhysicalType::kInt64: result = compare_typed<int64_t>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
-    case PhysicalType::kDouble: result = compare_typed<double>(op, *left_vector, *right, right_vector, count, sel, true_sel); return true;
-    default: return false;
-  }
-}
 
 /// The values of an `x = ANY (subquery)` result as a hash set, so each row is one probe.
 struct ValueSet {
@@ -239,12 +233,21 @@ size_t ExpressionExecutor::eval_select(const BoundExpression& expr, const DataCh
     }
     return result;
   }
-  if (expr.kind == BoundExprKind::kFunction) {
-    size_t n = 0;
-    if (select_compare_simd(static_cast<const planner::BoundFunction&>(expr), input, sel, count, true_sel, n)) return n;
-  }
   Vector v;
-  eval(expr, input, sel, count, v);
+  if (expr.kind == BoundExprKind::kFunction && static_cast<const planner::BoundFunction&>(expr).function->select) {
+    // The function's filter path, else its value.
+    const auto& fn = static_cast<const planner::BoundFunction&>(expr);
+    Arguments args(fn.children.size());
+    for (size_t i = 0; i < fn.children.size(); i++) {
+      args.set(i, *fn.children[i], input, [&](const BoundExpression& e, Vector& v) { eval(e, input, sel, count, v); });
+    }
+    if (auto selected = fn.function->select(args.span(), sel, count, true_sel, fn.bind_data.get())) return *selected;
+    Vector out(fn.type, std::max<size_t>(input.size(), 1));
+    invoke(*fn.function, fn.bind_data.get(), args.span(), sel, count, out);
+    v = std::move(out);
+  } else {
+    eval(expr, input, sel, count, v);
+  }
   UnifiedVectorFormat f;
   v.to_unified(count, f);
   const uint8_t* values = f.values<uint8_t>();
@@ -290,6 +293,12 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
       eval_conjunction(static_cast<const planner::BoundConjunction&>(expr), input, sel, count, result);
       return;
     case BoundExprKind::kCase: eval_case(static_cast<const planner::BoundCase&>(expr), input, sel, count, result); return;
+    case BoundExprKind::kBooleanTest:
+      eval_boolean_test(static_cast<const planner::BoundBooleanTest&>(expr), input, sel, count, result);
+      return;
+    case BoundExprKind::kCoalesce:
+      eval_coalesce(static_cast<const planner::BoundCoalesce&>(expr), input, sel, count, result);
+      return;
     case BoundExprKind::kSubquery:
       eval_subquery(static_cast<const planner::BoundSubquery&>(expr), input, sel, count, result);
       return;
@@ -301,18 +310,53 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
 
 void ExpressionExecutor::eval_function(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
                                        size_t count, Vector& result) {
-  if (expr.id == planner::FunctionId::kCoalesce) {
-    eval_coalesce(expr, input, sel, count, result);
-    return;
+  Arguments args(expr.children.size());
+  for (size_t i = 0; i < expr.children.size(); i++) {
+    args.set(i, *expr.children[i], input, [&](const BoundExpression& e, Vector& v) { eval(e, input, sel, count, v); });
   }
-  std::vector<Vector> args(expr.children.size());
-  for (size_t i = 0; i < expr.children.size(); i++) eval(*expr.children[i], input, sel, count, args[i]);
   Vector out(expr.type, std::max<size_t>(input.size(), 1));
-  execute_scalar_function(expr.id, args, sel, count, out);
+  invoke(*expr.function, expr.bind_data.get(), args.span(), sel, count, out);
   result = std::move(out);
 }
 
-void ExpressionExecutor::eval_coalesce(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel,
+void ExpressionExecutor::eval_boolean_test(const planner::BoundBooleanTest& expr, const DataChunk& input, const sel_t* sel,
+                                           size_t count, Vector& result) {
+  Vector arg;
+  eval(*expr.child, input, sel, count, arg);
+  UnifiedVectorFormat f;
+  arg.to_unified(count, f);
+  Vector out(LogicalType::boolean(), std::max<size_t>(input.size(), 1));
+  uint8_t* values = out.mutable_values<uint8_t>();
+  if (expr.test == planner::BooleanTest::kNot) {
+    ValidityMask& validity = out.mutable_validity();
+    for (size_t i = 0; i < count; i++) {
+      sel_t r = row_at(sel, i);
+      uint8_t s = bool_state(f, r);
+      if (s == 2) {
+        validity.set_invalid(r);
+      } else {
+        values[r] = s == 0;
+      }
+    }
+  } else {
+    for (size_t i = 0; i < count; i++) {
+      sel_t r = row_at(sel, i);
+      const bool valid = f.validity->row_is_valid(f.sel.get_index(r));
+      switch (expr.test) {
+        case planner::BooleanTest::kIsNull: values[r] = !valid; break;
+        case planner::BooleanTest::kIsNotNull: values[r] = valid; break;
+        case planner::BooleanTest::kIsTrue: values[r] = bool_state(f, r) == 1; break;
+        case planner::BooleanTest::kIsNotTrue: values[r] = bool_state(f, r) != 1; break;
+        case planner::BooleanTest::kIsFalse: values[r] = bool_state(f, r) == 0; break;
+        case planner::BooleanTest::kIsNotFalse: values[r] = bool_state(f, r) != 0; break;
+        case planner::BooleanTest::kNot: break;
+      }
+    }
+  }
+  result = std::move(out);
+}
+
+void ExpressionExecutor::eval_coalesce(const planner::BoundCoalesce& expr, const DataChunk& input, const sel_t* sel,
                                        size_t count, Vector& result) {
   // Each argument is evaluated only for the rows all earlier arguments left NULL.
   Vector out(expr.type, std::max<size_t>(input.size(), 1));
@@ -440,7 +484,7 @@ Value ExpressionExecutor::subquery_value(const planner::BoundSubquery& expr, con
   auto& cache = subquery_caches_[&expr];
   if (!cache) cache = std::make_unique<SubqueryCache>();
   std::string key = params_key(params);
-  const bool use_set = expr.subquery_kind == planner::SubqueryKind::kAny && expr.comparison == planner::FunctionId::kEqual;
+  const bool use_set = expr.subquery_kind == planner::SubqueryKind::kAny && expr.comparison->hashable;
   auto set_it = use_set ? cache->sets.find(key) : cache->sets.end();
   auto it = cache->results.find(key);
   if ((!use_set || set_it == cache->sets.end()) && it == cache->results.end()) {
@@ -497,17 +541,18 @@ Value ExpressionExecutor::subquery_value(const planner::BoundSubquery& expr, con
         for (size_t i = 0; i < c.size(); i++) pair.set_value(0, i, left);
         pair.column(1).reference(c.column(0));
         pair.set_size(c.size());
-        std::vector<Vector> args(2);
-        args[0].reference(pair.column(0));
-        args[1].reference(pair.column(1));
+        const Vector* args[2] = {&pair.column(0), &pair.column(1)};
         Vector cmp(LogicalType::boolean(), c.size());
-        execute_scalar_function(expr.comparison, args, nullptr, c.size(), cmp);
+        invoke(*expr.comparison, nullptr, args, nullptr, c.size(), cmp);
+        UnifiedVectorFormat f;
+        cmp.to_unified(c.size(), f);
         for (size_t i = 0; i < c.size(); i++) {
-          if (!cmp.validity().row_is_valid(i)) {
+          const uint8_t b3 = bool_state(f, static_cast<sel_t>(i));
+          if (b3 == 2) {
             saw_null = true;
             continue;
           }
-          bool b = cmp.values<uint8_t>()[i] != 0;
+          bool b = b3 == 1;
           if (any && b) return Value::boolean(true);
           if (!any && !b) return Value::boolean(false);
         }

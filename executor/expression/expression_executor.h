@@ -41,13 +41,10 @@ class ExpressionExecutor {
  private:
   struct SubqueryCache;
 
-  /// The SIMD path of eval_select for a numeric comparison of a column or computed value with a
-  /// constant or another column (flat vectors; NULL rows are left out); false when it does not
-  /// apply.
-  bool select_compare_simd(const planner::BoundFunction& fn, const DataChunk& input, const sel_t* sel, size_t count,
-                           sel_t* true_sel, size_t& result);
   void eval_case(const planner::BoundCase& expr, const DataChunk& input, const sel_t* sel, size_t count, Vector& result);
-  void eval_coalesce(const planner::BoundFunction& expr, const DataChunk& input, const sel_t* sel, size_t count,
+  void eval_boolean_test(const planner::BoundBooleanTest& expr, const DataChunk& input, const sel_t* sel, size_t count,
+                         Vector& result);
+  void eval_coalesce(const planner::BoundCoalesce& expr, const DataChunk& input, const sel_t* sel, size_t count,
                      Vector& result);
   void eval_conjunction(const planner::BoundConjunction& expr, const DataChunk& input, const sel_t* sel, size_t count,
                         Vector& result);

@@ -12,8 +12,10 @@
 
 namespace tessera::planner {
 
-Binder::Binder(catalog::Catalog& catalog, const storage::Transaction& transaction, std::string_view sql)
+Binder::Binder(catalog::Catalog& catalog, const catalog::FunctionRegistry& functions,
+               const storage::Transaction& transaction, std::string_view sql)
     : catalog_(catalog),
+      functions_(functions),
       transaction_(transaction),
       sql_(sql),
       table_index_counter_(std::make_shared<uint32_t>(1)),
@@ -22,6 +24,7 @@ Binder::Binder(catalog::Catalog& catalog, const storage::Transaction& transactio
 
 Binder::Binder(Binder& parent, bool correlated)
     : catalog_(parent.catalog_),
+      functions_(parent.functions_),
       transaction_(parent.transaction_),
       sql_(parent.sql_),
       parent_(&parent),

@@ -13,7 +13,10 @@
 #include "src/common/statement_properties.h"
 #include "src/common/value.h"
 
-namespace tessera::catalog { class Catalog; }
+namespace tessera::catalog {
+class Catalog;
+class FunctionRegistry;
+}  // namespace tessera::catalog
 namespace tessera::storage { class Transaction; }
 
 namespace tessera::planner {
@@ -33,8 +36,10 @@ struct BoundStatement {
 class Binder {
  public:
   /// `sql` is the whole query string (for error positions). Relations are looked up as
-  /// `transaction` sees them (its snapshot plus its own changes).
-  Binder(catalog::Catalog& catalog, const storage::Transaction& transaction, std::string_view sql);
+  /// `transaction` sees them (its snapshot plus its own changes); functions and operators
+  /// resolve against `functions`.
+  Binder(catalog::Catalog& catalog, const catalog::FunctionRegistry& functions,
+         const storage::Transaction& transaction, std::string_view sql);
 
   BoundStatement bind(const Statement& statement);
 
@@ -120,6 +125,7 @@ class Binder {
   uint32_t position(int location) const;
 
   catalog::Catalog& catalog_;
+  const catalog::FunctionRegistry& functions_;
   const storage::Transaction& transaction_;
   std::string_view sql_;
   Binder* parent_ = nullptr;

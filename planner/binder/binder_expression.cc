@@ -1,8 +1,10 @@
 #include <limits>
 
+#include "catalog/function_registry.h"
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
 #include "planner/optimizer/optimizer.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
 #include "src/common/value_cast.h"
@@ -20,23 +22,38 @@ std::string join_names(const std::vector<std::string>& fields) {
   return out;
 }
 
-FunctionId comparison_id(const std::string& op) {
-  if (op == "=") return FunctionId::kEqual;
-  if (op == "<>") return FunctionId::kNotEqual;
-  if (op == "<") return FunctionId::kLess;
-  if (op == "<=") return FunctionId::kLessEqual;
-  if (op == ">") return FunctionId::kGreater;
-  return FunctionId::kGreaterEqual;
-}
-
 bool is_comparison(const std::string& op) {
   return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
 }
 
-BoundExprPtr make_not(BoundExprPtr e) {
+BoundExprPtr make_not(BoundExprPtr e) { return std::make_unique<BoundBooleanTest>(BooleanTest::kNot, std::move(e)); }
+
+/// Argument types as overload resolution sees them: string literals and NULL are unknown.
+std::vector<LogicalType> resolution_types(const std::vector<BoundExprPtr>& args) {
+  std::vector<LogicalType> types;
+  types.reserve(args.size());
+  for (const auto& a : args) types.push_back(is_unknown_literal(*a) ? LogicalType::sql_null() : a->type);
+  return types;
+}
+
+/// The call of a resolved overload: arguments cast to its parameter types (an unknown argument
+/// of an "any" parameter stays as it is), its bind hook run.
+BoundExprPtr make_call(const catalog::ResolvedFunction& resolved, std::vector<BoundExprPtr> args) {
+  for (size_t i = 0; i < args.size(); i++) {
+    if (resolved.arg_types[i].id() != LogicalTypeId::kSqlNull) args[i] = cast_to(std::move(args[i]), resolved.arg_types[i]);
+  }
+  std::shared_ptr<const catalog::FunctionData> data;
+  if (resolved.function->bind) data = resolved.function->bind(resolved.arg_types);
+  return std::make_unique<BoundFunction>(resolved.return_type, *resolved.function, std::move(args), std::move(data));
+}
+
+BoundExprPtr call_operator(const catalog::FunctionRegistry& functions, const std::string& op, BoundExprPtr left,
+                           BoundExprPtr right) {
   std::vector<BoundExprPtr> args;
-  args.push_back(std::move(e));
-  return std::make_unique<BoundFunction>(LogicalType::boolean(), FunctionId::kNot, std::move(args));
+  args.push_back(std::move(left));
+  args.push_back(std::move(right));
+  auto resolved = functions.resolve_operator(op, resolution_types(args));
+  return make_call(resolved, std::move(args));
 }
 
 BoundExprPtr make_conjunction(bool is_and, BoundExprPtr a, BoundExprPtr b) {
@@ -197,38 +214,33 @@ BoundExprPtr Binder::bind_expr(const Expr& expr) {
       case ExprKind::kBetween: return bind_between(expr.as<BetweenExpr>());
       case ExprKind::kNullTest: {
         const auto& t = expr.as<NullTestExpr>();
-        std::vector<BoundExprPtr> args;
-        args.push_back(bind_expr(*t.expr));
-        return std::make_unique<BoundFunction>(LogicalType::boolean(), t.is_not ? FunctionId::kIsNotNull : FunctionId::kIsNull,
-                                               std::move(args));
+        return std::make_unique<BoundBooleanTest>(t.is_not ? BooleanTest::kIsNotNull : BooleanTest::kIsNull, bind_expr(*t.expr));
       }
       case ExprKind::kBoolTest: {
         const auto& t = expr.as<BoolTestExpr>();
-        std::vector<BoundExprPtr> args;
-        args.push_back(bind_boolean(*t.expr, "IS TRUE"));
-        FunctionId id;
+        BoundExprPtr arg = bind_boolean(*t.expr, "IS TRUE");
+        BooleanTest test;
         switch (t.test) {
-          case BoolTestKind::kIsTrue: id = FunctionId::kIsTrue; break;
-          case BoolTestKind::kIsNotTrue: id = FunctionId::kIsNotTrue; break;
-          case BoolTestKind::kIsFalse: id = FunctionId::kIsFalse; break;
-          case BoolTestKind::kIsNotFalse: id = FunctionId::kIsNotFalse; break;
-          case BoolTestKind::kIsUnknown: id = FunctionId::kIsNull; break;
-          default: id = FunctionId::kIsNotNull; break;
+          case BoolTestKind::kIsTrue: test = BooleanTest::kIsTrue; break;
+          case BoolTestKind::kIsNotTrue: test = BooleanTest::kIsNotTrue; break;
+          case BoolTestKind::kIsFalse: test = BooleanTest::kIsFalse; break;
+          case BoolTestKind::kIsNotFalse: test = BooleanTest::kIsNotFalse; break;
+          case BoolTestKind::kIsUnknown: test = BooleanTest::kIsNull; break;
+          default: test = BooleanTest::kIsNotNull; break;
         }
-        return std::make_unique<BoundFunction>(LogicalType::boolean(), id, std::move(args));
+        return std::make_unique<BoundBooleanTest>(test, std::move(arg));
       }
       case ExprKind::kLike: return bind_like(expr.as<LikeExpr>());
       case ExprKind::kIsDistinct: {
+        // Typed as the = operator would be (its errors included), then the distinctness test
+        // over the same argument types.
         const auto& d = expr.as<IsDistinctExpr>();
-        BoundExprPtr l = bind_expr(*d.left);
-        BoundExprPtr r = bind_expr(*d.right);
-        coerce_comparison("=", l, r);
         std::vector<BoundExprPtr> args;
-        args.push_back(std::move(l));
-        args.push_back(std::move(r));
-        return std::make_unique<BoundFunction>(LogicalType::boolean(),
-                                               d.negated ? FunctionId::kIsNotDistinctFrom : FunctionId::kIsDistinctFrom,
-                                               std::move(args));
+        args.push_back(bind_expr(*d.left));
+        args.push_back(bind_expr(*d.right));
+        auto equality = functions_.resolve_operator("=", resolution_types(args));
+        auto resolved = functions_.resolve_operator(d.negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", equality.arg_types);
+        return make_call(resolved, std::move(args));
       }
       case ExprKind::kStar: throw_at(SqlState::kSyntaxError, "syntax error at or near \"*\"", expr.location);
       case ExprKind::kParameter: return bind_parameter(expr.as<ParameterExpr>());
@@ -285,71 +297,27 @@ BoundExprPtr Binder::bind_boolean(const Expr& expr, const char* context) {
 
 BoundExprPtr Binder::make_comparison(const std::string& op, BoundExprPtr left, BoundExprPtr right, int location) {
   try {
-    coerce_comparison(op, left, right);
+    return call_operator(functions_, op, std::move(left), std::move(right));
   } catch (SqlError& e) {
     e.with_position(position(location));
     throw;
   }
-  std::vector<BoundExprPtr> args;
-  args.push_back(std::move(left));
-  args.push_back(std::move(right));
-  return std::make_unique<BoundFunction>(LogicalType::boolean(), comparison_id(op), std::move(args));
 }
 
 BoundExprPtr Binder::make_arithmetic(const std::string& op, BoundExprPtr left, BoundExprPtr right, int location) {
   bool lu = is_unknown_literal(*left) || left->type.id() == LogicalTypeId::kSqlNull;
   bool ru = is_unknown_literal(*right) || right->type.id() == LogicalTypeId::kSqlNull;
-  if (op == "||") {
-    // text || anything: the other operand goes through its text output.
-    bool l_text = left->type.id() == LogicalTypeId::kVarchar || lu;
-    bool r_text = right->type.id() == LogicalTypeId::kVarchar || ru;
-    if (!l_text && !r_text) throw_at(SqlState::kUndefinedFunction, "operator does not exist: " + left->type.name() + " || " + right->type.name(), location);
-    left = cast_to(std::move(left), LogicalType::varchar());
-    right = cast_to(std::move(right), LogicalType::varchar());
-    std::vector<BoundExprPtr> args;
-    args.push_back(std::move(left));
-    args.push_back(std::move(right));
-    return std::make_unique<BoundFunction>(LogicalType::varchar(), FunctionId::kConcat, std::move(args));
-  }
-  if (lu && ru) {
+  if (lu && ru && op != "||") {
+    // PostgreSQL also has these operators over dates, times, intervals, money and network
+    // types, so two unknown operands match candidates of several categories.
     throw_at(SqlState::kAmbiguousFunction, "operator is not unique: unknown " + op + " unknown", location);
   }
-  LogicalType target;
-  if (lu) {
-    target = right->type;
-  } else if (ru) {
-    target = left->type;
-  } else {
-    if (!left->type.is_numeric() || !right->type.is_numeric()) throw_no_operator(op, left->type, right->type);
-    target = *common_supertype(left->type, right->type);
+  try {
+    return call_operator(functions_, op, std::move(left), std::move(right));
+  } catch (SqlError& e) {
+    if (e.position() == 0) e.with_position(position(location));
+    throw;
   }
-  if (!target.is_numeric()) {
-    throw SqlError(SqlState::kUndefinedFunction,
-                   "operator does not exist: " + operand_type_name(*left) + " " + op + " " + operand_type_name(*right))
-        .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
-        .with_position(position(location));
-  }
-  FunctionId id;
-  if (op == "+") {
-    id = FunctionId::kAdd;
-  } else if (op == "-") {
-    id = FunctionId::kSubtract;
-  } else if (op == "*") {
-    id = FunctionId::kMultiply;
-  } else if (op == "/") {
-    id = FunctionId::kDivide;
-  } else if (op == "%") {
-    id = FunctionId::kModulo;
-  } else {
-    id = FunctionId::kPower;
-    target = LogicalType::double_precision();
-  }
-  left = cast_to(std::move(left), target);
-  right = cast_to(std::move(right), target);
-  std::vector<BoundExprPtr> args;
-  args.push_back(std::move(left));
-  args.push_back(std::move(right));
-  return std::make_unique<BoundFunction>(target, id, std::move(args));
 }
 
 BoundExprPtr Binder::bind_binary(const BinaryOpExpr& expr) {
@@ -387,19 +355,13 @@ BoundExprPtr Binder::bind_binary(const BinaryOpExpr& expr) {
   if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%" || op == "^" || op == "||") {
     return make_arithmetic(op, std::move(l), std::move(r), expr.location);
   }
-  if (op == "~~" || op == "!~~" || op == "~~*" || op == "!~~*") {
-    FunctionId id = op == "~~" ? FunctionId::kLike : op == "!~~" ? FunctionId::kNotLike : op == "~~*" ? FunctionId::kILike : FunctionId::kNotILike;
-    l = cast_to(std::move(l), LogicalType::varchar());
-    r = cast_to(std::move(r), LogicalType::varchar());
-    std::vector<BoundExprPtr> args;
-    args.push_back(std::move(l));
-    args.push_back(std::move(r));
-    return std::make_unique<BoundFunction>(LogicalType::boolean(), id, std::move(args));
+  // LIKE as its operators (~~, !~~, ~~*, !~~*) and every other operator symbol.
+  try {
+    return call_operator(functions_, op, std::move(l), std::move(r));
+  } catch (SqlError& e) {
+    if (e.position() == 0) e.with_position(position(expr.location));
+    throw;
   }
-  throw SqlError(SqlState::kUndefinedFunction,
-                 "operator does not exist: " + operand_type_name(*l) + " " + op + " " + operand_type_name(*r))
-      .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
-      .with_position(position(expr.location));
 }
 
 BoundExprPtr Binder::bind_unary(const UnaryOpExpr& expr) {
@@ -410,26 +372,25 @@ BoundExprPtr Binder::bind_unary(const UnaryOpExpr& expr) {
       // PostgreSQL resolves -'1' by the only numeric candidate it prefers (numeric); we use double.
       operand = cast_to(std::move(operand), LogicalType::double_precision());
     }
-    if (!operand->type.is_numeric() && operand->type.id() != LogicalTypeId::kSqlNull) {
-      throw SqlError(SqlState::kUndefinedFunction, "operator does not exist: " + expr.op + " " + operand->type.name())
-          .with_hint("No operator matches the given name and argument type. You might need to add an explicit type cast.")
-          .with_position(position(expr.location));
-    }
     if (operand->type.id() == LogicalTypeId::kSqlNull) operand = cast_to(std::move(operand), LogicalType::integer());
-    if (expr.op == "+") return operand;
-    if (operand->kind == BoundExprKind::kConstant) {
+    if (expr.op == "-" && operand->kind == BoundExprKind::kConstant) {
       const Value& v = static_cast<BoundConstant&>(*operand).value;
       if (v.is_null()) return operand;
       if (v.type().id() == LogicalTypeId::kDouble) return std::make_unique<BoundConstant>(Value::double_precision(-v.get_double()));
     }
-    LogicalType type = operand->type;
-    std::vector<BoundExprPtr> args;
-    args.push_back(std::move(operand));
-    return std::make_unique<BoundFunction>(type, FunctionId::kNegate, std::move(args));
   }
-  throw SqlError(SqlState::kUndefinedFunction, "operator does not exist: " + expr.op + " " + operand_type_name(*operand))
-      .with_hint("No operator matches the given name and argument type. You might need to add an explicit type cast.")
-      .with_position(position(expr.location));
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(operand));
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions_.resolve_operator(expr.op, resolution_types(args));
+  } catch (SqlError& e) {
+    e.with_position(position(expr.location));
+    throw;
+  }
+  // Unary plus is the identity of its (resolved) operand type.
+  if (expr.op == "+") return cast_to(std::move(args[0]), resolved.arg_types[0]);
+  return make_call(resolved, std::move(args));
 }
 
 BoundExprPtr Binder::bind_case(const CaseExpr& expr) {
@@ -499,29 +460,27 @@ BoundExprPtr Binder::bind_like(const LikeExpr& expr) {
   BoundExprPtr l = bind_expr(*expr.expr);
   BoundExprPtr r = bind_expr(*expr.pattern);
   const char* op = expr.case_insensitive ? (expr.negated ? "!~~*" : "~~*") : (expr.negated ? "!~~" : "~~");
-  auto is_texty = [](const BoundExpression& e) {
-    return e.type.id() == LogicalTypeId::kVarchar || e.type.id() == LogicalTypeId::kSqlNull;
-  };
-  if (!is_texty(*l) || !is_texty(*r)) {
-    throw SqlError(SqlState::kUndefinedFunction, std::string("operator does not exist: ") + operand_type_name(*l) + " " + op + " " +
-                                                     operand_type_name(*r))
-        .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.")
-        .with_position(position(expr.location));
-  }
-  FunctionId id = expr.case_insensitive ? (expr.negated ? FunctionId::kNotILike : FunctionId::kILike)
-                                        : (expr.negated ? FunctionId::kNotLike : FunctionId::kLike);
-  std::vector<BoundExprPtr> args;
-  args.push_back(cast_to(std::move(l), LogicalType::varchar()));
-  args.push_back(cast_to(std::move(r), LogicalType::varchar()));
   if (expr.escape) {
+    // x LIKE p ESCAPE e is x ~~ like_escape(p, e), as in PostgreSQL.
     BoundExprPtr escape = bind_expr(*expr.escape);
-    if (!is_texty(*escape)) {
-      throw SqlError(SqlState::kUndefinedFunction, "function like_escape(text, " + operand_type_name(*escape) + ") does not exist")
-          .with_position(position(expr.escape->location));
+    if (is_unknown_literal(*r) || r->type.id() == LogicalTypeId::kSqlNull) r = cast_to(std::move(r), LogicalType::varchar());
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(r));
+    args.push_back(std::move(escape));
+    try {
+      auto resolved = functions_.resolve_function("like_escape", resolution_types(args));
+      r = make_call(resolved, std::move(args));
+    } catch (SqlError& e) {
+      e.with_position(position(expr.escape->location));
+      throw;
     }
-    args.push_back(cast_to(std::move(escape), LogicalType::varchar()));
   }
-  return std::make_unique<BoundFunction>(LogicalType::boolean(), id, std::move(args));
+  try {
+    return call_operator(functions_, op, std::move(l), std::move(r));
+  } catch (SqlError& e) {
+    e.with_position(position(expr.location));
+    throw;
+  }
 }
 
 BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
@@ -542,33 +501,30 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
     case SubLinkKind::kAll: kind = SubqueryKind::kAll; break;
   }
   BoundExprPtr left;
-  FunctionId comparison = FunctionId::kEqual;
+  const catalog::ScalarFunction* comparison = nullptr;
   if (kind == SubqueryKind::kAny || kind == SubqueryKind::kAll) {
     if (types.size() != 1) {
       throw_at(SqlState::kSyntaxError, types.size() > 1 ? "subquery has too many columns" : "subquery has too few columns", expr.location);
     }
     if (!is_comparison(expr.op)) throw_at(SqlState::kFeatureNotSupported, "operator " + expr.op + " with ANY/ALL is not supported yet", expr.location);
-    comparison = comparison_id(expr.op);
     left = bind_expr(*expr.test_expr);
-    // Type the comparison as if against a value of the subquery's column type.
-    BoundExprPtr probe = std::make_unique<BoundConstant>(Value::null(types[0]));
-    LogicalType column_type = types[0];
-    BoundExprPtr l2 = left->copy();
-    if (column_type.id() == LogicalTypeId::kSqlNull) column_type = LogicalType::varchar();
-    probe = std::make_unique<BoundConstant>(Value::null(column_type));
+    // Typed as the comparison of the left operand with a value of the subquery's column type.
+    std::vector<LogicalType> operand_types{is_unknown_literal(*left) ? LogicalType::sql_null() : left->type, types[0]};
+    catalog::ResolvedFunction resolved;
     try {
-      coerce_comparison(expr.op, l2, probe);
+      resolved = functions_.resolve_operator(expr.op, operand_types);
     } catch (SqlError& e) {
       e.with_position(position(expr.location));
       throw;
     }
-    left = std::move(l2);
-    if (probe->type != column_type) {
+    comparison = resolved.function;
+    left = cast_to(std::move(left), resolved.arg_types[0]);
+    if (resolved.arg_types[1] != types[0]) {
       // The subquery's column must be cast: wrap the plan in a projection.
       auto projection = std::make_unique<LogicalProjection>(next_table_index());
       auto bindings = plan->output_bindings();
       projection->expressions.push_back(
-          cast_to(std::make_unique<BoundColumnRef>(types[0], bindings[0], names[0]), probe->type));
+          cast_to(std::make_unique<BoundColumnRef>(types[0], bindings[0], names[0]), resolved.arg_types[1]));
       projection->estimated_rows = plan->estimated_rows;
       projection->children.push_back(std::move(plan));
       plan = std::move(projection);
@@ -593,71 +549,37 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   if (select_context_->inside_aggregate) throw_at(SqlState::kGroupingError, "aggregate function calls cannot be nested", call.location);
   if (call.filter) throw_at(SqlState::kFeatureNotSupported, "FILTER is not supported yet", call.location);
   if (!call.agg_order_by.empty()) throw_at(SqlState::kFeatureNotSupported, "ordered aggregates are not supported yet", call.location);
+  std::vector<BoundExprPtr> args;
   if (call.star) {
-    if (name != "count") throw_at(SqlState::kSyntaxError, name + "(*) specified, but " + name + " is not an aggregate function", call.location);
-    return std::make_unique<BoundAggregate>(LogicalType::bigint(), AggregateId::kCountStar, nullptr, false);
-  }
-  if (call.args.size() != 1) {
-    throw_at(SqlState::kUndefinedFunction, "function " + name + " with " + std::to_string(call.args.size()) + " arguments does not exist",
-             call.location);
-  }
-  select_context_->inside_aggregate = true;
-  BoundExprPtr arg;
-  try {
-    arg = bind_expr(*call.args[0]);
-  } catch (...) {
+    bool takes_star = false;
+    for (const auto* a : functions_.aggregates(name)) takes_star = takes_star || a->params.empty();
+    if (!takes_star) throw_at(SqlState::kSyntaxError, name + "(*) specified, but " + name + " is not an aggregate function", call.location);
+  } else {
+    select_context_->inside_aggregate = true;
+    try {
+      for (const auto& a : call.args) args.push_back(bind_expr(*a));
+    } catch (...) {
+      select_context_->inside_aggregate = false;
+      throw;
+    }
     select_context_->inside_aggregate = false;
+  }
+  catalog::ResolvedAggregate resolved;
+  try {
+    resolved = functions_.resolve_aggregate(name, resolution_types(args));
+  } catch (SqlError& e) {
+    e.with_position(position(call.location));
     throw;
   }
-  select_context_->inside_aggregate = false;
-  if (is_unknown_literal(*arg)) arg = cast_to(std::move(arg), LogicalType::varchar());
-  const LogicalType t = arg->type;
-  auto no_function = [&]() {
-    throw SqlError(SqlState::kUndefinedFunction, "function " + name + "(" + t.name() + ") does not exist")
-        .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
-        .with_position(position(call.location));
-  };
-  AggregateId id;
-  LogicalType result;
-  if (name == "count") {
-    id = AggregateId::kCount;
-    result = LogicalType::bigint();
-  } else if (name == "sum") {
-    id = AggregateId::kSum;
-    if (t.is_integral()) {
-      result = LogicalType::bigint();
-    } else if (t.id() == LogicalTypeId::kDouble) {
-      result = t;
-    } else if (t.id() == LogicalTypeId::kSqlNull) {
-      arg = cast_to(std::move(arg), LogicalType::double_precision());
-      result = LogicalType::double_precision();
-    } else {
-      no_function();
-    }
-  } else if (name == "avg") {
-    id = AggregateId::kAvg;
-    if (t.is_numeric()) {
-      result = LogicalType::double_precision();
-    } else if (t.id() == LogicalTypeId::kSqlNull) {
-      arg = cast_to(std::move(arg), LogicalType::double_precision());
-      result = LogicalType::double_precision();
-    } else {
-      no_function();
-    }
-  } else if (name == "min" || name == "max") {
-    id = name == "min" ? AggregateId::kMin : AggregateId::kMax;
-    if (t.id() == LogicalTypeId::kSqlNull) arg = cast_to(std::move(arg), LogicalType::varchar());
-    result = arg->type;
-  } else {
-    id = name == "bool_and" || name == "every" ? AggregateId::kBoolAnd : AggregateId::kBoolOr;
-    if (t.id() != LogicalTypeId::kBoolean) no_function();
-    result = LogicalType::boolean();
+  TS_CHECK(args.size() <= 1, "aggregates take at most one argument");
+  BoundExprPtr arg;
+  if (!args.empty()) {
+    arg = std::move(args[0]);
+    if (resolved.arg_types[0].id() != LogicalTypeId::kSqlNull) arg = cast_to(std::move(arg), resolved.arg_types[0]);
   }
-  if (call.distinct && (id == AggregateId::kBoolAnd || id == AggregateId::kBoolOr || id == AggregateId::kMin || id == AggregateId::kMax)) {
-    // DISTINCT does not change these results.
-    return std::make_unique<BoundAggregate>(result, id, std::move(arg), false);
-  }
-  return std::make_unique<BoundAggregate>(result, id, std::move(arg), call.distinct);
+  // DISTINCT does not change min, max, bool_and or bool_or.
+  const bool distinct = call.distinct && !resolved.function->distinct_insensitive;
+  return std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(arg), distinct);
 }
 
 BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
@@ -666,33 +588,15 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (call.name.size() > 1 && call.name[call.name.size() - 2] != "pg_catalog") {
     throw_at(SqlState::kUndefinedFunction, "function " + call.name[0] + "." + name + " does not exist", call.location);
   }
-  static const char* kAggregates[] = {"count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every"};
-  for (const char* a : kAggregates) {
-    if (name == a) return bind_aggregate(call);
-  }
+  if (functions_.is_aggregate(name)) return bind_aggregate(call);
   if (call.distinct || call.star) {
     throw_at(SqlState::kWrongObjectType, "DISTINCT specified, but " + name + " is not an aggregate function", call.location);
   }
   std::vector<BoundExprPtr> args;
   for (const auto& a : call.args) args.push_back(bind_expr(*a));
-  auto signature = [&]() {
-    std::string s = name + "(";
-    for (size_t i = 0; i < args.size(); i++) {
-      if (i) s += ", ";
-      s += operand_type_name(*args[i]);
-    }
-    return s + ")";
-  };
-  auto no_function = [&]() {
-    throw SqlError(SqlState::kUndefinedFunction, "function " + signature() + " does not exist")
-        .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
-        .with_position(position(call.location));
-  };
-  auto make = [&](LogicalType type, FunctionId id) -> BoundExprPtr {
-    return std::make_unique<BoundFunction>(type, id, std::move(args));
-  };
-  if (name == "coalesce" || name == "greatest" || name == "least" || name == "nullif") {
-    if (args.empty() || (name == "nullif" && args.size() != 2)) no_function();
+  if (!args.empty() && (name == "coalesce" || name == "greatest" || name == "least" || name == "nullif")) {
+    // Expression syntax in PostgreSQL: the arguments take their common type
+    // (select_common_type), with the construct's own error.
     LogicalType type = LogicalType::sql_null();
     bool all_unknown = true;
     for (size_t i = 0; i < args.size(); i++) {
@@ -709,55 +613,18 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
     }
     if (all_unknown) type = LogicalType::varchar();
     // NULLIF returns its first argument as promoted for the comparison (PostgreSQL:
-    // NULLIF(1, 2.2) is numeric), so all four functions take the common type.
+    // NULLIF(1, 2.2) is numeric), so all four take the common type.
     for (auto& a : args) a = cast_to(std::move(a), type);
-    FunctionId id = name == "coalesce" ? FunctionId::kCoalesce
-                    : name == "greatest" ? FunctionId::kGreatest
-                    : name == "least" ? FunctionId::kLeast
-                                      : FunctionId::kNullIf;
-    return make(type, id);
+    if (name == "coalesce") return std::make_unique<BoundCoalesce>(type, std::move(args));
   }
-  if (name == "abs") {
-    if (args.size() != 1) no_function();
-    if (is_unknown_literal(*args[0])) args[0] = cast_to(std::move(args[0]), LogicalType::double_precision());
-    if (args[0]->type.id() == LogicalTypeId::kSqlNull) args[0] = cast_to(std::move(args[0]), LogicalType::double_precision());
-    if (!args[0]->type.is_numeric()) no_function();
-    LogicalType type = args[0]->type;
-    return make(type, FunctionId::kAbs);
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions_.resolve_function(name, resolution_types(args));
+  } catch (SqlError& e) {
+    e.with_position(position(call.location));
+    throw;
   }
-  if (name == "lower" || name == "upper" || name == "length" || name == "char_length" || name == "character_length") {
-    if (args.size() != 1) no_function();
-    if (args[0]->type.id() != LogicalTypeId::kVarchar && !is_unknown_literal(*args[0]) &&
-        args[0]->type.id() != LogicalTypeId::kSqlNull) {
-      no_function();
-    }
-    args[0] = cast_to(std::move(args[0]), LogicalType::varchar());
-    if (name == "lower") return make(LogicalType::varchar(), FunctionId::kLower);
-    if (name == "upper") return make(LogicalType::varchar(), FunctionId::kUpper);
-    return make(LogicalType::integer(), FunctionId::kLength);
-  }
-  if (name == "round" || name == "floor" || name == "ceil" || name == "ceiling" || name == "sqrt") {
-    if (args.size() != 1) {
-      throw_at(SqlState::kFeatureNotSupported, "function " + signature() + " is not supported yet", call.location);
-    }
-    if (!args[0]->type.is_numeric() && !is_unknown_literal(*args[0]) && args[0]->type.id() != LogicalTypeId::kSqlNull) no_function();
-    args[0] = cast_to(std::move(args[0]), LogicalType::double_precision());
-    FunctionId id = name == "round" ? FunctionId::kRound
-                    : name == "floor" ? FunctionId::kFloor
-                    : name == "sqrt" ? FunctionId::kSqrt
-                                     : FunctionId::kCeil;
-    return make(LogicalType::double_precision(), id);
-  }
-  if (args.empty()) {
-    if (name == "version") return make(LogicalType::varchar(), FunctionId::kVersion);
-    if (name == "current_database" || name == "current_catalog") return make(LogicalType::varchar(), FunctionId::kCurrentDatabase);
-    if (name == "current_schema") return make(LogicalType::varchar(), FunctionId::kCurrentSchema);
-    if (name == "current_user" || name == "session_user" || name == "user" || name == "current_role") {
-      return make(LogicalType::varchar(), FunctionId::kCurrentUser);
-    }
-  }
-  no_function();
-  __builtin_unreachable();
+  return make_call(resolved, std::move(args));
 }
 
 }  // namespace tessera::planner

@@ -82,20 +82,14 @@ bool BoundCast::equals(const BoundExpression& other) const {
 }
 
 BoundExprPtr BoundFunction::copy() const {
-  return with_alias(std::make_unique<BoundFunction>(type, id, copy_all(children)), *this);
+  return with_alias(std::make_unique<BoundFunction>(type, *function, copy_all(children), bind_data), *this);
 }
 
 std::string BoundFunction::to_string() const {
-  std::string name = function_name(id);
-  bool infix = id <= FunctionId::kIsNotDistinctFrom && id != FunctionId::kNegate && children.size() == 2;
-  if (infix || id == FunctionId::kConcat || id == FunctionId::kLike || id == FunctionId::kNotLike ||
-      id == FunctionId::kILike || id == FunctionId::kNotILike) {
-    return "(" + children[0]->to_string() + " " + name + " " + children[1]->to_string() + ")";
+  if (function->kind == catalog::FunctionKind::kOperator && children.size() == 2) {
+    return "(" + children[0]->to_string() + " " + function->name + " " + children[1]->to_string() + ")";
   }
-  if (id == FunctionId::kIsNull || id == FunctionId::kIsNotNull || (id >= FunctionId::kIsTrue && id <= FunctionId::kIsNotFalse)) {
-    return "(" + children[0]->to_string() + " " + name + ")";
-  }
-  std::string out = name + "(";
+  std::string out = function->name + "(";
   for (size_t i = 0; i < children.size(); i++) {
     if (i) out += ", ";
     out += children[i]->to_string();
@@ -106,7 +100,37 @@ std::string BoundFunction::to_string() const {
 bool BoundFunction::equals(const BoundExpression& other) const {
   if (other.kind != kind) return false;
   const auto& o = static_cast<const BoundFunction&>(other);
-  return o.id == id && o.type == type && equal_all(o.children, children);
+  return o.function == function && o.type == type && equal_all(o.children, children);
+}
+
+BoundExprPtr BoundBooleanTest::copy() const { return with_alias(std::make_unique<BoundBooleanTest>(test, child->copy()), *this); }
+
+std::string BoundBooleanTest::to_string() const {
+  if (test == BooleanTest::kNot) return "(NOT " + child->to_string() + ")";
+  return "(" + child->to_string() + " " + boolean_test_name(test) + ")";
+}
+
+bool BoundBooleanTest::equals(const BoundExpression& other) const {
+  if (other.kind != kind) return false;
+  const auto& o = static_cast<const BoundBooleanTest&>(other);
+  return o.test == test && child->equals(*o.child);
+}
+
+BoundExprPtr BoundCoalesce::copy() const { return with_alias(std::make_unique<BoundCoalesce>(type, copy_all(children)), *this); }
+
+std::string BoundCoalesce::to_string() const {
+  std::string out = "COALESCE(";
+  for (size_t i = 0; i < children.size(); i++) {
+    if (i) out += ", ";
+    out += children[i]->to_string();
+  }
+  return out + ")";
+}
+
+bool BoundCoalesce::equals(const BoundExpression& other) const {
+  if (other.kind != kind) return false;
+  const auto& o = static_cast<const BoundCoalesce&>(other);
+  return o.type == type && equal_all(o.children, children);
 }
 
 BoundExprPtr BoundConjunction::copy() const {
@@ -153,18 +177,18 @@ bool BoundCase::equals(const BoundExpression& other) const {
 }
 
 BoundExprPtr BoundAggregate::copy() const {
-  return with_alias(std::make_unique<BoundAggregate>(type, id, child ? child->copy() : nullptr, distinct), *this);
+  return with_alias(std::make_unique<BoundAggregate>(type, *function, child ? child->copy() : nullptr, distinct), *this);
 }
 
 std::string BoundAggregate::to_string() const {
-  if (id == AggregateId::kCountStar) return "count(*)";
-  return std::string(aggregate_name(id)) + "(" + (distinct ? "DISTINCT " : "") + child->to_string() + ")";
+  if (!child) return function->name + "(*)";
+  return function->name + "(" + (distinct ? "DISTINCT " : "") + child->to_string() + ")";
 }
 
 bool BoundAggregate::equals(const BoundExpression& other) const {
   if (other.kind != kind) return false;
   const auto& o = static_cast<const BoundAggregate&>(other);
-  return o.id == id && o.distinct == distinct && equal_ptrs(o.child, child);
+  return o.function == function && o.distinct == distinct && equal_ptrs(o.child, child);
 }
 
 BoundSubquery::BoundSubquery(LogicalType type, SubqueryKind subquery_kind, std::shared_ptr<LogicalOperator> plan)
@@ -183,8 +207,8 @@ std::string BoundSubquery::to_string() const {
   switch (subquery_kind) {
     case SubqueryKind::kScalar: return "(SubPlan)";
     case SubqueryKind::kExists: return "EXISTS(SubPlan)";
-    case SubqueryKind::kAny: return "(" + left->to_string() + " " + function_name(comparison) + " ANY(SubPlan))";
-    case SubqueryKind::kAll: return "(" + left->to_string() + " " + function_name(comparison) + " ALL(SubPlan))";
+    case SubqueryKind::kAny: return "(" + left->to_string() + " " + comparison->name + " ANY(SubPlan))";
+    case SubqueryKind::kAll: return "(" + left->to_string() + " " + comparison->name + " ALL(SubPlan))";
   }
   return "(SubPlan)";
 }
@@ -207,65 +231,15 @@ void rewrite_expression(BoundExprPtr& expr, const std::function<BoundExprPtr(Bou
   if (auto replacement = f(*expr)) expr = std::move(replacement);
 }
 
-const char* function_name(FunctionId id) {
-  switch (id) {
-    case FunctionId::kAdd: return "+";
-    case FunctionId::kSubtract: return "-";
-    case FunctionId::kMultiply: return "*";
-    case FunctionId::kDivide: return "/";
-    case FunctionId::kModulo: return "%";
-    case FunctionId::kNegate: return "-";
-    case FunctionId::kPower: return "^";
-    case FunctionId::kEqual: return "=";
-    case FunctionId::kNotEqual: return "<>";
-    case FunctionId::kLess: return "<";
-    case FunctionId::kLessEqual: return "<=";
-    case FunctionId::kGreater: return ">";
-    case FunctionId::kGreaterEqual: return ">=";
-    case FunctionId::kIsDistinctFrom: return "IS DISTINCT FROM";
-    case FunctionId::kIsNotDistinctFrom: return "IS NOT DISTINCT FROM";
-    case FunctionId::kNot: return "NOT";
-    case FunctionId::kIsNull: return "IS NULL";
-    case FunctionId::kIsNotNull: return "IS NOT NULL";
-    case FunctionId::kIsTrue: return "IS TRUE";
-    case FunctionId::kIsNotTrue: return "IS NOT TRUE";
-    case FunctionId::kIsFalse: return "IS FALSE";
-    case FunctionId::kIsNotFalse: return "IS NOT FALSE";
-    case FunctionId::kConcat: return "||";
-    case FunctionId::kLike: return "~~";
-    case FunctionId::kNotLike: return "!~~";
-    case FunctionId::kILike: return "~~*";
-    case FunctionId::kNotILike: return "!~~*";
-    case FunctionId::kLower: return "lower";
-    case FunctionId::kUpper: return "upper";
-    case FunctionId::kLength: return "length";
-    case FunctionId::kAbs: return "abs";
-    case FunctionId::kCoalesce: return "COALESCE";
-    case FunctionId::kNullIf: return "NULLIF";
-    case FunctionId::kGreatest: return "GREATEST";
-    case FunctionId::kLeast: return "LEAST";
-    case FunctionId::kRound: return "round";
-    case FunctionId::kFloor: return "floor";
-    case FunctionId::kCeil: return "ceil";
-    case FunctionId::kSqrt: return "sqrt";
-    case FunctionId::kVersion: return "version";
-    case FunctionId::kCurrentDatabase: return "current_database";
-    case FunctionId::kCurrentSchema: return "current_schema";
-    case FunctionId::kCurrentUser: return "current_user";
-  }
-  return "?";
-}
-
-const char* aggregate_name(AggregateId id) {
-  switch (id) {
-    case AggregateId::kCountStar:
-    case AggregateId::kCount: return "count";
-    case AggregateId::kSum: return "sum";
-    case AggregateId::kAvg: return "avg";
-    case AggregateId::kMin: return "min";
-    case AggregateId::kMax: return "max";
-    case AggregateId::kBoolAnd: return "bool_and";
-    case AggregateId::kBoolOr: return "bool_or";
+const char* boolean_test_name(BooleanTest test) {
+  switch (test) {
+    case BooleanTest::kNot: return "NOT";
+    case BooleanTest::kIsNull: return "IS NULL";
+    case BooleanTest::kIsNotNull: return "IS NOT NULL";
+    case BooleanTest::kIsTrue: return "IS TRUE";
+    case BooleanTest::kIsNotTrue: return "IS NOT TRUE";
+    case BooleanTest::kIsFalse: return "IS FALSE";
+    case BooleanTest::kIsNotFalse: return "IS NOT FALSE";
   }
   return "?";
 }

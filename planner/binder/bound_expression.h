@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/function_entry.h"
 #include "src/common/logical_type.h"
 #include "src/common/value.h"
 
@@ -34,30 +35,26 @@ enum class BoundExprKind : uint8_t {
   kConstant,
   kParameter,    ///< a value supplied per execution: correlated outer column of a subquery
   kCast,
-  kFunction,     ///< operators and scalar functions
+  kFunction,     ///< operators and scalar functions (entries of the FunctionRegistry)
   kConjunction,  ///< AND / OR over any number of children
   kCase,
+  kBooleanTest,  ///< NOT, IS [NOT] NULL, IS [NOT] TRUE / FALSE
+  kCoalesce,
   kAggregate,    ///< only inside LogicalAggregate
   kSubquery,
 };
 
-/// Scalar operators and functions the executor implements.
-enum class FunctionId : uint8_t {
-  // arithmetic
-  kAdd, kSubtract, kMultiply, kDivide, kModulo, kNegate, kPower,
-  // comparison
-  kEqual, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual, kIsDistinctFrom, kIsNotDistinctFrom,
-  // logic and null tests
-  kNot, kIsNull, kIsNotNull, kIsTrue, kIsNotTrue, kIsFalse, kIsNotFalse,
-  // strings
-  kConcat, kLike, kNotLike, kILike, kNotILike, kLower, kUpper, kLength,
-  // other
-  kAbs, kCoalesce, kNullIf, kGreatest, kLeast, kRound, kFloor, kCeil, kSqrt,
-  kVersion, kCurrentDatabase, kCurrentSchema, kCurrentUser,
+/// The tests PostgreSQL writes as expression syntax rather than functions (BoolExpr NOT,
+/// NullTest, BooleanTest). Values are frozen: they may be persisted in view definitions later.
+enum class BooleanTest : uint8_t {
+  kNot = 0,
+  kIsNull = 1,
+  kIsNotNull = 2,
+  kIsTrue = 3,
+  kIsNotTrue = 4,
+  kIsFalse = 5,
+  kIsNotFalse = 6,
 };
-
-/// Aggregate functions.
-enum class AggregateId : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kBoolAnd, kBoolOr };
 
 enum class SubqueryKind : uint8_t { kScalar, kExists, kAny /* x op ANY(subquery), IN */, kAll };
 
@@ -160,10 +157,16 @@ class BoundCast : public BoundExpression {
   BoundExprPtr child;
 };
 
+/// A call of a scalar function or operator overload of the FunctionRegistry. The arguments are
+/// already cast to the overload's resolved parameter types.
 class BoundFunction : public BoundExpression {
  public:
-  BoundFunction(LogicalType type, FunctionId id, std::vector<BoundExprPtr> children)
-      : BoundExpression(BoundExprKind::kFunction, type), id(id), children(std::move(children)) {}
+  BoundFunction(LogicalType type, const catalog::ScalarFunction& function, std::vector<BoundExprPtr> children,
+                std::shared_ptr<const catalog::FunctionData> bind_data = nullptr)
+      : BoundExpression(BoundExprKind::kFunction, type),
+        function(&function),
+        children(std::move(children)),
+        bind_data(std::move(bind_data)) {}
   BoundExprPtr copy() const override;
   std::string to_string() const override;
   bool equals(const BoundExpression& other) const override;
@@ -171,7 +174,39 @@ class BoundFunction : public BoundExpression {
     for (auto& c : children) f(c);
   }
 
-  FunctionId id;
+  /// The overload called; owned by the registry, which outlives every plan.
+  const catalog::ScalarFunction* function;
+  std::vector<BoundExprPtr> children;
+  /// What the function's bind hook computed for this call site (null when it has none).
+  std::shared_ptr<const catalog::FunctionData> bind_data;
+};
+
+/// NOT x, x IS [NOT] NULL, x IS [NOT] TRUE / FALSE (IS UNKNOWN is IS NULL).
+class BoundBooleanTest : public BoundExpression {
+ public:
+  BoundBooleanTest(BooleanTest test, BoundExprPtr child)
+      : BoundExpression(BoundExprKind::kBooleanTest, LogicalType::boolean()), test(test), child(std::move(child)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override { f(child); }
+
+  BooleanTest test;
+  BoundExprPtr child;
+};
+
+/// COALESCE(a, b, ...): each argument is evaluated only for the rows all earlier ones left NULL.
+class BoundCoalesce : public BoundExpression {
+ public:
+  BoundCoalesce(LogicalType type, std::vector<BoundExprPtr> children)
+      : BoundExpression(BoundExprKind::kCoalesce, type), children(std::move(children)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
+    for (auto& c : children) f(c);
+  }
+
   std::vector<BoundExprPtr> children;
 };
 
@@ -213,10 +248,11 @@ class BoundCase : public BoundExpression {
   BoundExprPtr else_result;  ///< never null: a NULL constant when ELSE is absent
 };
 
+/// An aggregate call of the FunctionRegistry; only inside LogicalAggregate.
 class BoundAggregate : public BoundExpression {
  public:
-  BoundAggregate(LogicalType type, AggregateId id, BoundExprPtr child, bool distinct)
-      : BoundExpression(BoundExprKind::kAggregate, type), id(id), child(std::move(child)), distinct(distinct) {}
+  BoundAggregate(LogicalType type, const catalog::AggregateFunction& function, BoundExprPtr child, bool distinct)
+      : BoundExpression(BoundExprKind::kAggregate, type), function(&function), child(std::move(child)), distinct(distinct) {}
   BoundExprPtr copy() const override;
   std::string to_string() const override;
   bool equals(const BoundExpression& other) const override;
@@ -224,7 +260,8 @@ class BoundAggregate : public BoundExpression {
     if (child) f(child);
   }
 
-  AggregateId id;
+  /// The overload called; owned by the registry.
+  const catalog::AggregateFunction* function;
   BoundExprPtr child;  ///< null for count(*)
   bool distinct;
 };
@@ -252,9 +289,9 @@ class BoundSubquery : public BoundExpression {
   SubqueryKind subquery_kind;
   /// The subquery's plan; shared because expressions are copied (the plan itself is not mutated).
   std::shared_ptr<LogicalOperator> plan;
-  /// For ANY/ALL: the left operand and the comparison.
+  /// For ANY/ALL: the left operand and the comparison operator (left type, column type).
   BoundExprPtr left;
-  FunctionId comparison = FunctionId::kEqual;
+  const catalog::ScalarFunction* comparison = nullptr;
   /// Outer-query expressions whose values become the subquery's parameters.
   std::vector<BoundExprPtr> correlated;
   /// Set by the physical planner.
@@ -268,7 +305,7 @@ void visit_expression(const BoundExpression& expr, const std::function<void(cons
 /// Replaces nodes bottom-up: `f` returns a replacement or nullptr to keep the node.
 void rewrite_expression(BoundExprPtr& expr, const std::function<BoundExprPtr(BoundExpression&)>& f);
 
-const char* function_name(FunctionId id);
-const char* aggregate_name(AggregateId id);
+/// The SQL spelling of a boolean test ("NOT", "IS NULL", ...).
+const char* boolean_test_name(BooleanTest test);
 
 }  // namespace tessera::planner

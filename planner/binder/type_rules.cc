@@ -79,39 +79,4 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
   return std::nullopt;
 }
 
-std::string operand_type_name(const BoundExpression& expr) {
-  if (is_unknown_literal(expr) || expr.type.id() == LogicalTypeId::kSqlNull) return "unknown";
-  return expr.type.name();
-}
-
-void throw_no_operator(const std::string& op, const LogicalType& left, const LogicalType& right) {
-  throw SqlError(SqlState::kUndefinedFunction,
-                 "operator does not exist: " + left.name() + " " + op + " " + right.name())
-      .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.");
-}
-
-void coerce_comparison(const std::string& op, BoundExprPtr& left, BoundExprPtr& right) {
-  bool lu = is_unknown_literal(*left) || left->type.id() == LogicalTypeId::kSqlNull;
-  bool ru = is_unknown_literal(*right) || right->type.id() == LogicalTypeId::kSqlNull;
-  LogicalType target;
-  if (lu && ru) {
-    target = LogicalType::varchar();
-  } else if (lu) {
-    target = right->type;
-  } else if (ru) {
-    target = left->type;
-  } else {
-    auto common = common_supertype(left->type, right->type);
-    if (!common) {
-      throw SqlError(SqlState::kUndefinedFunction,
-                     "operator does not exist: " + left->type.name() + " " + op + " " + right->type.name())
-          .with_hint("No operator matches the given name and argument types. You might need to add explicit type casts.");
-    }
-    target = *common;
-  }
-  if (target.id() == LogicalTypeId::kVarchar) target = LogicalType::varchar();
-  left = cast_to(std::move(left), target);
-  right = cast_to(std::move(right), target);
-}
-
 }  // namespace tessera::planner

@@ -25,20 +25,10 @@ BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target);
 /// types cannot be matched.
 std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalType& b);
 
-/// Resolves the operand types of a binary comparison (=, <, IS DISTINCT FROM, ...) and casts
-/// both sides; raises 42883 "operator does not exist" when no operator applies.
-void coerce_comparison(const std::string& op, BoundExprPtr& left, BoundExprPtr& right);
-
-/// Raises 42883 "operator does not exist: <left> op <right>".
-[[noreturn]] void throw_no_operator(const std::string& op, const LogicalType& left, const LogicalType& right);
-
 /// The type a query's output column gets when it is stored or exposed (tables made by CREATE
 /// TABLE AS, views, derived tables, result rows): an untyped NULL column becomes text.
 inline LogicalType result_column_type(const LogicalType& type) {
   return type.id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : type;
 }
-
-/// Types as PostgreSQL names them in operator/function error messages ("unknown" for literals).
-std::string operand_type_name(const BoundExpression& expr);
 
 }  // namespace tessera::planner

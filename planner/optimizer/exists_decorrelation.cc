@@ -18,12 +18,14 @@ bool has_column_refs(const BoundExpression& expr) {
 struct CorrelationKey {
   BoundExprPtr inner;  ///< over the subquery's columns
   BoundExprPtr outer;  ///< over parameters only
+  const catalog::ScalarFunction* equality;  ///< the key equality operator (outer type, inner type)
+  bool outer_first;  ///< whether the outer side was the operator's left operand
 };
 
 /// Splits an equality into (inner side, outer side) when one side reads only subquery columns
 /// and the other only parameters; returns false otherwise.
 bool key_sides(BoundExpression& conjunct, BoundExprPtr*& inner, BoundExprPtr*& outer) {
-  if (conjunct.kind != BoundExprKind::kFunction || static_cast<BoundFunction&>(conjunct).id != FunctionId::kEqual) return false;
+  if (conjunct.kind != BoundExprKind::kFunction || !static_cast<BoundFunction&>(conjunct).function->hashable) return false;
   auto& eq = static_cast<BoundFunction&>(conjunct);
   BoundExprPtr& a = eq.children[0];
   BoundExprPtr& b = eq.children[1];
@@ -54,7 +56,11 @@ bool take_keys(std::vector<BoundExprPtr>& conjuncts, std::vector<CorrelationKey>
     BoundExprPtr* inner;
     BoundExprPtr* outer;
     if (!key_sides(*c, inner, outer)) return false;
-    if (keys) keys->push_back({std::move(*inner), std::move(*outer)});
+    if (keys) {
+      const auto& eq = static_cast<const BoundFunction&>(*c);
+      const bool outer_first = outer == &eq.children[0];
+      keys->push_back({std::move(*inner), std::move(*outer), eq.function, outer_first});
+    }
   }
   if (keys) conjuncts = std::move(kept);
   return true;
@@ -116,9 +122,9 @@ BoundExprPtr substitute_parameters(const BoundExpression& expr, const std::vecto
 BoundSubquery* exists_of(BoundExpression& conjunct, bool& negated) {
   negated = false;
   BoundExpression* e = &conjunct;
-  if (e->kind == BoundExprKind::kFunction && static_cast<BoundFunction&>(*e).id == FunctionId::kNot) {
+  if (e->kind == BoundExprKind::kBooleanTest && static_cast<BoundBooleanTest&>(*e).test == BooleanTest::kNot) {
     negated = true;
-    e = static_cast<BoundFunction&>(*e).children[0].get();
+    e = static_cast<BoundBooleanTest&>(*e).child.get();
   }
   if (e->kind != BoundExprKind::kSubquery) return nullptr;
   auto* sub = static_cast<BoundSubquery*>(e);
@@ -185,17 +191,15 @@ LogicalPtr ExistsDecorrelation::rewrite_filter(LogicalPtr op) {
                                                             ColumnBinding{distinct->group_index, static_cast<uint32_t>(i)},
                                                             "subquery key");
       std::vector<BoundExprPtr> args;
-      args.push_back(std::move(outer));
-      args.push_back(std::move(inner));
-      join->conditions.push_back(std::make_unique<BoundFunction>(LogicalType::boolean(), FunctionId::kEqual, std::move(args)));
+      args.push_back(keys[i].outer_first ? std::move(outer) : std::move(inner));
+      args.push_back(keys[i].outer_first ? std::move(inner) : std::move(outer));
+      join->conditions.push_back(std::make_unique<BoundFunction>(LogicalType::boolean(), *keys[i].equality, std::move(args)));
     }
     // A matched row has a non-NULL key (NULL keys never join).
-    std::vector<BoundExprPtr> test_args;
-    test_args.push_back(std::make_unique<BoundColumnRef>(distinct->groups[0]->type, ColumnBinding{distinct->group_index, 0},
-                                                         "subquery key"));
-    filter.conjuncts.push_back(std::make_unique<BoundFunction>(LogicalType::boolean(),
-                                                              negated ? FunctionId::kIsNull : FunctionId::kIsNotNull,
-                                                              std::move(test_args)));
+    auto key = std::make_unique<BoundColumnRef>(distinct->groups[0]->type, ColumnBinding{distinct->group_index, 0},
+                                                "subquery key");
+    filter.conjuncts.push_back(
+        std::make_unique<BoundBooleanTest>(negated ? BooleanTest::kIsNull : BooleanTest::kIsNotNull, std::move(key)));
     join->estimated_rows = input->estimated_rows;
     join->children.push_back(std::move(input));
     join->children.push_back(std::move(distinct));

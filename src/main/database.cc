@@ -1,6 +1,8 @@
 #include "src/main/database.h"
 
 #include "catalog/catalog.h"
+#include "catalog/function_registry.h"
+#include "executor/functions/builtin_functions.h"
 #include "executor/scheduler.h"
 #include "src/common/sql_error.h"
 #include "src/main/session.h"
@@ -11,8 +13,11 @@ namespace tessera {
 Database::Database(DatabaseConfig config)
     : config_(std::move(config)),
       catalog_(std::make_unique<catalog::Catalog>()),
+      functions_(std::make_unique<catalog::FunctionRegistry>()),
       transactions_(std::make_unique<storage::TransactionManager>()),
-      scheduler_(std::make_unique<executor::Scheduler>(config_.threads)) {}
+      scheduler_(std::make_unique<executor::Scheduler>(config_.threads)) {
+  executor::register_builtin_functions(*functions_);
+}
 
 Database::~Database() = default;
 

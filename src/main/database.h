@@ -7,7 +7,10 @@
 
 namespace tessera {
 
-namespace catalog { class Catalog; }
+namespace catalog {
+class Catalog;
+class FunctionRegistry;
+}  // namespace catalog
 namespace storage { class TransactionManager; }
 namespace executor { class Scheduler; }
 
@@ -26,6 +29,8 @@ class Database : public pgwire::Backend {
   ~Database() override;
 
   catalog::Catalog& catalog() { return *catalog_; }
+  /// The built-in functions, operators and aggregates (read-only once built).
+  const catalog::FunctionRegistry& functions() const { return *functions_; }
   storage::TransactionManager& transactions() { return *transactions_; }
   executor::Scheduler& scheduler() { return *scheduler_; }
   const DatabaseConfig& config() const { return config_; }
@@ -41,6 +46,7 @@ class Database : public pgwire::Backend {
  private:
   DatabaseConfig config_;
   std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<catalog::FunctionRegistry> functions_;
   std::unique_ptr<storage::TransactionManager> transactions_;
   std::unique_ptr<executor::Scheduler> scheduler_;
 };

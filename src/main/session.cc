@@ -350,7 +350,7 @@ std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::Statement
   // The binder looks relations up in the transaction's snapshot: begin it first (also for
   // transaction control, whose COMMIT/ROLLBACK then ends it).
   ensure_transaction();
-  planner::Binder binder(db_.catalog(), *transaction_, prepared->sql);
+  planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared->sql);
   planner::BoundStatement bound = binder.bind(stmt);
 
   prepared->parameter_types_ = binder.parameter_types();
@@ -377,7 +377,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
 
   ensure_transaction();
   if (!bound) {
-    planner::Binder binder(db_.catalog(), *transaction_, prepared.sql);
+    planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
     binder.set_parameter_values(std::move(values));
     bound = binder.bind(*prepared.statement);
   }

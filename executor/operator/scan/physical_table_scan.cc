@@ -1,8 +1,11 @@
 #include "executor/operator/scan/physical_table_scan.h"
 
+#include "catalog/function_entry.h"
+
 #include <optional>
 
 #include "catalog/catalog_entry.h"
+#include "catalog/function_entry.h"
 #include "executor/expression/expression_executor.h"
 #include "storage/data_table.h"
 
@@ -44,18 +47,22 @@ using planner::BoundExpression;
 using planner::BoundExprKind;
 using planner::BoundExprPtr;
 using planner::BoundFunction;
-using planner::FunctionId;
+using planner::BoundBooleanTest;
+using planner::BooleanTest;
 
-std::optional<storage::CompareOp> compare_op(FunctionId id) {
-  switch (id) {
-    case FunctionId::kEqual: return storage::CompareOp::kEqual;
-    case FunctionId::kNotEqual: return storage::CompareOp::kNotEqual;
-    case FunctionId::kLess: return storage::CompareOp::kLess;
-    case FunctionId::kLessEqual: return storage::CompareOp::kLessEqual;
-    case FunctionId::kGreater: return storage::CompareOp::kGreater;
-    case FunctionId::kGreaterEqual: return storage::CompareOp::kGreaterEqual;
-    default: return std::nullopt;
-  }
+// The storage comparison a built-in comparison operator call stands for. The converter only
+// takes calls whose arguments are a column and a constant of the column's own type, so the
+// operator is the type's built-in comparison, whose semantics storage filters implement.
+std::optional<storage::CompareOp> compare_op(const BoundFunction& f) {
+  if (f.function == nullptr || f.function->kind != catalog::FunctionKind::kOperator) return std::nullopt;
+  const std::string& name = f.function->name;
+  if (name == "=") return storage::CompareOp::kEqual;
+  if (name == "<>") return storage::CompareOp::kNotEqual;
+  if (name == "<") return storage::CompareOp::kLess;
+  if (name == "<=") return storage::CompareOp::kLessEqual;
+  if (name == ">") return storage::CompareOp::kGreater;
+  if (name == ">=") return storage::CompareOp::kGreaterEqual;
+  return std::nullopt;
 }
 
 // `constant <op> column` is `column <flipped op> constant`.
@@ -93,7 +100,7 @@ struct TableFilterConverter {
   bool comparison(const BoundExpression& e, size_t& column, storage::CompareOp& op, Value& constant) const {
     if (e.kind != BoundExprKind::kFunction) return false;
     const auto& f = static_cast<const BoundFunction&>(e);
-    auto base = compare_op(f.id);
+    auto base = compare_op(f);
     if (!base || f.children.size() != 2) return false;
     for (int side = 0; side < 2; side++) {
       auto col = column_of(*f.children[side]);
@@ -116,17 +123,16 @@ struct TableFilterConverter {
       filter = std::make_unique<storage::CompareFilter>(op, std::move(constant));
       return true;
     }
-    if (e.kind == BoundExprKind::kFunction) {
-      const auto& f = static_cast<const BoundFunction&>(e);
-      if ((f.id == FunctionId::kIsNull || f.id == FunctionId::kIsNotNull) && f.children.size() == 1) {
-        auto col = column_of(*f.children[0]);
-        if (!col) return false;
-        column = *col;
-        filter = std::make_unique<storage::NullFilter>(f.id == FunctionId::kIsNull);
-        return true;
-      }
-      return false;
+    if (e.kind == BoundExprKind::kBooleanTest) {
+      const auto& t = static_cast<const BoundBooleanTest&>(e);
+      if (t.test != BooleanTest::kIsNull && t.test != BooleanTest::kIsNotNull) return false;
+      auto col = column_of(*t.child);
+      if (!col) return false;
+      column = *col;
+      filter = std::make_unique<storage::NullFilter>(t.test == BooleanTest::kIsNull);
+      return true;
     }
+    if (e.kind == BoundExprKind::kFunction) return false;
     if (e.kind == BoundExprKind::kConjunction && !static_cast<const BoundConjunction&>(e).is_and) {
       // column = c1 OR column = c2 ... (x IN (...)); a NULL item never makes it true.
       std::optional<size_t> in_column;
@@ -134,7 +140,8 @@ struct TableFilterConverter {
       for (const auto& child : static_cast<const BoundConjunction&>(e).children) {
         if (child->kind != BoundExprKind::kFunction) return false;
         const auto& f = static_cast<const BoundFunction&>(*child);
-        if (f.id != FunctionId::kEqual || f.children.size() != 2) return false;
+        auto op = compare_op(f);
+        if (!op || *op != storage::CompareOp::kEqual || f.children.size() != 2) return false;
         std::optional<size_t> col;
         const Value* v = nullptr;
         for (int side = 0; side < 2 && !col; side++) {

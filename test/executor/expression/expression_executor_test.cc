@@ -11,7 +11,6 @@ namespace tessera::executor {
 namespace {
 
 using planner::BoundExprPtr;
-using planner::FunctionId;
 
 class ExpressionExecutorTest : public ::testing::Test {
  protected:
@@ -41,13 +40,33 @@ class ExpressionExecutorTest : public ::testing::Test {
 
 TEST_F(ExpressionExecutorTest, ArithmeticPropagatesNulls) {
   auto chunk = ints({1, std::nullopt, 3}, {10, 20, std::nullopt});
-  auto e = fn(LogicalType::integer(), FunctionId::kAdd, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
+  auto e = fn(LogicalType::integer(), "+", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
   EXPECT_EQ(eval(*e, chunk), (std::vector<std::string>{"11", "NULL", "NULL"}));
+}
+
+TEST_F(ExpressionExecutorTest, StrictKernelsNeverSeeNullRows) {
+  // Row 1's divisor is NULL over a zero in the value buffer: the kernel must not divide by it.
+  DataChunk chunk;
+  chunk.initialize({LogicalType::integer(), LogicalType::integer()});
+  chunk.set_value(0, 0, Value::integer(6));
+  chunk.set_value(1, 0, Value::integer(3));
+  chunk.set_value(0, 1, Value::integer(1));
+  chunk.set_value(1, 1, Value::integer(0));
+  chunk.set_size(2);
+  chunk.column(1).mutable_validity().set_invalid(1);
+  auto e = fn(LogicalType::integer(), "/", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
+  EXPECT_EQ(eval(*e, chunk), (std::vector<std::string>{"2", "NULL"}));
+  // A constant NULL argument makes the whole result NULL without calling the kernel.
+  auto by_null = fn(LogicalType::integer(), "/", ref(LogicalType::integer(), 0), constant(Value::null(LogicalType::integer())));
+  EXPECT_EQ(eval(*by_null, chunk), (std::vector<std::string>{"NULL", "NULL"}));
+  // IS DISTINCT FROM is not strict: it sees the NULL rows.
+  auto distinct = fn(LogicalType::boolean(), "IS DISTINCT FROM", ref(LogicalType::integer(), 1), constant(Value::null(LogicalType::integer())));
+  EXPECT_EQ(eval(*distinct, chunk), (std::vector<std::string>{"t", "f"}));
 }
 
 TEST_F(ExpressionExecutorTest, OverflowRaisesOnlyForNonNullRows) {
   auto chunk = ints({2147483647, std::nullopt}, {1, 1});
-  auto e = fn(LogicalType::integer(), FunctionId::kAdd, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
+  auto e = fn(LogicalType::integer(), "+", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1));
   try {
     eval(*e, chunk);
     FAIL() << "expected 22003";
@@ -63,7 +82,7 @@ TEST_F(ExpressionExecutorTest, ThreeValuedLogic) {
   // a > 1 AND b > 1, a > 1 OR b > 1 with NULLs on either side
   auto chunk = ints({2, 0, std::nullopt, std::nullopt, 2}, {std::nullopt, std::nullopt, 0, 2, 2});
   auto gt = [](uint32_t col) {
-    return fn(LogicalType::boolean(), FunctionId::kGreater, ref(LogicalType::integer(), col), constant(Value::integer(1)));
+    return fn(LogicalType::boolean(), ">", ref(LogicalType::integer(), col), constant(Value::integer(1)));
   };
   EXPECT_EQ(eval(*conj(true, gt(0), gt(1)), chunk), (std::vector<std::string>{"NULL", "f", "f", "NULL", "t"}));
   EXPECT_EQ(eval(*conj(false, gt(0), gt(1)), chunk), (std::vector<std::string>{"t", "NULL", "NULL", "t", "t"}));
@@ -81,11 +100,11 @@ TEST_F(ExpressionExecutorTest, CaseEvaluatesBranchesOnlyForTheirRows) {
   // CASE WHEN b = 0 THEN -1 ELSE a / b END must not divide by zero.
   auto chunk = ints({10, 7, 9}, {2, 0, std::nullopt});
   std::vector<planner::BoundCase::When> whens;
-  whens.push_back({fn(LogicalType::boolean(), FunctionId::kEqual, ref(LogicalType::integer(), 1), constant(Value::integer(0))),
+  whens.push_back({fn(LogicalType::boolean(), "=", ref(LogicalType::integer(), 1), constant(Value::integer(0))),
                    constant(Value::integer(-1))});
   auto e = std::make_unique<planner::BoundCase>(
       LogicalType::integer(), std::move(whens),
-      fn(LogicalType::integer(), FunctionId::kDivide, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1)));
+      fn(LogicalType::integer(), "/", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1)));
   EXPECT_EQ(eval(*e, chunk), (std::vector<std::string>{"5", "-1", "NULL"}));
 }
 
@@ -93,9 +112,9 @@ TEST_F(ExpressionExecutorTest, AndSkipsRowsAlreadyFalse) {
   // b <> 0 AND a / b > 1: the division only runs where b <> 0.
   auto chunk = ints({10, 7}, {2, 0});
   auto e = conj(true,
-                fn(LogicalType::boolean(), FunctionId::kNotEqual, ref(LogicalType::integer(), 1), constant(Value::integer(0))),
-                fn(LogicalType::boolean(), FunctionId::kGreater,
-                   fn(LogicalType::integer(), FunctionId::kDivide, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1)),
+                fn(LogicalType::boolean(), "<>", ref(LogicalType::integer(), 1), constant(Value::integer(0))),
+                fn(LogicalType::boolean(), ">",
+                   fn(LogicalType::integer(), "/", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1)),
                    constant(Value::integer(1))));
   EXPECT_EQ(eval(*e, chunk), (std::vector<std::string>{"t", "f"}));
 }
@@ -112,8 +131,8 @@ TEST_F(ExpressionExecutorTest, SimdComparisonMatchesGenericPath) {
   auto with_null = a;
   with_null[1999] = std::nullopt;
   auto chunk_null = ints(with_null, b);
-  for (FunctionId id : {FunctionId::kEqual, FunctionId::kNotEqual, FunctionId::kLess, FunctionId::kLessEqual,
-                        FunctionId::kGreater, FunctionId::kGreaterEqual}) {
+  for (std::string_view id : {"=", "<>", "<", "<=",
+                        ">", ">="}) {
     std::vector<BoundExprPtr> filter;
     filter.push_back(fn(LogicalType::boolean(), id, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 1)));
     ExpressionExecutor executor(query_);
@@ -123,8 +142,8 @@ TEST_F(ExpressionExecutorTest, SimdComparisonMatchesGenericPath) {
     size_t expected = 0;
     for (size_t i = 0; i < a.size(); i++) {
       int x = *a[i], y = *b[i];
-      bool pass = id == FunctionId::kEqual ? x == y : id == FunctionId::kNotEqual ? x != y : id == FunctionId::kLess ? x < y
-                  : id == FunctionId::kLessEqual ? x <= y : id == FunctionId::kGreater ? x > y : x >= y;
+      bool pass = id == "=" ? x == y : id == "<>" ? x != y : id == "<" ? x < y
+                  : id == "<=" ? x <= y : id == ">" ? x > y : x >= y;
       if (pass) expected++;
     }
     EXPECT_EQ(n_fast, expected);

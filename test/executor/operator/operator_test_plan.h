@@ -12,9 +12,11 @@
 
 #include "executor/operator/result/physical_result_collector.h"
 #include "executor/physical_operator.h"
+#include "test/executor/builtin_registry.h"
 #include "executor/query_executor.h"
 #include "executor/scheduler.h"
 #include "planner/binder/bound_expression.h"
+#include "test/executor/builtin_registry.h"
 #include "src/common/data_chunk.h"
 #include "src/common/value.h"
 
@@ -148,11 +150,13 @@ inline planner::BoundExprPtr ref(LogicalType type, uint32_t index) {
   return std::make_unique<planner::BoundReference>(type, index, "#" + std::to_string(index));
 }
 
-inline planner::BoundExprPtr compare(planner::FunctionId id, planner::BoundExprPtr a, planner::BoundExprPtr b) {
+/// The comparison `a op b` with the built-in operator over the arguments' types.
+inline planner::BoundExprPtr compare(std::string_view op, planner::BoundExprPtr a, planner::BoundExprPtr b) {
+  const auto& function = builtin_function(op, {a->type, b->type});
   std::vector<planner::BoundExprPtr> children;
   children.push_back(std::move(a));
   children.push_back(std::move(b));
-  return std::make_unique<planner::BoundFunction>(LogicalType::boolean(), id, std::move(children));
+  return std::make_unique<planner::BoundFunction>(LogicalType::boolean(), function, std::move(children));
 }
 
 /// A row as text ("1|abc|NULL"), for multiset comparisons.

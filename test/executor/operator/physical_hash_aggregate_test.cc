@@ -14,7 +14,13 @@
 namespace tessera::executor::test {
 namespace {
 
-using planner::AggregateId;
+/// The aggregates these tests run (resolved in the built-in registry by name and argument type).
+enum class AggregateId : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kBoolAnd, kBoolOr };
+
+const catalog::AggregateFunction& aggregate_entry(AggregateId id, const std::vector<LogicalType>& args) {
+  static const char* kNames[] = {"count", "count", "sum", "avg", "min", "max", "bool_and", "bool_or"};
+  return *builtin_registry().resolve_aggregate(kNames[static_cast<int>(id)], args).function;
+}
 
 /// One aggregate of a test plan: function, argument column (-1 for count(*)), DISTINCT.
 struct AggDef {
@@ -51,8 +57,10 @@ std::unique_ptr<PhysicalOperator> make_aggregate(const std::vector<LogicalType>&
   for (const auto& a : aggs) {
     const LogicalType t = result_type(a, input);
     types.push_back(t);
-    agg_exprs.push_back(std::make_unique<planner::BoundAggregate>(t, a.id, a.column < 0 ? nullptr : ref(input[a.column], a.column),
-                                                                  a.distinct));
+    std::vector<LogicalType> args;
+    if (a.column >= 0) args.push_back(input[a.column]);
+    agg_exprs.push_back(std::make_unique<planner::BoundAggregate>(t, aggregate_entry(a.id, args),
+                                                                  a.column < 0 ? nullptr : ref(input[a.column], a.column), a.distinct));
   }
   auto source = std::make_unique<RowSource>(input, rows, rows_per_chunk, threads);
   return std::make_unique<PhysicalHashAggregate>(types, std::move(group_exprs), std::move(agg_exprs), std::move(source));

@@ -7,7 +7,6 @@
 namespace tessera::executor::test {
 namespace {
 
-using planner::FunctionId;
 
 std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, bool two_keys, bool residual, size_t threads) {
   std::vector<planner::BoundExprPtr> left_keys, right_keys;
@@ -18,7 +17,7 @@ std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, b
     right_keys.push_back(ref(LogicalType::varchar(), 2));
   }
   planner::BoundExprPtr cond;
-  if (residual) cond = compare(FunctionId::kLess, ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
+  if (residual) cond = compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
   return std::make_unique<PhysicalHashJoin>(joined_types(), type, std::move(left_keys), std::move(right_keys), std::move(cond),
                                             std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
                                             std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads));

@@ -7,15 +7,14 @@
 namespace tessera::executor::test {
 namespace {
 
-using planner::FunctionId;
 
 std::unique_ptr<PhysicalOperator> nested_loop_join(const JoinSetup& s, JoinType type, bool with_condition, size_t threads) {
   planner::BoundExprPtr cond;
   if (with_condition) {
     // l.v < r.v AND l.k <> r.k (no equality to hash on)
     std::vector<planner::BoundExprPtr> conjuncts;
-    conjuncts.push_back(compare(FunctionId::kLess, ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4)));
-    conjuncts.push_back(compare(FunctionId::kNotEqual, ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 3)));
+    conjuncts.push_back(compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4)));
+    conjuncts.push_back(compare("<>", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 3)));
     cond = std::make_unique<planner::BoundConjunction>(true, std::move(conjuncts));
   }
   return std::make_unique<PhysicalNestedLoopJoin>(joined_types(), type, std::move(cond),

@@ -19,7 +19,6 @@ namespace tessera::executor {
 namespace {
 
 using planner::BoundExprPtr;
-using planner::FunctionId;
 
 class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
  protected:
@@ -67,13 +66,13 @@ class ScanFilterProjectionTest : public ::testing::TestWithParam<size_t> {
 TEST_P(ScanFilterProjectionTest, ScanWithPushedFilterAndProjection) {
   // SELECT a * 2, s FROM t WHERE a % 3 = 0 (the filter runs inside the scan)
   std::vector<BoundExprPtr> filters;
-  filters.push_back(fn(LogicalType::boolean(), FunctionId::kEqual,
-                           fn(LogicalType::bigint(), FunctionId::kModulo, ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
+  filters.push_back(fn(LogicalType::boolean(), "=",
+                           fn(LogicalType::bigint(), "%", ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
                            constant(Value::bigint(0))));
   auto scan = std::make_unique<PhysicalTableScan>(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()}, table_,
                                                   std::vector<size_t>{0, 1}, std::move(filters));
   std::vector<BoundExprPtr> exprs;
-  exprs.push_back(fn(LogicalType::bigint(), FunctionId::kMultiply, ref(LogicalType::bigint(), 0), constant(Value::bigint(2))));
+  exprs.push_back(fn(LogicalType::bigint(), "*", ref(LogicalType::bigint(), 0), constant(Value::bigint(2))));
   exprs.push_back(ref(LogicalType::varchar(), 1));
   auto projection = std::make_unique<PhysicalProjection>(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()},
                                                          std::move(exprs), std::move(scan));
@@ -108,7 +107,7 @@ TEST_P(ScanFilterProjectionTest, FilterOperatorOnStrings) {
   auto scan = std::make_unique<PhysicalTableScan>(std::vector<LogicalType>{LogicalType::varchar()}, table_, std::vector<size_t>{1},
                                                   std::vector<BoundExprPtr>{});
   std::vector<BoundExprPtr> conjuncts;
-  conjuncts.push_back(fn(LogicalType::boolean(), FunctionId::kEqual, ref(LogicalType::varchar(), 0), constant(Value::varchar("row-3"))));
+  conjuncts.push_back(fn(LogicalType::boolean(), "=", ref(LogicalType::varchar(), 0), constant(Value::varchar("row-3"))));
   auto filter = std::make_unique<PhysicalFilter>(std::vector<LogicalType>{LogicalType::varchar()}, std::move(conjuncts), std::move(scan));
   int64_t count = 0;
   for (const auto& chunk : run(std::move(filter))) {
@@ -133,23 +132,23 @@ TEST_P(ScanFilterProjectionTest, ConjunctsSplitIntoTableFiltersAndExpressions) {
   auto s = [&] { return column(text, 4, 1, "s"); };
   std::vector<BoundExprPtr> conjuncts;
   // Pushed:
-  conjuncts.push_back(fn(boolean, FunctionId::kLess, a(), constant(Value::bigint(100))));
-  conjuncts.push_back(fn(boolean, FunctionId::kLessEqual, constant(Value::bigint(7)), a()));  // 7 <= a: a >= 7
-  conjuncts.push_back(conj(true, fn(boolean, FunctionId::kIsNotNull, s()),                   // nested AND
-                           conj(false, fn(boolean, FunctionId::kEqual, s(), constant(Value::varchar("row-3"))),
-                                fn(boolean, FunctionId::kEqual, constant(Value::varchar("row-4")), s()))));
+  conjuncts.push_back(fn(boolean, "<", a(), constant(Value::bigint(100))));
+  conjuncts.push_back(fn(boolean, "<=", constant(Value::bigint(7)), a()));  // 7 <= a: a >= 7
+  conjuncts.push_back(conj(true, std::make_unique<planner::BoundBooleanTest>(planner::BooleanTest::kIsNotNull, s()),                   // nested AND
+                           conj(false, fn(boolean, "=", s(), constant(Value::varchar("row-3"))),
+                                fn(boolean, "=", constant(Value::varchar("row-4")), s()))));
   // Not pushed: an expression on the column, a cast of the column, a constant of another type,
   // a NULL constant, an OR over two columns, a column of another table, IS DISTINCT FROM.
-  conjuncts.push_back(fn(boolean, FunctionId::kEqual, fn(big, FunctionId::kModulo, a(), constant(Value::bigint(3))),
+  conjuncts.push_back(fn(boolean, "=", fn(big, "%", a(), constant(Value::bigint(3))),
                          constant(Value::bigint(0))));
-  conjuncts.push_back(fn(boolean, FunctionId::kLess, std::make_unique<planner::BoundCast>(LogicalType::double_precision(), a()),
+  conjuncts.push_back(fn(boolean, "<", std::make_unique<planner::BoundCast>(LogicalType::double_precision(), a()),
                          constant(Value::double_precision(5.5))));
-  conjuncts.push_back(fn(boolean, FunctionId::kLess, a(), constant(Value::integer(5))));
-  conjuncts.push_back(fn(boolean, FunctionId::kEqual, a(), constant(Value::null(big))));
-  conjuncts.push_back(conj(false, fn(boolean, FunctionId::kEqual, a(), constant(Value::bigint(1))),
-                           fn(boolean, FunctionId::kEqual, s(), constant(Value::varchar("x")))));
-  conjuncts.push_back(fn(boolean, FunctionId::kEqual, column(big, 5, 0, "other"), constant(Value::bigint(1))));
-  conjuncts.push_back(fn(boolean, FunctionId::kIsDistinctFrom, a(), constant(Value::bigint(1))));
+  conjuncts.push_back(fn(boolean, "<", a(), constant(Value::integer(5))));
+  conjuncts.push_back(fn(boolean, "=", a(), constant(Value::null(big))));
+  conjuncts.push_back(conj(false, fn(boolean, "=", a(), constant(Value::bigint(1))),
+                           fn(boolean, "=", s(), constant(Value::varchar("x")))));
+  conjuncts.push_back(fn(boolean, "=", column(big, 5, 0, "other"), constant(Value::bigint(1))));
+  conjuncts.push_back(fn(boolean, "IS DISTINCT FROM", a(), constant(Value::bigint(1))));
 
   storage::TableFilterSet pushed;
   auto remaining = PhysicalTableScan::extract_table_filters(*table_, 4, conjuncts, pushed);
@@ -167,8 +166,8 @@ TEST_P(ScanFilterProjectionTest, ScanWithTableFiltersSkipsRowGroups) {
   table_filters.add(0, std::make_unique<storage::CompareFilter>(storage::CompareOp::kLess, Value::bigint(200000)));
   table_filters.add(1, std::make_unique<storage::InFilter>(std::vector<Value>{Value::varchar("row-1"), Value::varchar("row-2")}));
   std::vector<BoundExprPtr> filters;
-  filters.push_back(fn(LogicalType::boolean(), FunctionId::kEqual,
-                       fn(LogicalType::bigint(), FunctionId::kModulo, ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
+  filters.push_back(fn(LogicalType::boolean(), "=",
+                       fn(LogicalType::bigint(), "%", ref(LogicalType::bigint(), 0), constant(Value::bigint(3))),
                        constant(Value::bigint(0))));
   PhysicalTableScan scan(std::vector<LogicalType>{LogicalType::bigint(), LogicalType::varchar()}, table_, std::vector<size_t>{0, 1},
                          std::move(filters), std::move(table_filters));

@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "planner/parser/parser.h"
+#include "test/executor/builtin_registry.h"
 #include "src/common/sql_error.h"
 #include "storage/transaction_manager.h"
 
@@ -26,7 +27,7 @@ class BinderTest : public ::testing::Test {
 
   BoundStatement bind(const std::string& sql) {
     statements_ = parse_sql(sql);
-    Binder binder(catalog_, *txn_, sql);
+    Binder binder(catalog_, executor::builtin_registry(), *txn_, sql);
     return binder.bind(*statements_.at(0));
   }
 
@@ -104,6 +105,32 @@ TEST_F(BinderTest, OutputColumnNamesFollowPostgres) {
   auto grouped = bind("SELECT count(*), sum(a) AS total, (SELECT max(x) FROM u) FROM t");
   std::vector<std::string> grouped_expected = {"count", "total", "max"};
   EXPECT_EQ(grouped.names, grouped_expected);
+}
+
+TEST_F(BinderTest, FunctionCallsBindTheResolvedOverload) {
+  // abs(smallint), abs(bigint), abs(unknown) -> abs(double precision), pg_typeof is text.
+  auto types = types_of("SELECT abs(e), abs(c), abs('1'), pg_typeof(a), length(b), a || b FROM t");
+  EXPECT_EQ(types, (std::vector<LogicalType>{LogicalType::smallint(), LogicalType::bigint(), LogicalType::double_precision(),
+                                             LogicalType::varchar(), LogicalType::integer(), LogicalType::varchar()}));
+  auto plan = bind("SELECT abs(e) FROM t").plan;
+  const auto& projection = *plan;
+  ASSERT_EQ(projection.kind, LogicalOperatorKind::kProjection);
+  const auto& call = static_cast<const BoundFunction&>(*static_cast<const LogicalProjection&>(projection).expressions[0]);
+  EXPECT_EQ(call.function->signature(), "abs(smallint)");
+  EXPECT_EQ(call.function->kind, catalog::FunctionKind::kFunction);
+  // integer || text resolves anynonarray || text: the integer is not cast by the binder.
+  plan = bind("SELECT a || b FROM t").plan;
+  const auto& concat = static_cast<const BoundFunction&>(*static_cast<const LogicalProjection&>(*plan).expressions[0]);
+  EXPECT_EQ(concat.function->signature(), "||(anynonarray, text)");
+  EXPECT_EQ(concat.children[0]->kind, BoundExprKind::kColumnRef);
+}
+
+TEST_F(BinderTest, UnresolvableCallsRaiseAtTheirPosition) {
+  EXPECT_EQ(error_of("SELECT abs(b) FROM t"), std::make_pair(std::string("42883"), 8u));
+  EXPECT_EQ(error_of("SELECT 1, a + b FROM t"), std::make_pair(std::string("42883"), 13u));
+  EXPECT_EQ(error_of("SELECT sum(b) FROM t"), std::make_pair(std::string("42883"), 8u));
+  EXPECT_EQ(error_of("SELECT '1' + '2'").first, "42725");
+  EXPECT_EQ(error_of("SELECT a = b FROM t"), std::make_pair(std::string("42883"), 10u));
 }
 
 TEST_F(BinderTest, NameResolutionErrors) {

@@ -6,6 +6,7 @@
 #include "planner/binder/binder.h"
 #include "planner/parser/parser.h"
 #include "storage/transaction_manager.h"
+#include "test/executor/builtin_registry.h"
 
 namespace tessera::planner {
 namespace {
@@ -21,7 +22,7 @@ class OptimizerTest : public ::testing::Test {
   /// The optimized logical plan of `sql`, as indented text.
   std::string plan_of(const std::string& sql) {
     auto statements = parse_sql(sql);
-    Binder binder(catalog_, *txn_, sql);
+    Binder binder(catalog_, executor::builtin_registry(), *txn_, sql);
     auto bound = binder.bind(*statements[0]);
     return logical_plan_to_string(*Optimizer().optimize(std::move(bound.plan)));
   }
@@ -47,7 +48,7 @@ TEST_F(OptimizerTest, WhereConditionsOnTheNullableSideStayAboveALeftJoin) {
 
 TEST_F(OptimizerTest, ScansReadOnlyTheColumnsUsed) {
   auto statements = parse_sql("SELECT c FROM t WHERE b > 1");
-  Binder binder(catalog_, *txn_, "SELECT c FROM t WHERE b > 1");
+  Binder binder(catalog_, executor::builtin_registry(), *txn_, "SELECT c FROM t WHERE b > 1");
   auto plan = Optimizer().optimize(binder.bind(*statements[0]).plan);
   const LogicalOperator* op = plan.get();
   while (op->kind != LogicalOperatorKind::kGet) op = op->children[0].get();

@@ -1,0 +1,145 @@
+#include "executor/expression/cast.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "executor/functions/vector_loops.h"
+#include "src/common/assert.h"
+#include "src/common/value_cast.h"
+
+namespace tessera::executor {
+
+namespace {
+
+/// result[r] = op(source[r]); NULL in, NULL out.
+template <class A, class R, class OP>
+void unary_loop(const Vector& a, const sel_t* sel, size_t count, Vector& result, OP&& op) {
+  UnifiedVectorFormat ua;
+  a.to_unified(count, ua);
+  const A* av = ua.values<A>();
+  R* out = result.mutable_values<R>();
+  ValidityMask& rv = result.mutable_validity();
+  const bool all_valid = ua.validity->all_valid();
+  for_each_row(sel, count, [&](sel_t r) {
+    sel_t ia = ua.sel.get_index(r);
+    if (!all_valid && !ua.validity->row_is_valid(ia)) {
+      rv.set_invalid(r);
+      return;
+    }
+    out[r] = op(av[ia]);
+  });
+}
+
+}  // namespace
+
+namespace {
+
+template <class From>
+void cast_numeric_to_text(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  StringHeap& heap = result.string_heap();
+  unary_loop<From, string_t>(source, sel, count, result, [&](From v) {
+    std::string s;
+    if constexpr (std::is_same_v<From, double>) {
+      s = format_double(v);
+    } else {
+      s = std::to_string(static_cast<int64_t>(v));
+    }
+    return heap.add(s);
+  });
+}
+
+template <class From, class To>
+void cast_int_to_int(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  const LogicalType type = result.type();
+  unary_loop<From, To>(source, sel, count, result, [&](From v) {
+    if (v < static_cast<int64_t>(std::numeric_limits<To>::min()) || v > static_cast<int64_t>(std::numeric_limits<To>::max())) {
+      throw_out_of_range(type);
+    }
+    return static_cast<To>(v);
+  });
+}
+
+template <class To>
+void cast_double_to_int(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  const LogicalType type = result.type();
+  unary_loop<double, To>(source, sel, count, result, [&](double v) {
+    double r = round_half_even(v);
+    if (std::isnan(r) || r < static_cast<double>(std::numeric_limits<To>::min()) ||
+        r >= -static_cast<double>(std::numeric_limits<To>::min())) {
+      throw_out_of_range(type);
+    }
+    return static_cast<To>(r);
+  });
+}
+
+template <class To>
+void cast_int_any(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  switch (source.type().physical_type()) {
+    case PhysicalType::kInt16: return cast_int_to_int<int16_t, To>(source, sel, count, result);
+    case PhysicalType::kInt32: return cast_int_to_int<int32_t, To>(source, sel, count, result);
+    case PhysicalType::kInt64: return cast_int_to_int<int64_t, To>(source, sel, count, result);
+    case PhysicalType::kDouble: return cast_double_to_int<To>(source, sel, count, result);
+    case PhysicalType::kBool:
+      return unary_loop<uint8_t, To>(source, sel, count, result, [](uint8_t b) { return static_cast<To>(b ? 1 : 0); });
+    default: break;
+  }
+  TS_CHECK(false, "bad integer cast");
+}
+
+/// Casts through Value for the rare conversions that parse text.
+void cast_generic(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  for_each_row(sel, count, [&](sel_t r) { result.set_value(r, cast_value(source.get_value(r), result.type())); });
+}
+
+}  // namespace
+
+void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  const LogicalType& from = source.type();
+  const LogicalType& to = result.type();
+  if (from.id() == LogicalTypeId::kSqlNull) {
+    ValidityMask& validity = result.mutable_validity();
+    for_each_row(sel, count, [&](sel_t r) { validity.set_invalid(r); });
+    return;
+  }
+  // Text input and the boolean conversions are rare: they go through Value.
+  if (from.id() == LogicalTypeId::kVarchar || from.id() == LogicalTypeId::kBoolean || to.id() == LogicalTypeId::kBoolean) {
+    return cast_generic(source, sel, count, result);
+  }
+  switch (to.id()) {
+    case LogicalTypeId::kSmallint: return cast_int_any<int16_t>(source, sel, count, result);
+    case LogicalTypeId::kInteger: return cast_int_any<int32_t>(source, sel, count, result);
+    case LogicalTypeId::kBigint: return cast_int_any<int64_t>(source, sel, count, result);
+    case LogicalTypeId::kDouble:
+      switch (from.physical_type()) {
+        case PhysicalType::kInt16:
+          return unary_loop<int16_t, double>(source, sel, count, result, [](int16_t v) { return static_cast<double>(v); });
+        case PhysicalType::kInt32:
+          return unary_loop<int32_t, double>(source, sel, count, result, [](int32_t v) { return static_cast<double>(v); });
+        case PhysicalType::kInt64:
+          return unary_loop<int64_t, double>(source, sel, count, result, [](int64_t v) { return static_cast<double>(v); });
+        case PhysicalType::kDouble:
+          return unary_loop<double, double>(source, sel, count, result, [](double v) { return v; });
+        default: break;
+      }
+      break;
+    case LogicalTypeId::kVarchar:
+      if (to.modifier() < 0) {
+        switch (from.physical_type()) {
+          case PhysicalType::kInt16: return cast_numeric_to_text<int16_t>(source, sel, count, result);
+          case PhysicalType::kInt32: return cast_numeric_to_text<int32_t>(source, sel, count, result);
+          case PhysicalType::kInt64: return cast_numeric_to_text<int64_t>(source, sel, count, result);
+          case PhysicalType::kDouble: return cast_numeric_to_text<double>(source, sel, count, result);
+          case PhysicalType::kString:
+            result.keep_heaps_of(source);
+            return unary_loop<string_t, string_t>(source, sel, count, result, [](const string_t& s) { return s; });
+          default: break;
+        }
+      }
+      break;
+    default: break;
+  }
+  cast_generic(source, sel, count, result);
+}
+
+}  // namespace tessera::executor

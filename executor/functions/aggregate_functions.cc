@@ -1,0 +1,478 @@
+// Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or. Integer
+// sums are exact (128-bit state; only the result must fit bigint). count, and sum and avg over
+// integers, have a retract (the inverse of update); over double precision they have none, as in
+// PostgreSQL (a float sum cannot be undone exactly). Ungrouped count and sum fold whole chunks
+// with the SIMD kernels.
+
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "executor/functions/builtin_functions.h"
+#include "executor/functions/registration.h"
+#include "executor/functions/vector_loops.h"
+#include "executor/kernels/aggregate.h"
+#include "src/common/sql_error.h"
+
+namespace tessera::executor {
+
+namespace {
+
+using catalog::AggregateState;
+
+struct CountState {
+  int64_t count;
+};
+struct IntSumState {
+  __int128 sum;
+  int64_t count;  ///< values folded in; the sum is NULL while 0
+};
+struct DoubleSumState {
+  double sum;
+  int64_t count;
+};
+template <class T>
+struct ExtremumState {
+  T value;
+  uint8_t has_value;
+  uint8_t dirty;  ///< string states only: value still points into the input chunk
+};
+struct BoolState {
+  uint8_t value;
+  uint8_t has_value;
+};
+
+template <class S>
+inline S& state(AggregateState* p) {
+  return *reinterpret_cast<S*>(p);
+}
+template <class S>
+inline const S& state(const AggregateState* p) {
+  return *reinterpret_cast<const S*>(p);
+}
+
+/// Calls fn(row, value) for the valid rows [0, count) of `v`.
+template <class T, class F>
+inline void for_each_valid(const Vector& v, size_t count, F&& fn) {
+  UnifiedVectorFormat f;
+  v.to_unified(count, f);
+  const T* values = f.values<T>();
+  if (f.validity->all_valid()) {
+    if (!f.sel.is_set()) {
+      for (size_t i = 0; i < count; i++) fn(i, values[i]);
+    } else {
+      for (size_t i = 0; i < count; i++) fn(i, values[f.sel.get_index(i)]);
+    }
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    const sel_t idx = f.sel.get_index(i);
+    if (f.validity->row_is_valid(idx)) fn(i, values[idx]);
+  }
+}
+
+/// Calls fn(row) for the valid rows [0, count) of `v`.
+template <class F>
+inline void for_each_valid_row(const Vector& v, size_t count, F&& fn) {
+  UnifiedVectorFormat f;
+  v.to_unified(count, f);
+  if (f.validity->all_valid()) {
+    for (size_t i = 0; i < count; i++) fn(i);
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    if (f.validity->row_is_valid(f.sel.get_index(i))) fn(i);
+  }
+}
+
+template <class S>
+void zero_init(AggregateState* const* states, size_t offset, size_t count) {
+  for (size_t i = 0; i < count; i++) std::memset(states[i] + offset, 0, sizeof(S));
+}
+
+[[noreturn]] void bigint_out_of_range() { throw SqlError(SqlState::kNumericValueOutOfRange, "bigint out of range"); }
+
+// ---- count ---------------------------------------------------------------------------------
+
+void count_star_update(std::span<const Vector>, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count++;
+}
+
+void count_star_simple(std::span<const Vector>, size_t count, AggregateState* s, StringHeap&) {
+  state<CountState>(s).count += static_cast<int64_t>(count);
+}
+
+void count_star_retract(std::span<const Vector>, size_t count, AggregateState* const* states, size_t offset) {
+  for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count--;
+}
+
+void count_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  UnifiedVectorFormat f;
+  args[0].to_unified(count, f);
+  if (f.validity->all_valid()) {
+    for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count++;
+  } else {
+    for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count += f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
+  }
+}
+
+void count_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap&) {
+  const Vector& v = args[0];
+  if (v.vector_type() != VectorType::kFlat) {
+    int64_t n = 0;
+    for_each_valid_row(v, count, [&](size_t) { n++; });
+    state<CountState>(s).count += n;
+    return;
+  }
+  const uint64_t* validity = v.validity().all_valid() ? nullptr : v.validity().data();
+  state<CountState>(s).count += static_cast<int64_t>(count_valid(validity, count));
+}
+
+void count_retract(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset) {
+  UnifiedVectorFormat f;
+  args[0].to_unified(count, f);
+  for (size_t i = 0; i < count; i++) state<CountState>(states[i] + offset).count -= f.validity->row_is_valid(f.sel.get_index(i)) ? 1 : 0;
+}
+
+void count_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) state<CountState>(targets[i] + offset).count += state<CountState>(sources[i] + offset).count;
+}
+
+void count_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  int64_t* out = result.mutable_values<int64_t>();
+  for (size_t i = 0; i < count; i++) out[i] = state<CountState>(states[i] + offset).count;
+}
+
+// ---- sum and avg ---------------------------------------------------------------------------
+
+template <class T>
+void int_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    auto& s = state<IntSumState>(states[i] + offset);
+    s.sum += static_cast<int64_t>(v);
+    s.count++;
+  });
+}
+
+template <class T>
+bool sum_kernel(const T* values, size_t count, const uint64_t* validity, int64_t* sum) {
+  if constexpr (std::is_same_v<T, int16_t>) {
+    return sum_i16(values, count, validity, sum);
+  } else if constexpr (std::is_same_v<T, int32_t>) {
+    return sum_i32(values, count, validity, sum);
+  } else {
+    return sum_i64(values, count, validity, sum);
+  }
+}
+
+template <class T>
+void int_sum_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap&) {
+  const Vector& v = args[0];
+  if (v.vector_type() == VectorType::kFlat) {
+    const uint64_t* validity = v.validity().all_valid() ? nullptr : v.validity().data();
+    int64_t sum = 0;
+    // A chunk whose own sum leaves int64 takes the exact 128-bit row-at-a-time path.
+    if (!sum_kernel<T>(v.values<T>(), count, validity, &sum)) {
+      auto& st = state<IntSumState>(s);
+      st.sum += sum;
+      st.count += static_cast<int64_t>(count_valid(validity, count));
+      return;
+    }
+  }
+  // Other representations, and chunks whose own sum leaves int64: exact, row at a time.
+  __int128 sum = 0;
+  int64_t n = 0;
+  for_each_valid<T>(v, count, [&](size_t, T x) {
+    sum += static_cast<int64_t>(x);
+    n++;
+  });
+  auto& st = state<IntSumState>(s);
+  st.sum += sum;
+  st.count += n;
+}
+
+template <class T>
+void int_sum_retract(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    auto& s = state<IntSumState>(states[i] + offset);
+    s.sum -= static_cast<int64_t>(v);
+    s.count--;
+  });
+}
+
+void int_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<IntSumState>(targets[i] + offset);
+    const auto& s = state<IntSumState>(sources[i] + offset);
+    t.sum += s.sum;
+    t.count += s.count;
+  }
+}
+
+void int_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  int64_t* out = result.mutable_values<int64_t>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<IntSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+      continue;
+    }
+    if (s.sum > std::numeric_limits<int64_t>::max() || s.sum < std::numeric_limits<int64_t>::min()) bigint_out_of_range();
+    out[i] = static_cast<int64_t>(s.sum);
+  }
+}
+
+void int_avg_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  double* out = result.mutable_values<double>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<IntSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+    } else {
+      out[i] = static_cast<double>(s.sum) / static_cast<double>(s.count);
+    }
+  }
+}
+
+void double_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<double>(args[0], count, [&](size_t i, double v) {
+    auto& s = state<DoubleSumState>(states[i] + offset);
+    s.sum += v;
+    s.count++;
+  });
+}
+
+void double_sum_simple(std::span<const Vector> args, size_t count, AggregateState* s, StringHeap&) {
+  const Vector& v = args[0];
+  if (v.vector_type() != VectorType::kFlat) {
+    auto& st = state<DoubleSumState>(s);
+    for_each_valid<double>(v, count, [&](size_t, double x) {
+      st.sum += x;
+      st.count++;
+    });
+    return;
+  }
+  const uint64_t* validity = v.validity().all_valid() ? nullptr : v.validity().data();
+  auto& st = state<DoubleSumState>(s);
+  sum_f64(v.values<double>(), count, validity, &st.sum);
+  st.count += static_cast<int64_t>(count_valid(validity, count));
+}
+
+void double_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<DoubleSumState>(targets[i] + offset);
+    const auto& s = state<DoubleSumState>(sources[i] + offset);
+    t.sum += s.sum;
+    t.count += s.count;
+  }
+}
+
+template <bool AVG>
+void double_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  double* out = result.mutable_values<double>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<DoubleSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+    } else {
+      out[i] = AVG ? s.sum / static_cast<double>(s.count) : s.sum;
+    }
+  }
+}
+
+// ---- min and max ---------------------------------------------------------------------------
+
+template <class T, bool MIN>
+inline bool better(const T& candidate, const T& current) {
+  const int c = compare_values(candidate, current);
+  return MIN ? c < 0 : c > 0;
+}
+
+template <class T, bool MIN>
+void extremum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap& heap) {
+  if constexpr (std::is_same_v<T, string_t>) {
+    // Winners point into the input until the end of the chunk; then each changed state's
+    // winner is copied once into the heap.
+    std::vector<ExtremumState<T>*> changed;
+    for_each_valid<T>(args[0], count, [&](size_t i, const T& v) {
+      auto& s = state<ExtremumState<T>>(states[i] + offset);
+      if (s.has_value && !better<T, MIN>(v, s.value)) return;
+      s.value = v;
+      s.has_value = 1;
+      if (!s.dirty) {
+        s.dirty = 1;
+        changed.push_back(&s);
+      }
+    });
+    for (auto* s : changed) {
+      s->value = heap.add(s->value);
+      s->dirty = 0;
+    }
+  } else {
+    for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+      auto& s = state<ExtremumState<T>>(states[i] + offset);
+      if (!s.has_value || better<T, MIN>(v, s.value)) s.value = v;
+      s.has_value = 1;
+    });
+  }
+}
+
+template <class T, bool MIN>
+void extremum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap& heap) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<ExtremumState<T>>(sources[i] + offset);
+    auto& t = state<ExtremumState<T>>(targets[i] + offset);
+    if (!s.has_value) continue;
+    if (t.has_value && !better<T, MIN>(s.value, t.value)) continue;
+    if constexpr (std::is_same_v<T, string_t>) {
+      t.value = heap.add(s.value);
+    } else {
+      t.value = s.value;
+    }
+    t.has_value = 1;
+  }
+}
+
+template <class T>
+void extremum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  T* out = result.mutable_values<T>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<ExtremumState<T>>(states[i] + offset);
+    if (s.has_value) {
+      out[i] = s.value;
+    } else {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+// ---- bool_and / bool_or --------------------------------------------------------------------
+
+template <bool AND>
+void bool_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<uint8_t>(args[0], count, [&](size_t i, uint8_t v) {
+    auto& s = state<BoolState>(states[i] + offset);
+    const uint8_t b = v != 0;
+    s.value = s.has_value ? (AND ? (s.value & b) : (s.value | b)) : b;
+    s.has_value = 1;
+  });
+}
+
+template <bool AND>
+void bool_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<BoolState>(sources[i] + offset);
+    auto& t = state<BoolState>(targets[i] + offset);
+    if (!s.has_value) continue;
+    t.value = t.has_value ? (AND ? (t.value & s.value) : (t.value | s.value)) : s.value;
+    t.has_value = 1;
+  }
+}
+
+void bool_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  uint8_t* out = result.mutable_values<uint8_t>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<BoolState>(states[i] + offset);
+    if (s.has_value) {
+      out[i] = s.value;
+    } else {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+// ---- registration --------------------------------------------------------------------------
+
+template <class S>
+catalog::AggregateFunction aggregate(const char* name, std::vector<LogicalType> params, LogicalType result) {
+  catalog::AggregateFunction a;
+  a.name = name;
+  for (const auto& p : params) a.params.push_back(catalog::ParamType::of(p));
+  a.result = catalog::ParamType::of(result);
+  a.state_size = sizeof(S);
+  a.state_alignment = alignof(S);
+  a.init = zero_init<S>;
+  return a;
+}
+
+template <class T>
+void register_integer(catalog::FunctionRegistry& registry, const LogicalType& t) {
+  for (bool avg : {false, true}) {
+    auto a = aggregate<IntSumState>(avg ? "avg" : "sum", {t}, avg ? LogicalType::double_precision() : LogicalType::bigint());
+    a.update = int_sum_update<T>;
+    a.simple_update = int_sum_simple<T>;
+    a.combine = int_sum_combine;
+    a.finalize = avg ? int_avg_finalize : int_sum_finalize;
+    a.retract = int_sum_retract<T>;
+    registry.add(std::move(a));
+  }
+}
+
+template <class T>
+void register_extremum(catalog::FunctionRegistry& registry, const LogicalType& t) {
+  for (bool is_min : {true, false}) {
+    auto a = aggregate<ExtremumState<T>>(is_min ? "min" : "max", {t}, t);
+    a.distinct_insensitive = true;
+    a.update = is_min ? extremum_update<T, true> : extremum_update<T, false>;
+    a.combine = is_min ? extremum_combine<T, true> : extremum_combine<T, false>;
+    a.finalize = extremum_finalize<T>;
+    registry.add(std::move(a));
+  }
+}
+
+}  // namespace
+
+void register_aggregate_functions(catalog::FunctionRegistry& registry) {
+  auto count_star = aggregate<CountState>("count", {}, LogicalType::bigint());
+  count_star.update = count_star_update;
+  count_star.simple_update = count_star_simple;
+  count_star.combine = count_combine;
+  count_star.finalize = count_finalize;
+  count_star.retract = count_star_retract;
+  registry.add(std::move(count_star));
+
+  auto count = aggregate<CountState>("count", {}, LogicalType::bigint());
+  count.params = {catalog::ParamType::any()};
+  count.update = count_update;
+  count.simple_update = count_simple;
+  count.combine = count_combine;
+  count.finalize = count_finalize;
+  count.retract = count_retract;
+  registry.add(std::move(count));
+
+  register_integer<int16_t>(registry, LogicalType::smallint());
+  register_integer<int32_t>(registry, LogicalType::integer());
+  register_integer<int64_t>(registry, LogicalType::bigint());
+  const LogicalType d = LogicalType::double_precision();
+  for (bool avg : {false, true}) {
+    auto a = aggregate<DoubleSumState>(avg ? "avg" : "sum", {d}, d);
+    a.update = double_sum_update;
+    a.simple_update = double_sum_simple;
+    a.combine = double_sum_combine;
+    a.finalize = avg ? double_sum_finalize<true> : double_sum_finalize<false>;
+    registry.add(std::move(a));
+  }
+
+  register_extremum<int16_t>(registry, LogicalType::smallint());
+  register_extremum<int32_t>(registry, LogicalType::integer());
+  register_extremum<int64_t>(registry, LogicalType::bigint());
+  register_extremum<double>(registry, d);
+  register_extremum<string_t>(registry, LogicalType::varchar());
+
+  for (const char* name : {"bool_and", "every", "bool_or"}) {
+    const bool is_and = std::string_view(name) != "bool_or";
+    auto a = aggregate<BoolState>(name, {LogicalType::boolean()}, LogicalType::boolean());
+    a.distinct_insensitive = true;
+    a.update = is_and ? bool_update<true> : bool_update<false>;
+    a.combine = is_and ? bool_combine<true> : bool_combine<false>;
+    a.finalize = bool_finalize;
+    registry.add(std::move(a));
+  }
+}
+
+}  // namespace tessera::executor

@@ -1,0 +1,15 @@
+#include "executor/functions/builtin_functions.h"
+
+namespace tessera::executor {
+
+void register_builtin_functions(catalog::FunctionRegistry& registry) {
+  register_arithmetic_functions(registry);
+  register_comparison_functions(registry);
+  register_string_functions(registry);
+  register_math_functions(registry);
+  register_null_functions(registry);
+  register_system_functions(registry);
+  register_aggregate_functions(registry);
+}
+
+}  // namespace tessera::executor
