@@ -1,6 +1,7 @@
 # Thin wrapper over CMake + Ninja. `make run` and `make test` are the two commands a new user needs.
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
 HOST ?= 127.0.0.1
 PORT ?= 5433
 DATA ?= ./data
@@ -28,10 +29,10 @@ run: build
 	./$(BUILD_DIR)/tessera --host $(HOST) --port $(PORT) --data $(DATA)
 
 test: build
-	bash scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR)
+	bash scripts/run-tests.sh $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
 
 bench: build
 	bash scripts/run-bench.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)

@@ -3,12 +3,15 @@
 #   1. the GoogleTest unit tests of every part (ctest),
 #   2. the sqllogictest suites (ours and the SQLite corpus files we pass) in-process,
 #   3. the same suites over the wire against a running server, plus the psql client test,
-#   4. the unit tests and the sqllogictest suites again in an ASan+UBSan build.
-# Usage: scripts/run-tests.sh BUILD_DIR ASAN_BUILD_DIR
+#   4. the unit tests and the sqllogictest suites again in an ASan+UBSan build,
+#   5. the storage, executor and session (concurrency) unit tests in a ThreadSanitizer build.
+# Usage: scripts/run-tests.sh BUILD_DIR ASAN_BUILD_DIR TSAN_BUILD_DIR
+# Environment: TESSERA_SKIP_ASAN=1 / TESSERA_SKIP_TSAN=1 skip steps 4 / 5 (quick local runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 asan=${2:-build-asan}
+tsan=${3:-build-tsan}
 jobs=$(nproc)
 
 shared=${TESSERA_SHARED:-$(cd .. && pwd)/shared}
@@ -69,6 +72,19 @@ if [ "${TESSERA_SKIP_ASAN:-0}" != "1" ]; then
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
   check ctest --test-dir "$asan" --output-on-failure -j "$jobs"
   check "$asan/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}"
+fi
+
+if [ "${TESSERA_SKIP_TSAN:-0}" != "1" ]; then
+  step "ThreadSanitizer build: storage, executor and session tests"
+  if [ ! -f "$tsan/build.ninja" ]; then
+    cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_TSAN=ON > /dev/null
+  fi
+  cmake --build "$tsan" -j "$jobs" --target test-storage test-executor test-main
+  # A data race or lock-order inversion fails the test binary (exit code 66).
+  export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+  check "$tsan/test-storage"
+  check "$tsan/test-executor"
+  check "$tsan/test-main"
 fi
 
 echo
