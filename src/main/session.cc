@@ -35,6 +35,20 @@ DataChunk slice_rows(const DataChunk& chunk, size_t offset, size_t count) {
   return part;
 }
 
+/// The exception being handled as the error the client gets: an SqlError as it is,
+/// std::bad_alloc as 53200, any other std::exception as XX000. Anything else propagates.
+SqlError current_sql_error() {
+  try {
+    throw;
+  } catch (const SqlError& e) {
+    return e;
+  } catch (const std::bad_alloc&) {
+    return SqlError(SqlState::kOutOfMemory, "out of memory");
+  } catch (const std::exception& e) {
+    return SqlError(SqlState::kInternalError, e.what());
+  }
+}
+
 /// Chunks the hand-off between a query's workers and the statement thread holds at most.
 constexpr size_t kResultQueueCapacity = 4;
 
@@ -212,15 +226,10 @@ std::unique_ptr<pgwire::PreparedStatement> Session::prepare(std::string_view sql
     prepared->bound.reset();  // bind() binds again with the parameter values
     finish_implicit_transaction();
     return prepared;
-  } catch (const SqlError&) {
+  } catch (...) {
+    SqlError error = current_sql_error();
     fail_statement();
-    throw;
-  } catch (const std::bad_alloc&) {
-    fail_statement();
-    throw SqlError(SqlState::kOutOfMemory, "out of memory");
-  } catch (const std::exception& e) {
-    fail_statement();
-    throw SqlError(SqlState::kInternalError, e.what());
+    throw error;
   }
 }
 
@@ -245,15 +254,10 @@ std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& p
     std::unique_ptr<ActivePortal> portal = bind_portal(prepared, std::move(values), std::nullopt);
     portal->commit_on_close = true;
     return portal;
-  } catch (const SqlError&) {
+  } catch (...) {
+    SqlError error = current_sql_error();
     fail_statement();
-    throw;
-  } catch (const std::bad_alloc&) {
-    fail_statement();
-    throw SqlError(SqlState::kOutOfMemory, "out of memory");
-  } catch (const std::exception& e) {
-    fail_statement();
-    throw SqlError(SqlState::kInternalError, e.what());
+    throw error;
   }
 }
 
@@ -266,21 +270,12 @@ pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max
     pgwire::ExecuteResult result = run_portal(portal, max_rows, receiver);
     if (result == pgwire::ExecuteResult::kComplete) portal.close();
     return result;
-  } catch (const SqlError&) {
+  } catch (...) {
+    SqlError error = current_sql_error();
     portal.commit_on_close = false;  // the failed statement's transaction is not committed
     portal.close();
     fail_statement();
-    throw;
-  } catch (const std::bad_alloc&) {
-    portal.commit_on_close = false;
-    portal.close();
-    fail_statement();
-    throw SqlError(SqlState::kOutOfMemory, "out of memory");
-  } catch (const std::exception& e) {
-    portal.commit_on_close = false;
-    portal.close();
-    fail_statement();
-    throw SqlError(SqlState::kInternalError, e.what());
+    throw error;
   }
 }
 
@@ -310,12 +305,8 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
       if (!in_block_ && !implicit_block) end_transaction(true);
     }
     if (implicit_block && !in_block_) end_transaction(true);
-  } catch (const SqlError& e) {
-    report_failure(e, receiver);
-  } catch (const std::bad_alloc&) {
-    report_failure(SqlError(SqlState::kOutOfMemory, "out of memory"), receiver);
-  } catch (const std::exception& e) {
-    report_failure(SqlError(SqlState::kInternalError, e.what()), receiver);
+  } catch (...) {
+    report_failure(current_sql_error(), receiver);
   }
 }
 
