@@ -155,20 +155,10 @@ LogicalType base_type(const LogicalType& t) { return t.id() == LogicalTypeId::kV
 
 bool is_unknown(const LogicalType& t) { return t.id() == LogicalTypeId::kSqlNull; }
 
-int numeric_rank(LogicalTypeId id) {
-  switch (id) {
-    case LogicalTypeId::kSmallint: return 1;
-    case LogicalTypeId::kInteger: return 2;
-    case LogicalTypeId::kBigint: return 3;
-    case LogicalTypeId::kDouble: return 5;
-    default: return 0;
-  }
-}
-
 /// select_common_type over known types: same type, or numeric promotion; nullopt otherwise.
 std::optional<LogicalType> common_type(const LogicalType& a, const LogicalType& b) {
   if (a == b) return a;
-  if (a.is_numeric() && b.is_numeric()) return numeric_rank(a.id()) >= numeric_rank(b.id()) ? a : b;
+  if (a.is_numeric() && b.is_numeric()) return a.numeric_rank() >= b.numeric_rank() ? a : b;
   return std::nullopt;
 }
 

@@ -53,20 +53,6 @@ BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target) {
   return cast;
 }
 
-namespace {
-
-int numeric_rank(LogicalTypeId id) {
-  switch (id) {
-    case LogicalTypeId::kSmallint: return 1;
-    case LogicalTypeId::kInteger: return 2;
-    case LogicalTypeId::kBigint: return 3;
-    case LogicalTypeId::kDouble: return 5;
-    default: return 0;
-  }
-}
-
-}  // namespace
-
 std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalType& b) {
   if (a.id() == LogicalTypeId::kSqlNull) return b;
   if (b.id() == LogicalTypeId::kSqlNull) return a;
@@ -75,7 +61,7 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
     if (a.id() == LogicalTypeId::kVarchar && a != b) return LogicalType::varchar();
     return a;
   }
-  if (a.is_numeric() && b.is_numeric()) return numeric_rank(a.id()) >= numeric_rank(b.id()) ? a : b;
+  if (a.is_numeric() && b.is_numeric()) return a.numeric_rank() >= b.numeric_rank() ? a : b;
   return std::nullopt;
 }
 

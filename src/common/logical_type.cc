@@ -38,6 +38,16 @@ bool LogicalType::is_integral() const {
 
 bool LogicalType::is_numeric() const { return is_integral() || id_ == LogicalTypeId::kDouble; }
 
+int LogicalType::numeric_rank() const {
+  switch (id_) {
+    case LogicalTypeId::kSmallint: return 1;
+    case LogicalTypeId::kInteger: return 2;
+    case LogicalTypeId::kBigint: return 3;
+    case LogicalTypeId::kDouble: return 5;
+    default: return 0;
+  }
+}
+
 std::string LogicalType::name() const {
   switch (id_) {
     case LogicalTypeId::kSqlNull: return "unknown";

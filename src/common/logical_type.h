@@ -56,6 +56,9 @@ class LogicalType {
   size_t physical_size() const;
   bool is_integral() const;
   bool is_numeric() const;
+  /// The rank of a numeric type in PostgreSQL's implicit promotion order (smallint < integer <
+  /// bigint < double precision), 0 for other types: a number is implicitly cast to a higher rank.
+  int numeric_rank() const;
   bool is_valid() const { return id_ != LogicalTypeId::kInvalid; }
 
   /// PostgreSQL's name for the type as format_type prints it ("integer", "text", ...).

@@ -153,23 +153,9 @@ bool can_cast(const LogicalType& from, const LogicalType& to) {
   return from.id() == to.id();
 }
 
-namespace {
-
-int numeric_rank(LogicalTypeId id) {
-  switch (id) {
-    case LogicalTypeId::kSmallint: return 1;
-    case LogicalTypeId::kInteger: return 2;
-    case LogicalTypeId::kBigint: return 3;
-    case LogicalTypeId::kDouble: return 5;
-    default: return 0;
-  }
-}
-
-}  // namespace
-
 bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
   if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
-  if (from.is_numeric() && to.is_numeric()) return numeric_rank(from.id()) < numeric_rank(to.id());
+  if (from.is_numeric() && to.is_numeric()) return from.numeric_rank() < to.numeric_rank();
   return false;
 }
 
