@@ -10,21 +10,14 @@ DistinctSketch::DistinctSketch() : registers_(std::make_unique<std::atomic<uint8
   for (uint32_t i = 0; i < kRegisters; i++) registers_[i].store(0, std::memory_order_relaxed);
 }
 
-void DistinctSketch::add_hash(hash_t hash) {
-  const uint32_t index = static_cast<uint32_t>(hash >> (64 - kPrecision));
-  // The rank is the position of the first one bit of the remaining bits; a guard bit bounds it
-  // when they are all zero.
-  const uint64_t rest = (hash << kPrecision) | (uint64_t{1} << (kPrecision - 1));
-  const auto rank = static_cast<uint8_t>(__builtin_clzll(rest) + 1);
-  std::atomic<uint8_t>& reg = registers_[index];
-  uint8_t current = reg.load(std::memory_order_relaxed);
-  while (rank > current && !reg.compare_exchange_weak(current, rank, std::memory_order_relaxed)) {
-  }
-}
-
 void DistinctSketch::add(const LogicalType& type, const UnifiedVectorFormat& values, size_t offset, size_t count) {
   const bool all_valid = values.validity == nullptr || values.validity->all_valid();
   auto each = [&](auto&& hash_row) {
+    if (all_valid && !values.sel.is_set()) {
+      // The common case (a flat, NULL-free vector): a plain loop over the values.
+      for (size_t i = offset; i < offset + count; i++) add_hash(hash_row(static_cast<sel_t>(i)));
+      return;
+    }
     for (size_t i = 0; i < count; i++) {
       const sel_t s = values.sel.get_index(offset + i);
       if (!all_valid && !values.validity->row_is_valid(s)) continue;

@@ -56,7 +56,17 @@ class DistinctSketch {
   DistinctSketch& operator=(const DistinctSketch&) = delete;
 
   /// Adds one value by its 64-bit hash (tessera::hash_* of the value).
-  void add_hash(hash_t hash);
+  void add_hash(hash_t hash) {
+    const auto index = static_cast<uint32_t>(hash >> (64 - kPrecision));
+    // The rank is the position of the first one bit of the remaining bits; a guard bit bounds
+    // it when they are all zero.
+    const uint64_t rest = (hash << kPrecision) | (uint64_t{1} << (kPrecision - 1));
+    const auto rank = static_cast<uint8_t>(__builtin_clzll(rest) + 1);
+    std::atomic<uint8_t>& reg = registers_[index];
+    uint8_t current = reg.load(std::memory_order_relaxed);
+    while (rank > current && !reg.compare_exchange_weak(current, rank, std::memory_order_relaxed)) {
+    }
+  }
   /// Adds the non-NULL values of rows [offset, offset + count) of a unified vector of `type`.
   void add(const LogicalType& type, const UnifiedVectorFormat& values, size_t offset, size_t count);
   /// Estimated number of distinct values added.
