@@ -266,6 +266,50 @@ void pad_with_nulls(RelationEstimate& out, const RelationEstimate& side, double 
   }
 }
 
+/// What a conjunct that held tells about its column in the rows that pass: `col = const`
+/// leaves one value, a range comparison moves the bounds, and any comparison or IS NOT NULL
+/// leaves no NULLs.
+void narrow_column(const BoundExpression& conjunct, RelationEstimate& estimate) {
+  if (conjunct.kind == BoundExprKind::kBooleanTest) {
+    const auto& test = static_cast<const BoundBooleanTest&>(conjunct);
+    auto binding = binding_of(*test.child);
+    if (test.test != BooleanTest::kIsNotNull || !binding) return;
+    if (auto it = estimate.columns.find(*binding); it != estimate.columns.end()) it->second.null_fraction = 0;
+    return;
+  }
+  auto c = as_comparison(conjunct);
+  if (!c || c->op == CompareOp::kDistinct || c->op == CompareOp::kNotDistinct || has_column_refs(*c->right)) return;
+  auto binding = binding_of(*c->left);
+  if (!binding) return;
+  auto it = estimate.columns.find(*binding);
+  if (it == estimate.columns.end()) return;
+  ColumnEstimate& column = it->second;
+  column.null_fraction = 0;
+  const Value* value = constant_of(*c->right);
+  if (!value || value->is_null()) return;
+  const auto v = numeric_value(*value);
+  // A cast column compares in the cast's type: its bounds stay as they were.
+  const bool same_type = strip_casts(*c->left).type == c->left->type;
+  switch (c->op) {
+    case CompareOp::kEq:
+      column.distinct = std::min(column.distinct, 1.0);
+      if (v && same_type) {
+        column.has_range = true;
+        column.min = column.max = *v;
+      }
+      break;
+    case CompareOp::kLt:
+    case CompareOp::kLe:
+      if (v && same_type && column.has_range) column.max = std::max(column.min, std::min(column.max, *v));
+      break;
+    case CompareOp::kGt:
+    case CompareOp::kGe:
+      if (v && same_type && column.has_range) column.min = std::min(column.max, std::max(column.min, *v));
+      break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 double CardinalityEstimator::selectivity(const BoundExpression& predicate, const RelationEstimate& input) {
@@ -396,6 +440,7 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
     std::vector<const BoundExpression*> list;
     for (const auto& c : conjuncts) flatten_and(*c, list);
     set_rows(estimate, estimate.rows * conjunction_selectivity(list, estimate));
+    for (const BoundExpression* c : list) narrow_column(*c, estimate);
   };
   switch (op.kind) {
     case LogicalOperatorKind::kGet: {

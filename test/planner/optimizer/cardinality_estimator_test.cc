@@ -205,6 +205,16 @@ TEST_F(CardinalityEstimatorTest, GroupByMultipliesTheKeysDistinctCounts) {
   EXPECT_NEAR(rows_of("SELECT DISTINCT g, h FROM big"), 700, 40);
 }
 
+TEST_F(CardinalityEstimatorTest, FiltersNarrowTheirColumnsForTheOperatorsAbove) {
+  // After g = 5 the scan's g has one value: every filtered row joins small's row with id 5.
+  EXPECT_NEAR(rows_of("SELECT * FROM big JOIN small ON big.g = small.id WHERE big.g = 5"), 100, 5);
+  EXPECT_DOUBLE_EQ(rows_of("SELECT g, count(*) FROM big WHERE g = 5 GROUP BY g"), 1);
+  // A range moves the bounds a later range on the same column interpolates between.
+  EXPECT_NEAR(rows_of("SELECT * FROM (SELECT * FROM big WHERE id < 1000 LIMIT 5000) s WHERE id < 500"), 500, 2);
+  // Compared rows are never NULL.
+  EXPECT_DOUBLE_EQ(rows_of("SELECT * FROM (SELECT * FROM big WHERE n > 0 LIMIT 100000) s WHERE n IS NULL"), 1);
+}
+
 TEST_F(CardinalityEstimatorTest, LimitAndValues) {
   EXPECT_DOUBLE_EQ(rows_of("SELECT * FROM big LIMIT 10"), 10);
   EXPECT_DOUBLE_EQ(rows_of("SELECT * FROM big LIMIT 10 OFFSET 9995"), 5);
