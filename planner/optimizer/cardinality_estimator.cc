@@ -224,6 +224,7 @@ std::optional<double> in_list_selectivity(const BoundConjunction& disjunction, c
 }
 
 void flatten_and(const BoundExpression& expr, std::vector<const BoundExpression*>& out) {
+  check_stack_depth();
   if (expr.kind == BoundExprKind::kConjunction && static_cast<const BoundConjunction&>(expr).is_and) {
     for (const auto& c : static_cast<const BoundConjunction&>(expr).children) flatten_and(*c, out);
     return;
