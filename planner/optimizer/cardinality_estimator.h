@@ -54,7 +54,9 @@ struct RelationEstimate {
 /// their preserved sides, a cross join |L| * |R|; an aggregate the product of its keys'
 /// distinct counts, at most its input (1 without GROUP BY); DISTINCT likewise over all
 /// columns; LIMIT the smaller of its input and the limit; VALUES its row count. Distinct
-/// counts shrink with the rows a filter keeps (PostgreSQL's d * (1 - ((N - n) / N)^(N / d))).
+/// counts shrink with the rows a filter keeps (PostgreSQL's d * (1 - ((N - n) / N)^(N / d))),
+/// and a filter's conjuncts narrow their columns for the operators above (one value after
+/// `col = const`, moved bounds after a range, no NULLs after a comparison).
 /// No estimate is below one row.
 class CardinalityEstimator {
  public:
