@@ -40,6 +40,8 @@ TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> 
 
 TableEntry::~TableEntry() = default;
 
+storage::TableStatistics TableEntry::statistics() const { return storage_->statistics(); }
+
 ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,
                      std::vector<std::string> dependencies)
     : CatalogEntry(EntryKind::kView, std::move(name), oid, std::move(columns)),

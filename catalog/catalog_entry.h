@@ -7,6 +7,7 @@
 
 #include "src/common/logical_type.h"
 #include "src/common/value.h"
+#include "storage/table_statistics.h"
 #include "storage/versioned_object.h"
 
 namespace tessera::storage { class DataTable; }
@@ -69,6 +70,9 @@ class TableEntry : public CatalogEntry {
   TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns);
   ~TableEntry() override;
   storage::DataTable& storage() const { return *storage_; }
+  /// Estimated statistics (row count; per column distinct count, NULL fraction, min/max) for
+  /// the planner's row estimates, as the storage keeps them.
+  storage::TableStatistics statistics() const;
 
  private:
   std::unique_ptr<storage::DataTable> storage_;

@@ -23,6 +23,7 @@ ScanSkipCounts ParallelTableScanState::skip_counts() const {
 DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) {
   for (const auto& type : types_) {
     TS_CHECK(type.physical_type() != PhysicalType::kInvalid, "table column of a type without storage");
+    sketches_.push_back(std::make_unique<DistinctSketch>());
   }
 }
 
@@ -45,6 +46,8 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
     TS_CHECK(source.type().physical_type() == types_[c].physical_type(), "append with a mismatched type");
     source.to_unified(count, columns[c]);
   }
+  // The sketches take concurrent adds, so parallel appenders hash outside the append lock.
+  for (size_t c = 0; c < types_.size(); c++) sketches_[c]->add(types_[c], columns[c], 0, count);
   std::lock_guard<std::mutex> append_lock(append_mutex_);
   size_t offset = 0;
   while (offset < count) {
@@ -136,6 +139,29 @@ bool DataTable::scan(LocalTableScanState& local, DataChunk& out) const {
   }
   local.row_group_ = nullptr;
   return false;
+}
+
+TableStatistics DataTable::statistics() const {
+  TableStatistics stats;
+  std::vector<std::shared_ptr<RowGroup>> groups;
+  {
+    std::lock_guard<std::mutex> lock(row_groups_mutex_);
+    groups = row_groups_;
+  }
+  stats.row_count = static_cast<double>(estimated_row_count());
+  for (size_t c = 0; c < types_.size(); c++) {
+    ZoneMap zone(types_[c]);
+    for (const auto& group : groups) zone.merge(group->column(c).zone_map());
+    ColumnStatistics column;
+    const double rows = static_cast<double>(zone.value_count() + zone.null_count());
+    column.null_fraction = rows > 0 ? static_cast<double>(zone.null_count()) / rows : 0;
+    column.min = zone.min();
+    column.max = zone.max();
+    // A sketch cannot count more distinct values than there are values.
+    column.distinct_count = std::min(sketches_[c]->estimate(), static_cast<double>(zone.value_count()));
+    stats.columns.push_back(std::move(column));
+  }
+  return stats;
 }
 
 size_t DataTable::row_group_count() const {

@@ -12,6 +12,7 @@
 #include "storage/storage_constants.h"
 #include "storage/table_filter.h"
 #include "storage/table_scan_state.h"
+#include "storage/table_statistics.h"
 #include "storage/transaction.h"
 #include "storage/zone_map.h"
 
@@ -58,6 +59,11 @@ class DataTable {
   /// dictionary vector's selection lives in `local`: valid until the next call.
   bool scan(LocalTableScanState& local, DataChunk& out) const;
 
+  /// Estimated statistics for the planner: the row count, and per column the NULL fraction and
+  /// min/max from the row groups' zone maps and the distinct count from a HyperLogLog sketch
+  /// kept on append. Like estimated_row_count, they cover every row ever appended.
+  TableStatistics statistics() const;
+
   /// Number of row groups (tests, statistics).
   size_t row_group_count() const;
   /// Zone map of the segment of column `column` that holds table row
@@ -74,6 +80,7 @@ class DataTable {
   mutable std::mutex row_groups_mutex_;  // guards the row_groups_ list (not the groups' contents)
   std::vector<std::shared_ptr<RowGroup>> row_groups_;
   std::atomic<size_t> row_count_{0};
+  std::vector<std::unique_ptr<DistinctSketch>> sketches_;  // one per column, updated on append
 };
 
 }  // namespace tessera::storage

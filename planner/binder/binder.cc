@@ -130,7 +130,6 @@ LogicalPtr Binder::bind_from(const std::vector<TableRefPtr>& from) {
     // SELECT without FROM reads one empty row.
     auto values = std::make_unique<LogicalValues>(next_table_index());
     values->rows.emplace_back();
-    values->estimated_rows = 1;
     return values;
   }
   LogicalPtr plan = bind_table_ref(*from[0]);
@@ -138,7 +137,6 @@ LogicalPtr Binder::bind_from(const std::vector<TableRefPtr>& from) {
     auto join = std::make_unique<LogicalJoin>(JoinType::kCross);
     join->children.push_back(std::move(plan));
     join->children.push_back(bind_table_ref(*from[i]));
-    join->estimated_rows = join->children[0]->estimated_rows * join->children[1]->estimated_rows;
     plan = std::move(join);
   }
   return plan;
@@ -220,7 +218,6 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     scope_entry.bindings.push_back(ColumnBinding{get->table_index, static_cast<uint32_t>(i)});
     scope_entry.hidden.push_back(false);
   }
-  get->estimated_rows = static_cast<double>(table->storage().estimated_row_count());
   scope_.entries.push_back(std::move(scope_entry));
   return get;
 }
@@ -248,7 +245,6 @@ LogicalPtr Binder::bind_derived(LogicalPtr plan, const std::vector<std::string>&
     entry.bindings.push_back(ColumnBinding{projection->table_index, static_cast<uint32_t>(i)});
     entry.hidden.push_back(false);
   }
-  projection->estimated_rows = plan->estimated_rows;
   projection->children.push_back(std::move(plan));
   scope_.entries.push_back(std::move(entry));
   return projection;
@@ -345,8 +341,6 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
     join->children.push_back(std::move(left));
     join->children.push_back(std::move(right));
   }
-  join->estimated_rows = std::max(join->children[0]->estimated_rows, join->children[1]->estimated_rows);
-  if (join->join_type == JoinType::kCross) join->estimated_rows = join->children[0]->estimated_rows * join->children[1]->estimated_rows;
   return join;
 }
 
@@ -435,7 +429,6 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
     }
     targets.resize(width);
     for (size_t i = 0; i < width; i++) values->types.push_back(columns[targets[i]].type);
-    values->estimated_rows = static_cast<double>(values->rows.size());
     source = std::move(values);
   } else {
     Binder child(*this, false);
@@ -463,7 +456,6 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
     BoundExprPtr ref = std::make_unique<BoundColumnRef>(source_types[s], bindings[s], columns[c].name);
     projection->expressions.push_back(cast_for_column(std::move(ref), c));
   }
-  projection->estimated_rows = source->estimated_rows;
   projection->children.push_back(std::move(source));
 
   auto insert = std::make_unique<LogicalInsert>();

@@ -525,7 +525,6 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
       auto bindings = plan->output_bindings();
       projection->expressions.push_back(
           cast_to(std::make_unique<BoundColumnRef>(types[0], bindings[0], names[0]), resolved.arg_types[1]));
-      projection->estimated_rows = plan->estimated_rows;
       projection->children.push_back(std::move(plan));
       plan = std::move(projection);
     }

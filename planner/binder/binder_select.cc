@@ -124,7 +124,6 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
     names.push_back("column" + std::to_string(c + 1));
   }
   values->rows = std::move(rows);
-  values->estimated_rows = static_cast<double>(values->rows.size());
   LogicalPtr plan = std::move(values);
   if (!select.order_by.empty()) {
     auto order = std::make_unique<LogicalOrder>();
@@ -148,7 +147,6 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
       o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
       order->orders.push_back(std::move(o));
     }
-    order->estimated_rows = plan->estimated_rows;
     order->children.push_back(std::move(plan));
     plan = std::move(order);
   }
@@ -156,7 +154,6 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
     auto limit = std::make_unique<LogicalLimit>();
     if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
     if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
-    limit->estimated_rows = plan->estimated_rows;
     limit->children.push_back(std::move(plan));
     plan = std::move(limit);
   }
@@ -177,7 +174,6 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     no_aggregates_clause_ = nullptr;
     auto filter = std::make_unique<LogicalFilter>();
     filter->conjuncts.push_back(std::move(condition));
-    filter->estimated_rows = plan->estimated_rows;
     filter->children.push_back(std::move(plan));
     plan = std::move(filter);
   }
@@ -315,13 +311,11 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     for (auto& o : order_items) {
       if (o.expr) rewriter.rewrite(o.expr);
     }
-    aggregate->estimated_rows = aggregate->groups.empty() ? 1 : std::max(1.0, plan->estimated_rows / 10);
     aggregate->children.push_back(std::move(plan));
     plan = std::move(aggregate);
     if (having) {
       auto filter = std::make_unique<LogicalFilter>();
       filter->conjuncts.push_back(std::move(having));
-      filter->estimated_rows = plan->estimated_rows;
       filter->children.push_back(std::move(plan));
       plan = std::move(filter);
     }
@@ -348,7 +342,6 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     order.nulls_first = o.nulls_first;
     orders.push_back(std::move(order));
   }
-  projection->estimated_rows = plan->estimated_rows;
   projection->children.push_back(std::move(plan));
   uint32_t projection_index = projection->table_index;
   std::vector<LogicalType> projection_types = projection->output_types();
@@ -356,14 +349,12 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
 
   if (select.distinct) {
     auto distinct = std::make_unique<LogicalDistinct>();
-    distinct->estimated_rows = plan->estimated_rows;
     distinct->children.push_back(std::move(plan));
     plan = std::move(distinct);
   }
   if (!orders.empty()) {
     auto order = std::make_unique<LogicalOrder>();
     order->orders = std::move(orders);
-    order->estimated_rows = plan->estimated_rows;
     order->children.push_back(std::move(plan));
     plan = std::move(order);
   }
@@ -371,7 +362,6 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     auto limit = std::make_unique<LogicalLimit>();
     if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
     if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
-    limit->estimated_rows = plan->estimated_rows;
     limit->children.push_back(std::move(plan));
     plan = std::move(limit);
   }
@@ -381,7 +371,6 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       strip->expressions.push_back(std::make_unique<BoundColumnRef>(
           projection_types[i], ColumnBinding{projection_index, static_cast<uint32_t>(i)}, names[i]));
     }
-    strip->estimated_rows = plan->estimated_rows;
     strip->children.push_back(std::move(plan));
     plan = std::move(strip);
   }

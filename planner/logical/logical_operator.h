@@ -52,7 +52,8 @@ class LogicalOperator {
 
   LogicalOperatorKind kind;
   std::vector<std::unique_ptr<LogicalOperator>> children;
-  /// Estimated output rows (from table statistics), for join sides and EXPLAIN.
+  /// Estimated output rows, set by the optimizer's CardinalityEstimator (at least 1); read by
+  /// the physical planner (hash join build side) and shown by EXPLAIN.
   double estimated_rows = 1;
 };
 

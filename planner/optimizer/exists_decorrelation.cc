@@ -181,7 +181,6 @@ LogicalPtr ExistsDecorrelation::rewrite_filter(LogicalPtr op) {
     uint32_t group_index = next_table_index();
     auto distinct = std::make_unique<LogicalAggregate>(group_index, next_table_index());
     for (auto& k : keys) distinct->groups.push_back(std::move(k.inner));
-    distinct->estimated_rows = body_plan->estimated_rows;
     distinct->children.push_back(std::move(body_plan));
 
     auto join = std::make_unique<LogicalJoin>(JoinType::kLeft);
@@ -200,7 +199,6 @@ LogicalPtr ExistsDecorrelation::rewrite_filter(LogicalPtr op) {
                                                 "subquery key");
     filter.conjuncts.push_back(
         std::make_unique<BoundBooleanTest>(negated ? BooleanTest::kIsNull : BooleanTest::kIsNotNull, std::move(key)));
-    join->estimated_rows = input->estimated_rows;
     join->children.push_back(std::move(input));
     join->children.push_back(std::move(distinct));
     input = std::move(join);

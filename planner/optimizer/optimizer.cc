@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "planner/optimizer/cardinality_estimator.h"
 #include "planner/optimizer/exists_decorrelation.h"
 #include "src/common/stack_guard.h"
 
@@ -49,7 +50,6 @@ LogicalPtr wrap_in_filter(LogicalPtr op, std::vector<BoundExprPtr> filters) {
   if (filters.empty()) return op;
   auto filter = std::make_unique<LogicalFilter>();
   filter->conjuncts = std::move(filters);
-  filter->estimated_rows = op->estimated_rows;
   filter->children.push_back(std::move(op));
   return filter;
 }
@@ -127,6 +127,7 @@ LogicalPtr Optimizer::optimize(LogicalPtr plan) {
   std::set<ColumnBinding> required;
   for (const auto& b : plan->output_bindings()) required.insert(b);
   prune_columns(*plan, required);
+  CardinalityEstimator().estimate(*plan);
   return plan;
 }
 
