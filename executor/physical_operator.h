@@ -73,6 +73,11 @@ class PhysicalOperator {
   virtual void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const;
   /// Called once, single-threaded, after every worker combined.
   virtual void finalize(QueryContext& query, GlobalState& global) const;
+  /// A sink whose finalization has independent parts returns how many (0, the default: none).
+  /// Called once, single-threaded, after every worker combined; then finalize_part(i) runs for
+  /// every i < parts, concurrently on the scheduler's workers, and finalize() runs last.
+  virtual size_t prepare_finalize(QueryContext& query, GlobalState& global) const { return 0; }
+  virtual void finalize_part(QueryContext& query, GlobalState& global, size_t part) const {}
 
   /// Cuts the plan into pipelines: the default streams through this operator (child is the
   /// source side). Sinks start a new pipeline for their child and become the source of

@@ -1,5 +1,6 @@
 #include "executor/query_executor.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -124,6 +125,11 @@ struct QueryExecutor::PipelineRun {
   std::atomic<bool> done{false};
   size_t remaining = 0;  ///< tasks still running; guarded by QueryExecutor::mutex_
   std::vector<std::unique_ptr<PipelineTask>> tasks;
+  // The sink's parallel finalize parts, once the pipeline's tasks ended.
+  size_t finalize_parts = 0;
+  std::atomic<size_t> next_part{0};
+  size_t finalize_remaining = 0;  ///< finalize tasks still running; guarded by QueryExecutor::mutex_
+  std::vector<std::unique_ptr<FinalizeTask>> finalize_tasks;
 };
 
 class QueryExecutor::PipelineTask : public Task {
@@ -156,6 +162,31 @@ class QueryExecutor::PipelineTask : public Task {
   PipelineRun& run_;
   WorkerContext worker_;
   std::unique_ptr<PipelineWorker> runner_;
+};
+
+/// Runs parts of a sink's finalization: claims part indices until none are left.
+class QueryExecutor::FinalizeTask : public Task {
+ public:
+  FinalizeTask(QueryExecutor& executor, PipelineRun& run) : Task(executor.group_), executor_(executor), run_(run) {}
+
+  TaskResult run() override {
+    try {
+      for (;;) {
+        if (executor_.query_.stopped.load()) break;
+        const size_t part = run_.next_part.fetch_add(1);
+        if (part >= run_.finalize_parts) break;
+        run_.pipeline->sink->finalize_part(executor_.query_, *run_.sink_global, part);
+      }
+    } catch (...) {
+      executor_.record_error(std::current_exception());
+    }
+    executor_.finalize_task_finished(run_);  // the last touch: the executor may be gone after it
+    return TaskResult::kDone;
+  }
+
+ private:
+  QueryExecutor& executor_;
+  PipelineRun& run_;
 };
 
 QueryExecutor::QueryExecutor(const PhysicalOperator& root, QueryContext& query) : root_(root), query_(query) {
@@ -225,6 +256,8 @@ void QueryExecutor::run_inline() {
     PipelineWorker runner(*p, worker, *source_global, op_globals, sink_global, done);
     TaskResult result = runner.step(std::chrono::steady_clock::time_point::max());
     TS_CHECK(result == TaskResult::kDone, "a pipeline run inline cannot wait for a consumer");
+    const size_t parts = p->sink->prepare_finalize(query_, sink_global);
+    for (size_t i = 0; i < parts; i++) p->sink->finalize_part(query_, sink_global, i);
     p->sink->finalize(query_, sink_global);
   }
   std::lock_guard lock(mutex_);
@@ -261,7 +294,37 @@ void QueryExecutor::task_finished(PipelineRun& run) {
     std::lock_guard lock(mutex_);
     if (--run.remaining > 0) return;
   }
-  // The last task of the pipeline: finalize its sink here, on this worker, then go on.
+  // The last task of the pipeline: finalize its sink, with its parallel parts (if any) on the
+  // scheduler's workers first.
+  if (!has_error() && !query_.stopped.load()) {
+    try {
+      run.finalize_parts = run.pipeline->sink->prepare_finalize(query_, *run.sink_global);
+    } catch (...) {
+      record_error(std::current_exception());
+    }
+    if (run.finalize_parts > 0 && !has_error()) {
+      const size_t tasks = std::max<size_t>(1, std::min(run.finalize_parts, query_.max_threads));
+      for (size_t i = 0; i < tasks; i++) run.finalize_tasks.push_back(std::make_unique<FinalizeTask>(*this, run));
+      {
+        std::lock_guard lock(mutex_);
+        run.finalize_remaining = tasks;
+      }
+      for (auto& task : run.finalize_tasks) query_.scheduler->schedule(*task);
+      return;
+    }
+  }
+  complete_pipeline(run);
+}
+
+void QueryExecutor::finalize_task_finished(PipelineRun& run) {
+  {
+    std::lock_guard lock(mutex_);
+    if (--run.finalize_remaining > 0) return;
+  }
+  complete_pipeline(run);
+}
+
+void QueryExecutor::complete_pipeline(PipelineRun& run) {
   if (!has_error() && !query_.stopped.load()) {
     try {
       run.pipeline->sink->finalize(query_, *run.sink_global);

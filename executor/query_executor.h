@@ -51,12 +51,18 @@ class QueryExecutor : public StateRegistry {
  private:
   struct PipelineRun;
   class PipelineTask;
+  class FinalizeTask;
 
   void run_inline();
   /// Creates the states and tasks of pipeline `index` of order_ and schedules them.
   void start_pipeline(size_t index);
-  /// Called by each task of `run` when it ended; the last one finalizes and moves on.
+  /// Called by each task of `run` when it ended; the last one finalizes (scheduling the sink's
+  /// parallel finalize parts first, when it has some) and moves on.
   void task_finished(PipelineRun& run);
+  /// Called by each finalize task of `run` when it ended; the last one completes the pipeline.
+  void finalize_task_finished(PipelineRun& run);
+  /// Runs the sink's finalize, then starts the next pipeline or ends the query.
+  void complete_pipeline(PipelineRun& run);
   void record_error(std::exception_ptr error);
   bool has_error();
   /// Marks the query ended and wakes its waiters. The executor may be destroyed as soon as

@@ -232,5 +232,69 @@ TEST(QueryExecutorTest, ErrorOfOneWorkerStopsTheOthersAndIsRethrownToTheCaller) 
   EXPECT_EQ(run.get(), "22012");
 }
 
+TEST(QueryExecutorTest, SinkFinalizePartsRunOnceEachOnTheWorkersBeforeFinalize) {
+  // A sink with parallel finalize parts: every part runs exactly once, on scheduler workers
+  // (never on the thread that runs the query), before finalize(), and an error in one part
+  // reaches the caller.
+  class PartsSink : public DiscardSink {
+   public:
+    PartsSink(std::unique_ptr<PhysicalOperator> child, size_t parts, std::thread::id caller, int failing_part)
+        : DiscardSink(std::move(child)), parts_(parts), caller_(caller), failing_part_(failing_part) {}
+    struct PartsState : DiscardSink::State {
+      explicit PartsState(size_t parts) : runs(parts) {}
+      std::vector<std::atomic<int>> runs;
+      std::atomic<bool> on_caller{false};
+      std::atomic<bool> finalized_before_all_parts{false};
+      std::atomic<size_t> parts_done{0};
+      bool finalized = false;
+    };
+    std::unique_ptr<GlobalState> make_global_sink(QueryContext&) const override {
+      return std::make_unique<PartsState>(parts_);
+    }
+    size_t prepare_finalize(QueryContext&, GlobalState&) const override { return parts_; }
+    void finalize_part(QueryContext&, GlobalState& global, size_t part) const override {
+      auto& g = static_cast<PartsState&>(global);
+      if (std::this_thread::get_id() == caller_) g.on_caller = true;
+      if (static_cast<int>(part) == failing_part_) throw SqlError(SqlState::kDivisionByZero, "division by zero");
+      g.runs[part]++;
+      g.parts_done++;
+    }
+    void finalize(QueryContext&, GlobalState& global) const override {
+      auto& g = static_cast<PartsState&>(global);
+      if (g.parts_done.load() != parts_) g.finalized_before_all_parts = true;
+      g.finalized = true;
+    }
+
+   private:
+    size_t parts_;
+    std::thread::id caller_;
+    int failing_part_;
+  };
+  Scheduler scheduler(2);
+  {
+    PartsSink root(std::make_unique<CountingSource>(20, 64, 4), 37, std::this_thread::get_id(), -1);
+    QueryContext context;
+    context.scheduler = &scheduler;
+    context.max_threads = 4;
+    QueryExecutor executor(root, context);
+    executor.execute();
+    auto& g = static_cast<PartsSink::PartsState&>(executor.sink_state(root));
+    for (size_t i = 0; i < g.runs.size(); i++) EXPECT_EQ(g.runs[i].load(), 1) << "part " << i;
+    EXPECT_TRUE(g.finalized);
+    EXPECT_FALSE(g.finalized_before_all_parts.load());
+    EXPECT_FALSE(g.on_caller.load());
+    EXPECT_EQ(g.rows.load(), 1280u);
+  }
+  {
+    PartsSink root(std::make_unique<CountingSource>(20, 64, 4), 8, std::this_thread::get_id(), 5);
+    QueryContext context;
+    context.scheduler = &scheduler;
+    context.max_threads = 4;
+    QueryExecutor executor(root, context);
+    EXPECT_THROW(executor.execute(), SqlError);
+    EXPECT_FALSE(static_cast<PartsSink::PartsState&>(executor.sink_state(root)).finalized);
+  }
+}
+
 }  // namespace
 }  // namespace tessera::executor

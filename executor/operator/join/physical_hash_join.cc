@@ -1,6 +1,7 @@
 #include "executor/operator/join/physical_hash_join.h"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 
 #include "executor/expression/expression_executor.h"
@@ -15,6 +16,33 @@ namespace tessera::executor {
 
 namespace {
 
+/// The hash table is split into kPartitions partitions by the top bits of the hash, each with
+/// its own range of buckets, so the partitions' chains are linked in parallel.
+constexpr size_t kPartitionBits = 4;
+constexpr size_t kPartitions = size_t{1} << kPartitionBits;
+
+inline size_t partition_of(hash_t hash) { return static_cast<size_t>(hash >> (64 - kPartitionBits)); }
+
+/// One collected chunk's keys and its rows grouped by partition (computed by the worker that
+/// collected it).
+struct BuildChunkKeys {
+  KeySerializer keys;
+  std::array<uint32_t, kPartitions + 1> partition_start{};  ///< rows of partition p: [start[p], start[p+1])
+  std::vector<uint16_t> partition_rows;                     ///< row indexes, grouped by partition
+
+  void partition() {
+    const size_t n = keys.count();
+    std::array<uint32_t, kPartitions> counts{};
+    for (size_t i = 0; i < n; i++) counts[partition_of(keys.hash(i))]++;
+    partition_start[0] = 0;
+    for (size_t p = 0; p < kPartitions; p++) partition_start[p + 1] = partition_start[p] + counts[p];
+    std::array<uint32_t, kPartitions> cursor;
+    std::copy(partition_start.begin(), partition_start.end() - 1, cursor.begin());
+    partition_rows.resize(n);
+    for (size_t i = 0; i < n; i++) partition_rows[cursor[partition_of(keys.hash(i))]++] = static_cast<uint16_t>(i);
+  }
+};
+
 /// The build side: collected rows with their serialized keys, then (after finalize) the hash
 /// table over them.
 struct HashJoinBuildState : GlobalState {
@@ -23,9 +51,10 @@ struct HashJoinBuildState : GlobalState {
   std::mutex mutex;
   /// The right columns of rows whose keys are all non-NULL, in chunks of at most kVectorSize.
   ChunkCollection collected;
-  /// The serialized keys and hashes of collected.chunks()[i], computed by the worker that
-  /// collected the chunk.
-  std::vector<KeySerializer> chunk_keys;
+  /// The serialized keys, hashes and partitions of collected.chunks()[i], computed by the worker
+  /// that collected the chunk.
+  std::vector<BuildChunkKeys> chunk_keys;
+  std::vector<size_t> chunk_start;  ///< build row of each chunk's first row
 
   // Built by finalize; read-only while probing.
   ColumnarRows rows;
@@ -35,7 +64,11 @@ struct HashJoinBuildState : GlobalState {
   std::vector<hash_t> hashes;
   std::vector<uint32_t> buckets;  // first row + 1 of each bucket's chain, 0 = empty
   std::vector<uint32_t> next;     // next row + 1 in the chain, 0 = end
-  uint64_t mask = 0;
+  uint64_t mask = 0;              // buckets per partition - 1
+  size_t bucket_bits = 0;         // log2(buckets per partition)
+
+  /// The bucket of `hash`: its partition's range, then the low bits of the hash.
+  size_t bucket_of(hash_t hash) const { return (partition_of(hash) << bucket_bits) | (hash & mask); }
 };
 
 /// One worker's part of the build: its rows and their keys, serialized and hashed here so that
@@ -45,7 +78,7 @@ struct HashJoinSinkState : LocalState {
       : expressions(query), collected(std::move(types)) {}
   ExpressionExecutor expressions;
   ChunkCollection collected;
-  std::vector<KeySerializer> chunk_keys;  // one per chunk of `collected`
+  std::vector<BuildChunkKeys> chunk_keys;  // one per chunk of `collected`
 };
 
 struct HashJoinProbeGlobal : GlobalState {
@@ -157,7 +190,8 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
     for (const auto& v : keys) key_columns.push_back(&v);
   }
   local.chunk_keys.emplace_back();
-  local.chunk_keys.back().serialize(key_columns, count);
+  local.chunk_keys.back().keys.serialize(key_columns, count);
+  local.chunk_keys.back().partition();
   return SinkResult::kNeedMoreInput;
 }
 
@@ -171,7 +205,7 @@ void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& 
   local.chunk_keys.clear();
 }
 
-void PhysicalHashJoin::finalize(QueryContext&, GlobalState& global) const {
+size_t PhysicalHashJoin::prepare_finalize(QueryContext&, GlobalState& global) const {
   auto& g = static_cast<HashJoinBuildState&>(global);
   TS_CHECK(g.chunk_keys.size() == g.collected.chunks().size(), "hash join: keys out of step with rows");
   g.rows = g.collected.consolidate();
@@ -183,7 +217,10 @@ void PhysicalHashJoin::finalize(QueryContext&, GlobalState& global) const {
   g.key_length.resize(g.num_rows);
   g.hashes.resize(g.num_rows);
   size_t row = 0;
-  for (const KeySerializer& keys : g.chunk_keys) {
+  g.chunk_start.clear();
+  for (const BuildChunkKeys& chunk : g.chunk_keys) {
+    g.chunk_start.push_back(row);
+    const KeySerializer& keys = chunk.keys;
     for (size_t i = 0; i < keys.count(); i++, row++) {
       g.key_data[row] = keys.key(i);
       g.key_length[row] = keys.length(i);
@@ -191,17 +228,33 @@ void PhysicalHashJoin::finalize(QueryContext&, GlobalState& global) const {
     }
   }
   g.collected.clear();
-  const size_t capacity = next_power_of_two(std::max<size_t>(2 * g.num_rows, 1));
-  g.mask = capacity - 1;
-  g.buckets.assign(capacity, 0);
+  // Each partition gets twice its expected share of rows in buckets.
+  const size_t per_partition = next_power_of_two(std::max<size_t>(2 * ((g.num_rows + kPartitions - 1) / kPartitions), 1));
+  g.bucket_bits = 0;
+  while ((size_t{1} << g.bucket_bits) < per_partition) g.bucket_bits++;
+  g.mask = per_partition - 1;
+  g.buckets.assign(per_partition * kPartitions, 0);
   g.next.assign(g.num_rows, 0);
-  const hash_t* hashes = g.hashes.data();
-  for (size_t i = 0; i < g.num_rows; i++) {
-    const size_t b = hashes[i] & g.mask;
-    g.next[i] = g.buckets[b];
-    g.buckets[b] = static_cast<uint32_t>(i + 1);
+  // The chains of each partition are linked by finalize_part, in parallel.
+  return g.num_rows == 0 ? 0 : kPartitions;
+}
+
+void PhysicalHashJoin::finalize_part(QueryContext&, GlobalState& global, size_t part) const {
+  auto& g = static_cast<HashJoinBuildState&>(global);
+  // Only this partition's buckets and its rows' `next` entries are written: parts never overlap.
+  for (size_t c = 0; c < g.chunk_keys.size(); c++) {
+    const BuildChunkKeys& chunk = g.chunk_keys[c];
+    const size_t base = g.chunk_start[c];
+    for (uint32_t k = chunk.partition_start[part]; k < chunk.partition_start[part + 1]; k++) {
+      const size_t i = base + chunk.partition_rows[k];
+      const size_t b = g.bucket_of(g.hashes[i]);
+      g.next[i] = g.buckets[b];
+      g.buckets[b] = static_cast<uint32_t>(i + 1);
+    }
   }
 }
+
+void PhysicalHashJoin::finalize(QueryContext&, GlobalState&) const {}
 
 // ---- Probe side.
 
@@ -236,7 +289,7 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
     state.matched.assign(n, 0);
     const hash_t* hashes = state.keys.hashes();
     for (size_t i = 0; i < n; i++) {
-      state.chain[i] = build.num_rows == 0 || state.keys.has_null(i) ? 0 : build.buckets[hashes[i] & build.mask];
+      state.chain[i] = build.num_rows == 0 || state.keys.has_null(i) ? 0 : build.buckets[build.bucket_of(hashes[i])];
     }
     state.row = 0;
     state.phase = ProbePhase::kMatching;

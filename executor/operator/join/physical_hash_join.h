@@ -11,10 +11,12 @@
 namespace tessera::executor {
 
 /// Equi-join (INNER or LEFT) with an optional residual condition. The RIGHT child is the build
-/// side: this operator is the sink of the right child's pipeline (workers copy the rows with
-/// their evaluated keys, dropping rows with a NULL key, which never match; combine() moves them
-/// to the global state under its lock; finalize() serializes the keys and builds a chained hash
-/// table over the rows, which stay alive in the global state for the probe). The LEFT child is
+/// side: this operator is the sink of the right child's pipeline (every worker copies its rows
+/// in kVectorSize chunks, dropping rows with a NULL key, which never match, and serializes,
+/// hashes and partitions their keys; combine() moves them to the global state under its lock;
+/// prepare_finalize() lays the rows out as columns, and the chained hash table, split into
+/// partitions by the hash's top bits, is linked one partition per finalize_part() in parallel;
+/// the rows stay alive in the global state for the probe). The LEFT child is
 /// streamed through this operator as the probe side (the operator role in the left child's
 /// pipeline, which depends on the build pipeline). Output: the left columns, then the right
 /// columns; a LEFT join emits each probe row without a joining build row once, with NULLs on
@@ -37,6 +39,8 @@ class PhysicalHashJoin : public PhysicalOperator {
   std::unique_ptr<LocalState> make_local_sink(WorkerContext& worker, GlobalState& global) const override;
   SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
   void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
+  size_t prepare_finalize(QueryContext& query, GlobalState& global) const override;
+  void finalize_part(QueryContext& query, GlobalState& global, size_t part) const override;
   void finalize(QueryContext& query, GlobalState& global) const override;
 
   // Probe side.
