@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
+  libasan8 libubsan1 libtsan2
   libasio-dev libssl-dev liblz4-dev libzstd-dev libhwy-dev libre2-dev
   libgtest-dev libgmock-dev libpq-dev
   postgresql-15 postgresql-client-15
