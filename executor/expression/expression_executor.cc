@@ -267,9 +267,12 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
     case BoundExprKind::kReference:
       result.reference(input.column(static_cast<const planner::BoundReference&>(expr).index));
       return;
-    case BoundExprKind::kConstant:
-      result = Vector(static_cast<const planner::BoundConstant&>(expr).value);
+    case BoundExprKind::kConstant: {
+      const auto& constant = static_cast<const planner::BoundConstant&>(expr);
+      TS_CHECK(constant.parameter_types == nullptr, "a $n parameter reached execution without a value");
+      result = Vector(constant.value);
       return;
+    }
     case BoundExprKind::kParameter: {
       const auto& p = static_cast<const planner::BoundParameter&>(expr);
       TS_CHECK(query_.parameters && p.index < query_.parameters->size(), "parameter without a value");

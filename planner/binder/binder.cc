@@ -45,13 +45,16 @@ BoundExprPtr Binder::bind_parameter(const ParameterExpr& parameter) {
     throw_at(SqlState::kUndefinedParameter, "there is no parameter $" + std::to_string(index), parameter.location);
   }
   if (parameter_values_) return std::make_unique<BoundConstant>((*parameter_values_)[index - 1]);
-  // Preparing: the value is unknown and so is the type, until the context fixes it.
+  // Preparing: the value is not known yet, and its type is open until the context casts it.
+  // The stand-in below only carries that inference (ParameterTypes); a plan holding it is never
+  // executed: bind() binds the statement again with the values, and running a statement with
+  // `$n` but no values fails above with 42P02, as in PostgreSQL.
   parameter_types_->declare(static_cast<uint32_t>(index));
-  auto placeholder = std::make_unique<BoundConstant>(Value::null(LogicalType::varchar()));
-  placeholder->unknown_literal = true;
-  placeholder->parameter_types = parameter_types_.get();
-  placeholder->parameter_index = static_cast<uint32_t>(index);
-  return placeholder;
+  auto unbound = std::make_unique<BoundConstant>(Value::null(LogicalType::varchar()));
+  unbound->unknown_literal = true;
+  unbound->parameter_types = parameter_types_.get();
+  unbound->parameter_index = static_cast<uint32_t>(index);
+  return unbound;
 }
 
 uint32_t Binder::next_table_index() { return (*table_index_counter_)++; }

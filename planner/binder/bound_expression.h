@@ -114,8 +114,9 @@ class BoundConstant : public BoundExpression {
   Value value;
   /// A quoted string literal whose type is still open ('unknown' in PostgreSQL).
   bool unknown_literal = false;
-  /// For a `$n` placeholder bound while its type is still open (preparing a statement): the
-  /// table its type is inferred into when the context casts it, and n. Valid while binding.
+  /// For `$n` bound while preparing a statement (value unknown, type open): the table its type
+  /// is inferred into when the context casts it, and n. Valid while binding; such a constant
+  /// is never executed (bind() binds again with the values).
   class ParameterTypes* parameter_types = nullptr;
   uint32_t parameter_index = 0;
 };
