@@ -254,8 +254,6 @@ void PhysicalHashJoin::finalize_part(QueryContext&, GlobalState& global, size_t 
   }
 }
 
-void PhysicalHashJoin::finalize(QueryContext&, GlobalState&) const {}
-
 // ---- Probe side.
 
 std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_operator(QueryContext& query) const {

@@ -41,7 +41,6 @@ class PhysicalHashJoin : public PhysicalOperator {
   void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
   size_t prepare_finalize(QueryContext& query, GlobalState& global) const override;
   void finalize_part(QueryContext& query, GlobalState& global, size_t part) const override;
-  void finalize(QueryContext& query, GlobalState& global) const override;
 
   // Probe side.
   bool is_streaming_operator() const override { return true; }
