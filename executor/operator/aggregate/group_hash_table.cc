@@ -1,7 +1,11 @@
 #include "executor/operator/aggregate/group_hash_table.h"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 
+#include "executor/kernels/aggregate.h"
 #include "src/common/assert.h"
 
 namespace tessera::executor {
@@ -152,14 +156,83 @@ uint32_t GroupHashTable::find_or_create_int(int64_t value, bool* inserted) {
   const uint32_t g = add_group(key, length, 0);
   int_slots_[pos] = IntSlot{value, g + 1};
   *inserted = true;
+  if (dense_enabled_ && dense_cover(value, value)) dense_[static_cast<size_t>(value - dense_base_)] = g + 1;
   if (key_data_.size() * 2 > int_slots_.size()) grow_int();
   return g;
+}
+
+bool GroupHashTable::dense_cover(int64_t lo, int64_t hi) {
+  if (!dense_enabled_) return false;
+  const bool empty = dense_.empty();
+  const int64_t old_lo = dense_base_;
+  const int64_t old_hi = empty ? 0 : dense_base_ + static_cast<int64_t>(dense_.size()) - 1;
+  if (!empty && lo >= old_lo && hi <= old_hi) return true;
+  __int128 new_lo = empty ? lo : std::min(lo, old_lo);
+  __int128 new_hi = empty ? hi : std::max(hi, old_hi);
+  if (new_hi - new_lo + 1 > kDenseMaxRange) {
+    dense_enabled_ = false;
+    std::vector<uint32_t>().swap(dense_);
+    return false;
+  }
+  // Grow to at least twice the old width, on the side the new keys are.
+  const __int128 want = std::min<__int128>(kDenseMaxRange, std::max<__int128>(64, 2 * static_cast<__int128>(dense_.size())));
+  if (new_hi - new_lo + 1 < want) {
+    if (!empty && lo < old_lo) {
+      new_lo = std::max<__int128>(new_hi - want + 1, std::numeric_limits<int64_t>::min());
+    } else {
+      new_hi = std::min<__int128>(new_lo + want - 1, std::numeric_limits<int64_t>::max());
+    }
+  }
+  std::vector<uint32_t> dense(static_cast<size_t>(new_hi - new_lo + 1), 0);
+  dense_base_ = static_cast<int64_t>(new_lo);
+  for (const IntSlot& s : int_slots_) {
+    if (s.group_plus_one != 0) dense[static_cast<size_t>(s.key - dense_base_)] = s.group_plus_one;
+  }
+  dense_ = std::move(dense);
+  return true;
+}
+
+template <class T>
+bool GroupHashTable::dense_chunk(const UnifiedVectorFormat& f, size_t count) {
+  if (!dense_enabled_ || f.sel.is_set() || count == 0) return false;
+  const uint64_t* validity = f.validity->all_valid() ? nullptr : f.validity->data();
+  const T* values = f.values<T>();
+  T lo = std::numeric_limits<T>::max();
+  T hi = std::numeric_limits<T>::min();
+  bool any;
+  if constexpr (std::is_same_v<T, int16_t>) {
+    any = min_i16(values, count, validity, &lo);
+    max_i16(values, count, validity, &hi);
+  } else if constexpr (std::is_same_v<T, int32_t>) {
+    any = min_i32(values, count, validity, &lo);
+    max_i32(values, count, validity, &hi);
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    any = min_i64(values, count, validity, &lo);
+    max_i64(values, count, validity, &hi);
+  } else {
+    return false;  // booleans: the hash slots are already one probe
+  }
+  return any && dense_cover(lo, hi);
 }
 
 template <class T>
 void GroupHashTable::find_or_create_typed(const UnifiedVectorFormat& f, size_t count, uint32_t* groups) {
   const T* values = f.values<T>();
   const bool all_valid = f.validity->all_valid();
+  if (dense_chunk<T>(f, count)) {
+    // Every valid key of the chunk lies in the directory's window (flat vector: row i at i).
+    for (size_t i = 0; i < count; i++) {
+      bool inserted;
+      if (!all_valid && !f.validity->row_is_valid(static_cast<sel_t>(i))) {
+        groups[i] = null_group(&inserted);
+        continue;
+      }
+      const auto value = static_cast<int64_t>(values[i]);
+      const uint32_t entry = dense_[static_cast<size_t>(value - dense_base_)];
+      groups[i] = entry != 0 ? entry - 1 : find_or_create_int(value, &inserted);
+    }
+    return;
+  }
   for (size_t i = 0; i < count; i++) {
     const sel_t idx = f.sel.get_index(i);
     bool inserted;

@@ -19,6 +19,9 @@ namespace tessera::executor {
 ///   probed with serialized keys, so a probe touches the key bytes only on a hash match;
 /// - integer: for a single integer (or boolean) key column, slots hold the value itself and
 ///   the group id, probed straight from the vector (no serialization, one memory access).
+///   While every key seen lies in a window of at most kDenseMaxRange values, a dense directory
+///   (value - base -> group) answers a probe with one load and no hashing; the first key
+///   outside any such window turns the directory off for good (the slots are always kept).
 /// The serialized-key interface works in both modes, so tables of one mode merge. Also serves
 /// as a plain set (DISTINCT aggregates). Not thread-safe.
 class GroupHashTable {
@@ -56,7 +59,17 @@ class GroupHashTable {
     uint32_t group_plus_one;  // 0 = empty
   };
 
+  /// Widest key window the dense directory covers (entries of 4 bytes: 64 KiB).
+  static constexpr int64_t kDenseMaxRange = int64_t{1} << 14;
+
   uint32_t add_group(const uint8_t* key, uint32_t length, hash_t hash);
+  /// Widens the dense directory to cover [lo, hi] (geometrically, so a slowly growing key range
+  /// re-indexes O(log range) times); false, and the directory is off for good, when the keys no
+  /// longer fit in kDenseMaxRange values.
+  bool dense_cover(int64_t lo, int64_t hi);
+  /// Whether the chunk's valid keys [lo, hi] can be probed through the dense directory.
+  template <class T>
+  bool dense_chunk(const UnifiedVectorFormat& f, size_t count);
   uint32_t find_or_create_int(int64_t value, bool* inserted);
   uint32_t null_group(bool* inserted);
   template <class T>
@@ -71,6 +84,10 @@ class GroupHashTable {
   // Integer index.
   std::vector<IntSlot> int_slots_;
   uint32_t null_group_ = UINT32_MAX;
+  // Dense directory (integer mode): dense_[value - dense_base_] = group + 1, 0 = no group.
+  bool dense_enabled_ = true;
+  int64_t dense_base_ = 0;
+  std::vector<uint32_t> dense_;
   size_t mask_ = 0;
   // Keys of all groups.
   std::vector<const uint8_t*> key_data_;
