@@ -7,7 +7,7 @@ PORT ?= 5433
 DATA ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test unit-test asan-test slt-test wire-test bench clean
+.PHONY: all deps configure build server run test unit-test asan-test slt-test wire-test bench clean
 
 all: build
 
@@ -22,7 +22,11 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# The server alone: a new user's first `make run` compiles no tests or benchmarks.
+server: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tessera
+
+run: server
 	@mkdir -p $(DATA)
 	@echo "Tessera listening on $(HOST):$(PORT), data in $(DATA)."
 	@echo "Connect with:  psql -h $(HOST) -p $(PORT) -U tessera tessera"
