@@ -4,6 +4,7 @@
 
 #include "planner/optimizer/cardinality_estimator.h"
 #include "planner/optimizer/exists_decorrelation.h"
+#include "planner/optimizer/join_order.h"
 #include "src/common/stack_guard.h"
 
 namespace tessera::planner {
@@ -124,6 +125,7 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
 LogicalPtr Optimizer::optimize(LogicalPtr plan) {
   plan = ExistsDecorrelation().rewrite(std::move(plan));
   plan = push_filters(std::move(plan), {});
+  plan = JoinOrderOptimizer().optimize(std::move(plan));
   std::set<ColumnBinding> required;
   for (const auto& b : plan->output_bindings()) required.insert(b);
   prune_columns(*plan, required);

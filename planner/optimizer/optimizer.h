@@ -9,6 +9,7 @@ namespace tessera::planner {
 ///   subquery's distinct keys (see ExistsDecorrelation);
 /// - filter pushdown: WHERE/ON conjuncts move down to the scans and joins whose columns they
 ///   use (a cross join with a condition on both sides becomes an inner join);
+/// - join order: inner and cross joins are reordered by estimated cost (JoinOrderOptimizer);
 /// - column pruning: scans read only the columns something above them uses;
 /// then sets every operator's estimated_rows (CardinalityEstimator), once the plan's shape and
 /// its pushed-down filters are final.

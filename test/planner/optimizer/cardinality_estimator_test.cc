@@ -13,11 +13,12 @@
 #include "storage/data_table.h"
 #include "storage/transaction_manager.h"
 #include "test/executor/builtin_registry.h"
+#include "test/planner/optimizer/planner_table_fixture.h"
 
 namespace tessera::planner {
 namespace {
 
-class CardinalityEstimatorTest : public ::testing::Test {
+class CardinalityEstimatorTest : public test::PlannerTableFixture {
  protected:
   void SetUp() override {
     // big: 10000 rows; id 0..9999 (unique), g = id % 100 (100 values), h = id % 7,
@@ -48,29 +49,6 @@ class CardinalityEstimatorTest : public ::testing::Test {
     make_table("empty", {{"a", LogicalType::integer()}}, 0, [](size_t, size_t) -> Value { return Value(); });
   }
 
-  void make_table(const std::string& name, std::vector<catalog::ColumnDefinition> columns, size_t rows,
-                  const std::function<Value(size_t, size_t)>& value) {
-    auto table = catalog_.create_table(*txn_, name, columns, false);
-    std::vector<LogicalType> types;
-    for (const auto& c : columns) types.push_back(c.type);
-    for (size_t start = 0; start < rows; start += kVectorSize) {
-      const size_t n = std::min(kVectorSize, rows - start);
-      DataChunk chunk;
-      chunk.initialize(types);
-      for (size_t r = 0; r < n; r++) {
-        for (size_t c = 0; c < types.size(); c++) chunk.set_value(c, r, value(start + r, c));
-      }
-      chunk.set_size(n);
-      table->storage().append(*txn_, chunk);
-    }
-  }
-
-  LogicalPtr optimized(const std::string& sql) {
-    auto statements = parse_sql(sql);
-    Binder binder(catalog_, executor::builtin_registry(), *txn_, sql);
-    return Optimizer().optimize(binder.bind(*statements[0]).plan);
-  }
-
   /// The root's estimate, below the select list's projection.
   double rows_of(const std::string& sql) { return optimized(sql)->estimated_rows; }
 
@@ -83,9 +61,6 @@ class CardinalityEstimatorTest : public ::testing::Test {
     return nullptr;
   }
 
-  catalog::Catalog catalog_;
-  storage::TransactionManager transactions_;
-  std::unique_ptr<storage::Transaction> txn_ = transactions_.begin();
 };
 
 TEST_F(CardinalityEstimatorTest, TableStatisticsComeFromStorage) {
