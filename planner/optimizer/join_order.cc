@@ -173,7 +173,7 @@ class Region {
     return static_cast<int>(nodes_.size() - 1);
   }
 
-  /// Joins `parts` smallest first (disconnected parts: cross products).
+  /// Joins `parts` smallest first (parts no binary condition connects: cross products).
   int cross_join(std::vector<int> parts) {
     std::stable_sort(parts.begin(), parts.end(), [&](int a, int b) { return nodes_[a].rows < nodes_[b].rows; });
     int current = parts[0];
@@ -181,8 +181,10 @@ class Region {
     return current;
   }
 
-  /// Dynamic programming over the connected subsets (every subset once, every split of it into
-  /// a part holding its lowest leaf and the rest).
+  /// Dynamic programming over every subset, each split into a part holding its lowest leaf and
+  /// the rest: splits joined by a condition when the subset has one (a connected subset),
+  /// else any split (a cross product: a disconnected subset, or one connected only through a
+  /// condition over three or more leaves).
   int exhaustive() {
     const size_t n = leaves_.size();
     const Mask full = (Mask{1} << n) - 1;
@@ -193,39 +195,22 @@ class Region {
       const Mask low = s & (~s + 1);
       Node chosen;
       bool found = false;
+      bool found_connected = false;
       for (Mask s1 = (s - 1) & s; s1 != 0; s1 = (s1 - 1) & s) {
         if ((s1 & low) == 0) continue;
         const Mask s2 = s ^ s1;
-        if (best[s1] < 0 || best[s2] < 0 || !connected(s1, s2)) continue;
+        const bool joined = connected(s1, s2);
+        if (found_connected && !joined) continue;
         Node candidate = join_node(best[s1], best[s2]);
-        if (!found || candidate.cost < chosen.cost) {
+        if (!found || (joined && !found_connected) || candidate.cost < chosen.cost) {
           chosen = candidate;
           found = true;
+          found_connected = found_connected || joined;
         }
       }
-      if (found) best[s] = add(chosen);
+      best[s] = add(chosen);
     }
-    if (best[full] >= 0) return best[full];
-    // A disconnected graph: the best plan of each connected component, then cross products.
-    std::vector<int> parts;
-    Mask covered = 0;
-    for (size_t i = 0; i < n; i++) {
-      if ((covered >> i) & 1) continue;
-      Mask component = Mask{1} << i;
-      for (bool grew = true; grew;) {
-        grew = false;
-        for (const auto& c : conditions_) {
-          if ((c.mask & component) != 0 && (c.mask & ~component) != 0) {
-            component |= c.mask;
-            grew = true;
-          }
-        }
-      }
-      covered |= component;
-      TS_CHECK(best[component] >= 0, "connected component without a plan");
-      parts.push_back(best[component]);
-    }
-    return cross_join(std::move(parts));
+    return best[full];
   }
 
   /// Greedy operator ordering: join the connected pair with the fewest result rows until none

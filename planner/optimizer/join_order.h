@@ -20,9 +20,10 @@ namespace tessera::planner {
 ///   plus, for a hash join (an equality between the two sides), both inputs, or for any other
 ///   join the product of the inputs; a tree's cost is the sum over its joins (C_out with a
 ///   nested-loop penalty);
-/// - up to kExhaustiveLimit leaves: dynamic programming over the connected subsets of the
-///   join graph (every split of a subset into two connected halves joined by a condition),
-///   so cross products appear only between disconnected parts, joined last, smallest first;
+/// - up to kExhaustiveLimit leaves: dynamic programming over the subsets of the leaves, a
+///   subset built from two halves a condition joins whenever it can be, so a cross product
+///   appears only where no condition connects two parts (or only a condition over three or
+///   more leaves does);
 /// - beyond: greedy (GOO), repeatedly joining the two connected parts whose join has the
 ///   fewest rows, then cross-joining what remains, smallest first.
 /// Output columns are named by bindings, so parents are unaffected by the new order.

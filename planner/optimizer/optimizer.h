@@ -5,6 +5,7 @@
 namespace tessera::planner {
 
 /// Rewrites a logical plan with rules that never change its result:
+/// - constant folding as PostgreSQL does it at plan time (ConstantFolder);
 /// - EXISTS decorrelation: [NOT] EXISTS correlated by equalities becomes a LEFT JOIN with the
 ///   subquery's distinct keys (see ExistsDecorrelation);
 /// - filter pushdown: WHERE/ON conjuncts move down to the scans and joins whose columns they
