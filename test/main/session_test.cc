@@ -551,6 +551,25 @@ TEST_F(SessionTest, ParametersAreBoundEndToEnd) {
   EXPECT_EQ(run_prepared(*s, "SELECT a FROM t WHERE b IS NULL", {}).rows, (std::vector<std::string>{"4"}));
   EXPECT_EQ(run_prepared(*s, "SELECT $1 || '!', $2::int * 2", {"hi", "21"}).rows, (std::vector<std::string>{"hi!|42"}));
   EXPECT_EQ(run_prepared(*s, "SELECT count(*) FROM t WHERE a = $1", {std::nullopt}).rows, (std::vector<std::string>{"0"}));
+  // Preparing binds a stand-in for each $n, which plan-time constant folding must leave alone
+  // (inside subqueries too); the value is folded once bound.
+  EXPECT_EQ(run_prepared(*s, "SELECT (SELECT $1::int / 2 + 1), (SELECT count(*) FROM t WHERE a < $2 + 1)", {"8", "1"}).rows,
+            (std::vector<std::string>{"5|1"}));
+  auto divide = s->prepare("SELECT (SELECT 10 / $1::int)");
+  auto outcome = [&](const Params& params) -> std::string {
+    try {
+      Collector c;
+      auto portal = s->bind(*divide, params);
+      s->execute(*portal, 0, c);
+      if (!c.errors.empty()) return c.errors[0];
+      return c.rows.empty() ? "" : c.rows[0];
+    } catch (const SqlError& e) {
+      return std::string(sqlstate_code(e.state()));
+    }
+  };
+  EXPECT_EQ(outcome({"5"}), "2");
+  EXPECT_EQ(outcome({"0"}), "22012");
+  EXPECT_EQ(outcome({"2"}), "5");
   // The parameter's text goes through its type's input function.
   auto select = s->prepare("SELECT b FROM t WHERE a = $1");
   EXPECT_EQ(sqlstate_of([&] { s->bind(*select, {"abc"}); }), "22P02");
