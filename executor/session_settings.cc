@@ -1,6 +1,12 @@
 #include "executor/session_settings.h"
 
 #include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <utility>
 
 #include "src/common/sql_error.h"
 
@@ -50,6 +56,71 @@ const std::map<std::string, std::string>& read_only_settings() {
   return names;
 }
 
+/// Settings whose value is a duration with millisecond base unit, 0 .. INT_MAX ms.
+bool is_milliseconds_setting(const std::string& name) {
+  return name == "statement_timeout" || name == "lock_timeout" || name == "idle_in_transaction_session_timeout";
+}
+
+/// Parses a millisecond setting as PostgreSQL's parse_int does: an integer (or a number with a
+/// fraction or exponent, rounded), optional blanks, an optional case-sensitive unit (us, ms, s,
+/// min, h, d; ms when absent). Raises 22023 with PostgreSQL's messages.
+int64_t parse_milliseconds(const std::string& name, const std::string& text) {
+  auto invalid = [&](const std::string& hint) {
+    SqlError error(SqlState::kInvalidParameterValue, "invalid value for parameter \"" + name + "\": \"" + text + "\"");
+    if (!hint.empty()) error.with_hint(hint);
+    return error;
+  };
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  double value = static_cast<double>(std::strtol(begin, &end, 0));
+  if (end == begin) throw invalid("");
+  if (errno == ERANGE || value > INT_MAX || value < INT_MIN) throw invalid("Value exceeds integer range.");
+  if (*end == '.' || *end == 'e' || *end == 'E') {
+    errno = 0;
+    value = std::strtod(begin, &end);
+    if (end == begin || errno == ERANGE) throw invalid("");
+  }
+  while (std::isspace(static_cast<unsigned char>(*end))) end++;
+  double multiplier = 1;
+  if (*end != '\0') {
+    const char* unit_begin = end;
+    const char* unit_end = end;
+    while (std::isalpha(static_cast<unsigned char>(*unit_end))) unit_end++;
+    const std::string unit(unit_begin, unit_end);
+    static const std::pair<const char*, double> kUnits[] = {
+        {"us", 0.001}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
+    std::optional<double> found;
+    for (const auto& [u, m] : kUnits) {
+      if (unit == u) found = m;
+    }
+    end = const_cast<char*>(unit_end);  // NOLINT: strtod's out parameter type
+    while (std::isspace(static_cast<unsigned char>(*end))) end++;
+    if (!found || *end != '\0') {
+      throw invalid("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+    }
+    multiplier = *found;
+  }
+  const double ms = std::rint(value * multiplier);
+  if (std::isnan(ms) || ms > INT_MAX || ms < INT_MIN) throw invalid("Value exceeds integer range.");
+  const auto result = static_cast<int64_t>(ms);
+  if (result < 0) {
+    throw SqlError(SqlState::kInvalidParameterValue, std::to_string(result) + " ms is outside the valid range for parameter \"" +
+                                                         name + "\" (0 .. 2147483647)");
+  }
+  return result;
+}
+
+/// How SHOW prints a millisecond setting: in the largest unit that divides it exactly.
+std::string show_milliseconds(int64_t ms) {
+  if (ms == 0) return "0";
+  static const std::pair<const char*, int64_t> kUnits[] = {{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}};
+  for (const auto& [unit, size] : kUnits) {
+    if (ms % size == 0) return std::to_string(ms / size) + unit;
+  }
+  return std::to_string(ms) + "ms";
+}
+
 std::string to_lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -79,6 +150,7 @@ void SessionSettings::set(const std::string& raw_name, const std::string* value)
     }
     v = "UTF8";
   }
+  if (is_milliseconds_setting(name)) v = show_milliseconds(parse_milliseconds(name, v));
   values_[name] = v;
 }
 
@@ -88,6 +160,11 @@ std::string SessionSettings::show(const std::string& raw_name) const {
     throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
   }
   return it->second;
+}
+
+int64_t SessionSettings::milliseconds(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? 0 : parse_milliseconds(name, it->second);
 }
 
 }  // namespace tessera::executor

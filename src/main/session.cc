@@ -1,5 +1,6 @@
 #include "src/main/session.h"
 
+#include <chrono>
 #include <new>
 #include <utility>
 
@@ -14,6 +15,7 @@
 #include "planner/optimizer/optimizer.h"
 #include "planner/parser/parser.h"
 #include "src/common/assert.h"
+#include "src/main/statement_timer.h"
 #include "src/common/sql_error.h"
 #include "src/common/selection_vector.h"
 #include "src/common/stack_guard.h"
@@ -126,6 +128,38 @@ pgwire::TransactionStatus Session::transaction_status() const {
 }
 
 void Session::cancel() { cancel_requested_.store(true); }
+
+class Session::StatementTimeout {
+ public:
+  StatementTimeout(Session& session, int64_t milliseconds) {
+    if (milliseconds <= 0) return;
+    id_ = StatementTimer::instance().arm(StatementTimer::Clock::now() + std::chrono::milliseconds(milliseconds), [&session] {
+      session.timed_out_.store(true);
+      session.cancel_requested_.store(true);
+    });
+  }
+  ~StatementTimeout() {
+    if (id_ != 0) StatementTimer::instance().disarm(id_);
+  }
+  StatementTimeout(const StatementTimeout&) = delete;
+  StatementTimeout& operator=(const StatementTimeout&) = delete;
+
+ private:
+  StatementTimer::Id id_ = 0;
+};
+
+std::unique_ptr<Session::StatementTimeout> Session::begin_statement() {
+  cancel_requested_.store(false);
+  timed_out_.store(false);
+  return std::make_unique<StatementTimeout>(*this, settings_.milliseconds("statement_timeout"));
+}
+
+SqlError Session::client_error(SqlError error) const {
+  if (error.state() == SqlState::kQueryCanceled && timed_out_.load()) {
+    return SqlError(SqlState::kQueryCanceled, "canceling statement due to statement timeout");
+  }
+  return error;
+}
 
 void Session::ensure_transaction() {
   if (transaction_) return;
@@ -266,12 +300,12 @@ pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max
   auto& portal = static_cast<ActivePortal&>(portal_handle);
   try {
     check_not_failed(portal.properties_);
-    cancel_requested_.store(false);
+    auto timeout = begin_statement();
     pgwire::ExecuteResult result = run_portal(portal, max_rows, receiver);
     if (result == pgwire::ExecuteResult::kComplete) portal.close();
     return result;
   } catch (...) {
-    SqlError error = current_sql_error();
+    SqlError error = client_error(current_sql_error());
     portal.commit_on_close = false;  // the failed statement's transaction is not committed
     portal.close();
     fail_statement();
@@ -306,12 +340,12 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
     }
     if (implicit_block && !in_block_) end_transaction(true);
   } catch (...) {
-    report_failure(current_sql_error(), receiver);
+    report_failure(client_error(current_sql_error()), receiver);
   }
 }
 
 void Session::execute_statement(planner::StatementPtr statement, std::string_view sql, ResultReceiver& receiver) {
-  cancel_requested_.store(false);
+  auto timeout = begin_statement();
   std::unique_ptr<Prepared> prepared = prepare_statement(std::move(statement), std::string(sql));
   std::optional<planner::BoundStatement> bound;
   if (prepared->parameter_types_.empty()) bound = std::move(prepared->bound);

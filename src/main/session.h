@@ -72,6 +72,12 @@ class Session : public pgwire::BackendSession {
   void fail_statement();
   /// fail_statement(), then reports `error` to the receiver.
   void report_failure(const SqlError& error, ResultReceiver& receiver);
+  /// Starts a statement: clears an earlier cancel request and arms statement_timeout; the
+  /// returned guard disarms it.
+  class StatementTimeout;
+  std::unique_ptr<StatementTimeout> begin_statement();
+  /// `error` as the client sees it: a cancel caused by statement_timeout says so.
+  SqlError client_error(SqlError error) const;
   /// Outside a block and with no portal open, commits the implicit transaction (what Sync
   /// does for the extended protocol).
   void finish_implicit_transaction();
@@ -91,6 +97,8 @@ class Session : public pgwire::BackendSession {
   executor::SessionSettings settings_;
   std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed
   std::atomic<bool> cancel_requested_{false};
+  /// Set with cancel_requested_ when the statement's statement_timeout expired.
+  std::atomic<bool> timed_out_{false};
 };
 
 }  // namespace tessera
