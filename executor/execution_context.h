@@ -8,6 +8,7 @@
 
 #include "src/common/value.h"
 
+namespace tessera { class MemoryTracker; }
 namespace tessera::storage { class Transaction; }
 namespace tessera::catalog { class Catalog; }
 
@@ -54,6 +55,9 @@ struct QueryContext {
   StateRegistry* states = nullptr;
   /// Worker threads pipelines may use; 1 runs everything on the calling thread.
   size_t max_threads = 1;
+  /// Counts the query's memory (a child of the server's tracker); null: not counted. Current
+  /// on every thread while it works for the query.
+  std::shared_ptr<MemoryTracker> memory;
 
   bool is_cancelled() const {
     return stopped.load(std::memory_order_relaxed) || (cancelled && cancelled->load(std::memory_order_relaxed));

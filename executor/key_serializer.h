@@ -47,6 +47,12 @@ class KeySerializer {
     return true;
   }
 
+  /// Bytes the serializer's buffers hold (their capacity).
+  size_t memory_bytes() const {
+    return bytes_.capacity() + offsets_.capacity() * sizeof(uint32_t) + cursors_.capacity() * sizeof(uint32_t) +
+           hashes_.capacity() * sizeof(hash_t) + has_null_.capacity();
+  }
+
   /// Reads the value of column `type` at `*cursor` (a position inside a serialized key) into row
   /// `row` of the flat vector `out`, and advances the cursor. Strings point into the key bytes.
   static void deserialize(const uint8_t*& cursor, Vector& out, size_t row);

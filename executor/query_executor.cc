@@ -6,6 +6,7 @@
 
 #include "executor/operator/result/result_queue.h"
 #include "src/common/assert.h"
+#include "src/common/memory_tracker.h"
 
 namespace tessera::executor {
 
@@ -138,6 +139,8 @@ class QueryExecutor::PipelineTask : public Task {
       : Task(executor.group_), executor_(executor), run_(run), worker_{executor.query_, worker_index, this} {}
 
   TaskResult run() override {
+    // The query's allocations on this worker count against its memory tracker.
+    MemoryTracker::Scope memory(executor_.query_.memory.get());
     TaskResult result = TaskResult::kDone;
     try {
       if (!runner_) {
@@ -170,6 +173,7 @@ class QueryExecutor::FinalizeTask : public Task {
   FinalizeTask(QueryExecutor& executor, PipelineRun& run) : Task(executor.group_), executor_(executor), run_(run) {}
 
   TaskResult run() override {
+    MemoryTracker::Scope memory(executor_.query_.memory.get());
     try {
       for (;;) {
         if (executor_.query_.stopped.load()) break;

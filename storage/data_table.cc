@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/common/assert.h"
+#include "src/common/memory_tracker.h"
 
 namespace tessera::storage {
 
@@ -32,6 +33,9 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
   TS_CHECK(txn.state() == Transaction::State::kActive, "append by a transaction that is not active");
   const size_t count = chunk.size();
   if (count == 0) return;
+  // An append never stops half-way for the memory limit: its bytes count, and the next
+  // allocation that needs room fails instead.
+  MemoryTracker::NoFailScope no_fail;
   std::vector<UnifiedVectorFormat> columns(types_.size());
   std::vector<Vector> null_columns;  // stand-ins for untyped NULL columns
   null_columns.reserve(types_.size());

@@ -8,6 +8,7 @@ uint8_t* Arena::allocate(size_t size) {
   size = (size + 7) & ~size_t{7};
   if (blocks_.empty() || offset_ + size > blocks_.back().size) {
     size_t block = size > block_size_ ? size : block_size_;
+    charge_.set(allocated_bytes_ + block);
     blocks_.push_back(Block{std::make_unique<uint8_t[]>(block), block});
     offset_ = 0;
     allocated_bytes_ += block;
@@ -21,6 +22,7 @@ void Arena::reset() {
   blocks_.clear();
   offset_ = 0;
   allocated_bytes_ = 0;
+  charge_.reset();
 }
 
 string_t StringHeap::add(std::string_view sv) {

@@ -6,12 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "src/common/memory_tracker.h"
 #include "src/common/string_t.h"
 
 namespace tessera {
 
 /// A bump allocator: hands out memory from blocks it owns, freed all at once on destruction.
-/// Not thread-safe.
+/// Its blocks count against the current MemoryTracker (a new block may raise 53200). Not
+/// thread-safe.
 class Arena {
  public:
   explicit Arena(size_t block_size = 16 * 1024) : block_size_(block_size) {}
@@ -33,6 +35,7 @@ class Arena {
   std::vector<Block> blocks_;
   size_t offset_ = 0;  // next free byte in blocks_.back()
   size_t allocated_bytes_ = 0;
+  MemoryCharge charge_;  // the blocks' bytes
 };
 
 /// Owns the bytes of non-inlined string_t values of a vector, chunk or segment.

@@ -15,6 +15,7 @@ size_t padded_bytes(size_t bytes) { return ((bytes + 63) / 64) * 64 + 64; }
 }  // namespace
 
 VectorBuffer::VectorBuffer(size_t bytes) : size_(padded_bytes(bytes)) {
+  charge_.set(size_);  // before allocating: a refused charge leaves nothing to free
   data_ = static_cast<uint8_t*>(std::aligned_alloc(64, size_));
   if (!data_) throw std::bad_alloc();
   // Values are written before they are read; only the padding, which SIMD loops may read

@@ -6,6 +6,7 @@
 
 #include "src/common/arena.h"
 #include "src/common/logical_type.h"
+#include "src/common/memory_tracker.h"
 #include "src/common/selection_vector.h"
 #include "src/common/string_t.h"
 #include "src/common/validity_mask.h"
@@ -27,6 +28,7 @@ enum class VectorType : uint8_t {
 /// SIMD loops may read (never write) past the last value.
 class VectorBuffer {
  public:
+  /// Counts its bytes against the thread's current MemoryTracker (may raise 53200).
   explicit VectorBuffer(size_t bytes);
   ~VectorBuffer();
   VectorBuffer(const VectorBuffer&) = delete;
@@ -35,6 +37,7 @@ class VectorBuffer {
   size_t size() const { return size_; }
 
  private:
+  MemoryCharge charge_;
   uint8_t* data_;
   size_t size_;
 };

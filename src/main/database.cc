@@ -1,17 +1,33 @@
 #include "src/main/database.h"
 
+#include <unistd.h>
+
 #include "catalog/catalog.h"
 #include "catalog/function_registry.h"
 #include "executor/functions/builtin_functions.h"
 #include "executor/scheduler.h"
+#include "src/common/memory_tracker.h"
 #include "src/common/sql_error.h"
 #include "src/main/session.h"
 #include "storage/transaction_manager.h"
 
 namespace tessera {
 
+namespace {
+
+/// 80% of the machine's physical memory (1 GiB when it cannot be read).
+int64_t default_memory_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return int64_t{1} << 30;
+  return static_cast<int64_t>(static_cast<double>(pages) * static_cast<double>(page_size) * 0.8);
+}
+
+}  // namespace
+
 Database::Database(DatabaseConfig config)
     : config_(std::move(config)),
+      memory_(std::make_shared<MemoryTracker>(config_.memory_limit > 0 ? config_.memory_limit : default_memory_limit())),
       catalog_(std::make_unique<catalog::Catalog>()),
       functions_(std::make_unique<catalog::FunctionRegistry>()),
       transactions_(std::make_unique<storage::TransactionManager>()),

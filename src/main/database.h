@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -7,6 +8,7 @@
 
 namespace tessera {
 
+class MemoryTracker;
 namespace catalog {
 class Catalog;
 class FunctionRegistry;
@@ -19,6 +21,9 @@ struct DatabaseConfig {
   std::string data_directory = "./data";
   /// Worker threads of the scheduler; 0 = one per core.
   size_t threads = 0;
+  /// Server-wide limit on the memory queries' hash tables, sorts, collections and vectors (and
+  /// the table data they write) may hold, in bytes; 0 = 80% of the machine's memory.
+  int64_t memory_limit = 0;
 };
 
 /// Owns everything one Tessera instance has: catalog, storage, transactions and the scheduler.
@@ -34,6 +39,8 @@ class Database : public pgwire::Backend {
   storage::TransactionManager& transactions() { return *transactions_; }
   executor::Scheduler& scheduler() { return *scheduler_; }
   const DatabaseConfig& config() const { return config_; }
+  /// The server-wide memory tracker every query's tracker reports to.
+  const std::shared_ptr<MemoryTracker>& memory() const { return memory_; }
   /// Worker threads the scheduler runs queries on.
   size_t scheduler_threads() const;
 
@@ -45,6 +52,7 @@ class Database : public pgwire::Backend {
 
  private:
   DatabaseConfig config_;
+  std::shared_ptr<MemoryTracker> memory_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<catalog::FunctionRegistry> functions_;
   std::unique_ptr<storage::TransactionManager> transactions_;

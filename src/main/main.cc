@@ -9,17 +9,20 @@
 #include <string>
 
 #include "pgwire/server.h"
+#include "src/common/memory_tracker.h"
 #include "src/common/sql_error.h"
 #include "src/main/database.h"
 
 namespace {
 
 void usage(std::ostream& out) {
-  out << "usage: tessera [--host ADDRESS] [--port PORT] [--data DIR] [--threads N] [--simd=scalar]\n"
+  out << "usage: tessera [--host ADDRESS] [--port PORT] [--data DIR] [--threads N] [--memory-limit SIZE] [--simd=scalar]\n"
          "  --host     address to listen on (default 127.0.0.1)\n"
          "  --port     TCP port (default 5433)\n"
          "  --data     data directory (default ./data)\n"
          "  --threads  worker threads (default: one per core)\n"
+         "  --memory-limit SIZE  memory all queries may hold together, e.g. 4GB (default: 80% of RAM);\n"
+         "             a query that would exceed it fails with 53200\n"
          "  --simd=scalar  run SIMD kernels on the baseline target only\n";
 }
 
@@ -48,6 +51,13 @@ int main(int argc, char** argv) {
         config.data_directory = value("--data");
       } else if (arg == "--threads") {
         config.threads = static_cast<size_t>(std::stoul(value("--threads")));
+      } else if (arg == "--memory-limit") {
+        const std::string text = value("--memory-limit");
+        config.memory_limit = tessera::parse_memory_size(text);
+        if (config.memory_limit <= 0) {
+          std::cerr << "tessera: bad --memory-limit " << text << " (examples: 4GB, 512MB)\n";
+          return 2;
+        }
       } else if (arg == "--simd=scalar") {
         scalar = true;
       } else if (arg == "--help" || arg == "-h") {

@@ -15,6 +15,7 @@
 #include "planner/optimizer/optimizer.h"
 #include "planner/parser/parser.h"
 #include "src/common/assert.h"
+#include "src/common/memory_tracker.h"
 #include "src/main/statement_timer.h"
 #include "src/common/sql_error.h"
 #include "src/common/selection_vector.h"
@@ -420,6 +421,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   context.cancelled = &cancel_requested_;
   context.max_threads = db_.scheduler().thread_count();
   context.results = portal->results.get();
+  context.memory = std::make_shared<MemoryTracker>(0, db_.memory());
   return portal;
 }
 
@@ -444,6 +446,8 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
     receiver.on_complete(command_tag(command, 0));
     return pgwire::ExecuteResult::kComplete;
   }
+  // What this thread allocates for the query (finalization, hand-off) counts as the query's.
+  MemoryTracker::Scope memory(portal.context->memory.get());
   if (!portal.executor) {
     portal.executor = std::make_unique<executor::QueryExecutor>(*portal.root, *portal.context);
     portal.executor->start();

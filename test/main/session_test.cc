@@ -708,5 +708,33 @@ TEST_F(SessionTest, CommandTagsComeFromTheStatementAndItsSinks) {
                                               "COMMIT"}));
 }
 
+
+TEST(SessionMemoryLimitTest, AQueryPastTheMemoryLimitFailsWith53200AndReturnsItsMemory) {
+  DatabaseConfig config{"./unused", 2};
+  config.memory_limit = int64_t{48} << 20;
+  Database db(config);
+  pgwire::StartupParameters params;
+  params.user = "tessera";
+  params.database = "tessera";
+  auto s = db.open_session(params);
+  auto run = [&](const std::string& sql) {
+    Collector c;
+    s->execute_simple(sql, c);
+    return c;
+  };
+  run("CREATE TABLE g(a bigint); INSERT INTO g VALUES (1), (2), (3), (4)");
+  for (int i = 0; i < 19; i++) run("INSERT INTO g SELECT a + (SELECT max(a) FROM g) FROM g");
+  EXPECT_EQ(run("SELECT count(*) FROM g").rows, (std::vector<std::string>{"2097152"}));
+  const int64_t before = db.memory()->used();
+  // Two million groups need far more than the limit leaves.
+  auto c = run("SELECT a, count(*) FROM g GROUP BY a ORDER BY a LIMIT 1");
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"53200"}));
+  // Its memory is returned; the session and the server go on.
+  EXPECT_LE(db.memory()->used(), before);
+  EXPECT_EQ(run("SELECT sum(a) FROM g WHERE a <= 4").rows, (std::vector<std::string>{"10"}));
+  EXPECT_EQ(run("SELECT a, count(*) FROM g WHERE a < 3 GROUP BY a ORDER BY a").rows,
+            (std::vector<std::string>{"1|1", "2|1"}));
+}
+
 }  // namespace
 }  // namespace tessera

@@ -38,8 +38,21 @@ hash_t GroupHashTable::hash(uint32_t group) const {
   return hash_bytes(key_data_[group], key_lengths_[group]);
 }
 
+void GroupHashTable::update_charge() {
+  charge_.set(slots_.capacity() * sizeof(uint64_t) + group_hashes_.capacity() * sizeof(hash_t) +
+              int_slots_.capacity() * sizeof(IntSlot) + dense_.capacity() * sizeof(uint32_t) +
+              key_data_.capacity() * sizeof(const uint8_t*) + key_lengths_.capacity() * sizeof(uint32_t));
+}
+
 uint32_t GroupHashTable::add_group(const uint8_t* key, uint32_t length, hash_t hash) {
   const size_t g = key_data_.size();
+  if (g == key_data_.capacity()) {
+    // The key arrays are about to grow: charge their next size first.
+    key_data_.reserve(std::max<size_t>(16, 2 * g));
+    key_lengths_.reserve(key_data_.capacity());
+    if (int_type_ == PhysicalType::kInvalid) group_hashes_.reserve(key_data_.capacity());
+    update_charge();
+  }
   TS_CHECK(g < 0xFFFFFFFEULL, "too many groups");
   uint8_t* copy = reinterpret_cast<uint8_t*>(heap_->allocate(length == 0 ? 1 : length));
   if (length > 0) std::memcpy(copy, key, length);
@@ -62,6 +75,7 @@ void GroupHashTable::grow() {
   }
   slots_ = std::move(slots);
   mask_ = mask;
+  update_charge();
 }
 
 uint32_t GroupHashTable::find_or_create(hash_t hash, const uint8_t* key, uint32_t length, bool* inserted) {
@@ -121,6 +135,7 @@ void GroupHashTable::grow_int() {
   }
   int_slots_ = std::move(slots);
   mask_ = mask;
+  update_charge();
 }
 
 uint32_t GroupHashTable::null_group(bool* inserted) {
@@ -189,6 +204,7 @@ bool GroupHashTable::dense_cover(int64_t lo, int64_t hi) {
     if (s.group_plus_one != 0) dense[static_cast<size_t>(s.key - dense_base_)] = s.group_plus_one;
   }
   dense_ = std::move(dense);
+  update_charge();
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include "src/common/arena.h"
 #include "src/common/hash.h"
 #include "src/common/logical_type.h"
+#include "src/common/memory_tracker.h"
 
 namespace tessera::executor {
 
@@ -76,6 +77,8 @@ class GroupHashTable {
   void find_or_create_typed(const UnifiedVectorFormat& f, size_t count, uint32_t* groups);
   void grow();
   void grow_int();
+  /// Charges the index and key arrays' capacity to the memory tracker (may raise 53200).
+  void update_charge();
 
   PhysicalType int_type_ = PhysicalType::kInvalid;
   // Generic index.
@@ -93,6 +96,7 @@ class GroupHashTable {
   std::vector<const uint8_t*> key_data_;
   std::vector<uint32_t> key_lengths_;
   std::shared_ptr<StringHeap> heap_;
+  MemoryCharge charge_;
 };
 
 }  // namespace tessera::executor

@@ -13,6 +13,7 @@
 #include "executor/operator/projection/expression_state.h"
 #include "executor/chunk_collection.h"
 #include "src/common/assert.h"
+#include "src/common/memory_tracker.h"
 
 namespace tessera::executor {
 
@@ -74,6 +75,7 @@ class StateRows {
     if (n <= old || width_ == 0) return;
     // std::vector grows geometrically, so this costs amortized O(1) per new group.
     blocks_.resize(n * width_ / sizeof(Block));
+    charge_.set(blocks_.capacity() * sizeof(Block));
     scratch.resize(n - old);
     for (size_t g = old; g < n; g++) scratch[g - old] = at(g);
     for (const auto& spec : layout.specs) spec.function->init(scratch.data(), spec.offset, n - old);
@@ -87,6 +89,7 @@ class StateRows {
   std::vector<Block> blocks_;
   size_t width_ = 0;
   size_t size_ = 0;
+  MemoryCharge charge_;
 };
 
 /// Groups plus the aggregate states of each group: a worker's partial result or the global one.

@@ -11,6 +11,7 @@
 #include "executor/chunk_collection.h"
 #include "executor/pipeline.h"
 #include "src/common/assert.h"
+#include "src/common/memory_tracker.h"
 
 namespace tessera::executor {
 
@@ -29,6 +30,7 @@ struct BuildChunkKeys {
   KeySerializer keys;
   std::array<uint32_t, kPartitions + 1> partition_start{};  ///< rows of partition p: [start[p], start[p+1])
   std::vector<uint16_t> partition_rows;                     ///< row indexes, grouped by partition
+  MemoryCharge charge;                                      ///< the bytes of keys and partition_rows
 
   void partition() {
     const size_t n = keys.count();
@@ -64,6 +66,7 @@ struct HashJoinBuildState : GlobalState {
   std::vector<hash_t> hashes;
   std::vector<uint32_t> buckets;  // first row + 1 of each bucket's chain, 0 = empty
   std::vector<uint32_t> next;     // next row + 1 in the chain, 0 = end
+  MemoryCharge table_charge;      // the arrays above
   uint64_t mask = 0;              // buckets per partition - 1
   size_t bucket_bits = 0;         // log2(buckets per partition)
 
@@ -192,6 +195,8 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
   local.chunk_keys.emplace_back();
   local.chunk_keys.back().keys.serialize(key_columns, count);
   local.chunk_keys.back().partition();
+  BuildChunkKeys& built = local.chunk_keys.back();
+  built.charge.set(built.keys.memory_bytes() + built.partition_rows.capacity() * sizeof(uint16_t));
   return SinkResult::kNeedMoreInput;
 }
 
@@ -235,6 +240,9 @@ size_t PhysicalHashJoin::prepare_finalize(QueryContext&, GlobalState& global) co
   g.mask = per_partition - 1;
   g.buckets.assign(per_partition * kPartitions, 0);
   g.next.assign(g.num_rows, 0);
+  g.table_charge.set(g.key_data.capacity() * sizeof(const uint8_t*) + g.key_length.capacity() * sizeof(uint32_t) +
+                     g.hashes.capacity() * sizeof(hash_t) + g.buckets.capacity() * sizeof(uint32_t) +
+                     g.next.capacity() * sizeof(uint32_t));
   // The chains of each partition are linked by finalize_part, in parallel.
   return g.num_rows == 0 ? 0 : kPartitions;
 }
