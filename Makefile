@@ -7,7 +7,7 @@ PORT ?= 5433
 DATA ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build server run test unit-test asan-test slt-test wire-test bench clean
+.PHONY: all deps configure build server run fuzz-sql test unit-test asan-test slt-test wire-test bench clean
 
 all: build
 
@@ -37,6 +37,12 @@ test: build
 
 bench: build
 	bash scripts/run-bench.sh $(BUILD_DIR)
+
+# Differential fuzzing against PostgreSQL 15: N random queries from seed SEED.
+N ?= 10000
+SEED ?= 1
+fuzz-sql: build
+	bash scripts/fuzz-sql.sh $(BUILD_DIR) $(N) $(SEED)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)

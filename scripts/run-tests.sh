@@ -2,11 +2,12 @@
 # Runs every test of `make test`:
 #   1. the GoogleTest unit tests of every part (ctest),
 #   2. the sqllogictest suites (ours and the SQLite corpus files we pass) in-process,
-#   3. the same suites over the wire against a running server, plus the psql client test,
-#   4. the unit tests and the sqllogictest suites again in an ASan+UBSan build,
-#   5. the storage, executor and session (concurrency) unit tests in a ThreadSanitizer build.
+#   3. random queries on PostgreSQL 15 and Tessera compared (scripts/fuzz-sql.sh, a fixed seed),
+#   4. the same suites over the wire against a running server, plus the psql client test,
+#   5. the unit tests and the sqllogictest suites again in an ASan+UBSan build,
+#   6. the storage, executor and session (concurrency) unit tests in a ThreadSanitizer build.
 # Usage: scripts/run-tests.sh BUILD_DIR ASAN_BUILD_DIR TSAN_BUILD_DIR
-# Environment: TESSERA_SKIP_ASAN=1 / TESSERA_SKIP_TSAN=1 skip steps 4 / 5 (quick local runs).
+# Environment: TESSERA_SKIP_ASAN=1 / TESSERA_SKIP_TSAN=1 skip steps 5 / 6 (quick local runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -43,6 +44,9 @@ step "sqllogictest, in-process"
 check "$build/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}"
 # Features not built yet must fail with 0A000: those records are skipped for 'postgresql'.
 check "$build/tessera-sqllogictest" --engine tessera sqllogictest/suites/unsupported
+
+step "differential fuzzing against PostgreSQL 15 (fixed seed)"
+check bash scripts/fuzz-sql.sh "$build" 3000 20261206
 
 step "sqllogictest and clients, over the wire"
 port=$(bash scripts/free-port.sh)

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace tessera::fuzz {
+
+/// The SQL types the generator writes expressions of.
+enum class SqlType : uint8_t { kInt, kBigint, kDouble, kText, kBool };
+
+/// A column the generated query may name: "alias.column" and its type.
+struct ScopeColumn {
+  std::string name;
+  SqlType type;
+};
+
+/// One table of the seeded schema.
+struct TableDef {
+  std::string name;
+  std::vector<ScopeColumn> columns;  ///< bare column names
+};
+
+/// Writes random but valid (type-correct) SELECT statements over a fixed schema, from a seed:
+/// the same seed gives the same statements. The grammar covers what both engines are expected
+/// to answer alike: expressions of integer, bigint, double precision, text and boolean type
+/// (arithmetic, comparisons, AND/OR/NOT, IS [NOT] NULL, BETWEEN, IN lists, LIKE, CASE,
+/// COALESCE, NULLIF, casts, string functions), joins (inner, left, cross), WHERE, GROUP BY with
+/// aggregates and HAVING, DISTINCT, ORDER BY (by every output column when LIMIT is used, so
+/// the rows are determined), and scalar, EXISTS and IN subqueries, correlated or not.
+class QueryGenerator {
+ public:
+  explicit QueryGenerator(uint64_t seed);
+
+  /// The statements that create and fill the schema (the same for every seed).
+  static std::vector<std::string> schema_sql();
+  /// The next query.
+  std::string next_query();
+
+ private:
+  struct Scope {
+    std::vector<ScopeColumn> columns;
+    /// Columns of enclosing queries (correlated references).
+    std::vector<ScopeColumn> outer;
+  };
+
+  std::string select_statement(const Scope* outer, int depth, bool single_column, SqlType* out_type);
+  std::string expr(SqlType type, const Scope& scope, int depth, bool allow_aggregates);
+  std::string bool_expr(const Scope& scope, int depth, bool allow_aggregates);
+  std::string literal(SqlType type);
+  std::string column_of(SqlType type, const Scope& scope, bool* found);
+  std::string aggregate(SqlType type, const Scope& scope, int depth);
+  std::string subquery(SqlType type, const Scope& scope, int depth);
+  SqlType random_type();
+  bool chance(int percent) { return static_cast<int>(rng_() % 100) < percent; }
+  size_t pick(size_t n) { return static_cast<size_t>(rng_() % n); }
+
+  std::mt19937_64 rng_;
+  int alias_counter_ = 0;
+  /// The next select_statement is a scalar subquery: an aggregate without GROUP BY, so it
+  /// returns one row.
+  bool scalar_next_ = false;
+};
+
+/// PostgreSQL's name of `type`.
+const char* type_name(SqlType type);
+
+}  // namespace tessera::fuzz
