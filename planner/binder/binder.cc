@@ -523,6 +523,8 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       create->columns.push_back(std::move(def));
     }
   }
+  // PostgreSQL's MaxHeapAttributeNumber.
+  if (create->columns.size() > 1600) throw SqlError(SqlState::kTooManyColumns, "tables can have at most 1600 columns");
   BoundStatement result;
   result.plan = std::move(create);
   result.properties.command = stmt.as_query ? CommandKind::kCreateTableAs : CommandKind::kCreateTable;

@@ -47,15 +47,16 @@ void append_utf8(std::string& out, uint32_t code) {
   }
 }
 
-/// Truncates `name` to kMaxIdentifierLength bytes without splitting a UTF-8 character.
-void truncate_identifier(std::string& name) {
+}  // namespace
+
+void Lexer::truncate_identifier(std::string& name) {
   if (name.size() <= kMaxIdentifierLength) return;
   size_t len = kMaxIdentifierLength;
   while (len > 0 && (static_cast<unsigned char>(name[len]) & 0xC0) == 0x80) --len;
+  const std::string original = name;
   name.resize(len);
+  notices_.push_back(ParseNotice{"42622", "identifier \"" + original + "\" will be truncated to \"" + name + "\""});
 }
-
-}  // namespace
 
 bool is_identifier_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||

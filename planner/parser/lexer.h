@@ -42,12 +42,20 @@ struct Token {
 /// operators, `--` and nested block comments.
 ///
 /// Lexical errors raise SqlError 42601 with PostgreSQL's wording and position.
+/// A NOTICE raised while parsing, sent to the client before the statements run.
+struct ParseNotice {
+  std::string sqlstate;
+  std::string message;
+};
+
 class Lexer {
  public:
   explicit Lexer(std::string_view sql) : sql_(sql) {}
 
   /// Splits the whole input into tokens; the last token is always kEnd.
   std::vector<Token> tokenize();
+  /// The notices tokenizing raised (truncated identifiers).
+  const std::vector<ParseNotice>& notices() const { return notices_; }
 
  private:
   Token next_token();
@@ -61,9 +69,13 @@ class Lexer {
   Token lex_number(int start);
   Token lex_operator(int start);
   [[noreturn]] void error(const std::string& message, int start, int end) const;
+  /// Truncates `name` to 63 bytes (PostgreSQL's NAMEDATALEN - 1) without splitting a UTF-8
+  /// character, noting the NOTICE PostgreSQL sends.
+  void truncate_identifier(std::string& name);
 
   std::string_view sql_;
   size_t pos_ = 0;
+  std::vector<ParseNotice> notices_;
 };
 
 /// True for a byte that can start an unquoted identifier ([A-Za-z_] and non-ASCII bytes).

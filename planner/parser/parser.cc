@@ -109,7 +109,18 @@ std::string to_upper(std::string_view word) {
 
 std::vector<StatementPtr> parse_sql(std::string_view sql) { return Parser(sql).parse_all(); }
 
-Parser::Parser(std::string_view sql) : sql_(sql), tokens_(Lexer(sql).tokenize()) {}
+std::vector<StatementPtr> parse_sql(std::string_view sql, std::vector<ParseNotice>& notices) {
+  Parser parser(sql);
+  auto statements = parser.parse_all();
+  notices = parser.notices();
+  return statements;
+}
+
+Parser::Parser(std::string_view sql) : sql_(sql) {
+  Lexer lexer(sql);
+  tokens_ = lexer.tokenize();
+  notices_ = lexer.notices();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Token helpers

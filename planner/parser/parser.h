@@ -16,6 +16,8 @@ namespace tessera::planner {
 /// parsed before anything runs: a syntax error anywhere raises SqlError 42601 with
 /// PostgreSQL's message and 1-based position; recognised but unsupported syntax raises 0A000.
 std::vector<StatementPtr> parse_sql(std::string_view sql);
+/// The same, also returning the notices parsing raised (identifiers truncated to 63 bytes).
+std::vector<StatementPtr> parse_sql(std::string_view sql, std::vector<ParseNotice>& notices);
 
 /// A hand-written recursive-descent parser for the PostgreSQL 15 grammar subset Tessera
 /// supports. Expressions use precedence climbing with PostgreSQL's operator precedence table.
@@ -26,6 +28,7 @@ class Parser {
 
   /// Parses every statement of the query string. See parse_sql().
   std::vector<StatementPtr> parse_all();
+  const std::vector<ParseNotice>& notices() const { return notices_; }
 
  private:
   /// How deeply an expression may nest, counting operator chains (`1 + 1 + ...` nests one level
@@ -165,6 +168,7 @@ class Parser {
 
   std::string_view sql_;
   std::vector<Token> tokens_;
+  std::vector<ParseNotice> notices_;
   size_t pos_ = 0;
 };
 

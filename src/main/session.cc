@@ -319,12 +319,14 @@ pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max
 void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   StackBase stack_base;
   std::vector<planner::StatementPtr> statements;
+  std::vector<planner::ParseNotice> notices;
   try {
-    statements = planner::parse_sql(sql);
+    statements = planner::parse_sql(sql, notices);
   } catch (const SqlError& e) {
     report_failure(e, receiver);
     return;
   }
+  for (const auto& n : notices) receiver.on_notice(n.sqlstate, n.message, "");
   if (statements.empty()) {
     receiver.on_empty_query();
     return;
