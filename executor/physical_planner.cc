@@ -283,6 +283,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.kind = UtilityKind::kSet;
       s.name = set.name;
       s.value = set.value;
+      s.local = set.local;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }

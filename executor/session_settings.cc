@@ -132,7 +132,7 @@ SessionSettings::SessionSettings() : values_(default_settings()) {}
 
 void SessionSettings::set_initial(const std::string& name, std::string value) { values_[name] = std::move(value); }
 
-void SessionSettings::set(const std::string& raw_name, const std::string* value) {
+void SessionSettings::set(const std::string& raw_name, const std::string* value, bool local) {
   std::string name = to_lower(raw_name);
   auto it = default_settings().find(name);
   if (it == default_settings().end() && name != "session_authorization") {
@@ -151,6 +151,15 @@ void SessionSettings::set(const std::string& raw_name, const std::string* value)
     v = "UTF8";
   }
   if (is_milliseconds_setting(name)) v = show_milliseconds(parse_milliseconds(name, v));
+  if (in_transaction_) {
+    if (local) {
+      // COMMIT restores the value in force before the first SET LOCAL, unless a plain SET
+      // follows it.
+      if (!at_commit_.count(name)) at_commit_[name] = values_[name];
+    } else {
+      at_commit_[name] = v;
+    }
+  }
   values_[name] = v;
 }
 
@@ -160,6 +169,25 @@ std::string SessionSettings::show(const std::string& raw_name) const {
     throw SqlError(SqlState::kUndefinedObject, "unrecognized configuration parameter \"" + raw_name + "\"");
   }
   return it->second;
+}
+
+void SessionSettings::begin_transaction() {
+  if (in_transaction_) return;
+  in_transaction_ = true;
+  at_begin_ = values_;
+  at_commit_.clear();
+}
+
+void SessionSettings::end_transaction(bool commit) {
+  if (!in_transaction_) return;
+  if (commit) {
+    for (auto& [name, value] : at_commit_) values_[name] = value;
+  } else {
+    values_ = std::move(at_begin_);
+  }
+  in_transaction_ = false;
+  at_begin_.clear();
+  at_commit_.clear();
 }
 
 int64_t SessionSettings::milliseconds(const std::string& name) const {

@@ -8,7 +8,10 @@ namespace tessera::executor {
 
 /// The run-time settings of one session (PostgreSQL's GUCs that clients SET and SHOW), with
 /// their defaults. The session owns one and hands it to each query it runs (SET and SHOW
-/// read and write it). Not thread-safe: one statement at a time uses it.
+/// read and write it). Settings are transactional as in PostgreSQL: a ROLLBACK undoes the SETs
+/// of its transaction, and SET LOCAL lasts until the transaction ends (committed or not; a
+/// later plain SET of the same name in the transaction is what COMMIT keeps). Not thread-safe:
+/// one statement at a time uses it.
 class SessionSettings {
  public:
   SessionSettings();
@@ -17,7 +20,12 @@ class SessionSettings {
   /// for an unknown name, 55P02 for a read-only one, 0A000 for a client encoding other than
   /// UTF8, 22023 for a duration that is not a number with a valid unit or is out of range
   /// (kept in SHOW's form: the largest unit that divides it, "5s", "1500ms", "0").
-  void set(const std::string& name, const std::string* value);
+  void set(const std::string& name, const std::string* value, bool local = false);
+  /// The session's transaction began (every statement runs in one, implicit or not).
+  void begin_transaction();
+  /// The transaction ended: COMMIT keeps its plain SETs and drops its SET LOCALs; ROLLBACK
+  /// restores every setting to its value when the transaction began.
+  void end_transaction(bool commit);
   /// SHOW name; raises 42704 for an unknown name.
   std::string show(const std::string& name) const;
   /// The value of a duration setting (statement_timeout, lock_timeout, ...) in milliseconds.
@@ -27,6 +35,11 @@ class SessionSettings {
 
  private:
   std::map<std::string, std::string> values_;
+  bool in_transaction_ = false;
+  /// The values when the transaction began (restored by ROLLBACK).
+  std::map<std::string, std::string> at_begin_;
+  /// Names changed in the transaction, and the value COMMIT keeps for each.
+  std::map<std::string, std::string> at_commit_;
 };
 
 }  // namespace tessera::executor

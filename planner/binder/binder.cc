@@ -600,6 +600,7 @@ BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
 BoundStatement Binder::bind_set(const VariableSetStatement& stmt) {
   auto set = std::make_unique<LogicalSet>();
   set->name = stmt.name;
+  set->local = stmt.local;
   BoundStatement result;
   result.properties.command =
       stmt.set_kind == VariableSetKind::kReset || stmt.set_kind == VariableSetKind::kResetAll ? CommandKind::kReset : CommandKind::kSet;

@@ -262,6 +262,7 @@ class LogicalSet : public LogicalOperator {
 
   std::string name;
   std::optional<std::string> value;  ///< nullopt = DEFAULT / RESET
+  bool local = false;                ///< SET LOCAL: until the end of the transaction
 };
 
 class LogicalShow : public LogicalOperator {

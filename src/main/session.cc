@@ -165,6 +165,7 @@ SqlError Session::client_error(SqlError error) const {
 void Session::ensure_transaction() {
   if (transaction_) return;
   transaction_ = db_.transactions().begin();
+  settings_.begin_transaction();
   // Lock waits of the transaction stop on the session's cancel request (57014).
   transaction_->set_interrupt_flag(&cancel_requested_);
 }
@@ -176,10 +177,16 @@ void Session::end_transaction(bool commit) {
   // hook rolls the whole transaction back).
   std::unique_ptr<storage::Transaction> txn = std::move(transaction_);
   if (commit) {
-    db_.transactions().commit(*txn);
+    try {
+      db_.transactions().commit(*txn);
+    } catch (...) {
+      settings_.end_transaction(false);  // a failed commit rolled everything back
+      throw;
+    }
   } else {
     db_.transactions().rollback(*txn);
   }
+  settings_.end_transaction(commit);
 }
 
 void Session::release_portals() {

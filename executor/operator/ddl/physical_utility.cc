@@ -64,7 +64,7 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
       break;
     case UtilityKind::kSet:
       TS_CHECK(query.settings != nullptr, "SET needs the session's settings");
-      query.settings->set(s.name, s.value ? &*s.value : nullptr);
+      query.settings->set(s.name, s.value ? &*s.value : nullptr, s.local);
       break;
     case UtilityKind::kShow:
       TS_CHECK(query.settings != nullptr, "SHOW needs the session's settings");

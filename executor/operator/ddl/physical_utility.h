@@ -31,6 +31,7 @@ struct UtilityStatement {
   bool cascade = false;
   // kSet / kShow (name above)
   std::optional<std::string> value;
+  bool local = false;  ///< SET LOCAL
 };
 
 /// A statement that changes the catalog or the session's settings rather than reading data
