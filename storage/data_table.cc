@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/common/assert.h"
+#include "src/common/sql_error.h"
 
 namespace tessera::storage {
 
@@ -68,9 +69,88 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
   }
 }
 
+size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t count) {
+  TS_CHECK(txn.state() == Transaction::State::kActive, "delete by a transaction that is not active");
+  if (count == 0) return 0;
+  txn.begin_row_writes();
+  size_t deleted = 0;
+  std::shared_ptr<RowGroup> group;
+  size_t group_index = ~size_t{0};
+  std::vector<uint32_t> batch;  // rows of `group` deleted and not yet recorded in the undo log
+  auto flush = [&] {
+    txn.record_delete(group, batch.data(), batch.size());
+    batch.clear();
+  };
+  for (size_t i = 0; i < count; i++) {
+    TS_CHECK(row_ids[i] >= 0, "delete of a negative row id");
+    const auto row_id = static_cast<size_t>(row_ids[i]);
+    if (row_id / kRowGroupSize != group_index) {
+      flush();
+      group_index = row_id / kRowGroupSize;
+      group = row_group_at(group_index);
+      TS_CHECK(group != nullptr, "delete of a row that does not exist");
+    }
+    const auto offset = static_cast<uint32_t>(row_id - group->start_row());
+    TS_CHECK(offset < group->count(), "delete of a row that does not exist");
+    for (;;) {
+      const uint64_t version = group->try_delete(offset, txn.id());
+      if (version == kNotDeleted) {
+        batch.push_back(offset);
+        deleted++;
+        break;
+      }
+      if (version == txn.id()) break;  // deleted by this transaction already
+      if (version < kTransactionIdStart) {
+        if (version <= txn.start_ts()) break;  // deleted before the snapshot: not a row it saw
+        flush();
+        throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+      }
+      // Another transaction's delete in flight: wait for it to end, then look again.
+      flush();
+      txn.wait_for(version);
+    }
+  }
+  flush();
+  return deleted;
+}
+
+size_t DataTable::delete_all(Transaction& txn) {
+  TS_CHECK(txn.state() == Transaction::State::kActive, "delete by a transaction that is not active");
+  std::vector<std::shared_ptr<RowGroup>> groups;
+  {
+    std::lock_guard<std::mutex> lock(row_groups_mutex_);
+    groups = row_groups_;
+  }
+  txn.begin_row_writes();
+  size_t deleted = 0;
+  std::vector<uint32_t> batch;
+  for (const auto& group : groups) {
+    const size_t rows = group->count();
+    batch.clear();
+    for (size_t r = 0; r < rows; r++) {
+      const uint64_t inserted = group->versions().version(r);
+      if (inserted >= kTransactionIdStart && inserted != txn.id()) continue;  // rolled back (or not ours)
+      if (group->try_delete(r, txn.id()) == kNotDeleted) batch.push_back(static_cast<uint32_t>(r));
+    }
+    txn.record_delete(group, batch.data(), batch.size());
+    deleted += batch.size();
+  }
+  return deleted;
+}
+
+size_t DataTable::estimated_row_count() const {
+  size_t deleted = 0;
+  {
+    std::lock_guard<std::mutex> lock(row_groups_mutex_);
+    for (const auto& group : row_groups_) deleted += group->committed_delete_count();
+  }
+  const size_t appended = row_count_.load(std::memory_order_relaxed);
+  return appended > deleted ? appended - deleted : 0;
+}
+
 std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
                                                               TableFilterSet filters) const {
-  for (size_t id : column_ids) TS_CHECK(id < types_.size(), "scan of a column that does not exist");
+  for (size_t id : column_ids) TS_CHECK(id < types_.size() || id == kRowIdColumn, "scan of a column that does not exist");
   for (const auto& [column, filter] : filters.filters()) {
     TS_CHECK(column < types_.size(), "filter on a column that does not exist");
   }

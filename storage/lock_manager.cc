@@ -15,7 +15,22 @@ constexpr auto kWaitPoll = std::chrono::milliseconds(10);
 
 const char* mode_name(LockMode mode) { return mode == LockMode::kExclusive ? "ExclusiveLock" : "ShareLock"; }
 
+constexpr char kTransactionLockPrefix[] = "\x01transaction ";
+
+/// How a lock's name reads in a message: `relation "t"` or `transaction 5`.
+std::string describe_name(const std::string& name) {
+  const std::string prefix = kTransactionLockPrefix;
+  if (name.compare(0, prefix.size(), prefix) == 0) {
+    return "transaction " + std::to_string(std::stoull(name.substr(prefix.size())) - kTransactionIdStart);
+  }
+  return "relation \"" + name + "\"";
+}
+
 }  // namespace
+
+std::string LockManager::transaction_lock_name(uint64_t txn_id) {
+  return kTransactionLockPrefix + std::to_string(txn_id);
+}
 
 bool LockManager::grantable(const Lock& lock, uint64_t txn_id, LockMode mode) const {
   for (const auto& [holder, held] : lock.holders) {
@@ -74,7 +89,7 @@ void LockManager::lock(Transaction& txn, const std::string& name, LockMode mode)
       }
       throw SqlError(SqlState::kDeadlockDetected, "deadlock detected")
           .with_detail("Transaction " + std::to_string(id - kTransactionIdStart) + " waits for " + mode_name(mode) +
-                       " on relation \"" + name + "\"; blocked by transaction " + blockers + ".")
+                       " on " + describe_name(name) + "; blocked by transaction " + blockers + ".")
           .with_hint("See server log for query details.");
     }
     if (txn.interrupted()) {

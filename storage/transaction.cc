@@ -45,6 +45,31 @@ void Transaction::record_append(const std::shared_ptr<RowGroup>& row_group, size
   undo_.push_back(AppendedRows{row_group, start, count});
 }
 
+void Transaction::record_delete(const std::shared_ptr<RowGroup>& row_group, const uint32_t* rows, size_t count) {
+  if (count == 0) return;
+  has_writes_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!undo_.empty()) {
+    if (auto* last = std::get_if<DeletedRows>(&undo_.back()); last && last->row_group == row_group) {
+      last->rows.insert(last->rows.end(), rows, rows + count);
+      return;
+    }
+  }
+  undo_.push_back(DeletedRows{row_group, std::vector<uint32_t>(rows, rows + count)});
+}
+
+void Transaction::begin_row_writes() {
+  if (holds_row_lock_.load(std::memory_order_acquire)) return;
+  TS_CHECK(state() == State::kActive, "row write by a transaction that is not active");
+  manager_.locks().lock(*this, LockManager::transaction_lock_name(id_), LockMode::kExclusive);
+  holds_row_lock_.store(true, std::memory_order_release);
+}
+
+void Transaction::wait_for(uint64_t other_id) {
+  TS_CHECK(other_id != id_, "a transaction waits for itself");
+  manager_.locks().lock(*this, LockManager::transaction_lock_name(other_id), LockMode::kShared);
+}
+
 void Transaction::record_create(std::shared_ptr<VersionedObject> object) {
   TS_CHECK(state() == State::kActive, "catalog change by a transaction that is not active");
   TS_CHECK(object->created_version() == kRolledBackVersion, "object created twice");

@@ -60,6 +60,7 @@ void TransactionManager::commit(Transaction& txn) {
       for (const auto& entry : txn.undo_) {
         std::visit(Overloaded{
                        [&](const AppendedRows& rows) { rows.row_group->commit_rows(rows.start, rows.count, commit_ts); },
+                       [&](const DeletedRows& deleted) { deleted.row_group->commit_deletes(deleted.rows, commit_ts); },
                        [&](const CreatedObject& created) { created.object->created_.store(commit_ts, std::memory_order_release); },
                        [&](const DroppedObject& dropped) {
                          dropped.object->deleted_.store(commit_ts, std::memory_order_release);
@@ -100,6 +101,7 @@ void TransactionManager::rollback_locked(Transaction& txn, std::vector<Garbage>&
   for (auto it = txn.undo_.rbegin(); it != txn.undo_.rend(); ++it) {
     std::visit(Overloaded{
                    [&](const AppendedRows& rows) { rows.row_group->rollback_rows(rows.start, rows.count); },
+                   [&](const DeletedRows& deleted) { deleted.row_group->rollback_deletes(deleted.rows); },
                    [&](const CreatedObject& created) {
                      created.object->created_.store(kRolledBackVersion, std::memory_order_release);
                      garbage.push_back({0, created.object});
