@@ -69,7 +69,7 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
   }
 }
 
-size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t count) {
+size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted_positions) {
   TS_CHECK(txn.state() == Transaction::State::kActive, "delete by a transaction that is not active");
   if (count == 0) return 0;
   txn.begin_row_writes();
@@ -96,6 +96,7 @@ size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t c
       const uint64_t version = group->try_delete(offset, txn.id());
       if (version == kNotDeleted) {
         batch.push_back(offset);
+        if (deleted_positions != nullptr) deleted_positions[deleted] = static_cast<uint32_t>(i);
         deleted++;
         break;
       }

@@ -46,9 +46,10 @@ class DataTable {
   /// transaction's end; 57014 when interrupted, 40P01 on deadlock): if it committed, or the
   /// row's delete committed after `txn`'s snapshot, the delete fails with 40001 (snapshot
   /// isolation: PostgreSQL's REPEATABLE READ); if it rolled back, the row is deleted. Returns
-  /// the number of rows deleted. Rows deleted before an error stay recorded in `txn`'s undo
-  /// log (its rollback restores them).
-  size_t delete_rows(Transaction& txn, const int64_t* row_ids, size_t count);
+  /// the number of rows deleted and, when `deleted` is given, writes the positions i (in
+  /// order) of the row ids this call deleted into it. Rows deleted before an error stay
+  /// recorded in `txn`'s undo log (its rollback restores them).
+  size_t delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted = nullptr);
   /// Deletes every row whose insert committed (whatever `txn`'s snapshot) or is `txn`'s own and
   /// that no committed transaction deleted: TRUNCATE, which runs under an exclusive lock on
   /// the table, so no other transaction has rows or deletes in flight. Returns the count.
