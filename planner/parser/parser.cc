@@ -417,7 +417,9 @@ StatementPtr Parser::parse_update(std::unique_ptr<WithClause> with) {
         not_supported("multiple-column UPDATE SET from a sub-SELECT", source_token);
       }
       if (source->kind != ExprKind::kRow) {
-        error_at("source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression", source->location);
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression")
+            .with_position(error_position(sql_, source->location));
       }
       auto& values = source->as<RowExpr>().args;
       if (values.size() != clauses.size()) error_at("number of columns does not match number of values", source->location);
