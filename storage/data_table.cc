@@ -70,6 +70,18 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
 }
 
 size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted_positions) {
+  return delete_rows_impl(txn, row_ids, count, deleted_positions, nullptr, nullptr);
+}
+
+size_t DataTable::delete_rows_without_waiting(Transaction& txn, const int64_t* row_ids, size_t count,
+                                              uint32_t* deleted_positions, uint32_t* blocked_positions,
+                                              size_t& blocked_count) {
+  blocked_count = 0;
+  return delete_rows_impl(txn, row_ids, count, deleted_positions, blocked_positions, &blocked_count);
+}
+
+size_t DataTable::delete_rows_impl(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted_positions,
+                                   uint32_t* blocked_positions, size_t* blocked_count) {
   TS_CHECK(txn.state() == Transaction::State::kActive, "delete by a transaction that is not active");
   if (count == 0) return 0;
   txn.begin_row_writes();
@@ -106,7 +118,12 @@ size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t c
         flush();
         throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
       }
-      // Another transaction's delete in flight: wait for it to end, then look again.
+      // Another transaction's delete in flight: wait for it to end, then look again (or leave
+      // the row to the caller).
+      if (blocked_count != nullptr) {
+        blocked_positions[(*blocked_count)++] = static_cast<uint32_t>(i);
+        break;
+      }
       flush();
       txn.wait_for(version);
     }

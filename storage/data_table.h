@@ -50,6 +50,12 @@ class DataTable {
   /// order) of the row ids this call deleted into it. Rows deleted before an error stay
   /// recorded in `txn`'s undo log (its rollback restores them).
   size_t delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted = nullptr);
+  /// delete_rows without waiting: rows another running transaction deleted are left alone and
+  /// their positions written to `blocked` (`blocked_count` of them), for a later delete_rows
+  /// (parallel deleters leave the waits to one thread, so that a transaction waits in one place
+  /// and the lock manager's wait-for graph sees it).
+  size_t delete_rows_without_waiting(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted,
+                                     uint32_t* blocked, size_t& blocked_count);
   /// Deletes every row whose insert committed (whatever `txn`'s snapshot) or is `txn`'s own and
   /// that no committed transaction deleted: TRUNCATE, which runs under an exclusive lock on
   /// the table, so no other transaction has rows or deletes in flight. Returns the count.
@@ -92,6 +98,9 @@ class DataTable {
 
  private:
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;
+  /// delete_rows; with `blocked_count` set, without waiting (see delete_rows_without_waiting).
+  size_t delete_rows_impl(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted,
+                          uint32_t* blocked, size_t* blocked_count);
 
   const std::vector<LogicalType> types_;
   std::mutex append_mutex_;  // one appender at a time

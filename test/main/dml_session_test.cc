@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -174,6 +175,41 @@ TEST_F(DmlSessionTest, RowDeletedByACommitAfterTheSnapshotFailsAtOnce) {
   EXPECT_EQ(run(*b, "UPDATE t SET id = 5 WHERE id = 1").tags, (Strings{"UPDATE 1"}));
   run(*b, "COMMIT");
   EXPECT_EQ(run(*a, "SELECT id FROM t").rows, (Strings{"5"}));
+}
+
+TEST_F(DmlSessionTest, ALargeUpdateWaitsOnlyForTheRowsOthersHold) {
+  auto a = open();
+  auto b = open();
+  // 16384 rows: the update's input arrives in several chunks, finalized in parallel parts.
+  run(*a, "CREATE TABLE t(id int, v int); INSERT INTO t VALUES (0, 0)");
+  for (int i = 0; i < 14; i++) run(*a, "INSERT INTO t SELECT id + " + std::to_string(1 << i) + ", 0 FROM t");
+  run(*a, "BEGIN; UPDATE t SET v = -1 WHERE id = 9000 OR id = 100");
+  Collector blocked;
+  std::thread t([&] { blocked = run(*b, "UPDATE t SET v = v + 1 RETURNING id"); });
+  wait_for_lock_waiters(1);
+  run(*a, "ROLLBACK");
+  t.join();
+  ASSERT_TRUE(blocked.errors.empty()) << blocked.messages[0];
+  EXPECT_EQ(blocked.tags, (Strings{"UPDATE 16384"}));
+  EXPECT_EQ(blocked.rows.size(), 16384u);
+  EXPECT_EQ(run(*a, "SELECT count(*), min(v), max(v), count(DISTINCT id) FROM t").rows, (Strings{"16384|1|1|16384"}));
+}
+
+TEST_F(DmlSessionTest, ParametersInUpdateAndDelete) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(id int, name varchar(4)); INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  auto update = s->prepare("UPDATE t SET name = $1 WHERE id = $2");
+  EXPECT_EQ(update->parameter_types(), (std::vector<LogicalType>{LogicalType::varchar(), LogicalType::integer()}));
+  Collector c;
+  auto portal = s->bind(*update, {std::optional<std::string>("zz"), std::optional<std::string>("2")});
+  s->execute(*portal, 0, c);
+  EXPECT_EQ(c.tags, (Strings{"UPDATE 1"}));
+  auto del = s->prepare("DELETE FROM t WHERE id = $1 RETURNING name");
+  Collector d;
+  auto del_portal = s->bind(*del, {std::optional<std::string>("2")});
+  s->execute(*del_portal, 0, d);
+  EXPECT_EQ(d.rows, (Strings{"zz"}));
+  EXPECT_EQ(d.tags, (Strings{"DELETE 1"}));
 }
 
 TEST_F(DmlSessionTest, CrossedRowWaitsAreADeadlock) {

@@ -227,6 +227,28 @@ TEST(DataTableDeleteTest, WaitsForRunningDeleterThenProceedsIfItRollsBack) {
   EXPECT_EQ(scan(table, *later).size(), 8u);
 }
 
+TEST(DataTableDeleteTest, DeleteWithoutWaitingReportsRowsHeldByRunningTransactions) {
+  TransactionManager manager;
+  DataTable table(all_types());
+  fill(manager, table, 10);
+  auto first = manager.begin();
+  auto second = manager.begin();
+  auto ids = row_ids_of(table, *first, {2, 4, 6});
+  table.delete_rows(*first, &ids[1], 1);
+  uint32_t deleted[3];
+  uint32_t blocked[3];
+  size_t blocked_count = 0;
+  EXPECT_EQ(table.delete_rows_without_waiting(*second, ids.data(), 3, deleted, blocked, blocked_count), 2u);
+  EXPECT_EQ(deleted[0], 0u);
+  EXPECT_EQ(deleted[1], 2u);
+  ASSERT_EQ(blocked_count, 1u);
+  EXPECT_EQ(blocked[0], 1u);
+  EXPECT_EQ(manager.locks().waiting_count(), 0u);
+  manager.rollback(*first);
+  EXPECT_EQ(table.delete_rows(*second, &ids[blocked[0]], 1), 1u);
+  EXPECT_EQ(scan(table, *second).size(), 7u);
+}
+
 TEST(DataTableDeleteTest, WaitIsInterruptedByCancel) {
   TransactionManager manager;
   DataTable table(all_types());

@@ -15,13 +15,23 @@ namespace tessera::executor {
 namespace {
 
 struct ModifyGlobalState : GlobalState {
-  explicit ModifyGlobalState(std::vector<LogicalType> input_types) : input(std::move(input_types)) {}
-  std::mutex mutex;  // guards `input` while workers combine
+  explicit ModifyGlobalState(const std::vector<LogicalType>& input_types) : input(input_types), deferred(input_types) {}
+  std::mutex mutex;  // guards `input` while workers combine and `deferred` while parts run
   ChunkCollection input;
-  /// Per finalize part (one per input chunk): the rows RETURNING emits.
+  /// Rows another running transaction had deleted when a part met them: finalize waits for
+  /// them one at a time.
+  ChunkCollection deferred;
+  /// Per finalize part (one per input chunk), then for finalize: the rows RETURNING emits.
   std::vector<std::vector<DataChunk>> returned;
   std::atomic<int64_t> count{0};
 };
+
+/// Row ids of a chunk's first column as a flat array (at most kVectorSize).
+void flat_row_ids(const DataChunk& in, int64_t* out) {
+  UnifiedVectorFormat ids;
+  in.column(0).to_unified(in.size(), ids);
+  for (size_t r = 0; r < in.size(); r++) out[r] = ids.values<int64_t>()[ids.sel.get_index(r)];
+}
 
 struct ModifyLocalState : LocalState {
   explicit ModifyLocalState(std::vector<LogicalType> types) : input(std::move(types)) {}
@@ -71,7 +81,7 @@ void PhysicalModify::combine(WorkerContext&, GlobalState& global, LocalState& lo
 size_t PhysicalModify::prepare_finalize(QueryContext&, GlobalState& global) const {
   auto& state = static_cast<ModifyGlobalState&>(global);
   const size_t parts = state.input.chunks().size();
-  state.returned.resize(parts);
+  state.returned.resize(parts + 1);
   return parts;
 }
 
@@ -79,17 +89,37 @@ void PhysicalModify::finalize_part(QueryContext& query, GlobalState& global, siz
   query.check_cancelled();
   auto& state = static_cast<ModifyGlobalState&>(global);
   const DataChunk& in = state.input.chunks()[part];
-  const size_t rows = in.size();
-  if (rows == 0) return;
-
-  // The row ids as a flat array.
-  UnifiedVectorFormat ids;
-  in.column(0).to_unified(rows, ids);
   int64_t row_ids[kVectorSize];
-  for (size_t r = 0; r < rows; r++) row_ids[r] = ids.values<int64_t>()[ids.sel.get_index(r)];
-
+  flat_row_ids(in, row_ids);
   SelectionVector deleted(kVectorSize);
-  const size_t count = table_->storage().delete_rows(*query.transaction, row_ids, rows, deleted.data());
+  SelectionVector blocked(kVectorSize);
+  size_t blocked_count = 0;
+  const size_t count = table_->storage().delete_rows_without_waiting(*query.transaction, row_ids, in.size(), deleted.data(),
+                                                                     blocked.data(), blocked_count);
+  if (blocked_count > 0) {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.deferred.append(in, blocked, blocked_count);
+  }
+  apply(query, global, in, deleted, count, part);
+}
+
+void PhysicalModify::finalize(QueryContext& query, GlobalState& global) const {
+  auto& state = static_cast<ModifyGlobalState&>(global);
+  if (state.returned.empty()) state.returned.resize(1);
+  // The rows other transactions held: wait for each of them here, on one thread.
+  for (const DataChunk& in : state.deferred.chunks()) {
+    query.check_cancelled();
+    int64_t row_ids[kVectorSize];
+    flat_row_ids(in, row_ids);
+    SelectionVector deleted(kVectorSize);
+    const size_t count = table_->storage().delete_rows(*query.transaction, row_ids, in.size(), deleted.data());
+    apply(query, global, in, deleted, count, state.returned.size() - 1);
+  }
+}
+
+void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataChunk& in, const SelectionVector& deleted,
+                           size_t count, size_t slot) const {
+  auto& state = static_cast<ModifyGlobalState&>(global);
   state.count += static_cast<int64_t>(count);
   if (!returning_) query.processed_rows += count;
   if (count == 0) return;
@@ -116,10 +146,8 @@ void PhysicalModify::finalize_part(QueryContext& query, GlobalState& global, siz
     // RETURNING shows the values stored (a varchar(n) value cut to its limit).
     for (size_t c = 0; c < column_count; c++) changed.column(c).reference(new_rows.column(c));
   }
-  if (returning_) state.returned[part].push_back(std::move(changed));
+  if (returning_) state.returned[slot].push_back(std::move(changed));
 }
-
-void PhysicalModify::finalize(QueryContext&, GlobalState&) const {}
 
 std::unique_ptr<GlobalState> PhysicalModify::make_global_source(QueryContext& query) const {
   return std::make_unique<ModifySourceState>(static_cast<ModifyGlobalState&>(query.states->sink_state(*this)));

@@ -20,11 +20,14 @@ enum class ModifyKind : uint8_t { kDelete, kUpdate };
 /// so the rows are changed only once every input row is known (a scan of the target table in
 /// the same statement, e.g. a self-join in USING/FROM or a subquery in WHERE, never sees the
 /// statement's own changes, as in PostgreSQL). Finalization has one part per collected chunk,
-/// run in parallel: delete the chunk's rows (DataTable::delete_rows: rows already deleted by
-/// this statement, i.e. a target row joined to several source rows, are skipped, so each row
-/// is changed once; concurrent deletes wait, or fail with 40001), and for UPDATE check the new
-/// rows' NOT NULL and varchar(n) constraints and append them (an update is a delete of the old
-/// version and an append of the new one).
+/// run in parallel: delete the chunk's rows (rows already deleted by this statement, i.e. a
+/// target row joined to several source rows, are skipped, so each row is changed once; a row
+/// deleted by a transaction committed after the snapshot fails with 40001), and for UPDATE
+/// check the new rows' NOT NULL and varchar(n) constraints and append them (an update is a
+/// delete of the old version and an append of the new one). Rows another running transaction
+/// deleted are left by the parts; `finalize` then waits for those transactions one row at a
+/// time on one thread (so the transaction waits in one place, visible to deadlock detection)
+/// and changes the rows or fails with 40001.
 ///
 /// As a source it emits, with RETURNING, the modified rows (the child's columns after the row
 /// id: the new row for UPDATE, the old one for DELETE), and otherwise one bigint row with the
@@ -50,6 +53,11 @@ class PhysicalModify : public PhysicalOperator {
   std::string explain_details() const override;
 
  private:
+  /// Counts and, for UPDATE, appends the rows `deleted` of `in` that were just deleted; keeps
+  /// them for RETURNING in result slot `slot`.
+  void apply(QueryContext& query, GlobalState& global, const DataChunk& in, const SelectionVector& deleted, size_t count,
+             size_t slot) const;
+
   ModifyKind kind_;
   std::shared_ptr<catalog::TableEntry> table_;
   bool returning_;
