@@ -63,8 +63,14 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
       sel_t i = f.sel.get_index(r);
       if (!f.validity->row_is_valid(i)) {
         if (def.not_null) {
+          std::string row;
+          for (size_t k = 0; k < chunk.column_count(); k++) {
+            const Value value = chunk.column(k).get_value(r);
+            row += (k ? ", " : "") + (value.is_null() ? std::string("null") : value.to_string());
+          }
           throw SqlError(SqlState::kNotNullViolation,
-                         "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint");
+                         "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint")
+              .with_detail("Failing row contains (" + row + ").");
         }
         continue;
       }
