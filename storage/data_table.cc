@@ -62,7 +62,7 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
       row_group = row_groups_.back();
     }
     const size_t n = std::min(count - offset, kRowGroupSize - row_group->count());
-    const size_t start = row_group->append(columns, offset, n, txn.id());
+    const size_t start = row_group->append(columns, offset, n, txn.write_version());
     txn.record_append(row_group, start, n);
     row_count_.fetch_add(n, std::memory_order_relaxed);
     offset += n;
@@ -105,14 +105,14 @@ size_t DataTable::delete_rows_impl(Transaction& txn, const int64_t* row_ids, siz
     const auto offset = static_cast<uint32_t>(row_id - group->start_row());
     TS_CHECK(offset < group->count(), "delete of a row that does not exist");
     for (;;) {
-      const uint64_t version = group->try_delete(offset, txn.id());
+      const uint64_t version = group->try_delete(offset, txn.write_version());
       if (version == kNotDeleted) {
         batch.push_back(offset);
         if (deleted_positions != nullptr) deleted_positions[deleted] = static_cast<uint32_t>(i);
         deleted++;
         break;
       }
-      if (version == txn.id()) break;  // deleted by this transaction already
+      if (txn.owns(version)) break;  // deleted by this transaction already (by this statement)
       if (version < kTransactionIdStart) {
         if (version <= txn.start_ts()) break;  // deleted before the snapshot: not a row it saw
         flush();
@@ -125,7 +125,7 @@ size_t DataTable::delete_rows_impl(Transaction& txn, const int64_t* row_ids, siz
         break;
       }
       flush();
-      txn.wait_for(version);
+      txn.wait_for(Transaction::owner_of(version));
     }
   }
   flush();
@@ -147,8 +147,8 @@ size_t DataTable::delete_all(Transaction& txn) {
     batch.clear();
     for (size_t r = 0; r < rows; r++) {
       const uint64_t inserted = group->versions().version(r);
-      if (inserted >= kTransactionIdStart && inserted != txn.id()) continue;  // rolled back (or not ours)
-      if (group->try_delete(r, txn.id()) == kNotDeleted) batch.push_back(static_cast<uint32_t>(r));
+      if (inserted >= kTransactionIdStart && !txn.owns(inserted)) continue;  // rolled back (or not ours)
+      if (group->try_delete(r, txn.write_version()) == kNotDeleted) batch.push_back(static_cast<uint32_t>(r));
     }
     txn.record_delete(group, batch.data(), batch.size());
     deleted += batch.size();
@@ -175,8 +175,7 @@ std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction&
   auto state = std::make_unique<ParallelTableScanState>();
   state->column_ids_ = std::move(column_ids);
   state->filters_ = std::move(filters);
-  state->start_ts_ = txn.start_ts();
-  state->txn_id_ = txn.id();
+  state->visibility_ = txn.row_visibility();
   std::lock_guard<std::mutex> lock(row_groups_mutex_);
   state->morsels_.reserve(row_groups_.size());
   for (const auto& row_group : row_groups_) {
@@ -231,8 +230,8 @@ bool DataTable::scan(LocalTableScanState& local, DataChunk& out) const {
   const ParallelTableScanState& global = *local.global_;
   while (local.vector_index_ * kVectorSize < local.row_limit_) {
     const size_t vector_index = local.vector_index_++;
-    const size_t produced = local.row_group_->scan_vector(vector_index, local.row_limit_, global.start_ts_,
-                                                          global.txn_id_, global.column_ids_, local, out);
+    const size_t produced =
+        local.row_group_->scan_vector(vector_index, local.row_limit_, global.visibility_, global.column_ids_, local, out);
     if (produced > 0) return true;
   }
   local.row_group_ = nullptr;

@@ -49,14 +49,14 @@ uint64_t DeleteVersions::version(size_t row) const {
   return v == nullptr ? kNotDeleted : v->rows[row % kVectorSize].load(std::memory_order_acquire);
 }
 
-size_t DeleteVersions::filter_visible(size_t vector_index, uint64_t start_ts, uint64_t txn_id, uint32_t* sel,
+size_t DeleteVersions::filter_visible(size_t vector_index, const RowVisibility& visibility, uint32_t* sel,
                                       size_t count) const {
   const VectorDeletes* v = vectors_[vector_index].load(std::memory_order_acquire);
   if (v == nullptr) return count;
   size_t kept = 0;
   for (size_t i = 0; i < count; i++) {
     const uint64_t version = v->rows[sel[i]].load(std::memory_order_acquire);
-    const bool deleted = version <= start_ts || version == txn_id;
+    const bool deleted = visibility.sees(version);
     sel[kept] = sel[i];
     kept += deleted ? 0 : 1;
   }

@@ -46,10 +46,9 @@ class DeleteVersions {
   bool has_deletes(size_t vector_index) const {
     return vectors_[vector_index].load(std::memory_order_acquire) != nullptr;
   }
-  /// Keeps the rows sel[0..count) (offsets within vector `vector_index`) whose delete is not
-  /// visible to the transaction (`start_ts`, `txn_id`), compacting `sel` in place; returns how
-  /// many remain.
-  size_t filter_visible(size_t vector_index, uint64_t start_ts, uint64_t txn_id, uint32_t* sel, size_t count) const;
+  /// Keeps the rows sel[0..count) (offsets within vector `vector_index`) whose delete
+  /// `visibility` does not see, compacting `sel` in place; returns how many remain.
+  size_t filter_visible(size_t vector_index, const RowVisibility& visibility, uint32_t* sel, size_t count) const;
 
  private:
   struct VectorDeletes {

@@ -36,7 +36,7 @@ void RowGroup::commit_deletes(const std::vector<uint32_t>& rows, uint64_t commit
 
 void RowGroup::rollback_deletes(const std::vector<uint32_t>& rows) { deletes_.rollback(rows.data(), rows.size()); }
 
-size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
+size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVisibility& visibility,
                              const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const {
   const size_t vector_start = vector_index * kVectorSize;
   out.set_size(0);
@@ -73,9 +73,10 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t sta
   // MVCC: the rows this transaction sees, inserted and not deleted in its snapshot. A vector
   // nobody ever deleted from and whose rows all committed before the snapshot needs no check.
   const bool has_deletes = deletes_.has_deletes(vector_index);
-  const bool all_visible = !has_deletes && rows == kVectorSize && versions_.all_visible(vector_index, start_ts);
-  size_t count = all_visible ? rows : versions_.select_visible(vector_index, rows, start_ts, txn_id, sel_buffer);
-  if (has_deletes) count = deletes_.filter_visible(vector_index, start_ts, txn_id, sel_buffer, count);
+  const bool all_visible =
+      !has_deletes && rows == kVectorSize && versions_.all_visible(vector_index, visibility.start_ts);
+  size_t count = all_visible ? rows : versions_.select_visible(vector_index, rows, visibility, sel_buffer);
+  if (has_deletes) count = deletes_.filter_visible(vector_index, visibility, sel_buffer, count);
   bool identity = all_visible;
   for (size_t f = 0; f < filter_count && count > 0; f++) {
     const auto& active = local.filters_[f];

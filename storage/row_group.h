@@ -62,13 +62,13 @@ class RowGroup {
 
   /// Reader: fills `out` with the rows of vector `vector_index` (rows [vector_index *
   /// kVectorSize, ...) of the group), restricted to the first `row_limit` rows of the group, that
-  /// are visible to (`start_ts`, `txn_id`) — inserted and not deleted in that snapshot — and satisfy every filter of `local`, projecting
+  /// `visibility` sees — inserted and not deleted in that snapshot — and satisfy every filter of `local`, projecting
   /// `column_ids`. The vector is skipped without reading when a filtered column's segment zone
   /// maps exclude it (counted in `local`). A sealed segment whose rows are all returned is
   /// referenced (no copy); a sealed segment with rows left out becomes a dictionary over it;
   /// other rows are decoded. A column id kRowIdColumn produces the rows' row ids (bigint).
   /// Returns the number of rows produced.
-  size_t scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
+  size_t scan_vector(size_t vector_index, size_t row_limit, const RowVisibility& visibility,
                      const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const;
 
  private:

@@ -1,6 +1,7 @@
 #include "storage/transaction.h"
 
 #include "src/common/assert.h"
+#include "src/common/sql_error.h"
 #include "storage/transaction_manager.h"
 
 namespace tessera::storage {
@@ -26,6 +27,21 @@ Transaction::Transaction(TransactionManager& manager, uint64_t start_ts, uint64_
 
 Transaction::~Transaction() {
   if (state() == State::kActive) manager_.rollback(*this);
+}
+
+RowVisibility Transaction::row_visibility() const {
+  const uint64_t statement = statement_.load(std::memory_order_acquire);
+  const bool fenced = statement_reads_fenced_.load(std::memory_order_acquire);
+  return RowVisibility{start_ts_, id_, id_ + statement + (fenced ? 0 : 1)};
+}
+
+void Transaction::begin_statement() {
+  const uint64_t next = statement_.load(std::memory_order_relaxed) + 1;
+  if (next >= kVersionsPerTransaction) {
+    throw SqlError(SqlState::kProgramLimitExceeded, "cannot have more than 2^24-1 commands in a transaction");
+  }
+  statement_.store(next, std::memory_order_release);
+  statement_reads_fenced_.store(true, std::memory_order_release);
 }
 
 bool Transaction::is_read_only() const { return !has_writes_.load(std::memory_order_acquire); }

@@ -87,8 +87,25 @@ class Transaction {
   ~Transaction();
 
   uint64_t start_ts() const { return start_ts_; }
-  /// Unique, >= kTransactionIdStart.
+  /// Unique, >= kTransactionIdStart; the first of kVersionsPerTransaction versions it owns.
   uint64_t id() const { return id_; }
+  /// Whether `version` was written by this transaction (in any statement).
+  bool owns(uint64_t version) const { return version - id_ < kVersionsPerTransaction; }
+  /// The transaction that owns an uncommitted version.
+  static uint64_t owner_of(uint64_t version) {
+    return kTransactionIdStart + ((version - kTransactionIdStart) & ~(kVersionsPerTransaction - 1));
+  }
+  /// The version the current statement stamps on the rows it appends and deletes.
+  uint64_t write_version() const { return id_ + statement_.load(std::memory_order_acquire); }
+  /// What reads see now: the snapshot, plus this transaction's own writes — after
+  /// begin_statement, only those of earlier statements.
+  RowVisibility row_visibility() const;
+  /// Starts a new statement (the session calls it before binding each one): from now on the
+  /// transaction's reads see the rows its earlier statements wrote but not those the new
+  /// statement writes, so a statement reads one snapshot however it interleaves its reads and
+  /// writes (PostgreSQL's command counter). A transaction that never calls it sees all of its
+  /// own writes at once. 54000 after 2^24 - 1 statements.
+  void begin_statement();
   /// True while the transaction has written nothing (rows or catalog).
   bool is_read_only() const;
   /// Whether a row or object version carrying `version` is visible to this transaction.
@@ -139,6 +156,8 @@ class Transaction {
   std::atomic<State> state_{State::kActive};
   std::atomic<bool> has_writes_{false};
   std::atomic<bool> holds_row_lock_{false};
+  std::atomic<uint64_t> statement_{0};
+  std::atomic<bool> statement_reads_fenced_{false};
   const std::atomic<bool>* interrupt_ = nullptr;
   mutable std::mutex mutex_;  // guards undo_ and hooks_
   std::vector<UndoEntry> undo_;

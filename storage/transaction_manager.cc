@@ -23,7 +23,8 @@ TransactionManager::TransactionManager() = default;
 TransactionManager::~TransactionManager() = default;
 
 std::unique_ptr<Transaction> TransactionManager::begin() {
-  const uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t id = next_id_.fetch_add(kVersionsPerTransaction, std::memory_order_relaxed);
+  TS_CHECK(id < kRolledBackVersion - kVersionsPerTransaction, "transaction ids exhausted");
   std::lock_guard<std::mutex> lock(active_mutex_);
   // Reading the clock and joining the active set under one lock: garbage collection, which
   // reads both under it too, never misses a snapshot that is about to start.

@@ -74,16 +74,16 @@ TEST(DeleteVersionsTest, AllocatesPerVectorAndFiltersBySnapshot) {
   EXPECT_EQ(deletes.try_delete(kVectorSize + 3, id + 1), id);  // already taken
   uint32_t sel[4] = {2, 3, 4, 5};
   // The deleting transaction no longer sees the row; another one still does.
-  EXPECT_EQ(deletes.filter_visible(1, 10, id, sel, 4), 3u);
+  EXPECT_EQ(deletes.filter_visible(1, RowVisibility{10, id, id + 1}, sel, 4), 3u);
   EXPECT_EQ(sel[0], 2u);
   EXPECT_EQ(sel[1], 4u);
   uint32_t sel2[2] = {3, 4};
-  EXPECT_EQ(deletes.filter_visible(1, 10, id + 1, sel2, 2), 2u);
+  EXPECT_EQ(deletes.filter_visible(1, RowVisibility{10, id + 1, id + 2}, sel2, 2), 2u);
   uint32_t row = kVectorSize + 3;
   deletes.commit(&row, 1, 20);
   uint32_t sel3[1] = {3};
-  EXPECT_EQ(deletes.filter_visible(1, 19, 0, sel3, 1), 1u);  // older snapshot: still visible
-  EXPECT_EQ(deletes.filter_visible(1, 20, 0, sel3, 1), 0u);
+  EXPECT_EQ(deletes.filter_visible(1, RowVisibility{19, 0, 0}, sel3, 1), 1u);  // older snapshot: still visible
+  EXPECT_EQ(deletes.filter_visible(1, RowVisibility{20, 0, 0}, sel3, 1), 0u);
   deletes.rollback(&row, 1);
   EXPECT_EQ(deletes.version(row), kNotDeleted);
 }
@@ -143,6 +143,26 @@ TEST(DataTableDeleteTest, OwnInsertedRowsCanBeDeleted) {
   manager.commit(*txn);
   auto later = manager.begin();
   EXPECT_EQ(scan(table, *later).size(), 9u);
+}
+
+TEST(DataTableDeleteTest, AStatementDoesNotSeeItsOwnWrites) {
+  TransactionManager manager;
+  DataTable table(all_types());
+  fill(manager, table, 10);
+  auto txn = manager.begin();
+  txn->begin_statement();
+  auto ids = row_ids_of(table, *txn, {1, 2});
+  table.delete_rows(*txn, ids.data(), ids.size());
+  table.append(*txn, make_chunk(100, 3));
+  // The statement that wrote still reads its snapshot: the rows it deleted, not those it added.
+  EXPECT_EQ(keys(scan(table, *txn)), (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  // Deleting a row the statement deleted already is a no-op.
+  EXPECT_EQ(table.delete_rows(*txn, ids.data(), ids.size()), 0u);
+  txn->begin_statement();
+  EXPECT_EQ(keys(scan(table, *txn)), (std::vector<int64_t>{0, 3, 4, 5, 6, 7, 8, 9, 100, 101, 102}));
+  manager.commit(*txn);
+  auto later = manager.begin();
+  EXPECT_EQ(scan(table, *later).size(), 11u);
 }
 
 TEST(DataTableDeleteTest, ZoneMapFiltersStillApplyWithDeletes) {

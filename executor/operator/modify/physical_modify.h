@@ -16,10 +16,9 @@ enum class ModifyKind : uint8_t { kDelete, kUpdate };
 /// RETURNING reads. Before the first row the table's name is locked in shared mode for the
 /// rest of the transaction (as INSERT does).
 ///
-/// As a sink each worker collects its input chunks; the whole statement reads one snapshot,
-/// so the rows are changed only once every input row is known (a scan of the target table in
-/// the same statement, e.g. a self-join in USING/FROM or a subquery in WHERE, never sees the
-/// statement's own changes, as in PostgreSQL). Finalization has one part per collected chunk,
+/// As a sink each worker collects its input chunks; the rows are changed only once every input
+/// row is known (reads of the statement never see its own changes anyway: see
+/// Transaction::begin_statement). Finalization has one part per collected chunk,
 /// run in parallel: delete the chunk's rows (rows already deleted by this statement, i.e. a
 /// target row joined to several source rows, are skipped, so each row is changed once; a row
 /// deleted by a transaction committed after the snapshot fails with 40001), and for UPDATE
