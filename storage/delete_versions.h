@@ -13,13 +13,13 @@
 
 namespace tessera::storage {
 
-/// The delete version of every row of one row group: kNotDeleted, the deleting transaction's id
-/// until it ends, then its commit timestamp (back to kNotDeleted if it rolls back). Kept per
+/// The delete version of every row of one row group: kNotDeleted, the deleting statement's write
+/// version (Transaction::write_version) until its transaction ends, then the commit timestamp (back to kNotDeleted if it rolls back). Kept per
 /// 2048-row vector and allocated only when a row of the vector is first deleted, so scans of
 /// vectors nobody deleted from pay one pointer load (DuckDB's per-vector version info).
 ///
-/// A row is visible to a transaction when its insert is visible and its delete version is not
-/// (`version <= start_ts || version == id`): a delete committed after a reader's snapshot
+/// A row is visible to a read when its insert is visible and its delete version is not
+/// (RowVisibility::sees): a delete committed after a reader's snapshot
 /// leaves the row visible to that reader.
 ///
 /// Thread-safety: all methods are thread-safe. A row's version changes by compare-and-swap

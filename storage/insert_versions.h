@@ -13,7 +13,7 @@
 namespace tessera::storage {
 
 /// The insert version of every row of one row group, kept per 2048-row vector: the appending
-/// transaction's id until commit, then the commit timestamp (kRolledBackVersion after rollback).
+/// statement's write version (Transaction::write_version) until commit, then the commit timestamp (kRolledBackVersion after rollback).
 /// A vector whose 2048 rows are all committed also records the newest of their commit
 /// timestamps, so scans of old data skip the per-row check (the fast path).
 ///

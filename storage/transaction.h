@@ -108,7 +108,8 @@ class Transaction {
   void begin_statement();
   /// True while the transaction has written nothing (rows or catalog).
   bool is_read_only() const;
-  /// Whether a row or object version carrying `version` is visible to this transaction.
+  /// Whether a catalog object version carrying `version` is visible to this transaction (rows
+  /// use row_visibility).
   bool sees(uint64_t version) const { return version <= start_ts_ || version == id_; }
 
   enum class State : uint8_t { kActive = 0, kCommitted = 1, kRolledBack = 2 };
