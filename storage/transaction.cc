@@ -58,7 +58,7 @@ void Transaction::record_append(const std::shared_ptr<RowGroup>& row_group, size
       }
     }
   }
-  undo_.push_back(AppendedRows{row_group, start, count});
+  undo_.emplace_back(std::in_place_type<AppendedRows>, row_group, start, count);
 }
 
 void Transaction::record_delete(const std::shared_ptr<RowGroup>& row_group, const uint32_t* rows, size_t count) {
@@ -71,7 +71,7 @@ void Transaction::record_delete(const std::shared_ptr<RowGroup>& row_group, cons
       return;
     }
   }
-  undo_.push_back(DeletedRows{row_group, std::vector<uint32_t>(rows, rows + count)});
+  undo_.emplace_back(std::in_place_type<DeletedRows>, row_group, std::vector<uint32_t>(rows, rows + count));
 }
 
 void Transaction::begin_row_writes() {
