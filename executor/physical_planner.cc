@@ -12,6 +12,8 @@
 #include "executor/operator/join/physical_hash_join.h"
 #include "executor/operator/join/physical_nested_loop_join.h"
 #include "executor/operator/limit/physical_limit.h"
+#include "executor/operator/modify/physical_modify.h"
+#include "executor/operator/modify/physical_truncate.h"
 #include "executor/operator/projection/physical_filter.h"
 #include "executor/operator/projection/physical_projection.h"
 #include "executor/operator/result/physical_result_collector.h"
@@ -241,9 +243,20 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     }
     case LogicalOperatorKind::kInsert: {
       const auto& insert = static_cast<const LogicalInsert&>(op);
-      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]));
+      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning);
       break;
     }
+    case LogicalOperatorKind::kDelete:
+    case LogicalOperatorKind::kUpdate: {
+      const auto& modify = static_cast<const LogicalModify&>(op);
+      auto types = modify.returning ? op.output_types() : std::vector<LogicalType>{LogicalType::bigint()};
+      result = std::make_unique<PhysicalModify>(op.kind == LogicalOperatorKind::kDelete ? ModifyKind::kDelete : ModifyKind::kUpdate,
+                                                modify.table, modify.returning, std::move(types), create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kTruncate:
+      result = std::make_unique<PhysicalTruncate>(static_cast<const LogicalTruncate&>(op).tables);
+      break;
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
       result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.if_not_exists,

@@ -4,6 +4,7 @@
 
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
+#include "src/common/sql_error.h"
 
 namespace tessera::storage {
 
@@ -65,24 +66,120 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
       row_group = row_groups_.back();
     }
     const size_t n = std::min(count - offset, kRowGroupSize - row_group->count());
-    const size_t start = row_group->append(columns, offset, n, txn.id());
+    const size_t start = row_group->append(columns, offset, n, txn.write_version());
     txn.record_append(row_group, start, n);
     row_count_.fetch_add(n, std::memory_order_relaxed);
     offset += n;
   }
 }
 
+size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted_positions) {
+  return delete_rows_impl(txn, row_ids, count, deleted_positions, nullptr, nullptr);
+}
+
+size_t DataTable::delete_rows_without_waiting(Transaction& txn, const int64_t* row_ids, size_t count,
+                                              uint32_t* deleted_positions, uint32_t* blocked_positions,
+                                              size_t& blocked_count) {
+  blocked_count = 0;
+  return delete_rows_impl(txn, row_ids, count, deleted_positions, blocked_positions, &blocked_count);
+}
+
+size_t DataTable::delete_rows_impl(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted_positions,
+                                   uint32_t* blocked_positions, size_t* blocked_count) {
+  TS_CHECK(txn.state() == Transaction::State::kActive, "delete by a transaction that is not active");
+  if (count == 0) return 0;
+  txn.begin_row_writes();
+  size_t deleted = 0;
+  std::shared_ptr<RowGroup> group;
+  size_t group_index = ~size_t{0};
+  std::vector<uint32_t> batch;  // rows of `group` deleted and not yet recorded in the undo log
+  auto flush = [&] {
+    txn.record_delete(group, batch.data(), batch.size());
+    batch.clear();
+  };
+  for (size_t i = 0; i < count; i++) {
+    TS_CHECK(row_ids[i] >= 0, "delete of a negative row id");
+    const auto row_id = static_cast<size_t>(row_ids[i]);
+    if (row_id / kRowGroupSize != group_index) {
+      flush();
+      group_index = row_id / kRowGroupSize;
+      group = row_group_at(group_index);
+      TS_CHECK(group != nullptr, "delete of a row that does not exist");
+    }
+    const auto offset = static_cast<uint32_t>(row_id - group->start_row());
+    TS_CHECK(offset < group->count(), "delete of a row that does not exist");
+    for (;;) {
+      const uint64_t version = group->try_delete(offset, txn.write_version());
+      if (version == kNotDeleted) {
+        batch.push_back(offset);
+        if (deleted_positions != nullptr) deleted_positions[deleted] = static_cast<uint32_t>(i);
+        deleted++;
+        break;
+      }
+      if (txn.owns(version)) break;  // deleted by this transaction already (by this statement)
+      if (version < kTransactionIdStart) {
+        if (version <= txn.start_ts()) break;  // deleted before the snapshot: not a row it saw
+        flush();
+        throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+      }
+      // Another transaction's delete in flight: wait for it to end, then look again (or leave
+      // the row to the caller).
+      if (blocked_count != nullptr) {
+        blocked_positions[(*blocked_count)++] = static_cast<uint32_t>(i);
+        break;
+      }
+      flush();
+      txn.wait_for(Transaction::owner_of(version));
+    }
+  }
+  flush();
+  return deleted;
+}
+
+size_t DataTable::delete_all(Transaction& txn) {
+  TS_CHECK(txn.state() == Transaction::State::kActive, "delete by a transaction that is not active");
+  std::vector<std::shared_ptr<RowGroup>> groups;
+  {
+    std::lock_guard<std::mutex> lock(row_groups_mutex_);
+    groups = row_groups_;
+  }
+  txn.begin_row_writes();
+  size_t deleted = 0;
+  std::vector<uint32_t> batch;
+  for (const auto& group : groups) {
+    const size_t rows = group->count();
+    batch.clear();
+    for (size_t r = 0; r < rows; r++) {
+      const uint64_t inserted = group->versions().version(r);
+      if (inserted >= kTransactionIdStart && !txn.owns(inserted)) continue;  // rolled back (or not ours)
+      if (group->try_delete(r, txn.write_version()) == kNotDeleted) batch.push_back(static_cast<uint32_t>(r));
+    }
+    txn.record_delete(group, batch.data(), batch.size());
+    deleted += batch.size();
+  }
+  return deleted;
+}
+
+size_t DataTable::estimated_row_count() const {
+  size_t deleted = 0;
+  {
+    std::lock_guard<std::mutex> lock(row_groups_mutex_);
+    for (const auto& group : row_groups_) deleted += group->committed_delete_count();
+  }
+  const size_t appended = row_count_.load(std::memory_order_relaxed);
+  return appended > deleted ? appended - deleted : 0;
+}
+
 std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
                                                               TableFilterSet filters) const {
-  for (size_t id : column_ids) TS_CHECK(id < types_.size(), "scan of a column that does not exist");
+  for (size_t id : column_ids) TS_CHECK(id < types_.size() || id == kRowIdColumn, "scan of a column that does not exist");
   for (const auto& [column, filter] : filters.filters()) {
     TS_CHECK(column < types_.size(), "filter on a column that does not exist");
   }
   auto state = std::make_unique<ParallelTableScanState>();
   state->column_ids_ = std::move(column_ids);
   state->filters_ = std::move(filters);
-  state->start_ts_ = txn.start_ts();
-  state->txn_id_ = txn.id();
+  state->visibility_ = txn.row_visibility();
   std::lock_guard<std::mutex> lock(row_groups_mutex_);
   state->morsels_.reserve(row_groups_.size());
   for (const auto& row_group : row_groups_) {
@@ -137,8 +234,8 @@ bool DataTable::scan(LocalTableScanState& local, DataChunk& out) const {
   const ParallelTableScanState& global = *local.global_;
   while (local.vector_index_ * kVectorSize < local.row_limit_) {
     const size_t vector_index = local.vector_index_++;
-    const size_t produced = local.row_group_->scan_vector(vector_index, local.row_limit_, global.start_ts_,
-                                                          global.txn_id_, global.column_ids_, local, out);
+    const size_t produced =
+        local.row_group_->scan_vector(vector_index, local.row_limit_, global.visibility_, global.column_ids_, local, out);
     if (produced > 0) return true;
   }
   local.row_group_ = nullptr;

@@ -39,8 +39,31 @@ class DataTable {
   /// threads at once (parallel insert), also for the same transaction.
   void append(Transaction& txn, const DataChunk& chunk);
 
-  /// Rough number of rows (committed + uncommitted + rolled back) for the planner's estimates.
-  size_t estimated_row_count() const { return row_count_.load(std::memory_order_relaxed); }
+  /// Deletes the rows `row_ids` (from a scan's kRowIdColumn, visible to `txn`) as `txn`; they
+  /// stay visible to other transactions until it commits, and to snapshots older than the
+  /// commit after it. Rows `txn` already deleted are skipped (a row joined to several source
+  /// rows is deleted once). A row deleted by a transaction still running is waited for (that
+  /// transaction's end; 57014 when interrupted, 40P01 on deadlock): if it committed, or the
+  /// row's delete committed after `txn`'s snapshot, the delete fails with 40001 (snapshot
+  /// isolation: PostgreSQL's REPEATABLE READ); if it rolled back, the row is deleted. Returns
+  /// the number of rows deleted and, when `deleted` is given, writes the positions i (in
+  /// order) of the row ids this call deleted into it. Rows deleted before an error stay
+  /// recorded in `txn`'s undo log (its rollback restores them).
+  size_t delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted = nullptr);
+  /// delete_rows without waiting: rows another running transaction deleted are left alone and
+  /// their positions written to `blocked` (`blocked_count` of them), for a later delete_rows
+  /// (parallel deleters leave the waits to one thread, so that a transaction waits in one place
+  /// and the lock manager's wait-for graph sees it).
+  size_t delete_rows_without_waiting(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted,
+                                     uint32_t* blocked, size_t& blocked_count);
+  /// Deletes every row whose insert committed (whatever `txn`'s snapshot) or is `txn`'s own and
+  /// that no committed transaction deleted: TRUNCATE, which runs under an exclusive lock on
+  /// the table, so no other transaction has rows or deletes in flight. Returns the count.
+  size_t delete_all(Transaction& txn);
+
+  /// Rough number of rows for the planner's estimates: every row appended (committed,
+  /// uncommitted or rolled back) less the rows whose delete committed.
+  size_t estimated_row_count() const;
 
   /// Starts a scan of `column_ids` (table column indexes, in output order) for `txn`, returning
   /// only rows that satisfy `filters` (on any table columns, projected or not; each filter's
@@ -61,7 +84,8 @@ class DataTable {
 
   /// Estimated statistics for the planner: the row count, and per column the NULL fraction and
   /// min/max from the row groups' zone maps and the distinct count from a HyperLogLog sketch
-  /// kept on append. Like estimated_row_count, they cover every row ever appended.
+  /// kept on append. The row count follows committed deletes; the column figures cover every
+  /// row ever appended (deleted rows may stay inside min/max).
   TableStatistics statistics() const;
 
   /// Number of row groups (tests, statistics).
@@ -74,6 +98,9 @@ class DataTable {
 
  private:
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;
+  /// delete_rows; with `blocked_count` set, without waiting (see delete_rows_without_waiting).
+  size_t delete_rows_impl(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted,
+                          uint32_t* blocked, size_t* blocked_count);
 
   const std::vector<LogicalType> types_;
   std::mutex append_mutex_;  // one appender at a time

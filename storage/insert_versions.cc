@@ -53,14 +53,14 @@ bool InsertVersions::all_visible(size_t vector_index, uint64_t start_ts) const {
   return vectors_[vector_index]->all_committed_ts.load(std::memory_order_acquire) <= start_ts;
 }
 
-size_t InsertVersions::select_visible(size_t vector_index, size_t count, uint64_t start_ts, uint64_t id,
+size_t InsertVersions::select_visible(size_t vector_index, size_t count, const RowVisibility& visibility,
                                       uint32_t* sel) const {
   const VectorVersions& vv = *vectors_[vector_index];
   size_t n = 0;
   for (size_t i = 0; i < count; i++) {
     const uint64_t version = vv.rows[i].load(std::memory_order_relaxed);
     sel[n] = static_cast<uint32_t>(i);
-    n += (version <= start_ts || version == id) ? 1 : 0;
+    n += visibility.sees(version) ? 1 : 0;
   }
   return n;
 }

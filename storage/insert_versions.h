@@ -8,11 +8,12 @@
 
 #include "src/common/vector.h"
 #include "storage/storage_constants.h"
+#include "storage/versioned_object.h"
 
 namespace tessera::storage {
 
 /// The insert version of every row of one row group, kept per 2048-row vector: the appending
-/// transaction's id until commit, then the commit timestamp (kRolledBackVersion after rollback).
+/// statement's write version (Transaction::write_version) until commit, then the commit timestamp (kRolledBackVersion after rollback).
 /// A vector whose 2048 rows are all committed also records the newest of their commit
 /// timestamps, so scans of old data skip the per-row check (the fast path).
 ///
@@ -39,8 +40,8 @@ class InsertVersions {
   /// (only ever true for a full vector).
   bool all_visible(size_t vector_index, uint64_t start_ts) const;
   /// Writes the offsets (within the vector) of the first `count` rows of vector `vector_index`
-  /// visible to the transaction (`start_ts`, `txn_id`) into `sel`; returns how many.
-  size_t select_visible(size_t vector_index, size_t count, uint64_t start_ts, uint64_t txn_id, uint32_t* sel) const;
+  /// whose insert `visibility` sees into `sel`; returns how many.
+  size_t select_visible(size_t vector_index, size_t count, const RowVisibility& visibility, uint32_t* sel) const;
   /// The version of one row (tests, debugging).
   uint64_t version(size_t row) const;
 

@@ -15,7 +15,25 @@ constexpr auto kWaitPoll = std::chrono::milliseconds(10);
 
 const char* mode_name(LockMode mode) { return mode == LockMode::kExclusive ? "ExclusiveLock" : "ShareLock"; }
 
+/// The number of a transaction in messages: 0 for the first one that began, and so on.
+uint64_t transaction_number(uint64_t id) { return (id - kTransactionIdStart) / kVersionsPerTransaction; }
+
+constexpr char kTransactionLockPrefix[] = "\x01transaction ";
+
+/// How a lock's name reads in a message: `relation "t"` or `transaction 5`.
+std::string describe_name(const std::string& name) {
+  const std::string prefix = kTransactionLockPrefix;
+  if (name.compare(0, prefix.size(), prefix) == 0) {
+    return "transaction " + std::to_string(transaction_number(std::stoull(name.substr(prefix.size()))));
+  }
+  return "relation \"" + name + "\"";
+}
+
 }  // namespace
+
+std::string LockManager::transaction_lock_name(uint64_t txn_id) {
+  return kTransactionLockPrefix + std::to_string(txn_id);
+}
 
 bool LockManager::grantable(const Lock& lock, uint64_t txn_id, LockMode mode) const {
   for (const auto& [holder, held] : lock.holders) {
@@ -70,11 +88,11 @@ void LockManager::lock(Transaction& txn, const std::string& name, LockMode mode)
       for (const auto& [holder, held] : lock->second.holders) {
         if (holder == id) continue;
         if (!blockers.empty()) blockers += ", ";
-        blockers += std::to_string(holder - kTransactionIdStart);
+        blockers += std::to_string(transaction_number(holder));
       }
       throw SqlError(SqlState::kDeadlockDetected, "deadlock detected")
-          .with_detail("Transaction " + std::to_string(id - kTransactionIdStart) + " waits for " + mode_name(mode) +
-                       " on relation \"" + name + "\"; blocked by transaction " + blockers + ".")
+          .with_detail("Transaction " + std::to_string(transaction_number(id)) + " waits for " + mode_name(mode) +
+                       " on " + describe_name(name) + "; blocked by transaction " + blockers + ".")
           .with_hint("See server log for query details.");
     }
     if (txn.interrupted()) {

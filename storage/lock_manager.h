@@ -40,6 +40,11 @@ class LockManager {
   /// Blocks until `txn` holds `name` in `mode`. Throws SqlError 57014 when the transaction's
   /// interrupt flag is set while waiting, 40P01 on deadlock.
   void lock(Transaction& txn, const std::string& name, LockMode mode);
+  /// The name a transaction locks exclusively while it may hold row deletes, so that another
+  /// transaction can wait for it to end by asking for the name in shared mode. Relation names
+  /// never start with the control byte it starts with.
+  static std::string transaction_lock_name(uint64_t txn_id);
+
   /// Releases every lock of transaction `txn_id` and wakes the waiters.
   void release_all(uint64_t txn_id);
 

@@ -29,7 +29,14 @@ void RowGroup::commit_rows(size_t start, size_t count, uint64_t commit_ts) {
 
 void RowGroup::rollback_rows(size_t start, size_t count) { versions_.rollback(start, count); }
 
-size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
+void RowGroup::commit_deletes(const std::vector<uint32_t>& rows, uint64_t commit_ts) {
+  deletes_.commit(rows.data(), rows.size(), commit_ts);
+  committed_deletes_.fetch_add(rows.size(), std::memory_order_relaxed);
+}
+
+void RowGroup::rollback_deletes(const std::vector<uint32_t>& rows) { deletes_.rollback(rows.data(), rows.size()); }
+
+size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVisibility& visibility,
                              const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const {
   const size_t vector_start = vector_index * kVectorSize;
   out.set_size(0);
@@ -63,9 +70,13 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t sta
     active.evaluate = !all_always;
   }
 
-  // MVCC: the rows this transaction sees.
-  const bool all_visible = rows == kVectorSize && versions_.all_visible(vector_index, start_ts);
-  size_t count = all_visible ? rows : versions_.select_visible(vector_index, rows, start_ts, txn_id, sel_buffer);
+  // MVCC: the rows this transaction sees, inserted and not deleted in its snapshot. A vector
+  // nobody ever deleted from and whose rows all committed before the snapshot needs no check.
+  const bool has_deletes = deletes_.has_deletes(vector_index);
+  const bool all_visible =
+      !has_deletes && rows == kVectorSize && versions_.all_visible(vector_index, visibility.start_ts);
+  size_t count = all_visible ? rows : versions_.select_visible(vector_index, rows, visibility, sel_buffer);
+  if (has_deletes) count = deletes_.filter_visible(vector_index, visibility, sel_buffer, count);
   bool identity = all_visible;
   for (size_t f = 0; f < filter_count && count > 0; f++) {
     const auto& active = local.filters_[f];
@@ -78,6 +89,14 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, uint64_t sta
   TS_CHECK(out.column_count() == column_ids.size(), "scan output has the wrong number of columns");
   const uint32_t* sel = identity || count == rows ? nullptr : sel_buffer;
   for (size_t j = 0; j < column_ids.size(); j++) {
+    if (column_ids[j] == kRowIdColumn) {
+      Vector& ids = out.column(j);
+      ids.reset(kVectorSize);
+      int64_t* values = ids.mutable_values<int64_t>();
+      const auto first = static_cast<int64_t>(start_row_ + vector_start);
+      for (size_t i = 0; i < count; i++) values[i] = first + static_cast<int64_t>(sel ? sel[i] : i);
+      continue;
+    }
     columns_[column_ids[j]]->scan(vector_start, rows, sel, count, out.column(j));
   }
   out.set_size(count);

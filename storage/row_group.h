@@ -10,6 +10,7 @@
 #include "src/common/logical_type.h"
 #include "src/common/vector.h"
 #include "storage/column_data.h"
+#include "storage/delete_versions.h"
 #include "storage/insert_versions.h"
 #include "storage/storage_constants.h"
 #include "storage/table_scan_state.h"
@@ -38,6 +39,9 @@ class RowGroup {
   size_t column_count() const { return columns_.size(); }
   const ColumnData& column(size_t index) const { return *columns_[index]; }
   const InsertVersions& versions() const { return versions_; }
+  const DeleteVersions& deletes() const { return deletes_; }
+  /// Rows whose delete has committed (statistics).
+  size_t committed_delete_count() const { return committed_deletes_.load(std::memory_order_relaxed); }
 
   /// Writer: appends rows [offset, offset + count) of the unified input columns as rows of
   /// transaction `txn_id`; requires count <= kRowGroupSize - count(). Returns the row-group
@@ -48,20 +52,31 @@ class RowGroup {
   /// Stamps rows [start, start + count) as rolled back (TransactionManager::rollback).
   void rollback_rows(size_t start, size_t count);
 
+  /// Tries to delete row `offset` for transaction `txn_id` (see DeleteVersions::try_delete):
+  /// kNotDeleted when deleted now, else the version that stopped it.
+  uint64_t try_delete(size_t offset, uint64_t txn_id) { return deletes_.try_delete(offset, txn_id); }
+  /// Stamps deleted rows with `commit_ts` (TransactionManager::commit).
+  void commit_deletes(const std::vector<uint32_t>& rows, uint64_t commit_ts);
+  /// Makes deleted rows live again (TransactionManager::rollback).
+  void rollback_deletes(const std::vector<uint32_t>& rows);
+
   /// Reader: fills `out` with the rows of vector `vector_index` (rows [vector_index *
   /// kVectorSize, ...) of the group), restricted to the first `row_limit` rows of the group, that
-  /// are visible to (`start_ts`, `txn_id`) and satisfy every filter of `local`, projecting
+  /// `visibility` sees — inserted and not deleted in that snapshot — and satisfy every filter of `local`, projecting
   /// `column_ids`. The vector is skipped without reading when a filtered column's segment zone
   /// maps exclude it (counted in `local`). A sealed segment whose rows are all returned is
   /// referenced (no copy); a sealed segment with rows left out becomes a dictionary over it;
-  /// other rows are decoded. Returns the number of rows produced.
-  size_t scan_vector(size_t vector_index, size_t row_limit, uint64_t start_ts, uint64_t txn_id,
+  /// other rows are decoded. A column id kRowIdColumn produces the rows' row ids (bigint).
+  /// Returns the number of rows produced.
+  size_t scan_vector(size_t vector_index, size_t row_limit, const RowVisibility& visibility,
                      const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const;
 
  private:
   const uint64_t start_row_;
   std::vector<std::unique_ptr<ColumnData>> columns_;
   InsertVersions versions_;
+  DeleteVersions deletes_;
+  std::atomic<size_t> committed_deletes_{0};
   std::atomic<size_t> count_{0};
 };
 

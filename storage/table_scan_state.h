@@ -9,6 +9,7 @@
 
 #include "src/common/vector.h"
 #include "storage/table_filter.h"
+#include "storage/versioned_object.h"
 
 namespace tessera::storage {
 
@@ -55,8 +56,7 @@ class ParallelTableScanState {
   std::vector<Morsel> morsels_;
   std::vector<size_t> column_ids_;
   TableFilterSet filters_;
-  uint64_t start_ts_ = 0;
-  uint64_t txn_id_ = 0;
+  RowVisibility visibility_;
   std::atomic<size_t> next_morsel_{0};
   std::atomic<size_t> row_groups_scanned_{0};
   std::atomic<size_t> row_groups_skipped_{0};

@@ -1,6 +1,7 @@
 #include "storage/transaction.h"
 
 #include "src/common/assert.h"
+#include "src/common/sql_error.h"
 #include "storage/transaction_manager.h"
 
 namespace tessera::storage {
@@ -28,6 +29,21 @@ Transaction::~Transaction() {
   if (state() == State::kActive) manager_.rollback(*this);
 }
 
+RowVisibility Transaction::row_visibility() const {
+  const uint64_t statement = statement_.load(std::memory_order_acquire);
+  const bool fenced = statement_reads_fenced_.load(std::memory_order_acquire);
+  return RowVisibility{start_ts_, id_, id_ + statement + (fenced ? 0 : 1)};
+}
+
+void Transaction::begin_statement() {
+  const uint64_t next = statement_.load(std::memory_order_relaxed) + 1;
+  if (next >= kVersionsPerTransaction) {
+    throw SqlError(SqlState::kProgramLimitExceeded, "cannot have more than 2^24-1 commands in a transaction");
+  }
+  statement_.store(next, std::memory_order_release);
+  statement_reads_fenced_.store(true, std::memory_order_release);
+}
+
 bool Transaction::is_read_only() const { return !has_writes_.load(std::memory_order_acquire); }
 
 void Transaction::record_append(const std::shared_ptr<RowGroup>& row_group, size_t start, size_t count) {
@@ -42,7 +58,32 @@ void Transaction::record_append(const std::shared_ptr<RowGroup>& row_group, size
       }
     }
   }
-  undo_.push_back(AppendedRows{row_group, start, count});
+  undo_.emplace_back(std::in_place_type<AppendedRows>, row_group, start, count);
+}
+
+void Transaction::record_delete(const std::shared_ptr<RowGroup>& row_group, const uint32_t* rows, size_t count) {
+  if (count == 0) return;
+  has_writes_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!undo_.empty()) {
+    if (auto* last = std::get_if<DeletedRows>(&undo_.back()); last && last->row_group == row_group) {
+      last->rows.insert(last->rows.end(), rows, rows + count);
+      return;
+    }
+  }
+  undo_.emplace_back(std::in_place_type<DeletedRows>, row_group, std::vector<uint32_t>(rows, rows + count));
+}
+
+void Transaction::begin_row_writes() {
+  if (holds_row_lock_.load(std::memory_order_acquire)) return;
+  TS_CHECK(state() == State::kActive, "row write by a transaction that is not active");
+  manager_.locks().lock(*this, LockManager::transaction_lock_name(id_), LockMode::kExclusive);
+  holds_row_lock_.store(true, std::memory_order_release);
+}
+
+void Transaction::wait_for(uint64_t other_id) {
+  TS_CHECK(other_id != id_, "a transaction waits for itself");
+  manager_.locks().lock(*this, LockManager::transaction_lock_name(other_id), LockMode::kShared);
 }
 
 void Transaction::record_create(std::shared_ptr<VersionedObject> object) {

@@ -47,6 +47,12 @@ struct AppendedRows {
   size_t start;
   size_t count;
 };
+/// Rows of one row group deleted by the transaction (offsets within the group). Commit stamps
+/// their delete versions with the commit timestamp; rollback makes them live again.
+struct DeletedRows {
+  std::shared_ptr<RowGroup> row_group;
+  std::vector<uint32_t> rows;
+};
 struct CreatedObject {
   std::shared_ptr<VersionedObject> object;
 };
@@ -58,7 +64,7 @@ struct ReplacedObject {
   std::shared_ptr<VersionedObject> old_version;
   std::shared_ptr<VersionedObject> new_version;
 };
-using UndoEntry = std::variant<AppendedRows, CreatedObject, DroppedObject, ReplacedObject>;
+using UndoEntry = std::variant<AppendedRows, DeletedRows, CreatedObject, DroppedObject, ReplacedObject>;
 
 /// One transaction: its snapshot (for reads: the data and catalog committed at or before its
 /// start, plus its own changes), its undo log over data and catalog alike, the locks it holds
@@ -81,11 +87,29 @@ class Transaction {
   ~Transaction();
 
   uint64_t start_ts() const { return start_ts_; }
-  /// Unique, >= kTransactionIdStart.
+  /// Unique, >= kTransactionIdStart; the first of kVersionsPerTransaction versions it owns.
   uint64_t id() const { return id_; }
+  /// Whether `version` was written by this transaction (in any statement).
+  bool owns(uint64_t version) const { return version - id_ < kVersionsPerTransaction; }
+  /// The transaction that owns an uncommitted version.
+  static uint64_t owner_of(uint64_t version) {
+    return kTransactionIdStart + ((version - kTransactionIdStart) & ~(kVersionsPerTransaction - 1));
+  }
+  /// The version the current statement stamps on the rows it appends and deletes.
+  uint64_t write_version() const { return id_ + statement_.load(std::memory_order_acquire); }
+  /// What reads see now: the snapshot, plus this transaction's own writes — after
+  /// begin_statement, only those of earlier statements.
+  RowVisibility row_visibility() const;
+  /// Starts a new statement (the session calls it before binding each one): from now on the
+  /// transaction's reads see the rows its earlier statements wrote but not those the new
+  /// statement writes, so a statement reads one snapshot however it interleaves its reads and
+  /// writes (PostgreSQL's command counter). A transaction that never calls it sees all of its
+  /// own writes at once. 54000 after 2^24 - 1 statements.
+  void begin_statement();
   /// True while the transaction has written nothing (rows or catalog).
   bool is_read_only() const;
-  /// Whether a row or object version carrying `version` is visible to this transaction.
+  /// Whether a catalog object version carrying `version` is visible to this transaction (rows
+  /// use row_visibility).
   bool sees(uint64_t version) const { return version <= start_ts_ || version == id_; }
 
   enum class State : uint8_t { kActive = 0, kCommitted = 1, kRolledBack = 2 };
@@ -94,6 +118,16 @@ class Transaction {
   /// Storage-internal: records that rows [start, start + count) of `row_group` were appended by
   /// this transaction, so that commit and rollback can stamp them. Adjacent ranges merge.
   void record_append(const std::shared_ptr<RowGroup>& row_group, size_t start, size_t count);
+  /// Storage-internal: records that `rows` (offsets in `row_group`) now carry this transaction's
+  /// id as their delete version. Consecutive records for one row group merge.
+  void record_delete(const std::shared_ptr<RowGroup>& row_group, const uint32_t* rows, size_t count);
+  /// Storage-internal: before this transaction stamps its first row delete, takes the lock other
+  /// transactions wait on to learn that it ended (see wait_for).
+  void begin_row_writes();
+  /// Blocks until transaction `other_id` (which stamped a row this one wants to delete) has
+  /// committed or rolled back, through the lock manager: 57014 when interrupted, 40P01 when
+  /// the wait closes a cycle.
+  void wait_for(uint64_t other_id);
   /// Stamps `object` as created by this transaction (call before publishing it to readers).
   void record_create(std::shared_ptr<VersionedObject> object);
   /// Stamps `object` (visible to this transaction) as deleted by this transaction.
@@ -122,6 +156,9 @@ class Transaction {
   const uint64_t id_;
   std::atomic<State> state_{State::kActive};
   std::atomic<bool> has_writes_{false};
+  std::atomic<bool> holds_row_lock_{false};
+  std::atomic<uint64_t> statement_{0};
+  std::atomic<bool> statement_reads_fenced_{false};
   const std::atomic<bool>* interrupt_ = nullptr;
   mutable std::mutex mutex_;  // guards undo_ and hooks_
   std::vector<UndoEntry> undo_;

@@ -23,7 +23,8 @@ TransactionManager::TransactionManager() = default;
 TransactionManager::~TransactionManager() = default;
 
 std::unique_ptr<Transaction> TransactionManager::begin() {
-  const uint64_t id = next_id_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t id = next_id_.fetch_add(kVersionsPerTransaction, std::memory_order_relaxed);
+  TS_CHECK(id < kRolledBackVersion - kVersionsPerTransaction, "transaction ids exhausted");
   std::lock_guard<std::mutex> lock(active_mutex_);
   // Reading the clock and joining the active set under one lock: garbage collection, which
   // reads both under it too, never misses a snapshot that is about to start.
@@ -60,6 +61,7 @@ void TransactionManager::commit(Transaction& txn) {
       for (const auto& entry : txn.undo_) {
         std::visit(Overloaded{
                        [&](const AppendedRows& rows) { rows.row_group->commit_rows(rows.start, rows.count, commit_ts); },
+                       [&](const DeletedRows& deleted) { deleted.row_group->commit_deletes(deleted.rows, commit_ts); },
                        [&](const CreatedObject& created) { created.object->created_.store(commit_ts, std::memory_order_release); },
                        [&](const DroppedObject& dropped) {
                          dropped.object->deleted_.store(commit_ts, std::memory_order_release);
@@ -100,6 +102,7 @@ void TransactionManager::rollback_locked(Transaction& txn, std::vector<Garbage>&
   for (auto it = txn.undo_.rbegin(); it != txn.undo_.rend(); ++it) {
     std::visit(Overloaded{
                    [&](const AppendedRows& rows) { rows.row_group->rollback_rows(rows.start, rows.count); },
+                   [&](const DeletedRows& deleted) { deleted.row_group->rollback_deletes(deleted.rows); },
                    [&](const CreatedObject& created) {
                      created.object->created_.store(kRolledBackVersion, std::memory_order_release);
                      garbage.push_back({0, created.object});

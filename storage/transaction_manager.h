@@ -12,7 +12,8 @@
 
 namespace tessera::storage {
 
-/// Hands out transactions, orders commits, holds the lock table and collects garbage.
+/// Hands out transactions (each with a block of kVersionsPerTransaction versions from its id),
+/// orders commits, holds the lock table and collects garbage.
 /// Commit timestamps come from one logical clock; a transaction's start timestamp is the clock
 /// value when it begins.
 ///

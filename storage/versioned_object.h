@@ -16,6 +16,20 @@ inline constexpr uint64_t kTransactionIdStart = uint64_t{1} << 62;
 /// visible. Also the deletion stamp of an object that is not deleted.
 inline constexpr uint64_t kRolledBackVersion = ~uint64_t{0};
 inline constexpr uint64_t kNotDeleted = kRolledBackVersion;
+/// Each transaction owns a block of this many consecutive versions: its id (the block's first,
+/// stamped on catalog changes) and one write version per statement (id + statement number), so
+/// a statement's reads can leave out the rows the statement itself writes (PostgreSQL's
+/// command ids).
+inline constexpr uint64_t kVersionsPerTransaction = uint64_t{1} << 24;
+
+/// Which row versions one read sees: those committed at or before `start_ts`, and the reading
+/// transaction's own versions in [own_begin, own_end).
+struct RowVisibility {
+  uint64_t start_ts = 0;
+  uint64_t own_begin = 0;
+  uint64_t own_end = 0;
+  bool sees(uint64_t version) const { return version <= start_ts || version - own_begin < own_end - own_begin; }
+};
 
 /// An object versioned like a row (a catalog entry): its creation and its deletion are stamped
 /// with the writing transaction's id until that transaction commits, then with the commit

@@ -101,12 +101,11 @@ BoundStatement Binder::bind(const Statement& statement) {
         default: throw SqlError(SqlState::kFeatureNotSupported, "savepoints are not supported yet");
       }
     }
-    case StatementKind::kUpdate: throw_at(SqlState::kFeatureNotSupported, "UPDATE is not supported yet", statement.location);
-    case StatementKind::kDelete: throw_at(SqlState::kFeatureNotSupported, "DELETE is not supported yet", statement.location);
+    case StatementKind::kUpdate: return bind_update(statement.as<UpdateStatement>());
+    case StatementKind::kDelete: return bind_delete(statement.as<DeleteStatement>());
     case StatementKind::kCreateIndex:
       throw_at(SqlState::kFeatureNotSupported, "CREATE INDEX is not supported yet", statement.location);
-    case StatementKind::kTruncate:
-      throw_at(SqlState::kFeatureNotSupported, "TRUNCATE is not supported yet", statement.location);
+    case StatementKind::kTruncate: return bind_truncate(statement.as<TruncateStatement>());
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
     case StatementKind::kCopy: throw_at(SqlState::kFeatureNotSupported, "COPY is not supported yet", statement.location);
@@ -351,7 +350,6 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
 
 BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   if (stmt.with) throw_at(SqlState::kFeatureNotSupported, "WITH is not supported yet", stmt.location);
-  if (!stmt.returning.empty()) throw_at(SqlState::kFeatureNotSupported, "RETURNING is not supported yet", stmt.location);
   const std::string& name = stmt.table.back();
   auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
@@ -380,18 +378,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   }
 
   auto cast_for_column = [&](BoundExprPtr expr, size_t column) -> BoundExprPtr {
-    const auto& def = columns[column];
-    // Assignment to varchar(n) never truncates: the insert raises 22001 for a value too long.
-    const LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : def.type;
-    if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), target);
-    if (expr->type == def.type) return expr;
-    if (!can_cast_assignment(expr->type, def.type)) {
-      throw SqlError(SqlState::kDatatypeMismatch, "column \"" + def.name + "\" is of type " + def.type.name() +
-                                                      " but expression is of type " + expr->type.name())
-          .with_hint("You will need to rewrite or cast the expression.");
-    }
-    if (def.type.id() == LogicalTypeId::kVarchar && expr->type.id() == LogicalTypeId::kVarchar) return expr;
-    return cast_to(std::move(expr), target);
+    return cast_for_assignment(std::move(expr), columns[column]);
   };
 
   LogicalPtr source;
@@ -461,13 +448,30 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   }
   projection->children.push_back(std::move(source));
 
+  const uint32_t projection_index = projection->table_index;
   auto insert = std::make_unique<LogicalInsert>();
   insert->table = table;
+  insert->returning = !stmt.returning.empty();
   insert->children.push_back(std::move(projection));
   BoundStatement result;
-  result.plan = std::move(insert);
   result.properties.command = CommandKind::kInsert;
   result.properties.read_only = false;
+  if (stmt.returning.empty()) {
+    result.plan = std::move(insert);
+    return result;
+  }
+  // RETURNING reads the inserted rows under the table's name (or its alias).
+  ScopeEntry inserted;
+  inserted.alias = stmt.alias.empty() ? name : stmt.alias;
+  for (size_t c = 0; c < columns.size(); c++) {
+    inserted.names.push_back(columns[c].name);
+    inserted.types.push_back(columns[c].type);
+    inserted.bindings.push_back(ColumnBinding{projection_index, static_cast<uint32_t>(c)});
+    inserted.hidden.push_back(false);
+  }
+  scope_ = Scope();
+  scope_.entries.push_back(std::move(inserted));
+  bind_returning(std::move(insert), stmt.returning, result);
   return result;
 }
 

@@ -73,6 +73,27 @@ class Binder {
   // Statements
   BoundStatement bind_select_statement(const SelectStmt& select);
   BoundStatement bind_insert(const InsertStatement& stmt);
+  BoundStatement bind_update(const UpdateStatement& stmt);
+  BoundStatement bind_delete(const DeleteStatement& stmt);
+  BoundStatement bind_truncate(const TruncateStatement& stmt);
+  /// The table an UPDATE or DELETE (`verb`: "update", "delete from") writes: 42P01 when
+  /// absent, 55000/0A000 for a view (as PostgreSQL words it for views it cannot update).
+  std::shared_ptr<catalog::TableEntry> bind_modify_target(const std::vector<std::string>& name, const char* verb,
+                                                          int location);
+  /// UPDATE and DELETE: scans the target (all columns plus the row id) under `alias` joined
+  /// with `from`, filtered by `where`, and projects the row id, for UPDATE the new value of every
+  /// column (`assignments`, per table column, null = unchanged), and with RETURNING every
+  /// column in scope; then
+  /// the LogicalModify and, with RETURNING, the projection of `returning`.
+  BoundStatement bind_modify(LogicalOperatorKind kind, std::shared_ptr<catalog::TableEntry> table, const std::string& alias,
+                             const std::vector<TableRefPtr>& from, const Expr* where,
+                             const std::vector<const SetClause*>& assignments, const std::vector<ResultTarget>& returning);
+  /// Binds RETURNING `targets` against scope_ (which names `source`'s outputs) as a projection
+  /// over `source`, completing `result` (names, returns_rows).
+  void bind_returning(LogicalPtr source, const std::vector<ResultTarget>& targets, BoundStatement& result);
+  /// Casts `expr` for assignment to column `def` (INSERT and UPDATE): 42804 when no assignment
+  /// cast exists; varchar(n) is checked (22001) when the row is written, not cut here.
+  static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
   BoundStatement bind_create_view(const CreateViewStatement& stmt);
   BoundStatement bind_drop(const DropStatement& stmt);

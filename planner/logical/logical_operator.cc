@@ -1,6 +1,7 @@
 #include "planner/logical/logical_operator.h"
 
 #include "catalog/catalog_entry.h"
+#include "storage/storage_constants.h"
 
 namespace tessera::planner {
 
@@ -36,7 +37,9 @@ std::vector<ColumnBinding> LogicalGet::output_bindings() const {
 
 std::vector<LogicalType> LogicalGet::output_types() const {
   std::vector<LogicalType> result;
-  for (size_t id : column_ids) result.push_back(table->columns()[id].type);
+  for (size_t id : column_ids) {
+    result.push_back(id == storage::kRowIdColumn ? LogicalType::bigint() : table->columns()[id].type);
+  }
   return result;
 }
 
@@ -45,6 +48,24 @@ std::string LogicalGet::describe() const {
   if (alias != table->name()) out += " " + alias;
   if (!filters.empty()) out += " [" + join_exprs(filters, " AND ") + "]";
   return out;
+}
+
+std::vector<ColumnBinding> LogicalModify::output_bindings() const {
+  if (!returning) return {};
+  auto bindings = children[0]->output_bindings();
+  bindings.erase(bindings.begin());
+  return bindings;
+}
+
+std::vector<LogicalType> LogicalModify::output_types() const {
+  if (!returning) return {};
+  auto types = children[0]->output_types();
+  types.erase(types.begin());
+  return types;
+}
+
+std::string LogicalModify::describe() const {
+  return std::string(kind == LogicalOperatorKind::kDelete ? "Delete " : "Update ") + table->name();
 }
 
 std::vector<ColumnBinding> LogicalFilter::output_bindings() const { return children[0]->output_bindings(); }

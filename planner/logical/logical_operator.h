@@ -33,6 +33,9 @@ enum class LogicalOperatorKind : uint8_t {
   kTransaction,
   kSet,
   kShow,
+  kDelete,
+  kUpdate,
+  kTruncate,
 };
 
 
@@ -179,14 +182,48 @@ class LogicalValues : public LogicalOperator {
 
 /// Appends its child's rows to `table`; the child produces exactly the table's columns, in order
 /// (the binder fills omitted columns with their defaults).
+/// With `returning`, outputs the inserted rows (the child's columns), which a projection above
+/// turns into the RETURNING list; without, nothing.
 class LogicalInsert : public LogicalOperator {
  public:
   LogicalInsert() : LogicalOperator(LogicalOperatorKind::kInsert) {}
-  std::vector<ColumnBinding> output_bindings() const override { return {}; }
-  std::vector<LogicalType> output_types() const override { return {}; }
+  std::vector<ColumnBinding> output_bindings() const override {
+    return returning ? children[0]->output_bindings() : std::vector<ColumnBinding>{};
+  }
+  std::vector<LogicalType> output_types() const override {
+    return returning ? children[0]->output_types() : std::vector<LogicalType>{};
+  }
   std::string describe() const override;
 
   std::shared_ptr<catalog::TableEntry> table;
+  bool returning = false;
+};
+
+/// DELETE (kind kDelete) or UPDATE (kind kUpdate) of `table`. children[0] produces the target
+/// row's row id (storage::kRowIdColumn of the target's scan) first; for UPDATE then the new
+/// value of every table column, in order; then any columns RETURNING reads. With `returning`
+/// the operator outputs, per row it modified, its child's columns after the row id (for UPDATE
+/// the new row), which a projection above turns into the RETURNING list; without, nothing.
+class LogicalModify : public LogicalOperator {
+ public:
+  explicit LogicalModify(LogicalOperatorKind kind) : LogicalOperator(kind) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  std::shared_ptr<catalog::TableEntry> table;
+  bool returning = false;
+};
+
+/// TRUNCATE of `tables` (transactional: a delete of every row under an exclusive lock).
+class LogicalTruncate : public LogicalOperator {
+ public:
+  LogicalTruncate() : LogicalOperator(LogicalOperatorKind::kTruncate) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "Truncate"; }
+
+  std::vector<std::shared_ptr<catalog::TableEntry>> tables;
 };
 
 class LogicalCreateTable : public LogicalOperator {

@@ -407,7 +407,39 @@ StatementPtr Parser::parse_update(std::unique_ptr<WithClause> with) {
   }
   expect_word("set");
   do {
-    if (at(TokenKind::kLeftParen)) not_supported("multiple-column UPDATE SET", peek());
+    if (at(TokenKind::kLeftParen)) {
+      // (a, b) = (x, y) / ROW(x, y): one assignment per column, as PostgreSQL expands it.
+      advance();
+      std::vector<SetClause> clauses;
+      do {
+        SetClause clause;
+        clause.location = peek().offset;
+        clause.column = parse_col_id();
+        if (at(TokenKind::kDot) || at(TokenKind::kLeftBracket)) {
+          not_supported("UPDATE of a subfield or array element", peek());
+        }
+        clauses.push_back(std::move(clause));
+      } while (accept(TokenKind::kComma));
+      expect(TokenKind::kRightParen);
+      expect_op("=");
+      const Token& source_token = peek();
+      ExprPtr source = parse_expr();
+      if (source->kind == ExprKind::kSubLink && source->as<SubLinkExpr>().sublink_kind == SubLinkKind::kScalar) {
+        not_supported("multiple-column UPDATE SET from a sub-SELECT", source_token);
+      }
+      if (source->kind != ExprKind::kRow) {
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression")
+            .with_position(error_position(sql_, source->location));
+      }
+      auto& values = source->as<RowExpr>().args;
+      if (values.size() != clauses.size()) error_at("number of columns does not match number of values", source->location);
+      for (size_t i = 0; i < clauses.size(); i++) {
+        clauses[i].value = std::move(values[i]);
+        statement->set.push_back(std::move(clauses[i]));
+      }
+      continue;
+    }
     SetClause clause;
     clause.location = peek().offset;
     clause.column = parse_col_id();

@@ -7,6 +7,9 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kSelect:
     case CommandKind::kCreateTableAs: return "SELECT " + std::to_string(rows);
     case CommandKind::kInsert: return "INSERT 0 " + std::to_string(rows);
+    case CommandKind::kUpdate: return "UPDATE " + std::to_string(rows);
+    case CommandKind::kDelete: return "DELETE " + std::to_string(rows);
+    case CommandKind::kTruncate: return "TRUNCATE TABLE";
     case CommandKind::kCreateTable: return "CREATE TABLE";
     case CommandKind::kCreateView: return "CREATE VIEW";
     case CommandKind::kDropTable: return "DROP TABLE";

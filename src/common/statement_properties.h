@@ -9,6 +9,9 @@ namespace tessera {
 enum class CommandKind : uint8_t {
   kSelect,
   kInsert,
+  kUpdate,
+  kDelete,
+  kTruncate,
   kCreateTable,
   kCreateTableAs,  ///< tagged "SELECT n", as PostgreSQL does
   kCreateView,

@@ -411,6 +411,9 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   if (portal->empty || prepared.properties_.transaction != TransactionControl::kNone) return portal;
 
   ensure_transaction();
+  // A new statement of the transaction: its reads see what earlier statements wrote, never what
+  // it writes itself.
+  transaction_->begin_statement();
   if (!bound) {
     planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
     binder.set_parameter_values(std::move(values));

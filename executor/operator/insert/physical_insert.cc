@@ -1,10 +1,12 @@
 #include "executor/operator/insert/physical_insert.h"
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
+#include "executor/chunk_collection.h"
 #include "storage/data_table.h"
 #include "src/common/sql_error.h"
 
@@ -13,7 +15,21 @@ namespace tessera::executor {
 namespace {
 
 struct InsertState : GlobalState {
+  explicit InsertState(std::vector<LogicalType> types) : returned(std::move(types)) {}
   std::atomic<int64_t> count{0};
+  std::mutex mutex;  // guards `returned` while workers combine
+  ChunkCollection returned;  // RETURNING: the inserted rows
+};
+
+struct InsertLocalState : LocalState {
+  explicit InsertLocalState(std::vector<LogicalType> types) : returned(std::move(types)) {}
+  ChunkCollection returned;
+};
+
+struct InsertSourceState : GlobalState {
+  explicit InsertSourceState(InsertState& sink) : sink(sink) {}
+  InsertState& sink;
+  size_t chunk = 0;
   bool emitted = false;
 };
 
@@ -47,8 +63,14 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
       sel_t i = f.sel.get_index(r);
       if (!f.validity->row_is_valid(i)) {
         if (def.not_null) {
+          std::string row;
+          for (size_t k = 0; k < chunk.column_count(); k++) {
+            const Value value = chunk.column(k).get_value(r);
+            row += (k ? ", " : "") + (value.is_null() ? std::string("null") : value.to_string());
+          }
           throw SqlError(SqlState::kNotNullViolation,
-                         "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint");
+                         "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint")
+              .with_detail("Failing row contains (" + row + ").");
         }
         continue;
       }
@@ -75,8 +97,11 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
   }
 }
 
-PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child)
-    : PhysicalOperator("INSERT", {LogicalType::bigint()}), table_(std::move(table)) {
+PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
+                               bool returning)
+    : PhysicalOperator("INSERT", returning ? child->output_types() : std::vector<LogicalType>{LogicalType::bigint()}),
+      table_(std::move(table)),
+      returning_(returning) {
   add_child(std::move(child));
 }
 
@@ -84,23 +109,48 @@ std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext& quer
   // Hold the table against a concurrent DROP until the transaction ends: waits for a
   // transaction dropping it, then fails with 42P01 if that drop committed.
   query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
-  return std::make_unique<InsertState>();
+  return std::make_unique<InsertState>(children_[0]->output_types());
 }
 
-SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState&) const {
+std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, GlobalState&) const {
+  return std::make_unique<InsertLocalState>(children_[0]->output_types());
+}
+
+SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const {
   check_table_constraints(*table_, in);
   table_->storage().append(*worker.query.transaction, in);
   static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
-  worker.query.processed_rows += in.size();
+  if (returning_) {
+    // The client counts the rows RETURNING sends.
+    if (in.size() > 0) static_cast<InsertLocalState&>(local).returned.append(in);
+  } else {
+    worker.query.processed_rows += in.size();
+  }
   return SinkResult::kNeedMoreInput;
 }
 
-SourceResult PhysicalInsert::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
-  auto& state = static_cast<InsertState&>(worker.query.states->sink_state(*this));
-  if (!state.emitted) {
-    out.set_value(0, 0, Value::bigint(state.count.load()));
+void PhysicalInsert::combine(WorkerContext&, GlobalState& global, LocalState& local) const {
+  auto& state = static_cast<InsertState&>(global);
+  std::lock_guard<std::mutex> lock(state.mutex);
+  state.returned.absorb(static_cast<InsertLocalState&>(local).returned);
+}
+
+std::unique_ptr<GlobalState> PhysicalInsert::make_global_source(QueryContext& query) const {
+  return std::make_unique<InsertSourceState>(static_cast<InsertState&>(query.states->sink_state(*this)));
+}
+
+SourceResult PhysicalInsert::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
+  auto& source = static_cast<InsertSourceState&>(global);
+  if (returning_) {
+    const auto& chunks = source.sink.returned.chunks();
+    if (source.chunk >= chunks.size()) return SourceResult::kFinished;
+    out.reference(chunks[source.chunk++]);
+    return SourceResult::kHaveMoreOutput;
+  }
+  if (!source.emitted) {
+    out.set_value(0, 0, Value::bigint(source.sink.count.load()));
     out.set_size(1);
-    state.emitted = true;
+    source.emitted = true;
   }
   return SourceResult::kFinished;
 }

@@ -12,21 +12,28 @@ namespace tessera::executor {
 /// query's transaction, checking NOT NULL and varchar(n) limits. Before the first row the
 /// table's name is locked in shared mode for the rest of the transaction (a concurrent DROP
 /// waits; an insert into a table whose DROP is pending waits for it, 42P01 if it commits).
-/// As a source it then emits one row: the number of rows inserted (bigint).
+/// As a source it then emits one row: the number of rows inserted (bigint), which is also the
+/// statement's processed row count; with RETURNING it emits the inserted rows instead (as
+/// stored: after the constraint checks), which a projection above turns into the RETURNING list.
 class PhysicalInsert : public PhysicalOperator {
  public:
-  PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child);
+  PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
+                 bool returning = false);
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
+  std::unique_ptr<LocalState> make_local_sink(WorkerContext& worker, GlobalState& global) const override;
   SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
+  void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
 
   bool is_source() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_source(QueryContext& query) const override;
   SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
   std::string explain_details() const override;
 
  private:
   std::shared_ptr<catalog::TableEntry> table_;
+  bool returning_;
 };
 
 /// Checks a chunk against the table's NOT NULL and varchar(n) constraints (23502, 22001).

@@ -174,8 +174,8 @@ TEST_F(BinderTest, CorrelatedSubqueryBindsOuterColumnsAsParameters) {
 TEST_F(BinderTest, UnsupportedFeaturesRaiseFeatureNotSupported) {
   EXPECT_EQ(error_of("SELECT a FROM t UNION SELECT a FROM u").first, "0A000");
   EXPECT_EQ(error_of("WITH x AS (SELECT 1) SELECT * FROM x").first, "0A000");
-  EXPECT_EQ(error_of("UPDATE t SET a = 1").first, "0A000");
-  EXPECT_EQ(error_of("DELETE FROM t").first, "0A000");
+  EXPECT_EQ(error_of("WITH x AS (SELECT 1) UPDATE t SET a = 1").first, "0A000");
+  EXPECT_EQ(error_of("WITH x AS (SELECT 1) DELETE FROM t").first, "0A000");
   EXPECT_EQ(error_of("CREATE TABLE p(a int PRIMARY KEY)").first, "0A000");
   EXPECT_EQ(error_of("SELECT CAST(a AS numeric) FROM t").first, "0A000");
   EXPECT_EQ(error_of("SELECT row_number() OVER () FROM t").first, "0A000");

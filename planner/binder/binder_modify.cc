@@ -1,0 +1,257 @@
+#include <map>
+#include <set>
+
+#include "catalog/catalog.h"
+#include "planner/binder/binder.h"
+#include "planner/binder/type_rules.h"
+#include "planner/parser/parser.h"
+#include "src/common/sql_error.h"
+#include "src/common/value_cast.h"
+#include "storage/storage_constants.h"
+
+namespace tessera::planner {
+
+namespace {
+
+/// Why PostgreSQL cannot update a view automatically (its DETAIL), or empty when the view's
+/// query has the shape of an automatically updatable one.
+std::string not_updatable_reason(const SelectStmt& query) {
+  if (query.with) return "Views containing WITH are not automatically updatable.";
+  if (query.select_kind == SelectKind::kSetOp) {
+    return "Views containing UNION, INTERSECT, or EXCEPT are not automatically updatable.";
+  }
+  if (query.select_kind == SelectKind::kValues || query.from.size() != 1 ||
+      (query.from[0]->kind != TableRefKind::kBaseTable)) {
+    return "Views that do not select from a single table or view are not automatically updatable.";
+  }
+  if (query.distinct || !query.distinct_on.empty()) return "Views containing DISTINCT are not automatically updatable.";
+  if (!query.group_by.empty()) return "Views containing GROUP BY are not automatically updatable.";
+  if (query.having) return "Views containing HAVING are not automatically updatable.";
+  if (query.limit || query.offset) return "Views containing LIMIT or OFFSET are not automatically updatable.";
+  return "";
+}
+
+}  // namespace
+
+BoundExprPtr Binder::cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def) {
+  // Assignment to varchar(n) never truncates: the write raises 22001 for a value too long.
+  const LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : def.type;
+  if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), target);
+  if (expr->type == def.type) return expr;
+  if (!can_cast_assignment(expr->type, def.type)) {
+    throw SqlError(SqlState::kDatatypeMismatch, "column \"" + def.name + "\" is of type " + def.type.name() +
+                                                    " but expression is of type " + expr->type.name())
+        .with_hint("You will need to rewrite or cast the expression.");
+  }
+  if (def.type.id() == LogicalTypeId::kVarchar && expr->type.id() == LogicalTypeId::kVarchar) return expr;
+  return cast_to(std::move(expr), target);
+}
+
+std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vector<std::string>& parts, const char* verb,
+                                                                int location) {
+  const std::string& name = parts.back();
+  if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + parts[parts.size() - 2] + "." + name + "\" does not exist", location);
+  }
+  auto entry = catalog_.find(transaction_, name);
+  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", location);
+  if (entry->kind() == catalog::EntryKind::kView) {
+    const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
+    auto statements = parse_sql(view.query_text());
+    std::string reason = not_updatable_reason(*statements.at(0)->as<SelectStatement>().select);
+    if (!reason.empty()) {
+      throw SqlError(SqlState::kObjectNotInPrerequisiteState, std::string("cannot ") + verb + " view \"" + name + "\"")
+          .with_detail(reason)
+          .with_hint(std::string("To enable ") + (verb[0] == 'u' ? "updating" : "deleting from") +
+                     " the view, provide an INSTEAD OF " + (verb[0] == 'u' ? "UPDATE" : "DELETE") +
+                     " trigger or an unconditional ON " + (verb[0] == 'u' ? "UPDATE" : "DELETE") +
+                     " DO INSTEAD rule.")
+          .with_position(position(location));
+    }
+    throw_at(SqlState::kFeatureNotSupported, "automatically updatable views are not supported yet", location);
+  }
+  if (entry->kind() != catalog::EntryKind::kTable) {
+    throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", location);
+  }
+  referenced_relations_->insert(name);
+  return std::static_pointer_cast<catalog::TableEntry>(entry);
+}
+
+BoundStatement Binder::bind_delete(const DeleteStatement& stmt) {
+  if (stmt.with) throw_at(SqlState::kFeatureNotSupported, "WITH is not supported yet", stmt.location);
+  auto table = bind_modify_target(stmt.table, "delete from", stmt.location);
+  const std::string alias = stmt.alias.empty() ? table->name() : stmt.alias;
+  return bind_modify(LogicalOperatorKind::kDelete, std::move(table), alias, stmt.using_tables, stmt.where.get(), {},
+                     stmt.returning);
+}
+
+BoundStatement Binder::bind_update(const UpdateStatement& stmt) {
+  if (stmt.with) throw_at(SqlState::kFeatureNotSupported, "WITH is not supported yet", stmt.location);
+  auto table = bind_modify_target(stmt.table, "update", stmt.location);
+  const std::string alias = stmt.alias.empty() ? table->name() : stmt.alias;
+  std::vector<const SetClause*> assignments(table->columns().size(), nullptr);
+  for (const auto& clause : stmt.set) {
+    auto index = table->find_column(clause.column);
+    if (!index) {
+      throw_at(SqlState::kUndefinedColumn,
+               "column \"" + clause.column + "\" of relation \"" + table->name() + "\" does not exist", clause.location);
+    }
+    if (assignments[*index] != nullptr) {
+      throw_at(SqlState::kSyntaxError, "multiple assignments to same column \"" + clause.column + "\"", clause.location);
+    }
+    assignments[*index] = &clause;
+  }
+  return bind_modify(LogicalOperatorKind::kUpdate, std::move(table), alias, stmt.from, stmt.where.get(), assignments,
+                     stmt.returning);
+}
+
+BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<catalog::TableEntry> table,
+                                   const std::string& alias, const std::vector<TableRefPtr>& from, const Expr* where,
+                                   const std::vector<const SetClause*>& assignments,
+                                   const std::vector<ResultTarget>& returning) {
+  const auto& columns = table->columns();
+
+  // The target: every column (for SET expressions, WHERE and RETURNING) and the row id.
+  auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
+  ScopeEntry target;
+  target.alias = alias;
+  for (size_t i = 0; i < columns.size(); i++) {
+    get->column_ids.push_back(i);
+    target.names.push_back(columns[i].name);
+    target.types.push_back(columns[i].type);
+    target.bindings.push_back(ColumnBinding{get->table_index, static_cast<uint32_t>(i)});
+    target.hidden.push_back(false);
+  }
+  get->column_ids.push_back(storage::kRowIdColumn);
+  const ColumnBinding row_id{get->table_index, static_cast<uint32_t>(storage::kRowIdColumn)};
+  scope_.entries.push_back(std::move(target));
+  LogicalPtr plan = std::move(get);
+
+  // FROM / USING items, joined to the target; a target row matching several of their rows is
+  // changed once (the first match the executor meets).
+  for (const auto& ref : from) {
+    auto join = std::make_unique<LogicalJoin>(JoinType::kCross);
+    join->children.push_back(std::move(plan));
+    join->children.push_back(bind_table_ref(*ref));
+    plan = std::move(join);
+  }
+  if (where) {
+    no_aggregates_clause_ = "WHERE";
+    BoundExprPtr condition = bind_boolean(*where, "WHERE");
+    no_aggregates_clause_ = nullptr;
+    auto filter = std::make_unique<LogicalFilter>();
+    filter->conjuncts.push_back(std::move(condition));
+    filter->children.push_back(std::move(plan));
+    plan = std::move(filter);
+  }
+
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  projection->expressions.push_back(std::make_unique<BoundColumnRef>(LogicalType::bigint(), row_id, "ctid"));
+  // Where each binding of the scope lands in the projection (RETURNING reads it there).
+  std::map<ColumnBinding, uint32_t> moved;
+  if (kind == LogicalOperatorKind::kUpdate) {
+    const ScopeEntry& entry = scope_.entries[0];
+    no_aggregates_clause_ = "UPDATE";
+    for (size_t c = 0; c < columns.size(); c++) {
+      BoundExprPtr value;
+      const SetClause* clause = assignments[c];
+      if (clause == nullptr) {
+        value = std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], columns[c].name);
+      } else if (clause->value->kind == ExprKind::kDefault) {
+        value = std::make_unique<BoundConstant>(cast_value(columns[c].default_value, columns[c].type));
+      } else {
+        try {
+          value = cast_for_assignment(bind_expr(*clause->value), columns[c]);
+        } catch (SqlError& e) {
+          if (e.position() == 0) e.with_position(position(clause->value->location));
+          throw;
+        }
+      }
+      moved[entry.bindings[c]] = static_cast<uint32_t>(projection->expressions.size());
+      projection->expressions.push_back(std::move(value));
+    }
+    no_aggregates_clause_ = nullptr;
+  }
+  if (!returning.empty()) {
+    for (const auto& entry : scope_.entries) {
+      for (size_t c = 0; c < entry.bindings.size(); c++) {
+        if (moved.count(entry.bindings[c])) continue;
+        moved[entry.bindings[c]] = static_cast<uint32_t>(projection->expressions.size());
+        projection->expressions.push_back(std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], entry.names[c]));
+      }
+    }
+  }
+  const uint32_t projection_index = projection->table_index;
+  projection->children.push_back(std::move(plan));
+
+  auto modify = std::make_unique<LogicalModify>(kind);
+  modify->table = table;
+  modify->returning = !returning.empty();
+  modify->children.push_back(std::move(projection));
+
+  BoundStatement result;
+  result.properties.command = kind == LogicalOperatorKind::kDelete ? CommandKind::kDelete : CommandKind::kUpdate;
+  result.properties.read_only = false;
+  if (returning.empty()) {
+    result.plan = std::move(modify);
+    return result;
+  }
+  // RETURNING names the same tables and columns, now read from the modified rows.
+  for (auto& entry : scope_.entries) {
+    for (auto& binding : entry.bindings) binding = ColumnBinding{projection_index, moved.at(binding)};
+  }
+  bind_returning(std::move(modify), returning, result);
+  return result;
+}
+
+void Binder::bind_returning(LogicalPtr source, const std::vector<ResultTarget>& targets, BoundStatement& result) {
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  const char* saved = no_aggregates_clause_;
+  no_aggregates_clause_ = "RETURNING";
+  for (const auto& target : targets) {
+    if (target.expr->kind == ExprKind::kStar) {
+      for (auto& e : expand_star(target.expr->as<StarExpr>())) {
+        result.names.push_back(e->alias);
+        projection->expressions.push_back(std::move(e));
+      }
+      continue;
+    }
+    BoundExprPtr e = bind_expr(*target.expr);
+    std::string name = target.alias.empty() ? column_name_of(*target.expr) : target.alias;
+    e->alias = name;
+    result.names.push_back(name);
+    projection->expressions.push_back(std::move(e));
+  }
+  no_aggregates_clause_ = saved;
+  projection->children.push_back(std::move(source));
+  result.plan = std::move(projection);
+  result.properties.returns_rows = true;
+}
+
+BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
+  auto truncate = std::make_unique<LogicalTruncate>();
+  std::set<std::string> seen;
+  for (const auto& parts : stmt.tables) {
+    const std::string& name = parts.back();
+    if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
+      throw_at(SqlState::kUndefinedTable, "relation \"" + parts[parts.size() - 2] + "." + name + "\" does not exist",
+               stmt.location);
+    }
+    auto entry = catalog_.find(transaction_, name);
+    if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
+    if (entry->kind() != catalog::EntryKind::kTable) {
+      throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", stmt.location);
+    }
+    // No table has identity columns or owned sequences yet, so RESTART IDENTITY has nothing to
+    // reset, and without foreign keys CASCADE reaches no other table: both are accepted, as
+    // PostgreSQL accepts them for such tables.
+    if (seen.insert(name).second) truncate->tables.push_back(std::static_pointer_cast<catalog::TableEntry>(entry));
+  }
+  BoundStatement result;
+  result.plan = std::move(truncate);
+  result.properties.command = CommandKind::kTruncate;
+  result.properties.read_only = false;
+  return result;
+}
+
+}  // namespace tessera::planner
