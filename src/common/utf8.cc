@@ -112,6 +112,17 @@ size_t utf8_invalid_offset(const char* data, size_t size) {
     // Character by character to the end of this block (a sequence may run past it).
     const size_t block_end = size - i >= 32 ? i + 32 : size;
     while (i < block_end) {
+      // ASCII runs between multi-byte characters: 8 bytes at a time.
+      if (s[i] < 0x80 && size - i >= 8) {
+        const uint64_t v = load64(data + i);
+        if ((((v - kLowBits) & ~v) | v) & kHighBits) {
+          if (s[i] == 0) return i;
+          i++;
+          continue;
+        }
+        i += 8;
+        continue;
+      }
       const size_t length = valid_sequence_length(s + i, size - i);
       if (length == 0) return i;
       i += length;

@@ -188,8 +188,7 @@ Value cast_value(const Value& value, const LogicalType& to) {
         // Explicit casts to varchar(n) keep the first n characters (never part of one).
         s.resize(utf8_prefix_bytes(s.data(), s.size(), static_cast<size_t>(to.modifier())));
       }
-      Value v = Value::varchar(std::move(s));
-      return v;
+      return Value::varchar(std::move(s), to.modifier());
     }
     case LogicalTypeId::kSmallint:
     case LogicalTypeId::kInteger:
