@@ -53,11 +53,17 @@ void like_kernel(Args args, const sel_t* sel, size_t count, Vector& result, cons
 /// the Unicode case mapping of lower().
 template <bool NEGATE>
 void ilike_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
-  std::string text, pattern;
+  std::string text, pattern, pattern_source;
+  bool have_pattern = false;
   binary_strict<string_t, string_t, uint8_t>(*args[0], *args[1], sel, count, result, [&](const string_t& s, const string_t& p) {
-    check_like_pattern(p.view());
+    // The pattern is nearly always the same on every row: lower-case it once.
+    if (!have_pattern || p.view() != pattern_source) {
+      check_like_pattern(p.view());
+      pattern_source.assign(p.view());
+      utf8_to_lower(p.view(), pattern);
+      have_pattern = true;
+    }
     utf8_to_lower(s.view(), text);
-    utf8_to_lower(p.view(), pattern);
     return static_cast<uint8_t>(like_match(text, pattern, '\\', false) != NEGATE);
   });
 }
