@@ -6,6 +6,7 @@
 
 #include "executor/functions/vector_loops.h"
 #include "src/common/assert.h"
+#include "src/common/utf8.h"
 #include "src/common/value_cast.h"
 
 namespace tessera::executor {
@@ -101,6 +102,15 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     ValidityMask& validity = result.mutable_validity();
     for_each_row(sel, count, [&](sel_t r) { validity.set_invalid(r); });
     return;
+  }
+  // Text to varchar(n): the first n characters, sharing the source's bytes.
+  if (from.id() == LogicalTypeId::kVarchar && to.id() == LogicalTypeId::kVarchar) {
+    result.keep_heaps_of(source);
+    const size_t limit = to.modifier() < 0 ? SIZE_MAX : static_cast<size_t>(to.modifier());
+    return unary_loop<string_t, string_t>(source, sel, count, result, [limit](const string_t& s) {
+      if (s.size() <= limit) return s;
+      return string_t(s.data(), static_cast<uint32_t>(utf8_prefix_bytes(s.data(), s.size(), limit)));
+    });
   }
   // Text input and the boolean conversions are rare: they go through Value.
   if (from.id() == LogicalTypeId::kVarchar || from.id() == LogicalTypeId::kBoolean || to.id() == LogicalTypeId::kBoolean) {

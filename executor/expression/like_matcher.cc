@@ -1,5 +1,7 @@
 #include "executor/expression/like_matcher.h"
 
+#include "src/common/utf8.h"
+
 namespace tessera::executor {
 
 namespace {
@@ -12,6 +14,8 @@ bool like_match(std::string_view text, std::string_view pattern, char escape, bo
   // Iterative matcher with backtracking to the last '%': linear in practice, no recursion.
   size_t t = 0, p = 0;
   size_t star_p = std::string_view::npos, star_t = 0;
+  // Literal bytes compare one by one: in valid UTF-8 a character's first byte never equals a
+  // continuation byte, so byte matches stay aligned to characters.
   while (t < text.size()) {
     if (p < pattern.size()) {
       char pc = pattern[p];
@@ -21,8 +25,9 @@ bool like_match(std::string_view text, std::string_view pattern, char escape, bo
         continue;
       }
       if (pc == '_') {
+        // One character, however many bytes (text is valid UTF-8).
         p++;
-        t++;
+        t += utf8_sequence_length(static_cast<unsigned char>(text[t]));
         continue;
       }
       if (pc == escape && p + 1 < pattern.size()) {
@@ -38,8 +43,10 @@ bool like_match(std::string_view text, std::string_view pattern, char escape, bo
       }
     }
     if (star_p == std::string_view::npos) return false;
+    // Let the last '%' take one more character and retry after it.
     p = star_p;
-    t = ++star_t;
+    star_t += utf8_sequence_length(static_cast<unsigned char>(text[star_t]));
+    t = star_t;
   }
   while (p < pattern.size() && pattern[p] == '%') p++;
   return p == pattern.size();

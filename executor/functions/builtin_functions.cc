@@ -6,6 +6,7 @@ void register_builtin_functions(catalog::FunctionRegistry& registry) {
   register_arithmetic_functions(registry);
   register_comparison_functions(registry);
   register_string_functions(registry);
+  register_pattern_functions(registry);
   register_math_functions(registry);
   register_null_functions(registry);
   register_system_functions(registry);

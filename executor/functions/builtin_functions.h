@@ -13,6 +13,7 @@ void register_builtin_functions(catalog::FunctionRegistry& registry);
 void register_arithmetic_functions(catalog::FunctionRegistry& registry);
 void register_comparison_functions(catalog::FunctionRegistry& registry);
 void register_string_functions(catalog::FunctionRegistry& registry);
+void register_pattern_functions(catalog::FunctionRegistry& registry);
 void register_math_functions(catalog::FunctionRegistry& registry);
 void register_null_functions(catalog::FunctionRegistry& registry);
 void register_system_functions(catalog::FunctionRegistry& registry);

@@ -40,7 +40,13 @@ std::vector<LogicalType> resolution_types(const std::vector<BoundExprPtr>& args)
 /// of an "any" parameter stays as it is), its bind hook run.
 BoundExprPtr make_call(const catalog::ResolvedFunction& resolved, std::vector<BoundExprPtr> args) {
   for (size_t i = 0; i < args.size(); i++) {
-    if (resolved.arg_types[i].id() != LogicalTypeId::kSqlNull) args[i] = cast_to(std::move(args[i]), resolved.arg_types[i]);
+    const LogicalType& param = resolved.arg_types[i];
+    if (param.id() == LogicalTypeId::kSqlNull) continue;
+    // Parameters of functions and operators have no type modifier (PostgreSQL): `g = 'abc'`
+    // with g varchar(2) compares with 'abc', not a cut 'ab'. A polymorphic parameter keeps its
+    // argument's type as it is.
+    if (param.modifier() >= 0 && args[i]->type == param && !is_unknown_literal(*args[i])) continue;
+    args[i] = cast_to(std::move(args[i]), LogicalType(param.id()));
   }
   std::shared_ptr<const catalog::FunctionData> data;
   if (resolved.function->bind) data = resolved.function->bind(resolved.arg_types);
@@ -419,6 +425,12 @@ BoundExprPtr Binder::bind_case(const CaseExpr& expr) {
   for (size_t i = 0; i < results.size(); i++) consider(results[i], expr.whens[i].result->location);
   consider(else_result, expr.else_result ? expr.else_result->location : expr.location);
   if (all_unknown) type = LogicalType::varchar();
+  {
+    std::vector<LogicalType> inputs;
+    for (const auto& r : results) inputs.push_back(is_unknown_literal(*r) ? LogicalType::sql_null() : r->type);
+    inputs.push_back(is_unknown_literal(*else_result) ? LogicalType::sql_null() : else_result->type);
+    type = common_typmod(type, inputs);
+  }
   for (size_t i = 0; i < results.size(); i++) {
     whens.push_back(BoundCase::When{std::move(conditions[i]), cast_to(std::move(results[i]), type)});
   }
@@ -456,11 +468,24 @@ BoundExprPtr Binder::bind_between(const BetweenExpr& expr) {
 }
 
 BoundExprPtr Binder::bind_like(const LikeExpr& expr) {
-  if (expr.similar) throw_at(SqlState::kFeatureNotSupported, "SIMILAR TO is not supported yet", expr.location);
   BoundExprPtr l = bind_expr(*expr.expr);
   BoundExprPtr r = bind_expr(*expr.pattern);
   const char* op = expr.case_insensitive ? (expr.negated ? "!~~*" : "~~*") : (expr.negated ? "!~~" : "~~");
-  if (expr.escape) {
+  if (expr.similar) {
+    // x SIMILAR TO p [ESCAPE e] is x ~ similar_to_escape(p [, e]), as in PostgreSQL.
+    op = expr.negated ? "!~" : "~";
+    if (is_unknown_literal(*r) || r->type.id() == LogicalTypeId::kSqlNull) r = cast_to(std::move(r), LogicalType::varchar());
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(r));
+    if (expr.escape) args.push_back(bind_expr(*expr.escape));
+    try {
+      auto resolved = functions_.resolve_function("similar_to_escape", resolution_types(args));
+      r = make_call(resolved, std::move(args));
+    } catch (SqlError& e) {
+      e.with_position(position(expr.escape ? expr.escape->location : expr.location));
+      throw;
+    }
+  } else if (expr.escape) {
     // x LIKE p ESCAPE e is x ~~ like_escape(p, e), as in PostgreSQL.
     BoundExprPtr escape = bind_expr(*expr.escape);
     if (is_unknown_literal(*r) || r->type.id() == LogicalTypeId::kSqlNull) r = cast_to(std::move(r), LogicalType::varchar());
@@ -611,6 +636,8 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
       type = *common;
     }
     if (all_unknown) type = LogicalType::varchar();
+    // NULLIF compares with an operator, whose parameters carry no type modifier.
+    type = name == "nullif" ? LogicalType(type.id()) : common_typmod(type, resolution_types(args));
     // NULLIF returns its first argument as promoted for the comparison (PostgreSQL:
     // NULLIF(1, 2.2) is numeric), so all four take the common type.
     for (auto& a : args) a = cast_to(std::move(a), type);
@@ -622,6 +649,10 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   } catch (SqlError& e) {
     e.with_position(position(call.location));
     throw;
+  }
+  // GREATEST and LEAST are expressions of their common type, type modifier included.
+  if ((name == "greatest" || name == "least") && !args.empty() && resolved.return_type.id() == args[0]->type.id()) {
+    resolved.return_type = args[0]->type;
   }
   return make_call(resolved, std::move(args));
 }

@@ -66,3 +66,15 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
 }
 
 }  // namespace tessera::planner
+
+namespace tessera::planner {
+
+LogicalType common_typmod(const LogicalType& common, std::span<const LogicalType> inputs) {
+  if (common.modifier() < 0) return common;
+  for (const LogicalType& t : inputs) {
+    if (t != common) return LogicalType(common.id());
+  }
+  return common;
+}
+
+}  // namespace tessera::planner

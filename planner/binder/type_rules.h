@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 
 #include "planner/binder/bound_expression.h"
@@ -24,6 +25,12 @@ BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target);
 /// comparisons): numeric types promote, unknown/NULL adopt the other type; nullopt when the
 /// types cannot be matched.
 std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalType& b);
+
+/// PostgreSQL's select_common_typmod: `common` keeps its type modifier only when every input
+/// has exactly that type and modifier; an unknown literal, a NULL or any other type drops it
+/// (`coalesce(varchar2_col, 'abc')` is varchar without a length, so 'abc' is not cut).
+/// `inputs` are the input types as written, kSqlNull for unknown literals.
+LogicalType common_typmod(const LogicalType& common, std::span<const LogicalType> inputs);
 
 /// The type a query's output column gets when it is stored or exposed (tables made by CREATE
 /// TABLE AS, views, derived tables, result rows): an untyped NULL column becomes text.

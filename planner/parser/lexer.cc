@@ -4,6 +4,7 @@
 
 #include "planner/parser/error_position.h"
 #include "src/common/sql_error.h"
+#include "src/common/utf8.h"
 
 namespace tessera::planner {
 namespace {
@@ -29,24 +30,6 @@ int hex_value(char c) {
   return c - 'A' + 10;
 }
 
-void append_utf8(std::string& out, uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 }  // namespace
 
 void Lexer::truncate_identifier(std::string& name) {
@@ -66,6 +49,9 @@ bool is_identifier_start(char c) {
 bool is_identifier_char(char c) { return is_identifier_start(c) || is_digit(c) || c == '$'; }
 
 std::vector<Token> Lexer::tokenize() {
+  // Client text enters the engine here: it must be valid UTF-8 (22021), so everything the
+  // lexer takes from it (identifiers, plain string constants) is valid too.
+  utf8_check(sql_);
   std::vector<Token> tokens;
   while (true) {
     tokens.push_back(next_token());
@@ -250,6 +236,8 @@ Token Lexer::lex_quoted_string(int start, bool escape_syntax) {
   token.kind = TokenKind::kString;
   token.offset = start;
   std::string value;
+  // Byte escapes (\xff, \377) can make invalid UTF-8: the value is checked at the end.
+  bool saw_byte_escape = false;
   // pos_ is at the opening quote.
   ++pos_;
   while (true) {
@@ -299,6 +287,7 @@ Token Lexer::lex_quoted_string(int start, bool escape_syntax) {
             int v = hex_value(sql_[pos_++]);
             if (pos_ < sql_.size() && is_hex_digit(sql_[pos_])) v = v * 16 + hex_value(sql_[pos_++]);
             value += static_cast<char>(v);
+            saw_byte_escape = true;
           } else {
             value += 'x';
           }
@@ -319,7 +308,7 @@ Token Lexer::lex_quoted_string(int start, bool escape_syntax) {
             error("invalid Unicode escape value", static_cast<int>(pos_) - digits - 2,
                   static_cast<int>(pos_));
           }
-          append_utf8(value, code);
+          utf8_append(value, code);
           break;
         }
         default:
@@ -330,6 +319,7 @@ Token Lexer::lex_quoted_string(int start, bool escape_syntax) {
               v = v * 8 + (sql_[pos_++] - '0');
             }
             value += static_cast<char>(v & 0xFF);
+            saw_byte_escape = true;
           } else {
             value += e;
           }
@@ -340,6 +330,7 @@ Token Lexer::lex_quoted_string(int start, bool escape_syntax) {
     value += c;
     ++pos_;
   }
+  if (saw_byte_escape) utf8_check(value);
   token.text = std::move(value);
   token.length = static_cast<int>(pos_) - start;
   return token;

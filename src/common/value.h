@@ -22,8 +22,9 @@ class Value {
   static Value double_precision(double x) {
     Value v(LogicalType::double_precision()); v.is_null_ = false; v.f64_ = x; return v;
   }
-  static Value varchar(std::string s) {
-    Value v(LogicalType::varchar()); v.is_null_ = false; v.str_ = std::move(s); return v;
+  /// A text value; `modifier` >= 0 makes it varchar(modifier) (the caller has cut it to fit).
+  static Value varchar(std::string s, int32_t modifier = -1) {
+    Value v(LogicalType(LogicalTypeId::kVarchar, modifier)); v.is_null_ = false; v.str_ = std::move(s); return v;
   }
 
   const LogicalType& type() const { return type_; }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "src/common/sql_error.h"
+#include "src/common/utf8.h"
 
 namespace tessera {
 
@@ -184,11 +185,10 @@ Value cast_value(const Value& value, const LogicalType& to) {
     case LogicalTypeId::kVarchar: {
       std::string s = from.id() == LogicalTypeId::kBoolean ? bool_to_text(value.get_bool()) : value.to_string();
       if (to.modifier() >= 0 && s.size() > static_cast<size_t>(to.modifier())) {
-        // Explicit casts to varchar(n) truncate; PostgreSQL counts characters, we count bytes of ASCII.
-        s.resize(static_cast<size_t>(to.modifier()));
+        // Explicit casts to varchar(n) keep the first n characters (never part of one).
+        s.resize(utf8_prefix_bytes(s.data(), s.size(), static_cast<size_t>(to.modifier())));
       }
-      Value v = Value::varchar(std::move(s));
-      return v;
+      return Value::varchar(std::move(s), to.modifier());
     }
     case LogicalTypeId::kSmallint:
     case LogicalTypeId::kInteger:

@@ -20,6 +20,7 @@
 #include "src/common/sql_error.h"
 #include "src/common/selection_vector.h"
 #include "src/common/stack_guard.h"
+#include "src/common/utf8.h"
 #include "src/common/value_cast.h"
 #include "src/main/database.h"
 #include "storage/transaction.h"
@@ -290,7 +291,9 @@ std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& p
     }
     std::vector<Value> values;
     for (size_t i = 0; i < types.size(); i++) {
-      // A parameter arrives as text and goes through its type's input function (22P02).
+      // A parameter arrives as text: it must be valid UTF-8 (22021, checked here once like the
+      // query string in the lexer) and goes through its type's input function (22P02).
+      if (parameters[i]) utf8_check(*parameters[i]);
       values.push_back(parameters[i] ? cast_value(Value::varchar(*parameters[i]), types[i]) : Value::null(types[i]));
     }
     std::unique_ptr<ActivePortal> portal = bind_portal(prepared, std::move(values), std::nullopt);

@@ -118,6 +118,10 @@ std::string call_of(const catalog::ScalarFunction& f) {
     args.push_back(column);
   }
   if (f.variadic && !args.empty()) args.push_back(args.back());
+  // position(haystack, needle) is written position(needle IN haystack).
+  if (f.kind == catalog::FunctionKind::kFunction && f.name == "position" && args.size() == 2) {
+    return "position(" + args[1] + " IN " + args[0] + ")";
+  }
   if (f.kind != catalog::FunctionKind::kOperator) {
     std::string call = f.name + "(";
     for (size_t k = 0; k < args.size(); k++) call += (k ? ", " : "") + args[k];
@@ -192,7 +196,11 @@ TEST_F(SharedDataTest, NoExpressionOrCastWritesIntoScannedStorage) {
       c = run("SELECT " + call + " FROM src");
     }
     if (!c.codes.empty()) {
-      EXPECT_EQ(c.codes[0].substr(0, 2), "22") << call << " (" << f->signature() << "): " << c.errors[0];
+      // Data errors (22xxx), limits the data reaches (54000: lpad or repeat to 2147483647
+      // characters), and 0A000 for what the data asks of a feature not built (a regular
+      // expression flag, a function returning an array).
+      const bool expected = c.codes[0].substr(0, 2) == "22" || c.codes[0] == "54000" || c.codes[0] == "0A000";
+      EXPECT_TRUE(expected) << call << " (" << f->signature() << "): " << c.codes[0] << " " << c.errors[0];
     }
     calls++;
   }
