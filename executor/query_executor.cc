@@ -138,6 +138,7 @@ class QueryExecutor::PipelineTask : public Task {
       : Task(executor.group_), executor_(executor), run_(run), worker_{executor.query_, worker_index, this} {}
 
   TaskResult run() override {
+    ScopedDateTimeContext datetime(&executor_.query_.datetime);
     TaskResult result = TaskResult::kDone;
     try {
       if (!runner_) {
@@ -170,6 +171,7 @@ class QueryExecutor::FinalizeTask : public Task {
   FinalizeTask(QueryExecutor& executor, PipelineRun& run) : Task(executor.group_), executor_(executor), run_(run) {}
 
   TaskResult run() override {
+    ScopedDateTimeContext datetime(&executor_.query_.datetime);
     try {
       for (;;) {
         if (executor_.query_.stopped.load()) break;

@@ -102,7 +102,8 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     for_each_row(sel, count, [&](sel_t r) { validity.set_invalid(r); });
     return;
   }
-  // Text input and the boolean conversions are rare: they go through Value.
+  // Text input, the boolean and the date/time conversions go through Value.
+  if (from.is_datetime() || to.is_datetime()) return cast_generic(source, sel, count, result);
   if (from.id() == LogicalTypeId::kVarchar || from.id() == LogicalTypeId::kBoolean || to.id() == LogicalTypeId::kBoolean) {
     return cast_generic(source, sel, count, result);
   }

@@ -200,6 +200,7 @@ BoundExprPtr Binder::bind_expr(const Expr& expr) {
           throw;
         }
         BoundExprPtr arg = bind_expr(*cast.arg);
+        if (!cast.type.interval_fields.empty()) return bind_interval_with_fields(std::move(arg), cast.type, expr.location);
         if (!can_cast(arg->type, target) && !is_unknown_literal(*arg)) {
           throw_at(SqlState::kCannotCoerce, "cannot cast type " + arg->type.name() + " to " + target.name(), expr.location);
         }
@@ -579,6 +580,17 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   // DISTINCT does not change min, max, bool_and or bool_or.
   const bool distinct = call.distinct && !resolved.function->distinct_insensitive;
   return std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(arg), distinct);
+}
+
+BoundExprPtr Binder::bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location) {
+  // INTERVAL '1' DAY: the field restriction gives a bare number its unit and truncates the
+  // lower fields. Applied to literals; other expressions would need the typmod on the type.
+  if (!is_unknown_literal(*arg) && !(arg->kind == BoundExprKind::kConstant && arg->type.id() == LogicalTypeId::kVarchar)) {
+    throw_at(SqlState::kFeatureNotSupported, "interval field restrictions are supported on literals only", location);
+  }
+  const Value& v = static_cast<const BoundConstant&>(*arg).value;
+  if (v.is_null()) return std::make_unique<BoundConstant>(Value::null(LogicalType::interval()));
+  return std::make_unique<BoundConstant>(Value::interval(datetime::parse_interval(v.get_string(), type.interval_fields)));
 }
 
 BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
