@@ -270,10 +270,6 @@ void localtime_kernel(std::span<const Vector* const> args, const sel_t* sel, siz
   });
 }
 
-std::shared_ptr<const FunctionData> refuse_timetz(std::span<const LogicalType>) {
-  throw SqlError(SqlState::kFeatureNotSupported, "type time with time zone is not supported yet (current_time)");
-}
-
 // ---- extract / date_part ----------------------------------------------------------------------------
 
 enum class Field : uint8_t {
@@ -950,13 +946,6 @@ void register_datetime_functions(catalog::FunctionRegistry& registry) {
   registry.add(fn("localtimestamp", {kInt}, kTs, localtimestamp_kernel, V::kStable));
   registry.add(fn("localtime", {}, kTime, localtime_kernel, V::kStable));
   registry.add(fn("localtime", {kInt}, kTime, localtime_kernel, V::kStable));
-  for (bool with_precision : {false, true}) {
-    auto f = fn("current_time", with_precision ? std::vector<LogicalType>{kInt} : std::vector<LogicalType>{}, kTime,
-                localtime_kernel, V::kStable);
-    f.bind = refuse_timetz;
-    registry.add(std::move(f));
-  }
-
   // Fields.
   for (const char* name : {"extract", "date_part"}) {
     const bool is_extract = std::string_view(name) == "extract";
