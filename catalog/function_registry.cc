@@ -20,13 +20,19 @@ char type_category(const LogicalType& type) {
     case LogicalTypeId::kBigint:
     case LogicalTypeId::kDouble: return 'N';
     case LogicalTypeId::kVarchar: return 'S';
+    case LogicalTypeId::kDate:
+    case LogicalTypeId::kTime:
+    case LogicalTypeId::kTimestamp:
+    case LogicalTypeId::kTimestampTz: return 'D';
+    case LogicalTypeId::kInterval: return 'T';
     case LogicalTypeId::kInvalid: break;
   }
   return 'P';
 }
 
 bool is_preferred_type(const LogicalType& type) {
-  return type.id() == LogicalTypeId::kDouble || type == LogicalType::varchar() || type.id() == LogicalTypeId::kBoolean;
+  return type.id() == LogicalTypeId::kDouble || type == LogicalType::varchar() || type.id() == LogicalTypeId::kBoolean ||
+         type.id() == LogicalTypeId::kTimestampTz || type.id() == LogicalTypeId::kInterval;
 }
 
 std::string signature_type_name(const LogicalType& type) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "src/common/datetime.h"
 #include "src/common/value.h"
 
 namespace tessera { class MemoryTracker; }
@@ -39,6 +40,9 @@ struct QueryContext {
   /// The session's settings, read by SHOW and written by SET; null when the query runs
   /// outside a session. Used by one statement at a time.
   SessionSettings* settings = nullptr;
+  /// The session's TimeZone and the transaction and statement start times, installed on the
+  /// threads that run the query's tasks (timestamptz casts and output, now()).
+  DateTimeContext datetime;
   /// Values of BoundParameter slots (correlated subquery inputs); null when none.
   const std::vector<Value>* parameters = nullptr;
   /// Set to stop the query with 57014 (the session's cancel request).

@@ -31,7 +31,13 @@ void write_fixed(const UnifiedVectorFormat& f, size_t count, uint8_t* bytes, uin
       if (v == 0) v = 0;
       if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
     }
-    std::memcpy(p + 1, &v, sizeof(T));
+    if constexpr (std::is_same_v<T, Interval>) {
+      // Equal intervals ('1 mon', '30 days') get one key: their normalized microseconds.
+      const __int128 n = v.normalized();
+      std::memcpy(p + 1, &n, sizeof(n));
+    } else {
+      std::memcpy(p + 1, &v, sizeof(T));
+    }
     cursors[i] += 1 + sizeof(T);
   }
 }
@@ -55,6 +61,21 @@ void write_strings(const UnifiedVectorFormat& f, size_t count, uint8_t* bytes, u
     if (len > 0) std::memcpy(p + 5, s.data(), len);
     cursors[i] += 5 + len;
   }
+}
+
+/// The interval a normalized key stands for, in justified form (months, days below 30,
+/// microseconds below a day, one sign), as groups of equal intervals are shown.
+Interval interval_from_key(__int128 n) {
+  constexpr __int128 kMonth = static_cast<__int128>(30) * datetime::kUsecsPerDay;
+  __int128 months = n / kMonth;
+  if (months > std::numeric_limits<int32_t>::max()) months = std::numeric_limits<int32_t>::max();
+  if (months < std::numeric_limits<int32_t>::min()) months = std::numeric_limits<int32_t>::min();
+  __int128 rest = n - months * kMonth;
+  __int128 days = rest / datetime::kUsecsPerDay;
+  if (days > std::numeric_limits<int32_t>::max()) days = std::numeric_limits<int32_t>::max();
+  if (days < std::numeric_limits<int32_t>::min()) days = std::numeric_limits<int32_t>::min();
+  rest -= days * datetime::kUsecsPerDay;
+  return Interval{static_cast<int64_t>(rest), static_cast<int32_t>(days), static_cast<int32_t>(months)};
 }
 
 }  // namespace
@@ -110,6 +131,7 @@ void KeySerializer::serialize(const std::vector<const Vector*>& columns, size_t 
       case PhysicalType::kInt64: write_fixed<int64_t>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kDouble: write_fixed<double>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kString: write_strings(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
+      case PhysicalType::kInterval: write_fixed<Interval>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kInvalid: TS_CHECK(false, "key column of invalid type");
     }
   }
@@ -132,6 +154,13 @@ void KeySerializer::deserialize(const uint8_t*& cursor, Vector& out, size_t row)
       std::memcpy(&len, cursor, 4);
       out.mutable_values<string_t>()[row] = string_t(reinterpret_cast<const char*>(cursor + 4), len);
       cursor += 4 + len;
+      return;
+    }
+    case PhysicalType::kInterval: {
+      __int128 n;
+      std::memcpy(&n, cursor, sizeof(n));
+      out.mutable_values<Interval>()[row] = interval_from_key(n);
+      cursor += sizeof(n);
       return;
     }
     case PhysicalType::kInvalid: break;

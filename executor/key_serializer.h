@@ -12,7 +12,8 @@ namespace tessera::executor {
 
 /// Turns the values of one row of several key columns into a byte string such that two rows
 /// have equal bytes exactly when their keys are equal under GROUP BY / join-key semantics
-/// (NULLs equal each other, -0.0 equals 0.0, NaN equals NaN, strings compare by bytes), and
+/// (NULLs equal each other, -0.0 equals 0.0, NaN equals NaN, strings compare by bytes,
+/// intervals by their normalized value: a key holds it, and reads back in justified form), and
 /// hashes those bytes. Layout per column: a 1-byte NULL flag, then for a non-NULL value its
 /// fixed-width bytes, or for a string a 4-byte length and the bytes. Used by hash aggregates
 /// (group keys, DISTINCT sets) and hash joins.

@@ -141,6 +141,7 @@ class QueryExecutor::PipelineTask : public Task {
   TaskResult run() override {
     // The query's allocations on this worker count against its memory tracker.
     MemoryTracker::Scope memory(executor_.query_.memory.get());
+    ScopedDateTimeContext datetime(&executor_.query_.datetime);
     TaskResult result = TaskResult::kDone;
     try {
       if (!runner_) {
@@ -174,6 +175,7 @@ class QueryExecutor::FinalizeTask : public Task {
 
   TaskResult run() override {
     MemoryTracker::Scope memory(executor_.query_.memory.get());
+    ScopedDateTimeContext datetime(&executor_.query_.datetime);
     try {
       for (;;) {
         if (executor_.query_.stopped.load()) break;

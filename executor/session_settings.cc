@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <utility>
@@ -126,6 +127,36 @@ std::string to_lower(std::string s) {
   return s;
 }
 
+/// A TimeZone given as a number is hours east of Greenwich (ISO sign, unlike POSIX zone
+/// strings), named the way PostgreSQL shows it: '+02' is "<+02>-02", '-5.5' "<-05:30>+05:30".
+std::shared_ptr<const TimeZone> numeric_time_zone(const std::string& value) {
+  if (value.empty()) return nullptr;
+  char* end = nullptr;
+  double hours = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || *end != '\0' || !std::isfinite(hours) || std::fabs(hours) > 15.0 * 7) return nullptr;
+  if (std::isalpha(static_cast<unsigned char>(value[0]))) return nullptr;  // "inf", "nan"
+  const int32_t offset = static_cast<int32_t>(std::lround(hours * 3600));
+  if (offset < -15 * 3600 || offset > 15 * 3600) return nullptr;
+  auto hhmmss = [](int32_t seconds, bool negative) {
+    std::string out = negative ? "-" : "+";
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%02d", seconds / 3600);
+    out += buf;
+    if (seconds % 3600 != 0) {
+      std::snprintf(buf, sizeof(buf), ":%02d", (seconds / 60) % 60);
+      out += buf;
+      if (seconds % 60 != 0) {
+        std::snprintf(buf, sizeof(buf), ":%02d", seconds % 60);
+        out += buf;
+      }
+    }
+    return out;
+  };
+  const int32_t magnitude = offset < 0 ? -offset : offset;
+  std::string name = "<" + hhmmss(magnitude, offset < 0) + ">" + hhmmss(magnitude, offset >= 0);
+  return TimeZone::fixed(name, offset);
+}
+
 }  // namespace
 
 SessionSettings::SessionSettings() : values_(default_settings()) {}
@@ -149,6 +180,13 @@ void SessionSettings::set(const std::string& raw_name, const std::string* value,
       throw SqlError(SqlState::kFeatureNotSupported, "client encodings other than UTF8 are not supported yet");
     }
     v = "UTF8";
+  }
+  if (name == "timezone") {
+    std::shared_ptr<const TimeZone> zone = numeric_time_zone(v);
+    if (!zone) zone = find_time_zone(v);
+    if (!zone) throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"TimeZone\": \"" + v + "\"");
+    time_zone_ = zone;
+    v = zone->name();
   }
   if (is_milliseconds_setting(name)) v = show_milliseconds(parse_milliseconds(name, v));
   if (in_transaction_) {
@@ -184,6 +222,13 @@ void SessionSettings::end_transaction(bool commit) {
     for (auto& [name, value] : at_commit_) values_[name] = value;
   } else {
     values_ = std::move(at_begin_);
+  }
+  // The zone follows its setting back (a zone name that was valid when set stays valid).
+  const std::string& zone_name = values_["timezone"];
+  if (time_zone_->name() != zone_name) {
+    std::shared_ptr<const TimeZone> zone = numeric_time_zone(zone_name);
+    if (!zone) zone = find_time_zone(zone_name);
+    if (zone) time_zone_ = zone;
   }
   in_transaction_ = false;
   at_begin_.clear();

@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+
+#include "src/common/timezone.h"
 
 namespace tessera::executor {
 
@@ -33,6 +36,9 @@ class SessionSettings {
   /// Sets a value without the checks (startup parameters such as session_authorization).
   void set_initial(const std::string& name, std::string value);
 
+  /// The zone the TimeZone setting names (UTC by default).
+  const std::shared_ptr<const TimeZone>& time_zone() const { return time_zone_; }
+
  private:
   std::map<std::string, std::string> values_;
   bool in_transaction_ = false;
@@ -40,6 +46,7 @@ class SessionSettings {
   std::map<std::string, std::string> at_begin_;
   /// Names changed in the transaction, and the value COMMIT keeps for each.
   std::map<std::string, std::string> at_commit_;
+  std::shared_ptr<const TimeZone> time_zone_ = utc_time_zone();
 };
 
 }  // namespace tessera::executor

@@ -9,6 +9,7 @@ packages=(
   libasio-dev libssl-dev liblz4-dev libzstd-dev libhwy-dev libre2-dev
   libgtest-dev libgmock-dev libpq-dev
   postgresql-15 postgresql-client-15
+  tzdata
 )
 
 missing=()

@@ -33,6 +33,12 @@ struct SqlOrder<string_t> {
   static bool equal(const string_t& a, const string_t& b) { return a == b; }
 };
 
+template <>
+struct SqlOrder<Interval> {
+  static bool less(const Interval& a, const Interval& b) { return compare_intervals(a, b) < 0; }
+  static bool equal(const Interval& a, const Interval& b) { return compare_intervals(a, b) == 0; }
+};
+
 template <class T, CompareOp kOp>
 inline bool compare_holds(const T& value, const T& constant) {
   using O = SqlOrder<T>;
@@ -119,6 +125,8 @@ T physical_value(const Value& v) {
     return string_t(std::string_view(v.get_string()));
   } else if constexpr (std::is_same_v<T, uint8_t>) {
     return v.get_bool() ? 1 : 0;
+  } else if constexpr (std::is_same_v<T, Interval>) {
+    return v.get_interval();
   } else {
     return static_cast<T>(v.get_int64());
   }
@@ -134,6 +142,7 @@ auto dispatch_physical(const LogicalType& type, F&& f) {
     case PhysicalType::kInt64: return f(int64_t{});
     case PhysicalType::kDouble: return f(double{});
     case PhysicalType::kString: return f(string_t{});
+    case PhysicalType::kInterval: return f(Interval{});
     case PhysicalType::kInvalid: break;
   }
   TS_CHECK(false, "filter on a column without storage");
@@ -146,6 +155,7 @@ auto dispatch_zone(const LogicalType& type, F&& f) {
   switch (type.physical_type()) {
     case PhysicalType::kDouble: return f(double{});
     case PhysicalType::kString: return f(std::string_view{});
+    case PhysicalType::kInterval: return f(Interval{});
     default: return f(int64_t{});
   }
 }
@@ -157,6 +167,8 @@ struct ZoneOrder {
 };
 template <>
 struct ZoneOrder<double> : SqlOrder<double> {};
+template <>
+struct ZoneOrder<Interval> : SqlOrder<Interval> {};
 
 template <class K>
 K zone_key(const Value& v) {
@@ -164,6 +176,8 @@ K zone_key(const Value& v) {
     return v.get_double();
   } else if constexpr (std::is_same_v<K, std::string_view>) {
     return std::string_view(v.get_string());
+  } else if constexpr (std::is_same_v<K, Interval>) {
+    return v.get_interval();
   } else {
     return v.get_int64();
   }
@@ -175,6 +189,8 @@ K zone_min(const ZoneMap& z) {
     return z.min_double();
   } else if constexpr (std::is_same_v<K, std::string_view>) {
     return z.min_string();
+  } else if constexpr (std::is_same_v<K, Interval>) {
+    return z.min_interval();
   } else {
     return z.min_integer();
   }
@@ -186,6 +202,8 @@ K zone_max(const ZoneMap& z) {
     return z.max_double();
   } else if constexpr (std::is_same_v<K, std::string_view>) {
     return z.max_string();
+  } else if constexpr (std::is_same_v<K, Interval>) {
+    return z.max_interval();
   } else {
     return z.max_integer();
   }
@@ -240,7 +258,7 @@ const char* op_text(CompareOp op) {
 // A constant as SQL text: strings and non-finite doubles quoted.
 std::string literal(const Value& v) {
   const std::string text = v.to_string();
-  const bool quote = v.type().physical_type() == PhysicalType::kString ||
+  const bool quote = v.type().physical_type() == PhysicalType::kString || v.type().is_datetime() ||
                      (v.type().physical_type() == PhysicalType::kDouble && !std::isfinite(v.get_double()));
   if (!quote) return text;
   std::string out = "'";

@@ -37,6 +37,7 @@ void DistinctSketch::add(const LogicalType& type, const UnifiedVectorFormat& val
       break;
     case PhysicalType::kDouble: each([&](sel_t s) { return hash_double(values.values<double>()[s]); }); break;
     case PhysicalType::kString: each([&](sel_t s) { return hash_string(values.values<string_t>()[s]); }); break;
+    case PhysicalType::kInterval: each([&](sel_t s) { return hash_interval(values.values<Interval>()[s]); }); break;
     case PhysicalType::kInvalid: break;
   }
 }

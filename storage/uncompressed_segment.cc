@@ -54,6 +54,8 @@ void UncompressedSegment::append_fixed(const UnifiedVectorFormat& source, size_t
     dst[i] = src[s];
     if constexpr (std::is_same_v<T, double>) {
       zone.add_double(src[s]);
+    } else if constexpr (std::is_same_v<T, Interval>) {
+      zone.add_interval(src[s]);
     } else {
       zone.add_integer(static_cast<int64_t>(src[s]));
     }
@@ -93,6 +95,7 @@ ZoneMap UncompressedSegment::append(const UnifiedVectorFormat& source, size_t so
     case PhysicalType::kInt64: append_fixed<int64_t>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kDouble: append_fixed<double>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kString: append_strings(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kInterval: append_fixed<Interval>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kInvalid: TS_CHECK(false, "append of an invalid type");
   }
   has_nulls_ |= zone.null_count() > 0;

@@ -42,6 +42,15 @@ void ZoneMap::add_string(std::string_view v) {
   if (v > std::string_view(max_string_)) max_string_ = std::string(v);
 }
 
+void ZoneMap::add_interval(const Interval& v) {
+  if (value_count_++ == 0) {
+    min_interval_ = max_interval_ = v;
+    return;
+  }
+  if (compare_intervals(v, min_interval_) < 0) min_interval_ = v;
+  if (compare_intervals(v, max_interval_) > 0) max_interval_ = v;
+}
+
 void ZoneMap::merge(const ZoneMap& other) {
   null_count_ += other.null_count_;
   if (other.value_count_ == 0) return;
@@ -61,6 +70,10 @@ void ZoneMap::merge(const ZoneMap& other) {
       if (other.min_string_ < min_string_) min_string_ = other.min_string_;
       if (other.max_string_ > max_string_) max_string_ = other.max_string_;
       break;
+    case PhysicalType::kInterval:
+      if (compare_intervals(other.min_interval_, min_interval_) < 0) min_interval_ = other.min_interval_;
+      if (compare_intervals(other.max_interval_, max_interval_) > 0) max_interval_ = other.max_interval_;
+      break;
     default:
       if (other.min_int_ < min_int_) min_int_ = other.min_int_;
       if (other.max_int_ > max_int_) max_int_ = other.max_int_;
@@ -70,7 +83,7 @@ void ZoneMap::merge(const ZoneMap& other) {
 
 namespace {
 
-Value make_value(const LogicalType& type, int64_t i, double d, const std::string& s) {
+Value make_value(const LogicalType& type, int64_t i, double d, const std::string& s, const Interval& iv) {
   switch (type.id()) {
     case LogicalTypeId::kBoolean: return Value::boolean(i != 0);
     case LogicalTypeId::kSmallint: return Value::smallint(static_cast<int16_t>(i));
@@ -78,6 +91,11 @@ Value make_value(const LogicalType& type, int64_t i, double d, const std::string
     case LogicalTypeId::kBigint: return Value::bigint(i);
     case LogicalTypeId::kDouble: return Value::double_precision(d);
     case LogicalTypeId::kVarchar: return Value::varchar(s);
+    case LogicalTypeId::kDate: return Value::date(static_cast<int32_t>(i));
+    case LogicalTypeId::kTime: return Value::time(i);
+    case LogicalTypeId::kTimestamp: return Value::timestamp(i);
+    case LogicalTypeId::kTimestampTz: return Value::timestamptz(i);
+    case LogicalTypeId::kInterval: return Value::interval(iv);
     default: return Value::null(type);
   }
 }
@@ -86,12 +104,12 @@ Value make_value(const LogicalType& type, int64_t i, double d, const std::string
 
 Value ZoneMap::min() const {
   if (value_count_ == 0) return Value::null(type_);
-  return make_value(type_, min_int_, min_double_, min_string_);
+  return make_value(type_, min_int_, min_double_, min_string_, min_interval_);
 }
 
 Value ZoneMap::max() const {
   if (value_count_ == 0) return Value::null(type_);
-  return make_value(type_, max_int_, max_double_, max_string_);
+  return make_value(type_, max_int_, max_double_, max_string_, max_interval_);
 }
 
 }  // namespace tessera::storage

@@ -11,7 +11,7 @@
 namespace tessera::storage {
 
 /// Minimum, maximum and NULL count of the rows of one column segment. Min/max use the type's
-/// SQL ordering: integers and booleans numerically, doubles with NaN above every other value
+/// SQL ordering: integers, booleans and date/time types numerically, intervals normalized, doubles with NaN above every other value
 /// (PostgreSQL's float8 order), strings byte-wise (the C collation). Scans use it to skip
 /// segments and row groups that cannot match a pushed-down TableFilter.
 ///
@@ -26,6 +26,8 @@ class ZoneMap {
   void add_integer(int64_t v);
   void add_double(double v);
   void add_string(std::string_view v);
+  /// For interval: ordered on the normalized value ('1 mon' = '30 days').
+  void add_interval(const Interval& v);
   /// Folds another zone map of the same type into this one.
   void merge(const ZoneMap& other);
 
@@ -44,6 +46,8 @@ class ZoneMap {
   double max_double() const { return max_double_; }
   std::string_view min_string() const { return min_string_; }
   std::string_view max_string() const { return max_string_; }
+  const Interval& min_interval() const { return min_interval_; }
+  const Interval& max_interval() const { return max_interval_; }
 
  private:
   LogicalType type_;
@@ -52,6 +56,7 @@ class ZoneMap {
   int64_t min_int_ = 0, max_int_ = 0;
   double min_double_ = 0, max_double_ = 0;
   std::string min_string_, max_string_;
+  Interval min_interval_, max_interval_;
 };
 
 }  // namespace tessera::storage

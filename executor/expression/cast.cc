@@ -103,6 +103,8 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     for_each_row(sel, count, [&](sel_t r) { validity.set_invalid(r); });
     return;
   }
+  // The date/time conversions go through Value.
+  if (from.is_datetime() || to.is_datetime()) return cast_generic(source, sel, count, result);
   // Text to varchar(n): the first n characters, sharing the source's bytes.
   if (from.id() == LogicalTypeId::kVarchar && to.id() == LogicalTypeId::kVarchar) {
     result.keep_heaps_of(source);

@@ -463,6 +463,11 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
   register_extremum<int64_t>(registry, LogicalType::bigint());
   register_extremum<double>(registry, d);
   register_extremum<string_t>(registry, LogicalType::varchar());
+  register_extremum<int32_t>(registry, LogicalType::date());
+  register_extremum<int64_t>(registry, LogicalType::time());
+  register_extremum<int64_t>(registry, LogicalType::timestamp());
+  register_extremum<int64_t>(registry, LogicalType::timestamptz());
+  register_extremum<Interval>(registry, LogicalType::interval());
 
   for (const char* name : {"bool_and", "every", "bool_or"}) {
     const bool is_and = std::string_view(name) != "bool_or";

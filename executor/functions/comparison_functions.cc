@@ -86,7 +86,7 @@ template <class T, CompareOp OP>
 void add_comparison(catalog::FunctionRegistry& registry, const char* name, const LogicalType& t) {
   auto f = make_operator(name, {t, t}, LogicalType::boolean(), compare_kernel<T, OP>);
   f.hashable = OP == CompareOp::kEq;
-  if constexpr (!std::is_same_v<T, string_t> && !std::is_same_v<T, uint8_t>) f.select = compare_select<T, OP>;
+  if constexpr (!std::is_same_v<T, string_t> && !std::is_same_v<T, uint8_t> && !std::is_same_v<T, Interval>) f.select = compare_select<T, OP>;
   registry.add(std::move(f));
 }
 
@@ -115,6 +115,11 @@ void register_comparison_functions(catalog::FunctionRegistry& registry) {
   register_type<int64_t>(registry, LogicalType::bigint());
   register_type<double>(registry, LogicalType::double_precision());
   register_type<string_t>(registry, LogicalType::varchar());
+  register_type<int32_t>(registry, LogicalType::date());
+  register_type<int64_t>(registry, LogicalType::time());
+  register_type<int64_t>(registry, LogicalType::timestamp());
+  register_type<int64_t>(registry, LogicalType::timestamptz());
+  register_type<Interval>(registry, LogicalType::interval());
 }
 
 }  // namespace tessera::executor

@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "src/common/datetime.h"
 #include "src/common/string_t.h"
 #include "src/common/vector.h"
 
@@ -69,6 +70,8 @@ inline int compare_values(const T& a, const T& b) {
     return a < b ? -1 : (a > b ? 1 : 0);
   } else if constexpr (std::is_same_v<T, string_t>) {
     return compare(a, b);
+  } else if constexpr (std::is_same_v<T, Interval>) {
+    return compare_intervals(a, b);
   } else {
     return a < b ? -1 : (a > b ? 1 : 0);
   }

@@ -62,4 +62,8 @@ void ResultWriter::on_notice(std::string_view sqlstate, std::string_view message
   encode(NoticeResponse{std::move(fields)}, out_.bytes());
 }
 
+void ResultWriter::on_parameter_status(std::string_view name, std::string_view value) {
+  encode(ParameterStatus{std::string(name), std::string(value)}, out_.bytes());
+}
+
 }  // namespace tessera::pgwire

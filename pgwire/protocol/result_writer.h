@@ -23,6 +23,7 @@ class ResultWriter final : public ResultReceiver {
   void on_empty_query() override;
   void on_error(const SqlError& error) override;
   void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override;
+  void on_parameter_status(std::string_view name, std::string_view value) override;
 
   /// An error of severity FATAL or PANIC was reported: the connection must close.
   bool saw_fatal_error() const { return saw_fatal_error_; }

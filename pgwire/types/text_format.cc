@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "pgwire/codec/message_writer.h"
+#include "src/common/datetime.h"
 #include "src/common/string_t.h"
 #include "src/common/value.h"
 
@@ -41,6 +42,24 @@ void append_text_value(const LogicalType& type, const uint8_t* data, size_t inde
       out.append(s.data(), s.size());
       return;
     }
+    case LogicalTypeId::kDate:
+      out.append(datetime::format_date(reinterpret_cast<const int32_t*>(data)[index]));
+      return;
+    case LogicalTypeId::kTime:
+      out.append(datetime::format_time(reinterpret_cast<const int64_t*>(data)[index]));
+      return;
+    case LogicalTypeId::kTimestamp:
+      out.append(datetime::format_timestamp(reinterpret_cast<const int64_t*>(data)[index]));
+      return;
+    case LogicalTypeId::kTimestampTz: {
+      // Shown in the session's TimeZone, which the session installs for the statement.
+      const auto& zone = current_datetime_context().time_zone;
+      out.append(datetime::format_timestamptz(reinterpret_cast<const int64_t*>(data)[index], zone ? *zone : *utc_time_zone()));
+      return;
+    }
+    case LogicalTypeId::kInterval:
+      out.append(datetime::format_interval(reinterpret_cast<const Interval*>(data)[index]));
+      return;
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid:
       return;

@@ -14,7 +14,8 @@ namespace tessera::pgwire {
 
 /// Appends PostgreSQL's text output for the non-NULL value at `index` of the physical value
 /// array `data` of a vector of `type`: booleans as "t"/"f", integers in decimal, double
-/// precision as format_double prints it, text as is. The untyped NULL type has no non-NULL
+/// precision as format_double prints it, text as is, date/time types in DateStyle ISO and
+/// IntervalStyle postgres (timestamptz in the current DateTimeContext's zone). The untyped NULL type has no non-NULL
 /// values and appends nothing. Thread-safe.
 void append_text_value(const LogicalType& type, const uint8_t* data, size_t index, std::string& out);
 

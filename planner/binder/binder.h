@@ -120,6 +120,7 @@ class Binder {
   BoundExprPtr bind_parameter(const ParameterExpr& parameter);
   BoundExprPtr bind_binary(const BinaryOpExpr& expr);
   BoundExprPtr bind_unary(const UnaryOpExpr& expr);
+  BoundExprPtr bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location);
   BoundExprPtr bind_function(const FuncCallExpr& call);
   BoundExprPtr bind_aggregate(const FuncCallExpr& call);
   BoundExprPtr bind_case(const CaseExpr& expr);

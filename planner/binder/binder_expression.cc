@@ -206,6 +206,7 @@ BoundExprPtr Binder::bind_expr(const Expr& expr) {
           throw;
         }
         BoundExprPtr arg = bind_expr(*cast.arg);
+        if (!cast.type.interval_fields.empty()) return bind_interval_with_fields(std::move(arg), cast.type, expr.location);
         if (!can_cast(arg->type, target) && !is_unknown_literal(*arg)) {
           throw_at(SqlState::kCannotCoerce, "cannot cast type " + arg->type.name() + " to " + target.name(), expr.location);
         }
@@ -606,11 +607,26 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   return std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(arg), distinct);
 }
 
+BoundExprPtr Binder::bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location) {
+  // INTERVAL '1' DAY: the field restriction gives a bare number its unit and truncates the
+  // lower fields. Applied to literals; other expressions would need the typmod on the type.
+  if (!is_unknown_literal(*arg) && !(arg->kind == BoundExprKind::kConstant && arg->type.id() == LogicalTypeId::kVarchar)) {
+    throw_at(SqlState::kFeatureNotSupported, "interval field restrictions are supported on literals only", location);
+  }
+  const Value& v = static_cast<const BoundConstant&>(*arg).value;
+  if (v.is_null()) return std::make_unique<BoundConstant>(Value::null(LogicalType::interval()));
+  return std::make_unique<BoundConstant>(Value::interval(datetime::parse_interval(v.get_string(), type.interval_fields)));
+}
+
 BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (call.over) throw_at(SqlState::kFeatureNotSupported, "window functions are not supported yet", call.location);
   std::string name = call.name.back();
   if (call.name.size() > 1 && call.name[call.name.size() - 2] != "pg_catalog") {
     throw_at(SqlState::kUndefinedFunction, "function " + call.name[0] + "." + name + " does not exist", call.location);
+  }
+  if (call.sql_value_function && name == "current_time") {
+    // CURRENT_TIME is time with time zone, a type Tessera does not have yet.
+    throw_at(SqlState::kFeatureNotSupported, "type time with time zone is not supported yet (CURRENT_TIME)", call.location);
   }
   if (functions_.is_aggregate(name)) return bind_aggregate(call);
   if (call.distinct || call.star) {

@@ -21,8 +21,17 @@ LogicalType resolve_type_name(const TypeName& name) {
     }
     return LogicalType(LogicalTypeId::kVarchar, name.modifiers[0]);
   }
-  if (n == "real" || n == "numeric" || n == "char" || n == "date" || n == "time" || n == "timetz" ||
-      n == "timestamp" || n == "timestamptz" || n == "interval" || n == "bytea" || n == "uuid" || n == "json" ||
+  if (n == "date" || n == "time" || n == "timestamp" || n == "timestamptz" || n == "interval") {
+    if (!name.modifiers.empty()) {
+      throw SqlError(SqlState::kFeatureNotSupported, "precision for type " + n + " is not supported yet");
+    }
+    if (n == "date") return LogicalType::date();
+    if (n == "time") return LogicalType::time();
+    if (n == "timestamp") return LogicalType::timestamp();
+    if (n == "timestamptz") return LogicalType::timestamptz();
+    return LogicalType::interval();
+  }
+  if (n == "real" || n == "numeric" || n == "char" || n == "timetz" || n == "bytea" || n == "uuid" || n == "json" ||
       n == "jsonb" || n == "bpchar") {
     throw SqlError(SqlState::kFeatureNotSupported, "type " + n + " is not supported yet");
   }
@@ -62,6 +71,11 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
     return a;
   }
   if (a.is_numeric() && b.is_numeric()) return a.numeric_rank() >= b.numeric_rank() ? a : b;
+  // date < timestamp < timestamptz (the datetime category, timestamptz preferred).
+  auto datetime_rank = [](const LogicalType& t) {
+    return t.id() == LogicalTypeId::kDate ? 1 : t.id() == LogicalTypeId::kTimestamp ? 2 : t.id() == LogicalTypeId::kTimestampTz ? 3 : 0;
+  };
+  if (datetime_rank(a) > 0 && datetime_rank(b) > 0) return datetime_rank(a) >= datetime_rank(b) ? a : b;
   return std::nullopt;
 }
 

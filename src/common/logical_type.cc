@@ -12,6 +12,11 @@ PhysicalType LogicalType::physical_type() const {
     case LogicalTypeId::kBigint: return PhysicalType::kInt64;
     case LogicalTypeId::kDouble: return PhysicalType::kDouble;
     case LogicalTypeId::kVarchar: return PhysicalType::kString;
+    case LogicalTypeId::kDate: return PhysicalType::kInt32;
+    case LogicalTypeId::kTime:
+    case LogicalTypeId::kTimestamp:
+    case LogicalTypeId::kTimestampTz: return PhysicalType::kInt64;
+    case LogicalTypeId::kInterval: return PhysicalType::kInterval;
     // A NULL literal vector carries only validity; give it a byte so buffers exist.
     case LogicalTypeId::kSqlNull: return PhysicalType::kBool;
     case LogicalTypeId::kInvalid: return PhysicalType::kInvalid;
@@ -27,6 +32,7 @@ size_t LogicalType::physical_size() const {
     case PhysicalType::kInt64: return 8;
     case PhysicalType::kDouble: return 8;
     case PhysicalType::kString: return sizeof(string_t);
+    case PhysicalType::kInterval: return 16;
     case PhysicalType::kInvalid: return 0;
   }
   return 0;
@@ -37,6 +43,11 @@ bool LogicalType::is_integral() const {
 }
 
 bool LogicalType::is_numeric() const { return is_integral() || id_ == LogicalTypeId::kDouble; }
+
+bool LogicalType::is_datetime() const {
+  return id_ == LogicalTypeId::kDate || id_ == LogicalTypeId::kTime || id_ == LogicalTypeId::kTimestamp ||
+         id_ == LogicalTypeId::kTimestampTz || id_ == LogicalTypeId::kInterval;
+}
 
 int LogicalType::numeric_rank() const {
   switch (id_) {
@@ -58,6 +69,11 @@ std::string LogicalType::name() const {
     case LogicalTypeId::kDouble: return "double precision";
     case LogicalTypeId::kVarchar:
       return modifier_ >= 0 ? "character varying(" + std::to_string(modifier_) + ")" : "text";
+    case LogicalTypeId::kDate: return "date";
+    case LogicalTypeId::kTime: return "time without time zone";
+    case LogicalTypeId::kTimestamp: return "timestamp without time zone";
+    case LogicalTypeId::kTimestampTz: return "timestamp with time zone";
+    case LogicalTypeId::kInterval: return "interval";
     case LogicalTypeId::kInvalid: return "invalid";
   }
   return "invalid";
@@ -72,6 +88,11 @@ Oid LogicalType::pg_oid() const {
     case LogicalTypeId::kBigint: return pg_oid::kInt8;
     case LogicalTypeId::kDouble: return pg_oid::kFloat8;
     case LogicalTypeId::kVarchar: return modifier_ >= 0 ? pg_oid::kVarchar : pg_oid::kText;
+    case LogicalTypeId::kDate: return pg_oid::kDate;
+    case LogicalTypeId::kTime: return pg_oid::kTime;
+    case LogicalTypeId::kTimestamp: return pg_oid::kTimestamp;
+    case LogicalTypeId::kTimestampTz: return pg_oid::kTimestampTz;
+    case LogicalTypeId::kInterval: return pg_oid::kInterval;
     case LogicalTypeId::kInvalid: return 0;
   }
   return 0;
@@ -84,6 +105,11 @@ int16_t LogicalType::pg_typlen() const {
     case LogicalTypeId::kInteger: return 4;
     case LogicalTypeId::kBigint: return 8;
     case LogicalTypeId::kDouble: return 8;
+    case LogicalTypeId::kDate: return 4;
+    case LogicalTypeId::kTime:
+    case LogicalTypeId::kTimestamp:
+    case LogicalTypeId::kTimestampTz: return 8;
+    case LogicalTypeId::kInterval: return 16;
     default: return -1;
   }
 }

@@ -19,6 +19,12 @@ enum class LogicalTypeId : uint8_t {
   kBigint = 5,
   kDouble = 6,
   kVarchar = 7,  ///< text / varchar / char: all stored the same way.
+  // Date/time types (src/common/datetime.h), PostgreSQL's layouts with epoch 2000-01-01.
+  kDate = 20,         ///< int32 days
+  kTime = 21,         ///< int64 microseconds since midnight
+  kTimestamp = 22,    ///< int64 microseconds
+  kTimestampTz = 23,  ///< int64 microseconds, UTC
+  kInterval = 24,     ///< Interval: months, days, microseconds
 };
 
 /// How a type's values are laid out in a Vector.
@@ -30,6 +36,7 @@ enum class PhysicalType : uint8_t {
   kInt64 = 4,
   kDouble = 5,
   kString = 6,  ///< string_t
+  kInterval = 16,  ///< Interval (16 bytes), ordered and hashed on its normalized value
 };
 
 /// A SQL type. Small and copyable; `modifier` carries varchar(n) length and later numeric(p,s).
@@ -46,6 +53,11 @@ class LogicalType {
   static constexpr LogicalType bigint() { return LogicalType(LogicalTypeId::kBigint); }
   static constexpr LogicalType double_precision() { return LogicalType(LogicalTypeId::kDouble); }
   static constexpr LogicalType varchar() { return LogicalType(LogicalTypeId::kVarchar); }
+  static constexpr LogicalType date() { return LogicalType(LogicalTypeId::kDate); }
+  static constexpr LogicalType time() { return LogicalType(LogicalTypeId::kTime); }
+  static constexpr LogicalType timestamp() { return LogicalType(LogicalTypeId::kTimestamp); }
+  static constexpr LogicalType timestamptz() { return LogicalType(LogicalTypeId::kTimestampTz); }
+  static constexpr LogicalType interval() { return LogicalType(LogicalTypeId::kInterval); }
 
   constexpr LogicalTypeId id() const { return id_; }
   /// Type modifier, -1 when none (varchar length limit, later numeric precision/scale).
@@ -56,6 +68,8 @@ class LogicalType {
   size_t physical_size() const;
   bool is_integral() const;
   bool is_numeric() const;
+  /// date, time, timestamp, timestamptz or interval.
+  bool is_datetime() const;
   /// The rank of a numeric type in PostgreSQL's implicit promotion order (smallint < integer <
   /// bigint < double precision), 0 for other types: a number is implicitly cast to a higher rank.
   int numeric_rank() const;
@@ -92,6 +106,11 @@ inline constexpr Oid kUnknown = 705;
 inline constexpr Oid kVarchar = 1043;
 inline constexpr Oid kName = 19;
 inline constexpr Oid kChar = 18;
+inline constexpr Oid kDate = 1082;
+inline constexpr Oid kTime = 1083;
+inline constexpr Oid kTimestamp = 1114;
+inline constexpr Oid kTimestampTz = 1184;
+inline constexpr Oid kInterval = 1186;
 }  // namespace pg_oid
 
 }  // namespace tessera

@@ -37,6 +37,9 @@ class ResultReceiver {
   /// A notice or warning raised while executing (severity NOTICE/WARNING).
   /// `detail` is the optional DETAIL line(s), empty when none.
   virtual void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) {}
+  /// A setting clients track changed (PostgreSQL's GUC_REPORT settings, e.g. TimeZone after
+  /// SET TIME ZONE): reported before the statement's on_complete (ParameterStatus).
+  virtual void on_parameter_status(std::string_view name, std::string_view value) {}
 };
 
 }  // namespace tessera

@@ -38,6 +38,14 @@ std::string Value::to_string() const {
     case LogicalTypeId::kBigint: return std::to_string(i64_);
     case LogicalTypeId::kDouble: return format_double(f64_);
     case LogicalTypeId::kVarchar: return str_;
+    case LogicalTypeId::kDate: return datetime::format_date(static_cast<int32_t>(i64_));
+    case LogicalTypeId::kTime: return datetime::format_time(i64_);
+    case LogicalTypeId::kTimestamp: return datetime::format_timestamp(i64_);
+    case LogicalTypeId::kTimestampTz: {
+      const auto& zone = current_datetime_context().time_zone;
+      return datetime::format_timestamptz(i64_, zone ? *zone : *utc_time_zone());
+    }
+    case LogicalTypeId::kInterval: return datetime::format_interval(interval_);
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid: return "NULL";
   }
@@ -50,6 +58,7 @@ bool operator==(const Value& a, const Value& b) {
   switch (a.type_.physical_type()) {
     case PhysicalType::kDouble: return a.f64_ == b.f64_ || (std::isnan(a.f64_) && std::isnan(b.f64_));
     case PhysicalType::kString: return a.str_ == b.str_;
+    case PhysicalType::kInterval: return a.interval_ == b.interval_;
     default: return a.i64_ == b.i64_;
   }
 }

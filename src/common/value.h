@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "src/common/datetime.h"
 #include "src/common/logical_type.h"
 
 namespace tessera {
@@ -27,6 +28,19 @@ class Value {
     Value v(LogicalType(LogicalTypeId::kVarchar, modifier)); v.is_null_ = false; v.str_ = std::move(s); return v;
   }
 
+  /// Date/time values in their storage form (src/common/datetime.h).
+  static Value date(int32_t days) { Value v(LogicalType::date()); v.is_null_ = false; v.i64_ = days; return v; }
+  static Value time(int64_t micros) { Value v(LogicalType::time()); v.is_null_ = false; v.i64_ = micros; return v; }
+  static Value timestamp(int64_t micros) {
+    Value v(LogicalType::timestamp()); v.is_null_ = false; v.i64_ = micros; return v;
+  }
+  static Value timestamptz(int64_t micros) {
+    Value v(LogicalType::timestamptz()); v.is_null_ = false; v.i64_ = micros; return v;
+  }
+  static Value interval(const Interval& x) {
+    Value v(LogicalType::interval()); v.is_null_ = false; v.interval_ = x; return v;
+  }
+
   const LogicalType& type() const { return type_; }
   bool is_null() const { return is_null_; }
   bool get_bool() const { return i64_ != 0; }
@@ -34,9 +48,10 @@ class Value {
   int64_t get_int64() const { return i64_; }
   double get_double() const { return f64_; }
   const std::string& get_string() const { return str_; }
+  const Interval& get_interval() const { return interval_; }
 
   /// PostgreSQL's text output for the value ("t"/"f", shortest round-trip doubles, ...);
-  /// "NULL" for NULL.
+  /// "NULL" for NULL. timestamptz is shown in the current DateTimeContext's zone.
   std::string to_string() const;
 
   friend bool operator==(const Value& a, const Value& b);
@@ -50,6 +65,7 @@ class Value {
   int64_t i64_ = 0;
   double f64_ = 0;
   std::string str_;
+  Interval interval_;
 };
 
 /// PostgreSQL's text form of a double precision value (extra_float_digits = 1: shortest exact).

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "src/common/datetime.h"
 #include "src/common/sql_error.h"
 #include "src/common/utf8.h"
 
@@ -42,6 +43,81 @@ int64_t int_max(LogicalTypeId id) {
     case LogicalTypeId::kInteger: return std::numeric_limits<int32_t>::max();
     default: return std::numeric_limits<int64_t>::max();
   }
+}
+
+/// PostgreSQL's pg_cast entries between the date/time types: 'i' implicit, 'a' assignment,
+/// 0 none.
+char datetime_cast_context(LogicalTypeId from, LogicalTypeId to) {
+  using L = LogicalTypeId;
+  switch (from) {
+    case L::kDate: return to == L::kTimestamp || to == L::kTimestampTz ? 'i' : 0;
+    case L::kTime: return to == L::kInterval ? 'i' : 0;
+    case L::kTimestamp: return to == L::kTimestampTz ? 'i' : (to == L::kDate || to == L::kTime ? 'a' : 0);
+    case L::kTimestampTz: return to == L::kDate || to == L::kTime || to == L::kTimestamp ? 'a' : 0;
+    case L::kInterval: return to == L::kTime ? 'a' : 0;
+    default: return 0;
+  }
+}
+
+const TimeZone& session_time_zone() {
+  const auto& zone = current_datetime_context().time_zone;
+  return zone ? *zone : *utc_time_zone();
+}
+
+/// Casts to a date/time type: text input, or a conversion between date/time types.
+Value cast_to_datetime(const Value& value, const LogicalType& to) {
+  using L = LogicalTypeId;
+  const L from = value.type().id();
+  if (from == L::kVarchar) {
+    const std::string& text = value.get_string();
+    switch (to.id()) {
+      case L::kDate: return Value::date(datetime::parse_date(text));
+      case L::kTime: return Value::time(datetime::parse_time(text));
+      case L::kTimestamp: return Value::timestamp(datetime::parse_timestamp(text));
+      case L::kTimestampTz: return Value::timestamptz(datetime::parse_timestamptz(text));
+      case L::kInterval: return Value::interval(datetime::parse_interval(text));
+      default: break;
+    }
+  }
+  const int64_t i = value.get_int64();
+  switch (to.id()) {
+    case L::kDate:
+      if (from == L::kTimestamp) return Value::date(datetime::timestamp_to_date(i));
+      if (from == L::kTimestampTz) {
+        return Value::date(datetime::timestamp_to_date(datetime::timestamptz_to_local(i, session_time_zone())));
+      }
+      break;
+    case L::kTime:
+      if (from == L::kTimestamp || from == L::kTimestampTz) {
+        if (!datetime::timestamp_is_finite(i)) break;
+        int64_t local = from == L::kTimestamp ? i : datetime::timestamptz_to_local(i, session_time_zone());
+        return Value::time(local - datetime::floor_div(local, datetime::kUsecsPerDay) * datetime::kUsecsPerDay);
+      }
+      if (from == L::kInterval) {
+        int64_t t = value.get_interval().micros % datetime::kUsecsPerDay;
+        if (t < 0) t += datetime::kUsecsPerDay;
+        return Value::time(t);
+      }
+      break;
+    case L::kTimestamp:
+      if (from == L::kDate) return Value::timestamp(datetime::date_to_timestamp(static_cast<int32_t>(i)));
+      if (from == L::kTimestampTz) return Value::timestamp(datetime::timestamptz_to_timestamp(i, session_time_zone()));
+      break;
+    case L::kTimestampTz:
+      if (from == L::kDate) return Value::timestamptz(datetime::date_to_timestamptz(static_cast<int32_t>(i), session_time_zone()));
+      if (from == L::kTimestamp) return Value::timestamptz(datetime::timestamp_to_timestamptz(i, session_time_zone()));
+      break;
+    case L::kInterval:
+      if (from == L::kTime) return Value::interval(Interval{i, 0, 0});
+      break;
+    default: break;
+  }
+  if (from == L::kTimestamp || from == L::kTimestampTz) {
+    if (to.id() == L::kTime && !datetime::timestamp_is_finite(i)) {
+      throw SqlError(SqlState::kDatetimeFieldOverflow, "timestamp out of range");
+    }
+  }
+  throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + value.type().name() + " to " + to.name());
 }
 
 }  // namespace
@@ -151,18 +227,21 @@ bool can_cast(const LogicalType& from, const LogicalType& to) {
   // int4 <-> bool only, as in PostgreSQL
   if (from.id() == LogicalTypeId::kInteger && to.id() == LogicalTypeId::kBoolean) return true;
   if (from.id() == LogicalTypeId::kBoolean && to.id() == LogicalTypeId::kInteger) return true;
+  if (datetime_cast_context(from.id(), to.id()) != 0) return true;
   return from.id() == to.id();
 }
 
 bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
   if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
   if (from.is_numeric() && to.is_numeric()) return from.numeric_rank() < to.numeric_rank();
+  if (datetime_cast_context(from.id(), to.id()) == 'i') return true;
   return false;
 }
 
 bool can_cast_assignment(const LogicalType& from, const LogicalType& to) {
   if (can_cast_implicitly(from, to)) return true;
   if (from.is_numeric() && to.is_numeric()) return true;
+  if (datetime_cast_context(from.id(), to.id()) != 0) return true;
   // Anything can be assigned to a text column (PostgreSQL's assignment cast via text I/O).
   return to.id() == LogicalTypeId::kVarchar;
 }
@@ -173,6 +252,7 @@ Value cast_value(const Value& value, const LogicalType& to) {
   const LogicalType& from = value.type();
   if (value.is_null()) return Value::null(to);
   if (from.id() == to.id() && from.id() != LogicalTypeId::kVarchar) return value;
+  if (to.is_datetime()) return cast_to_datetime(value, to);
   auto make_int = [&](int64_t v) -> Value {
     if (v < int_min(to.id()) || v > int_max(to.id())) throw_out_of_range(to);
     switch (to.id()) {

@@ -163,8 +163,15 @@ SqlError Session::client_error(SqlError error) const {
   return error;
 }
 
+void Session::start_statement_clock() {
+  datetime_.statement_timestamp = clock_timestamp_now();
+  datetime_.time_zone = settings_.time_zone();
+}
+
 void Session::ensure_transaction() {
   if (transaction_) return;
+  // now() and current_date are the transaction's start time (its first statement's).
+  datetime_.transaction_timestamp = datetime_.statement_timestamp ? datetime_.statement_timestamp : clock_timestamp_now();
   transaction_ = db_.transactions().begin();
   settings_.begin_transaction();
   // Lock waits of the transaction stop on the session's cancel request (57014).
@@ -259,6 +266,8 @@ CommandKind Session::run_transaction_control(TransactionControl control, ResultR
 
 std::unique_ptr<pgwire::PreparedStatement> Session::prepare(std::string_view sql) {
   StackBase stack_base;
+  start_statement_clock();
+  ScopedDateTimeContext datetime(&datetime_);
   try {
     std::vector<planner::StatementPtr> statements = planner::parse_sql(sql);
     if (statements.size() > 1) {
@@ -281,6 +290,8 @@ std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& p
   StackBase stack_base;
   // Prepared statements handed out by this session are Prepared.
   const auto& prepared = static_cast<const Prepared&>(prepared_statement);
+  start_statement_clock();
+  ScopedDateTimeContext datetime(&datetime_);
   try {
     check_not_failed(prepared.properties_);
     const auto& types = prepared.parameter_types_;
@@ -309,6 +320,7 @@ std::unique_ptr<pgwire::Portal> Session::bind(const pgwire::PreparedStatement& p
 pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max_rows, ResultReceiver& receiver) {
   StackBase stack_base;
   auto& portal = static_cast<ActivePortal&>(portal_handle);
+  ScopedDateTimeContext datetime(&datetime_);
   try {
     check_not_failed(portal.properties_);
     auto timeout = begin_statement();
@@ -328,6 +340,8 @@ pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max
 
 void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   StackBase stack_base;
+  start_statement_clock();
+  ScopedDateTimeContext datetime(&datetime_);
   std::vector<planner::StatementPtr> statements;
   std::vector<planner::ParseNotice> notices;
   try {
@@ -359,6 +373,9 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
 
 void Session::execute_statement(planner::StatementPtr statement, std::string_view sql, ResultReceiver& receiver) {
   auto timeout = begin_statement();
+  // Each statement of a query string sees the TimeZone earlier ones SET (PostgreSQL keeps the
+  // statement start time of the whole string).
+  datetime_.time_zone = settings_.time_zone();
   std::unique_ptr<Prepared> prepared = prepare_statement(std::move(statement), std::string(sql));
   std::optional<planner::BoundStatement> bound;
   if (prepared->parameter_types_.empty()) bound = std::move(prepared->bound);
@@ -433,6 +450,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   context.catalog = &db_.catalog();
   context.transaction = transaction_.get();
   context.settings = &settings_;
+  context.datetime = datetime_;
   context.cancelled = &cancel_requested_;
   context.max_threads = db_.scheduler().thread_count();
   context.results = portal->results.get();
@@ -501,6 +519,11 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
   }
   portal.executor->wait();  // rethrows the first error of any task
   portal.complete = true;
+  // SET TIME ZONE: clients track the setting (PostgreSQL reports it with ParameterStatus).
+  if (settings_.time_zone()->name() != reported_time_zone_) {
+    reported_time_zone_ = settings_.time_zone()->name();
+    receiver.on_parameter_status("TimeZone", reported_time_zone_);
+  }
   // Rows counted by the sink that did the work (collector, insert, CREATE TABLE AS). A portal
   // run in several steps reports the rows of its last step, as PostgreSQL does.
   uint64_t rows = portal.context->processed_rows.load();

@@ -83,6 +83,8 @@ class Session : public pgwire::BackendSession {
   void finish_implicit_transaction();
   /// Stops the queries of every open portal (their transaction is ending).
   void release_portals();
+  /// A statement starts: its start time and the current TimeZone go into datetime_.
+  void start_statement_clock();
 
   /// Ends the current transaction (commit or rollback); the session has none afterwards, also
   /// when the commit throws (a failing commit hook rolls the transaction back).
@@ -95,6 +97,11 @@ class Session : public pgwire::BackendSession {
   bool in_block_ = false;                              ///< inside BEGIN ... COMMIT
   bool failed_ = false;                                ///< the block hit an error (25P02)
   executor::SessionSettings settings_;
+  /// TimeZone and transaction/statement start times, installed on the statement thread for
+  /// each API call and copied into each query's context.
+  DateTimeContext datetime_;
+  /// The TimeZone clients were last told about (ParameterStatus), "UTC" at startup.
+  std::string reported_time_zone_ = "UTC";
   std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed
   std::atomic<bool> cancel_requested_{false};
   /// Set with cancel_requested_ when the statement's statement_timeout expired.

@@ -42,9 +42,12 @@ class Collector : public ResultReceiver {
   void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override {
     notices.emplace_back(message);
   }
+  void on_parameter_status(std::string_view name, std::string_view value) override {
+    statuses.push_back(std::string(name) + "=" + std::string(value));
+  }
 
   std::vector<ResultColumn> columns_;
-  std::vector<std::string> rows, tags, errors, messages, notices;
+  std::vector<std::string> rows, tags, errors, messages, notices, statuses;
 };
 
 class SessionTest : public ::testing::Test {
@@ -734,6 +737,47 @@ TEST(SessionMemoryLimitTest, AQueryPastTheMemoryLimitFailsWith53200AndReturnsIts
   EXPECT_EQ(run("SELECT sum(a) FROM g WHERE a <= 4").rows, (std::vector<std::string>{"10"}));
   EXPECT_EQ(run("SELECT a, count(*) FROM g WHERE a < 3 GROUP BY a ORDER BY a").rows,
             (std::vector<std::string>{"1|1", "2|1"}));
+}
+
+TEST_F(SessionTest, TimeZoneSettingDrivesTimestamptzAndIsReported) {
+  auto s = open();
+  auto c = run(*s, "SET TIME ZONE 'europe/berlin'");
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_EQ(c.statuses, (std::vector<std::string>{"TimeZone=Europe/Berlin"}));
+  EXPECT_EQ(run(*s, "SELECT timestamptz '2024-07-01 12:00+00', '2024-01-01 12:00'::timestamptz::text").rows,
+            (std::vector<std::string>{"2024-07-01 14:00:00+02|2024-01-01 12:00:00+01"}));
+  // Setting the same zone again reports nothing; a bad zone is 22023 and changes nothing.
+  EXPECT_TRUE(run(*s, "SET timezone = 'Europe/Berlin'").statuses.empty());
+  auto bad = run(*s, "SET TIME ZONE 'Foo/Bar'");
+  EXPECT_EQ(bad.errors, (std::vector<std::string>{"22023"}));
+  EXPECT_EQ(bad.messages, (std::vector<std::string>{"invalid value for parameter \"TimeZone\": \"Foo/Bar\""}));
+  EXPECT_EQ(run(*s, "SHOW timezone").rows, (std::vector<std::string>{"Europe/Berlin"}));
+  // Worker threads see the session's zone too: the cast runs in a scan over stored rows.
+  run(*s, "CREATE TABLE tz(ts timestamptz)");
+  run(*s, "INSERT INTO tz VALUES ('2024-01-01 00:30+00')");
+  EXPECT_EQ(run(*s, "SELECT ts::date, ts::text FROM tz").rows, (std::vector<std::string>{"2024-01-01|2024-01-01 01:30:00+01"}));
+  EXPECT_EQ(run(*s, "RESET timezone").statuses, (std::vector<std::string>{"TimeZone=UTC"}));
+}
+
+TEST_F(SessionTest, NowIsTheTransactionStartTime) {
+  auto s = open();
+  run(*s, "BEGIN");
+  auto first = run(*s, "SELECT now(), current_timestamp, statement_timestamp()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto second = run(*s, "SELECT now(), current_timestamp, statement_timestamp()");
+  run(*s, "COMMIT");
+  ASSERT_EQ(first.rows.size(), 1u);
+  ASSERT_EQ(second.rows.size(), 1u);
+  auto field = [](const std::string& row, int i) {
+    size_t start = 0;
+    for (int k = 0; k < i; k++) start = row.find('|', start) + 1;
+    return row.substr(start, row.find('|', start) - start);
+  };
+  EXPECT_EQ(field(first.rows[0], 0), field(second.rows[0], 0));
+  EXPECT_EQ(field(first.rows[0], 1), field(second.rows[0], 1));
+  EXPECT_NE(field(first.rows[0], 2), field(second.rows[0], 2));
+  auto later = run(*s, "SELECT now()");
+  EXPECT_NE(field(later.rows[0], 0), field(first.rows[0], 0));
 }
 
 }  // namespace

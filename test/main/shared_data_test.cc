@@ -102,6 +102,11 @@ std::string column_of_type(const LogicalType& type) {
     case LogicalTypeId::kBigint: return "l";
     case LogicalTypeId::kDouble: return "d";
     case LogicalTypeId::kVarchar: return "t";
+    case LogicalTypeId::kDate: return "dt";
+    case LogicalTypeId::kTime: return "tm";
+    case LogicalTypeId::kTimestamp: return "ts";
+    case LogicalTypeId::kTimestampTz: return "tz";
+    case LogicalTypeId::kInterval: return "iv";
     default: return "i";
   }
 }
@@ -122,6 +127,12 @@ std::string call_of(const catalog::ScalarFunction& f) {
   if (f.kind == catalog::FunctionKind::kFunction && f.name == "position" && args.size() == 2) {
     return "position(" + args[1] + " IN " + args[0] + ")";
   }
+  // SQL's syntax forms: EXTRACT(field FROM x) and the precision of CURRENT_TIMESTAMP(p), which
+  // the grammar takes as a literal only.
+  if (f.name == "extract" && args.size() == 2) return "extract(epoch FROM " + args[1] + ")";
+  if ((f.name == "current_timestamp" || f.name == "localtimestamp" || f.name == "localtime") && args.size() == 1) {
+    return f.name + "(3)";
+  }
   if (f.kind != catalog::FunctionKind::kOperator) {
     std::string call = f.name + "(";
     for (size_t k = 0; k < args.size(); k++) call += (k ? ", " : "") + args[k];
@@ -140,15 +151,21 @@ std::string call_of(const catalog::ScalarFunction& f) {
 // change what the table holds.
 TEST_F(SharedDataTest, NoExpressionOrCastWritesIntoScannedStorage) {
   run_ok("CREATE TABLE src(b boolean, s smallint, i integer, l bigint, d double precision, "
-         "t text, v varchar(8))");
-  run_ok("INSERT INTO src VALUES (true, 1, 10, 100, 1.5, 'ab   ', 'x  '), "
-         "(false, -2, -20, -200, -2.25, 'a longer string value', 'yy'), "
-         "(NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
-         "(true, 0, 0, 0, 0, '', ''), (false, 7, 2147483647, 9223372036854775807, 1e300, '12', '3 ')");
+         "t text, v varchar(8), dt date, tm time, ts timestamp, tz timestamptz, iv interval)");
+  run_ok("INSERT INTO src VALUES (true, 1, 10, 100, 1.5, 'ab   ', 'x  ', '2024-02-29', '13:45', "
+         "'2024-01-31 13:45:00.5', '2024-03-31 01:30+00', '1 day 02:00'), "
+         "(false, -2, -20, -200, -2.25, 'a longer string value', 'yy', '0044-03-15 BC', '00:00', "
+         "'-infinity', 'infinity', '-3 hours'), "
+         "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
+         "(true, 0, 0, 0, 0, '', '', 'infinity', '24:00', '2000-01-01', '1999-12-31 23:59:59.999999+00', '00:00'), "
+         "(false, 7, 2147483647, 9223372036854775807, 1e300, '12', '3 ', '5874897-12-31', '23:59:59.999999', "
+         "'294276-12-31 23:59:59', '4714-11-24 00:00+00 BC', '45 minutes')");
   for (int i = 0; i < 10; i++) {
-    run_ok("INSERT INTO src SELECT NOT b, s + 1, i / 2 + 1, l / 3 - 1, d * 0.5, t || 'z', v FROM src");
+    run_ok("INSERT INTO src SELECT NOT b, s + 1, i / 2 + 1, l / 3 - 1, d * 0.5, t || 'z', v, dt, "
+           "tm + interval '1 minute', ts, tz, iv * 2 FROM src");
   }
-  run_ok("INSERT INTO src VALUES (NULL, 5, 5, 5, 5, 'tail  ', 'tail  ')");  // the open segment
+  run_ok("INSERT INTO src VALUES (NULL, 5, 5, 5, 5, 'tail  ', 'tail  ', '2024-01-01', '12:00', "
+         "'2024-01-01 12:00', '2024-01-01 12:00+00', '1 second')");  // the open segment
   const std::vector<std::string> before = contents("src");
   ASSERT_GT(before.size(), size_t{4096});
 
@@ -176,6 +193,11 @@ TEST_F(SharedDataTest, NoExpressionOrCastWritesIntoScannedStorage) {
       "CAST(d AS bigint)", "CAST(d AS text)", "CAST(t AS varchar(2))", "CAST(t AS integer)",
       "CAST(t AS boolean)", "CAST(v AS text)", "CAST(v AS char(1))", "CAST(v AS varchar(1))",
       "t::varchar(3)", "v::text::varchar(1)",
+      // date/time conversions, arithmetic and text output
+      "dt::timestamp", "dt::timestamptz", "ts::date", "ts::time", "tz::timestamp", "tz::date", "tm::interval",
+      "iv::time", "dt::text", "tm::text", "ts::text", "tz::text", "iv::text", "t::date", "v::interval",
+      "dt + 1", "dt - dt", "ts + iv", "tz - iv", "ts - ts", "iv * d", "dt < ts", "ts = tz", "iv > iv",
+      "date_trunc('day', tz)", "extract(year from ts)", "greatest(iv, iv * 2)", "coalesce(ts, dt)",
   };
   for (const std::string& e : expressions) {
     // Errors (overflow, bad input, division by zero) are fine: the point is what they leave.
@@ -223,6 +245,9 @@ TEST_F(SharedDataTest, NoExpressionOrCastWritesIntoScannedStorage) {
   for (const std::string& q : {
            std::string("SELECT t, count(*), min(v), max(d), sum(l), avg(i), bool_and(b) FROM src GROUP BY t"),
            std::string("SELECT DISTINCT v, s FROM src"),
+           std::string("SELECT iv, count(*), min(dt), max(ts), min(tz), max(tm), sum(iv) FROM src GROUP BY iv"),
+           std::string("SELECT * FROM src ORDER BY iv, tz DESC, dt LIMIT 10"),
+           std::string("SELECT x.dt FROM src x JOIN src y ON x.iv = y.iv AND x.tz = y.tz WHERE x.ts < '2100-01-01'"),
            std::string("SELECT * FROM src ORDER BY t, v LIMIT 10"),
            std::string("SELECT * FROM src ORDER BY d DESC, i"),
            std::string("SELECT x.t, y.v FROM src x JOIN src y ON x.i = y.i WHERE x.s < 3"),
@@ -233,9 +258,9 @@ TEST_F(SharedDataTest, NoExpressionOrCastWritesIntoScannedStorage) {
   }
   // Inserts that check or cut values on their way into other tables.
   run_ok("CREATE TABLE sink(b boolean, s smallint, i integer, l bigint, d double precision, "
-         "t varchar(2), v varchar(1) NOT NULL)");
+         "t varchar(2), v varchar(1) NOT NULL, dt date, tm time, ts timestamp, tz timestamptz, iv interval)");
   run("INSERT INTO sink SELECT * FROM src");
-  run("INSERT INTO sink SELECT b, s, i, l, d, v, v FROM src WHERE v IS NOT NULL");
+  run("INSERT INTO sink SELECT b, s, i, l, d, v, v, dt, tm, ts, tz, iv FROM src WHERE v IS NOT NULL");
   run_ok("CREATE TABLE copy AS SELECT * FROM src");
   run_ok("INSERT INTO src SELECT * FROM src WHERE false");
 

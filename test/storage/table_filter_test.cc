@@ -337,6 +337,32 @@ TEST(TableFilterTest, ZoneChecksFollowPostgresOrder) {
   EXPECT_EQ(ZoneCheck::kNever, between.check_zone(ints));
 }
 
+TEST(TableFilterTest, IntervalsFilterOnTheirNormalizedValue) {
+  auto iv = [](int32_t months, int32_t days, int64_t micros) { return Interval{micros, days, months}; };
+  ZoneMap zone(LogicalType::interval());
+  zone.add_interval(iv(0, 1, 0));   // 1 day
+  zone.add_interval(iv(1, 0, 0));   // 1 mon = 30 days
+  zone.add_interval(iv(0, -1, 0));  // -1 days
+  EXPECT_EQ(compare_intervals(zone.min_interval(), iv(0, -1, 0)), 0);
+  EXPECT_EQ(compare_intervals(zone.max_interval(), iv(0, 30, 0)), 0);
+  auto check = [&](CompareOp op, const Interval& c) { return CompareFilter(op, Value::interval(c)).check_zone(zone); };
+  EXPECT_EQ(ZoneCheck::kNever, check(CompareOp::kGreater, iv(0, 0, 720 * datetime::kUsecsPerHour)));
+  EXPECT_EQ(ZoneCheck::kMaybe, check(CompareOp::kEqual, iv(0, 30, 0)));
+  EXPECT_EQ(ZoneCheck::kAlways, check(CompareOp::kGreaterEqual, iv(0, 0, -datetime::kUsecsPerDay)));
+  EXPECT_EQ(ZoneCheck::kNever, InFilter({Value::interval(iv(2, 0, 0)), Value::interval(iv(0, -2, 0))}).check_zone(zone));
+
+  const Interval values[] = {iv(1, 0, 0), iv(0, 30, 0), iv(0, 0, 720 * datetime::kUsecsPerHour), iv(0, 1, 0), iv(0, 29, 1)};
+  FilterInput input{values, nullptr, 0};
+  sel_t out[5];
+  EXPECT_EQ(3u, CompareFilter(CompareOp::kEqual, Value::interval(iv(0, 30, 0))).select(LogicalType::interval(), input, nullptr, 5, out));
+  EXPECT_EQ(out[0], 0u);
+  EXPECT_EQ(out[2], 2u);
+  EXPECT_EQ(2u, CompareFilter(CompareOp::kLess, Value::interval(iv(1, 0, 0))).select(LogicalType::interval(), input, nullptr, 5, out));
+  EXPECT_EQ(out[0], 3u);
+  EXPECT_EQ(out[1], 4u);
+  EXPECT_EQ(3u, InFilter({Value::interval(iv(0, 0, 30 * datetime::kUsecsPerDay))}).select(LogicalType::interval(), input, nullptr, 5, out));
+}
+
 // --- Zone-map pruning, counted. ---
 
 std::unique_ptr<DataTable> ascending_table(TransactionManager& tm, size_t rows) {

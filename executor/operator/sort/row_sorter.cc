@@ -27,6 +27,11 @@ inline int compare_doubles(const uint8_t* data, sel_t a, sel_t b) {
   return x < y ? -1 : (y < x ? 1 : 0);
 }
 
+inline int compare_interval_rows(const uint8_t* data, sel_t a, sel_t b) {
+  const auto* v = reinterpret_cast<const Interval*>(data);
+  return compare_intervals(v[a], v[b]);
+}
+
 inline int compare_strings(const uint8_t* data, sel_t a, sel_t b) {
   const auto* s = reinterpret_cast<const string_t*>(data);
   return compare(s[a], s[b]);
@@ -62,6 +67,7 @@ int RowSorter::compare_from(size_t first_key, sel_t a, sel_t b) const {
       case PhysicalType::kInt64: c = compare_values<int64_t>(k.data, a, b); break;
       case PhysicalType::kDouble: c = compare_doubles(k.data, a, b); break;
       case PhysicalType::kString: c = compare_strings(k.data, a, b); break;
+      case PhysicalType::kInterval: c = compare_interval_rows(k.data, a, b); break;
       case PhysicalType::kInvalid: TS_CHECK(false, "sort key of invalid type");
     }
     if (c != 0) return k.descending ? -c : c;
@@ -93,6 +99,13 @@ uint64_t RowSorter::normalized_first_key(sel_t row) const {
       uint8_t prefix[8] = {0, 0, 0, 0, 0, 0, 0, 0};
       std::memcpy(prefix, str.data(), std::min<size_t>(8, str.size()));
       for (int i = 0; i < 8; i++) v = (v << 8) | prefix[i];
+      break;
+    }
+    case PhysicalType::kInterval: {
+      // The high half of the normalized value with its sign flipped: a prefix, like strings'.
+      const __int128 n = reinterpret_cast<const Interval*>(k.data)[row].normalized();
+      const unsigned __int128 u = static_cast<unsigned __int128>(n) ^ (static_cast<unsigned __int128>(1) << 127);
+      v = static_cast<uint64_t>(u >> 64);
       break;
     }
     case PhysicalType::kInvalid: TS_CHECK(false, "sort key of invalid type");
@@ -137,8 +150,8 @@ std::vector<sel_t> RowSorter::sort(size_t limit) const {
       entries.push_back(Entry{normalized_first_key(r), r});
     }
   }
-  // Equal normalized keys are equal first keys, except for strings (a prefix only).
-  const size_t tie_key = first.type == PhysicalType::kString ? 0 : 1;
+  // Equal normalized keys are equal first keys, except for strings and intervals (a prefix only).
+  const size_t tie_key = first.type == PhysicalType::kString || first.type == PhysicalType::kInterval ? 0 : 1;
   auto entry_less = [this, tie_key](const Entry& a, const Entry& b) {
     if (a.key != b.key) return a.key < b.key;
     const int c = compare_from(tie_key, a.row, b.row);

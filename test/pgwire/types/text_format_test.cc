@@ -46,6 +46,21 @@ TEST(TextFormatTest, DoublesAsPostgreSQLPrintsThem) {
   EXPECT_EQ(text_of(Value::double_precision(std::nan(""))), "NaN");
 }
 
+TEST(TextFormatTest, DateTimeTypesInDateStyleIsoAndTheSessionZone) {
+  EXPECT_EQ(text_of(Value::date(datetime::parse_date("2024-01-31"))), "2024-01-31");
+  EXPECT_EQ(text_of(Value::date(datetime::kDateInfinity)), "infinity");
+  EXPECT_EQ(text_of(Value::time(datetime::parse_time("13:45:00.5"))), "13:45:00.5");
+  EXPECT_EQ(text_of(Value::timestamp(datetime::parse_timestamp("0044-03-15 12:00 BC"))), "0044-03-15 12:00:00 BC");
+  EXPECT_EQ(text_of(Value::interval(datetime::parse_interval("-1 days +02:00"))), "-1 days +02:00:00");
+  DateTimeContext context;
+  context.time_zone = find_time_zone("Asia/Kolkata");
+  ScopedDateTimeContext scope(&context);
+  EXPECT_EQ(text_of(Value::timestamptz(datetime::parse_timestamptz("2024-01-31 12:00+00"))), "2024-01-31 17:30:00+05:30");
+  EXPECT_EQ(Value::date(0).type().pg_oid(), 1082u);
+  EXPECT_EQ(Value::timestamptz(0).type().pg_oid(), 1184u);
+  EXPECT_EQ(Value::interval(Interval{}).type().pg_oid(), 1186u);
+}
+
 TEST(TextFormatTest, TextAsIs) {
   EXPECT_EQ(text_of(Value::varchar("")), "");
   EXPECT_EQ(text_of(Value::varchar("short")), "short");
