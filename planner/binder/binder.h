@@ -144,6 +144,10 @@ class Binder {
   /// The names and types a CTE exposes: its query's, renamed by the column list.
   void set_cte_columns(CteBinding& cte, LogicalPtr& plan, const std::vector<std::string>& names);
   void materialize_references(CteBinding& cte);
+  /// Runs `bind` as a query level of its own inside this binder (a CTE's query): no FROM items
+  /// in scope, only the first `visible_ctes` WITH queries of this binder, plans belonging to
+  /// `liveness`; this binder's outer references (correlation) stay available.
+  void bind_in_cte_scope(size_t visible_ctes, std::shared_ptr<PlanLiveness> liveness, const std::function<void()>& bind);
   LogicalPtr bind_simple_select(const SelectStmt& select, std::vector<std::string>& names);
   LogicalPtr bind_values(const SelectStmt& select, std::vector<std::string>& names);
   LogicalPtr bind_from(const std::vector<TableRefPtr>& from);

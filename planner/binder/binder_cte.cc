@@ -157,12 +157,38 @@ void Binder::set_cte_columns(CteBinding& cte, LogicalPtr& plan, const std::vecto
   }
 }
 
+void Binder::bind_in_cte_scope(size_t visible_ctes, std::shared_ptr<PlanLiveness> liveness, const std::function<void()>& bind) {
+  Scope saved_scope = std::move(scope_);
+  std::vector<CteBinding*> saved_ctes = cte_stack_;
+  SelectContext* saved_context = select_context_;
+  const char* saved_clause = no_aggregates_clause_;
+  std::shared_ptr<PlanLiveness> saved_liveness = std::move(liveness_);
+  auto restore = [&] {
+    scope_ = std::move(saved_scope);
+    cte_stack_ = std::move(saved_ctes);
+    select_context_ = saved_context;
+    no_aggregates_clause_ = saved_clause;
+    liveness_ = std::move(saved_liveness);
+  };
+  scope_ = Scope();
+  cte_stack_.resize(std::min(visible_ctes, cte_stack_.size()));
+  select_context_ = nullptr;
+  no_aggregates_clause_ = nullptr;
+  liveness_ = std::move(liveness);
+  try {
+    bind();
+  } catch (...) {
+    restore();
+    throw;
+  }
+  restore();
+}
+
 void Binder::bind_cte_definition(CteBinding& cte) {
-  Binder child(*this, false);
-  child.parent_cte_limit_ = cte.visible + (cte.recursion == CteRecursion::kOtherForm ? 1 : 0);
-  child.liveness_ = cte.definition_liveness;
   std::vector<std::string> names;
-  LogicalPtr plan = child.bind_query(*cte.ast->query, names);
+  LogicalPtr plan;
+  bind_in_cte_scope(cte.visible + (cte.recursion == CteRecursion::kOtherForm ? 1 : 0), cte.definition_liveness,
+                    [&] { plan = bind_query(*cte.ast->query, names); });
   set_cte_columns(cte, plan, names);
   cte.plan = std::move(plan);
 }
@@ -190,12 +216,10 @@ void Binder::bind_recursive_cte(CteBinding& cte) {
   auto terms = std::make_shared<PlanLiveness>();
   terms->parent = cte.definition_liveness;
   cte.recursion = CteRecursion::kNonRecursiveTerm;
-  Binder anchor_binder(*this, false);
-  anchor_binder.parent_cte_limit_ = cte.visible + 1;
-  anchor_binder.liveness_ = terms;
   std::vector<std::string> names;
-  LogicalPtr anchor = anchor_binder.bind_query(*query.larg, names);
-  std::vector<bool> unknown = anchor_binder.last_unknown_outputs_;
+  LogicalPtr anchor;
+  bind_in_cte_scope(cte.visible + 1, terms, [&] { anchor = bind_query(*query.larg, names); });
+  std::vector<bool> unknown = last_unknown_outputs_;
   unknown.resize(names.size(), false);
   {
     // Untyped literals of the non-recursive term are text, as PostgreSQL resolves them.
@@ -216,14 +240,18 @@ void Binder::bind_recursive_cte(CteBinding& cte) {
   set_cte_columns(cte, anchor, names);
 
   cte.recursion = CteRecursion::kRecursiveTerm;
-  Binder recursive_binder(*this, false);
-  recursive_binder.parent_cte_limit_ = cte.visible + 1;
-  recursive_binder.liveness_ = terms;
-  cte.recursive_term_binder = &recursive_binder;
+  cte.recursive_term_binder = this;
   std::vector<std::string> recursive_names;
-  LogicalPtr recursive = recursive_binder.bind_query(*query.rarg, recursive_names);
-  std::vector<bool> recursive_unknown = recursive_binder.last_unknown_outputs_;
-  std::vector<int> recursive_locations = recursive_binder.last_output_locations_;
+  LogicalPtr recursive;
+  try {
+    bind_in_cte_scope(cte.visible + 1, terms, [&] { recursive = bind_query(*query.rarg, recursive_names); });
+  } catch (...) {
+    cte.recursive_term_binder = nullptr;
+    cte.recursion = CteRecursion::kNone;
+    throw;
+  }
+  std::vector<bool> recursive_unknown = last_unknown_outputs_;
+  std::vector<int> recursive_locations = last_output_locations_;
   cte.recursive_term_binder = nullptr;
   cte.recursion = CteRecursion::kNone;
 
@@ -335,13 +363,11 @@ LogicalPtr Binder::bind_cte_reference(CteBinding& cte, const BaseTableRef& ref) 
     return bind_derived(std::move(scan), cte.names, alias, column_aliases, ref.location);
   }
   // An inlined copy of the CTE's query, bound where the CTE was declared.
-  Binder child(*cte.owner, false);
-  child.parent_cte_limit_ = cte.visible;
   reference.copy = std::make_shared<PlanLiveness>();
   reference.copy->parent = liveness_;
-  child.liveness_ = reference.copy;
   std::vector<std::string> names;
-  LogicalPtr plan = child.bind_query(*cte.ast->query, names);
+  LogicalPtr plan;
+  cte.owner->bind_in_cte_scope(cte.visible, reference.copy, [&] { plan = cte.owner->bind_query(*cte.ast->query, names); });
   auto types = plan->output_types();
   if (types.size() != cte.types.size()) throw SqlError(SqlState::kInternalError, "WITH query bound with a different shape");
   LogicalPtr projection = bind_derived(std::move(plan), cte.names, alias, column_aliases, ref.location);
