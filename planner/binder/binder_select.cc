@@ -427,7 +427,8 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     for (size_t k : distinct_order_index) {
       size_t column = order_columns[k];
       distinct->distinct_on.push_back(std::make_unique<BoundColumnRef>(
-          projection_types[column], ColumnBinding{projection_index, static_cast<uint32_t>(column)}, "distinct key"));
+          projection_types[column], ColumnBinding{projection_index, static_cast<uint32_t>(column)},
+          column < visible ? names[column] : "distinct key"));
     }
     auto order = std::make_unique<LogicalOrder>();
     order->orders = std::move(orders);
