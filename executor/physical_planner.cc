@@ -215,6 +215,10 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     case LogicalOperatorKind::kCteScan: {
       const auto& scan = static_cast<const LogicalCteScan&>(op);
+      if (!op.children.empty()) {
+        result = create_plan(*op.children[0]);
+        break;
+      }
       auto it = ctes_.find(scan.cte_index);
       TS_CHECK(it != ctes_.end(), "CTE scan outside of its WITH query");
       result = std::make_unique<PhysicalCteScan>(*it->second, scan.name, scan.working_table);

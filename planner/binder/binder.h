@@ -82,6 +82,10 @@ class Binder {
   /// (null for a scan of a recursive CTE), where the reference was made and the copy itself.
   struct CteReference {
     LogicalProjection* node = nullptr;
+    /// A reference inside a subquery expression (whose plan is optimized as soon as it is
+    /// bound, before the CTE is decided) is bound as a scan; if the CTE is inlined after all,
+    /// the copy becomes the scan's child.
+    LogicalCteScan* placeholder = nullptr;
     std::shared_ptr<PlanLiveness> origin;
     std::shared_ptr<PlanLiveness> copy;
   };
@@ -144,6 +148,8 @@ class Binder {
   /// The names and types a CTE exposes: its query's, renamed by the column list.
   void set_cte_columns(CteBinding& cte, LogicalPtr& plan, const std::vector<std::string>& names);
   void materialize_references(CteBinding& cte);
+  /// Gives each placeholder scan of an inlined CTE its copy of the query.
+  void inline_placeholders(CteBinding& cte);
   /// Runs `bind` as a query level of its own inside this binder (a CTE's query): no FROM items
   /// in scope, only the first `visible_ctes` WITH queries of this binder, plans belonging to
   /// `liveness`; this binder's outer references (correlation) stay available.

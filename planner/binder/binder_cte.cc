@@ -116,6 +116,7 @@ LogicalPtr Binder::bind_with(const WithClause& with, const std::function<Logical
       materialize_references(cte);
     } else {
       cte.definition_liveness->alive = false;
+      inline_placeholders(cte);
     }
   }
   for (size_t i = ctes.size(); i-- > 0;) {
@@ -362,6 +363,14 @@ LogicalPtr Binder::bind_cte_reference(CteBinding& cte, const BaseTableRef& ref) 
     scan->source = cte.plan.get();
     return bind_derived(std::move(scan), cte.names, alias, column_aliases, ref.location);
   }
+  bool in_subquery_expression = false;
+  for (Binder* b = this; b && b != cte.owner; b = b->parent_) in_subquery_expression |= b->correlated_;
+  if (in_subquery_expression) {
+    auto scan = std::make_unique<LogicalCteScan>(cte.cte_index, cte.ast->name, next_table_index(), cte.types, false);
+    reference.placeholder = scan.get();
+    cte.references.push_back(std::move(reference));
+    return bind_derived(std::move(scan), cte.names, alias, column_aliases, ref.location);
+  }
   // An inlined copy of the CTE's query, bound where the CTE was declared.
   reference.copy = std::make_shared<PlanLiveness>();
   reference.copy->parent = liveness_;
@@ -376,8 +385,28 @@ LogicalPtr Binder::bind_cte_reference(CteBinding& cte, const BaseTableRef& ref) 
   return projection;
 }
 
+void Binder::inline_placeholders(CteBinding& cte) {
+  for (auto& ref : cte.references) {
+    if (!ref.placeholder || (ref.origin && !ref.origin->is_alive())) continue;
+    ref.copy = std::make_shared<PlanLiveness>();
+    ref.copy->parent = ref.origin;
+    std::vector<std::string> names;
+    LogicalPtr plan;
+    bind_in_cte_scope(cte.visible, ref.copy, [&] { plan = bind_query(*cte.ast->query, names); });
+    auto types = plan->output_types();
+    auto bindings = plan->output_bindings();
+    auto projection = std::make_unique<LogicalProjection>(next_table_index());
+    for (size_t i = 0; i < types.size(); i++) {
+      projection->expressions.push_back(cast_to(std::make_unique<BoundColumnRef>(types[i], bindings[i], cte.names[i]), cte.types[i]));
+    }
+    projection->children.push_back(std::move(plan));
+    ref.placeholder->children.push_back(std::move(projection));
+  }
+}
+
 void Binder::materialize_references(CteBinding& cte) {
   for (auto& ref : cte.references) {
+    if (ref.placeholder) ref.placeholder->source = cte.plan.get();
     if (!ref.node || (ref.origin && !ref.origin->is_alive())) continue;
     // Replace the inlined copy under the reference's projection by a scan of the stored rows.
     ref.copy->alive = false;

@@ -343,7 +343,9 @@ class LogicalRecursiveCte : public LogicalOperator {
 };
 
 /// Reads the stored rows of the materialized CTE `cte_index` (or, with `working_table`, the
-/// rows the recursive CTE's previous iteration added); outputs (table_index, i).
+/// rows the recursive CTE's previous iteration added); outputs (table_index, i). With a child,
+/// the CTE was inlined after all: the child (the CTE's query, producing exactly `types`) runs
+/// in its place.
 class LogicalCteScan : public LogicalOperator {
  public:
   LogicalCteScan(uint32_t cte_index, std::string name, uint32_t table_index, std::vector<LogicalType> types, bool working_table)
