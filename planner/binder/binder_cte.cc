@@ -44,6 +44,19 @@ void check_recursive_term(const LogicalOperator& op, uint32_t cte_index, const s
           .with_position(position);
     }
   }
+  if (op.kind == LogicalOperatorKind::kSetOperation) {
+    // PostgreSQL: not under INTERSECT ALL or EXCEPT ALL at all, not on EXCEPT's right side.
+    const auto& set_op = static_cast<const LogicalSetOperation&>(op);
+    const bool left_forbidden = set_op.all && set_op.set_kind != SetOperationKind::kUnion;
+    const bool right_forbidden = left_forbidden || set_op.set_kind == SetOperationKind::kExcept;
+    if ((left_forbidden && reads_working_table(*op.children[0], cte_index)) ||
+        (right_forbidden && reads_working_table(*op.children[1], cte_index))) {
+      throw SqlError(SqlState::kInvalidRecursion,
+                     "recursive reference to query \"" + name + "\" must not appear within " +
+                         (set_op.set_kind == SetOperationKind::kExcept ? "EXCEPT" : "INTERSECT"))
+          .with_position(position);
+    }
+  }
   if (op.kind == LogicalOperatorKind::kAggregate && reads_working_table(op, cte_index)) {
     const auto& aggregate = static_cast<const LogicalAggregate&>(op);
     if (!aggregate.aggregates.empty()) {
