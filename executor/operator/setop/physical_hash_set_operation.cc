@@ -14,6 +14,8 @@ namespace {
 
 /// Distinct rows with their counts per input.
 struct CountedRows {
+  explicit CountedRows(PhysicalType integer_key)
+      : groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)) {}
   GroupHashTable groups;
   std::vector<uint64_t> left;
   std::vector<uint64_t> right;
@@ -24,7 +26,15 @@ struct CountedRows {
   }
 };
 
+/// The physical type of a single integer-like row column (the hash table's integer mode, probed
+/// straight from the vector), else kInvalid.
+PhysicalType integer_key_of(const std::vector<LogicalType>& types) {
+  if (types.size() != 1 || !GroupHashTable::supports_integer_key(types[0].physical_type())) return PhysicalType::kInvalid;
+  return types[0].physical_type();
+}
+
 struct SetOpGlobalState : GlobalState {
+  explicit SetOpGlobalState(PhysicalType integer_key) : rows(integer_key) {}
   std::mutex mutex;
   CountedRows rows;
   /// Built by finalize.
@@ -32,6 +42,7 @@ struct SetOpGlobalState : GlobalState {
 };
 
 struct SetOpLocalState : LocalState {
+  explicit SetOpLocalState(PhysicalType integer_key) : rows(integer_key) {}
   CountedRows rows;
   KeySerializer keys;
   std::vector<uint32_t> group_ids;
@@ -76,22 +87,26 @@ uint64_t PhysicalHashSetOperation::output_count(SetOperationType type, uint64_t 
 }
 
 std::unique_ptr<GlobalState> PhysicalHashSetOperation::make_global_sink(QueryContext&) const {
-  return std::make_unique<SetOpGlobalState>();
+  return std::make_unique<SetOpGlobalState>(integer_key_of(types_));
 }
 
 std::unique_ptr<LocalState> PhysicalHashSetOperation::make_local_sink(WorkerContext&, GlobalState&) const {
-  return std::make_unique<SetOpLocalState>();
+  return std::make_unique<SetOpLocalState>(integer_key_of(types_));
 }
 
 SinkResult PhysicalHashSetOperation::sink(WorkerContext&, DataChunk& in, GlobalState&, LocalState& local_state) const {
   auto& local = static_cast<SetOpLocalState&>(local_state);
   const size_t n = in.size();
   if (n == 0) return SinkResult::kNeedMoreInput;
-  std::vector<const Vector*> columns;
-  for (size_t c = 0; c < types_.size(); c++) columns.push_back(&in.column(c));
-  local.keys.serialize(columns, n);
   local.group_ids.resize(n);
-  local.rows.groups.find_or_create(local.keys, local.group_ids.data());
+  if (local.rows.groups.integer_key_type() != PhysicalType::kInvalid) {
+    local.rows.groups.find_or_create(in.column(0), n, local.group_ids.data());
+  } else {
+    std::vector<const Vector*> columns;
+    for (size_t c = 0; c < types_.size(); c++) columns.push_back(&in.column(c));
+    local.keys.serialize(columns, n);
+    local.rows.groups.find_or_create(local.keys, local.group_ids.data());
+  }
   local.rows.resize();
   if (!tagged_) {
     for (size_t i = 0; i < n; i++) local.rows.left[local.group_ids[i]]++;
