@@ -72,7 +72,8 @@ void check_recursive_term(const LogicalOperator& op, uint32_t cte_index, const s
 Binder::CteBinding* Binder::find_cte(const std::string& name) {
   Binder* binder = this;
   size_t limit = cte_stack_.size();
-  while (binder) {
+  // A view's query sees no WITH query of the statement that reads the view.
+  while (binder && binder->view_depth_ == view_depth_) {
     for (size_t i = std::min(limit, binder->cte_stack_.size()); i-- > 0;) {
       if (binder->cte_stack_[i]->ast->name == name) return binder->cte_stack_[i];
     }
