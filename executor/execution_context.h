@@ -30,6 +30,8 @@ class StateRegistry {
   virtual ~StateRegistry() = default;
   /// The global sink state of `op`, created before any pipeline runs.
   virtual struct GlobalState& sink_state(const PhysicalOperator& op) = 0;
+  /// The global sink state of `op` if this query has one, else null.
+  virtual struct GlobalState* find_sink_state(const PhysicalOperator& op) { return nullptr; }
 };
 
 /// Everything one query's operators share. Outlives all its pipelines; thread-safe members only.
@@ -62,12 +64,18 @@ struct QueryContext {
   /// Counts the query's memory (a child of the server's tracker); null: not counted. Current
   /// on every thread while it works for the query.
   std::shared_ptr<MemoryTracker> memory;
+  /// The query this one runs inside of (a subquery evaluated by an expression, an iteration of
+  /// a recursive WITH query), whose sink states its operators may read (a materialized WITH
+  /// query's rows); null for a statement's query.
+  const QueryContext* parent = nullptr;
 
   bool is_cancelled() const {
     return stopped.load(std::memory_order_relaxed) || (cancelled && cancelled->load(std::memory_order_relaxed));
   }
   /// Raises 57014 when the query was cancelled or stopped.
   void check_cancelled() const;
+  /// The global sink state of `op` in this query or the nearest enclosing one that has it.
+  struct GlobalState& enclosing_sink_state(const PhysicalOperator& op) const;
   /// Sends a NOTICE to the client, in order with the rows; dropped when nobody listens.
   void notice(std::string sqlstate, std::string message, std::string detail = "") const;
 };

@@ -1,10 +1,12 @@
 #include "executor/physical_planner.h"
 
+#include <functional>
 #include <set>
 
 #include "executor/expression/expression_executor.h"
 #include "executor/expression/subquery_plan.h"
 #include "executor/operator/aggregate/physical_hash_aggregate.h"
+#include "executor/operator/cte/physical_cte.h"
 #include "executor/operator/ddl/physical_create_table.h"
 #include "executor/operator/ddl/physical_explain.h"
 #include "executor/operator/ddl/physical_utility.h"
@@ -19,6 +21,9 @@
 #include "executor/operator/result/physical_result_collector.h"
 #include "executor/operator/scan/physical_table_scan.h"
 #include "executor/operator/scan/physical_values.h"
+#include "executor/operator/setop/physical_distinct_on.h"
+#include "executor/operator/setop/physical_hash_set_operation.h"
+#include "executor/operator/setop/physical_union_all.h"
 #include "executor/operator/sort/physical_order.h"
 #include "executor/operator/sort/physical_top_n.h"
 #include "src/common/assert.h"
@@ -185,6 +190,14 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     }
     case LogicalOperatorKind::kDistinct: {
+      const auto& distinct = static_cast<const LogicalDistinct&>(op);
+      if (!distinct.distinct_on.empty()) {
+        result = std::make_unique<PhysicalDistinctOn>(op.output_types(),
+                                                      resolve_all(distinct.distinct_on, op.children[0]->output_bindings()),
+                                                      create_plan(*op.children[0]));
+        result->estimated_rows = op.estimated_rows;
+        break;
+      }
       auto input = op.children[0]->output_bindings();
       auto types = op.output_types();
       std::vector<BoundExprPtr> groups;
@@ -195,6 +208,24 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     }
     case LogicalOperatorKind::kJoin: result = plan_join(static_cast<const LogicalJoin&>(op)); break;
+    case LogicalOperatorKind::kSetOperation: result = plan_set_operation(static_cast<const LogicalSetOperation&>(op)); break;
+    case LogicalOperatorKind::kMaterializedCte:
+      result = plan_materialized_cte(static_cast<const LogicalMaterializedCte&>(op));
+      break;
+    case LogicalOperatorKind::kRecursiveCte:
+      TS_CHECK(false, "a recursive CTE is planned by its LogicalMaterializedCte");
+      break;
+    case LogicalOperatorKind::kCteScan: {
+      const auto& scan = static_cast<const LogicalCteScan&>(op);
+      if (!op.children.empty()) {
+        result = create_plan(*op.children[0]);
+        break;
+      }
+      auto it = ctes_.find(scan.cte_index);
+      TS_CHECK(it != ctes_.end(), "CTE scan outside of its WITH query");
+      result = std::make_unique<PhysicalCteScan>(*it->second, scan.name, scan.working_table);
+      break;
+    }
     case LogicalOperatorKind::kOrder: {
       const auto& order = static_cast<const LogicalOrder&>(op);
       std::vector<BoundExprPtr> exprs;
@@ -316,6 +347,67 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
   TS_CHECK(result != nullptr, "no physical plan for a logical operator");
   if (op.kind != LogicalOperatorKind::kDistinct) result->estimated_rows = op.estimated_rows;
   return result;
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_set_operation(const LogicalSetOperation& set_op) {
+  const auto types = set_op.output_types();
+  // Gathers the inputs of a chain of unions into one UNION ALL: UNION ALL flattens nested
+  // UNION ALLs; a distinct UNION flattens every nested union (duplicates go at the top anyway).
+  std::vector<std::unique_ptr<PhysicalOperator>> inputs;
+  const bool distinct_union = set_op.set_kind == SetOperationKind::kUnion && !set_op.all;
+  std::function<void(const LogicalOperator&)> gather = [&](const LogicalOperator& op) {
+    if (op.kind == LogicalOperatorKind::kSetOperation) {
+      const auto& inner = static_cast<const LogicalSetOperation&>(op);
+      if (inner.set_kind == SetOperationKind::kUnion && (inner.all || distinct_union)) {
+        check_stack_depth();
+        for (const auto& child : op.children) gather(*child);
+        return;
+      }
+    }
+    inputs.push_back(create_plan(op));
+  };
+  if (set_op.set_kind == SetOperationKind::kUnion) {
+    for (const auto& child : set_op.children) gather(*child);
+    auto all = std::make_unique<PhysicalUnionAll>(types, std::move(inputs));
+    all->estimated_rows = set_op.estimated_rows;
+    if (set_op.all) return all;
+    return std::make_unique<PhysicalHashSetOperation>(SetOperationType::kUnion, types, std::move(all));
+  }
+  // INTERSECT / EXCEPT: tag each row with its input.
+  std::vector<LogicalType> tagged_types = types;
+  tagged_types.push_back(LogicalType::integer());
+  for (size_t side = 0; side < 2; side++) {
+    std::vector<BoundExprPtr> exprs;
+    for (size_t i = 0; i < types.size(); i++) exprs.push_back(std::make_unique<BoundReference>(types[i], static_cast<uint32_t>(i), ""));
+    exprs.push_back(std::make_unique<BoundConstant>(Value::integer(static_cast<int32_t>(side))));
+    auto input = create_plan(*set_op.children[side]);
+    double rows = input->estimated_rows;
+    inputs.push_back(std::make_unique<PhysicalProjection>(tagged_types, std::move(exprs), std::move(input)));
+    inputs.back()->estimated_rows = rows;
+  }
+  auto all = std::make_unique<PhysicalUnionAll>(tagged_types, std::move(inputs));
+  all->estimated_rows = set_op.children[0]->estimated_rows + set_op.children[1]->estimated_rows;
+  SetOperationType type = set_op.set_kind == SetOperationKind::kIntersect
+                              ? (set_op.all ? SetOperationType::kIntersectAll : SetOperationType::kIntersect)
+                              : (set_op.all ? SetOperationType::kExceptAll : SetOperationType::kExcept);
+  return std::make_unique<PhysicalHashSetOperation>(type, types, std::move(all));
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_materialized_cte(const LogicalMaterializedCte& cte) {
+  const LogicalOperator& definition = *cte.children[0];
+  auto op = std::make_unique<PhysicalCte>(cte.name, definition.output_types(), cte.output_types());
+  // Registered first: the definition's recursive term and the rest of the query scan it.
+  ctes_[cte.cte_index] = op.get();
+  if (definition.kind == LogicalOperatorKind::kRecursiveCte) {
+    const auto& recursive = static_cast<const LogicalRecursiveCte&>(definition);
+    auto anchor = create_plan(*recursive.children[0]);
+    op->set_inputs(std::move(anchor), create_plan(*cte.children[1]));
+    op->set_recursive_term(create_rooted_plan(*recursive.children[1], false), recursive.union_all);
+  } else {
+    auto rows = create_plan(definition);
+    op->set_inputs(std::move(rows), create_plan(*cte.children[1]));
+  }
+  return op;
 }
 
 std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& join) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -10,6 +11,8 @@ namespace tessera::catalog { class Catalog; }
 namespace tessera::storage { class Transaction; }
 
 namespace tessera::executor {
+
+class PhysicalCte;
 
 /// Turns an optimized logical plan into physical operators: picks algorithms (hash join with
 /// the smaller side built, nested-loop join for conditions without equalities, top-N for
@@ -29,6 +32,8 @@ class PhysicalPlanner {
 
  private:
   std::unique_ptr<PhysicalOperator> plan_join(const planner::LogicalJoin& join);
+  std::unique_ptr<PhysicalOperator> plan_set_operation(const planner::LogicalSetOperation& set_op);
+  std::unique_ptr<PhysicalOperator> plan_materialized_cte(const planner::LogicalMaterializedCte& cte);
   /// Copies `expr` with column references resolved against `input` (the child's output
   /// bindings) and subqueries planned.
   planner::BoundExprPtr resolve(const planner::BoundExpression& expr, const std::vector<planner::ColumnBinding>& input);
@@ -41,6 +46,8 @@ class PhysicalPlanner {
 
   catalog::Catalog* catalog_;
   storage::Transaction* transaction_;
+  /// The materialized WITH queries planned so far, by cte_index (their scans refer to them).
+  std::map<uint32_t, const PhysicalCte*> ctes_;
 };
 
 }  // namespace tessera::executor

@@ -14,6 +14,14 @@ void QueryContext::check_cancelled() const {
   if (is_cancelled()) throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
 }
 
+GlobalState& QueryContext::enclosing_sink_state(const PhysicalOperator& op) const {
+  for (const QueryContext* query = this; query; query = query->parent) {
+    if (!query->states) continue;
+    if (GlobalState* state = query->states->find_sink_state(op)) return *state;
+  }
+  internal_error(__FILE__, __LINE__, "no enclosing query has a sink state for operator " + op.name());
+}
+
 void QueryContext::notice(std::string sqlstate, std::string message, std::string detail) const {
   if (results) results->push_notice(QueryNotice{std::move(sqlstate), std::move(message), std::move(detail)});
 }
@@ -199,6 +207,10 @@ QueryExecutor::QueryExecutor(const PhysicalOperator& root, QueryContext& query) 
   query_.states = this;
   pipelines_ = PipelineBuilder::build(root_);
   order_ = pipelines_->schedule_order();
+  std::set<const PhysicalOperator*> later_sinks;
+  for (size_t i = order_.size(); i-- > 0;) {
+    if (!later_sinks.insert(order_[i]->sink).second) sink_finalized_later_.insert(order_[i]);
+  }
   for (const auto& p : pipelines_->pipelines()) sink_states_[p->sink] = p->sink->make_global_sink(query_);
 }
 
@@ -213,6 +225,11 @@ GlobalState& QueryExecutor::sink_state(const PhysicalOperator& op) {
   auto it = sink_states_.find(&op);
   TS_CHECK(it != sink_states_.end(), "no sink state for operator " + op.name());
   return *it->second;
+}
+
+GlobalState* QueryExecutor::find_sink_state(const PhysicalOperator& op) {
+  auto it = sink_states_.find(&op);
+  return it == sink_states_.end() ? nullptr : it->second.get();
 }
 
 void QueryExecutor::execute() {
@@ -262,6 +279,7 @@ void QueryExecutor::run_inline() {
     PipelineWorker runner(*p, worker, *source_global, op_globals, sink_global, done);
     TaskResult result = runner.step(std::chrono::steady_clock::time_point::max());
     TS_CHECK(result == TaskResult::kDone, "a pipeline run inline cannot wait for a consumer");
+    if (sink_finalized_later_.count(p)) continue;
     const size_t parts = p->sink->prepare_finalize(query_, sink_global);
     for (size_t i = 0; i < parts; i++) p->sink->finalize_part(query_, sink_global, i);
     p->sink->finalize(query_, sink_global);
@@ -302,7 +320,7 @@ void QueryExecutor::task_finished(PipelineRun& run) {
   }
   // The last task of the pipeline: finalize its sink, with its parallel parts (if any) on the
   // scheduler's workers first.
-  if (!has_error() && !query_.stopped.load()) {
+  if (!has_error() && !query_.stopped.load() && !sink_finalized_later_.count(run.pipeline)) {
     try {
       run.finalize_parts = run.pipeline->sink->prepare_finalize(query_, *run.sink_global);
     } catch (...) {
@@ -331,7 +349,7 @@ void QueryExecutor::finalize_task_finished(PipelineRun& run) {
 }
 
 void QueryExecutor::complete_pipeline(PipelineRun& run) {
-  if (!has_error() && !query_.stopped.load()) {
+  if (!has_error() && !query_.stopped.load() && !sink_finalized_later_.count(run.pipeline)) {
     try {
       run.pipeline->sink->finalize(query_, *run.sink_global);
     } catch (...) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "executor/execution_context.h"
@@ -47,6 +48,7 @@ class QueryExecutor : public StateRegistry {
   bool is_finished() const;
 
   GlobalState& sink_state(const PhysicalOperator& op) override;
+  GlobalState* find_sink_state(const PhysicalOperator& op) override;
 
  private:
   struct PipelineRun;
@@ -73,6 +75,9 @@ class QueryExecutor : public StateRegistry {
   QueryContext& query_;
   std::unique_ptr<PipelineBuilder> pipelines_;
   std::vector<Pipeline*> order_;
+  /// Pipelines whose sink a later pipeline shares (UNION ALL branches): they combine into the
+  /// sink but leave finalizing it to the last one.
+  std::set<const Pipeline*> sink_finalized_later_;
   std::map<const PhysicalOperator*, std::unique_ptr<GlobalState>> sink_states_;
   TaskGroup group_;
   /// Runs of the pipelines started so far. Appended to by whoever starts the next pipeline

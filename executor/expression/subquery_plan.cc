@@ -12,6 +12,7 @@ std::vector<DataChunk> run_subquery(const SubqueryPlan& plan, const QueryContext
   context.cancelled = outer.cancelled;
   context.parameters = &params;
   context.max_threads = 1;  // runs inline on the calling worker
+  context.parent = &outer;  // materialized WITH queries of the enclosing query
   QueryExecutor executor(*plan.root, context);
   executor.execute();
   auto& state = static_cast<PhysicalResultCollector::State&>(executor.sink_state(*plan.root));

@@ -33,7 +33,9 @@ Binder::Binder(Binder& parent, bool correlated)
       view_depth_(parent.view_depth_),
       referenced_relations_(parent.referenced_relations_),
       parameter_types_(parent.parameter_types_),
-      parameter_values_(parent.parameter_values_) {}
+      parameter_values_(parent.parameter_values_) {
+  liveness_ = parent.liveness_;
+}
 
 void Binder::set_parameter_values(std::vector<Value> values) {
   parameter_values_ = std::make_shared<const std::vector<Value>>(std::move(values));
@@ -180,6 +182,10 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
       throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + parts[0] + "." +
                                                    schema + "." + name, ref.location);
     }
+  }
+  if (parts.size() == 1) {
+    // A WITH query of this or an enclosing query level hides a table of the same name.
+    if (CteBinding* cte = find_cte(name)) return bind_cte_reference(*cte, ref);
   }
   auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
@@ -349,7 +355,6 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
 // ---- DML and DDL ------------------------------------------------------------------------------
 
 BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
-  if (stmt.with) throw_at(SqlState::kFeatureNotSupported, "WITH is not supported yet", stmt.location);
   const std::string& name = stmt.table.back();
   auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
@@ -389,7 +394,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
     source = std::move(values);
     targets.clear();
   } else if (stmt.source->select_kind == SelectKind::kValues && stmt.source->order_by.empty() && !stmt.source->limit &&
-             !stmt.source->offset && !stmt.source->with) {
+             !stmt.source->offset && !stmt.source->with && !stmt.with) {
     // VALUES rows are typed by their target columns (PostgreSQL resolves them the same way).
     const auto& lists = stmt.source->values_lists;
     auto values = std::make_unique<LogicalValues>(next_table_index());
@@ -423,7 +428,11 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   } else {
     Binder child(*this, false);
     std::vector<std::string> names;
-    source = child.bind_query(*stmt.source, names);
+    if (stmt.with) {
+      source = child.bind_with(*stmt.with, [&] { return child.bind_query(*stmt.source, names); });
+    } else {
+      source = child.bind_query(*stmt.source, names);
+    }
     auto types = source->output_types();
     if (types.size() > targets.size()) throw_at(SqlState::kSyntaxError, "INSERT has more expressions than target columns", stmt.location);
     if (!stmt.columns.empty() && types.size() < targets.size()) {

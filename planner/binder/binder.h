@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -68,6 +70,52 @@ class Binder {
     bool inside_aggregate = false;
   };
 
+  /// Whether the plans bound under a WITH query's definition or one inlined reference are
+  /// still part of the statement (a definition is dropped when its CTE is inlined, an inlined
+  /// copy when its CTE is materialized after all). A chain: dead when any ancestor is.
+  struct PlanLiveness {
+    std::shared_ptr<PlanLiveness> parent;
+    bool alive = true;
+    bool is_alive() const { return alive && (!parent || parent->is_alive()); }
+  };
+  /// One reference to a CTE: the projection an inlined copy of the CTE's query was bound under
+  /// (null for a scan of a recursive CTE), where the reference was made and the copy itself.
+  struct CteReference {
+    LogicalProjection* node = nullptr;
+    /// A reference inside a subquery expression (whose plan is optimized as soon as it is
+    /// bound, before the CTE is decided) is bound as a scan; if the CTE is inlined after all,
+    /// the copy becomes the scan's child.
+    LogicalCteScan* placeholder = nullptr;
+    std::shared_ptr<PlanLiveness> origin;
+    std::shared_ptr<PlanLiveness> copy;
+  };
+  enum class CteRecursion : uint8_t { kNone, kNonRecursiveTerm, kRecursiveTerm, kOtherForm };
+  /// A WITH query in scope (binder_cte.cc).
+  struct CteBinding {
+    const CommonTableExpr* ast = nullptr;
+    Binder* owner = nullptr;          ///< The binder of the query level that declares it.
+    size_t visible = 0;               ///< How many of owner->cte_stack_ its query sees.
+    uint32_t cte_index = 0;
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+    LogicalPtr plan;                  ///< The definition, bound once (what a materialization runs).
+    std::shared_ptr<PlanLiveness> definition_liveness;
+    std::vector<CteReference> references;
+    bool recursive = false;           ///< WITH RECURSIVE whose query references itself.
+    bool materialized = false;
+    // While binding a WITH RECURSIVE definition.
+    CteRecursion recursion = CteRecursion::kNone;
+    Binder* recursive_term_binder = nullptr;
+    int self_references = 0;
+  };
+  /// A set-operation branch, bound in its own scope.
+  struct SetOpBranch {
+    LogicalPtr plan;
+    std::vector<std::string> names;
+    std::vector<bool> unknown;  ///< Output columns that are untyped literals ('...' or NULL).
+    std::vector<int> locations; ///< Each output column's expression, for error positions.
+  };
+
   Binder(Binder& parent, bool correlated);
 
   // Statements
@@ -103,6 +151,30 @@ class Binder {
 
   // Queries
   LogicalPtr bind_query(const SelectStmt& select, std::vector<std::string>& names);
+  LogicalPtr bind_query_body(const SelectStmt& select, std::vector<std::string>& names);
+  // Set operations (binder_setop.cc)
+  LogicalPtr bind_set_operation(const SelectStmt& select, std::vector<std::string>& names);
+  SetOpBranch bind_set_branch(const SelectStmt& select);
+  /// ORDER BY / LIMIT / OFFSET over a query whose ORDER BY may name only output columns.
+  LogicalPtr bind_output_modifiers(LogicalPtr plan, const SelectStmt& select, const std::vector<std::string>& names,
+                                   const char* context);
+  // WITH (binder_cte.cc)
+  /// Declares the CTEs of `with`, binds the query with `body`, then materializes or inlines each.
+  LogicalPtr bind_with(const WithClause& with, const std::function<LogicalPtr()>& body);
+  void bind_cte_definition(CteBinding& cte);
+  void bind_recursive_cte(CteBinding& cte);
+  CteBinding* find_cte(const std::string& name);
+  LogicalPtr bind_cte_reference(CteBinding& cte, const BaseTableRef& ref);
+  LogicalPtr bind_working_table_reference(CteBinding& cte, const BaseTableRef& ref);
+  /// The names and types a CTE exposes: its query's, renamed by the column list.
+  void set_cte_columns(CteBinding& cte, LogicalPtr& plan, const std::vector<std::string>& names);
+  void materialize_references(CteBinding& cte);
+  /// Gives each placeholder scan of an inlined CTE its copy of the query.
+  void inline_placeholders(CteBinding& cte);
+  /// Runs `bind` as a query level of its own inside this binder (a CTE's query): no FROM items
+  /// in scope, only the first `visible_ctes` WITH queries of this binder, plans belonging to
+  /// `liveness`; this binder's outer references (correlation) stay available.
+  void bind_in_cte_scope(size_t visible_ctes, std::shared_ptr<PlanLiveness> liveness, const std::function<void()>& bind);
   LogicalPtr bind_simple_select(const SelectStmt& select, std::vector<std::string>& names);
   LogicalPtr bind_values(const SelectStmt& select, std::vector<std::string>& names);
   LogicalPtr bind_from(const std::vector<TableRefPtr>& from);
@@ -161,6 +233,15 @@ class Binder {
   const char* no_aggregates_clause_ = nullptr;
   /// Correlated inputs collected while binding this subquery (outer-context expressions).
   std::vector<BoundExprPtr> correlated_inputs_;
+  /// WITH queries declared by the query levels of this binder, innermost last.
+  std::vector<CteBinding*> cte_stack_;
+  /// How many of parent_->cte_stack_ this binder sees (a CTE's query sees only the CTEs before it).
+  size_t parent_cte_limit_ = std::numeric_limits<size_t>::max();
+  /// Which CTE definition or inlined copy the plans bound here belong to (null: the statement).
+  std::shared_ptr<PlanLiveness> liveness_;
+  /// Set by bind_query_body: which output columns of the query just bound are untyped literals.
+  std::vector<bool> last_unknown_outputs_;
+  std::vector<int> last_output_locations_;
   /// Depth of views being expanded (guards against recursion).
   int view_depth_ = 0;
   /// Every relation the statement reads, shared by all binders of one statement (view

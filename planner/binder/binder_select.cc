@@ -63,15 +63,24 @@ class GroupedRewriter {
 
 LogicalPtr Binder::bind_query(const SelectStmt& select, std::vector<std::string>& names) {
   check_stack_depth();
-  if (select.with) throw SqlError(SqlState::kFeatureNotSupported, "WITH queries are not supported yet").with_position(position(select.with->location));
+  if (select.with) return bind_with(*select.with, [&] { return bind_query_body(select, names); });
+  return bind_query_body(select, names);
+}
+
+LogicalPtr Binder::bind_query_body(const SelectStmt& select, std::vector<std::string>& names) {
+  LogicalPtr plan;
   switch (select.select_kind) {
-    case SelectKind::kSimple: return bind_simple_select(select, names);
-    case SelectKind::kValues: return bind_values(select, names);
-    case SelectKind::kSetOp:
-      throw SqlError(SqlState::kFeatureNotSupported, "UNION, INTERSECT and EXCEPT are not supported yet")
-          .with_position(position(select.location));
+    case SelectKind::kSimple: plan = bind_simple_select(select, names); break;
+    case SelectKind::kValues:
+      plan = bind_values(select, names);
+      last_unknown_outputs_.assign(names.size(), false);
+      last_output_locations_.clear();
+      for (const auto& e : select.values_lists[0]) last_output_locations_.push_back(e->location);
+      break;
+    case SelectKind::kSetOp: plan = bind_set_operation(select, names); break;
   }
-  throw SqlError(SqlState::kFeatureNotSupported, "unsupported query");
+  if (!plan) throw SqlError(SqlState::kFeatureNotSupported, "unsupported query");
+  return plan;
 }
 
 BoundExprPtr Binder::bind_limit_value(const Expr& expr, const char* clause) {
@@ -162,9 +171,6 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
 
 LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std::string>& names) {
   if (!select.windows.empty()) throw_at(SqlState::kFeatureNotSupported, "window functions are not supported yet", select.location);
-  if (!select.distinct_on.empty()) {
-    throw_at(SqlState::kFeatureNotSupported, "DISTINCT ON is not supported yet", select.distinct_on[0]->location);
-  }
   LogicalPtr plan = bind_from(select.from);
 
   // WHERE
@@ -183,19 +189,27 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
 
   // Target list
   std::vector<BoundExprPtr> targets;
+  std::vector<int> target_locations;
   for (const auto& target : select.targets) {
     if (target.expr->kind == ExprKind::kStar) {
       for (auto& e : expand_star(target.expr->as<StarExpr>())) {
         names.push_back(e->alias);
         targets.push_back(std::move(e));
+        target_locations.push_back(target.expr->location);
       }
       continue;
     }
+    target_locations.push_back(target.expr->location);
     BoundExprPtr e = bind_expr(*target.expr);
     std::string name = target.alias.empty() ? column_name_of(*target.expr) : target.alias;
     e->alias = name;
     names.push_back(name);
     targets.push_back(std::move(e));
+  }
+
+  std::vector<bool> unknown_outputs;
+  for (const auto& t : targets) {
+    unknown_outputs.push_back(is_unknown_literal(*t) || t->type.id() == LogicalTypeId::kSqlNull);
   }
 
   // GROUP BY
@@ -246,19 +260,20 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   struct OrderItem {
     int target = -1;       // index into targets
     BoundExprPtr expr;     // when not a target
-    bool descending;
-    bool nulls_first;
+    bool descending = false;
+    bool nulls_first = false;
+    int location = -1;
   };
-  std::vector<OrderItem> order_items;
-  for (const auto& item : select.order_by) {
+  // An ORDER BY (or DISTINCT ON) item: an output column by position or name, else an
+  // expression over the input (which may equal an output column).
+  auto resolve_sort_item = [&](const Expr& e, const char* clause) {
     OrderItem o;
-    o.descending = item.direction == SortDirection::kDesc;
-    o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
-    const Expr& e = *item.expr;
+    o.location = e.location;
     if (e.kind == ExprKind::kConstant && e.as<ConstantExpr>().constant_kind == ConstantKind::kInteger) {
       int64_t ordinal = e.as<ConstantExpr>().int_value;
       if (ordinal < 1 || ordinal > static_cast<int64_t>(targets.size())) {
-        throw_at(SqlState::kInvalidColumnReference, "ORDER BY position " + std::to_string(ordinal) + " is not in select list", e.location);
+        throw_at(SqlState::kInvalidColumnReference,
+                 std::string(clause) + " position " + std::to_string(ordinal) + " is not in select list", e.location);
       }
       o.target = static_cast<int>(ordinal - 1);
     } else if (e.kind == ExprKind::kColumnRef && e.as<ColumnRefExpr>().fields.size() == 1) {
@@ -267,7 +282,7 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       for (size_t i = 0; i < names.size(); i++) {
         if (names[i] != n) continue;
         if (found >= 0 && !targets[found]->equals(*targets[i])) {
-          throw_at(SqlState::kAmbiguousColumn, "ORDER BY \"" + n + "\" is ambiguous", e.location);
+          throw_at(SqlState::kAmbiguousColumn, std::string(clause) + " \"" + n + "\" is ambiguous", e.location);
         }
         if (found < 0) found = static_cast<int>(i);
       }
@@ -288,10 +303,67 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
         }
       }
     }
-    if (o.expr && select.distinct) {
-      throw_at(SqlState::kInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list", e.location);
+    return o;
+  };
+  auto same_item = [](const OrderItem& a, const OrderItem& b) {
+    if (a.target >= 0 || b.target >= 0) return a.target == b.target;
+    return a.expr->equals(*b.expr);
+  };
+  std::vector<OrderItem> order_items;
+  for (const auto& item : select.order_by) {
+    OrderItem o = resolve_sort_item(*item.expr, "ORDER BY");
+    o.descending = item.direction == SortDirection::kDesc;
+    o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
+    if (o.expr && select.distinct && select.distinct_on.empty()) {
+      throw_at(SqlState::kInvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+               item.expr->location);
     }
     order_items.push_back(std::move(o));
+  }
+  // DISTINCT ON (PostgreSQL's transformDistinctOnClause): its expressions must be the leading
+  // ORDER BY items (in any order); the rows are sorted by ORDER BY followed by the DISTINCT ON
+  // expressions it does not name, and the first row of each group is kept.
+  std::vector<OrderItem> distinct_items;
+  std::vector<size_t> distinct_order_index;  // the ORDER BY item each DISTINCT ON expression sorts by
+  if (!select.distinct_on.empty()) {
+    for (const auto& e : select.distinct_on) distinct_items.push_back(resolve_sort_item(*e, "SELECT DISTINCT ON"));
+    auto in_distinct = [&](const OrderItem& o) {
+      for (const auto& d : distinct_items) {
+        if (same_item(d, o)) return true;
+      }
+      return false;
+    };
+    bool skipped = false;
+    for (const auto& o : order_items) {
+      if (in_distinct(o)) {
+        if (skipped) {
+          throw_at(SqlState::kInvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                   o.location);
+        }
+      } else {
+        skipped = true;
+      }
+    }
+    for (auto& d : distinct_items) {
+      bool ordered = false;
+      for (size_t k = 0; k < order_items.size() && !ordered; k++) {
+        if (same_item(d, order_items[k])) {
+          ordered = true;
+          distinct_order_index.push_back(k);
+        }
+      }
+      if (ordered) continue;
+      if (skipped) {
+        throw_at(SqlState::kInvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                 d.location);
+      }
+      OrderItem extra;
+      extra.target = d.target;
+      extra.expr = d.expr ? d.expr->copy() : nullptr;
+      extra.location = d.location;
+      distinct_order_index.push_back(order_items.size());
+      order_items.push_back(std::move(extra));
+    }
   }
   select_context_ = nullptr;
 
@@ -326,6 +398,7 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   size_t visible = targets.size();
   for (auto& t : targets) projection->expressions.push_back(std::move(t));
   std::vector<BoundOrderBy> orders;
+  std::vector<size_t> order_columns;
   for (auto& o : order_items) {
     size_t column;
     if (o.target >= 0) {
@@ -341,22 +414,39 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     order.descending = o.descending;
     order.nulls_first = o.nulls_first;
     orders.push_back(std::move(order));
+    order_columns.push_back(column);
   }
   projection->children.push_back(std::move(plan));
   uint32_t projection_index = projection->table_index;
   std::vector<LogicalType> projection_types = projection->output_types();
   plan = std::move(projection);
 
-  if (select.distinct) {
+  if (!distinct_order_index.empty()) {
+    // DISTINCT ON: sort, then keep the first row of each group.
     auto distinct = std::make_unique<LogicalDistinct>();
-    distinct->children.push_back(std::move(plan));
-    plan = std::move(distinct);
-  }
-  if (!orders.empty()) {
+    for (size_t k : distinct_order_index) {
+      size_t column = order_columns[k];
+      distinct->distinct_on.push_back(std::make_unique<BoundColumnRef>(
+          projection_types[column], ColumnBinding{projection_index, static_cast<uint32_t>(column)},
+          column < visible ? names[column] : "distinct key"));
+    }
     auto order = std::make_unique<LogicalOrder>();
     order->orders = std::move(orders);
     order->children.push_back(std::move(plan));
-    plan = std::move(order);
+    distinct->children.push_back(std::move(order));
+    plan = std::move(distinct);
+  } else {
+    if (select.distinct) {
+      auto distinct = std::make_unique<LogicalDistinct>();
+      distinct->children.push_back(std::move(plan));
+      plan = std::move(distinct);
+    }
+    if (!orders.empty()) {
+      auto order = std::make_unique<LogicalOrder>();
+      order->orders = std::move(orders);
+      order->children.push_back(std::move(plan));
+      plan = std::move(order);
+    }
   }
   if (select.limit || select.offset) {
     auto limit = std::make_unique<LogicalLimit>();
@@ -374,6 +464,8 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     strip->children.push_back(std::move(plan));
     plan = std::move(strip);
   }
+  last_unknown_outputs_ = std::move(unknown_outputs);
+  last_output_locations_ = std::move(target_locations);
   return plan;
 }
 

@@ -141,7 +141,9 @@ std::string LogicalLimit::describe() const {
 
 std::vector<ColumnBinding> LogicalDistinct::output_bindings() const { return children[0]->output_bindings(); }
 std::vector<LogicalType> LogicalDistinct::output_types() const { return children[0]->output_types(); }
-std::string LogicalDistinct::describe() const { return "Distinct"; }
+std::string LogicalDistinct::describe() const {
+  return distinct_on.empty() ? "Distinct" : "DistinctOn " + join_exprs(distinct_on, ", ");
+}
 
 std::vector<ColumnBinding> LogicalValues::output_bindings() const {
   std::vector<ColumnBinding> result;
@@ -152,6 +154,29 @@ std::vector<ColumnBinding> LogicalValues::output_bindings() const {
 std::vector<LogicalType> LogicalValues::output_types() const { return types; }
 
 std::string LogicalValues::describe() const { return "Values " + std::to_string(rows.size()) + " rows"; }
+
+std::vector<ColumnBinding> LogicalSetOperation::output_bindings() const {
+  std::vector<ColumnBinding> result;
+  for (size_t i = 0; i < types.size(); i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
+  return result;
+}
+
+std::string LogicalSetOperation::describe() const {
+  const char* names[] = {"Union", "Intersect", "Except"};
+  return std::string("SetOperation ") + names[static_cast<int>(set_kind)] + (all ? " All" : "");
+}
+
+std::vector<ColumnBinding> LogicalRecursiveCte::output_bindings() const {
+  std::vector<ColumnBinding> result;
+  for (size_t i = 0; i < types.size(); i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
+  return result;
+}
+
+std::vector<ColumnBinding> LogicalCteScan::output_bindings() const {
+  std::vector<ColumnBinding> result;
+  for (size_t i = 0; i < types.size(); i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
+  return result;
+}
 
 std::string LogicalInsert::describe() const { return "Insert " + table->name(); }
 

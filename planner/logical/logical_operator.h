@@ -36,6 +36,10 @@ enum class LogicalOperatorKind : uint8_t {
   kDelete,
   kUpdate,
   kTruncate,
+  kSetOperation,
+  kMaterializedCte,
+  kRecursiveCte,
+  kCteScan,
 };
 
 
@@ -158,13 +162,17 @@ class LogicalLimit : public LogicalOperator {
   BoundExprPtr offset;
 };
 
-/// Removes duplicate rows (all columns).
+/// Removes duplicate rows (all columns). With `distinct_on` (DISTINCT ON): keeps the first
+/// row of each group of equal `distinct_on` values, in the order its child produces them (a
+/// LogicalOrder).
 class LogicalDistinct : public LogicalOperator {
  public:
   LogicalDistinct() : LogicalOperator(LogicalOperatorKind::kDistinct) {}
   std::vector<ColumnBinding> output_bindings() const override;
   std::vector<LogicalType> output_types() const override;
   std::string describe() const override;
+
+  std::vector<BoundExprPtr> distinct_on;
 };
 
 /// Literal rows (VALUES, and the single empty row of a SELECT without FROM).
@@ -310,6 +318,92 @@ class LogicalShow : public LogicalOperator {
   std::string describe() const override { return "Show " + name; }
 
   std::string name;
+};
+
+enum class SetOperationKind : uint8_t { kUnion, kIntersect, kExcept };
+
+/// children[0] UNION / INTERSECT / EXCEPT [ALL] children[1]. Both children produce `types`
+/// (the binder casts each branch to the resolved column types); outputs (table_index, i).
+class LogicalSetOperation : public LogicalOperator {
+ public:
+  LogicalSetOperation(SetOperationKind set_kind, bool all, uint32_t table_index, std::vector<LogicalType> types)
+      : LogicalOperator(LogicalOperatorKind::kSetOperation),
+        set_kind(set_kind),
+        all(all),
+        table_index(table_index),
+        types(std::move(types)) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override { return types; }
+  std::string describe() const override;
+
+  SetOperationKind set_kind;
+  bool all;
+  uint32_t table_index;
+  std::vector<LogicalType> types;
+};
+
+/// A WITH query computed once: children[0] produces the CTE's rows (a LogicalRecursiveCte for
+/// WITH RECURSIVE), which are stored before children[1] (the rest of the query) runs and reads
+/// them through LogicalCteScans with the same `cte_index`. Outputs children[1]'s columns.
+class LogicalMaterializedCte : public LogicalOperator {
+ public:
+  LogicalMaterializedCte(uint32_t cte_index, std::string name)
+      : LogicalOperator(LogicalOperatorKind::kMaterializedCte), cte_index(cte_index), name(std::move(name)) {}
+  std::vector<ColumnBinding> output_bindings() const override { return children[1]->output_bindings(); }
+  std::vector<LogicalType> output_types() const override { return children[1]->output_types(); }
+  std::string describe() const override { return "MaterializedCte " + name; }
+
+  uint32_t cte_index;
+  std::string name;
+};
+
+/// The rows of a recursive WITH query: children[0] (the non-recursive term) UNION [ALL]
+/// children[1] (the recursive term) evaluated repeatedly over the previous iteration's new rows
+/// (a LogicalCteScan with `working_table` set), until an iteration adds none.
+class LogicalRecursiveCte : public LogicalOperator {
+ public:
+  LogicalRecursiveCte(uint32_t cte_index, std::string name, bool union_all, uint32_t table_index, std::vector<LogicalType> types)
+      : LogicalOperator(LogicalOperatorKind::kRecursiveCte),
+        cte_index(cte_index),
+        name(std::move(name)),
+        union_all(union_all),
+        table_index(table_index),
+        types(std::move(types)) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override { return types; }
+  std::string describe() const override { return std::string("RecursiveCte ") + name + (union_all ? " UNION ALL" : " UNION"); }
+
+  uint32_t cte_index;
+  std::string name;
+  bool union_all;
+  uint32_t table_index;
+  std::vector<LogicalType> types;
+};
+
+/// Reads the stored rows of the materialized CTE `cte_index` (or, with `working_table`, the
+/// rows the recursive CTE's previous iteration added); outputs (table_index, i). With a child,
+/// the CTE was inlined after all: the child (the CTE's query, producing exactly `types`) runs
+/// in its place.
+class LogicalCteScan : public LogicalOperator {
+ public:
+  LogicalCteScan(uint32_t cte_index, std::string name, uint32_t table_index, std::vector<LogicalType> types, bool working_table)
+      : LogicalOperator(LogicalOperatorKind::kCteScan),
+        cte_index(cte_index),
+        name(std::move(name)),
+        table_index(table_index),
+        types(std::move(types)),
+        working_table(working_table) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override { return types; }
+  std::string describe() const override { return (working_table ? "WorkTableScan " : "CteScan ") + name; }
+
+  uint32_t cte_index;
+  std::string name;
+  uint32_t table_index;
+  std::vector<LogicalType> types;
+  bool working_table;
+  /// The plan producing the CTE's rows (for estimates); owned by the LogicalMaterializedCte.
+  const LogicalOperator* source = nullptr;
 };
 
 /// Indented text of the logical plan (for tests and debugging).

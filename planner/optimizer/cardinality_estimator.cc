@@ -565,6 +565,27 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
     case LogicalOperatorKind::kValues:
       out.rows = std::max(1.0, static_cast<double>(static_cast<const LogicalValues&>(op).rows.size()));
       break;
+    case LogicalOperatorKind::kSetOperation: {
+      // UNION ALL adds its inputs; the others at most the left input (UNION: both, deduplicated).
+      const auto& set_op = static_cast<const LogicalSetOperation&>(op);
+      if (set_op.set_kind == SetOperationKind::kUnion) {
+        out.rows = inputs[0].rows + inputs[1].rows;
+      } else {
+        out.rows = inputs[0].rows;
+      }
+      break;
+    }
+    case LogicalOperatorKind::kMaterializedCte:
+      out = std::move(inputs[1]);
+      break;
+    case LogicalOperatorKind::kRecursiveCte:
+      out.rows = inputs[0].rows + inputs[1].rows;
+      break;
+    case LogicalOperatorKind::kCteScan: {
+      const auto& scan = static_cast<const LogicalCteScan&>(op);
+      out.rows = scan.source && !scan.working_table ? scan.source->estimated_rows : inputs.empty() ? 1 : inputs[0].rows;
+      break;
+    }
     default:
       // Statements that return no rows (INSERT, DDL) or a few (EXPLAIN, SHOW).
       out.rows = 1;

@@ -103,6 +103,14 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
       for (const auto& o : static_cast<LogicalOrder&>(op).orders) add_refs(*o.expression);
       break;
     case LogicalOperatorKind::kDistinct:
+      for (const auto& e : static_cast<LogicalDistinct&>(op).distinct_on) add_refs(*e);
+      for (const auto& child : op.children) {
+        for (const auto& b : child->output_bindings()) required.insert(b);
+      }
+      break;
+    case LogicalOperatorKind::kSetOperation:
+    case LogicalOperatorKind::kMaterializedCte:
+    case LogicalOperatorKind::kRecursiveCte:
     case LogicalOperatorKind::kInsert:
     case LogicalOperatorKind::kCreateTable:
     case LogicalOperatorKind::kExplain:

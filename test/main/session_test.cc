@@ -259,6 +259,24 @@ TEST_F(SessionTest, CancelStopsALongJoin) {
   EXPECT_EQ(run(*s, "SELECT count(*) FROM big").rows, (std::vector<std::string>{"1280"}));
 }
 
+TEST_F(SessionTest, CancelStopsARunawayRecursiveQuery) {
+  auto s = open();
+  // A recursion that never ends: only the cancel stops it, as in PostgreSQL.
+  std::atomic<bool> finished{false};
+  std::thread canceller([&] {
+    while (!finished.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      s->cancel();
+    }
+  });
+  auto c = run(*s, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r");
+  finished = true;
+  canceller.join();
+  EXPECT_EQ(c.errors, (std::vector<std::string>{"57014"}));
+  EXPECT_EQ(run(*s, "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT sum(n) FROM r").rows,
+            (std::vector<std::string>{"15"}));
+}
+
 TEST_F(SessionTest, UnknownDatabaseAndRoleAreRefused) {
   pgwire::StartupParameters params;
   params.user = "tessera";

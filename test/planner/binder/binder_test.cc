@@ -172,13 +172,57 @@ TEST_F(BinderTest, CorrelatedSubqueryBindsOuterColumnsAsParameters) {
 }
 
 TEST_F(BinderTest, UnsupportedFeaturesRaiseFeatureNotSupported) {
-  EXPECT_EQ(error_of("SELECT a FROM t UNION SELECT a FROM u").first, "0A000");
-  EXPECT_EQ(error_of("WITH x AS (SELECT 1) SELECT * FROM x").first, "0A000");
   EXPECT_EQ(error_of("WITH x AS (SELECT 1) UPDATE t SET a = 1").first, "0A000");
   EXPECT_EQ(error_of("WITH x AS (SELECT 1) DELETE FROM t").first, "0A000");
   EXPECT_EQ(error_of("CREATE TABLE p(a int PRIMARY KEY)").first, "0A000");
   EXPECT_EQ(error_of("SELECT CAST(a AS numeric) FROM t").first, "0A000");
   EXPECT_EQ(error_of("SELECT row_number() OVER () FROM t").first, "0A000");
+}
+
+TEST_F(BinderTest, WithQueriesAreInlinedOnceAndMaterializedOtherwise) {
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+    return n;
+  };
+  // One reference: inlined, no materialization.
+  std::string once = logical_plan_to_string(*bind("WITH x AS (SELECT a FROM t) SELECT * FROM x").plan);
+  EXPECT_EQ(count(once, "MaterializedCte"), 0u) << once;
+  EXPECT_EQ(count(once, "Get t"), 1u) << once;
+  // Two references: computed once, scanned twice.
+  std::string twice = logical_plan_to_string(*bind("WITH x AS (SELECT a FROM t) SELECT * FROM x, x AS y").plan);
+  EXPECT_EQ(count(twice, "MaterializedCte x"), 1u) << twice;
+  EXPECT_EQ(count(twice, "CteScan x"), 2u) << twice;
+  EXPECT_EQ(count(twice, "Get t"), 1u) << twice;
+  // MATERIALIZED forces it, NOT MATERIALIZED inlines every reference.
+  std::string forced = logical_plan_to_string(*bind("WITH x AS MATERIALIZED (SELECT a FROM t) SELECT * FROM x").plan);
+  EXPECT_EQ(count(forced, "CteScan x"), 1u) << forced;
+  std::string inlined =
+      logical_plan_to_string(*bind("WITH x AS NOT MATERIALIZED (SELECT a FROM t) SELECT * FROM x, x AS y").plan);
+  EXPECT_EQ(count(inlined, "MaterializedCte"), 0u) << inlined;
+  EXPECT_EQ(count(inlined, "Get t"), 2u) << inlined;
+  // A CTE read only by an inlined CTE that is read once is inlined too; unreferenced ones vanish.
+  std::string chain = logical_plan_to_string(
+      *bind("WITH x AS (SELECT a FROM t), y AS (SELECT a FROM x), z AS (SELECT 1) SELECT * FROM y").plan);
+  EXPECT_EQ(count(chain, "MaterializedCte"), 0u) << chain;
+  EXPECT_EQ(count(chain, "Get t"), 1u) << chain;
+  // Recursive: always materialized, with a working-table scan.
+  std::string recursive = logical_plan_to_string(
+      *bind("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r").plan);
+  EXPECT_EQ(count(recursive, "RecursiveCte r UNION ALL"), 1u) << recursive;
+  EXPECT_EQ(count(recursive, "WorkTableScan r"), 1u) << recursive;
+}
+
+TEST_F(BinderTest, SetOperationTypesAndErrors) {
+  EXPECT_EQ(types_of("SELECT 1 UNION SELECT 2.5::float8")[0], LogicalType::double_precision());
+  EXPECT_EQ(types_of("SELECT 'a' UNION SELECT 'b'")[0], LogicalType::varchar());
+  EXPECT_EQ(types_of("SELECT NULL UNION SELECT 1::smallint")[0], LogicalType::smallint());
+  EXPECT_EQ(types_of("SELECT 1::smallint INTERSECT SELECT 1::bigint")[0], LogicalType::bigint());
+  EXPECT_EQ(error_of("SELECT a FROM t UNION SELECT a, a FROM t").first, "42601");
+  EXPECT_EQ(error_of("SELECT 1 EXCEPT SELECT 'x'::text").first, "42804");
+  EXPECT_EQ(error_of("SELECT a FROM t UNION SELECT a FROM t ORDER BY a + 1").first, "0A000");
+  EXPECT_EQ(error_of("WITH x AS (SELECT 1), x AS (SELECT 2) SELECT 1").first, "42712");
+  EXPECT_EQ(error_of("WITH RECURSIVE r(n) AS (SELECT n FROM r UNION SELECT 1) SELECT * FROM r").first, "42P19");
 }
 
 TEST_F(BinderTest, InsertChecksColumnsAndTypes) {
