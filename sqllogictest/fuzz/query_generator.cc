@@ -165,7 +165,12 @@ std::string QueryGenerator::expr(SqlType type, const Scope& scope, int depth, bo
         case 4: return "(" + sub(type) + " % NULLIF(" + sub(type) + ", 0))";
         case 5: return "(- " + sub(type) + ")";
         case 6: return "abs(" + sub(type) + ")";
-        default: return "length(" + sub(SqlType::kText) + ")";
+        default:
+          switch (pick(3)) {
+            case 0: return "position(" + sub(SqlType::kText) + " IN " + sub(SqlType::kText) + ")";
+            case 1: return "strpos(" + sub(SqlType::kText) + ", " + sub(SqlType::kText) + ")";
+            default: return "length(" + sub(SqlType::kText) + ")";
+          }
       }
     case SqlType::kBigint:
       switch (pick(5)) {
@@ -184,11 +189,17 @@ std::string QueryGenerator::expr(SqlType type, const Scope& scope, int depth, bo
         default: return "(" + sub(type) + " / NULLIF(" + sub(type) + ", 0))";
       }
     case SqlType::kText:
-      switch (pick(5)) {
+      switch (pick(11)) {
         case 0: return "(" + sub(type) + " || " + sub(type) + ")";
         case 1: return "lower(" + sub(type) + ")";
         case 2: return "upper(" + sub(type) + ")";
         case 3: return "CAST(" + sub(SqlType::kInt) + " AS text)";
+        case 4: return "substring(" + sub(type) + " FROM " + small_int() + (chance(50) ? " FOR " + small_int() : "") + ")";
+        case 5: return "replace(" + sub(type) + ", " + sub(type) + ", " + sub(type) + ")";
+        case 6: return std::string(chance(50) ? "trim(" : "btrim(") + sub(type) + ")";
+        case 7: return std::string(chance(50) ? "left(" : "right(") + sub(type) + ", " + small_int() + ")";
+        case 8: return "lpad(" + sub(type) + ", " + small_int() + ", " + sub(type) + ")";
+        case 9: return "reverse(" + sub(type) + ")";
         default: return "(" + sub(type) + " || " + sub(SqlType::kInt) + ")";
       }
     case SqlType::kBool: break;
@@ -260,6 +271,10 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   if (outer) scope.outer = outer->outer;
   const bool scalar = scalar_next_;
   scalar_next_ = false;
+  const std::vector<SqlType> forced = std::move(forced_types_);
+  forced_types_.clear();
+  const bool branch = in_branch_;
+  in_branch_ = false;
   // FROM: one table, or two joined.
   std::string from;
   const size_t n_tables = depth == 0 && chance(40) ? 2 : 1;
@@ -300,7 +315,8 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   std::vector<SqlType> item_types;
   std::string group_by;
   std::string having;
-  const size_t n_items = single_column ? 1 : 1 + pick(3);
+  const size_t n_items = single_column ? 1 : !forced.empty() ? forced.size() : 1 + pick(3);
+  auto item_type = [&](size_t i) { return single_column ? *out_type : !forced.empty() ? forced[i] : random_type(); };
   if (shape < 3) {
     std::vector<ScopeColumn> groups;
     for (const auto& c : scope.columns) {
@@ -312,7 +328,7 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
     grouped.columns = groups;
     for (size_t i = 0; i < groups.size(); i++) group_by += (i ? ", " : " GROUP BY ") + groups[i].name;
     for (size_t i = 0; i < n_items; i++) {
-      SqlType t = single_column ? *out_type : random_type();
+      SqlType t = item_type(i);
       // Aggregates over the ungrouped scope; plain references to group columns.
       items.push_back(chance(50) ? aggregate(t, scope, 1) : expr(t, grouped, 1, false));
       item_types.push_back(t);
@@ -320,13 +336,13 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
     if (chance(30)) having = " HAVING " + bool_expr(grouped, 2, false);
   } else if (shape < 5) {
     for (size_t i = 0; i < n_items; i++) {
-      SqlType t = single_column ? *out_type : random_type();
+      SqlType t = item_type(i);
       items.push_back(aggregate(t, scope, 1));
       item_types.push_back(t);
     }
   } else {
     for (size_t i = 0; i < n_items; i++) {
-      SqlType t = single_column ? *out_type : random_type();
+      SqlType t = item_type(i);
       items.push_back(expr(t, scope, 1, false));
       item_types.push_back(t);
     }
@@ -336,7 +352,7 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   for (size_t i = 0; i < items.size(); i++) sql += (i ? ", " : "") + items[i] + " AS c" + std::to_string(i);
   sql += " FROM " + from + where + group_by + having;
   // ORDER BY every output column, so LIMIT keeps determined rows.
-  if (depth == 0 && chance(40)) {
+  if (depth == 0 && !branch && chance(40)) {
     sql += " ORDER BY ";
     for (size_t i = 0; i < items.size(); i++) {
       sql += (i ? ", " : "") + std::to_string(i + 1) + (chance(30) ? " DESC" : "") + (chance(20) ? " NULLS FIRST" : "");
@@ -344,13 +360,34 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
     if (chance(50)) sql += " LIMIT " + std::to_string(pick(5)) + (chance(30) ? " OFFSET 1" : "");
   }
   if (single_column) *out_type = item_types[0];
+  last_item_types_ = item_types;
   return sql;
+}
+
+std::string QueryGenerator::small_int() {
+  static const char* kValues[] = {"0", "1", "2", "3", "5", "-1"};
+  return kValues[pick(std::size(kValues))];
 }
 
 std::string QueryGenerator::next_query() {
   alias_counter_ = 0;
   SqlType unused = SqlType::kInt;
-  return select_statement(nullptr, 0, false, &unused);
+  if (!chance(15)) return select_statement(nullptr, 0, false, &unused);
+  // A set operation of two queries with the same column types.
+  in_branch_ = true;
+  const std::string left = select_statement(nullptr, 0, false, &unused);
+  const std::vector<SqlType> types = last_item_types_;
+  forced_types_ = types;
+  in_branch_ = true;
+  const std::string right = select_statement(nullptr, 0, false, &unused);
+  static const char* kOps[] = {"UNION", "UNION ALL", "INTERSECT", "INTERSECT ALL", "EXCEPT", "EXCEPT ALL"};
+  std::string sql = "(" + left + ") " + kOps[pick(std::size(kOps))] + " (" + right + ")";
+  if (chance(40)) {
+    sql += " ORDER BY ";
+    for (size_t i = 0; i < types.size(); i++) sql += (i ? ", " : "") + std::to_string(i + 1) + (chance(30) ? " DESC" : "");
+    if (chance(50)) sql += " LIMIT " + std::to_string(pick(5));
+  }
+  return sql;
 }
 
 }  // namespace tessera::fuzz

@@ -28,7 +28,8 @@ struct TableDef {
 /// (arithmetic, comparisons, AND/OR/NOT, IS [NOT] NULL, BETWEEN, IN lists, LIKE, CASE,
 /// COALESCE, NULLIF, casts, string functions), joins (inner, left, cross), WHERE, GROUP BY with
 /// aggregates and HAVING, DISTINCT, ORDER BY (by every output column when LIMIT is used, so
-/// the rows are determined), and scalar, EXISTS and IN subqueries, correlated or not.
+/// the rows are determined), scalar, EXISTS and IN subqueries, correlated or not, and
+/// UNION / INTERSECT / EXCEPT [ALL] of two such queries.
 class QueryGenerator {
  public:
   explicit QueryGenerator(uint64_t seed);
@@ -61,6 +62,14 @@ class QueryGenerator {
   /// The next select_statement is a scalar subquery: an aggregate without GROUP BY, so it
   /// returns one row.
   bool scalar_next_ = false;
+  /// The next select_statement's output column types (empty: random), for a set operation's
+  /// second branch; and the types the last finished select_statement produced.
+  std::vector<SqlType> forced_types_;
+  std::vector<SqlType> last_item_types_;
+  /// Generating a set operation's branch: no ORDER BY / LIMIT of its own.
+  bool in_branch_ = false;
+  /// A small integer literal (lengths and counts of string functions).
+  std::string small_int();
 };
 
 /// PostgreSQL's name of `type`.
