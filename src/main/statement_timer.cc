@@ -46,8 +46,10 @@ void StatementTimer::run() {
       continue;
     }
     auto first = entries_.begin();
-    if (Clock::now() < first->first.first) {
-      wake_.wait_until(lock, first->first.first);
+    // A copy: while this thread waits, disarm may erase the entry.
+    const Clock::time_point deadline = first->first.first;
+    if (Clock::now() < deadline) {
+      wake_.wait_until(lock, deadline);
       continue;
     }
     std::function<void()> fire = std::move(first->second);

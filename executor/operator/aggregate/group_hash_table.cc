@@ -180,7 +180,8 @@ bool GroupHashTable::dense_cover(int64_t lo, int64_t hi) {
   if (!dense_enabled_) return false;
   const bool empty = dense_.empty();
   const int64_t old_lo = dense_base_;
-  const int64_t old_hi = empty ? 0 : dense_base_ + static_cast<int64_t>(dense_.size()) - 1;
+  // The window never passes INT64_MAX, but base + size may: compute its end in 128 bits.
+  const auto old_hi = static_cast<int64_t>(empty ? 0 : static_cast<__int128>(dense_base_) + static_cast<__int128>(dense_.size()) - 1);
   if (!empty && lo >= old_lo && hi <= old_hi) return true;
   __int128 new_lo = empty ? lo : std::min(lo, old_lo);
   __int128 new_hi = empty ? hi : std::max(hi, old_hi);
