@@ -10,34 +10,12 @@
 #include "src/main/database.h"
 #include "src/main/session.h"
 #include "storage/transaction_manager.h"
+#include "test/main/collector.h"
 
 namespace tessera {
 namespace {
 
-/// Collects what a session reports, one entry per statement.
-class Collector : public ResultReceiver {
- public:
-  void on_columns(const std::vector<ResultColumn>&) override {}
-  void on_chunk(const DataChunk& chunk) override {
-    for (size_t r = 0; r < chunk.size(); r++) {
-      std::string row;
-      for (size_t c = 0; c < chunk.column_count(); c++) {
-        if (c) row += "|";
-        row += chunk.get_value(c, r).to_string();
-      }
-      rows.push_back(row);
-    }
-  }
-  void on_complete(std::string_view tag) override { tags.emplace_back(tag); }
-  void on_empty_query() override { tags.emplace_back("EMPTY"); }
-  void on_error(const SqlError& error) override {
-    errors.emplace_back(sqlstate_code(error.state()));
-    messages.push_back(error.message());
-  }
-  void on_notice(std::string_view, std::string_view, std::string_view) override {}
-
-  std::vector<std::string> rows, tags, errors, messages;
-};
+using test_support::Collector;
 
 using Strings = std::vector<std::string>;
 
