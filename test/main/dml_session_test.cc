@@ -10,7 +10,7 @@
 #include "src/main/database.h"
 #include "src/main/session.h"
 #include "storage/transaction_manager.h"
-#include "test/main/collector.h"
+#include "test/main/session_fixture.h"
 
 namespace tessera {
 namespace {
@@ -19,28 +19,14 @@ using test_support::Collector;
 
 using Strings = std::vector<std::string>;
 
-class DmlSessionTest : public ::testing::Test {
+class DmlSessionTest : public test_support::SessionFixture {
  protected:
-  std::unique_ptr<pgwire::BackendSession> open() {
-    pgwire::StartupParameters params;
-    params.user = "tessera";
-    params.database = "tessera";
-    return db_.open_session(params);
-  }
-
-  static Collector run(pgwire::BackendSession& session, const std::string& sql) {
-    Collector c;
-    session.execute_simple(sql, c);
-    return c;
-  }
-
   /// Waits until `n` transactions wait for a lock (no time limit: the test runner's timeout
   /// catches a hang).
   void wait_for_lock_waiters(size_t n) {
     while (db_.transactions().locks().waiting_count() < n) std::this_thread::yield();
   }
 
-  Database db_{DatabaseConfig{"./unused", 2}};
 };
 
 TEST_F(DmlSessionTest, CommandTagsCountModifiedRows) {

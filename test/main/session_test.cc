@@ -15,30 +15,14 @@
 #include "src/common/sql_error.h"
 #include "src/main/database.h"
 #include "storage/transaction_manager.h"
-#include "test/main/collector.h"
+#include "test/main/session_fixture.h"
 
 namespace tessera {
 namespace {
 
 using test_support::Collector;
 
-class SessionTest : public ::testing::Test {
- protected:
-  std::unique_ptr<pgwire::BackendSession> open() {
-    pgwire::StartupParameters params;
-    params.user = "tessera";
-    params.database = "tessera";
-    return db_.open_session(params);
-  }
-
-  static Collector run(pgwire::BackendSession& session, const std::string& sql) {
-    Collector c;
-    session.execute_simple(sql, c);
-    return c;
-  }
-
-  Database db_{DatabaseConfig{"./unused", 2}};
-};
+class SessionTest : public test_support::SessionFixture {};
 
 TEST_F(SessionTest, AcceptanceQueryAndTags) {
   auto s = open();

@@ -1,12 +1,17 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "pgwire/backend.h"
 #include "src/common/data_chunk.h"
 #include "src/common/result_receiver.h"
 #include "src/common/sql_error.h"
+#include "src/main/database.h"
 
 namespace tessera::test_support {
 
@@ -39,6 +44,25 @@ class Collector : public ResultReceiver {
 
   std::vector<ResultColumn> columns_;
   std::vector<std::string> rows, tags, errors, messages, notices, statuses;
+};
+
+/// A database with two worker threads, and sessions on it that run SQL into Collectors.
+class SessionFixture : public ::testing::Test {
+ protected:
+  std::unique_ptr<pgwire::BackendSession> open() {
+    pgwire::StartupParameters params;
+    params.user = "tessera";
+    params.database = "tessera";
+    return db_.open_session(params);
+  }
+
+  static Collector run(pgwire::BackendSession& session, const std::string& sql) {
+    Collector c;
+    session.execute_simple(sql, c);
+    return c;
+  }
+
+  Database db_{DatabaseConfig{"./unused", 2}};
 };
 
 }  // namespace tessera::test_support
