@@ -184,6 +184,12 @@ class Binder {
                           const std::vector<std::string>& column_aliases, int location);
   LogicalPtr bind_join(const JoinRef& ref);
   BoundExprPtr bind_limit_value(const Expr& expr, const char* clause);
+  /// `plan` under a LogicalLimit for the statement's LIMIT / OFFSET, or `plan` when it has none.
+  LogicalPtr wrap_limit(const SelectStmt& select, LogicalPtr plan);
+  /// ORDER BY item `item` over output column `ordinal` (1-based) of `types`/`bindings`/`names`,
+  /// with PostgreSQL's default NULLS order (first for DESC).
+  static BoundOrderBy order_by_output(const SortBy& item, size_t ordinal, const std::vector<LogicalType>& types,
+                                      const std::vector<ColumnBinding>& bindings, const std::vector<std::string>& names);
 
   // Expressions
   BoundExprPtr bind_expr(const Expr& expr);

@@ -150,22 +150,12 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
       if (ordinal < 1 || ordinal > static_cast<int64_t>(names.size())) {
         throw_at(SqlState::kFeatureNotSupported, "ORDER BY on VALUES supports only output columns", item.location);
       }
-      BoundOrderBy o;
-      o.expression = std::make_unique<BoundColumnRef>(types[ordinal - 1], bindings[ordinal - 1], names[ordinal - 1]);
-      o.descending = item.direction == SortDirection::kDesc;
-      o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
-      order->orders.push_back(std::move(o));
+      order->orders.push_back(order_by_output(item, static_cast<size_t>(ordinal), types, bindings, names));
     }
     order->children.push_back(std::move(plan));
     plan = std::move(order);
   }
-  if (select.limit || select.offset) {
-    auto limit = std::make_unique<LogicalLimit>();
-    if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
-    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
-    limit->children.push_back(std::move(plan));
-    plan = std::move(limit);
-  }
+  plan = wrap_limit(select, std::move(plan));
   return plan;
 }
 
@@ -448,13 +438,7 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       plan = std::move(order);
     }
   }
-  if (select.limit || select.offset) {
-    auto limit = std::make_unique<LogicalLimit>();
-    if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
-    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
-    limit->children.push_back(std::move(plan));
-    plan = std::move(limit);
-  }
+  plan = wrap_limit(select, std::move(plan));
   if (projection_types.size() > visible) {
     auto strip = std::make_unique<LogicalProjection>(next_table_index());
     for (size_t i = 0; i < visible; i++) {
@@ -467,6 +451,24 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   last_unknown_outputs_ = std::move(unknown_outputs);
   last_output_locations_ = std::move(target_locations);
   return plan;
+}
+
+LogicalPtr Binder::wrap_limit(const SelectStmt& select, LogicalPtr plan) {
+  if (!select.limit && !select.offset) return plan;
+  auto limit = std::make_unique<LogicalLimit>();
+  if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
+  if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
+  limit->children.push_back(std::move(plan));
+  return limit;
+}
+
+BoundOrderBy Binder::order_by_output(const SortBy& item, size_t ordinal, const std::vector<LogicalType>& types,
+                                     const std::vector<ColumnBinding>& bindings, const std::vector<std::string>& names) {
+  BoundOrderBy o;
+  o.expression = std::make_unique<BoundColumnRef>(types[ordinal - 1], bindings[ordinal - 1], names[ordinal - 1]);
+  o.descending = item.direction == SortDirection::kDesc;
+  o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
+  return o;
 }
 
 }  // namespace tessera::planner

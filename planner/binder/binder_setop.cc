@@ -156,22 +156,12 @@ LogicalPtr Binder::bind_output_modifiers(LogicalPtr plan, const SelectStmt& sele
             .with_hint("Add the expression/function to every SELECT, or move the UNION into a FROM clause.")
             .with_position(position(e.location));
       }
-      BoundOrderBy o;
-      o.expression = std::make_unique<BoundColumnRef>(types[ordinal - 1], bindings[ordinal - 1], names[ordinal - 1]);
-      o.descending = item.direction == SortDirection::kDesc;
-      o.nulls_first = item.nulls == NullsOrder::kDefault ? o.descending : item.nulls == NullsOrder::kFirst;
-      order->orders.push_back(std::move(o));
+      order->orders.push_back(order_by_output(item, static_cast<size_t>(ordinal), types, bindings, names));
     }
     order->children.push_back(std::move(plan));
     plan = std::move(order);
   }
-  if (select.limit || select.offset) {
-    auto limit = std::make_unique<LogicalLimit>();
-    if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
-    if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
-    limit->children.push_back(std::move(plan));
-    plan = std::move(limit);
-  }
+  plan = wrap_limit(select, std::move(plan));
   return plan;
 }
 

@@ -11,6 +11,7 @@
 #include "executor/operator/aggregate/group_hash_table.h"
 #include "executor/key_serializer.h"
 #include "executor/operator/projection/expression_state.h"
+#include "executor/operator/result_chunks_source.h"
 #include "executor/chunk_collection.h"
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
@@ -190,13 +191,6 @@ struct AggregateLocalState : LocalState {
   std::vector<uint32_t> groups;
   std::vector<catalog::AggregateState*> rows;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
-};
-
-struct AggregateSourceState : GlobalState {
-  explicit AggregateSourceState(AggregateGlobalState& sink) : sink(sink) {}
-  size_t max_threads() const override { return std::max<size_t>(1, sink.results.size()); }
-  AggregateGlobalState& sink;
-  std::atomic<size_t> next{0};
 };
 
 std::vector<const Vector*> pointers(const std::vector<Vector>& vectors) {
@@ -406,19 +400,11 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
 }
 
 std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_source(QueryContext& query) const {
-  return std::make_unique<AggregateSourceState>(static_cast<AggregateGlobalState&>(query.states->sink_state(*this)));
+  return std::make_unique<ResultChunksSource>(static_cast<AggregateGlobalState&>(query.states->sink_state(*this)).results);
 }
 
 SourceResult PhysicalHashAggregate::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
-  auto& state = static_cast<AggregateSourceState&>(global);
-  const size_t index = state.next.fetch_add(1);
-  const auto& results = state.sink.results;
-  if (index >= results.size()) {
-    out.set_size(0);
-    return SourceResult::kFinished;
-  }
-  out.reference(results[index]);
-  return index + 1 >= results.size() ? SourceResult::kFinished : SourceResult::kHaveMoreOutput;
+  return static_cast<ResultChunksSource&>(global).next_chunk(out);
 }
 
 std::string PhysicalHashAggregate::explain_details() const {

@@ -6,6 +6,7 @@
 
 #include "executor/key_serializer.h"
 #include "executor/operator/aggregate/group_hash_table.h"
+#include "executor/operator/result_chunks_source.h"
 #include "src/common/assert.h"
 
 namespace tessera::executor {
@@ -46,13 +47,6 @@ struct SetOpLocalState : LocalState {
   CountedRows rows;
   KeySerializer keys;
   std::vector<uint32_t> group_ids;
-};
-
-struct SetOpSourceState : GlobalState {
-  explicit SetOpSourceState(SetOpGlobalState& sink) : sink(sink) {}
-  size_t max_threads() const override { return std::max<size_t>(1, sink.results.size()); }
-  SetOpGlobalState& sink;
-  std::atomic<size_t> next{0};
 };
 
 const char* type_name(SetOperationType type) {
@@ -179,19 +173,11 @@ void PhysicalHashSetOperation::finalize(QueryContext& query, GlobalState& global
 }
 
 std::unique_ptr<GlobalState> PhysicalHashSetOperation::make_global_source(QueryContext& query) const {
-  return std::make_unique<SetOpSourceState>(static_cast<SetOpGlobalState&>(query.states->sink_state(*this)));
+  return std::make_unique<ResultChunksSource>(static_cast<SetOpGlobalState&>(query.states->sink_state(*this)).results);
 }
 
 SourceResult PhysicalHashSetOperation::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
-  auto& state = static_cast<SetOpSourceState&>(global);
-  const size_t index = state.next.fetch_add(1);
-  const auto& results = state.sink.results;
-  if (index >= results.size()) {
-    out.set_size(0);
-    return SourceResult::kFinished;
-  }
-  out.reference(results[index]);
-  return index + 1 >= results.size() ? SourceResult::kFinished : SourceResult::kHaveMoreOutput;
+  return static_cast<ResultChunksSource&>(global).next_chunk(out);
 }
 
 std::string PhysicalHashSetOperation::explain_details() const { return type_name(type_); }
