@@ -7,7 +7,7 @@ PORT ?= 5433
 DATA ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build server run fuzz-sql test unit-test asan-test slt-test wire-test bench clean
+.PHONY: all deps configure build server run fuzz-sql sqllogictest-all sqllogictest-known-differences test unit-test asan-test slt-test wire-test bench clean
 
 all: build
 
@@ -43,6 +43,14 @@ N ?= 10000
 SEED ?= 1
 fuzz-sql: build
 	bash scripts/fuzz-sql.sh $(BUILD_DIR) $(N) $(SEED)
+
+# The whole SQLite corpus on Tessera, with per-folder counts (make test runs a fixed sample).
+sqllogictest-all: build
+	bash scripts/sqllogictest-corpus.sh $(BUILD_DIR) tessera all
+
+# Regenerates sqllogictest/corpus/known-differences.txt: the corpus records PostgreSQL 15 fails.
+sqllogictest-known-differences: build
+	bash scripts/sqllogictest-corpus.sh $(BUILD_DIR) postgresql all
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)

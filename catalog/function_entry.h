@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "src/common/arena.h"
+#include "src/common/data_chunk.h"
 #include "src/common/logical_type.h"
 #include "src/common/selection_vector.h"
+#include "src/common/value.h"
 #include "src/common/vector.h"
 
 namespace tessera::catalog {
@@ -145,6 +147,58 @@ struct AggregateFunction {
   AggregateCombine combine = nullptr;
   AggregateFinalize finalize = nullptr;
   AggregateRetract retract = nullptr;  ///< optional
+
+  std::string signature() const;
+};
+
+// ---- table functions -----------------------------------------------------------------------
+
+/// The columns a table function call returns, decided when the call is bound.
+struct TableFunctionSchema {
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  /// The planner's row estimate (PostgreSQL's prorows default is 1000).
+  double estimated_rows = 1000;
+};
+
+/// The rows of one part of a table function's run, produced chunk by chunk by one worker.
+class TableFunctionPart {
+ public:
+  virtual ~TableFunctionPart() = default;
+  /// Appends the part's next rows to `out` (initialized to the schema's types, empty): at least
+  /// one and at most kVectorSize. Returns false, with no rows added, when the part is done.
+  virtual bool produce(DataChunk& out) = 0;
+};
+
+/// One run of a table function, from its argument values: immutable, shared by the workers that
+/// produce its rows. The rows split into `num_parts()` independent parts that workers produce in
+/// parallel, each part by one worker.
+class TableFunctionRun {
+ public:
+  virtual ~TableFunctionRun() = default;
+  virtual size_t num_parts() const = 0;
+  virtual std::unique_ptr<TableFunctionPart> open_part(size_t part) const = 0;
+};
+
+/// Binds a call: the output columns, from the argument types as resolved and each argument's
+/// value when it is a constant at plan time (nullopt when it is not). Throws SqlError for bad
+/// arguments that are known at plan time.
+using TableFunctionBind = TableFunctionSchema (*)(std::span<const LogicalType> arg_types,
+                                                  std::span<const std::optional<Value>> constants);
+/// Starts a run from the argument values (cast to the resolved types), evaluated once when the
+/// query starts. Throws SqlError for bad arguments.
+using TableFunctionInit = std::unique_ptr<TableFunctionRun> (*)(std::span<const Value> args,
+                                                                const TableFunctionSchema& schema);
+
+/// A function used in FROM that returns a set of rows (pg_proc with proretset), e.g.
+/// generate_series. Entries live in a FunctionRegistry and never move.
+struct TableFunction {
+  std::string name;
+  std::vector<ParamType> params;
+  Volatility volatility = Volatility::kImmutable;
+  Oid oid = 0;
+  TableFunctionBind bind = nullptr;
+  TableFunctionInit init = nullptr;
 
   std::string signature() const;
 };

@@ -66,6 +66,8 @@ std::string param_list(const std::vector<ParamType>& params, bool variadic) {
 
 std::string ScalarFunction::signature() const { return name + "(" + param_list(params, variadic) + ")"; }
 
+std::string TableFunction::signature() const { return name + "(" + param_list(params, false) + ")"; }
+
 std::string AggregateFunction::signature() const {
   return name + "(" + (params.empty() ? std::string("*") : param_list(params, false)) + ")";
 }
@@ -115,6 +117,27 @@ const AggregateFunction& FunctionRegistry::add(AggregateFunction aggregate) {
   const AggregateFunction& entry = aggregates_.emplace_back(std::move(aggregate));
   aggregates_by_name_.emplace(entry.name, &entry);
   return entry;
+}
+
+const TableFunction& FunctionRegistry::add(TableFunction function) {
+  TS_CHECK(function.bind && function.init, "table function without bind/init: " + function.name);
+  function.oid = assign_oid(function.oid, "table function " + function.signature());
+  const TableFunction& entry = table_functions_.emplace_back(std::move(function));
+  table_functions_by_name_.emplace(entry.name, &entry);
+  return entry;
+}
+
+std::vector<const TableFunction*> FunctionRegistry::table_functions(std::string_view name) const {
+  std::vector<const TableFunction*> out;
+  auto [first, last] = table_functions_by_name_.equal_range(name);
+  for (auto it = first; it != last; ++it) out.push_back(it->second);
+  return out;
+}
+
+std::vector<const TableFunction*> FunctionRegistry::all_table_functions() const {
+  std::vector<const TableFunction*> out;
+  for (const auto& f : table_functions_) out.push_back(&f);
+  return out;
 }
 
 std::vector<const ScalarFunction*> FunctionRegistry::functions(std::string_view name) const {
@@ -481,6 +504,21 @@ ResolvedAggregate FunctionRegistry::resolve_aggregate(std::string_view name, std
   ResolvedAggregate out;
   out.function = overloads[chosen.index];
   concrete_types(chosen, out.function->result, args, out.arg_types, out.return_type);
+  return out;
+}
+
+ResolvedTableFunction FunctionRegistry::resolve_table_function(std::string_view name,
+                                                               std::span<const LogicalType> args) const {
+  auto overloads = table_functions(name);
+  std::vector<std::pair<const std::vector<ParamType>*, bool>> lists;
+  for (const auto* f : overloads) lists.emplace_back(&f->params, false);
+  Candidate chosen;
+  Outcome outcome = choose(lists, args, false, chosen);
+  if (outcome != Outcome::kFound) throw_function_error(outcome, name, args);
+  ResolvedTableFunction out;
+  out.function = overloads[chosen.index];
+  LogicalType unused;
+  concrete_types(chosen, ParamType::of(LogicalType::boolean()), args, out.arg_types, unused);
   return out;
 }
 

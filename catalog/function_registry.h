@@ -19,6 +19,12 @@ struct ResolvedFunction {
   LogicalType return_type;
 };
 
+/// A resolved table function call.
+struct ResolvedTableFunction {
+  const TableFunction* function = nullptr;
+  std::vector<LogicalType> arg_types;
+};
+
 /// A resolved aggregate call.
 struct ResolvedAggregate {
   const AggregateFunction* function = nullptr;
@@ -48,11 +54,16 @@ class FunctionRegistry {
   const ScalarFunction& add(ScalarFunction function);
   /// Adds an aggregate overload.
   const AggregateFunction& add(AggregateFunction aggregate);
+  /// Adds a table function overload.
+  const TableFunction& add(TableFunction function);
 
   /// Every overload of function `name` (kind kFunction), or of operator `name`.
   std::vector<const ScalarFunction*> functions(std::string_view name) const;
   std::vector<const ScalarFunction*> operators(std::string_view name) const;
   std::vector<const AggregateFunction*> aggregates(std::string_view name) const;
+  std::vector<const TableFunction*> table_functions(std::string_view name) const;
+  /// Every table function, in registration order.
+  std::vector<const TableFunction*> all_table_functions() const;
   /// Whether `name` names an aggregate (PostgreSQL: one namespace for functions and aggregates).
   bool is_aggregate(std::string_view name) const;
   /// Every scalar function and operator, then every aggregate, in registration order (pg_proc).
@@ -67,15 +78,19 @@ class FunctionRegistry {
   ResolvedFunction resolve_operator(std::string_view name, std::span<const LogicalType> args) const;
   /// Resolves an aggregate call (no arguments: count(*)); errors as resolve_function.
   ResolvedAggregate resolve_aggregate(std::string_view name, std::span<const LogicalType> args) const;
+  /// Resolves a table function call in FROM; errors as resolve_function.
+  ResolvedTableFunction resolve_table_function(std::string_view name, std::span<const LogicalType> args) const;
 
  private:
   Oid assign_oid(Oid requested, const std::string& signature);
 
   std::deque<ScalarFunction> scalars_;
   std::deque<AggregateFunction> aggregates_;
+  std::deque<TableFunction> table_functions_;
   std::multimap<std::string, const ScalarFunction*, std::less<>> functions_by_name_;
   std::multimap<std::string, const ScalarFunction*, std::less<>> operators_by_name_;
   std::multimap<std::string, const AggregateFunction*, std::less<>> aggregates_by_name_;
+  std::multimap<std::string, const TableFunction*, std::less<>> table_functions_by_name_;
   std::map<Oid, std::string> oids_;
 };
 

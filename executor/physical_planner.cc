@@ -20,6 +20,7 @@
 #include "executor/operator/projection/physical_projection.h"
 #include "executor/operator/result/physical_result_collector.h"
 #include "executor/operator/scan/physical_table_scan.h"
+#include "executor/operator/scan/physical_table_function.h"
 #include "executor/operator/scan/physical_values.h"
 #include "executor/operator/setop/physical_distinct_on.h"
 #include "executor/operator/setop/physical_hash_set_operation.h"
@@ -270,6 +271,12 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       std::vector<std::vector<BoundExprPtr>> rows;
       for (const auto& row : values.rows) rows.push_back(resolve_all(row, {}));
       result = std::make_unique<PhysicalValues>(values.types, std::move(rows));
+      break;
+    }
+    case LogicalOperatorKind::kTableFunction: {
+      const auto& function = static_cast<const LogicalTableFunction&>(op);
+      result = std::make_unique<PhysicalTableFunction>(*function.function, resolve_all(function.arguments, {}),
+                                                       function.schema);
       break;
     }
     case LogicalOperatorKind::kInsert: {

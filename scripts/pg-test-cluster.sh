@@ -4,6 +4,7 @@
 #   scripts/pg-test-cluster.sh start   # initdb if needed, start if not running; prints the port
 #   scripts/pg-test-cluster.sh stop    # stops the cluster (the data directory is kept)
 #   scripts/pg-test-cluster.sh port    # prints the port
+#   scripts/pg-test-cluster.sh status  # exits 0 when the cluster is running
 #   scripts/pg-test-cluster.sh destroy # stops the cluster and deletes its data directory
 #
 # Listens on 127.0.0.1 only, trust authentication, with a database `tessera` owned by a
@@ -71,9 +72,10 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   port) echo "$PORT" ;;
+  status) is_running ;;
   destroy) stop; rm -rf "$DATA" "$LOG" ;;
   *)
-    echo "usage: $0 start|stop|port|destroy" >&2
+    echo "usage: $0 start|stop|status|port|destroy" >&2
     exit 2
     ;;
 esac

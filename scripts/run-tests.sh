@@ -44,6 +44,17 @@ step "sqllogictest, in-process"
 check "$build/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}"
 # Features not built yet must fail with 0A000: those records are skipped for 'postgresql'.
 check "$build/tessera-sqllogictest" --engine tessera sqllogictest/suites/unsupported
+# The runner's known-differences list: a listed failure counts as known, a listed pass and an
+# unlisted failure fail (sqllogictest/corpus/selftest/known.test says which record is which).
+known_selftest() {
+  local out
+  out=$("$build/tessera-sqllogictest" --corpus-root sqllogictest/corpus/selftest \
+    --known-differences sqllogictest/corpus/selftest/known-differences.txt sqllogictest/corpus/selftest/known.test || true)
+  grep -q '^records: 0 passed, 2 failed, 1 known differences' <<<"$out" &&
+    grep -q 'known.test:10: passes here, but PostgreSQL 15 fails it' <<<"$out" &&
+    grep -q 'known.test:15: wrong result' <<<"$out"
+}
+check known_selftest
 
 step "differential fuzzing against PostgreSQL 15 (fixed seed)"
 check bash scripts/fuzz-sql.sh "$build" 3000 20261206

@@ -160,8 +160,7 @@ LogicalPtr Binder::bind_table_ref(const TableRef& ref) {
       return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
     }
     case TableRefKind::kJoin: return bind_join(ref.as<JoinRef>());
-    case TableRefKind::kFunction:
-      throw_at(SqlState::kFeatureNotSupported, "functions in FROM are not supported yet", ref.location);
+    case TableRefKind::kFunction: return bind_table_function(ref.as<FunctionRef>());
   }
   throw_at(SqlState::kFeatureNotSupported, "unsupported FROM item", ref.location);
 }

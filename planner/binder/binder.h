@@ -180,6 +180,8 @@ class Binder {
   LogicalPtr bind_from(const std::vector<TableRefPtr>& from);
   LogicalPtr bind_table_ref(const TableRef& ref);
   LogicalPtr bind_base_table(const BaseTableRef& ref);
+  /// A function in FROM (binder_table_function.cc).
+  LogicalPtr bind_table_function(const FunctionRef& ref);
   LogicalPtr bind_derived(LogicalPtr plan, const std::vector<std::string>& names, const std::string& alias,
                           const std::vector<std::string>& column_aliases, int location);
   LogicalPtr bind_join(const JoinRef& ref);

@@ -28,14 +28,6 @@ bool is_comparison(const std::string& op) {
 
 BoundExprPtr make_not(BoundExprPtr e) { return std::make_unique<BoundBooleanTest>(BooleanTest::kNot, std::move(e)); }
 
-/// Argument types as overload resolution sees them: string literals and NULL are unknown.
-std::vector<LogicalType> resolution_types(const std::vector<BoundExprPtr>& args) {
-  std::vector<LogicalType> types;
-  types.reserve(args.size());
-  for (const auto& a : args) types.push_back(is_unknown_literal(*a) ? LogicalType::sql_null() : a->type);
-  return types;
-}
-
 /// The call of a resolved overload: arguments cast to its parameter types (an unknown argument
 /// of an "any" parameter stays as it is), its bind hook run.
 BoundExprPtr make_call(const catalog::ResolvedFunction& resolved, std::vector<BoundExprPtr> args) {

@@ -91,4 +91,11 @@ LogicalType common_typmod(const LogicalType& common, std::span<const LogicalType
   return common;
 }
 
+std::vector<LogicalType> resolution_types(const std::vector<BoundExprPtr>& args) {
+  std::vector<LogicalType> types;
+  types.reserve(args.size());
+  for (const auto& a : args) types.push_back(is_unknown_literal(*a) ? LogicalType::sql_null() : a->type);
+  return types;
+}
+
 }  // namespace tessera::planner

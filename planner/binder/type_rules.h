@@ -3,6 +3,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "planner/binder/bound_expression.h"
 #include "planner/parser/ast.h"
@@ -37,5 +38,9 @@ LogicalType common_typmod(const LogicalType& common, std::span<const LogicalType
 inline LogicalType result_column_type(const LogicalType& type) {
   return type.id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : type;
 }
+
+/// Argument types as overload resolution sees them: string literals and NULL are unknown
+/// (LogicalTypeId::kSqlNull).
+std::vector<LogicalType> resolution_types(const std::vector<BoundExprPtr>& args);
 
 }  // namespace tessera::planner

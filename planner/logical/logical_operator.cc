@@ -153,6 +153,12 @@ std::vector<ColumnBinding> LogicalValues::output_bindings() const {
 
 std::vector<LogicalType> LogicalValues::output_types() const { return types; }
 
+std::vector<ColumnBinding> LogicalTableFunction::output_bindings() const {
+  std::vector<ColumnBinding> result;
+  for (size_t i = 0; i < schema.types.size(); i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
+  return result;
+}
+
 std::string LogicalValues::describe() const { return "Values " + std::to_string(rows.size()) + " rows"; }
 
 std::vector<ColumnBinding> LogicalSetOperation::output_bindings() const {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catalog/catalog_entry.h"
+#include "catalog/function_entry.h"
 #include "planner/binder/bound_expression.h"
 #include "planner/join_type.h"
 #include "planner/parser/ast.h"
@@ -40,6 +41,7 @@ enum class LogicalOperatorKind : uint8_t {
   kMaterializedCte,
   kRecursiveCte,
   kCteScan,
+  kTableFunction,
 };
 
 
@@ -408,5 +410,26 @@ class LogicalCteScan : public LogicalOperator {
 
 /// Indented text of the logical plan (for tests and debugging).
 std::string logical_plan_to_string(const LogicalOperator& op);
+
+/// A table function in FROM (generate_series(...)): outputs the function's columns as
+/// (table_index, i). The arguments reference no columns; they are evaluated once per execution.
+class LogicalTableFunction : public LogicalOperator {
+ public:
+  LogicalTableFunction(uint32_t table_index, const catalog::TableFunction& function, std::vector<BoundExprPtr> arguments,
+                       catalog::TableFunctionSchema schema)
+      : LogicalOperator(LogicalOperatorKind::kTableFunction),
+        table_index(table_index),
+        function(&function),
+        arguments(std::move(arguments)),
+        schema(std::move(schema)) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override { return schema.types; }
+  std::string describe() const override { return "TableFunction " + function->name; }
+
+  uint32_t table_index;
+  const catalog::TableFunction* function;
+  std::vector<BoundExprPtr> arguments;
+  catalog::TableFunctionSchema schema;
+};
 
 }  // namespace tessera::planner

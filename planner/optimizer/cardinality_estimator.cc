@@ -565,6 +565,9 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
     case LogicalOperatorKind::kValues:
       out.rows = std::max(1.0, static_cast<double>(static_cast<const LogicalValues&>(op).rows.size()));
       break;
+    case LogicalOperatorKind::kTableFunction:
+      out.rows = std::max(1.0, static_cast<const LogicalTableFunction&>(op).schema.estimated_rows);
+      break;
     case LogicalOperatorKind::kSetOperation: {
       // UNION ALL adds its inputs; the others at most the left input (UNION: both, deduplicated).
       const auto& set_op = static_cast<const LogicalSetOperation&>(op);

@@ -204,6 +204,9 @@ void ConstantFolder::fold_plan(LogicalOperator& op) {
     case LogicalOperatorKind::kValues:
       for (auto& row : static_cast<LogicalValues&>(op).rows) fold_all(*this, row);
       break;
+    case LogicalOperatorKind::kTableFunction:
+      fold_all(*this, static_cast<LogicalTableFunction&>(op).arguments);
+      break;
     default: break;
   }
   for (auto& child : op.children) fold_plan(*child);

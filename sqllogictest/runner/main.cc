@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include "sqllogictest/runner/connection.h"
 #include "sqllogictest/runner/in_process_connection.h"
+#include "sqllogictest/runner/known_differences.h"
 #include "sqllogictest/runner/libpq_connection.h"
 #include "sqllogictest/runner/schema_tracker.h"
 #include "sqllogictest/runner/test_file.h"
@@ -28,14 +30,19 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: tessera-sqllogictest [--connect HOST:PORT] [--dbname D] [--user U] [--engine NAME]\n"
-    "                            [--threads N] [--verbose] [--fail-fast] FILE|DIR...\n"
+    "                            [--threads N] [--verbose] [--fail-fast] [--corpus-root DIR]\n"
+    "                            [--known-differences FILE] [--failure-log FILE] FILE|DIR...\n"
     "  Runs sqllogictest files (directories: every *.test below, sorted). Without --connect\n"
     "  each file runs in-process on a fresh database; with it, over the wire (libpq), and the\n"
     "  tables and views a file creates are dropped before and after it.\n"
     "  --engine NAME   the name skipif/onlyif compare with (default postgresql)\n"
     "  --threads N     in-process scheduler threads (default 0: one per core)\n"
     "  --verbose       print every failure in full (default: the first 10 per file)\n"
-    "  --fail-fast     stop at the first failing record\n";
+    "  --fail-fast     stop at the first failing record\n"
+    "  --corpus-root DIR          key test files below DIR by their path relative to it\n"
+    "  --known-differences FILE   records PostgreSQL 15 fails (`<file>:<line>\\t<reason>`): each\n"
+    "                             must fail here too, and is counted as known, not as a failure\n"
+    "  --failure-log FILE         write every failing record there, in the same format\n";
 
 struct CommandLine {
   RunnerOptions runner;
@@ -44,6 +51,8 @@ struct CommandLine {
   std::string user = "tessera";
   size_t threads = 0;
   std::vector<std::string> paths;
+  std::string known_differences_path;
+  std::string failure_log_path;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -93,6 +102,12 @@ CommandLine parse_command_line(int argc, char** argv) {
       cli.runner.verbose = true;
     } else if (arg == "--fail-fast") {
       cli.runner.fail_fast = true;
+    } else if (arg == "--corpus-root") {
+      cli.runner.corpus_root = value();
+    } else if (arg == "--known-differences") {
+      cli.known_differences_path = value();
+    } else if (arg == "--failure-log") {
+      cli.failure_log_path = value();
     } else if (arg.size() > 1 && arg[0] == '-') {
       usage_error("unknown option " + std::string(arg));
     } else {
@@ -128,17 +143,29 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths) {
   return files;
 }
 
-int run(const CommandLine& cli) {
+int run(CommandLine cli) {
   if (!cli.endpoint.has_value() && open_in_process_connection == nullptr) {
     std::cerr << "tessera-sqllogictest: this build has no in-process engine; use --connect HOST:PORT\n";
     return 2;
   }
   const std::vector<std::string> files = collect_files(cli.paths);
+  KnownDifferences known;
+  if (!cli.known_differences_path.empty()) {
+    known = KnownDifferences::load(cli.known_differences_path);
+    cli.runner.known = &known;
+  }
+  std::ofstream failure_log;
+  if (!cli.failure_log_path.empty()) {
+    failure_log.open(cli.failure_log_path);
+    if (!failure_log) throw std::runtime_error("cannot write " + cli.failure_log_path);
+    cli.runner.failure_log = &failure_log;
+  }
   size_t files_passed = 0;
   size_t files_failed = 0;
   size_t num_records = 0;
   size_t num_failed_records = 0;
   size_t num_skipped = 0;
+  size_t num_known = 0;
   size_t num_queries = 0;
   size_t num_statements = 0;
   for (const std::string& path : files) {
@@ -165,11 +192,14 @@ int run(const CommandLine& cli) {
     num_records += outcome.num_records;
     num_failed_records += outcome.num_failed;
     num_skipped += outcome.num_skipped;
+    num_known += outcome.num_known;
     num_queries += outcome.num_queries;
     num_statements += outcome.num_statements;
     if (outcome.passed()) {
       ++files_passed;
-      std::cout << "PASS " << path << " (" << outcome.num_records << " records)" << std::endl;
+      std::cout << "PASS " << path << " (" << outcome.num_records << " records";
+      if (outcome.num_known > 0) std::cout << ", " << outcome.num_known << " known differences";
+      std::cout << ")" << std::endl;
     } else {
       ++files_failed;
       std::cout << "FAIL " << path << " (" << outcome.num_failed << " of " << outcome.num_records
@@ -177,9 +207,9 @@ int run(const CommandLine& cli) {
       if (cli.runner.fail_fast) break;
     }
   }
-  std::cout << "records: " << (num_records - num_failed_records) << " passed, " << num_failed_records
-            << " failed (" << num_queries << " queries and " << num_statements << " statements run, "
-            << num_skipped << " skipped)\n";
+  std::cout << "records: " << (num_records - num_failed_records - num_known) << " passed, "
+            << num_failed_records << " failed, " << num_known << " known differences (" << num_queries
+            << " queries and " << num_statements << " statements run, " << num_skipped << " skipped)\n";
   std::cout << files_passed << " passed, " << files_failed << " failed" << std::endl;
   return files_failed == 0 ? 0 : 1;
 }

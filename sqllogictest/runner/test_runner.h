@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sqllogictest/runner/connection.h"
+#include "sqllogictest/runner/known_differences.h"
 #include "sqllogictest/runner/record.h"
 #include "sqllogictest/runner/test_file.h"
 
@@ -22,6 +23,15 @@ struct RunnerOptions {
   bool fail_fast = false;
   /// The hash threshold a file starts with (the reference runner's default).
   size_t hash_threshold = 8;
+  /// Records PostgreSQL 15 fails (null: none). A listed record must fail here too; it is then
+  /// counted in FileOutcome::num_known, not as a failure. Not owned.
+  const KnownDifferences* known = nullptr;
+  /// Test files below this directory are keyed by their path relative to it (for `known` and
+  /// `failure_log`).
+  std::string corpus_root;
+  /// When set, every failing record is also written there as `<file key>:<line>\t<reason>`
+  /// (the known-differences format). Not owned.
+  std::ostream* failure_log = nullptr;
 };
 
 /// The counts of one file's run.
@@ -31,6 +41,7 @@ struct FileOutcome {
   size_t num_statements = 0;  ///< statement records run
   size_t num_queries = 0;     ///< query records run
   size_t num_skipped = 0;     ///< statement and query records skipped by skipif/onlyif
+  size_t num_known = 0;       ///< listed known differences that failed, as on PostgreSQL 15
   bool halted = false;        ///< a halt record ended the file early
 
   bool passed() const { return num_failed == 0; }
@@ -54,6 +65,9 @@ class TestRunner {
   /// Each returns true when the record passed; on failure it has already been reported.
   bool run_statement(const Record& record, Connection& connection);
   bool run_query(const Record& record, Connection& connection);
+  /// Runs a statement or query record and adds its result to `outcome`, applying the
+  /// known-differences list.
+  void run_checked(const Record& record, Connection& connection, FileOutcome& outcome);
   /// Checks a skipped query's stored result against (or records it under) its label.
   bool check_skipped_label(const Record& record);
 
@@ -65,6 +79,10 @@ class TestRunner {
   const RunnerOptions& options_;
   std::ostream& out_;
   const TestFile* file_ = nullptr;
+  /// The running file's key for `known` and `failure_log`.
+  std::string file_key_;
+  /// Whether the record being run is a listed known difference (its failure is not reported).
+  bool current_known_ = false;
   size_t hash_threshold_ = 8;
   size_t num_failures_reported_ = 0;
   size_t num_failures_ = 0;

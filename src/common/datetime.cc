@@ -747,10 +747,7 @@ Decoded decode_or_throw(std::string_view text, std::string_view type_name) {
   return d;
 }
 
-const TimeZone& session_zone() {
-  const auto& ctx = current_datetime_context();
-  return ctx.time_zone ? *ctx.time_zone : *utc_time_zone();
-}
+const TimeZone& session_zone() { return current_time_zone(); }
 
 /// Midnight of the transaction's date in the session zone, as a local timestamp.
 int64_t local_today() {
@@ -1469,6 +1466,11 @@ int64_t clock_timestamp_now() {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   int64_t unix_us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
   return unix_us - datetime::kUnixEpochOffsetSeconds * datetime::kUsecsPerSec;
+}
+
+const TimeZone& current_time_zone() {
+  const auto& ctx = current_datetime_context();
+  return ctx.time_zone ? *ctx.time_zone : *utc_time_zone();
 }
 
 const DateTimeContext& current_datetime_context() {

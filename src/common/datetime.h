@@ -160,6 +160,8 @@ struct DateTimeContext {
 
 /// The context installed on this thread, or a UTC one with the current time.
 const DateTimeContext& current_datetime_context();
+/// The time zone of the context installed on this thread (UTC when none is).
+const TimeZone& current_time_zone();
 /// The current wall-clock time as a timestamptz.
 int64_t clock_timestamp_now();
 
