@@ -20,5 +20,6 @@ void register_system_functions(catalog::FunctionRegistry& registry);
 void register_aggregate_functions(catalog::FunctionRegistry& registry);
 void register_datetime_functions(catalog::FunctionRegistry& registry);
 void register_table_functions(catalog::FunctionRegistry& registry);
+void register_tpch_functions(catalog::FunctionRegistry& registry);
 
 }  // namespace tessera::executor

@@ -115,8 +115,34 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kExecute:
     case StatementKind::kDeallocate:
       throw_at(SqlState::kFeatureNotSupported, "PREPARE/EXECUTE are not supported yet", statement.location);
+    case StatementKind::kCall: return bind_call(statement.as<CallStatement>());
   }
   throw_at(SqlState::kFeatureNotSupported, "statement not supported", statement.location);
+}
+
+BoundStatement Binder::bind_call(const CallStatement& call) {
+  // The plan evaluates the arguments as one row; the session then runs the procedure.
+  BoundStatement result;
+  auto values = std::make_unique<LogicalValues>(next_table_index());
+  std::vector<BoundExprPtr> row;
+  for (const auto& arg : call.args) {
+    BoundExprPtr bound = bind_expr(*arg);
+    if (contains_expression(*bound, BoundExprKind::kAggregate)) {
+      throw_at(SqlState::kGroupingError, "aggregate functions are not allowed in CALL arguments", arg->location);
+    }
+    if (contains_expression(*bound, BoundExprKind::kSubquery)) {
+      throw_at(SqlState::kFeatureNotSupported, "cannot use subquery in CALL argument", arg->location);
+    }
+    const LogicalType type = is_unknown_literal(*bound) ? LogicalType::varchar() : result_column_type(bound->type);
+    values->types.push_back(type);
+    row.push_back(cast_to(std::move(bound), type));
+    result.names.push_back("?column?");
+  }
+  values->rows.push_back(std::move(row));
+  result.plan = std::move(values);
+  result.properties.command = CommandKind::kCall;
+  result.properties.read_only = false;
+  return result;
 }
 
 BoundStatement Binder::bind_select_statement(const SelectStmt& select) {

@@ -182,6 +182,8 @@ class Binder {
   LogicalPtr bind_base_table(const BaseTableRef& ref);
   /// A function in FROM (binder_table_function.cc).
   LogicalPtr bind_table_function(const FunctionRef& ref);
+  /// CALL: a plan computing the arguments as one row (the session runs the procedure).
+  BoundStatement bind_call(const CallStatement& call);
   LogicalPtr bind_derived(LogicalPtr plan, const std::vector<std::string>& names, const std::string& alias,
                           const std::vector<std::string>& column_aliases, int location);
   LogicalPtr bind_join(const JoinRef& ref);

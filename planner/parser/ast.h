@@ -575,6 +575,7 @@ enum class StatementKind : uint8_t {
   kPrepare,
   kExecute,
   kDeallocate,
+  kCall,
 };
 
 /// Base of all statements.
@@ -868,6 +869,14 @@ struct DeallocateStatement final : Statement {
   explicit DeallocateStatement(int location) : Statement(kKind, location) {}
   std::string name;  ///< Empty when `all`.
   bool all = false;
+};
+
+/// `CALL name(args)`: runs a procedure.
+struct CallStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCall;
+  explicit CallStatement(int location) : Statement(kKind, location) {}
+  std::vector<std::string> name;  ///< possibly schema-qualified, case-folded
+  std::vector<ExprPtr> args;
 };
 
 }  // namespace tessera::planner

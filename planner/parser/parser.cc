@@ -339,10 +339,11 @@ StatementPtr Parser::parse_statement() {
   if (word == "prepare") return parse_prepare();
   if (word == "execute") return parse_execute();
   if (word == "deallocate") return parse_deallocate();
+  if (word == "call") return parse_call();
   static const std::unordered_set<std::string_view> kUnsupported = {
       "alter",  "grant",   "revoke",  "vacuum", "analyze", "analyse",    "cluster",
       "comment", "declare", "fetch",  "move",   "close",   "listen",     "notify",
-      "unlisten", "lock",   "reindex", "discard", "do",    "call",       "checkpoint",
+      "unlisten", "lock",   "reindex", "discard", "do",    "checkpoint",
       "load",   "security", "reassign", "import", "merge", "import",
   };
   if (kUnsupported.count(word) != 0) not_supported(to_upper(word) + " statement", token);
@@ -1297,6 +1298,20 @@ StatementPtr Parser::parse_deallocate() {
   } else {
     statement->name = parse_col_id();
   }
+  return statement;
+}
+
+StatementPtr Parser::parse_call() {
+  auto statement = std::make_unique<CallStatement>(peek().offset);
+  expect_word("call");
+  statement->name = parse_qualified_name();
+  expect(TokenKind::kLeftParen);
+  if (!at(TokenKind::kRightParen)) {
+    do {
+      statement->args.push_back(parse_expr());
+    } while (accept(TokenKind::kComma));
+  }
+  expect(TokenKind::kRightParen);
   return statement;
 }
 

@@ -106,6 +106,7 @@ class Parser {
   StatementPtr parse_prepare();
   StatementPtr parse_execute();
   StatementPtr parse_deallocate();
+  StatementPtr parse_call();
   void parse_transaction_modes(TransactionStatement& stmt);
   void parse_column_constraints(ColumnDef& column);
   TableConstraint parse_table_constraint();

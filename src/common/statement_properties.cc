@@ -21,6 +21,7 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kBegin: return "BEGIN";
     case CommandKind::kCommit: return "COMMIT";
     case CommandKind::kRollback: return "ROLLBACK";
+    case CommandKind::kCall: return "CALL";
   }
   return "";
 }

@@ -24,6 +24,7 @@ enum class CommandKind : uint8_t {
   kBegin,
   kCommit,
   kRollback,
+  kCall,  ///< the arguments are evaluated as a one-row query, then the procedure runs
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

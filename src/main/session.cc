@@ -23,6 +23,7 @@
 #include "src/common/utf8.h"
 #include "src/common/value_cast.h"
 #include "src/main/database.h"
+#include "src/main/procedures.h"
 #include "storage/transaction.h"
 #include "storage/transaction_manager.h"
 
@@ -55,6 +56,29 @@ SqlError current_sql_error() {
 
 /// Chunks the hand-off between a query's workers and the statement thread holds at most.
 constexpr size_t kResultQueueCapacity = 4;
+
+/// Receives the rows of a CALL's arguments (the first row's values are kept), and the results of
+/// the statements a procedure runs (discarded); notices go on to the client's receiver.
+class CallArgumentsReceiver final : public ResultReceiver {
+ public:
+  explicit CallArgumentsReceiver(ResultReceiver& outer) : outer_(outer) {}
+  void on_columns(const std::vector<ResultColumn>&) override {}
+  void on_chunk(const DataChunk& chunk) override {
+    if (!first_row.empty() || chunk.size() == 0) return;
+    for (size_t c = 0; c < chunk.column_count(); c++) first_row.push_back(chunk.column(c).get_value(0));
+  }
+  void on_complete(std::string_view) override {}
+  void on_empty_query() override {}
+  void on_error(const SqlError& error) override { throw error; }
+  void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override {
+    outer_.on_notice(sqlstate, message, detail);
+  }
+
+  std::vector<Value> first_row;
+
+ private:
+  ResultReceiver& outer_;
+};
 
 }  // namespace
 
@@ -109,6 +133,9 @@ class Session::ActivePortal : public pgwire::Portal {
   std::unique_ptr<executor::ResultQueue> results;
   std::unique_ptr<executor::QueryContext> context;
   std::unique_ptr<executor::QueryExecutor> executor;
+  /// CALL: the procedure's name, and whether its arguments are being computed.
+  std::vector<std::string> call_name;
+  bool computing_call_arguments = false;
   /// A chunk the last execute delivered only partly, and how far.
   std::optional<DataChunk> pending;
   size_t pending_offset = 0;
@@ -441,7 +468,9 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   }
   portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
   executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
-  portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows);
+  const bool is_call = prepared.properties_.command == CommandKind::kCall;
+  if (is_call) portal->call_name = prepared.statement->as<planner::CallStatement>().name;
+  portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows || is_call);
 
   portal->results = std::make_unique<executor::ResultQueue>(&db_.scheduler(), kResultQueueCapacity);
   portal->context = std::make_unique<executor::QueryContext>();
@@ -477,6 +506,14 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
     CommandKind command = run_transaction_control(properties.transaction, receiver);
     portal.complete = true;
     receiver.on_complete(command_tag(command, 0));
+    return pgwire::ExecuteResult::kComplete;
+  }
+  if (properties.command == CommandKind::kCall && !portal.computing_call_arguments) {
+    portal.computing_call_arguments = true;
+    CallArgumentsReceiver arguments(receiver);
+    run_portal(portal, 0, arguments);
+    run_call(portal.call_name, std::move(arguments.first_row), receiver);
+    receiver.on_complete(command_tag(CommandKind::kCall, 0));
     return pgwire::ExecuteResult::kComplete;
   }
   // What this thread allocates for the query (finalization, hand-off) counts as the query's.
@@ -530,6 +567,30 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
   if (portal.resumed) rows = sent;
   receiver.on_complete(command_tag(properties.command, rows));
   return pgwire::ExecuteResult::kComplete;
+}
+
+// ---- Procedures ----------------------------------------------------------------------------
+
+void Session::run_call(const std::vector<std::string>& name, std::vector<Value> args, ResultReceiver& receiver) {
+  const Procedure* procedure = find_procedure(name.back(), args.size());
+  if (procedure == nullptr || name.size() > 2 || (name.size() == 2 && name[0] != "public" && name[0] != "pg_catalog")) {
+    std::string signature;
+    for (size_t i = 0; i < args.size(); i++) signature += (i ? ", " : "") + args[i].type().name();
+    throw SqlError(SqlState::kUndefinedFunction, "procedure " + name.back() + "(" + signature + ") does not exist")
+        .with_hint("No procedure matches the given name and argument types. You might need to add explicit type casts.");
+  }
+  for (size_t i = 0; i < args.size(); i++) args[i] = cast_value(args[i], procedure->params[i]);
+  for (const std::string& sql : procedure->statements(args)) {
+    CallArgumentsReceiver discard(receiver);
+    std::vector<planner::ParseNotice> notices;
+    for (auto& statement : planner::parse_sql(sql, notices)) {
+      std::unique_ptr<Prepared> prepared = prepare_statement(std::move(statement), sql);
+      std::optional<planner::BoundStatement> bound;
+      if (prepared->parameter_types_.empty()) bound = std::move(prepared->bound);
+      std::unique_ptr<ActivePortal> portal = bind_portal(*prepared, {}, std::move(bound));
+      run_portal(*portal, 0, discard);
+    }
+  }
 }
 
 }  // namespace tessera

@@ -63,6 +63,9 @@ class Session : public pgwire::BackendSession {
                                             std::optional<planner::BoundStatement> bound);
   /// Runs a portal up to max_rows rows; throws SqlError.
   pgwire::ExecuteResult run_portal(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver);
+  /// CALL: runs procedure `name` (src/main/procedures.h) with the argument values: its
+  /// statements run in the current transaction as part of the CALL; throws SqlError.
+  void run_call(const std::vector<std::string>& name, std::vector<Value> args, ResultReceiver& receiver);
   /// Runs BEGIN/COMMIT/ROLLBACK; returns the command whose tag reports it.
   CommandKind run_transaction_control(TransactionControl control, ResultReceiver& receiver);
   /// 25P02 unless the statement may run in a failed block (COMMIT, ROLLBACK).
