@@ -177,6 +177,9 @@ BoundExprPtr Binder::bind_window(const FuncCallExpr& call) {
       e.with_position(position(call.location));
       throw;
     }
+    if (!resolved.function->combine) {
+      throw_at(SqlState::kFeatureNotSupported, "aggregate " + name + " is not supported as a window function yet", call.location);
+    }
     window = std::make_unique<BoundWindow>(resolved.return_type, WindowFunction::kAggregate);
     window->aggregate = resolved.function;
     for (size_t i = 0; i < args.size(); i++) {

@@ -11,7 +11,7 @@ namespace {
 
 size_t round_up(size_t n, size_t alignment) { return (n + alignment - 1) / alignment * alignment; }
 
-/// At most this many nodes tile one range of a tree of 2^32 leaves.
+/// At most this many nodes tile one range of a tree of 2^32 leaves (per side).
 constexpr size_t kMaxNodesPerRange = 64;
 
 }  // namespace
@@ -91,14 +91,19 @@ void AggregateSegmentTree::evaluate(const std::vector<FrameRanges>& frames, size
       uint32_t* list = nodes.data() + i * 3 * kMaxNodesPerRange;
       size_t n = 0;
       for (uint8_t r = 0; r < frame.count; r++) {
+        // The tiling nodes in row order: those found from the left end ascend, those found
+        // from the right end descend and follow them reversed.
         size_t lo = frame.begin[r] + base + leaves_;
         size_t hi = frame.end[r] + base + leaves_;
+        uint32_t right[kMaxNodesPerRange];
+        size_t num_right = 0;
         while (lo < hi) {
           if (lo & 1) list[n++] = static_cast<uint32_t>(lo++);
-          if (hi & 1) list[n++] = static_cast<uint32_t>(--hi);
+          if (hi & 1) right[num_right++] = static_cast<uint32_t>(--hi);
           lo >>= 1;
           hi >>= 1;
         }
+        while (num_right > 0) list[n++] = right[--num_right];
       }
       node_count[i] = static_cast<uint32_t>(n);
       max_nodes = std::max(max_nodes, n);

@@ -15,7 +15,8 @@ namespace tessera::executor {
 /// per frame: a segment tree whose leaves hold each row's state (update) and whose inner nodes
 /// hold the combination of their children (combine). A frame [begin, end) is answered by
 /// combining the O(log n) nodes that tile it into a fresh state, which is then finalized; a
-/// frame of several ranges (EXCLUDE) combines the nodes of each. Growing, shrinking and sliding
+/// frame of several ranges (EXCLUDE) combines the nodes of each, always in row order, so an
+/// order-sensitive combine sees its inputs in order. Growing, shrinking and sliding
 /// frames all cost the same, and no aggregate needs an inverse. Rows for which `filter` is not
 /// true (FILTER (WHERE ...)) leave their leaf empty. The states' bytes are charged to the
 /// current MemoryTracker. Not thread-safe; the argument vectors must outlive the tree.
