@@ -226,9 +226,6 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
         if (contains_aggregate(*targets[ordinal - 1])) {
           throw_at(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY", g->location);
         }
-        if (contains_expression(*targets[ordinal - 1], BoundExprKind::kWindow)) {
-          throw_at(SqlState::kWindowingError, "window functions are not allowed in GROUP BY", g->location);
-        }
         groups.push_back(targets[ordinal - 1]->copy());
         continue;
       }
@@ -250,6 +247,12 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       groups.push_back(bind_expr(*g));
     }
     no_aggregates_clause_ = nullptr;
+    // A position or output name may name a window function.
+    for (size_t i = 0; i < groups.size(); i++) {
+      if (contains_expression(*groups[i], BoundExprKind::kWindow)) {
+        throw_at(SqlState::kWindowingError, "window functions are not allowed in GROUP BY", select.group_by[i]->location);
+      }
+    }
   }
 
   // HAVING

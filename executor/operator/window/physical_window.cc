@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <numeric>
 
@@ -189,8 +190,12 @@ void range_bounds(const Vector& sorted_key, size_t begin, size_t n, bool descend
           n, null_begin, null_end, keys, descending, spec,
           [&](double k, bool add, bool is_end) {
             const double off = offset_of(is_end).get_double();
-            // PostgreSQL: infinity plus or minus an infinite offset stays where it is.
-            if (std::isinf(k) && std::isinf(off)) return k;
+            // PostgreSQL's in_range: an infinite key moved by an infinite offset towards the
+            // other infinity has every row in range (inf - inf would be NaN).
+            if (std::isinf(k) && std::isinf(off) && (add ? k < 0 : k > 0)) {
+              const double inf = std::numeric_limits<double>::infinity();
+              return (is_end != descending) ? inf : -inf;
+            }
             return add ? k + off : k - off;
           },
           compare_doubles, starts, ends);
