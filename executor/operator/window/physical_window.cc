@@ -443,9 +443,12 @@ void PhysicalWindow::finalize_part(QueryContext&, GlobalState& global, size_t pa
   PartitionPeers peers;
   std::vector<uint32_t> range_start, range_end;
   std::vector<sel_t> gather;
+  // The per-partition scratch: peers, RANGE bounds, frames and gather positions.
+  MemoryCharge scratch;
   for (size_t part_index = 0; part_index + 1 < partition_begin.size(); part_index++) {
     const size_t begin = partition_begin[part_index];
     const size_t rows = partition_begin[part_index + 1] - begin;
+    scratch.set(std::max(scratch.bytes(), rows * (4 * sizeof(uint32_t) + sizeof(FrameRanges) + 2 * sizeof(int64_t))));
     peers.group_of.assign(rows, 0);
     peers.group_start.assign(1, 0);
     for (size_t i = 1; i < rows; i++) {
