@@ -27,6 +27,7 @@
 #include "executor/operator/setop/physical_union_all.h"
 #include "executor/operator/sort/physical_order.h"
 #include "executor/operator/sort/physical_top_n.h"
+#include "executor/operator/window/physical_window.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
@@ -80,7 +81,7 @@ bool PhysicalPlanner::is_constant_expression(const BoundExpression& expr) {
   bool constant = true;
   visit_expression(expr, [&](const BoundExpression& e) {
     if (e.kind == BoundExprKind::kColumnRef || e.kind == BoundExprKind::kParameter || e.kind == BoundExprKind::kSubquery ||
-        e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kReference) {
+        e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow || e.kind == BoundExprKind::kReference) {
       constant = false;
     }
   });
@@ -232,6 +233,19 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       std::vector<BoundExprPtr> exprs;
       for (const auto& o : order.orders) exprs.push_back(resolve(*o.expression, op.children[0]->output_bindings()));
       result = std::make_unique<PhysicalOrder>(op.output_types(), make_sort_keys(order.orders, exprs), create_plan(*op.children[0]));
+      break;
+    }
+    case LogicalOperatorKind::kWindow: {
+      const auto& window = static_cast<const LogicalWindow&>(op);
+      auto input = op.children[0]->output_bindings();
+      std::vector<BoundExprPtr> windows = resolve_all(window.windows, input);
+      const auto& first = static_cast<const BoundWindow&>(*windows[0]);
+      std::vector<BoundExprPtr> partitions;
+      for (const auto& p : first.partitions) partitions.push_back(p->copy());
+      std::vector<SortKey> orders;
+      for (const auto& o : first.orders) orders.push_back(SortKey{o.expression->copy(), o.descending, o.nulls_first});
+      result = std::make_unique<PhysicalWindow>(op.output_types(), std::move(partitions), std::move(orders), std::move(windows),
+                                                create_plan(*op.children[0]));
       break;
     }
     case LogicalOperatorKind::kLimit: {

@@ -306,7 +306,8 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
       eval_subquery(static_cast<const planner::BoundSubquery&>(expr), input, sel, count, result);
       return;
     case BoundExprKind::kColumnRef:
-    case BoundExprKind::kAggregate: break;
+    case BoundExprKind::kAggregate:
+    case BoundExprKind::kWindow: break;
   }
   TS_CHECK(false, "expression kind cannot be evaluated here: " + expr.to_string());
 }

@@ -66,8 +66,24 @@ class Binder {
     std::vector<ScopeEntry> entries;
   };
   /// The state of binding one SELECT's expressions.
+  /// A window specification with its WINDOW-clause references resolved (binder_window.cc):
+  /// the PARTITION BY, ORDER BY and frame clause it takes from its own definition or the
+  /// window it refines. Points into the statement's AST.
+  struct ResolvedWindowSpec {
+    std::string name;
+    const std::vector<ExprPtr>* partition_by = nullptr;
+    const std::vector<SortBy>* order_by = nullptr;
+    const WindowDef* frame = nullptr;  ///< the definition whose frame clause applies
+    int location = -1;
+  };
   struct SelectContext {
     bool inside_aggregate = false;
+    bool inside_window = false;
+    bool inside_window_definition = false;
+    /// Where window functions are not allowed although aggregates are (HAVING).
+    const char* no_windows_clause = nullptr;
+    /// The WINDOW clause, in order.
+    std::vector<ResolvedWindowSpec> named_windows;
   };
 
   /// Whether the plans bound under a WITH query's definition or one inlined reference are
@@ -205,6 +221,13 @@ class Binder {
   BoundExprPtr bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location);
   BoundExprPtr bind_function(const FuncCallExpr& call);
   BoundExprPtr bind_aggregate(const FuncCallExpr& call);
+  /// A call with OVER (binder_window.cc).
+  BoundExprPtr bind_window(const FuncCallExpr& call);
+  static bool is_window_function_name(const std::string& name);
+  /// Validates the WINDOW clause into context.named_windows.
+  void resolve_named_windows(const SelectStmt& select, SelectContext& context);
+  ResolvedWindowSpec merge_window_spec(const WindowDef& def, const SelectContext& context, bool in_over);
+  void bind_window_spec(const ResolvedWindowSpec& spec, BoundWindow& window);
   BoundExprPtr bind_case(const CaseExpr& expr);
   BoundExprPtr bind_sublink(const SubLinkExpr& expr);
   BoundExprPtr bind_in_list(const InListExpr& expr);

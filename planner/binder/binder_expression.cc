@@ -611,10 +611,13 @@ BoundExprPtr Binder::bind_interval_with_fields(BoundExprPtr arg, const TypeName&
 }
 
 BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
-  if (call.over) throw_at(SqlState::kFeatureNotSupported, "window functions are not supported yet", call.location);
   std::string name = call.name.back();
   if (call.name.size() > 1 && call.name[call.name.size() - 2] != "pg_catalog") {
     throw_at(SqlState::kUndefinedFunction, "function " + call.name[0] + "." + name + " does not exist", call.location);
+  }
+  if (call.over) return bind_window(call);
+  if (is_window_function_name(name)) {
+    throw_at(SqlState::kWrongObjectType, "window function " + name + " requires an OVER clause", call.location);
   }
   if (call.sql_value_function && name == "current_time") {
     // CURRENT_TIME is time with time zone, a type Tessera does not have yet.

@@ -160,7 +160,6 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
 }
 
 LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std::string>& names) {
-  if (!select.windows.empty()) throw_at(SqlState::kFeatureNotSupported, "window functions are not supported yet", select.location);
   LogicalPtr plan = bind_from(select.from);
 
   // WHERE
@@ -176,6 +175,14 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
 
   SelectContext context;
   select_context_ = &context;
+  if (!select.windows.empty()) {
+    resolve_named_windows(select, context);
+    // Every WINDOW entry is checked, used or not (PostgreSQL transforms them all).
+    for (const auto& spec : context.named_windows) {
+      BoundWindow unused(LogicalType::bigint(), WindowFunction::kRowNumber);
+      bind_window_spec(spec, unused);
+    }
+  }
 
   // Target list
   std::vector<BoundExprPtr> targets;
@@ -240,11 +247,21 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       groups.push_back(bind_expr(*g));
     }
     no_aggregates_clause_ = nullptr;
+    // A position or output name may name a window function.
+    for (size_t i = 0; i < groups.size(); i++) {
+      if (contains_expression(*groups[i], BoundExprKind::kWindow)) {
+        throw_at(SqlState::kWindowingError, "window functions are not allowed in GROUP BY", select.group_by[i]->location);
+      }
+    }
   }
 
   // HAVING
   BoundExprPtr having;
-  if (select.having) having = bind_boolean(*select.having, "HAVING");
+  if (select.having) {
+    context.no_windows_clause = "HAVING";
+    having = bind_boolean(*select.having, "HAVING");
+    context.no_windows_clause = nullptr;
+  }
 
   // ORDER BY: resolve against the output columns first, then as expressions over the input.
   struct OrderItem {
@@ -381,6 +398,41 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       filter->children.push_back(std::move(plan));
       plan = std::move(filter);
     }
+  }
+
+  // Window functions, over the grouped rows when the query groups: one LogicalWindow per
+  // distinct PARTITION BY / ORDER BY, each computing its windows as columns.
+  std::vector<std::unique_ptr<LogicalWindow>> window_nodes;
+  auto extract_windows = [&](BoundExprPtr& expr) {
+    rewrite_expression(expr, [&](BoundExpression& e) -> BoundExprPtr {
+      if (e.kind != BoundExprKind::kWindow) return nullptr;
+      const auto& window = static_cast<const BoundWindow&>(e);
+      LogicalWindow* node = nullptr;
+      for (auto& n : window_nodes) {
+        if (static_cast<const BoundWindow&>(*n->windows[0]).same_ordering(window)) node = n.get();
+      }
+      if (!node) {
+        window_nodes.push_back(std::make_unique<LogicalWindow>(next_table_index()));
+        node = window_nodes.back().get();
+      }
+      size_t index = node->windows.size();
+      for (size_t j = 0; j < node->windows.size(); j++) {
+        if (node->windows[j]->equals(window)) index = j;
+      }
+      if (index == node->windows.size()) node->windows.push_back(window.copy());
+      auto ref = std::make_unique<BoundColumnRef>(window.type, ColumnBinding{node->window_index, static_cast<uint32_t>(index)},
+                                                  window.aggregate ? window.aggregate->name : window_function_name(window.function));
+      ref->alias = window.alias;
+      return ref;
+    });
+  };
+  for (auto& t : targets) extract_windows(t);
+  for (auto& o : order_items) {
+    if (o.expr) extract_windows(o.expr);
+  }
+  for (auto& node : window_nodes) {
+    node->children.push_back(std::move(plan));
+    plan = std::move(node);
   }
 
   // Projection: the targets, then hidden ORDER BY expressions.

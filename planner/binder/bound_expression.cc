@@ -191,6 +191,126 @@ bool BoundAggregate::equals(const BoundExpression& other) const {
   return o.function == function && o.distinct == distinct && equal_ptrs(o.child, child);
 }
 
+const char* window_function_name(WindowFunction function) {
+  switch (function) {
+    case WindowFunction::kAggregate: return "";
+    case WindowFunction::kRowNumber: return "row_number";
+    case WindowFunction::kRank: return "rank";
+    case WindowFunction::kDenseRank: return "dense_rank";
+    case WindowFunction::kPercentRank: return "percent_rank";
+    case WindowFunction::kCumeDist: return "cume_dist";
+    case WindowFunction::kNtile: return "ntile";
+    case WindowFunction::kLag: return "lag";
+    case WindowFunction::kLead: return "lead";
+    case WindowFunction::kFirstValue: return "first_value";
+    case WindowFunction::kLastValue: return "last_value";
+    case WindowFunction::kNthValue: return "nth_value";
+  }
+  return "";
+}
+
+BoundExprPtr BoundWindow::copy() const {
+  auto c = std::make_unique<BoundWindow>(type, function);
+  c->aggregate = aggregate;
+  c->args = copy_all(args);
+  c->filter = filter ? filter->copy() : nullptr;
+  c->partitions = copy_all(partitions);
+  for (const auto& o : orders) c->orders.push_back(BoundWindowOrder{o.expression->copy(), o.descending, o.nulls_first});
+  c->frame.unit = frame.unit;
+  c->frame.start = frame.start;
+  c->frame.end = frame.end;
+  c->frame.start_offset = frame.start_offset ? frame.start_offset->copy() : nullptr;
+  c->frame.end_offset = frame.end_offset ? frame.end_offset->copy() : nullptr;
+  c->frame.exclusion = frame.exclusion;
+  return with_alias(std::move(c), *this);
+}
+
+namespace {
+
+std::string frame_bound_string(WindowFrameBoundKind kind, const BoundExprPtr& offset) {
+  switch (kind) {
+    case WindowFrameBoundKind::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
+    case WindowFrameBoundKind::kPreceding: return offset->to_string() + " PRECEDING";
+    case WindowFrameBoundKind::kCurrentRow: return "CURRENT ROW";
+    case WindowFrameBoundKind::kFollowing: return offset->to_string() + " FOLLOWING";
+    case WindowFrameBoundKind::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string BoundWindow::to_string() const {
+  std::string out = function == WindowFunction::kAggregate ? aggregate->name : window_function_name(function);
+  out += "(";
+  if (function == WindowFunction::kAggregate && args.empty()) out += "*";
+  for (size_t i = 0; i < args.size(); i++) out += (i ? ", " : "") + args[i]->to_string();
+  out += ")";
+  if (filter) out += " FILTER (WHERE " + filter->to_string() + ")";
+  out += " OVER (";
+  std::string spec;
+  if (!partitions.empty()) {
+    spec += "PARTITION BY ";
+    for (size_t i = 0; i < partitions.size(); i++) spec += (i ? ", " : "") + partitions[i]->to_string();
+  }
+  if (!orders.empty()) {
+    spec += spec.empty() ? "ORDER BY " : " ORDER BY ";
+    for (size_t i = 0; i < orders.size(); i++) {
+      spec += (i ? ", " : "") + orders[i].expression->to_string();
+      if (orders[i].descending) spec += " DESC";
+      if (orders[i].nulls_first != orders[i].descending) spec += orders[i].nulls_first ? " NULLS FIRST" : " NULLS LAST";
+    }
+  }
+  const char* unit = frame.unit == WindowFrameUnit::kRows ? "ROWS" : frame.unit == WindowFrameUnit::kRange ? "RANGE" : "GROUPS";
+  spec += std::string(spec.empty() ? "" : " ") + unit + " BETWEEN " + frame_bound_string(frame.start, frame.start_offset) + " AND " +
+          frame_bound_string(frame.end, frame.end_offset);
+  switch (frame.exclusion) {
+    case WindowFrameExclusion::kNoOthers: break;
+    case WindowFrameExclusion::kCurrentRow: spec += " EXCLUDE CURRENT ROW"; break;
+    case WindowFrameExclusion::kGroup: spec += " EXCLUDE GROUP"; break;
+    case WindowFrameExclusion::kTies: spec += " EXCLUDE TIES"; break;
+  }
+  return out + spec + ")";
+}
+
+bool BoundWindow::same_ordering(const BoundWindow& o) const {
+  if (o.partitions.size() != partitions.size() || o.orders.size() != orders.size()) return false;
+  for (size_t i = 0; i < partitions.size(); i++) {
+    if (!o.partitions[i]->equals(*partitions[i])) return false;
+  }
+  for (size_t i = 0; i < orders.size(); i++) {
+    if (!o.orders[i].expression->equals(*orders[i].expression) || o.orders[i].descending != orders[i].descending ||
+        o.orders[i].nulls_first != orders[i].nulls_first) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool BoundWindow::equals(const BoundExpression& other) const {
+  if (other.kind != kind) return false;
+  const auto& o = static_cast<const BoundWindow&>(other);
+  if (o.function != function || o.aggregate != aggregate || o.args.size() != args.size() || !equal_ptrs(o.filter, filter) ||
+      !same_ordering(o) || o.frame.unit != frame.unit || o.frame.start != frame.start || o.frame.end != frame.end ||
+      o.frame.exclusion != frame.exclusion || !equal_ptrs(o.frame.start_offset, frame.start_offset) ||
+      !equal_ptrs(o.frame.end_offset, frame.end_offset)) {
+    return false;
+  }
+  for (size_t i = 0; i < args.size(); i++) {
+    if (!o.args[i]->equals(*args[i])) return false;
+  }
+  return true;
+}
+
+void BoundWindow::for_each_child(const std::function<void(BoundExprPtr&)>& f) {
+  for (auto& a : args) f(a);
+  if (filter) f(filter);
+  for (auto& p : partitions) f(p);
+  for (auto& o : orders) f(o.expression);
+  if (frame.start_offset) f(frame.start_offset);
+  if (frame.end_offset) f(frame.end_offset);
+}
+
 BoundSubquery::BoundSubquery(LogicalType type, SubqueryKind subquery_kind, std::shared_ptr<LogicalOperator> plan)
     : BoundExpression(BoundExprKind::kSubquery, type), subquery_kind(subquery_kind), plan(std::move(plan)) {}
 

@@ -42,6 +42,7 @@ enum class BoundExprKind : uint8_t {
   kCoalesce,
   kAggregate,    ///< only inside LogicalAggregate
   kSubquery,
+  kWindow,       ///< only inside LogicalWindow
 };
 
 /// The tests PostgreSQL writes as expression syntax rather than functions (BoolExpr NOT,
@@ -265,6 +266,72 @@ class BoundAggregate : public BoundExpression {
   const catalog::AggregateFunction* function;
   BoundExprPtr child;  ///< null for count(*)
   bool distinct;
+};
+
+/// The functions a window expression computes: an aggregate of the registry over the frame, or
+/// one of PostgreSQL's built-in window functions.
+enum class WindowFunction : uint8_t {
+  kAggregate,
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kPercentRank,
+  kCumeDist,
+  kNtile,
+  kLag,
+  kLead,
+  kFirstValue,
+  kLastValue,
+  kNthValue,
+};
+
+/// The SQL name of a built-in window function ("row_number"); "" for kAggregate.
+const char* window_function_name(WindowFunction function);
+
+enum class WindowFrameUnit : uint8_t { kRows, kRange, kGroups };
+enum class WindowFrameBoundKind : uint8_t { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+enum class WindowFrameExclusion : uint8_t { kNoOthers, kCurrentRow, kGroup, kTies };
+
+/// One ORDER BY key of a window specification.
+struct BoundWindowOrder {
+  std::unique_ptr<BoundExpression> expression;
+  bool descending = false;
+  bool nulls_first = false;
+};
+
+/// A window frame. The offsets are expressions without column references (PostgreSQL
+/// evaluates them once per query): bigint for ROWS and GROUPS; for RANGE the offset type of
+/// the ORDER BY key (the key type for numbers, interval for dates and timestamps).
+struct BoundWindowFrame {
+  WindowFrameUnit unit = WindowFrameUnit::kRange;
+  WindowFrameBoundKind start = WindowFrameBoundKind::kUnboundedPreceding;
+  WindowFrameBoundKind end = WindowFrameBoundKind::kCurrentRow;
+  std::unique_ptr<BoundExpression> start_offset;
+  std::unique_ptr<BoundExpression> end_offset;
+  WindowFrameExclusion exclusion = WindowFrameExclusion::kNoOthers;
+};
+
+/// A window function call `f(args) [FILTER (WHERE filter)] OVER (PARTITION BY ... ORDER BY ...
+/// frame)`; only inside LogicalWindow. Arguments are cast to the resolved parameter types.
+class BoundWindow : public BoundExpression {
+ public:
+  BoundWindow(LogicalType type, WindowFunction function) : BoundExpression(BoundExprKind::kWindow, type), function(function) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+  void for_each_child(const std::function<void(BoundExprPtr&)>& f) override;
+
+  /// Whether `other` has the same PARTITION BY and ORDER BY (so one sort serves both).
+  bool same_ordering(const BoundWindow& other) const;
+
+  WindowFunction function;
+  /// For kAggregate: the overload called; owned by the registry.
+  const catalog::AggregateFunction* aggregate = nullptr;
+  std::vector<BoundExprPtr> args;
+  BoundExprPtr filter;  ///< aggregates only; null when absent
+  std::vector<BoundExprPtr> partitions;
+  std::vector<BoundWindowOrder> orders;
+  BoundWindowFrame frame;
 };
 
 /// What the execution layer attaches to a subquery once it has a physical plan for it

@@ -106,6 +106,20 @@ std::string LogicalAggregate::describe() const {
   return "Aggregate [" + join_exprs(groups, ", ") + "] [" + join_exprs(aggregates, ", ") + "]";
 }
 
+std::vector<ColumnBinding> LogicalWindow::output_bindings() const {
+  auto result = children[0]->output_bindings();
+  for (size_t i = 0; i < windows.size(); i++) result.push_back(ColumnBinding{window_index, static_cast<uint32_t>(i)});
+  return result;
+}
+
+std::vector<LogicalType> LogicalWindow::output_types() const {
+  auto result = children[0]->output_types();
+  for (const auto& e : windows) result.push_back(e->type);
+  return result;
+}
+
+std::string LogicalWindow::describe() const { return "Window [" + join_exprs(windows, ", ") + "]"; }
+
 std::vector<ColumnBinding> LogicalJoin::output_bindings() const {
   auto result = children[0]->output_bindings();
   auto right = children[1]->output_bindings();

@@ -42,6 +42,7 @@ enum class LogicalOperatorKind : uint8_t {
   kRecursiveCte,
   kCteScan,
   kTableFunction,
+  kWindow,
 };
 
 
@@ -121,6 +122,20 @@ class LogicalAggregate : public LogicalOperator {
   uint32_t aggregate_index;
   std::vector<BoundExprPtr> groups;
   std::vector<BoundExprPtr> aggregates;  ///< BoundAggregate each
+};
+
+/// Window functions over its child's rows: outputs every child column, then (window_index, i)
+/// for each of `windows` (BoundWindow each, all with the same PARTITION BY and ORDER BY, so one
+/// sort serves them). Queries with several window orderings stack one LogicalWindow per ordering.
+class LogicalWindow : public LogicalOperator {
+ public:
+  explicit LogicalWindow(uint32_t window_index) : LogicalOperator(LogicalOperatorKind::kWindow), window_index(window_index) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  uint32_t window_index;
+  std::vector<BoundExprPtr> windows;
 };
 
 /// Joins children[0] (left) and children[1] (right) on `conditions` (conjuncts); outputs left

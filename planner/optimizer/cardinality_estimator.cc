@@ -548,6 +548,8 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
       break;
     }
     case LogicalOperatorKind::kOrder:
+    case LogicalOperatorKind::kWindow:
+      // Window functions add columns; the rows are the input's.
       out = std::move(inputs[0]);
       break;
     case LogicalOperatorKind::kLimit: {

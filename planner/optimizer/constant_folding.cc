@@ -173,6 +173,7 @@ BoundExprPtr ConstantFolder::fold(BoundExprPtr expr) {
       return expr;
     }
     case BoundExprKind::kAggregate:
+    case BoundExprKind::kWindow:
       expr->for_each_child([&](BoundExprPtr& child) { child = fold(std::move(child)); });
       return expr;
   }
@@ -192,6 +193,7 @@ void ConstantFolder::fold_plan(LogicalOperator& op) {
       break;
     }
     case LogicalOperatorKind::kJoin: fold_all(*this, static_cast<LogicalJoin&>(op).conditions); break;
+    case LogicalOperatorKind::kWindow: fold_all(*this, static_cast<LogicalWindow&>(op).windows); break;
     case LogicalOperatorKind::kOrder:
       for (auto& o : static_cast<LogicalOrder&>(op).orders) o.expression = fold(std::move(o.expression));
       break;

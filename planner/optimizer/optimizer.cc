@@ -102,6 +102,10 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
     case LogicalOperatorKind::kOrder:
       for (const auto& o : static_cast<LogicalOrder&>(op).orders) add_refs(*o.expression);
       break;
+    case LogicalOperatorKind::kWindow:
+      // The window columns are computed here; the child's columns pass through.
+      for (const auto& w : static_cast<LogicalWindow&>(op).windows) add_refs(*w);
+      break;
     case LogicalOperatorKind::kDistinct:
       for (const auto& e : static_cast<LogicalDistinct&>(op).distinct_on) add_refs(*e);
       for (const auto& child : op.children) {

@@ -135,6 +135,20 @@ TEST_F(SessionTest, ExplainShowsPlanAndPipelines) {
   EXPECT_EQ(run(*s, "SELECT count(*) FROM u").rows, (std::vector<std::string>{"0"}));
 }
 
+TEST_F(SessionTest, ExplainShowsWindowOperators) {
+  auto s = open();
+  run(*s, "CREATE TABLE t(a int, b int)");
+  auto c = run(*s, "EXPLAIN SELECT a, rank() OVER (PARTITION BY b ORDER BY a), sum(a) OVER (ORDER BY b ROWS 2 PRECEDING) FROM t");
+  ASSERT_TRUE(c.errors.empty()) << c.messages[0];
+  std::string text;
+  for (const auto& r : c.rows) text += r + "\n";
+  // One operator per distinct PARTITION BY / ORDER BY.
+  const size_t first = text.find("WINDOW");
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_NE(text.find("WINDOW", first + 1), std::string::npos) << text;
+  EXPECT_NE(text.find("ROWS BETWEEN 2 PRECEDING AND CURRENT ROW"), std::string::npos) << text;
+}
+
 TEST_F(SessionTest, ConcurrentWritersAndReadersSeeWholeTransactions) {
   auto setup = open();
   run(*setup, "CREATE TABLE t(w int, v int)");

@@ -176,7 +176,24 @@ TEST_F(BinderTest, UnsupportedFeaturesRaiseFeatureNotSupported) {
   EXPECT_EQ(error_of("WITH x AS (SELECT 1) DELETE FROM t").first, "0A000");
   EXPECT_EQ(error_of("CREATE TABLE p(a int PRIMARY KEY)").first, "0A000");
   EXPECT_EQ(error_of("SELECT CAST(a AS numeric) FROM t").first, "0A000");
-  EXPECT_EQ(error_of("SELECT row_number() OVER () FROM t").first, "0A000");
+  EXPECT_EQ(error_of("SELECT count(DISTINCT a) OVER () FROM t").first, "0A000");
+}
+
+TEST_F(BinderTest, WindowsGetOneLogicalWindowPerOrdering) {
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+    return n;
+  };
+  const std::string plan = logical_plan_to_string(
+      *bind("SELECT rank() OVER (ORDER BY a), sum(a) OVER (ORDER BY a ROWS 1 PRECEDING), row_number() OVER () FROM t").plan);
+  EXPECT_EQ(count(plan, "Window ["), 2u) << plan;
+  // Over a grouped query the windows sit above the aggregate and read its outputs.
+  const std::string grouped = logical_plan_to_string(*bind("SELECT a, sum(sum(a)) OVER (ORDER BY a) FROM t GROUP BY a").plan);
+  EXPECT_LT(grouped.find("Window ["), grouped.find("Aggregate [")) << grouped;
+  EXPECT_EQ(error_of("SELECT a FROM t WHERE rank() OVER () > 1").first, "42P20");
+  EXPECT_EQ(error_of("SELECT sum(rank() OVER ()) FROM t").first, "42803");
+  EXPECT_EQ(error_of("SELECT rank() OVER w FROM t").first, "42704");
 }
 
 TEST_F(BinderTest, WithQueriesAreInlinedOnceAndMaterializedOtherwise) {
