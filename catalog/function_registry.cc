@@ -18,7 +18,8 @@ char type_category(const LogicalType& type) {
     case LogicalTypeId::kSmallint:
     case LogicalTypeId::kInteger:
     case LogicalTypeId::kBigint:
-    case LogicalTypeId::kDouble: return 'N';
+    case LogicalTypeId::kDouble:
+    case LogicalTypeId::kReal: return 'N';
     case LogicalTypeId::kVarchar: return 'S';
     case LogicalTypeId::kDate:
     case LogicalTypeId::kTime:

@@ -26,10 +26,10 @@ void write_fixed(const UnifiedVectorFormat& f, size_t count, uint8_t* bytes, uin
     }
     *p = 1;
     T v = values[idx];
-    if constexpr (std::is_same_v<T, double>) {
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
       // One representation per group: -0.0 as 0.0 and every NaN as the canonical NaN.
       if (v == 0) v = 0;
-      if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
+      if (std::isnan(v)) v = std::numeric_limits<T>::quiet_NaN();
     }
     if constexpr (std::is_same_v<T, Interval>) {
       // Equal intervals ('1 mon', '30 days') get one key: their normalized microseconds.
@@ -130,6 +130,7 @@ void KeySerializer::serialize(const std::vector<const Vector*>& columns, size_t 
       case PhysicalType::kInt32: write_fixed<int32_t>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kInt64: write_fixed<int64_t>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kDouble: write_fixed<double>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
+      case PhysicalType::kFloat: write_fixed<float>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kString: write_strings(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kInterval: write_fixed<Interval>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kInvalid: TS_CHECK(false, "key column of invalid type");
@@ -146,7 +147,8 @@ void KeySerializer::deserialize(const uint8_t*& cursor, Vector& out, size_t row)
   switch (out.type().physical_type()) {
     case PhysicalType::kBool: std::memcpy(out.mutable_data() + row, cursor, 1); cursor += 1; return;
     case PhysicalType::kInt16: std::memcpy(out.mutable_data() + row * 2, cursor, 2); cursor += 2; return;
-    case PhysicalType::kInt32: std::memcpy(out.mutable_data() + row * 4, cursor, 4); cursor += 4; return;
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: std::memcpy(out.mutable_data() + row * 4, cursor, 4); cursor += 4; return;
     case PhysicalType::kInt64:
     case PhysicalType::kDouble: std::memcpy(out.mutable_data() + row * 8, cursor, 8); cursor += 8; return;
     case PhysicalType::kString: {

@@ -28,6 +28,12 @@ struct SqlOrder<double> {
 };
 
 template <>
+struct SqlOrder<float> {
+  static bool less(float a, float b) { return std::isnan(a) ? false : (std::isnan(b) || a < b); }
+  static bool equal(float a, float b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+};
+
+template <>
 struct SqlOrder<string_t> {
   static bool less(const string_t& a, const string_t& b) { return compare(a, b) < 0; }
   static bool equal(const string_t& a, const string_t& b) { return a == b; }
@@ -121,6 +127,8 @@ template <class T>
 T physical_value(const Value& v) {
   if constexpr (std::is_same_v<T, double>) {
     return v.get_double();
+  } else if constexpr (std::is_same_v<T, float>) {
+    return v.get_float();
   } else if constexpr (std::is_same_v<T, string_t>) {
     return string_t(std::string_view(v.get_string()));
   } else if constexpr (std::is_same_v<T, uint8_t>) {
@@ -141,6 +149,7 @@ auto dispatch_physical(const LogicalType& type, F&& f) {
     case PhysicalType::kInt32: return f(int32_t{});
     case PhysicalType::kInt64: return f(int64_t{});
     case PhysicalType::kDouble: return f(double{});
+    case PhysicalType::kFloat: return f(float{});
     case PhysicalType::kString: return f(string_t{});
     case PhysicalType::kInterval: return f(Interval{});
     case PhysicalType::kInvalid: break;
@@ -149,11 +158,13 @@ auto dispatch_physical(const LogicalType& type, F&& f) {
   return f(int64_t{});
 }
 
-// Zone maps keep integral types widened to int64, doubles and strings as themselves.
+// Zone maps keep integral types widened to int64, reals widened to double, doubles and strings
+// as themselves.
 template <class F>
 auto dispatch_zone(const LogicalType& type, F&& f) {
   switch (type.physical_type()) {
-    case PhysicalType::kDouble: return f(double{});
+    case PhysicalType::kDouble:
+    case PhysicalType::kFloat: return f(double{});
     case PhysicalType::kString: return f(std::string_view{});
     case PhysicalType::kInterval: return f(Interval{});
     default: return f(int64_t{});
@@ -259,7 +270,8 @@ const char* op_text(CompareOp op) {
 std::string literal(const Value& v) {
   const std::string text = v.to_string();
   const bool quote = v.type().physical_type() == PhysicalType::kString || v.type().is_datetime() ||
-                     (v.type().physical_type() == PhysicalType::kDouble && !std::isfinite(v.get_double()));
+                     ((v.type().physical_type() == PhysicalType::kDouble || v.type().physical_type() == PhysicalType::kFloat) &&
+                      !std::isfinite(v.get_double()));
   if (!quote) return text;
   std::string out = "'";
   for (char ch : text) {

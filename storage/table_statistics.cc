@@ -36,6 +36,7 @@ void DistinctSketch::add(const LogicalType& type, const UnifiedVectorFormat& val
       each([&](sel_t s) { return hash_int(static_cast<uint64_t>(values.values<int64_t>()[s])); });
       break;
     case PhysicalType::kDouble: each([&](sel_t s) { return hash_double(values.values<double>()[s]); }); break;
+    case PhysicalType::kFloat: each([&](sel_t s) { return hash_double(values.values<float>()[s]); }); break;
     case PhysicalType::kString: each([&](sel_t s) { return hash_string(values.values<string_t>()[s]); }); break;
     case PhysicalType::kInterval: each([&](sel_t s) { return hash_interval(values.values<Interval>()[s]); }); break;
     case PhysicalType::kInvalid: break;

@@ -52,8 +52,8 @@ void UncompressedSegment::append_fixed(const UnifiedVectorFormat& source, size_t
     }
     valid[i / 64] |= uint64_t{1} << (i % 64);
     dst[i] = src[s];
-    if constexpr (std::is_same_v<T, double>) {
-      zone.add_double(src[s]);
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+      zone.add_double(src[s]);  // a real widens exactly
     } else if constexpr (std::is_same_v<T, Interval>) {
       zone.add_interval(src[s]);
     } else {
@@ -94,6 +94,7 @@ ZoneMap UncompressedSegment::append(const UnifiedVectorFormat& source, size_t so
     case PhysicalType::kInt32: append_fixed<int32_t>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kInt64: append_fixed<int64_t>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kDouble: append_fixed<double>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kFloat: append_fixed<float>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kString: append_strings(source, source_offset, offset, count, zone); break;
     case PhysicalType::kInterval: append_fixed<Interval>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kInvalid: TS_CHECK(false, "append of an invalid type");

@@ -63,6 +63,7 @@ void ZoneMap::merge(const ZoneMap& other) {
   value_count_ += other.value_count_;
   switch (type_.physical_type()) {
     case PhysicalType::kDouble:
+    case PhysicalType::kFloat:
       if (double_less(other.min_double_, min_double_)) min_double_ = other.min_double_;
       if (double_less(max_double_, other.max_double_)) max_double_ = other.max_double_;
       break;
@@ -90,6 +91,7 @@ Value make_value(const LogicalType& type, int64_t i, double d, const std::string
     case LogicalTypeId::kInteger: return Value::integer(static_cast<int32_t>(i));
     case LogicalTypeId::kBigint: return Value::bigint(i);
     case LogicalTypeId::kDouble: return Value::double_precision(d);
+    case LogicalTypeId::kReal: return Value::real(static_cast<float>(d));
     case LogicalTypeId::kVarchar: return Value::varchar(s);
     case LogicalTypeId::kDate: return Value::date(static_cast<int32_t>(i));
     case LogicalTypeId::kTime: return Value::time(i);

@@ -43,6 +43,8 @@ void cast_numeric_to_text(const Vector& source, const sel_t* sel, size_t count, 
     std::string s;
     if constexpr (std::is_same_v<From, double>) {
       s = format_double(v);
+    } else if constexpr (std::is_same_v<From, float>) {
+      s = format_real(v);
     } else {
       s = std::to_string(static_cast<int64_t>(v));
     }
@@ -61,11 +63,11 @@ void cast_int_to_int(const Vector& source, const sel_t* sel, size_t count, Vecto
   });
 }
 
-template <class To>
+template <class To, class From = double>
 void cast_double_to_int(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
   const LogicalType type = result.type();
-  unary_loop<double, To>(source, sel, count, result, [&](double v) {
-    double r = round_half_even(v);
+  unary_loop<From, To>(source, sel, count, result, [&](From v) {
+    double r = round_half_even(static_cast<double>(v));
     if (std::isnan(r) || r < static_cast<double>(std::numeric_limits<To>::min()) ||
         r >= -static_cast<double>(std::numeric_limits<To>::min())) {
       throw_out_of_range(type);
@@ -81,11 +83,33 @@ void cast_int_any(const Vector& source, const sel_t* sel, size_t count, Vector& 
     case PhysicalType::kInt32: return cast_int_to_int<int32_t, To>(source, sel, count, result);
     case PhysicalType::kInt64: return cast_int_to_int<int64_t, To>(source, sel, count, result);
     case PhysicalType::kDouble: return cast_double_to_int<To>(source, sel, count, result);
+    case PhysicalType::kFloat: return cast_double_to_int<To, float>(source, sel, count, result);
     case PhysicalType::kBool:
       return unary_loop<uint8_t, To>(source, sel, count, result, [](uint8_t b) { return static_cast<To>(b ? 1 : 0); });
     default: break;
   }
   TS_CHECK(false, "bad integer cast");
+}
+
+// ---- real (float4) ----
+
+/// Casts to real from the integer types and double precision (dtof's overflow/underflow checks).
+bool cast_to_real(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  switch (source.type().physical_type()) {
+    case PhysicalType::kInt16:
+      unary_loop<int16_t, float>(source, sel, count, result, [](int16_t v) { return static_cast<float>(v); });
+      return true;
+    case PhysicalType::kInt32:
+      unary_loop<int32_t, float>(source, sel, count, result, [](int32_t v) { return static_cast<float>(v); });
+      return true;
+    case PhysicalType::kInt64:
+      unary_loop<int64_t, float>(source, sel, count, result, [](int64_t v) { return static_cast<float>(v); });
+      return true;
+    case PhysicalType::kDouble:
+      unary_loop<double, float>(source, sel, count, result, [](double v) { return double_to_real(v); });
+      return true;
+    default: return false;
+  }
 }
 
 /// Casts through Value for the rare conversions that parse text.
@@ -132,8 +156,13 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
           return unary_loop<int64_t, double>(source, sel, count, result, [](int64_t v) { return static_cast<double>(v); });
         case PhysicalType::kDouble:
           return unary_loop<double, double>(source, sel, count, result, [](double v) { return v; });
+        case PhysicalType::kFloat:
+          return unary_loop<float, double>(source, sel, count, result, [](float v) { return static_cast<double>(v); });
         default: break;
       }
+      break;
+    case LogicalTypeId::kReal:
+      if (cast_to_real(source, sel, count, result)) return;
       break;
     case LogicalTypeId::kVarchar:
       if (to.modifier() < 0) {
@@ -142,6 +171,7 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
           case PhysicalType::kInt32: return cast_numeric_to_text<int32_t>(source, sel, count, result);
           case PhysicalType::kInt64: return cast_numeric_to_text<int64_t>(source, sel, count, result);
           case PhysicalType::kDouble: return cast_numeric_to_text<double>(source, sel, count, result);
+          case PhysicalType::kFloat: return cast_numeric_to_text<float>(source, sel, count, result);
           case PhysicalType::kString:
             result.keep_heaps_of(source);
             return unary_loop<string_t, string_t>(source, sel, count, result, [](const string_t& s) { return s; });

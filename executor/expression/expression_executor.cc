@@ -146,7 +146,7 @@ namespace {
 
 /// A hashable key for one non-NULL value; equal SQL values (also -0 and 0) give equal keys.
 std::string value_key(const Value& v) {
-  if (v.type().id() == LogicalTypeId::kDouble && v.get_double() == 0) return "0";
+  if ((v.type().id() == LogicalTypeId::kDouble || v.type().id() == LogicalTypeId::kReal) && v.get_double() == 0) return "0";
   return v.to_string();
 }
 

@@ -4,6 +4,7 @@
 // PostgreSQL (a float sum cannot be undone exactly). Ungrouped count and sum fold whole chunks
 // with the SIMD kernels.
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -283,6 +284,61 @@ void double_sum_finalize(const AggregateState* const* states, size_t offset, siz
   }
 }
 
+// ---- sum and avg over real ----------------------------------------------------------------
+
+// sum(real) adds in single precision with real's overflow check (PostgreSQL's float4pl as the
+// transition); avg(real) accumulates in double precision (float4_accum) into a DoubleSumState.
+struct RealSumState {
+  float sum;
+  int64_t count;
+};
+
+inline float real_add(float x, float y) {
+  const float r = x + y;
+  if (std::isinf(r) && !std::isinf(x) && !std::isinf(y)) {
+    throw SqlError(SqlState::kNumericValueOutOfRange, "value out of range: overflow");
+  }
+  return r;
+}
+
+void real_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<float>(args[0], count, [&](size_t i, float v) {
+    auto& s = state<RealSumState>(states[i] + offset);
+    s.sum = real_add(s.sum, v);
+    s.count++;
+  });
+}
+
+void real_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<RealSumState>(targets[i] + offset);
+    const auto& s = state<RealSumState>(sources[i] + offset);
+    t.sum = real_add(t.sum, s.sum);
+    t.count += s.count;
+  }
+}
+
+void real_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  float* out = result.mutable_values<float>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<RealSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+    } else {
+      out[i] = s.sum;
+    }
+  }
+}
+
+void real_avg_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<float>(args[0], count, [&](size_t i, float v) {
+    auto& s = state<DoubleSumState>(states[i] + offset);
+    s.sum += v;
+    s.count++;
+  });
+}
+
 // ---- min and max ---------------------------------------------------------------------------
 
 template <class T, bool MIN>
@@ -463,6 +519,17 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
   register_extremum<int64_t>(registry, LogicalType::bigint());
   register_extremum<double>(registry, d);
   register_extremum<string_t>(registry, LogicalType::varchar());
+  register_extremum<float>(registry, LogicalType::real());
+  auto real_sum = aggregate<RealSumState>("sum", {LogicalType::real()}, LogicalType::real());
+  real_sum.update = real_sum_update;
+  real_sum.combine = real_sum_combine;
+  real_sum.finalize = real_sum_finalize;
+  registry.add(std::move(real_sum));
+  auto real_avg = aggregate<DoubleSumState>("avg", {LogicalType::real()}, d);
+  real_avg.update = real_avg_update;
+  real_avg.combine = double_sum_combine;
+  real_avg.finalize = double_sum_finalize<true>;
+  registry.add(std::move(real_avg));
   register_extremum<int32_t>(registry, LogicalType::date());
   register_extremum<int64_t>(registry, LogicalType::time());
   register_extremum<int64_t>(registry, LogicalType::timestamp());

@@ -1,6 +1,8 @@
 // Arithmetic operators: + - * / % over smallint, integer, bigint and double precision, ^ over
 // double precision, prefix - and +. Integer results are checked (22003), division by zero is
 // 22012, a finite double computation overflowing to infinity is 22003, as in PostgreSQL.
+// real has + - * / and the prefix operators computed in single precision (overflow and
+// underflow 22003), and real/double precision mixes computed in double precision.
 
 #include <cmath>
 #include <limits>
@@ -86,13 +88,14 @@ void integer_rows(const Vector& a, const Vector& b, const sel_t* sel, size_t cou
   });
 }
 
-template <Arith OP>
+/// Double precision arithmetic; A and B are double or real (a real operand widens exactly).
+template <Arith OP, class A = double, class B = double>
 void double_rows(const Vector& a, const Vector& b, const sel_t* sel, size_t count, Vector& result) {
   auto check = [](double x, double y, double r) {
     if (std::isinf(r) && !std::isinf(x) && !std::isinf(y)) float_overflow();
     return r;
   };
-  binary_strict<double, double, double>(a, b, sel, count, result, [&](double x, double y) {
+  binary_strict<A, B, double>(a, b, sel, count, result, [&](double x, double y) {
     if constexpr (OP == Arith::kAdd) {
       return check(x, y, x + y);
     } else if constexpr (OP == Arith::kSub) {
@@ -128,11 +131,66 @@ void arith_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t 
   }
 }
 
+// ---- real (float4) ----
+
+[[noreturn]] void float_underflow() { throw SqlError(SqlState::kNumericValueOutOfRange, "value out of range: underflow"); }
+
+/// real op real computed in single precision with PostgreSQL's float4 checks: a finite
+/// computation reaching infinity overflows; a product or quotient of nonzero finite values
+/// reaching zero underflows.
+template <Arith OP>
+void real_arith_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
+                       const catalog::FunctionData*) {
+  binary_strict<float, float, float>(*args[0], *args[1], sel, count, result, [](float x, float y) {
+    float r;
+    if constexpr (OP == Arith::kAdd) {
+      r = x + y;
+    } else if constexpr (OP == Arith::kSub) {
+      r = x - y;
+    } else if constexpr (OP == Arith::kMul) {
+      r = x * y;
+      if (r == 0 && x != 0 && y != 0) float_underflow();
+    } else {
+      if (y == 0 && !std::isnan(x)) division_by_zero();
+      r = x / y;
+      if (std::isinf(r) && !std::isinf(x)) float_overflow();
+      if (r == 0 && x != 0 && !std::isinf(y)) float_underflow();
+      return r;
+    }
+    if (std::isinf(r) && !std::isinf(x) && !std::isinf(y)) float_overflow();
+    return r;
+  });
+}
+
+/// real op double precision and double precision op real, in double precision.
+template <Arith OP, class A, class B>
+void mixed_float_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
+                        const catalog::FunctionData*) {
+  double_rows<OP, A, B>(*args[0], *args[1], sel, count, result);
+}
+
+void register_real(catalog::FunctionRegistry& registry) {
+  const LogicalType r = LogicalType::real();
+  const LogicalType d = LogicalType::double_precision();
+  registry.add(make_operator("+", {r, r}, r, real_arith_kernel<Arith::kAdd>));
+  registry.add(make_operator("-", {r, r}, r, real_arith_kernel<Arith::kSub>));
+  registry.add(make_operator("*", {r, r}, r, real_arith_kernel<Arith::kMul>));
+  registry.add(make_operator("/", {r, r}, r, real_arith_kernel<Arith::kDiv>));
+  registry.add(make_operator("+", {r, d}, d, mixed_float_kernel<Arith::kAdd, float, double>));
+  registry.add(make_operator("-", {r, d}, d, mixed_float_kernel<Arith::kSub, float, double>));
+  registry.add(make_operator("*", {r, d}, d, mixed_float_kernel<Arith::kMul, float, double>));
+  registry.add(make_operator("/", {r, d}, d, mixed_float_kernel<Arith::kDiv, float, double>));
+  registry.add(make_operator("+", {d, r}, d, mixed_float_kernel<Arith::kAdd, double, float>));
+  registry.add(make_operator("-", {d, r}, d, mixed_float_kernel<Arith::kSub, double, float>));
+  registry.add(make_operator("*", {d, r}, d, mixed_float_kernel<Arith::kMul, double, float>));
+  registry.add(make_operator("/", {d, r}, d, mixed_float_kernel<Arith::kDiv, double, float>));
+}
+
 template <class T>
 void negate_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   const LogicalType type = result.type();
   unary_strict<T, T>(*args[0], sel, count, result, [&](T x) -> T {
-    if constexpr (std::is_same_v<T, double>) {
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
       return -x;
     } else {
       if (x == std::numeric_limits<T>::min()) throw_out_of_range(type);
@@ -167,6 +225,9 @@ void register_arithmetic_functions(catalog::FunctionRegistry& registry) {
   register_type<double>(registry, LogicalType::double_precision());
   const LogicalType d = LogicalType::double_precision();
   registry.add(make_operator("^", {d, d}, d, arith_kernel<double, Arith::kPow>));
+  register_real(registry);
+  registry.add(make_operator("-", {LogicalType::real()}, LogicalType::real(), negate_kernel<float>));
+  registry.add(make_operator("+", {LogicalType::real()}, LogicalType::real(), identity_kernel<float>));
 }
 
 }  // namespace tessera::executor

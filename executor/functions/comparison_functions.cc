@@ -86,7 +86,10 @@ template <class T, CompareOp OP>
 void add_comparison(catalog::FunctionRegistry& registry, const char* name, const LogicalType& t) {
   auto f = make_operator(name, {t, t}, LogicalType::boolean(), compare_kernel<T, OP>);
   f.hashable = OP == CompareOp::kEq;
-  if constexpr (!std::is_same_v<T, string_t> && !std::is_same_v<T, uint8_t> && !std::is_same_v<T, Interval>) f.select = compare_select<T, OP>;
+  if constexpr (!std::is_same_v<T, string_t> && !std::is_same_v<T, uint8_t> && !std::is_same_v<T, Interval> &&
+                !std::is_same_v<T, float>) {
+    f.select = compare_select<T, OP>;
+  }
   registry.add(std::move(f));
 }
 
@@ -106,6 +109,34 @@ void register_type(catalog::FunctionRegistry& registry, const LogicalType& t) {
   registry.add(std::move(not_distinct));
 }
 
+// ---- real (float4) ----
+
+/// real vs double precision (either order), compared in double precision: a real widens exactly.
+template <class A, class B, CompareOp OP>
+void mixed_float_compare_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
+                                const catalog::FunctionData*) {
+  binary_strict<A, B, uint8_t>(*args[0], *args[1], sel, count, result, [](A x, B y) {
+    return static_cast<uint8_t>(holds<OP>(compare_values<double>(static_cast<double>(x), static_cast<double>(y))));
+  });
+}
+
+template <class A, class B>
+void register_mixed_float(catalog::FunctionRegistry& registry, const LogicalType& a, const LogicalType& b) {
+  const LogicalType boolean = LogicalType::boolean();
+  registry.add(make_operator("=", {a, b}, boolean, mixed_float_compare_kernel<A, B, CompareOp::kEq>));
+  registry.add(make_operator("<>", {a, b}, boolean, mixed_float_compare_kernel<A, B, CompareOp::kNe>));
+  registry.add(make_operator("<", {a, b}, boolean, mixed_float_compare_kernel<A, B, CompareOp::kLt>));
+  registry.add(make_operator("<=", {a, b}, boolean, mixed_float_compare_kernel<A, B, CompareOp::kLe>));
+  registry.add(make_operator(">", {a, b}, boolean, mixed_float_compare_kernel<A, B, CompareOp::kGt>));
+  registry.add(make_operator(">=", {a, b}, boolean, mixed_float_compare_kernel<A, B, CompareOp::kGe>));
+}
+
+void register_real(catalog::FunctionRegistry& registry) {
+  register_type<float>(registry, LogicalType::real());
+  register_mixed_float<float, double>(registry, LogicalType::real(), LogicalType::double_precision());
+  register_mixed_float<double, float>(registry, LogicalType::double_precision(), LogicalType::real());
+}
+
 }  // namespace
 
 void register_comparison_functions(catalog::FunctionRegistry& registry) {
@@ -114,6 +145,7 @@ void register_comparison_functions(catalog::FunctionRegistry& registry) {
   register_type<int32_t>(registry, LogicalType::integer());
   register_type<int64_t>(registry, LogicalType::bigint());
   register_type<double>(registry, LogicalType::double_precision());
+  register_real(registry);
   register_type<string_t>(registry, LogicalType::varchar());
   register_type<int32_t>(registry, LogicalType::date());
   register_type<int64_t>(registry, LogicalType::time());

@@ -18,7 +18,7 @@ template <class T>
 void abs_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   const LogicalType type = result.type();
   unary_strict<T, T>(*args[0], sel, count, result, [&](T x) -> T {
-    if constexpr (std::is_same_v<T, double>) {
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
       return std::fabs(x);
     } else {
       if (x >= 0) return x;
@@ -55,6 +55,7 @@ void register_math_functions(catalog::FunctionRegistry& registry) {
   registry.add(make_function("abs", {LogicalType::bigint()}, LogicalType::bigint(), abs_kernel<int64_t>));
   const LogicalType d = LogicalType::double_precision();
   registry.add(make_function("abs", {d}, d, abs_kernel<double>));
+  registry.add(make_function("abs", {LogicalType::real()}, LogicalType::real(), abs_kernel<float>));
   registry.add(make_function("round", {d}, d, double_math_kernel<Rounding::kRound>));
   registry.add(make_function("floor", {d}, d, double_math_kernel<Rounding::kFloor>));
   registry.add(make_function("ceil", {d}, d, double_math_kernel<Rounding::kCeil>));

@@ -22,6 +22,7 @@ void dispatch_physical(const LogicalType& type, F&& f) {
     case PhysicalType::kInt32: return f.template operator()<int32_t>();
     case PhysicalType::kInt64: return f.template operator()<int64_t>();
     case PhysicalType::kDouble: return f.template operator()<double>();
+    case PhysicalType::kFloat: return f.template operator()<float>();
     case PhysicalType::kString: return f.template operator()<string_t>();
     case PhysicalType::kInterval: return f.template operator()<Interval>();
     case PhysicalType::kInvalid: break;

@@ -60,11 +60,11 @@ void binary_strict(const Vector& a, const Vector& b, const sel_t* sel, size_t co
   });
 }
 
-/// Three-way comparison in PostgreSQL's order: NaN above every other double and equal to itself;
+/// Three-way comparison in PostgreSQL's order: NaN above every other float/double and equal to itself;
 /// strings bytewise (the C collation).
 template <class T>
 inline int compare_values(const T& a, const T& b) {
-  if constexpr (std::is_same_v<T, double>) {
+  if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
     bool an = std::isnan(a), bn = std::isnan(b);
     if (an || bn) return an && bn ? 0 : (an ? 1 : -1);
     return a < b ? -1 : (a > b ? 1 : 0);

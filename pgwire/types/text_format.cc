@@ -37,6 +37,9 @@ void append_text_value(const LogicalType& type, const uint8_t* data, size_t inde
     case LogicalTypeId::kDouble:
       out.append(format_double(reinterpret_cast<const double*>(data)[index]));
       return;
+    case LogicalTypeId::kReal:
+      out.append(format_real(reinterpret_cast<const float*>(data)[index]));
+      return;
     case LogicalTypeId::kVarchar: {
       const string_t& s = reinterpret_cast<const string_t*>(data)[index];
       out.append(s.data(), s.size());

@@ -159,6 +159,7 @@ std::string Binder::column_name_of(const Expr& expr) const {
       if (t == "bigint") return "int8";
       if (t == "smallint") return "int2";
       if (t == "double precision") return "float8";
+      if (t == "real") return "float4";
       if (t == "boolean") return "bool";
       return t;
     }
@@ -376,6 +377,7 @@ BoundExprPtr Binder::bind_unary(const UnaryOpExpr& expr) {
       const Value& v = static_cast<BoundConstant&>(*operand).value;
       if (v.is_null()) return operand;
       if (v.type().id() == LogicalTypeId::kDouble) return std::make_unique<BoundConstant>(Value::double_precision(-v.get_double()));
+      if (v.type().id() == LogicalTypeId::kReal) return std::make_unique<BoundConstant>(Value::real(-v.get_float()));
     }
   }
   std::vector<BoundExprPtr> args;

@@ -12,6 +12,7 @@ LogicalType resolve_type_name(const TypeName& name) {
   if (n == "bigint") return LogicalType::bigint();
   if (n == "smallint") return LogicalType::smallint();
   if (n == "double precision") return LogicalType::double_precision();
+  if (n == "real") return LogicalType::real();
   if (n == "boolean") return LogicalType::boolean();
   if (n == "text") return LogicalType::varchar();
   if (n == "varchar") {
@@ -31,7 +32,7 @@ LogicalType resolve_type_name(const TypeName& name) {
     if (n == "timestamptz") return LogicalType::timestamptz();
     return LogicalType::interval();
   }
-  if (n == "real" || n == "numeric" || n == "char" || n == "timetz" || n == "bytea" || n == "uuid" || n == "json" ||
+  if (n == "numeric" || n == "char" || n == "timetz" || n == "bytea" || n == "uuid" || n == "json" ||
       n == "jsonb" || n == "bpchar") {
     throw SqlError(SqlState::kFeatureNotSupported, "type " + n + " is not supported yet");
   }

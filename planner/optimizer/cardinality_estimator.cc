@@ -56,6 +56,7 @@ std::optional<double> numeric_value(const Value& v) {
     case LogicalTypeId::kInteger:
     case LogicalTypeId::kBigint: return static_cast<double>(v.get_int64());
     case LogicalTypeId::kDouble:
+    case LogicalTypeId::kReal:
       if (std::isnan(v.get_double())) return std::nullopt;
       return v.get_double();
     default: return std::nullopt;

@@ -11,6 +11,7 @@ PhysicalType LogicalType::physical_type() const {
     case LogicalTypeId::kInteger: return PhysicalType::kInt32;
     case LogicalTypeId::kBigint: return PhysicalType::kInt64;
     case LogicalTypeId::kDouble: return PhysicalType::kDouble;
+    case LogicalTypeId::kReal: return PhysicalType::kFloat;
     case LogicalTypeId::kVarchar: return PhysicalType::kString;
     case LogicalTypeId::kDate: return PhysicalType::kInt32;
     case LogicalTypeId::kTime:
@@ -31,6 +32,7 @@ size_t LogicalType::physical_size() const {
     case PhysicalType::kInt32: return 4;
     case PhysicalType::kInt64: return 8;
     case PhysicalType::kDouble: return 8;
+    case PhysicalType::kFloat: return 4;
     case PhysicalType::kString: return sizeof(string_t);
     case PhysicalType::kInterval: return 16;
     case PhysicalType::kInvalid: return 0;
@@ -42,7 +44,9 @@ bool LogicalType::is_integral() const {
   return id_ == LogicalTypeId::kSmallint || id_ == LogicalTypeId::kInteger || id_ == LogicalTypeId::kBigint;
 }
 
-bool LogicalType::is_numeric() const { return is_integral() || id_ == LogicalTypeId::kDouble; }
+bool LogicalType::is_numeric() const {
+  return is_integral() || id_ == LogicalTypeId::kDouble || id_ == LogicalTypeId::kReal;
+}
 
 bool LogicalType::is_datetime() const {
   return id_ == LogicalTypeId::kDate || id_ == LogicalTypeId::kTime || id_ == LogicalTypeId::kTimestamp ||
@@ -54,7 +58,8 @@ int LogicalType::numeric_rank() const {
     case LogicalTypeId::kSmallint: return 1;
     case LogicalTypeId::kInteger: return 2;
     case LogicalTypeId::kBigint: return 3;
-    case LogicalTypeId::kDouble: return 5;
+    case LogicalTypeId::kReal: return 5;
+    case LogicalTypeId::kDouble: return 6;
     default: return 0;
   }
 }
@@ -67,6 +72,7 @@ std::string LogicalType::name() const {
     case LogicalTypeId::kInteger: return "integer";
     case LogicalTypeId::kBigint: return "bigint";
     case LogicalTypeId::kDouble: return "double precision";
+    case LogicalTypeId::kReal: return "real";
     case LogicalTypeId::kVarchar:
       return modifier_ >= 0 ? "character varying(" + std::to_string(modifier_) + ")" : "text";
     case LogicalTypeId::kDate: return "date";
@@ -87,6 +93,7 @@ Oid LogicalType::pg_oid() const {
     case LogicalTypeId::kInteger: return pg_oid::kInt4;
     case LogicalTypeId::kBigint: return pg_oid::kInt8;
     case LogicalTypeId::kDouble: return pg_oid::kFloat8;
+    case LogicalTypeId::kReal: return pg_oid::kFloat4;
     case LogicalTypeId::kVarchar: return modifier_ >= 0 ? pg_oid::kVarchar : pg_oid::kText;
     case LogicalTypeId::kDate: return pg_oid::kDate;
     case LogicalTypeId::kTime: return pg_oid::kTime;
@@ -105,6 +112,7 @@ int16_t LogicalType::pg_typlen() const {
     case LogicalTypeId::kInteger: return 4;
     case LogicalTypeId::kBigint: return 8;
     case LogicalTypeId::kDouble: return 8;
+    case LogicalTypeId::kReal: return 4;
     case LogicalTypeId::kDate: return 4;
     case LogicalTypeId::kTime:
     case LogicalTypeId::kTimestamp:

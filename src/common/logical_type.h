@@ -25,6 +25,8 @@ enum class LogicalTypeId : uint8_t {
   kTimestamp = 22,    ///< int64 microseconds
   kTimestampTz = 23,  ///< int64 microseconds, UTC
   kInterval = 24,     ///< Interval: months, days, microseconds
+  // ---- float4 / char(n) / bytea / uuid ----
+  kReal = 30,  ///< float4: IEEE single precision (PhysicalType::kFloat)
 };
 
 /// How a type's values are laid out in a Vector.
@@ -37,6 +39,8 @@ enum class PhysicalType : uint8_t {
   kDouble = 5,
   kString = 6,  ///< string_t
   kInterval = 16,  ///< Interval (16 bytes), ordered and hashed on its normalized value
+  // ---- float4 / char(n) / bytea / uuid ----
+  kFloat = 20,  ///< float (4 bytes), NaN ordered above everything and equal to itself, as kDouble
 };
 
 /// A SQL type. Small and copyable; `modifier` carries varchar(n) length and later numeric(p,s).
@@ -52,6 +56,7 @@ class LogicalType {
   static constexpr LogicalType integer() { return LogicalType(LogicalTypeId::kInteger); }
   static constexpr LogicalType bigint() { return LogicalType(LogicalTypeId::kBigint); }
   static constexpr LogicalType double_precision() { return LogicalType(LogicalTypeId::kDouble); }
+  static constexpr LogicalType real() { return LogicalType(LogicalTypeId::kReal); }
   static constexpr LogicalType varchar() { return LogicalType(LogicalTypeId::kVarchar); }
   static constexpr LogicalType date() { return LogicalType(LogicalTypeId::kDate); }
   static constexpr LogicalType time() { return LogicalType(LogicalTypeId::kTime); }
@@ -71,7 +76,8 @@ class LogicalType {
   /// date, time, timestamp, timestamptz or interval.
   bool is_datetime() const;
   /// The rank of a numeric type in PostgreSQL's implicit promotion order (smallint < integer <
-  /// bigint < double precision), 0 for other types: a number is implicitly cast to a higher rank.
+  /// bigint < [numeric] < real < double precision), 0 for other types: a number is implicitly
+  /// cast to a higher rank.
   int numeric_rank() const;
   bool is_valid() const { return id_ != LogicalTypeId::kInvalid; }
 

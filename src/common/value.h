@@ -23,6 +23,10 @@ class Value {
   static Value double_precision(double x) {
     Value v(LogicalType::double_precision()); v.is_null_ = false; v.f64_ = x; return v;
   }
+  /// A real (float4) value; held widened to double, which represents every float exactly.
+  static Value real(float x) {
+    Value v(LogicalType::real()); v.is_null_ = false; v.f64_ = x; return v;
+  }
   /// A text value; `modifier` >= 0 makes it varchar(modifier) (the caller has cut it to fit).
   static Value varchar(std::string s, int32_t modifier = -1) {
     Value v(LogicalType(LogicalTypeId::kVarchar, modifier)); v.is_null_ = false; v.str_ = std::move(s); return v;
@@ -46,7 +50,9 @@ class Value {
   bool get_bool() const { return i64_ != 0; }
   /// Any integral type's value, widened.
   int64_t get_int64() const { return i64_; }
+  /// double precision or real (widened) value.
   double get_double() const { return f64_; }
+  float get_float() const { return static_cast<float>(f64_); }
   const std::string& get_string() const { return str_; }
   const Interval& get_interval() const { return interval_; }
 
@@ -70,5 +76,8 @@ class Value {
 
 /// PostgreSQL's text form of a double precision value (extra_float_digits = 1: shortest exact).
 std::string format_double(double value);
+/// PostgreSQL's text form of a real value (extra_float_digits = 1: shortest exact float digits,
+/// exponent notation below 1e-4 and from 1e6 on).
+std::string format_real(float value);
 
 }  // namespace tessera

@@ -120,6 +120,23 @@ Value cast_to_datetime(const Value& value, const LogicalType& to) {
   throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + value.type().name() + " to " + to.name());
 }
 
+// ---- real (float4) ----
+
+/// Casts to real: from the integer types (nearest float), double precision (dtof's range
+/// checks) and text (float4in).
+Value cast_to_real(const Value& value) {
+  const LogicalType& from = value.type();
+  if (from.is_integral()) return Value::real(static_cast<float>(value.get_int64()));
+  if (from.id() == LogicalTypeId::kDouble) return Value::real(double_to_real(value.get_double()));
+  if (from.id() == LogicalTypeId::kVarchar) {
+    float f;
+    bool oor;
+    if (!parse_real(value.get_string(), f, oor)) throw_invalid_input(LogicalType::real(), value.get_string(), oor);
+    return Value::real(f);
+  }
+  throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to real");
+}
+
 }  // namespace
 
 bool parse_int64(std::string_view text, int64_t& out, bool& out_of_range) {
@@ -185,6 +202,42 @@ bool parse_double(std::string_view text, double& out, bool& out_of_range) {
   }
   out = d;
   return true;
+}
+
+bool parse_real(std::string_view text, float& out, bool& out_of_range) {
+  out_of_range = false;
+  text = trim(text);
+  if (text.empty()) return false;
+  double special;
+  bool special_oor;
+  if (!text.empty() && (text.back() == 'n' || text.back() == 'N' || text.back() == 'f' || text.back() == 'F' ||
+                        text.back() == 'y' || text.back() == 'Y')) {
+    // NaN and the infinities, spelled as double precision accepts them.
+    if (!parse_double(text, special, special_oor)) return false;
+    out = static_cast<float>(special);
+    return true;
+  }
+  std::string buf(text);
+  for (char c : buf) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return false;
+  }
+  char* end = nullptr;
+  errno = 0;
+  float f = std::strtof(buf.c_str(), &end);
+  if (end != buf.c_str() + buf.size() || end == buf.c_str()) return false;
+  if (errno == ERANGE && (f == 0 || std::isinf(f))) {
+    out_of_range = true;
+    return false;
+  }
+  out = f;
+  return true;
+}
+
+float double_to_real(double d) {
+  const float f = static_cast<float>(d);
+  if (std::isinf(f) && !std::isinf(d)) throw SqlError(SqlState::kNumericValueOutOfRange, "value out of range: overflow");
+  if (f == 0 && d != 0) throw SqlError(SqlState::kNumericValueOutOfRange, "value out of range: underflow");
+  return f;
 }
 
 bool parse_bool(std::string_view text, bool& out) {
@@ -275,7 +328,7 @@ Value cast_value(const Value& value, const LogicalType& to) {
     case LogicalTypeId::kBigint: {
       if (from.is_integral()) return make_int(value.get_int64());
       if (from.id() == LogicalTypeId::kBoolean) return make_int(value.get_bool() ? 1 : 0);
-      if (from.id() == LogicalTypeId::kDouble) {
+      if (from.id() == LogicalTypeId::kDouble || from.id() == LogicalTypeId::kReal) {
         double d = round_half_even(value.get_double());
         if (std::isnan(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) throw_out_of_range(to);
         return make_int(static_cast<int64_t>(d));
@@ -289,8 +342,10 @@ Value cast_value(const Value& value, const LogicalType& to) {
       }
       break;
     }
+    case LogicalTypeId::kReal: return cast_to_real(value);
     case LogicalTypeId::kDouble: {
       if (from.is_integral()) return Value::double_precision(static_cast<double>(value.get_int64()));
+      if (from.id() == LogicalTypeId::kReal) return Value::double_precision(value.get_double());
       if (from.id() == LogicalTypeId::kVarchar) {
         double d;
         bool oor;

@@ -15,6 +15,13 @@ namespace tessera {
 bool parse_int64(std::string_view text, int64_t& out, bool& out_of_range);
 bool parse_double(std::string_view text, double& out, bool& out_of_range);
 bool parse_bool(std::string_view text, bool& out);
+/// float4in: out of range when the value overflows a float or underflows to zero (denormals
+/// are accepted).
+bool parse_real(std::string_view text, float& out, bool& out_of_range);
+
+/// float8 -> float4 as PostgreSQL's dtof: 22003 "value out of range: overflow" when a finite
+/// double does not fit, "...: underflow" when a nonzero double rounds to zero.
+float double_to_real(double d);
 
 /// Raises PostgreSQL's error for text that is not a valid `type` (22P02) or out of range (22003).
 [[noreturn]] void throw_invalid_input(const LogicalType& type, std::string_view text, bool out_of_range);

@@ -212,6 +212,7 @@ Value Vector::get_value(size_t row) const {
     case LogicalTypeId::kInteger: return Value::integer(v->values<int32_t>()[index]);
     case LogicalTypeId::kBigint: return Value::bigint(v->values<int64_t>()[index]);
     case LogicalTypeId::kDouble: return Value::double_precision(v->values<double>()[index]);
+    case LogicalTypeId::kReal: return Value::real(v->values<float>()[index]);
     case LogicalTypeId::kVarchar: return Value::varchar(v->values<string_t>()[index].str());
     case LogicalTypeId::kDate: return Value::date(v->values<int32_t>()[index]);
     case LogicalTypeId::kTime: return Value::time(v->values<int64_t>()[index]);
@@ -240,6 +241,7 @@ void Vector::set_value(size_t row, const Value& value) {
     case PhysicalType::kInt32: reinterpret_cast<int32_t*>(data_)[row] = static_cast<int32_t>(value.get_int64()); break;
     case PhysicalType::kInt64: reinterpret_cast<int64_t*>(data_)[row] = value.get_int64(); break;
     case PhysicalType::kDouble: reinterpret_cast<double*>(data_)[row] = value.get_double(); break;
+    case PhysicalType::kFloat: reinterpret_cast<float*>(data_)[row] = value.get_float(); break;
     case PhysicalType::kString: reinterpret_cast<string_t*>(data_)[row] = string_heap().add(value.get_string()); break;
     case PhysicalType::kInterval: reinterpret_cast<Interval*>(data_)[row] = value.get_interval(); break;
     case PhysicalType::kInvalid: TS_CHECK(false, "set_value on invalid type");

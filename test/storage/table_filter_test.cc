@@ -26,7 +26,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // to NaN and above everything, -0 = 0), byte order for text.
 int reference_compare(const Value& a, const Value& b) {
   switch (a.type().id()) {
-    case LogicalTypeId::kDouble: {
+    case LogicalTypeId::kDouble:
+    case LogicalTypeId::kReal: {
       const double x = a.get_double(), y = b.get_double();
       const bool xn = std::isnan(x), yn = std::isnan(y);
       if (xn || yn) return xn && yn ? 0 : (xn ? 1 : -1);
@@ -102,7 +103,7 @@ struct Condition {
 std::vector<LogicalType> test_types() {
   return {LogicalType::bigint(),   // 0: row key, never NULL
           LogicalType::integer(),  LogicalType::smallint(), LogicalType::boolean(),
-          LogicalType::double_precision(), LogicalType::varchar()};
+          LogicalType::double_precision(), LogicalType::varchar(), LogicalType::real()};
 }
 
 const std::vector<std::string>& test_strings() {
@@ -118,6 +119,13 @@ const std::vector<double>& test_doubles() {
   return doubles;
 }
 
+const std::vector<float>& test_reals() {
+  constexpr float kFloatNaN = std::numeric_limits<float>::quiet_NaN();
+  constexpr float kFloatInf = std::numeric_limits<float>::infinity();
+  static const std::vector<float> reals = {kFloatNaN, -0.0f, 0.0f, 1.5f, -1.5f, kFloatInf, -kFloatInf, 3e38f, 0.1f, 3.0f, 7.75f};
+  return reals;
+}
+
 Value random_value(const LogicalType& type, std::mt19937_64& rng) {
   if (rng() % 7 == 0) return Value::null(type);
   switch (type.id()) {
@@ -125,6 +133,7 @@ Value random_value(const LogicalType& type, std::mt19937_64& rng) {
     case LogicalTypeId::kSmallint: return Value::smallint(static_cast<int16_t>(rng() % 50) - 25);
     case LogicalTypeId::kBoolean: return Value::boolean(rng() % 2 == 0);
     case LogicalTypeId::kDouble: return Value::double_precision(test_doubles()[rng() % test_doubles().size()]);
+    case LogicalTypeId::kReal: return Value::real(test_reals()[rng() % test_reals().size()]);
     case LogicalTypeId::kVarchar: return Value::varchar(test_strings()[rng() % test_strings().size()]);
     default: return Value::bigint(static_cast<int64_t>(rng() % 1000));
   }
@@ -147,6 +156,11 @@ std::vector<Value> constants_for(const LogicalType& type) {
     case LogicalTypeId::kDouble:
       for (double d : test_doubles()) out.push_back(Value::double_precision(d));
       out.push_back(Value::double_precision(2.0));
+      break;
+    case LogicalTypeId::kReal:
+      for (float f : test_reals()) out.push_back(Value::real(f));
+      out.push_back(Value::real(2.0f));
+      out.push_back(Value::real(-3e38f));
       break;
     case LogicalTypeId::kVarchar:
       for (const auto& s : test_strings()) out.push_back(Value::varchar(s));

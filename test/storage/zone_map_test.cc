@@ -30,6 +30,20 @@ TEST(ZoneMapTest, DoublesOrderNaNLast) {
   EXPECT_TRUE(std::isnan(zone.max().get_double()));
 }
 
+TEST(ZoneMapTest, RealsKeepFloatValuesInFloat8Order) {
+  ZoneMap zone(LogicalType::real());
+  zone.add_double(0.1f);
+  zone.add_double(std::nanf(""));
+  zone.add_double(-2.5f);
+  EXPECT_EQ(Value::real(-2.5f), zone.min());
+  EXPECT_TRUE(std::isnan(zone.max().get_double()));
+  EXPECT_EQ(zone.max().type(), LogicalType::real());
+  ZoneMap other(LogicalType::real());
+  other.add_double(-3.0f);
+  zone.merge(other);
+  EXPECT_EQ(Value::real(-3.0f), zone.min());
+}
+
 TEST(ZoneMapTest, MergeKeepsExtremesAndCounts) {
   ZoneMap a(LogicalType::varchar()), b(LogicalType::varchar()), empty(LogicalType::varchar());
   a.add_string("m");

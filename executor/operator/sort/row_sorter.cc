@@ -19,9 +19,10 @@ inline int compare_values(const uint8_t* data, sel_t a, sel_t b) {
   return x < y ? -1 : (y < x ? 1 : 0);
 }
 
+template <class T = double>
 inline int compare_doubles(const uint8_t* data, sel_t a, sel_t b) {
-  const double x = reinterpret_cast<const double*>(data)[a];
-  const double y = reinterpret_cast<const double*>(data)[b];
+  const T x = reinterpret_cast<const T*>(data)[a];
+  const T y = reinterpret_cast<const T*>(data)[b];
   const bool nx = std::isnan(x), ny = std::isnan(y);
   if (nx || ny) return nx == ny ? 0 : (nx ? 1 : -1);
   return x < y ? -1 : (y < x ? 1 : 0);
@@ -66,6 +67,7 @@ int RowSorter::compare_from(size_t first_key, sel_t a, sel_t b) const {
       case PhysicalType::kInt32: c = compare_values<int32_t>(k.data, a, b); break;
       case PhysicalType::kInt64: c = compare_values<int64_t>(k.data, a, b); break;
       case PhysicalType::kDouble: c = compare_doubles(k.data, a, b); break;
+      case PhysicalType::kFloat: c = compare_doubles<float>(k.data, a, b); break;
       case PhysicalType::kString: c = compare_strings(k.data, a, b); break;
       case PhysicalType::kInterval: c = compare_interval_rows(k.data, a, b); break;
       case PhysicalType::kInvalid: TS_CHECK(false, "sort key of invalid type");
@@ -84,8 +86,11 @@ uint64_t RowSorter::normalized_first_key(sel_t row) const {
     case PhysicalType::kInt16: v = static_cast<uint64_t>(static_cast<int64_t>(reinterpret_cast<const int16_t*>(k.data)[row])) ^ kSign; break;
     case PhysicalType::kInt32: v = static_cast<uint64_t>(static_cast<int64_t>(reinterpret_cast<const int32_t*>(k.data)[row])) ^ kSign; break;
     case PhysicalType::kInt64: v = static_cast<uint64_t>(reinterpret_cast<const int64_t*>(k.data)[row]) ^ kSign; break;
-    case PhysicalType::kDouble: {
-      double d = reinterpret_cast<const double*>(k.data)[row];
+    case PhysicalType::kDouble:
+    case PhysicalType::kFloat: {
+      // A real widens exactly to double, so both share the double's order-preserving bits.
+      double d = k.type == PhysicalType::kFloat ? static_cast<double>(reinterpret_cast<const float*>(k.data)[row])
+                                                : reinterpret_cast<const double*>(k.data)[row];
       if (d == 0) d = 0;
       if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
       uint64_t bits;

@@ -46,6 +46,16 @@ TEST(TextFormatTest, DoublesAsPostgreSQLPrintsThem) {
   EXPECT_EQ(text_of(Value::double_precision(std::nan(""))), "NaN");
 }
 
+TEST(TextFormatTest, RealsAsPostgreSQLPrintsThem) {
+  EXPECT_EQ(text_of(Value::real(1.1f)), "1.1");
+  EXPECT_EQ(text_of(Value::real(1.0f / 3)), "0.33333334");
+  EXPECT_EQ(text_of(Value::real(1e6f)), "1e+06");
+  EXPECT_EQ(text_of(Value::real(123456.0f)), "123456");
+  EXPECT_EQ(text_of(Value::real(-0.0f)), "-0");
+  EXPECT_EQ(text_of(Value::real(std::numeric_limits<float>::infinity())), "Infinity");
+  EXPECT_EQ(text_of(Value::real(std::nanf(""))), "NaN");
+}
+
 TEST(TextFormatTest, DateTimeTypesInDateStyleIsoAndTheSessionZone) {
   EXPECT_EQ(text_of(Value::date(datetime::parse_date("2024-01-31"))), "2024-01-31");
   EXPECT_EQ(text_of(Value::date(datetime::kDateInfinity)), "infinity");
