@@ -84,6 +84,11 @@ void hash_column(const Vector& v, size_t count, uint64_t* hashes, bool first) {
           h = std::isnan(d) ? hash_int(0x7ff8000000000000ULL) : hash_double(d);
           break;
         }
+        case PhysicalType::kFloat: {
+          const double d = f.values<float>()[idx];
+          h = std::isnan(d) ? hash_int(0x7ff8000000000000ULL) : hash_double(d);
+          break;
+        }
         case PhysicalType::kString: h = hash_string(f.values<string_t>()[idx]); break;
         case PhysicalType::kInterval: h = hash_interval(f.values<Interval>()[idx]); break;
         case PhysicalType::kInvalid: TS_CHECK(false, "window: partition key of invalid type");
