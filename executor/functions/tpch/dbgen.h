@@ -28,7 +28,8 @@ struct Column {
 std::vector<Column> table_columns(Table table);
 
 /// CREATE TABLE for `table` with the column types of the specification (clause 1.4), as in
-/// ../shared/bench/tpch/schema.sql.
+/// ../shared/bench/tpch/schema.sql, except that CHAR(n) columns are VARCHAR(n) until char(n)
+/// is a type of Tessera's.
 std::string create_table_sql(Table table);
 
 /// Every table, in the order they are created and filled.

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# TPC-H on Tessera and PostgreSQL 15 compared: starts a Tessera server, runs
+# `CALL tpch_generate(SF)` there, copies the eight tables to a PostgreSQL 15 database over the
+# wire (psql), runs the 22 queries of ../shared/bench/tpch/queries/ unchanged on both and
+# compares their output row for row. Prints each query's time on both engines.
+#
+# Usage: scripts/tpch-check.sh BUILD_DIR [SF]   (SF default 0.1)
+# Exits non-zero when a query fails or its result differs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+sf=${2:-0.1}
+queries=${TPCH_QUERIES:-$(cd .. && pwd)/shared/bench/tpch/queries}
+if [ ! -d "$queries" ]; then
+  echo "tpch-check: $queries not found; skipped" >&2
+  exit 0
+fi
+
+work=$(mktemp -d)
+server=""
+pg_started=0
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ "$pg_started" = 1 ]; then bash scripts/pg-test-cluster.sh stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(bash scripts/free-port.sh)
+"$build/tessera" --host 127.0.0.1 --port "$port" --data "$work/data" >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+tessera() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U tessera -d tessera "$@"; }
+
+if ! bash scripts/pg-test-cluster.sh status >/dev/null 2>&1; then pg_started=1; fi
+pg_port=$(bash scripts/pg-test-cluster.sh start | tail -n 1)
+pg_admin() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U tessera -d tessera "$@"; }
+pg() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U tessera -d tessera_tpch "$@"; }
+
+start=$(date +%s.%N)
+tessera -c "CALL tpch_generate($sf)"
+echo "tpch-check: CALL tpch_generate($sf) on Tessera took $(echo "$(date +%s.%N) - $start" | bc) s"
+
+# The same tables on PostgreSQL, filled with Tessera's rows.
+pg_admin -c "DROP DATABASE IF EXISTS tessera_tpch" -c "CREATE DATABASE tessera_tpch"
+tables=(region nation part supplier partsupp customer orders lineitem)
+# CHAR(n) columns are VARCHAR(n), as CALL tpch_generate creates them (see executor/functions/tpch).
+sed -E 's/\bCHAR\(/VARCHAR(/g' "$queries/../schema.sql" | pg >/dev/null
+for t in "${tables[@]}"; do
+  tessera -At -F'|' -c "SELECT * FROM $t" | pg -c "\\copy $t FROM STDIN WITH (FORMAT text, DELIMITER '|')"
+done
+pg -c "ANALYZE" >/dev/null
+
+failed=0
+printf '%-6s %12s %12s  %s\n' query tessera_ms postgres_ms result
+for q in "$queries"/q*.sql; do
+  name=$(basename "$q" .sql)
+  t0=$(date +%s%N)
+  if ! tessera -A -F'|' -f "$q" >"$work/$name.tessera" 2>"$work/$name.tessera.err"; then
+    printf '%-6s %12s %12s  %s\n' "$name" - - "FAILED on Tessera: $(head -n 1 "$work/$name.tessera.err")"
+    failed=$((failed + 1))
+    continue
+  fi
+  t1=$(date +%s%N)
+  pg -A -F'|' -f "$q" >"$work/$name.pg" 2>&1
+  t2=$(date +%s%N)
+  if cmp -s "$work/$name.tessera" "$work/$name.pg"; then
+    result="same ($(($(wc -l <"$work/$name.pg") - 2)) rows)"
+  else
+    result="DIFFERENT"
+    failed=$((failed + 1))
+    diff "$work/$name.pg" "$work/$name.tessera" | head -n 10
+  fi
+  printf '%-6s %12d %12d  %s\n' "$name" $(((t1 - t0) / 1000000)) $(((t2 - t1) / 1000000)) "$result"
+done
+pg_admin -c "DROP DATABASE IF EXISTS tessera_tpch"
+echo "tpch-check: $failed of $(ls "$queries"/q*.sql | wc -l) queries failed or differ"
+[ "$failed" -eq 0 ]
