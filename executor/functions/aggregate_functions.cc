@@ -386,6 +386,49 @@ void bool_finalize(const AggregateState* const* states, size_t offset, size_t co
   }
 }
 
+// ---- sum / avg over numeric ----------------------------------------------------------------
+
+struct NumericSumState {
+  Numeric sum;
+  int64_t count;  ///< values folded in; the sum is NULL while 0
+};
+
+void numeric_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
+                        StringHeap&) {
+  for_each_valid<Numeric>(args[0], count, [&](size_t i, const Numeric& v) {
+    auto& s = state<NumericSumState>(states[i] + offset);
+    s.sum = s.count == 0 ? v : numeric::add(s.sum, v);
+    s.count++;
+  });
+}
+
+void numeric_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                         size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<NumericSumState>(sources[i] + offset);
+    auto& t = state<NumericSumState>(targets[i] + offset);
+    if (s.count == 0) continue;
+    t.sum = t.count == 0 ? s.sum : numeric::add(t.sum, s.sum);
+    t.count += s.count;
+  }
+}
+
+/// sum is the exact sum (scale: the largest input scale); avg is sum / count with numeric
+/// division's result scale, as PostgreSQL's numeric_avg.
+template <bool AVG>
+void numeric_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<NumericSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+    } else {
+      out[i] = AVG ? numeric::div(s.sum, numeric::from_int64(s.count)) : s.sum;
+    }
+  }
+}
+
 // ---- registration --------------------------------------------------------------------------
 
 template <class S>
@@ -468,6 +511,17 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
   register_extremum<int64_t>(registry, LogicalType::timestamp());
   register_extremum<int64_t>(registry, LogicalType::timestamptz());
   register_extremum<Interval>(registry, LogicalType::interval());
+
+  // numeric: sum, avg, min, max.
+  const LogicalType n = LogicalType::numeric();
+  for (bool avg : {false, true}) {
+    auto a = aggregate<NumericSumState>(avg ? "avg" : "sum", {n}, n);
+    a.update = numeric_sum_update;
+    a.combine = numeric_sum_combine;
+    a.finalize = avg ? numeric_sum_finalize<true> : numeric_sum_finalize<false>;
+    registry.add(std::move(a));
+  }
+  register_extremum<Numeric>(registry, n);
 
   for (const char* name : {"bool_and", "every", "bool_or"}) {
     const bool is_and = std::string_view(name) != "bool_or";

@@ -24,6 +24,7 @@ void dispatch_physical(const LogicalType& type, F&& f) {
     case PhysicalType::kDouble: return f.template operator()<double>();
     case PhysicalType::kString: return f.template operator()<string_t>();
     case PhysicalType::kInterval: return f.template operator()<Interval>();
+    case PhysicalType::kNumeric: return f.template operator()<Numeric>();
     case PhysicalType::kInvalid: break;
   }
   TS_CHECK(false, "function over a value of invalid type");

@@ -275,13 +275,8 @@ BoundExprPtr Binder::bind_constant(const ConstantExpr& constant) {
       return std::make_unique<BoundConstant>(Value::bigint(v));
     }
     case ConstantKind::kNumeric: {
-      // numeric is not implemented yet: decimal literals are double precision.
-      double d;
-      bool out_of_range;
-      if (!parse_double(constant.text, d, out_of_range)) {
-        throw_invalid_input(LogicalType::double_precision(), constant.text, out_of_range);
-      }
-      return std::make_unique<BoundConstant>(Value::double_precision(d));
+      // Decimal literals and integer literals beyond bigint are numeric, as in PostgreSQL.
+      return std::make_unique<BoundConstant>(Value::numeric(numeric::parse_or_throw(constant.text)));
     }
     case ConstantKind::kString: {
       auto c = std::make_unique<BoundConstant>(Value::varchar(constant.text));

@@ -25,6 +25,8 @@ enum class LogicalTypeId : uint8_t {
   kTimestamp = 22,    ///< int64 microseconds
   kTimestampTz = 23,  ///< int64 microseconds, UTC
   kInterval = 24,     ///< Interval: months, days, microseconds
+  // Exact decimal (src/common/numeric.h); modifier: numeric(p,s) typmod, -1 unconstrained.
+  kNumeric = 30,
 };
 
 /// How a type's values are laid out in a Vector.
@@ -37,6 +39,7 @@ enum class PhysicalType : uint8_t {
   kDouble = 5,
   kString = 6,  ///< string_t
   kInterval = 16,  ///< Interval (16 bytes), ordered and hashed on its normalized value
+  kNumeric = 17,   ///< Numeric (16 bytes: coefficient and display scale), ordered and hashed by value
 };
 
 /// A SQL type. Small and copyable; `modifier` carries varchar(n) length and later numeric(p,s).
@@ -58,6 +61,8 @@ class LogicalType {
   static constexpr LogicalType timestamp() { return LogicalType(LogicalTypeId::kTimestamp); }
   static constexpr LogicalType timestamptz() { return LogicalType(LogicalTypeId::kTimestampTz); }
   static constexpr LogicalType interval() { return LogicalType(LogicalTypeId::kInterval); }
+  /// numeric, or numeric(p,s) for a typmod from numeric::make_typmod.
+  static constexpr LogicalType numeric(int32_t typmod = -1) { return LogicalType(LogicalTypeId::kNumeric, typmod); }
 
   constexpr LogicalTypeId id() const { return id_; }
   /// Type modifier, -1 when none (varchar length limit, later numeric precision/scale).
@@ -71,7 +76,7 @@ class LogicalType {
   /// date, time, timestamp, timestamptz or interval.
   bool is_datetime() const;
   /// The rank of a numeric type in PostgreSQL's implicit promotion order (smallint < integer <
-  /// bigint < double precision), 0 for other types: a number is implicitly cast to a higher rank.
+  /// bigint < numeric < double precision), 0 for other types: a number is implicitly cast to a higher rank.
   int numeric_rank() const;
   bool is_valid() const { return id_ != LogicalTypeId::kInvalid; }
 
@@ -111,6 +116,7 @@ inline constexpr Oid kTime = 1083;
 inline constexpr Oid kTimestamp = 1114;
 inline constexpr Oid kTimestampTz = 1184;
 inline constexpr Oid kInterval = 1186;
+inline constexpr Oid kNumeric = 1700;
 }  // namespace pg_oid
 
 }  // namespace tessera
