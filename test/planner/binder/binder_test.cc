@@ -82,11 +82,24 @@ TEST_F(BinderTest, AggregatesFollowPostgresResultTypes) {
   EXPECT_EQ(types[0], LogicalType::bigint());
   EXPECT_EQ(types[1], LogicalType::bigint());
   EXPECT_EQ(types[2], LogicalType::bigint());
-  EXPECT_EQ(types[3], LogicalType::bigint());
+  EXPECT_EQ(types[3], LogicalType::numeric());  // sum(bigint)
   EXPECT_EQ(types[4], LogicalType::double_precision());
-  EXPECT_EQ(types[5], LogicalType::double_precision());
+  EXPECT_EQ(types[5], LogicalType::numeric());  // avg(integer)
   EXPECT_EQ(types[6], LogicalType::varchar());
   EXPECT_EQ(types[7], LogicalType::smallint());
+}
+
+TEST_F(BinderTest, NumericLiteralsAndMixedOperandsTypeAsPostgres) {
+  auto types = types_of("SELECT 1.5, 12345678901234567890, a + 1.5, 1.5 + d, CAST(a AS numeric(5,2)), "
+                        "CASE WHEN f THEN a ELSE 2.5 END FROM t");
+  EXPECT_EQ(types[0], LogicalType::numeric());
+  EXPECT_EQ(types[1], LogicalType::numeric());
+  EXPECT_EQ(types[2], LogicalType::numeric());
+  EXPECT_EQ(types[3], LogicalType::double_precision());
+  EXPECT_EQ(types[4], LogicalType::numeric((5 << 16 | 2) + 4));
+  EXPECT_EQ(types[5], LogicalType::numeric());
+  EXPECT_EQ(error_of("SELECT CAST(a AS numeric(0)) FROM t").first, "22023");
+  EXPECT_EQ(error_of("SELECT CAST(a AS numeric(5,2,1)) FROM t").first, "22023");
 }
 
 TEST_F(BinderTest, CaseAndCoalesceUseTheCommonType) {
