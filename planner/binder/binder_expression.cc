@@ -276,7 +276,16 @@ BoundExprPtr Binder::bind_constant(const ConstantExpr& constant) {
     }
     case ConstantKind::kNumeric: {
       // Decimal literals and integer literals beyond bigint are numeric, as in PostgreSQL.
-      return std::make_unique<BoundConstant>(Value::numeric(numeric::parse_or_throw(constant.text)));
+      try {
+        return std::make_unique<BoundConstant>(Value::numeric(numeric::parse_or_throw(constant.text)));
+      } catch (const SqlError& e) {
+        // A literal beyond numeric's bound (35 significant digits, docs/numeric.md), such as
+        // 1e300, is double precision when a double holds it.
+        double d;
+        bool out_of_range;
+        if (e.state() != SqlState::kNumericValueOutOfRange || !parse_double(constant.text, d, out_of_range)) throw;
+        return std::make_unique<BoundConstant>(Value::double_precision(d));
+      }
     }
     case ConstantKind::kString: {
       auto c = std::make_unique<BoundConstant>(Value::varchar(constant.text));

@@ -99,6 +99,9 @@ TEST_F(BinderTest, NumericLiteralsAndMixedOperandsTypeAsPostgres) {
   EXPECT_EQ(types[4], LogicalType::numeric((5 << 16 | 2) + 4));
   EXPECT_EQ(types[5], LogicalType::numeric());
   EXPECT_EQ(error_of("SELECT CAST(a AS numeric(0)) FROM t").first, "22023");
+  // Beyond numeric's 35 significant digits a literal that a double holds is double precision.
+  EXPECT_EQ(types_of("SELECT 1e300")[0], LogicalType::double_precision());
+  EXPECT_EQ(error_of("SELECT 1e400").first, "22003");
   EXPECT_EQ(error_of("SELECT CAST(a AS numeric(5,2,1)) FROM t").first, "22023");
 }
 
