@@ -19,7 +19,8 @@ char type_category(const LogicalType& type) {
     case LogicalTypeId::kInteger:
     case LogicalTypeId::kBigint:
     case LogicalTypeId::kDouble:
-    case LogicalTypeId::kReal: return 'N';
+    case LogicalTypeId::kReal:
+    case LogicalTypeId::kNumeric: return 'N';
     case LogicalTypeId::kVarchar: return 'S';
     case LogicalTypeId::kDate:
     case LogicalTypeId::kTime:
@@ -38,6 +39,7 @@ bool is_preferred_type(const LogicalType& type) {
 
 std::string signature_type_name(const LogicalType& type) {
   if (type.id() == LogicalTypeId::kVarchar && type.modifier() >= 0) return "character varying";
+  if (type.id() == LogicalTypeId::kNumeric) return "numeric";
   return type.name();
 }
 
@@ -181,14 +183,18 @@ std::vector<const AggregateFunction*> FunctionRegistry::all_aggregates() const {
 namespace {
 
 /// Text and varchar(n) are one type here (varchar(n) reaches text by a binary-coercible cast).
-LogicalType base_type(const LogicalType& t) { return t.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : t; }
+/// numeric(p,s) matches numeric parameters the same way.
+LogicalType base_type(const LogicalType& t) {
+  if (t.id() == LogicalTypeId::kNumeric) return LogicalType::numeric();
+  return t.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : t;
+}
 
 bool is_unknown(const LogicalType& t) { return t.id() == LogicalTypeId::kSqlNull; }
 
 /// select_common_type over known types: same type, or numeric promotion; nullopt otherwise.
 std::optional<LogicalType> common_type(const LogicalType& a, const LogicalType& b) {
   if (a == b) return a;
-  if (a.is_numeric() && b.is_numeric()) return a.numeric_rank() >= b.numeric_rank() ? a : b;
+  if (a.is_numeric() && b.is_numeric()) return base_type(a.numeric_rank() >= b.numeric_rank() ? a : b);
   return std::nullopt;
 }
 

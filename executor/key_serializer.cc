@@ -31,6 +31,10 @@ void write_fixed(const UnifiedVectorFormat& f, size_t count, uint8_t* bytes, uin
       if (v == 0) v = 0;
       if (std::isnan(v)) v = std::numeric_limits<T>::quiet_NaN();
     }
+    if constexpr (std::is_same_v<T, Numeric>) {
+      // Equal numerics (1.0, 1.00) get one key: the value without trailing fractional zeros.
+      v = numeric::normalize(v);
+    }
     if constexpr (std::is_same_v<T, Interval>) {
       // Equal intervals ('1 mon', '30 days') get one key: their normalized microseconds.
       const __int128 n = v.normalized();
@@ -133,6 +137,7 @@ void KeySerializer::serialize(const std::vector<const Vector*>& columns, size_t 
       case PhysicalType::kFloat: write_fixed<float>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kString: write_strings(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kInterval: write_fixed<Interval>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
+      case PhysicalType::kNumeric: write_fixed<Numeric>(f, count, bytes_.data(), cursors_.data(), has_null_.data()); break;
       case PhysicalType::kInvalid: TS_CHECK(false, "key column of invalid type");
     }
   }
@@ -162,6 +167,18 @@ void KeySerializer::deserialize(const uint8_t*& cursor, Vector& out, size_t row)
       __int128 n;
       std::memcpy(&n, cursor, sizeof(n));
       out.mutable_values<Interval>()[row] = interval_from_key(n);
+      cursor += sizeof(n);
+      return;
+    }
+    case PhysicalType::kNumeric: {
+      Numeric n;
+      std::memcpy(&n, cursor, sizeof(n));
+      // The key holds the normalized value; a numeric(p,s) column shows it at scale s.
+      const int32_t typmod = out.type().modifier();
+      if (typmod >= 4 && !n.is_nan() && numeric::typmod_scale(typmod) > n.scale()) {
+        n = numeric::round(n, numeric::typmod_scale(typmod));
+      }
+      out.mutable_values<Numeric>()[row] = n;
       cursor += sizeof(n);
       return;
     }

@@ -45,6 +45,12 @@ struct SqlOrder<Interval> {
   static bool equal(const Interval& a, const Interval& b) { return compare_intervals(a, b) == 0; }
 };
 
+template <>
+struct SqlOrder<Numeric> {
+  static bool less(const Numeric& a, const Numeric& b) { return numeric::compare(a, b) < 0; }
+  static bool equal(const Numeric& a, const Numeric& b) { return numeric::compare(a, b) == 0; }
+};
+
 template <class T, CompareOp kOp>
 inline bool compare_holds(const T& value, const T& constant) {
   using O = SqlOrder<T>;
@@ -135,6 +141,8 @@ T physical_value(const Value& v) {
     return v.get_bool() ? 1 : 0;
   } else if constexpr (std::is_same_v<T, Interval>) {
     return v.get_interval();
+  } else if constexpr (std::is_same_v<T, Numeric>) {
+    return v.get_numeric();
   } else {
     return static_cast<T>(v.get_int64());
   }
@@ -152,6 +160,7 @@ auto dispatch_physical(const LogicalType& type, F&& f) {
     case PhysicalType::kFloat: return f(float{});
     case PhysicalType::kString: return f(string_t{});
     case PhysicalType::kInterval: return f(Interval{});
+    case PhysicalType::kNumeric: return f(Numeric{});
     case PhysicalType::kInvalid: break;
   }
   TS_CHECK(false, "filter on a column without storage");

@@ -39,6 +39,7 @@ void DistinctSketch::add(const LogicalType& type, const UnifiedVectorFormat& val
     case PhysicalType::kFloat: each([&](sel_t s) { return hash_double(values.values<float>()[s]); }); break;
     case PhysicalType::kString: each([&](sel_t s) { return hash_string(values.values<string_t>()[s]); }); break;
     case PhysicalType::kInterval: each([&](sel_t s) { return hash_interval(values.values<Interval>()[s]); }); break;
+    case PhysicalType::kNumeric: each([&](sel_t s) { return numeric::hash(values.values<Numeric>()[s]); }); break;
     case PhysicalType::kInvalid: break;
   }
 }

@@ -56,6 +56,8 @@ void UncompressedSegment::append_fixed(const UnifiedVectorFormat& source, size_t
       zone.add_double(src[s]);  // a real widens exactly
     } else if constexpr (std::is_same_v<T, Interval>) {
       zone.add_interval(src[s]);
+    } else if constexpr (std::is_same_v<T, Numeric>) {
+      zone.add_unbounded();
     } else {
       zone.add_integer(static_cast<int64_t>(src[s]));
     }
@@ -97,6 +99,7 @@ ZoneMap UncompressedSegment::append(const UnifiedVectorFormat& source, size_t so
     case PhysicalType::kFloat: append_fixed<float>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kString: append_strings(source, source_offset, offset, count, zone); break;
     case PhysicalType::kInterval: append_fixed<Interval>(source, source_offset, offset, count, zone); break;
+    case PhysicalType::kNumeric: append_fixed<Numeric>(source, source_offset, offset, count, zone); break;
     case PhysicalType::kInvalid: TS_CHECK(false, "append of an invalid type");
   }
   has_nulls_ |= zone.null_count() > 0;

@@ -28,6 +28,8 @@ class ZoneMap {
   void add_string(std::string_view v);
   /// For interval: ordered on the normalized value ('1 mon' = '30 days').
   void add_interval(const Interval& v);
+  /// For numeric: counts the value; numeric zone maps keep no bounds (no pruning on them).
+  void add_unbounded() { value_count_++; }
   /// Folds another zone map of the same type into this one.
   void merge(const ZoneMap& other);
 

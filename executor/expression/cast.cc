@@ -127,6 +127,10 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     for_each_row(sel, count, [&](sel_t r) { validity.set_invalid(r); });
     return;
   }
+  // The numeric conversions go through Value (numeric::* does the work per value).
+  if (from.id() == LogicalTypeId::kNumeric || to.id() == LogicalTypeId::kNumeric) {
+    return cast_generic(source, sel, count, result);
+  }
   // The date/time conversions go through Value.
   if (from.is_datetime() || to.is_datetime()) return cast_generic(source, sel, count, result);
   // Text to varchar(n): the first n characters, sharing the source's bytes.

@@ -1,5 +1,7 @@
 // Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or. Integer
-// sums are exact (128-bit state; only the result must fit bigint). count, and sum and avg over
+// sums are exact (128-bit state; sum(smallint|integer) must fit bigint, sum(bigint) and avg over
+// integers are numeric, as in PostgreSQL). sum, avg, min and max over numeric keep the numeric
+// value (add with PostgreSQL's scales; avg divides with numeric division's). count, and sum and avg over
 // integers, have a retract (the inverse of update); over double precision they have none, as in
 // PostgreSQL (a float sum cannot be undone exactly). Ungrouped count and sum fold whole chunks
 // with the SIMD kernels.
@@ -224,15 +226,30 @@ void int_sum_finalize(const AggregateState* const* states, size_t offset, size_t
   }
 }
 
-void int_avg_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
-  double* out = result.mutable_values<double>();
+/// sum(bigint) is numeric in PostgreSQL: the exact 128-bit sum.
+void int_sum_numeric_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
   ValidityMask& validity = result.mutable_validity();
   for (size_t i = 0; i < count; i++) {
     const auto& s = state<IntSumState>(states[i] + offset);
     if (s.count == 0) {
       validity.set_invalid(i);
     } else {
-      out[i] = static_cast<double>(s.sum) / static_cast<double>(s.count);
+      out[i] = Numeric::make(s.sum, 0);
+    }
+  }
+}
+
+/// avg over integers is numeric in PostgreSQL: sum / count with numeric division's scale.
+void int_avg_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<IntSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+    } else {
+      out[i] = numeric::div(Numeric::make(s.sum, 0), numeric::from_int64(s.count));
     }
   }
 }
@@ -442,6 +459,49 @@ void bool_finalize(const AggregateState* const* states, size_t offset, size_t co
   }
 }
 
+// ---- sum / avg over numeric ----------------------------------------------------------------
+
+struct NumericSumState {
+  Numeric sum;
+  int64_t count;  ///< values folded in; the sum is NULL while 0
+};
+
+void numeric_sum_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
+                        StringHeap&) {
+  for_each_valid<Numeric>(args[0], count, [&](size_t i, const Numeric& v) {
+    auto& s = state<NumericSumState>(states[i] + offset);
+    s.sum = s.count == 0 ? v : numeric::add(s.sum, v);
+    s.count++;
+  });
+}
+
+void numeric_sum_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                         size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<NumericSumState>(sources[i] + offset);
+    auto& t = state<NumericSumState>(targets[i] + offset);
+    if (s.count == 0) continue;
+    t.sum = t.count == 0 ? s.sum : numeric::add(t.sum, s.sum);
+    t.count += s.count;
+  }
+}
+
+/// sum is the exact sum (scale: the largest input scale); avg is sum / count with numeric
+/// division's result scale, as PostgreSQL's numeric_avg.
+template <bool AVG>
+void numeric_sum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<NumericSumState>(states[i] + offset);
+    if (s.count == 0) {
+      validity.set_invalid(i);
+    } else {
+      out[i] = AVG ? numeric::div(s.sum, numeric::from_int64(s.count)) : s.sum;
+    }
+  }
+}
+
 // ---- registration --------------------------------------------------------------------------
 
 template <class S>
@@ -459,11 +519,14 @@ catalog::AggregateFunction aggregate(const char* name, std::vector<LogicalType> 
 template <class T>
 void register_integer(catalog::FunctionRegistry& registry, const LogicalType& t) {
   for (bool avg : {false, true}) {
-    auto a = aggregate<IntSumState>(avg ? "avg" : "sum", {t}, avg ? LogicalType::double_precision() : LogicalType::bigint());
+    // PostgreSQL: sum(smallint|integer) is bigint, sum(bigint) and avg(any integer) numeric.
+    const bool numeric_sum = std::is_same_v<T, int64_t>;
+    const LogicalType result = avg || numeric_sum ? LogicalType::numeric() : LogicalType::bigint();
+    auto a = aggregate<IntSumState>(avg ? "avg" : "sum", {t}, result);
     a.update = int_sum_update<T>;
     a.simple_update = int_sum_simple<T>;
     a.combine = int_sum_combine;
-    a.finalize = avg ? int_avg_finalize : int_sum_finalize;
+    a.finalize = avg ? int_avg_finalize : numeric_sum ? int_sum_numeric_finalize : int_sum_finalize;
     a.retract = int_sum_retract<T>;
     registry.add(std::move(a));
   }
@@ -535,6 +598,17 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
   register_extremum<int64_t>(registry, LogicalType::timestamp());
   register_extremum<int64_t>(registry, LogicalType::timestamptz());
   register_extremum<Interval>(registry, LogicalType::interval());
+
+  // numeric: sum, avg, min, max.
+  const LogicalType n = LogicalType::numeric();
+  for (bool avg : {false, true}) {
+    auto a = aggregate<NumericSumState>(avg ? "avg" : "sum", {n}, n);
+    a.update = numeric_sum_update;
+    a.combine = numeric_sum_combine;
+    a.finalize = avg ? numeric_sum_finalize<true> : numeric_sum_finalize<false>;
+    registry.add(std::move(a));
+  }
+  register_extremum<Numeric>(registry, n);
 
   for (const char* name : {"bool_and", "every", "bool_or"}) {
     const bool is_and = std::string_view(name) != "bool_or";

@@ -87,7 +87,7 @@ void add_comparison(catalog::FunctionRegistry& registry, const char* name, const
   auto f = make_operator(name, {t, t}, LogicalType::boolean(), compare_kernel<T, OP>);
   f.hashable = OP == CompareOp::kEq;
   if constexpr (!std::is_same_v<T, string_t> && !std::is_same_v<T, uint8_t> && !std::is_same_v<T, Interval> &&
-                !std::is_same_v<T, float>) {
+                !std::is_same_v<T, float> && !std::is_same_v<T, Numeric>) {
     f.select = compare_select<T, OP>;
   }
   registry.add(std::move(f));
@@ -152,6 +152,7 @@ void register_comparison_functions(catalog::FunctionRegistry& registry) {
   register_type<int64_t>(registry, LogicalType::timestamp());
   register_type<int64_t>(registry, LogicalType::timestamptz());
   register_type<Interval>(registry, LogicalType::interval());
+  register_type<Numeric>(registry, LogicalType::numeric());
 }
 
 }  // namespace tessera::executor

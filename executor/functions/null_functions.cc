@@ -25,6 +25,7 @@ void dispatch_physical(const LogicalType& type, F&& f) {
     case PhysicalType::kFloat: return f.template operator()<float>();
     case PhysicalType::kString: return f.template operator()<string_t>();
     case PhysicalType::kInterval: return f.template operator()<Interval>();
+    case PhysicalType::kNumeric: return f.template operator()<Numeric>();
     case PhysicalType::kInvalid: break;
   }
   TS_CHECK(false, "function over a value of invalid type");

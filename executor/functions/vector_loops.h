@@ -72,6 +72,8 @@ inline int compare_values(const T& a, const T& b) {
     return compare(a, b);
   } else if constexpr (std::is_same_v<T, Interval>) {
     return compare_intervals(a, b);
+  } else if constexpr (std::is_same_v<T, Numeric>) {
+    return numeric::compare(a, b);
   } else {
     return a < b ? -1 : (a > b ? 1 : 0);
   }

@@ -63,6 +63,9 @@ void append_text_value(const LogicalType& type, const uint8_t* data, size_t inde
     case LogicalTypeId::kInterval:
       out.append(datetime::format_interval(reinterpret_cast<const Interval*>(data)[index]));
       return;
+    case LogicalTypeId::kNumeric:
+      out.append(numeric::format(reinterpret_cast<const Numeric*>(data)[index]));
+      return;
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid:
       return;

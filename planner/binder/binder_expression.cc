@@ -268,13 +268,17 @@ BoundExprPtr Binder::bind_constant(const ConstantExpr& constant) {
       return std::make_unique<BoundConstant>(Value::bigint(v));
     }
     case ConstantKind::kNumeric: {
-      // numeric is not implemented yet: decimal literals are double precision.
-      double d;
-      bool out_of_range;
-      if (!parse_double(constant.text, d, out_of_range)) {
-        throw_invalid_input(LogicalType::double_precision(), constant.text, out_of_range);
+      // Decimal literals and integer literals beyond bigint are numeric, as in PostgreSQL.
+      try {
+        return std::make_unique<BoundConstant>(Value::numeric(numeric::parse_or_throw(constant.text)));
+      } catch (const SqlError& e) {
+        // A literal beyond numeric's bound (35 significant digits, docs/numeric.md), such as
+        // 1e300, is double precision when a double holds it.
+        double d;
+        bool out_of_range;
+        if (e.state() != SqlState::kNumericValueOutOfRange || !parse_double(constant.text, d, out_of_range)) throw;
+        return std::make_unique<BoundConstant>(Value::double_precision(d));
       }
-      return std::make_unique<BoundConstant>(Value::double_precision(d));
     }
     case ConstantKind::kString: {
       auto c = std::make_unique<BoundConstant>(Value::varchar(constant.text));

@@ -1,5 +1,6 @@
 #include "planner/binder/type_rules.h"
 
+#include "src/common/numeric.h"
 #include "src/common/sql_error.h"
 #include "src/common/value_cast.h"
 
@@ -32,7 +33,10 @@ LogicalType resolve_type_name(const TypeName& name) {
     if (n == "timestamptz") return LogicalType::timestamptz();
     return LogicalType::interval();
   }
-  if (n == "numeric" || n == "char" || n == "timetz" || n == "bytea" || n == "uuid" || n == "json" ||
+  if (n == "numeric") {
+    return LogicalType::numeric(numeric::typmod_from_modifiers(name.modifiers.data(), name.modifiers.size()));
+  }
+  if (n == "char" || n == "timetz" || n == "bytea" || n == "uuid" || n == "json" ||
       n == "jsonb" || n == "bpchar") {
     throw SqlError(SqlState::kFeatureNotSupported, "type " + n + " is not supported yet");
   }
@@ -69,9 +73,13 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
   if (a.id() == b.id()) {
     // varchar(n) and text mix to text
     if (a.id() == LogicalTypeId::kVarchar && a != b) return LogicalType::varchar();
+    if (a.id() == LogicalTypeId::kNumeric && a != b) return LogicalType::numeric();
     return a;
   }
-  if (a.is_numeric() && b.is_numeric()) return a.numeric_rank() >= b.numeric_rank() ? a : b;
+  if (a.is_numeric() && b.is_numeric()) {
+    const LogicalType& t = a.numeric_rank() >= b.numeric_rank() ? a : b;
+    return t.id() == LogicalTypeId::kNumeric ? LogicalType::numeric() : t;
+  }
   // date < timestamp < timestamptz (the datetime category, timestamptz preferred).
   auto datetime_rank = [](const LogicalType& t) {
     return t.id() == LogicalTypeId::kDate ? 1 : t.id() == LogicalTypeId::kTimestamp ? 2 : t.id() == LogicalTypeId::kTimestampTz ? 3 : 0;

@@ -2599,6 +2599,12 @@ std::vector<int> Parser::parse_type_modifiers() {
   std::vector<int> modifiers;
   if (!accept(TokenKind::kLeftParen)) return modifiers;
   do {
+    // A negative modifier (numeric(3,-1), PostgreSQL 15's negative scale).
+    bool negative = false;
+    if (peek().kind == TokenKind::kOperator && peek().text == "-" && peek(1).kind == TokenKind::kInteger) {
+      negative = true;
+      advance();
+    }
     const Token& token = peek();
     if (token.kind != TokenKind::kInteger) syntax_error();
     int value = 0;
@@ -2608,7 +2614,7 @@ std::vector<int> Parser::parse_type_modifiers() {
           .with_position(error_position(sql_, token.offset));
     }
     advance();
-    modifiers.push_back(value);
+    modifiers.push_back(negative ? -value : value);
   } while (accept(TokenKind::kComma));
   expect(TokenKind::kRightParen);
   return modifiers;

@@ -1,5 +1,6 @@
 #include "src/common/logical_type.h"
 
+#include "src/common/numeric.h"
 #include "src/common/string_t.h"
 
 namespace tessera {
@@ -18,6 +19,7 @@ PhysicalType LogicalType::physical_type() const {
     case LogicalTypeId::kTimestamp:
     case LogicalTypeId::kTimestampTz: return PhysicalType::kInt64;
     case LogicalTypeId::kInterval: return PhysicalType::kInterval;
+    case LogicalTypeId::kNumeric: return PhysicalType::kNumeric;
     // A NULL literal vector carries only validity; give it a byte so buffers exist.
     case LogicalTypeId::kSqlNull: return PhysicalType::kBool;
     case LogicalTypeId::kInvalid: return PhysicalType::kInvalid;
@@ -35,6 +37,7 @@ size_t LogicalType::physical_size() const {
     case PhysicalType::kFloat: return 4;
     case PhysicalType::kString: return sizeof(string_t);
     case PhysicalType::kInterval: return 16;
+    case PhysicalType::kNumeric: return 16;
     case PhysicalType::kInvalid: return 0;
   }
   return 0;
@@ -45,7 +48,8 @@ bool LogicalType::is_integral() const {
 }
 
 bool LogicalType::is_numeric() const {
-  return is_integral() || id_ == LogicalTypeId::kDouble || id_ == LogicalTypeId::kReal;
+  return is_integral() || id_ == LogicalTypeId::kDouble || id_ == LogicalTypeId::kReal ||
+         id_ == LogicalTypeId::kNumeric;
 }
 
 bool LogicalType::is_datetime() const {
@@ -58,6 +62,7 @@ int LogicalType::numeric_rank() const {
     case LogicalTypeId::kSmallint: return 1;
     case LogicalTypeId::kInteger: return 2;
     case LogicalTypeId::kBigint: return 3;
+    case LogicalTypeId::kNumeric: return 4;
     case LogicalTypeId::kReal: return 5;
     case LogicalTypeId::kDouble: return 6;
     default: return 0;
@@ -80,6 +85,10 @@ std::string LogicalType::name() const {
     case LogicalTypeId::kTimestamp: return "timestamp without time zone";
     case LogicalTypeId::kTimestampTz: return "timestamp with time zone";
     case LogicalTypeId::kInterval: return "interval";
+    case LogicalTypeId::kNumeric:
+      if (modifier_ < 4) return "numeric";
+      return "numeric(" + std::to_string(numeric::typmod_precision(modifier_)) + "," +
+             std::to_string(numeric::typmod_scale(modifier_)) + ")";
     case LogicalTypeId::kInvalid: return "invalid";
   }
   return "invalid";
@@ -100,6 +109,7 @@ Oid LogicalType::pg_oid() const {
     case LogicalTypeId::kTimestamp: return pg_oid::kTimestamp;
     case LogicalTypeId::kTimestampTz: return pg_oid::kTimestampTz;
     case LogicalTypeId::kInterval: return pg_oid::kInterval;
+    case LogicalTypeId::kNumeric: return pg_oid::kNumeric;
     case LogicalTypeId::kInvalid: return 0;
   }
   return 0;

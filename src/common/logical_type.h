@@ -27,6 +27,8 @@ enum class LogicalTypeId : uint8_t {
   kInterval = 24,     ///< Interval: months, days, microseconds
   // ---- float4 / char(n) / bytea / uuid ----
   kReal = 30,  ///< float4: IEEE single precision (PhysicalType::kFloat)
+  // Exact decimal (src/common/numeric.h); modifier: numeric(p,s) typmod, -1 unconstrained.
+  kNumeric = 31,
 };
 
 /// How a type's values are laid out in a Vector.
@@ -39,6 +41,7 @@ enum class PhysicalType : uint8_t {
   kDouble = 5,
   kString = 6,  ///< string_t
   kInterval = 16,  ///< Interval (16 bytes), ordered and hashed on its normalized value
+  kNumeric = 17,   ///< Numeric (16 bytes: coefficient and display scale), ordered and hashed by value
   // ---- float4 / char(n) / bytea / uuid ----
   kFloat = 20,  ///< float (4 bytes), NaN ordered above everything and equal to itself, as kDouble
 };
@@ -63,6 +66,8 @@ class LogicalType {
   static constexpr LogicalType timestamp() { return LogicalType(LogicalTypeId::kTimestamp); }
   static constexpr LogicalType timestamptz() { return LogicalType(LogicalTypeId::kTimestampTz); }
   static constexpr LogicalType interval() { return LogicalType(LogicalTypeId::kInterval); }
+  /// numeric, or numeric(p,s) for a typmod from numeric::make_typmod.
+  static constexpr LogicalType numeric(int32_t typmod = -1) { return LogicalType(LogicalTypeId::kNumeric, typmod); }
 
   constexpr LogicalTypeId id() const { return id_; }
   /// Type modifier, -1 when none (varchar length limit, later numeric precision/scale).
@@ -76,7 +81,7 @@ class LogicalType {
   /// date, time, timestamp, timestamptz or interval.
   bool is_datetime() const;
   /// The rank of a numeric type in PostgreSQL's implicit promotion order (smallint < integer <
-  /// bigint < [numeric] < real < double precision), 0 for other types: a number is implicitly
+  /// bigint < numeric < real < double precision), 0 for other types: a number is implicitly
   /// cast to a higher rank.
   int numeric_rank() const;
   bool is_valid() const { return id_ != LogicalTypeId::kInvalid; }
@@ -117,6 +122,7 @@ inline constexpr Oid kTime = 1083;
 inline constexpr Oid kTimestamp = 1114;
 inline constexpr Oid kTimestampTz = 1184;
 inline constexpr Oid kInterval = 1186;
+inline constexpr Oid kNumeric = 1700;
 }  // namespace pg_oid
 
 }  // namespace tessera

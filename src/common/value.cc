@@ -56,6 +56,7 @@ std::string Value::to_string() const {
       return datetime::format_timestamptz(i64_, zone ? *zone : *utc_time_zone());
     }
     case LogicalTypeId::kInterval: return datetime::format_interval(interval_);
+    case LogicalTypeId::kNumeric: return numeric::format(numeric_);
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid: return "NULL";
   }
@@ -70,6 +71,7 @@ bool operator==(const Value& a, const Value& b) {
     case PhysicalType::kFloat: return a.f64_ == b.f64_ || (std::isnan(a.f64_) && std::isnan(b.f64_));
     case PhysicalType::kString: return a.str_ == b.str_;
     case PhysicalType::kInterval: return a.interval_ == b.interval_;
+    case PhysicalType::kNumeric: return a.numeric_.same_representation(b.numeric_);
     default: return a.i64_ == b.i64_;
   }
 }

@@ -5,6 +5,7 @@
 
 #include "src/common/datetime.h"
 #include "src/common/logical_type.h"
+#include "src/common/numeric.h"
 
 namespace tessera {
 
@@ -45,6 +46,11 @@ class Value {
     Value v(LogicalType::interval()); v.is_null_ = false; v.interval_ = x; return v;
   }
 
+  /// A numeric value; `typmod` >= 0 types it numeric(p,s) (the caller has applied the typmod).
+  static Value numeric(const Numeric& x, int32_t typmod = -1) {
+    Value v(LogicalType::numeric(typmod)); v.is_null_ = false; v.numeric_ = x; return v;
+  }
+
   const LogicalType& type() const { return type_; }
   bool is_null() const { return is_null_; }
   bool get_bool() const { return i64_ != 0; }
@@ -55,6 +61,7 @@ class Value {
   float get_float() const { return static_cast<float>(f64_); }
   const std::string& get_string() const { return str_; }
   const Interval& get_interval() const { return interval_; }
+  const Numeric& get_numeric() const { return numeric_; }
 
   /// PostgreSQL's text output for the value ("t"/"f", shortest round-trip doubles, ...);
   /// "NULL" for NULL. timestamptz is shown in the current DateTimeContext's zone.
@@ -72,6 +79,7 @@ class Value {
   double f64_ = 0;
   std::string str_;
   Interval interval_;
+  Numeric numeric_;
 };
 
 /// PostgreSQL's text form of a double precision value (extra_float_digits = 1: shortest exact).

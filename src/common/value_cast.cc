@@ -286,6 +286,8 @@ bool can_cast(const LogicalType& from, const LogicalType& to) {
 
 bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
   if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
+  // double precision -> numeric is an assignment cast in PostgreSQL, not implicit.
+  if (from.id() == LogicalTypeId::kDouble && to.id() == LogicalTypeId::kNumeric) return false;
   if (from.is_numeric() && to.is_numeric()) return from.numeric_rank() < to.numeric_rank();
   if (datetime_cast_context(from.id(), to.id()) == 'i') return true;
   return false;
@@ -301,9 +303,51 @@ bool can_cast_assignment(const LogicalType& from, const LogicalType& to) {
 
 double round_half_even(double d) { return std::nearbyint(d); }
 
+namespace {
+
+/// Casts to numeric / numeric(p,s) (the typmod is applied), and from numeric to other types.
+Value cast_numeric_value(const Value& value, const LogicalType& to) {
+  const LogicalType& from = value.type();
+  if (to.id() == LogicalTypeId::kNumeric) {
+    Numeric n;
+    switch (from.id()) {
+      case LogicalTypeId::kNumeric: n = value.get_numeric(); break;
+      case LogicalTypeId::kSmallint:
+      case LogicalTypeId::kInteger:
+      case LogicalTypeId::kBigint: n = numeric::from_int64(value.get_int64()); break;
+      case LogicalTypeId::kDouble: n = numeric::from_double(value.get_double()); break;
+      case LogicalTypeId::kVarchar: n = numeric::parse_or_throw(value.get_string()); break;
+      default: throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
+    }
+    return Value::numeric(numeric::apply_typmod(n, to.modifier()), to.modifier());
+  }
+  const Numeric& n = value.get_numeric();
+  switch (to.id()) {
+    case LogicalTypeId::kSmallint:
+    case LogicalTypeId::kInteger:
+    case LogicalTypeId::kBigint: {
+      if (n.is_nan()) throw SqlError(SqlState::kFeatureNotSupported, "cannot convert NaN to " + to.name());
+      int64_t v;
+      if (!numeric::to_int64(n, v) || v < int_min(to.id()) || v > int_max(to.id())) throw_out_of_range(to);
+      if (to.id() == LogicalTypeId::kSmallint) return Value::smallint(static_cast<int16_t>(v));
+      if (to.id() == LogicalTypeId::kInteger) return Value::integer(static_cast<int32_t>(v));
+      return Value::bigint(v);
+    }
+    case LogicalTypeId::kDouble: return Value::double_precision(numeric::to_double(n));
+    default: break;
+  }
+  throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
+}
+
+}  // namespace
+
 Value cast_value(const Value& value, const LogicalType& to) {
   const LogicalType& from = value.type();
   if (value.is_null()) return Value::null(to);
+  if (to.id() == LogicalTypeId::kNumeric ||
+      (from.id() == LogicalTypeId::kNumeric && to.id() != LogicalTypeId::kVarchar)) {
+    return cast_numeric_value(value, to);
+  }
   if (from.id() == to.id() && from.id() != LogicalTypeId::kVarchar) return value;
   if (to.is_datetime()) return cast_to_datetime(value, to);
   auto make_int = [&](int64_t v) -> Value {

@@ -219,6 +219,7 @@ Value Vector::get_value(size_t row) const {
     case LogicalTypeId::kTimestamp: return Value::timestamp(v->values<int64_t>()[index]);
     case LogicalTypeId::kTimestampTz: return Value::timestamptz(v->values<int64_t>()[index]);
     case LogicalTypeId::kInterval: return Value::interval(v->values<Interval>()[index]);
+    case LogicalTypeId::kNumeric: return Value::numeric(v->values<Numeric>()[index], type_.modifier());
     case LogicalTypeId::kSqlNull: return Value::null(type_);
     case LogicalTypeId::kInvalid: break;
   }
@@ -244,6 +245,7 @@ void Vector::set_value(size_t row, const Value& value) {
     case PhysicalType::kFloat: reinterpret_cast<float*>(data_)[row] = value.get_float(); break;
     case PhysicalType::kString: reinterpret_cast<string_t*>(data_)[row] = string_heap().add(value.get_string()); break;
     case PhysicalType::kInterval: reinterpret_cast<Interval*>(data_)[row] = value.get_interval(); break;
+    case PhysicalType::kNumeric: reinterpret_cast<Numeric*>(data_)[row] = value.get_numeric(); break;
     case PhysicalType::kInvalid: TS_CHECK(false, "set_value on invalid type");
   }
 }

@@ -135,5 +135,25 @@ TEST_F(Utf8InputTest, RowDescriptionCarriesPostgresTypeModifiers) {
   EXPECT_STREQ(PQgetvalue(res.get(), 0, 1), "abc");
 }
 
+TEST_F(Utf8InputTest, NumericColumnsAreOid1700WithTheirTypmod) {
+  Conn conn = connect();
+  Result create(PQexec(conn.get(), "CREATE TABLE nt(n numeric(8,2))"), &PQclear);
+  ASSERT_EQ(PQresultStatus(create.get()), PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+  Result insert(PQexec(conn.get(), "INSERT INTO nt VALUES (1.005)"), &PQclear);
+  ASSERT_EQ(PQresultStatus(insert.get()), PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+  Result res(PQexec(conn.get(), "SELECT n, n + 1, CAST(1.5 AS numeric(5,2)), 1.5 FROM nt"), &PQclear);
+  ASSERT_EQ(PQresultStatus(res.get()), PGRES_TUPLES_OK) << PQerrorMessage(conn.get());
+  // PostgreSQL: numeric(p,s) has atttypmod ((p << 16) | s) + 4; expressions are unconstrained.
+  const int expected[] = {(8 << 16 | 2) + 4, -1, (5 << 16 | 2) + 4, -1};
+  for (int c = 0; c < 4; c++) {
+    EXPECT_EQ(PQftype(res.get(), c), 1700u) << "column " << c;
+    EXPECT_EQ(PQfmod(res.get(), c), expected[c]) << "column " << c;
+  }
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 0), "1.01");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 1), "2.01");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 2), "1.50");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 3), "1.5");
+}
+
 }  // namespace
 }  // namespace tessera

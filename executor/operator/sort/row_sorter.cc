@@ -33,6 +33,11 @@ inline int compare_interval_rows(const uint8_t* data, sel_t a, sel_t b) {
   return compare_intervals(v[a], v[b]);
 }
 
+inline int compare_numeric_rows(const uint8_t* data, sel_t a, sel_t b) {
+  const auto* v = reinterpret_cast<const Numeric*>(data);
+  return numeric::compare(v[a], v[b]);
+}
+
 inline int compare_strings(const uint8_t* data, sel_t a, sel_t b) {
   const auto* s = reinterpret_cast<const string_t*>(data);
   return compare(s[a], s[b]);
@@ -70,6 +75,7 @@ int RowSorter::compare_from(size_t first_key, sel_t a, sel_t b) const {
       case PhysicalType::kFloat: c = compare_doubles<float>(k.data, a, b); break;
       case PhysicalType::kString: c = compare_strings(k.data, a, b); break;
       case PhysicalType::kInterval: c = compare_interval_rows(k.data, a, b); break;
+      case PhysicalType::kNumeric: c = compare_numeric_rows(k.data, a, b); break;
       case PhysicalType::kInvalid: TS_CHECK(false, "sort key of invalid type");
     }
     if (c != 0) return k.descending ? -c : c;
@@ -111,6 +117,20 @@ uint64_t RowSorter::normalized_first_key(sel_t row) const {
       const __int128 n = reinterpret_cast<const Interval*>(k.data)[row].normalized();
       const unsigned __int128 u = static_cast<unsigned __int128>(n) ^ (static_cast<unsigned __int128>(1) << 127);
       v = static_cast<uint64_t>(u >> 64);
+      break;
+    }
+    case PhysicalType::kNumeric: {
+      // Order-preserving but coarse: NaN highest, then sign, then the leading digit's position.
+      const Numeric& n = reinterpret_cast<const Numeric*>(k.data)[row];
+      if (n.is_nan()) {
+        v = ~uint64_t{0};
+      } else {
+        const __int128 c = n.coefficient();
+        const uint64_t mag = static_cast<uint64_t>(numeric::digit_count(c) - n.scale() + 1024);
+        if (c == 0) v = kSign;
+        else if (c > 0) v = kSign | (uint64_t{1} << 62) | mag;
+        else v = (uint64_t{1} << 62) - 1 - mag;
+      }
       break;
     }
     case PhysicalType::kInvalid: TS_CHECK(false, "sort key of invalid type");
@@ -156,7 +176,10 @@ std::vector<sel_t> RowSorter::sort(size_t limit) const {
     }
   }
   // Equal normalized keys are equal first keys, except for strings and intervals (a prefix only).
-  const size_t tie_key = first.type == PhysicalType::kString || first.type == PhysicalType::kInterval ? 0 : 1;
+  const size_t tie_key = first.type == PhysicalType::kString || first.type == PhysicalType::kInterval ||
+                                 first.type == PhysicalType::kNumeric
+                             ? 0
+                             : 1;
   auto entry_less = [this, tie_key](const Entry& a, const Entry& b) {
     if (a.key != b.key) return a.key < b.key;
     const int c = compare_from(tie_key, a.row, b.row);

@@ -82,11 +82,27 @@ TEST_F(BinderTest, AggregatesFollowPostgresResultTypes) {
   EXPECT_EQ(types[0], LogicalType::bigint());
   EXPECT_EQ(types[1], LogicalType::bigint());
   EXPECT_EQ(types[2], LogicalType::bigint());
-  EXPECT_EQ(types[3], LogicalType::bigint());
+  EXPECT_EQ(types[3], LogicalType::numeric());  // sum(bigint)
   EXPECT_EQ(types[4], LogicalType::double_precision());
-  EXPECT_EQ(types[5], LogicalType::double_precision());
+  EXPECT_EQ(types[5], LogicalType::numeric());  // avg(integer)
   EXPECT_EQ(types[6], LogicalType::varchar());
   EXPECT_EQ(types[7], LogicalType::smallint());
+}
+
+TEST_F(BinderTest, NumericLiteralsAndMixedOperandsTypeAsPostgres) {
+  auto types = types_of("SELECT 1.5, 12345678901234567890, a + 1.5, 1.5 + d, CAST(a AS numeric(5,2)), "
+                        "CASE WHEN f THEN a ELSE 2.5 END FROM t");
+  EXPECT_EQ(types[0], LogicalType::numeric());
+  EXPECT_EQ(types[1], LogicalType::numeric());
+  EXPECT_EQ(types[2], LogicalType::numeric());
+  EXPECT_EQ(types[3], LogicalType::double_precision());
+  EXPECT_EQ(types[4], LogicalType::numeric((5 << 16 | 2) + 4));
+  EXPECT_EQ(types[5], LogicalType::numeric());
+  EXPECT_EQ(error_of("SELECT CAST(a AS numeric(0)) FROM t").first, "22023");
+  // Beyond numeric's 35 significant digits a literal that a double holds is double precision.
+  EXPECT_EQ(types_of("SELECT 1e300")[0], LogicalType::double_precision());
+  EXPECT_EQ(error_of("SELECT 1e400").first, "22003");
+  EXPECT_EQ(error_of("SELECT CAST(a AS numeric(5,2,1)) FROM t").first, "22023");
 }
 
 TEST_F(BinderTest, CaseAndCoalesceUseTheCommonType) {
@@ -175,7 +191,7 @@ TEST_F(BinderTest, UnsupportedFeaturesRaiseFeatureNotSupported) {
   EXPECT_EQ(error_of("WITH x AS (SELECT 1) UPDATE t SET a = 1").first, "0A000");
   EXPECT_EQ(error_of("WITH x AS (SELECT 1) DELETE FROM t").first, "0A000");
   EXPECT_EQ(error_of("CREATE TABLE p(a int PRIMARY KEY)").first, "0A000");
-  EXPECT_EQ(error_of("SELECT CAST(a AS numeric) FROM t").first, "0A000");
+  EXPECT_EQ(error_of("SELECT CAST(a AS json) FROM t").first, "0A000");
   EXPECT_EQ(error_of("SELECT count(DISTINCT a) OVER () FROM t").first, "0A000");
 }
 

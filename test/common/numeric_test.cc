@@ -1,0 +1,139 @@
+#include "src/common/numeric.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "src/common/sql_error.h"
+
+namespace tessera {
+namespace {
+
+Numeric N(const char* text) { return numeric::parse_or_throw(text); }
+std::string S(const Numeric& n) { return numeric::format(n); }
+
+SqlState state_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const SqlError& e) {
+    return e.state();
+  }
+  ADD_FAILURE() << "no error raised";
+  return SqlState::kInternalError;
+}
+
+TEST(NumericTest, LayoutPacksCoefficientAndScale) {
+  const Numeric n = Numeric::make(-12345, 3);
+  EXPECT_EQ(sizeof(Numeric), 16u);
+  EXPECT_EQ(n.coefficient(), -12345);
+  EXPECT_EQ(n.scale(), 3);
+  EXPECT_FALSE(n.is_nan());
+  EXPECT_TRUE(Numeric::nan().is_nan());
+  const __int128 big = numeric::pow10(35) - 1;
+  EXPECT_EQ(Numeric::make(big, 0).coefficient(), big);
+  EXPECT_EQ(Numeric::make(-big, 200).coefficient(), -big);
+  EXPECT_EQ(state_of([&] { Numeric::make(big + 1, 0); }), SqlState::kNumericValueOutOfRange);
+  EXPECT_EQ(state_of([] { Numeric::make(1, 201); }), SqlState::kNumericValueOutOfRange);
+}
+
+TEST(NumericTest, ParsesAndPrintsWithDisplayScale) {
+  EXPECT_EQ(S(N("  12.340 ")), "12.340");
+  EXPECT_EQ(S(N("-0.5")), "-0.5");
+  EXPECT_EQ(S(N("1e3")), "1000");
+  EXPECT_EQ(S(N("1.5e-3")), "0.0015");
+  EXPECT_EQ(S(N("+.5")), "0.5");
+  EXPECT_EQ(S(N("5.")), "5");
+  EXPECT_EQ(S(N("-0.00")), "0.00");
+  EXPECT_EQ(S(N("000123.4500")), "123.4500");
+  EXPECT_EQ(S(N(" NaN ")), "NaN");
+  EXPECT_EQ(S(N("-12345678901234567890123456789012345")), "-12345678901234567890123456789012345");
+  Numeric out;
+  for (const char* bad : {"x", "", " ", ".", "1.2.3", "1e", "1e+", "--1", "1 2", "NaNx"}) {
+    EXPECT_FALSE(numeric::parse(bad, out)) << bad;
+  }
+  EXPECT_EQ(state_of([] { N("x"); }), SqlState::kInvalidTextRepresentation);
+  EXPECT_EQ(state_of([] { N("123456789012345678901234567890123456"); }), SqlState::kNumericValueOutOfRange);
+  EXPECT_EQ(state_of([] { N("Infinity"); }), SqlState::kFeatureNotSupported);
+}
+
+TEST(NumericTest, ArithmeticScalesFollowPostgres) {
+  EXPECT_EQ(S(numeric::add(N("1.1"), N("2.22"))), "3.32");
+  EXPECT_EQ(S(numeric::sub(N("1.1"), N("2.22"))), "-1.12");
+  EXPECT_EQ(S(numeric::mul(N("2.5"), N("1.25"))), "3.125");
+  EXPECT_EQ(S(numeric::mul(N("1.10"), N("2.0"))), "2.200");
+  EXPECT_EQ(S(numeric::div(N("1"), N("3"))), "0.33333333333333333333");
+  EXPECT_EQ(S(numeric::div(N("2"), N("3.0"))), "0.66666666666666666667");
+  EXPECT_EQ(S(numeric::div(N("100000"), N("3.0"))), "33333.333333333333");
+  EXPECT_EQ(S(numeric::div(N("10.00"), N("4"))), "2.5000000000000000");
+  EXPECT_EQ(S(numeric::div(N("0.0000001"), N("7"))), "0.000000014285714285714286");
+  EXPECT_EQ(S(numeric::div(N("-1.5"), N("2"))), "-0.75000000000000000000");
+  EXPECT_EQ(S(numeric::mod(N("-7.5"), N("2"))), "-1.5");
+  EXPECT_EQ(S(numeric::negate(N("1.50"))), "-1.50");
+  EXPECT_EQ(S(numeric::add(N("NaN"), N("1"))), "NaN");
+  EXPECT_EQ(state_of([] { numeric::div(N("1"), N("0.0")); }), SqlState::kDivisionByZero);
+  EXPECT_EQ(state_of([] { numeric::mod(N("1"), N("0")); }), SqlState::kDivisionByZero);
+  EXPECT_EQ(state_of([] { numeric::mul(N("1e20"), N("1e20")); }), SqlState::kNumericValueOutOfRange);
+}
+
+TEST(NumericTest, RoundingIsHalfAwayFromZero) {
+  EXPECT_EQ(S(numeric::round(N("2.5"), 0)), "3");
+  EXPECT_EQ(S(numeric::round(N("-2.5"), 0)), "-3");
+  EXPECT_EQ(S(numeric::round(N("1.2345"), 2)), "1.23");
+  EXPECT_EQ(S(numeric::round(N("1.5"), 3)), "1.500");
+  EXPECT_EQ(S(numeric::round(N("1234.5678"), -2)), "1200");
+  EXPECT_EQ(S(numeric::round(N("-1250"), -2)), "-1300");
+  EXPECT_EQ(S(numeric::trunc(N("-2.9"), 0)), "-2");
+  EXPECT_EQ(S(numeric::trunc(N("1234.5"), -2)), "1200");
+  EXPECT_EQ(S(numeric::ceil(N("-1.1"))), "-1");
+  EXPECT_EQ(S(numeric::ceil(N("1.1"))), "2");
+  EXPECT_EQ(S(numeric::floor(N("-1.1"))), "-2");
+  EXPECT_EQ(S(numeric::floor(N("1.9"))), "1");
+  int64_t v;
+  ASSERT_TRUE(numeric::to_int64(N("-2.5"), v));
+  EXPECT_EQ(v, -3);
+  EXPECT_FALSE(numeric::to_int64(N("1e19"), v));
+  EXPECT_FALSE(numeric::to_int64(Numeric::nan(), v));
+}
+
+TEST(NumericTest, CompareAndHashIgnoreScale) {
+  EXPECT_EQ(numeric::compare(N("1.0"), N("1.00")), 0);
+  EXPECT_EQ(numeric::hash(N("1.0")), numeric::hash(N("1.00")));
+  EXPECT_EQ(numeric::hash(N("0")), numeric::hash(N("0.000")));
+  EXPECT_LT(numeric::compare(N("-2"), N("-1.5")), 0);
+  EXPECT_LT(numeric::compare(N("0.001"), N("1000")), 0);
+  EXPECT_GT(numeric::compare(N("NaN"), N("1e30")), 0);
+  EXPECT_EQ(numeric::compare(N("NaN"), N("nan")), 0);
+  EXPECT_EQ(S(numeric::normalize(N("12.3400"))), "12.34");
+}
+
+TEST(NumericTest, TypmodCoercion) {
+  const int32_t t52 = numeric::make_typmod(5, 2);
+  EXPECT_EQ(t52, (5 << 16 | 2) + 4);
+  EXPECT_EQ(numeric::typmod_precision(t52), 5);
+  EXPECT_EQ(numeric::typmod_scale(t52), 2);
+  EXPECT_EQ(numeric::typmod_scale(numeric::make_typmod(3, -1)), -1);
+  EXPECT_EQ(S(numeric::apply_typmod(N("1.005"), t52)), "1.01");
+  EXPECT_EQ(S(numeric::apply_typmod(N("1.5"), t52)), "1.50");
+  EXPECT_EQ(S(numeric::apply_typmod(N("1234"), numeric::make_typmod(3, -1))), "1230");
+  EXPECT_EQ(S(numeric::apply_typmod(N("NaN"), t52)), "NaN");
+  try {
+    numeric::apply_typmod(N("999.995"), t52);
+    FAIL();
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.state(), SqlState::kNumericValueOutOfRange);
+    EXPECT_EQ(e.message(), "numeric field overflow");
+    EXPECT_EQ(*e.detail(), "A field with precision 5, scale 2 must round to an absolute value less than 10^3.");
+  }
+  const int32_t mods[] = {0};
+  EXPECT_EQ(state_of([&] { numeric::typmod_from_modifiers(mods, 1); }), SqlState::kInvalidParameterValue);
+}
+
+TEST(NumericTest, DoubleConversionsUseFifteenDigits) {
+  EXPECT_EQ(S(numeric::from_double(0.1)), "0.1");
+  EXPECT_EQ(S(numeric::from_double(1e20)), "100000000000000000000");
+  EXPECT_EQ(S(numeric::from_double(1.0 / 3)), "0.333333333333333");
+  EXPECT_DOUBLE_EQ(numeric::to_double(N("1.25")), 1.25);
+}
+
+}  // namespace
+}  // namespace tessera
