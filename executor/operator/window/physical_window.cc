@@ -15,6 +15,7 @@
 #include "src/common/datetime.h"
 #include "src/common/hash.h"
 #include "src/common/memory_tracker.h"
+#include "src/common/numeric.h"
 #include "src/common/sql_error.h"
 
 namespace tessera::executor {
@@ -84,6 +85,7 @@ void hash_column(const Vector& v, size_t count, uint64_t* hashes, bool first) {
           h = std::isnan(d) ? hash_int(0x7ff8000000000000ULL) : hash_double(d);
           break;
         }
+        case PhysicalType::kNumeric: h = numeric::hash(f.values<Numeric>()[idx]); break;
         case PhysicalType::kFloat: {
           const double d = f.values<float>()[idx];
           h = std::isnan(d) ? hash_int(0x7ff8000000000000ULL) : hash_double(d);
