@@ -290,7 +290,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
-      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.if_not_exists,
+      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
     }

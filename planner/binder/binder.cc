@@ -1,5 +1,7 @@
 #include "planner/binder/binder.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include "catalog/catalog.h"
@@ -484,11 +486,95 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   return result;
 }
 
+std::string Binder::choose_relation_name(const std::string& base, std::set<std::string>& taken) const {
+  for (int suffix = 0;; suffix++) {
+    std::string name = suffix == 0 ? base : base + std::to_string(suffix);
+    if (taken.count(name) == 0 && !catalog_.find(transaction_, name)) {
+      taken.insert(name);
+      return name;
+    }
+  }
+}
+
+std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateTableStatement& stmt,
+                                                                   std::vector<catalog::ColumnDefinition>& columns) {
+  struct Spec {
+    std::string name;
+    std::vector<std::string> columns;
+    bool primary_key;
+    int location;
+  };
+  std::vector<Spec> specs;
+  for (const auto& col : stmt.columns) {
+    if (col.primary_key) specs.push_back({col.primary_key_name, {col.name}, true, col.location});
+    if (col.unique) specs.push_back({col.unique_name, {col.name}, false, col.location});
+  }
+  for (const auto& constraint : stmt.constraints) {
+    switch (constraint.constraint_kind) {
+      case TableConstraintKind::kPrimaryKey:
+      case TableConstraintKind::kUnique:
+        specs.push_back({constraint.name, constraint.columns,
+                         constraint.constraint_kind == TableConstraintKind::kPrimaryKey, constraint.location});
+        break;
+      case TableConstraintKind::kCheck:
+      case TableConstraintKind::kForeignKey:
+        throw_at(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
+                 constraint.location);
+    }
+  }
+  // The primary key first (PostgreSQL's order): a UNIQUE constraint on the same columns is
+  // redundant and merges into an earlier one, giving it its name if it had none.
+  std::stable_partition(specs.begin(), specs.end(), [](const Spec& s) { return s.primary_key; });
+  std::vector<Spec> kept;
+  for (auto& spec : specs) {
+    if (spec.primary_key && !kept.empty() && kept.front().primary_key) {
+      throw_at(SqlState::kInvalidTableDefinition,
+               "multiple primary keys for table \"" + stmt.name.back() + "\" are not allowed", spec.location);
+    }
+    auto same = std::find_if(kept.begin(), kept.end(), [&](const Spec& k) { return k.columns == spec.columns; });
+    if (same != kept.end()) {
+      if (same->name.empty()) same->name = spec.name;
+      continue;
+    }
+    kept.push_back(std::move(spec));
+  }
+  std::set<std::string> taken{stmt.name.back()};
+  for (const auto& spec : kept) {
+    if (!spec.name.empty()) taken.insert(spec.name);
+  }
+  std::vector<catalog::IndexDefinition> indexes;
+  for (auto& spec : kept) {
+    catalog::IndexDefinition index;
+    index.unique = true;
+    index.primary_key = spec.primary_key;
+    index.constraint = true;
+    std::string default_name = stmt.name.back();
+    for (const auto& name : spec.columns) {
+      std::optional<size_t> found;
+      for (size_t c = 0; c < columns.size(); c++) {
+        if (columns[c].name == name) found = c;
+      }
+      if (!found) throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" named in key does not exist", spec.location);
+      if (std::find(index.columns.begin(), index.columns.end(), *found) != index.columns.end()) {
+        throw_at(SqlState::kDuplicateColumn,
+                 "column \"" + name + "\" appears twice in " + (spec.primary_key ? "primary key" : "unique") +
+                     " constraint",
+                 spec.location);
+      }
+      index.columns.push_back(*found);
+      if (spec.primary_key) columns[*found].not_null = true;
+      default_name += "_" + name;
+    }
+    index.name = !spec.name.empty() ? spec.name
+                 : spec.primary_key ? choose_relation_name(stmt.name.back() + "_pkey", taken)
+                                    : choose_relation_name(default_name + "_key", taken);
+    indexes.push_back(std::move(index));
+  }
+  return indexes;
+}
+
 BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary tables are not supported yet", stmt.location);
-  if (!stmt.constraints.empty()) {
-    throw_at(SqlState::kFeatureNotSupported, "table constraints are not supported yet", stmt.constraints[0].location);
-  }
   if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
     throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist", stmt.location);
   }
@@ -511,9 +597,6 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
     create->children.push_back(std::move(plan));
   } else {
     for (const auto& col : stmt.columns) {
-      if (col.primary_key || col.unique) {
-        throw_at(SqlState::kFeatureNotSupported, "PRIMARY KEY and UNIQUE constraints are not supported yet", col.location);
-      }
       if (!col.checks.empty() || col.references) {
         throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
       }
@@ -535,6 +618,7 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       }
       create->columns.push_back(std::move(def));
     }
+    create->indexes = bind_key_constraints(stmt, create->columns);
   }
   // PostgreSQL's MaxHeapAttributeNumber.
   if (create->columns.size() > 1600) throw SqlError(SqlState::kTooManyColumns, "tables can have at most 1600 columns");

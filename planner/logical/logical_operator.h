@@ -243,6 +243,8 @@ class LogicalCreateTable : public LogicalOperator {
 
   std::string name;
   std::vector<catalog::ColumnDefinition> columns;
+  /// PRIMARY KEY and UNIQUE constraints, each backed by an index.
+  std::vector<catalog::IndexDefinition> indexes;
   bool if_not_exists = false;
   /// CREATE TABLE AS: children[0] produces the rows.
 };

@@ -531,7 +531,8 @@ StatementPtr Parser::parse_create() {
 
 void Parser::parse_column_constraints(ColumnDef& column) {
   while (true) {
-    if (accept_word("constraint")) parse_col_id();
+    std::string name;
+    if (accept_word("constraint")) name = parse_col_id();
     if (at_word("not") && at_word("null", 1)) {
       advance();
       advance();
@@ -542,9 +543,11 @@ void Parser::parse_column_constraints(ColumnDef& column) {
       advance();
       expect_word("key");
       column.primary_key = true;
+      column.primary_key_name = name;
       column.not_null = true;
     } else if (accept_word("unique")) {
       column.unique = true;
+      column.unique_name = name;
     } else if (accept_word("default")) {
       column.default_value = parse_expr(kPrecOther);
     } else if (accept_word("check")) {
