@@ -305,6 +305,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }
+    case LogicalOperatorKind::kCreateIndex: {
+      const auto& create = static_cast<const LogicalCreateIndex&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kCreateIndex;
+      s.name = create.table;
+      s.index = create.index;
+      s.if_exists = create.if_not_exists;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
     case LogicalOperatorKind::kCreateView: {
       const auto& create = static_cast<const LogicalCreateView&>(op);
       UtilityStatement s;

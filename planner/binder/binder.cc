@@ -107,8 +107,7 @@ BoundStatement Binder::bind(const Statement& statement) {
     }
     case StatementKind::kUpdate: return bind_update(statement.as<UpdateStatement>());
     case StatementKind::kDelete: return bind_delete(statement.as<DeleteStatement>());
-    case StatementKind::kCreateIndex:
-      throw_at(SqlState::kFeatureNotSupported, "CREATE INDEX is not supported yet", statement.location);
+    case StatementKind::kCreateIndex: return bind_create_index(static_cast<const CreateIndexStatement&>(statement));
     case StatementKind::kTruncate: return bind_truncate(statement.as<TruncateStatement>());
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
@@ -573,6 +572,61 @@ std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateT
   return indexes;
 }
 
+BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
+  if (stmt.table.size() >= 2 && stmt.table[stmt.table.size() - 2] != "public") {
+    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.table[stmt.table.size() - 2] + "\" does not exist",
+             stmt.location);
+  }
+  if (!stmt.method.empty() && stmt.method != "btree" && stmt.method != "hash") {
+    if (stmt.method == "gist" || stmt.method == "gin" || stmt.method == "spgist" || stmt.method == "brin") {
+      throw_at(SqlState::kFeatureNotSupported, "index access method \"" + stmt.method + "\" is not supported yet",
+               stmt.location);
+    }
+    throw_at(SqlState::kUndefinedObject, "access method \"" + stmt.method + "\" does not exist", stmt.location);
+  }
+  if (stmt.unique && stmt.method == "hash") {
+    throw_at(SqlState::kFeatureNotSupported, "access method \"hash\" does not support unique indexes", stmt.location);
+  }
+  if (stmt.method == "hash" && stmt.columns.size() > 1) {
+    throw_at(SqlState::kFeatureNotSupported, "access method \"hash\" does not support multicolumn indexes",
+             stmt.location);
+  }
+  if (stmt.where) throw_at(SqlState::kFeatureNotSupported, "partial indexes are not supported yet", stmt.location);
+  const std::string& table_name = stmt.table.back();
+  auto entry = catalog_.get(transaction_, table_name);
+  if (entry->kind() != catalog::EntryKind::kTable) {
+    throw_at(SqlState::kWrongObjectType, "cannot create index on relation \"" + table_name + "\"", stmt.location);
+  }
+  auto create = std::make_unique<LogicalCreateIndex>();
+  create->table = table_name;
+  create->if_not_exists = stmt.if_not_exists;
+  create->index.unique = stmt.unique;
+  std::string default_name = table_name;
+  for (const auto& elem : stmt.columns) {
+    if (elem.expr) throw_at(SqlState::kFeatureNotSupported, "indexes on expressions are not supported yet", stmt.location);
+    auto column = entry->find_column(elem.column);
+    if (!column) {
+      throw_at(SqlState::kUndefinedColumn, "column \"" + elem.column + "\" does not exist", stmt.location);
+    }
+    // A column named twice adds nothing to a hash key (PostgreSQL allows it).
+    if (std::find(create->index.columns.begin(), create->index.columns.end(), *column) == create->index.columns.end()) {
+      create->index.columns.push_back(*column);
+    }
+    default_name += "_" + elem.column;
+  }
+  if (stmt.name.empty()) {
+    std::set<std::string> taken;
+    create->index.name = choose_relation_name(default_name + "_idx", taken);
+  } else {
+    create->index.name = stmt.name;
+  }
+  BoundStatement result;
+  result.plan = std::move(create);
+  result.properties.command = CommandKind::kCreateIndex;
+  result.properties.read_only = false;
+  return result;
+}
+
 BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary tables are not supported yet", stmt.location);
   if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
@@ -665,6 +719,10 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
     case ObjectType::kView:
       drop->entry_kind = catalog::EntryKind::kView;
       result.properties.command = CommandKind::kDropView;
+      break;
+    case ObjectType::kIndex:
+      drop->entry_kind = catalog::EntryKind::kIndex;
+      result.properties.command = CommandKind::kDropIndex;
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }

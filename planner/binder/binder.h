@@ -143,6 +143,7 @@ class Binder {
   /// cast exists; varchar(n) is checked (22001) when the row is written, not cut here.
   static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
+  BoundStatement bind_create_index(const CreateIndexStatement& stmt);
   /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
   /// names them (t_pkey, t_a_b_key); marks the primary key's columns NOT NULL.
   std::vector<catalog::IndexDefinition> bind_key_constraints(const CreateTableStatement& stmt,

@@ -29,6 +29,7 @@ enum class LogicalOperatorKind : uint8_t {
   kCreateTable,
   kDrop,
   kCreateView,
+  kCreateIndex,
   kExplain,
   kTransaction,
   kSet,
@@ -275,6 +276,19 @@ class LogicalCreateView : public LogicalOperator {
   /// The relations the view's query reads.
   std::vector<std::string> dependencies;
   bool or_replace = false;
+};
+
+/// CREATE [UNIQUE] INDEX on a table's columns.
+class LogicalCreateIndex : public LogicalOperator {
+ public:
+  LogicalCreateIndex() : LogicalOperator(LogicalOperatorKind::kCreateIndex) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "CreateIndex " + index.name; }
+
+  std::string table;
+  catalog::IndexDefinition index;
+  bool if_not_exists = false;
 };
 
 /// EXPLAIN: children[0] is the plan to describe (not executed unless `analyze`).
