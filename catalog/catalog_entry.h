@@ -33,6 +33,9 @@ struct ColumnDefinition {
   bool not_null = false;
   /// Constant DEFAULT value; a NULL value when the column has no default.
   Value default_value;
+  /// A DEFAULT that is not a constant (e.g. now(), random() + 1): its source text, bound again
+  /// and evaluated per row by each INSERT or UPDATE that uses it; empty otherwise.
+  std::string default_expression;
 };
 
 /// An index to create: a PRIMARY KEY or UNIQUE constraint's, or CREATE INDEX's.

@@ -8,6 +8,7 @@
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
 #include "planner/parser/parser.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/value_cast.h"
 #include "storage/data_table.h"
@@ -408,7 +409,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
       std::vector<BoundExprPtr> bound;
       for (size_t i = 0; i < row.size(); i++) {
         if (row[i]->kind == ExprKind::kDefault) {
-          bound.push_back(std::make_unique<BoundConstant>(cast_value(columns[targets[i]].default_value, columns[targets[i]].type)));
+          bound.push_back(bind_column_default(columns[targets[i]]));
           continue;
         }
         try {
@@ -450,7 +451,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   for (size_t c = 0; c < columns.size(); c++) {
     int s = source_of_column[c];
     if (s < 0) {
-      projection->expressions.push_back(std::make_unique<BoundConstant>(cast_value(columns[c].default_value, columns[c].type)));
+      projection->expressions.push_back(bind_column_default(columns[c]));
       continue;
     }
     BoundExprPtr ref = std::make_unique<BoundColumnRef>(source_types[s], bindings[s], columns[c].name);
@@ -483,6 +484,20 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   scope_.entries.push_back(std::move(inserted));
   bind_returning(std::move(insert), stmt.returning, result);
   return result;
+}
+
+BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column) {
+  if (column.default_expression.empty()) {
+    return std::make_unique<BoundConstant>(cast_value(column.default_value, column.type));
+  }
+  // Stored as text, bound anew (in an empty scope) for each statement that uses it.
+  auto statements = parse_sql("SELECT " + column.default_expression);
+  TS_CHECK(statements.size() == 1 && statements[0]->kind == StatementKind::kSelect, "stored DEFAULT does not parse");
+  const auto& select = *static_cast<const SelectStatement&>(*statements[0]).select;
+  TS_CHECK(select.targets.size() == 1, "stored DEFAULT does not parse");
+  Binder child(*this, false);
+  child.scope_ = Scope();
+  return cast_for_assignment(child.bind_expr(*select.targets[0].expr), column);
 }
 
 std::string Binder::choose_relation_name(const std::string& base, std::set<std::string>& taken) const {
@@ -663,12 +678,20 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       }
       catalog::ColumnDefinition def(col.name, type, col.not_null);
       if (col.default_value) {
-        BoundExprPtr value = cast_to(bind_expr(*col.default_value), def.type);
-        if (value->kind != BoundExprKind::kConstant) {
-          throw_at(SqlState::kFeatureNotSupported, "non-constant DEFAULT expressions are not supported yet",
+        BoundExprPtr value;
+        try {
+          value = cast_to(bind_expr(*col.default_value), def.type);
+        } catch (SqlError& e) {
+          // There are no columns to refer to (PostgreSQL's message).
+          if (e.state() != SqlState::kUndefinedColumn) throw;
+          throw_at(SqlState::kFeatureNotSupported, "cannot use column reference in DEFAULT expression",
                    col.default_value->location);
         }
-        def.default_value = static_cast<BoundConstant&>(*value).value;
+        if (value->kind == BoundExprKind::kConstant) {
+          def.default_value = static_cast<BoundConstant&>(*value).value;
+        } else {
+          def.default_expression = col.default_text;
+        }
       }
       create->columns.push_back(std::move(def));
     }

@@ -144,6 +144,8 @@ class Binder {
   static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
   BoundStatement bind_create_index(const CreateIndexStatement& stmt);
+  /// A column's DEFAULT, cast to its type: its constant, or its expression bound again.
+  BoundExprPtr bind_column_default(const catalog::ColumnDefinition& column);
   /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
   /// names them (t_pkey, t_a_b_key); marks the primary key's columns NOT NULL.
   std::vector<catalog::IndexDefinition> bind_key_constraints(const CreateTableStatement& stmt,

@@ -158,7 +158,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
       if (clause == nullptr) {
         value = std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], columns[c].name);
       } else if (clause->value->kind == ExprKind::kDefault) {
-        value = std::make_unique<BoundConstant>(cast_value(columns[c].default_value, columns[c].type));
+        value = bind_column_default(columns[c]);
       } else {
         try {
           value = cast_for_assignment(bind_expr(*clause->value), columns[c]);

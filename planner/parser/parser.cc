@@ -549,7 +549,9 @@ void Parser::parse_column_constraints(ColumnDef& column) {
       column.unique = true;
       column.unique_name = name;
     } else if (accept_word("default")) {
+      const size_t first = pos_;
       column.default_value = parse_expr(kPrecOther);
+      column.default_text = source_text(first, pos_ - 1);
     } else if (accept_word("check")) {
       expect(TokenKind::kLeftParen);
       column.checks.push_back(parse_expr());
