@@ -200,6 +200,9 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
                  std::to_string(column_aliases.size()) + " columns specified",
              ref.location);
   }
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + entry->name() + "\" is an index", ref.location);
+  }
   if (entry->kind() == catalog::EntryKind::kView) {
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
     if (view_depth_ > 32) throw_at(SqlState::kProgramLimitExceeded, "view nesting too deep", ref.location);
@@ -360,6 +363,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   const std::string& name = stmt.table.back();
   auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", stmt.location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "cannot insert into view \"" + name + "\"", stmt.location);
   }
@@ -609,6 +615,9 @@ BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
   if (stmt.where) throw_at(SqlState::kFeatureNotSupported, "partial indexes are not supported yet", stmt.location);
   const std::string& table_name = stmt.table.back();
   auto entry = catalog_.get(transaction_, table_name);
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + table_name + "\" is an index", stmt.location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "cannot create index on relation \"" + table_name + "\"", stmt.location);
   }

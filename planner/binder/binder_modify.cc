@@ -70,6 +70,9 @@ std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vecto
     }
     throw_at(SqlState::kFeatureNotSupported, "automatically updatable views are not supported yet", location);
   }
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", location);
   }
