@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
+#include "storage/data_table.h"
+#include "storage/hash_index.h"
 #include "storage/transaction.h"
 
 namespace tessera::catalog {
@@ -84,19 +87,112 @@ void check_columns(const std::vector<ColumnDefinition>& columns) {
 
 }  // namespace
 
+/// Takes an index out of its table's storage when the transaction that created it rolls back
+/// (`on_rollback`) or the one that dropped it commits.
+class IndexStorageHook : public storage::TransactionHook {
+ public:
+  IndexStorageHook(std::shared_ptr<TableEntry> table, std::shared_ptr<storage::HashIndex> index, bool on_rollback)
+      : table_(std::move(table)), index_(std::move(index)), on_rollback_(on_rollback) {}
+  void after_commit(Transaction&, uint64_t) noexcept override {
+    if (!on_rollback_) table_->storage().remove_index(*index_);
+  }
+  void after_rollback(Transaction&) noexcept override {
+    if (on_rollback_) table_->storage().remove_index(*index_);
+  }
+
+ private:
+  std::shared_ptr<TableEntry> table_;
+  std::shared_ptr<storage::HashIndex> index_;
+  bool on_rollback_;
+};
+
+std::shared_ptr<IndexEntry> Catalog::add_index_locked(Transaction& txn, const std::string& table,
+                                                      IndexDefinition definition,
+                                                      const std::vector<ColumnDefinition>& columns) {
+  std::vector<std::string> names;
+  for (size_t c : definition.columns) names.push_back(columns.at(c).name);
+  auto index = std::make_shared<storage::HashIndex>(definition.name, definition.columns, std::move(names),
+                                                    definition.unique);
+  const std::string name = definition.name;
+  auto entry = std::make_shared<IndexEntry>(name, allocate_oid(), table, std::move(definition), std::move(index));
+  entry->catalog_ = this;
+  txn.record_create(entry);
+  entries_[name].push_back(entry);
+  return entry;
+}
+
+std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes_locked(const Transaction& txn,
+                                                                       const std::string& table) const {
+  std::vector<std::shared_ptr<IndexEntry>> result;
+  for (const auto& [name, versions] : entries_) {
+    auto entry = current_locked(txn, name);
+    if (!entry || entry->kind() != EntryKind::kIndex) continue;
+    auto index = std::static_pointer_cast<IndexEntry>(entry);
+    if (index->table_name() == table) result.push_back(std::move(index));
+  }
+  std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a->oid() < b->oid(); });
+  return result;
+}
+
+std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes(const Transaction& txn, const std::string& table) const {
+  std::shared_lock lock(mutex_);
+  return table_indexes_locked(txn, table);
+}
+
 std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::string& name,
-                                                  std::vector<ColumnDefinition> columns, bool if_not_exists) {
+                                                  std::vector<ColumnDefinition> columns, bool if_not_exists,
+                                                  std::vector<IndexDefinition> indexes) {
   check_columns(columns);
   txn.lock(name, LockMode::kExclusive);
+  for (const auto& index : indexes) {
+    if (index.name != name) txn.lock(index.name, LockMode::kExclusive);
+  }
   std::unique_lock lock(mutex_);
   if (current_locked(txn, name)) {
     if (if_not_exists) return nullptr;
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
   }
+  std::set<std::string> index_names;
+  bool has_primary_key = false;
+  for (const auto& index : indexes) {
+    if (index.primary_key) {
+      if (has_primary_key) {
+        throw SqlError(SqlState::kInvalidTableDefinition,
+                       "multiple primary keys for table \"" + name + "\" are not allowed");
+      }
+      has_primary_key = true;
+    }
+    if (index.name == name || !index_names.insert(index.name).second || current_locked(txn, index.name)) {
+      throw SqlError(SqlState::kDuplicateTable, "relation \"" + index.name + "\" already exists");
+    }
+  }
+  const std::vector<ColumnDefinition> column_list = columns;
   auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns));
   entry->catalog_ = this;
   txn.record_create(entry);
   entries_[name].push_back(entry);
+  for (auto& definition : indexes) {
+    auto index = add_index_locked(txn, name, std::move(definition), column_list);
+    entry->storage().add_index(index->index());
+  }
+  return entry;
+}
+
+std::shared_ptr<IndexEntry> Catalog::create_index(Transaction& txn, const TableEntry& table,
+                                                  IndexDefinition definition, bool if_not_exists) {
+  txn.lock(table.name(), LockMode::kExclusive);
+  txn.lock(definition.name, LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  auto current = current_locked(txn, table.name());
+  if (current.get() != &table) {
+    throw SqlError(SqlState::kUndefinedTable, "relation \"" + table.name() + "\" does not exist");
+  }
+  if (current_locked(txn, definition.name)) {
+    if (if_not_exists) return nullptr;
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + definition.name + "\" already exists");
+  }
+  auto entry = add_index_locked(txn, table.name(), std::move(definition), table.columns());
+  txn.add_hook(std::make_shared<IndexStorageHook>(std::static_pointer_cast<TableEntry>(current), entry->index(), true));
   return entry;
 }
 
@@ -153,8 +249,9 @@ std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, cons
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const std::string& name, EntryKind kind,
                                                          bool if_exists, bool cascade,
                                                          const std::set<std::string>& dropping) {
-  const char* kind_text = kind == EntryKind::kTable ? "table" : "view";
+  const char* kind_text = kind == EntryKind::kTable ? "table" : kind == EntryKind::kView ? "view" : "index";
   txn.lock(name, LockMode::kExclusive);
+  if (kind == EntryKind::kIndex) return drop_index(txn, name, if_exists);
   std::set<std::string> locked{name};
   for (;;) {
     std::unique_lock lock(mutex_);
@@ -165,8 +262,10 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
     }
     if (entry->kind() != kind) {
       throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not a " + kind_text)
-          .with_hint(std::string("Use DROP ") + (kind == EntryKind::kTable ? "VIEW" : "TABLE") + " to remove a " +
-                     entry->kind_name() + ".");
+          .with_hint(std::string("Use DROP ") + (entry->kind() == EntryKind::kView    ? "VIEW"
+                                                 : entry->kind() == EntryKind::kIndex ? "INDEX"
+                                                                                      : "TABLE") +
+                     " to remove a" + (entry->kind() == EntryKind::kIndex ? "n " : " ") + entry->kind_name() + ".");
     }
     std::string detail;
     std::vector<std::string> dependents = dependents_locked(txn, name, kind_text, detail);
@@ -199,9 +298,52 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
       txn.record_drop(dependent);
       removed.push_back(std::move(dependent));
     }
+    if (entry->kind() == EntryKind::kTable) {
+      // Its indexes go with it (their names are locked by the table's exclusive lock: every
+      // other use of an index goes through its table).
+      for (auto& index : table_indexes_locked(txn, name)) {
+        txn.record_drop(index);
+        removed.push_back(std::move(index));
+      }
+    }
     txn.record_drop(entry);
     removed.push_back(std::move(entry));
     return removed;
+  }
+}
+
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop_index(Transaction& txn, const std::string& name, bool if_exists) {
+  for (;;) {
+    std::shared_ptr<IndexEntry> index;
+    {
+      std::unique_lock lock(mutex_);
+      auto entry = current_locked(txn, name);
+      if (!entry) {
+        if (if_exists) return {};
+        throw SqlError(SqlState::kUndefinedObject, "index \"" + name + "\" does not exist");
+      }
+      if (entry->kind() != EntryKind::kIndex) {
+        throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not an index")
+            .with_hint(std::string("Use DROP ") + (entry->kind() == EntryKind::kView ? "VIEW" : "TABLE") +
+                       " to remove a " + entry->kind_name() + ".");
+      }
+      index = std::static_pointer_cast<IndexEntry>(entry);
+    }
+    // Writers of the table must be gone before its index goes: lock the table, then look again.
+    txn.lock(index->table_name(), LockMode::kExclusive);
+    std::unique_lock lock(mutex_);
+    if (current_locked(txn, name) != index) continue;
+    auto table = current_locked(txn, index->table_name());
+    TS_CHECK(table && table->kind() == EntryKind::kTable, "index without its table");
+    if (index->definition().primary_key || index->definition().constraint) {
+      throw SqlError(SqlState::kDependentObjectsStillExist,
+                     "cannot drop index " + name + " because constraint " + name + " on table " + index->table_name() +
+                         " requires it")
+          .with_hint("You can drop constraint " + name + " on table " + index->table_name() + " instead.");
+    }
+    txn.record_drop(index);
+    txn.add_hook(std::make_shared<IndexStorageHook>(std::static_pointer_cast<TableEntry>(table), index->index(), false));
+    return {index};
   }
 }
 

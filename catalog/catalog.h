@@ -46,8 +46,20 @@ class Catalog {
 
   /// Creates a table in `txn`; throws 42P07 when the name is taken (unless if_not_exists, then
   /// returns nullptr), 42701 for a duplicate column name. May wait for the name's lock.
+  /// `indexes`: the table's PRIMARY KEY and UNIQUE constraints, created with it as index
+  /// relations (42P07 when a name is taken, 42P16 for a second primary key).
   std::shared_ptr<TableEntry> create_table(storage::Transaction& txn, const std::string& name,
-                                           std::vector<ColumnDefinition> columns, bool if_not_exists);
+                                           std::vector<ColumnDefinition> columns, bool if_not_exists,
+                                           std::vector<IndexDefinition> indexes = {});
+  /// Creates index `definition` on `table` (a table current for `txn`, which this locks
+  /// exclusively: no other transaction writes it until `txn` ends). The new index is empty and
+  /// not yet in the table's storage: the caller fills it (DataTable::build_index_entries) and
+  /// adds it (DataTable::add_index); a rollback removes it from the storage again. 42P07 when
+  /// the name is taken (with if_not_exists: a NOTICE's worth, nullptr returned).
+  std::shared_ptr<IndexEntry> create_index(storage::Transaction& txn, const TableEntry& table,
+                                           IndexDefinition definition, bool if_not_exists);
+  /// The indexes of table `table` current for `txn`, oldest first.
+  std::vector<std::shared_ptr<IndexEntry>> table_indexes(const storage::Transaction& txn, const std::string& table) const;
   /// Creates (or with or_replace, replaces: a new version keeping the OID) a view reading the
   /// relations in `dependencies`, which are locked in shared mode so that they cannot be
   /// dropped before `txn` ends; 42P01 if one was dropped meanwhile. May wait for locks.
@@ -84,6 +96,15 @@ class Catalog {
   /// "view v depends on ..." lines to `detail`.
   std::vector<std::string> dependents_locked(const storage::Transaction& txn, const std::string& name,
                                              const char* kind_text, std::string& detail) const;
+  /// DROP INDEX (the name already locked).
+  std::vector<std::shared_ptr<CatalogEntry>> drop_index(storage::Transaction& txn, const std::string& name,
+                                                        bool if_exists);
+  /// Creates an index entry in `txn` (its name already locked); mutex held.
+  std::shared_ptr<IndexEntry> add_index_locked(storage::Transaction& txn, const std::string& table,
+                                               IndexDefinition definition, const std::vector<ColumnDefinition>& columns);
+  /// The indexes of `table` current for `txn`; mutex held.
+  std::vector<std::shared_ptr<IndexEntry>> table_indexes_locked(const storage::Transaction& txn,
+                                                                const std::string& table) const;
   /// Removes a version no transaction can see any more (CatalogEntry::on_unreachable).
   void unlink(const CatalogEntry& entry) noexcept;
 

@@ -21,7 +21,14 @@ void CatalogEntry::on_unreachable() noexcept {
   if (catalog_) catalog_->unlink(*this);
 }
 
-const char* CatalogEntry::kind_name() const { return kind_ == EntryKind::kTable ? "table" : "view"; }
+const char* CatalogEntry::kind_name() const {
+  switch (kind_) {
+    case EntryKind::kTable: return "table";
+    case EntryKind::kView: return "view";
+    case EntryKind::kIndex: return "index";
+  }
+  return "relation";
+}
 
 namespace {
 
@@ -41,6 +48,15 @@ TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> 
 TableEntry::~TableEntry() = default;
 
 storage::TableStatistics TableEntry::statistics() const { return storage_->statistics(); }
+
+IndexEntry::IndexEntry(std::string name, Oid oid, std::string table, IndexDefinition definition,
+                       std::shared_ptr<storage::HashIndex> index)
+    : CatalogEntry(EntryKind::kIndex, std::move(name), oid, {}),
+      table_(std::move(table)),
+      definition_(std::move(definition)),
+      index_(std::move(index)) {}
+
+IndexEntry::~IndexEntry() = default;
 
 ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,
                      std::vector<std::string> dependencies)

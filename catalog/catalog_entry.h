@@ -10,14 +10,17 @@
 #include "storage/table_statistics.h"
 #include "storage/versioned_object.h"
 
-namespace tessera::storage { class DataTable; }
+namespace tessera::storage {
+class DataTable;
+class HashIndex;
+}  // namespace tessera::storage
 
 namespace tessera::catalog {
 
 class Catalog;
 
 /// The kinds of relations the catalog holds (values frozen: persisted later).
-enum class EntryKind : uint8_t { kTable = 0, kView = 1 };
+enum class EntryKind : uint8_t { kTable = 0, kView = 1, kIndex = 2 };
 
 /// One column of a table or view.
 struct ColumnDefinition {
@@ -30,6 +33,19 @@ struct ColumnDefinition {
   bool not_null = false;
   /// Constant DEFAULT value; a NULL value when the column has no default.
   Value default_value;
+  /// A DEFAULT that is not a constant (e.g. now(), random() + 1): its source text, bound again
+  /// and evaluated per row by each INSERT or UPDATE that uses it; empty otherwise.
+  std::string default_expression;
+};
+
+/// An index to create: a PRIMARY KEY or UNIQUE constraint's, or CREATE INDEX's.
+struct IndexDefinition {
+  std::string name;
+  std::vector<size_t> columns;  ///< table column indexes, in key order
+  bool unique = false;
+  bool primary_key = false;
+  /// Made by a PRIMARY KEY or UNIQUE constraint (DROP INDEX refuses it).
+  bool constraint = false;
 };
 
 /// A named relation in schema `public`: one version of it. Versioned like a row (creation and
@@ -48,7 +64,7 @@ class CatalogEntry : public storage::VersionedObject {
   const std::vector<ColumnDefinition>& columns() const { return columns_; }
   /// Index of the column called `name`, if any.
   std::optional<size_t> find_column(const std::string& name) const;
-  /// "table" or "view", as PostgreSQL's messages say.
+  /// "table", "view" or "index", as PostgreSQL's messages say.
   const char* kind_name() const;
 
  protected:
@@ -76,6 +92,23 @@ class TableEntry : public CatalogEntry {
 
  private:
   std::unique_ptr<storage::DataTable> storage_;
+};
+
+/// An index on a table (a relation: index names share the namespace of tables and views),
+/// backed by a storage::HashIndex kept with the table's storage. Dropped with its table.
+class IndexEntry : public CatalogEntry {
+ public:
+  IndexEntry(std::string name, Oid oid, std::string table, IndexDefinition definition,
+             std::shared_ptr<storage::HashIndex> index);
+  ~IndexEntry() override;
+  const std::string& table_name() const { return table_; }
+  const IndexDefinition& definition() const { return definition_; }
+  const std::shared_ptr<storage::HashIndex>& index() const { return index_; }
+
+ private:
+  std::string table_;
+  IndexDefinition definition_;
+  std::shared_ptr<storage::HashIndex> index_;
 };
 
 /// A view: its defining query text (re-bound on every use), its output columns and the

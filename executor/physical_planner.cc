@@ -311,7 +311,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
-      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.if_not_exists,
+      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
     }
@@ -323,6 +323,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.names = drop.names;
       s.if_exists = drop.if_exists;
       s.cascade = drop.cascade;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kCreateIndex: {
+      const auto& create = static_cast<const LogicalCreateIndex&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kCreateIndex;
+      s.name = create.table;
+      s.index = create.index;
+      s.if_exists = create.if_not_exists;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }

@@ -1,6 +1,8 @@
 #include "storage/data_table.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
@@ -29,11 +31,13 @@ DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) 
   }
 }
 
-void DataTable::append(Transaction& txn, const DataChunk& chunk) {
+void DataTable::append(Transaction& txn, const DataChunk& chunk) { append_rows(txn, chunk); }
+
+int64_t DataTable::append_rows(Transaction& txn, const DataChunk& chunk) {
   TS_CHECK(chunk.column_count() == types_.size(), "append with the wrong number of columns");
   TS_CHECK(txn.state() == Transaction::State::kActive, "append by a transaction that is not active");
   const size_t count = chunk.size();
-  if (count == 0) return;
+  if (count == 0) return -1;
   // An append never stops half-way for the memory limit: its bytes count, and the next
   // allocation that needs room fails instead.
   MemoryTracker::NoFailScope no_fail;
@@ -55,6 +59,7 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
   for (size_t c = 0; c < types_.size(); c++) sketches_[c]->add(types_[c], columns[c], 0, count);
   std::lock_guard<std::mutex> append_lock(append_mutex_);
   size_t offset = 0;
+  int64_t first_row_id = -1;
   while (offset < count) {
     std::shared_ptr<RowGroup> row_group;
     {
@@ -68,9 +73,190 @@ void DataTable::append(Transaction& txn, const DataChunk& chunk) {
     const size_t n = std::min(count - offset, kRowGroupSize - row_group->count());
     const size_t start = row_group->append(columns, offset, n, txn.write_version());
     txn.record_append(row_group, start, n);
+    if (first_row_id < 0) first_row_id = static_cast<int64_t>(row_group->start_row() + start);
     row_count_.fetch_add(n, std::memory_order_relaxed);
     offset += n;
   }
+  return first_row_id;
+}
+
+namespace {
+
+constexpr uint64_t kKeyFreeForever = 0;  // rolled-back insert or committed delete: drop the entry
+constexpr uint64_t kKeyHeld = 1;
+constexpr uint64_t kKeyFree = 2;  // deleted by this transaction (back if it rolls back)
+
+}  // namespace
+
+void DataTable::add_index(std::shared_ptr<HashIndex> index) {
+  TS_CHECK(index != nullptr, "null index");
+  for (size_t c : index->columns()) TS_CHECK(c < types_.size(), "index on a column that does not exist");
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  indexes_.push_back(std::move(index));
+}
+
+void DataTable::remove_index(const HashIndex& index) {
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  std::erase_if(indexes_, [&](const auto& held) { return held.get() == &index; });
+}
+
+std::vector<std::shared_ptr<HashIndex>> DataTable::indexes() const {
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  return indexes_;
+}
+
+uint64_t DataTable::key_holder_state(const Transaction& txn, int64_t row_id, bool replaced_later) const {
+  const auto group = row_group_at(static_cast<size_t>(row_id) / kRowGroupSize);
+  TS_CHECK(group != nullptr, "index entry for a row that does not exist");
+  const size_t offset = static_cast<size_t>(row_id) - group->start_row();
+  const uint64_t inserted = group->versions().version(offset);
+  if (inserted == kRolledBackVersion) return kKeyFreeForever;
+  if (inserted >= kTransactionIdStart && !txn.owns(inserted)) return Transaction::owner_of(inserted);
+  const uint64_t deleted = group->deletes().version(offset);
+  if (deleted == kNotDeleted) return kKeyHeld;
+  if (deleted < kTransactionIdStart) return kKeyFreeForever;
+  if (txn.owns(deleted)) return replaced_later ? kKeyHeld : kKeyFree;
+  return Transaction::owner_of(deleted);
+}
+
+std::string DataTable::key_text(const HashIndex& index, const DataChunk& chunk, size_t row) const {
+  std::string names;
+  std::string values;
+  for (size_t k = 0; k < index.columns().size(); k++) {
+    if (k > 0) {
+      names += ", ";
+      values += ", ";
+    }
+    names += index.column_names()[k];
+    const Value value = chunk.column(index.columns()[k]).get_value(row);
+    values += value.is_null() ? "null" : value.to_string();
+  }
+  return "Key (" + names + ")=(" + values + ")";
+}
+
+void DataTable::append_indexed(Transaction& txn, const DataChunk& chunk,
+                               const std::vector<std::shared_ptr<HashIndex>>& indexes,
+                               const std::vector<std::vector<IndexKey>>& keys, const int64_t* replaced) {
+  TS_CHECK(keys.size() == indexes.size(), "index keys for the wrong number of indexes");
+  const size_t count = chunk.size();
+  if (count == 0) return;
+  if (indexes.empty()) {
+    append_rows(txn, chunk);
+    return;
+  }
+  for (const auto& index_keys : keys) TS_CHECK(index_keys.size() == count, "index keys for the wrong number of rows");
+  // Other inserters of a key this transaction holds wait for its end: take the lock they wait on.
+  txn.begin_row_writes();
+  // For UPDATE: where each replaced row stands in the chunk.
+  std::unordered_map<int64_t, size_t> replaced_position;
+  if (replaced != nullptr) {
+    for (size_t r = 0; r < count; r++) replaced_position.emplace(replaced[r], r);
+  }
+  for (;;) {
+    uint64_t wait_for = 0;
+    {
+      std::unique_lock<std::mutex> lock(index_mutex_);
+      for (const auto& index : indexes) {
+        TS_CHECK(std::find(indexes_.begin(), indexes_.end(), index) != indexes_.end(), "append with a stale index list");
+      }
+      for (size_t i = 0; i < indexes.size() && wait_for == 0; i++) {
+        HashIndex& index = *indexes[i];
+        if (!index.unique()) continue;
+        std::unordered_map<std::string_view, size_t> chunk_keys;
+        for (size_t r = 0; r < count && wait_for == 0; r++) {
+          const IndexKey& key = keys[i][r];
+          if (key.has_null) continue;
+          bool held = !chunk_keys.emplace(key.bytes, r).second;
+          if (!held) {
+            if (auto* rows = index.find(key.bytes)) {
+              for (size_t e = 0; e < rows->size();) {
+                const int64_t row_id = (*rows)[e];
+                bool replaced_later = false;
+                if (replaced != nullptr) {
+                  auto it = replaced_position.find(row_id);
+                  replaced_later = it != replaced_position.end() && it->second > r;
+                }
+                const uint64_t state = key_holder_state(txn, row_id, replaced_later);
+                if (state == kKeyFreeForever) {
+                  const bool last = rows->size() == 1;
+                  index.erase(key.bytes, row_id);
+                  if (last) break;  // the list is gone with its key
+                  continue;
+                }
+                e++;
+                if (state == kKeyFree) continue;
+                if (state == kKeyHeld) {
+                  held = true;
+                  break;
+                }
+                wait_for = state;
+                break;
+              }
+            }
+          }
+          if (held) {
+            throw SqlError(SqlState::kUniqueViolation,
+                           "duplicate key value violates unique constraint \"" + index.name() + "\"")
+                .with_detail(key_text(index, chunk, r) + " already exists.");
+          }
+        }
+      }
+      if (wait_for == 0) {
+        size_t key_bytes = 0;
+        size_t entries = 0;
+        for (size_t i = 0; i < indexes.size(); i++) {
+          key_bytes = 0;
+          entries = 0;
+          for (const IndexKey& key : keys[i]) {
+            if (key.has_null) continue;
+            key_bytes += key.bytes.size();
+            entries++;
+          }
+          indexes[i]->reserve_for(entries, key_bytes);
+        }
+        const int64_t first = append_rows(txn, chunk);
+        for (size_t i = 0; i < indexes.size(); i++) {
+          for (size_t r = 0; r < count; r++) {
+            if (!keys[i][r].has_null) indexes[i]->insert(keys[i][r].bytes, first + static_cast<int64_t>(r));
+          }
+        }
+        return;
+      }
+    }
+    // Another transaction's insert or delete of the key is in flight: wait for it to end (out
+    // of the index lock), then check again.
+    txn.wait_for(wait_for);
+  }
+}
+
+void DataTable::build_index_entries(HashIndex& index, const DataChunk& chunk, const int64_t* row_ids,
+                                    const std::vector<IndexKey>& keys) {
+  TS_CHECK(keys.size() == chunk.size(), "index keys for the wrong number of rows");
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  size_t key_bytes = 0;
+  size_t entries = 0;
+  for (const IndexKey& key : keys) {
+    if (key.has_null) continue;
+    key_bytes += key.bytes.size();
+    entries++;
+  }
+  index.reserve_for(entries, key_bytes);
+  for (size_t r = 0; r < chunk.size(); r++) {
+    if (keys[r].has_null) continue;
+    if (index.unique() && index.find(keys[r].bytes) != nullptr) {
+      throw SqlError(SqlState::kUniqueViolation, "could not create unique index \"" + index.name() + "\"")
+          .with_detail(key_text(index, chunk, r) + " is duplicated.");
+    }
+    index.insert(keys[r].bytes, row_ids[r]);
+  }
+}
+
+std::unique_ptr<ParallelTableScanState> DataTable::begin_scan_latest(const Transaction& txn,
+                                                                     std::vector<size_t> column_ids) const {
+  auto state = begin_scan(txn, std::move(column_ids));
+  // Every committed version, and every version of `txn` (all its statements).
+  state->visibility_ = RowVisibility{kTransactionIdStart - 1, txn.id(), txn.id() + kVersionsPerTransaction};
+  return state;
 }
 
 size_t DataTable::delete_rows(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted_positions) {

@@ -8,6 +8,7 @@
 
 #include "src/common/data_chunk.h"
 #include "src/common/logical_type.h"
+#include "storage/hash_index.h"
 #include "storage/row_group.h"
 #include "storage/storage_constants.h"
 #include "storage/table_filter.h"
@@ -38,6 +39,37 @@ class DataTable {
   /// heaps) as rows of `txn`, visible only to `txn` until it commits. Safe to call from several
   /// threads at once (parallel insert), also for the same transaction.
   void append(Transaction& txn, const DataChunk& chunk);
+
+  /// The table's indexes (DataTable keeps them; the catalog says which ones exist). Adding
+  /// and removing take the index lock, so they never race with append_indexed.
+  void add_index(std::shared_ptr<HashIndex> index);
+  void remove_index(const HashIndex& index);
+  std::vector<std::shared_ptr<HashIndex>> indexes() const;
+
+  /// append for a table with indexes: `indexes` are the table's (as indexes() returned them,
+  /// under a lock that keeps them from changing), `keys[i][r]` row r's key for indexes[i].
+  /// Under the index lock, checks every unique index first: a key held by a row whose insert
+  /// committed or is `txn`'s own and that is not deleted (a committed delete, or `txn`'s,
+  /// frees it), or by an earlier row of the chunk, raises 23505 with PostgreSQL's message
+  /// (`duplicate key value violates unique constraint "name"`, DETAIL `Key (a)=(1) already
+  /// exists.`) and appends nothing. A key held by another transaction's insert or delete in
+  /// flight is waited for (its end; 57014 when interrupted, 40P01 on deadlock), then checked
+  /// again. Then appends the rows and enters their keys in every index. `replaced` (UPDATE,
+  /// or null): row i replaces row replaced[i], which the current statement deleted; as in
+  /// PostgreSQL, which checks row by row, the rows replaced[j] for j > i still hold their keys
+  /// when row i is checked.
+  void append_indexed(Transaction& txn, const DataChunk& chunk, const std::vector<std::shared_ptr<HashIndex>>& indexes,
+                      const std::vector<std::vector<IndexKey>>& keys, const int64_t* replaced = nullptr);
+  /// Enters rows `row_ids` (their `keys`) in `index`, which is not yet in use: building an
+  /// index over existing rows (from scan_latest). A unique index raises 23505 `could not create
+  /// unique index "name"`, DETAIL `Key (a)=(1) is duplicated.` when two of them share a key;
+  /// `chunk` holds the rows (index key columns at their table positions) for the message.
+  void build_index_entries(HashIndex& index, const DataChunk& chunk, const int64_t* row_ids,
+                           const std::vector<IndexKey>& keys);
+  /// A scan of every row that is current for `txn` whatever its snapshot: inserted by a
+  /// committed transaction or by `txn`, and not deleted by either (building an index under an
+  /// exclusive lock on the table, when no other transaction has writes in flight).
+  std::unique_ptr<ParallelTableScanState> begin_scan_latest(const Transaction& txn, std::vector<size_t> column_ids) const;
 
   /// Deletes the rows `row_ids` (from a scan's kRowIdColumn, visible to `txn`) as `txn`; they
   /// stay visible to other transactions until it commits, and to snapshots older than the
@@ -98,6 +130,14 @@ class DataTable {
 
  private:
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;
+  /// Appends under the append lock; returns the row id of the first row (an append's rows get
+  /// consecutive row ids).
+  int64_t append_rows(Transaction& txn, const DataChunk& chunk);
+  /// Whether row `row_id` holds its key for a uniqueness check by `txn`: 1 yes, 0 no, or the
+  /// id of the transaction whose in-flight insert or delete decides it (to wait for).
+  /// `replaced_later`: the row was deleted by the current statement but counts as live.
+  uint64_t key_holder_state(const Transaction& txn, int64_t row_id, bool replaced_later) const;
+  std::string key_text(const HashIndex& index, const DataChunk& chunk, size_t row) const;
   /// delete_rows; with `blocked_count` set, without waiting (see delete_rows_without_waiting).
   size_t delete_rows_impl(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted,
                           uint32_t* blocked, size_t* blocked_count);
@@ -108,6 +148,8 @@ class DataTable {
   std::vector<std::shared_ptr<RowGroup>> row_groups_;
   std::atomic<size_t> row_count_{0};
   std::vector<std::unique_ptr<DistinctSketch>> sketches_;  // one per column, updated on append
+  mutable std::mutex index_mutex_;  // guards indexes_ and every index's contents
+  std::vector<std::shared_ptr<HashIndex>> indexes_;
 };
 
 }  // namespace tessera::storage

@@ -1,11 +1,14 @@
 #include "planner/binder/binder.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include "catalog/catalog.h"
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
 #include "planner/parser/parser.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/value_cast.h"
 #include "storage/data_table.h"
@@ -105,8 +108,7 @@ BoundStatement Binder::bind(const Statement& statement) {
     }
     case StatementKind::kUpdate: return bind_update(statement.as<UpdateStatement>());
     case StatementKind::kDelete: return bind_delete(statement.as<DeleteStatement>());
-    case StatementKind::kCreateIndex:
-      throw_at(SqlState::kFeatureNotSupported, "CREATE INDEX is not supported yet", statement.location);
+    case StatementKind::kCreateIndex: return bind_create_index(static_cast<const CreateIndexStatement&>(statement));
     case StatementKind::kTruncate: return bind_truncate(statement.as<TruncateStatement>());
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
@@ -222,6 +224,9 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
              "table \"" + alias + "\" has " + std::to_string(entry->columns().size()) + " columns available but " +
                  std::to_string(column_aliases.size()) + " columns specified",
              ref.location);
+  }
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + entry->name() + "\" is an index", ref.location);
   }
   if (entry->kind() == catalog::EntryKind::kView) {
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
@@ -383,6 +388,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   const std::string& name = stmt.table.back();
   auto entry = catalog_.find(transaction_, name);
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", stmt.location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "cannot insert into view \"" + name + "\"", stmt.location);
   }
@@ -432,7 +440,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
       std::vector<BoundExprPtr> bound;
       for (size_t i = 0; i < row.size(); i++) {
         if (row[i]->kind == ExprKind::kDefault) {
-          bound.push_back(std::make_unique<BoundConstant>(cast_value(columns[targets[i]].default_value, columns[targets[i]].type)));
+          bound.push_back(bind_column_default(columns[targets[i]]));
           continue;
         }
         try {
@@ -474,7 +482,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   for (size_t c = 0; c < columns.size(); c++) {
     int s = source_of_column[c];
     if (s < 0) {
-      projection->expressions.push_back(std::make_unique<BoundConstant>(cast_value(columns[c].default_value, columns[c].type)));
+      projection->expressions.push_back(bind_column_default(columns[c]));
       continue;
     }
     BoundExprPtr ref = std::make_unique<BoundColumnRef>(source_types[s], bindings[s], columns[c].name);
@@ -509,11 +517,167 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   return result;
 }
 
+BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column) {
+  if (column.default_expression.empty()) {
+    return std::make_unique<BoundConstant>(cast_value(column.default_value, column.type));
+  }
+  // Stored as text, bound anew (in an empty scope) for each statement that uses it.
+  auto statements = parse_sql("SELECT " + column.default_expression);
+  TS_CHECK(statements.size() == 1 && statements[0]->kind == StatementKind::kSelect, "stored DEFAULT does not parse");
+  const auto& select = *static_cast<const SelectStatement&>(*statements[0]).select;
+  TS_CHECK(select.targets.size() == 1, "stored DEFAULT does not parse");
+  Binder child(*this, false);
+  child.scope_ = Scope();
+  return cast_for_assignment(child.bind_expr(*select.targets[0].expr), column);
+}
+
+std::string Binder::choose_relation_name(const std::string& base, std::set<std::string>& taken) const {
+  for (int suffix = 0;; suffix++) {
+    std::string name = suffix == 0 ? base : base + std::to_string(suffix);
+    if (taken.count(name) == 0 && !catalog_.find(transaction_, name)) {
+      taken.insert(name);
+      return name;
+    }
+  }
+}
+
+std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateTableStatement& stmt,
+                                                                   std::vector<catalog::ColumnDefinition>& columns) {
+  struct Spec {
+    std::string name;
+    std::vector<std::string> columns;
+    bool primary_key;
+    int location;
+  };
+  std::vector<Spec> specs;
+  for (const auto& col : stmt.columns) {
+    if (col.primary_key) specs.push_back({col.primary_key_name, {col.name}, true, col.location});
+    if (col.unique) specs.push_back({col.unique_name, {col.name}, false, col.location});
+  }
+  for (const auto& constraint : stmt.constraints) {
+    switch (constraint.constraint_kind) {
+      case TableConstraintKind::kPrimaryKey:
+      case TableConstraintKind::kUnique:
+        specs.push_back({constraint.name, constraint.columns,
+                         constraint.constraint_kind == TableConstraintKind::kPrimaryKey, constraint.location});
+        break;
+      case TableConstraintKind::kCheck:
+      case TableConstraintKind::kForeignKey:
+        throw_at(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
+                 constraint.location);
+    }
+  }
+  // The primary key first (PostgreSQL's order): a UNIQUE constraint on the same columns is
+  // redundant and merges into an earlier one, giving it its name if it had none.
+  std::stable_partition(specs.begin(), specs.end(), [](const Spec& s) { return s.primary_key; });
+  std::vector<Spec> kept;
+  for (auto& spec : specs) {
+    if (spec.primary_key && !kept.empty() && kept.front().primary_key) {
+      throw_at(SqlState::kInvalidTableDefinition,
+               "multiple primary keys for table \"" + stmt.name.back() + "\" are not allowed", spec.location);
+    }
+    auto same = std::find_if(kept.begin(), kept.end(), [&](const Spec& k) { return k.columns == spec.columns; });
+    if (same != kept.end()) {
+      if (same->name.empty()) same->name = spec.name;
+      continue;
+    }
+    kept.push_back(std::move(spec));
+  }
+  std::set<std::string> taken{stmt.name.back()};
+  for (const auto& spec : kept) {
+    if (!spec.name.empty()) taken.insert(spec.name);
+  }
+  std::vector<catalog::IndexDefinition> indexes;
+  for (auto& spec : kept) {
+    catalog::IndexDefinition index;
+    index.unique = true;
+    index.primary_key = spec.primary_key;
+    index.constraint = true;
+    std::string default_name = stmt.name.back();
+    for (const auto& name : spec.columns) {
+      std::optional<size_t> found;
+      for (size_t c = 0; c < columns.size(); c++) {
+        if (columns[c].name == name) found = c;
+      }
+      if (!found) throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" named in key does not exist", spec.location);
+      if (std::find(index.columns.begin(), index.columns.end(), *found) != index.columns.end()) {
+        throw_at(SqlState::kDuplicateColumn,
+                 "column \"" + name + "\" appears twice in " + (spec.primary_key ? "primary key" : "unique") +
+                     " constraint",
+                 spec.location);
+      }
+      index.columns.push_back(*found);
+      if (spec.primary_key) columns[*found].not_null = true;
+      default_name += "_" + name;
+    }
+    index.name = !spec.name.empty() ? spec.name
+                 : spec.primary_key ? choose_relation_name(stmt.name.back() + "_pkey", taken)
+                                    : choose_relation_name(default_name + "_key", taken);
+    indexes.push_back(std::move(index));
+  }
+  return indexes;
+}
+
+BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
+  if (stmt.table.size() >= 2 && stmt.table[stmt.table.size() - 2] != "public") {
+    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.table[stmt.table.size() - 2] + "\" does not exist",
+             stmt.location);
+  }
+  if (!stmt.method.empty() && stmt.method != "btree" && stmt.method != "hash") {
+    if (stmt.method == "gist" || stmt.method == "gin" || stmt.method == "spgist" || stmt.method == "brin") {
+      throw_at(SqlState::kFeatureNotSupported, "index access method \"" + stmt.method + "\" is not supported yet",
+               stmt.location);
+    }
+    throw_at(SqlState::kUndefinedObject, "access method \"" + stmt.method + "\" does not exist", stmt.location);
+  }
+  if (stmt.unique && stmt.method == "hash") {
+    throw_at(SqlState::kFeatureNotSupported, "access method \"hash\" does not support unique indexes", stmt.location);
+  }
+  if (stmt.method == "hash" && stmt.columns.size() > 1) {
+    throw_at(SqlState::kFeatureNotSupported, "access method \"hash\" does not support multicolumn indexes",
+             stmt.location);
+  }
+  if (stmt.where) throw_at(SqlState::kFeatureNotSupported, "partial indexes are not supported yet", stmt.location);
+  const std::string& table_name = stmt.table.back();
+  auto entry = catalog_.get(transaction_, table_name);
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + table_name + "\" is an index", stmt.location);
+  }
+  if (entry->kind() != catalog::EntryKind::kTable) {
+    throw_at(SqlState::kWrongObjectType, "cannot create index on relation \"" + table_name + "\"", stmt.location);
+  }
+  auto create = std::make_unique<LogicalCreateIndex>();
+  create->table = table_name;
+  create->if_not_exists = stmt.if_not_exists;
+  create->index.unique = stmt.unique;
+  std::string default_name = table_name;
+  for (const auto& elem : stmt.columns) {
+    if (elem.expr) throw_at(SqlState::kFeatureNotSupported, "indexes on expressions are not supported yet", stmt.location);
+    auto column = entry->find_column(elem.column);
+    if (!column) {
+      throw_at(SqlState::kUndefinedColumn, "column \"" + elem.column + "\" does not exist", stmt.location);
+    }
+    // A column named twice adds nothing to a hash key (PostgreSQL allows it).
+    if (std::find(create->index.columns.begin(), create->index.columns.end(), *column) == create->index.columns.end()) {
+      create->index.columns.push_back(*column);
+    }
+    default_name += "_" + elem.column;
+  }
+  if (stmt.name.empty()) {
+    std::set<std::string> taken;
+    create->index.name = choose_relation_name(default_name + "_idx", taken);
+  } else {
+    create->index.name = stmt.name;
+  }
+  BoundStatement result;
+  result.plan = std::move(create);
+  result.properties.command = CommandKind::kCreateIndex;
+  result.properties.read_only = false;
+  return result;
+}
+
 BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary tables are not supported yet", stmt.location);
-  if (!stmt.constraints.empty()) {
-    throw_at(SqlState::kFeatureNotSupported, "table constraints are not supported yet", stmt.constraints[0].location);
-  }
   if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
     throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist", stmt.location);
   }
@@ -536,9 +700,6 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
     create->children.push_back(std::move(plan));
   } else {
     for (const auto& col : stmt.columns) {
-      if (col.primary_key || col.unique) {
-        throw_at(SqlState::kFeatureNotSupported, "PRIMARY KEY and UNIQUE constraints are not supported yet", col.location);
-      }
       if (!col.checks.empty() || col.references) {
         throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
       }
@@ -551,15 +712,24 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       }
       catalog::ColumnDefinition def(col.name, type, col.not_null);
       if (col.default_value) {
-        BoundExprPtr value = cast_to(bind_expr(*col.default_value), def.type);
-        if (value->kind != BoundExprKind::kConstant) {
-          throw_at(SqlState::kFeatureNotSupported, "non-constant DEFAULT expressions are not supported yet",
+        BoundExprPtr value;
+        try {
+          value = cast_to(bind_expr(*col.default_value), def.type);
+        } catch (SqlError& e) {
+          // There are no columns to refer to (PostgreSQL's message).
+          if (e.state() != SqlState::kUndefinedColumn) throw;
+          throw_at(SqlState::kFeatureNotSupported, "cannot use column reference in DEFAULT expression",
                    col.default_value->location);
         }
-        def.default_value = static_cast<BoundConstant&>(*value).value;
+        if (value->kind == BoundExprKind::kConstant) {
+          def.default_value = static_cast<BoundConstant&>(*value).value;
+        } else {
+          def.default_expression = col.default_text;
+        }
       }
       create->columns.push_back(std::move(def));
     }
+    create->indexes = bind_key_constraints(stmt, create->columns);
   }
   // PostgreSQL's MaxHeapAttributeNumber.
   if (create->columns.size() > 1600) throw SqlError(SqlState::kTooManyColumns, "tables can have at most 1600 columns");
@@ -606,6 +776,10 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
     case ObjectType::kView:
       drop->entry_kind = catalog::EntryKind::kView;
       result.properties.command = CommandKind::kDropView;
+      break;
+    case ObjectType::kIndex:
+      drop->entry_kind = catalog::EntryKind::kIndex;
+      result.properties.command = CommandKind::kDropIndex;
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }

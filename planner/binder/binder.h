@@ -159,6 +159,15 @@ class Binder {
   /// cast exists; varchar(n) is checked (22001) when the row is written, not cut here.
   static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
+  BoundStatement bind_create_index(const CreateIndexStatement& stmt);
+  /// A column's DEFAULT, cast to its type: its constant, or its expression bound again.
+  BoundExprPtr bind_column_default(const catalog::ColumnDefinition& column);
+  /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
+  /// names them (t_pkey, t_a_b_key); marks the primary key's columns NOT NULL.
+  std::vector<catalog::IndexDefinition> bind_key_constraints(const CreateTableStatement& stmt,
+                                                             std::vector<catalog::ColumnDefinition>& columns);
+  /// `base`, or base1, base2, ... : the first not in `taken` nor a relation (then taken).
+  std::string choose_relation_name(const std::string& base, std::set<std::string>& taken) const;
   BoundStatement bind_create_view(const CreateViewStatement& stmt);
   BoundStatement bind_drop(const DropStatement& stmt);
   BoundStatement bind_explain(const ExplainStatement& stmt);

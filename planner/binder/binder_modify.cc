@@ -70,6 +70,9 @@ std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vecto
     }
     throw_at(SqlState::kFeatureNotSupported, "automatically updatable views are not supported yet", location);
   }
+  if (entry->kind() == catalog::EntryKind::kIndex) {
+    throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", location);
   }
@@ -158,7 +161,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
       if (clause == nullptr) {
         value = std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], columns[c].name);
       } else if (clause->value->kind == ExprKind::kDefault) {
-        value = std::make_unique<BoundConstant>(cast_value(columns[c].default_value, columns[c].type));
+        value = bind_column_default(columns[c]);
       } else {
         try {
           value = cast_for_assignment(bind_expr(*clause->value), columns[c]);

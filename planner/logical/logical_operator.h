@@ -30,6 +30,7 @@ enum class LogicalOperatorKind : uint8_t {
   kCreateTable,
   kDrop,
   kCreateView,
+  kCreateIndex,
   kExplain,
   kTransaction,
   kSet,
@@ -260,6 +261,8 @@ class LogicalCreateTable : public LogicalOperator {
 
   std::string name;
   std::vector<catalog::ColumnDefinition> columns;
+  /// PRIMARY KEY and UNIQUE constraints, each backed by an index.
+  std::vector<catalog::IndexDefinition> indexes;
   bool if_not_exists = false;
   /// CREATE TABLE AS: children[0] produces the rows.
 };
@@ -290,6 +293,19 @@ class LogicalCreateView : public LogicalOperator {
   /// The relations the view's query reads.
   std::vector<std::string> dependencies;
   bool or_replace = false;
+};
+
+/// CREATE [UNIQUE] INDEX on a table's columns.
+class LogicalCreateIndex : public LogicalOperator {
+ public:
+  LogicalCreateIndex() : LogicalOperator(LogicalOperatorKind::kCreateIndex) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "CreateIndex " + index.name; }
+
+  std::string table;
+  catalog::IndexDefinition index;
+  bool if_not_exists = false;
 };
 
 /// EXPLAIN: children[0] is the plan to describe (not executed unless `analyze`).

@@ -667,7 +667,10 @@ struct ColumnDef {
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;
+  std::string primary_key_name;     ///< CONSTRAINT name of the PRIMARY KEY; empty when unnamed.
+  std::string unique_name;          ///< CONSTRAINT name of the UNIQUE constraint; empty when unnamed.
   ExprPtr default_value;            ///< DEFAULT expr, or null.
+  std::string default_text;         ///< The DEFAULT expression's source text.
   std::vector<ExprPtr> checks;      ///< Column CHECK (expr) constraints.
   std::optional<ForeignKeyRef> references;
   int location = -1;

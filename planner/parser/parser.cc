@@ -532,7 +532,8 @@ StatementPtr Parser::parse_create() {
 
 void Parser::parse_column_constraints(ColumnDef& column) {
   while (true) {
-    if (accept_word("constraint")) parse_col_id();
+    std::string name;
+    if (accept_word("constraint")) name = parse_col_id();
     if (at_word("not") && at_word("null", 1)) {
       advance();
       advance();
@@ -543,11 +544,15 @@ void Parser::parse_column_constraints(ColumnDef& column) {
       advance();
       expect_word("key");
       column.primary_key = true;
+      column.primary_key_name = name;
       column.not_null = true;
     } else if (accept_word("unique")) {
       column.unique = true;
+      column.unique_name = name;
     } else if (accept_word("default")) {
+      const size_t first = pos_;
       column.default_value = parse_expr(kPrecOther);
+      column.default_text = source_text(first, pos_ - 1);
     } else if (accept_word("check")) {
       expect(TokenKind::kLeftParen);
       column.checks.push_back(parse_expr());

@@ -12,6 +12,8 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kTruncate: return "TRUNCATE TABLE";
     case CommandKind::kCreateTable: return "CREATE TABLE";
     case CommandKind::kCreateView: return "CREATE VIEW";
+    case CommandKind::kCreateIndex: return "CREATE INDEX";
+    case CommandKind::kDropIndex: return "DROP INDEX";
     case CommandKind::kDropTable: return "DROP TABLE";
     case CommandKind::kDropView: return "DROP VIEW";
     case CommandKind::kExplain: return "EXPLAIN";

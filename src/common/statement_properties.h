@@ -15,8 +15,10 @@ enum class CommandKind : uint8_t {
   kCreateTable,
   kCreateTableAs,  ///< tagged "SELECT n", as PostgreSQL does
   kCreateView,
+  kCreateIndex,
   kDropTable,
   kDropView,
+  kDropIndex,
   kExplain,
   kSet,
   kReset,

@@ -266,5 +266,55 @@ TEST_F(CatalogTest, CreatingAViewOverATableWhoseDropCommittedFails) {
   EXPECT_EQ("42P01", state);
 }
 
+TEST_F(CatalogTest, ConstraintIndexesAreRelationsCreatedAndDroppedWithTheirTable) {
+  IndexDefinition pkey{"t_pkey", {0}, true, true, true};
+  committed([&](Transaction& txn) { catalog_.create_table(txn, "t", one_column(), false, {pkey}); });
+  auto reader = tm_.begin();
+  auto index = catalog_.find(*reader, "t_pkey");
+  ASSERT_NE(nullptr, index);
+  EXPECT_EQ(index->kind(), EntryKind::kIndex);
+  EXPECT_EQ(static_cast<const IndexEntry&>(*index).table_name(), "t");
+  EXPECT_EQ(catalog_.get_table(*reader, "t")->storage().indexes().size(), 1u);
+  EXPECT_EQ("42809", sqlstate_of([&] { catalog_.get_table(*reader, "t_pkey"); }));
+  tm_.commit(*reader);
+  committed([&](Transaction& txn) {
+    EXPECT_EQ("42P07", sqlstate_of([&] { catalog_.create_table(txn, "t_pkey", one_column(), false); }));
+  });
+  committed([&](Transaction& txn) {
+    EXPECT_EQ("2BP01", sqlstate_of([&] { catalog_.drop(txn, "t_pkey", EntryKind::kIndex, false, false); }));
+  });
+  committed([&](Transaction& txn) { EXPECT_EQ(catalog_.drop(txn, "t", EntryKind::kTable, false, false).size(), 2u); });
+  auto after = tm_.begin();
+  EXPECT_EQ(nullptr, catalog_.find(*after, "t_pkey"));
+}
+
+TEST_F(CatalogTest, IndexStorageFollowsTheCreatingAndDroppingTransactions) {
+  committed([&](Transaction& txn) { catalog_.create_table(txn, "t", one_column(), false); });
+  auto first = tm_.begin();
+  auto table = catalog_.get_table(*first, "t");
+  auto index = catalog_.create_index(*first, *table, IndexDefinition{"t_a_idx", {0}, false, false, false}, false);
+  ASSERT_NE(nullptr, index);
+  table->storage().add_index(index->index());
+  tm_.rollback(*first);
+  EXPECT_TRUE(table->storage().indexes().empty()) << "a rolled-back CREATE INDEX leaves the storage";
+
+  auto second = tm_.begin();
+  index = catalog_.create_index(*second, *table, IndexDefinition{"t_a_idx", {0}, true, false, false}, false);
+  EXPECT_EQ(nullptr, catalog_.create_index(*second, *table, IndexDefinition{"t_a_idx", {0}, true, false, false}, true));
+  table->storage().add_index(index->index());
+  tm_.commit(*second);
+  ASSERT_EQ(table->storage().indexes().size(), 1u);
+
+  auto dropper = tm_.begin();
+  catalog_.drop(*dropper, "t_a_idx", EntryKind::kIndex, false, false);
+  EXPECT_EQ(table->storage().indexes().size(), 1u) << "kept until the drop commits";
+  tm_.rollback(*dropper);
+  EXPECT_EQ(table->storage().indexes().size(), 1u);
+  auto committer = tm_.begin();
+  catalog_.drop(*committer, "t_a_idx", EntryKind::kIndex, false, false);
+  tm_.commit(*committer);
+  EXPECT_TRUE(table->storage().indexes().empty());
+}
+
 }  // namespace
 }  // namespace tessera::catalog

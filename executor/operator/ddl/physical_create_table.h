@@ -15,7 +15,8 @@ namespace tessera::executor {
 /// commits, undone if it rolls back).
 class PhysicalCreateTable : public PhysicalOperator {
  public:
-  PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns, bool if_not_exists,
+  PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
+                      std::vector<catalog::IndexDefinition> indexes, bool if_not_exists,
                       std::unique_ptr<PhysicalOperator> child);
 
   bool is_sink() const override { return !children_.empty(); }
@@ -29,6 +30,7 @@ class PhysicalCreateTable : public PhysicalOperator {
  private:
   std::string name_;
   std::vector<catalog::ColumnDefinition> columns_;
+  std::vector<catalog::IndexDefinition> indexes_;
   bool if_not_exists_;
 };
 

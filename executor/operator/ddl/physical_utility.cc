@@ -3,7 +3,9 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "executor/key_serializer.h"
 #include "executor/session_settings.h"
+#include "storage/data_table.h"
 #include "src/common/assert.h"
 
 namespace tessera::executor {
@@ -19,10 +21,61 @@ const char* utility_name(UtilityKind kind) {
   switch (kind) {
     case UtilityKind::kDrop: return "DROP";
     case UtilityKind::kCreateView: return "CREATE_VIEW";
+    case UtilityKind::kCreateIndex: return "CREATE_INDEX";
     case UtilityKind::kSet: return "SET";
     case UtilityKind::kShow: return "SHOW";
   }
   return "UTILITY";
+}
+
+/// CREATE INDEX: the catalog entry, then the index filled from every current row of the table
+/// (which the catalog locked exclusively), then the index in use.
+void create_index(QueryContext& query, const UtilityStatement& s) {
+  storage::Transaction& txn = *query.transaction;
+  auto table = query.catalog->get_table(txn, s.name);
+  auto entry = query.catalog->create_index(txn, *table, s.index, s.if_exists);
+  if (!entry) {
+    query.notice("42P07", "relation \"" + s.index.name + "\" already exists, skipping");
+    return;
+  }
+  storage::DataTable& storage = table->storage();
+  std::vector<size_t> column_ids = entry->index()->columns();
+  column_ids.push_back(storage::kRowIdColumn);
+  auto scan = storage.begin_scan_latest(txn, column_ids);
+  storage::LocalTableScanState local;
+  std::vector<LogicalType> scan_types;
+  for (size_t c : entry->index()->columns()) scan_types.push_back(table->columns()[c].type);
+  scan_types.push_back(LogicalType::bigint());
+  DataChunk out;
+  out.initialize(scan_types);
+  DataChunk rows;  // the key columns at their table positions, for messages
+  rows.initialize_empty(storage.types());
+  KeySerializer serializer;
+  std::vector<storage::IndexKey> keys;
+  const size_t key_count = entry->index()->columns().size();
+  while (storage.next_morsel(*scan, local)) {
+    while (storage.scan(local, out)) {
+      query.check_cancelled();
+      std::vector<const Vector*> columns;
+      for (size_t k = 0; k < key_count; k++) {
+        columns.push_back(&out.column(k));
+        rows.column(entry->index()->columns()[k]).reference(out.column(k));
+      }
+      rows.set_size(out.size());
+      serializer.serialize(columns, out.size());
+      keys.assign(out.size(), {});
+      for (size_t r = 0; r < out.size(); r++) {
+        keys[r].bytes = std::string_view(reinterpret_cast<const char*>(serializer.key(r)), serializer.length(r));
+        keys[r].has_null = serializer.has_null(r);
+      }
+      UnifiedVectorFormat ids;
+      out.column(key_count).to_unified(out.size(), ids);
+      std::vector<int64_t> row_ids(out.size());
+      for (size_t r = 0; r < out.size(); r++) row_ids[r] = ids.values<int64_t>()[ids.sel.get_index(r)];
+      storage.build_index_entries(*entry->index(), rows, row_ids.data(), keys);
+    }
+  }
+  storage.add_index(entry->index());
 }
 
 }  // namespace
@@ -39,7 +92,9 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
         const std::set<std::string> dropping(s.names.begin(), s.names.end());
         auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
         if (dropped.empty()) {
-          const char* kind = s.entry_kind == catalog::EntryKind::kTable ? "table" : "view";
+          const char* kind = s.entry_kind == catalog::EntryKind::kTable  ? "table"
+                             : s.entry_kind == catalog::EntryKind::kView ? "view"
+                                                                         : "index";
           query.notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
           continue;
         }
@@ -61,6 +116,9 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
       break;
     case UtilityKind::kCreateView:
       query.catalog->create_view(*query.transaction, s.name, s.columns, s.query_text, s.dependencies, s.or_replace);
+      break;
+    case UtilityKind::kCreateIndex:
+      create_index(query, s);
       break;
     case UtilityKind::kSet:
       TS_CHECK(query.settings != nullptr, "SET needs the session's settings");

@@ -12,7 +12,7 @@
 namespace tessera::executor {
 
 /// The kinds of utility statement PhysicalUtility runs.
-enum class UtilityKind : uint8_t { kDrop, kCreateView, kSet, kShow };
+enum class UtilityKind : uint8_t { kDrop, kCreateView, kCreateIndex, kSet, kShow };
 
 /// What a utility statement needs; the fields its kind uses are set.
 struct UtilityStatement {
@@ -29,6 +29,8 @@ struct UtilityStatement {
   bool or_replace = false;
   // kDrop
   bool cascade = false;
+  // kCreateIndex (the table in `name`; if_not_exists in if_exists)
+  catalog::IndexDefinition index;
   // kSet / kShow (name above)
   std::optional<std::string> value;
   bool local = false;  ///< SET LOCAL

@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
 #include "executor/chunk_collection.h"
+#include "executor/key_serializer.h"
 #include "storage/data_table.h"
 #include "src/common/sql_error.h"
 
@@ -97,6 +98,31 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
   }
 }
 
+void append_checked(const catalog::TableEntry& table, storage::Transaction& txn, const DataChunk& chunk,
+                    const int64_t* replaced) {
+  storage::DataTable& storage = table.storage();
+  const auto indexes = storage.indexes();
+  if (indexes.empty()) {
+    storage.append(txn, chunk);
+    return;
+  }
+  // One serializer per index: the keys point into its buffers until the append returns.
+  std::vector<KeySerializer> serializers(indexes.size());
+  std::vector<std::vector<storage::IndexKey>> keys(indexes.size());
+  for (size_t i = 0; i < indexes.size(); i++) {
+    std::vector<const Vector*> columns;
+    for (size_t c : indexes[i]->columns()) columns.push_back(&chunk.column(c));
+    KeySerializer& serializer = serializers[i];
+    serializer.serialize(columns, chunk.size());
+    keys[i].resize(chunk.size());
+    for (size_t r = 0; r < chunk.size(); r++) {
+      keys[i][r].bytes = std::string_view(reinterpret_cast<const char*>(serializer.key(r)), serializer.length(r));
+      keys[i][r].has_null = serializer.has_null(r);
+    }
+  }
+  storage.append_indexed(txn, chunk, indexes, keys, replaced);
+}
+
 PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
                                bool returning)
     : PhysicalOperator("INSERT", returning ? child->output_types() : std::vector<LogicalType>{LogicalType::bigint()}),
@@ -118,7 +144,7 @@ std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, Glob
 
 SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const {
   check_table_constraints(*table_, in);
-  table_->storage().append(*worker.query.transaction, in);
+  append_checked(*table_, *worker.query.transaction, in);
   static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
   if (returning_) {
     // The client counts the rows RETURNING sends.

@@ -41,4 +41,10 @@ class PhysicalInsert : public PhysicalOperator {
 /// PostgreSQL's assignment rules say; such columns are rewritten in `chunk`.
 void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk);
 
+/// Appends `chunk` (checked by check_table_constraints) to `table` as `txn`, checking its
+/// unique indexes and entering the rows in every index (storage::DataTable::append_indexed:
+/// 23505 on a duplicate key). `replaced` (UPDATE): row i replaces row replaced[i].
+void append_checked(const catalog::TableEntry& table, storage::Transaction& txn, const DataChunk& chunk,
+                    const int64_t* replaced = nullptr);
+
 }  // namespace tessera::executor

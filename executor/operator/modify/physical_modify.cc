@@ -124,6 +124,12 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
   if (!returning_) query.processed_rows += count;
   if (count == 0) return;
 
+  int64_t replaced[kVectorSize];  // the row ids of the modified rows
+  {
+    int64_t row_ids[kVectorSize];
+    flat_row_ids(in, row_ids);
+    for (size_t k = 0; k < count; k++) replaced[k] = row_ids[deleted.get_index(k)];
+  }
   DataChunk changed;  // the modified rows, the row id dropped
   std::vector<LogicalType> types = children_[0]->output_types();
   types.erase(types.begin());
@@ -142,7 +148,7 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     for (size_t c = 0; c < column_count; c++) new_rows.column(c).reference(changed.column(c));
     new_rows.set_size(count);
     check_table_constraints(*table_, new_rows);
-    table_->storage().append(*query.transaction, new_rows);
+    append_checked(*table_, *query.transaction, new_rows, replaced);
     // RETURNING shows the values stored (a varchar(n) value cut to its limit).
     for (size_t c = 0; c < column_count; c++) changed.column(c).reference(new_rows.column(c));
   }

@@ -67,7 +67,7 @@ TEST(ParserStatementTest, UpdateAndDelete) {
 TEST(ParserStatementTest, CreateTable) {
   auto statement = parse_one(
       "CREATE TABLE IF NOT EXISTS t1(a INTEGER PRIMARY KEY, b varchar(10) NOT NULL DEFAULT 'x', "
-      "c numeric(10,2) UNIQUE, d timestamp with time zone NULL, e int8 CHECK (e > 0) "
+      "c numeric(10,2) CONSTRAINT c_u UNIQUE, d timestamp with time zone NULL, e int8 CHECK (e > 0) "
       "REFERENCES u (id) ON DELETE CASCADE, f double precision, "
       "CONSTRAINT pk PRIMARY KEY (a, b), UNIQUE (c), FOREIGN KEY (e) REFERENCES u)");
   const auto& create = as<CreateTableStatement>(statement);
@@ -82,6 +82,8 @@ TEST(ParserStatementTest, CreateTable) {
   EXPECT_EQ(create.columns[1].default_value->as<ConstantExpr>().text, "x");
   EXPECT_EQ(create.columns[2].type.modifiers, (std::vector<int>{10, 2}));
   EXPECT_TRUE(create.columns[2].unique);
+  EXPECT_EQ(create.columns[2].unique_name, "c_u");
+  EXPECT_EQ(create.columns[0].primary_key_name, "");
   EXPECT_EQ(create.columns[3].type.name, "timestamptz");
   EXPECT_FALSE(create.columns[3].not_null);
   EXPECT_EQ(create.columns[4].type.name, "bigint");
