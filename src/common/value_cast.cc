@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -286,8 +287,10 @@ bool can_cast(const LogicalType& from, const LogicalType& to) {
 
 bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
   if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
-  // double precision -> numeric is an assignment cast in PostgreSQL, not implicit.
-  if (from.id() == LogicalTypeId::kDouble && to.id() == LogicalTypeId::kNumeric) return false;
+  // double precision and real -> numeric are assignment casts in PostgreSQL, not implicit.
+  if ((from.id() == LogicalTypeId::kDouble || from.id() == LogicalTypeId::kReal) && to.id() == LogicalTypeId::kNumeric) {
+    return false;
+  }
   if (from.is_numeric() && to.is_numeric()) return from.numeric_rank() < to.numeric_rank();
   if (datetime_cast_context(from.id(), to.id()) == 'i') return true;
   return false;
@@ -316,6 +319,20 @@ Value cast_numeric_value(const Value& value, const LogicalType& to) {
       case LogicalTypeId::kInteger:
       case LogicalTypeId::kBigint: n = numeric::from_int64(value.get_int64()); break;
       case LogicalTypeId::kDouble: n = numeric::from_double(value.get_double()); break;
+      case LogicalTypeId::kReal: {
+        // As PostgreSQL's float4_numeric: the value's FLT_DIG (6) significant digits.
+        const float f = value.get_float();
+        if (std::isnan(f)) {
+          n = numeric::parse_or_throw("NaN");
+        } else if (std::isinf(f)) {
+          throw SqlError(SqlState::kFeatureNotSupported, "cannot convert infinity to numeric");
+        } else {
+          char buffer[32];
+          std::snprintf(buffer, sizeof(buffer), "%.6g", static_cast<double>(f));
+          n = numeric::parse_or_throw(buffer);
+        }
+        break;
+      }
       case LogicalTypeId::kVarchar: n = numeric::parse_or_throw(value.get_string()); break;
       default: throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
     }
@@ -334,6 +351,10 @@ Value cast_numeric_value(const Value& value, const LogicalType& to) {
       return Value::bigint(v);
     }
     case LogicalTypeId::kDouble: return Value::double_precision(numeric::to_double(n));
+    case LogicalTypeId::kReal: {
+      if (n.is_nan()) return Value::real(std::numeric_limits<float>::quiet_NaN());
+      return Value::real(double_to_real(numeric::to_double(n)));
+    }
     default: break;
   }
   throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
