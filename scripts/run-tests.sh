@@ -2,7 +2,9 @@
 # Runs every test of `make test`:
 #   1. the GoogleTest unit tests of every part (ctest),
 #   2. the sqllogictest suites (ours and the SQLite corpus files we pass) in-process,
-#   3. random queries on PostgreSQL 15 and Tessera compared (scripts/fuzz-sql.sh, a fixed seed),
+#   3. the SQLite corpus sample with PostgreSQL's known differences, TPC-H at SF 0.01 compared
+#      with PostgreSQL, and random queries on PostgreSQL 15 and Tessera compared
+#      (scripts/fuzz-sql.sh, a fixed seed),
 #   4. the same suites over the wire against a running server, plus the psql client test,
 #   5. the unit tests and the sqllogictest suites again in an ASan+UBSan build,
 #   6. the storage, executor and session (concurrency) unit tests in a ThreadSanitizer build.
@@ -56,6 +58,12 @@ known_selftest() {
     grep -q 'known.test:15: wrong result' <<<"$out"
 }
 check known_selftest
+
+step "the SQLite corpus sample (sqllogictest/corpus/sample.txt), outcomes as PostgreSQL 15's"
+check bash scripts/sqllogictest-corpus.sh "$build" tessera sample
+
+step "TPC-H at SF 0.01: the 22 queries on Tessera and PostgreSQL 15 compared"
+check bash scripts/tpch-check.sh "$build" 0.01
 
 step "differential fuzzing against PostgreSQL 15 (fixed seed)"
 check bash scripts/fuzz-sql.sh "$build" 3000 20261206

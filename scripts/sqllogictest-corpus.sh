@@ -25,6 +25,7 @@ engine=${2:?usage: sqllogictest-corpus.sh BUILD_DIR tessera|postgresql [sample|a
 set_name=${3:-sample}
 corpus=${SLT_CORPUS:-$(cd .. && pwd)/shared/sqllogictest/sqlite/test}
 known=sqllogictest/corpus/known-differences.txt
+gaps=sqllogictest/corpus/gaps.txt
 runner="$build/tessera-sqllogictest"
 
 if [ ! -d "$corpus" ]; then
@@ -81,6 +82,7 @@ run_file() {
   if [ "$engine" = tessera ]; then
     local known_args=()
     [ -f "$known" ] && known_args=(--known-differences "$known")
+    [ -f "$gaps" ] && known_args+=(--gaps "$gaps")
     "$runner" --threads "${SLT_THREADS:-2}" --corpus-root "$corpus" "${known_args[@]}" \
       --failure-log "$work/fail.$index" "$corpus/$file" >"$work/out.$index" 2>&1 || true
   else
@@ -119,15 +121,16 @@ case "$engine" in
 esac
 
 # Per-folder totals from each file's summary line:
-#   records: P passed, F failed, K known differences (Q queries and S statements run, X skipped)
-declare -A n_files n_run n_passed n_failed n_known n_skipped
+#   records: P passed, F failed, K known differences, G gaps (Q queries and S statements run, X skipped)
+declare -A n_files n_run n_passed n_failed n_known n_gaps n_skipped
 order=()
 total_failed=0
 for i in "${!files[@]}"; do
   folder=$(folder_of "${files[$i]}")
   if [ -z "${n_files[$folder]+x}" ]; then
     order+=("$folder")
-    n_files[$folder]=0 n_run[$folder]=0 n_passed[$folder]=0 n_failed[$folder]=0 n_known[$folder]=0 n_skipped[$folder]=0
+    n_files[$folder]=0 n_run[$folder]=0 n_passed[$folder]=0 n_failed[$folder]=0 n_known[$folder]=0 n_gaps[$folder]=0
+    n_skipped[$folder]=0
   fi
   summary=$(grep -E '^records: ' "$work/out.$i" | tail -n 1 || true)
   if [ -z "$summary" ]; then
@@ -136,13 +139,14 @@ for i in "${!files[@]}"; do
     total_failed=$((total_failed + 1))
     continue
   fi
-  read -r passed failed known_count queries statements skipped < <(echo "$summary" |
-    sed -E 's/records: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) known differences \(([0-9]+) queries and ([0-9]+) statements run, ([0-9]+) skipped\)/\1 \2 \3 \4 \5 \6/')
+  read -r passed failed known_count gap_count queries statements skipped < <(echo "$summary" |
+    sed -E 's/records: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) known differences, ([0-9]+) gaps \(([0-9]+) queries and ([0-9]+) statements run, ([0-9]+) skipped\)/\1 \2 \3 \4 \5 \6 \7/')
   n_files[$folder]=$((n_files[$folder] + 1))
-  n_run[$folder]=$((n_run[$folder] + passed + failed + known_count))
+  n_run[$folder]=$((n_run[$folder] + passed + failed + known_count + gap_count))
   n_passed[$folder]=$((n_passed[$folder] + passed))
   n_failed[$folder]=$((n_failed[$folder] + failed))
   n_known[$folder]=$((n_known[$folder] + known_count))
+  n_gaps[$folder]=$((n_gaps[$folder] + gap_count))
   n_skipped[$folder]=$((n_skipped[$folder] + skipped))
   total_failed=$((total_failed + failed))
   if [ "$engine" = tessera ] && [ "$failed" -gt 0 ]; then
@@ -152,10 +156,10 @@ done
 
 echo
 echo "SQLite corpus on $engine ($set_name: ${#files[@]} files)"
-printf '%-22s %6s %10s %10s %8s %8s %10s\n' folder files run passed failed known skipped
+printf '%-22s %6s %10s %10s %8s %8s %6s %10s\n' folder files run passed failed known gaps skipped
 for folder in "${order[@]}"; do
-  printf '%-22s %6d %10d %10d %8d %8d %10d\n' "$folder" "${n_files[$folder]}" "${n_run[$folder]}" \
-    "${n_passed[$folder]}" "${n_failed[$folder]}" "${n_known[$folder]}" "${n_skipped[$folder]}"
+  printf '%-22s %6d %10d %10d %8d %8d %6d %10d\n' "$folder" "${n_files[$folder]}" "${n_run[$folder]}" \
+    "${n_passed[$folder]}" "${n_failed[$folder]}" "${n_known[$folder]}" "${n_gaps[$folder]}" "${n_skipped[$folder]}"
 done
 
 if [ "$engine" = postgresql ]; then

@@ -26,6 +26,10 @@ struct RunnerOptions {
   /// Records PostgreSQL 15 fails (null: none). A listed record must fail here too; it is then
   /// counted in FileOutcome::num_known, not as a failure. Not owned.
   const KnownDifferences* known = nullptr;
+  /// Records whose outcome differs from PostgreSQL 15's because a feature is not built yet
+  /// (null: none), in the same format: counted in FileOutcome::num_gaps whatever their outcome,
+  /// never as failures. Not owned.
+  const KnownDifferences* gaps = nullptr;
   /// Test files below this directory are keyed by their path relative to it (for `known` and
   /// `failure_log`).
   std::string corpus_root;
@@ -42,6 +46,7 @@ struct FileOutcome {
   size_t num_queries = 0;     ///< query records run
   size_t num_skipped = 0;     ///< statement and query records skipped by skipif/onlyif
   size_t num_known = 0;       ///< listed known differences that failed, as on PostgreSQL 15
+  size_t num_gaps = 0;        ///< listed gaps (features not built yet), whatever their outcome
   bool halted = false;        ///< a halt record ended the file early
 
   bool passed() const { return num_failed == 0; }
