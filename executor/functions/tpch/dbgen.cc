@@ -36,7 +36,8 @@ int64_t uniform(uint64_t stream, uint64_t row, int64_t low, int64_t high, uint64
   return low + static_cast<int64_t>(random_bits(stream, row, sub) % span);
 }
 
-// One stream per generated column (values are arbitrary, distinct).
+// One stream per generated column (values are arbitrary, distinct). party_columns() relies on
+// the order address, nation, phone, balance of the supplier and customer streams.
 enum Stream : uint64_t {
   kRegionComment = 1, kNationComment,
   kPartName, kPartMfgr, kPartBrand, kPartType, kPartSize, kPartContainer, kPartComment,
@@ -263,6 +264,19 @@ std::string address(uint64_t stream, uint64_t row) {
   std::string out(static_cast<size_t>(length), ' ');
   for (int i = 0; i < length; i++) out[i] = kAddressChars[random_bits(stream, row, 1 + i) % (sizeof(kAddressChars) - 1)];
   return out;
+}
+
+/// The first six columns of SUPPLIER and CUSTOMER: key, name ("Supplier#000000001"), address,
+/// nation, phone and account balance; `streams` is the address stream, followed by the nation,
+/// phone and balance streams.
+void party_columns(RowWriter& w, const char* prefix, int64_t key, uint64_t r, uint64_t streams) {
+  const int64_t nation = uniform(streams + 1, r, 0, 24);
+  w.integer(0, key);
+  w.text(1, padded(prefix, key));
+  w.text(2, address(streams, r));
+  w.integer(3, nation);
+  w.text(4, phone(streams + 2, r, nation));
+  w.money(5, uniform(streams + 3, r, -99999, 999999));
 }
 
 Column col(const char* name, LogicalType type) { return Column{name, type}; }
@@ -500,13 +514,7 @@ void Generator::produce(Table table, uint64_t& unit, uint32_t& line, uint64_t en
         break;
       }
       case Table::kSupplier: {
-        const int64_t nation = uniform(kSuppNation, r, 0, 24);
-        w.integer(0, key);
-        w.text(1, padded("Supplier#", key));
-        w.text(2, address(kSuppAddress, r));
-        w.integer(3, nation);
-        w.text(4, phone(kSuppPhone, r, nation));
-        w.money(5, uniform(kSuppBalance, r, -99999, 999999));
+        party_columns(w, "Supplier#", key, r, kSuppAddress);
         std::string comment(text(kSuppComment, r, 25, 100));
         // About SF*5 suppliers each carry "Customer ... Complaints" or "Customer ... Recommends".
         const uint64_t pick = random_bits(kSuppComplaints, r) % 2000;
@@ -538,13 +546,7 @@ void Generator::produce(Table table, uint64_t& unit, uint32_t& line, uint64_t en
         continue;
       }
       case Table::kCustomer: {
-        const int64_t nation = uniform(kCustNation, r, 0, 24);
-        w.integer(0, key);
-        w.text(1, padded("Customer#", key));
-        w.text(2, address(kCustAddress, r));
-        w.integer(3, nation);
-        w.text(4, phone(kCustPhone, r, nation));
-        w.money(5, uniform(kCustBalance, r, -99999, 999999));
+        party_columns(w, "Customer#", key, r, kCustAddress);
         w.text(6, kSegments[uniform(kCustSegment, r, 0, 4)]);
         w.text(7, text(kCustComment, r, 29, 116));
         break;
