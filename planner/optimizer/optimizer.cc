@@ -40,10 +40,67 @@ bool has_column_refs(const BoundExpression& expr) {
   return !used.empty();
 }
 
+void split_conjuncts(BoundExprPtr expr, std::vector<BoundExprPtr>& out);
+
+/// The conjuncts of an OR's arm (the arm itself when it is not an AND).
+std::vector<BoundExprPtr> arm_conjuncts(BoundExprPtr arm) {
+  std::vector<BoundExprPtr> conjuncts;
+  if (arm->kind == BoundExprKind::kConjunction && static_cast<BoundConjunction&>(*arm).is_and) {
+    for (auto& c : static_cast<BoundConjunction&>(*arm).children) conjuncts.push_back(std::move(c));
+  } else {
+    conjuncts.push_back(std::move(arm));
+  }
+  return conjuncts;
+}
+
+bool contains_equal(const std::vector<BoundExprPtr>& conjuncts, const BoundExpression& e) {
+  for (const auto& c : conjuncts) {
+    if (c->equals(e)) return true;
+  }
+  return false;
+}
+
+/// An OR whose arms all share conjuncts, as PostgreSQL's canonicalize_qual rewrites it:
+/// (A AND B) OR (A AND C) is A AND (B OR C), and (A) OR (A AND B) is A (both hold in SQL's
+/// three-valued logic). The shared conjuncts go to `out` (so a join under an OR gets its keys);
+/// returns false, leaving `expr` as it is, when the arms share nothing.
+bool factor_or(BoundExprPtr& expr, std::vector<BoundExprPtr>& out) {
+  auto& disjunction = static_cast<BoundConjunction&>(*expr);
+  std::vector<std::vector<BoundExprPtr>> arms;
+  for (auto& arm : disjunction.children) arms.push_back(arm_conjuncts(arm->copy()));
+  std::vector<BoundExprPtr> common;
+  for (const auto& c : arms[0]) {
+    bool everywhere = !contains_equal(common, *c);
+    for (size_t a = 1; a < arms.size() && everywhere; a++) everywhere = contains_equal(arms[a], *c);
+    if (everywhere) common.push_back(c->copy());
+  }
+  if (common.empty()) return false;
+  std::vector<BoundExprPtr> rest;
+  bool absorbed = false;  // an arm is nothing but shared conjuncts: the OR is implied by them
+  for (auto& arm : arms) {
+    std::vector<BoundExprPtr> kept;
+    for (auto& c : arm) {
+      if (!contains_equal(common, *c)) kept.push_back(std::move(c));
+    }
+    if (kept.empty()) {
+      absorbed = true;
+      break;
+    }
+    rest.push_back(kept.size() == 1 ? std::move(kept[0]) : std::make_unique<BoundConjunction>(true, std::move(kept)));
+  }
+  for (auto& c : common) split_conjuncts(std::move(c), out);
+  if (!absorbed) split_conjuncts(std::make_unique<BoundConjunction>(false, std::move(rest)), out);
+  return true;
+}
+
 void split_conjuncts(BoundExprPtr expr, std::vector<BoundExprPtr>& out) {
-  if (expr->kind == BoundExprKind::kConjunction && static_cast<BoundConjunction&>(*expr).is_and) {
-    for (auto& c : static_cast<BoundConjunction&>(*expr).children) split_conjuncts(std::move(c), out);
-    return;
+  if (expr->kind == BoundExprKind::kConjunction) {
+    auto& conjunction = static_cast<BoundConjunction&>(*expr);
+    if (conjunction.is_and) {
+      for (auto& c : conjunction.children) split_conjuncts(std::move(c), out);
+      return;
+    }
+    if (conjunction.children.size() > 1 && factor_or(expr, out)) return;
   }
   out.push_back(std::move(expr));
 }
