@@ -48,19 +48,6 @@ double scale_factor_argument(const Value& value) {
   return sf;
 }
 
-/// Rows at scale factor 1 (the scaled tables).
-double rows_per_sf(tpch::Table table) {
-  switch (table) {
-    case tpch::Table::kPart: return 200000;
-    case tpch::Table::kSupplier: return 10000;
-    case tpch::Table::kPartsupp: return 800000;
-    case tpch::Table::kCustomer: return 150000;
-    case tpch::Table::kOrders: return 1500000;
-    case tpch::Table::kLineitem: return 6000000;
-    default: return 1;
-  }
-}
-
 class TpchRun : public TableFunctionRun {
  public:
   TpchRun(std::shared_ptr<const tpch::Generator> generator, tpch::Table table)
@@ -105,7 +92,7 @@ TableFunctionSchema bind_tpch(std::span<const LogicalType>, std::span<const std:
   }
   if (constants[1].has_value()) {
     const double sf = scale_factor_argument(*constants[1]);
-    schema.estimated_rows = table == tpch::Table::kRegion ? 5 : table == tpch::Table::kNation ? 25 : rows_per_sf(table) * sf;
+    schema.estimated_rows = static_cast<double>(tpch::num_units(table, sf)) * tpch::rows_per_unit(table);
   }
   return schema;
 }

@@ -279,6 +279,11 @@ void party_columns(RowWriter& w, const char* prefix, int64_t key, uint64_t r, ui
   w.money(5, uniform(streams + 3, r, -99999, 999999));
 }
 
+/// `base` rows scaled by the scale factor, at least one.
+uint64_t scaled_count(uint64_t base, double scale_factor) {
+  return std::max<uint64_t>(1, static_cast<uint64_t>(std::floor(static_cast<double>(base) * scale_factor)));
+}
+
 Column col(const char* name, LogicalType type) { return Column{name, type}; }
 
 }  // namespace
@@ -391,34 +396,40 @@ std::string create_table_sql(Table table) {
   return sql;
 }
 
+uint64_t num_units(Table table, double scale_factor) {
+  switch (table) {
+    case Table::kRegion: return kRegions.size();
+    case Table::kNation: return kNations.size();
+    case Table::kPart:
+    case Table::kPartsupp: return scaled_count(200000, scale_factor);
+    case Table::kSupplier: return scaled_count(10000, scale_factor);
+    case Table::kCustomer: return scaled_count(150000, scale_factor);
+    case Table::kOrders:
+    case Table::kLineitem: return scaled_count(1500000, scale_factor);
+  }
+  return 0;
+}
+
+double rows_per_unit(Table table) {
+  switch (table) {
+    case Table::kPartsupp: return 4;   // four suppliers per part
+    case Table::kLineitem: return 4;   // one to seven line items per order
+    default: return 1;
+  }
+}
+
 Generator::Generator(double scale_factor) : scale_factor_(scale_factor) {
-  suppliers_ = scaled(10000);
-  parts_ = scaled(200000);
-  customers_ = scaled(150000);
-  orders_ = scaled(1500000);
-  clerks_ = scaled(1000);
+  suppliers_ = tpch::num_units(Table::kSupplier, scale_factor);
+  parts_ = tpch::num_units(Table::kPart, scale_factor);
+  customers_ = tpch::num_units(Table::kCustomer, scale_factor);
+  orders_ = tpch::num_units(Table::kOrders, scale_factor);
+  clerks_ = scaled_count(1000, scale_factor);
   Sequence random(kTextPool);
   pool_.reserve(kPoolSize + 512);
   while (pool_.size() < kPoolSize) sentence(pool_, random);
 }
 
-uint64_t Generator::scaled(uint64_t base) const {
-  return std::max<uint64_t>(1, static_cast<uint64_t>(std::floor(static_cast<double>(base) * scale_factor_)));
-}
-
-uint64_t Generator::num_units(Table table) const {
-  switch (table) {
-    case Table::kRegion: return kRegions.size();
-    case Table::kNation: return kNations.size();
-    case Table::kPart: return parts_;
-    case Table::kSupplier: return suppliers_;
-    case Table::kPartsupp: return parts_;
-    case Table::kCustomer: return customers_;
-    case Table::kOrders:
-    case Table::kLineitem: return orders_;
-  }
-  return 0;
-}
+uint64_t Generator::num_units(Table table) const { return tpch::num_units(table, scale_factor_); }
 
 std::string_view Generator::text(uint64_t stream, uint64_t row, int min_length, int max_length) const {
   const size_t length = static_cast<size_t>(uniform(stream, row, min_length, max_length));

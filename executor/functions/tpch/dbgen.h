@@ -32,6 +32,12 @@ std::vector<Column> table_columns(Table table);
 /// is a type of Tessera's.
 std::string create_table_sql(Table table);
 
+/// The number of units of `table` at a scale factor: rows, except for LINEITEM, whose unit is an
+/// order (with its one to seven line items).
+uint64_t num_units(Table table, double scale_factor);
+/// Rows per unit, on average.
+double rows_per_unit(Table table);
+
 /// Every table, in the order they are created and filled.
 constexpr Table kAllTables[] = {Table::kRegion,   Table::kNation,   Table::kPart,   Table::kSupplier,
                                 Table::kPartsupp, Table::kCustomer, Table::kOrders, Table::kLineitem};
@@ -61,7 +67,6 @@ class Generator {
  private:
   struct OrderLines;
 
-  uint64_t scaled(uint64_t base) const;
   /// A random text of [min_length, max_length] characters for (stream, row): a piece of the pool.
   std::string_view text(uint64_t stream, uint64_t row, int min_length, int max_length) const;
   /// The order of unit `order_index` with its line items.
