@@ -5,7 +5,12 @@
 namespace tessera::planner {
 
 /// The kinds of joins, shared by the parser's join clauses, the logical plan and the physical
-/// join operators.
-enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross };
+/// join operators. kSemi and kAnti come only from the optimizer (EXISTS / IN subqueries): they
+/// output the left rows that have (kSemi) or have no (kAnti) joining right row, each once,
+/// and none of the right columns.
+enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti };
+
+/// Whether a join of this type outputs only its left input's columns.
+inline bool outputs_left_only(JoinType type) { return type == JoinType::kSemi || type == JoinType::kAnti; }
 
 }  // namespace tessera::planner

@@ -2,7 +2,7 @@
 # Runs every test of `make test`:
 #   1. the GoogleTest unit tests of every part (ctest),
 #   2. the sqllogictest suites (ours and the SQLite corpus files we pass) in-process,
-#   3. the SQLite corpus sample with PostgreSQL's known differences, TPC-H at SF 0.01 compared
+#   3. the SQLite corpus sample with PostgreSQL's known differences, TPC-H at SF 0.1 compared
 #      with PostgreSQL, and random queries on PostgreSQL 15 and Tessera compared
 #      (scripts/fuzz-sql.sh, a fixed seed),
 #   4. the same suites over the wire against a running server, plus the psql client test,
@@ -62,8 +62,8 @@ check known_selftest
 step "the SQLite corpus sample (sqllogictest/corpus/sample.txt), outcomes as PostgreSQL 15's"
 check bash scripts/sqllogictest-corpus.sh "$build" tessera sample
 
-step "TPC-H at SF 0.01: the 22 queries on Tessera and PostgreSQL 15 compared"
-check bash scripts/tpch-check.sh "$build" 0.01
+step "TPC-H at SF 0.1: the 22 queries on Tessera and PostgreSQL 15 compared"
+check bash scripts/tpch-check.sh "$build" 0.1
 
 step "differential fuzzing against PostgreSQL 15 (fixed seed)"
 check bash scripts/fuzz-sql.sh "$build" 3000 20261206

@@ -122,6 +122,7 @@ std::string LogicalWindow::describe() const { return "Window [" + join_exprs(win
 
 std::vector<ColumnBinding> LogicalJoin::output_bindings() const {
   auto result = children[0]->output_bindings();
+  if (outputs_left_only(join_type)) return result;
   auto right = children[1]->output_bindings();
   result.insert(result.end(), right.begin(), right.end());
   return result;
@@ -129,13 +130,14 @@ std::vector<ColumnBinding> LogicalJoin::output_bindings() const {
 
 std::vector<LogicalType> LogicalJoin::output_types() const {
   auto result = children[0]->output_types();
+  if (outputs_left_only(join_type)) return result;
   auto right = children[1]->output_types();
   result.insert(result.end(), right.begin(), right.end());
   return result;
 }
 
 std::string LogicalJoin::describe() const {
-  const char* names[] = {"Inner", "Left", "Right", "Full", "Cross"};
+  const char* names[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti"};
   return std::string("Join ") + names[static_cast<int>(join_type)] + " " + join_exprs(conditions, " AND ");
 }
 

@@ -533,6 +533,13 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
       std::vector<const BoundExpression*> conditions;
       for (const auto& c : join.conditions) flatten_and(*c, conditions);
       const double matched = both.rows * conjunction_selectivity(conditions, both);
+      if (outputs_left_only(join.join_type)) {
+        // Each left row at most once: those with a match (semi) or the others (anti).
+        const double with_match = std::min(left.rows, matched);
+        out = left;
+        set_rows(out, join.join_type == JoinType::kSemi ? with_match : std::max(left.rows - with_match, 0.1 * left.rows));
+        break;
+      }
       double rows = matched;
       switch (join.join_type) {
         case JoinType::kInner:
@@ -540,6 +547,8 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
         case JoinType::kLeft: rows = std::max(rows, left.rows); break;
         case JoinType::kRight: rows = std::max(rows, right.rows); break;
         case JoinType::kFull: rows = std::max({rows, left.rows, right.rows}); break;
+        case JoinType::kSemi:
+        case JoinType::kAnti: break;
       }
       out = std::move(both);
       out.rows = std::max(1.0, rows);

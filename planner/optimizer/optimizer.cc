@@ -4,7 +4,7 @@
 
 #include "planner/optimizer/cardinality_estimator.h"
 #include "planner/optimizer/constant_folding.h"
-#include "planner/optimizer/exists_decorrelation.h"
+#include "planner/optimizer/subquery_decorrelation.h"
 #include "planner/optimizer/join_order.h"
 #include "src/common/stack_guard.h"
 
@@ -194,7 +194,7 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
 
 LogicalPtr Optimizer::optimize(LogicalPtr plan) {
   ConstantFolder().fold_plan(*plan);
-  plan = ExistsDecorrelation().rewrite(std::move(plan));
+  plan = SubqueryDecorrelation().rewrite(std::move(plan));
   plan = push_filters(std::move(plan), {});
   plan = JoinOrderOptimizer().optimize(std::move(plan));
   std::set<ColumnBinding> required;

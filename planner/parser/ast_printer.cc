@@ -131,6 +131,11 @@ std::string table_ref_to_string(const TableRef& ref) {
         case JoinType::kCross:
           out += " CROSS JOIN ";
           break;
+        case JoinType::kSemi:
+        case JoinType::kAnti:
+          // Planner-only join types; the parser never produces them.
+          out += " JOIN ";
+          break;
       }
       out += table_ref_to_string(*join.right);
       if (join.on) out += " ON " + expr_to_string(*join.on);

@@ -29,11 +29,28 @@ size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpr
   return selected;
 }
 
-size_t JoinBatch::emit_unmatched(const DataChunk& probe, const uint8_t* matched, DataChunk& out) {
+void JoinBatch::mark(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
+                     const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched) {
+  if (count == 0) return;
+  if (!condition) {
+    for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
+    return;
+  }
+  const size_t left_columns = probe.column_count();
+  DataChunk pairs;
+  pairs.columns().resize(left_columns + build_columns);
+  for (size_t c = 0; c < left_columns; c++) pairs.column(c).slice(probe.column(c), left_, count);
+  for (size_t c = 0; c < build_columns; c++) pairs.column(left_columns + c).slice(build.column(c), right_, count);
+  pairs.set_size(count);
+  const size_t selected = expressions.eval_select(*condition, pairs, nullptr, count, selected_.data());
+  for (size_t i = 0; i < selected; i++) matched[left_.get_index(selected_.get_index(i))] = 1;
+}
+
+size_t JoinBatch::emit_probe_rows(const DataChunk& probe, const uint8_t* matched, uint8_t want, DataChunk& out) {
   const size_t n = probe.size();
   size_t count = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!matched[i]) left_.set_index(count++, static_cast<sel_t>(i));
+    if ((matched[i] != 0) == (want != 0)) left_.set_index(count++, static_cast<sel_t>(i));
   }
   if (count == 0) {
     out.set_size(0);

@@ -29,11 +29,26 @@ class JoinBatch {
   size_t emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
               const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out);
 
+  /// Sets matched[probe row] for the pairs [0, count) for which `condition` holds, writing no
+  /// output (the pairs of a semi or anti join).
+  void mark(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
+            const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched);
+
   /// Writes the probe rows with matched[row] == 0 into `out` with NULL build columns (the
-  /// extra rows of a LEFT join). Returns the output size.
-  size_t emit_unmatched(const DataChunk& probe, const uint8_t* matched, DataChunk& out);
+  /// extra rows of a LEFT join; an anti join's rows when `out` has only the probe columns).
+  /// Returns the output size.
+  size_t emit_unmatched(const DataChunk& probe, const uint8_t* matched, DataChunk& out) {
+    return emit_probe_rows(probe, matched, 0, out);
+  }
+  /// Writes the probe rows with matched[row] != 0 into `out` (a semi join's rows).
+  size_t emit_matched(const DataChunk& probe, const uint8_t* matched, DataChunk& out) {
+    return emit_probe_rows(probe, matched, 1, out);
+  }
 
  private:
+  /// Writes the probe rows whose matched flag is `want`, then NULLs for any further columns.
+  size_t emit_probe_rows(const DataChunk& probe, const uint8_t* matched, uint8_t want, DataChunk& out);
+
   SelectionVector left_;
   SelectionVector right_;
   SelectionVector selected_;

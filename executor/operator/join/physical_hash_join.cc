@@ -121,14 +121,16 @@ PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::Join
       left_keys_(std::move(left_keys)),
       right_keys_(std::move(right_keys)),
       residual_(std::move(residual)) {
-  TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft,
-           "hash join supports INNER and LEFT joins");
+  TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
+               planner::outputs_left_only(join_type_),
+           "hash join supports INNER, LEFT, SEMI and ANTI joins");
   TS_CHECK(!left_keys_.empty() && left_keys_.size() == right_keys_.size(), "hash join: key count mismatch");
   for (size_t i = 0; i < left_keys_.size(); i++) {
     TS_CHECK(left_keys_[i]->type.physical_type() == right_keys_[i]->type.physical_type(),
              "hash join: key types differ");
   }
-  TS_CHECK(types_.size() == left->output_types().size() + right->output_types().size(),
+  TS_CHECK(types_.size() == left->output_types().size() +
+                                (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
            "hash join: output must be the left then the right columns");
   add_child(std::move(left));
   add_child(std::move(right));
@@ -277,10 +279,18 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
   const HashJoinBuildState& build = static_cast<HashJoinProbeGlobal&>(global).build;
   auto& state = static_cast<HashJoinProbeState&>(local_state);
   const size_t n = in.size();
-  if (build.num_rows == 0 && join_type_ == planner::JoinType::kInner) {
-    // Nothing can match: stop reading the probe side.
-    out.set_size(0);
-    return OperatorResult::kFinished;
+  const bool left_only = planner::outputs_left_only(join_type_);
+  if (build.num_rows == 0) {
+    if (join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kSemi) {
+      // Nothing can match: stop reading the probe side.
+      out.set_size(0);
+      return OperatorResult::kFinished;
+    }
+    if (join_type_ == planner::JoinType::kAnti) {
+      // Nothing can match: every probe row passes.
+      out.reference(in);
+      return OperatorResult::kNeedMoreInput;
+    }
   }
   if (!state.active) {
     // A new probe chunk: hash its keys and find each row's chain.
@@ -312,6 +322,8 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
       while (state.row < n && count < kVectorSize) {
         const size_t row = state.row;
         uint32_t entry = state.chain[row];
+        // A semi or anti join needs one joining build row per probe row.
+        if (left_only && state.matched[row]) entry = 0;
         if (entry != 0) {
           const hash_t hash = state.keys.hash(row);
           const uint8_t* key = state.keys.key(row);
@@ -321,6 +333,11 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
             entry = build.next[b];
             if (build_hashes[b] == hash && build.key_length[b] == length &&
                 KeySerializer::equal_keys(build.key_data[b], key, length)) {
+              if (left_only && !residual_) {
+                state.matched[row] = 1;
+                entry = 0;
+                break;
+              }
               left[count] = static_cast<sel_t>(row);
               right[count] = b;
               if (++count == kVectorSize) break;
@@ -329,6 +346,19 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
           state.chain[row] = entry;
         }
         if (entry == 0) state.row++;
+      }
+      if (left_only) {
+        // Pairs only decide which probe rows match; the rows go out once every row is decided.
+        state.batch.mark(state.expressions, residual_.get(), in, build.rows, right_columns, count, state.matched.data());
+        if (state.row < n) continue;
+        if (join_type_ == planner::JoinType::kSemi) {
+          state.batch.emit_matched(in, state.matched.data(), out);
+        } else {
+          state.batch.emit_unmatched(in, state.matched.data(), out);
+        }
+        state.phase = ProbePhase::kDone;
+        state.active = false;
+        return OperatorResult::kNeedMoreInput;
       }
       if (state.row >= n) {
         state.phase = join_type_ == planner::JoinType::kLeft ? ProbePhase::kUnmatched : ProbePhase::kDone;
@@ -350,7 +380,10 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
 }
 
 std::string PhysicalHashJoin::explain_details() const {
-  std::string out = join_type_ == planner::JoinType::kLeft ? "LEFT: " : "INNER: ";
+  std::string out = join_type_ == planner::JoinType::kLeft   ? "LEFT: "
+                    : join_type_ == planner::JoinType::kSemi ? "SEMI: "
+                    : join_type_ == planner::JoinType::kAnti ? "ANTI: "
+                                                             : "INNER: ";
   for (size_t i = 0; i < left_keys_.size(); i++) {
     if (i) out += " AND ";
     out += left_keys_[i]->to_string() + " = " + right_keys_[i]->to_string();

@@ -10,20 +10,22 @@
 
 namespace tessera::executor {
 
-/// Equi-join (INNER or LEFT) with an optional residual condition. The RIGHT child is the build
-/// side: this operator is the sink of the right child's pipeline (every worker copies its rows
-/// in kVectorSize chunks, dropping rows with a NULL key, which never match, and serializes,
-/// hashes and partitions their keys; combine() moves them to the global state under its lock;
-/// prepare_finalize() lays the rows out as columns, and the chained hash table, split into
-/// partitions by the hash's top bits, is linked one partition per finalize_part() in parallel;
-/// the rows stay alive in the global state for the probe). The LEFT child is
-/// streamed through this operator as the probe side (the operator role in the left child's
-/// pipeline, which depends on the build pipeline). Output: the left columns, then the right
-/// columns; a LEFT join emits each probe row without a joining build row once, with NULLs on
-/// the right. Output chunks hold at most kVectorSize rows: a probe chunk with more matches
-/// answers kHaveMoreOutput and resumes where it stopped. An INNER join with an empty build side
-/// answers kFinished at once, which stops the probe pipeline. Immutable; state lives in
-/// Global/Local states.
+/// Equi-join (INNER, LEFT, SEMI or ANTI) with an optional residual condition. The RIGHT child
+/// is the build side: this operator is the sink of the right child's pipeline (every worker
+/// copies its rows in kVectorSize chunks, dropping rows with a NULL key, which never match, and
+/// serializes, hashes and partitions their keys; combine() moves them to the global state under
+/// its lock; prepare_finalize() lays the rows out as columns, and the chained hash table, split
+/// into partitions by the hash's top bits, is linked one partition per finalize_part() in
+/// parallel; the rows stay alive in the global state for the probe). The LEFT child is streamed
+/// through this operator as the probe side (the operator role in the left child's pipeline,
+/// which depends on the build pipeline). Output: the left columns, then the right columns; a
+/// LEFT join emits each probe row without a joining build row once, with NULLs on the right.
+/// A SEMI (ANTI) join outputs only the left columns: each probe row that has (has no) joining
+/// build row, once, after its whole probe chunk is decided; without a residual a probe row stops
+/// at its first equal key. Output chunks hold at most kVectorSize rows: a probe chunk with more
+/// matches answers kHaveMoreOutput and resumes where it stopped. An INNER or SEMI join with an
+/// empty build side answers kFinished at once, which stops the probe pipeline. Immutable; state
+/// lives in Global/Local states.
 class PhysicalHashJoin : public PhysicalOperator {
  public:
   /// `left_keys[i]` (over the left columns) and `right_keys[i]` (over the right columns) have

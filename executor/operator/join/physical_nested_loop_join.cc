@@ -53,9 +53,10 @@ PhysicalNestedLoopJoin::PhysicalNestedLoopJoin(std::vector<LogicalType> types, p
                                                std::unique_ptr<PhysicalOperator> right)
     : PhysicalOperator("NESTED_LOOP_JOIN", std::move(types)), join_type_(join_type), condition_(std::move(condition)) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
-               join_type_ == planner::JoinType::kCross,
-           "nested loop join supports INNER, LEFT and CROSS joins");
-  TS_CHECK(types_.size() == left->output_types().size() + right->output_types().size(),
+               join_type_ == planner::JoinType::kCross || planner::outputs_left_only(join_type_),
+           "nested loop join supports INNER, LEFT, CROSS, SEMI and ANTI joins");
+  TS_CHECK(types_.size() == left->output_types().size() +
+                                (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
            "nested loop join: output must be the left then the right columns");
   add_child(std::move(left));
   add_child(std::move(right));
@@ -110,6 +111,12 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
   auto& state = static_cast<NestedLoopProbeState&>(local_state);
   const size_t n = in.size();
   const size_t num_right = build.num_rows;
+  const bool left_only = planner::outputs_left_only(join_type_);
+  if (num_right == 0 && join_type_ == planner::JoinType::kAnti) {
+    // Nothing can match: every left row passes.
+    out.reference(in);
+    return OperatorResult::kNeedMoreInput;
+  }
   if (num_right == 0 && join_type_ != planner::JoinType::kLeft) {
     // Nothing can match: stop reading the left side.
     out.set_size(0);
@@ -130,6 +137,12 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
       sel_t* right = state.batch.right();
       size_t count = 0;
       while (state.row < n && count < kVectorSize) {
+        if (left_only && state.matched[state.row]) {
+          // A semi or anti join needs one joining right row per left row.
+          state.right_row = 0;
+          state.row++;
+          continue;
+        }
         const size_t take = std::min(num_right - state.right_row, kVectorSize - count);
         for (size_t t = 0; t < take; t++) {
           left[count + t] = static_cast<sel_t>(state.row);
@@ -141,6 +154,19 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
           state.right_row = 0;
           state.row++;
         }
+      }
+      if (left_only) {
+        // Pairs only decide which left rows match; the rows go out once every row is decided.
+        state.batch.mark(state.expressions, condition_.get(), in, build.rows, right_columns, count, state.matched.data());
+        if (state.row < n) continue;
+        if (join_type_ == planner::JoinType::kSemi) {
+          state.batch.emit_matched(in, state.matched.data(), out);
+        } else {
+          state.batch.emit_unmatched(in, state.matched.data(), out);
+        }
+        state.phase = LoopPhase::kDone;
+        state.active = false;
+        return OperatorResult::kNeedMoreInput;
       }
       if (state.row >= n) {
         state.phase = join_type_ == planner::JoinType::kLeft ? LoopPhase::kUnmatched : LoopPhase::kDone;
@@ -162,7 +188,11 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
 }
 
 std::string PhysicalNestedLoopJoin::explain_details() const {
-  const char* type = join_type_ == planner::JoinType::kLeft ? "LEFT" : join_type_ == planner::JoinType::kCross ? "CROSS" : "INNER";
+  const char* type = join_type_ == planner::JoinType::kLeft    ? "LEFT"
+                     : join_type_ == planner::JoinType::kCross ? "CROSS"
+                     : join_type_ == planner::JoinType::kSemi  ? "SEMI"
+                     : join_type_ == planner::JoinType::kAnti  ? "ANTI"
+                                                               : "INNER";
   std::string out = type;
   if (condition_) out += std::string(": ") + condition_->to_string();
   return out;

@@ -10,13 +10,15 @@
 
 namespace tessera::executor {
 
-/// Join by an arbitrary condition (INNER, LEFT) or the cross product (CROSS). The RIGHT child
-/// is materialized (this operator is the sink of the right child's pipeline; combine() moves
-/// the workers' rows to the global state under its lock, finalize() gathers them into one
-/// chunk); the LEFT child is streamed through this operator, which tests every (left, right)
-/// pair kVectorSize pairs at a time. Output: left columns, then right columns; LEFT joins emit
-/// unmatched left rows once with NULLs on the right. Large outputs are returned a chunk at a
-/// time with kHaveMoreOutput. INNER and CROSS joins with an empty right side answer kFinished at
+/// Join by an arbitrary condition (INNER, LEFT, SEMI, ANTI) or the cross product (CROSS). The
+/// RIGHT child is materialized (this operator is the sink of the right child's pipeline;
+/// combine() moves the workers' rows to the global state under its lock, finalize() gathers
+/// them into one chunk); the LEFT child is streamed through this operator, which tests every
+/// (left, right) pair kVectorSize pairs at a time. Output: left columns, then right columns;
+/// LEFT joins emit unmatched left rows once with NULLs on the right; SEMI (ANTI) joins output
+/// only the left columns of the rows with (without) a joining right row, once each, and stop
+/// testing a left row at its first match. Large outputs are returned a chunk at a time with
+/// kHaveMoreOutput. INNER, CROSS and SEMI joins with an empty right side answer kFinished at
 /// once, which stops the left pipeline. Immutable; state lives in Global/Local states.
 class PhysicalNestedLoopJoin : public PhysicalOperator {
  public:

@@ -38,7 +38,8 @@ inline Rows random_side(size_t n, uint64_t seed, int key_range) {
 
 using Predicate = std::function<bool(const Row& l, const Row& r)>;
 
-/// Nested-loop reference: pairs satisfying `match`; LEFT adds unmatched left rows with NULLs.
+/// Nested-loop reference: pairs satisfying `match`; LEFT adds unmatched left rows with NULLs;
+/// SEMI (ANTI) gives the left rows with (without) a match, once each.
 inline Rows reference_join(const Rows& left, const Rows& right, JoinType type, const Predicate& match) {
   Rows out;
   for (const auto& l : left) {
@@ -46,9 +47,14 @@ inline Rows reference_join(const Rows& left, const Rows& right, JoinType type, c
     for (const auto& r : right) {
       if (!match(l, r)) continue;
       any = true;
+      if (type == JoinType::kSemi || type == JoinType::kAnti) break;
       Row row = l;
       row.insert(row.end(), r.begin(), r.end());
       out.push_back(std::move(row));
+    }
+    if (type == JoinType::kSemi || type == JoinType::kAnti) {
+      if (any == (type == JoinType::kSemi)) out.push_back(l);
+      continue;
     }
     if (!any && type == JoinType::kLeft) {
       Row row = l;

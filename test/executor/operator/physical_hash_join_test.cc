@@ -18,7 +18,8 @@ std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, b
   }
   planner::BoundExprPtr cond;
   if (residual) cond = compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
-  return std::make_unique<PhysicalHashJoin>(joined_types(), type, std::move(left_keys), std::move(right_keys), std::move(cond),
+  const bool left_only = planner::outputs_left_only(type);
+  return std::make_unique<PhysicalHashJoin>(left_only ? side_types() : joined_types(), type, std::move(left_keys), std::move(right_keys), std::move(cond),
                                             std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
                                             std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads));
 }
@@ -58,6 +59,21 @@ TEST(PhysicalHashJoin, ResidualCondition) {
   }
 }
 
+TEST(PhysicalHashJoin, SemiAndAntiWithAndWithoutResidual) {
+  JoinSetup s{random_side(1500, 7, 40), random_side(900, 8, 50), 1000, 97};
+  for (JoinType type : {JoinType::kSemi, JoinType::kAnti}) {
+    for (bool residual : {false, true}) {
+      check_hash_join(s, type, false, residual);
+      check_hash_join(s, type, true, residual);
+    }
+  }
+  // Empty build side: SEMI gives nothing, ANTI every probe row (NULL keys too).
+  JoinSetup empty{random_side(300, 9, 10), {}};
+  check_hash_join(empty, JoinType::kSemi, false, false);
+  check_hash_join(empty, JoinType::kAnti, false, true);
+  EXPECT_EQ(300u, run_plan(hash_join(empty, JoinType::kAnti, false, false, 2), 2).size());
+}
+
 TEST(PhysicalHashJoin, OneProbeChunkProducesManyOutputChunks) {
   // 10 probe rows x 700 build rows with the same key = 7000 rows from one probe chunk.
   JoinSetup s;
@@ -72,6 +88,9 @@ TEST(PhysicalHashJoin, OneProbeChunkProducesManyOutputChunks) {
   }
   EXPECT_EQ(7000u, run_plan(hash_join(s, JoinType::kInner, false, false, 1), 1).size());
   EXPECT_EQ(7001u, run_plan(hash_join(s, JoinType::kLeft, false, false, 2), 2).size());
+  // A semi join emits each matching probe row once however many build rows match.
+  EXPECT_EQ(10u, run_plan(hash_join(s, JoinType::kSemi, false, true, 2), 2).size());
+  EXPECT_EQ(1u, run_plan(hash_join(s, JoinType::kAnti, false, false, 1), 1).size());
 }
 
 TEST(PhysicalHashJoin, EmptyBuildSide) {

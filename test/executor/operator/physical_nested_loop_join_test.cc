@@ -17,7 +17,8 @@ std::unique_ptr<PhysicalOperator> nested_loop_join(const JoinSetup& s, JoinType 
     conjuncts.push_back(compare("<>", ref(LogicalType::integer(), 0), ref(LogicalType::integer(), 3)));
     cond = std::make_unique<planner::BoundConjunction>(true, std::move(conjuncts));
   }
-  return std::make_unique<PhysicalNestedLoopJoin>(joined_types(), type, std::move(cond),
+  return std::make_unique<PhysicalNestedLoopJoin>(planner::outputs_left_only(type) ? side_types() : joined_types(), type,
+                                                  std::move(cond),
                                                   std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
                                                   std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads));
 }
@@ -44,7 +45,18 @@ TEST(PhysicalNestedLoopJoin, InnerLeftAndCross) {
 TEST(PhysicalNestedLoopJoin, LargeRightSide) {
   // Right side larger than a vector: pairs of one left row span several batches.
   JoinSetup s{random_side(30, 9, 5), random_side(5000, 10, 5), 2048, 2048};
-  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross}) check_nested_loop_join(s, type);
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross, JoinType::kSemi, JoinType::kAnti}) {
+    check_nested_loop_join(s, type);
+  }
+}
+
+TEST(PhysicalNestedLoopJoin, SemiAndAnti) {
+  JoinSetup s{random_side(400, 13, 5), random_side(60, 14, 5), 150, 25};
+  for (JoinType type : {JoinType::kSemi, JoinType::kAnti}) check_nested_loop_join(s, type);
+  JoinSetup empty_right{random_side(100, 15, 5), {}};
+  check_nested_loop_join(empty_right, JoinType::kSemi);
+  check_nested_loop_join(empty_right, JoinType::kAnti);
+  EXPECT_EQ(100u, run_plan(nested_loop_join(empty_right, JoinType::kAnti, true, 2), 2).size());
 }
 
 TEST(PhysicalNestedLoopJoin, EmptySides) {

@@ -55,18 +55,42 @@ TEST_F(OptimizerTest, ScansReadOnlyTheColumnsUsed) {
   EXPECT_EQ(static_cast<const LogicalGet*>(op)->column_ids, (std::vector<size_t>{1, 2}));
 }
 
-TEST_F(OptimizerTest, ExistsWithEqualityCorrelationBecomesALeftJoin) {
+TEST_F(OptimizerTest, NotExistsBecomesAnAntiJoin) {
   std::string plan = plan_of("SELECT a FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND u.x > 0)");
-  EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
-  EXPECT_NE(plan.find("IS NULL"), std::string::npos) << plan;
-  EXPECT_NE(plan.find("Aggregate [u.a]"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Anti (u.a = t.a)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Get u [(u.x > 0)]"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
 }
 
-TEST_F(OptimizerTest, OtherCorrelationsKeepThePerRowSubplan) {
+TEST_F(OptimizerTest, ExistsWithAnyCorrelationBecomesASemiJoin) {
   std::string plan = plan_of("SELECT a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a < t.a)");
-  EXPECT_NE(plan.find("EXISTS(SubPlan)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Semi (u.a < t.a)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, InBecomesASemiJoin) {
+  std::string plan = plan_of("SELECT a FROM t WHERE b IN (SELECT x FROM u WHERE u.a = t.a)");
+  EXPECT_NE(plan.find("Join Semi"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("(t.b = u.x)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, CorrelatedAggregateBecomesALeftJoinWithGroups) {
+  std::string plan = plan_of("SELECT a, (SELECT count(*) FROM u WHERE u.a = t.a) FROM t");
+  EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Aggregate [u.a]"), std::string::npos) << plan;
+  // count over no rows is 0, not the NULL of an unmatched LEFT JOIN row.
+  EXPECT_NE(plan.find("THEN 0 ELSE count(*)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, OtherShapesKeepThePerRowSubplan) {
+  // A correlation under an aggregate that is not an equality, and EXISTS inside an OR.
+  std::string plan = plan_of("SELECT a, (SELECT count(*) FROM u WHERE u.a < t.a) FROM t");
+  EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Join"), std::string::npos) << plan;
+  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
+  EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
 }
 
 }  // namespace

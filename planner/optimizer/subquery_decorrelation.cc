@@ -1,0 +1,357 @@
+#include "planner/optimizer/subquery_decorrelation.h"
+
+#include <functional>
+
+#include "src/common/vector.h"
+
+namespace tessera::planner {
+
+namespace {
+
+bool has_parameters(const BoundExpression& expr) { return contains_expression(expr, BoundExprKind::kParameter); }
+
+/// Whether `expr` reads the subquery's own rows (columns, or a nested subquery).
+bool has_column_refs(const BoundExpression& expr) {
+  return contains_expression(expr, BoundExprKind::kColumnRef) || contains_expression(expr, BoundExprKind::kSubquery);
+}
+
+/// Splits an equality into (inner side, outer side) when one side reads only subquery columns
+/// and the other only parameters; returns false otherwise.
+bool key_sides(BoundExpression& conjunct, BoundExprPtr*& inner, BoundExprPtr*& outer) {
+  if (conjunct.kind != BoundExprKind::kFunction || !static_cast<BoundFunction&>(conjunct).function->hashable) return false;
+  auto& eq = static_cast<BoundFunction&>(conjunct);
+  BoundExprPtr& a = eq.children[0];
+  BoundExprPtr& b = eq.children[1];
+  auto is_outer = [](const BoundExpression& e) { return has_parameters(e) && !has_column_refs(e); };
+  auto is_inner = [](const BoundExpression& e) { return !has_parameters(e) && has_column_refs(e); };
+  if (is_inner(*a) && is_outer(*b)) {
+    inner = &a;
+    outer = &b;
+    return true;
+  }
+  if (is_inner(*b) && is_outer(*a)) {
+    inner = &b;
+    outer = &a;
+    return true;
+  }
+  return false;
+}
+
+/// A conjunct that may move out of the subquery: it reads parameters, holds no nested subquery
+/// (whose own correlation would move with it) and, when only equalities may be lifted, is an
+/// `inner = outer` key equality.
+bool liftable(BoundExpression& conjunct, bool equalities_only) {
+  if (contains_expression(conjunct, BoundExprKind::kSubquery)) return false;
+  if (!equalities_only) return true;
+  BoundExprPtr* inner;
+  BoundExprPtr* outer;
+  return key_sides(conjunct, inner, outer);
+}
+
+/// Checks the correlated conjuncts of a list (each must be liftable) and, when `lifted` is
+/// given, moves them out of the list into it.
+bool take_correlated(std::vector<BoundExprPtr>& conjuncts, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
+  std::vector<BoundExprPtr> kept;
+  for (auto& c : conjuncts) {
+    if (!has_parameters(*c)) {
+      if (lifted) kept.push_back(std::move(c));
+      continue;
+    }
+    if (!liftable(*c, equalities_only)) return false;
+    if (lifted) lifted->push_back(std::move(c));
+  }
+  if (lifted) conjuncts = std::move(kept);
+  return true;
+}
+
+/// Conjuncts lifted from below a projection read columns the projection may not output: each
+/// such column becomes an extra output of the projection, and the conjuncts (from index
+/// `first` of `lifted`) read that output instead.
+void pass_through_projection(LogicalProjection& projection, std::vector<BoundExprPtr>& lifted, size_t first) {
+  for (size_t i = first; i < lifted.size(); i++) {
+    rewrite_expression(lifted[i], [&](BoundExpression& e) -> BoundExprPtr {
+      if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+      const auto& ref = static_cast<const BoundColumnRef&>(e);
+      if (ref.binding.table_index == projection.table_index) return nullptr;
+      size_t column = projection.expressions.size();
+      for (size_t c = 0; c < projection.expressions.size(); c++) {
+        if (projection.expressions[c]->equals(ref)) column = c;
+      }
+      if (column == projection.expressions.size()) projection.expressions.push_back(ref.copy());
+      return std::make_unique<BoundColumnRef>(ref.type, ColumnBinding{projection.table_index, static_cast<uint32_t>(column)},
+                                              ref.name);
+    });
+  }
+}
+
+/// Walks a subquery body whose correlation may be lifted: only row-wise operators (projection,
+/// filter, inner/cross join, scan, values) may lie on the way, and parameters may appear only
+/// in liftable conjuncts of filters, scans and join conditions. With `lifted` null it only
+/// checks; otherwise it also moves the correlated conjuncts out into `lifted`.
+bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
+  switch (op.kind) {
+    case LogicalOperatorKind::kGet:
+      return take_correlated(static_cast<LogicalGet&>(op).filters, equalities_only, lifted);
+    case LogicalOperatorKind::kFilter:
+      return take_correlated(static_cast<LogicalFilter&>(op).conjuncts, equalities_only, lifted) &&
+             lift_correlation(*op.children[0], equalities_only, lifted);
+    case LogicalOperatorKind::kProjection: {
+      for (const auto& e : static_cast<LogicalProjection&>(op).expressions) {
+        if (has_parameters(*e)) return false;
+      }
+      const size_t before = lifted ? lifted->size() : 0;
+      if (!lift_correlation(*op.children[0], equalities_only, lifted)) return false;
+      if (lifted) pass_through_projection(static_cast<LogicalProjection&>(op), *lifted, before);
+      return true;
+    }
+    case LogicalOperatorKind::kJoin: {
+      auto& join = static_cast<LogicalJoin&>(op);
+      if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return false;
+      // An inner join's condition may as well be a filter above it.
+      if (!take_correlated(join.conditions, equalities_only, lifted)) return false;
+      if (lifted && join.conditions.empty()) join.join_type = JoinType::kCross;
+      return lift_correlation(*op.children[0], equalities_only, lifted) &&
+             lift_correlation(*op.children[1], equalities_only, lifted);
+    }
+    case LogicalOperatorKind::kValues: {
+      for (const auto& row : static_cast<LogicalValues&>(op).rows) {
+        for (const auto& e : row) {
+          if (has_parameters(*e)) return false;
+        }
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/// Replaces parameters by the outer expressions they stand for.
+BoundExprPtr substitute_parameters(const BoundExpression& expr, const std::vector<BoundExprPtr>& correlated) {
+  BoundExprPtr result = expr.copy();
+  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
+    if (e.kind != BoundExprKind::kParameter) return nullptr;
+    return correlated[static_cast<BoundParameter&>(e).index]->copy();
+  });
+  return result;
+}
+
+/// The EXISTS subquery of a conjunct (`EXISTS (...)` or `NOT EXISTS (...)`), or null.
+BoundSubquery* exists_of(BoundExpression& conjunct, bool& negated) {
+  negated = false;
+  BoundExpression* e = &conjunct;
+  if (e->kind == BoundExprKind::kBooleanTest && static_cast<BoundBooleanTest&>(*e).test == BooleanTest::kNot) {
+    negated = true;
+    e = static_cast<BoundBooleanTest&>(*e).child.get();
+  }
+  if (e->kind != BoundExprKind::kSubquery) return nullptr;
+  auto* sub = static_cast<BoundSubquery*>(e);
+  if (sub->subquery_kind != SubqueryKind::kExists || sub->correlated.empty()) return nullptr;
+  return sub;
+}
+
+/// The conjuncts `lifted` (over subquery columns and parameters) with the parameters replaced
+/// by the outer expressions.
+std::vector<BoundExprPtr> outer_conditions(std::vector<BoundExprPtr> lifted, const BoundSubquery& sub) {
+  std::vector<BoundExprPtr> conditions;
+  for (auto& c : lifted) conditions.push_back(substitute_parameters(*c, sub.correlated));
+  return conditions;
+}
+
+LogicalPtr make_join(JoinType type, LogicalPtr left, LogicalPtr right, std::vector<BoundExprPtr> conditions) {
+  auto join = std::make_unique<LogicalJoin>(type);
+  join->conditions = std::move(conditions);
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  return join;
+}
+
+/// `[NOT] EXISTS (q)` as a semi (anti) join of `input` with q's body, or null (nothing moved)
+/// when q's correlation cannot be lifted.
+LogicalPtr exists_join(BoundSubquery& sub, bool negated, LogicalPtr& input) {
+  // The plan must be `Projection -> body`, and this expression its only user, since lifting
+  // changes the plan.
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1 ||
+      !lift_correlation(*root.children[0], false, nullptr)) {
+    return nullptr;
+  }
+  std::vector<BoundExprPtr> lifted;
+  lift_correlation(*root.children[0], false, &lifted);
+  if (lifted.empty()) return nullptr;
+  return make_join(negated ? JoinType::kAnti : JoinType::kSemi, std::move(input), std::move(root.children[0]),
+                   outer_conditions(std::move(lifted), sub));
+}
+
+/// `x op ANY (q)` as a semi join of `input` with q, or null (nothing moved).
+LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1 || !sub.left || !sub.comparison) {
+    return nullptr;
+  }
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1) return nullptr;
+  std::vector<BoundExprPtr> conditions;
+  LogicalPtr right;
+  BoundExprPtr column;
+  if (sub.correlated.empty()) {
+    // q runs once, as it is: the projection is rebuilt around its moved parts.
+    auto rebuilt = std::make_unique<LogicalProjection>(projection.table_index);
+    rebuilt->expressions = std::move(projection.expressions);
+    rebuilt->children = std::move(projection.children);
+    column = std::make_unique<BoundColumnRef>(rebuilt->expressions[0]->type,
+                                              ColumnBinding{rebuilt->table_index, 0}, "subquery column");
+    right = std::move(rebuilt);
+  } else {
+    if (has_parameters(*projection.expressions[0]) || !lift_correlation(*root.children[0], false, nullptr)) return nullptr;
+    std::vector<BoundExprPtr> lifted;
+    lift_correlation(*root.children[0], false, &lifted);
+    conditions = outer_conditions(std::move(lifted), sub);
+    // The projection is row-wise: its expression is computed by the join over the body's rows.
+    column = std::move(projection.expressions[0]);
+    right = std::move(root.children[0]);
+  }
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(sub.left));
+  args.push_back(std::move(column));
+  conditions.insert(conditions.begin(), std::make_unique<BoundFunction>(LogicalType::boolean(), *sub.comparison, std::move(args)));
+  return make_join(JoinType::kSemi, std::move(input), std::move(right), std::move(conditions));
+}
+
+/// The value `aggregate` has over no rows (count: 0; most others: NULL), computed by the
+/// aggregate's own init and finalize.
+Value empty_aggregate_value(const BoundAggregate& aggregate) {
+  const catalog::AggregateFunction& fn = *aggregate.function;
+  std::vector<std::max_align_t> storage((fn.state_size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t) + 1);
+  auto* state = reinterpret_cast<catalog::AggregateState*>(storage.data());
+  catalog::AggregateState* states[] = {state};
+  fn.init(states, 0, 1);
+  Vector result(aggregate.type, 1);
+  const catalog::AggregateState* finals[] = {state};
+  fn.finalize(finals, 0, 1, result);
+  return result.get_value(0);
+}
+
+/// A correlated scalar subquery `(SELECT f(aggregates) FROM body WHERE inner = outer ...)` as a
+/// LEFT JOIN of `input` with the aggregate grouped by the inner keys; returns the expression
+/// that replaces the subquery (over `input`'s and the aggregate's columns), or null (nothing
+/// moved) when the subquery has another shape.
+BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (sub.correlated.empty() || root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) {
+    return nullptr;
+  }
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1 || root.children[0]->kind != LogicalOperatorKind::kAggregate) return nullptr;
+  auto& aggregate = static_cast<LogicalAggregate&>(*root.children[0]);
+  if (!aggregate.groups.empty()) return nullptr;
+  for (const auto& a : aggregate.aggregates) {
+    if (has_parameters(*a)) return nullptr;
+  }
+  if (!lift_correlation(*aggregate.children[0], true, nullptr)) return nullptr;
+  std::vector<BoundExprPtr> lifted;
+  lift_correlation(*aggregate.children[0], true, &lifted);
+  if (lifted.empty()) return nullptr;
+  // Group by the inner sides; join on outer = group key, in the equality's operand order.
+  std::vector<BoundExprPtr> conditions;
+  for (auto& c : lifted) {
+    BoundExprPtr* inner;
+    BoundExprPtr* outer;
+    key_sides(*c, inner, outer);
+    auto& eq = static_cast<BoundFunction&>(*c);
+    const bool outer_first = outer == &eq.children[0];
+    const auto column = static_cast<uint32_t>(aggregate.groups.size());
+    auto key = std::make_unique<BoundColumnRef>((*inner)->type, ColumnBinding{aggregate.group_index, column}, "subquery key");
+    aggregate.groups.push_back(std::move(*inner));
+    BoundExprPtr outer_value = substitute_parameters(**outer, sub.correlated);
+    std::vector<BoundExprPtr> args;
+    args.push_back(outer_first ? std::move(outer_value) : std::move(key));
+    args.push_back(outer_first ? std::move(key) : std::move(outer_value));
+    conditions.push_back(std::make_unique<BoundFunction>(LogicalType::boolean(), *eq.function, std::move(args)));
+  }
+  // An outer row without a group sees each aggregate's value over no rows: a joined row has a
+  // non-NULL first key (NULL keys never join).
+  BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
+  std::vector<Value> empty_values;
+  for (const auto& a : aggregate.aggregates) empty_values.push_back(empty_aggregate_value(static_cast<const BoundAggregate&>(*a)));
+  const ColumnBinding first_key{aggregate.group_index, 0};
+  const LogicalType key_type = aggregate.groups[0]->type;
+  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
+    if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+    const auto& ref = static_cast<BoundColumnRef&>(e);
+    if (ref.binding.table_index != aggregate.aggregate_index) return nullptr;
+    const Value& empty = empty_values[ref.binding.column_index];
+    if (empty.is_null()) return nullptr;
+    std::vector<BoundCase::When> whens;
+    whens.push_back({std::make_unique<BoundBooleanTest>(BooleanTest::kIsNull,
+                                                        std::make_unique<BoundColumnRef>(key_type, first_key, "subquery key")),
+                     std::make_unique<BoundConstant>(empty)});
+    return std::make_unique<BoundCase>(ref.type, std::move(whens), ref.copy());
+  });
+  input = make_join(JoinType::kLeft, std::move(input), std::move(root.children[0]), std::move(conditions));
+  return result;
+}
+
+/// Replaces the correlated scalar aggregate subqueries of `expr` by joins added to `input`.
+void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input) {
+  if (!contains_expression(*expr, BoundExprKind::kSubquery)) return;
+  rewrite_expression(expr, [&](BoundExpression& e) -> BoundExprPtr {
+    if (e.kind != BoundExprKind::kSubquery) return nullptr;
+    auto& sub = static_cast<BoundSubquery&>(e);
+    if (sub.subquery_kind != SubqueryKind::kScalar) return nullptr;
+    return scalar_aggregate_join(sub, input);
+  });
+}
+
+}  // namespace
+
+LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
+  for (auto& child : plan->children) child = rewrite(std::move(child));
+  if (plan->kind == LogicalOperatorKind::kFilter) return rewrite_filter(std::move(plan));
+  if (plan->kind == LogicalOperatorKind::kProjection) return rewrite_projection(std::move(plan));
+  return plan;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
+  auto& filter = static_cast<LogicalFilter&>(*op);
+  // Split AND chains so each subquery is its own conjunct.
+  std::vector<BoundExprPtr> conjuncts;
+  std::function<void(BoundExprPtr)> split = [&](BoundExprPtr e) {
+    if (e->kind == BoundExprKind::kConjunction && static_cast<BoundConjunction&>(*e).is_and) {
+      for (auto& c : static_cast<BoundConjunction&>(*e).children) split(std::move(c));
+    } else {
+      conjuncts.push_back(std::move(e));
+    }
+  };
+  for (auto& c : filter.conjuncts) split(std::move(c));
+  filter.conjuncts.clear();
+
+  LogicalPtr input = std::move(op->children[0]);
+  for (auto& conjunct : conjuncts) {
+    bool negated;
+    if (BoundSubquery* sub = exists_of(*conjunct, negated)) {
+      if (LogicalPtr join = exists_join(*sub, negated, input)) {
+        input = std::move(join);
+        continue;
+      }
+    } else if (conjunct->kind == BoundExprKind::kSubquery &&
+               static_cast<BoundSubquery&>(*conjunct).subquery_kind == SubqueryKind::kAny) {
+      if (LogicalPtr join = any_join(static_cast<BoundSubquery&>(*conjunct), input)) {
+        input = std::move(join);
+        continue;
+      }
+    }
+    rewrite_scalar_subqueries(conjunct, input);
+    filter.conjuncts.push_back(std::move(conjunct));
+  }
+  op->children[0] = std::move(input);
+  if (filter.conjuncts.empty()) return std::move(op->children[0]);
+  return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
+  auto& projection = static_cast<LogicalProjection&>(*op);
+  for (auto& e : projection.expressions) rewrite_scalar_subqueries(e, op->children[0]);
+  return op;
+}
+
+}  // namespace tessera::planner

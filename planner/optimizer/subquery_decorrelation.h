@@ -1,0 +1,33 @@
+#pragma once
+
+#include "planner/logical/logical_operator.h"
+
+namespace tessera::planner {
+
+/// Turns correlated subqueries into joins, so that they run once instead of once per outer row.
+/// A subquery refers to the outer row through BoundParameter(i) (= `correlated[i]` evaluated
+/// in the outer row). When every parameter of a subquery sits in conjuncts of its WHERE / ON /
+/// join conditions, under row-wise operators only (projection, filter, inner/cross join, scan,
+/// values), those conjuncts are lifted out of the subquery, the parameters replaced by the outer
+/// expressions, and they become join conditions:
+/// - a WHERE conjunct `EXISTS (q)` / `NOT EXISTS (q)` becomes a semi / anti join of the
+///   filter's input with q's body, on the lifted conditions (any shape: equalities become hash
+///   keys, the rest the join's residual);
+/// - a WHERE conjunct `x op ANY (q)` (`x IN (q)`) becomes a semi join on `x op q's column` and
+///   the lifted conditions (in a WHERE clause NULL and false both reject the row). An
+///   uncorrelated q is joined as it is;
+/// - a scalar subquery `(SELECT f(agg...) FROM body)` whose lifted conditions are all
+///   `inner = outer` equalities, anywhere in a WHERE clause or a select list, becomes a LEFT JOIN
+///   with the aggregate grouped by the inner keys; an outer row without a group gets the value
+///   the aggregate has over no rows (count is 0, not NULL).
+/// Other subqueries stay parameterized subplans, run per distinct outer value.
+class SubqueryDecorrelation {
+ public:
+  LogicalPtr rewrite(LogicalPtr plan);
+
+ private:
+  LogicalPtr rewrite_filter(LogicalPtr filter);
+  LogicalPtr rewrite_projection(LogicalPtr projection);
+};
+
+}  // namespace tessera::planner
