@@ -6,6 +6,7 @@
 
 #include "executor/functions/vector_loops.h"
 #include "src/common/assert.h"
+#include "src/common/numeric.h"
 #include "src/common/utf8.h"
 #include "src/common/value_cast.h"
 
@@ -112,6 +113,42 @@ bool cast_to_real(const Vector& source, const sel_t* sel, size_t count, Vector& 
   }
 }
 
+/// The numeric conversions that need no text: numeric to numeric(p,s) (unconstrained: the
+/// values as they are), integers to numeric, numeric to double precision. Returns false for
+/// the others.
+bool cast_numeric_vectorized(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
+  const LogicalType& from = source.type();
+  const LogicalType& to = result.type();
+  if (to.id() == LogicalTypeId::kNumeric) {
+    const int32_t typmod = to.modifier();
+    auto apply = [typmod](const Numeric& n) { return typmod < 0 ? n : numeric::apply_typmod(n, typmod); };
+    switch (from.id()) {
+      case LogicalTypeId::kNumeric:
+        if (typmod == from.modifier()) {
+          result.reference(source);
+          return true;
+        }
+        unary_loop<Numeric, Numeric>(source, sel, count, result, apply);
+        return true;
+      case LogicalTypeId::kSmallint:
+        unary_loop<int16_t, Numeric>(source, sel, count, result, [&](int16_t v) { return apply(numeric::from_int64(v)); });
+        return true;
+      case LogicalTypeId::kInteger:
+        unary_loop<int32_t, Numeric>(source, sel, count, result, [&](int32_t v) { return apply(numeric::from_int64(v)); });
+        return true;
+      case LogicalTypeId::kBigint:
+        unary_loop<int64_t, Numeric>(source, sel, count, result, [&](int64_t v) { return apply(numeric::from_int64(v)); });
+        return true;
+      default: return false;
+    }
+  }
+  if (from.id() == LogicalTypeId::kNumeric && to.id() == LogicalTypeId::kDouble) {
+    unary_loop<Numeric, double>(source, sel, count, result, [](const Numeric& n) { return numeric::to_double(n); });
+    return true;
+  }
+  return false;
+}
+
 /// Casts through Value for the rare conversions that parse text.
 void cast_generic(const Vector& source, const sel_t* sel, size_t count, Vector& result) {
   for_each_row(sel, count, [&](sel_t r) { result.set_value(r, cast_value(source.get_value(r), result.type())); });
@@ -129,6 +166,7 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
   }
   // The numeric conversions go through Value (numeric::* does the work per value).
   if (from.id() == LogicalTypeId::kNumeric || to.id() == LogicalTypeId::kNumeric) {
+    if (cast_numeric_vectorized(source, sel, count, result)) return;
     return cast_generic(source, sel, count, result);
   }
   // The date/time conversions go through Value.

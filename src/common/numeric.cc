@@ -69,6 +69,12 @@ __int128 scale_up(__int128 c, int n) {
   if (c == 0 || n == 0) return c;
   if (n > Numeric::kMaxDigits) out_of_range();
   __int128 r;
+  if (n <= 18 && abs128(c) < kPow10[18]) {
+    // Below 10^36: the product cannot overflow 128 bits (the overflow check is a library call).
+    r = c * kPow10[n];
+    if (abs128(r) > kMaxCoefficient) out_of_range();
+    return r;
+  }
   if (__builtin_mul_overflow(c, kPow10[n], &r) || abs128(r) > kMaxCoefficient) out_of_range();
   return r;
 }
@@ -88,6 +94,11 @@ __int128 scale_down(__int128 c, int n, bool round) {
 
 /// Both coefficients at the larger of the two scales.
 int align(const Numeric& a, const Numeric& b, __int128& ca, __int128& cb) {
+  if (a.scale() == b.scale()) {
+    ca = a.coefficient();
+    cb = b.coefficient();
+    return a.scale();
+  }
   const int s = std::max(a.scale(), b.scale());
   ca = scale_up(a.coefficient(), s - a.scale());
   cb = scale_up(b.coefficient(), s - b.scale());
@@ -266,6 +277,13 @@ bool to_int64(const Numeric& n, int64_t& out) {
 
 double to_double(const Numeric& n) {
   if (n.is_nan()) return std::nan("");
+  // A coefficient and a power of ten that doubles hold exactly: one correctly rounded division
+  // gives the double nearest the decimal value, as reading its text does.
+  const __int128 c = n.coefficient();
+  constexpr __int128 kExactInDouble = __int128{1} << 53;
+  if (c > -kExactInDouble && c < kExactInDouble && n.scale() <= 22) {
+    return static_cast<double>(static_cast<int64_t>(c)) / static_cast<double>(kPow10[n.scale()]);
+  }
   return std::strtod(format(n).c_str(), nullptr);
 }
 
@@ -326,8 +344,16 @@ Numeric sub(const Numeric& a, const Numeric& b) {
 
 Numeric mul(const Numeric& a, const Numeric& b) {
   if (a.is_nan() || b.is_nan()) return Numeric::nan();
+  const __int128 ca = a.coefficient();
+  const __int128 cb = b.coefficient();
   __int128 r;
-  if (__builtin_mul_overflow(a.coefficient(), b.coefficient(), &r)) out_of_range();
+  constexpr __int128 k64 = __int128{1} << 62;
+  if (ca > -k64 && ca < k64 && cb > -k64 && cb < k64) {
+    // Below 2^124: no overflow possible (the 128-bit overflow check is a library call).
+    r = ca * cb;
+  } else if (__builtin_mul_overflow(ca, cb, &r)) {
+    out_of_range();
+  }
   return Numeric::make(r, a.scale() + b.scale());
 }
 

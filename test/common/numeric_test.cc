@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 
 #include "src/common/sql_error.h"
@@ -133,6 +134,30 @@ TEST(NumericTest, DoubleConversionsUseFifteenDigits) {
   EXPECT_EQ(S(numeric::from_double(1e20)), "100000000000000000000");
   EXPECT_EQ(S(numeric::from_double(1.0 / 3)), "0.333333333333333");
   EXPECT_DOUBLE_EQ(numeric::to_double(N("1.25")), 1.25);
+}
+
+TEST(NumericTest, FastPathsAgreeWithTheGeneralOnesAtTheirEdges) {
+  // to_double: a division for coefficients below 2^53, the decimal text otherwise.
+  for (const char* text : {"0.1", "123456.78", "-9007199254740991", "9007199254740993", "1.00000000000000000001",
+                           "0.0000000000000000000001", "12345678901234567890.123"}) {
+    EXPECT_EQ(std::strtod(text, nullptr), numeric::to_double(numeric::parse_or_throw(text))) << text;
+  }
+  // mul: coefficients on both sides of 2^62, and the bound.
+  const Numeric big = numeric::parse_or_throw("4611686018427387904");  // 2^62
+  EXPECT_THROW(numeric::mul(big, big), SqlError);  // 2^124 has 38 digits: beyond 35
+  EXPECT_EQ("11529215046068469757.5",
+            numeric::format(numeric::mul(numeric::parse_or_throw("4611686018427387903"), numeric::parse_or_throw("2.5"))));
+  EXPECT_EQ("13835058055282163715",
+            numeric::format(numeric::mul(numeric::parse_or_throw("4611686018427387905"), numeric::parse_or_throw("3"))));
+  EXPECT_EQ("-0.000006", numeric::format(numeric::mul(numeric::parse_or_throw("-0.002"), numeric::parse_or_throw("0.003"))));
+  // add / sub with different scales scale up the coefficient: near 10^18 and the bound.
+  EXPECT_EQ("999999999999999999.01", numeric::format(numeric::add(numeric::parse_or_throw("999999999999999999"),
+                                                                  numeric::parse_or_throw("0.01"))));
+  EXPECT_EQ("1000000000000000000.1", numeric::format(numeric::add(numeric::parse_or_throw("1000000000000000000"),
+                                                                  numeric::parse_or_throw("0.1"))));
+  EXPECT_THROW(numeric::add(numeric::parse_or_throw("99999999999999999999999999999999"), numeric::parse_or_throw("0.0001")),
+               SqlError);
+  EXPECT_EQ("3.50", numeric::format(numeric::sub(numeric::parse_or_throw("4.25"), numeric::parse_or_throw("0.75"))));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "src/common/datetime.h"
+#include "src/common/numeric.h"
 #include "src/common/string_t.h"
 
 namespace tessera::executor::tpch {
@@ -233,7 +234,7 @@ class RowWriter {
   size_t row() const { return row_; }
   void integer(size_t column, int64_t value) { out_.column(column).mutable_values<int32_t>()[row_] = static_cast<int32_t>(value); }
   void date(size_t column, int32_t days) { out_.column(column).mutable_values<int32_t>()[row_] = days; }
-  void money(size_t column, int64_t cents) { out_.column(column).mutable_values<double>()[row_] = static_cast<double>(cents) / 100.0; }
+  void money(size_t column, int64_t cents) { out_.column(column).mutable_values<Numeric>()[row_] = Numeric::make(cents, 2); }
   void text(size_t column, std::string_view value) {
     Vector& vector = out_.column(column);
     vector.mutable_values<string_t>()[row_] = vector.string_heap().add(value);
@@ -313,7 +314,7 @@ std::string_view table_name(Table table) {
 std::vector<Column> table_columns(Table table) {
   const LogicalType i = LogicalType::integer();
   const LogicalType t = LogicalType::varchar();
-  const LogicalType m = LogicalType::double_precision();
+  const LogicalType m = LogicalType::numeric(numeric::make_typmod(15, 2));
   const LogicalType d = LogicalType::date();
   switch (table) {
     case Table::kRegion: return {col("r_regionkey", i), col("r_name", t), col("r_comment", t)};
