@@ -13,11 +13,13 @@
 # thread count the best time of each engine and the ratios Tessera/DuckDB and
 # Tessera/PostgreSQL (time over time: below 1 means Tessera is faster);
 #   4. the slow-client benchmark (tessera-bench --slow-clients): one session's query alone and
-#      beside two clients that do not read their large results, and the ratio.
+#      beside two clients that do not read their large results, and the ratio;
+#   5. TPC-H at SF TPCH_SF (default 1) on Tessera, DuckDB and PostgreSQL (scripts/tpch-bench.sh).
 # DuckDB and PostgreSQL are skipped with a message when they cannot run.
 #
 # Usage: scripts/run-bench.sh BUILD_DIR
-# Environment: BENCH_ROWS (default 10000000), BENCH_RUNS (default 5), SLOW_CLIENT_ROWS (default 4000000).
+# Environment: BENCH_ROWS (default 10000000), BENCH_RUNS (default 5), SLOW_CLIENT_ROWS (default 4000000),
+# TPCH_SF (default 1), TPCH_RUNS (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -78,21 +80,8 @@ fi
 # --- PostgreSQL ----------------------------------------------------------------------------
 section "PostgreSQL (scripts/pg-test-cluster.sh)"
 
-# Best and median (ms) of the `query NAME` / `Time: X ms` lines psql printed, as
-# `NAME best median` lines, in the order the queries first appear.
-pg_times() {
-  awk '/^query /{ q = $2; if (!(q in seen)) { seen[q] = 1; order[++n] = q } }
-       /^Time: /{ t[q, ++c[q]] = $2 }
-       END {
-         for (i = 1; i <= n; i++) {
-           q = order[i]; m = c[q]
-           for (j = 1; j <= m; j++) v[j] = t[q, j]
-           for (j = 2; j <= m; j++) { x = v[j]; k = j - 1; while (k >= 1 && v[k] > x) { v[k + 1] = v[k]; k-- } v[k + 1] = x }
-           med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-           printf "%s %.3f %.3f\n", q, v[1], med
-         }
-       }' "$1"
-}
+# Best and median (ms) per query of a psql \timing log (scripts/psql-times.awk).
+pg_times() { awk -f scripts/psql-times.awk "$1"; }
 
 # Loads and times PostgreSQL listening on 127.0.0.1:$1. Runs with errexit in a background job
 # (see below), so any failing command ends it.
@@ -226,6 +215,10 @@ section "Summary: best of $runs, $rows rows; ratio = Tessera time / other time (
 # large result; a slow client must stall only its own query (ratio near 1).
 section "Slow clients (tessera-bench --slow-clients)"
 "$bench_bin" --slow-clients --rows "${SLOW_CLIENT_ROWS:-4000000}" --runs "$runs"
+
+# --- TPC-H ----------------------------------------------------------------------------------
+section "TPC-H at SF ${TPCH_SF:-1} (scripts/tpch-bench.sh)"
+bash scripts/tpch-bench.sh "$build" "${TPCH_SF:-1}"
 
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
