@@ -471,6 +471,10 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
     residual.push_back(c->copy());
   }
   auto types = join.output_types();
+  if (left_keys.empty() && join.join_type == JoinType::kFull) {
+    throw SqlError(SqlState::kFeatureNotSupported,
+                   "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
+  }
   if (left_keys.empty()) {
     BoundExprPtr condition = conjunction_of(std::move(residual));
     JoinType type = join.join_type == JoinType::kCross && condition ? JoinType::kInner : join.join_type;

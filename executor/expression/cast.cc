@@ -124,8 +124,9 @@ bool cast_numeric_vectorized(const Vector& source, const sel_t* sel, size_t coun
     auto apply = [typmod](const Numeric& n) { return typmod < 0 ? n : numeric::apply_typmod(n, typmod); };
     switch (from.id()) {
       case LogicalTypeId::kNumeric:
-        if (typmod == from.modifier()) {
-          result.reference(source);
+        if (typmod < 0 || typmod == from.modifier()) {
+          // Unconstrained numeric holds any numeric(p,s) value as it is.
+          result.reference_as(source, to);
           return true;
         }
         unary_loop<Numeric, Numeric>(source, sel, count, result, apply);

@@ -1,6 +1,7 @@
 #include "planner/binder/binder.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -290,7 +291,6 @@ LogicalPtr Binder::bind_derived(LogicalPtr plan, const std::vector<std::string>&
 
 LogicalPtr Binder::bind_join(const JoinRef& ref) {
   if (ref.alias) throw_at(SqlState::kFeatureNotSupported, "aliases on JOIN are not supported yet", ref.location);
-  if (ref.join_type == JoinType::kFull) throw_at(SqlState::kFeatureNotSupported, "FULL JOIN is not supported yet", ref.location);
   size_t left_begin = scope_.entries.size();
   LogicalPtr left = bind_table_ref(*ref.left);
   size_t right_begin = scope_.entries.size();
@@ -346,11 +346,17 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
   // The merged USING columns come first in `*` and answer unqualified names; they are the
   // left side's columns (the right side's for RIGHT JOIN, whose right side is preserved).
   ScopeEntry merged;
+  std::vector<std::pair<BoundExprPtr, BoundExprPtr>> full_merged;  // FULL JOIN: both sides of each
   for (const auto& name : using_columns) {
     auto [le, lc] = find_side(left_begin, right_begin, name, "left");
     auto [re, rc] = find_side(right_begin, right_end, name, "right");
     BoundExprPtr l = std::make_unique<BoundColumnRef>(le->types[lc], le->bindings[lc], le->alias + "." + name);
     BoundExprPtr r = std::make_unique<BoundColumnRef>(re->types[rc], re->bindings[rc], re->alias + "." + name);
+    if (!common_supertype(l->type, r->type)) {
+      throw_at(SqlState::kDatatypeMismatch, "JOIN/USING types " + l->type.name() + " and " + r->type.name() + " cannot be matched",
+               ref.location);
+    }
+    if (type == JoinType::kFull) full_merged.emplace_back(l->copy(), r->copy());
     join->conditions.push_back(make_comparison("=", std::move(l), std::move(r), ref.location));
     ScopeEntry* kept = type == JoinType::kRight ? re : le;
     size_t kept_column = type == JoinType::kRight ? rc : lc;
@@ -379,7 +385,35 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
     join->children.push_back(std::move(left));
     join->children.push_back(std::move(right));
   }
-  return join;
+  if (full_merged.empty()) return join;
+  // FULL JOIN USING: a merged column is COALESCE(left, right), as either side may be padded.
+  // A projection above the join computes them after every column of both sides, and the
+  // scope's columns (the merged entry first, at left_begin) read the projection.
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  std::map<ColumnBinding, uint32_t> position;
+  const auto bindings = join->output_bindings();
+  const auto types = join->output_types();
+  for (size_t i = 0; i < bindings.size(); i++) {
+    position[bindings[i]] = static_cast<uint32_t>(i);
+    projection->expressions.push_back(std::make_unique<BoundColumnRef>(types[i], bindings[i], ""));
+  }
+  for (size_t e = left_begin + 1; e < right_end + 1; e++) {
+    for (auto& b : scope_.entries[e].bindings) b = ColumnBinding{projection->table_index, position.at(b)};
+  }
+  ScopeEntry& merged_entry = scope_.entries[left_begin];
+  for (size_t k = 0; k < full_merged.size(); k++) {
+    auto& [l, r] = full_merged[k];
+    const LogicalType merged_type =
+        common_typmod(*common_supertype(l->type, r->type), std::vector<LogicalType>{l->type, r->type});
+    std::vector<BoundExprPtr> args;
+    args.push_back(cast_to(std::move(l), merged_type));
+    args.push_back(cast_to(std::move(r), merged_type));
+    merged_entry.types[k] = merged_type;
+    merged_entry.bindings[k] = ColumnBinding{projection->table_index, static_cast<uint32_t>(projection->expressions.size())};
+    projection->expressions.push_back(std::make_unique<BoundCoalesce>(merged_type, std::move(args)));
+  }
+  projection->children.push_back(std::move(join));
+  return projection;
 }
 
 // ---- DML and DDL ------------------------------------------------------------------------------

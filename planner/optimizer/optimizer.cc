@@ -245,9 +245,16 @@ LogicalPtr Optimizer::push_filters(LogicalPtr op, std::vector<BoundExprPtr> filt
           }
         }
         join.join_type = join.conditions.empty() ? JoinType::kCross : JoinType::kInner;
+      } else if (join.join_type == JoinType::kFull) {
+        // FULL JOIN: both sides are preserved and padded, so nothing moves across the join;
+        // the ON conjuncts are split so that equalities become hash keys.
+        std::vector<BoundExprPtr> on;
+        for (auto& c : join.conditions) split_conjuncts(std::move(c), on);
+        join.conditions = std::move(on);
+        for (auto& f : filters) above.push_back(std::move(f));
       } else {
-        // LEFT JOIN: WHERE conjuncts on the preserved side go down; ON conjuncts on the
-        // nullable side filter that side before the join.
+        // LEFT JOIN (and semi / anti joins): WHERE conjuncts on the preserved side go down; ON
+        // conjuncts on the nullable side filter that side before the join.
         std::vector<BoundExprPtr> on;
         for (auto& c : join.conditions) split_conjuncts(std::move(c), on);
         join.conditions.clear();

@@ -328,21 +328,21 @@ hash_t hash(const Numeric& n) {
   return combine_hash(hash_int(m.lo), hash_int(m.hi));
 }
 
-Numeric add(const Numeric& a, const Numeric& b) {
+Numeric add_general(const Numeric& a, const Numeric& b) {
   if (a.is_nan() || b.is_nan()) return Numeric::nan();
   __int128 ca, cb;
   const int s = align(a, b, ca, cb);
   return Numeric::make(ca + cb, s);
 }
 
-Numeric sub(const Numeric& a, const Numeric& b) {
+Numeric sub_general(const Numeric& a, const Numeric& b) {
   if (a.is_nan() || b.is_nan()) return Numeric::nan();
   __int128 ca, cb;
   const int s = align(a, b, ca, cb);
   return Numeric::make(ca - cb, s);
 }
 
-Numeric mul(const Numeric& a, const Numeric& b) {
+Numeric mul_general(const Numeric& a, const Numeric& b) {
   if (a.is_nan() || b.is_nan()) return Numeric::nan();
   const __int128 ca = a.coefficient();
   const __int128 cb = b.coefficient();

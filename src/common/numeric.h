@@ -85,9 +85,70 @@ hash_t hash(const Numeric& n);
 
 /// Arithmetic with PostgreSQL's result scales: add/sub max(s1, s2), mul s1 + s2, div
 /// select_div_scale, mod max(s1, s2). NaN in gives NaN out; division by zero raises 22012.
-Numeric add(const Numeric& a, const Numeric& b);
-Numeric sub(const Numeric& a, const Numeric& b);
-Numeric mul(const Numeric& a, const Numeric& b);
+Numeric add_general(const Numeric& a, const Numeric& b);
+Numeric sub_general(const Numeric& a, const Numeric& b);
+Numeric mul_general(const Numeric& a, const Numeric& b);
+
+namespace detail {
+/// Operands whose coefficients lie below these bounds cannot leave the coefficient bound: the
+/// inline fast paths below need no checks (10^17 * 10^17 < 10^35 - 1, 2^62 + 2^62 < 10^35).
+constexpr __int128 kSmallForMul = 100000000000000000;  // 10^17
+constexpr __int128 kSmallForAdd = __int128{1} << 62;
+inline bool small(__int128 c, __int128 bound) { return c > -bound && c < bound; }
+constexpr int64_t kPow10[18] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+                                10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+                                1000000000000000, 10000000000000000, 100000000000000000};
+/// Brings small coefficients (below 10^17) to a common scale differing by at most 17 digits
+/// (below 10^34: no checks needed); false when the general path must do it.
+inline bool align_small(const Numeric& a, const Numeric& b, __int128& ca, __int128& cb, int& s) {
+  if (a.is_nan() || b.is_nan()) return false;
+  ca = a.coefficient();
+  cb = b.coefficient();
+  const int sa = a.scale();
+  const int sb = b.scale();
+  if (sa == sb) {
+    s = sa;
+    return small(ca, kSmallForAdd) && small(cb, kSmallForAdd);
+  }
+  if (!small(ca, kSmallForMul) || !small(cb, kSmallForMul)) return false;
+  if (sa < sb) {
+    if (sb - sa > 17) return false;
+    ca *= kPow10[sb - sa];
+    s = sb;
+  } else {
+    if (sa - sb > 17) return false;
+    cb *= kPow10[sa - sb];
+    s = sa;
+  }
+  return true;
+}
+}  // namespace detail
+
+/// The common case inline: small coefficients (and, for add and sub, nearby scales); the general
+/// functions handle the rest (NaN, large coefficients, the bound).
+inline Numeric add(const Numeric& a, const Numeric& b) {
+  __int128 ca, cb;
+  int s;
+  if (detail::align_small(a, b, ca, cb, s)) return Numeric::from_raw((ca + cb) * 256 + s);
+  return add_general(a, b);
+}
+inline Numeric sub(const Numeric& a, const Numeric& b) {
+  __int128 ca, cb;
+  int s;
+  if (detail::align_small(a, b, ca, cb, s)) return Numeric::from_raw((ca - cb) * 256 + s);
+  return sub_general(a, b);
+}
+inline Numeric mul(const Numeric& a, const Numeric& b) {
+  if (!a.is_nan() && !b.is_nan()) {
+    const __int128 ca = a.coefficient();
+    const __int128 cb = b.coefficient();
+    const int s = a.scale() + b.scale();
+    if (s <= Numeric::kMaxScale && detail::small(ca, detail::kSmallForMul) && detail::small(cb, detail::kSmallForMul)) {
+      return Numeric::from_raw(ca * cb * 256 + s);
+    }
+  }
+  return mul_general(a, b);
+}
 Numeric div(const Numeric& a, const Numeric& b);
 Numeric mod(const Numeric& a, const Numeric& b);
 Numeric negate(const Numeric& a);

@@ -124,6 +124,18 @@ ValidityMask& Vector::mutable_validity() {
 
 void Vector::reference(const Vector& other) { *this = other; }
 
+void Vector::reference_as(const Vector& other, const LogicalType& type) {
+  TS_CHECK(type.physical_type() == other.type_.physical_type(), "reference_as: physical types differ");
+  *this = other;
+  type_ = type;
+  if (child_ && child_->type_ != type) {
+    // A dictionary's values are its child's: retype a private copy of the child handle.
+    auto child = std::make_shared<Vector>(*child_);
+    child->type_ = type;
+    child_ = std::move(child);
+  }
+}
+
 void Vector::slice(const Vector& source, const SelectionVector& sel, size_t count) {
   if (source.vector_type_ == VectorType::kConstant) {
     reference(source);

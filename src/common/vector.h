@@ -103,6 +103,9 @@ class Vector {
 
   /// Becomes a reference to `other`, sharing all of its buffers.
   void reference(const Vector& other);
+  /// Becomes a reference to `other` typed as `type`, which must have `other`'s physical type
+  /// (a binary-compatible cast, such as numeric(p,s) to numeric).
+  void reference_as(const Vector& other, const LogicalType& type);
   /// Becomes a dictionary over `source`: row i is source row sel[i], for `count` rows.
   /// A dictionary source is composed rather than nested; a constant stays constant.
   void slice(const Vector& source, const SelectionVector& sel, size_t count);

@@ -158,6 +158,14 @@ TEST(NumericTest, FastPathsAgreeWithTheGeneralOnesAtTheirEdges) {
   EXPECT_THROW(numeric::add(numeric::parse_or_throw("99999999999999999999999999999999"), numeric::parse_or_throw("0.0001")),
                SqlError);
   EXPECT_EQ("3.50", numeric::format(numeric::sub(numeric::parse_or_throw("4.25"), numeric::parse_or_throw("0.75"))));
+  EXPECT_EQ("0.95", numeric::format(numeric::sub(numeric::parse_or_throw("1"), numeric::parse_or_throw("0.05"))));
+  EXPECT_EQ("-10000000000000000.00000000000000001",
+            numeric::format(numeric::sub(numeric::parse_or_throw("-0.00000000000000001"),
+                                         numeric::parse_or_throw("10000000000000000"))));
+  EXPECT_EQ("99999999999999999.000000000000000001",
+            numeric::format(numeric::add(numeric::parse_or_throw("99999999999999999"),
+                                         numeric::parse_or_throw("0.000000000000000001"))));
+  EXPECT_EQ("NaN", numeric::format(numeric::add(Numeric::nan(), numeric::parse_or_throw("1.5"))));
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 namespace tessera::executor {
 
 size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
-                       const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out) {
+                       const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out,
+                       std::atomic<uint8_t>* build_matched) {
   if (count == 0) {
     out.set_size(0);
     return 0;
@@ -17,10 +18,18 @@ size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpr
   target.set_size(count);
   if (!condition) {
     for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
+    if (build_matched) {
+      for (size_t i = 0; i < count; i++) build_matched[right_.get_index(i)].store(1, std::memory_order_relaxed);
+    }
     return count;
   }
   const size_t selected = expressions.eval_select(*condition, pairs, nullptr, count, selected_.data());
   for (size_t i = 0; i < selected; i++) matched[left_.get_index(selected_.get_index(i))] = 1;
+  if (build_matched) {
+    for (size_t i = 0; i < selected; i++) {
+      build_matched[right_.get_index(selected_.get_index(i))].store(1, std::memory_order_relaxed);
+    }
+  }
   if (selected == 0) {
     out.set_size(0);
   } else {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -24,10 +25,12 @@ class JoinBatch {
   sel_t* right() { return right_.data(); }
 
   /// Writes the pairs [0, count) for which `condition` (over [probe columns..., build
-  /// columns...]; null = always true) holds into `out`, and sets matched[probe row] for them.
+  /// columns...]; null = always true) holds into `out`, and sets matched[probe row] for them
+  /// (and build_matched[build row], when given: a FULL join's build side, shared by workers).
   /// `build` holds the build rows in its first `build_columns` columns. Returns the output size.
   size_t emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
-              const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out);
+              const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out,
+              std::atomic<uint8_t>* build_matched = nullptr);
 
   /// Sets matched[probe row] for the pairs [0, count) for which `condition` holds, writing no
   /// output (the pairs of a semi or anti join).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <mutex>
 
 #include "executor/expression/expression_executor.h"
@@ -48,11 +49,13 @@ struct BuildChunkKeys {
 /// The build side: collected rows with their serialized keys, then (after finalize) the hash
 /// table over them.
 struct HashJoinBuildState : GlobalState {
-  explicit HashJoinBuildState(std::vector<LogicalType> types) : collected(std::move(types)) {}
+  explicit HashJoinBuildState(std::vector<LogicalType> types) : collected(types), null_keys(std::move(types)) {}
 
   std::mutex mutex;
   /// The right columns of rows whose keys are all non-NULL, in chunks of at most kVectorSize.
   ChunkCollection collected;
+  /// FULL joins: the right rows with a NULL key (they match nothing and come out unmatched).
+  ChunkCollection null_keys;
   /// The serialized keys, hashes and partitions of collected.chunks()[i], computed by the worker
   /// that collected the chunk.
   std::vector<BuildChunkKeys> chunk_keys;
@@ -66,6 +69,8 @@ struct HashJoinBuildState : GlobalState {
   std::vector<hash_t> hashes;
   std::vector<uint32_t> buckets;  // first row + 1 of each bucket's chain, 0 = empty
   std::vector<uint32_t> next;     // next row + 1 in the chain, 0 = end
+  /// FULL joins: whether build row i joined some probe row (set by any probing worker).
+  std::unique_ptr<std::atomic<uint8_t>[]> build_matched;
   MemoryCharge table_charge;      // the arrays above
   uint64_t mask = 0;              // buckets per partition - 1
   size_t bucket_bits = 0;         // log2(buckets per partition)
@@ -78,9 +83,10 @@ struct HashJoinBuildState : GlobalState {
 /// every worker shares that work.
 struct HashJoinSinkState : LocalState {
   HashJoinSinkState(QueryContext& query, std::vector<LogicalType> types)
-      : expressions(query), collected(std::move(types)) {}
+      : expressions(query), collected(types), null_keys(std::move(types)) {}
   ExpressionExecutor expressions;
   ChunkCollection collected;
+  ChunkCollection null_keys;  // FULL joins: rows with a NULL key
   std::vector<BuildChunkKeys> chunk_keys;  // one per chunk of `collected`
 };
 
@@ -122,8 +128,8 @@ PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::Join
       right_keys_(std::move(right_keys)),
       residual_(std::move(residual)) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
-               planner::outputs_left_only(join_type_),
-           "hash join supports INNER, LEFT, SEMI and ANTI joins");
+               join_type_ == planner::JoinType::kFull || planner::outputs_left_only(join_type_),
+           "hash join supports INNER, LEFT, FULL, SEMI and ANTI joins");
   TS_CHECK(!left_keys_.empty() && left_keys_.size() == right_keys_.size(), "hash join: key count mismatch");
   for (size_t i = 0; i < left_keys_.size(); i++) {
     TS_CHECK(left_keys_[i]->type.physical_type() == right_keys_[i]->type.physical_type(),
@@ -137,11 +143,22 @@ PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::Join
 }
 
 void PhysicalHashJoin::build_pipelines(PipelineBuilder& builder, Pipeline& current) const {
-  current.operators.insert(current.operators.begin(), this);
+  // FULL: the probe runs in a pipeline of its own feeding the same operators and sink; `current`
+  // then starts at this operator as the source of the unmatched build rows, once the probe (its
+  // dependency) has finished, so whatever waits for `current` waits for both.
+  Pipeline* probe = &current;
+  if (join_type_ == planner::JoinType::kFull) {
+    probe = &builder.create_pipeline(current.sink);
+    probe->operators = current.operators;
+    probe->dependencies = current.dependencies;
+    current.source = this;
+    current.dependencies.push_back(probe);
+  }
+  probe->operators.insert(probe->operators.begin(), this);
   Pipeline& build = builder.create_pipeline(this);
-  current.dependencies.push_back(&build);
+  probe->dependencies.push_back(&build);
   children_[1]->build_pipelines(builder, build);
-  children_[0]->build_pipelines(builder, current);
+  children_[0]->build_pipelines(builder, *probe);
 }
 
 // ---- Build side.
@@ -185,6 +202,14 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
     for (size_t i = 0; i < n; i++) {
       if (!has_null[i]) keep.set_index(count++, static_cast<sel_t>(i));
     }
+    if (join_type_ == planner::JoinType::kFull) {
+      SelectionVector null_rows(n);
+      size_t nulls = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (has_null[i]) null_rows.set_index(nulls++, static_cast<sel_t>(i));
+      }
+      local.null_keys.append(in, null_rows, nulls);
+    }
     if (count == 0) return SinkResult::kNeedMoreInput;
     local.collected.append(in, keep, count);
     kept_keys.resize(keys.size());
@@ -208,6 +233,7 @@ void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& 
   std::lock_guard lock(g.mutex);
   // Chunks and their keys stay in step: both lists are appended in the same order.
   g.collected.absorb(local.collected);
+  g.null_keys.absorb(local.null_keys);
   for (auto& keys : local.chunk_keys) g.chunk_keys.push_back(std::move(keys));
   local.chunk_keys.clear();
 }
@@ -242,9 +268,11 @@ size_t PhysicalHashJoin::prepare_finalize(QueryContext&, GlobalState& global) co
   g.mask = per_partition - 1;
   g.buckets.assign(per_partition * kPartitions, 0);
   g.next.assign(g.num_rows, 0);
+  if (join_type_ == planner::JoinType::kFull) g.build_matched = std::make_unique<std::atomic<uint8_t>[]>(g.num_rows);
   g.table_charge.set(g.key_data.capacity() * sizeof(const uint8_t*) + g.key_length.capacity() * sizeof(uint32_t) +
                      g.hashes.capacity() * sizeof(hash_t) + g.buckets.capacity() * sizeof(uint32_t) +
-                     g.next.capacity() * sizeof(uint32_t));
+                     g.next.capacity() * sizeof(uint32_t) +
+                     (g.build_matched ? g.num_rows * sizeof(std::atomic<uint8_t>) : 0));
   // The chains of each partition are linked by finalize_part, in parallel.
   return g.num_rows == 0 ? 0 : kPartitions;
 }
@@ -361,10 +389,11 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
         return OperatorResult::kNeedMoreInput;
       }
       if (state.row >= n) {
-        state.phase = join_type_ == planner::JoinType::kLeft ? ProbePhase::kUnmatched : ProbePhase::kDone;
+        const bool keeps_probe_rows = join_type_ == planner::JoinType::kLeft || join_type_ == planner::JoinType::kFull;
+        state.phase = keeps_probe_rows ? ProbePhase::kUnmatched : ProbePhase::kDone;
       }
       const size_t produced = state.batch.emit(state.expressions, residual_.get(), in, build.rows, right_columns, count,
-                                               state.matched.data(), out);
+                                               state.matched.data(), out, build.build_matched.get());
       if (produced > 0) {
         if (state.phase != ProbePhase::kDone) return OperatorResult::kHaveMoreOutput;
         state.active = false;
@@ -379,8 +408,56 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
   }
 }
 
+// ---- FULL joins: the unmatched build rows, after the probe.
+
+namespace {
+
+struct UnmatchedScanState : GlobalState {
+  explicit UnmatchedScanState(const HashJoinBuildState& build) : build(build) {}
+  const HashJoinBuildState& build;
+  size_t next_row = 0;    ///< next build row to examine
+  size_t next_chunk = 0;  ///< next chunk of NULL-key rows
+};
+
+}  // namespace
+
+std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_source(QueryContext& query) const {
+  return std::make_unique<UnmatchedScanState>(static_cast<HashJoinBuildState&>(query.states->sink_state(*this)));
+}
+
+SourceResult PhysicalHashJoin::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
+  auto& state = static_cast<UnmatchedScanState&>(global);
+  const HashJoinBuildState& build = state.build;
+  const size_t left_columns = children_[0]->output_types().size();
+  const size_t right_columns = children_[1]->output_types().size();
+  for (size_t c = 0; c < left_columns; c++) out.column(c).set_constant_null();
+  SelectionVector rows(kVectorSize);
+  size_t count = 0;
+  while (state.next_row < build.num_rows && count < kVectorSize) {
+    if (!build.build_matched[state.next_row].load(std::memory_order_relaxed)) {
+      rows.set_index(count++, static_cast<sel_t>(state.next_row));
+    }
+    state.next_row++;
+  }
+  if (count > 0) {
+    for (size_t c = 0; c < right_columns; c++) out.column(left_columns + c).slice(build.rows.column(c), rows, count);
+    out.set_size(count);
+    return SourceResult::kHaveMoreOutput;
+  }
+  const auto& chunks = build.null_keys.chunks();
+  if (state.next_chunk < chunks.size()) {
+    const DataChunk& chunk = chunks[state.next_chunk++];
+    for (size_t c = 0; c < right_columns; c++) out.column(left_columns + c).reference(chunk.column(c));
+    out.set_size(chunk.size());
+    return state.next_chunk < chunks.size() ? SourceResult::kHaveMoreOutput : SourceResult::kFinished;
+  }
+  out.set_size(0);
+  return SourceResult::kFinished;
+}
+
 std::string PhysicalHashJoin::explain_details() const {
   std::string out = join_type_ == planner::JoinType::kLeft   ? "LEFT: "
+                    : join_type_ == planner::JoinType::kFull ? "FULL: "
                     : join_type_ == planner::JoinType::kSemi ? "SEMI: "
                     : join_type_ == planner::JoinType::kAnti ? "ANTI: "
                                                              : "INNER: ";

@@ -20,7 +20,9 @@ namespace tessera::executor {
 /// through this operator as the probe side (the operator role in the left child's pipeline,
 /// which depends on the build pipeline). Output: the left columns, then the right columns; a
 /// LEFT join emits each probe row without a joining build row once, with NULLs on the right.
-/// A SEMI (ANTI) join outputs only the left columns: each probe row that has (has no) joining
+/// A FULL join also marks the build rows that joined and, in a pipeline of its own after the
+/// probe's (this operator its source), emits the others (and the NULL-key rows it kept) with
+/// NULLs on the left. A SEMI (ANTI) join outputs only the left columns: each probe row that has (has no) joining
 /// build row, once, after its whole probe chunk is decided; without a residual a probe row stops
 /// at its first equal key. Output chunks hold at most kVectorSize rows: a probe chunk with more
 /// matches answers kHaveMoreOutput and resumes where it stopped. An INNER or SEMI join with an
@@ -43,6 +45,11 @@ class PhysicalHashJoin : public PhysicalOperator {
   void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
   size_t prepare_finalize(QueryContext& query, GlobalState& global) const override;
   void finalize_part(QueryContext& query, GlobalState& global, size_t part) const override;
+
+  // FULL joins: after the probe, the source of the build rows no probe row joined.
+  bool is_source() const override { return join_type_ == planner::JoinType::kFull; }
+  std::unique_ptr<GlobalState> make_global_source(QueryContext& query) const override;
+  SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
 
   // Probe side.
   bool is_streaming_operator() const override { return true; }

@@ -56,9 +56,21 @@ inline Rows reference_join(const Rows& left, const Rows& right, JoinType type, c
       if (any == (type == JoinType::kSemi)) out.push_back(l);
       continue;
     }
-    if (!any && type == JoinType::kLeft) {
+    if (!any && (type == JoinType::kLeft || type == JoinType::kFull)) {
       Row row = l;
       for (const auto& t : side_types()) row.push_back(Value::null(t));
+      out.push_back(std::move(row));
+    }
+  }
+  if (type == JoinType::kFull) {
+    // The right rows no left row matched, with NULLs on the left.
+    for (const auto& r : right) {
+      bool any = false;
+      for (const auto& l : left) any = any || match(l, r);
+      if (any) continue;
+      Row row;
+      for (const auto& t : side_types()) row.push_back(Value::null(t));
+      row.insert(row.end(), r.begin(), r.end());
       out.push_back(std::move(row));
     }
   }

@@ -74,6 +74,21 @@ TEST(PhysicalHashJoin, SemiAndAntiWithAndWithoutResidual) {
   EXPECT_EQ(300u, run_plan(hash_join(empty, JoinType::kAnti, false, false, 2), 2).size());
 }
 
+TEST(PhysicalHashJoin, FullWithNullKeysResidualAndEmptySides) {
+  // Both sides' unmatched rows come out, NULL keys included; a residual that fails leaves
+  // both rows of the pair unmatched.
+  JoinSetup s{random_side(1500, 10, 40), random_side(900, 11, 60), 1000, 97};
+  for (bool residual : {false, true}) {
+    check_hash_join(s, JoinType::kFull, false, residual);
+    check_hash_join(s, JoinType::kFull, true, residual);
+  }
+  JoinSetup empty_build{random_side(300, 12, 10), {}};
+  check_hash_join(empty_build, JoinType::kFull, false, true);
+  JoinSetup empty_probe{{}, random_side(300, 13, 10)};
+  check_hash_join(empty_probe, JoinType::kFull, false, false);
+  EXPECT_EQ(300u, run_plan(hash_join(empty_probe, JoinType::kFull, false, false, 2), 2).size());
+}
+
 TEST(PhysicalHashJoin, OneProbeChunkProducesManyOutputChunks) {
   // 10 probe rows x 700 build rows with the same key = 7000 rows from one probe chunk.
   JoinSetup s;
