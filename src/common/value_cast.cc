@@ -387,7 +387,8 @@ Value cast_value(const Value& value, const LogicalType& to) {
   };
   switch (to.id()) {
     case LogicalTypeId::kBytea:
-      if (from.is_string()) return Value::bytea(bytea_parse(value.get_string()));
+      // Through the text output: a bpchar's blanks are bytes of the result.
+      if (from.is_string()) return Value::bytea(bytea_parse(value.to_string()));
       break;
     case LogicalTypeId::kUuid:
       if (from.is_string()) return Value::uuid(uuid_parse(value.get_string()));
