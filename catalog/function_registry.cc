@@ -21,12 +21,15 @@ char type_category(const LogicalType& type) {
     case LogicalTypeId::kDouble:
     case LogicalTypeId::kReal:
     case LogicalTypeId::kNumeric: return 'N';
-    case LogicalTypeId::kVarchar: return 'S';
+    case LogicalTypeId::kVarchar:
+    case LogicalTypeId::kChar: return 'S';
     case LogicalTypeId::kDate:
     case LogicalTypeId::kTime:
     case LogicalTypeId::kTimestamp:
     case LogicalTypeId::kTimestampTz: return 'D';
     case LogicalTypeId::kInterval: return 'T';
+    case LogicalTypeId::kBytea:
+    case LogicalTypeId::kUuid: return 'U';
     case LogicalTypeId::kInvalid: break;
   }
   return 'P';
@@ -40,6 +43,7 @@ bool is_preferred_type(const LogicalType& type) {
 std::string signature_type_name(const LogicalType& type) {
   if (type.id() == LogicalTypeId::kVarchar && type.modifier() >= 0) return "character varying";
   if (type.id() == LogicalTypeId::kNumeric) return "numeric";
+  if (type.id() == LogicalTypeId::kChar) return "character";
   return type.name();
 }
 
@@ -186,6 +190,7 @@ namespace {
 /// numeric(p,s) matches numeric parameters the same way.
 LogicalType base_type(const LogicalType& t) {
   if (t.id() == LogicalTypeId::kNumeric) return LogicalType::numeric();
+  if (t.id() == LogicalTypeId::kChar) return LogicalType::bpchar();
   return t.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : t;
 }
 
@@ -432,6 +437,10 @@ void concrete_types(const Candidate& c, const ParamType& result, std::span<const
     LogicalType t = concrete(c.params[i], inputs[i]);
     // An argument already of a varchar(n) type keeps it where text is expected.
     if (c.params[i].kind == ParamKind::kConcrete && t == LogicalType::varchar() && inputs[i].id() == LogicalTypeId::kVarchar) {
+      t = inputs[i];
+    }
+    // Likewise character(n) where bpchar is expected (octet_length needs n).
+    if (c.params[i].kind == ParamKind::kConcrete && t == LogicalType::bpchar() && inputs[i].id() == LogicalTypeId::kChar) {
       t = inputs[i];
     }
     arg_types.push_back(t);

@@ -93,6 +93,9 @@ Value make_value(const LogicalType& type, int64_t i, double d, const std::string
     case LogicalTypeId::kDouble: return Value::double_precision(d);
     case LogicalTypeId::kReal: return Value::real(static_cast<float>(d));
     case LogicalTypeId::kVarchar: return Value::varchar(s);
+    case LogicalTypeId::kChar: return Value::bpchar(s, type.modifier());
+    case LogicalTypeId::kBytea: return Value::bytea(s);
+    case LogicalTypeId::kUuid: return Value::uuid(s);
     case LogicalTypeId::kDate: return Value::date(static_cast<int32_t>(i));
     case LogicalTypeId::kTime: return Value::time(i);
     case LogicalTypeId::kTimestamp: return Value::timestamp(i);

@@ -6,6 +6,7 @@
 
 #include "executor/functions/vector_loops.h"
 #include "src/common/assert.h"
+#include "src/common/bpchar.h"
 #include "src/common/numeric.h"
 #include "src/common/utf8.h"
 #include "src/common/value_cast.h"
@@ -170,10 +171,27 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     if (cast_numeric_vectorized(source, sel, count, result)) return;
     return cast_generic(source, sel, count, result);
   }
+  // bytea and uuid convert through their text I/O, by Value.
+  if (from.id() == LogicalTypeId::kBytea || to.id() == LogicalTypeId::kBytea || from.id() == LogicalTypeId::kUuid ||
+      to.id() == LogicalTypeId::kUuid) {
+    return cast_generic(source, sel, count, result);
+  }
   // The date/time conversions go through Value.
   if (from.is_datetime() || to.is_datetime()) return cast_generic(source, sel, count, result);
-  // Text to varchar(n): the first n characters, sharing the source's bytes.
-  if (from.id() == LogicalTypeId::kVarchar && to.id() == LogicalTypeId::kVarchar) {
+  // Text to character(n): without trailing blanks, the first n characters (an explicit cast's
+  // truncation; assignments cast to unconstrained bpchar and check the length on write).
+  if (from.is_string() && to.id() == LogicalTypeId::kChar) {
+    result.keep_heaps_of(source);
+    const size_t limit = to.modifier() < 0 ? SIZE_MAX : static_cast<size_t>(to.modifier());
+    return unary_loop<string_t, string_t>(source, sel, count, result, [limit](const string_t& s) {
+      std::string_view v = bpchar_strip(s.view());
+      if (v.size() > limit) v = bpchar_strip(v.substr(0, utf8_prefix_bytes(v.data(), v.size(), limit)));
+      return string_t(v.data(), static_cast<uint32_t>(v.size()));
+    });
+  }
+  // Text to varchar(n): the first n characters, sharing the source's bytes. A bpchar's stored
+  // form is already its text (no trailing blanks).
+  if (from.is_string() && to.id() == LogicalTypeId::kVarchar) {
     result.keep_heaps_of(source);
     const size_t limit = to.modifier() < 0 ? SIZE_MAX : static_cast<size_t>(to.modifier());
     return unary_loop<string_t, string_t>(source, sel, count, result, [limit](const string_t& s) {
@@ -182,7 +200,7 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     });
   }
   // Text input and the boolean conversions are rare: they go through Value.
-  if (from.id() == LogicalTypeId::kVarchar || from.id() == LogicalTypeId::kBoolean || to.id() == LogicalTypeId::kBoolean) {
+  if (from.is_string() || from.id() == LogicalTypeId::kBoolean || to.id() == LogicalTypeId::kBoolean) {
     return cast_generic(source, sel, count, result);
   }
   switch (to.id()) {

@@ -22,5 +22,7 @@ void register_datetime_functions(catalog::FunctionRegistry& registry);
 void register_numeric_functions(catalog::FunctionRegistry& registry);
 void register_table_functions(catalog::FunctionRegistry& registry);
 void register_tpch_functions(catalog::FunctionRegistry& registry);
+void register_bytea_functions(catalog::FunctionRegistry& registry);
+void register_uuid_functions(catalog::FunctionRegistry& registry);
 
 }  // namespace tessera::executor

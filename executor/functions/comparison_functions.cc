@@ -147,6 +147,11 @@ void register_comparison_functions(catalog::FunctionRegistry& registry) {
   register_type<double>(registry, LogicalType::double_precision());
   register_real(registry);
   register_type<string_t>(registry, LogicalType::varchar());
+  // bpchar: values are held without trailing blanks, so text's comparison is bpchar's.
+  register_type<string_t>(registry, LogicalType::bpchar());
+  // bytea and uuid: bytewise, as PostgreSQL's byteacmp and uuid_cmp.
+  register_type<string_t>(registry, LogicalType::bytea());
+  register_type<string_t>(registry, LogicalType::uuid());
   register_type<int32_t>(registry, LogicalType::date());
   register_type<int64_t>(registry, LogicalType::time());
   register_type<int64_t>(registry, LogicalType::timestamp());

@@ -23,6 +23,7 @@
 #include "executor/functions/registration.h"
 #include "executor/functions/string_kernels.h"
 #include "executor/functions/vector_loops.h"
+#include "src/common/bpchar.h"
 #include "src/common/sql_error.h"
 #include "src/common/utf8.h"
 
@@ -64,6 +65,23 @@ void ilike_kernel(Args args, const sel_t* sel, size_t count, Vector& result, con
       have_pattern = true;
     }
     utf8_to_lower(s.view(), text);
+    return static_cast<uint8_t>(like_match(text, pattern, '\\', false) != NEGATE);
+  });
+}
+
+/// bpchar LIKE / ILIKE text: the pattern matches the value padded to its declared length, as
+/// PostgreSQL's bpcharlike (`'a'::char(3) LIKE 'a'` is false).
+template <bool NEGATE, bool CASE_INSENSITIVE>
+void bpchar_like_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  const int32_t n = args[0]->type().modifier();
+  std::string padded, text, pattern;
+  binary_strict<string_t, string_t, uint8_t>(*args[0], *args[1], sel, count, result, [&](const string_t& s, const string_t& p) {
+    check_like_pattern(p.view());
+    padded.clear();
+    bpchar_append_padded(s.view(), n, padded);
+    if (!CASE_INSENSITIVE) return static_cast<uint8_t>(like_match(padded, p.view(), '\\', false) != NEGATE);
+    utf8_to_lower(padded, text);
+    utf8_to_lower(p.view(), pattern);
     return static_cast<uint8_t>(like_match(text, pattern, '\\', false) != NEGATE);
   });
 }
@@ -648,6 +666,11 @@ void register_pattern_functions(catalog::FunctionRegistry& registry) {
   registry.add(make_operator("!~~", {text, text}, boolean, like_kernel<true>));
   registry.add(make_operator("~~*", {text, text}, boolean, ilike_kernel<false>));
   registry.add(make_operator("!~~*", {text, text}, boolean, ilike_kernel<true>));
+  const LogicalType bpchar = LogicalType::bpchar();
+  registry.add(make_operator("~~", {bpchar, text}, boolean, bpchar_like_kernel<false, false>));
+  registry.add(make_operator("!~~", {bpchar, text}, boolean, bpchar_like_kernel<true, false>));
+  registry.add(make_operator("~~*", {bpchar, text}, boolean, bpchar_like_kernel<false, true>));
+  registry.add(make_operator("!~~*", {bpchar, text}, boolean, bpchar_like_kernel<true, true>));
   registry.add(make_function("like_escape", {text, text}, text, like_escape_kernel));
   registry.add(make_function("similar_to_escape", {text}, text, similar_to_escape_kernel));
   registry.add(make_function("similar_to_escape", {text, text}, text, similar_to_escape_kernel));

@@ -23,6 +23,7 @@
 #include "executor/functions/string_kernels.h"
 #include "executor/functions/vector_loops.h"
 #include "planner/parser/keywords.h"
+#include "src/common/bpchar.h"
 #include "src/common/sql_error.h"
 #include "src/common/utf8.h"
 #include "src/common/value_cast.h"
@@ -50,8 +51,30 @@ inline size_t char_offset(std::string_view s, size_t chars) { return utf8_prefix
 /// gives booleans PostgreSQL's output function form ('t'/'f', as concat and format print
 /// them) instead of the cast's ('true'/'false').
 Vector as_text(const Vector& v, const sel_t* sel, size_t count, size_t capacity, bool pg_output) {
-  if (v.type().physical_type() == PhysicalType::kString) return v;
+  const bool padded_output = pg_output && v.type().id() == LogicalTypeId::kChar && v.type().modifier() >= 0;
+  if (v.type().is_string() && !padded_output) return v;
   Vector text(LogicalType::varchar(), capacity);
+  if (padded_output) {
+    // character(n) output: the value padded to n characters.
+    const int32_t n = v.type().modifier();
+    std::string buffer;
+    StringHeap& heap = text.string_heap();
+    UnifiedVectorFormat f;
+    v.to_unified(count, f);
+    string_t* out = text.mutable_values<string_t>();
+    ValidityMask& validity = text.mutable_validity();
+    for_each_row(sel, count, [&](sel_t r) {
+      const sel_t i = f.sel.get_index(r);
+      if (!f.validity->row_is_valid(i)) {
+        validity.set_invalid(r);
+        return;
+      }
+      buffer.clear();
+      bpchar_append_padded(f.values<string_t>()[i].view(), n, buffer);
+      out[r] = heap.add(buffer);
+    });
+    return text;
+  }
   if (pg_output && v.type().id() == LogicalTypeId::kBoolean) {
     UnifiedVectorFormat f;
     v.to_unified(count, f);
@@ -103,6 +126,13 @@ void length_kernel(Args args, const sel_t* sel, size_t count, Vector& result, co
 void octet_length_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
   unary_strict<string_t, int32_t>(*args[0], sel, count, result,
                                   [](const string_t& s) { return static_cast<int32_t>(s.size()); });
+}
+
+/// octet_length(bpchar): the bytes of the value padded to its declared length.
+void bpchar_octet_length_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  const int32_t n = args[0]->type().modifier();
+  unary_strict<string_t, int32_t>(*args[0], sel, count, result,
+                                  [n](const string_t& s) { return static_cast<int32_t>(bpchar_padded_size(s.view(), n)); });
 }
 
 void bit_length_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
@@ -832,6 +862,7 @@ void register_string_functions(catalog::FunctionRegistry& registry) {
     registry.add(make_function(name, {text}, integer, length_kernel));
   }
   registry.add(make_function("octet_length", {text}, integer, octet_length_kernel));
+  registry.add(make_function("octet_length", {LogicalType::bpchar()}, integer, bpchar_octet_length_kernel));
   registry.add(make_function("bit_length", {text}, integer, bit_length_kernel));
   registry.add(make_function("lower", {text}, text, case_fold_kernel<false>));
   registry.add(make_function("upper", {text}, text, case_fold_kernel<true>));
@@ -866,6 +897,7 @@ void register_string_functions(catalog::FunctionRegistry& registry) {
   registry.add(make_function("ascii", {text}, integer, ascii_kernel));
   registry.add(make_function("chr", {integer}, text, chr_kernel));
   registry.add(make_function("md5", {text}, text, md5_kernel));
+  registry.add(make_function("md5", {LogicalType::bytea()}, text, md5_kernel));
   registry.add(make_function("to_hex", {integer}, text, to_hex_kernel<int32_t>));
   registry.add(make_function("to_hex", {LogicalType::bigint()}, text, to_hex_kernel<int64_t>));
   registry.add(make_function("quote_ident", {text}, text, quote_ident_kernel));

@@ -10,7 +10,7 @@ namespace {
 
 /// PostgreSQL's atttypmod for a type: varchar(n) carries n plus the 4-byte varlena header.
 int32_t type_modifier(const LogicalType& type) {
-  if (type.id() == LogicalTypeId::kVarchar && type.modifier() >= 0) return type.modifier() + 4;
+  if (type.is_string() && type.modifier() >= 0) return type.modifier() + 4;
   // numeric(p,s) keeps PostgreSQL's typmod encoding as it is.
   if (type.id() == LogicalTypeId::kNumeric) return type.modifier();
   return -1;

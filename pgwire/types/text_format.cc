@@ -3,6 +3,9 @@
 #include <charconv>
 
 #include "pgwire/codec/message_writer.h"
+#include "src/common/bpchar.h"
+#include "src/common/bytea.h"
+#include "src/common/uuid.h"
 #include "src/common/datetime.h"
 #include "src/common/string_t.h"
 #include "src/common/value.h"
@@ -43,6 +46,21 @@ void append_text_value(const LogicalType& type, const uint8_t* data, size_t inde
     case LogicalTypeId::kVarchar: {
       const string_t& s = reinterpret_cast<const string_t*>(data)[index];
       out.append(s.data(), s.size());
+      return;
+    }
+    case LogicalTypeId::kChar: {
+      const string_t& s = reinterpret_cast<const string_t*>(data)[index];
+      bpchar_append_padded(s.view(), type.modifier(), out);
+      return;
+    }
+    case LogicalTypeId::kBytea: {
+      const string_t& s = reinterpret_cast<const string_t*>(data)[index];
+      bytea_append_hex(s.view(), out);
+      return;
+    }
+    case LogicalTypeId::kUuid: {
+      const string_t& s = reinterpret_cast<const string_t*>(data)[index];
+      uuid_append_text(s.view(), out);
       return;
     }
     case LogicalTypeId::kDate:

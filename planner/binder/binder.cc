@@ -553,7 +553,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
 
 BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column) {
   if (column.default_expression.empty()) {
-    return std::make_unique<BoundConstant>(cast_value(column.default_value, column.type));
+    // Not cut to a varchar(n) / character(n) length: the write raises 22001 for a value too long.
+    const LogicalType target = column.type.is_string() ? LogicalType(column.type.id()) : column.type;
+    return std::make_unique<BoundConstant>(cast_value(column.default_value, target));
   }
   // Stored as text, bound anew (in an empty scope) for each statement that uses it.
   auto statements = parse_sql("SELECT " + column.default_expression);
@@ -748,7 +750,8 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       if (col.default_value) {
         BoundExprPtr value;
         try {
-          value = cast_to(bind_expr(*col.default_value), def.type);
+          // Assignment semantics: a string default is not cut to the column's length here.
+          value = cast_to(bind_expr(*col.default_value), def.type.is_string() ? LogicalType(def.type.id()) : def.type);
         } catch (SqlError& e) {
           // There are no columns to refer to (PostgreSQL's message).
           if (e.state() != SqlState::kUndefinedColumn) throw;

@@ -34,8 +34,11 @@ std::string not_updatable_reason(const SelectStmt& query) {
 }  // namespace
 
 BoundExprPtr Binder::cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def) {
-  // Assignment to varchar(n) never truncates: the write raises 22001 for a value too long.
-  const LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : def.type;
+  // Assignment to varchar(n) or character(n) never truncates: the write raises 22001 for a
+  // value too long.
+  const LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar()
+                             : def.type.id() == LogicalTypeId::kChar  ? LogicalType::bpchar()
+                                                                      : def.type;
   if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), target);
   if (expr->type == def.type) return expr;
   if (!can_cast_assignment(expr->type, def.type)) {
@@ -44,6 +47,7 @@ BoundExprPtr Binder::cast_for_assignment(BoundExprPtr expr, const catalog::Colum
         .with_hint("You will need to rewrite or cast the expression.");
   }
   if (def.type.id() == LogicalTypeId::kVarchar && expr->type.id() == LogicalTypeId::kVarchar) return expr;
+  if (def.type.id() == LogicalTypeId::kChar && expr->type.id() == LogicalTypeId::kChar) return expr;
   return cast_to(std::move(expr), target);
 }
 

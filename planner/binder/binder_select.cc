@@ -128,6 +128,11 @@ LogicalPtr Binder::bind_values(const SelectStmt& select, std::vector<std::string
       type = *common;
     }
     if (all_unknown) type = LogicalType::varchar();
+    // The column keeps a type modifier only when every row has exactly that type
+    // (select_common_typmod: an unknown literal or NULL drops it).
+    std::vector<LogicalType> inputs;
+    for (const auto& row : rows) inputs.push_back(is_unknown_literal(*row[c]) ? LogicalType::sql_null() : row[c]->type);
+    type = common_typmod(type, inputs);
     for (auto& row : rows) row[c] = cast_to(std::move(row[c]), type);
     values->types.push_back(type);
     names.push_back("column" + std::to_string(c + 1));

@@ -60,6 +60,7 @@ BoundExprPtr BoundConstant::copy() const {
 std::string BoundConstant::to_string() const {
   if (value.is_null()) return "NULL";
   if (value.type().id() == LogicalTypeId::kVarchar) return "'" + value.get_string() + "'::text";
+  if (value.type().id() == LogicalTypeId::kChar) return "'" + value.to_string() + "'::" + value.type().name();
   return value.to_string();
 }
 

@@ -6,6 +6,13 @@
 
 namespace tessera::planner {
 
+namespace {
+
+/// The longest character(n) / varchar(n) PostgreSQL accepts (MaxAttrSize).
+constexpr int32_t kMaxStringLength = 10485760;
+
+}  // namespace
+
 LogicalType resolve_type_name(const TypeName& name) {
   if (name.array_dims > 0) throw SqlError(SqlState::kFeatureNotSupported, "array types are not supported yet");
   const std::string& n = name.name;
@@ -23,6 +30,18 @@ LogicalType resolve_type_name(const TypeName& name) {
     }
     return LogicalType(LogicalTypeId::kVarchar, name.modifiers[0]);
   }
+  if (n == "char") {
+    // `character` alone is character(1) (the parser supplies it); `bpchar` alone is unconstrained.
+    if (name.modifiers.empty()) return LogicalType::bpchar();
+    if (name.modifiers[0] < 1) {
+      throw SqlError(SqlState::kInvalidParameterValue, "length for type char must be at least 1");
+    }
+    if (name.modifiers[0] > kMaxStringLength) {
+      throw SqlError(SqlState::kInvalidParameterValue,
+                     "length for type char cannot exceed " + std::to_string(kMaxStringLength));
+    }
+    return LogicalType::bpchar(name.modifiers[0]);
+  }
   if (n == "date" || n == "time" || n == "timestamp" || n == "timestamptz" || n == "interval") {
     if (!name.modifiers.empty()) {
       throw SqlError(SqlState::kFeatureNotSupported, "precision for type " + n + " is not supported yet");
@@ -36,8 +55,10 @@ LogicalType resolve_type_name(const TypeName& name) {
   if (n == "numeric") {
     return LogicalType::numeric(numeric::typmod_from_modifiers(name.modifiers.data(), name.modifiers.size()));
   }
-  if (n == "char" || n == "timetz" || n == "bytea" || n == "uuid" || n == "json" ||
-      n == "jsonb" || n == "bpchar") {
+  if (n == "bytea") return LogicalType::bytea();
+  if (n == "uuid") return LogicalType::uuid();
+  if (n == "timetz" || n == "json" ||
+      n == "jsonb") {
     throw SqlError(SqlState::kFeatureNotSupported, "type " + n + " is not supported yet");
   }
   throw SqlError(SqlState::kUndefinedObject, "type \"" + n + "\" does not exist");
@@ -74,7 +95,14 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
     // varchar(n) and text mix to text
     if (a.id() == LogicalTypeId::kVarchar && a != b) return LogicalType::varchar();
     if (a.id() == LogicalTypeId::kNumeric && a != b) return LogicalType::numeric();
+    if (a.id() == LogicalTypeId::kChar && a != b) return LogicalType::bpchar();
     return a;
+  }
+  // bpchar and varchar: the first one's type (each reaches the other implicitly); text, the
+  // preferred string type, wins over bpchar.
+  if (a.is_string() && b.is_string()) {
+    if (a == LogicalType::varchar() || b == LogicalType::varchar()) return LogicalType::varchar();
+    return LogicalType(a.id());
   }
   if (a.is_numeric() && b.is_numeric()) {
     const LogicalType& t = a.numeric_rank() >= b.numeric_rank() ? a : b;

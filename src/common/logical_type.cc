@@ -13,7 +13,10 @@ PhysicalType LogicalType::physical_type() const {
     case LogicalTypeId::kBigint: return PhysicalType::kInt64;
     case LogicalTypeId::kDouble: return PhysicalType::kDouble;
     case LogicalTypeId::kReal: return PhysicalType::kFloat;
-    case LogicalTypeId::kVarchar: return PhysicalType::kString;
+    case LogicalTypeId::kVarchar:
+    case LogicalTypeId::kChar:
+    case LogicalTypeId::kBytea:
+    case LogicalTypeId::kUuid: return PhysicalType::kString;
     case LogicalTypeId::kDate: return PhysicalType::kInt32;
     case LogicalTypeId::kTime:
     case LogicalTypeId::kTimestamp:
@@ -80,6 +83,10 @@ std::string LogicalType::name() const {
     case LogicalTypeId::kReal: return "real";
     case LogicalTypeId::kVarchar:
       return modifier_ >= 0 ? "character varying(" + std::to_string(modifier_) + ")" : "text";
+    case LogicalTypeId::kChar:
+      return modifier_ >= 0 ? "character(" + std::to_string(modifier_) + ")" : "bpchar";
+    case LogicalTypeId::kBytea: return "bytea";
+    case LogicalTypeId::kUuid: return "uuid";
     case LogicalTypeId::kDate: return "date";
     case LogicalTypeId::kTime: return "time without time zone";
     case LogicalTypeId::kTimestamp: return "timestamp without time zone";
@@ -104,6 +111,9 @@ Oid LogicalType::pg_oid() const {
     case LogicalTypeId::kDouble: return pg_oid::kFloat8;
     case LogicalTypeId::kReal: return pg_oid::kFloat4;
     case LogicalTypeId::kVarchar: return modifier_ >= 0 ? pg_oid::kVarchar : pg_oid::kText;
+    case LogicalTypeId::kChar: return pg_oid::kBpchar;
+    case LogicalTypeId::kBytea: return pg_oid::kBytea;
+    case LogicalTypeId::kUuid: return pg_oid::kUuid;
     case LogicalTypeId::kDate: return pg_oid::kDate;
     case LogicalTypeId::kTime: return pg_oid::kTime;
     case LogicalTypeId::kTimestamp: return pg_oid::kTimestamp;
@@ -127,7 +137,8 @@ int16_t LogicalType::pg_typlen() const {
     case LogicalTypeId::kTime:
     case LogicalTypeId::kTimestamp:
     case LogicalTypeId::kTimestampTz: return 8;
-    case LogicalTypeId::kInterval: return 16;
+    case LogicalTypeId::kInterval:
+    case LogicalTypeId::kUuid: return 16;
     default: return -1;
   }
 }

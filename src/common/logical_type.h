@@ -29,6 +29,15 @@ enum class LogicalTypeId : uint8_t {
   kReal = 30,  ///< float4: IEEE single precision (PhysicalType::kFloat)
   // Exact decimal (src/common/numeric.h); modifier: numeric(p,s) typmod, -1 unconstrained.
   kNumeric = 31,
+  /// character(n) / bpchar; modifier: n, -1 for unconstrained bpchar. Stored with trailing
+  /// blanks removed (they are insignificant to every operation but output and octet_length),
+  /// so comparison, hashing and sort keys are those of text; output pads to n characters.
+  kChar = 32,
+  /// bytea: arbitrary bytes in a string_t (src/common/bytea.h).
+  kBytea = 33,
+  /// uuid: its 16 bytes in a string_t, ordered and hashed bytewise as PostgreSQL's uuid
+  /// (src/common/uuid.h).
+  kUuid = 34,
 };
 
 /// How a type's values are laid out in a Vector.
@@ -61,6 +70,10 @@ class LogicalType {
   static constexpr LogicalType double_precision() { return LogicalType(LogicalTypeId::kDouble); }
   static constexpr LogicalType real() { return LogicalType(LogicalTypeId::kReal); }
   static constexpr LogicalType varchar() { return LogicalType(LogicalTypeId::kVarchar); }
+  static constexpr LogicalType bytea() { return LogicalType(LogicalTypeId::kBytea); }
+  static constexpr LogicalType uuid() { return LogicalType(LogicalTypeId::kUuid); }
+  /// character(n), or unconstrained bpchar for n = -1.
+  static constexpr LogicalType bpchar(int32_t n = -1) { return LogicalType(LogicalTypeId::kChar, n); }
   static constexpr LogicalType date() { return LogicalType(LogicalTypeId::kDate); }
   static constexpr LogicalType time() { return LogicalType(LogicalTypeId::kTime); }
   static constexpr LogicalType timestamp() { return LogicalType(LogicalTypeId::kTimestamp); }
@@ -77,6 +90,8 @@ class LogicalType {
   /// Bytes per value in a flat vector.
   size_t physical_size() const;
   bool is_integral() const;
+  /// A character string type (text, varchar(n), character(n)): stored as string_t.
+  constexpr bool is_string() const { return id_ == LogicalTypeId::kVarchar || id_ == LogicalTypeId::kChar; }
   bool is_numeric() const;
   /// date, time, timestamp, timestamptz or interval.
   bool is_datetime() const;
@@ -115,6 +130,9 @@ inline constexpr Oid kFloat4 = 700;
 inline constexpr Oid kFloat8 = 701;
 inline constexpr Oid kUnknown = 705;
 inline constexpr Oid kVarchar = 1043;
+inline constexpr Oid kBpchar = 1042;
+inline constexpr Oid kBytea = 17;
+inline constexpr Oid kUuid = 2950;
 inline constexpr Oid kName = 19;
 inline constexpr Oid kChar = 18;
 inline constexpr Oid kDate = 1082;

@@ -3,6 +3,10 @@
 #include <charconv>
 #include <cmath>
 
+#include "src/common/bpchar.h"
+#include "src/common/bytea.h"
+#include "src/common/uuid.h"
+
 namespace tessera {
 
 namespace {
@@ -48,6 +52,13 @@ std::string Value::to_string() const {
     case LogicalTypeId::kDouble: return format_double(f64_);
     case LogicalTypeId::kReal: return format_real(static_cast<float>(f64_));
     case LogicalTypeId::kVarchar: return str_;
+    case LogicalTypeId::kChar: {
+      std::string out;
+      bpchar_append_padded(str_, type_.modifier(), out);
+      return out;
+    }
+    case LogicalTypeId::kBytea: return bytea_to_text(str_);
+    case LogicalTypeId::kUuid: return uuid_to_text(str_);
     case LogicalTypeId::kDate: return datetime::format_date(static_cast<int32_t>(i64_));
     case LogicalTypeId::kTime: return datetime::format_time(i64_);
     case LogicalTypeId::kTimestamp: return datetime::format_timestamp(i64_);

@@ -32,6 +32,19 @@ class Value {
   static Value varchar(std::string s, int32_t modifier = -1) {
     Value v(LogicalType(LogicalTypeId::kVarchar, modifier)); v.is_null_ = false; v.str_ = std::move(s); return v;
   }
+  /// A character(n) value (n = -1: bpchar) in its stored form: no trailing blanks
+  /// (src/common/bpchar.h); the caller has cut it to fit.
+  static Value bpchar(std::string s, int32_t n = -1) {
+    Value v(LogicalType::bpchar(n)); v.is_null_ = false; v.str_ = std::move(s); return v;
+  }
+  /// A bytea value (any bytes).
+  static Value bytea(std::string bytes) {
+    Value v(LogicalType::bytea()); v.is_null_ = false; v.str_ = std::move(bytes); return v;
+  }
+  /// A uuid value: its 16 bytes.
+  static Value uuid(std::string bytes) {
+    Value v(LogicalType::uuid()); v.is_null_ = false; v.str_ = std::move(bytes); return v;
+  }
 
   /// Date/time values in their storage form (src/common/datetime.h).
   static Value date(int32_t days) { Value v(LogicalType::date()); v.is_null_ = false; v.i64_ = days; return v; }

@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <limits>
 
+#include "src/common/bpchar.h"
+#include "src/common/bytea.h"
+#include "src/common/uuid.h"
 #include "src/common/datetime.h"
 #include "src/common/sql_error.h"
 #include "src/common/utf8.h"
@@ -69,7 +72,7 @@ const TimeZone& session_time_zone() {
 Value cast_to_datetime(const Value& value, const LogicalType& to) {
   using L = LogicalTypeId;
   const L from = value.type().id();
-  if (from == L::kVarchar) {
+  if (from == L::kVarchar || from == L::kChar) {
     const std::string& text = value.get_string();
     switch (to.id()) {
       case L::kDate: return Value::date(datetime::parse_date(text));
@@ -129,7 +132,7 @@ Value cast_to_real(const Value& value) {
   const LogicalType& from = value.type();
   if (from.is_integral()) return Value::real(static_cast<float>(value.get_int64()));
   if (from.id() == LogicalTypeId::kDouble) return Value::real(double_to_real(value.get_double()));
-  if (from.id() == LogicalTypeId::kVarchar) {
+  if (from.is_string()) {
     float f;
     bool oor;
     if (!parse_real(value.get_string(), f, oor)) throw_invalid_input(LogicalType::real(), value.get_string(), oor);
@@ -276,7 +279,7 @@ void throw_invalid_input(const LogicalType& type, std::string_view text, bool ou
 
 bool can_cast(const LogicalType& from, const LogicalType& to) {
   if (from == to || from.id() == LogicalTypeId::kSqlNull) return true;
-  if (from.id() == LogicalTypeId::kVarchar || to.id() == LogicalTypeId::kVarchar) return true;
+  if (from.is_string() || to.is_string()) return true;
   if (from.is_numeric() && to.is_numeric()) return true;
   // int4 <-> bool only, as in PostgreSQL
   if (from.id() == LogicalTypeId::kInteger && to.id() == LogicalTypeId::kBoolean) return true;
@@ -287,6 +290,8 @@ bool can_cast(const LogicalType& from, const LogicalType& to) {
 
 bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
   if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
+  // text <-> bpchar both ways, as pg_cast's implicit rtrim/text casts.
+  if (from.is_string() && to.is_string()) return true;
   // double precision and real -> numeric are assignment casts in PostgreSQL, not implicit.
   if ((from.id() == LogicalTypeId::kDouble || from.id() == LogicalTypeId::kReal) && to.id() == LogicalTypeId::kNumeric) {
     return false;
@@ -301,7 +306,7 @@ bool can_cast_assignment(const LogicalType& from, const LogicalType& to) {
   if (from.is_numeric() && to.is_numeric()) return true;
   if (datetime_cast_context(from.id(), to.id()) != 0) return true;
   // Anything can be assigned to a text column (PostgreSQL's assignment cast via text I/O).
-  return to.id() == LogicalTypeId::kVarchar;
+  return to.is_string();
 }
 
 double round_half_even(double d) { return std::nearbyint(d); }
@@ -333,7 +338,8 @@ Value cast_numeric_value(const Value& value, const LogicalType& to) {
         }
         break;
       }
-      case LogicalTypeId::kVarchar: n = numeric::parse_or_throw(value.get_string()); break;
+      case LogicalTypeId::kVarchar:
+      case LogicalTypeId::kChar: n = numeric::parse_or_throw(value.get_string()); break;
       default: throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
     }
     return Value::numeric(numeric::apply_typmod(n, to.modifier()), to.modifier());
@@ -366,10 +372,10 @@ Value cast_value(const Value& value, const LogicalType& to) {
   const LogicalType& from = value.type();
   if (value.is_null()) return Value::null(to);
   if (to.id() == LogicalTypeId::kNumeric ||
-      (from.id() == LogicalTypeId::kNumeric && to.id() != LogicalTypeId::kVarchar)) {
+      (from.id() == LogicalTypeId::kNumeric && !to.is_string())) {
     return cast_numeric_value(value, to);
   }
-  if (from.id() == to.id() && from.id() != LogicalTypeId::kVarchar) return value;
+  if (from.id() == to.id() && !from.is_string()) return value;
   if (to.is_datetime()) return cast_to_datetime(value, to);
   auto make_int = [&](int64_t v) -> Value {
     if (v < int_min(to.id()) || v > int_max(to.id())) throw_out_of_range(to);
@@ -380,8 +386,24 @@ Value cast_value(const Value& value, const LogicalType& to) {
     }
   };
   switch (to.id()) {
+    case LogicalTypeId::kBytea:
+      // Through the text output: a bpchar's blanks are bytes of the result.
+      if (from.is_string()) return Value::bytea(bytea_parse(value.to_string()));
+      break;
+    case LogicalTypeId::kUuid:
+      if (from.is_string()) return Value::uuid(uuid_parse(value.get_string()));
+      break;
+    case LogicalTypeId::kChar: {
+      // The stored form of a bpchar is its text without trailing blanks (bpchar's cast to text).
+      const std::string s = from.id() == LogicalTypeId::kBoolean ? bool_to_text(value.get_bool())
+                            : from.is_string()                   ? value.get_string()
+                                                                 : value.to_string();
+      return Value::bpchar(bpchar_input(s, to.modifier(), true), to.modifier());
+    }
     case LogicalTypeId::kVarchar: {
-      std::string s = from.id() == LogicalTypeId::kBoolean ? bool_to_text(value.get_bool()) : value.to_string();
+      std::string s = from.id() == LogicalTypeId::kBoolean ? bool_to_text(value.get_bool())
+                      : from.id() == LogicalTypeId::kChar  ? value.get_string()
+                                                           : value.to_string();
       if (to.modifier() >= 0 && s.size() > static_cast<size_t>(to.modifier())) {
         // Explicit casts to varchar(n) keep the first n characters (never part of one).
         s.resize(utf8_prefix_bytes(s.data(), s.size(), static_cast<size_t>(to.modifier())));
@@ -398,7 +420,7 @@ Value cast_value(const Value& value, const LogicalType& to) {
         if (std::isnan(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) throw_out_of_range(to);
         return make_int(static_cast<int64_t>(d));
       }
-      if (from.id() == LogicalTypeId::kVarchar) {
+      if (from.is_string()) {
         int64_t v;
         bool oor;
         if (!parse_int64(value.get_string(), v, oor)) throw_invalid_input(to, value.get_string(), oor);
@@ -411,7 +433,7 @@ Value cast_value(const Value& value, const LogicalType& to) {
     case LogicalTypeId::kDouble: {
       if (from.is_integral()) return Value::double_precision(static_cast<double>(value.get_int64()));
       if (from.id() == LogicalTypeId::kReal) return Value::double_precision(value.get_double());
-      if (from.id() == LogicalTypeId::kVarchar) {
+      if (from.is_string()) {
         double d;
         bool oor;
         if (!parse_double(value.get_string(), d, oor)) throw_invalid_input(to, value.get_string(), oor);
@@ -421,7 +443,7 @@ Value cast_value(const Value& value, const LogicalType& to) {
     }
     case LogicalTypeId::kBoolean: {
       if (from.id() == LogicalTypeId::kInteger) return Value::boolean(value.get_int64() != 0);
-      if (from.id() == LogicalTypeId::kVarchar) {
+      if (from.is_string()) {
         bool b;
         if (!parse_bool(value.get_string(), b)) throw_invalid_input(to, value.get_string(), false);
         return Value::boolean(b);

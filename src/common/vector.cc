@@ -226,6 +226,9 @@ Value Vector::get_value(size_t row) const {
     case LogicalTypeId::kDouble: return Value::double_precision(v->values<double>()[index]);
     case LogicalTypeId::kReal: return Value::real(v->values<float>()[index]);
     case LogicalTypeId::kVarchar: return Value::varchar(v->values<string_t>()[index].str());
+    case LogicalTypeId::kChar: return Value::bpchar(v->values<string_t>()[index].str(), type_.modifier());
+    case LogicalTypeId::kBytea: return Value::bytea(v->values<string_t>()[index].str());
+    case LogicalTypeId::kUuid: return Value::uuid(v->values<string_t>()[index].str());
     case LogicalTypeId::kDate: return Value::date(v->values<int32_t>()[index]);
     case LogicalTypeId::kTime: return Value::time(v->values<int64_t>()[index]);
     case LogicalTypeId::kTimestamp: return Value::timestamp(v->values<int64_t>()[index]);

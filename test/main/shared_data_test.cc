@@ -107,6 +107,10 @@ std::string column_of_type(const LogicalType& type) {
     case LogicalTypeId::kTimestamp: return "ts";
     case LogicalTypeId::kTimestampTz: return "tz";
     case LogicalTypeId::kInterval: return "iv";
+    // Types src has no column of: a value computed from its columns.
+    case LogicalTypeId::kChar: return "CAST(v AS char(8))";
+    case LogicalTypeId::kBytea: return "CAST(t AS bytea)";
+    case LogicalTypeId::kUuid: return "CAST(md5(t) AS uuid)";
     default: return "i";
   }
 }

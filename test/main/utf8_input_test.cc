@@ -155,5 +155,29 @@ TEST_F(Utf8InputTest, NumericColumnsAreOid1700WithTheirTypmod) {
   EXPECT_STREQ(PQgetvalue(res.get(), 0, 3), "1.5");
 }
 
+TEST_F(Utf8InputTest, CharByteaAndUuidColumnsCarryTheirOidsAndTypmods) {
+  Conn conn = connect();
+  Result create(PQexec(conn.get(), "CREATE TABLE ct(c char(3), b bytea, u uuid)"), &PQclear);
+  ASSERT_EQ(PQresultStatus(create.get()), PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+  Result insert(PQexec(conn.get(), "INSERT INTO ct VALUES ('ab', '\\x00ff', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')"),
+                &PQclear);
+  ASSERT_EQ(PQresultStatus(insert.get()), PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+  Result res(PQexec(conn.get(), "SELECT c, CAST('x' AS char(4)), 'y'::bpchar, c::text, b, u FROM ct"), &PQclear);
+  ASSERT_EQ(PQresultStatus(res.get()), PGRES_TUPLES_OK) << PQerrorMessage(conn.get());
+  // PostgreSQL: character(n) is bpchar (1042) with atttypmod n + 4; bytea 17; uuid 2950.
+  const unsigned expected_oid[] = {1042, 1042, 1042, 25, 17, 2950};
+  const int expected_mod[] = {7, 8, -1, -1, -1, -1};
+  for (int c = 0; c < 6; c++) {
+    EXPECT_EQ(PQftype(res.get(), c), expected_oid[c]) << "column " << c;
+    EXPECT_EQ(PQfmod(res.get(), c), expected_mod[c]) << "column " << c;
+  }
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 0), "ab ");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 1), "x   ");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 2), "y");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 3), "ab");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 4), "\\x00ff");
+  EXPECT_STREQ(PQgetvalue(res.get(), 0, 5), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+}
+
 }  // namespace
 }  // namespace tessera

@@ -387,13 +387,7 @@ std::string create_table_sql(Table table) {
                 "l_shipinstruct CHAR(25) NOT NULL, l_shipmode CHAR(10) NOT NULL, l_comment VARCHAR(44) NOT NULL";
       break;
   }
-  // char(n) is not a type of Tessera's yet: its columns are varchar(n). The generated values have
-  // no trailing blanks, so comparisons and results agree with char(n); only PostgreSQL's output
-  // padding of char(n) values differs.
   std::string sql = "CREATE TABLE " + std::string(table_name(table)) + " (" + columns + ")";
-  for (size_t at = sql.find(" CHAR("); at != std::string::npos; at = sql.find(" CHAR(", at)) {
-    sql.replace(at, 6, " VARCHAR(");
-  }
   return sql;
 }
 

@@ -55,7 +55,7 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
   const auto& columns = table.columns();
   for (size_t c = 0; c < columns.size(); c++) {
     const auto& def = columns[c];
-    bool check_length = def.type.id() == LogicalTypeId::kVarchar && def.type.modifier() >= 0;
+    bool check_length = def.type.is_string() && def.type.modifier() >= 0;
     if (!def.not_null && !check_length) continue;
     bool flattened = false;
     UnifiedVectorFormat f;
@@ -79,9 +79,9 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
       const string_t s = f.values<string_t>()[i];
       auto limit = prefix_bytes(s.view(), static_cast<size_t>(def.type.modifier()));
       if (!limit) continue;
-      if (s.view().find_first_not_of(' ', *limit) != std::string_view::npos) {
-        throw SqlError(SqlState::kStringDataRightTruncation,
-                       "value too long for type character varying(" + std::to_string(def.type.modifier()) + ")");
+      // character(n) values arrive without trailing blanks, so anything beyond n is too long.
+      if (def.type.id() == LogicalTypeId::kChar || s.view().find_first_not_of(' ', *limit) != std::string_view::npos) {
+        throw SqlError(SqlState::kStringDataRightTruncation, "value too long for type " + def.type.name());
       }
       // Only spaces beyond the limit: store the value cut to the limit. The column may share its
       // buffers with the scan's storage or another operator, so it gets its own copy first.
