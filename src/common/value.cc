@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "src/common/array_value.h"
+
 namespace tessera {
 
 namespace {
@@ -57,6 +59,7 @@ std::string Value::to_string() const {
     }
     case LogicalTypeId::kInterval: return datetime::format_interval(interval_);
     case LogicalTypeId::kNumeric: return numeric::format(numeric_);
+    case LogicalTypeId::kArray: return array::format(type_.element_type(), str_);
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid: return "NULL";
   }
