@@ -52,6 +52,7 @@ std::string ParamType::name() const {
     case ParamKind::kAnyNonArray: return "anynonarray";
     case ParamKind::kAnyCompatible: return "anycompatible";
     case ParamKind::kAnyArray: return "anycompatiblearray";
+    case ParamKind::kAnyArrayExact: return "anyarray";
   }
   return "?";
 }
@@ -223,20 +224,29 @@ struct Polymorphic {
 std::optional<Polymorphic> resolve_polymorphic(const std::vector<ParamType>& params, std::span<const LogicalType> inputs) {
   Polymorphic out;
   bool has_array_param = false;
-  for (const auto& p : params) has_array_param = has_array_param || p.kind == ParamKind::kAnyArray;
+  for (const auto& p : params) {
+    has_array_param = has_array_param || p.kind == ParamKind::kAnyArray || p.kind == ParamKind::kAnyArrayExact;
+  }
+  std::optional<LogicalType> exact_array;
   for (size_t i = 0; i < params.size(); i++) {
     if (is_unknown(inputs[i])) continue;
     LogicalType t = base_type(inputs[i]);
-    if (params[i].kind == ParamKind::kAnyArray) {
+    ParamKind kind = params[i].kind;
+    if (kind == ParamKind::kAnyArrayExact) {
+      if (exact_array && *exact_array != t) return std::nullopt;
+      exact_array = t;
+      kind = ParamKind::kAnyArray;
+    }
+    if (kind == ParamKind::kAnyArray) {
       if (!t.is_array()) return std::nullopt;
       t = t.element_type();
     }
-    if (params[i].kind == ParamKind::kAnyNonArray) {
+    if (kind == ParamKind::kAnyNonArray) {
       if (t.is_array()) return std::nullopt;
       if (out.non_array && *out.non_array != t) return std::nullopt;
       out.non_array = t;
-    } else if (params[i].kind == ParamKind::kAnyCompatible || params[i].kind == ParamKind::kAnyArray) {
-      if (has_array_param && params[i].kind == ParamKind::kAnyCompatible && t.is_array()) return std::nullopt;
+    } else if (kind == ParamKind::kAnyCompatible || kind == ParamKind::kAnyArray) {
+      if (has_array_param && kind == ParamKind::kAnyCompatible && t.is_array()) return std::nullopt;
       if (out.compatible) {
         auto c = common_type(*out.compatible, t);
         if (!c) return std::nullopt;
@@ -437,7 +447,8 @@ void concrete_types(const Candidate& c, const ParamType& result, std::span<const
       case ParamKind::kAny: return input;
       case ParamKind::kAnyNonArray: return non_array;
       case ParamKind::kAnyCompatible: return compatible;
-      case ParamKind::kAnyArray: return LogicalType::array_of(array_element);
+      case ParamKind::kAnyArray:
+      case ParamKind::kAnyArrayExact: return LogicalType::array_of(array_element);
     }
     return p.type;
   };

@@ -416,7 +416,7 @@ void add_any_all(catalog::FunctionRegistry& registry, const std::string& symbol)
                     any_all_kernel<OP, false>, false));
   registry.add(poly(symbol + " ALL", kOp, {ParamType::any_compatible(), ParamType::any_array()}, boolean,
                     any_all_kernel<OP, true>, false));
-  registry.add(poly(symbol, kOp, {ParamType::any_array(), ParamType::any_array()}, boolean, compare_kernel<OP>));
+  registry.add(poly(symbol, kOp, {ParamType::any_array_exact(), ParamType::any_array_exact()}, boolean, compare_kernel<OP>));
 }
 
 }  // namespace
@@ -425,6 +425,7 @@ void register_array_functions(catalog::FunctionRegistry& registry) {
   constexpr auto kOp = catalog::FunctionKind::kOperator;
   constexpr auto kFn = catalog::FunctionKind::kFunction;
   const ParamType arr = ParamType::any_array();
+  const ParamType any_arr = ParamType::any_array_exact();
   const ParamType elem = ParamType::any_compatible();
   const ParamType integer = ParamType::of(LogicalType::integer());
   const ParamType text = ParamType::of(LogicalType::varchar());
@@ -443,25 +444,25 @@ void register_array_functions(catalog::FunctionRegistry& registry) {
   add_any_all<CompareOp::kLe>(registry, "<=");
   add_any_all<CompareOp::kGt>(registry, ">");
   add_any_all<CompareOp::kGe>(registry, ">=");
-  registry.add(poly("IS DISTINCT FROM", kOp, {arr, arr}, boolean, distinct_kernel<true>, false));
-  registry.add(poly("IS NOT DISTINCT FROM", kOp, {arr, arr}, boolean, distinct_kernel<false>, false));
-  registry.add(poly("@>", kOp, {arr, arr}, boolean, containment_kernel<0>));
-  registry.add(poly("<@", kOp, {arr, arr}, boolean, containment_kernel<1>));
-  registry.add(poly("&&", kOp, {arr, arr}, boolean, containment_kernel<2>));
+  registry.add(poly("IS DISTINCT FROM", kOp, {any_arr, any_arr}, boolean, distinct_kernel<true>, false));
+  registry.add(poly("IS NOT DISTINCT FROM", kOp, {any_arr, any_arr}, boolean, distinct_kernel<false>, false));
+  registry.add(poly("@>", kOp, {any_arr, any_arr}, boolean, containment_kernel<0>));
+  registry.add(poly("<@", kOp, {any_arr, any_arr}, boolean, containment_kernel<1>));
+  registry.add(poly("&&", kOp, {any_arr, any_arr}, boolean, containment_kernel<2>));
   registry.add(poly("||", kOp, {arr, arr}, arr, combine_kernel<2>, false));
   registry.add(poly("||", kOp, {arr, elem}, arr, combine_kernel<0>, false));
   registry.add(poly("||", kOp, {elem, arr}, arr, combine_kernel<1>, false));
 
-  registry.add(poly("array_length", kFn, {arr, integer}, integer, bound_kernel<0>));
-  registry.add(poly("array_upper", kFn, {arr, integer}, integer, bound_kernel<1>));
-  registry.add(poly("array_lower", kFn, {arr, integer}, integer, bound_kernel<2>));
-  registry.add(poly("cardinality", kFn, {arr}, integer, cardinality_kernel));
-  registry.add(poly("array_ndims", kFn, {arr}, integer, ndims_kernel));
-  registry.add(poly("array_dims", kFn, {arr}, text, dims_kernel));
-  auto to_string2 = poly("array_to_string", kFn, {arr, text}, text, array_to_string_kernel);
+  registry.add(poly("array_length", kFn, {any_arr, integer}, integer, bound_kernel<0>));
+  registry.add(poly("array_upper", kFn, {any_arr, integer}, integer, bound_kernel<1>));
+  registry.add(poly("array_lower", kFn, {any_arr, integer}, integer, bound_kernel<2>));
+  registry.add(poly("cardinality", kFn, {any_arr}, integer, cardinality_kernel));
+  registry.add(poly("array_ndims", kFn, {any_arr}, integer, ndims_kernel));
+  registry.add(poly("array_dims", kFn, {any_arr}, text, dims_kernel));
+  auto to_string2 = poly("array_to_string", kFn, {any_arr, text}, text, array_to_string_kernel);
   to_string2.volatility = catalog::Volatility::kStable;
   registry.add(std::move(to_string2));
-  auto to_string3 = poly("array_to_string", kFn, {arr, text, text}, text, array_to_string_kernel, false);
+  auto to_string3 = poly("array_to_string", kFn, {any_arr, text, text}, text, array_to_string_kernel, false);
   to_string3.volatility = catalog::Volatility::kStable;
   registry.add(std::move(to_string3));
   const ParamType text_array = ParamType::of(LogicalType::array_of(LogicalType::varchar()));
