@@ -166,6 +166,8 @@ std::string Binder::column_name_of(const Expr& expr) const {
       return t;
     }
     case ExprKind::kCase: return "case";
+    case ExprKind::kArray: return "array";
+    case ExprKind::kSubscript: return column_name_of(*expr.as<SubscriptExpr>().arg);
     case ExprKind::kSubLink: {
       const auto& s = expr.as<SubLinkExpr>();
       if (s.sublink_kind == SubLinkKind::kExists) return "exists";
@@ -694,9 +696,7 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
 // ---- arrays ------------------------------------------------------------------------------------
 
 BoundExprPtr Binder::bind_array(const ArrayExpr& expr) {
-  if (expr.subquery) {
-    throw_at(SqlState::kFeatureNotSupported, "ARRAY(subquery) is not supported yet", expr.location);
-  }
+  if (expr.subquery) return bind_array_subquery(expr);
   if (expr.nested) throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", expr.location);
   if (expr.elements.empty()) {
     throw SqlError(SqlState::kIndeterminateDatatype, "cannot determine type of empty array")
@@ -729,6 +729,36 @@ BoundExprPtr Binder::bind_array(const ArrayExpr& expr) {
   const auto constructors = functions_.operators("ARRAY[]");
   TS_CHECK(constructors.size() == 1, "the ARRAY[] constructor is not registered");
   return std::make_unique<BoundFunction>(LogicalType::array_of(common), *constructors[0], std::move(elements));
+}
+
+BoundExprPtr Binder::bind_array_subquery(const ArrayExpr& expr) {
+  Binder child(*this, true);
+  std::vector<std::string> names;
+  LogicalPtr plan = child.bind_query(*expr.subquery, names);
+  const auto types = plan->output_types();
+  if (types.size() != 1) throw_at(SqlState::kSyntaxError, "subquery must return only one column", expr.location);
+  const LogicalType element = result_column_type(types[0]);
+  if (element.is_array()) throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", expr.location);
+  if (!array::is_valid_element_type(element)) {
+    throw_at(SqlState::kFeatureNotSupported, "arrays of type " + element.name() + " are not supported", expr.location);
+  }
+  // One group over the subquery's rows in their order: array_agg of its column.
+  const LogicalType element_types[1] = {element};
+  const auto resolved = functions_.resolve_aggregate("array_agg", element_types);
+  BoundExprPtr column = cast_to(std::make_unique<BoundColumnRef>(types[0], plan->output_bindings()[0], names[0]), element);
+  auto aggregate = std::make_unique<LogicalAggregate>(next_table_index(), next_table_index());
+  aggregate->aggregates.push_back(
+      std::make_unique<BoundAggregate>(LogicalType::array_of(element), *resolved.function, std::move(column), false));
+  aggregate->children.push_back(std::move(plan));
+  LogicalPtr optimized = Optimizer().optimize(std::move(aggregate));
+  const LogicalType type = LogicalType::array_of(element);
+  auto subquery = std::make_unique<BoundSubquery>(type, SubqueryKind::kScalar, std::shared_ptr<LogicalOperator>(std::move(optimized)));
+  subquery->correlated = std::move(child.correlated_inputs_);
+  // No rows: an empty array rather than array_agg's NULL.
+  std::vector<BoundExprPtr> alternatives;
+  alternatives.push_back(std::move(subquery));
+  alternatives.push_back(std::make_unique<BoundConstant>(array::make(element, {})));
+  return std::make_unique<BoundCoalesce>(type, std::move(alternatives));
 }
 
 namespace {

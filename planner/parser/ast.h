@@ -274,9 +274,9 @@ struct ArrayExpr final : Expr {
   static constexpr ExprKind kKind = ExprKind::kArray;
   explicit ArrayExpr(int location) : Expr(kKind, location) {}
   std::vector<ExprPtr> elements;
+  std::unique_ptr<SelectStmt> subquery;
   /// A nested `[...]` element list (a multidimensional array literal) was written.
   bool nested = false;
-  std::unique_ptr<SelectStmt> subquery;
 };
 
 /// `arg[index]`, or the slice `arg[lower:upper]` with either bound optional.
