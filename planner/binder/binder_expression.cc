@@ -601,6 +601,14 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
     }
     select_context_->inside_aggregate = false;
   }
+  if (name == "array_agg") {
+    // DISTINCT would drop NULL elements and give an unsorted array; arrays of arrays are
+    // multidimensional.
+    if (call.distinct) throw_at(SqlState::kFeatureNotSupported, "array_agg(DISTINCT ...) is not supported yet", call.location);
+    if (args.size() == 1 && args[0]->type.is_array()) {
+      throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", call.location);
+    }
+  }
   catalog::ResolvedAggregate resolved;
   try {
     resolved = functions_.resolve_aggregate(name, resolution_types(args));
