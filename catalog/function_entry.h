@@ -31,6 +31,13 @@ enum class ParamKind : uint8_t {
   kAny = 1,            ///< PostgreSQL's "any": every input as it is, unknown included
   kAnyNonArray = 2,    ///< polymorphic: every input; all anynonarray inputs share one type
   kAnyCompatible = 3,  ///< polymorphic: inputs promoted to their common type (unknown alone: text)
+  /// polymorphic: an array whose element type joins the anycompatible inputs' common type
+  /// (PostgreSQL's anycompatiblearray); as a result, the array of that type (or of the
+  /// anynonarray type when there is no anycompatible input: array_agg).
+  kAnyArray = 4,
+  /// As kAnyArray, but every kAnyArrayExact input of a call must have the same type
+  /// (PostgreSQL's anyarray: int[] = bigint[] does not resolve).
+  kAnyArrayExact = 5,
 };
 
 /// One parameter (or the result) of a signature.
@@ -42,6 +49,8 @@ struct ParamType {
   static ParamType any() { return ParamType{ParamKind::kAny, LogicalType()}; }
   static ParamType any_non_array() { return ParamType{ParamKind::kAnyNonArray, LogicalType()}; }
   static ParamType any_compatible() { return ParamType{ParamKind::kAnyCompatible, LogicalType()}; }
+  static ParamType any_array() { return ParamType{ParamKind::kAnyArray, LogicalType()}; }
+  static ParamType any_array_exact() { return ParamType{ParamKind::kAnyArrayExact, LogicalType()}; }
   bool is_polymorphic() const { return kind != ParamKind::kConcrete; }
   /// The name pg_proc would show ("integer", "\"any\"", "anynonarray", "anycompatible").
   std::string name() const;

@@ -30,6 +30,7 @@ char type_category(const LogicalType& type) {
     case LogicalTypeId::kInterval: return 'T';
     case LogicalTypeId::kBytea:
     case LogicalTypeId::kUuid: return 'U';
+    case LogicalTypeId::kArray: return 'A';
     case LogicalTypeId::kInvalid: break;
   }
   return 'P';
@@ -41,6 +42,7 @@ bool is_preferred_type(const LogicalType& type) {
 }
 
 std::string signature_type_name(const LogicalType& type) {
+  if (type.is_array()) return signature_type_name(type.element_type()) + "[]";
   if (type.id() == LogicalTypeId::kVarchar && type.modifier() >= 0) return "character varying";
   if (type.id() == LogicalTypeId::kNumeric) return "numeric";
   if (type.id() == LogicalTypeId::kChar) return "character";
@@ -53,6 +55,8 @@ std::string ParamType::name() const {
     case ParamKind::kAny: return "\"any\"";
     case ParamKind::kAnyNonArray: return "anynonarray";
     case ParamKind::kAnyCompatible: return "anycompatible";
+    case ParamKind::kAnyArray: return "anycompatiblearray";
+    case ParamKind::kAnyArrayExact: return "anyarray";
   }
   return "?";
 }
@@ -189,6 +193,7 @@ namespace {
 /// Text and varchar(n) are one type here (varchar(n) reaches text by a binary-coercible cast).
 /// numeric(p,s) matches numeric parameters the same way.
 LogicalType base_type(const LogicalType& t) {
+  if (t.is_array()) return LogicalType::array_of(base_type(t.element_type()));
   if (t.id() == LogicalTypeId::kNumeric) return LogicalType::numeric();
   if (t.id() == LogicalTypeId::kChar) return LogicalType::bpchar();
   return t.id() == LogicalTypeId::kVarchar ? LogicalType::varchar() : t;
@@ -223,13 +228,30 @@ struct Polymorphic {
 
 std::optional<Polymorphic> resolve_polymorphic(const std::vector<ParamType>& params, std::span<const LogicalType> inputs) {
   Polymorphic out;
+  bool has_array_param = false;
+  for (const auto& p : params) {
+    has_array_param = has_array_param || p.kind == ParamKind::kAnyArray || p.kind == ParamKind::kAnyArrayExact;
+  }
+  std::optional<LogicalType> exact_array;
   for (size_t i = 0; i < params.size(); i++) {
     if (is_unknown(inputs[i])) continue;
-    const LogicalType t = base_type(inputs[i]);
-    if (params[i].kind == ParamKind::kAnyNonArray) {
+    LogicalType t = base_type(inputs[i]);
+    ParamKind kind = params[i].kind;
+    if (kind == ParamKind::kAnyArrayExact) {
+      if (exact_array && *exact_array != t) return std::nullopt;
+      exact_array = t;
+      kind = ParamKind::kAnyArray;
+    }
+    if (kind == ParamKind::kAnyArray) {
+      if (!t.is_array()) return std::nullopt;
+      t = t.element_type();
+    }
+    if (kind == ParamKind::kAnyNonArray) {
+      if (t.is_array()) return std::nullopt;
       if (out.non_array && *out.non_array != t) return std::nullopt;
       out.non_array = t;
-    } else if (params[i].kind == ParamKind::kAnyCompatible) {
+    } else if (kind == ParamKind::kAnyCompatible || kind == ParamKind::kAnyArray) {
+      if (has_array_param && kind == ParamKind::kAnyCompatible && t.is_array()) return std::nullopt;
       if (out.compatible) {
         auto c = common_type(*out.compatible, t);
         if (!c) return std::nullopt;
@@ -423,12 +445,15 @@ void concrete_types(const Candidate& c, const ParamType& result, std::span<const
   TS_CHECK(poly.has_value(), "chosen candidate with inconsistent polymorphic arguments");
   const LogicalType non_array = poly->non_array.value_or(LogicalType::varchar());
   const LogicalType compatible = poly->compatible.value_or(LogicalType::varchar());
+  const LogicalType array_element = poly->compatible ? *poly->compatible : non_array;
   auto concrete = [&](const ParamType& p, const LogicalType& input) {
     switch (p.kind) {
       case ParamKind::kConcrete: return p.type;
       case ParamKind::kAny: return input;
       case ParamKind::kAnyNonArray: return non_array;
       case ParamKind::kAnyCompatible: return compatible;
+      case ParamKind::kAnyArray:
+      case ParamKind::kAnyArrayExact: return LogicalType::array_of(array_element);
     }
     return p.type;
   };

@@ -166,6 +166,8 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
     for_each_row(sel, count, [&](sel_t r) { validity.set_invalid(r); });
     return;
   }
+  // Array input, output and element conversions go through Value.
+  if (from.is_array() || to.is_array()) return cast_generic(source, sel, count, result);
   // The numeric conversions go through Value (numeric::* does the work per value).
   if (from.id() == LogicalTypeId::kNumeric || to.id() == LogicalTypeId::kNumeric) {
     if (cast_numeric_vectorized(source, sel, count, result)) return;

@@ -5,6 +5,7 @@ namespace tessera::executor {
 void register_builtin_functions(catalog::FunctionRegistry& registry) {
   register_arithmetic_functions(registry);
   register_comparison_functions(registry);
+  register_array_functions(registry);
   register_string_functions(registry);
   register_pattern_functions(registry);
   register_math_functions(registry);

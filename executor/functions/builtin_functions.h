@@ -12,6 +12,7 @@ void register_builtin_functions(catalog::FunctionRegistry& registry);
 // The families, each defined in its own file of executor/functions/.
 void register_arithmetic_functions(catalog::FunctionRegistry& registry);
 void register_comparison_functions(catalog::FunctionRegistry& registry);
+void register_array_functions(catalog::FunctionRegistry& registry);
 void register_string_functions(catalog::FunctionRegistry& registry);
 void register_pattern_functions(catalog::FunctionRegistry& registry);
 void register_math_functions(catalog::FunctionRegistry& registry);

@@ -1,15 +1,14 @@
 // Pattern matching: LIKE / ILIKE (the operators ~~ !~~ ~~* !~~*, like_escape), SIMILAR TO
 // (similar_to_escape, translated to a regular expression as PostgreSQL does), the POSIX regular
 // expression operators ~ ~* !~ !~*, substring(text from pattern), regexp_replace, regexp_like,
-// regexp_count, regexp_instr, regexp_substr.
+// regexp_count, regexp_instr, regexp_substr, regexp_match.
 //
 // Regular expressions run on RE2 (linear time, no backtracking). PostgreSQL's ARE syntax is
 // translated where the two differ (\y \Y \Z \b, \uXXXX, PostgreSQL's default of '.' matching a
 // newline); what RE2 cannot do — back-references inside a pattern, lookahead/lookbehind, \m \M,
 // the expanded (x) and basic (b) syntaxes — raises 0A000 with a message naming it. Functions
-// that return arrays or sets (regexp_match, regexp_matches, regexp_split_to_array,
-// regexp_split_to_table, string_to_array, string_to_table) raise 0A000 when bound: array types
-// are not built yet.
+// that return sets or split into arrays (regexp_matches, regexp_split_to_array,
+// regexp_split_to_table, string_to_table) raise 0A000 when bound: they are not built yet.
 
 #include <re2/re2.h>
 
@@ -23,6 +22,7 @@
 #include "executor/functions/registration.h"
 #include "executor/functions/string_kernels.h"
 #include "executor/functions/vector_loops.h"
+#include "src/common/array_value.h"
 #include "src/common/bpchar.h"
 #include "src/common/sql_error.h"
 #include "src/common/utf8.h"
@@ -650,6 +650,41 @@ void unreachable_kernel(Args, const sel_t*, size_t, Vector&, const catalog::Func
   throw SqlError(SqlState::kFeatureNotSupported, "array types are not supported yet");
 }
 
+/// regexp_match(s, p [, flags]): the first match's captured groups (the whole match when the
+/// pattern has none) as text[], a group that took no part as NULL; NULL without a match.
+void regexp_match_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  UnifiedVectorFormat fs, fp, ff;
+  args[0]->to_unified(count, fs);
+  args[1]->to_unified(count, fp);
+  if (args.size() > 2) args[2]->to_unified(count, ff);
+  const LogicalType text = LogicalType::varchar();
+  const ValidityMask& valid = std::as_const(result).validity();
+  for_each_row(sel, count, [&](sel_t r) {
+    if (!valid.row_is_valid(r)) return;
+    const string_t& s = fs.values<string_t>()[fs.sel.get_index(r)];
+    const string_t& p = fp.values<string_t>()[fp.sel.get_index(r)];
+    const RegexFlags flags = args.size() > 2
+                                 ? parse_flags_no_global(ff.values<string_t>()[ff.sel.get_index(r)].view(), "regexp_match()")
+                                 : RegexFlags{};
+    const re2::RE2& re = compile_regex(p.view(), flags);
+    const int n_groups = re.NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> groups(static_cast<size_t>(n_groups) + 1);
+    if (!find_match(re, s.view(), 0, groups.data(), n_groups + 1)) {
+      result.set_value(r, Value::null(result.type()));
+      return;
+    }
+    std::vector<Value> elements;
+    for (int g = n_groups > 0 ? 1 : 0; g <= n_groups; g++) {
+      if (groups[g].data() == nullptr) {
+        elements.push_back(Value::null(text));
+      } else {
+        elements.push_back(Value::varchar(std::string(groups[g].data(), groups[g].size())));
+      }
+    }
+    result.set_value(r, array::make(text, elements));
+  });
+}
+
 catalog::ScalarFunction array_function(const char* name, std::vector<LogicalType> params) {
   catalog::ScalarFunction f = make_function(name, std::move(params), LogicalType::varchar(), unreachable_kernel);
   f.bind = requires_arrays;
@@ -701,16 +736,15 @@ void register_pattern_functions(catalog::FunctionRegistry& registry) {
   registry.add(make_function("regexp_substr", {text, text, integer, integer}, text, regexp_substr_kernel));
   registry.add(make_function("regexp_substr", {text, text, integer, integer, text}, text, regexp_substr_kernel));
   registry.add(make_function("regexp_substr", {text, text, integer, integer, text, integer}, text, regexp_substr_kernel));
-  registry.add(array_function("regexp_match", {text, text}));
-  registry.add(array_function("regexp_match", {text, text, text}));
+  const LogicalType text_array = LogicalType::array_of(text);
+  registry.add(make_function("regexp_match", {text, text}, text_array, regexp_match_kernel));
+  registry.add(make_function("regexp_match", {text, text, text}, text_array, regexp_match_kernel));
   registry.add(array_function("regexp_matches", {text, text}));
   registry.add(array_function("regexp_matches", {text, text, text}));
   registry.add(array_function("regexp_split_to_array", {text, text}));
   registry.add(array_function("regexp_split_to_array", {text, text, text}));
   registry.add(array_function("regexp_split_to_table", {text, text}));
   registry.add(array_function("regexp_split_to_table", {text, text, text}));
-  registry.add(array_function("string_to_array", {text, text}));
-  registry.add(array_function("string_to_array", {text, text, text}));
   registry.add(array_function("string_to_table", {text, text}));
   registry.add(array_function("string_to_table", {text, text, text}));
 }

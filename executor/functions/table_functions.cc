@@ -1,10 +1,12 @@
-// Table functions (functions used in FROM): generate_series over integers and timestamps.
+// Table functions (functions used in FROM): generate_series over integers and timestamps, and
+// unnest over arrays.
 
 #include <algorithm>
 #include <memory>
 
 #include "catalog/function_registry.h"
 #include "executor/functions/builtin_functions.h"
+#include "src/common/array_value.h"
 #include "src/common/datetime.h"
 #include "src/common/sql_error.h"
 
@@ -179,6 +181,53 @@ TableFunctionSchema bind_timestamp_series(std::span<const LogicalType> arg_types
   return series_schema(arg_types[0], 1000);
 }
 
+// ---- unnest ------------------------------------------------------------------------------------
+
+/// The elements of one array, in order (NULL elements included), in one part.
+class UnnestRun : public TableFunctionRun {
+ public:
+  explicit UnnestRun(std::vector<Value> elements) : elements_(std::move(elements)) {}
+  size_t num_parts() const override { return 1; }
+  std::unique_ptr<TableFunctionPart> open_part(size_t) const override { return std::make_unique<Part>(*this); }
+
+ private:
+  class Part : public TableFunctionPart {
+   public:
+    explicit Part(const UnnestRun& run) : run_(run) {}
+    bool produce(DataChunk& out) override {
+      const size_t n = std::min<size_t>(kVectorSize, run_.elements_.size() - next_);
+      if (n == 0) return false;
+      Vector& column = out.column(0);
+      for (size_t i = 0; i < n; i++) column.set_value(i, run_.elements_[next_ + i]);
+      next_ += n;
+      out.set_size(n);
+      return true;
+    }
+
+   private:
+    const UnnestRun& run_;
+    size_t next_ = 0;
+  };
+
+  std::vector<Value> elements_;
+};
+
+TableFunctionSchema bind_unnest(std::span<const LogicalType> arg_types, std::span<const std::optional<Value>> constants) {
+  TableFunctionSchema schema;
+  schema.names = {"unnest"};
+  schema.types = {arg_types[0].element_type()};
+  schema.estimated_rows = 100;
+  if (constants[0].has_value() && !constants[0]->is_null()) {
+    schema.estimated_rows = static_cast<double>(array::elements(*constants[0]).size());
+  }
+  return schema;
+}
+
+std::unique_ptr<TableFunctionRun> init_unnest(std::span<const Value> args, const TableFunctionSchema&) {
+  if (args[0].is_null()) return std::make_unique<EmptyRun>();
+  return std::make_unique<UnnestRun>(array::elements(args[0]));
+}
+
 TableFunction series(std::vector<LogicalType> params, catalog::TableFunctionBind bind, catalog::TableFunctionInit init) {
   TableFunction f;
   f.name = "generate_series";
@@ -205,6 +254,12 @@ void register_table_functions(catalog::FunctionRegistry& registry) {
   TableFunction tstz_series = series({tstz, tstz, interval}, bind_timestamp_series, init_timestamp_series<true>);
   tstz_series.volatility = catalog::Volatility::kStable;
   registry.add(std::move(tstz_series));
+  TableFunction unnest;
+  unnest.name = "unnest";
+  unnest.params = {ParamType::any_array()};
+  unnest.bind = bind_unnest;
+  unnest.init = init_unnest;
+  registry.add(std::move(unnest));
 }
 
 }  // namespace tessera::executor

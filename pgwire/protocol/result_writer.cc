@@ -9,7 +9,9 @@ namespace tessera::pgwire {
 namespace {
 
 /// PostgreSQL's atttypmod for a type: varchar(n) carries n plus the 4-byte varlena header.
+/// An array column carries its element type's.
 int32_t type_modifier(const LogicalType& type) {
+  if (type.is_array()) return type_modifier(type.element_type());
   if (type.is_string() && type.modifier() >= 0) return type.modifier() + 4;
   // numeric(p,s) keeps PostgreSQL's typmod encoding as it is.
   if (type.id() == LogicalTypeId::kNumeric) return type.modifier();

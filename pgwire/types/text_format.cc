@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "pgwire/codec/message_writer.h"
+#include "src/common/array_value.h"
 #include "src/common/bpchar.h"
 #include "src/common/bytea.h"
 #include "src/common/uuid.h"
@@ -83,6 +84,9 @@ void append_text_value(const LogicalType& type, const uint8_t* data, size_t inde
       return;
     case LogicalTypeId::kNumeric:
       out.append(numeric::format(reinterpret_cast<const Numeric*>(data)[index]));
+      return;
+    case LogicalTypeId::kArray:
+      out.append(array::format(type.element_type(), reinterpret_cast<const string_t*>(data)[index].view()));
       return;
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid:

@@ -241,6 +241,10 @@ class Binder {
   BoundExprPtr bind_sublink(const SubLinkExpr& expr);
   BoundExprPtr bind_in_list(const InListExpr& expr);
   BoundExprPtr bind_between(const BetweenExpr& expr);
+  BoundExprPtr bind_array(const ArrayExpr& expr);
+  BoundExprPtr bind_array_subquery(const ArrayExpr& expr);
+  BoundExprPtr bind_subscript(const SubscriptExpr& expr);
+  BoundExprPtr bind_array_op(const ArrayOpExpr& expr);
   BoundExprPtr bind_like(const LikeExpr& expr);
   BoundExprPtr bind_boolean(const Expr& expr, const char* context);
   BoundExprPtr make_comparison(const std::string& op, BoundExprPtr left, BoundExprPtr right, int location);

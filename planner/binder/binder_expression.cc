@@ -4,6 +4,7 @@
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
 #include "planner/optimizer/optimizer.h"
+#include "src/common/array_value.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
@@ -38,7 +39,8 @@ BoundExprPtr make_call(const catalog::ResolvedFunction& resolved, std::vector<Bo
     // with g varchar(2) compares with 'abc', not a cut 'ab'. A polymorphic parameter keeps its
     // argument's type as it is.
     if (param.modifier() >= 0 && args[i]->type == param && !is_unknown_literal(*args[i])) continue;
-    args[i] = cast_to(std::move(args[i]), LogicalType(param.id()));
+    args[i] = cast_to(std::move(args[i]), param.is_array() ? LogicalType::array_of(LogicalType(param.element_type().id()))
+                                                           : LogicalType(param.id()));
   }
   std::shared_ptr<const catalog::FunctionData> data;
   if (resolved.function->bind) data = resolved.function->bind(resolved.arg_types);
@@ -164,6 +166,8 @@ std::string Binder::column_name_of(const Expr& expr) const {
       return t;
     }
     case ExprKind::kCase: return "case";
+    case ExprKind::kArray: return "array";
+    case ExprKind::kSubscript: return column_name_of(*expr.as<SubscriptExpr>().arg);
     case ExprKind::kSubLink: {
       const auto& s = expr.as<SubLinkExpr>();
       if (s.sublink_kind == SubLinkKind::kExists) return "exists";
@@ -197,6 +201,13 @@ BoundExprPtr Binder::bind_expr(const Expr& expr) {
         } catch (SqlError& e) {
           e.with_position(position(cast.type.location >= 0 ? cast.type.location : expr.location));
           throw;
+        }
+        // ARRAY[] takes its type from the cast.
+        if (cast.arg->kind == ExprKind::kArray && target.is_array()) {
+          const auto& array = cast.arg->as<ArrayExpr>();
+          if (array.elements.empty() && !array.subquery) {
+            return std::make_unique<BoundConstant>(array::make(target.element_type(), {}));
+          }
         }
         BoundExprPtr arg = bind_expr(*cast.arg);
         if (!cast.type.interval_fields.empty()) return bind_interval_with_fields(std::move(arg), cast.type, expr.location);
@@ -248,6 +259,9 @@ BoundExprPtr Binder::bind_expr(const Expr& expr) {
       case ExprKind::kGroupingSet:
         throw_at(SqlState::kFeatureNotSupported, "grouping sets are not supported yet", expr.location);
       case ExprKind::kDefault: throw_at(SqlState::kSyntaxError, "DEFAULT is not allowed in this context", expr.location);
+      case ExprKind::kArray: return bind_array(expr.as<ArrayExpr>());
+      case ExprKind::kSubscript: return bind_subscript(expr.as<SubscriptExpr>());
+      case ExprKind::kArrayOp: return bind_array_op(expr.as<ArrayOpExpr>());
     }
   } catch (SqlError& e) {
     if (e.position() == 0 && expr.location >= 0) e.with_position(position(expr.location));
@@ -587,6 +601,14 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
     }
     select_context_->inside_aggregate = false;
   }
+  if (name == "array_agg") {
+    // DISTINCT would drop NULL elements and give an unsorted array; arrays of arrays are
+    // multidimensional.
+    if (call.distinct) throw_at(SqlState::kFeatureNotSupported, "array_agg(DISTINCT ...) is not supported yet", call.location);
+    if (args.size() == 1 && args[0]->type.is_array()) {
+      throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", call.location);
+    }
+  }
   catalog::ResolvedAggregate resolved;
   try {
     resolved = functions_.resolve_aggregate(name, resolution_types(args));
@@ -660,6 +682,11 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
     for (auto& a : args) a = cast_to(std::move(a), type);
     if (name == "coalesce") return std::make_unique<BoundCoalesce>(type, std::move(args));
   }
+  if (functions_.functions(name).empty() && !functions_.table_functions(name).empty()) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "set-returning function " + name + " is supported only in FROM, not in the select list or other expressions",
+             call.location);
+  }
   catalog::ResolvedFunction resolved;
   try {
     resolved = functions_.resolve_function(name, resolution_types(args));
@@ -670,6 +697,144 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   // GREATEST and LEAST are expressions of their common type, type modifier included.
   if ((name == "greatest" || name == "least") && !args.empty() && resolved.return_type.id() == args[0]->type.id()) {
     resolved.return_type = args[0]->type;
+  }
+  return make_call(resolved, std::move(args));
+}
+
+// ---- arrays ------------------------------------------------------------------------------------
+
+BoundExprPtr Binder::bind_array(const ArrayExpr& expr) {
+  if (expr.subquery) return bind_array_subquery(expr);
+  if (expr.nested) throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", expr.location);
+  if (expr.elements.empty()) {
+    throw SqlError(SqlState::kIndeterminateDatatype, "cannot determine type of empty array")
+        .with_hint("Explicitly cast to the desired type, for example ARRAY[]::integer[].")
+        .with_position(position(expr.location));
+  }
+  std::vector<BoundExprPtr> elements;
+  for (const auto& e : expr.elements) elements.push_back(bind_expr(*e));
+  const std::vector<LogicalType> types = resolution_types(elements);
+  // select_common_type over the elements; all unknown: text.
+  LogicalType common = LogicalType::sql_null();
+  for (size_t i = 0; i < types.size(); i++) {
+    if (types[i].is_array()) {
+      throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", expr.elements[i]->location);
+    }
+    auto next = common_supertype(common, types[i]);
+    if (!next) {
+      throw_at(SqlState::kDatatypeMismatch,
+               "ARRAY types " + common.name() + " and " + types[i].name() + " cannot be matched",
+               expr.elements[i]->location);
+    }
+    common = *next;
+  }
+  if (common.id() == LogicalTypeId::kSqlNull) common = LogicalType::varchar();
+  common = common_typmod(common, types);
+  if (!array::is_valid_element_type(common)) {
+    throw_at(SqlState::kFeatureNotSupported, "arrays of type " + common.name() + " are not supported", expr.location);
+  }
+  for (auto& e : elements) e = cast_to(std::move(e), common);
+  const auto constructors = functions_.operators("ARRAY[]");
+  TS_CHECK(constructors.size() == 1, "the ARRAY[] constructor is not registered");
+  return std::make_unique<BoundFunction>(LogicalType::array_of(common), *constructors[0], std::move(elements));
+}
+
+BoundExprPtr Binder::bind_array_subquery(const ArrayExpr& expr) {
+  Binder child(*this, true);
+  std::vector<std::string> names;
+  LogicalPtr plan = child.bind_query(*expr.subquery, names);
+  const auto types = plan->output_types();
+  if (types.size() != 1) throw_at(SqlState::kSyntaxError, "subquery must return only one column", expr.location);
+  const LogicalType element = result_column_type(types[0]);
+  if (element.is_array()) throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", expr.location);
+  if (!array::is_valid_element_type(element)) {
+    throw_at(SqlState::kFeatureNotSupported, "arrays of type " + element.name() + " are not supported", expr.location);
+  }
+  // One group over the subquery's rows in their order: array_agg of its column.
+  const LogicalType element_types[1] = {element};
+  const auto resolved = functions_.resolve_aggregate("array_agg", element_types);
+  BoundExprPtr column = cast_to(std::make_unique<BoundColumnRef>(types[0], plan->output_bindings()[0], names[0]), element);
+  auto aggregate = std::make_unique<LogicalAggregate>(next_table_index(), next_table_index());
+  aggregate->aggregates.push_back(
+      std::make_unique<BoundAggregate>(LogicalType::array_of(element), *resolved.function, std::move(column), false));
+  aggregate->children.push_back(std::move(plan));
+  LogicalPtr optimized = Optimizer().optimize(std::move(aggregate));
+  const LogicalType type = LogicalType::array_of(element);
+  auto subquery = std::make_unique<BoundSubquery>(type, SubqueryKind::kScalar, std::shared_ptr<LogicalOperator>(std::move(optimized)));
+  subquery->correlated = std::move(child.correlated_inputs_);
+  // No rows: an empty array rather than array_agg's NULL.
+  std::vector<BoundExprPtr> alternatives;
+  alternatives.push_back(std::move(subquery));
+  alternatives.push_back(std::make_unique<BoundConstant>(array::make(element, {})));
+  return std::make_unique<BoundCoalesce>(type, std::move(alternatives));
+}
+
+namespace {
+
+/// An array subscript as an integer (numbers are rounded, as by an assignment cast); 42804 for
+/// other types.
+BoundExprPtr subscript_index(BoundExprPtr index) {
+  if (!is_unknown_literal(*index) && index->type.id() != LogicalTypeId::kSqlNull && !index->type.is_numeric()) {
+    throw SqlError(SqlState::kDatatypeMismatch, "array subscript must have type integer");
+  }
+  return cast_to(std::move(index), LogicalType::integer());
+}
+
+}  // namespace
+
+BoundExprPtr Binder::bind_subscript(const SubscriptExpr& expr) {
+  BoundExprPtr arg = bind_expr(*expr.arg);
+  if (!arg->type.is_array()) {
+    throw_at(SqlState::kDatatypeMismatch,
+             "cannot subscript type " + arg->type.name() + " because it does not support subscripting", expr.location);
+  }
+  std::vector<BoundExprPtr> args;
+  const LogicalType type = arg->type;
+  args.push_back(std::move(arg));
+  if (!expr.is_slice) {
+    args.push_back(subscript_index(bind_expr(*expr.lower)));
+    const auto subscript = functions_.operators("[]");
+    TS_CHECK(subscript.size() == 1, "the [] operator is not registered");
+    return std::make_unique<BoundFunction>(type.element_type(), *subscript[0], std::move(args));
+  }
+  // An omitted bound is the array's own: 1, or past any length.
+  args.push_back(expr.lower ? subscript_index(bind_expr(*expr.lower))
+                            : std::make_unique<BoundConstant>(Value::integer(1)));
+  args.push_back(expr.upper ? subscript_index(bind_expr(*expr.upper))
+                            : std::make_unique<BoundConstant>(Value::integer(std::numeric_limits<int32_t>::max())));
+  const auto slice = functions_.operators("[:]");
+  TS_CHECK(slice.size() == 1, "the [:] operator is not registered");
+  return std::make_unique<BoundFunction>(type, *slice[0], std::move(args));
+}
+
+BoundExprPtr Binder::bind_array_op(const ArrayOpExpr& expr) {
+  std::vector<BoundExprPtr> args;
+  args.push_back(bind_expr(*expr.left));
+  args.push_back(bind_expr(*expr.array));
+  const std::string kind = expr.all ? "ALL" : "ANY";
+  if (!is_unknown_literal(*args[1]) && args[1]->type.id() != LogicalTypeId::kSqlNull && !args[1]->type.is_array()) {
+    throw_at(SqlState::kWrongObjectType, "op " + kind + "/" + kind + " (array) requires array on right side",
+             expr.location);
+  }
+  if (!is_comparison(expr.op)) {
+    throw_at(SqlState::kFeatureNotSupported, "operator " + expr.op + " with " + kind + " (array) is not supported",
+             expr.location);
+  }
+  if (args[1]->type.id() == LogicalTypeId::kSqlNull && !is_unknown_literal(*args[1])) {
+    // A bare NULL array: typed from the left operand.
+    LogicalType element = args[0]->type.id() == LogicalTypeId::kSqlNull ? LogicalType::varchar() : args[0]->type;
+    args[1] = cast_to(std::move(args[1]), LogicalType::array_of(element));
+  }
+  const std::vector<LogicalType> types = resolution_types(args);
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions_.resolve_operator(expr.op + " " + kind, types);
+  } catch (SqlError& e) {
+    if (e.state() != SqlState::kUndefinedFunction || !types[1].is_array()) throw;
+    // Reported as PostgreSQL does: the operator over the left type and the element type.
+    const LogicalType element_types[2] = {types[0], types[1].element_type()};
+    functions_.resolve_operator(expr.op, element_types);
+    throw;
   }
   return make_call(resolved, std::move(args));
 }

@@ -36,9 +36,13 @@ std::string not_updatable_reason(const SelectStmt& query) {
 BoundExprPtr Binder::cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def) {
   // Assignment to varchar(n) or character(n) never truncates: the write raises 22001 for a
   // value too long.
-  const LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar()
-                             : def.type.id() == LogicalTypeId::kChar  ? LogicalType::bpchar()
-                                                                      : def.type;
+  LogicalType target = def.type.id() == LogicalTypeId::kVarchar ? LogicalType::varchar()
+                       : def.type.id() == LogicalTypeId::kChar  ? LogicalType::bpchar()
+                                                                : def.type;
+  if (def.type.is_array() && def.type.element_type().id() == LogicalTypeId::kVarchar) {
+    target = LogicalType::array_of(LogicalType::varchar());
+    if (expr->type.is_array() && expr->type.element_type().id() == LogicalTypeId::kVarchar) return expr;
+  }
   if (expr->type.id() == LogicalTypeId::kSqlNull || is_unknown_literal(*expr)) return cast_to(std::move(expr), target);
   if (expr->type == def.type) return expr;
   if (!can_cast_assignment(expr->type, def.type)) {

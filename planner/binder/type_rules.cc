@@ -1,5 +1,6 @@
 #include "planner/binder/type_rules.h"
 
+#include "src/common/array_value.h"
 #include "src/common/numeric.h"
 #include "src/common/sql_error.h"
 #include "src/common/value_cast.h"
@@ -14,7 +15,16 @@ constexpr int32_t kMaxStringLength = 10485760;
 }  // namespace
 
 LogicalType resolve_type_name(const TypeName& name) {
-  if (name.array_dims > 0) throw SqlError(SqlState::kFeatureNotSupported, "array types are not supported yet");
+  if (name.array_dims > 0) {
+    // int[], int[3] and int[][] all name the same type in PostgreSQL (sizes are not enforced).
+    TypeName element_name = name;
+    element_name.array_dims = 0;
+    const LogicalType element = resolve_type_name(element_name);
+    if (!array::is_valid_element_type(element)) {
+      throw SqlError(SqlState::kFeatureNotSupported, "arrays of type " + element.name() + " are not supported");
+    }
+    return LogicalType::array_of(element);
+  }
   const std::string& n = name.name;
   if (n == "integer") return LogicalType::integer();
   if (n == "bigint") return LogicalType::bigint();
@@ -91,6 +101,12 @@ BoundExprPtr cast_to(BoundExprPtr expr, const LogicalType& target) {
 std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalType& b) {
   if (a.id() == LogicalTypeId::kSqlNull) return b;
   if (b.id() == LogicalTypeId::kSqlNull) return a;
+  if (a.is_array() || b.is_array()) {
+    if (!a.is_array() || !b.is_array()) return std::nullopt;
+    auto element = common_supertype(a.element_type(), b.element_type());
+    if (!element) return std::nullopt;
+    return LogicalType::array_of(*element);
+  }
   if (a.id() == b.id()) {
     // varchar(n) and text mix to text
     if (a.id() == LogicalTypeId::kVarchar && a != b) return LogicalType::varchar();
@@ -123,7 +139,9 @@ namespace tessera::planner {
 LogicalType common_typmod(const LogicalType& common, std::span<const LogicalType> inputs) {
   if (common.modifier() < 0) return common;
   for (const LogicalType& t : inputs) {
-    if (t != common) return LogicalType(common.id());
+    if (t != common) {
+      return common.is_array() ? LogicalType::array_of(LogicalType(common.element_type().id())) : LogicalType(common.id());
+    }
   }
   return common;
 }

@@ -81,6 +81,9 @@ enum class ExprKind : uint8_t {
   kRow,          ///< RowExpr: (a, b) or ROW(a, b)
   kGroupingSet,  ///< GroupingSetExpr: only in GROUP BY: (), ROLLUP, CUBE, GROUPING SETS
   kDefault,      ///< DefaultExpr: the DEFAULT keyword (INSERT VALUES, UPDATE SET)
+  kArray,        ///< ArrayExpr: ARRAY[a, b], ARRAY(subquery)
+  kSubscript,    ///< SubscriptExpr: a[i], a[i:j]
+  kArrayOp,      ///< ArrayOpExpr: x op ANY (array), x op ALL (array)
 };
 
 /// Base of all expression nodes.
@@ -264,6 +267,36 @@ struct SubLinkExpr final : Expr {
   /// True when written as `IN (subquery)` rather than `= ANY (subquery)`.
   bool is_in = false;
   std::unique_ptr<SelectStmt> subquery;
+};
+
+/// `ARRAY[e1, e2, ...]` (`elements`) or `ARRAY(subquery)` (`subquery`).
+struct ArrayExpr final : Expr {
+  static constexpr ExprKind kKind = ExprKind::kArray;
+  explicit ArrayExpr(int location) : Expr(kKind, location) {}
+  std::vector<ExprPtr> elements;
+  std::unique_ptr<SelectStmt> subquery;
+  /// A nested `[...]` element list (a multidimensional array literal) was written.
+  bool nested = false;
+};
+
+/// `arg[index]`, or the slice `arg[lower:upper]` with either bound optional.
+struct SubscriptExpr final : Expr {
+  static constexpr ExprKind kKind = ExprKind::kSubscript;
+  explicit SubscriptExpr(int location) : Expr(kKind, location) {}
+  ExprPtr arg;
+  ExprPtr lower;  ///< the index when not a slice; may be null in a slice
+  ExprPtr upper;  ///< slices only; may be null
+  bool is_slice = false;
+};
+
+/// `left op ANY (array)`, `left op SOME (array)` or `left op ALL (array)` over an array value.
+struct ArrayOpExpr final : Expr {
+  static constexpr ExprKind kKind = ExprKind::kArrayOp;
+  explicit ArrayOpExpr(int location) : Expr(kKind, location) {}
+  std::string op;
+  bool all = false;
+  ExprPtr left;
+  ExprPtr array;
 };
 
 /// `expr [NOT] IN (v1, v2, ...)`.

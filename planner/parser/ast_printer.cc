@@ -370,6 +370,24 @@ std::string expr_to_string(const Expr& expr) {
     }
     case ExprKind::kDefault:
       return "DEFAULT";
+    case ExprKind::kArray: {
+      const auto& array = expr.as<ArrayExpr>();
+      if (array.subquery) return "ARRAY(" + select_to_string(*array.subquery) + ")";
+      return "ARRAY[" + expr_list(array.elements) + "]";
+    }
+    case ExprKind::kSubscript: {
+      const auto& subscript = expr.as<SubscriptExpr>();
+      std::string out = expr_to_string(*subscript.arg) + "[";
+      if (subscript.lower) out += expr_to_string(*subscript.lower);
+      if (subscript.is_slice) out += ":";
+      if (subscript.upper) out += expr_to_string(*subscript.upper);
+      return out + "]";
+    }
+    case ExprKind::kArrayOp: {
+      const auto& op = expr.as<ArrayOpExpr>();
+      return "(" + expr_to_string(*op.left) + " " + op.op + (op.all ? " ALL (" : " ANY (") + expr_to_string(*op.array) +
+             "))";
+    }
   }
   return "";
 }

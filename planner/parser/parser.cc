@@ -1979,7 +1979,19 @@ ExprPtr Parser::parse_expr(int min_precedence) {
       left = std::move(cast);
       continue;
     }
-    if (token.kind == TokenKind::kLeftBracket) not_supported("array subscripting", token);
+    if (token.kind == TokenKind::kLeftBracket) {
+      advance();
+      auto subscript = std::make_unique<SubscriptExpr>(location);
+      subscript->arg = std::move(left);
+      if (!at(TokenKind::kColon)) subscript->lower = parse_expr();
+      if (accept(TokenKind::kColon)) {
+        subscript->is_slice = true;
+        if (!at(TokenKind::kRightBracket)) subscript->upper = parse_expr();
+      }
+      expect(TokenKind::kRightBracket);
+      left = std::move(subscript);
+      continue;
+    }
     if (token.kind == TokenKind::kOperator) {
       std::string op = advance().text;
       if ((at_word("any") || at_word("some") || at_word("all")) && at(TokenKind::kLeftParen, 1)) {
@@ -2131,7 +2143,16 @@ ExprPtr Parser::parse_in_rhs(ExprPtr left, bool negated, int location) {
 
 ExprPtr Parser::make_sublink_any_all(ExprPtr left, std::string op, int location) {
   const Token& keyword = advance();
-  if (!at_parenthesized_select(0)) not_supported(to_upper(keyword.text) + " (array)", keyword);
+  if (!at_parenthesized_select(0)) {
+    auto array_op = std::make_unique<ArrayOpExpr>(location);
+    array_op->op = std::move(op);
+    array_op->all = keyword.text == "all";
+    array_op->left = std::move(left);
+    expect(TokenKind::kLeftParen);
+    array_op->array = parse_expr();
+    expect(TokenKind::kRightParen);
+    return array_op;
+  }
   auto sublink = std::make_unique<SubLinkExpr>(location);
   sublink->sublink_kind = keyword.text == "all" ? SubLinkKind::kAll : SubLinkKind::kAny;
   sublink->op = std::move(op);
@@ -2257,13 +2278,40 @@ ExprPtr Parser::parse_primary() {
     expect(TokenKind::kRightParen);
     return row;
   }
-  if (word == "array") not_supported("ARRAY constructor syntax", token);
+  if (word == "array" && at(TokenKind::kLeftParen, 1) && at_parenthesized_select(1)) {
+    advance();
+    auto array = std::make_unique<ArrayExpr>(location);
+    array->subquery = parse_paren_select();
+    return array;
+  }
+  if (word == "array" && at(TokenKind::kLeftBracket, 1)) {
+    advance();
+    return parse_array_elements(location);
+  }
   if (word == "unique" && at(TokenKind::kLeftParen, 1)) not_supported("UNIQUE predicate syntax", token);
   if (ExprPtr special = parse_special_function(word, location)) return special;
   if (at_type_keyword()) {
     if (ExprPtr literal = parse_typed_literal_or_null()) return literal;
   }
   return parse_name_expr();
+}
+
+ExprPtr Parser::parse_array_elements(int location) {
+  expect(TokenKind::kLeftBracket);
+  auto array = std::make_unique<ArrayExpr>(location);
+  if (!at(TokenKind::kRightBracket)) {
+    while (true) {
+      if (at(TokenKind::kLeftBracket)) {
+        array->nested = true;
+        array->elements.push_back(parse_array_elements(peek().offset));
+      } else {
+        array->elements.push_back(parse_expr());
+      }
+      if (!accept(TokenKind::kComma)) break;
+    }
+  }
+  expect(TokenKind::kRightBracket);
+  return array;
 }
 
 ExprPtr Parser::parse_paren_expr() {

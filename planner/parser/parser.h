@@ -156,6 +156,8 @@ class Parser {
   ExprPtr parse_typed_literal_or_null();
   std::vector<ExprPtr> parse_expr_list();
   std::unique_ptr<SelectStmt> parse_paren_select();  // '(' query ')'
+  /// '[' elements ']' of ARRAY[...]; nested bare brackets are multidimensional sub-arrays.
+  ExprPtr parse_array_elements(int location);
   ExprPtr parse_in_rhs(ExprPtr left, bool negated, int location);
   ExprPtr make_sublink_any_all(ExprPtr left, std::string op, int location);
   ExprPtr negate_constant_or(ExprPtr operand, int location);

@@ -23,6 +23,7 @@ PhysicalType LogicalType::physical_type() const {
     case LogicalTypeId::kTimestampTz: return PhysicalType::kInt64;
     case LogicalTypeId::kInterval: return PhysicalType::kInterval;
     case LogicalTypeId::kNumeric: return PhysicalType::kNumeric;
+    case LogicalTypeId::kArray: return PhysicalType::kString;
     // A NULL literal vector carries only validity; give it a byte so buffers exist.
     case LogicalTypeId::kSqlNull: return PhysicalType::kBool;
     case LogicalTypeId::kInvalid: return PhysicalType::kInvalid;
@@ -96,6 +97,7 @@ std::string LogicalType::name() const {
       if (modifier_ < 4) return "numeric";
       return "numeric(" + std::to_string(numeric::typmod_precision(modifier_)) + "," +
              std::to_string(numeric::typmod_scale(modifier_)) + ")";
+    case LogicalTypeId::kArray: return element_type().name() + "[]";
     case LogicalTypeId::kInvalid: return "invalid";
   }
   return "invalid";
@@ -120,6 +122,23 @@ Oid LogicalType::pg_oid() const {
     case LogicalTypeId::kTimestampTz: return pg_oid::kTimestampTz;
     case LogicalTypeId::kInterval: return pg_oid::kInterval;
     case LogicalTypeId::kNumeric: return pg_oid::kNumeric;
+    case LogicalTypeId::kArray:
+      switch (element_) {
+        case LogicalTypeId::kBoolean: return pg_oid::kBoolArray;
+        case LogicalTypeId::kSmallint: return pg_oid::kInt2Array;
+        case LogicalTypeId::kInteger: return pg_oid::kInt4Array;
+        case LogicalTypeId::kBigint: return pg_oid::kInt8Array;
+        case LogicalTypeId::kDouble: return pg_oid::kFloat8Array;
+        case LogicalTypeId::kReal: return pg_oid::kFloat4Array;
+        case LogicalTypeId::kVarchar: return modifier_ >= 0 ? pg_oid::kVarcharArray : pg_oid::kTextArray;
+        case LogicalTypeId::kDate: return pg_oid::kDateArray;
+        case LogicalTypeId::kTime: return pg_oid::kTimeArray;
+        case LogicalTypeId::kTimestamp: return pg_oid::kTimestampArray;
+        case LogicalTypeId::kTimestampTz: return pg_oid::kTimestampTzArray;
+        case LogicalTypeId::kInterval: return pg_oid::kIntervalArray;
+        case LogicalTypeId::kNumeric: return pg_oid::kNumericArray;
+        default: return pg_oid::kTextArray;
+      }
     case LogicalTypeId::kInvalid: return 0;
   }
   return 0;

@@ -38,6 +38,9 @@ enum class LogicalTypeId : uint8_t {
   /// uuid: its 16 bytes in a string_t, ordered and hashed bytewise as PostgreSQL's uuid
   /// (src/common/uuid.h).
   kUuid = 34,
+  /// One-dimensional array of `element_type()` (src/common/array_value.h); the modifier is the
+  /// element's. Stored as an order-preserving byte string (PhysicalType::kString).
+  kArray = 40,
 };
 
 /// How a type's values are laid out in a Vector.
@@ -81,10 +84,19 @@ class LogicalType {
   static constexpr LogicalType interval() { return LogicalType(LogicalTypeId::kInterval); }
   /// numeric, or numeric(p,s) for a typmod from numeric::make_typmod.
   static constexpr LogicalType numeric(int32_t typmod = -1) { return LogicalType(LogicalTypeId::kNumeric, typmod); }
+  /// The array type of `element` (which must not be an array itself).
+  static constexpr LogicalType array_of(const LogicalType& element) {
+    LogicalType t(LogicalTypeId::kArray, element.modifier());
+    t.element_ = element.id();
+    return t;
+  }
 
   constexpr LogicalTypeId id() const { return id_; }
   /// Type modifier, -1 when none (varchar length limit, later numeric precision/scale).
   constexpr int32_t modifier() const { return modifier_; }
+  constexpr bool is_array() const { return id_ == LogicalTypeId::kArray; }
+  /// The element type of an array type (with its modifier); invalid for other types.
+  constexpr LogicalType element_type() const { return LogicalType(element_, modifier_); }
 
   PhysicalType physical_type() const;
   /// Bytes per value in a flat vector.
@@ -109,12 +121,13 @@ class LogicalType {
   int16_t pg_typlen() const;
 
   friend bool operator==(const LogicalType& a, const LogicalType& b) {
-    return a.id_ == b.id_ && a.modifier_ == b.modifier_;
+    return a.id_ == b.id_ && a.element_ == b.element_ && a.modifier_ == b.modifier_;
   }
   friend bool operator!=(const LogicalType& a, const LogicalType& b) { return !(a == b); }
 
  private:
   LogicalTypeId id_ = LogicalTypeId::kInvalid;
+  LogicalTypeId element_ = LogicalTypeId::kInvalid;  ///< kArray only
   int32_t modifier_ = -1;
 };
 
@@ -141,6 +154,21 @@ inline constexpr Oid kTimestamp = 1114;
 inline constexpr Oid kTimestampTz = 1184;
 inline constexpr Oid kInterval = 1186;
 inline constexpr Oid kNumeric = 1700;
+// Array types (pg_type.typarray of each element type).
+inline constexpr Oid kBoolArray = 1000;
+inline constexpr Oid kInt2Array = 1005;
+inline constexpr Oid kInt4Array = 1007;
+inline constexpr Oid kTextArray = 1009;
+inline constexpr Oid kInt8Array = 1016;
+inline constexpr Oid kFloat4Array = 1021;
+inline constexpr Oid kFloat8Array = 1022;
+inline constexpr Oid kVarcharArray = 1015;
+inline constexpr Oid kDateArray = 1182;
+inline constexpr Oid kTimeArray = 1183;
+inline constexpr Oid kTimestampArray = 1115;
+inline constexpr Oid kTimestampTzArray = 1185;
+inline constexpr Oid kIntervalArray = 1187;
+inline constexpr Oid kNumericArray = 1231;
 }  // namespace pg_oid
 
 }  // namespace tessera

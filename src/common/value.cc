@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "src/common/array_value.h"
 #include "src/common/bpchar.h"
 #include "src/common/bytea.h"
 #include "src/common/uuid.h"
@@ -68,6 +69,7 @@ std::string Value::to_string() const {
     }
     case LogicalTypeId::kInterval: return datetime::format_interval(interval_);
     case LogicalTypeId::kNumeric: return numeric::format(numeric_);
+    case LogicalTypeId::kArray: return array::format(type_.element_type(), str_);
     case LogicalTypeId::kSqlNull:
     case LogicalTypeId::kInvalid: return "NULL";
   }

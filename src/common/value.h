@@ -64,6 +64,11 @@ class Value {
     Value v(LogicalType::numeric(typmod)); v.is_null_ = false; v.numeric_ = x; return v;
   }
 
+  /// An array value of array type `type` from its encoded bytes (src/common/array_value.h).
+  static Value array(LogicalType type, std::string bytes) {
+    Value v(type); v.is_null_ = false; v.str_ = std::move(bytes); return v;
+  }
+
   const LogicalType& type() const { return type_; }
   bool is_null() const { return is_null_; }
   bool get_bool() const { return i64_ != 0; }
@@ -72,6 +77,7 @@ class Value {
   /// double precision or real (widened) value.
   double get_double() const { return f64_; }
   float get_float() const { return static_cast<float>(f64_); }
+  /// A text value's characters, or an array value's encoded bytes.
   const std::string& get_string() const { return str_; }
   const Interval& get_interval() const { return interval_; }
   const Numeric& get_numeric() const { return numeric_; }

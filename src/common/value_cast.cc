@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "src/common/array_value.h"
 #include "src/common/bpchar.h"
 #include "src/common/bytea.h"
 #include "src/common/uuid.h"
@@ -279,6 +280,7 @@ void throw_invalid_input(const LogicalType& type, std::string_view text, bool ou
 
 bool can_cast(const LogicalType& from, const LogicalType& to) {
   if (from == to || from.id() == LogicalTypeId::kSqlNull) return true;
+  if (from.is_array() && to.is_array()) return can_cast(from.element_type(), to.element_type());
   if (from.is_string() || to.is_string()) return true;
   if (from.is_numeric() && to.is_numeric()) return true;
   // int4 <-> bool only, as in PostgreSQL
@@ -289,6 +291,10 @@ bool can_cast(const LogicalType& from, const LogicalType& to) {
 }
 
 bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
+  if (from.is_array() || to.is_array()) {
+    if (from.id() == LogicalTypeId::kSqlNull) return true;
+    return from.is_array() && to.is_array() && can_cast_implicitly(from.element_type(), to.element_type());
+  }
   if (from.id() == to.id() || from.id() == LogicalTypeId::kSqlNull) return true;
   // text <-> bpchar both ways, as pg_cast's implicit rtrim/text casts.
   if (from.is_string() && to.is_string()) return true;
@@ -302,6 +308,7 @@ bool can_cast_implicitly(const LogicalType& from, const LogicalType& to) {
 }
 
 bool can_cast_assignment(const LogicalType& from, const LogicalType& to) {
+  if (from.is_array() && to.is_array()) return can_cast_assignment(from.element_type(), to.element_type());
   if (can_cast_implicitly(from, to)) return true;
   if (from.is_numeric() && to.is_numeric()) return true;
   if (datetime_cast_context(from.id(), to.id()) != 0) return true;
@@ -366,11 +373,34 @@ Value cast_numeric_value(const Value& value, const LogicalType& to) {
   throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
 }
 
+/// Casts from and to array types: text input and output, and element by element between arrays.
+Value cast_array_value(const Value& value, const LogicalType& to) {
+  const LogicalType& from = value.type();
+  if (to.is_array() && (from.id() == LogicalTypeId::kVarchar || from.id() == LogicalTypeId::kSqlNull)) {
+    return Value::array(to, array::parse(to.element_type(), value.get_string()));
+  }
+  if (from.is_array() && to.id() == LogicalTypeId::kVarchar) {
+    std::string s = value.to_string();
+    if (to.modifier() >= 0 && s.size() > static_cast<size_t>(to.modifier())) {
+      s.resize(utf8_prefix_bytes(s.data(), s.size(), static_cast<size_t>(to.modifier())));
+    }
+    return Value::varchar(std::move(s), to.modifier());
+  }
+  if (from.is_array() && to.is_array()) {
+    if (from == to) return value;
+    std::vector<Value> elements = array::elements(value);
+    for (Value& e : elements) e = cast_value(e, to.element_type());
+    return array::make(to.element_type(), elements);
+  }
+  throw SqlError(SqlState::kCannotCoerce, "cannot cast type " + from.name() + " to " + to.name());
+}
+
 }  // namespace
 
 Value cast_value(const Value& value, const LogicalType& to) {
   const LogicalType& from = value.type();
   if (value.is_null()) return Value::null(to);
+  if (from.is_array() || to.is_array()) return cast_array_value(value, to);
   if (to.id() == LogicalTypeId::kNumeric ||
       (from.id() == LogicalTypeId::kNumeric && !to.is_string())) {
     return cast_numeric_value(value, to);

@@ -235,6 +235,7 @@ Value Vector::get_value(size_t row) const {
     case LogicalTypeId::kTimestampTz: return Value::timestamptz(v->values<int64_t>()[index]);
     case LogicalTypeId::kInterval: return Value::interval(v->values<Interval>()[index]);
     case LogicalTypeId::kNumeric: return Value::numeric(v->values<Numeric>()[index], type_.modifier());
+    case LogicalTypeId::kArray: return Value::array(type_, v->values<string_t>()[index].str());
     case LogicalTypeId::kSqlNull: return Value::null(type_);
     case LogicalTypeId::kInvalid: break;
   }

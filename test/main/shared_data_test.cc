@@ -122,7 +122,8 @@ std::string call_of(const catalog::ScalarFunction& f) {
     const catalog::ParamType& p = f.params[k];
     // Polymorphic parameters: the same column everywhere, so anycompatible/anynonarray agree;
     // a second argument of a two-argument text function gets the other text column.
-    std::string column = p.is_polymorphic() ? "v" : column_of_type(p.type);
+    const bool array_param = p.kind == catalog::ParamKind::kAnyArray || p.kind == catalog::ParamKind::kAnyArrayExact;
+    std::string column = array_param ? "ARRAY[v]" : p.is_polymorphic() ? "v" : column_of_type(p.type);
     if (column == "t" && k > 0) column = "v";
     args.push_back(column);
   }
@@ -146,6 +147,17 @@ std::string call_of(const catalog::ScalarFunction& f) {
       {"~~", "LIKE"}, {"!~~", "NOT LIKE"}, {"~~*", "ILIKE"}, {"!~~*", "NOT ILIKE"}};
   auto form = sql_forms.find(f.name);
   const std::string op = form == sql_forms.end() ? f.name : form->second;
+  // The array constructor, subscripts and x op ANY/ALL (array) have syntax of their own.
+  if (op == "ARRAY[]") {
+    std::string call = "ARRAY[";
+    for (size_t k = 0; k < args.size(); k++) call += (k ? ", " : "") + args[k];
+    return call + "]";
+  }
+  if (op == "[]") return "(" + args[0] + ")[" + args[1] + "]";
+  if (op == "[:]") return "(" + args[0] + ")[" + args[1] + ":" + args[2] + "]";
+  if (op.size() > 4 && (op.ends_with(" ANY") || op.ends_with(" ALL"))) {
+    return "(" + args[0] + " " + op + " (" + args[1] + "))";
+  }
   if (args.size() == 1) return "(" + op + " " + args[0] + ")";
   return "(" + args[0] + " " + op + " " + args[1] + ")";
 }

@@ -9,6 +9,7 @@
 #include "executor/chunk_collection.h"
 #include "executor/key_serializer.h"
 #include "storage/data_table.h"
+#include "src/common/array_value.h"
 #include "src/common/sql_error.h"
 
 namespace tessera::executor {
@@ -49,6 +50,37 @@ std::optional<size_t> prefix_bytes(std::string_view s, size_t chars) {
   return std::nullopt;
 }
 
+[[noreturn]] void throw_too_long(int32_t limit) {
+  throw SqlError(SqlState::kStringDataRightTruncation,
+                 "value too long for type character varying(" + std::to_string(limit) + ")");
+}
+
+/// varchar(n)[] columns: each element as a varchar(n) value is checked (22001 when too long; cut
+/// when only spaces are beyond the limit).
+void check_array_lengths(const catalog::ColumnDefinition& def, Vector& column, size_t count) {
+  const size_t limit = static_cast<size_t>(def.type.modifier());
+  const LogicalType element = def.type.element_type();
+  for (size_t r = 0; r < count; r++) {
+    const Value value = column.get_value(r);
+    if (value.is_null()) continue;
+    std::vector<Value> elements = array::elements(value);
+    bool changed = false;
+    for (Value& e : elements) {
+      if (e.is_null()) continue;
+      const std::string& s = e.get_string();
+      auto cut = prefix_bytes(s, limit);
+      if (!cut) continue;
+      if (s.find_first_not_of(' ', *cut) != std::string::npos) throw_too_long(def.type.modifier());
+      e = Value::varchar(s.substr(0, *cut), def.type.modifier());
+      changed = true;
+    }
+    if (!changed) continue;
+    column.flatten(count);
+    column.make_writable();
+    column.set_value(r, array::make(element, elements));
+  }
+}
+
 }  // namespace
 
 void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk) {
@@ -56,6 +88,9 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
   for (size_t c = 0; c < columns.size(); c++) {
     const auto& def = columns[c];
     bool check_length = def.type.is_string() && def.type.modifier() >= 0;
+    if (def.type.is_array() && def.type.element_type().id() == LogicalTypeId::kVarchar && def.type.modifier() >= 0) {
+      check_array_lengths(def, chunk.column(c), chunk.size());
+    }
     if (!def.not_null && !check_length) continue;
     bool flattened = false;
     UnifiedVectorFormat f;

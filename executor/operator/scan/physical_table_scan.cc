@@ -93,8 +93,9 @@ struct TableFilterConverter {
     if (e.kind != BoundExprKind::kConstant) return nullptr;
     const Value& v = static_cast<const BoundConstant&>(e).value;
     if (v.type().id() != table.columns()[column].type.id()) return nullptr;
-    // Numeric zone maps keep no bounds; numeric predicates run in the filter operator.
-    if (v.type().id() == LogicalTypeId::kNumeric) return nullptr;
+    // Numeric zone maps keep no bounds; numeric predicates run in the filter operator. Array
+    // comparisons decode their elements (equal elements may be spelled differently).
+    if (v.type().id() == LogicalTypeId::kNumeric || v.type().is_array()) return nullptr;
     return &v;
   }
 

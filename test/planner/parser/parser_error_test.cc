@@ -70,10 +70,6 @@ TEST(ParserErrorTest, UnsupportedFeatures) {
                "ALTER statement is not supported", 1);
   expect_error("SELECT a COLLATE \"C\" FROM t", SqlState::kFeatureNotSupported,
                "COLLATE is not supported", 10);
-  expect_error("SELECT ARRAY[1]", SqlState::kFeatureNotSupported,
-               "ARRAY constructor syntax is not supported", 8);
-  expect_error("SELECT a[1] FROM t", SqlState::kFeatureNotSupported,
-               "array subscripting is not supported", 9);
   expect_error("SELECT * FROM t FOR UPDATE", SqlState::kFeatureNotSupported,
                "SELECT ... FOR UPDATE/SHARE is not supported", 17);
   expect_error("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", SqlState::kFeatureNotSupported,

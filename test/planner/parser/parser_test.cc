@@ -28,6 +28,22 @@ TEST(ParserTest, ArithmeticPrecedence) {
   EXPECT_EQ(expr_text("a || b = c"), "((a || b) = c)");
 }
 
+TEST(ParserTest, ArraySyntax) {
+  EXPECT_EQ(expr_text("ARRAY[1, 2 + 3]"), "ARRAY[1, (2 + 3)]");
+  EXPECT_EQ(expr_text("ARRAY[]"), "ARRAY[]");
+  EXPECT_EQ(expr_text("a[1] + 1"), "(a[1] + 1)");
+  EXPECT_EQ(expr_text("-a[i + 1]"), "(-a[(i + 1)])");
+  EXPECT_EQ(expr_text("a[1:2]"), "a[1:2]");
+  EXPECT_EQ(expr_text("a[:2]"), "a[:2]");
+  EXPECT_EQ(expr_text("a[2:]"), "a[2:]");
+  EXPECT_EQ(expr_text("a[1]::text"), "CAST(a[1] AS text)");
+  EXPECT_EQ(expr_text("x = ANY(a)"), "(x = ANY (a))");
+  EXPECT_EQ(expr_text("x <> ALL('{1}')"), "(x <> ALL ('{1}'))");
+  EXPECT_EQ(expr_text("x < SOME(ARRAY[1])"), "(x < ANY (ARRAY[1]))");
+  EXPECT_EQ(expr_text("ARRAY(SELECT 1)"), "ARRAY(SELECT 1)");
+  EXPECT_EQ(expr_text("x = ANY(SELECT 1)"), "(x = ANY (SELECT 1))");
+}
+
 TEST(ParserTest, UnaryMinusBindsTighterThanExponent) {
   // PostgreSQL: -2 ^ 2 = 4.
   EXPECT_EQ(expr_text("-2 ^ 2"), "(-2 ^ 2)");
