@@ -196,6 +196,34 @@ std::shared_ptr<IndexEntry> Catalog::create_index(Transaction& txn, const TableE
   return entry;
 }
 
+std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const std::string& name,
+                                                        SequenceOptions options, bool if_not_exists,
+                                                        std::string owner_table, std::string owner_column) {
+  txn.lock(name, LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  if (current_locked(txn, name)) {
+    if (if_not_exists) return nullptr;
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  auto entry = std::make_shared<SequenceEntry>(name, allocate_oid(), options, std::move(owner_table),
+                                               std::move(owner_column));
+  entry->catalog_ = this;
+  txn.record_create(entry);
+  entries_[name].push_back(entry);
+  return entry;
+}
+
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::owned_sequences_locked(const Transaction& txn,
+                                                                           const std::string& table) const {
+  std::vector<std::shared_ptr<CatalogEntry>> result;
+  for (const auto& [name, versions] : entries_) {
+    auto entry = current_locked(txn, name);
+    if (!entry || entry->kind() != EntryKind::kSequence) continue;
+    if (static_cast<const SequenceEntry&>(*entry).owner_table() == table) result.push_back(std::move(entry));
+  }
+  return result;
+}
+
 std::shared_ptr<ViewEntry> Catalog::create_view(Transaction& txn, const std::string& name,
                                                 std::vector<ColumnDefinition> columns, std::string query_text,
                                                 std::vector<std::string> dependencies, bool or_replace) {
@@ -249,7 +277,10 @@ std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, cons
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const std::string& name, EntryKind kind,
                                                          bool if_exists, bool cascade,
                                                          const std::set<std::string>& dropping) {
-  const char* kind_text = kind == EntryKind::kTable ? "table" : kind == EntryKind::kView ? "view" : "index";
+  const char* kind_text = kind == EntryKind::kTable      ? "table"
+                          : kind == EntryKind::kView     ? "view"
+                          : kind == EntryKind::kSequence ? "sequence"
+                                                         : "index";
   txn.lock(name, LockMode::kExclusive);
   if (kind == EntryKind::kIndex) return drop_index(txn, name, if_exists);
   std::set<std::string> locked{name};
@@ -262,12 +293,40 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
     }
     if (entry->kind() != kind) {
       throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not a " + kind_text)
-          .with_hint(std::string("Use DROP ") + (entry->kind() == EntryKind::kView    ? "VIEW"
-                                                 : entry->kind() == EntryKind::kIndex ? "INDEX"
-                                                                                      : "TABLE") +
+          .with_hint(std::string("Use DROP ") + (entry->kind() == EntryKind::kView       ? "VIEW"
+                                                 : entry->kind() == EntryKind::kIndex    ? "INDEX"
+                                                 : entry->kind() == EntryKind::kSequence ? "SEQUENCE"
+                                                                                         : "TABLE") +
                      " to remove a" + (entry->kind() == EntryKind::kIndex ? "n " : " ") + entry->kind_name() + ".");
     }
     std::string detail;
+    if (entry->kind() == EntryKind::kSequence) {
+      // A serial column's DEFAULT uses its sequence: the sequence goes with the table.
+      const auto& sequence = static_cast<const SequenceEntry&>(*entry);
+      auto owner = current_locked(txn, sequence.owner_table());
+      if (!sequence.owner_table().empty() && owner && !dropping.count(sequence.owner_table())) {
+        const bool identity = [&] {
+          auto column = owner->find_column(sequence.owner_column());
+          return column && owner->columns()[*column].identity != 0;
+        }();
+        if (identity) {
+          throw SqlError(SqlState::kDependentObjectsStillExist,
+                         "cannot drop sequence " + name + " because column " + sequence.owner_column() + " of table " +
+                             sequence.owner_table() + " requires it")
+              .with_hint("You can drop column " + sequence.owner_column() + " of table " + sequence.owner_table() +
+                         " instead.");
+        }
+        if (!cascade) {
+          throw SqlError(SqlState::kDependentObjectsStillExist,
+                         "cannot drop sequence " + name + " because other objects depend on it")
+              .with_detail("default value for column " + sequence.owner_column() + " of table " +
+                           sequence.owner_table() + " depends on sequence " + name)
+              .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
+        }
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "DROP SEQUENCE ... CASCADE of a sequence a column default uses is not supported yet");
+      }
+    }
     std::vector<std::string> dependents = dependents_locked(txn, name, kind_text, detail);
     bool all_dropping =
         std::all_of(dependents.begin(), dependents.end(), [&](const std::string& d) { return dropping.count(d); });
@@ -304,6 +363,12 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
       for (auto& index : table_indexes_locked(txn, name)) {
         txn.record_drop(index);
         removed.push_back(std::move(index));
+      }
+      // So do the sequences of its serial and identity columns (locked by the table's lock:
+      // they are only reached through it while it exists).
+      for (auto& sequence : owned_sequences_locked(txn, name)) {
+        txn.record_drop(sequence);
+        removed.push_back(std::move(sequence));
       }
     }
     txn.record_drop(entry);

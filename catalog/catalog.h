@@ -66,6 +66,11 @@ class Catalog {
   std::shared_ptr<ViewEntry> create_view(storage::Transaction& txn, const std::string& name,
                                          std::vector<ColumnDefinition> columns, std::string query_text,
                                          std::vector<std::string> dependencies, bool or_replace);
+  /// Creates a sequence in `txn`; throws 42P07 when the name is taken (unless if_not_exists,
+  /// then returns nullptr). `owner_table`/`owner_column`: the column owning it (may be empty).
+  std::shared_ptr<SequenceEntry> create_sequence(storage::Transaction& txn, const std::string& name,
+                                                 SequenceOptions options, bool if_not_exists,
+                                                 std::string owner_table = {}, std::string owner_column = {});
   /// Drops a relation of `kind` in `txn`; throws 42P01 when missing (unless if_exists: returns
   /// nothing) and 42809 when the name is a relation of another kind. Views that read it
   /// (directly or through other views) make it fail with 2BP01, unless `cascade`, which drops
@@ -105,6 +110,9 @@ class Catalog {
   /// The indexes of `table` current for `txn`; mutex held.
   std::vector<std::shared_ptr<IndexEntry>> table_indexes_locked(const storage::Transaction& txn,
                                                                 const std::string& table) const;
+  /// Sequences current for `txn` owned by a column of `table`; mutex held.
+  std::vector<std::shared_ptr<CatalogEntry>> owned_sequences_locked(const storage::Transaction& txn,
+                                                                    const std::string& table) const;
   /// Removes a version no transaction can see any more (CatalogEntry::on_unreachable).
   void unlink(const CatalogEntry& entry) noexcept;
 

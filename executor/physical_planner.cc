@@ -84,6 +84,11 @@ bool PhysicalPlanner::is_constant_expression(const BoundExpression& expr) {
         e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow || e.kind == BoundExprKind::kReference) {
       constant = false;
     }
+    // A volatile call (nextval) runs per row, never once at plan time.
+    if (e.kind == BoundExprKind::kFunction &&
+        static_cast<const BoundFunction&>(e).function->volatility == catalog::Volatility::kVolatile) {
+      constant = false;
+    }
   });
   return constant;
 }
@@ -311,7 +316,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
-      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.if_not_exists,
+      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.sequences,
+                                                     create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
     }
@@ -332,6 +338,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.kind = UtilityKind::kCreateIndex;
       s.name = create.table;
       s.index = create.index;
+      s.if_exists = create.if_not_exists;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kCreateSequence: {
+      const auto& create = static_cast<const LogicalCreateSequence&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kCreateSequence;
+      s.name = create.name;
+      s.sequence = create.options;
       s.if_exists = create.if_not_exists;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;

@@ -15,6 +15,7 @@ void register_builtin_functions(catalog::FunctionRegistry& registry) {
   register_numeric_functions(registry);
   register_table_functions(registry);
   register_tpch_functions(registry);
+  register_sequence_functions(registry);
 }
 
 }  // namespace tessera::executor

@@ -22,5 +22,6 @@ void register_datetime_functions(catalog::FunctionRegistry& registry);
 void register_numeric_functions(catalog::FunctionRegistry& registry);
 void register_table_functions(catalog::FunctionRegistry& registry);
 void register_tpch_functions(catalog::FunctionRegistry& registry);
+void register_sequence_functions(catalog::FunctionRegistry& registry);
 
 }  // namespace tessera::executor

@@ -109,6 +109,7 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kUpdate: return bind_update(statement.as<UpdateStatement>());
     case StatementKind::kDelete: return bind_delete(statement.as<DeleteStatement>());
     case StatementKind::kCreateIndex: return bind_create_index(static_cast<const CreateIndexStatement&>(statement));
+    case StatementKind::kCreateSequence: return bind_create_sequence(statement.as<CreateSequenceStatement>());
     case StatementKind::kTruncate: return bind_truncate(statement.as<TruncateStatement>());
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
@@ -227,6 +228,10 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   }
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + entry->name() + "\" is an index", ref.location);
+  }
+  if (entry->kind() == catalog::EntryKind::kSequence) {
+    throw_at(SqlState::kFeatureNotSupported, "reading sequence \"" + entry->name() + "\" as a table is not supported yet",
+             ref.location);
   }
   if (entry->kind() == catalog::EntryKind::kView) {
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
@@ -391,6 +396,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", stmt.location);
   }
+  if (entry->kind() == catalog::EntryKind::kSequence) {
+    throw_at(SqlState::kWrongObjectType, "cannot change sequence \"" + name + "\"", stmt.location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "cannot insert into view \"" + name + "\"", stmt.location);
   }
@@ -439,10 +447,17 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
       if (row.size() != width) throw_at(SqlState::kSyntaxError, "VALUES lists must all be the same length", row.empty() ? stmt.location : row[0]->location);
       std::vector<BoundExprPtr> bound;
       for (size_t i = 0; i < row.size(); i++) {
+        const char identity = columns[targets[i]].identity;
+        if (identity && stmt.overriding == 'u') {
+          // Replaced by the column's default below (the value given is not evaluated).
+          bound.push_back(std::make_unique<BoundConstant>(Value::null(columns[targets[i]].type)));
+          continue;
+        }
         if (row[i]->kind == ExprKind::kDefault) {
           bound.push_back(bind_column_default(columns[targets[i]]));
           continue;
         }
+        if (identity == 'a' && stmt.overriding != 's') throw_generated_always(columns[targets[i]].name, row[i]->location);
         try {
           bound.push_back(cast_for_column(bind_expr(*row[i]), targets[i]));
         } catch (SqlError& e) {
@@ -472,12 +487,21 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
       throw_at(SqlState::kSyntaxError, "INSERT has more target columns than expressions", stmt.location);
     }
     targets.resize(types.size());
+    for (size_t i = 0; i < targets.size(); i++) {
+      if (columns[targets[i]].identity == 'a' && stmt.overriding == 0) {
+        throw_generated_always(columns[targets[i]].name, stmt.location);
+      }
+    }
   }
 
   // Project the source into exactly the table's columns, defaults for the missing ones.
   auto bindings = source->output_bindings();
   auto source_types = source->output_types();
-  for (size_t i = 0; i < targets.size(); i++) source_of_column[targets[i]] = static_cast<int>(i);
+  for (size_t i = 0; i < targets.size(); i++) {
+    // OVERRIDING USER VALUE: identity columns take their sequence's value whatever is given.
+    if (columns[targets[i]].identity && stmt.overriding == 'u') continue;
+    source_of_column[targets[i]] = static_cast<int>(i);
+  }
   auto projection = std::make_unique<LogicalProjection>(next_table_index());
   for (size_t c = 0; c < columns.size(); c++) {
     int s = source_of_column[c];
@@ -515,6 +539,13 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   scope_.entries.push_back(std::move(inserted));
   bind_returning(std::move(insert), stmt.returning, result);
   return result;
+}
+
+void Binder::throw_generated_always(const std::string& column, int location) const {
+  throw SqlError(SqlState::kGeneratedAlways, "cannot insert a non-DEFAULT value into column \"" + column + "\"")
+      .with_detail("Column \"" + column + "\" is an identity column defined as GENERATED ALWAYS.")
+      .with_hint("Use OVERRIDING SYSTEM VALUE to override.")
+      .with_position(position(location));
 }
 
 BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column) {
@@ -699,19 +730,34 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
     }
     create->children.push_back(std::move(plan));
   } else {
+    std::set<std::string> taken{create->name};
     for (const auto& col : stmt.columns) {
       if (!col.checks.empty() || col.references) {
         throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
       }
       LogicalType type;
+      const std::string& type_name = col.type.name;
+      const bool serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
+                          (type_name == "serial" || type_name == "serial4" || type_name == "bigserial" ||
+                           type_name == "serial8" || type_name == "smallserial" || type_name == "serial2");
       try {
-        type = resolve_type_name(col.type);
+        type = !serial                                                   ? resolve_type_name(col.type)
+               : type_name == "bigserial" || type_name == "serial8"      ? LogicalType::bigint()
+               : type_name == "smallserial" || type_name == "serial2"    ? LogicalType::smallint()
+                                                                         : LogicalType::integer();
       } catch (SqlError& e) {
         e.with_position(position(col.type.location));
         throw;
       }
       catalog::ColumnDefinition def(col.name, type, col.not_null);
-      if (col.default_value) {
+      if (serial && col.identity) {
+        throw_at(SqlState::kSyntaxError,
+                 "both default and identity specified for column \"" + col.name + "\" of table \"" + create->name + "\"",
+                 col.location);
+      }
+      if (serial || col.identity) {
+        create->sequences.push_back(bind_owned_sequence(create->name, col, def, taken));
+      } else if (col.default_value) {
         BoundExprPtr value;
         try {
           value = cast_to(bind_expr(*col.default_value), def.type);
@@ -780,6 +826,10 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
     case ObjectType::kIndex:
       drop->entry_kind = catalog::EntryKind::kIndex;
       result.properties.command = CommandKind::kDropIndex;
+      break;
+    case ObjectType::kSequence:
+      drop->entry_kind = catalog::EntryKind::kSequence;
+      result.properties.command = CommandKind::kDropSequence;
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }

@@ -160,6 +160,8 @@ class Binder {
   static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
   BoundStatement bind_create_index(const CreateIndexStatement& stmt);
+  /// 428C9: a value given for a GENERATED ALWAYS identity column without OVERRIDING SYSTEM VALUE.
+  [[noreturn]] void throw_generated_always(const std::string& column, int location) const;
   /// A column's DEFAULT, cast to its type: its constant, or its expression bound again.
   BoundExprPtr bind_column_default(const catalog::ColumnDefinition& column);
   /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
@@ -169,6 +171,15 @@ class Binder {
   /// `base`, or base1, base2, ... : the first not in `taken` nor a relation (then taken).
   std::string choose_relation_name(const std::string& base, std::set<std::string>& taken) const;
   BoundStatement bind_create_view(const CreateViewStatement& stmt);
+  // Sequences (binder_sequence.cc)
+  BoundStatement bind_create_sequence(const CreateSequenceStatement& stmt);
+  /// The parameters `options` give a sequence of `type` (its default when AS is absent),
+  /// completed with PostgreSQL's defaults and checked as it checks them (22023).
+  catalog::SequenceOptions bind_sequence_options(const std::vector<SequenceOption>& options, LogicalType type) const;
+  /// A serial or identity column of CREATE TABLE `table`: `def` (typed) gets nextval of a new
+  /// sequence <table>_<column>_seq as its DEFAULT and NOT NULL; the sequence is returned.
+  catalog::SequenceDefinition bind_owned_sequence(const std::string& table, const ColumnDef& col,
+                                                  catalog::ColumnDefinition& def, std::set<std::string>& taken) const;
   BoundStatement bind_drop(const DropStatement& stmt);
   BoundStatement bind_explain(const ExplainStatement& stmt);
   BoundStatement bind_set(const VariableSetStatement& stmt);

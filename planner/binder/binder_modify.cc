@@ -73,6 +73,9 @@ std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vecto
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", location);
   }
+  if (entry->kind() == catalog::EntryKind::kSequence) {
+    throw_at(SqlState::kWrongObjectType, "cannot change sequence \"" + name + "\"", location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", location);
   }
@@ -101,6 +104,11 @@ BoundStatement Binder::bind_update(const UpdateStatement& stmt) {
     }
     if (assignments[*index] != nullptr) {
       throw_at(SqlState::kSyntaxError, "multiple assignments to same column \"" + clause.column + "\"", clause.location);
+    }
+    if (table->columns()[*index].identity == 'a' && clause.value->kind != ExprKind::kDefault) {
+      throw SqlError(SqlState::kGeneratedAlways, "column \"" + clause.column + "\" can only be updated to DEFAULT")
+          .with_detail("Column \"" + clause.column + "\" is an identity column defined as GENERATED ALWAYS.")
+          .with_position(position(clause.location));
     }
     assignments[*index] = &clause;
   }
@@ -245,9 +253,16 @@ BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
     if (entry->kind() != catalog::EntryKind::kTable) {
       throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", stmt.location);
     }
-    // No table has identity columns or owned sequences yet, so RESTART IDENTITY has nothing to
-    // reset, and without foreign keys CASCADE reaches no other table: both are accepted, as
-    // PostgreSQL accepts them for such tables.
+    // Without foreign keys CASCADE reaches no other table: accepted, as PostgreSQL accepts it
+    // for such tables. RESTART IDENTITY is a no-op unless the table owns sequences.
+    if (stmt.restart_identity) {
+      for (const auto& other : catalog_.entries(transaction_)) {
+        if (other->kind() == catalog::EntryKind::kSequence &&
+            static_cast<const catalog::SequenceEntry&>(*other).owner_table() == name) {
+          throw_at(SqlState::kFeatureNotSupported, "TRUNCATE ... RESTART IDENTITY is not supported yet", stmt.location);
+        }
+      }
+    }
     if (seen.insert(name).second) truncate->tables.push_back(std::static_pointer_cast<catalog::TableEntry>(entry));
   }
   BoundStatement result;

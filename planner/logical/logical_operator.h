@@ -31,6 +31,7 @@ enum class LogicalOperatorKind : uint8_t {
   kDrop,
   kCreateView,
   kCreateIndex,
+  kCreateSequence,
   kExplain,
   kTransaction,
   kSet,
@@ -263,6 +264,8 @@ class LogicalCreateTable : public LogicalOperator {
   std::vector<catalog::ColumnDefinition> columns;
   /// PRIMARY KEY and UNIQUE constraints, each backed by an index.
   std::vector<catalog::IndexDefinition> indexes;
+  /// The sequences of serial and identity columns, created with the table and owned by it.
+  std::vector<catalog::SequenceDefinition> sequences;
   bool if_not_exists = false;
   /// CREATE TABLE AS: children[0] produces the rows.
 };
@@ -305,6 +308,19 @@ class LogicalCreateIndex : public LogicalOperator {
 
   std::string table;
   catalog::IndexDefinition index;
+  bool if_not_exists = false;
+};
+
+/// CREATE SEQUENCE.
+class LogicalCreateSequence : public LogicalOperator {
+ public:
+  LogicalCreateSequence() : LogicalOperator(LogicalOperatorKind::kCreateSequence) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "CreateSequence " + name; }
+
+  std::string name;
+  catalog::SequenceOptions options;
   bool if_not_exists = false;
 };
 

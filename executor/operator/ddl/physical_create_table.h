@@ -16,7 +16,8 @@ namespace tessera::executor {
 class PhysicalCreateTable : public PhysicalOperator {
  public:
   PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
-                      std::vector<catalog::IndexDefinition> indexes, bool if_not_exists,
+                      std::vector<catalog::IndexDefinition> indexes,
+                      std::vector<catalog::SequenceDefinition> sequences, bool if_not_exists,
                       std::unique_ptr<PhysicalOperator> child);
 
   bool is_sink() const override { return !children_.empty(); }
@@ -31,6 +32,7 @@ class PhysicalCreateTable : public PhysicalOperator {
   std::string name_;
   std::vector<catalog::ColumnDefinition> columns_;
   std::vector<catalog::IndexDefinition> indexes_;
+  std::vector<catalog::SequenceDefinition> sequences_;
   bool if_not_exists_;
 };
 
