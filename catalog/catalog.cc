@@ -141,7 +141,8 @@ std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes(const Transactio
 
 std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::string& name,
                                                   std::vector<ColumnDefinition> columns, bool if_not_exists,
-                                                  std::vector<IndexDefinition> indexes) {
+                                                  std::vector<IndexDefinition> indexes,
+                                                  std::vector<CheckConstraint> checks) {
   check_columns(columns);
   txn.lock(name, LockMode::kExclusive);
   for (const auto& index : indexes) {
@@ -167,7 +168,8 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
     }
   }
   const std::vector<ColumnDefinition> column_list = columns;
-  auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns));
+  std::sort(checks.begin(), checks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns), std::move(checks));
   entry->catalog_ = this;
   txn.record_create(entry);
   entries_[name].push_back(entry);

@@ -50,7 +50,8 @@ class Catalog {
   /// relations (42P07 when a name is taken, 42P16 for a second primary key).
   std::shared_ptr<TableEntry> create_table(storage::Transaction& txn, const std::string& name,
                                            std::vector<ColumnDefinition> columns, bool if_not_exists,
-                                           std::vector<IndexDefinition> indexes = {});
+                                           std::vector<IndexDefinition> indexes = {},
+                                           std::vector<CheckConstraint> checks = {});
   /// Creates index `definition` on `table` (a table current for `txn`, which this locks
   /// exclusively: no other transaction writes it until `txn` ends). The new index is empty and
   /// not yet in the table's storage: the caller fills it (DataTable::build_index_entries) and

@@ -43,8 +43,10 @@ std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& colum
 
 }  // namespace
 
-TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns)
+TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
+                       std::vector<CheckConstraint> checks)
     : CatalogEntry(EntryKind::kTable, std::move(name), oid, columns),
+      checks_(std::move(checks)),
       storage_(std::make_unique<storage::DataTable>(column_types(columns))) {}
 
 TableEntry::~TableEntry() = default;

@@ -85,17 +85,28 @@ class CatalogEntry : public storage::VersionedObject {
   std::vector<ColumnDefinition> columns_;
 };
 
-/// A base table: its columns and its storage.
+/// A CHECK constraint: its name and its expression's source text (bound again by each INSERT
+/// and UPDATE, like a DEFAULT expression).
+struct CheckConstraint {
+  std::string name;
+  std::string expression;
+};
+
+/// A base table: its columns, CHECK constraints and storage.
 class TableEntry : public CatalogEntry {
  public:
-  TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns);
+  TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
+             std::vector<CheckConstraint> checks = {});
   ~TableEntry() override;
+  /// The CHECK constraints, ordered by name (the order PostgreSQL tests them in).
+  const std::vector<CheckConstraint>& checks() const { return checks_; }
   storage::DataTable& storage() const { return *storage_; }
   /// Estimated statistics (row count; per column distinct count, NULL fraction, min/max) for
   /// the planner's row estimates, as the storage keeps them.
   storage::TableStatistics statistics() const;
 
  private:
+  std::vector<CheckConstraint> checks_;
   std::unique_ptr<storage::DataTable> storage_;
 };
 

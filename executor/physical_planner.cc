@@ -93,6 +93,13 @@ bool PhysicalPlanner::is_constant_expression(const BoundExpression& expr) {
   return constant;
 }
 
+std::vector<BoundExprPtr> PhysicalPlanner::resolve_checks(const std::vector<BoundExprPtr>& checks, uint32_t table_index,
+                                                          size_t column_count) {
+  std::vector<ColumnBinding> row;
+  for (size_t c = 0; c < column_count; c++) row.push_back(ColumnBinding{table_index, static_cast<uint32_t>(c)});
+  return resolve_all(checks, row);
+}
+
 Value PhysicalPlanner::evaluate_constant(const BoundExpression& expr) {
   BoundExprPtr resolved = resolve(expr, {});
   QueryContext query;
@@ -300,7 +307,9 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     }
     case LogicalOperatorKind::kInsert: {
       const auto& insert = static_cast<const LogicalInsert&>(op);
-      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning);
+      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning,
+                                                resolve_checks(insert.checks, insert.check_table_index,
+                                                               insert.table->columns().size()));
       break;
     }
     case LogicalOperatorKind::kDelete:
@@ -308,7 +317,9 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       const auto& modify = static_cast<const LogicalModify&>(op);
       auto types = modify.returning ? op.output_types() : std::vector<LogicalType>{LogicalType::bigint()};
       result = std::make_unique<PhysicalModify>(op.kind == LogicalOperatorKind::kDelete ? ModifyKind::kDelete : ModifyKind::kUpdate,
-                                                modify.table, modify.returning, std::move(types), create_plan(*op.children[0]));
+                                                modify.table, modify.returning, std::move(types), create_plan(*op.children[0]),
+                                                resolve_checks(modify.checks, modify.check_table_index,
+                                                               modify.table->columns().size()));
       break;
     }
     case LogicalOperatorKind::kTruncate:
@@ -317,7 +328,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
       result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.sequences,
-                                                     create.if_not_exists,
+                                                     create.checks, create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
     }

@@ -517,6 +517,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   const uint32_t projection_index = projection->table_index;
   auto insert = std::make_unique<LogicalInsert>();
   insert->table = table;
+  insert->checks = bind_table_checks(*table, insert->check_table_index);
   insert->returning = !stmt.returning.empty();
   insert->children.push_back(std::move(projection));
   BoundStatement result;
@@ -592,10 +593,9 @@ std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateT
         specs.push_back({constraint.name, constraint.columns,
                          constraint.constraint_kind == TableConstraintKind::kPrimaryKey, constraint.location});
         break;
-      case TableConstraintKind::kCheck:
+      case TableConstraintKind::kCheck: break;  // bind_check_constraints
       case TableConstraintKind::kForeignKey:
-        throw_at(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
-                 constraint.location);
+        throw_at(SqlState::kFeatureNotSupported, "FOREIGN KEY constraints are not supported yet", constraint.location);
     }
   }
   // The primary key first (PostgreSQL's order): a UNIQUE constraint on the same columns is
@@ -732,8 +732,8 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   } else {
     std::set<std::string> taken{create->name};
     for (const auto& col : stmt.columns) {
-      if (!col.checks.empty() || col.references) {
-        throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
+      if (col.references) {
+        throw_at(SqlState::kFeatureNotSupported, "REFERENCES constraints are not supported yet", col.location);
       }
       LogicalType type;
       const std::string& type_name = col.type.name;
@@ -775,6 +775,7 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       }
       create->columns.push_back(std::move(def));
     }
+    create->checks = bind_check_constraints(stmt, create->columns);
     create->indexes = bind_key_constraints(stmt, create->columns);
   }
   // PostgreSQL's MaxHeapAttributeNumber.

@@ -180,6 +180,18 @@ class Binder {
   /// sequence <table>_<column>_seq as its DEFAULT and NOT NULL; the sequence is returned.
   catalog::SequenceDefinition bind_owned_sequence(const std::string& table, const ColumnDef& col,
                                                   catalog::ColumnDefinition& def, std::set<std::string>& taken) const;
+  // CHECK constraints (binder_check.cc)
+  /// The CHECK constraints of a CREATE TABLE, checked and named as PostgreSQL names them
+  /// (<table>_<column>_check when the expression reads one column, else <table>_check).
+  std::vector<catalog::CheckConstraint> bind_check_constraints(const CreateTableStatement& stmt,
+                                                               const std::vector<catalog::ColumnDefinition>& columns);
+  /// A CHECK expression over the columns of table `table`, bound as {table_index, c}: boolean,
+  /// no subquery (0A000), aggregate (42803) or window function (42P20).
+  BoundExprPtr bind_check_expression(const Expr& expr, const std::string& table,
+                                     const std::vector<catalog::ColumnDefinition>& columns, uint32_t table_index);
+  /// The stored CHECK constraints of `table` for an INSERT or UPDATE, bound over
+  /// {table_index, c} with a new table_index (set).
+  std::vector<BoundExprPtr> bind_table_checks(const catalog::TableEntry& table, uint32_t& table_index);
   BoundStatement bind_drop(const DropStatement& stmt);
   BoundStatement bind_explain(const ExplainStatement& stmt);
   BoundStatement bind_set(const VariableSetStatement& stmt);

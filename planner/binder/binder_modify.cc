@@ -197,6 +197,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
 
   auto modify = std::make_unique<LogicalModify>(kind);
   modify->table = table;
+  if (kind == LogicalOperatorKind::kUpdate) modify->checks = bind_table_checks(*table, modify->check_table_index);
   modify->returning = !returning.empty();
   modify->children.push_back(std::move(projection));
 

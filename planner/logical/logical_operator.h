@@ -224,6 +224,10 @@ class LogicalInsert : public LogicalOperator {
 
   std::shared_ptr<catalog::TableEntry> table;
   bool returning = false;
+  /// The table's CHECK constraints (aligned with table->checks()) over the inserted row,
+  /// column c bound as {check_table_index, c}.
+  std::vector<BoundExprPtr> checks;
+  uint32_t check_table_index = 0;
 };
 
 /// DELETE (kind kDelete) or UPDATE (kind kUpdate) of `table`. children[0] produces the target
@@ -240,6 +244,10 @@ class LogicalModify : public LogicalOperator {
 
   std::shared_ptr<catalog::TableEntry> table;
   bool returning = false;
+  /// UPDATE: the table's CHECK constraints (aligned with table->checks()) over the new row,
+  /// column c bound as {check_table_index, c}.
+  std::vector<BoundExprPtr> checks;
+  uint32_t check_table_index = 0;
 };
 
 /// TRUNCATE of `tables` (transactional: a delete of every row under an exclusive lock).
@@ -266,6 +274,7 @@ class LogicalCreateTable : public LogicalOperator {
   std::vector<catalog::IndexDefinition> indexes;
   /// The sequences of serial and identity columns, created with the table and owned by it.
   std::vector<catalog::SequenceDefinition> sequences;
+  std::vector<catalog::CheckConstraint> checks;
   bool if_not_exists = false;
   /// CREATE TABLE AS: children[0] produces the rows.
 };

@@ -17,7 +17,8 @@ class PhysicalCreateTable : public PhysicalOperator {
  public:
   PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
                       std::vector<catalog::IndexDefinition> indexes,
-                      std::vector<catalog::SequenceDefinition> sequences, bool if_not_exists,
+                      std::vector<catalog::SequenceDefinition> sequences,
+                      std::vector<catalog::CheckConstraint> checks, bool if_not_exists,
                       std::unique_ptr<PhysicalOperator> child);
 
   bool is_sink() const override { return !children_.empty(); }
@@ -33,6 +34,7 @@ class PhysicalCreateTable : public PhysicalOperator {
   std::vector<catalog::ColumnDefinition> columns_;
   std::vector<catalog::IndexDefinition> indexes_;
   std::vector<catalog::SequenceDefinition> sequences_;
+  std::vector<catalog::CheckConstraint> checks_;
   bool if_not_exists_;
 };
 

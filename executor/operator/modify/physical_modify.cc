@@ -49,11 +49,13 @@ struct ModifySourceState : GlobalState {
 }  // namespace
 
 PhysicalModify::PhysicalModify(ModifyKind kind, std::shared_ptr<catalog::TableEntry> table, bool returning,
-                               std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child)
+                               std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child,
+                               std::vector<planner::BoundExprPtr> checks)
     : PhysicalOperator(kind == ModifyKind::kDelete ? "DELETE" : "UPDATE", std::move(types)),
       kind_(kind),
       table_(std::move(table)),
-      returning_(returning) {
+      returning_(returning),
+      checks_(std::move(checks)) {
   add_child(std::move(child));
 }
 
@@ -148,6 +150,7 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     for (size_t c = 0; c < column_count; c++) new_rows.column(c).reference(changed.column(c));
     new_rows.set_size(count);
     check_table_constraints(*table_, new_rows);
+    check_check_constraints(query, *table_, checks_, new_rows);
     append_checked(*table_, *query.transaction, new_rows, replaced);
     // RETURNING shows the values stored (a varchar(n) value cut to its limit).
     for (size_t c = 0; c < column_count; c++) changed.column(c).reference(new_rows.column(c));
