@@ -142,9 +142,12 @@ std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes(const Transactio
 std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::string& name,
                                                   std::vector<ColumnDefinition> columns, bool if_not_exists,
                                                   std::vector<IndexDefinition> indexes,
-                                                  std::vector<CheckConstraint> checks) {
+                                                  std::vector<CheckConstraint> checks,
+                                                  std::vector<ForeignKey> foreign_keys) {
   check_columns(columns);
   txn.lock(name, LockMode::kExclusive);
+  // The referenced tables cannot be dropped while this transaction runs.
+  for (const auto& fk : foreign_keys) txn.lock(fk.referenced_table, LockMode::kShared);
   for (const auto& index : indexes) {
     if (index.name != name) txn.lock(index.name, LockMode::kExclusive);
   }
@@ -168,8 +171,15 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
     }
   }
   const std::vector<ColumnDefinition> column_list = columns;
+  for (const auto& fk : foreign_keys) {
+    auto referenced = current_locked(txn, fk.referenced_table);
+    if (!referenced || referenced->kind() != EntryKind::kTable) {
+      throw SqlError(SqlState::kUndefinedTable, "relation \"" + fk.referenced_table + "\" does not exist");
+    }
+  }
   std::sort(checks.begin(), checks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns), std::move(checks));
+  auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns), std::move(checks),
+                                            std::move(foreign_keys));
   entry->catalog_ = this;
   txn.record_create(entry);
   entries_[name].push_back(entry);
@@ -213,6 +223,26 @@ std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const 
   txn.record_create(entry);
   entries_[name].push_back(entry);
   return entry;
+}
+
+std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables_locked(
+    const Transaction& txn, const std::string& name) const {
+  std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> result;
+  for (const auto& [other, versions] : entries_) {
+    auto entry = current_locked(txn, other);
+    if (!entry || entry->kind() != EntryKind::kTable) continue;
+    auto table = std::static_pointer_cast<TableEntry>(entry);
+    for (size_t i = 0; i < table->foreign_keys().size(); i++) {
+      if (table->foreign_keys()[i].referenced_table == name) result.emplace_back(table, i);
+    }
+  }
+  return result;
+}
+
+std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables(const Transaction& txn,
+                                                                                      const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return referencing_tables_locked(txn, name);
 }
 
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::owned_sequences_locked(const Transaction& txn,
@@ -327,6 +357,26 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
         }
         throw SqlError(SqlState::kFeatureNotSupported,
                        "DROP SEQUENCE ... CASCADE of a sequence a column default uses is not supported yet");
+      }
+    }
+    if (entry->kind() == EntryKind::kTable) {
+      // FOREIGN KEYs of other tables (not dropped by the same statement) that reference it.
+      std::string fk_detail;
+      for (const auto& [table, index] : referencing_tables_locked(txn, name)) {
+        if (table->name() == name || dropping.count(table->name())) continue;
+        if (!fk_detail.empty()) fk_detail += "\n";
+        fk_detail += "constraint " + table->foreign_keys()[index].name + " on table " + table->name() +
+                     " depends on table " + name;
+      }
+      if (!fk_detail.empty()) {
+        if (cascade) {
+          throw SqlError(SqlState::kFeatureNotSupported,
+                         "DROP TABLE ... CASCADE of a table a foreign key references is not supported yet");
+        }
+        throw SqlError(SqlState::kDependentObjectsStillExist,
+                       "cannot drop table " + name + " because other objects depend on it")
+            .with_detail(fk_detail)
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
       }
     }
     std::vector<std::string> dependents = dependents_locked(txn, name, kind_text, detail);

@@ -51,7 +51,12 @@ class Catalog {
   std::shared_ptr<TableEntry> create_table(storage::Transaction& txn, const std::string& name,
                                            std::vector<ColumnDefinition> columns, bool if_not_exists,
                                            std::vector<IndexDefinition> indexes = {},
-                                           std::vector<CheckConstraint> checks = {});
+                                           std::vector<CheckConstraint> checks = {},
+                                           std::vector<ForeignKey> foreign_keys = {});
+  /// The tables current for `txn` with a FOREIGN KEY referencing table `name`, with the
+  /// index of that constraint in their foreign_keys() (a table once per constraint).
+  std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> referencing_tables(const storage::Transaction& txn,
+                                                                                 const std::string& name) const;
   /// Creates index `definition` on `table` (a table current for `txn`, which this locks
   /// exclusively: no other transaction writes it until `txn` ends). The new index is empty and
   /// not yet in the table's storage: the caller fills it (DataTable::build_index_entries) and
@@ -111,6 +116,9 @@ class Catalog {
   /// The indexes of `table` current for `txn`; mutex held.
   std::vector<std::shared_ptr<IndexEntry>> table_indexes_locked(const storage::Transaction& txn,
                                                                 const std::string& table) const;
+  /// referencing_tables with the mutex held.
+  std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> referencing_tables_locked(const storage::Transaction& txn,
+                                                                                        const std::string& name) const;
   /// Sequences current for `txn` owned by a column of `table`; mutex held.
   std::vector<std::shared_ptr<CatalogEntry>> owned_sequences_locked(const storage::Transaction& txn,
                                                                     const std::string& table) const;

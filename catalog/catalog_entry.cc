@@ -44,9 +44,10 @@ std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& colum
 }  // namespace
 
 TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
-                       std::vector<CheckConstraint> checks)
+                       std::vector<CheckConstraint> checks, std::vector<ForeignKey> foreign_keys)
     : CatalogEntry(EntryKind::kTable, std::move(name), oid, columns),
       checks_(std::move(checks)),
+      foreign_keys_(std::move(foreign_keys)),
       storage_(std::make_unique<storage::DataTable>(column_types(columns))) {}
 
 TableEntry::~TableEntry() = default;

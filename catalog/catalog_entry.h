@@ -92,14 +92,29 @@ struct CheckConstraint {
   std::string expression;
 };
 
+/// A FOREIGN KEY constraint of a table (MATCH SIMPLE, ON DELETE/UPDATE NO ACTION or RESTRICT):
+/// every row whose key columns are all non-NULL has its key in `referenced_table`.
+struct ForeignKey {
+  std::string name;
+  std::vector<size_t> columns;             ///< the referencing columns, as declared
+  std::string referenced_table;
+  std::vector<size_t> referenced_columns;  ///< the referenced columns, matching `columns`
+  /// The unique index of the referenced table over referenced_columns, and the referencing
+  /// columns in that index's key order (the lookup key).
+  std::string referenced_index;
+  std::vector<size_t> index_key_columns;
+};
+
 /// A base table: its columns, CHECK constraints and storage.
 class TableEntry : public CatalogEntry {
  public:
   TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
-             std::vector<CheckConstraint> checks = {});
+             std::vector<CheckConstraint> checks = {}, std::vector<ForeignKey> foreign_keys = {});
   ~TableEntry() override;
   /// The CHECK constraints, ordered by name (the order PostgreSQL tests them in).
   const std::vector<CheckConstraint>& checks() const { return checks_; }
+  /// The FOREIGN KEY constraints of this table (referencing others).
+  const std::vector<ForeignKey>& foreign_keys() const { return foreign_keys_; }
   storage::DataTable& storage() const { return *storage_; }
   /// Estimated statistics (row count; per column distinct count, NULL fraction, min/max) for
   /// the planner's row estimates, as the storage keeps them.
@@ -107,6 +122,7 @@ class TableEntry : public CatalogEntry {
 
  private:
   std::vector<CheckConstraint> checks_;
+  std::vector<ForeignKey> foreign_keys_;
   std::unique_ptr<storage::DataTable> storage_;
 };
 

@@ -309,7 +309,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       const auto& insert = static_cast<const LogicalInsert&>(op);
       result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning,
                                                 resolve_checks(insert.checks, insert.check_table_index,
-                                                               insert.table->columns().size()));
+                                                               insert.table->columns().size()),
+                                                insert.referenced);
       break;
     }
     case LogicalOperatorKind::kDelete:
@@ -319,7 +320,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       result = std::make_unique<PhysicalModify>(op.kind == LogicalOperatorKind::kDelete ? ModifyKind::kDelete : ModifyKind::kUpdate,
                                                 modify.table, modify.returning, std::move(types), create_plan(*op.children[0]),
                                                 resolve_checks(modify.checks, modify.check_table_index,
-                                                               modify.table->columns().size()));
+                                                               modify.table->columns().size()),
+                                                modify.referenced, modify.referencing);
       break;
     }
     case LogicalOperatorKind::kTruncate:
@@ -328,7 +330,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
       result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.sequences,
-                                                     create.checks, create.if_not_exists,
+                                                     create.checks, create.foreign_keys, create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
     }

@@ -518,6 +518,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   auto insert = std::make_unique<LogicalInsert>();
   insert->table = table;
   insert->checks = bind_table_checks(*table, insert->check_table_index);
+  insert->referenced = bind_referenced_tables(*table);
   insert->returning = !stmt.returning.empty();
   insert->children.push_back(std::move(projection));
   BoundStatement result;
@@ -593,9 +594,9 @@ std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateT
         specs.push_back({constraint.name, constraint.columns,
                          constraint.constraint_kind == TableConstraintKind::kPrimaryKey, constraint.location});
         break;
-      case TableConstraintKind::kCheck: break;  // bind_check_constraints
-      case TableConstraintKind::kForeignKey:
-        throw_at(SqlState::kFeatureNotSupported, "FOREIGN KEY constraints are not supported yet", constraint.location);
+      case TableConstraintKind::kCheck:       // bind_check_constraints
+      case TableConstraintKind::kForeignKey:  // bind_foreign_keys
+        break;
     }
   }
   // The primary key first (PostgreSQL's order): a UNIQUE constraint on the same columns is
@@ -732,9 +733,6 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   } else {
     std::set<std::string> taken{create->name};
     for (const auto& col : stmt.columns) {
-      if (col.references) {
-        throw_at(SqlState::kFeatureNotSupported, "REFERENCES constraints are not supported yet", col.location);
-      }
       LogicalType type;
       const std::string& type_name = col.type.name;
       const bool serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
@@ -776,6 +774,9 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       create->columns.push_back(std::move(def));
     }
     create->checks = bind_check_constraints(stmt, create->columns);
+    std::set<std::string> constraint_names;
+    for (const auto& check : create->checks) constraint_names.insert(check.name);
+    create->foreign_keys = bind_foreign_keys(stmt, create->columns, constraint_names);
     create->indexes = bind_key_constraints(stmt, create->columns);
   }
   // PostgreSQL's MaxHeapAttributeNumber.

@@ -180,6 +180,15 @@ class Binder {
   /// sequence <table>_<column>_seq as its DEFAULT and NOT NULL; the sequence is returned.
   catalog::SequenceDefinition bind_owned_sequence(const std::string& table, const ColumnDef& col,
                                                   catalog::ColumnDefinition& def, std::set<std::string>& taken) const;
+  // FOREIGN KEY constraints (binder_foreign_key.cc)
+  /// The FOREIGN KEYs of a CREATE TABLE, checked (42830, 42804) and named as PostgreSQL names
+  /// them (<table>_<columns>_fkey, avoiding `names`, the table's other constraint names,
+  /// which it extends).
+  std::vector<catalog::ForeignKey> bind_foreign_keys(const CreateTableStatement& stmt,
+                                                     const std::vector<catalog::ColumnDefinition>& columns,
+                                                     std::set<std::string>& names);
+  /// The tables `table`'s FOREIGN KEYs reference, aligned with its foreign_keys().
+  std::vector<std::shared_ptr<catalog::TableEntry>> bind_referenced_tables(const catalog::TableEntry& table);
   // CHECK constraints (binder_check.cc)
   /// The CHECK constraints of a CREATE TABLE, checked and named as PostgreSQL names them
   /// (<table>_<column>_check when the expression reads one column, else <table>_check).

@@ -658,10 +658,19 @@ struct DeleteStatement final : Statement {
   std::vector<ResultTarget> returning;
 };
 
-/// `REFERENCES table [(columns)]` (actions are parsed and ignored).
+/// `REFERENCES table [(columns)] [MATCH ...] [ON DELETE ...] [ON UPDATE ...]`.
 struct ForeignKeyRef {
   std::vector<std::string> table;
   std::vector<std::string> columns;
+  /// MATCH SIMPLE 's' (the default), FULL 'f', PARTIAL 'p'.
+  char match = 's';
+  /// ON DELETE / ON UPDATE: NO ACTION 'a' (the default), RESTRICT 'r', CASCADE 'c',
+  /// SET NULL 'n', SET DEFAULT 'd' (pg_constraint.confdeltype's letters).
+  char on_delete = 'a';
+  char on_update = 'a';
+  /// A column constraint's CONSTRAINT name; empty when unnamed (table constraints keep theirs).
+  std::string name;
+  int location = -1;
 };
 
 /// One option of CREATE SEQUENCE or of an identity column's sequence: `name` is "as",

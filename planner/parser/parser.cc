@@ -579,6 +579,7 @@ void Parser::parse_column_constraints(ColumnDef& column) {
       }
     } else if (at_word("references")) {
       column.references = parse_references();
+      column.references->name = name;
     } else if (at_word("collate")) {
       not_supported("COLLATE", peek());
     } else if (at_word("generated")) {
@@ -695,23 +696,39 @@ std::vector<SequenceOption> Parser::parse_sequence_options() {
 
 ForeignKeyRef Parser::parse_references() {
   ForeignKeyRef ref;
+  ref.location = peek().offset;
   expect_word("references");
   ref.table = parse_qualified_name();
   if (at(TokenKind::kLeftParen)) ref.columns = parse_paren_name_list();
-  // MATCH and ON DELETE/UPDATE actions are accepted and ignored (Tessera does not enforce
-  // foreign keys).
   while (true) {
     if (accept_word("match")) {
-      if (!accept_word("full") && !accept_word("partial")) expect_word("simple");
+      if (accept_word("full")) {
+        ref.match = 'f';
+      } else if (accept_word("partial")) {
+        ref.match = 'p';
+      } else {
+        expect_word("simple");
+        ref.match = 's';
+      }
     } else if (at_word("on") && (at_word("delete", 1) || at_word("update", 1))) {
       advance();
+      char& action = peek().text == "delete" ? ref.on_delete : ref.on_update;
       advance();
       if (accept_word("no")) {
         expect_word("action");
+        action = 'a';
       } else if (accept_word("set")) {
-        if (!accept_word("null")) expect_word("default");
-      } else if (!accept_word("restrict")) {
+        if (accept_word("null")) {
+          action = 'n';
+        } else {
+          expect_word("default");
+          action = 'd';
+        }
+      } else if (accept_word("restrict")) {
+        action = 'r';
+      } else {
         expect_word("cascade");
+        action = 'c';
       }
     } else {
       break;

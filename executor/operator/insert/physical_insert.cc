@@ -8,6 +8,7 @@
 #include "catalog/catalog_entry.h"
 #include "executor/chunk_collection.h"
 #include "executor/expression/expression_executor.h"
+#include "executor/operator/insert/foreign_key_check.h"
 #include "executor/key_serializer.h"
 #include "storage/data_table.h"
 #include "src/common/sql_error.h"
@@ -151,11 +152,13 @@ void append_checked(const catalog::TableEntry& table, storage::Transaction& txn,
 }
 
 PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
-                               bool returning, std::vector<planner::BoundExprPtr> checks)
+                               bool returning, std::vector<planner::BoundExprPtr> checks,
+                               std::vector<std::shared_ptr<catalog::TableEntry>> referenced)
     : PhysicalOperator("INSERT", returning ? child->output_types() : std::vector<LogicalType>{LogicalType::bigint()}),
       table_(std::move(table)),
       returning_(returning),
-      checks_(std::move(checks)) {
+      checks_(std::move(checks)),
+      referenced_(std::move(referenced)) {
   add_child(std::move(child));
 }
 
@@ -163,6 +166,7 @@ std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext& quer
   // Hold the table against a concurrent DROP until the transaction ends: waits for a
   // transaction dropping it, then fails with 42P01 if that drop committed.
   query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
+  lock_foreign_key_tables(query, referenced_, {});
   return std::make_unique<InsertState>(children_[0]->output_types());
 }
 
@@ -174,6 +178,7 @@ SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalStat
   check_table_constraints(*table_, in);
   check_check_constraints(worker.query, *table_, checks_, in);
   append_checked(*table_, *worker.query.transaction, in);
+  check_foreign_keys(worker.query, *table_, referenced_, in);
   static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
   if (returning_) {
     // The client counts the rows RETURNING sends.

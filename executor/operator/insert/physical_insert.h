@@ -5,6 +5,7 @@
 
 #include "executor/physical_operator.h"
 #include "planner/binder/bound_expression.h"
+#include "planner/logical/logical_operator.h"
 
 namespace tessera::catalog { class TableEntry; }
 
@@ -21,7 +22,8 @@ class PhysicalInsert : public PhysicalOperator {
  public:
   /// `checks`: the table's CHECK constraints (aligned with table->checks()) over the row.
   PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
-                 bool returning = false, std::vector<planner::BoundExprPtr> checks = {});
+                 bool returning = false, std::vector<planner::BoundExprPtr> checks = {},
+                 std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {});
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
@@ -38,6 +40,8 @@ class PhysicalInsert : public PhysicalOperator {
   std::shared_ptr<catalog::TableEntry> table_;
   bool returning_;
   std::vector<planner::BoundExprPtr> checks_;
+  /// The tables the FOREIGN KEYs reference, aligned with table_->foreign_keys().
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
 };
 
 /// Checks a chunk against the table's NOT NULL and varchar(n) constraints (23502, 22001).
