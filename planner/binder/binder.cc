@@ -457,7 +457,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
           bound.push_back(bind_column_default(columns[targets[i]]));
           continue;
         }
-        if (identity == 'a' && stmt.overriding != 's') throw_generated_always(columns[targets[i]].name, row[i]->location);
+        if (identity == 'a' && stmt.overriding != 's') throw_generated_always(columns[targets[i]].name);
         try {
           bound.push_back(cast_for_column(bind_expr(*row[i]), targets[i]));
         } catch (SqlError& e) {
@@ -489,7 +489,7 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
     targets.resize(types.size());
     for (size_t i = 0; i < targets.size(); i++) {
       if (columns[targets[i]].identity == 'a' && stmt.overriding == 0) {
-        throw_generated_always(columns[targets[i]].name, stmt.location);
+        throw_generated_always(columns[targets[i]].name);
       }
     }
   }
@@ -543,11 +543,10 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   return result;
 }
 
-void Binder::throw_generated_always(const std::string& column, int location) const {
+void Binder::throw_generated_always(const std::string& column) {
   throw SqlError(SqlState::kGeneratedAlways, "cannot insert a non-DEFAULT value into column \"" + column + "\"")
       .with_detail("Column \"" + column + "\" is an identity column defined as GENERATED ALWAYS.")
-      .with_hint("Use OVERRIDING SYSTEM VALUE to override.")
-      .with_position(position(location));
+      .with_hint("Use OVERRIDING SYSTEM VALUE to override.");
 }
 
 BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column) {

@@ -160,8 +160,9 @@ class Binder {
   static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
   BoundStatement bind_create_index(const CreateIndexStatement& stmt);
-  /// 428C9: a value given for a GENERATED ALWAYS identity column without OVERRIDING SYSTEM VALUE.
-  [[noreturn]] void throw_generated_always(const std::string& column, int location) const;
+  /// 428C9: a value given for a GENERATED ALWAYS identity column without OVERRIDING SYSTEM
+  /// VALUE (PostgreSQL reports no position).
+  [[noreturn]] static void throw_generated_always(const std::string& column);
   /// A column's DEFAULT, cast to its type: its constant, or its expression bound again.
   BoundExprPtr bind_column_default(const catalog::ColumnDefinition& column);
   /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
