@@ -5,6 +5,7 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "catalog/sequence_session.h"
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
 #include "planner/parser/parser.h"
@@ -768,6 +769,25 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
           def.default_value = static_cast<BoundConstant&>(*value).value;
         } else {
           def.default_expression = col.default_text;
+          // nextval('seq') names its sequence as a regclass constant does: it must exist now.
+          visit_expression(*value, [&](const BoundExpression& e) {
+            if (e.kind != BoundExprKind::kFunction) return;
+            const auto& call = static_cast<const BoundFunction&>(e);
+            if (call.function->name != "nextval" || call.children.size() != 1) return;
+            const BoundExpression* argument = call.children[0].get();
+            while (argument->kind == BoundExprKind::kCast) argument = static_cast<const BoundCast&>(*argument).child.get();
+            if (argument->kind != BoundExprKind::kConstant) return;
+            const Value& name = static_cast<const BoundConstant&>(*argument).value;
+            if (name.is_null()) return;
+            try {
+              catalog::find_sequence(catalog::SequenceContext{&catalog_, &transaction_, nullptr}, name.to_string());
+            } catch (SqlError& error) {
+              // Another kind of relation is accepted here, as regclass accepts it.
+              if (error.state() == SqlState::kWrongObjectType) return;
+              error.with_position(position(col.default_value->location));
+              throw;
+            }
+          });
         }
       }
       create->columns.push_back(std::move(def));
