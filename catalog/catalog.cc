@@ -141,9 +141,13 @@ std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes(const Transactio
 
 std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::string& name,
                                                   std::vector<ColumnDefinition> columns, bool if_not_exists,
-                                                  std::vector<IndexDefinition> indexes) {
+                                                  std::vector<IndexDefinition> indexes,
+                                                  std::vector<CheckConstraint> checks,
+                                                  std::vector<ForeignKey> foreign_keys) {
   check_columns(columns);
   txn.lock(name, LockMode::kExclusive);
+  // The referenced tables cannot be dropped while this transaction runs.
+  for (const auto& fk : foreign_keys) txn.lock(fk.referenced_table, LockMode::kShared);
   for (const auto& index : indexes) {
     if (index.name != name) txn.lock(index.name, LockMode::kExclusive);
   }
@@ -167,7 +171,15 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
     }
   }
   const std::vector<ColumnDefinition> column_list = columns;
-  auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns));
+  for (const auto& fk : foreign_keys) {
+    auto referenced = current_locked(txn, fk.referenced_table);
+    if (!referenced || referenced->kind() != EntryKind::kTable) {
+      throw SqlError(SqlState::kUndefinedTable, "relation \"" + fk.referenced_table + "\" does not exist");
+    }
+  }
+  std::sort(checks.begin(), checks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto entry = std::make_shared<TableEntry>(name, allocate_oid(), std::move(columns), std::move(checks),
+                                            std::move(foreign_keys));
   entry->catalog_ = this;
   txn.record_create(entry);
   entries_[name].push_back(entry);
@@ -194,6 +206,54 @@ std::shared_ptr<IndexEntry> Catalog::create_index(Transaction& txn, const TableE
   auto entry = add_index_locked(txn, table.name(), std::move(definition), table.columns());
   txn.add_hook(std::make_shared<IndexStorageHook>(std::static_pointer_cast<TableEntry>(current), entry->index(), true));
   return entry;
+}
+
+std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const std::string& name,
+                                                        SequenceOptions options, bool if_not_exists,
+                                                        std::string owner_table, std::string owner_column) {
+  txn.lock(name, LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  if (current_locked(txn, name)) {
+    if (if_not_exists) return nullptr;
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
+  }
+  auto entry = std::make_shared<SequenceEntry>(name, allocate_oid(), options, std::move(owner_table),
+                                               std::move(owner_column));
+  entry->catalog_ = this;
+  txn.record_create(entry);
+  entries_[name].push_back(entry);
+  return entry;
+}
+
+std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables_locked(
+    const Transaction& txn, const std::string& name) const {
+  std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> result;
+  for (const auto& [other, versions] : entries_) {
+    auto entry = current_locked(txn, other);
+    if (!entry || entry->kind() != EntryKind::kTable) continue;
+    auto table = std::static_pointer_cast<TableEntry>(entry);
+    for (size_t i = 0; i < table->foreign_keys().size(); i++) {
+      if (table->foreign_keys()[i].referenced_table == name) result.emplace_back(table, i);
+    }
+  }
+  return result;
+}
+
+std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables(const Transaction& txn,
+                                                                                      const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return referencing_tables_locked(txn, name);
+}
+
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::owned_sequences_locked(const Transaction& txn,
+                                                                           const std::string& table) const {
+  std::vector<std::shared_ptr<CatalogEntry>> result;
+  for (const auto& [name, versions] : entries_) {
+    auto entry = current_locked(txn, name);
+    if (!entry || entry->kind() != EntryKind::kSequence) continue;
+    if (static_cast<const SequenceEntry&>(*entry).owner_table() == table) result.push_back(std::move(entry));
+  }
+  return result;
 }
 
 std::shared_ptr<ViewEntry> Catalog::create_view(Transaction& txn, const std::string& name,
@@ -249,7 +309,10 @@ std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, cons
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const std::string& name, EntryKind kind,
                                                          bool if_exists, bool cascade,
                                                          const std::set<std::string>& dropping) {
-  const char* kind_text = kind == EntryKind::kTable ? "table" : kind == EntryKind::kView ? "view" : "index";
+  const char* kind_text = kind == EntryKind::kTable      ? "table"
+                          : kind == EntryKind::kView     ? "view"
+                          : kind == EntryKind::kSequence ? "sequence"
+                                                         : "index";
   txn.lock(name, LockMode::kExclusive);
   if (kind == EntryKind::kIndex) return drop_index(txn, name, if_exists);
   std::set<std::string> locked{name};
@@ -262,12 +325,60 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
     }
     if (entry->kind() != kind) {
       throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not a " + kind_text)
-          .with_hint(std::string("Use DROP ") + (entry->kind() == EntryKind::kView    ? "VIEW"
-                                                 : entry->kind() == EntryKind::kIndex ? "INDEX"
-                                                                                      : "TABLE") +
+          .with_hint(std::string("Use DROP ") + (entry->kind() == EntryKind::kView       ? "VIEW"
+                                                 : entry->kind() == EntryKind::kIndex    ? "INDEX"
+                                                 : entry->kind() == EntryKind::kSequence ? "SEQUENCE"
+                                                                                         : "TABLE") +
                      " to remove a" + (entry->kind() == EntryKind::kIndex ? "n " : " ") + entry->kind_name() + ".");
     }
     std::string detail;
+    if (entry->kind() == EntryKind::kSequence) {
+      // A serial column's DEFAULT uses its sequence: the sequence goes with the table.
+      const auto& sequence = static_cast<const SequenceEntry&>(*entry);
+      auto owner = current_locked(txn, sequence.owner_table());
+      if (!sequence.owner_table().empty() && owner && !dropping.count(sequence.owner_table())) {
+        const bool identity = [&] {
+          auto column = owner->find_column(sequence.owner_column());
+          return column && owner->columns()[*column].identity != 0;
+        }();
+        if (identity) {
+          throw SqlError(SqlState::kDependentObjectsStillExist,
+                         "cannot drop sequence " + name + " because column " + sequence.owner_column() + " of table " +
+                             sequence.owner_table() + " requires it")
+              .with_hint("You can drop column " + sequence.owner_column() + " of table " + sequence.owner_table() +
+                         " instead.");
+        }
+        if (!cascade) {
+          throw SqlError(SqlState::kDependentObjectsStillExist,
+                         "cannot drop sequence " + name + " because other objects depend on it")
+              .with_detail("default value for column " + sequence.owner_column() + " of table " +
+                           sequence.owner_table() + " depends on sequence " + name)
+              .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
+        }
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "DROP SEQUENCE ... CASCADE of a sequence a column default uses is not supported yet");
+      }
+    }
+    if (entry->kind() == EntryKind::kTable) {
+      // FOREIGN KEYs of other tables (not dropped by the same statement) that reference it.
+      std::string fk_detail;
+      for (const auto& [table, index] : referencing_tables_locked(txn, name)) {
+        if (table->name() == name || dropping.count(table->name())) continue;
+        if (!fk_detail.empty()) fk_detail += "\n";
+        fk_detail += "constraint " + table->foreign_keys()[index].name + " on table " + table->name() +
+                     " depends on table " + name;
+      }
+      if (!fk_detail.empty()) {
+        if (cascade) {
+          throw SqlError(SqlState::kFeatureNotSupported,
+                         "DROP TABLE ... CASCADE of a table a foreign key references is not supported yet");
+        }
+        throw SqlError(SqlState::kDependentObjectsStillExist,
+                       "cannot drop table " + name + " because other objects depend on it")
+            .with_detail(fk_detail)
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
+      }
+    }
     std::vector<std::string> dependents = dependents_locked(txn, name, kind_text, detail);
     bool all_dropping =
         std::all_of(dependents.begin(), dependents.end(), [&](const std::string& d) { return dropping.count(d); });
@@ -304,6 +415,12 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
       for (auto& index : table_indexes_locked(txn, name)) {
         txn.record_drop(index);
         removed.push_back(std::move(index));
+      }
+      // So do the sequences of its serial and identity columns (locked by the table's lock:
+      // they are only reached through it while it exists).
+      for (auto& sequence : owned_sequences_locked(txn, name)) {
+        txn.record_drop(sequence);
+        removed.push_back(std::move(sequence));
       }
     }
     txn.record_drop(entry);

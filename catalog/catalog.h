@@ -50,7 +50,13 @@ class Catalog {
   /// relations (42P07 when a name is taken, 42P16 for a second primary key).
   std::shared_ptr<TableEntry> create_table(storage::Transaction& txn, const std::string& name,
                                            std::vector<ColumnDefinition> columns, bool if_not_exists,
-                                           std::vector<IndexDefinition> indexes = {});
+                                           std::vector<IndexDefinition> indexes = {},
+                                           std::vector<CheckConstraint> checks = {},
+                                           std::vector<ForeignKey> foreign_keys = {});
+  /// The tables current for `txn` with a FOREIGN KEY referencing table `name`, with the
+  /// index of that constraint in their foreign_keys() (a table once per constraint).
+  std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> referencing_tables(const storage::Transaction& txn,
+                                                                                 const std::string& name) const;
   /// Creates index `definition` on `table` (a table current for `txn`, which this locks
   /// exclusively: no other transaction writes it until `txn` ends). The new index is empty and
   /// not yet in the table's storage: the caller fills it (DataTable::build_index_entries) and
@@ -66,6 +72,11 @@ class Catalog {
   std::shared_ptr<ViewEntry> create_view(storage::Transaction& txn, const std::string& name,
                                          std::vector<ColumnDefinition> columns, std::string query_text,
                                          std::vector<std::string> dependencies, bool or_replace);
+  /// Creates a sequence in `txn`; throws 42P07 when the name is taken (unless if_not_exists,
+  /// then returns nullptr). `owner_table`/`owner_column`: the column owning it (may be empty).
+  std::shared_ptr<SequenceEntry> create_sequence(storage::Transaction& txn, const std::string& name,
+                                                 SequenceOptions options, bool if_not_exists,
+                                                 std::string owner_table = {}, std::string owner_column = {});
   /// Drops a relation of `kind` in `txn`; throws 42P01 when missing (unless if_exists: returns
   /// nothing) and 42809 when the name is a relation of another kind. Views that read it
   /// (directly or through other views) make it fail with 2BP01, unless `cascade`, which drops
@@ -105,6 +116,12 @@ class Catalog {
   /// The indexes of `table` current for `txn`; mutex held.
   std::vector<std::shared_ptr<IndexEntry>> table_indexes_locked(const storage::Transaction& txn,
                                                                 const std::string& table) const;
+  /// referencing_tables with the mutex held.
+  std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> referencing_tables_locked(const storage::Transaction& txn,
+                                                                                        const std::string& name) const;
+  /// Sequences current for `txn` owned by a column of `table`; mutex held.
+  std::vector<std::shared_ptr<CatalogEntry>> owned_sequences_locked(const storage::Transaction& txn,
+                                                                    const std::string& table) const;
   /// Removes a version no transaction can see any more (CatalogEntry::on_unreachable).
   void unlink(const CatalogEntry& entry) noexcept;
 

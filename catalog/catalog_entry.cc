@@ -1,6 +1,7 @@
 #include "catalog/catalog_entry.h"
 
 #include "catalog/catalog.h"
+#include "src/common/sql_error.h"
 #include "storage/data_table.h"
 
 namespace tessera::catalog {
@@ -26,6 +27,7 @@ const char* CatalogEntry::kind_name() const {
     case EntryKind::kTable: return "table";
     case EntryKind::kView: return "view";
     case EntryKind::kIndex: return "index";
+    case EntryKind::kSequence: return "sequence";
   }
   return "relation";
 }
@@ -41,8 +43,11 @@ std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& colum
 
 }  // namespace
 
-TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns)
+TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
+                       std::vector<CheckConstraint> checks, std::vector<ForeignKey> foreign_keys)
     : CatalogEntry(EntryKind::kTable, std::move(name), oid, columns),
+      checks_(std::move(checks)),
+      foreign_keys_(std::move(foreign_keys)),
       storage_(std::make_unique<storage::DataTable>(column_types(columns))) {}
 
 TableEntry::~TableEntry() = default;
@@ -57,6 +62,49 @@ IndexEntry::IndexEntry(std::string name, Oid oid, std::string table, IndexDefini
       index_(std::move(index)) {}
 
 IndexEntry::~IndexEntry() = default;
+
+SequenceEntry::SequenceEntry(std::string name, Oid oid, SequenceOptions options, std::string owner_table,
+                             std::string owner_column)
+    : CatalogEntry(EntryKind::kSequence, std::move(name), oid, {}),
+      options_(options),
+      owner_table_(std::move(owner_table)),
+      owner_column_(std::move(owner_column)),
+      last_value_(options.start) {}
+
+int64_t SequenceEntry::next_value() {
+  std::lock_guard lock(mutex_);
+  if (!is_called_) {
+    is_called_ = true;
+    return last_value_;
+  }
+  const SequenceOptions& o = options_;
+  int64_t next;
+  // The bounds lie inside int64, so an overflowing step is past them.
+  bool past_end = __builtin_add_overflow(last_value_, o.increment, &next) ||
+                  (o.increment > 0 ? next > o.max_value : next < o.min_value);
+  if (past_end) {
+    if (!o.cycle) {
+      throw SqlError(SqlState::kSequenceGeneratorLimitExceeded,
+                     std::string("nextval: reached ") + (o.increment > 0 ? "maximum" : "minimum") +
+                         " value of sequence \"" + name() + "\" (" +
+                         std::to_string(o.increment > 0 ? o.max_value : o.min_value) + ")");
+    }
+    next = o.increment > 0 ? o.min_value : o.max_value;
+  }
+  last_value_ = next;
+  return next;
+}
+
+void SequenceEntry::set_value(int64_t value, bool is_called) {
+  if (value < options_.min_value || value > options_.max_value) {
+    throw SqlError(SqlState::kNumericValueOutOfRange,
+                   "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name() + "\" (" +
+                       std::to_string(options_.min_value) + ".." + std::to_string(options_.max_value) + ")");
+  }
+  std::lock_guard lock(mutex_);
+  last_value_ = value;
+  is_called_ = is_called;
+}
 
 ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,
                      std::vector<std::string> dependencies)

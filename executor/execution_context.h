@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/sequence_session.h"
 #include "src/common/datetime.h"
 #include "src/common/value.h"
 
@@ -45,6 +46,10 @@ struct QueryContext {
   /// The session's TimeZone and the transaction and statement start times, installed on the
   /// threads that run the query's tasks (timestamptz casts and output, now()).
   DateTimeContext datetime;
+  /// The catalog, transaction and session values sequence functions use, installed on the
+  /// threads that run the query's tasks; without a session (subqueries) the enclosing
+  /// query's stays installed.
+  catalog::SequenceContext sequences;
   /// Values of BoundParameter slots (correlated subquery inputs); null when none.
   const std::vector<Value>* parameters = nullptr;
   /// Set to stop the query with 57014 (the session's cancel request).

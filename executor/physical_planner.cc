@@ -84,8 +84,20 @@ bool PhysicalPlanner::is_constant_expression(const BoundExpression& expr) {
         e.kind == BoundExprKind::kAggregate || e.kind == BoundExprKind::kWindow || e.kind == BoundExprKind::kReference) {
       constant = false;
     }
+    // A volatile call (nextval) runs per row, never once at plan time.
+    if (e.kind == BoundExprKind::kFunction &&
+        static_cast<const BoundFunction&>(e).function->volatility == catalog::Volatility::kVolatile) {
+      constant = false;
+    }
   });
   return constant;
+}
+
+std::vector<BoundExprPtr> PhysicalPlanner::resolve_checks(const std::vector<BoundExprPtr>& checks, uint32_t table_index,
+                                                          size_t column_count) {
+  std::vector<ColumnBinding> row;
+  for (size_t c = 0; c < column_count; c++) row.push_back(ColumnBinding{table_index, static_cast<uint32_t>(c)});
+  return resolve_all(checks, row);
 }
 
 Value PhysicalPlanner::evaluate_constant(const BoundExpression& expr) {
@@ -295,7 +307,10 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     }
     case LogicalOperatorKind::kInsert: {
       const auto& insert = static_cast<const LogicalInsert&>(op);
-      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning);
+      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning,
+                                                resolve_checks(insert.checks, insert.check_table_index,
+                                                               insert.table->columns().size()),
+                                                insert.referenced);
       break;
     }
     case LogicalOperatorKind::kDelete:
@@ -303,7 +318,10 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       const auto& modify = static_cast<const LogicalModify&>(op);
       auto types = modify.returning ? op.output_types() : std::vector<LogicalType>{LogicalType::bigint()};
       result = std::make_unique<PhysicalModify>(op.kind == LogicalOperatorKind::kDelete ? ModifyKind::kDelete : ModifyKind::kUpdate,
-                                                modify.table, modify.returning, std::move(types), create_plan(*op.children[0]));
+                                                modify.table, modify.returning, std::move(types), create_plan(*op.children[0]),
+                                                resolve_checks(modify.checks, modify.check_table_index,
+                                                               modify.table->columns().size()),
+                                                modify.referenced, modify.referencing);
       break;
     }
     case LogicalOperatorKind::kTruncate:
@@ -311,7 +329,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
-      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.if_not_exists,
+      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.sequences,
+                                                     create.checks, create.foreign_keys, create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
     }
@@ -332,6 +351,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.kind = UtilityKind::kCreateIndex;
       s.name = create.table;
       s.index = create.index;
+      s.if_exists = create.if_not_exists;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kCreateSequence: {
+      const auto& create = static_cast<const LogicalCreateSequence&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kCreateSequence;
+      s.name = create.name;
+      s.sequence = create.options;
       s.if_exists = create.if_not_exists;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;

@@ -37,6 +37,9 @@ class PhysicalPlanner {
   /// Copies `expr` with column references resolved against `input` (the child's output
   /// bindings) and subqueries planned.
   planner::BoundExprPtr resolve(const planner::BoundExpression& expr, const std::vector<planner::ColumnBinding>& input);
+  /// CHECK constraints bound over {table_index, c}, resolved over a chunk of the table's columns.
+  std::vector<planner::BoundExprPtr> resolve_checks(const std::vector<planner::BoundExprPtr>& checks,
+                                                    uint32_t table_index, size_t column_count);
   std::vector<planner::BoundExprPtr> resolve_all(const std::vector<planner::BoundExprPtr>& exprs,
                                                  const std::vector<planner::ColumnBinding>& input);
   /// Evaluates an expression that reads no columns.

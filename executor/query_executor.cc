@@ -150,6 +150,7 @@ class QueryExecutor::PipelineTask : public Task {
     // The query's allocations on this worker count against its memory tracker.
     MemoryTracker::Scope memory(executor_.query_.memory.get());
     ScopedDateTimeContext datetime(&executor_.query_.datetime);
+    catalog::ScopedSequenceContext sequences(&executor_.query_.sequences);
     TaskResult result = TaskResult::kDone;
     try {
       if (!runner_) {
@@ -184,6 +185,7 @@ class QueryExecutor::FinalizeTask : public Task {
   TaskResult run() override {
     MemoryTracker::Scope memory(executor_.query_.memory.get());
     ScopedDateTimeContext datetime(&executor_.query_.datetime);
+    catalog::ScopedSequenceContext sequences(&executor_.query_.sequences);
     try {
       for (;;) {
         if (executor_.query_.stopped.load()) break;

@@ -229,6 +229,38 @@ void DataTable::append_indexed(Transaction& txn, const DataChunk& chunk,
   }
 }
 
+std::vector<uint8_t> DataTable::find_keys(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys) {
+  std::vector<uint8_t> found(keys.size(), 0);
+  size_t next = 0;  // keys before it are decided
+  while (next < keys.size()) {
+    uint64_t wait_for = 0;
+    {
+      std::unique_lock<std::mutex> lock(index_mutex_);
+      // The index entries are only read here (lookups never drop them), so a const view does.
+      auto& map = index.map_;
+      for (; next < keys.size() && wait_for == 0; next++) {
+        if (keys[next].has_null) continue;
+        auto it = map.find(std::string(keys[next].bytes));
+        if (it == map.end()) continue;
+        for (int64_t row_id : it->second) {
+          const uint64_t state = key_holder_state(txn, row_id, false);
+          if (state == kKeyHeld) {
+            found[next] = 1;
+            break;
+          }
+          if (state == kKeyFree || state == kKeyFreeForever) continue;
+          wait_for = state;
+          break;
+        }
+        if (wait_for != 0) break;
+      }
+    }
+    // The key's holder is in flight: wait for its end (out of the index lock), then look again.
+    if (wait_for != 0) txn.wait_for(wait_for);
+  }
+  return found;
+}
+
 void DataTable::build_index_entries(HashIndex& index, const DataChunk& chunk, const int64_t* row_ids,
                                     const std::vector<IndexKey>& keys) {
   TS_CHECK(keys.size() == chunk.size(), "index keys for the wrong number of rows");

@@ -60,6 +60,12 @@ class DataTable {
   /// when row i is checked.
   void append_indexed(Transaction& txn, const DataChunk& chunk, const std::vector<std::shared_ptr<HashIndex>>& indexes,
                       const std::vector<std::vector<IndexKey>>& keys, const int64_t* replaced = nullptr);
+  /// For each of `keys` (of `index`, one of this table's unique indexes): whether a row that is
+  /// current for `txn` (inserted by a committed transaction or by `txn`, not deleted by either)
+  /// holds it: found[i] is 1 or 0 (0 for a key with a NULL). A row another running
+  /// transaction inserted or deleted is waited for (its end; 57014 when interrupted, 40P01 on
+  /// deadlock), then looked at again. FOREIGN KEY checks of referencing rows.
+  std::vector<uint8_t> find_keys(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys);
   /// Enters rows `row_ids` (their `keys`) in `index`, which is not yet in use: building an
   /// index over existing rows (from scan_latest). A unique index raises 23505 `could not create
   /// unique index "name"`, DETAIL `Key (a)=(1) is duplicated.` when two of them share a key;

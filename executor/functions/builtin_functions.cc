@@ -18,6 +18,7 @@ void register_builtin_functions(catalog::FunctionRegistry& registry) {
   register_tpch_functions(registry);
   register_bytea_functions(registry);
   register_uuid_functions(registry);
+  register_sequence_functions(registry);
 }
 
 }  // namespace tessera::executor

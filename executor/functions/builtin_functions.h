@@ -25,5 +25,6 @@ void register_table_functions(catalog::FunctionRegistry& registry);
 void register_tpch_functions(catalog::FunctionRegistry& registry);
 void register_bytea_functions(catalog::FunctionRegistry& registry);
 void register_uuid_functions(catalog::FunctionRegistry& registry);
+void register_sequence_functions(catalog::FunctionRegistry& registry);
 
 }  // namespace tessera::executor

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "catalog/sequence_session.h"
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
 #include "planner/parser/parser.h"
@@ -110,6 +111,7 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kUpdate: return bind_update(statement.as<UpdateStatement>());
     case StatementKind::kDelete: return bind_delete(statement.as<DeleteStatement>());
     case StatementKind::kCreateIndex: return bind_create_index(static_cast<const CreateIndexStatement&>(statement));
+    case StatementKind::kCreateSequence: return bind_create_sequence(statement.as<CreateSequenceStatement>());
     case StatementKind::kTruncate: return bind_truncate(statement.as<TruncateStatement>());
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
@@ -228,6 +230,10 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   }
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + entry->name() + "\" is an index", ref.location);
+  }
+  if (entry->kind() == catalog::EntryKind::kSequence) {
+    throw_at(SqlState::kFeatureNotSupported, "reading sequence \"" + entry->name() + "\" as a table is not supported yet",
+             ref.location);
   }
   if (entry->kind() == catalog::EntryKind::kView) {
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
@@ -425,6 +431,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", stmt.location);
   }
+  if (entry->kind() == catalog::EntryKind::kSequence) {
+    throw_at(SqlState::kWrongObjectType, "cannot change sequence \"" + name + "\"", stmt.location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "cannot insert into view \"" + name + "\"", stmt.location);
   }
@@ -473,10 +482,17 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
       if (row.size() != width) throw_at(SqlState::kSyntaxError, "VALUES lists must all be the same length", row.empty() ? stmt.location : row[0]->location);
       std::vector<BoundExprPtr> bound;
       for (size_t i = 0; i < row.size(); i++) {
+        const char identity = columns[targets[i]].identity;
+        if (identity && stmt.overriding == 'u') {
+          // Replaced by the column's default below (the value given is not evaluated).
+          bound.push_back(std::make_unique<BoundConstant>(Value::null(columns[targets[i]].type)));
+          continue;
+        }
         if (row[i]->kind == ExprKind::kDefault) {
           bound.push_back(bind_column_default(columns[targets[i]]));
           continue;
         }
+        if (identity == 'a' && stmt.overriding != 's') throw_generated_always(columns[targets[i]].name);
         try {
           bound.push_back(cast_for_column(bind_expr(*row[i]), targets[i]));
         } catch (SqlError& e) {
@@ -506,12 +522,21 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
       throw_at(SqlState::kSyntaxError, "INSERT has more target columns than expressions", stmt.location);
     }
     targets.resize(types.size());
+    for (size_t i = 0; i < targets.size(); i++) {
+      if (columns[targets[i]].identity == 'a' && stmt.overriding == 0) {
+        throw_generated_always(columns[targets[i]].name);
+      }
+    }
   }
 
   // Project the source into exactly the table's columns, defaults for the missing ones.
   auto bindings = source->output_bindings();
   auto source_types = source->output_types();
-  for (size_t i = 0; i < targets.size(); i++) source_of_column[targets[i]] = static_cast<int>(i);
+  for (size_t i = 0; i < targets.size(); i++) {
+    // OVERRIDING USER VALUE: identity columns take their sequence's value whatever is given.
+    if (columns[targets[i]].identity && stmt.overriding == 'u') continue;
+    source_of_column[targets[i]] = static_cast<int>(i);
+  }
   auto projection = std::make_unique<LogicalProjection>(next_table_index());
   for (size_t c = 0; c < columns.size(); c++) {
     int s = source_of_column[c];
@@ -527,6 +552,8 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   const uint32_t projection_index = projection->table_index;
   auto insert = std::make_unique<LogicalInsert>();
   insert->table = table;
+  insert->checks = bind_table_checks(*table, insert->check_table_index);
+  insert->referenced = bind_referenced_tables(*table);
   insert->returning = !stmt.returning.empty();
   insert->children.push_back(std::move(projection));
   BoundStatement result;
@@ -549,6 +576,12 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   scope_.entries.push_back(std::move(inserted));
   bind_returning(std::move(insert), stmt.returning, result);
   return result;
+}
+
+void Binder::throw_generated_always(const std::string& column) {
+  throw SqlError(SqlState::kGeneratedAlways, "cannot insert a non-DEFAULT value into column \"" + column + "\"")
+      .with_detail("Column \"" + column + "\" is an identity column defined as GENERATED ALWAYS.")
+      .with_hint("Use OVERRIDING SYSTEM VALUE to override.");
 }
 
 BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column) {
@@ -597,10 +630,9 @@ std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateT
         specs.push_back({constraint.name, constraint.columns,
                          constraint.constraint_kind == TableConstraintKind::kPrimaryKey, constraint.location});
         break;
-      case TableConstraintKind::kCheck:
-      case TableConstraintKind::kForeignKey:
-        throw_at(SqlState::kFeatureNotSupported, "CHECK and FOREIGN KEY constraints are not supported yet",
-                 constraint.location);
+      case TableConstraintKind::kCheck:       // bind_check_constraints
+      case TableConstraintKind::kForeignKey:  // bind_foreign_keys
+        break;
     }
   }
   // The primary key first (PostgreSQL's order): a UNIQUE constraint on the same columns is
@@ -735,19 +767,31 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
     }
     create->children.push_back(std::move(plan));
   } else {
+    std::set<std::string> taken{create->name};
     for (const auto& col : stmt.columns) {
-      if (!col.checks.empty() || col.references) {
-        throw_at(SqlState::kFeatureNotSupported, "CHECK and REFERENCES constraints are not supported yet", col.location);
-      }
       LogicalType type;
+      const std::string& type_name = col.type.name;
+      const bool serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
+                          (type_name == "serial" || type_name == "serial4" || type_name == "bigserial" ||
+                           type_name == "serial8" || type_name == "smallserial" || type_name == "serial2");
       try {
-        type = resolve_type_name(col.type);
+        type = !serial                                                   ? resolve_type_name(col.type)
+               : type_name == "bigserial" || type_name == "serial8"      ? LogicalType::bigint()
+               : type_name == "smallserial" || type_name == "serial2"    ? LogicalType::smallint()
+                                                                         : LogicalType::integer();
       } catch (SqlError& e) {
         e.with_position(position(col.type.location));
         throw;
       }
       catalog::ColumnDefinition def(col.name, type, col.not_null);
-      if (col.default_value) {
+      if (serial && col.identity) {
+        throw_at(SqlState::kSyntaxError,
+                 "both default and identity specified for column \"" + col.name + "\" of table \"" + create->name + "\"",
+                 col.location);
+      }
+      if (serial || col.identity) {
+        create->sequences.push_back(bind_owned_sequence(create->name, col, def, taken));
+      } else if (col.default_value) {
         BoundExprPtr value;
         try {
           // Assignment semantics: a string default is not cut to the column's length here.
@@ -762,10 +806,33 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
           def.default_value = static_cast<BoundConstant&>(*value).value;
         } else {
           def.default_expression = col.default_text;
+          // nextval('seq') names its sequence as a regclass constant does: it must exist now.
+          visit_expression(*value, [&](const BoundExpression& e) {
+            if (e.kind != BoundExprKind::kFunction) return;
+            const auto& call = static_cast<const BoundFunction&>(e);
+            if (call.function->name != "nextval" || call.children.size() != 1) return;
+            const BoundExpression* argument = call.children[0].get();
+            while (argument->kind == BoundExprKind::kCast) argument = static_cast<const BoundCast&>(*argument).child.get();
+            if (argument->kind != BoundExprKind::kConstant) return;
+            const Value& name = static_cast<const BoundConstant&>(*argument).value;
+            if (name.is_null()) return;
+            try {
+              catalog::find_sequence(catalog::SequenceContext{&catalog_, &transaction_, nullptr}, name.to_string());
+            } catch (SqlError& error) {
+              // Another kind of relation is accepted here, as regclass accepts it.
+              if (error.state() == SqlState::kWrongObjectType) return;
+              error.with_position(position(col.default_value->location));
+              throw;
+            }
+          });
         }
       }
       create->columns.push_back(std::move(def));
     }
+    create->checks = bind_check_constraints(stmt, create->columns);
+    std::set<std::string> constraint_names;
+    for (const auto& check : create->checks) constraint_names.insert(check.name);
+    create->foreign_keys = bind_foreign_keys(stmt, create->columns, constraint_names);
     create->indexes = bind_key_constraints(stmt, create->columns);
   }
   // PostgreSQL's MaxHeapAttributeNumber.
@@ -817,6 +884,10 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
     case ObjectType::kIndex:
       drop->entry_kind = catalog::EntryKind::kIndex;
       result.properties.command = CommandKind::kDropIndex;
+      break;
+    case ObjectType::kSequence:
+      drop->entry_kind = catalog::EntryKind::kSequence;
+      result.properties.command = CommandKind::kDropSequence;
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }

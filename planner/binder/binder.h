@@ -160,6 +160,9 @@ class Binder {
   static BoundExprPtr cast_for_assignment(BoundExprPtr expr, const catalog::ColumnDefinition& def);
   BoundStatement bind_create_table(const CreateTableStatement& stmt);
   BoundStatement bind_create_index(const CreateIndexStatement& stmt);
+  /// 428C9: a value given for a GENERATED ALWAYS identity column without OVERRIDING SYSTEM
+  /// VALUE (PostgreSQL reports no position).
+  [[noreturn]] static void throw_generated_always(const std::string& column);
   /// A column's DEFAULT, cast to its type: its constant, or its expression bound again.
   BoundExprPtr bind_column_default(const catalog::ColumnDefinition& column);
   /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
@@ -169,6 +172,36 @@ class Binder {
   /// `base`, or base1, base2, ... : the first not in `taken` nor a relation (then taken).
   std::string choose_relation_name(const std::string& base, std::set<std::string>& taken) const;
   BoundStatement bind_create_view(const CreateViewStatement& stmt);
+  // Sequences (binder_sequence.cc)
+  BoundStatement bind_create_sequence(const CreateSequenceStatement& stmt);
+  /// The parameters `options` give a sequence of `type` (its default when AS is absent),
+  /// completed with PostgreSQL's defaults and checked as it checks them (22023).
+  catalog::SequenceOptions bind_sequence_options(const std::vector<SequenceOption>& options, LogicalType type) const;
+  /// A serial or identity column of CREATE TABLE `table`: `def` (typed) gets nextval of a new
+  /// sequence <table>_<column>_seq as its DEFAULT and NOT NULL; the sequence is returned.
+  catalog::SequenceDefinition bind_owned_sequence(const std::string& table, const ColumnDef& col,
+                                                  catalog::ColumnDefinition& def, std::set<std::string>& taken) const;
+  // FOREIGN KEY constraints (binder_foreign_key.cc)
+  /// The FOREIGN KEYs of a CREATE TABLE, checked (42830, 42804) and named as PostgreSQL names
+  /// them (<table>_<columns>_fkey, avoiding `names`, the table's other constraint names,
+  /// which it extends).
+  std::vector<catalog::ForeignKey> bind_foreign_keys(const CreateTableStatement& stmt,
+                                                     const std::vector<catalog::ColumnDefinition>& columns,
+                                                     std::set<std::string>& names);
+  /// The tables `table`'s FOREIGN KEYs reference, aligned with its foreign_keys().
+  std::vector<std::shared_ptr<catalog::TableEntry>> bind_referenced_tables(const catalog::TableEntry& table);
+  // CHECK constraints (binder_check.cc)
+  /// The CHECK constraints of a CREATE TABLE, checked and named as PostgreSQL names them
+  /// (<table>_<column>_check when the expression reads one column, else <table>_check).
+  std::vector<catalog::CheckConstraint> bind_check_constraints(const CreateTableStatement& stmt,
+                                                               const std::vector<catalog::ColumnDefinition>& columns);
+  /// A CHECK expression over the columns of table `table`, bound as {table_index, c}: boolean,
+  /// no subquery (0A000), aggregate (42803) or window function (42P20).
+  BoundExprPtr bind_check_expression(const Expr& expr, const std::string& table,
+                                     const std::vector<catalog::ColumnDefinition>& columns, uint32_t table_index);
+  /// The stored CHECK constraints of `table` for an INSERT or UPDATE, bound over
+  /// {table_index, c} with a new table_index (set).
+  std::vector<BoundExprPtr> bind_table_checks(const catalog::TableEntry& table, uint32_t& table_index);
   BoundStatement bind_drop(const DropStatement& stmt);
   BoundStatement bind_explain(const ExplainStatement& stmt);
   BoundStatement bind_set(const VariableSetStatement& stmt);

@@ -81,6 +81,9 @@ std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vecto
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", location);
   }
+  if (entry->kind() == catalog::EntryKind::kSequence) {
+    throw_at(SqlState::kWrongObjectType, "cannot change sequence \"" + name + "\"", location);
+  }
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", location);
   }
@@ -109,6 +112,11 @@ BoundStatement Binder::bind_update(const UpdateStatement& stmt) {
     }
     if (assignments[*index] != nullptr) {
       throw_at(SqlState::kSyntaxError, "multiple assignments to same column \"" + clause.column + "\"", clause.location);
+    }
+    if (table->columns()[*index].identity == 'a' && clause.value->kind != ExprKind::kDefault) {
+      throw SqlError(SqlState::kGeneratedAlways, "column \"" + clause.column + "\" can only be updated to DEFAULT")
+          .with_detail("Column \"" + clause.column + "\" is an identity column defined as GENERATED ALWAYS.")
+          .with_position(position(clause.location));
     }
     assignments[*index] = &clause;
   }
@@ -192,11 +200,29 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
       }
     }
   }
+  // The old keys of the changed rows, for the FOREIGN KEYs of other tables referencing them.
+  std::vector<ReferencingForeignKey> referencing;
+  for (auto& [other, index] : catalog_.referencing_tables(transaction_, table->name())) {
+    ReferencingForeignKey ref;
+    ref.table = other;
+    ref.foreign_key = index;
+    const ScopeEntry& entry = scope_.entries[0];
+    for (size_t c : other->foreign_keys()[index].referenced_columns) {
+      ref.old_key.push_back(projection->expressions.size() - 1);  // its place after the row id
+      projection->expressions.push_back(std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], columns[c].name));
+    }
+    referencing.push_back(std::move(ref));
+  }
   const uint32_t projection_index = projection->table_index;
   projection->children.push_back(std::move(plan));
 
   auto modify = std::make_unique<LogicalModify>(kind);
   modify->table = table;
+  if (kind == LogicalOperatorKind::kUpdate) {
+    modify->checks = bind_table_checks(*table, modify->check_table_index);
+    modify->referenced = bind_referenced_tables(*table);
+  }
+  modify->referencing = std::move(referencing);
   modify->returning = !returning.empty();
   modify->children.push_back(std::move(projection));
 
@@ -253,10 +279,29 @@ BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
     if (entry->kind() != catalog::EntryKind::kTable) {
       throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", stmt.location);
     }
-    // No table has identity columns or owned sequences yet, so RESTART IDENTITY has nothing to
-    // reset, and without foreign keys CASCADE reaches no other table: both are accepted, as
-    // PostgreSQL accepts them for such tables.
+    // Without foreign keys CASCADE reaches no other table: accepted, as PostgreSQL accepts it
+    // for such tables. RESTART IDENTITY is a no-op unless the table owns sequences.
+    if (stmt.restart_identity) {
+      for (const auto& other : catalog_.entries(transaction_)) {
+        if (other->kind() == catalog::EntryKind::kSequence &&
+            static_cast<const catalog::SequenceEntry&>(*other).owner_table() == name) {
+          throw_at(SqlState::kFeatureNotSupported, "TRUNCATE ... RESTART IDENTITY is not supported yet", stmt.location);
+        }
+      }
+    }
     if (seen.insert(name).second) truncate->tables.push_back(std::static_pointer_cast<catalog::TableEntry>(entry));
+  }
+  for (const auto& table : truncate->tables) {
+    for (const auto& [other, index] : catalog_.referencing_tables(transaction_, table->name())) {
+      if (seen.count(other->name())) continue;
+      if (stmt.cascade) {
+        throw_at(SqlState::kFeatureNotSupported, "TRUNCATE ... CASCADE of a referenced table is not supported yet",
+                 stmt.location);
+      }
+      throw SqlError(SqlState::kFeatureNotSupported, "cannot truncate a table referenced in a foreign key constraint")
+          .with_detail("Table \"" + other->name() + "\" references \"" + table->name() + "\".")
+          .with_hint("Truncate table \"" + other->name() + "\" at the same time, or use TRUNCATE ... CASCADE.");
+    }
   }
   BoundStatement result;
   result.plan = std::move(truncate);

@@ -31,6 +31,7 @@ enum class LogicalOperatorKind : uint8_t {
   kDrop,
   kCreateView,
   kCreateIndex,
+  kCreateSequence,
   kExplain,
   kTransaction,
   kSet,
@@ -210,6 +211,16 @@ class LogicalValues : public LogicalOperator {
 /// (the binder fills omitted columns with their defaults).
 /// With `returning`, outputs the inserted rows (the child's columns), which a projection above
 /// turns into the RETURNING list; without, nothing.
+/// A FOREIGN KEY of another table referencing the table a DELETE or UPDATE changes: the
+/// referencing table, the index of the constraint in its foreign_keys(), and where the
+/// changed rows' old values of the referenced columns are in the modify's input (after the
+/// row id).
+struct ReferencingForeignKey {
+  std::shared_ptr<catalog::TableEntry> table;
+  size_t foreign_key = 0;
+  std::vector<size_t> old_key;
+};
+
 class LogicalInsert : public LogicalOperator {
  public:
   LogicalInsert() : LogicalOperator(LogicalOperatorKind::kInsert) {}
@@ -223,6 +234,12 @@ class LogicalInsert : public LogicalOperator {
 
   std::shared_ptr<catalog::TableEntry> table;
   bool returning = false;
+  /// The table's CHECK constraints (aligned with table->checks()) over the inserted row,
+  /// column c bound as {check_table_index, c}.
+  std::vector<BoundExprPtr> checks;
+  uint32_t check_table_index = 0;
+  /// The tables the table's FOREIGN KEYs reference (aligned with foreign_keys()).
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
 };
 
 /// DELETE (kind kDelete) or UPDATE (kind kUpdate) of `table`. children[0] produces the target
@@ -239,6 +256,14 @@ class LogicalModify : public LogicalOperator {
 
   std::shared_ptr<catalog::TableEntry> table;
   bool returning = false;
+  /// UPDATE: the table's CHECK constraints (aligned with table->checks()) over the new row,
+  /// column c bound as {check_table_index, c}.
+  std::vector<BoundExprPtr> checks;
+  uint32_t check_table_index = 0;
+  /// UPDATE: the tables the table's FOREIGN KEYs reference (aligned with foreign_keys()).
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
+  /// The FOREIGN KEYs of other tables that reference this one (checked for the old keys).
+  std::vector<ReferencingForeignKey> referencing;
 };
 
 /// TRUNCATE of `tables` (transactional: a delete of every row under an exclusive lock).
@@ -263,6 +288,10 @@ class LogicalCreateTable : public LogicalOperator {
   std::vector<catalog::ColumnDefinition> columns;
   /// PRIMARY KEY and UNIQUE constraints, each backed by an index.
   std::vector<catalog::IndexDefinition> indexes;
+  /// The sequences of serial and identity columns, created with the table and owned by it.
+  std::vector<catalog::SequenceDefinition> sequences;
+  std::vector<catalog::CheckConstraint> checks;
+  std::vector<catalog::ForeignKey> foreign_keys;
   bool if_not_exists = false;
   /// CREATE TABLE AS: children[0] produces the rows.
 };
@@ -305,6 +334,19 @@ class LogicalCreateIndex : public LogicalOperator {
 
   std::string table;
   catalog::IndexDefinition index;
+  bool if_not_exists = false;
+};
+
+/// CREATE SEQUENCE.
+class LogicalCreateSequence : public LogicalOperator {
+ public:
+  LogicalCreateSequence() : LogicalOperator(LogicalOperatorKind::kCreateSequence) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "CreateSequence " + name; }
+
+  std::string name;
+  catalog::SequenceOptions options;
   bool if_not_exists = false;
 };
 

@@ -382,7 +382,15 @@ StatementPtr Parser::parse_insert(std::unique_ptr<WithClause> with) {
     } while (accept(TokenKind::kComma));
     expect(TokenKind::kRightParen);
   }
-  if (at_word("overriding")) not_supported("OVERRIDING", peek());
+  if (accept_word("overriding")) {
+    if (accept_word("system")) {
+      statement->overriding = 's';
+    } else {
+      expect_word("user");
+      statement->overriding = 'u';
+    }
+    expect_word("value");
+  }
   if (at_word("default") && at_word("values", 1)) {
     advance();
     advance();
@@ -510,6 +518,11 @@ StatementPtr Parser::parse_create() {
     if (!at_word("view")) syntax_error();
     return parse_create_view(location, false, false, true);
   }
+  if (at_word("sequence")) {
+    if (or_replace) syntax_error();
+    if (temporary) not_supported("CREATE TEMPORARY SEQUENCE", peek());
+    return parse_create_sequence(location);
+  }
   if (at_word("unique") || at_word("index")) {
     if (or_replace || temporary) syntax_error();
     bool unique = accept_word("unique");
@@ -519,7 +532,7 @@ StatementPtr Parser::parse_create() {
   const Token& what = peek();
   if (what.kind == TokenKind::kIdentifier) {
     static const std::unordered_set<std::string_view> kKnown = {
-        "schema",   "function", "procedure", "type",    "sequence",  "trigger", "role",
+        "schema",   "function", "procedure", "type",    "trigger", "role",
         "user",     "database", "extension", "domain",  "aggregate", "cast",    "collation",
         "operator", "policy",   "rule",      "server",  "tablespace", "publication",
         "subscription", "statistics", "language", "foreign", "event", "conversion", "group",
@@ -555,7 +568,10 @@ void Parser::parse_column_constraints(ColumnDef& column) {
       column.default_text = source_text(first, pos_ - 1);
     } else if (accept_word("check")) {
       expect(TokenKind::kLeftParen);
+      const size_t first = pos_;
       column.checks.push_back(parse_expr());
+      column.check_texts.push_back(source_text(first, pos_ - 1));
+      column.check_names.push_back(name);
       expect(TokenKind::kRightParen);
       if (at_word("no") && at_word("inherit", 1)) {
         advance();
@@ -563,10 +579,28 @@ void Parser::parse_column_constraints(ColumnDef& column) {
       }
     } else if (at_word("references")) {
       column.references = parse_references();
+      column.references->name = name;
     } else if (at_word("collate")) {
       not_supported("COLLATE", peek());
     } else if (at_word("generated")) {
-      not_supported("GENERATED column syntax", peek());
+      const Token& generated = peek();
+      advance();
+      if (accept_word("always")) {
+        column.identity = 'a';
+      } else {
+        expect_word("by");
+        expect_word("default");
+        column.identity = 'd';
+      }
+      expect_word("as");
+      if (!accept_word("identity")) {
+        if (at(TokenKind::kLeftParen)) not_supported("generated columns", generated);
+        syntax_error();
+      }
+      if (accept(TokenKind::kLeftParen)) {
+        column.identity_options = parse_sequence_options();
+        expect(TokenKind::kRightParen);
+      }
     } else if (at_word("deferrable") || (at_word("not") && at_word("deferrable", 1))) {
       accept_word("not");
       advance();
@@ -578,25 +612,123 @@ void Parser::parse_column_constraints(ColumnDef& column) {
   }
 }
 
+StatementPtr Parser::parse_create_sequence(int location) {
+  auto statement = std::make_unique<CreateSequenceStatement>(location);
+  expect_word("sequence");
+  if (at_word("if")) {
+    advance();
+    expect_word("not");
+    expect_word("exists");
+    statement->if_not_exists = true;
+  }
+  statement->name = parse_qualified_name();
+  statement->options = parse_sequence_options();
+  return statement;
+}
+
+std::vector<SequenceOption> Parser::parse_sequence_options() {
+  std::vector<SequenceOption> options;
+  auto number = [&]() -> int64_t {
+    bool negative = false;
+    if (peek().kind == TokenKind::kOperator && (peek().text == "-" || peek().text == "+")) {
+      negative = peek().text == "-";
+      advance();
+    }
+    const Token& token = peek();
+    if (token.kind != TokenKind::kInteger) {
+      if (token.kind == TokenKind::kNumeric) not_supported("a fractional sequence parameter", token);
+      syntax_error();
+    }
+    uint64_t magnitude = 0;
+    auto [end, ec] = std::from_chars(token.text.data(), token.text.data() + token.text.size(), magnitude);
+    if (ec != std::errc() || end != token.text.data() + token.text.size() ||
+        magnitude > (negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX})) {
+      error_at("value \"" + std::string(negative ? "-" : "") + token.text + "\" is out of range for type bigint",
+               token.offset);
+    }
+    advance();
+    return negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  };
+  while (true) {
+    SequenceOption option;
+    option.location = peek().offset;
+    if (accept_word("as")) {
+      option.name = "as";
+      option.type = parse_type_name();
+    } else if (accept_word("increment")) {
+      accept_word("by");
+      option.name = "increment";
+      option.value = number();
+    } else if (accept_word("minvalue")) {
+      option.name = "minvalue";
+      option.value = number();
+    } else if (accept_word("maxvalue")) {
+      option.name = "maxvalue";
+      option.value = number();
+    } else if (accept_word("start")) {
+      accept_word("with");
+      option.name = "start";
+      option.value = number();
+    } else if (accept_word("cache")) {
+      option.name = "cache";
+      option.value = number();
+    } else if (accept_word("cycle")) {
+      option.name = "cycle";
+      option.value = 1;
+    } else if (at_word("no") && (at_word("minvalue", 1) || at_word("maxvalue", 1) || at_word("cycle", 1))) {
+      advance();
+      option.name = peek().text;
+      advance();
+      if (option.name == "cycle") option.value = 0;
+    } else if (at_word("owned") || at_word("restart") || at_word("logged") || at_word("unlogged") ||
+               (at_word("sequence") && at_word("name", 1))) {
+      not_supported("sequence option " + to_upper(peek().text), peek());
+    } else {
+      break;
+    }
+    for (const auto& earlier : options) {
+      if (earlier.name == option.name) error_at("conflicting or redundant options", option.location);
+    }
+    options.push_back(std::move(option));
+  }
+  return options;
+}
+
 ForeignKeyRef Parser::parse_references() {
   ForeignKeyRef ref;
+  ref.location = peek().offset;
   expect_word("references");
   ref.table = parse_qualified_name();
   if (at(TokenKind::kLeftParen)) ref.columns = parse_paren_name_list();
-  // MATCH and ON DELETE/UPDATE actions are accepted and ignored (Tessera does not enforce
-  // foreign keys).
   while (true) {
     if (accept_word("match")) {
-      if (!accept_word("full") && !accept_word("partial")) expect_word("simple");
+      if (accept_word("full")) {
+        ref.match = 'f';
+      } else if (accept_word("partial")) {
+        ref.match = 'p';
+      } else {
+        expect_word("simple");
+        ref.match = 's';
+      }
     } else if (at_word("on") && (at_word("delete", 1) || at_word("update", 1))) {
       advance();
+      char& action = peek().text == "delete" ? ref.on_delete : ref.on_update;
       advance();
       if (accept_word("no")) {
         expect_word("action");
+        action = 'a';
       } else if (accept_word("set")) {
-        if (!accept_word("null")) expect_word("default");
-      } else if (!accept_word("restrict")) {
+        if (accept_word("null")) {
+          action = 'n';
+        } else {
+          expect_word("default");
+          action = 'd';
+        }
+      } else if (accept_word("restrict")) {
+        action = 'r';
+      } else {
         expect_word("cascade");
+        action = 'c';
       }
     } else {
       break;
@@ -619,7 +751,9 @@ TableConstraint Parser::parse_table_constraint() {
   } else if (accept_word("check")) {
     constraint.constraint_kind = TableConstraintKind::kCheck;
     expect(TokenKind::kLeftParen);
+    const size_t first = pos_;
     constraint.check = parse_expr();
+    constraint.check_text = source_text(first, pos_ - 1);
     expect(TokenKind::kRightParen);
   } else if (accept_word("foreign")) {
     expect_word("key");
@@ -809,6 +943,8 @@ StatementPtr Parser::parse_drop() {
     accept_word("concurrently");
   } else if (accept_word("schema")) {
     statement->object_type = ObjectType::kSchema;
+  } else if (accept_word("sequence")) {
+    statement->object_type = ObjectType::kSequence;
   } else if (at(TokenKind::kIdentifier) &&
              keyword_category(peek().text) != KeywordCategory::kReserved) {
     not_supported("DROP " + to_upper(peek().text), peek());

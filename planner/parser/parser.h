@@ -94,6 +94,9 @@ class Parser {
   StatementPtr parse_create_table(int location, bool temporary);
   StatementPtr parse_create_view(int location, bool or_replace, bool temporary, bool materialized);
   StatementPtr parse_create_index(int location, bool unique);
+  StatementPtr parse_create_sequence(int location);
+  /// Sequence options (CREATE SEQUENCE, an identity column's) up to the first word that is not one.
+  std::vector<SequenceOption> parse_sequence_options();
   StatementPtr parse_drop();
   StatementPtr parse_truncate();
   StatementPtr parse_refresh();

@@ -14,6 +14,8 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kCreateView: return "CREATE VIEW";
     case CommandKind::kCreateIndex: return "CREATE INDEX";
     case CommandKind::kDropIndex: return "DROP INDEX";
+    case CommandKind::kCreateSequence: return "CREATE SEQUENCE";
+    case CommandKind::kDropSequence: return "DROP SEQUENCE";
     case CommandKind::kDropTable: return "DROP TABLE";
     case CommandKind::kDropView: return "DROP VIEW";
     case CommandKind::kExplain: return "EXPLAIN";

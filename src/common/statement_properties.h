@@ -16,9 +16,11 @@ enum class CommandKind : uint8_t {
   kCreateTableAs,  ///< tagged "SELECT n", as PostgreSQL does
   kCreateView,
   kCreateIndex,
+  kCreateSequence,
   kDropTable,
   kDropView,
   kDropIndex,
+  kDropSequence,
   kExplain,
   kSet,
   kReset,

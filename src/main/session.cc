@@ -480,6 +480,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   context.transaction = transaction_.get();
   context.settings = &settings_;
   context.datetime = datetime_;
+  context.sequences = catalog::SequenceContext{&db_.catalog(), transaction_.get(), &sequences_};
   context.cancelled = &cancel_requested_;
   context.max_threads = db_.scheduler().thread_count();
   context.results = portal->results.get();

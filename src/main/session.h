@@ -105,6 +105,8 @@ class Session : public pgwire::BackendSession {
   DateTimeContext datetime_;
   /// The TimeZone clients were last told about (ParameterStatus), "UTC" at startup.
   std::string reported_time_zone_ = "UTC";
+  /// currval/lastval state of this session's sequence use.
+  catalog::SequenceSession sequences_;
   std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed
   std::atomic<bool> cancel_requested_{false};
   /// Set with cancel_requested_ when the statement's statement_timeout expired.

@@ -18,11 +18,18 @@ struct CreateTableState : GlobalState {
 
 std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::string& name,
                                             const std::vector<catalog::ColumnDefinition>& columns,
-                                            const std::vector<catalog::IndexDefinition>& indexes, bool if_not_exists) {
-  auto table = query.catalog->create_table(*query.transaction, name, columns, if_not_exists, indexes);
+                                            const std::vector<catalog::IndexDefinition>& indexes,
+                                            const std::vector<catalog::SequenceDefinition>& sequences,
+                                            const std::vector<catalog::CheckConstraint>& checks,
+                                            const std::vector<catalog::ForeignKey>& foreign_keys, bool if_not_exists) {
+  auto table =
+      query.catalog->create_table(*query.transaction, name, columns, if_not_exists, indexes, checks, foreign_keys);
   if (!table) {
     query.notice("42P07", "relation \"" + name + "\" already exists, skipping");
     return nullptr;
+  }
+  for (const auto& sequence : sequences) {
+    query.catalog->create_sequence(*query.transaction, sequence.name, sequence.options, false, name, sequence.column);
   }
   return table;
 }
@@ -30,19 +37,25 @@ std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::stri
 }  // namespace
 
 PhysicalCreateTable::PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
-                                         std::vector<catalog::IndexDefinition> indexes, bool if_not_exists,
+                                         std::vector<catalog::IndexDefinition> indexes,
+                                         std::vector<catalog::SequenceDefinition> sequences,
+                                         std::vector<catalog::CheckConstraint> checks,
+                                         std::vector<catalog::ForeignKey> foreign_keys, bool if_not_exists,
                                          std::unique_ptr<PhysicalOperator> child)
     : PhysicalOperator("CREATE_TABLE", {LogicalType::bigint()}),
       name_(std::move(name)),
       columns_(std::move(columns)),
       indexes_(std::move(indexes)),
+      sequences_(std::move(sequences)),
+      checks_(std::move(checks)),
+      foreign_keys_(std::move(foreign_keys)),
       if_not_exists_(if_not_exists) {
   if (child) add_child(std::move(child));
 }
 
 std::unique_ptr<GlobalState> PhysicalCreateTable::make_global_sink(QueryContext& query) const {
   auto state = std::make_unique<CreateTableState>();
-  state->table = create(query, name_, columns_, indexes_, if_not_exists_);
+  state->table = create(query, name_, columns_, indexes_, sequences_, checks_, foreign_keys_, if_not_exists_);
   return state;
 }
 
@@ -58,7 +71,7 @@ SinkResult PhysicalCreateTable::sink(WorkerContext& worker, DataChunk& in, Globa
 
 SourceResult PhysicalCreateTable::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
   if (children_.empty()) {
-    create(worker.query, name_, columns_, indexes_, if_not_exists_);
+    create(worker.query, name_, columns_, indexes_, sequences_, checks_, foreign_keys_, if_not_exists_);
     return SourceResult::kFinished;
   }
   auto& state = static_cast<CreateTableState&>(worker.query.states->sink_state(*this));

@@ -16,7 +16,10 @@ namespace tessera::executor {
 class PhysicalCreateTable : public PhysicalOperator {
  public:
   PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
-                      std::vector<catalog::IndexDefinition> indexes, bool if_not_exists,
+                      std::vector<catalog::IndexDefinition> indexes,
+                      std::vector<catalog::SequenceDefinition> sequences,
+                      std::vector<catalog::CheckConstraint> checks, std::vector<catalog::ForeignKey> foreign_keys,
+                      bool if_not_exists,
                       std::unique_ptr<PhysicalOperator> child);
 
   bool is_sink() const override { return !children_.empty(); }
@@ -31,6 +34,9 @@ class PhysicalCreateTable : public PhysicalOperator {
   std::string name_;
   std::vector<catalog::ColumnDefinition> columns_;
   std::vector<catalog::IndexDefinition> indexes_;
+  std::vector<catalog::SequenceDefinition> sequences_;
+  std::vector<catalog::CheckConstraint> checks_;
+  std::vector<catalog::ForeignKey> foreign_keys_;
   bool if_not_exists_;
 };
 

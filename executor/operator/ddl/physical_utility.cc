@@ -24,6 +24,7 @@ const char* utility_name(UtilityKind kind) {
     case UtilityKind::kCreateIndex: return "CREATE_INDEX";
     case UtilityKind::kSet: return "SET";
     case UtilityKind::kShow: return "SHOW";
+    case UtilityKind::kCreateSequence: return "CREATE_SEQUENCE";
   }
   return "UTILITY";
 }
@@ -92,24 +93,30 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
         const std::set<std::string> dropping(s.names.begin(), s.names.end());
         auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
         if (dropped.empty()) {
-          const char* kind = s.entry_kind == catalog::EntryKind::kTable  ? "table"
-                             : s.entry_kind == catalog::EntryKind::kView ? "view"
-                                                                         : "index";
+          const char* kind = s.entry_kind == catalog::EntryKind::kTable      ? "table"
+                             : s.entry_kind == catalog::EntryKind::kView     ? "view"
+                             : s.entry_kind == catalog::EntryKind::kSequence ? "sequence"
+                                                                             : "index";
           query.notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
           continue;
         }
-        if (dropped.size() > 1) {
-          // PostgreSQL's form: one object in the message, several as DETAIL lines, in the
-          // order they were found (dropped holds them in reverse, the named one last).
+        // Views dropped by CASCADE, reported in PostgreSQL's form: one object in the message,
+        // several as DETAIL lines, in the order they were found (dropped holds them in
+        // reverse, the named one last). A table's indexes and owned sequences go silently.
+        std::vector<std::string> views;
+        for (size_t i = dropped.size() - 1; i-- > 0;) {
+          if (dropped[i]->kind() == catalog::EntryKind::kView) views.push_back(dropped[i]->name());
+        }
+        if (!views.empty()) {
           std::string detail;
-          for (size_t i = dropped.size() - 1; i-- > 0;) {
+          for (const auto& view : views) {
             if (!detail.empty()) detail += "\n";
-            detail += "drop cascades to view " + dropped[i]->name();
+            detail += "drop cascades to view " + view;
           }
-          if (dropped.size() == 2) {
+          if (views.size() == 1) {
             query.notice("00000", detail);
           } else {
-            query.notice("00000", "drop cascades to " + std::to_string(dropped.size() - 1) + " other objects", detail);
+            query.notice("00000", "drop cascades to " + std::to_string(views.size()) + " other objects", detail);
           }
         }
       }
@@ -119,6 +126,11 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
       break;
     case UtilityKind::kCreateIndex:
       create_index(query, s);
+      break;
+    case UtilityKind::kCreateSequence:
+      if (!query.catalog->create_sequence(*query.transaction, s.name, s.sequence, s.if_exists)) {
+        query.notice("42P07", "relation \"" + s.name + "\" already exists, skipping");
+      }
       break;
     case UtilityKind::kSet:
       TS_CHECK(query.settings != nullptr, "SET needs the session's settings");

@@ -12,7 +12,7 @@
 namespace tessera::executor {
 
 /// The kinds of utility statement PhysicalUtility runs.
-enum class UtilityKind : uint8_t { kDrop, kCreateView, kCreateIndex, kSet, kShow };
+enum class UtilityKind : uint8_t { kDrop, kCreateView, kCreateIndex, kSet, kShow, kCreateSequence };
 
 /// What a utility statement needs; the fields its kind uses are set.
 struct UtilityStatement {
@@ -31,6 +31,8 @@ struct UtilityStatement {
   bool cascade = false;
   // kCreateIndex (the table in `name`; if_not_exists in if_exists)
   catalog::IndexDefinition index;
+  // kCreateSequence (the sequence in `name`, IF NOT EXISTS in if_exists)
+  catalog::SequenceOptions sequence;
   // kSet / kShow (name above)
   std::optional<std::string> value;
   bool local = false;  ///< SET LOCAL

@@ -7,6 +7,8 @@
 #include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
 #include "executor/chunk_collection.h"
+#include "executor/expression/expression_executor.h"
+#include "executor/operator/insert/foreign_key_check.h"
 #include "executor/key_serializer.h"
 #include "storage/data_table.h"
 #include "src/common/array_value.h"
@@ -15,6 +17,16 @@
 namespace tessera::executor {
 
 namespace {
+
+/// Row r of `chunk` as PostgreSQL's "Failing row contains (...)" DETAIL lists it.
+std::string failing_row(const DataChunk& chunk, size_t r) {
+  std::string row;
+  for (size_t k = 0; k < chunk.column_count(); k++) {
+    const Value value = chunk.column(k).get_value(r);
+    row += (k ? ", " : "") + (value.is_null() ? std::string("null") : value.to_string());
+  }
+  return row;
+}
 
 struct InsertState : GlobalState {
   explicit InsertState(std::vector<LogicalType> types) : returned(std::move(types)) {}
@@ -99,14 +111,9 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
       sel_t i = f.sel.get_index(r);
       if (!f.validity->row_is_valid(i)) {
         if (def.not_null) {
-          std::string row;
-          for (size_t k = 0; k < chunk.column_count(); k++) {
-            const Value value = chunk.column(k).get_value(r);
-            row += (k ? ", " : "") + (value.is_null() ? std::string("null") : value.to_string());
-          }
           throw SqlError(SqlState::kNotNullViolation,
                          "null value in column \"" + def.name + "\" of relation \"" + table.name() + "\" violates not-null constraint")
-              .with_detail("Failing row contains (" + row + ").");
+              .with_detail("Failing row contains (" + failing_row(chunk, r) + ").");
         }
         continue;
       }
@@ -129,6 +136,27 @@ void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk)
       }
       string_t* values = column.mutable_values<string_t>();
       values[r] = string_t(values[r].data(), static_cast<uint32_t>(*limit));
+    }
+  }
+}
+
+void check_check_constraints(QueryContext& query, const catalog::TableEntry& table,
+                             const std::vector<planner::BoundExprPtr>& checks, const DataChunk& chunk) {
+  if (checks.empty() || chunk.size() == 0) return;
+  ExpressionExecutor executor(query);
+  std::vector<Vector> results(checks.size());
+  std::vector<UnifiedVectorFormat> formats(checks.size());
+  for (size_t k = 0; k < checks.size(); k++) {
+    executor.execute(*checks[k], chunk, results[k]);
+    results[k].to_unified(chunk.size(), formats[k]);
+  }
+  for (size_t r = 0; r < chunk.size(); r++) {
+    for (size_t k = 0; k < checks.size(); k++) {
+      const sel_t i = formats[k].sel.get_index(r);
+      if (!formats[k].validity->row_is_valid(i) || formats[k].values<uint8_t>()[i] != 0) continue;
+      throw SqlError(SqlState::kCheckViolation, "new row for relation \"" + table.name() +
+                                                    "\" violates check constraint \"" + table.checks()[k].name + "\"")
+          .with_detail("Failing row contains (" + failing_row(chunk, r) + ").");
     }
   }
 }
@@ -159,10 +187,13 @@ void append_checked(const catalog::TableEntry& table, storage::Transaction& txn,
 }
 
 PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
-                               bool returning)
+                               bool returning, std::vector<planner::BoundExprPtr> checks,
+                               std::vector<std::shared_ptr<catalog::TableEntry>> referenced)
     : PhysicalOperator("INSERT", returning ? child->output_types() : std::vector<LogicalType>{LogicalType::bigint()}),
       table_(std::move(table)),
-      returning_(returning) {
+      returning_(returning),
+      checks_(std::move(checks)),
+      referenced_(std::move(referenced)) {
   add_child(std::move(child));
 }
 
@@ -170,6 +201,7 @@ std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext& quer
   // Hold the table against a concurrent DROP until the transaction ends: waits for a
   // transaction dropping it, then fails with 42P01 if that drop committed.
   query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
+  lock_foreign_key_tables(query, referenced_, {});
   return std::make_unique<InsertState>(children_[0]->output_types());
 }
 
@@ -179,7 +211,9 @@ std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, Glob
 
 SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const {
   check_table_constraints(*table_, in);
+  check_check_constraints(worker.query, *table_, checks_, in);
   append_checked(*table_, *worker.query.transaction, in);
+  check_foreign_keys(worker.query, *table_, referenced_, in);
   static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
   if (returning_) {
     // The client counts the rows RETURNING sends.

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "executor/physical_operator.h"
+#include "planner/binder/bound_expression.h"
+#include "planner/logical/logical_operator.h"
 
 namespace tessera::catalog { class TableEntry; }
 
@@ -17,8 +20,10 @@ namespace tessera::executor {
 /// stored: after the constraint checks), which a projection above turns into the RETURNING list.
 class PhysicalInsert : public PhysicalOperator {
  public:
+  /// `checks`: the table's CHECK constraints (aligned with table->checks()) over the row.
   PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
-                 bool returning = false);
+                 bool returning = false, std::vector<planner::BoundExprPtr> checks = {},
+                 std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {});
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
@@ -34,12 +39,21 @@ class PhysicalInsert : public PhysicalOperator {
  private:
   std::shared_ptr<catalog::TableEntry> table_;
   bool returning_;
+  std::vector<planner::BoundExprPtr> checks_;
+  /// The tables the FOREIGN KEYs reference, aligned with table_->foreign_keys().
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
 };
 
 /// Checks a chunk against the table's NOT NULL and varchar(n) constraints (23502, 22001).
 /// A value longer than n whose excess characters are all spaces is truncated to n, as
 /// PostgreSQL's assignment rules say; such columns are rewritten in `chunk`.
 void check_table_constraints(const catalog::TableEntry& table, DataChunk& chunk);
+
+/// Checks a chunk against the table's CHECK constraints `checks` (aligned with table.checks(),
+/// resolved over the table's columns): 23514 for the first row one of them is false for,
+/// testing a row's constraints in name order as PostgreSQL does. NULL passes.
+void check_check_constraints(QueryContext& query, const catalog::TableEntry& table,
+                             const std::vector<planner::BoundExprPtr>& checks, const DataChunk& chunk);
 
 /// Appends `chunk` (checked by check_table_constraints) to `table` as `txn`, checking its
 /// unique indexes and entering the rows in every index (storage::DataTable::append_indexed:

@@ -7,6 +7,7 @@
 #include "catalog/catalog_entry.h"
 #include "executor/chunk_collection.h"
 #include "executor/operator/insert/physical_insert.h"
+#include "executor/operator/insert/foreign_key_check.h"
 #include "src/common/assert.h"
 #include "storage/data_table.h"
 
@@ -49,17 +50,24 @@ struct ModifySourceState : GlobalState {
 }  // namespace
 
 PhysicalModify::PhysicalModify(ModifyKind kind, std::shared_ptr<catalog::TableEntry> table, bool returning,
-                               std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child)
+                               std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child,
+                               std::vector<planner::BoundExprPtr> checks,
+                               std::vector<std::shared_ptr<catalog::TableEntry>> referenced,
+                               std::vector<planner::ReferencingForeignKey> referencing)
     : PhysicalOperator(kind == ModifyKind::kDelete ? "DELETE" : "UPDATE", std::move(types)),
       kind_(kind),
       table_(std::move(table)),
-      returning_(returning) {
+      returning_(returning),
+      checks_(std::move(checks)),
+      referenced_(std::move(referenced)),
+      referencing_(std::move(referencing)) {
   add_child(std::move(child));
 }
 
 std::unique_ptr<GlobalState> PhysicalModify::make_global_sink(QueryContext& query) const {
   // As INSERT: hold the table against a concurrent DROP (or TRUNCATE) until the transaction ends.
   query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
+  lock_foreign_key_tables(query, referenced_, referencing_);
   return std::make_unique<ModifyGlobalState>(children_[0]->output_types());
 }
 
@@ -141,6 +149,7 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     for (size_t c = 0; c < types.size(); c++) changed.column(c).reference(selected.column(c + 1));
     changed.set_size(count);
   }
+  check_not_referenced(query, *table_, referencing_, changed, kind_ == ModifyKind::kUpdate);
   if (kind_ == ModifyKind::kUpdate) {
     const size_t column_count = table_->columns().size();
     DataChunk new_rows;
@@ -148,7 +157,9 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     for (size_t c = 0; c < column_count; c++) new_rows.column(c).reference(changed.column(c));
     new_rows.set_size(count);
     check_table_constraints(*table_, new_rows);
+    check_check_constraints(query, *table_, checks_, new_rows);
     append_checked(*table_, *query.transaction, new_rows, replaced);
+    check_foreign_keys(query, *table_, referenced_, new_rows);
     // RETURNING shows the values stored (a varchar(n) value cut to its limit).
     for (size_t c = 0; c < column_count; c++) changed.column(c).reference(new_rows.column(c));
   }

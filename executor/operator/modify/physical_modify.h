@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "executor/physical_operator.h"
+#include "planner/binder/bound_expression.h"
+#include "planner/logical/logical_operator.h"
 
 namespace tessera::catalog { class TableEntry; }
 
@@ -35,7 +37,10 @@ class PhysicalModify : public PhysicalOperator {
  public:
   /// `types`: with `returning` the child's types after the row id, else {bigint}.
   PhysicalModify(ModifyKind kind, std::shared_ptr<catalog::TableEntry> table, bool returning,
-                 std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child);
+                 std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child,
+                 std::vector<planner::BoundExprPtr> checks = {},
+                 std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {},
+                 std::vector<planner::ReferencingForeignKey> referencing = {});
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
@@ -60,6 +65,12 @@ class PhysicalModify : public PhysicalOperator {
   ModifyKind kind_;
   std::shared_ptr<catalog::TableEntry> table_;
   bool returning_;
+  /// UPDATE: the table's CHECK constraints over the new row (see check_check_constraints).
+  std::vector<planner::BoundExprPtr> checks_;
+  /// UPDATE: the tables the table's FOREIGN KEYs reference (aligned with foreign_keys()).
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
+  /// The FOREIGN KEYs of other tables referencing this one (see check_not_referenced).
+  std::vector<planner::ReferencingForeignKey> referencing_;
 };
 
 }  // namespace tessera::executor

@@ -1,0 +1,158 @@
+// FOREIGN KEY constraints: checked and named when a table is created; each INSERT, UPDATE and
+// DELETE then finds the tables its rows are checked against.
+
+#include <algorithm>
+#include <set>
+
+#include "catalog/catalog.h"
+#include "catalog/function_registry.h"
+#include "planner/binder/binder.h"
+#include "src/common/sql_error.h"
+
+namespace tessera::planner {
+
+std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStatement& stmt,
+                                                           const std::vector<catalog::ColumnDefinition>& columns,
+                                                           std::set<std::string>& names) {
+  struct Spec {
+    const std::string* name;
+    std::vector<std::string> columns;
+    const ForeignKeyRef* ref;
+    int location;
+  };
+  std::vector<Spec> specs;
+  for (const auto& col : stmt.columns) {
+    if (col.references) specs.push_back({&col.references->name, {col.name}, &*col.references, col.location});
+  }
+  for (const auto& constraint : stmt.constraints) {
+    if (constraint.constraint_kind != TableConstraintKind::kForeignKey) continue;
+    specs.push_back({&constraint.name, constraint.columns, &*constraint.references, constraint.location});
+  }
+  std::stable_sort(specs.begin(), specs.end(), [](const Spec& a, const Spec& b) { return a.location < b.location; });
+  const std::string& table = stmt.name.back();
+  std::vector<catalog::ForeignKey> keys;
+  for (const auto& spec : specs) {
+    const ForeignKeyRef& ref = *spec.ref;
+    if (ref.match == 'p') throw_at(SqlState::kFeatureNotSupported, "MATCH PARTIAL not yet implemented", ref.location);
+    if (ref.match == 'f') throw_at(SqlState::kFeatureNotSupported, "MATCH FULL is not supported yet", ref.location);
+    for (char action : {ref.on_delete, ref.on_update}) {
+      if (action != 'a' && action != 'r') {
+        throw_at(SqlState::kFeatureNotSupported,
+                 "foreign key actions CASCADE, SET NULL and SET DEFAULT are not supported yet", ref.location);
+      }
+    }
+    if (ref.table.size() >= 2 && ref.table[ref.table.size() - 2] != "public") {
+      throw_at(SqlState::kInvalidSchemaName, "schema \"" + ref.table[ref.table.size() - 2] + "\" does not exist",
+               ref.location);
+    }
+    const std::string& referenced_name = ref.table.back();
+    if (referenced_name == table) {
+      throw_at(SqlState::kFeatureNotSupported, "a foreign key referencing its own table is not supported yet",
+               ref.location);
+    }
+    auto entry = catalog_.find(transaction_, referenced_name);
+    if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + referenced_name + "\" does not exist", ref.location);
+    if (entry->kind() != catalog::EntryKind::kTable) {
+      throw_at(SqlState::kWrongObjectType, "referenced relation \"" + referenced_name + "\" is not a table",
+               ref.location);
+    }
+    auto referenced = std::static_pointer_cast<catalog::TableEntry>(entry);
+    auto indexes = catalog_.table_indexes(transaction_, referenced_name);
+    catalog::ForeignKey fk;
+    fk.referenced_table = referenced_name;
+    for (const auto& name : spec.columns) {
+      std::optional<size_t> found;
+      for (size_t c = 0; c < columns.size(); c++) {
+        if (columns[c].name == name) found = c;
+      }
+      if (!found) {
+        throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" referenced in foreign key constraint does not exist",
+                 spec.location);
+      }
+      fk.columns.push_back(*found);
+    }
+    if (ref.columns.empty()) {
+      auto primary = std::find_if(indexes.begin(), indexes.end(),
+                                  [](const auto& index) { return index->definition().primary_key; });
+      if (primary == indexes.end()) {
+        throw_at(SqlState::kUndefinedObject,
+                 "there is no primary key for referenced table \"" + referenced_name + "\"", ref.location);
+      }
+      fk.referenced_columns = (*primary)->definition().columns;
+    } else {
+      for (const auto& name : ref.columns) {
+        auto found = referenced->find_column(name);
+        if (!found) {
+          throw_at(SqlState::kUndefinedColumn,
+                   "column \"" + name + "\" referenced in foreign key constraint does not exist", ref.location);
+        }
+        fk.referenced_columns.push_back(*found);
+      }
+    }
+    if (fk.columns.size() != fk.referenced_columns.size()) {
+      throw_at(SqlState::kInvalidForeignKey, "number of referencing and referenced columns for foreign key disagree",
+               spec.location);
+    }
+    // The referenced columns must be exactly the columns of a unique index (in any order).
+    std::vector<size_t> wanted = fk.referenced_columns;
+    std::sort(wanted.begin(), wanted.end());
+    const catalog::IndexEntry* unique = nullptr;
+    for (const auto& index : indexes) {
+      std::vector<size_t> have = index->definition().columns;
+      std::sort(have.begin(), have.end());
+      if (index->definition().unique && have == wanted) {
+        unique = index.get();
+        break;
+      }
+    }
+    if (!unique) {
+      throw_at(SqlState::kInvalidForeignKey,
+               "there is no unique constraint matching given keys for referenced table \"" + referenced_name + "\"",
+               ref.location);
+    }
+    fk.referenced_index = unique->name();
+    for (size_t key_column : unique->definition().columns) {
+      size_t k = std::find(fk.referenced_columns.begin(), fk.referenced_columns.end(), key_column) -
+                 fk.referenced_columns.begin();
+      fk.index_key_columns.push_back(fk.columns[k]);
+    }
+    std::string addition;
+    for (const auto& name : spec.columns) addition += "_" + name;
+    if (!spec.name->empty()) {
+      fk.name = *spec.name;
+      if (names.count(fk.name)) {
+        throw_at(SqlState::kDuplicateObject,
+                 "constraint \"" + fk.name + "\" for relation \"" + table + "\" already exists", spec.location);
+      }
+    } else {
+      const std::string base = table + addition + "_fkey";
+      fk.name = base;
+      for (int suffix = 1; names.count(fk.name); suffix++) fk.name = base + std::to_string(suffix);
+    }
+    // The lookup compares serialized keys: both sides must have the same types.
+    for (size_t k = 0; k < fk.columns.size(); k++) {
+      const auto& mine = columns[fk.columns[k]];
+      const auto& theirs = referenced->columns()[fk.referenced_columns[k]];
+      if (mine.type.id() == theirs.type.id()) continue;
+      if (catalog::type_category(mine.type) == catalog::type_category(theirs.type)) {
+        throw_at(SqlState::kFeatureNotSupported,
+                 "foreign keys between columns of different types are not supported yet", spec.location);
+      }
+      throw SqlError(SqlState::kDatatypeMismatch, "foreign key constraint \"" + fk.name + "\" cannot be implemented")
+          .with_detail("Key columns \"" + mine.name + "\" and \"" + theirs.name + "\" are of incompatible types: " +
+                       mine.type.name() + " and " + theirs.type.name() + ".")
+          .with_position(position(spec.location));
+    }
+    names.insert(fk.name);
+    keys.push_back(std::move(fk));
+  }
+  return keys;
+}
+
+std::vector<std::shared_ptr<catalog::TableEntry>> Binder::bind_referenced_tables(const catalog::TableEntry& table) {
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
+  for (const auto& fk : table.foreign_keys()) referenced.push_back(catalog_.get_table(transaction_, fk.referenced_table));
+  return referenced;
+}
+
+}  // namespace tessera::planner
