@@ -106,19 +106,7 @@ else
   start=$(date +%s%N)
   pg -f "$schema" >/dev/null
   for t in "${tables[@]}"; do pg -c "\\copy $t FROM '$work/tbl/$t.tbl' WITH (FORMAT text, DELIMITER '|')"; done
-  pg >/dev/null <<'SQL'
-ALTER TABLE region ADD PRIMARY KEY (r_regionkey);
-ALTER TABLE nation ADD PRIMARY KEY (n_nationkey);
-ALTER TABLE part ADD PRIMARY KEY (p_partkey);
-ALTER TABLE supplier ADD PRIMARY KEY (s_suppkey);
-ALTER TABLE partsupp ADD PRIMARY KEY (ps_partkey, ps_suppkey);
-ALTER TABLE customer ADD PRIMARY KEY (c_custkey);
-ALTER TABLE orders ADD PRIMARY KEY (o_orderkey);
-ALTER TABLE lineitem ADD PRIMARY KEY (l_orderkey, l_linenumber);
-CREATE INDEX ON lineitem (l_partkey, l_suppkey);
-CREATE INDEX ON orders (o_custkey);
-VACUUM (FREEZE, ANALYZE);
-SQL
+  pg -f scripts/tpch-pg-keys.sql >/dev/null
   echo "PostgreSQL: load, keys, indexes and VACUUM (FREEZE, ANALYZE): $((($(date +%s%N) - start) / 1000000)) ms"
   {
     echo "SET max_parallel_workers_per_gather = 1;"

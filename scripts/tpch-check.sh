@@ -57,21 +57,7 @@ pg <"$queries/../schema.sql" >/dev/null
 for t in "${tables[@]}"; do
   tessera -At -F'|' -c "SELECT * FROM $t" | pg -c "\\copy $t FROM STDIN WITH (FORMAT text, DELIMITER '|')"
 done
-# PostgreSQL runs correlated subqueries (q2, q17, q20, q21) as per-row subplans: without keys
-# and indexes on the join columns those scan a table per outer row, for hours at SF 0.1.
-pg >/dev/null <<'SQL'
-ALTER TABLE region ADD PRIMARY KEY (r_regionkey);
-ALTER TABLE nation ADD PRIMARY KEY (n_nationkey);
-ALTER TABLE part ADD PRIMARY KEY (p_partkey);
-ALTER TABLE supplier ADD PRIMARY KEY (s_suppkey);
-ALTER TABLE partsupp ADD PRIMARY KEY (ps_partkey, ps_suppkey);
-ALTER TABLE customer ADD PRIMARY KEY (c_custkey);
-ALTER TABLE orders ADD PRIMARY KEY (o_orderkey);
-ALTER TABLE lineitem ADD PRIMARY KEY (l_orderkey, l_linenumber);
-CREATE INDEX ON lineitem (l_partkey, l_suppkey);
-CREATE INDEX ON orders (o_custkey);
-ANALYZE;
-SQL
+pg -f scripts/tpch-pg-keys.sql >/dev/null
 
 failed=0
 printf '%-6s %12s %12s  %s\n' query tessera_ms postgres_ms result
