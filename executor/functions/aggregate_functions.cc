@@ -1,4 +1,5 @@
-// Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or. Integer
+// Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or, and the
+// variance family (var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop). Integer
 // sums are exact (128-bit state; sum(smallint|integer) must fit bigint, sum(bigint) and avg over
 // integers are numeric, as in PostgreSQL). sum, avg, min and max over numeric keep the numeric
 // value (add with PostgreSQL's scales; avg divides with numeric division's). count, and sum and avg over
@@ -504,6 +505,7 @@ void numeric_sum_finalize(const AggregateState* const* states, size_t offset, si
 
 // ---- registration --------------------------------------------------------------------------
 
+
 template <class S>
 catalog::AggregateFunction aggregate(const char* name, std::vector<LogicalType> params, LogicalType result) {
   catalog::AggregateFunction a;
@@ -542,6 +544,233 @@ void register_extremum(catalog::FunctionRegistry& registry, const LogicalType& t
     a.finalize = extremum_finalize<T>;
     registry.add(std::move(a));
   }
+}
+
+
+// ---- variance and standard deviation ----------------------------------------------------
+
+// var_samp, var_pop, stddev_samp, stddev_pop (variance and stddev are the _samp forms).
+// Over integers and numeric the result is numeric, computed exactly from N, sum(x) and sum(x*x)
+// as PostgreSQL's numeric_stddev_internal does: numerator N * sum(x*x) - sum(x)^2, divided by
+// N * (N - 1) or N * N with numeric division's scale, the square root at that same scale.
+// Over real and double precision the result is double precision from the Youngs-Cramer
+// running sums (PostgreSQL's float8_accum and float8_combine).
+
+enum class VarianceKind : uint8_t { kVarSamp, kVarPop, kStddevSamp, kStddevPop };
+
+constexpr bool is_sample(VarianceKind k) { return k == VarianceKind::kVarSamp || k == VarianceKind::kStddevSamp; }
+constexpr bool is_stddev(VarianceKind k) { return k == VarianceKind::kStddevSamp || k == VarianceKind::kStddevPop; }
+
+struct IntVarianceState {
+  __int128 sum;
+  __int128 sum_squares;
+  int64_t count;
+};
+struct NumericVarianceState {
+  Numeric sum;
+  Numeric sum_squares;
+  int64_t count;
+  int64_t nan_count;
+};
+struct DoubleVarianceState {
+  double n;
+  double sum;
+  double sum_sq_dev;  ///< sum of squared deviations from the mean (Sxx)
+};
+
+[[noreturn]] void variance_out_of_range() {
+  throw SqlError(SqlState::kNumericValueOutOfRange, "numeric value out of range: sum of squares exceeds 128 bits");
+}
+
+inline void add_checked(__int128& into, __int128 v) {
+  if (__builtin_add_overflow(into, v, &into)) variance_out_of_range();
+}
+
+/// The numeric result from N, sum(x) and sum(x*x) (all finite); false for NULL.
+bool numeric_variance(int64_t count, const Numeric& sum, const Numeric& sum_squares, VarianceKind kind, Numeric& out) {
+  if (count <= (is_sample(kind) ? 1 : 0)) return false;
+  const Numeric n = numeric::from_int64(count);
+  const Numeric numerator = numeric::sub(numeric::mul(n, sum_squares), numeric::mul(sum, sum));
+  if (numerator.coefficient() <= 0) {
+    // Rounding cannot make it negative here, but PostgreSQL's guard also gives a plain 0.
+    out = Numeric::make(0, 0);
+    return true;
+  }
+  const __int128 denominator = static_cast<__int128>(count) * (is_sample(kind) ? count - 1 : count);
+  out = numeric::div(numerator, Numeric::make(denominator, 0));
+  if (is_stddev(kind)) out = numeric::sqrt(out, out.scale());
+  return true;
+}
+
+template <class T>
+void int_variance_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    auto& s = state<IntVarianceState>(states[i] + offset);
+    const auto x = static_cast<__int128>(v);
+    s.sum += x;
+    add_checked(s.sum_squares, x * x);
+    s.count++;
+  });
+}
+
+void int_variance_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count,
+                          StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<IntVarianceState>(targets[i] + offset);
+    const auto& s = state<IntVarianceState>(sources[i] + offset);
+    t.sum += s.sum;
+    add_checked(t.sum_squares, s.sum_squares);
+    t.count += s.count;
+  }
+}
+
+template <VarianceKind K>
+void int_variance_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<IntVarianceState>(states[i] + offset);
+    if (s.count == 0 || !numeric_variance(s.count, Numeric::make(s.sum, 0), Numeric::make(s.sum_squares, 0), K, out[i])) {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+void numeric_variance_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
+                             StringHeap&) {
+  for_each_valid<Numeric>(args[0], count, [&](size_t i, const Numeric& v) {
+    auto& s = state<NumericVarianceState>(states[i] + offset);
+    if (v.is_nan()) {
+      s.nan_count++;
+      return;
+    }
+    s.sum = numeric::add(s.sum, v);
+    s.sum_squares = numeric::add(s.sum_squares, numeric::mul(v, v));
+    s.count++;
+  });
+}
+
+void numeric_variance_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                              size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<NumericVarianceState>(targets[i] + offset);
+    const auto& s = state<NumericVarianceState>(sources[i] + offset);
+    t.sum = numeric::add(t.sum, s.sum);
+    t.sum_squares = numeric::add(t.sum_squares, s.sum_squares);
+    t.count += s.count;
+    t.nan_count += s.nan_count;
+  }
+}
+
+template <VarianceKind K>
+void numeric_variance_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<NumericVarianceState>(states[i] + offset);
+    if (s.count + s.nan_count == 0) {
+      validity.set_invalid(i);
+    } else if (s.nan_count > 0) {
+      out[i] = Numeric::nan();
+    } else if (!numeric_variance(s.count, s.sum, s.sum_squares, K, out[i])) {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+[[noreturn]] void double_overflow() { throw SqlError(SqlState::kNumericValueOutOfRange, "value out of range: overflow"); }
+
+inline void double_variance_add(DoubleVarianceState& s, double x) {
+  const double previous_n = s.n;
+  const double previous_sum = s.sum;
+  s.n += 1.0;
+  s.sum += x;
+  if (previous_n > 0.0) {
+    const double d = x * s.n - s.sum;
+    s.sum_sq_dev += d * d / (s.n * previous_n);
+    if (std::isinf(s.sum) || std::isinf(s.sum_sq_dev)) {
+      if (!std::isinf(previous_sum) && !std::isinf(x)) double_overflow();
+      s.sum_sq_dev = std::numeric_limits<double>::quiet_NaN();
+    }
+  } else if (std::isnan(x) || std::isinf(x)) {
+    // A lone infinite or NaN input has no variance of 0.
+    s.sum_sq_dev = std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+template <class T>
+void double_variance_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
+                            StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    double_variance_add(state<DoubleVarianceState>(states[i] + offset), static_cast<double>(v));
+  });
+}
+
+void double_variance_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                             size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<DoubleVarianceState>(targets[i] + offset);
+    const auto& s = state<DoubleVarianceState>(sources[i] + offset);
+    if (s.n == 0.0) continue;
+    if (t.n == 0.0) {
+      t = s;
+      continue;
+    }
+    const double n = t.n + s.n;
+    const double sum = t.sum + s.sum;
+    if (std::isinf(sum) && !std::isinf(t.sum) && !std::isinf(s.sum)) double_overflow();
+    const double d = t.sum / t.n - s.sum / s.n;
+    const double sxx = t.sum_sq_dev + s.sum_sq_dev + t.n * s.n * d * d / n;
+    if (std::isinf(sxx) && !std::isinf(t.sum_sq_dev) && !std::isinf(s.sum_sq_dev)) double_overflow();
+    t.n = n;
+    t.sum = sum;
+    t.sum_sq_dev = sxx;
+  }
+}
+
+template <VarianceKind K>
+void double_variance_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  double* out = result.mutable_values<double>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<DoubleVarianceState>(states[i] + offset);
+    if (s.n <= (is_sample(K) ? 1.0 : 0.0)) {
+      validity.set_invalid(i);
+      continue;
+    }
+    const double v = s.sum_sq_dev / (is_sample(K) ? s.n - 1.0 : s.n);
+    out[i] = is_stddev(K) ? std::sqrt(v) : v;
+  }
+}
+
+template <VarianceKind K>
+void register_variance(catalog::FunctionRegistry& registry, const char* name) {
+  const LogicalType n = LogicalType::numeric();
+  const LogicalType d = LogicalType::double_precision();
+  auto add_int = [&](const LogicalType& t, catalog::AggregateUpdate update) {
+    auto a = aggregate<IntVarianceState>(name, {t}, n);
+    a.update = update;
+    a.combine = int_variance_combine;
+    a.finalize = int_variance_finalize<K>;
+    registry.add(std::move(a));
+  };
+  add_int(LogicalType::smallint(), int_variance_update<int16_t>);
+  add_int(LogicalType::integer(), int_variance_update<int32_t>);
+  add_int(LogicalType::bigint(), int_variance_update<int64_t>);
+  auto num = aggregate<NumericVarianceState>(name, {n}, n);
+  num.update = numeric_variance_update;
+  num.combine = numeric_variance_combine;
+  num.finalize = numeric_variance_finalize<K>;
+  registry.add(std::move(num));
+  auto add_float = [&](const LogicalType& t, catalog::AggregateUpdate update) {
+    auto a = aggregate<DoubleVarianceState>(name, {t}, d);
+    a.update = update;
+    a.combine = double_variance_combine;
+    a.finalize = double_variance_finalize<K>;
+    registry.add(std::move(a));
+  };
+  add_float(LogicalType::real(), double_variance_update<float>);
+  add_float(d, double_variance_update<double>);
 }
 
 }  // namespace
@@ -619,6 +848,13 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
     a.finalize = bool_finalize;
     registry.add(std::move(a));
   }
+
+  register_variance<VarianceKind::kVarSamp>(registry, "var_samp");
+  register_variance<VarianceKind::kVarSamp>(registry, "variance");
+  register_variance<VarianceKind::kVarPop>(registry, "var_pop");
+  register_variance<VarianceKind::kStddevSamp>(registry, "stddev_samp");
+  register_variance<VarianceKind::kStddevSamp>(registry, "stddev");
+  register_variance<VarianceKind::kStddevPop>(registry, "stddev_pop");
 }
 
 }  // namespace tessera::executor
