@@ -9,6 +9,7 @@
 #include "catalog/function_entry.h"
 #include "executor/expression/expression_executor.h"
 #include "executor/operator/aggregate/group_hash_table.h"
+#include "executor/operator/aggregate/group_representatives.h"
 #include "executor/key_serializer.h"
 #include "executor/operator/projection/expression_state.h"
 #include "executor/operator/result_chunks_source.h"
@@ -97,8 +98,9 @@ class StateRows {
 struct AggregateTable {
   /// `integer_key` is the physical type of a single integer group column (the table then
   /// uses GroupHashTable's integer mode), kInvalid otherwise.
-  AggregateTable(const StateLayout& layout, PhysicalType integer_key)
-      : layout(layout), groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)) {}
+  AggregateTable(const StateLayout& layout, PhysicalType integer_key, std::span<const LogicalType> key_types)
+      : layout(layout), groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)),
+        representatives(key_types) {}
 
   /// Writes the group id of each of the rows [0, count) of `keys` (the group columns) to
   /// `ids`, creating groups as needed. `serializer` is scratch space.
@@ -108,7 +110,9 @@ struct AggregateTable {
       return;
     }
     serializer.serialize(keys, count);
+    const auto first_new = static_cast<uint32_t>(groups.size());
     groups.find_or_create(serializer, ids);
+    representatives.record_new(keys, count, ids, first_new, groups.size());
   }
 
   /// Grows the state rows to cover every group of the hash table.
@@ -130,6 +134,8 @@ struct AggregateTable {
 
   const StateLayout& layout;
   GroupHashTable groups;
+  /// The first value met of each numeric / interval group column.
+  GroupRepresentatives representatives;
   StateRows states;
   /// Owns the bytes of string states (min/max of text).
   std::shared_ptr<StringHeap> strings = std::make_shared<StringHeap>();
@@ -174,6 +180,7 @@ struct DistinctSet {
 struct AggregateGlobalState : GlobalState {
   StateLayout layout;
   PhysicalType integer_key = PhysicalType::kInvalid;
+  std::vector<LogicalType> group_types;
   std::mutex mutex;
   std::unique_ptr<AggregateTable> table;
   std::vector<std::unique_ptr<DistinctSet>> distinct;  // per aggregate; null unless DISTINCT
@@ -182,8 +189,9 @@ struct AggregateGlobalState : GlobalState {
 };
 
 struct AggregateLocalState : LocalState {
-  AggregateLocalState(QueryContext& query, const StateLayout& layout, PhysicalType integer_key)
-      : expressions(query), table(layout, integer_key), groups(kVectorSize) {}
+  AggregateLocalState(QueryContext& query, const StateLayout& layout, PhysicalType integer_key,
+                      std::span<const LogicalType> group_types)
+      : expressions(query), table(layout, integer_key, group_types), groups(kVectorSize) {}
   ExpressionExecutor expressions;
   AggregateTable table;
   KeySerializer keys;
@@ -233,9 +241,9 @@ std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContex
   if (groups_.size() == 1 && GroupHashTable::supports_integer_key(groups_[0]->type.physical_type())) {
     state->integer_key = groups_[0]->type.physical_type();
   }
-  state->table = std::make_unique<AggregateTable>(state->layout, state->integer_key);
-  std::vector<LogicalType> group_types;
-  for (const auto& g : groups_) group_types.push_back(g->type);
+  for (const auto& g : groups_) state->group_types.push_back(g->type);
+  const std::vector<LogicalType>& group_types = state->group_types;
+  state->table = std::make_unique<AggregateTable>(state->layout, state->integer_key, group_types);
   for (size_t a = 0; a < aggregates_.size(); a++) {
     if (!state->layout.specs[a].distinct) {
       state->distinct.push_back(nullptr);
@@ -250,7 +258,7 @@ std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContex
 
 std::unique_ptr<LocalState> PhysicalHashAggregate::make_local_sink(WorkerContext& worker, GlobalState& global) const {
   auto& g = static_cast<AggregateGlobalState&>(global);
-  auto local = std::make_unique<AggregateLocalState>(worker.query, g.layout, g.integer_key);
+  auto local = std::make_unique<AggregateLocalState>(worker.query, g.layout, g.integer_key, g.group_types);
   for (const auto& d : g.distinct) {
     local->distinct.push_back(d ? std::make_unique<DistinctSet>(d->rows.types()) : nullptr);
   }
@@ -323,6 +331,7 @@ void PhysicalHashAggregate::combine(WorkerContext&, GlobalState& global, LocalSt
   for (uint32_t lg = 0; lg < from.size(); lg++) {
     bool inserted;
     map[lg] = into.groups.find_or_create(from.hash(lg), from.key(lg), from.key_length(lg), &inserted);
+    if (inserted) into.representatives.copy(local.table.representatives, lg, map[lg]);
   }
   into.sync_size();
   if (g.layout.width > 0 && !map.empty()) {
@@ -392,6 +401,11 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       Vector& column = out.column(c);
       for (size_t i = 0; i < n; i++) KeySerializer::deserialize(cursors[i], column, i);
       if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(table.groups.heap());
+    }
+    if (!table.representatives.empty()) {
+      std::vector<uint32_t> ids(n);
+      for (size_t i = 0; i < n; i++) ids[i] = static_cast<uint32_t>(begin + i);
+      table.representatives.restore(std::span<Vector>(out.columns().data(), groups_.size()), ids.data(), n);
     }
     write_results(table, begin, n, out, groups_.size());
     out.set_size(n);
