@@ -570,7 +570,6 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   }
   if (!select_context_) throw_at(SqlState::kGroupingError, "aggregate functions are not allowed here", call.location);
   if (select_context_->inside_aggregate) throw_at(SqlState::kGroupingError, "aggregate function calls cannot be nested", call.location);
-  if (call.filter) throw_at(SqlState::kFeatureNotSupported, "FILTER is not supported yet", call.location);
   if (!call.agg_order_by.empty()) throw_at(SqlState::kFeatureNotSupported, "ordered aggregates are not supported yet", call.location);
   std::vector<BoundExprPtr> args;
   if (call.star) {
@@ -602,7 +601,20 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   }
   // DISTINCT does not change min, max, bool_and or bool_or.
   const bool distinct = call.distinct && !resolved.function->distinct_insensitive;
-  return std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(arg), distinct);
+  auto aggregate = std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(arg), distinct);
+  if (call.filter) {
+    // PostgreSQL: neither aggregates nor window functions may appear in FILTER.
+    const char* saved = no_aggregates_clause_;
+    no_aggregates_clause_ = "FILTER";
+    try {
+      aggregate->filter = bind_boolean(*call.filter, "FILTER");
+    } catch (...) {
+      no_aggregates_clause_ = saved;
+      throw;
+    }
+    no_aggregates_clause_ = saved;
+  }
+  return aggregate;
 }
 
 BoundExprPtr Binder::bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location) {
@@ -632,6 +644,9 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (functions_.is_aggregate(name)) return bind_aggregate(call);
   if (call.distinct || call.star) {
     throw_at(SqlState::kWrongObjectType, "DISTINCT specified, but " + name + " is not an aggregate function", call.location);
+  }
+  if (call.filter) {
+    throw_at(SqlState::kWrongObjectType, "FILTER specified, but " + name + " is not an aggregate function", call.location);
   }
   std::vector<BoundExprPtr> args;
   for (const auto& a : call.args) args.push_back(bind_expr(*a));

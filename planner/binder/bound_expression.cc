@@ -177,18 +177,21 @@ bool BoundCase::equals(const BoundExpression& other) const {
 }
 
 BoundExprPtr BoundAggregate::copy() const {
-  return with_alias(std::make_unique<BoundAggregate>(type, *function, child ? child->copy() : nullptr, distinct), *this);
+  auto out = std::make_unique<BoundAggregate>(type, *function, child ? child->copy() : nullptr, distinct);
+  if (filter) out->filter = filter->copy();
+  return with_alias(std::move(out), *this);
 }
 
 std::string BoundAggregate::to_string() const {
-  if (!child) return function->name + "(*)";
-  return function->name + "(" + (distinct ? "DISTINCT " : "") + child->to_string() + ")";
+  std::string out = function->name + (child ? "(" + std::string(distinct ? "DISTINCT " : "") + child->to_string() + ")" : "(*)");
+  if (filter) out += " FILTER (WHERE " + filter->to_string() + ")";
+  return out;
 }
 
 bool BoundAggregate::equals(const BoundExpression& other) const {
   if (other.kind != kind) return false;
   const auto& o = static_cast<const BoundAggregate&>(other);
-  return o.function == function && o.distinct == distinct && equal_ptrs(o.child, child);
+  return o.function == function && o.distinct == distinct && equal_ptrs(o.child, child) && equal_ptrs(o.filter, filter);
 }
 
 const char* window_function_name(WindowFunction function) {

@@ -260,12 +260,16 @@ class BoundAggregate : public BoundExpression {
   bool equals(const BoundExpression& other) const override;
   void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
     if (child) f(child);
+    if (filter) f(filter);
   }
 
   /// The overload called; owned by the registry.
   const catalog::AggregateFunction* function;
   BoundExprPtr child;  ///< null for count(*)
   bool distinct;
+  /// `FILTER (WHERE ...)`: a boolean over the same input as `child`; only rows where it is
+  /// true reach the aggregate. Null without FILTER.
+  BoundExprPtr filter;
 };
 
 /// The functions a window expression computes: an aggregate of the registry over the frame, or

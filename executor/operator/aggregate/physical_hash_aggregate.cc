@@ -198,6 +198,9 @@ struct AggregateLocalState : LocalState {
   KeySerializer pair_keys;
   std::vector<uint32_t> groups;
   std::vector<catalog::AggregateState*> rows;
+  /// FILTER: the rows of the chunk that pass, and their state rows.
+  SelectionVector passing;
+  std::vector<catalog::AggregateState*> passing_rows;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
 };
 
@@ -290,28 +293,57 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
   for (size_t a = 0; a < aggregates_.size(); a++) {
     const AggSpec& spec = g.layout.specs[a];
     const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
+    // FILTER (WHERE ...): the aggregate sees only the rows where the condition is true.
+    const bool filtered = agg.filter != nullptr;
+    size_t num_passing = n;
+    if (filtered) {
+      Vector condition;
+      local.expressions.execute(*agg.filter, in, condition);
+      UnifiedVectorFormat f;
+      condition.to_unified(n, f);
+      local.passing = SelectionVector(n);
+      num_passing = 0;
+      const uint8_t* values = f.values<uint8_t>();
+      for (size_t i = 0; i < n; i++) {
+        const sel_t idx = f.sel.get_index(i);
+        if (f.validity->row_is_valid(idx) && values[idx]) local.passing.set_index(num_passing++, static_cast<sel_t>(i));
+      }
+      if (num_passing == 0) continue;
+      if (!ungrouped || !g.layout.all_simple) {
+        local.passing_rows.resize(std::max(local.passing_rows.size(), num_passing));
+        for (size_t j = 0; j < num_passing; j++) local.passing_rows[j] = local.rows[local.passing.get_index(j)];
+      }
+    }
+    catalog::AggregateState* const* rows = filtered ? local.passing_rows.data() : local.rows.data();
     if (!agg.child) {
-      update_aggregate(spec, local.table, {}, n, local.rows.data(), ungrouped);
+      update_aggregate(spec, local.table, {}, num_passing, rows, ungrouped);
       continue;
     }
     Vector arg;
     local.expressions.execute(*agg.child, in, arg);
+    if (filtered && num_passing < n) {
+      Vector all = std::move(arg);
+      arg.slice(all, local.passing, num_passing);
+    }
     if (!spec.distinct) {
-      update_aggregate(spec, local.table, std::span<const Vector>(&arg, 1), n, local.rows.data(), ungrouped);
+      update_aggregate(spec, local.table, std::span<const Vector>(&arg, 1), num_passing, rows, ungrouped);
       continue;
     }
     // DISTINCT: keep each new (group, argument) pair; the aggregate is computed in finalize
     // from the globally deduplicated pairs.
     UnifiedVectorFormat f;
-    arg.to_unified(n, f);
+    arg.to_unified(num_passing, f);
     DataChunk pairs;
-    for (const auto& v : group_vectors) pairs.columns().push_back(v);
+    for (const auto& v : group_vectors) {
+      pairs.columns().push_back(v);
+      if (filtered && num_passing < n) pairs.columns().back().slice(v, local.passing, num_passing);
+    }
     pairs.columns().push_back(arg);
-    pairs.set_size(n);
+    pairs.set_size(num_passing);
     if (!f.validity->all_valid()) {
-      SelectionVector valid(n);
+      SelectionVector valid(num_passing);
       size_t k = 0;
-      for (size_t i = 0; i < n; i++) {
+      for (size_t i = 0; i < num_passing; i++) {
         if (f.validity->row_is_valid(f.sel.get_index(i))) valid.set_index(k++, static_cast<sel_t>(i));
       }
       pairs.slice(valid, k);
