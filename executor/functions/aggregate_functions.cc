@@ -1,5 +1,5 @@
 // Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or, and the
-// variance family (var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop). Integer
+// variance family (var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop), string_agg. Integer
 // sums are exact (128-bit state; sum(smallint|integer) must fit bigint, sum(bigint) and avg over
 // integers are numeric, as in PostgreSQL). sum, avg, min and max over numeric keep the numeric
 // value (add with PostgreSQL's scales; avg divides with numeric division's). count, and sum and avg over
@@ -547,6 +547,86 @@ void register_extremum(catalog::FunctionRegistry& registry, const LogicalType& t
 }
 
 
+// ---- string_agg ----------------------------------------------------------------------------
+
+// string_agg(text, text): the values joined by the delimiters. Each value is stored with the
+// delimiter of its row in front; the first row's delimiter is dropped at the end (as PostgreSQL
+// drops it), so partial states concatenate. A NULL value is skipped, a NULL delimiter is
+// empty. The bytes grow by doubling inside the StringHeap (amortized linear).
+struct StringAggState {
+  char* data;
+  uint32_t size;
+  uint32_t capacity;
+  uint32_t first_delimiter;  ///< length of the leading delimiter to drop
+  uint8_t has_value;
+};
+
+void string_agg_append(StringAggState& s, std::string_view bytes, StringHeap& heap) {
+  const size_t needed = static_cast<size_t>(s.size) + bytes.size();
+  if (needed > std::numeric_limits<uint32_t>::max() / 2) {
+    throw SqlError(SqlState::kProgramLimitExceeded, "string_agg result exceeds the maximum string length");
+  }
+  if (needed > s.capacity) {
+    const size_t capacity = std::max<size_t>(needed, std::max<size_t>(64, 2 * static_cast<size_t>(s.capacity)));
+    char* grown = heap.allocate(capacity);
+    if (s.size > 0) std::memcpy(grown, s.data, s.size);
+    s.data = grown;
+    s.capacity = static_cast<uint32_t>(capacity);
+  }
+  if (!bytes.empty()) std::memcpy(s.data + s.size, bytes.data(), bytes.size());
+  s.size = static_cast<uint32_t>(needed);
+}
+
+void string_agg_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap& heap) {
+  UnifiedVectorFormat values;
+  UnifiedVectorFormat delimiters;
+  args[0].to_unified(count, values);
+  args[1].to_unified(count, delimiters);
+  const string_t* v = values.values<string_t>();
+  const string_t* d = delimiters.values<string_t>();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t vi = values.sel.get_index(i);
+    if (!values.validity->row_is_valid(vi)) continue;
+    const sel_t di = delimiters.sel.get_index(i);
+    const std::string_view delimiter = delimiters.validity->row_is_valid(di) ? d[di].view() : std::string_view();
+    auto& s = state<StringAggState>(states[i] + offset);
+    if (!s.has_value) {
+      s.first_delimiter = static_cast<uint32_t>(delimiter.size());
+      s.has_value = 1;
+    }
+    string_agg_append(s, delimiter, heap);
+    string_agg_append(s, v[vi].view(), heap);
+  }
+}
+
+void string_agg_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count,
+                        StringHeap& heap) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<StringAggState>(sources[i] + offset);
+    auto& t = state<StringAggState>(targets[i] + offset);
+    if (!s.has_value) continue;
+    if (!t.has_value) {
+      // The source's bytes may live in a heap that dies with it: copy them.
+      t = StringAggState{nullptr, 0, 0, s.first_delimiter, 1};
+    }
+    string_agg_append(t, std::string_view(s.data, s.size), heap);
+  }
+}
+
+void string_agg_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  string_t* out = result.mutable_values<string_t>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<StringAggState>(states[i] + offset);
+    if (!s.has_value) {
+      validity.set_invalid(i);
+      continue;
+    }
+    // The bytes stay in the aggregate's heap, which the result vector references.
+    out[i] = string_t(s.data + s.first_delimiter, s.size - s.first_delimiter);
+  }
+}
+
 // ---- variance and standard deviation ----------------------------------------------------
 
 // var_samp, var_pop, stddev_samp, stddev_pop (variance and stddev are the _samp forms).
@@ -848,6 +928,12 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
     a.finalize = bool_finalize;
     registry.add(std::move(a));
   }
+
+  auto string_agg = aggregate<StringAggState>("string_agg", {LogicalType::varchar(), LogicalType::varchar()}, LogicalType::varchar());
+  string_agg.update = string_agg_update;
+  string_agg.combine = string_agg_combine;
+  string_agg.finalize = string_agg_finalize;
+  registry.add(std::move(string_agg));
 
   register_variance<VarianceKind::kVarSamp>(registry, "var_samp");
   register_variance<VarianceKind::kVarSamp>(registry, "variance");
