@@ -1,5 +1,6 @@
 // Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or, and the
-// variance family (var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop), string_agg. Integer
+// variance family (var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop), string_agg,
+// bit_and / bit_or / bit_xor, and the two-variable statistics (corr, covar_*, regr_*). Integer
 // sums are exact (128-bit state; sum(smallint|integer) must fit bigint, sum(bigint) and avg over
 // integers are numeric, as in PostgreSQL). sum, avg, min and max over numeric keep the numeric
 // value (add with PostgreSQL's scales; avg divides with numeric division's). count, and sum and avg over
@@ -853,6 +854,242 @@ void register_variance(catalog::FunctionRegistry& registry, const char* name) {
   add_float(d, double_variance_update<double>);
 }
 
+// ---- bit_and, bit_or, bit_xor --------------------------------------------------------------
+
+template <class T>
+struct BitState {
+  T value;
+  uint8_t has_value;
+};
+
+enum class BitOp : uint8_t { kAnd, kOr, kXor };
+
+template <class T, BitOp OP>
+inline T bit_apply(T a, T b) {
+  if constexpr (OP == BitOp::kAnd) {
+    return static_cast<T>(a & b);
+  } else if constexpr (OP == BitOp::kOr) {
+    return static_cast<T>(a | b);
+  } else {
+    return static_cast<T>(a ^ b);
+  }
+}
+
+template <class T, BitOp OP>
+void bit_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    auto& s = state<BitState<T>>(states[i] + offset);
+    s.value = s.has_value ? bit_apply<T, OP>(s.value, v) : v;
+    s.has_value = 1;
+  });
+}
+
+template <class T, BitOp OP>
+void bit_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<BitState<T>>(sources[i] + offset);
+    auto& t = state<BitState<T>>(targets[i] + offset);
+    if (!s.has_value) continue;
+    t.value = t.has_value ? bit_apply<T, OP>(t.value, s.value) : s.value;
+    t.has_value = 1;
+  }
+}
+
+template <class T>
+void bit_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  T* out = result.mutable_values<T>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<BitState<T>>(states[i] + offset);
+    if (s.has_value) {
+      out[i] = s.value;
+    } else {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+template <class T>
+void register_bit(catalog::FunctionRegistry& registry, const LogicalType& t) {
+  auto add = [&](const char* name, catalog::AggregateUpdate update, catalog::AggregateCombine combine, bool idempotent) {
+    auto a = aggregate<BitState<T>>(name, {t}, t);
+    a.distinct_insensitive = idempotent;
+    a.update = update;
+    a.combine = combine;
+    a.finalize = bit_finalize<T>;
+    registry.add(std::move(a));
+  };
+  add("bit_and", bit_update<T, BitOp::kAnd>, bit_combine<T, BitOp::kAnd>, true);
+  add("bit_or", bit_update<T, BitOp::kOr>, bit_combine<T, BitOp::kOr>, true);
+  add("bit_xor", bit_update<T, BitOp::kXor>, bit_combine<T, BitOp::kXor>, false);
+}
+
+// ---- corr, covar_*, regr_* ------------------------------------------------------------------
+
+// Two-variable statistics over (Y, X) pairs of double precision, rows with a NULL in either
+// skipped, from the Youngs-Cramer running sums of PostgreSQL's float8_regr_accum and
+// float8_regr_combine.
+struct RegrState {
+  double n;
+  double sx;
+  double sxx;
+  double sy;
+  double syy;
+  double sxy;
+};
+
+void regr_add(RegrState& s, double y, double x) {
+  const double previous_n = s.n;
+  const double previous_sx = s.sx;
+  const double previous_sy = s.sy;
+  s.n += 1.0;
+  s.sx += x;
+  s.sy += y;
+  if (previous_n > 0.0) {
+    const double dx = x * s.n - s.sx;
+    const double dy = y * s.n - s.sy;
+    const double scale = 1.0 / (s.n * previous_n);
+    s.sxx += dx * dx * scale;
+    s.syy += dy * dy * scale;
+    s.sxy += dx * dy * scale;
+    if (std::isinf(s.sx) || std::isinf(s.sxx) || std::isinf(s.sy) || std::isinf(s.syy) || std::isinf(s.sxy)) {
+      if (((std::isinf(s.sx) || std::isinf(s.sxx)) && !std::isinf(previous_sx) && !std::isinf(x)) ||
+          ((std::isinf(s.sy) || std::isinf(s.syy)) && !std::isinf(previous_sy) && !std::isinf(y)) ||
+          (std::isinf(s.sxy) && !std::isinf(previous_sx) && !std::isinf(x) && !std::isinf(previous_sy) && !std::isinf(y))) {
+        double_overflow();
+      }
+      if (std::isinf(s.sxx)) s.sxx = std::numeric_limits<double>::quiet_NaN();
+      if (std::isinf(s.syy)) s.syy = std::numeric_limits<double>::quiet_NaN();
+      if (std::isinf(s.sxy)) s.sxy = std::numeric_limits<double>::quiet_NaN();
+    }
+  } else {
+    if (std::isnan(x) || std::isinf(x)) s.sxx = s.sxy = std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(y) || std::isinf(y)) s.syy = s.sxy = std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+void regr_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  UnifiedVectorFormat fy;
+  UnifiedVectorFormat fx;
+  args[0].to_unified(count, fy);
+  args[1].to_unified(count, fx);
+  const double* ys = fy.values<double>();
+  const double* xs = fx.values<double>();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t iy = fy.sel.get_index(i);
+    const sel_t ix = fx.sel.get_index(i);
+    if (!fy.validity->row_is_valid(iy) || !fx.validity->row_is_valid(ix)) continue;
+    regr_add(state<RegrState>(states[i] + offset), ys[iy], xs[ix]);
+  }
+}
+
+/// a + b with float8_pl's overflow check.
+inline double checked_sum(double a, double b) {
+  const double r = a + b;
+  if (std::isinf(r) && !std::isinf(a) && !std::isinf(b)) double_overflow();
+  return r;
+}
+
+void regr_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count,
+                  StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<RegrState>(sources[i] + offset);
+    auto& t = state<RegrState>(targets[i] + offset);
+    if (s.n == 0.0) continue;
+    if (t.n == 0.0) {
+      t = s;
+      continue;
+    }
+    RegrState r;
+    r.n = t.n + s.n;
+    r.sx = checked_sum(t.sx, s.sx);
+    const double dx = t.sx / t.n - s.sx / s.n;
+    r.sxx = t.sxx + s.sxx + t.n * s.n * dx * dx / r.n;
+    if (std::isinf(r.sxx) && !std::isinf(t.sxx) && !std::isinf(s.sxx)) double_overflow();
+    r.sy = checked_sum(t.sy, s.sy);
+    const double dy = t.sy / t.n - s.sy / s.n;
+    r.syy = t.syy + s.syy + t.n * s.n * dy * dy / r.n;
+    if (std::isinf(r.syy) && !std::isinf(t.syy) && !std::isinf(s.syy)) double_overflow();
+    r.sxy = t.sxy + s.sxy + t.n * s.n * dx * dy / r.n;
+    if (std::isinf(r.sxy) && !std::isinf(t.sxy) && !std::isinf(s.sxy)) double_overflow();
+    t = r;
+  }
+}
+
+enum class RegrKind : uint8_t {
+  kCorr, kCovarPop, kCovarSamp, kAvgX, kAvgY, kIntercept, kR2, kSlope, kSxx, kSxy, kSyy
+};
+
+/// The statistic from the sums; false for NULL (PostgreSQL's float8_corr, float8_covar_pop, ...).
+template <RegrKind K>
+bool regr_result(const RegrState& s, double& out) {
+  if (s.n < (K == RegrKind::kCovarSamp ? 2.0 : 1.0)) return false;
+  switch (K) {
+    case RegrKind::kCorr:
+      if (s.sxx == 0 || s.syy == 0) return false;
+      out = s.sxy / std::sqrt(s.sxx * s.syy);
+      return true;
+    case RegrKind::kCovarPop: out = s.sxy / s.n; return true;
+    case RegrKind::kCovarSamp: out = s.sxy / (s.n - 1.0); return true;
+    case RegrKind::kAvgX: out = s.sx / s.n; return true;
+    case RegrKind::kAvgY: out = s.sy / s.n; return true;
+    case RegrKind::kIntercept:
+      if (s.sxx == 0) return false;
+      out = (s.sy - s.sx * s.sxy / s.sxx) / s.n;
+      return true;
+    case RegrKind::kR2:
+      if (s.sxx == 0) return false;
+      out = s.syy == 0 ? 1.0 : (s.sxy * s.sxy) / (s.sxx * s.syy);
+      return true;
+    case RegrKind::kSlope:
+      if (s.sxx == 0) return false;
+      out = s.sxy / s.sxx;
+      return true;
+    case RegrKind::kSxx: out = s.sxx; return true;
+    case RegrKind::kSxy: out = s.sxy; return true;
+    case RegrKind::kSyy: out = s.syy; return true;
+  }
+  return false;
+}
+
+template <RegrKind K>
+void regr_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  double* out = result.mutable_values<double>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    if (!regr_result<K>(state<RegrState>(states[i] + offset), out[i])) validity.set_invalid(i);
+  }
+}
+
+/// regr_count: the number of pairs without NULLs (0, not NULL, for none).
+void regr_count_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  int64_t* out = result.mutable_values<int64_t>();
+  for (size_t i = 0; i < count; i++) out[i] = static_cast<int64_t>(state<RegrState>(states[i] + offset).n);
+}
+
+void register_regression(catalog::FunctionRegistry& registry) {
+  const LogicalType d = LogicalType::double_precision();
+  auto add = [&](const char* name, LogicalType result, catalog::AggregateFinalize finalize) {
+    auto a = aggregate<RegrState>(name, {d, d}, result);
+    a.update = regr_update;
+    a.combine = regr_combine;
+    a.finalize = finalize;
+    registry.add(std::move(a));
+  };
+  add("corr", d, regr_finalize<RegrKind::kCorr>);
+  add("covar_pop", d, regr_finalize<RegrKind::kCovarPop>);
+  add("covar_samp", d, regr_finalize<RegrKind::kCovarSamp>);
+  add("regr_avgx", d, regr_finalize<RegrKind::kAvgX>);
+  add("regr_avgy", d, regr_finalize<RegrKind::kAvgY>);
+  add("regr_count", LogicalType::bigint(), regr_count_finalize);
+  add("regr_intercept", d, regr_finalize<RegrKind::kIntercept>);
+  add("regr_r2", d, regr_finalize<RegrKind::kR2>);
+  add("regr_slope", d, regr_finalize<RegrKind::kSlope>);
+  add("regr_sxx", d, regr_finalize<RegrKind::kSxx>);
+  add("regr_sxy", d, regr_finalize<RegrKind::kSxy>);
+  add("regr_syy", d, regr_finalize<RegrKind::kSyy>);
+}
+
 }  // namespace
 
 void register_aggregate_functions(catalog::FunctionRegistry& registry) {
@@ -934,6 +1171,11 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
   string_agg.combine = string_agg_combine;
   string_agg.finalize = string_agg_finalize;
   registry.add(std::move(string_agg));
+
+  register_bit<int16_t>(registry, LogicalType::smallint());
+  register_bit<int32_t>(registry, LogicalType::integer());
+  register_bit<int64_t>(registry, LogicalType::bigint());
+  register_regression(registry);
 
   register_variance<VarianceKind::kVarSamp>(registry, "var_samp");
   register_variance<VarianceKind::kVarSamp>(registry, "variance");
