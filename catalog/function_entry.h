@@ -139,6 +139,13 @@ using AggregateFinalize = void (*)(const AggregateState* const* states, size_t o
 using AggregateRetract = void (*)(std::span<const Vector> args, size_t count, AggregateState* const* states,
                                   size_t offset);
 
+/// An ordered-set aggregate's result for one group (`f(direct) WITHIN GROUP (ORDER BY x)`):
+/// rows[0..count) are the positions in `values` of the group's non-NULL aggregated values in
+/// the requested order; `direct` row `direct_row` is the group's direct argument (unused without
+/// one). Writes row `row` of the flat vector `result`, or marks it NULL.
+using AggregateOrderedSet = void (*)(const Vector& direct, size_t direct_row, const Vector& values, const sel_t* rows,
+                                     size_t count, Vector& result, size_t row);
+
 /// An aggregate function overload (pg_aggregate + pg_proc).
 struct AggregateFunction {
   std::string name;
@@ -156,6 +163,9 @@ struct AggregateFunction {
   AggregateCombine combine = nullptr;
   AggregateFinalize finalize = nullptr;
   AggregateRetract retract = nullptr;  ///< optional
+  /// Set for ordered-set aggregates (percentile_cont, percentile_disc, mode), which have no
+  /// update/combine/finalize: their parameters are the direct arguments, then the aggregated one.
+  AggregateOrderedSet ordered_set = nullptr;
 
   std::string signature() const;
 };

@@ -121,7 +121,7 @@ const ScalarFunction& FunctionRegistry::add(ScalarFunction function) {
 }
 
 const AggregateFunction& FunctionRegistry::add(AggregateFunction aggregate) {
-  TS_CHECK(aggregate.init && aggregate.update && aggregate.combine && aggregate.finalize,
+  TS_CHECK(aggregate.init && (aggregate.ordered_set || (aggregate.update && aggregate.combine && aggregate.finalize)),
            "aggregate without init/update/combine/finalize: " + aggregate.name);
   TS_CHECK(aggregate.state_size > 0 && aggregate.state_alignment > 0, "aggregate without a state: " + aggregate.name);
   aggregate.oid = assign_oid(aggregate.oid, "aggregate " + aggregate.signature());

@@ -1,4 +1,6 @@
-// Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or. Integer
+// Aggregates: count(*), count("any"), sum, avg, min, max, bool_and / every, bool_or, and the
+// variance family (var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop), string_agg,
+// bit_and / bit_or / bit_xor, and the two-variable statistics (corr, covar_*, regr_*). Integer
 // sums are exact (128-bit state; sum(smallint|integer) must fit bigint, sum(bigint) and avg over
 // integers are numeric, as in PostgreSQL). sum, avg, min and max over numeric keep the numeric
 // value (add with PostgreSQL's scales; avg divides with numeric division's). count, and sum and avg over
@@ -504,6 +506,7 @@ void numeric_sum_finalize(const AggregateState* const* states, size_t offset, si
 
 // ---- registration --------------------------------------------------------------------------
 
+
 template <class S>
 catalog::AggregateFunction aggregate(const char* name, std::vector<LogicalType> params, LogicalType result) {
   catalog::AggregateFunction a;
@@ -542,6 +545,549 @@ void register_extremum(catalog::FunctionRegistry& registry, const LogicalType& t
     a.finalize = extremum_finalize<T>;
     registry.add(std::move(a));
   }
+}
+
+
+// ---- string_agg ----------------------------------------------------------------------------
+
+// string_agg(text, text): the values joined by the delimiters. Each value is stored with the
+// delimiter of its row in front; the first row's delimiter is dropped at the end (as PostgreSQL
+// drops it), so partial states concatenate. A NULL value is skipped, a NULL delimiter is
+// empty. The bytes grow by doubling inside the StringHeap (amortized linear).
+struct StringAggState {
+  char* data;
+  uint32_t size;
+  uint32_t capacity;
+  uint32_t first_delimiter;  ///< length of the leading delimiter to drop
+  uint8_t has_value;
+};
+
+void string_agg_append(StringAggState& s, std::string_view bytes, StringHeap& heap) {
+  const size_t needed = static_cast<size_t>(s.size) + bytes.size();
+  if (needed > std::numeric_limits<uint32_t>::max() / 2) {
+    throw SqlError(SqlState::kProgramLimitExceeded, "string_agg result exceeds the maximum string length");
+  }
+  if (needed > s.capacity) {
+    const size_t capacity = std::max<size_t>(needed, std::max<size_t>(64, 2 * static_cast<size_t>(s.capacity)));
+    char* grown = heap.allocate(capacity);
+    if (s.size > 0) std::memcpy(grown, s.data, s.size);
+    s.data = grown;
+    s.capacity = static_cast<uint32_t>(capacity);
+  }
+  if (!bytes.empty()) std::memcpy(s.data + s.size, bytes.data(), bytes.size());
+  s.size = static_cast<uint32_t>(needed);
+}
+
+void string_agg_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap& heap) {
+  UnifiedVectorFormat values;
+  UnifiedVectorFormat delimiters;
+  args[0].to_unified(count, values);
+  args[1].to_unified(count, delimiters);
+  const string_t* v = values.values<string_t>();
+  const string_t* d = delimiters.values<string_t>();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t vi = values.sel.get_index(i);
+    if (!values.validity->row_is_valid(vi)) continue;
+    const sel_t di = delimiters.sel.get_index(i);
+    const std::string_view delimiter = delimiters.validity->row_is_valid(di) ? d[di].view() : std::string_view();
+    auto& s = state<StringAggState>(states[i] + offset);
+    if (!s.has_value) {
+      s.first_delimiter = static_cast<uint32_t>(delimiter.size());
+      s.has_value = 1;
+    }
+    string_agg_append(s, delimiter, heap);
+    string_agg_append(s, v[vi].view(), heap);
+  }
+}
+
+void string_agg_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count,
+                        StringHeap& heap) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<StringAggState>(sources[i] + offset);
+    auto& t = state<StringAggState>(targets[i] + offset);
+    if (!s.has_value) continue;
+    if (!t.has_value) {
+      // The source's bytes may live in a heap that dies with it: copy them.
+      t = StringAggState{nullptr, 0, 0, s.first_delimiter, 1};
+    }
+    string_agg_append(t, std::string_view(s.data, s.size), heap);
+  }
+}
+
+void string_agg_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  string_t* out = result.mutable_values<string_t>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<StringAggState>(states[i] + offset);
+    if (!s.has_value) {
+      validity.set_invalid(i);
+      continue;
+    }
+    // The bytes stay in the aggregate's heap, which the result vector references.
+    out[i] = string_t(s.data + s.first_delimiter, s.size - s.first_delimiter);
+  }
+}
+
+// ---- variance and standard deviation ----------------------------------------------------
+
+// var_samp, var_pop, stddev_samp, stddev_pop (variance and stddev are the _samp forms).
+// Over integers and numeric the result is numeric, computed exactly from N, sum(x) and sum(x*x)
+// as PostgreSQL's numeric_stddev_internal does: numerator N * sum(x*x) - sum(x)^2, divided by
+// N * (N - 1) or N * N with numeric division's scale, the square root at that same scale.
+// Over real and double precision the result is double precision from the Youngs-Cramer
+// running sums (PostgreSQL's float8_accum and float8_combine).
+
+enum class VarianceKind : uint8_t { kVarSamp, kVarPop, kStddevSamp, kStddevPop };
+
+constexpr bool is_sample(VarianceKind k) { return k == VarianceKind::kVarSamp || k == VarianceKind::kStddevSamp; }
+constexpr bool is_stddev(VarianceKind k) { return k == VarianceKind::kStddevSamp || k == VarianceKind::kStddevPop; }
+
+struct IntVarianceState {
+  __int128 sum;
+  __int128 sum_squares;
+  int64_t count;
+};
+struct NumericVarianceState {
+  Numeric sum;
+  Numeric sum_squares;
+  int64_t count;
+  int64_t nan_count;
+};
+struct DoubleVarianceState {
+  double n;
+  double sum;
+  double sum_sq_dev;  ///< sum of squared deviations from the mean (Sxx)
+};
+
+[[noreturn]] void variance_out_of_range() {
+  throw SqlError(SqlState::kNumericValueOutOfRange, "numeric value out of range: sum of squares exceeds 128 bits");
+}
+
+inline void add_checked(__int128& into, __int128 v) {
+  if (__builtin_add_overflow(into, v, &into)) variance_out_of_range();
+}
+
+/// The numeric result from N, sum(x) and sum(x*x) (all finite); false for NULL.
+bool numeric_variance(int64_t count, const Numeric& sum, const Numeric& sum_squares, VarianceKind kind, Numeric& out) {
+  if (count <= (is_sample(kind) ? 1 : 0)) return false;
+  const Numeric n = numeric::from_int64(count);
+  const Numeric numerator = numeric::sub(numeric::mul(n, sum_squares), numeric::mul(sum, sum));
+  if (numerator.coefficient() <= 0) {
+    // Rounding cannot make it negative here, but PostgreSQL's guard also gives a plain 0.
+    out = Numeric::make(0, 0);
+    return true;
+  }
+  const __int128 denominator = static_cast<__int128>(count) * (is_sample(kind) ? count - 1 : count);
+  out = numeric::div(numerator, Numeric::make(denominator, 0));
+  if (is_stddev(kind)) out = numeric::sqrt(out, out.scale());
+  return true;
+}
+
+template <class T>
+void int_variance_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    auto& s = state<IntVarianceState>(states[i] + offset);
+    const auto x = static_cast<__int128>(v);
+    s.sum += x;
+    add_checked(s.sum_squares, x * x);
+    s.count++;
+  });
+}
+
+void int_variance_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count,
+                          StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<IntVarianceState>(targets[i] + offset);
+    const auto& s = state<IntVarianceState>(sources[i] + offset);
+    t.sum += s.sum;
+    add_checked(t.sum_squares, s.sum_squares);
+    t.count += s.count;
+  }
+}
+
+template <VarianceKind K>
+void int_variance_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<IntVarianceState>(states[i] + offset);
+    if (s.count == 0 || !numeric_variance(s.count, Numeric::make(s.sum, 0), Numeric::make(s.sum_squares, 0), K, out[i])) {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+void numeric_variance_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
+                             StringHeap&) {
+  for_each_valid<Numeric>(args[0], count, [&](size_t i, const Numeric& v) {
+    auto& s = state<NumericVarianceState>(states[i] + offset);
+    if (v.is_nan()) {
+      s.nan_count++;
+      return;
+    }
+    s.sum = numeric::add(s.sum, v);
+    s.sum_squares = numeric::add(s.sum_squares, numeric::mul(v, v));
+    s.count++;
+  });
+}
+
+void numeric_variance_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                              size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<NumericVarianceState>(targets[i] + offset);
+    const auto& s = state<NumericVarianceState>(sources[i] + offset);
+    t.sum = numeric::add(t.sum, s.sum);
+    t.sum_squares = numeric::add(t.sum_squares, s.sum_squares);
+    t.count += s.count;
+    t.nan_count += s.nan_count;
+  }
+}
+
+template <VarianceKind K>
+void numeric_variance_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  Numeric* out = result.mutable_values<Numeric>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<NumericVarianceState>(states[i] + offset);
+    if (s.count + s.nan_count == 0) {
+      validity.set_invalid(i);
+    } else if (s.nan_count > 0) {
+      out[i] = Numeric::nan();
+    } else if (!numeric_variance(s.count, s.sum, s.sum_squares, K, out[i])) {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+[[noreturn]] void double_overflow() { throw SqlError(SqlState::kNumericValueOutOfRange, "value out of range: overflow"); }
+
+inline void double_variance_add(DoubleVarianceState& s, double x) {
+  const double previous_n = s.n;
+  const double previous_sum = s.sum;
+  s.n += 1.0;
+  s.sum += x;
+  if (previous_n > 0.0) {
+    const double d = x * s.n - s.sum;
+    s.sum_sq_dev += d * d / (s.n * previous_n);
+    if (std::isinf(s.sum) || std::isinf(s.sum_sq_dev)) {
+      if (!std::isinf(previous_sum) && !std::isinf(x)) double_overflow();
+      s.sum_sq_dev = std::numeric_limits<double>::quiet_NaN();
+    }
+  } else if (std::isnan(x) || std::isinf(x)) {
+    // A lone infinite or NaN input has no variance of 0.
+    s.sum_sq_dev = std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+template <class T>
+void double_variance_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset,
+                            StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    double_variance_add(state<DoubleVarianceState>(states[i] + offset), static_cast<double>(v));
+  });
+}
+
+void double_variance_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset,
+                             size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    auto& t = state<DoubleVarianceState>(targets[i] + offset);
+    const auto& s = state<DoubleVarianceState>(sources[i] + offset);
+    if (s.n == 0.0) continue;
+    if (t.n == 0.0) {
+      t = s;
+      continue;
+    }
+    const double n = t.n + s.n;
+    const double sum = t.sum + s.sum;
+    if (std::isinf(sum) && !std::isinf(t.sum) && !std::isinf(s.sum)) double_overflow();
+    const double d = t.sum / t.n - s.sum / s.n;
+    const double sxx = t.sum_sq_dev + s.sum_sq_dev + t.n * s.n * d * d / n;
+    if (std::isinf(sxx) && !std::isinf(t.sum_sq_dev) && !std::isinf(s.sum_sq_dev)) double_overflow();
+    t.n = n;
+    t.sum = sum;
+    t.sum_sq_dev = sxx;
+  }
+}
+
+template <VarianceKind K>
+void double_variance_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  double* out = result.mutable_values<double>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<DoubleVarianceState>(states[i] + offset);
+    if (s.n <= (is_sample(K) ? 1.0 : 0.0)) {
+      validity.set_invalid(i);
+      continue;
+    }
+    const double v = s.sum_sq_dev / (is_sample(K) ? s.n - 1.0 : s.n);
+    out[i] = is_stddev(K) ? std::sqrt(v) : v;
+  }
+}
+
+template <VarianceKind K>
+void register_variance(catalog::FunctionRegistry& registry, const char* name) {
+  const LogicalType n = LogicalType::numeric();
+  const LogicalType d = LogicalType::double_precision();
+  auto add_int = [&](const LogicalType& t, catalog::AggregateUpdate update) {
+    auto a = aggregate<IntVarianceState>(name, {t}, n);
+    a.update = update;
+    a.combine = int_variance_combine;
+    a.finalize = int_variance_finalize<K>;
+    registry.add(std::move(a));
+  };
+  add_int(LogicalType::smallint(), int_variance_update<int16_t>);
+  add_int(LogicalType::integer(), int_variance_update<int32_t>);
+  add_int(LogicalType::bigint(), int_variance_update<int64_t>);
+  auto num = aggregate<NumericVarianceState>(name, {n}, n);
+  num.update = numeric_variance_update;
+  num.combine = numeric_variance_combine;
+  num.finalize = numeric_variance_finalize<K>;
+  registry.add(std::move(num));
+  auto add_float = [&](const LogicalType& t, catalog::AggregateUpdate update) {
+    auto a = aggregate<DoubleVarianceState>(name, {t}, d);
+    a.update = update;
+    a.combine = double_variance_combine;
+    a.finalize = double_variance_finalize<K>;
+    registry.add(std::move(a));
+  };
+  add_float(LogicalType::real(), double_variance_update<float>);
+  add_float(d, double_variance_update<double>);
+}
+
+// ---- bit_and, bit_or, bit_xor --------------------------------------------------------------
+
+template <class T>
+struct BitState {
+  T value;
+  uint8_t has_value;
+};
+
+enum class BitOp : uint8_t { kAnd, kOr, kXor };
+
+template <class T, BitOp OP>
+inline T bit_apply(T a, T b) {
+  if constexpr (OP == BitOp::kAnd) {
+    return static_cast<T>(a & b);
+  } else if constexpr (OP == BitOp::kOr) {
+    return static_cast<T>(a | b);
+  } else {
+    return static_cast<T>(a ^ b);
+  }
+}
+
+template <class T, BitOp OP>
+void bit_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  for_each_valid<T>(args[0], count, [&](size_t i, T v) {
+    auto& s = state<BitState<T>>(states[i] + offset);
+    s.value = s.has_value ? bit_apply<T, OP>(s.value, v) : v;
+    s.has_value = 1;
+  });
+}
+
+template <class T, BitOp OP>
+void bit_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count, StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<BitState<T>>(sources[i] + offset);
+    auto& t = state<BitState<T>>(targets[i] + offset);
+    if (!s.has_value) continue;
+    t.value = t.has_value ? bit_apply<T, OP>(t.value, s.value) : s.value;
+    t.has_value = 1;
+  }
+}
+
+template <class T>
+void bit_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  T* out = result.mutable_values<T>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<BitState<T>>(states[i] + offset);
+    if (s.has_value) {
+      out[i] = s.value;
+    } else {
+      validity.set_invalid(i);
+    }
+  }
+}
+
+template <class T>
+void register_bit(catalog::FunctionRegistry& registry, const LogicalType& t) {
+  auto add = [&](const char* name, catalog::AggregateUpdate update, catalog::AggregateCombine combine, bool idempotent) {
+    auto a = aggregate<BitState<T>>(name, {t}, t);
+    a.distinct_insensitive = idempotent;
+    a.update = update;
+    a.combine = combine;
+    a.finalize = bit_finalize<T>;
+    registry.add(std::move(a));
+  };
+  add("bit_and", bit_update<T, BitOp::kAnd>, bit_combine<T, BitOp::kAnd>, true);
+  add("bit_or", bit_update<T, BitOp::kOr>, bit_combine<T, BitOp::kOr>, true);
+  add("bit_xor", bit_update<T, BitOp::kXor>, bit_combine<T, BitOp::kXor>, false);
+}
+
+// ---- corr, covar_*, regr_* ------------------------------------------------------------------
+
+// Two-variable statistics over (Y, X) pairs of double precision, rows with a NULL in either
+// skipped, from the Youngs-Cramer running sums of PostgreSQL's float8_regr_accum and
+// float8_regr_combine.
+struct RegrState {
+  double n;
+  double sx;
+  double sxx;
+  double sy;
+  double syy;
+  double sxy;
+};
+
+void regr_add(RegrState& s, double y, double x) {
+  const double previous_n = s.n;
+  const double previous_sx = s.sx;
+  const double previous_sy = s.sy;
+  s.n += 1.0;
+  s.sx += x;
+  s.sy += y;
+  if (previous_n > 0.0) {
+    const double dx = x * s.n - s.sx;
+    const double dy = y * s.n - s.sy;
+    const double scale = 1.0 / (s.n * previous_n);
+    s.sxx += dx * dx * scale;
+    s.syy += dy * dy * scale;
+    s.sxy += dx * dy * scale;
+    if (std::isinf(s.sx) || std::isinf(s.sxx) || std::isinf(s.sy) || std::isinf(s.syy) || std::isinf(s.sxy)) {
+      if (((std::isinf(s.sx) || std::isinf(s.sxx)) && !std::isinf(previous_sx) && !std::isinf(x)) ||
+          ((std::isinf(s.sy) || std::isinf(s.syy)) && !std::isinf(previous_sy) && !std::isinf(y)) ||
+          (std::isinf(s.sxy) && !std::isinf(previous_sx) && !std::isinf(x) && !std::isinf(previous_sy) && !std::isinf(y))) {
+        double_overflow();
+      }
+      if (std::isinf(s.sxx)) s.sxx = std::numeric_limits<double>::quiet_NaN();
+      if (std::isinf(s.syy)) s.syy = std::numeric_limits<double>::quiet_NaN();
+      if (std::isinf(s.sxy)) s.sxy = std::numeric_limits<double>::quiet_NaN();
+    }
+  } else {
+    if (std::isnan(x) || std::isinf(x)) s.sxx = s.sxy = std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(y) || std::isinf(y)) s.syy = s.sxy = std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+void regr_update(std::span<const Vector> args, size_t count, AggregateState* const* states, size_t offset, StringHeap&) {
+  UnifiedVectorFormat fy;
+  UnifiedVectorFormat fx;
+  args[0].to_unified(count, fy);
+  args[1].to_unified(count, fx);
+  const double* ys = fy.values<double>();
+  const double* xs = fx.values<double>();
+  for (size_t i = 0; i < count; i++) {
+    const sel_t iy = fy.sel.get_index(i);
+    const sel_t ix = fx.sel.get_index(i);
+    if (!fy.validity->row_is_valid(iy) || !fx.validity->row_is_valid(ix)) continue;
+    regr_add(state<RegrState>(states[i] + offset), ys[iy], xs[ix]);
+  }
+}
+
+/// a + b with float8_pl's overflow check.
+inline double checked_sum(double a, double b) {
+  const double r = a + b;
+  if (std::isinf(r) && !std::isinf(a) && !std::isinf(b)) double_overflow();
+  return r;
+}
+
+void regr_combine(const AggregateState* const* sources, AggregateState* const* targets, size_t offset, size_t count,
+                  StringHeap&) {
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<RegrState>(sources[i] + offset);
+    auto& t = state<RegrState>(targets[i] + offset);
+    if (s.n == 0.0) continue;
+    if (t.n == 0.0) {
+      t = s;
+      continue;
+    }
+    RegrState r;
+    r.n = t.n + s.n;
+    r.sx = checked_sum(t.sx, s.sx);
+    const double dx = t.sx / t.n - s.sx / s.n;
+    r.sxx = t.sxx + s.sxx + t.n * s.n * dx * dx / r.n;
+    if (std::isinf(r.sxx) && !std::isinf(t.sxx) && !std::isinf(s.sxx)) double_overflow();
+    r.sy = checked_sum(t.sy, s.sy);
+    const double dy = t.sy / t.n - s.sy / s.n;
+    r.syy = t.syy + s.syy + t.n * s.n * dy * dy / r.n;
+    if (std::isinf(r.syy) && !std::isinf(t.syy) && !std::isinf(s.syy)) double_overflow();
+    r.sxy = t.sxy + s.sxy + t.n * s.n * dx * dy / r.n;
+    if (std::isinf(r.sxy) && !std::isinf(t.sxy) && !std::isinf(s.sxy)) double_overflow();
+    t = r;
+  }
+}
+
+enum class RegrKind : uint8_t {
+  kCorr, kCovarPop, kCovarSamp, kAvgX, kAvgY, kIntercept, kR2, kSlope, kSxx, kSxy, kSyy
+};
+
+/// The statistic from the sums; false for NULL (PostgreSQL's float8_corr, float8_covar_pop, ...).
+template <RegrKind K>
+bool regr_result(const RegrState& s, double& out) {
+  if (s.n < (K == RegrKind::kCovarSamp ? 2.0 : 1.0)) return false;
+  switch (K) {
+    case RegrKind::kCorr:
+      if (s.sxx == 0 || s.syy == 0) return false;
+      out = s.sxy / std::sqrt(s.sxx * s.syy);
+      return true;
+    case RegrKind::kCovarPop: out = s.sxy / s.n; return true;
+    case RegrKind::kCovarSamp: out = s.sxy / (s.n - 1.0); return true;
+    case RegrKind::kAvgX: out = s.sx / s.n; return true;
+    case RegrKind::kAvgY: out = s.sy / s.n; return true;
+    case RegrKind::kIntercept:
+      if (s.sxx == 0) return false;
+      out = (s.sy - s.sx * s.sxy / s.sxx) / s.n;
+      return true;
+    case RegrKind::kR2:
+      if (s.sxx == 0) return false;
+      out = s.syy == 0 ? 1.0 : (s.sxy * s.sxy) / (s.sxx * s.syy);
+      return true;
+    case RegrKind::kSlope:
+      if (s.sxx == 0) return false;
+      out = s.sxy / s.sxx;
+      return true;
+    case RegrKind::kSxx: out = s.sxx; return true;
+    case RegrKind::kSxy: out = s.sxy; return true;
+    case RegrKind::kSyy: out = s.syy; return true;
+  }
+  return false;
+}
+
+template <RegrKind K>
+void regr_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  double* out = result.mutable_values<double>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    if (!regr_result<K>(state<RegrState>(states[i] + offset), out[i])) validity.set_invalid(i);
+  }
+}
+
+/// regr_count: the number of pairs without NULLs (0, not NULL, for none).
+void regr_count_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  int64_t* out = result.mutable_values<int64_t>();
+  for (size_t i = 0; i < count; i++) out[i] = static_cast<int64_t>(state<RegrState>(states[i] + offset).n);
+}
+
+void register_regression(catalog::FunctionRegistry& registry) {
+  const LogicalType d = LogicalType::double_precision();
+  auto add = [&](const char* name, LogicalType result, catalog::AggregateFinalize finalize) {
+    auto a = aggregate<RegrState>(name, {d, d}, result);
+    a.update = regr_update;
+    a.combine = regr_combine;
+    a.finalize = finalize;
+    registry.add(std::move(a));
+  };
+  add("corr", d, regr_finalize<RegrKind::kCorr>);
+  add("covar_pop", d, regr_finalize<RegrKind::kCovarPop>);
+  add("covar_samp", d, regr_finalize<RegrKind::kCovarSamp>);
+  add("regr_avgx", d, regr_finalize<RegrKind::kAvgX>);
+  add("regr_avgy", d, regr_finalize<RegrKind::kAvgY>);
+  add("regr_count", LogicalType::bigint(), regr_count_finalize);
+  add("regr_intercept", d, regr_finalize<RegrKind::kIntercept>);
+  add("regr_r2", d, regr_finalize<RegrKind::kR2>);
+  add("regr_slope", d, regr_finalize<RegrKind::kSlope>);
+  add("regr_sxx", d, regr_finalize<RegrKind::kSxx>);
+  add("regr_sxy", d, regr_finalize<RegrKind::kSxy>);
+  add("regr_syy", d, regr_finalize<RegrKind::kSyy>);
 }
 
 }  // namespace
@@ -619,6 +1165,24 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
     a.finalize = bool_finalize;
     registry.add(std::move(a));
   }
+
+  auto string_agg = aggregate<StringAggState>("string_agg", {LogicalType::varchar(), LogicalType::varchar()}, LogicalType::varchar());
+  string_agg.update = string_agg_update;
+  string_agg.combine = string_agg_combine;
+  string_agg.finalize = string_agg_finalize;
+  registry.add(std::move(string_agg));
+
+  register_bit<int16_t>(registry, LogicalType::smallint());
+  register_bit<int32_t>(registry, LogicalType::integer());
+  register_bit<int64_t>(registry, LogicalType::bigint());
+  register_regression(registry);
+
+  register_variance<VarianceKind::kVarSamp>(registry, "var_samp");
+  register_variance<VarianceKind::kVarSamp>(registry, "variance");
+  register_variance<VarianceKind::kVarPop>(registry, "var_pop");
+  register_variance<VarianceKind::kStddevSamp>(registry, "stddev_samp");
+  register_variance<VarianceKind::kStddevSamp>(registry, "stddev");
+  register_variance<VarianceKind::kStddevPop>(registry, "stddev_pop");
 }
 
 }  // namespace tessera::executor

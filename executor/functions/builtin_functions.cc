@@ -12,6 +12,7 @@ void register_builtin_functions(catalog::FunctionRegistry& registry) {
   register_null_functions(registry);
   register_system_functions(registry);
   register_aggregate_functions(registry);
+  register_ordered_set_aggregates(registry);
   register_datetime_functions(registry);
   register_numeric_functions(registry);
   register_table_functions(registry);

@@ -19,6 +19,7 @@ void register_math_functions(catalog::FunctionRegistry& registry);
 void register_null_functions(catalog::FunctionRegistry& registry);
 void register_system_functions(catalog::FunctionRegistry& registry);
 void register_aggregate_functions(catalog::FunctionRegistry& registry);
+void register_ordered_set_aggregates(catalog::FunctionRegistry& registry);
 void register_datetime_functions(catalog::FunctionRegistry& registry);
 void register_numeric_functions(catalog::FunctionRegistry& registry);
 void register_table_functions(catalog::FunctionRegistry& registry);

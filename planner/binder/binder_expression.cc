@@ -584,9 +584,11 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   }
   if (!select_context_) throw_at(SqlState::kGroupingError, "aggregate functions are not allowed here", call.location);
   if (select_context_->inside_aggregate) throw_at(SqlState::kGroupingError, "aggregate function calls cannot be nested", call.location);
-  if (call.filter) throw_at(SqlState::kFeatureNotSupported, "FILTER is not supported yet", call.location);
-  if (!call.agg_order_by.empty()) throw_at(SqlState::kFeatureNotSupported, "ordered aggregates are not supported yet", call.location);
+  if (call.agg_within_group && call.distinct) {
+    throw_at(SqlState::kSyntaxError, "cannot use DISTINCT with WITHIN GROUP", call.location);
+  }
   std::vector<BoundExprPtr> args;
+  std::vector<BoundWindowOrder> orders;
   if (call.star) {
     bool takes_star = false;
     for (const auto* a : functions_.aggregates(name)) takes_star = takes_star || a->params.empty();
@@ -595,6 +597,13 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
     select_context_->inside_aggregate = true;
     try {
       for (const auto& a : call.args) args.push_back(bind_expr(*a));
+      for (const auto& o : call.agg_order_by) {
+        BoundWindowOrder order;
+        order.expression = bind_expr(*o.expr);
+        order.descending = o.direction == SortDirection::kDesc;
+        order.nulls_first = o.nulls == NullsOrder::kDefault ? order.descending : o.nulls == NullsOrder::kFirst;
+        orders.push_back(std::move(order));
+      }
     } catch (...) {
       select_context_->inside_aggregate = false;
       throw;
@@ -609,6 +618,21 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
       throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", call.location);
     }
   }
+  // WITHIN GROUP (ORDER BY x): x is the aggregated argument, after the direct ones.
+  if (call.agg_within_group) {
+    for (const auto& o : orders) args.push_back(o.expression->copy());
+  }
+  if (call.distinct && !orders.empty()) {
+    // PostgreSQL: DISTINCT keeps one row per argument list, so the order must come from it.
+    for (size_t i = 0; i < orders.size(); i++) {
+      bool listed = false;
+      for (const auto& a : args) listed = listed || a->equals(*orders[i].expression);
+      if (!listed) {
+        throw_at(SqlState::kInvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                 call.agg_order_by[i].expr->location);
+      }
+    }
+  }
   catalog::ResolvedAggregate resolved;
   try {
     resolved = functions_.resolve_aggregate(name, resolution_types(args));
@@ -616,15 +640,38 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
     e.with_position(position(call.location));
     throw;
   }
-  TS_CHECK(args.size() <= 1, "aggregates take at most one argument");
-  BoundExprPtr arg;
-  if (!args.empty()) {
-    arg = std::move(args[0]);
-    if (resolved.arg_types[0].id() != LogicalTypeId::kSqlNull) arg = cast_to(std::move(arg), resolved.arg_types[0]);
+  // PostgreSQL finds the overload first, then checks that WITHIN GROUP matches its kind.
+  if (call.agg_within_group && !resolved.function->ordered_set) {
+    throw_at(SqlState::kWrongObjectType, name + " is not an ordered-set aggregate, so it cannot have WITHIN GROUP", call.location);
   }
+  if (!call.agg_within_group && resolved.function->ordered_set) {
+    throw_at(SqlState::kWrongObjectType, "WITHIN GROUP is required for ordered-set aggregate " + name, call.location);
+  }
+  for (size_t i = 0; i < args.size(); i++) {
+    if (resolved.arg_types[i].id() != LogicalTypeId::kSqlNull) args[i] = cast_to(std::move(args[i]), resolved.arg_types[i]);
+  }
+  // The WITHIN GROUP rows are sorted by the aggregated value as the aggregate sees it (every
+  // ordered-set aggregate takes one).
+  if (call.agg_within_group) orders[0].expression = args.back()->copy();
   // DISTINCT does not change min, max, bool_and or bool_or.
   const bool distinct = call.distinct && !resolved.function->distinct_insensitive;
-  return std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(arg), distinct);
+  // Nor does the order of the rows change an aggregate that DISTINCT does not.
+  if (resolved.function->distinct_insensitive) orders.clear();
+  auto aggregate = std::make_unique<BoundAggregate>(resolved.return_type, *resolved.function, std::move(args), distinct);
+  aggregate->orders = std::move(orders);
+  if (call.filter) {
+    // PostgreSQL: neither aggregates nor window functions may appear in FILTER.
+    const char* saved = no_aggregates_clause_;
+    no_aggregates_clause_ = "FILTER";
+    try {
+      aggregate->filter = bind_boolean(*call.filter, "FILTER");
+    } catch (...) {
+      no_aggregates_clause_ = saved;
+      throw;
+    }
+    no_aggregates_clause_ = saved;
+  }
+  return aggregate;
 }
 
 BoundExprPtr Binder::bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location) {
@@ -654,6 +701,9 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (functions_.is_aggregate(name)) return bind_aggregate(call);
   if (call.distinct || call.star) {
     throw_at(SqlState::kWrongObjectType, "DISTINCT specified, but " + name + " is not an aggregate function", call.location);
+  }
+  if (call.filter) {
+    throw_at(SqlState::kWrongObjectType, "FILTER specified, but " + name + " is not an aggregate function", call.location);
   }
   std::vector<BoundExprPtr> args;
   for (const auto& a : call.args) args.push_back(bind_expr(*a));

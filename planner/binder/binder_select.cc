@@ -31,6 +31,11 @@ class GroupedRewriter {
       }
     }
     if (expr->kind == BoundExprKind::kAggregate) {
+      // PostgreSQL evaluates an ordered-set aggregate's direct arguments once per group.
+      auto& call = static_cast<BoundAggregate&>(*expr);
+      if (call.function->ordered_set) {
+        for (size_t i = 0; i + 1 < call.args.size(); i++) check_direct_argument(*call.args[i]);
+      }
       size_t index = aggregate_.aggregates.size();
       for (size_t j = 0; j < aggregate_.aggregates.size(); j++) {
         if (aggregate_.aggregates[j]->equals(*expr)) {
@@ -56,6 +61,20 @@ class GroupedRewriter {
   }
 
  private:
+  /// Raises 42803 when `expr` reads a column outside the GROUP BY expressions.
+  void check_direct_argument(BoundExpression& expr) {
+    for (const auto& group : aggregate_.groups) {
+      if (expr.equals(*group)) return;
+    }
+    if (expr.kind == BoundExprKind::kColumnRef) {
+      const auto& ref = static_cast<const BoundColumnRef&>(expr);
+      throw SqlError(SqlState::kGroupingError,
+                     "column \"" + ref.name + "\" must appear in the GROUP BY clause or be used in an aggregate function")
+          .with_detail("Direct arguments of an ordered-set aggregate must use only grouped columns.");
+    }
+    expr.for_each_child([&](BoundExprPtr& child) { check_direct_argument(*child); });
+  }
+
   LogicalAggregate& aggregate_;
 };
 

@@ -139,6 +139,9 @@ BoundExprPtr Binder::bind_window(const FuncCallExpr& call) {
              "OVER specified, but " + name + " is not a window function nor an aggregate function", call.location);
   }
   if (call.distinct) throw_at(SqlState::kFeatureNotSupported, "DISTINCT is not implemented for window functions", call.location);
+  if (call.agg_within_group) {
+    throw_at(SqlState::kFeatureNotSupported, "OVER is not supported for ordered-set aggregate " + name, call.location);
+  }
   if (!call.agg_order_by.empty()) {
     throw_at(SqlState::kFeatureNotSupported, "aggregate ORDER BY is not implemented for window functions", call.location);
   }
@@ -176,6 +179,9 @@ BoundExprPtr Binder::bind_window(const FuncCallExpr& call) {
     } catch (SqlError& e) {
       e.with_position(position(call.location));
       throw;
+    }
+    if (resolved.function->ordered_set) {
+      throw_at(SqlState::kWrongObjectType, "WITHIN GROUP is required for ordered-set aggregate " + name, call.location);
     }
     if (!resolved.function->combine) {
       throw_at(SqlState::kFeatureNotSupported, "aggregate " + name + " is not supported as a window function yet", call.location);

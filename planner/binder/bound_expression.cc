@@ -178,18 +178,47 @@ bool BoundCase::equals(const BoundExpression& other) const {
 }
 
 BoundExprPtr BoundAggregate::copy() const {
-  return with_alias(std::make_unique<BoundAggregate>(type, *function, child ? child->copy() : nullptr, distinct), *this);
+  std::vector<BoundExprPtr> copied;
+  for (const auto& a : args) copied.push_back(a->copy());
+  auto out = std::make_unique<BoundAggregate>(type, *function, std::move(copied), distinct);
+  if (filter) out->filter = filter->copy();
+  for (const auto& o : orders) out->orders.push_back(BoundWindowOrder{o.expression->copy(), o.descending, o.nulls_first});
+  return with_alias(std::move(out), *this);
 }
 
 std::string BoundAggregate::to_string() const {
-  if (!child) return function->name + "(*)";
-  return function->name + "(" + (distinct ? "DISTINCT " : "") + child->to_string() + ")";
+  if (args.empty()) return function->name + "(*)" + (filter ? " FILTER (WHERE " + filter->to_string() + ")" : "");
+  std::string order;
+  for (const auto& o : orders) {
+    order += (order.empty() ? "" : ", ") + o.expression->to_string();
+    if (o.descending) order += " DESC";
+    if (o.nulls_first != o.descending) order += o.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  }
+  const bool within_group = function->ordered_set != nullptr;
+  std::string out = function->name + "(" + (distinct ? "DISTINCT " : "");
+  const size_t num_listed = within_group ? args.size() - 1 : args.size();
+  for (size_t i = 0; i < num_listed; i++) out += (i > 0 ? ", " : "") + args[i]->to_string();
+  if (!order.empty() && !within_group) out += " ORDER BY " + order;
+  out += ")";
+  if (within_group) out += " WITHIN GROUP (ORDER BY " + order + ")";
+  if (filter) out += " FILTER (WHERE " + filter->to_string() + ")";
+  return out;
 }
 
 bool BoundAggregate::equals(const BoundExpression& other) const {
   if (other.kind != kind) return false;
   const auto& o = static_cast<const BoundAggregate&>(other);
-  return o.function == function && o.distinct == distinct && equal_ptrs(o.child, child);
+  if (o.function != function || o.distinct != distinct || !equal_all(o.args, args) || !equal_ptrs(o.filter, filter) ||
+      o.orders.size() != orders.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < orders.size(); i++) {
+    if (o.orders[i].descending != orders[i].descending || o.orders[i].nulls_first != orders[i].nulls_first ||
+        !equal_ptrs(o.orders[i].expression, orders[i].expression)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const char* window_function_name(WindowFunction function) {

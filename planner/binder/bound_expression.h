@@ -250,22 +250,39 @@ class BoundCase : public BoundExpression {
   BoundExprPtr else_result;  ///< never null: a NULL constant when ELSE is absent
 };
 
+/// One ORDER BY key of a window specification or of an aggregate call.
+struct BoundWindowOrder {
+  std::unique_ptr<BoundExpression> expression;
+  bool descending = false;
+  bool nulls_first = false;
+};
+
 /// An aggregate call of the FunctionRegistry; only inside LogicalAggregate.
 class BoundAggregate : public BoundExpression {
  public:
-  BoundAggregate(LogicalType type, const catalog::AggregateFunction& function, BoundExprPtr child, bool distinct)
-      : BoundExpression(BoundExprKind::kAggregate, type), function(&function), child(std::move(child)), distinct(distinct) {}
+  BoundAggregate(LogicalType type, const catalog::AggregateFunction& function, std::vector<BoundExprPtr> args, bool distinct)
+      : BoundExpression(BoundExprKind::kAggregate, type), function(&function), args(std::move(args)), distinct(distinct) {}
   BoundExprPtr copy() const override;
   std::string to_string() const override;
   bool equals(const BoundExpression& other) const override;
   void for_each_child(const std::function<void(BoundExprPtr&)>& f) override {
-    if (child) f(child);
+    for (auto& a : args) f(a);
+    if (filter) f(filter);
+    for (auto& o : orders) f(o.expression);
   }
 
   /// The overload called; owned by the registry.
   const catalog::AggregateFunction* function;
-  BoundExprPtr child;  ///< null for count(*)
+  /// The arguments, cast to the overload's parameter types; empty for count(*). For an
+  /// ordered-set aggregate: the direct arguments, then the WITHIN GROUP argument.
+  std::vector<BoundExprPtr> args;
   bool distinct;
+  /// `FILTER (WHERE ...)`: a boolean over the same input as `args`; only rows where it is
+  /// true reach the aggregate. Null without FILTER.
+  BoundExprPtr filter;
+  /// `f(args ORDER BY ...)`, or the WITHIN GROUP order of an ordered-set aggregate: the order
+  /// in which the rows reach the aggregate. Empty: any order.
+  std::vector<BoundWindowOrder> orders;
 };
 
 /// The functions a window expression computes: an aggregate of the registry over the frame, or
@@ -291,13 +308,6 @@ const char* window_function_name(WindowFunction function);
 enum class WindowFrameUnit : uint8_t { kRows, kRange, kGroups };
 enum class WindowFrameBoundKind : uint8_t { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
 enum class WindowFrameExclusion : uint8_t { kNoOthers, kCurrentRow, kGroup, kTies };
-
-/// One ORDER BY key of a window specification.
-struct BoundWindowOrder {
-  std::unique_ptr<BoundExpression> expression;
-  bool descending = false;
-  bool nulls_first = false;
-};
 
 /// A window frame. The offsets are expressions without column references (PostgreSQL
 /// evaluates them once per query): bigint for ROWS and GROUPS; for RANGE the offset type of

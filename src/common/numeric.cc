@@ -399,6 +399,53 @@ Numeric negate(const Numeric& a) {
   return Numeric::make(-a.coefficient(), a.scale());
 }
 
+Numeric sqrt(const Numeric& a, int rscale) {
+  if (a.is_nan()) return a;
+  if (a.coefficient() < 0) {
+    throw SqlError(SqlState::kInvalidArgumentForPowerFunction, "cannot take square root of a negative number");
+  }
+  if (rscale < 0 || rscale >= Numeric::kMaxScale) out_of_range();
+  // The root of c * 10^e with e = 2 * (rscale + 1) - scale is sqrt(a) with one digit more than
+  // rscale: found digit by digit over the decimal digits of c * 10^e in pairs (floor), then
+  // rounded on that last digit. Rounding a truncated root on one extra digit is exact rounding,
+  // since a root that is not exact never ends in 5 followed by zeros.
+  std::string digits;
+  {
+    unsigned __int128 c = static_cast<unsigned __int128>(a.coefficient());
+    std::string rev;
+    do {
+      rev.push_back(static_cast<char>('0' + static_cast<int>(c % 10)));
+      c /= 10;
+    } while (c != 0);
+    digits.assign(rev.rbegin(), rev.rend());
+  }
+  const int e = 2 * (rscale + 1) - a.scale();
+  if (e >= 0) {
+    digits.append(static_cast<size_t>(e), '0');
+  } else if (static_cast<size_t>(-e) >= digits.size()) {
+    digits = "0";
+  } else {
+    digits.resize(digits.size() - static_cast<size_t>(-e));
+  }
+  if (digits.size() % 2 != 0) digits.insert(digits.begin(), '0');
+  // The root stays below 10^(kMaxDigits + 1) (checked), so the remainder (at most twice the
+  // root) times 100 fits in 128 unsigned bits.
+  const auto root_limit = static_cast<unsigned __int128>(kMaxCoefficient) * 10 + 9;
+  unsigned __int128 root = 0;
+  unsigned __int128 rem = 0;
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    rem = rem * 100 + static_cast<unsigned>((digits[i] - '0') * 10 + (digits[i + 1] - '0'));
+    unsigned d = 9;
+    while (d > 0 && (20 * root + d) * d > rem) d--;
+    rem -= (20 * root + d) * d;
+    root = root * 10 + d;
+    if (root > root_limit) out_of_range();
+  }
+  unsigned __int128 q = root / 10;
+  if (root % 10 >= 5) q++;
+  return Numeric::make(static_cast<__int128>(q), rscale);
+}
+
 Numeric abs(const Numeric& a) {
   if (a.is_nan()) return a;
   return Numeric::make(abs128(a.coefficient()), a.scale());

@@ -152,6 +152,9 @@ inline Numeric mul(const Numeric& a, const Numeric& b) {
 Numeric div(const Numeric& a, const Numeric& b);
 Numeric mod(const Numeric& a, const Numeric& b);
 Numeric negate(const Numeric& a);
+/// The square root of a >= 0 rounded half away from zero to `rscale` fractional digits, the
+/// result's scale (PostgreSQL's sqrt_var). NaN gives NaN; a negative argument raises 2201F.
+Numeric sqrt(const Numeric& a, int rscale);
 Numeric abs(const Numeric& a);
 /// -1, 0 or 1 (scale 0); NaN for NaN.
 Numeric sign(const Numeric& a);

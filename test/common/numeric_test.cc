@@ -168,5 +168,19 @@ TEST(NumericTest, FastPathsAgreeWithTheGeneralOnesAtTheirEdges) {
   EXPECT_EQ("NaN", numeric::format(numeric::add(Numeric::nan(), numeric::parse_or_throw("1.5"))));
 }
 
+TEST(NumericTest, SqrtRoundsToTheRequestedScale) {
+  EXPECT_EQ(S(numeric::sqrt(N("2"), 16)), "1.4142135623730950");
+  EXPECT_EQ(S(numeric::sqrt(N("0.000000500000000000000000"), 24)), "0.000707106781186547524401");
+  EXPECT_EQ(S(numeric::sqrt(N("49.0000000000000000"), 16)), "7.0000000000000000");
+  EXPECT_EQ(S(numeric::sqrt(N("0"), 3)), "0.000");
+  EXPECT_EQ(S(numeric::sqrt(N("98000000000000000000"), 0)), "9899494937");
+  // 0.25 rounds up at scale 0 (0.5), 0.2025 is exact at scale 2.
+  EXPECT_EQ(S(numeric::sqrt(N("0.25"), 0)), "1");
+  EXPECT_EQ(S(numeric::sqrt(N("0.2025"), 2)), "0.45");
+  EXPECT_TRUE(numeric::sqrt(Numeric::nan(), 4).is_nan());
+  EXPECT_EQ(state_of([&] { numeric::sqrt(N("-1"), 2); }), SqlState::kInvalidArgumentForPowerFunction);
+  EXPECT_EQ(state_of([&] { numeric::sqrt(N("1"), 40); }), SqlState::kNumericValueOutOfRange);
+}
+
 }  // namespace
 }  // namespace tessera

@@ -4,14 +4,17 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <span>
 
 #include "catalog/function_entry.h"
 #include "executor/expression/expression_executor.h"
 #include "executor/operator/aggregate/group_hash_table.h"
+#include "executor/operator/aggregate/group_representatives.h"
 #include "executor/key_serializer.h"
 #include "executor/operator/projection/expression_state.h"
 #include "executor/operator/result_chunks_source.h"
+#include "executor/operator/sort/row_sorter.h"
 #include "executor/chunk_collection.h"
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
@@ -27,6 +30,9 @@ using planner::BoundAggregate;
 struct AggSpec {
   const catalog::AggregateFunction* function;
   bool distinct = false;
+  /// The rows must reach the aggregate in an order (ORDER BY in the call, or an ordered-set
+  /// aggregate): they are collected and fed in finalize, sorted.
+  bool sorted = false;
   size_t offset = 0;
 };
 
@@ -50,9 +56,10 @@ StateLayout make_layout(const std::vector<planner::BoundExprPtr>& aggregates) {
     AggSpec spec;
     spec.function = &fn;
     spec.distinct = a.distinct;
+    spec.sorted = !a.orders.empty() || fn.ordered_set != nullptr;
     spec.offset = (end + fn.state_alignment - 1) / fn.state_alignment * fn.state_alignment;
     end = spec.offset + fn.state_size;
-    if (!spec.distinct && !fn.simple_update) layout.all_simple = false;
+    if (!spec.distinct && !spec.sorted && !fn.simple_update) layout.all_simple = false;
     layout.specs.push_back(spec);
   }
   constexpr size_t kAlign = alignof(std::max_align_t);
@@ -97,8 +104,9 @@ class StateRows {
 struct AggregateTable {
   /// `integer_key` is the physical type of a single integer group column (the table then
   /// uses GroupHashTable's integer mode), kInvalid otherwise.
-  AggregateTable(const StateLayout& layout, PhysicalType integer_key)
-      : layout(layout), groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)) {}
+  AggregateTable(const StateLayout& layout, PhysicalType integer_key, std::span<const LogicalType> key_types)
+      : layout(layout), groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)),
+        representatives(key_types) {}
 
   /// Writes the group id of each of the rows [0, count) of `keys` (the group columns) to
   /// `ids`, creating groups as needed. `serializer` is scratch space.
@@ -108,7 +116,9 @@ struct AggregateTable {
       return;
     }
     serializer.serialize(keys, count);
+    const auto first_new = static_cast<uint32_t>(groups.size());
     groups.find_or_create(serializer, ids);
+    representatives.record_new(keys, count, ids, first_new, groups.size());
   }
 
   /// Grows the state rows to cover every group of the hash table.
@@ -130,6 +140,8 @@ struct AggregateTable {
 
   const StateLayout& layout;
   GroupHashTable groups;
+  /// The first value met of each numeric / interval group column.
+  GroupRepresentatives representatives;
   StateRows states;
   /// Owns the bytes of string states (min/max of text).
   std::shared_ptr<StringHeap> strings = std::make_shared<StringHeap>();
@@ -152,16 +164,30 @@ void update_aggregate(const AggSpec& spec, AggregateTable& table, std::span<cons
 
 /// Writes the final values of groups [begin, begin + n) into out's aggregate columns
 /// (from column `first`).
-void write_results(const AggregateTable& table, size_t begin, size_t n, DataChunk& out, size_t first) {
+void write_results(const AggregateTable& table, size_t begin, size_t n, DataChunk& out, size_t first,
+                   const std::vector<std::optional<Vector>>& ordered_set_results) {
   std::vector<const catalog::AggregateState*> rows(n);
   for (size_t i = 0; i < n; i++) rows[i] = table.states.at(begin + i);
   for (size_t a = 0; a < table.layout.specs.size(); a++) {
     const AggSpec& spec = table.layout.specs[a];
     Vector& column = out.column(first + a);
+    if (spec.function->ordered_set) {
+      SelectionVector sel(n);
+      for (size_t i = 0; i < n; i++) sel.set_index(i, static_cast<sel_t>(begin + i));
+      column.copy_from(*ordered_set_results[a], sel, n, 0);
+      continue;
+    }
     spec.function->finalize(rows.data(), spec.offset, n, column);
     if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(table.strings);
   }
 }
+
+/// The input rows of one aggregate whose rows must arrive sorted: the group columns, the
+/// arguments, then the ORDER BY keys.
+struct SortedInput {
+  explicit SortedInput(std::vector<LogicalType> types) : rows(std::move(types)) {}
+  ChunkCollection rows;
+};
 
 /// The distinct (group key, argument) pairs of one DISTINCT aggregate seen so far.
 struct DistinctSet {
@@ -174,23 +200,30 @@ struct DistinctSet {
 struct AggregateGlobalState : GlobalState {
   StateLayout layout;
   PhysicalType integer_key = PhysicalType::kInvalid;
+  std::vector<LogicalType> group_types;
   std::mutex mutex;
   std::unique_ptr<AggregateTable> table;
-  std::vector<std::unique_ptr<DistinctSet>> distinct;  // per aggregate; null unless DISTINCT
+  std::vector<std::unique_ptr<DistinctSet>> distinct;  // per aggregate; null unless DISTINCT and not sorted
+  std::vector<std::unique_ptr<SortedInput>> sorted;    // per aggregate; null unless sorted
   /// Built by finalize: the output, kVectorSize rows per chunk.
   std::vector<DataChunk> results;
 };
 
 struct AggregateLocalState : LocalState {
-  AggregateLocalState(QueryContext& query, const StateLayout& layout, PhysicalType integer_key)
-      : expressions(query), table(layout, integer_key), groups(kVectorSize) {}
+  AggregateLocalState(QueryContext& query, const StateLayout& layout, PhysicalType integer_key,
+                      std::span<const LogicalType> group_types)
+      : expressions(query), table(layout, integer_key, group_types), groups(kVectorSize) {}
   ExpressionExecutor expressions;
   AggregateTable table;
   KeySerializer keys;
   KeySerializer pair_keys;
   std::vector<uint32_t> groups;
   std::vector<catalog::AggregateState*> rows;
+  /// FILTER: the rows of the chunk that pass, and their state rows.
+  SelectionVector passing;
+  std::vector<catalog::AggregateState*> passing_rows;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
+  std::vector<std::unique_ptr<SortedInput>> sorted;
 };
 
 std::vector<const Vector*> pointers(const std::vector<Vector>& vectors) {
@@ -216,6 +249,110 @@ void add_distinct_pairs(DistinctSet& set, const DataChunk& pairs, KeySerializer&
   set.rows.append(pairs, sel, k);
 }
 
+/// Feeds the collected rows of one sorted aggregate to it in order: sorted by group, then by
+/// the aggregate's ORDER BY keys (ties keep their arrival order). A DISTINCT aggregate sees each
+/// (group, arguments) once. An ordered-set aggregate instead computes each group's result
+/// from its sorted run into `ordered_set_result` (one row per group; groups without rows NULL).
+void feed_sorted(AggregateTable& table, const AggSpec& spec, const BoundAggregate& agg, size_t num_group_columns,
+                 SortedInput& input, Vector* ordered_set_result) {
+  const size_t num_groups = table.groups.size();
+  if (ordered_set_result) {
+    for (size_t g = 0; g < num_groups; g++) ordered_set_result->mutable_validity().set_invalid(g);
+  }
+  const size_t num_rows = input.rows.size();
+  if (num_rows == 0) return;
+  // Each row's group id, chunk by chunk in collection order.
+  Vector ids(LogicalType::bigint(), num_rows);
+  int64_t* id_values = ids.mutable_values<int64_t>();
+  {
+    KeySerializer keys;
+    std::vector<uint32_t> chunk_ids(kVectorSize);
+    size_t offset = 0;
+    for (const DataChunk& chunk : input.rows.chunks()) {
+      const size_t n = chunk.size();
+      if (num_group_columns == 0) {
+        std::fill(chunk_ids.begin(), chunk_ids.begin() + n, 0);
+      } else {
+        std::vector<const Vector*> key_columns;
+        for (size_t c = 0; c < num_group_columns; c++) key_columns.push_back(&chunk.column(c));
+        table.find_or_create(key_columns, n, keys, chunk_ids.data());
+      }
+      for (size_t i = 0; i < n; i++) id_values[offset + i] = chunk_ids[i];
+      offset += n;
+    }
+  }
+  ColumnarRows rows = input.rows.consolidate();
+  const size_t id_column = rows.columns.size();
+  rows.columns.push_back(std::move(ids));
+  const size_t first_arg = num_group_columns;
+  const size_t num_args = agg.args.size();
+  const size_t first_key = first_arg + num_args;
+  std::vector<RowSorter::Key> sort_keys{{id_column, false, false}};
+  for (size_t k = 0; k < agg.orders.size(); k++) {
+    sort_keys.push_back({first_key + k, agg.orders[k].descending, agg.orders[k].nulls_first});
+  }
+  const std::vector<sel_t> order = RowSorter(rows, sort_keys).sort();
+  const int64_t* group_of = rows.columns[id_column].values<int64_t>();
+
+  if (ordered_set_result) {
+    // The aggregated value is the last argument; NULLs do not take part.
+    const Vector& values = rows.columns[first_key - 1];
+    const Vector& direct = rows.columns[num_args >= 2 ? first_arg : first_key - 1];
+    // Results may point at the sorted values' strings.
+    if (values.type().physical_type() == PhysicalType::kString) ordered_set_result->keep_heaps_of(values);
+    std::vector<sel_t> run;
+    for (size_t begin = 0; begin < order.size();) {
+      const int64_t group = group_of[order[begin]];
+      size_t end = begin;
+      run.clear();
+      while (end < order.size() && group_of[order[end]] == group) {
+        if (values.validity().row_is_valid(order[end])) run.push_back(order[end]);
+        end++;
+      }
+      ordered_set_result->mutable_validity().set_valid(static_cast<size_t>(group));
+      spec.function->ordered_set(direct, order[begin], values, run.data(), run.size(), *ordered_set_result,
+                                 static_cast<size_t>(group));
+      begin = end;
+    }
+    return;
+  }
+
+  // DISTINCT: the first row of each (group, arguments) in the order.
+  GroupHashTable seen;
+  KeySerializer seen_keys;
+  std::vector<uint32_t> batch_groups(kVectorSize);
+  std::vector<catalog::AggregateState*> states;
+  for (size_t begin = 0; begin < order.size(); begin += kVectorSize) {
+    size_t n = std::min(kVectorSize, order.size() - begin);
+    SelectionVector sel(n);
+    for (size_t i = 0; i < n; i++) sel.set_index(i, order[begin + i]);
+    if (spec.distinct) {
+      Vector id_slice;
+      id_slice.slice(rows.columns[id_column], sel, n);
+      std::vector<Vector> slices(num_args + 1);
+      std::vector<const Vector*> key_columns{&id_slice};
+      for (size_t c = 0; c < num_args; c++) {
+        slices[c].slice(rows.columns[first_arg + c], sel, n);
+        key_columns.push_back(&slices[c]);
+      }
+      seen_keys.serialize(key_columns, n);
+      size_t k = 0;
+      for (size_t i = 0; i < n; i++) {
+        bool inserted;
+        seen.find_or_create(seen_keys.hash(i), seen_keys.key(i), seen_keys.length(i), &inserted);
+        if (inserted) sel.set_index(k++, sel.get_index(i));
+      }
+      n = k;
+      if (n == 0) continue;
+    }
+    std::vector<Vector> args(num_args);
+    for (size_t c = 0; c < num_args; c++) args[c].slice(rows.columns[first_arg + c], sel, n);
+    for (size_t i = 0; i < n; i++) batch_groups[i] = static_cast<uint32_t>(group_of[sel.get_index(i)]);
+    table.row_pointers(batch_groups.data(), n, states);
+    spec.function->update(args, n, states.data(), spec.offset, *table.strings);
+  }
+}
+
 }  // namespace
 
 PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std::vector<planner::BoundExprPtr> groups,
@@ -233,26 +370,33 @@ std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContex
   if (groups_.size() == 1 && GroupHashTable::supports_integer_key(groups_[0]->type.physical_type())) {
     state->integer_key = groups_[0]->type.physical_type();
   }
-  state->table = std::make_unique<AggregateTable>(state->layout, state->integer_key);
-  std::vector<LogicalType> group_types;
-  for (const auto& g : groups_) group_types.push_back(g->type);
+  for (const auto& g : groups_) state->group_types.push_back(g->type);
+  const std::vector<LogicalType>& group_types = state->group_types;
+  state->table = std::make_unique<AggregateTable>(state->layout, state->integer_key, group_types);
   for (size_t a = 0; a < aggregates_.size(); a++) {
-    if (!state->layout.specs[a].distinct) {
-      state->distinct.push_back(nullptr);
-      continue;
-    }
+    const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
+    const AggSpec& spec = state->layout.specs[a];
     auto types = group_types;
-    types.push_back(static_cast<const BoundAggregate&>(*aggregates_[a]).child->type);
-    state->distinct.push_back(std::make_unique<DistinctSet>(std::move(types)));
+    for (const auto& arg : agg.args) types.push_back(arg->type);
+    if (spec.sorted) {
+      for (const auto& o : agg.orders) types.push_back(o.expression->type);
+      state->sorted.push_back(std::make_unique<SortedInput>(std::move(types)));
+    } else {
+      state->sorted.push_back(nullptr);
+    }
+    state->distinct.push_back(spec.distinct && !spec.sorted ? std::make_unique<DistinctSet>(std::move(types)) : nullptr);
   }
   return state;
 }
 
 std::unique_ptr<LocalState> PhysicalHashAggregate::make_local_sink(WorkerContext& worker, GlobalState& global) const {
   auto& g = static_cast<AggregateGlobalState&>(global);
-  auto local = std::make_unique<AggregateLocalState>(worker.query, g.layout, g.integer_key);
+  auto local = std::make_unique<AggregateLocalState>(worker.query, g.layout, g.integer_key, g.group_types);
   for (const auto& d : g.distinct) {
     local->distinct.push_back(d ? std::make_unique<DistinctSet>(d->rows.types()) : nullptr);
+  }
+  for (const auto& d : g.sorted) {
+    local->sorted.push_back(d ? std::make_unique<SortedInput>(d->rows.types()) : nullptr);
   }
   return local;
 }
@@ -282,28 +426,83 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
   for (size_t a = 0; a < aggregates_.size(); a++) {
     const AggSpec& spec = g.layout.specs[a];
     const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
-    if (!agg.child) {
-      update_aggregate(spec, local.table, {}, n, local.rows.data(), ungrouped);
+    // FILTER (WHERE ...): the aggregate sees only the rows where the condition is true.
+    const bool filtered = agg.filter != nullptr;
+    size_t num_passing = n;
+    if (filtered) {
+      Vector condition;
+      local.expressions.execute(*agg.filter, in, condition);
+      UnifiedVectorFormat f;
+      condition.to_unified(n, f);
+      local.passing = SelectionVector(n);
+      num_passing = 0;
+      const uint8_t* values = f.values<uint8_t>();
+      for (size_t i = 0; i < n; i++) {
+        const sel_t idx = f.sel.get_index(i);
+        if (f.validity->row_is_valid(idx) && values[idx]) local.passing.set_index(num_passing++, static_cast<sel_t>(i));
+      }
+      if (num_passing == 0) continue;
+      if (!ungrouped || !g.layout.all_simple) {
+        local.passing_rows.resize(std::max(local.passing_rows.size(), num_passing));
+        for (size_t j = 0; j < num_passing; j++) local.passing_rows[j] = local.rows[local.passing.get_index(j)];
+      }
+    }
+    catalog::AggregateState* const* rows = filtered ? local.passing_rows.data() : local.rows.data();
+    const bool sliced = filtered && num_passing < n;
+    if (agg.args.empty()) {
+      update_aggregate(spec, local.table, {}, num_passing, rows, ungrouped);
       continue;
     }
-    Vector arg;
-    local.expressions.execute(*agg.child, in, arg);
+    std::vector<Vector> args(agg.args.size());
+    for (size_t i = 0; i < agg.args.size(); i++) {
+      local.expressions.execute(*agg.args[i], in, args[i]);
+      if (sliced) {
+        Vector all = std::move(args[i]);
+        args[i].slice(all, local.passing, num_passing);
+      }
+    }
+    if (spec.sorted) {
+      // Kept with their group columns and sort keys; fed to the aggregate, sorted, in finalize.
+      DataChunk rows_in;
+      for (const auto& v : group_vectors) {
+        rows_in.columns().push_back(v);
+        if (sliced) rows_in.columns().back().slice(v, local.passing, num_passing);
+      }
+      for (auto& v : args) rows_in.columns().push_back(v);
+      for (const auto& o : agg.orders) {
+        Vector key;
+        local.expressions.execute(*o.expression, in, key);
+        rows_in.columns().emplace_back(key.type());
+        if (sliced) {
+          rows_in.columns().back().slice(key, local.passing, num_passing);
+        } else {
+          rows_in.columns().back() = std::move(key);
+        }
+      }
+      rows_in.set_size(num_passing);
+      local.sorted[a]->rows.append(rows_in);
+      continue;
+    }
     if (!spec.distinct) {
-      update_aggregate(spec, local.table, std::span<const Vector>(&arg, 1), n, local.rows.data(), ungrouped);
+      update_aggregate(spec, local.table, args, num_passing, rows, ungrouped);
       continue;
     }
+    Vector& arg = args[0];
     // DISTINCT: keep each new (group, argument) pair; the aggregate is computed in finalize
     // from the globally deduplicated pairs.
     UnifiedVectorFormat f;
-    arg.to_unified(n, f);
+    arg.to_unified(num_passing, f);
     DataChunk pairs;
-    for (const auto& v : group_vectors) pairs.columns().push_back(v);
-    pairs.columns().push_back(arg);
-    pairs.set_size(n);
+    for (const auto& v : group_vectors) {
+      pairs.columns().push_back(v);
+      if (filtered && num_passing < n) pairs.columns().back().slice(v, local.passing, num_passing);
+    }
+    for (auto& v : args) pairs.columns().push_back(v);
+    pairs.set_size(num_passing);
     if (!f.validity->all_valid()) {
-      SelectionVector valid(n);
+      SelectionVector valid(num_passing);
       size_t k = 0;
-      for (size_t i = 0; i < n; i++) {
+      for (size_t i = 0; i < num_passing; i++) {
         if (f.validity->row_is_valid(f.sel.get_index(i))) valid.set_index(k++, static_cast<sel_t>(i));
       }
       pairs.slice(valid, k);
@@ -323,6 +522,7 @@ void PhysicalHashAggregate::combine(WorkerContext&, GlobalState& global, LocalSt
   for (uint32_t lg = 0; lg < from.size(); lg++) {
     bool inserted;
     map[lg] = into.groups.find_or_create(from.hash(lg), from.key(lg), from.key_length(lg), &inserted);
+    if (inserted) into.representatives.copy(local.table.representatives, lg, map[lg]);
   }
   into.sync_size();
   if (g.layout.width > 0 && !map.empty()) {
@@ -333,12 +533,17 @@ void PhysicalHashAggregate::combine(WorkerContext&, GlobalState& global, LocalSt
       targets[lg] = into.states.at(map[lg]);
     }
     for (const auto& spec : g.layout.specs) {
-      if (spec.distinct) continue;
+      if (spec.distinct || spec.sorted) continue;
       spec.function->combine(sources.data(), targets.data(), spec.offset, map.size(), *into.strings);
     }
   }
   for (size_t a = 0; a < g.layout.specs.size(); a++) {
-    if (!g.layout.specs[a].distinct) continue;
+    if (local.sorted[a]) {
+      g.sorted[a]->rows.absorb(local.sorted[a]->rows);
+      local.sorted[a].reset();
+      continue;
+    }
+    if (!local.distinct[a]) continue;
     for (const DataChunk& chunk : local.distinct[a]->rows.chunks()) {
       add_distinct_pairs(*g.distinct[a], chunk, local.pair_keys);
     }
@@ -363,7 +568,7 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
   std::vector<uint32_t> group_ids(kVectorSize);
   std::vector<catalog::AggregateState*> rows;
   for (size_t a = 0; a < g.layout.specs.size(); a++) {
-    if (!g.layout.specs[a].distinct) continue;
+    if (!g.distinct[a]) continue;
     for (const DataChunk& chunk : g.distinct[a]->rows.chunks()) {
       const size_t n = chunk.size();
       std::vector<const Vector*> key_columns;
@@ -374,9 +579,20 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
         table.find_or_create(key_columns, n, keys, group_ids.data());
       }
       table.row_pointers(group_ids.data(), n, rows);
-      update_aggregate(g.layout.specs[a], table, std::span<const Vector>(&chunk.column(groups_.size()), 1), n, rows.data(), false);
+      std::vector<Vector> args;
+      for (size_t c = groups_.size(); c < chunk.column_count(); c++) args.push_back(chunk.column(c));
+      update_aggregate(g.layout.specs[a], table, args, n, rows.data(), false);
     }
     g.distinct[a].reset();
+  }
+  // Aggregates over sorted rows: ORDER BY in the call, ordered-set aggregates.
+  std::vector<std::optional<Vector>> ordered_set_results(g.layout.specs.size());
+  for (size_t a = 0; a < g.layout.specs.size(); a++) {
+    if (!g.sorted[a]) continue;
+    const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
+    if (g.layout.specs[a].function->ordered_set) ordered_set_results[a].emplace(agg.type, std::max<size_t>(table.groups.size(), 1));
+    feed_sorted(table, g.layout.specs[a], agg, groups_.size(), *g.sorted[a], ordered_set_results[a] ? &*ordered_set_results[a] : nullptr);
+    g.sorted[a].reset();
   }
   TS_CHECK(table.groups.size() == table.states_size, "distinct pairs created a new group");
 
@@ -393,7 +609,12 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       for (size_t i = 0; i < n; i++) KeySerializer::deserialize(cursors[i], column, i);
       if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(table.groups.heap());
     }
-    write_results(table, begin, n, out, groups_.size());
+    if (!table.representatives.empty()) {
+      std::vector<uint32_t> ids(n);
+      for (size_t i = 0; i < n; i++) ids[i] = static_cast<uint32_t>(begin + i);
+      table.representatives.restore(std::span<Vector>(out.columns().data(), groups_.size()), ids.data(), n);
+    }
+    write_results(table, begin, n, out, groups_.size(), ordered_set_results);
     out.set_size(n);
     g.results.push_back(std::move(out));
   }

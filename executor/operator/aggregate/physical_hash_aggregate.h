@@ -9,10 +9,12 @@
 
 namespace tessera::executor {
 
-/// GROUP BY with aggregates (count(*), count, sum, avg, min, max, bool_and, bool_or, each
-/// optionally DISTINCT); without aggregates it is DISTINCT over the group columns. Output: the
-/// group columns, then one column per aggregate. Without groups it produces exactly one row,
-/// even for empty input.
+/// GROUP BY with aggregates of the registry (each optionally DISTINCT, with FILTER (WHERE ...)
+/// and with an ORDER BY; ordered-set aggregates); without aggregates it is DISTINCT over the
+/// group columns. Output: the group columns (numeric and interval ones as the first value of
+/// the group met), then one column per aggregate. Without groups it produces exactly one row,
+/// even for empty input. Aggregates with an ORDER BY and ordered-set aggregates collect their
+/// rows and are computed in finalize over the rows sorted by group and order keys.
 ///
 /// Sink of its child's pipeline: each worker hashes its rows' group keys into a thread-local
 /// GroupHashTable and updates column-wise aggregate state arrays through a per-row group-id

@@ -6,6 +6,7 @@
 
 #include "executor/key_serializer.h"
 #include "executor/operator/aggregate/group_hash_table.h"
+#include "executor/operator/aggregate/group_representatives.h"
 #include "executor/operator/result_chunks_source.h"
 #include "src/common/assert.h"
 
@@ -15,9 +16,12 @@ namespace {
 
 /// Distinct rows with their counts per input.
 struct CountedRows {
-  explicit CountedRows(PhysicalType integer_key)
-      : groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)) {}
+  CountedRows(PhysicalType integer_key, std::span<const LogicalType> types)
+      : groups(integer_key == PhysicalType::kInvalid ? GroupHashTable() : GroupHashTable(integer_key)),
+        representatives(types) {}
   GroupHashTable groups;
+  /// The first value met of each numeric / interval column.
+  GroupRepresentatives representatives;
   std::vector<uint64_t> left;
   std::vector<uint64_t> right;
 
@@ -35,7 +39,7 @@ PhysicalType integer_key_of(const std::vector<LogicalType>& types) {
 }
 
 struct SetOpGlobalState : GlobalState {
-  explicit SetOpGlobalState(PhysicalType integer_key) : rows(integer_key) {}
+  SetOpGlobalState(PhysicalType integer_key, std::span<const LogicalType> types) : rows(integer_key, types) {}
   std::mutex mutex;
   CountedRows rows;
   /// Built by finalize.
@@ -43,7 +47,7 @@ struct SetOpGlobalState : GlobalState {
 };
 
 struct SetOpLocalState : LocalState {
-  explicit SetOpLocalState(PhysicalType integer_key) : rows(integer_key) {}
+  SetOpLocalState(PhysicalType integer_key, std::span<const LogicalType> types) : rows(integer_key, types) {}
   CountedRows rows;
   KeySerializer keys;
   std::vector<uint32_t> group_ids;
@@ -81,11 +85,11 @@ uint64_t PhysicalHashSetOperation::output_count(SetOperationType type, uint64_t 
 }
 
 std::unique_ptr<GlobalState> PhysicalHashSetOperation::make_global_sink(QueryContext&) const {
-  return std::make_unique<SetOpGlobalState>(integer_key_of(types_));
+  return std::make_unique<SetOpGlobalState>(integer_key_of(types_), types_);
 }
 
 std::unique_ptr<LocalState> PhysicalHashSetOperation::make_local_sink(WorkerContext&, GlobalState&) const {
-  return std::make_unique<SetOpLocalState>(integer_key_of(types_));
+  return std::make_unique<SetOpLocalState>(integer_key_of(types_), types_);
 }
 
 SinkResult PhysicalHashSetOperation::sink(WorkerContext&, DataChunk& in, GlobalState&, LocalState& local_state) const {
@@ -99,7 +103,9 @@ SinkResult PhysicalHashSetOperation::sink(WorkerContext&, DataChunk& in, GlobalS
     std::vector<const Vector*> columns;
     for (size_t c = 0; c < types_.size(); c++) columns.push_back(&in.column(c));
     local.keys.serialize(columns, n);
+    const auto first_new = static_cast<uint32_t>(local.rows.groups.size());
     local.rows.groups.find_or_create(local.keys, local.group_ids.data());
+    local.rows.representatives.record_new(columns, n, local.group_ids.data(), first_new, local.rows.groups.size());
   }
   local.rows.resize();
   if (!tagged_) {
@@ -129,6 +135,7 @@ void PhysicalHashSetOperation::combine(WorkerContext&, GlobalState& global_state
   for (uint32_t g = 0; g < from.groups.size(); g++) {
     bool inserted = false;
     const uint32_t target = into.groups.find_or_create(from.groups.hash(g), from.groups.key(g), from.groups.key_length(g), &inserted);
+    if (inserted) into.representatives.copy(from.representatives, g, target);
     into.resize();
     into.left[target] += from.left[g];
     into.right[target] += from.right[g];
@@ -153,6 +160,7 @@ void PhysicalHashSetOperation::finalize(QueryContext& query, GlobalState& global
       for (size_t i = 0; i < n; i++) KeySerializer::deserialize(cursors[i], column, i);
       if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(rows.groups.heap());
     }
+    rows.representatives.restore(std::span<Vector>(out.columns().data(), types_.size()), batch.data(), n);
     out.set_size(n);
     global.results.push_back(std::move(out));
     batch.clear();

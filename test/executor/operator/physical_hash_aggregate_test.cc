@@ -62,8 +62,9 @@ std::unique_ptr<PhysicalOperator> make_aggregate(const std::vector<LogicalType>&
     types.push_back(t);
     std::vector<LogicalType> args;
     if (a.column >= 0) args.push_back(input[a.column]);
-    agg_exprs.push_back(std::make_unique<planner::BoundAggregate>(t, aggregate_entry(a.id, args),
-                                                                  a.column < 0 ? nullptr : ref(input[a.column], a.column), a.distinct));
+    std::vector<planner::BoundExprPtr> arg_exprs;
+    if (a.column >= 0) arg_exprs.push_back(ref(input[a.column], a.column));
+    agg_exprs.push_back(std::make_unique<planner::BoundAggregate>(t, aggregate_entry(a.id, args), std::move(arg_exprs), a.distinct));
   }
   auto source = std::make_unique<RowSource>(input, rows, rows_per_chunk, threads);
   return std::make_unique<PhysicalHashAggregate>(types, std::move(group_exprs), std::move(agg_exprs), std::move(source));
