@@ -805,8 +805,10 @@ BoundExprPtr Binder::bind_array_subquery(const ArrayExpr& expr) {
   const auto resolved = functions_.resolve_aggregate("array_agg", element_types);
   BoundExprPtr column = cast_to(std::make_unique<BoundColumnRef>(types[0], plan->output_bindings()[0], names[0]), element);
   auto aggregate = std::make_unique<LogicalAggregate>(next_table_index(), next_table_index());
+  std::vector<BoundExprPtr> arguments;
+  arguments.push_back(std::move(column));
   aggregate->aggregates.push_back(
-      std::make_unique<BoundAggregate>(LogicalType::array_of(element), *resolved.function, std::move(column), false));
+      std::make_unique<BoundAggregate>(LogicalType::array_of(element), *resolved.function, std::move(arguments), false));
   aggregate->children.push_back(std::move(plan));
   LogicalPtr optimized = Optimizer().optimize(std::move(aggregate));
   const LogicalType type = LogicalType::array_of(element);
