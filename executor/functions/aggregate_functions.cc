@@ -56,6 +56,22 @@ inline const S& state(const AggregateState* p) {
   return *reinterpret_cast<const S*>(p);
 }
 
+/// The finalize of states holding an optional value (`value`, `has_value`): the value, or NULL
+/// for a group that saw no non-NULL input (min/max, bool_and/bool_or, the bit aggregates).
+template <class S, class T>
+void optional_value_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
+  T* out = result.mutable_values<T>();
+  ValidityMask& validity = result.mutable_validity();
+  for (size_t i = 0; i < count; i++) {
+    const auto& s = state<S>(states[i] + offset);
+    if (s.has_value) {
+      out[i] = s.value;
+    } else {
+      validity.set_invalid(i);
+    }
+  }
+}
+
 /// Calls fn(row, value) for the valid rows [0, count) of `v`.
 template <class T, class F>
 inline void for_each_valid(const Vector& v, size_t count, F&& fn) {
@@ -411,20 +427,6 @@ void extremum_combine(const AggregateState* const* sources, AggregateState* cons
   }
 }
 
-template <class T>
-void extremum_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
-  T* out = result.mutable_values<T>();
-  ValidityMask& validity = result.mutable_validity();
-  for (size_t i = 0; i < count; i++) {
-    const auto& s = state<ExtremumState<T>>(states[i] + offset);
-    if (s.has_value) {
-      out[i] = s.value;
-    } else {
-      validity.set_invalid(i);
-    }
-  }
-}
-
 // ---- bool_and / bool_or --------------------------------------------------------------------
 
 template <bool AND>
@@ -445,19 +447,6 @@ void bool_combine(const AggregateState* const* sources, AggregateState* const* t
     if (!s.has_value) continue;
     t.value = t.has_value ? (AND ? (t.value & s.value) : (t.value | s.value)) : s.value;
     t.has_value = 1;
-  }
-}
-
-void bool_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
-  uint8_t* out = result.mutable_values<uint8_t>();
-  ValidityMask& validity = result.mutable_validity();
-  for (size_t i = 0; i < count; i++) {
-    const auto& s = state<BoolState>(states[i] + offset);
-    if (s.has_value) {
-      out[i] = s.value;
-    } else {
-      validity.set_invalid(i);
-    }
   }
 }
 
@@ -506,7 +495,6 @@ void numeric_sum_finalize(const AggregateState* const* states, size_t offset, si
 
 // ---- registration --------------------------------------------------------------------------
 
-
 template <class S>
 catalog::AggregateFunction aggregate(const char* name, std::vector<LogicalType> params, LogicalType result) {
   catalog::AggregateFunction a;
@@ -542,11 +530,10 @@ void register_extremum(catalog::FunctionRegistry& registry, const LogicalType& t
     a.distinct_insensitive = true;
     a.update = is_min ? extremum_update<T, true> : extremum_update<T, false>;
     a.combine = is_min ? extremum_combine<T, true> : extremum_combine<T, false>;
-    a.finalize = extremum_finalize<T>;
+    a.finalize = optional_value_finalize<ExtremumState<T>, T>;
     registry.add(std::move(a));
   }
 }
-
 
 // ---- string_agg ----------------------------------------------------------------------------
 
@@ -896,27 +883,13 @@ void bit_combine(const AggregateState* const* sources, AggregateState* const* ta
 }
 
 template <class T>
-void bit_finalize(const AggregateState* const* states, size_t offset, size_t count, Vector& result) {
-  T* out = result.mutable_values<T>();
-  ValidityMask& validity = result.mutable_validity();
-  for (size_t i = 0; i < count; i++) {
-    const auto& s = state<BitState<T>>(states[i] + offset);
-    if (s.has_value) {
-      out[i] = s.value;
-    } else {
-      validity.set_invalid(i);
-    }
-  }
-}
-
-template <class T>
 void register_bit(catalog::FunctionRegistry& registry, const LogicalType& t) {
   auto add = [&](const char* name, catalog::AggregateUpdate update, catalog::AggregateCombine combine, bool idempotent) {
     auto a = aggregate<BitState<T>>(name, {t}, t);
     a.distinct_insensitive = idempotent;
     a.update = update;
     a.combine = combine;
-    a.finalize = bit_finalize<T>;
+    a.finalize = optional_value_finalize<BitState<T>, T>;
     registry.add(std::move(a));
   };
   add("bit_and", bit_update<T, BitOp::kAnd>, bit_combine<T, BitOp::kAnd>, true);
@@ -1162,7 +1135,7 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
     a.distinct_insensitive = true;
     a.update = is_and ? bool_update<true> : bool_update<false>;
     a.combine = is_and ? bool_combine<true> : bool_combine<false>;
-    a.finalize = bool_finalize;
+    a.finalize = optional_value_finalize<BoolState, uint8_t>;
     registry.add(std::move(a));
   }
 
