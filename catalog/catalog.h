@@ -15,6 +15,9 @@ namespace tessera::storage { class Transaction; }
 
 namespace tessera::catalog {
 
+/// The only database a server serves (current_database(); the first part of a three-part name).
+inline constexpr char kDatabaseName[] = "tessera";
+
 /// The relations of the database (schema `public`), versioned like rows: each name maps to its
 /// versions (CatalogEntry), each stamped with the transaction that created and the one that
 /// dropped it. Changes are recorded in the writing transaction's undo log, so they become

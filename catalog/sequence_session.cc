@@ -93,17 +93,18 @@ std::shared_ptr<SequenceEntry> find_sequence(const SequenceContext& context, std
   if (parts.size() > 3) {
     throw SqlError(SqlState::kSyntaxError, "improper relation name (too many dotted names): " + std::string(text));
   }
-  if (parts.size() == 3) {
-    throw SqlError(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + std::string(text));
+  // database.schema.name: only this database exists (PostgreSQL's own 0A000 for any other).
+  if (parts.size() == 3 && parts[0] != kDatabaseName) {
+    throw SqlError(SqlState::kFeatureNotSupported, "cross-database references are not implemented: \"" + std::string(text) + "\"");
   }
-  if (parts.size() == 2 && parts[0] != "public") {
-    throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + parts[0] + "\" does not exist");
+  if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
+    throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + parts[parts.size() - 2] + "\" does not exist");
   }
   const std::string& name = parts.back();
   auto entry = context.catalog->find(*context.transaction, name);
   if (!entry) {
     throw SqlError(SqlState::kUndefinedTable,
-                   "relation \"" + (parts.size() == 2 ? "public." + name : name) + "\" does not exist");
+                   "relation \"" + (parts.size() >= 2 ? "public." + name : name) + "\" does not exist");
   }
   if (entry->kind() != EntryKind::kSequence) {
     throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not a sequence");

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "catalog/catalog.h"
 #include "executor/functions/builtin_functions.h"
 #include "executor/functions/registration.h"
 #include "executor/functions/vector_loops.h"
@@ -18,7 +19,6 @@ void constant_kernel(std::span<const Vector* const>, const sel_t* sel, size_t co
 }
 
 constexpr char kVersion[] = "PostgreSQL 15.6 (Tessera) on x86_64-pc-linux-gnu, compiled by g++, 64-bit";
-constexpr char kDatabase[] = "tessera";
 constexpr char kSchema[] = "public";
 constexpr char kUser[] = "tessera";
 
@@ -46,8 +46,8 @@ catalog::ScalarFunction session_function(const char* name, catalog::ScalarKernel
 
 void register_system_functions(catalog::FunctionRegistry& registry) {
   registry.add(session_function("version", constant_kernel<kVersion>));
-  registry.add(session_function("current_database", constant_kernel<kDatabase>));
-  registry.add(session_function("current_catalog", constant_kernel<kDatabase>));
+  registry.add(session_function("current_database", constant_kernel<catalog::kDatabaseName>));
+  registry.add(session_function("current_catalog", constant_kernel<catalog::kDatabaseName>));
   registry.add(session_function("current_schema", constant_kernel<kSchema>));
   for (const char* name : {"current_user", "session_user", "user", "current_role"}) {
     registry.add(session_function(name, constant_kernel<kUser>));

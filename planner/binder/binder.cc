@@ -208,7 +208,7 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
       }
       throw_at(SqlState::kUndefinedTable, "relation \"" + full + "\" does not exist", ref.location);
     }
-    if (parts.size() == 3 && parts[0] != "tessera") {
+    if (parts.size() == 3 && parts[0] != catalog::kDatabaseName) {
       throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + parts[0] + "." +
                                                    schema + "." + name, ref.location);
     }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "catalog/catalog.h"
 #include "pgwire/backend.h"
 
 namespace tessera {
@@ -45,7 +46,7 @@ class Database : public pgwire::Backend {
   size_t scheduler_threads() const;
 
   /// The only database served, and its superuser role.
-  static constexpr const char* kDatabaseName = "tessera";
+  static constexpr const char* kDatabaseName = catalog::kDatabaseName;
   static constexpr const char* kRoleName = "tessera";
 
   std::unique_ptr<pgwire::BackendSession> open_session(const pgwire::StartupParameters& params) override;
