@@ -218,9 +218,11 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
 }
 
 /// The value `aggregate` has over no rows (count: 0; most others: NULL), computed by the
-/// aggregate's own init and finalize.
+/// aggregate's own init and finalize. Ordered-set aggregates (percentile_cont, mode), which have
+/// neither, are NULL over no rows.
 Value empty_aggregate_value(const BoundAggregate& aggregate) {
   const catalog::AggregateFunction& fn = *aggregate.function;
+  if (fn.ordered_set || !fn.init || !fn.finalize) return Value::null(aggregate.type);
   std::vector<std::max_align_t> storage((fn.state_size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t) + 1);
   auto* state = reinterpret_cast<catalog::AggregateState*>(storage.data());
   catalog::AggregateState* states[] = {state};
