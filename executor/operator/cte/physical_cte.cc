@@ -1,6 +1,7 @@
 #include "executor/operator/cte/physical_cte.h"
 
 #include <atomic>
+#include <limits>
 
 #include "executor/key_serializer.h"
 #include "executor/operator/aggregate/group_hash_table.h"
@@ -31,9 +32,15 @@ void append_unseen(const DataChunk& chunk, GroupHashTable& seen, KeySerializer& 
 }
 
 struct CteScanState : GlobalState {
-  explicit CteScanState(const ChunkCollection& rows) : rows(rows) {}
-  size_t max_threads() const override { return std::max<size_t>(1, rows.chunks().size()); }
-  const ChunkCollection& rows;
+  CteScanState(PhysicalCte::State& cte, bool working_table) : cte(cte), working_table(working_table) {}
+  size_t max_threads() const override {
+    // A recursion still running may add any number of chunks.
+    if (!working_table && !cte.complete) return std::numeric_limits<size_t>::max();
+    return std::max<size_t>(1, rows().chunks().size());
+  }
+  const ChunkCollection& rows() const { return working_table ? cte.working : cte.rows; }
+  PhysicalCte::State& cte;
+  bool working_table;
   std::atomic<size_t> next{0};
 };
 
@@ -55,6 +62,9 @@ void PhysicalCte::set_recursive_term(std::unique_ptr<PhysicalOperator> recursive
   add_child(std::move(recursive));
 }
 
+PhysicalCte::State::State() = default;
+PhysicalCte::State::~State() = default;
+
 std::unique_ptr<GlobalState> PhysicalCte::make_global_sink(QueryContext&) const {
   auto state = std::make_unique<State>();
   state->rows = ChunkCollection(cte_types_);
@@ -69,43 +79,49 @@ SinkResult PhysicalCte::sink(WorkerContext&, DataChunk& in, GlobalState& global,
   return SinkResult::kNeedMoreInput;
 }
 
-void PhysicalCte::finalize(QueryContext& query, GlobalState& global) const {
+void PhysicalCte::finalize(QueryContext&, GlobalState& global) const {
   if (!recursive_) return;
   auto& state = static_cast<State&>(global);
-  GroupHashTable seen;
-  KeySerializer keys;
+  std::lock_guard lock(state.mutex);
   if (!union_all_) {
     // UNION: the non-recursive term's duplicates go too.
+    state.seen = std::make_unique<GroupHashTable>();
+    state.keys = std::make_unique<KeySerializer>();
     ChunkCollection distinct(cte_types_);
-    for (const DataChunk& chunk : state.rows.chunks()) append_unseen(chunk, seen, keys, distinct);
+    for (const DataChunk& chunk : state.rows.chunks()) append_unseen(chunk, *state.seen, *state.keys, distinct);
     state.rows = std::move(distinct);
   }
   for (const DataChunk& chunk : state.rows.chunks()) state.working.append(chunk);
+  // The iterations run when a scan has read every stored row (PhysicalCteScan::get_data).
+  state.complete = state.working.empty();
+}
+
+void PhysicalCte::iterate(QueryContext& query, State& state) const {
+  TS_CHECK(recursive_ && !state.complete, "iterating a CTE that is not a running recursion");
+  query.check_cancelled();
+  QueryContext iteration;
+  iteration.catalog = query.catalog;
+  iteration.transaction = query.transaction;
+  iteration.settings = query.settings;
+  iteration.cancelled = query.cancelled;
+  iteration.parameters = query.parameters;
+  iteration.parent = &query;
+  iteration.max_threads = 1;  // inline on this worker
   const PhysicalOperator& recursive = *children_[2];
-  while (!state.working.empty()) {
-    query.check_cancelled();
-    QueryContext iteration;
-    iteration.catalog = query.catalog;
-    iteration.transaction = query.transaction;
-    iteration.settings = query.settings;
-    iteration.cancelled = query.cancelled;
-    iteration.parameters = query.parameters;
-    iteration.parent = &query;
-    iteration.max_threads = 1;  // inline on this worker
-    QueryExecutor executor(recursive, iteration);
-    executor.execute();
-    auto& produced = static_cast<PhysicalResultCollector::State&>(executor.sink_state(recursive));
-    ChunkCollection added(cte_types_);
-    for (const DataChunk& chunk : produced.chunks) {
-      if (union_all_) {
-        added.append(chunk);
-      } else {
-        append_unseen(chunk, seen, keys, added);
-      }
+  QueryExecutor executor(recursive, iteration);
+  executor.execute();
+  auto& produced = static_cast<PhysicalResultCollector::State&>(executor.sink_state(recursive));
+  ChunkCollection added(cte_types_);
+  for (const DataChunk& chunk : produced.chunks) {
+    if (union_all_) {
+      added.append(chunk);
+    } else {
+      append_unseen(chunk, *state.seen, *state.keys, added);
     }
-    for (const DataChunk& chunk : added.chunks()) state.rows.append(chunk);
-    state.working = std::move(added);
   }
+  for (const DataChunk& chunk : added.chunks()) state.rows.append(chunk);
+  state.working = std::move(added);
+  state.complete = state.working.empty();
 }
 
 void PhysicalCte::build_pipelines(PipelineBuilder& builder, Pipeline& current) const {
@@ -131,19 +147,32 @@ PhysicalCteScan::PhysicalCteScan(const PhysicalCte& cte, std::string name, bool 
 
 std::unique_ptr<GlobalState> PhysicalCteScan::make_global_source(QueryContext& query) const {
   auto& state = static_cast<PhysicalCte::State&>(query.enclosing_sink_state(cte_));
-  return std::make_unique<CteScanState>(working_table_ ? state.working : state.rows);
+  return std::make_unique<CteScanState>(state, working_table_);
 }
 
-SourceResult PhysicalCteScan::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
+SourceResult PhysicalCteScan::get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState&) const {
   auto& state = static_cast<CteScanState&>(global);
   const size_t index = state.next.fetch_add(1);
-  const auto& chunks = state.rows.chunks();
+  if (state.working_table) {
+    // Read by the recursive term while the iterating scan holds the lock.
+    const auto& chunks = state.cte.working.chunks();
+    if (index >= chunks.size()) {
+      out.set_size(0);
+      return SourceResult::kFinished;
+    }
+    out.reference(chunks[index]);
+    return index + 1 >= chunks.size() ? SourceResult::kFinished : SourceResult::kHaveMoreOutput;
+  }
+  std::lock_guard lock(state.cte.mutex);
+  const auto& chunks = state.cte.rows.chunks();
+  // Demand-driven recursion: iterate until the claimed chunk exists or nothing more comes.
+  while (index >= chunks.size() && !state.cte.complete) cte_.iterate(worker.query, state.cte);
   if (index >= chunks.size()) {
     out.set_size(0);
     return SourceResult::kFinished;
   }
   out.reference(chunks[index]);
-  return index + 1 >= chunks.size() ? SourceResult::kFinished : SourceResult::kHaveMoreOutput;
+  return index + 1 >= chunks.size() && state.cte.complete ? SourceResult::kFinished : SourceResult::kHaveMoreOutput;
 }
 
 std::string PhysicalCteScan::explain_details() const { return cte_name_; }

@@ -10,6 +10,9 @@
 
 namespace tessera::executor {
 
+class GroupHashTable;
+class KeySerializer;
+
 /// A materialized WITH query. children()[0] produces the CTE's rows (for WITH RECURSIVE: the
 /// non-recursive term), children()[1] is the rest of the query, which reads the stored rows
 /// through PhysicalCteScans; its output is children()[1]'s.
@@ -19,18 +22,29 @@ namespace tessera::executor {
 /// operator then takes no part in children()[1]'s pipelines.
 ///
 /// WITH RECURSIVE: `recursive` (children()[2], a collecting result plan) is the recursive term;
-/// its working-table scans read the rows the previous iteration added. finalize() runs it again
-/// and again, inline on the finalizing worker (each run a nested query whose parent is this
-/// one), until an iteration adds no row; with UNION (not ALL) a row already produced is not
-/// added again. A runaway recursion ends only when the query is cancelled (57014), as in
-/// PostgreSQL. Immutable; the rows live in the global sink state.
+/// its working-table scans read the rows the previous iteration added. The recursion is driven
+/// by demand, as in PostgreSQL: the stored rows start as the non-recursive term's, and a scan
+/// that has read every stored row runs the next iteration (inline on its worker, a nested
+/// query whose parent is this one, under the state's lock) before reading on, until an
+/// iteration adds no row. So a reader that stops early (LIMIT) stops the recursion, and an
+/// unbounded recursion under a LIMIT ends. With UNION (not ALL) a row already produced is not
+/// added again. A runaway recursion read to its end ends only when the query is cancelled
+/// (57014), as in PostgreSQL. Immutable; the rows live in the global sink state.
 class PhysicalCte : public PhysicalOperator {
  public:
   /// Global sink state: the stored rows, read by PhysicalCteScan.
   struct State : GlobalState {
+    State();
+    ~State() override;
     ChunkCollection rows;
     /// The rows the last iteration added (recursive CTEs).
     ChunkCollection working;
+    /// Recursive CTEs: true once an iteration added no row (every row is stored).
+    bool complete = true;
+    /// UNION: the rows produced so far.
+    std::unique_ptr<GroupHashTable> seen;
+    std::unique_ptr<KeySerializer> keys;
+    /// Guards everything above once the definition's pipeline has finished.
     std::mutex mutex;
   };
 
@@ -41,6 +55,10 @@ class PhysicalCte : public PhysicalOperator {
   /// Makes this a recursive CTE with the given recursive term (a collecting root plan).
   void set_recursive_term(std::unique_ptr<PhysicalOperator> recursive, bool union_all);
   const std::vector<LogicalType>& cte_types() const { return cte_types_; }
+  /// Recursive CTEs: runs the recursive term once over the working table, stores the rows it
+  /// adds and makes them the working table; marks the state complete when there are none.
+  /// The caller holds state.mutex.
+  void iterate(QueryContext& query, State& state) const;
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
