@@ -210,8 +210,8 @@ void register_type(catalog::FunctionRegistry& registry, const LogicalType& t) {
   registry.add(make_operator("-", {t, t}, t, arith_kernel<T, Arith::kSub>));
   registry.add(make_operator("*", {t, t}, t, arith_kernel<T, Arith::kMul>));
   registry.add(make_operator("/", {t, t}, t, arith_kernel<T, Arith::kDiv>));
-  // double precision % stands in for numeric % while decimal literals are double precision.
-  registry.add(make_operator("%", {t, t}, t, arith_kernel<T, Arith::kMod>));
+  // PostgreSQL has % for the integer types and numeric only.
+  if constexpr (std::is_integral_v<T>) registry.add(make_operator("%", {t, t}, t, arith_kernel<T, Arith::kMod>));
   registry.add(make_operator("-", {t}, t, negate_kernel<T>));
   registry.add(make_operator("+", {t}, t, identity_kernel<T>));
 }
