@@ -157,9 +157,83 @@ std::shared_ptr<const TimeZone> numeric_time_zone(const std::string& value) {
   return TimeZone::fixed(name, offset);
 }
 
+
+/// DateStyle as PostgreSQL keeps it: "<output style>, <field order>", from a list of words
+/// that may give either or both (the rest stays as it was).
+std::string normalize_date_style(const std::string& text, const std::string& current) {
+  std::string style = "ISO";
+  std::string order = current.size() > 5 ? current.substr(5) : "MDY";
+  auto invalid = [&]() {
+    return SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"DateStyle\": \"" + text + "\"")
+        .with_detail("Unrecognized key word: \"" + text + "\".");
+  };
+  size_t start = 0;
+  bool any = false;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = to_lower(text.substr(start, end - start));
+    while (!word.empty() && std::isspace(static_cast<unsigned char>(word.front()))) word.erase(word.begin());
+    while (!word.empty() && std::isspace(static_cast<unsigned char>(word.back()))) word.pop_back();
+    start = end + 1;
+    if (word.empty()) {
+      if (!any && end == text.size()) break;  // '' changes nothing
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"DateStyle\": \"" + text + "\"")
+          .with_detail("List syntax is invalid.");
+    }
+    any = true;
+    if (word == "iso") {
+      style = "ISO";
+    } else if (word == "sql" || word == "postgres" || word == "german") {
+      throw SqlError(SqlState::kFeatureNotSupported, "DateStyle output formats other than ISO are not supported yet");
+    } else if (word == "mdy" || word == "us" || word == "noneuro" || word == "noneuropean") {
+      order = "MDY";
+    } else if (word == "dmy" || word == "euro" || word == "european") {
+      order = "DMY";
+    } else if (word == "ymd") {
+      order = "YMD";
+    } else if (word == "default") {
+      style = "ISO";
+      order = "MDY";
+    } else {
+      throw invalid();
+    }
+    if (end == text.size()) break;
+  }
+  return style + ", " + order;
+}
+
 }  // namespace
 
 SessionSettings::SessionSettings() : values_(default_settings()) {}
+
+std::vector<std::pair<std::string, std::string>> SessionSettings::reported() const {
+  static const std::pair<const char*, const char*> kReported[] = {
+      {"application_name", "application_name"},
+      {"client_encoding", "client_encoding"},
+      {"DateStyle", "datestyle"},
+      {"default_transaction_read_only", nullptr},
+      {"in_hot_standby", nullptr},
+      {"integer_datetimes", "integer_datetimes"},
+      {"IntervalStyle", "intervalstyle"},
+      {"is_superuser", "is_superuser"},
+      {"server_encoding", "server_encoding"},
+      {"server_version", "server_version"},
+      {"session_authorization", "session_authorization"},
+      {"standard_conforming_strings", "standard_conforming_strings"},
+      {"TimeZone", "timezone"},
+  };
+  std::vector<std::pair<std::string, std::string>> result;
+  for (const auto& [spelling, key] : kReported) {
+    std::string value = "off";
+    if (key) {
+      auto it = values_.find(key);
+      value = it == values_.end() ? "" : it->second;
+    }
+    result.emplace_back(spelling, std::move(value));
+  }
+  return result;
+}
 
 void SessionSettings::set_initial(const std::string& name, std::string value) { values_[name] = std::move(value); }
 
@@ -189,6 +263,40 @@ void SessionSettings::set(const std::string& raw_name, const std::string* value,
     v = zone->name();
   }
   if (is_milliseconds_setting(name)) v = show_milliseconds(parse_milliseconds(name, v));
+  if (name == "datestyle") v = normalize_date_style(v, values_[name]);
+  if (name == "intervalstyle" && to_lower(v) != "postgres") {
+    static const char* const kStyles[] = {"postgres_verbose", "sql_standard", "iso_8601"};
+    bool known = false;
+    for (const char* style : kStyles) known = known || to_lower(v) == style;
+    if (!known) {
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"" + raw_name + "\": \"" + v + "\"")
+          .with_hint("Available values: postgres, postgres_verbose, sql_standard, iso_8601.");
+    }
+    throw SqlError(SqlState::kFeatureNotSupported, "IntervalStyle " + to_lower(v) + " is not supported yet");
+  }
+  if (name == "intervalstyle") v = "postgres";
+  if (name == "bytea_output") {
+    const std::string lower = to_lower(v);
+    if (lower == "escape") throw SqlError(SqlState::kFeatureNotSupported, "bytea_output escape is not supported yet");
+    if (lower != "hex") {
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"bytea_output\": \"" + v + "\"")
+          .with_hint("Available values: escape, hex.");
+    }
+    v = "hex";
+  }
+  if (name == "extra_float_digits") {
+    char* end = nullptr;
+    errno = 0;
+    const long digits = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno != 0) {
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"extra_float_digits\": \"" + v + "\"");
+    }
+    if (digits < -15 || digits > 3) {
+      throw SqlError(SqlState::kInvalidParameterValue, std::to_string(digits) +
+                                                           " is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)");
+    }
+    v = std::to_string(digits);
+  }
   if (in_transaction_) {
     if (local) {
       // COMMIT restores the value in force before the first SET LOCAL, unless a plain SET

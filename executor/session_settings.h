@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "src/common/timezone.h"
 
@@ -21,8 +23,11 @@ class SessionSettings {
 
   /// SET name = value, or SET name TO DEFAULT / RESET name when `value` is null. Raises 42704
   /// for an unknown name, 55P02 for a read-only one, 0A000 for a client encoding other than
-  /// UTF8, 22023 for a duration that is not a number with a valid unit or is out of range
-  /// (kept in SHOW's form: the largest unit that divides it, "5s", "1500ms", "0").
+  /// UTF8 and for output styles other than DateStyle ISO, IntervalStyle postgres and
+  /// bytea_output hex, 22023 for an invalid value: a duration that is not a number with a
+  /// valid unit or is out of range (kept in SHOW's form: the largest unit that divides it,
+  /// "5s", "1500ms", "0"), an unknown DateStyle word, extra_float_digits outside -15..3.
+  /// DateStyle is kept as PostgreSQL shows it ("ISO, MDY").
   void set(const std::string& name, const std::string* value, bool local = false);
   /// The session's transaction began (every statement runs in one, implicit or not).
   void begin_transaction();
@@ -35,6 +40,10 @@ class SessionSettings {
   int64_t milliseconds(const std::string& name) const;
   /// Sets a value without the checks (startup parameters such as session_authorization).
   void set_initial(const std::string& name, std::string value);
+
+  /// The settings PostgreSQL reports to clients with ParameterStatus (GUC_REPORT), in its
+  /// order, spelled as it spells them, with their current values.
+  std::vector<std::pair<std::string, std::string>> reported() const;
 
   /// The zone the TimeZone setting names (UTC by default).
   const std::shared_ptr<const TimeZone>& time_zone() const { return time_zone_; }

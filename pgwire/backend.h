@@ -87,6 +87,10 @@ class BackendSession {
   /// through receiver.on_error, never thrown; the rest of the string is then skipped.
   virtual void execute_simple(std::string_view sql, ResultReceiver& receiver) = 0;
   virtual TransactionStatus transaction_status() const = 0;
+  /// The settings reported to the client with ParameterStatus at startup (PostgreSQL's
+  /// GUC_REPORT settings, in its order and spelling) with the session's values. A change
+  /// later is reported by the statement that made it (ResultReceiver::on_parameter_status).
+  virtual std::vector<std::pair<std::string, std::string>> reported_settings() const = 0;
   /// Asks the running statement to stop with 57014. Thread-safe; may be called from any thread.
   virtual void cancel() = 0;
 };

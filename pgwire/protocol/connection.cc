@@ -190,22 +190,9 @@ void Connection::start_session(StartupMessage& message) {
   }
   encode(AuthenticationOk{}, out);
   // The settings PostgreSQL 15 reports at startup (GUC_REPORT), in its order.
-  const std::pair<const char*, std::string> statuses[] = {
-      {"application_name", params.application_name},
-      {"client_encoding", "UTF8"},
-      {"DateStyle", "ISO, MDY"},
-      {"default_transaction_read_only", "off"},
-      {"in_hot_standby", "off"},
-      {"integer_datetimes", "on"},
-      {"IntervalStyle", "postgres"},
-      {"is_superuser", "on"},
-      {"server_encoding", "UTF8"},
-      {"server_version", config_.server_version},
-      {"session_authorization", params.user},
-      {"standard_conforming_strings", "on"},
-      {"TimeZone", "UTC"},
-  };
-  for (const auto& [name, value] : statuses) encode(ParameterStatus{name, value}, out);
+  for (auto& [name, value] : session_->reported_settings()) {
+    encode(ParameterStatus{name, name == "server_version" ? config_.server_version : value}, out);
+  }
   encode(BackendKeyData{config_.process_id, config_.secret_key}, out);
   send_ready_for_query();
 }

@@ -945,7 +945,13 @@ BoundStatement Binder::bind_show(const VariableShowStatement& stmt) {
   auto show = std::make_unique<LogicalShow>();
   show->name = stmt.name;
   BoundStatement result;
-  result.names = {stmt.name};
+  // The column is named as PostgreSQL spells the setting.
+  std::string column = stmt.name;
+  for (char& c : column) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (column == "timezone") column = "TimeZone";
+  if (column == "datestyle") column = "DateStyle";
+  if (column == "intervalstyle") column = "IntervalStyle";
+  result.names = {column};
   result.plan = std::move(show);
   result.properties.command = CommandKind::kShow;
   result.properties.returns_rows = true;

@@ -47,7 +47,7 @@ std::unique_ptr<pgwire::BackendSession> Database::open_session(const pgwire::Sta
   if (params.user != kRoleName) {
     throw SqlError(SqlState::kInvalidAuthorizationSpecification, "role \"" + params.user + "\" does not exist");
   }
-  return std::make_unique<Session>(*this, params.user, params.application_name);
+  return std::make_unique<Session>(*this, params);
 }
 
 }  // namespace tessera

@@ -141,9 +141,82 @@ class Session::ActivePortal : public pgwire::Portal {
   size_t pending_offset = 0;
 };
 
-Session::Session(Database& db, std::string user, std::string application_name) : db_(db) {
-  settings_.set_initial("application_name", std::move(application_name));
-  settings_.set_initial("session_authorization", std::move(user));
+namespace {
+
+/// The words of a startup `options` parameter: separated by spaces, a backslash keeps the
+/// next character (PostgreSQL's pg_split_opts).
+std::vector<std::string> split_options(const std::string& options) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < options.size(); i++) {
+    char c = options[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    if (c == '\\' && i + 1 < options.size()) c = options[++i];
+    word += c;
+    in_word = true;
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+/// `name=value` of a `-c` option (dashes in the name mean underscores, as PostgreSQL reads them).
+void apply_option(executor::SessionSettings& settings, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos) {
+    throw SqlError(SqlState::kSyntaxError, "--" + assignment + " requires a value");
+  }
+  std::string name = assignment.substr(0, eq);
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  const std::string value = assignment.substr(eq + 1);
+  settings.set(name, &value);
+}
+
+}  // namespace
+
+Session::Session(Database& db, const pgwire::StartupParameters& params) : db_(db) {
+  settings_.set_initial("application_name", params.application_name);
+  settings_.set_initial("session_authorization", params.user);
+  for (const auto& [name, value] : params.all) {
+    if (name == "user" || name == "database" || name == "application_name" || name == "replication") continue;
+    if (name == "options") {
+      const std::vector<std::string> words = split_options(value);
+      for (size_t i = 0; i < words.size(); i++) {
+        if (words[i] == "-c" && i + 1 < words.size()) {
+          apply_option(settings_, words[++i]);
+        } else if (words[i].rfind("-c", 0) == 0 && words[i].size() > 2) {
+          apply_option(settings_, words[i].substr(2));
+        } else if (words[i].rfind("--", 0) == 0 && words[i].size() > 2) {
+          apply_option(settings_, words[i].substr(2));
+        } else {
+          throw SqlError(SqlState::kFeatureNotSupported, "startup option \"" + words[i] + "\" is not supported")
+              .with_hint("Set configuration parameters with -c name=value.");
+        }
+      }
+      continue;
+    }
+    settings_.set(name, &value);
+  }
+  datetime_.time_zone = settings_.time_zone();
+  reported_ = settings_.reported();
+}
+
+std::vector<std::pair<std::string, std::string>> Session::reported_settings() const { return reported_; }
+
+void Session::report_changed_settings(ResultReceiver& receiver) {
+  std::vector<std::pair<std::string, std::string>> now = settings_.reported();
+  for (size_t i = 0; i < now.size(); i++) {
+    if (i < reported_.size() && reported_[i] == now[i]) continue;
+    receiver.on_parameter_status(now[i].first, now[i].second);
+  }
+  reported_ = std::move(now);
 }
 
 Session::~Session() {
@@ -353,6 +426,7 @@ pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max
     auto timeout = begin_statement();
     pgwire::ExecuteResult result = run_portal(portal, max_rows, receiver);
     if (result == pgwire::ExecuteResult::kComplete) portal.close();
+    report_changed_settings(receiver);
     return result;
   } catch (...) {
     SqlError error = client_error(current_sql_error());
@@ -367,6 +441,14 @@ pgwire::ExecuteResult Session::execute(pgwire::Portal& portal_handle, size_t max
 
 void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   StackBase stack_base;
+  // SET TimeZone, DateStyle, ...: clients track these. As PostgreSQL does before
+  // ReadyForQuery, the values that differ from what the client was last told are reported
+  // once the query string has run (a ROLLBACK or a failure may have restored them).
+  struct ReportSettings {
+    Session& session;
+    ResultReceiver& receiver;
+    ~ReportSettings() { session.report_changed_settings(receiver); }
+  } report{*this, receiver};
   start_statement_clock();
   ScopedDateTimeContext datetime(&datetime_);
   std::vector<planner::StatementPtr> statements;
@@ -557,11 +639,6 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
   }
   portal.executor->wait();  // rethrows the first error of any task
   portal.complete = true;
-  // SET TIME ZONE: clients track the setting (PostgreSQL reports it with ParameterStatus).
-  if (settings_.time_zone()->name() != reported_time_zone_) {
-    reported_time_zone_ = settings_.time_zone()->name();
-    receiver.on_parameter_status("TimeZone", reported_time_zone_);
-  }
   // Rows counted by the sink that did the work (collector, insert, CREATE TABLE AS). A portal
   // run in several steps reports the rows of its last step, as PostgreSQL does.
   uint64_t rows = portal.context->processed_rows.load();

@@ -32,7 +32,10 @@ struct BoundStatement;
 /// connection's statement thread.
 class Session : public pgwire::BackendSession {
  public:
-  Session(Database& db, std::string user, std::string application_name);
+  /// Applies the startup packet's settings (and `options` of `-c name=value` words) as SET
+  /// does; an unknown name or invalid value throws (the connection is refused, as in
+  /// PostgreSQL).
+  Session(Database& db, const pgwire::StartupParameters& params);
   /// Open portals must be destroyed first.
   ~Session() override;
 
@@ -46,6 +49,7 @@ class Session : public pgwire::BackendSession {
   /// rolled back, receiver.on_error is called and the rest of the string is skipped.
   void execute_simple(std::string_view sql, ResultReceiver& receiver) override;
   pgwire::TransactionStatus transaction_status() const override;
+  std::vector<std::pair<std::string, std::string>> reported_settings() const override;
   void cancel() override;
 
  private:
@@ -103,8 +107,11 @@ class Session : public pgwire::BackendSession {
   /// TimeZone and transaction/statement start times, installed on the statement thread for
   /// each API call and copied into each query's context.
   DateTimeContext datetime_;
-  /// The TimeZone clients were last told about (ParameterStatus), "UTC" at startup.
-  std::string reported_time_zone_ = "UTC";
+  /// Sends ParameterStatus for each reported setting whose value differs from what the client
+  /// was last told (after each statement, and after an error rolled settings back).
+  void report_changed_settings(ResultReceiver& receiver);
+  /// The reported settings' values clients were last told about.
+  std::vector<std::pair<std::string, std::string>> reported_;
   /// currval/lastval state of this session's sequence use.
   catalog::SequenceSession sequences_;
   std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed

@@ -747,6 +747,61 @@ TEST_F(SessionTest, TimeZoneSettingDrivesTimestamptzAndIsReported) {
   EXPECT_EQ(run(*s, "RESET timezone").statuses, (std::vector<std::string>{"TimeZone=UTC"}));
 }
 
+TEST_F(SessionTest, ReportedSettingsAreResentWhenAStatementOrARollbackChangesThem) {
+  auto s = open();
+  EXPECT_EQ(run(*s, "SET DateStyle = 'iso, dmy'").statuses, (std::vector<std::string>{"DateStyle=ISO, DMY"}));
+  EXPECT_TRUE(run(*s, "SET datestyle = 'DMY'").statuses.empty());  // same value
+  EXPECT_TRUE(run(*s, "SET extra_float_digits = 2").statuses.empty());  // not a reported setting
+  run(*s, "BEGIN");
+  EXPECT_EQ(run(*s, "SET application_name = 'x'").statuses, (std::vector<std::string>{"application_name=x"}));
+  EXPECT_EQ(run(*s, "SET TIME ZONE 'Asia/Tokyo'").statuses, (std::vector<std::string>{"TimeZone=Asia/Tokyo"}));
+  // ROLLBACK restores both, and says so.
+  EXPECT_EQ(run(*s, "ROLLBACK").statuses, (std::vector<std::string>{"application_name=", "TimeZone=UTC"}));
+  // Values are reported once a query string has run: a SET undone by the failure of its
+  // implicit transaction is not reported at all.
+  auto failed = run(*s, "SET TIME ZONE 'Asia/Tokyo'; SELECT 1 / 0");
+  EXPECT_EQ(failed.errors, (std::vector<std::string>{"22012"}));
+  EXPECT_TRUE(failed.statuses.empty());
+  EXPECT_EQ(run(*s, "BEGIN; SET TIME ZONE 'Asia/Tokyo'; SET TIME ZONE 'Europe/Rome'").statuses,
+            (std::vector<std::string>{"TimeZone=Europe/Rome"}));
+  // An error aborts the block at once, its SETs with it (PostgreSQL reports the restored
+  // values before the next ReadyForQuery too).
+  EXPECT_EQ(run(*s, "SELECT 1 / 0").statuses, (std::vector<std::string>{"TimeZone=UTC"}));
+  EXPECT_TRUE(run(*s, "ROLLBACK").statuses.empty());
+  EXPECT_EQ(run(*s, "SHOW DateStyle").rows, (std::vector<std::string>{"ISO, DMY"}));
+}
+
+TEST_F(SessionTest, StartupParametersAndOptionsAreAppliedAsSet) {
+  pgwire::StartupParameters params;
+  params.user = "tessera";
+  params.database = "tessera";
+  params.all = {{"user", "tessera"},         {"database", "tessera"}, {"DateStyle", "ISO"},
+                {"TimeZone", "Europe/Paris"}, {"extra_float_digits", "2"},
+                {"options", "-c statement_timeout=5s --lock-timeout=1s -capplication_name=a\\ b"}};
+  auto s = db_.open_session(params);
+  auto reported = s->reported_settings();
+  auto value = [&](const std::string& name) {
+    for (const auto& [n, v] : reported) {
+      if (n == name) return v;
+    }
+    return std::string("<missing>");
+  };
+  EXPECT_EQ(value("DateStyle"), "ISO, MDY");
+  EXPECT_EQ(value("TimeZone"), "Europe/Paris");
+  EXPECT_EQ(value("application_name"), "a b");
+  EXPECT_EQ(run(*s, "SHOW statement_timeout").rows, (std::vector<std::string>{"5s"}));
+  EXPECT_EQ(run(*s, "SHOW lock_timeout").rows, (std::vector<std::string>{"1s"}));
+  EXPECT_EQ(run(*s, "SHOW extra_float_digits").rows, (std::vector<std::string>{"2"}));
+  EXPECT_EQ(run(*s, "SELECT '2024-01-01 12:00+00'::timestamptz").rows, (std::vector<std::string>{"2024-01-01 13:00:00+01"}));
+  // An unknown setting or a bad value refuses the connection, as in PostgreSQL.
+  params.all = {{"user", "tessera"}, {"no_such_setting", "1"}};
+  EXPECT_THROW(db_.open_session(params), SqlError);
+  params.all = {{"user", "tessera"}, {"TimeZone", "Nowhere/Else"}};
+  EXPECT_THROW(db_.open_session(params), SqlError);
+  params.all = {{"user", "tessera"}, {"options", "-x"}};
+  EXPECT_THROW(db_.open_session(params), SqlError);
+}
+
 TEST_F(SessionTest, NowIsTheTransactionStartTime) {
   auto s = open();
   run(*s, "BEGIN");

@@ -34,7 +34,9 @@ class FakeBackend : public Backend {
  public:
   class Session : public BackendSession {
    public:
-    explicit Session(FakeBackend& backend) : backend_(backend) { backend_.live_sessions++; }
+    Session(FakeBackend& backend, StartupParameters params) : backend_(backend), params_(std::move(params)) {
+      backend_.live_sessions++;
+    }
     ~Session() override { backend_.live_sessions--; }
 
     void execute_simple(std::string_view sql, ResultReceiver& receiver) override {
@@ -75,6 +77,22 @@ class FakeBackend : public Backend {
     }
 
     TransactionStatus transaction_status() const override { return status_; }
+
+    std::vector<std::pair<std::string, std::string>> reported_settings() const override {
+      return {{"application_name", params_.application_name},
+              {"client_encoding", "UTF8"},
+              {"DateStyle", "ISO, MDY"},
+              {"default_transaction_read_only", "off"},
+              {"in_hot_standby", "off"},
+              {"integer_datetimes", "on"},
+              {"IntervalStyle", "postgres"},
+              {"is_superuser", "on"},
+              {"server_encoding", "UTF8"},
+              {"server_version", "15.6"},
+              {"session_authorization", params_.user},
+              {"standard_conforming_strings", "on"},
+              {"TimeZone", "UTC"}};
+    }
 
     void cancel() override {
       backend_.cancel_calls++;
@@ -187,6 +205,7 @@ class FakeBackend : public Backend {
     }
 
     FakeBackend& backend_;
+    StartupParameters params_;
     TransactionStatus status_ = TransactionStatus::kIdle;
     std::mutex mutex_;
     std::condition_variable cancelled_cv_;
@@ -204,7 +223,7 @@ class FakeBackend : public Backend {
     if (params.user != "tessera") {
       throw SqlError(SqlState::kInvalidAuthorizationSpecification, "role \"" + params.user + "\" does not exist");
     }
-    return std::make_unique<Session>(*this);
+    return std::make_unique<Session>(*this, params);
   }
 
   StartupParameters params() {
