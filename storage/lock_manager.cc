@@ -76,10 +76,14 @@ void LockManager::lock(Transaction& txn, const std::string& name, LockMode mode)
     }
   }
   bool waited = false;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   while (!grantable(locks_[name], id, mode)) {
     if (!waited) {
       waiting_[id] = Wait{name, mode};
       waited = true;
+      if (const int64_t timeout = txn.lock_timeout_ms(); timeout > 0) {
+        deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
+      }
     }
     if (closes_cycle(id)) {
       waiting_.erase(id);
@@ -99,7 +103,12 @@ void LockManager::lock(Transaction& txn, const std::string& name, LockMode mode)
       waiting_.erase(id);
       throw SqlError(SqlState::kQueryCanceled, "canceling statement due to user request");
     }
-    released_.wait_for(guard, kWaitPoll);
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      waiting_.erase(id);
+      throw SqlError(SqlState::kLockNotAvailable, "canceling statement due to lock timeout");
+    }
+    released_.wait_for(guard, std::min<std::chrono::steady_clock::duration>(kWaitPoll, deadline - now));
   }
   if (waited) waiting_.erase(id);
   Lock& lock = locks_[name];

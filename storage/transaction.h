@@ -147,6 +147,10 @@ class Transaction {
   /// flag); null for none. The flag must outlive the transaction.
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
   bool interrupted() const { return interrupt_ && interrupt_->load(std::memory_order_relaxed); }
+  /// Where this transaction's lock waits read their limit in milliseconds (the session's
+  /// lock_timeout, which may change between statements; 0 = wait forever); null for none.
+  void set_lock_timeout_source(const std::atomic<int64_t>* milliseconds) { lock_timeout_ = milliseconds; }
+  int64_t lock_timeout_ms() const { return lock_timeout_ ? lock_timeout_->load(std::memory_order_relaxed) : 0; }
 
  private:
   friend class TransactionManager;
@@ -160,6 +164,7 @@ class Transaction {
   std::atomic<uint64_t> statement_{0};
   std::atomic<bool> statement_reads_fenced_{false};
   const std::atomic<bool>* interrupt_ = nullptr;
+  const std::atomic<int64_t>* lock_timeout_ = nullptr;
   mutable std::mutex mutex_;  // guards undo_ and hooks_
   std::vector<UndoEntry> undo_;
   std::vector<std::shared_ptr<TransactionHook>> hooks_;

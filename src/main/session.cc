@@ -253,6 +253,7 @@ class Session::StatementTimeout {
 std::unique_ptr<Session::StatementTimeout> Session::begin_statement() {
   cancel_requested_.store(false);
   timed_out_.store(false);
+  lock_timeout_ms_.store(settings_.milliseconds("lock_timeout"));
   return std::make_unique<StatementTimeout>(*this, settings_.milliseconds("statement_timeout"));
 }
 
@@ -276,6 +277,8 @@ void Session::ensure_transaction() {
   settings_.begin_transaction();
   // Lock waits of the transaction stop on the session's cancel request (57014).
   transaction_->set_interrupt_flag(&cancel_requested_);
+  // ... and after lock_timeout (55P03).
+  transaction_->set_lock_timeout_source(&lock_timeout_ms_);
 }
 
 void Session::end_transaction(bool commit) {

@@ -116,6 +116,8 @@ class Session : public pgwire::BackendSession {
   catalog::SequenceSession sequences_;
   std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed
   std::atomic<bool> cancel_requested_{false};
+  /// The statement's lock_timeout in milliseconds (0: none), read by the transaction's lock waits.
+  std::atomic<int64_t> lock_timeout_ms_{0};
   /// Set with cancel_requested_ when the statement's statement_timeout expired.
   std::atomic<bool> timed_out_{false};
 };

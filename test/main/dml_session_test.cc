@@ -194,6 +194,24 @@ TEST_F(DmlSessionTest, CrossedRowWaitsAreADeadlock) {
   EXPECT_EQ(run(*a, "SELECT id, v FROM t ORDER BY id").rows, (Strings{"1|1", "2|1"}));
 }
 
+TEST_F(DmlSessionTest, LockTimeoutEndsAWaitForARowOrATableWith55P03) {
+  auto a = open();
+  auto b = open();
+  run(*a, "CREATE TABLE t(id int, v int); INSERT INTO t VALUES (1, 0)");
+  run(*a, "BEGIN; UPDATE t SET v = 1 WHERE id = 1");
+  // A row another transaction updates: the wait ends after lock_timeout, in this statement only.
+  auto row = run(*b, "SET lock_timeout = '50ms'; UPDATE t SET v = 2 WHERE id = 1");
+  EXPECT_EQ(row.errors, (Strings{"55P03"}));
+  EXPECT_EQ(row.messages, (Strings{"canceling statement due to lock timeout"}));
+  // The failure rolled the SET back with its implicit transaction; set it on its own.
+  run(*b, "SET lock_timeout = '50ms'");
+  EXPECT_EQ(run(*b, "DROP TABLE t").errors, (Strings{"55P03"}));
+  EXPECT_EQ(run(*b, "SELECT count(*) FROM t").rows, (Strings{"1"}));  // reads never wait
+  run(*a, "COMMIT");
+  EXPECT_TRUE(run(*b, "UPDATE t SET v = 2 WHERE id = 1").errors.empty());
+  EXPECT_EQ(run(*b, "SELECT v FROM t").rows, (Strings{"2"}));
+}
+
 TEST_F(DmlSessionTest, CancelStopsAWaitForARow) {
   auto a = open();
   auto b = open();
