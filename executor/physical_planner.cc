@@ -200,7 +200,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       const auto& aggregate = static_cast<const LogicalAggregate&>(op);
       auto input = op.children[0]->output_bindings();
       result = std::make_unique<PhysicalHashAggregate>(op.output_types(), resolve_all(aggregate.groups, input),
-                                                       resolve_all(aggregate.aggregates, input), create_plan(*op.children[0]));
+                                                       resolve_all(aggregate.aggregates, input), create_plan(*op.children[0]),
+                                                       aggregate.grouping_sets, aggregate.grouping_functions);
       break;
     }
     case LogicalOperatorKind::kDistinct: {
