@@ -5,6 +5,7 @@
 
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
 #include "src/common/value_cast.h"
@@ -721,6 +722,19 @@ LogicalPtr Binder::wrap_limit(const SelectStmt& select, LogicalPtr plan) {
   auto limit = std::make_unique<LogicalLimit>();
   if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
   if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
+  if (select.limit_with_ties) {
+    // PostgreSQL rejects a NULL literal here; a NULL of another form means no limit.
+    if (select.limit->kind == ExprKind::kConstant && select.limit->as<ConstantExpr>().constant_kind == ConstantKind::kNull) {
+      throw_at(SqlState::kInvalidRowCountInLimitClause, "row count cannot be null in FETCH FIRST ... WITH TIES clause",
+               select.limit->location);
+    }
+    // The ORDER BY sits right under the limit, or under the DISTINCT ON it feeds.
+    const LogicalOperator* node = plan.get();
+    if (node->kind == LogicalOperatorKind::kDistinct) node = node->children[0].get();
+    TS_CHECK(node->kind == LogicalOperatorKind::kOrder, "WITH TIES without an ORDER BY under the limit");
+    limit->with_ties = true;
+    for (const auto& o : static_cast<const LogicalOrder&>(*node).orders) limit->tie_keys.push_back(o.expression->copy());
+  }
   limit->children.push_back(std::move(plan));
   return limit;
 }

@@ -172,7 +172,8 @@ std::string LogicalOrder::describe() const {
 std::vector<ColumnBinding> LogicalLimit::output_bindings() const { return children[0]->output_bindings(); }
 std::vector<LogicalType> LogicalLimit::output_types() const { return children[0]->output_types(); }
 std::string LogicalLimit::describe() const {
-  return "Limit " + (limit ? limit->to_string() : std::string("ALL")) + " Offset " + (offset ? offset->to_string() : "0");
+  return "Limit " + (limit ? limit->to_string() : std::string("ALL")) + (with_ties ? " WITH TIES" : "") + " Offset " +
+         (offset ? offset->to_string() : "0");
 }
 
 std::vector<ColumnBinding> LogicalDistinct::output_bindings() const { return children[0]->output_bindings(); }

@@ -190,6 +190,10 @@ class LogicalLimit : public LogicalOperator {
   /// Constant bigint expressions, evaluated when the plan is built; null = ALL / 0.
   BoundExprPtr limit;
   BoundExprPtr offset;
+  /// FETCH FIRST ... WITH TIES: also the rows after the last one that are equal to it in
+  /// `tie_keys` (the ORDER BY keys, over the child's columns, which arrive sorted by them).
+  bool with_ties = false;
+  std::vector<BoundExprPtr> tie_keys;
 };
 
 /// Removes duplicate rows (all columns). With `distinct_on` (DISTINCT ON): keeps the first

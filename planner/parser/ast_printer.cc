@@ -227,7 +227,10 @@ std::string select_to_string(const SelectStmt& select) {
     }
   }
   if (!select.order_by.empty()) out += " ORDER BY " + sort_list(select.order_by);
-  if (select.limit) out += " LIMIT " + expr_to_string(*select.limit);
+  if (select.limit) {
+    out += select.limit_with_ties ? " FETCH FIRST (" + expr_to_string(*select.limit) + ") ROWS WITH TIES"
+                                  : " LIMIT " + expr_to_string(*select.limit);
+  }
   if (select.offset) out += " OFFSET " + expr_to_string(*select.offset);
   return out;
 }
