@@ -200,7 +200,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       const auto& aggregate = static_cast<const LogicalAggregate&>(op);
       auto input = op.children[0]->output_bindings();
       result = std::make_unique<PhysicalHashAggregate>(op.output_types(), resolve_all(aggregate.groups, input),
-                                                       resolve_all(aggregate.aggregates, input), create_plan(*op.children[0]));
+                                                       resolve_all(aggregate.aggregates, input), create_plan(*op.children[0]),
+                                                       aggregate.grouping_sets, aggregate.grouping_functions);
       break;
     }
     case LogicalOperatorKind::kDistinct: {
@@ -281,7 +282,17 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
           limit.offset = v.get_int64();
         }
       }
-      if (limit.limit && child.kind == LogicalOperatorKind::kOrder) {
+      if (logical_limit.with_ties) {
+        // The rows arrive sorted; the limit compares the ORDER BY key columns of its input.
+        std::vector<size_t> tie_columns;
+        for (const auto& key : logical_limit.tie_keys) {
+          BoundExprPtr resolved = resolve(*key, child.output_bindings());
+          TS_CHECK(resolved->kind == planner::BoundExprKind::kReference, "WITH TIES key is not a column");
+          tie_columns.push_back(static_cast<const planner::BoundReference&>(*resolved).index);
+        }
+        result = std::make_unique<PhysicalLimit>(op.output_types(), limit.limit, limit.offset, create_plan(child),
+                                                 std::move(tie_columns));
+      } else if (limit.limit && child.kind == LogicalOperatorKind::kOrder) {
         const auto& order = static_cast<const LogicalOrder&>(child);
         std::vector<BoundExprPtr> exprs;
         for (const auto& o : order.orders) exprs.push_back(resolve(*o.expression, child.children[0]->output_bindings()));

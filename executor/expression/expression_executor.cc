@@ -309,7 +309,8 @@ void ExpressionExecutor::eval(const BoundExpression& expr, const DataChunk& inpu
       return;
     case BoundExprKind::kColumnRef:
     case BoundExprKind::kAggregate:
-    case BoundExprKind::kWindow: break;
+    case BoundExprKind::kWindow:
+    case BoundExprKind::kGrouping: break;
   }
   TS_CHECK(false, "expression kind cannot be evaluated here: " + expr.to_string());
 }

@@ -263,6 +263,8 @@ class Binder {
   BoundExprPtr bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location);
   BoundExprPtr bind_function(const FuncCallExpr& call);
   BoundExprPtr bind_aggregate(const FuncCallExpr& call);
+  /// grouping(...) in a SELECT's target list, HAVING or ORDER BY; resolved by the grouped rewrite.
+  BoundExprPtr bind_grouping(const FuncCallExpr& call);
   /// A call with OVER (binder_window.cc).
   BoundExprPtr bind_window(const FuncCallExpr& call);
   static bool is_window_function_name(const std::string& name);

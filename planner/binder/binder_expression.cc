@@ -577,6 +577,18 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
 
 // ---- functions --------------------------------------------------------------------------------
 
+BoundExprPtr Binder::bind_grouping(const FuncCallExpr& call) {
+  if (no_aggregates_clause_) {
+    throw_at(SqlState::kGroupingError, std::string("grouping operations are not allowed in ") + no_aggregates_clause_, call.location);
+  }
+  if (!select_context_) throw_at(SqlState::kGroupingError, "grouping operations are not allowed here", call.location);
+  if (select_context_->inside_aggregate) throw_at(SqlState::kGroupingError, "aggregate function calls cannot be nested", call.location);
+  if (call.args.size() >= 32) throw_at(SqlState::kTooManyArguments, "GROUPING must have fewer than 32 arguments", call.location);
+  std::vector<BoundExprPtr> args;
+  for (const auto& a : call.args) args.push_back(bind_expr(*a));
+  return std::make_unique<BoundGrouping>(std::move(args));
+}
+
 BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
   const std::string& name = call.name.back();
   if (no_aggregates_clause_) {
@@ -690,6 +702,7 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (call.name.size() > 1 && call.name[call.name.size() - 2] != "pg_catalog") {
     throw_at(SqlState::kUndefinedFunction, "function " + call.name[0] + "." + name + " does not exist", call.location);
   }
+  if (name == "grouping" && call.name.size() == 1 && !call.over && !call.star && !call.distinct) return bind_grouping(call);
   if (call.over) return bind_window(call);
   if (is_window_function_name(name)) {
     throw_at(SqlState::kWrongObjectType, "window function " + name + " requires an OVER clause", call.location);

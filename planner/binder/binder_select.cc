@@ -1,7 +1,11 @@
+#include <algorithm>
+#include <functional>
 #include <map>
+#include <set>
 
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/stack_guard.h"
 #include "src/common/value_cast.h"
@@ -52,6 +56,10 @@ class GroupedRewriter {
       expr->alias = alias;
       return;
     }
+    if (expr->kind == BoundExprKind::kGrouping) {
+      rewrite_grouping(expr);
+      return;
+    }
     if (expr->kind == BoundExprKind::kColumnRef) {
       const auto& ref = static_cast<const BoundColumnRef&>(*expr);
       throw SqlError(SqlState::kGroupingError,
@@ -75,8 +83,141 @@ class GroupedRewriter {
     expr.for_each_child([&](BoundExprPtr& child) { check_direct_argument(*child); });
   }
 
+  /// grouping(...): 0 without grouping sets (every argument is grouped in every row), else a
+  /// grouping column of the aggregate.
+  void rewrite_grouping(BoundExprPtr& expr) {
+    const auto& call = static_cast<const BoundGrouping&>(*expr);
+    std::vector<uint32_t> columns;
+    for (const auto& arg : call.args) {
+      size_t index = aggregate_.groups.size();
+      for (size_t i = 0; i < aggregate_.groups.size() && index == aggregate_.groups.size(); i++) {
+        if (arg->equals(*aggregate_.groups[i])) index = i;
+      }
+      if (index == aggregate_.groups.size()) {
+        throw SqlError(SqlState::kGroupingError, "arguments to GROUPING must be grouping expressions of the associated query level");
+      }
+      columns.push_back(static_cast<uint32_t>(index));
+    }
+    std::string alias = expr->alias;
+    if (aggregate_.grouping_sets.empty()) {
+      expr = std::make_unique<BoundConstant>(Value::integer(0));
+      expr->alias = alias;
+      return;
+    }
+    auto& functions = aggregate_.grouping_functions;
+    size_t index = std::find(functions.begin(), functions.end(), columns) - functions.begin();
+    if (index == functions.size()) functions.push_back(columns);
+    std::string name = expr->to_string();
+    expr = std::make_unique<BoundColumnRef>(LogicalType::integer(), ColumnBinding{aggregate_.grouping_index, static_cast<uint32_t>(index)},
+                                            name);
+    expr->alias = alias;
+  }
+
   LogicalAggregate& aggregate_;
 };
+
+/// PostgreSQL's limit on the number of grouping sets of one GROUP BY.
+constexpr size_t kMaxGroupingSets = 4096;
+/// PostgreSQL's limit on the elements of one CUBE.
+constexpr size_t kMaxCubeElements = 12;
+
+/// A GROUP BY item (or an element of GROUPING SETS) with its expressions bound to indexes into
+/// the aggregate's groups.
+struct GroupingNode {
+  /// kEmpty with `units` empty: (); kEmpty with one unit: a plain expression (a parenthesized
+  /// list is one unit of several columns).
+  GroupingSetKind kind = GroupingSetKind::kEmpty;
+  /// The elements of ROLLUP / CUBE, or the columns of a plain expression.
+  std::vector<std::vector<uint32_t>> units;
+  /// The elements of GROUPING SETS.
+  std::vector<GroupingNode> children;
+};
+
+/// How many grouping sets `node` stands for, saturating above kMaxGroupingSets.
+size_t count_grouping_sets(const GroupingNode& node) {
+  switch (node.kind) {
+    case GroupingSetKind::kEmpty: return 1;
+    case GroupingSetKind::kRollup: return node.units.size() + 1;
+    case GroupingSetKind::kCube: return size_t{1} << node.units.size();
+    case GroupingSetKind::kSets: {
+      size_t total = 0;
+      for (const auto& child : node.children) total = std::min(total + count_grouping_sets(child), kMaxGroupingSets + 1);
+      return total;
+    }
+  }
+  return 1;
+}
+
+/// The grouping sets of `node`, in PostgreSQL's order.
+std::vector<std::vector<uint32_t>> expand_grouping_node(const GroupingNode& node) {
+  std::vector<std::vector<uint32_t>> sets;
+  auto concat = [&](auto&& take) {
+    std::vector<uint32_t> set;
+    for (size_t u = 0; u < node.units.size(); u++) {
+      if (take(u)) set.insert(set.end(), node.units[u].begin(), node.units[u].end());
+    }
+    return set;
+  };
+  switch (node.kind) {
+    case GroupingSetKind::kEmpty: sets.push_back(concat([](size_t) { return true; })); break;
+    case GroupingSetKind::kRollup:
+      for (size_t n = node.units.size() + 1; n-- > 0;) sets.push_back(concat([&](size_t u) { return u < n; }));
+      break;
+    case GroupingSetKind::kCube:
+      // From the full set down to the empty one; bit u of `mask` selects unit u.
+      for (size_t mask = (size_t{1} << node.units.size()); mask-- > 0;) {
+        sets.push_back(concat([&](size_t u) { return ((mask >> (node.units.size() - 1 - u)) & 1) != 0; }));
+      }
+      break;
+    case GroupingSetKind::kSets:
+      for (const auto& child : node.children) {
+        auto more = expand_grouping_node(child);
+        sets.insert(sets.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+      }
+      break;
+  }
+  return sets;
+}
+
+/// The grouping sets of a GROUP BY list: the cross product of its items' sets (each set the
+/// union of one set of every item), each set without repeated columns; with DISTINCT, equal sets
+/// (in any column order) once. Raises 54001 beyond kMaxGroupingSets (counted before removing
+/// duplicates, as PostgreSQL).
+std::vector<std::vector<uint32_t>> expand_grouping_sets(const std::vector<GroupingNode>& items, bool distinct) {
+  size_t count = 1;
+  for (const auto& item : items) {
+    count = std::min(count * count_grouping_sets(item), kMaxGroupingSets + 1);
+  }
+  if (count > kMaxGroupingSets) {
+    throw SqlError(SqlState::kStatementTooComplex, "too many grouping sets present (maximum " + std::to_string(kMaxGroupingSets) + ")");
+  }
+  std::vector<std::vector<uint32_t>> result{{}};
+  for (const auto& item : items) {
+    const auto sets = expand_grouping_node(item);
+    std::vector<std::vector<uint32_t>> next;
+    for (const auto& left : result) {
+      for (const auto& right : sets) {
+        std::vector<uint32_t> set = left;
+        for (uint32_t column : right) {
+          if (std::find(set.begin(), set.end(), column) == set.end()) set.push_back(column);
+        }
+        next.push_back(std::move(set));
+      }
+    }
+    result = std::move(next);
+  }
+  if (distinct) {
+    std::vector<std::vector<uint32_t>> unique;
+    std::set<std::vector<uint32_t>> seen;
+    for (auto& set : result) {
+      std::vector<uint32_t> sorted = set;
+      std::sort(sorted.begin(), sorted.end());
+      if (seen.insert(sorted).second) unique.push_back(std::move(set));
+    }
+    result = std::move(unique);
+  }
+  return result;
+}
 
 }  // namespace
 
@@ -233,49 +374,90 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     unknown_outputs.push_back(is_unknown_literal(*t) || t->type.id() == LogicalTypeId::kSqlNull);
   }
 
-  // GROUP BY
+  // GROUP BY: every distinct expression becomes one group column; grouping sets list the
+  // columns each set groups by.
   std::vector<BoundExprPtr> groups;
+  std::vector<std::vector<uint32_t>> grouping_sets;
+  std::vector<int> group_locations;
   if (!select.group_by.empty()) {
-    if (select.group_by_distinct) throw_at(SqlState::kFeatureNotSupported, "GROUP BY DISTINCT is not supported yet", select.location);
     no_aggregates_clause_ = "GROUP BY";
-    for (const auto& g : select.group_by) {
-      if (g->kind == ExprKind::kGroupingSet) {
-        throw_at(SqlState::kFeatureNotSupported, "GROUPING SETS, ROLLUP and CUBE are not supported yet", g->location);
-      }
-      if (g->kind == ExprKind::kConstant && g->as<ConstantExpr>().constant_kind == ConstantKind::kInteger) {
-        int64_t ordinal = g->as<ConstantExpr>().int_value;
+    // A position or output name refers to an output column; anything else is an expression
+    // over the input. Returns the index of its group column.
+    auto bind_group = [&](const Expr& g) -> uint32_t {
+      BoundExprPtr bound;
+      if (g.kind == ExprKind::kConstant && g.as<ConstantExpr>().constant_kind == ConstantKind::kInteger) {
+        int64_t ordinal = g.as<ConstantExpr>().int_value;
         if (ordinal < 1 || ordinal > static_cast<int64_t>(targets.size())) {
-          throw_at(SqlState::kInvalidColumnReference, "GROUP BY position " + std::to_string(ordinal) + " is not in select list", g->location);
+          throw_at(SqlState::kInvalidColumnReference, "GROUP BY position " + std::to_string(ordinal) + " is not in select list", g.location);
         }
         if (contains_aggregate(*targets[ordinal - 1])) {
-          throw_at(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY", g->location);
+          throw_at(SqlState::kGroupingError, "aggregate functions are not allowed in GROUP BY", g.location);
         }
-        groups.push_back(targets[ordinal - 1]->copy());
-        continue;
-      }
-      if (g->kind == ExprKind::kColumnRef && g->as<ColumnRefExpr>().fields.size() == 1) {
+        if (contains_expression(*targets[ordinal - 1], BoundExprKind::kGrouping)) {
+          throw_at(SqlState::kGroupingError, "grouping operations are not allowed in GROUP BY", g.location);
+        }
+        bound = targets[ordinal - 1]->copy();
+      } else if (g.kind == ExprKind::kColumnRef && g.as<ColumnRefExpr>().fields.size() == 1 &&
+                 !lookup_local(g.as<ColumnRefExpr>().fields, g.location)) {
         // An input column wins over an output column of the same name.
-        const std::string& n = g->as<ColumnRefExpr>().fields[0];
-        if (!lookup_local(g->as<ColumnRefExpr>().fields, g->location)) {
-          bool matched = false;
-          for (size_t i = 0; i < names.size(); i++) {
-            if (names[i] == n) {
-              groups.push_back(targets[i]->copy());
-              matched = true;
-              break;
-            }
-          }
-          if (matched) continue;
+        const std::string& n = g.as<ColumnRefExpr>().fields[0];
+        for (size_t i = 0; i < names.size() && !bound; i++) {
+          if (names[i] == n) bound = targets[i]->copy();
         }
       }
-      groups.push_back(bind_expr(*g));
+      if (!bound) bound = bind_expr(g);
+      // A position or output name may name a window function.
+      if (contains_expression(*bound, BoundExprKind::kWindow)) {
+        throw_at(SqlState::kWindowingError, "window functions are not allowed in GROUP BY", g.location);
+      }
+      for (size_t i = 0; i < groups.size(); i++) {
+        if (groups[i]->equals(*bound)) return static_cast<uint32_t>(i);
+      }
+      groups.push_back(std::move(bound));
+      group_locations.push_back(g.location);
+      return static_cast<uint32_t>(groups.size() - 1);
+    };
+    // A parenthesized list (an implicit row) groups by each of its expressions.
+    auto bind_unit = [&](const Expr& g) {
+      std::vector<uint32_t> columns;
+      if (g.kind == ExprKind::kRow && !g.as<RowExpr>().explicit_row) {
+        for (const auto& e : g.as<RowExpr>().args) columns.push_back(bind_group(*e));
+      } else {
+        columns.push_back(bind_group(g));
+      }
+      return columns;
+    };
+    std::function<GroupingNode(const Expr&)> bind_node = [&](const Expr& g) {
+      GroupingNode node;
+      if (g.kind != ExprKind::kGroupingSet) {
+        node.units.push_back(bind_unit(g));
+        return node;
+      }
+      const auto& set = g.as<GroupingSetExpr>();
+      node.kind = set.set_kind;
+      if (set.set_kind == GroupingSetKind::kCube && set.items.size() > kMaxCubeElements) {
+        throw_at(SqlState::kTooManyColumns, "CUBE is limited to " + std::to_string(kMaxCubeElements) + " elements", g.location);
+      }
+      for (const auto& item : set.items) {
+        if (set.set_kind == GroupingSetKind::kSets) {
+          node.children.push_back(bind_node(*item));
+        } else {
+          node.units.push_back(bind_unit(*item));
+        }
+      }
+      return node;
+    };
+    std::vector<GroupingNode> items;
+    bool has_grouping_sets = false;
+    for (const auto& g : select.group_by) {
+      has_grouping_sets |= g->kind == ExprKind::kGroupingSet;
+      items.push_back(bind_node(*g));
     }
     no_aggregates_clause_ = nullptr;
-    // A position or output name may name a window function.
-    for (size_t i = 0; i < groups.size(); i++) {
-      if (contains_expression(*groups[i], BoundExprKind::kWindow)) {
-        throw_at(SqlState::kWindowingError, "window functions are not allowed in GROUP BY", select.group_by[i]->location);
-      }
+    if (has_grouping_sets || select.group_by_distinct) {
+      grouping_sets = expand_grouping_sets(items, select.group_by_distinct);
+      // One set is a plain GROUP BY (of every group column).
+      if (grouping_sets.size() == 1) grouping_sets.clear();
     }
   }
 
@@ -400,14 +582,20 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
 
   // Aggregation
   bool has_aggregates = false;
-  for (const auto& t : targets) has_aggregates |= contains_aggregate(*t);
+  // grouping(...) makes a query grouped as an aggregate does.
+  auto groups_rows = [](const BoundExpression& e) {
+    return contains_aggregate(e) || contains_expression(e, BoundExprKind::kGrouping);
+  };
+  for (const auto& t : targets) has_aggregates |= groups_rows(*t);
   if (having) has_aggregates |= true;
   for (const auto& o : order_items) {
-    if (o.expr) has_aggregates |= contains_aggregate(*o.expr);
+    if (o.expr) has_aggregates |= groups_rows(*o.expr);
   }
-  if (!groups.empty() || has_aggregates) {
+  if (!select.group_by.empty() || has_aggregates) {
     auto aggregate = std::make_unique<LogicalAggregate>(next_table_index(), next_table_index());
     aggregate->groups = std::move(groups);
+    aggregate->grouping_sets = std::move(grouping_sets);
+    if (!aggregate->grouping_sets.empty()) aggregate->grouping_index = next_table_index();
     GroupedRewriter rewriter(*aggregate);
     for (auto& t : targets) rewriter.rewrite(t);
     if (having) rewriter.rewrite(having);
@@ -534,6 +722,19 @@ LogicalPtr Binder::wrap_limit(const SelectStmt& select, LogicalPtr plan) {
   auto limit = std::make_unique<LogicalLimit>();
   if (select.limit) limit->limit = bind_limit_value(*select.limit, "LIMIT");
   if (select.offset) limit->offset = bind_limit_value(*select.offset, "OFFSET");
+  if (select.limit_with_ties) {
+    // PostgreSQL rejects a NULL literal here; a NULL of another form means no limit.
+    if (select.limit->kind == ExprKind::kConstant && select.limit->as<ConstantExpr>().constant_kind == ConstantKind::kNull) {
+      throw_at(SqlState::kInvalidRowCountInLimitClause, "row count cannot be null in FETCH FIRST ... WITH TIES clause",
+               select.limit->location);
+    }
+    // The ORDER BY sits right under the limit, or under the DISTINCT ON it feeds.
+    const LogicalOperator* node = plan.get();
+    if (node->kind == LogicalOperatorKind::kDistinct) node = node->children[0].get();
+    TS_CHECK(node->kind == LogicalOperatorKind::kOrder, "WITH TIES without an ORDER BY under the limit");
+    limit->with_ties = true;
+    for (const auto& o : static_cast<const LogicalOrder&>(*node).orders) limit->tie_keys.push_back(o.expression->copy());
+  }
   limit->children.push_back(std::move(plan));
   return limit;
 }

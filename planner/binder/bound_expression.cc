@@ -221,6 +221,22 @@ bool BoundAggregate::equals(const BoundExpression& other) const {
   return true;
 }
 
+BoundExprPtr BoundGrouping::copy() const {
+  std::vector<BoundExprPtr> copied;
+  for (const auto& a : args) copied.push_back(a->copy());
+  return with_alias(std::make_unique<BoundGrouping>(std::move(copied)), *this);
+}
+
+std::string BoundGrouping::to_string() const {
+  std::string out = "GROUPING(";
+  for (size_t i = 0; i < args.size(); i++) out += (i > 0 ? ", " : "") + args[i]->to_string();
+  return out + ")";
+}
+
+bool BoundGrouping::equals(const BoundExpression& other) const {
+  return other.kind == kind && equal_all(static_cast<const BoundGrouping&>(other).args, args);
+}
+
 const char* window_function_name(WindowFunction function) {
   switch (function) {
     case WindowFunction::kAggregate: return "";

@@ -43,6 +43,7 @@ enum class BoundExprKind : uint8_t {
   kAggregate,    ///< only inside LogicalAggregate
   kSubquery,
   kWindow,       ///< only inside LogicalWindow
+  kGrouping,     ///< grouping(...): only while binding a grouped query's expressions
 };
 
 /// The tests PostgreSQL writes as expression syntax rather than functions (BoolExpr NOT,
@@ -283,6 +284,21 @@ class BoundAggregate : public BoundExpression {
   /// `f(args ORDER BY ...)`, or the WITHIN GROUP order of an ordered-set aggregate: the order
   /// in which the rows reach the aggregate. Empty: any order.
   std::vector<BoundWindowOrder> orders;
+};
+
+/// `grouping(a, b, ...)` of a grouped query, from binding until the grouped rewrite turns it
+/// into a column of the LogicalAggregate (never evaluated).
+class BoundGrouping : public BoundExpression {
+ public:
+  explicit BoundGrouping(std::vector<BoundExprPtr> args)
+      : BoundExpression(BoundExprKind::kGrouping, LogicalType::integer()), args(std::move(args)) {}
+  BoundExprPtr copy() const override;
+  std::string to_string() const override;
+  bool equals(const BoundExpression& other) const override;
+
+  /// The arguments, as bound; each must equal a GROUP BY expression. Not visited as children:
+  /// they are matched against the groups, never evaluated.
+  std::vector<BoundExprPtr> args;
 };
 
 /// The functions a window expression computes: an aggregate of the registry over the frame, or

@@ -92,6 +92,9 @@ std::vector<ColumnBinding> LogicalAggregate::output_bindings() const {
   for (size_t i = 0; i < aggregates.size(); i++) {
     result.push_back(ColumnBinding{aggregate_index, static_cast<uint32_t>(i)});
   }
+  for (size_t i = 0; i < grouping_functions.size(); i++) {
+    result.push_back(ColumnBinding{grouping_index, static_cast<uint32_t>(i)});
+  }
   return result;
 }
 
@@ -99,11 +102,28 @@ std::vector<LogicalType> LogicalAggregate::output_types() const {
   std::vector<LogicalType> result;
   for (const auto& e : groups) result.push_back(e->type);
   for (const auto& e : aggregates) result.push_back(e->type);
+  for (size_t i = 0; i < grouping_functions.size(); i++) result.push_back(LogicalType::integer());
   return result;
 }
 
 std::string LogicalAggregate::describe() const {
-  return "Aggregate [" + join_exprs(groups, ", ") + "] [" + join_exprs(aggregates, ", ") + "]";
+  std::string out = "Aggregate [" + join_exprs(groups, ", ") + "] [" + join_exprs(aggregates, ", ") + "]";
+  if (!grouping_sets.empty()) out += " grouping sets: " + grouping_sets_to_string(grouping_sets, groups);
+  return out;
+}
+
+std::string grouping_sets_to_string(const std::vector<std::vector<uint32_t>>& sets, const std::vector<BoundExprPtr>& groups) {
+  std::string out;
+  for (size_t s = 0; s < sets.size(); s++) {
+    if (s > 0) out += ", ";
+    out += "(";
+    for (size_t i = 0; i < sets[s].size(); i++) {
+      if (i > 0) out += ", ";
+      out += groups[sets[s][i]]->to_string();
+    }
+    out += ")";
+  }
+  return out;
 }
 
 std::vector<ColumnBinding> LogicalWindow::output_bindings() const {
@@ -152,7 +172,8 @@ std::string LogicalOrder::describe() const {
 std::vector<ColumnBinding> LogicalLimit::output_bindings() const { return children[0]->output_bindings(); }
 std::vector<LogicalType> LogicalLimit::output_types() const { return children[0]->output_types(); }
 std::string LogicalLimit::describe() const {
-  return "Limit " + (limit ? limit->to_string() : std::string("ALL")) + " Offset " + (offset ? offset->to_string() : "0");
+  return "Limit " + (limit ? limit->to_string() : std::string("ALL")) + (with_ties ? " WITH TIES" : "") + " Offset " +
+         (offset ? offset->to_string() : "0");
 }
 
 std::vector<ColumnBinding> LogicalDistinct::output_bindings() const { return children[0]->output_bindings(); }

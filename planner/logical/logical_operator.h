@@ -111,7 +111,8 @@ class LogicalProjection : public LogicalOperator {
   std::vector<BoundExprPtr> expressions;
 };
 
-/// Groups by `groups` and computes `aggregates`; outputs (group_index, i) then (aggregate_index, j).
+/// Groups by `groups` and computes `aggregates`; outputs (group_index, i), then
+/// (aggregate_index, j), then (grouping_index, k) for each of `grouping_functions`.
 class LogicalAggregate : public LogicalOperator {
  public:
   LogicalAggregate(uint32_t group_index, uint32_t aggregate_index)
@@ -124,6 +125,16 @@ class LogicalAggregate : public LogicalOperator {
   uint32_t aggregate_index;
   std::vector<BoundExprPtr> groups;
   std::vector<BoundExprPtr> aggregates;  ///< BoundAggregate each
+  /// GROUPING SETS / ROLLUP / CUBE: each set lists the indexes into `groups` it groups by
+  /// (possibly none); the rows of a set hold NULL in the group columns it lacks. Equal sets stay
+  /// separate (each yields its own rows, as PostgreSQL). Empty for a plain GROUP BY: one set of
+  /// every group.
+  std::vector<std::vector<uint32_t>> grouping_sets;
+  /// Table index of the grouping() columns; valid when `grouping_functions` is not empty.
+  uint32_t grouping_index = 0;
+  /// grouping(a, b, ...) calls: the indexes into `groups` of each call's arguments. Each yields
+  /// an integer whose bit (n - 1 - i) is set when argument i is not in the row's grouping set.
+  std::vector<std::vector<uint32_t>> grouping_functions;
 };
 
 /// Window functions over its child's rows: outputs every child column, then (window_index, i)
@@ -179,6 +190,10 @@ class LogicalLimit : public LogicalOperator {
   /// Constant bigint expressions, evaluated when the plan is built; null = ALL / 0.
   BoundExprPtr limit;
   BoundExprPtr offset;
+  /// FETCH FIRST ... WITH TIES: also the rows after the last one that are equal to it in
+  /// `tie_keys` (the ORDER BY keys, over the child's columns, which arrive sorted by them).
+  bool with_ties = false;
+  std::vector<BoundExprPtr> tie_keys;
 };
 
 /// Removes duplicate rows (all columns). With `distinct_on` (DISTINCT ON): keeps the first
@@ -483,6 +498,8 @@ class LogicalCteScan : public LogicalOperator {
 
 /// Indented text of the logical plan (for tests and debugging).
 std::string logical_plan_to_string(const LogicalOperator& op);
+/// "(a, b), (a), ()": grouping sets (indexes into `groups`) as EXPLAIN shows them.
+std::string grouping_sets_to_string(const std::vector<std::vector<uint32_t>>& sets, const std::vector<BoundExprPtr>& groups);
 
 /// A table function in FROM (generate_series(...)): outputs the function's columns as
 /// (table_index, i). The arguments reference no columns; they are evaluated once per execution.

@@ -495,12 +495,24 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
       const auto& aggregate = static_cast<const LogicalAggregate&>(op);
       const RelationEstimate& input = inputs[0];
       if (aggregate.groups.empty()) {
-        out.rows = 1;
+        out.rows = std::max<double>(1, static_cast<double>(aggregate.grouping_sets.size()));
         break;
       }
-      double groups = 1;
-      for (const auto& g : aggregate.groups) groups *= distinct_of(column_of(*g, input), input.rows);
-      out.rows = std::max(1.0, std::min(groups, input.rows));
+      // The groups of one set of columns: the product of their distinct counts, at most the input.
+      auto set_groups = [&](const std::vector<uint32_t>& set) {
+        double groups = 1;
+        for (uint32_t i : set) groups *= distinct_of(column_of(*aggregate.groups[i], input), input.rows);
+        return std::max(1.0, std::min(groups, input.rows));
+      };
+      if (aggregate.grouping_sets.empty()) {
+        std::vector<uint32_t> all(aggregate.groups.size());
+        for (size_t i = 0; i < all.size(); i++) all[i] = static_cast<uint32_t>(i);
+        out.rows = set_groups(all);
+      } else {
+        // Each grouping set groups separately; a set without columns is one row.
+        out.rows = 0;
+        for (const auto& set : aggregate.grouping_sets) out.rows += set_groups(set);
+      }
       for (size_t i = 0; i < aggregate.groups.size(); i++) {
         if (const ColumnEstimate* column = column_of(*aggregate.groups[i], input)) {
           ColumnEstimate c = *column;

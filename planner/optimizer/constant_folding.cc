@@ -174,6 +174,7 @@ BoundExprPtr ConstantFolder::fold(BoundExprPtr expr) {
     }
     case BoundExprKind::kAggregate:
     case BoundExprKind::kWindow:
+    case BoundExprKind::kGrouping:
       expr->for_each_child([&](BoundExprPtr& child) { child = fold(std::move(child)); });
       return expr;
   }

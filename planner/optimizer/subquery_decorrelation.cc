@@ -245,7 +245,7 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   auto& projection = static_cast<LogicalProjection&>(root);
   if (projection.expressions.size() != 1 || root.children[0]->kind != LogicalOperatorKind::kAggregate) return nullptr;
   auto& aggregate = static_cast<LogicalAggregate&>(*root.children[0]);
-  if (!aggregate.groups.empty()) return nullptr;
+  if (!aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return nullptr;
   for (const auto& a : aggregate.aggregates) {
     if (has_parameters(*a)) return nullptr;
   }

@@ -582,6 +582,7 @@ struct SelectStmt {
   // Any kind.
   std::vector<SortBy> order_by;
   ExprPtr limit;   ///< Null for none or LIMIT ALL (and FETCH FIRST n ROWS ONLY sets it).
+  bool limit_with_ties = false;  ///< FETCH FIRST n ROWS WITH TIES (`limit` is n).
   ExprPtr offset;  ///< Null for none.
 };
 

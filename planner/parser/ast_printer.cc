@@ -196,7 +196,7 @@ std::string select_to_string(const SelectStmt& select) {
         }
       }
       if (select.where) out += " WHERE " + expr_to_string(*select.where);
-      if (!select.group_by.empty()) out += " GROUP BY " + expr_list(select.group_by);
+      if (!select.group_by.empty()) out += std::string(" GROUP BY ") + (select.group_by_distinct ? "DISTINCT " : "") + expr_list(select.group_by);
       if (select.having) out += " HAVING " + expr_to_string(*select.having);
       break;
     }
@@ -227,7 +227,10 @@ std::string select_to_string(const SelectStmt& select) {
     }
   }
   if (!select.order_by.empty()) out += " ORDER BY " + sort_list(select.order_by);
-  if (select.limit) out += " LIMIT " + expr_to_string(*select.limit);
+  if (select.limit) {
+    out += select.limit_with_ties ? " FETCH FIRST (" + expr_to_string(*select.limit) + ") ROWS WITH TIES"
+                                  : " LIMIT " + expr_to_string(*select.limit);
+  }
   if (select.offset) out += " OFFSET " + expr_to_string(*select.offset);
   return out;
 }

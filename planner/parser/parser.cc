@@ -1686,11 +1686,19 @@ void Parser::parse_select_tail(SelectStmt& select) {
         select.limit = parse_expr(kPrecUnary);
       }
       if (!accept_word("row")) expect_word("rows");
-      if (at_word("with") && at_word("ties", 1)) not_supported("FETCH FIRST ... WITH TIES", peek());
-      expect_word("only");
+      if (at_word("with") && at_word("ties", 1)) {
+        advance();
+        advance();
+        select.limit_with_ties = true;
+      } else {
+        expect_word("only");
+      }
     } else {
       break;
     }
+  }
+  if (select.limit_with_ties && select.order_by.empty()) {
+    throw SqlError(SqlState::kSyntaxError, "WITH TIES cannot be specified without ORDER BY clause");
   }
   if (at_word("for")) not_supported("SELECT ... FOR UPDATE/SHARE", peek());
 }

@@ -219,8 +219,19 @@ struct AggregateLocalState : LocalState {
   KeySerializer pair_keys;
   std::vector<uint32_t> groups;
   std::vector<catalog::AggregateState*> rows;
-  /// FILTER: the rows of the chunk that pass, and their state rows.
-  SelectionVector passing;
+  /// One aggregate's inputs for the current chunk, evaluated once for every grouping set.
+  struct Input {
+    /// FILTER: the rows of the chunk that pass (when `filtered`).
+    bool filtered = false;
+    SelectionVector passing;
+    size_t num_passing = 0;
+    /// The arguments and (for sorted aggregates) the ORDER BY keys, already restricted to the
+    /// passing rows.
+    std::vector<Vector> args;
+    std::vector<Vector> order_keys;
+  };
+  std::vector<Input> inputs;
+  /// The state rows of the passing rows of a filtered aggregate.
   std::vector<catalog::AggregateState*> passing_rows;
   std::vector<std::unique_ptr<DistinctSet>> distinct;
   std::vector<std::unique_ptr<SortedInput>> sorted;
@@ -357,20 +368,59 @@ void feed_sorted(AggregateTable& table, const AggSpec& spec, const BoundAggregat
 
 PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std::vector<planner::BoundExprPtr> groups,
                                              std::vector<planner::BoundExprPtr> aggregates,
-                                             std::unique_ptr<PhysicalOperator> child)
-    : PhysicalOperator("HASH_AGGREGATE", std::move(types)), groups_(std::move(groups)), aggregates_(std::move(aggregates)) {
-  TS_CHECK(types_.size() == groups_.size() + aggregates_.size(), "hash aggregate: output column count mismatch");
+                                             std::unique_ptr<PhysicalOperator> child,
+                                             std::vector<std::vector<uint32_t>> grouping_sets,
+                                             std::vector<std::vector<uint32_t>> grouping_functions)
+    : PhysicalOperator("HASH_AGGREGATE", std::move(types)),
+      groups_(std::move(groups)),
+      aggregates_(std::move(aggregates)),
+      grouping_sets_(std::move(grouping_sets)) {
+  TS_CHECK(types_.size() == groups_.size() + aggregates_.size() + grouping_functions.size(),
+           "hash aggregate: output column count mismatch");
+  TS_CHECK(grouping_functions.empty() || !grouping_sets_.empty(), "hash aggregate: grouping() without grouping sets");
   for (const auto& a : aggregates_) TS_CHECK(a->kind == planner::BoundExprKind::kAggregate, "hash aggregate: not an aggregate");
+  for (const auto& set : grouping_sets_) {
+    std::vector<bool> has(groups_.size(), false);
+    for (uint32_t column : set) {
+      TS_CHECK(column < groups_.size(), "hash aggregate: grouping set column out of range");
+      has[column] = true;
+    }
+    set_has_.push_back(std::move(has));
+  }
+  for (const auto& function : grouping_functions) {
+    std::vector<int32_t> values;
+    for (const auto& has : set_has_) {
+      int32_t value = 0;
+      for (uint32_t column : function) value = (value << 1) | (has[column] ? 0 : 1);
+      values.push_back(value);
+    }
+    grouping_values_.push_back(std::move(values));
+  }
   add_child(std::move(child));
+}
+
+std::vector<Vector> PhysicalHashAggregate::set_keys(const std::vector<Vector>& group_vectors, size_t set) const {
+  std::vector<Vector> keys;
+  keys.reserve(groups_.size() + 1);
+  for (size_t c = 0; c < groups_.size(); c++) {
+    if (set_has_[set][c]) {
+      keys.push_back(group_vectors[c]);
+    } else {
+      keys.emplace_back(Value::null(groups_[c]->type));
+    }
+  }
+  keys.emplace_back(Value::integer(static_cast<int32_t>(set)));
+  return keys;
 }
 
 std::unique_ptr<GlobalState> PhysicalHashAggregate::make_global_sink(QueryContext&) const {
   auto state = std::make_unique<AggregateGlobalState>();
   state->layout = make_layout(aggregates_);
-  if (groups_.size() == 1 && GroupHashTable::supports_integer_key(groups_[0]->type.physical_type())) {
-    state->integer_key = groups_[0]->type.physical_type();
-  }
   for (const auto& g : groups_) state->group_types.push_back(g->type);
+  if (!grouping_sets_.empty()) state->group_types.push_back(LogicalType::integer());
+  if (state->group_types.size() == 1 && GroupHashTable::supports_integer_key(state->group_types[0].physical_type())) {
+    state->integer_key = state->group_types[0].physical_type();
+  }
   const std::vector<LogicalType>& group_types = state->group_types;
   state->table = std::make_unique<AggregateTable>(state->layout, state->integer_key, group_types);
   for (size_t a = 0; a < aggregates_.size(); a++) {
@@ -409,7 +459,59 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
 
   std::vector<Vector> group_vectors(groups_.size());
   for (size_t i = 0; i < groups_.size(); i++) local.expressions.execute(*groups_[i], in, group_vectors[i]);
-  const bool ungrouped = groups_.empty();
+
+  // The aggregates' inputs, once per chunk: FILTER, arguments and ORDER BY keys.
+  local.inputs.resize(aggregates_.size());
+  for (size_t a = 0; a < aggregates_.size(); a++) {
+    const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
+    auto& input = local.inputs[a];
+    input.filtered = agg.filter != nullptr;
+    input.num_passing = n;
+    input.args.clear();
+    input.order_keys.clear();
+    if (input.filtered) {
+      // FILTER (WHERE ...): the aggregate sees only the rows where the condition is true.
+      Vector condition;
+      local.expressions.execute(*agg.filter, in, condition);
+      UnifiedVectorFormat f;
+      condition.to_unified(n, f);
+      input.passing = SelectionVector(n);
+      input.num_passing = 0;
+      const uint8_t* values = f.values<uint8_t>();
+      for (size_t i = 0; i < n; i++) {
+        const sel_t idx = f.sel.get_index(i);
+        if (f.validity->row_is_valid(idx) && values[idx]) input.passing.set_index(input.num_passing++, static_cast<sel_t>(i));
+      }
+      if (input.num_passing == 0) continue;
+    }
+    const bool sliced = input.filtered && input.num_passing < n;
+    auto evaluate = [&](const planner::BoundExpression& expr) {
+      Vector v;
+      local.expressions.execute(expr, in, v);
+      if (!sliced) return v;
+      Vector restricted;
+      restricted.slice(v, input.passing, input.num_passing);
+      return restricted;
+    };
+    for (const auto& arg : agg.args) input.args.push_back(evaluate(*arg));
+    if (g.layout.specs[a].sorted) {
+      for (const auto& o : agg.orders) input.order_keys.push_back(evaluate(*o.expression));
+    }
+  }
+
+  if (grouping_sets_.empty()) {
+    sink_keys(g, local, n, group_vectors);
+  } else {
+    for (size_t set = 0; set < grouping_sets_.size(); set++) sink_keys(g, local, n, set_keys(group_vectors, set));
+  }
+  return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalHashAggregate::sink_keys(GlobalState& global, LocalState& local_state, size_t n,
+                                      const std::vector<Vector>& key_vectors) const {
+  auto& g = static_cast<AggregateGlobalState&>(global);
+  auto& local = static_cast<AggregateLocalState&>(local_state);
+  const bool ungrouped = key_vectors.empty();
   if (ungrouped) {
     if (local.table.groups.size() == 0) {
       bool inserted;
@@ -418,86 +520,54 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
     }
     std::fill(local.groups.begin(), local.groups.begin() + n, 0);
   } else {
-    local.table.find_or_create(pointers(group_vectors), n, local.keys, local.groups.data());
+    local.table.find_or_create(pointers(key_vectors), n, local.keys, local.groups.data());
   }
   local.table.sync_size();
   if (!ungrouped || !g.layout.all_simple) local.table.row_pointers(local.groups.data(), n, local.rows);
 
   for (size_t a = 0; a < aggregates_.size(); a++) {
     const AggSpec& spec = g.layout.specs[a];
-    const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
-    // FILTER (WHERE ...): the aggregate sees only the rows where the condition is true.
-    const bool filtered = agg.filter != nullptr;
-    size_t num_passing = n;
-    if (filtered) {
-      Vector condition;
-      local.expressions.execute(*agg.filter, in, condition);
-      UnifiedVectorFormat f;
-      condition.to_unified(n, f);
-      local.passing = SelectionVector(n);
-      num_passing = 0;
-      const uint8_t* values = f.values<uint8_t>();
-      for (size_t i = 0; i < n; i++) {
-        const sel_t idx = f.sel.get_index(i);
-        if (f.validity->row_is_valid(idx) && values[idx]) local.passing.set_index(num_passing++, static_cast<sel_t>(i));
-      }
-      if (num_passing == 0) continue;
-      if (!ungrouped || !g.layout.all_simple) {
-        local.passing_rows.resize(std::max(local.passing_rows.size(), num_passing));
-        for (size_t j = 0; j < num_passing; j++) local.passing_rows[j] = local.rows[local.passing.get_index(j)];
-      }
+    const auto& input = local.inputs[a];
+    const size_t num_passing = input.num_passing;
+    if (num_passing == 0) continue;
+    const bool sliced = input.filtered && num_passing < n;
+    if (input.filtered && (!ungrouped || !g.layout.all_simple)) {
+      local.passing_rows.resize(std::max(local.passing_rows.size(), num_passing));
+      for (size_t j = 0; j < num_passing; j++) local.passing_rows[j] = local.rows[input.passing.get_index(j)];
     }
-    catalog::AggregateState* const* rows = filtered ? local.passing_rows.data() : local.rows.data();
-    const bool sliced = filtered && num_passing < n;
-    if (agg.args.empty()) {
+    catalog::AggregateState* const* rows = input.filtered ? local.passing_rows.data() : local.rows.data();
+    // The key columns of the aggregate's rows (sorted and DISTINCT aggregates keep them).
+    auto keys_of_rows = [&](DataChunk& chunk) {
+      for (const auto& v : key_vectors) {
+        chunk.columns().push_back(v);
+        if (sliced) chunk.columns().back().slice(v, input.passing, num_passing);
+      }
+    };
+    if (input.args.empty()) {
       update_aggregate(spec, local.table, {}, num_passing, rows, ungrouped);
       continue;
     }
-    std::vector<Vector> args(agg.args.size());
-    for (size_t i = 0; i < agg.args.size(); i++) {
-      local.expressions.execute(*agg.args[i], in, args[i]);
-      if (sliced) {
-        Vector all = std::move(args[i]);
-        args[i].slice(all, local.passing, num_passing);
-      }
-    }
     if (spec.sorted) {
-      // Kept with their group columns and sort keys; fed to the aggregate, sorted, in finalize.
+      // Kept with their key columns and sort keys; fed to the aggregate, sorted, in finalize.
       DataChunk rows_in;
-      for (const auto& v : group_vectors) {
-        rows_in.columns().push_back(v);
-        if (sliced) rows_in.columns().back().slice(v, local.passing, num_passing);
-      }
-      for (auto& v : args) rows_in.columns().push_back(v);
-      for (const auto& o : agg.orders) {
-        Vector key;
-        local.expressions.execute(*o.expression, in, key);
-        rows_in.columns().emplace_back(key.type());
-        if (sliced) {
-          rows_in.columns().back().slice(key, local.passing, num_passing);
-        } else {
-          rows_in.columns().back() = std::move(key);
-        }
-      }
+      keys_of_rows(rows_in);
+      for (const auto& v : input.args) rows_in.columns().push_back(v);
+      for (const auto& v : input.order_keys) rows_in.columns().push_back(v);
       rows_in.set_size(num_passing);
       local.sorted[a]->rows.append(rows_in);
       continue;
     }
     if (!spec.distinct) {
-      update_aggregate(spec, local.table, args, num_passing, rows, ungrouped);
+      update_aggregate(spec, local.table, input.args, num_passing, rows, ungrouped);
       continue;
     }
-    Vector& arg = args[0];
     // DISTINCT: keep each new (group, argument) pair; the aggregate is computed in finalize
     // from the globally deduplicated pairs.
     UnifiedVectorFormat f;
-    arg.to_unified(num_passing, f);
+    input.args[0].to_unified(num_passing, f);
     DataChunk pairs;
-    for (const auto& v : group_vectors) {
-      pairs.columns().push_back(v);
-      if (filtered && num_passing < n) pairs.columns().back().slice(v, local.passing, num_passing);
-    }
-    for (auto& v : args) pairs.columns().push_back(v);
+    keys_of_rows(pairs);
+    for (const auto& v : input.args) pairs.columns().push_back(v);
     pairs.set_size(num_passing);
     if (!f.validity->all_valid()) {
       SelectionVector valid(num_passing);
@@ -509,7 +579,6 @@ SinkResult PhysicalHashAggregate::sink(WorkerContext&, DataChunk& in, GlobalStat
     }
     add_distinct_pairs(*local.distinct[a], pairs, local.pair_keys);
   }
-  return SinkResult::kNeedMoreInput;
 }
 
 void PhysicalHashAggregate::combine(WorkerContext&, GlobalState& global, LocalState& local_state) const {
@@ -555,12 +624,20 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
   auto& g = static_cast<AggregateGlobalState&>(global);
   AggregateTable& table = *g.table;
   KeySerializer keys;
-  const bool ungrouped = groups_.empty();
+  const size_t num_keys = this->num_keys();
+  const bool ungrouped = num_keys == 0;
   // SQL: an aggregate without GROUP BY yields one row even over no input.
   if (ungrouped && table.groups.size() == 0) {
     bool inserted;
     keys.serialize({}, 1);
     table.groups.find_or_create(keys.hash(0), keys.key(0), 0, &inserted);
+  }
+  // So does each grouping set without columns.
+  for (size_t set = 0; set < grouping_sets_.size(); set++) {
+    if (!grouping_sets_[set].empty()) continue;
+    std::vector<Vector> set_key = set_keys(std::vector<Vector>(groups_.size()), set);
+    uint32_t id;
+    table.find_or_create(pointers(set_key), 1, keys, &id);
   }
   table.sync_size();
 
@@ -572,7 +649,7 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
     for (const DataChunk& chunk : g.distinct[a]->rows.chunks()) {
       const size_t n = chunk.size();
       std::vector<const Vector*> key_columns;
-      for (size_t c = 0; c < groups_.size(); c++) key_columns.push_back(&chunk.column(c));
+      for (size_t c = 0; c < num_keys; c++) key_columns.push_back(&chunk.column(c));
       if (ungrouped) {
         std::fill(group_ids.begin(), group_ids.begin() + n, 0);
       } else {
@@ -580,7 +657,7 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       }
       table.row_pointers(group_ids.data(), n, rows);
       std::vector<Vector> args;
-      for (size_t c = groups_.size(); c < chunk.column_count(); c++) args.push_back(chunk.column(c));
+      for (size_t c = num_keys; c < chunk.column_count(); c++) args.push_back(chunk.column(c));
       update_aggregate(g.layout.specs[a], table, args, n, rows.data(), false);
     }
     g.distinct[a].reset();
@@ -591,7 +668,7 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
     if (!g.sorted[a]) continue;
     const auto& agg = static_cast<const BoundAggregate&>(*aggregates_[a]);
     if (g.layout.specs[a].function->ordered_set) ordered_set_results[a].emplace(agg.type, std::max<size_t>(table.groups.size(), 1));
-    feed_sorted(table, g.layout.specs[a], agg, groups_.size(), *g.sorted[a], ordered_set_results[a] ? &*ordered_set_results[a] : nullptr);
+    feed_sorted(table, g.layout.specs[a], agg, num_keys, *g.sorted[a], ordered_set_results[a] ? &*ordered_set_results[a] : nullptr);
     g.sorted[a].reset();
   }
   TS_CHECK(table.groups.size() == table.states_size, "distinct pairs created a new group");
@@ -608,6 +685,17 @@ void PhysicalHashAggregate::finalize(QueryContext&, GlobalState& global) const {
       Vector& column = out.column(c);
       for (size_t i = 0; i < n; i++) KeySerializer::deserialize(cursors[i], column, i);
       if (column.type().physical_type() == PhysicalType::kString) column.add_heap_reference(table.groups.heap());
+    }
+    if (!grouping_sets_.empty()) {
+      // The set number follows the group columns in the key; grouping() values derive from it.
+      Vector set_numbers(LogicalType::integer(), n);
+      for (size_t i = 0; i < n; i++) KeySerializer::deserialize(cursors[i], set_numbers, i);
+      const int32_t* set_of = set_numbers.values<int32_t>();
+      const size_t first = groups_.size() + aggregates_.size();
+      for (size_t f = 0; f < grouping_values_.size(); f++) {
+        int32_t* values = out.column(first + f).mutable_values<int32_t>();
+        for (size_t i = 0; i < n; i++) values[i] = grouping_values_[f][static_cast<size_t>(set_of[i])];
+      }
     }
     if (!table.representatives.empty()) {
       std::vector<uint32_t> ids(n);
@@ -631,6 +719,16 @@ SourceResult PhysicalHashAggregate::get_data(WorkerContext&, DataChunk& out, Glo
 std::string PhysicalHashAggregate::explain_details() const {
   std::string out;
   if (!groups_.empty()) out += "groups: " + join_expressions(groups_, ", ");
+  if (!grouping_sets_.empty()) {
+    out += (out.empty() ? "" : "; ") + std::string("grouping sets: ");
+    for (size_t s = 0; s < grouping_sets_.size(); s++) {
+      out += s > 0 ? ", (" : "(";
+      for (size_t i = 0; i < grouping_sets_[s].size(); i++) {
+        out += (i > 0 ? ", " : "") + groups_[grouping_sets_[s][i]]->to_string();
+      }
+      out += ")";
+    }
+  }
   if (!aggregates_.empty()) {
     if (!out.empty()) out += "; ";
     out += "aggregates: " + join_expressions(aggregates_, ", ");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -250,6 +251,76 @@ TEST(PhysicalHashAggregate, GroupedMatchesReference) {
             rows, chunk, threads);
       check({6}, {{AggregateId::kCountStar, -1, false}, {AggregateId::kMax, 4, false}}, rows, chunk, threads);
       check({5}, {{AggregateId::kCountStar, -1, false}, {AggregateId::kAvg, 3, false}}, rows, chunk, threads);
+    }
+  }
+}
+
+/// Grouping sets over the group columns `groups` (sets as indexes into it) with one
+/// grouping(all groups) column: the union of a plain aggregate per set, the columns a set lacks
+/// NULL.
+void check_sets(const std::vector<int>& groups, const std::vector<std::vector<uint32_t>>& sets, const std::vector<AggDef>& aggs,
+                const Rows& rows, size_t rows_per_chunk, size_t threads) {
+  const auto input = input_types();
+  std::vector<LogicalType> types;
+  std::vector<uint32_t> all;
+  std::vector<planner::BoundExprPtr> group_exprs;
+  for (size_t i = 0; i < groups.size(); i++) {
+    types.push_back(input[groups[i]]);
+    all.push_back(static_cast<uint32_t>(i));
+    group_exprs.push_back(ref(input[groups[i]], groups[i]));
+  }
+  std::vector<planner::BoundExprPtr> agg_exprs;
+  for (size_t a = 0; a < aggs.size(); a++) {
+    const LogicalType t = result_type(aggs[a], input);
+    types.push_back(t);
+    std::vector<LogicalType> args;
+    std::vector<planner::BoundExprPtr> arg_exprs;
+    if (aggs[a].column >= 0) {
+      args.push_back(input[aggs[a].column]);
+      arg_exprs.push_back(ref(input[aggs[a].column], aggs[a].column));
+    }
+    agg_exprs.push_back(std::make_unique<planner::BoundAggregate>(t, aggregate_entry(aggs[a].id, args), std::move(arg_exprs), aggs[a].distinct));
+  }
+  types.push_back(LogicalType::integer());
+  auto source = std::make_unique<RowSource>(input, rows, rows_per_chunk, threads);
+  auto op = std::make_unique<PhysicalHashAggregate>(types, std::move(group_exprs), std::move(agg_exprs), std::move(source), sets,
+                                                    std::vector<std::vector<uint32_t>>{all});
+  Rows got = run_plan(std::move(op), threads);
+  Rows want;
+  for (const auto& set : sets) {
+    std::vector<int> set_groups;
+    for (uint32_t i : set) set_groups.push_back(groups[i]);
+    int32_t grouping = 0;
+    for (size_t i = 0; i < groups.size(); i++) {
+      grouping = (grouping << 1) | (std::find(set.begin(), set.end(), i) == set.end() ? 1 : 0);
+    }
+    for (const Row& r : reference(input, rows, set_groups, aggs)) {
+      Row full;
+      for (size_t i = 0; i < groups.size(); i++) {
+        auto it = std::find(set.begin(), set.end(), i);
+        full.push_back(it == set.end() ? Value::null(input[groups[i]]) : r[it - set.begin()]);
+      }
+      for (size_t a = 0; a < aggs.size(); a++) full.push_back(r[set.size() + a]);
+      full.push_back(Value::integer(grouping));
+      want.push_back(std::move(full));
+    }
+  }
+  ASSERT_EQ(sorted_strings(want), sorted_strings(got)) << "threads " << threads << " chunk " << rows_per_chunk;
+}
+
+TEST(PhysicalHashAggregate, GroupingSetsMatchOneAggregatePerSet) {
+  const Rows rows = random_rows(5000, 11);
+  const std::vector<AggDef> aggs = {{AggregateId::kCountStar, -1, false}, {AggregateId::kSum, 2, false},
+                                    {AggregateId::kMax, 4, false},        {AggregateId::kCount, 3, true},
+                                    {AggregateId::kAvg, 3, false}};
+  for (size_t threads : {1, 2}) {
+    for (size_t chunk : {97, 2048}) {
+      // ROLLUP (g1, g2), a duplicate set, and CUBE-like sets over three columns.
+      check_sets({0, 1}, {{0, 1}, {0}, {}}, aggs, rows, chunk, threads);
+      check_sets({0, 1}, {{1}, {1}, {0, 1}}, aggs, rows, chunk, threads);
+      check_sets({0, 1, 7}, {{0, 1, 2}, {0, 2}, {1}, {2}, {}}, aggs, rows, chunk, threads);
+      check_sets({}, {{}, {}}, aggs, rows, chunk, threads);
+      check_sets({0, 1}, {{0}, {}}, aggs, {}, chunk, threads);
     }
   }
 }

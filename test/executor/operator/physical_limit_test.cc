@@ -83,6 +83,36 @@ TEST(PhysicalLimit, StopsTheInputEarly) {
   }
 }
 
+TEST(PhysicalLimit, WithTiesKeepsTheRowsEqualToTheLast) {
+  // Sorted by the double column (NaN, -0 = 0, NULLs) then the integer one; ties compare both.
+  const Rows rows = sort_rows(5000, 9);
+  const std::vector<KeySpec> specs = {{2, false, false}, {0, true, true}};
+  const Rows sorted = reference_sort(rows, specs);
+  auto same_keys = [&](const Row& a, const Row& b) {
+    for (const auto& spec : specs) {
+      const Value& x = a[spec.column];
+      const Value& y = b[spec.column];
+      if (x.is_null() != y.is_null() || (!x.is_null() && compare_values(x, y) != 0)) return false;
+    }
+    return true;
+  };
+  for (const auto& [limit, offset] : std::vector<std::pair<int64_t, int64_t>>{{1, 0}, {10, 0}, {300, 2000}, {2048, 0}, {1, 4999}, {5, 5000}, {0, 0}}) {
+    size_t end = std::min<size_t>(offset + limit, sorted.size());
+    if (limit > 0) {
+      while (end < sorted.size() && same_keys(sorted[end], sorted[end - 1])) end++;
+    }
+    const size_t begin = std::min<size_t>(offset, sorted.size());
+    for (size_t threads : {1, 2}) {
+      auto order = std::make_unique<PhysicalOrder>(sort_types(), make_keys(specs),
+                                                   std::make_unique<RowSource>(sort_types(), rows, 700, threads));
+      const Rows got = run_plan(std::make_unique<PhysicalLimit>(sort_types(), limit, offset, std::move(order), std::vector<size_t>{2, 0}),
+                                threads);
+      ASSERT_EQ(end - begin, got.size()) << "limit " << limit << " offset " << offset;
+      for (size_t i = 0; i < got.size(); i++) ASSERT_TRUE(same_keys(sorted[begin + i], got[i])) << i;
+    }
+  }
+}
+
 TEST(PhysicalLimit, ExplainAndName) {
   auto op = limit_plan({}, 10, 5, 10, 1);
   EXPECT_EQ("LIMIT", op->name());

@@ -175,6 +175,21 @@ TEST_F(BinderTest, GroupingRules) {
   EXPECT_EQ(error_of("SELECT a AS k, count(*) FROM t GROUP BY k").first, "none");
   EXPECT_EQ(error_of("SELECT a, count(*) FROM t GROUP BY 1").first, "none");
   EXPECT_EQ(error_of("SELECT a FROM t GROUP BY 3").first, "42P10");
+  EXPECT_EQ(error_of("SELECT a, b, count(*) FROM t GROUP BY ROLLUP (a, b)").first, "none");
+  EXPECT_EQ(error_of("SELECT b FROM t GROUP BY CUBE (a)").first, "42803");
+  EXPECT_EQ(error_of("SELECT grouping(b) FROM t GROUP BY ROLLUP (a)").first, "42803");
+  EXPECT_EQ(error_of("SELECT a FROM t WHERE grouping(a) = 0 GROUP BY a").first, "42803");
+}
+
+TEST_F(BinderTest, GroupingSetsListColumnsOfTheGroups) {
+  auto bound = bind("SELECT a, b, grouping(b, a), count(*) FROM t GROUP BY DISTINCT a, ROLLUP (b, a), ()");
+  const LogicalOperator* op = bound.plan.get();
+  while (op->kind != LogicalOperatorKind::kAggregate) op = op->children[0].get();
+  const auto& aggregate = static_cast<const LogicalAggregate&>(*op);
+  ASSERT_EQ(aggregate.groups.size(), 2u);
+  // a x {(b, a), (b), ()} = (a, b), (a, b), (a); DISTINCT keeps (a, b) and (a).
+  EXPECT_EQ(aggregate.grouping_sets, (std::vector<std::vector<uint32_t>>{{0, 1}, {0}}));
+  EXPECT_EQ(aggregate.grouping_functions, (std::vector<std::vector<uint32_t>>{{1, 0}}));
 }
 
 TEST_F(BinderTest, CorrelatedSubqueryBindsOuterColumnsAsParameters) {

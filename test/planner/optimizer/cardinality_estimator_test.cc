@@ -210,6 +210,18 @@ TEST_F(CardinalityEstimatorTest, EveryOperatorGetsAnEstimate) {
   EXPECT_NEAR(find(*plan, LogicalOperatorKind::kAggregate)->estimated_rows, 7, 0.5);
 }
 
+TEST_F(CardinalityEstimatorTest, GroupingSetsAddTheGroupsOfEverySet) {
+  // g has 100 values, h 7; each set groups separately and () is one row.
+  auto aggregate_rows = [&](const std::string& sql) {
+    auto plan = optimized(sql);
+    return find(*plan, LogicalOperatorKind::kAggregate)->estimated_rows;
+  };
+  EXPECT_NEAR(aggregate_rows("SELECT g, h, count(*) FROM big GROUP BY ROLLUP (g, h)"), 700 + 100 + 1, 30);
+  EXPECT_NEAR(aggregate_rows("SELECT g, h, count(*) FROM big GROUP BY CUBE (g, h)"), 700 + 100 + 7 + 1, 30);
+  EXPECT_NEAR(aggregate_rows("SELECT count(*) FROM big GROUP BY GROUPING SETS ((), ())"), 2, 1e-6);
+  EXPECT_NEAR(aggregate_rows("SELECT count(*) FROM big GROUP BY ()"), 1, 1e-6);
+}
+
 TEST_F(CardinalityEstimatorTest, HashJoinBuildsTheSmallerSideAfterFilterPushdown) {
   // big filtered to ~20 rows joined with medium (1000 rows): big's scan is the build side,
   // though the table is ten times larger.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "src/common/sql_error.h"
 #include "test/planner/parser/parser_test_util.h"
 
 namespace tessera::planner {
@@ -298,6 +299,13 @@ TEST(ParserTest, DistinctOnAndLimitForms) {
   EXPECT_EQ(select_of(all).limit, nullptr);
   auto fetch = parse_one("SELECT 1 FETCH NEXT ROW ONLY");
   EXPECT_EQ(select_of(fetch).limit->as<ConstantExpr>().int_value, 1);
+  EXPECT_FALSE(select_of(fetch).limit_with_ties);
+  auto ties = parse_one("SELECT a FROM t ORDER BY a OFFSET 1 ROW FETCH FIRST 2 ROWS WITH TIES");
+  EXPECT_TRUE(select_of(ties).limit_with_ties);
+  EXPECT_EQ(select_of(ties).limit->as<ConstantExpr>().int_value, 2);
+  EXPECT_EQ(query_text("SELECT a FROM t ORDER BY a FETCH NEXT ROW WITH TIES"),
+            "SELECT a FROM t ORDER BY a FETCH FIRST (1) ROWS WITH TIES");
+  EXPECT_THROW(parse_one("SELECT a FROM t FETCH FIRST 2 ROWS WITH TIES"), SqlError);
 }
 
 TEST(ParserTest, EmptyTargetList) {
@@ -378,6 +386,7 @@ TEST(ParserTest, SubqueriesAndFunctionsInFrom) {
 TEST(ParserTest, GroupingSets) {
   EXPECT_EQ(query_text("SELECT a FROM t GROUP BY ROLLUP (a, (b, c)), CUBE (d), GROUPING SETS ((a), ())"),
             "SELECT a FROM t GROUP BY ROLLUP(a, ROW(b, c)), CUBE(d), GROUPING SETS(a, ())");
+  EXPECT_EQ(query_text("SELECT a FROM t GROUP BY DISTINCT ROLLUP (a), ()"), "SELECT a FROM t GROUP BY DISTINCT ROLLUP(a), ()");
 }
 
 TEST(ParserTest, WithRecursive) {
