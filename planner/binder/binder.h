@@ -245,6 +245,8 @@ class Binder {
   LogicalPtr bind_base_table(const BaseTableRef& ref);
   /// A function in FROM (binder_table_function.cc).
   LogicalPtr bind_table_function(const FunctionRef& ref);
+  /// ROWS FROM (f(...), g(...)): the functions' columns side by side, in lockstep.
+  LogicalPtr bind_rows_from(const FunctionRef& ref);
   /// A call of table function `name` with bound `args`: resolved, arguments cast and folded,
   /// output columns bound (errors at `location`).
   std::unique_ptr<LogicalTableFunction> bind_function_call(const std::string& name, std::vector<BoundExprPtr> args,
@@ -289,6 +291,8 @@ class Binder {
   BoundExprPtr bind_unary(const UnaryOpExpr& expr);
   BoundExprPtr bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location);
   BoundExprPtr bind_function(const FuncCallExpr& call);
+  /// A call of scalar function `name` with bound `args` (errors at `location`).
+  BoundExprPtr call_function(const std::string& name, std::vector<BoundExprPtr> args, int location);
   BoundExprPtr bind_aggregate(const FuncCallExpr& call);
   /// A call with OVER (binder_window.cc).
   BoundExprPtr bind_window(const FuncCallExpr& call);

@@ -735,7 +735,11 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (call.filter) {
     throw_at(SqlState::kWrongObjectType, "FILTER specified, but " + name + " is not an aggregate function", call.location);
   }
-  if (functions_.functions(name).empty() && !functions_.table_functions(name).empty()) return bind_set_function(call);
+  // string_to_table and generate_subscripts are table functions the binder spells with others.
+  if ((functions_.functions(name).empty() && !functions_.table_functions(name).empty()) || name == "string_to_table" ||
+      name == "generate_subscripts") {
+    return bind_set_function(call);
+  }
   std::vector<BoundExprPtr> args;
   {
     const char* saved = no_set_functions_construct_;
@@ -778,6 +782,17 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   // GREATEST and LEAST are expressions of their common type, type modifier included.
   if ((name == "greatest" || name == "least") && !args.empty() && resolved.return_type.id() == args[0]->type.id()) {
     resolved.return_type = args[0]->type;
+  }
+  return make_call(resolved, std::move(args));
+}
+
+BoundExprPtr Binder::call_function(const std::string& name, std::vector<BoundExprPtr> args, int location) {
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions_.resolve_function(name, resolution_types(args));
+  } catch (SqlError& e) {
+    e.with_position(position(location));
+    throw;
   }
   return make_call(resolved, std::move(args));
 }

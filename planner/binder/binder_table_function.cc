@@ -12,6 +12,8 @@ namespace tessera::planner {
 
 namespace {
 
+BoundExprPtr make_not(BoundExprPtr e) { return std::make_unique<BoundBooleanTest>(BooleanTest::kNot, std::move(e)); }
+
 /// Functions of one row source advancing in lockstep (PostgreSQL's ROWS FROM, multi-argument
 /// unnest, several set-returning functions in a select list): each numbered WITH ORDINALITY,
 /// matched by number with FULL JOINs (the shorter ones padded with NULL) and ordered by it.
@@ -50,7 +52,66 @@ LogicalPtr zip_functions(std::vector<std::unique_ptr<LogicalTableFunction>> func
 
 }  // namespace
 
+LogicalPtr Binder::bind_rows_from(const FunctionRef& ref) {
+  Binder child(*this, true);
+  child.no_aggregates_clause_ = "functions in FROM";
+  std::vector<std::unique_ptr<LogicalTableFunction>> functions;
+  std::vector<std::string> names;
+  std::vector<ColumnBinding> columns;
+  std::vector<LogicalType> types;
+  for (const auto& call : ref.rows_from) {
+    if (call->star || call->distinct || !call->agg_order_by.empty() || call->filter || call->over) {
+      throw_at(SqlState::kSyntaxError, "syntax error: a function in FROM takes plain arguments", call->location);
+    }
+    if (call->name.size() > 1 && call->name[call->name.size() - 2] != "pg_catalog" &&
+        call->name[call->name.size() - 2] != "public") {
+      throw_at(SqlState::kUndefinedFunction, "schema \"" + call->name[call->name.size() - 2] + "\" does not exist",
+               call->location);
+    }
+    std::vector<BoundExprPtr> args;
+    for (const auto& arg : call->args) args.push_back(child.bind_expr(*arg));
+    auto function = bind_function_call(call->name.back(), std::move(args), call->location);
+    for (size_t c = 0; c < function->schema.types.size(); c++) {
+      names.push_back(function->schema.names[c]);
+      columns.push_back(ColumnBinding{function->table_index, static_cast<uint32_t>(c)});
+      types.push_back(function->schema.types[c]);
+    }
+    functions.push_back(std::move(function));
+  }
+  if (!child.correlated_inputs_.empty()) {
+    lateral_ = LateralCorrelation{std::move(child.correlated_inputs_), std::move(child.correlated_locations_)};
+  }
+  BoundExprPtr ordinal;
+  LogicalPtr rows;
+  if (functions.size() == 1) {
+    LogicalTableFunction& only = *functions[0];
+    only.ordinality = true;
+    ordinal = std::make_unique<BoundColumnRef>(
+        LogicalType::bigint(), ColumnBinding{only.table_index, static_cast<uint32_t>(only.schema.types.size())},
+        "ordinality");
+    rows = std::move(functions[0]);
+  } else {
+    rows = zip_functions(std::move(functions), ordinal, [&](BoundExprPtr a, BoundExprPtr b) {
+      return make_comparison("=", std::move(a), std::move(b), ref.location);
+    });
+  }
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  for (size_t i = 0; i < columns.size(); i++) {
+    projection->expressions.push_back(std::make_unique<BoundColumnRef>(types[i], columns[i], names[i]));
+  }
+  if (names.size() == 1 && ref.alias && ref.alias->columns.empty()) names[0] = ref.alias->name;
+  if (ref.with_ordinality) {
+    projection->expressions.push_back(std::move(ordinal));
+    names.push_back("ordinality");
+  }
+  projection->children.push_back(std::move(rows));
+  const std::string alias = ref.alias ? ref.alias->name : names[0];
+  std::vector<std::string> column_aliases = ref.alias ? ref.alias->columns : std::vector<std::string>{};
+  return bind_derived(std::move(projection), names, alias, column_aliases, ref.location);
+}
+
 LogicalPtr Binder::bind_table_function(const FunctionRef& ref) {
+  if (!ref.function) return bind_rows_from(ref);
   const FuncCallExpr& call = *ref.function;
   if (call.star || call.distinct || !call.agg_order_by.empty() || call.filter || call.over) {
     throw_at(SqlState::kSyntaxError, "syntax error: a function in FROM takes plain arguments", call.location);
@@ -116,6 +177,45 @@ LogicalPtr Binder::bind_table_function(const FunctionRef& ref) {
 
 std::unique_ptr<LogicalTableFunction> Binder::bind_function_call(const std::string& name, std::vector<BoundExprPtr> args,
                                                                  int location) {
+  if (name == "string_to_table" && (args.size() == 2 || args.size() == 3)) {
+    // The elements string_to_array makes, as rows.
+    std::vector<BoundExprPtr> array;
+    array.push_back(call_function("string_to_array", std::move(args), location));
+    auto function = bind_function_call("unnest", std::move(array), location);
+    function->schema.names = {name};
+    return function;
+  }
+  if (name == "generate_subscripts" && (args.size() == 2 || args.size() == 3)) {
+    // generate_series(array_lower(a, d), array_upper(a, d)), or from the upper bound down when
+    // the third argument is true (no rows when any argument or bound is NULL).
+    auto bound = [&](const char* which) {
+      std::vector<BoundExprPtr> pair;
+      pair.push_back(args[0]->copy());
+      pair.push_back(args[1]->copy());
+      return call_function(which, std::move(pair), location);
+    };
+    std::vector<BoundExprPtr> series;
+    if (args.size() == 2) {
+      series.push_back(bound("array_lower"));
+      series.push_back(bound("array_upper"));
+    } else {
+      BoundExprPtr reverse = cast_to(std::move(args[2]), LogicalType::boolean());
+      auto choose = [&](BoundExprPtr if_reverse, BoundExprPtr otherwise) {
+        std::vector<BoundCase::When> whens;
+        const LogicalType type = if_reverse->type;
+        whens.push_back({reverse->copy(), std::move(if_reverse)});
+        whens.push_back({make_not(reverse->copy()), std::move(otherwise)});
+        return std::make_unique<BoundCase>(type, std::move(whens), std::make_unique<BoundConstant>(Value::null(type)));
+      };
+      series.push_back(choose(bound("array_upper"), bound("array_lower")));
+      series.push_back(choose(bound("array_lower"), bound("array_upper")));
+      series.push_back(choose(std::make_unique<BoundConstant>(Value::integer(-1)),
+                              std::make_unique<BoundConstant>(Value::integer(1))));
+    }
+    auto function = bind_function_call("generate_series", std::move(series), location);
+    function->schema.names = {name};
+    return function;
+  }
   catalog::ResolvedTableFunction resolved;
   try {
     resolved = functions_.resolve_table_function(name, resolution_types(args));
