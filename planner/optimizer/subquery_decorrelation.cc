@@ -354,6 +354,12 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
 LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
   auto& dependent = static_cast<LogicalDependentJoin&>(*op);
   LogicalOperator& right = *op->children[1];
+  if (dependent.correlated.empty()) {
+    // Nothing depends on the left row (set-returning functions of constants): a plain join,
+    // whose right side streams.
+    const JoinType type = dependent.join_type == JoinType::kLeft ? JoinType::kLeft : JoinType::kCross;
+    return make_join(type, std::move(op->children[0]), std::move(op->children[1]), {});
+  }
   if (!lift_correlation(right, false, nullptr)) return op;
   std::vector<BoundExprPtr> lifted;
   lift_correlation(right, false, &lifted);
