@@ -309,6 +309,8 @@ LogicalPtr Binder::bind_set_functions(LogicalPtr plan, std::vector<std::unique_p
   }
   LogicalPtr right;
   if (functions.size() == 1) {
+    // Numbered, so that one worker produces its rows in order (as PostgreSQL returns them).
+    functions[0]->ordinality = true;
     right = std::move(functions[0]);
   } else {
     BoundExprPtr ordinal;
