@@ -11,6 +11,7 @@
 #include "executor/operator/ddl/physical_explain.h"
 #include "executor/operator/ddl/physical_utility.h"
 #include "executor/operator/insert/physical_insert.h"
+#include "executor/operator/join/physical_dependent_join.h"
 #include "executor/operator/join/physical_hash_join.h"
 #include "executor/operator/join/physical_nested_loop_join.h"
 #include "executor/operator/limit/physical_limit.h"
@@ -223,6 +224,14 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     }
     case LogicalOperatorKind::kJoin: result = plan_join(static_cast<const LogicalJoin&>(op)); break;
+    case LogicalOperatorKind::kDependentJoin: {
+      const auto& join = static_cast<const LogicalDependentJoin&>(op);
+      auto right = std::make_unique<SubqueryPlan>(create_rooted_plan(*op.children[1], false));
+      result = std::make_unique<PhysicalDependentJoin>(op.output_types(), join.join_type,
+                                                       resolve_all(join.correlated, op.children[0]->output_bindings()),
+                                                       std::move(right), create_plan(*op.children[0]));
+      break;
+    }
     case LogicalOperatorKind::kSetOperation: result = plan_set_operation(static_cast<const LogicalSetOperation&>(op)); break;
     case LogicalOperatorKind::kMaterializedCte:
       result = plan_materialized_cte(static_cast<const LogicalMaterializedCte&>(op));
@@ -313,7 +322,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     case LogicalOperatorKind::kTableFunction: {
       const auto& function = static_cast<const LogicalTableFunction&>(op);
       result = std::make_unique<PhysicalTableFunction>(*function.function, resolve_all(function.arguments, {}),
-                                                       function.schema);
+                                                       function.schema, function.ordinality);
       break;
     }
     case LogicalOperatorKind::kInsert: {

@@ -8,7 +8,8 @@
 // newline); what RE2 cannot do — back-references inside a pattern, lookahead/lookbehind, \m \M,
 // the expanded (x) and basic (b) syntaxes — raises 0A000 with a message naming it. Functions
 // that return sets or split into arrays (regexp_matches, regexp_split_to_array,
-// regexp_split_to_table, string_to_table) raise 0A000 when bound: they are not built yet.
+// regexp_split_to_table) raise 0A000 when bound: they are not built yet. (string_to_table is
+// bound as unnest(string_to_array(...)).)
 
 #include <re2/re2.h>
 
@@ -745,8 +746,6 @@ void register_pattern_functions(catalog::FunctionRegistry& registry) {
   registry.add(array_function("regexp_split_to_array", {text, text, text}));
   registry.add(array_function("regexp_split_to_table", {text, text}));
   registry.add(array_function("regexp_split_to_table", {text, text, text}));
-  registry.add(array_function("string_to_table", {text, text}));
-  registry.add(array_function("string_to_table", {text, text, text}));
 }
 
 }  // namespace tessera::executor

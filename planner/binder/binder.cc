@@ -167,14 +167,106 @@ LogicalPtr Binder::bind_from(const std::vector<TableRefPtr>& from) {
     values->rows.emplace_back();
     return values;
   }
-  LogicalPtr plan = bind_table_ref(*from[0]);
+  std::optional<LateralCorrelation> lateral;
+  LogicalPtr plan = finish_lateral_item(bind_table_ref(*from[0]), lateral);
   for (size_t i = 1; i < from.size(); i++) {
+    LogicalPtr right = finish_lateral_item(bind_table_ref(*from[i]), lateral);
+    if (lateral) {
+      plan = bind_lateral_join(std::move(plan), std::move(right), JoinType::kInner, std::move(*lateral), {},
+                               from[i]->location);
+      continue;
+    }
     auto join = std::make_unique<LogicalJoin>(JoinType::kCross);
     join->children.push_back(std::move(plan));
-    join->children.push_back(bind_table_ref(*from[i]));
+    join->children.push_back(std::move(right));
     plan = std::move(join);
   }
   return plan;
+}
+
+LogicalPtr Binder::finish_lateral_item(LogicalPtr item, std::optional<LateralCorrelation>& lateral) {
+  lateral = std::move(lateral_);
+  lateral_.reset();
+  if (!lateral) return item;
+  bool reads_columns = false;
+  for (const auto& input : lateral->inputs) reads_columns = reads_columns || contains_expression(*input, BoundExprKind::kColumnRef);
+  if (reads_columns) return item;
+  // Only values of enclosing queries: joined to one row, it runs once per their values.
+  auto row = std::make_unique<LogicalValues>(next_table_index());
+  row->rows.emplace_back();
+  auto join = std::make_unique<LogicalDependentJoin>(JoinType::kInner);
+  join->correlated = std::move(lateral->inputs);
+  join->children.push_back(std::move(row));
+  join->children.push_back(std::move(item));
+  lateral.reset();
+  return join;
+}
+
+LogicalPtr Binder::bind_lateral_join(LogicalPtr left, LogicalPtr right, JoinType type, LateralCorrelation lateral,
+                                     std::vector<BoundExprPtr> conditions, int location) {
+  const auto left_bindings = left->output_bindings();
+  const std::set<ColumnBinding> available(left_bindings.begin(), left_bindings.end());
+  // The FROM item a reference names, for messages.
+  auto alias_of = [&](const ColumnBinding& binding) {
+    for (const auto& entry : scope_.entries) {
+      for (const auto& b : entry.bindings) {
+        if (b == binding) return entry.alias;
+      }
+    }
+    return std::string();
+  };
+  for (size_t i = 0; i < lateral.inputs.size(); i++) {
+    std::optional<ColumnBinding> outside;
+    std::optional<ColumnBinding> inside;
+    visit_expression(*lateral.inputs[i], [&](const BoundExpression& e) {
+      if (e.kind != BoundExprKind::kColumnRef) return;
+      const auto& binding = static_cast<const BoundColumnRef&>(e).binding;
+      (available.count(binding) ? inside : outside) = binding;
+    });
+    const int at = i < lateral.locations.size() ? lateral.locations[i] : location;
+    if (inside && (type == JoinType::kRight || type == JoinType::kFull)) {
+      throw SqlError(SqlState::kInvalidColumnReference,
+                     "invalid reference to FROM-clause entry for table \"" + alias_of(*inside) + "\"")
+          .with_position(position(at))
+          .with_detail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+    }
+    if (outside) {
+      throw_at(SqlState::kFeatureNotSupported,
+               "a LATERAL reference to FROM item \"" + alias_of(*outside) + "\" outside of its JOIN is not supported yet",
+               at);
+    }
+  }
+  auto join = std::make_unique<LogicalDependentJoin>(type == JoinType::kLeft ? JoinType::kLeft : JoinType::kInner);
+  if (type == JoinType::kLeft && !conditions.empty()) {
+    // The ON condition decides which of the item's rows pair with the left row: a filter of
+    // the item, reading the left row's columns as parameters, as the item itself does.
+    auto filter = std::make_unique<LogicalFilter>();
+    for (auto& condition : conditions) {
+      rewrite_expression(condition, [&](BoundExpression& e) -> BoundExprPtr {
+        if (e.kind != BoundExprKind::kParameter &&
+            (e.kind != BoundExprKind::kColumnRef || !available.count(static_cast<BoundColumnRef&>(e).binding))) {
+          return nullptr;
+        }
+        for (size_t i = 0; i < lateral.inputs.size(); i++) {
+          if (lateral.inputs[i]->equals(e)) return std::make_unique<BoundParameter>(e.type, static_cast<uint32_t>(i));
+        }
+        lateral.inputs.push_back(e.copy());
+        return std::make_unique<BoundParameter>(e.type, static_cast<uint32_t>(lateral.inputs.size() - 1));
+      });
+      filter->conjuncts.push_back(std::move(condition));
+    }
+    filter->children.push_back(std::move(right));
+    right = std::move(filter);
+    conditions.clear();
+  }
+  join->correlated = std::move(lateral.inputs);
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  if (conditions.empty()) return join;
+  auto filter = std::make_unique<LogicalFilter>();
+  filter->conjuncts = std::move(conditions);
+  filter->children.push_back(std::move(join));
+  return filter;
 }
 
 LogicalPtr Binder::bind_table_ref(const TableRef& ref) {
@@ -182,10 +274,16 @@ LogicalPtr Binder::bind_table_ref(const TableRef& ref) {
     case TableRefKind::kBaseTable: return bind_base_table(ref.as<BaseTableRef>());
     case TableRefKind::kSubquery: {
       const auto& sub = ref.as<SubqueryRef>();
-      if (sub.lateral) throw_at(SqlState::kFeatureNotSupported, "LATERAL is not supported yet", ref.location);
-      Binder child(*this, false);
+      // A LATERAL subquery reads the FROM items before it (and enclosing queries) as a
+      // correlated subquery reads its outer query; without LATERAL it reads only the
+      // enclosing queries.
+      Binder child(*this, sub.lateral || correlated_);
+      child.skip_parent_scope_ = !sub.lateral;
       std::vector<std::string> names;
       LogicalPtr plan = child.bind_query(*sub.subquery, names);
+      if (!child.correlated_inputs_.empty()) {
+        lateral_ = LateralCorrelation{std::move(child.correlated_inputs_), std::move(child.correlated_locations_)};
+      }
       std::string alias = sub.alias ? sub.alias->name : "";
       std::vector<std::string> column_aliases = sub.alias ? sub.alias->columns : std::vector<std::string>{};
       return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
@@ -298,9 +396,14 @@ LogicalPtr Binder::bind_derived(LogicalPtr plan, const std::vector<std::string>&
 LogicalPtr Binder::bind_join(const JoinRef& ref) {
   if (ref.alias) throw_at(SqlState::kFeatureNotSupported, "aliases on JOIN are not supported yet", ref.location);
   size_t left_begin = scope_.entries.size();
-  LogicalPtr left = bind_table_ref(*ref.left);
+  std::optional<LateralCorrelation> lateral;
+  LogicalPtr left = finish_lateral_item(bind_table_ref(*ref.left), lateral);
+  if (lateral) {
+    throw_at(SqlState::kFeatureNotSupported, "a LATERAL item on the left of a JOIN that reads an earlier FROM item is not supported yet",
+             ref.left->location);
+  }
   size_t right_begin = scope_.entries.size();
-  LogicalPtr right = bind_table_ref(*ref.right);
+  LogicalPtr right = finish_lateral_item(bind_table_ref(*ref.right), lateral);
   size_t right_end = scope_.entries.size();
 
   JoinType type = ref.join_type;
@@ -382,6 +485,10 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
     BoundExprPtr condition = bind_boolean(*ref.on, "JOIN/ON");
     no_aggregates_clause_ = saved;
     join->conditions.push_back(std::move(condition));
+  }
+  if (lateral) {
+    return bind_lateral_join(std::move(left), std::move(right), type, std::move(*lateral), std::move(join->conditions),
+                             ref.location);
   }
   if (join->join_type == JoinType::kInner && join->conditions.empty()) join->join_type = JoinType::kCross;
   if (type == JoinType::kRight) {

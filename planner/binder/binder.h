@@ -84,6 +84,11 @@ class Binder {
     const char* no_windows_clause = nullptr;
     /// The WINDOW clause, in order.
     std::vector<ResolvedWindowSpec> named_windows;
+    /// Whether set-returning functions may appear (the target list).
+    bool set_functions_allowed = false;
+    /// Set-returning functions of the target list; each call stands there as a reference to
+    /// its function's column.
+    std::vector<std::unique_ptr<LogicalTableFunction>> set_functions;
   };
 
   /// Whether the plans bound under a WITH query's definition or one inlined reference are
@@ -240,11 +245,35 @@ class Binder {
   LogicalPtr bind_base_table(const BaseTableRef& ref);
   /// A function in FROM (binder_table_function.cc).
   LogicalPtr bind_table_function(const FunctionRef& ref);
+  /// ROWS FROM (f(...), g(...)): the functions' columns side by side, in lockstep.
+  LogicalPtr bind_rows_from(const FunctionRef& ref);
+  /// A call of table function `name` with bound `args`: resolved, arguments cast and folded,
+  /// output columns bound (errors at `location`).
+  std::unique_ptr<LogicalTableFunction> bind_function_call(const std::string& name, std::vector<BoundExprPtr> args,
+                                                           int location);
   /// CALL: a plan computing the arguments as one row (the session runs the procedure).
   BoundStatement bind_call(const CallStatement& call);
   LogicalPtr bind_derived(LogicalPtr plan, const std::vector<std::string>& names, const std::string& alias,
                           const std::vector<std::string>& column_aliases, int location);
   LogicalPtr bind_join(const JoinRef& ref);
+  /// FROM items that read earlier ones (LATERAL subqueries, functions in FROM): binding one
+  /// leaves its correlation here for the join that combines it with the items before it.
+  struct LateralCorrelation {
+    std::vector<BoundExprPtr> inputs;  ///< Outer expressions, BoundParameter(i) in the item.
+    std::vector<int> locations;        ///< Where each was first referenced.
+  };
+  /// Takes the correlation bound_table_ref left (if any) for the item just bound. An item
+  /// that reads only enclosing queries' values (no FROM item of this level) is joined to one
+  /// empty row here.
+  LogicalPtr finish_lateral_item(LogicalPtr item, std::optional<LateralCorrelation>& lateral);
+  /// `left` joined with the LATERAL item `right` (type kInner or kLeft); `conditions` over
+  /// both sides' columns (ON, USING). 42P10 for a RIGHT or FULL join; 0A000 when the item reads
+  /// a FROM item other than `left`'s.
+  LogicalPtr bind_lateral_join(LogicalPtr left, LogicalPtr right, JoinType type, LateralCorrelation lateral,
+                               std::vector<BoundExprPtr> conditions, int location);
+  /// PostgreSQL's 42P01/42703 for a name that is in an enclosing scope this query level may
+  /// not read (a FROM item of the same level without LATERAL); returns when there is none.
+  void throw_if_invisible_reference(const std::vector<std::string>& fields, int location) const;
   BoundExprPtr bind_limit_value(const Expr& expr, const char* clause);
   /// `plan` under a LogicalLimit for the statement's LIMIT / OFFSET, or `plan` when it has none.
   LogicalPtr wrap_limit(const SelectStmt& select, LogicalPtr plan);
@@ -262,6 +291,8 @@ class Binder {
   BoundExprPtr bind_unary(const UnaryOpExpr& expr);
   BoundExprPtr bind_interval_with_fields(BoundExprPtr arg, const TypeName& type, int location);
   BoundExprPtr bind_function(const FuncCallExpr& call);
+  /// A call of scalar function `name` with bound `args` (errors at `location`).
+  BoundExprPtr call_function(const std::string& name, std::vector<BoundExprPtr> args, int location);
   BoundExprPtr bind_aggregate(const FuncCallExpr& call);
   /// grouping(...) in a SELECT's target list, HAVING or ORDER BY; resolved by the grouped rewrite.
   BoundExprPtr bind_grouping(const FuncCallExpr& call);
@@ -273,6 +304,13 @@ class Binder {
   ResolvedWindowSpec merge_window_spec(const WindowDef& def, const SelectContext& context, bool in_over);
   void bind_window_spec(const ResolvedWindowSpec& spec, BoundWindow& window);
   BoundExprPtr bind_case(const CaseExpr& expr);
+  /// A set-returning function in a target list (binder_table_function.cc): recorded in the
+  /// select context, replaced by a reference to its column. 0A000 elsewhere, as PostgreSQL.
+  BoundExprPtr bind_set_function(const FuncCallExpr& call);
+  /// `plan` joined with the target list's set-returning functions, which run per row of
+  /// `plan` in lockstep (PostgreSQL 10): as many rows as the longest, the others padded with
+  /// NULL; no row when all return none.
+  LogicalPtr bind_set_functions(LogicalPtr plan, std::vector<std::unique_ptr<LogicalTableFunction>> functions);
   BoundExprPtr bind_sublink(const SubLinkExpr& expr);
   BoundExprPtr bind_in_list(const InListExpr& expr);
   BoundExprPtr bind_between(const BetweenExpr& expr);
@@ -306,14 +344,24 @@ class Binder {
   Binder* parent_ = nullptr;
   /// Whether this binder may look names up in parent_ (subquery expressions, not FROM items).
   bool correlated_ = false;
+  /// A subquery in FROM without LATERAL: the FROM items of parent_'s level are not visible,
+  /// but the query levels enclosing it are (when parent_ is itself correlated).
+  bool skip_parent_scope_ = false;
   std::shared_ptr<uint32_t> table_index_counter_;
   Scope scope_;
   /// Active while binding a SELECT's target list / HAVING / ORDER BY.
   SelectContext* select_context_ = nullptr;
   /// Where aggregates are not allowed, the clause name for the error message.
   const char* no_aggregates_clause_ = nullptr;
+  /// The construct whose arguments are being bound where set-returning functions are not
+  /// allowed although the clause allows them (CASE, COALESCE, a set-returning function's).
+  const char* no_set_functions_construct_ = nullptr;
   /// Correlated inputs collected while binding this subquery (outer-context expressions).
   std::vector<BoundExprPtr> correlated_inputs_;
+  /// Where each of correlated_inputs_ was first referenced.
+  std::vector<int> correlated_locations_;
+  /// Set by bind_table_ref for a FROM item that reads earlier FROM items or enclosing queries.
+  std::optional<LateralCorrelation> lateral_;
   /// WITH queries declared by the query levels of this binder, innermost last.
   std::vector<CteBinding*> cte_stack_;
   /// How many of parent_->cte_stack_ this binder sees (a CTE's query sees only the CTEs before it).

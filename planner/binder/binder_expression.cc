@@ -107,6 +107,7 @@ BoundExprPtr Binder::resolve_column(const std::vector<std::string>& fields, int 
   if (correlated_ && parent_) {
     if (auto outer = resolve_outer(fields, location)) return outer;
   }
+  throw_if_invisible_reference(fields, location);
   if (fields.size() >= 2) {
     const std::string& table = fields[fields.size() - 2];
     throw_at(SqlState::kUndefinedTable, "missing FROM-clause entry for table \"" + table + "\"", location);
@@ -114,8 +115,29 @@ BoundExprPtr Binder::resolve_column(const std::vector<std::string>& fields, int 
   throw_at(SqlState::kUndefinedColumn, "column \"" + fields[0] + "\" does not exist", location);
 }
 
+void Binder::throw_if_invisible_reference(const std::vector<std::string>& fields, int location) const {
+  for (const Binder* b = parent_; b; b = b->parent_) {
+    for (const auto& entry : b->scope_.entries) {
+      if (fields.size() >= 2) {
+        const std::string& table = fields[fields.size() - 2];
+        if (entry.alias != table) continue;
+        throw SqlError(SqlState::kUndefinedTable, "invalid reference to FROM-clause entry for table \"" + table + "\"")
+            .with_position(position(location))
+            .with_hint("There is an entry for table \"" + table + "\", but it cannot be referenced from this part of the query.");
+      }
+      for (size_t c = 0; c < entry.names.size(); c++) {
+        if (entry.hidden[c] || entry.names[c] != fields[0] || entry.alias.empty()) continue;
+        throw SqlError(SqlState::kUndefinedColumn, "column \"" + fields[0] + "\" does not exist")
+            .with_position(position(location))
+            .with_hint("There is a column named \"" + fields[0] + "\" in table \"" + entry.alias +
+                       "\", but it cannot be referenced from this part of the query.");
+      }
+    }
+  }
+}
+
 BoundExprPtr Binder::resolve_outer(const std::vector<std::string>& fields, int location) {
-  BoundExprPtr outer = parent_->lookup_local(fields, location);
+  BoundExprPtr outer = skip_parent_scope_ ? nullptr : parent_->lookup_local(fields, location);
   if (!outer && parent_->correlated_ && parent_->parent_) outer = parent_->resolve_outer(fields, location);
   if (!outer) return nullptr;
   for (size_t i = 0; i < correlated_inputs_.size(); i++) {
@@ -123,6 +145,7 @@ BoundExprPtr Binder::resolve_outer(const std::vector<std::string>& fields, int l
   }
   LogicalType type = outer->type;
   correlated_inputs_.push_back(std::move(outer));
+  correlated_locations_.push_back(location);
   return std::make_unique<BoundParameter>(type, static_cast<uint32_t>(correlated_inputs_.size() - 1));
 }
 
@@ -413,6 +436,13 @@ BoundExprPtr Binder::bind_unary(const UnaryOpExpr& expr) {
 }
 
 BoundExprPtr Binder::bind_case(const CaseExpr& expr) {
+  const char* saved_construct = no_set_functions_construct_;
+  no_set_functions_construct_ = "CASE";
+  struct Restore {
+    const char*& slot;
+    const char* value;
+    ~Restore() { slot = value; }
+  } restore{no_set_functions_construct_, saved_construct};
   std::vector<BoundCase::When> whens;
   std::vector<BoundExprPtr> results;
   std::vector<BoundExprPtr> conditions;
@@ -718,8 +748,18 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   if (call.filter) {
     throw_at(SqlState::kWrongObjectType, "FILTER specified, but " + name + " is not an aggregate function", call.location);
   }
+  // string_to_table and generate_subscripts are table functions the binder spells with others.
+  if ((functions_.functions(name).empty() && !functions_.table_functions(name).empty()) || name == "string_to_table" ||
+      name == "generate_subscripts") {
+    return bind_set_function(call);
+  }
   std::vector<BoundExprPtr> args;
-  for (const auto& a : call.args) args.push_back(bind_expr(*a));
+  {
+    const char* saved = no_set_functions_construct_;
+    if (name == "coalesce") no_set_functions_construct_ = "COALESCE";
+    for (const auto& a : call.args) args.push_back(bind_expr(*a));
+    no_set_functions_construct_ = saved;
+  }
   if (!args.empty() && (name == "coalesce" || name == "greatest" || name == "least" || name == "nullif")) {
     // Expression syntax in PostgreSQL: the arguments take their common type
     // (select_common_type), with the construct's own error.
@@ -745,11 +785,6 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
     for (auto& a : args) a = cast_to(std::move(a), type);
     if (name == "coalesce") return std::make_unique<BoundCoalesce>(type, std::move(args));
   }
-  if (functions_.functions(name).empty() && !functions_.table_functions(name).empty()) {
-    throw_at(SqlState::kFeatureNotSupported,
-             "set-returning function " + name + " is supported only in FROM, not in the select list or other expressions",
-             call.location);
-  }
   catalog::ResolvedFunction resolved;
   try {
     resolved = functions_.resolve_function(name, resolution_types(args));
@@ -760,6 +795,17 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
   // GREATEST and LEAST are expressions of their common type, type modifier included.
   if ((name == "greatest" || name == "least") && !args.empty() && resolved.return_type.id() == args[0]->type.id()) {
     resolved.return_type = args[0]->type;
+  }
+  return make_call(resolved, std::move(args));
+}
+
+BoundExprPtr Binder::call_function(const std::string& name, std::vector<BoundExprPtr> args, int location) {
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions_.resolve_function(name, resolution_types(args));
+  } catch (SqlError& e) {
+    e.with_position(position(location));
+    throw;
   }
   return make_call(resolved, std::move(args));
 }

@@ -151,7 +151,13 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
   for (const auto& ref : from) {
     auto join = std::make_unique<LogicalJoin>(JoinType::kCross);
     join->children.push_back(std::move(plan));
-    join->children.push_back(bind_table_ref(*ref));
+    std::optional<LateralCorrelation> lateral;
+    join->children.push_back(finish_lateral_item(bind_table_ref(*ref), lateral));
+    if (lateral) {
+      throw_at(SqlState::kFeatureNotSupported,
+               "LATERAL references to the target or other FROM items of UPDATE/DELETE are not supported yet",
+               ref->location);
+    }
     plan = std::move(join);
   }
   if (where) {

@@ -22,6 +22,9 @@ bool contains_aggregate(const BoundExpression& expr) { return contains_expressio
 class GroupedRewriter {
  public:
   explicit GroupedRewriter(LogicalAggregate& aggregate) : aggregate_(aggregate) {}
+  /// Columns of `table_index` are computed after the aggregation (set-returning functions of
+  /// the target list) and stay as they are.
+  void pass_through(uint32_t table_index) { passed_through_.insert(table_index); }
 
   void rewrite(BoundExprPtr& expr) {
     for (size_t i = 0; i < aggregate_.groups.size(); i++) {
@@ -62,6 +65,7 @@ class GroupedRewriter {
     }
     if (expr->kind == BoundExprKind::kColumnRef) {
       const auto& ref = static_cast<const BoundColumnRef&>(*expr);
+      if (passed_through_.count(ref.binding.table_index)) return;
       throw SqlError(SqlState::kGroupingError,
                      "column \"" + ref.name + "\" must appear in the GROUP BY clause or be used in an aggregate function");
     }
@@ -114,6 +118,7 @@ class GroupedRewriter {
   }
 
   LogicalAggregate& aggregate_;
+  std::set<uint32_t> passed_through_;
 };
 
 /// PostgreSQL's limit on the number of grouping sets of one GROUP BY.
@@ -362,7 +367,9 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
       continue;
     }
     target_locations.push_back(target.expr->location);
+    context.set_functions_allowed = true;
     BoundExprPtr e = bind_expr(*target.expr);
+    context.set_functions_allowed = false;
     std::string name = target.alias.empty() ? column_name_of(*target.expr) : target.alias;
     e->alias = name;
     names.push_back(name);
@@ -580,6 +587,30 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   }
   select_context_ = nullptr;
 
+  // Set-returning functions of the target list run after aggregation and window functions.
+  std::set<uint32_t> set_function_tables;
+  for (const auto& f : context.set_functions) set_function_tables.insert(f->table_index);
+  auto reads_set_function = [&](const BoundExpression& expr) {
+    bool found = false;
+    visit_expression(expr, [&](const BoundExpression& e) {
+      if (e.kind == BoundExprKind::kColumnRef &&
+          set_function_tables.count(static_cast<const BoundColumnRef&>(e).binding.table_index)) {
+        found = true;
+      }
+    });
+    return found;
+  };
+  for (const auto& g : groups) {
+    if (reads_set_function(*g)) {
+      throw_at(SqlState::kFeatureNotSupported, "set-returning functions in GROUP BY are not supported yet", select.location);
+    }
+  }
+  for (const auto& o : order_items) {
+    if (o.expr && reads_set_function(*o.expr)) {
+      throw_at(SqlState::kFeatureNotSupported, "set-returning functions in ORDER BY are not supported yet", o.location);
+    }
+  }
+
   // Aggregation
   bool has_aggregates = false;
   // grouping(...) makes a query grouped as an aggregate does.
@@ -587,6 +618,9 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     return contains_aggregate(e) || contains_expression(e, BoundExprKind::kGrouping);
   };
   for (const auto& t : targets) has_aggregates |= groups_rows(*t);
+  for (const auto& f : context.set_functions) {
+    for (const auto& a : f->arguments) has_aggregates |= groups_rows(*a);
+  }
   if (having) has_aggregates |= true;
   for (const auto& o : order_items) {
     if (o.expr) has_aggregates |= groups_rows(*o.expr);
@@ -597,6 +631,10 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
     aggregate->grouping_sets = std::move(grouping_sets);
     if (!aggregate->grouping_sets.empty()) aggregate->grouping_index = next_table_index();
     GroupedRewriter rewriter(*aggregate);
+    for (uint32_t table : set_function_tables) rewriter.pass_through(table);
+    for (auto& f : context.set_functions) {
+      for (auto& a : f->arguments) rewriter.rewrite(a);
+    }
     for (auto& t : targets) rewriter.rewrite(t);
     if (having) rewriter.rewrite(having);
     for (auto& o : order_items) {
@@ -642,10 +680,14 @@ LogicalPtr Binder::bind_simple_select(const SelectStmt& select, std::vector<std:
   for (auto& o : order_items) {
     if (o.expr) extract_windows(o.expr);
   }
+  for (auto& f : context.set_functions) {
+    for (auto& a : f->arguments) extract_windows(a);
+  }
   for (auto& node : window_nodes) {
     node->children.push_back(std::move(plan));
     plan = std::move(node);
   }
+  if (!context.set_functions.empty()) plan = bind_set_functions(std::move(plan), std::move(context.set_functions));
 
   // Projection: the targets, then hidden ORDER BY expressions.
   auto projection = std::make_unique<LogicalProjection>(next_table_index());

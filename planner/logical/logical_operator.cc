@@ -161,6 +161,25 @@ std::string LogicalJoin::describe() const {
   return std::string("Join ") + names[static_cast<int>(join_type)] + " " + join_exprs(conditions, " AND ");
 }
 
+std::vector<ColumnBinding> LogicalDependentJoin::output_bindings() const {
+  auto result = children[0]->output_bindings();
+  auto right = children[1]->output_bindings();
+  result.insert(result.end(), right.begin(), right.end());
+  return result;
+}
+
+std::vector<LogicalType> LogicalDependentJoin::output_types() const {
+  auto result = children[0]->output_types();
+  auto right = children[1]->output_types();
+  result.insert(result.end(), right.begin(), right.end());
+  return result;
+}
+
+std::string LogicalDependentJoin::describe() const {
+  return std::string("DependentJoin ") + (join_type == JoinType::kLeft ? "Left" : "Inner") + " [" +
+         join_exprs(correlated, ", ") + "]";
+}
+
 std::vector<ColumnBinding> LogicalOrder::output_bindings() const { return children[0]->output_bindings(); }
 std::vector<LogicalType> LogicalOrder::output_types() const { return children[0]->output_types(); }
 std::string LogicalOrder::describe() const {
@@ -192,7 +211,14 @@ std::vector<LogicalType> LogicalValues::output_types() const { return types; }
 
 std::vector<ColumnBinding> LogicalTableFunction::output_bindings() const {
   std::vector<ColumnBinding> result;
-  for (size_t i = 0; i < schema.types.size(); i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
+  const size_t columns = schema.types.size() + (ordinality ? 1 : 0);
+  for (size_t i = 0; i < columns; i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
+  return result;
+}
+
+std::vector<LogicalType> LogicalTableFunction::output_types() const {
+  std::vector<LogicalType> result = schema.types;
+  if (ordinality) result.push_back(LogicalType::bigint());
   return result;
 }
 

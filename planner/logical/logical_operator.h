@@ -45,6 +45,7 @@ enum class LogicalOperatorKind : uint8_t {
   kCteScan,
   kTableFunction,
   kWindow,
+  kDependentJoin,
 };
 
 
@@ -162,6 +163,24 @@ class LogicalJoin : public LogicalOperator {
 
   JoinType join_type;
   std::vector<BoundExprPtr> conditions;
+};
+
+/// A join whose right side depends on the left row (LATERAL): children[1] refers to the left
+/// row through BoundParameter(i), which stands for `correlated[i]` evaluated over children[0]'s
+/// columns. Each left row is paired with the rows children[1] returns for it; with kLeft, a left
+/// row for which it returns none is kept once, padded with NULLs. `join_type` is kInner or
+/// kLeft (an ON condition of a LEFT join is a filter inside children[1]). Outputs left then
+/// right columns. The optimizer turns it into a LogicalJoin when the correlation can be lifted.
+class LogicalDependentJoin : public LogicalOperator {
+ public:
+  explicit LogicalDependentJoin(JoinType join_type)
+      : LogicalOperator(LogicalOperatorKind::kDependentJoin), join_type(join_type) {}
+  std::vector<ColumnBinding> output_bindings() const override;
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override;
+
+  JoinType join_type;
+  std::vector<BoundExprPtr> correlated;
 };
 
 struct BoundOrderBy {
@@ -502,7 +521,9 @@ std::string logical_plan_to_string(const LogicalOperator& op);
 std::string grouping_sets_to_string(const std::vector<std::vector<uint32_t>>& sets, const std::vector<BoundExprPtr>& groups);
 
 /// A table function in FROM (generate_series(...)): outputs the function's columns as
-/// (table_index, i). The arguments reference no columns; they are evaluated once per execution.
+/// (table_index, i), then with `ordinality` the bigint row number (WITH ORDINALITY). The
+/// arguments reference no columns (a function reading earlier FROM items is the right side of a
+/// LogicalDependentJoin and reads them as parameters); they are evaluated once per execution.
 class LogicalTableFunction : public LogicalOperator {
  public:
   LogicalTableFunction(uint32_t table_index, const catalog::TableFunction& function, std::vector<BoundExprPtr> arguments,
@@ -513,13 +534,16 @@ class LogicalTableFunction : public LogicalOperator {
         arguments(std::move(arguments)),
         schema(std::move(schema)) {}
   std::vector<ColumnBinding> output_bindings() const override;
-  std::vector<LogicalType> output_types() const override { return schema.types; }
-  std::string describe() const override { return "TableFunction " + function->name; }
+  std::vector<LogicalType> output_types() const override;
+  std::string describe() const override {
+    return "TableFunction " + function->name + (ordinality ? " WITH ORDINALITY" : "");
+  }
 
   uint32_t table_index;
   const catalog::TableFunction* function;
   std::vector<BoundExprPtr> arguments;
   catalog::TableFunctionSchema schema;
+  bool ordinality = false;
 };
 
 }  // namespace tessera::planner

@@ -569,6 +569,17 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
       if (join.join_type == JoinType::kRight || join.join_type == JoinType::kFull) pad_with_nulls(out, left, matched);
       break;
     }
+    case LogicalOperatorKind::kDependentJoin: {
+      // The right side's estimate is for one left row.
+      const auto& join = static_cast<const LogicalDependentJoin&>(op);
+      const double left_rows = inputs[0].rows;
+      const double rows = left_rows * inputs[1].rows;
+      out = std::move(inputs[0]);
+      out.columns.insert(inputs[1].columns.begin(), inputs[1].columns.end());
+      out.rows = std::max(1.0, join.join_type == JoinType::kLeft ? std::max(rows, left_rows) : rows);
+      for (auto& [binding, column] : out.columns) column.distinct = std::min(column.distinct, out.rows);
+      break;
+    }
     case LogicalOperatorKind::kOrder:
     case LogicalOperatorKind::kWindow:
       // Window functions add columns; the rows are the input's.

@@ -194,6 +194,7 @@ void ConstantFolder::fold_plan(LogicalOperator& op) {
       break;
     }
     case LogicalOperatorKind::kJoin: fold_all(*this, static_cast<LogicalJoin&>(op).conditions); break;
+    case LogicalOperatorKind::kDependentJoin: fold_all(*this, static_cast<LogicalDependentJoin&>(op).correlated); break;
     case LogicalOperatorKind::kWindow: fold_all(*this, static_cast<LogicalWindow&>(op).windows); break;
     case LogicalOperatorKind::kOrder:
       for (auto& o : static_cast<LogicalOrder&>(op).orders) o.expression = fold(std::move(o.expression));

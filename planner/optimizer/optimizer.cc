@@ -156,6 +156,9 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
     case LogicalOperatorKind::kJoin:
       for (const auto& c : static_cast<LogicalJoin&>(op).conditions) add_refs(*c);
       break;
+    case LogicalOperatorKind::kDependentJoin:
+      for (const auto& c : static_cast<LogicalDependentJoin&>(op).correlated) add_refs(*c);
+      break;
     case LogicalOperatorKind::kOrder:
       for (const auto& o : static_cast<LogicalOrder&>(op).orders) add_refs(*o.expression);
       break;
@@ -285,6 +288,22 @@ LogicalPtr Optimizer::push_filters(LogicalPtr op, std::vector<BoundExprPtr> filt
       for (auto& f : filters) pushed.push_back(substitute(*f, projection));
       op->children[0] = push_filters(std::move(op->children[0]), std::move(pushed));
       return op;
+    }
+    case LogicalOperatorKind::kDependentJoin: {
+      // WHERE conjuncts over the left side's columns go down to it (both join types preserve
+      // the left rows); the right side is planned on its own.
+      std::set<uint32_t> left_tables = table_indexes(*op->children[0]);
+      std::vector<BoundExprPtr> left_filters, above;
+      for (auto& f : filters) {
+        if (has_column_refs(*f) && covered_by(*f, left_tables)) {
+          left_filters.push_back(std::move(f));
+        } else {
+          above.push_back(std::move(f));
+        }
+      }
+      op->children[0] = push_filters(std::move(op->children[0]), std::move(left_filters));
+      op->children[1] = push_filters(std::move(op->children[1]), {});
+      return wrap_in_filter(std::move(op), std::move(above));
     }
     default: {
       for (auto& child : op->children) child = push_filters(std::move(child), {});

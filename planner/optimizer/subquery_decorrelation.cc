@@ -308,6 +308,7 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input) {
 
 LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
   for (auto& child : plan->children) child = rewrite(std::move(child));
+  if (plan->kind == LogicalOperatorKind::kDependentJoin) return rewrite_dependent_join(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kFilter) return rewrite_filter(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kProjection) return rewrite_projection(std::move(plan));
   return plan;
@@ -348,6 +349,28 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
   op->children[0] = std::move(input);
   if (filter.conjuncts.empty()) return std::move(op->children[0]);
   return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
+  auto& dependent = static_cast<LogicalDependentJoin&>(*op);
+  LogicalOperator& right = *op->children[1];
+  if (dependent.correlated.empty()) {
+    // Nothing depends on the left row (set-returning functions of constants): a plain join,
+    // whose right side streams.
+    const JoinType type = dependent.join_type == JoinType::kLeft ? JoinType::kLeft : JoinType::kCross;
+    return make_join(type, std::move(op->children[0]), std::move(op->children[1]), {});
+  }
+  if (!lift_correlation(right, false, nullptr)) return op;
+  std::vector<BoundExprPtr> lifted;
+  lift_correlation(right, false, &lifted);
+  std::vector<BoundExprPtr> conditions;
+  for (auto& c : lifted) conditions.push_back(substitute_parameters(*c, dependent.correlated));
+  // The lifted conjuncts filtered the right side's rows per left row: as join conditions they
+  // do the same (for a LEFT join, in its ON clause, which leaves unmatched left rows padded).
+  const JoinType type = dependent.join_type == JoinType::kLeft ? JoinType::kLeft
+                        : conditions.empty()                    ? JoinType::kCross
+                                                                : JoinType::kInner;
+  return make_join(type, std::move(op->children[0]), std::move(op->children[1]), std::move(conditions));
 }
 
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {

@@ -20,6 +20,8 @@ namespace tessera::planner {
 ///   `inner = outer` equalities, anywhere in a WHERE clause or a select list, becomes a LEFT JOIN
 ///   with the aggregate grouped by the inner keys; an outer row without a group gets the value
 ///   the aggregate has over no rows (count is 0, not NULL).
+/// - a dependent join (LATERAL) whose right side's correlation can be lifted the same way
+///   becomes a LogicalJoin of the same type on the lifted conditions.
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
  public:
@@ -28,6 +30,7 @@ class SubqueryDecorrelation {
  private:
   LogicalPtr rewrite_filter(LogicalPtr filter);
   LogicalPtr rewrite_projection(LogicalPtr projection);
+  LogicalPtr rewrite_dependent_join(LogicalPtr join);
 };
 
 }  // namespace tessera::planner

@@ -508,7 +508,9 @@ struct JoinRef final : TableRef {
 struct FunctionRef final : TableRef {
   static constexpr TableRefKind kKind = TableRefKind::kFunction;
   explicit FunctionRef(int location) : TableRef(kKind, location) {}
+  /// The call; null for ROWS FROM (...), whose calls are `rows_from`.
   std::unique_ptr<FuncCallExpr> function;
+  std::vector<std::unique_ptr<FuncCallExpr>> rows_from;
   std::optional<Alias> alias;
   bool lateral = false;
   bool with_ordinality = false;

@@ -109,7 +109,19 @@ std::string table_ref_to_string(const TableRef& ref) {
     }
     case TableRefKind::kFunction: {
       const auto& function = ref.as<FunctionRef>();
-      return expr_to_string(*function.function) + alias_to_string(function.alias);
+      std::string out = function.lateral ? "LATERAL " : "";
+      if (function.function) {
+        out += expr_to_string(*function.function);
+      } else {
+        out += "ROWS FROM (";
+        for (size_t i = 0; i < function.rows_from.size(); i++) {
+          if (i) out += ", ";
+          out += expr_to_string(*function.rows_from[i]);
+        }
+        out += ")";
+      }
+      if (function.with_ordinality) out += " WITH ORDINALITY";
+      return out + alias_to_string(function.alias);
     }
     case TableRefKind::kJoin: {
       const auto& join = ref.as<JoinRef>();

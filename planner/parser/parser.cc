@@ -2009,6 +2009,31 @@ TableRefPtr Parser::parse_table_primary() {
     ref->alias = parse_opt_alias(true);
     return ref;
   }
+  if (!only && at_word("rows") && at_word("from", 1) && at(TokenKind::kLeftParen, 2)) {
+    // ROWS FROM (f(...), g(...)) [WITH ORDINALITY] [alias]
+    advance();
+    advance();
+    expect(TokenKind::kLeftParen);
+    auto ref = std::make_unique<FunctionRef>(location);
+    ref->lateral = lateral;
+    do {
+      const int call_location = peek().offset;
+      std::vector<std::string> function_name = parse_qualified_name();
+      if (!at(TokenKind::kLeftParen)) syntax_error();
+      ExprPtr call = parse_func_call(std::move(function_name), call_location);
+      if (call->kind != ExprKind::kFuncCall) syntax_error();
+      if (at_word("as")) not_supported("a column definition list in ROWS FROM", peek());
+      ref->rows_from.emplace_back(&call.release()->as<FuncCallExpr>());
+    } while (accept(TokenKind::kComma));
+    expect(TokenKind::kRightParen);
+    if (at_word("with") && at_word("ordinality", 1)) {
+      advance();
+      advance();
+      ref->with_ordinality = true;
+    }
+    ref->alias = parse_opt_alias(true);
+    return ref;
+  }
   std::vector<std::string> name = parse_qualified_name();
   if (at(TokenKind::kLeftParen) && !only) {
     ExprPtr call = parse_func_call(std::move(name), name_location);

@@ -20,23 +20,28 @@ struct TableFunctionGlobalState : GlobalState {
 
 struct TableFunctionLocalState : LocalState {
   std::unique_ptr<catalog::TableFunctionPart> part;
+  /// WITH ORDINALITY: rows produced so far (one worker produces them all).
+  int64_t ordinal = 0;
 };
 
 }  // namespace
 
 PhysicalTableFunction::PhysicalTableFunction(const catalog::TableFunction& function,
                                              std::vector<planner::BoundExprPtr> arguments,
-                                             catalog::TableFunctionSchema schema)
+                                             catalog::TableFunctionSchema schema, bool ordinality)
     : PhysicalOperator("TABLE_FUNCTION", schema.types),
       function_(function),
       arguments_(std::move(arguments)),
-      schema_(std::move(schema)) {}
+      schema_(std::move(schema)),
+      ordinality_(ordinality) {
+  if (ordinality_) types_.push_back(LogicalType::bigint());
+}
 
 std::unique_ptr<GlobalState> PhysicalTableFunction::make_global_source(QueryContext& query) const {
   auto state = std::make_unique<TableFunctionGlobalState>();
   // Parts are produced in parallel; how many is known once the run starts, so allow every
   // worker and let the extra ones find no part.
-  state->threads = query.max_threads;
+  state->threads = ordinality_ ? 1 : query.max_threads;
   return state;
 }
 
@@ -71,7 +76,15 @@ SourceResult PhysicalTableFunction::get_data(WorkerContext& worker, DataChunk& o
       }
       local.part = global.run->open_part(part);
     }
-    if (local.part->produce(out)) return SourceResult::kHaveMoreOutput;
+    if (local.part->produce(out)) {
+      if (ordinality_) {
+        Vector& ordinals = out.column(schema_.types.size());
+        ordinals.reset(kVectorSize);
+        auto* data = reinterpret_cast<int64_t*>(ordinals.mutable_data());
+        for (size_t i = 0; i < out.size(); i++) data[i] = ++local.ordinal;
+      }
+      return SourceResult::kHaveMoreOutput;
+    }
     local.part.reset();
   }
 }

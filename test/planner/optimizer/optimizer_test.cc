@@ -93,5 +93,32 @@ TEST_F(OptimizerTest, OtherShapesKeepThePerRowSubplan) {
   EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
 }
 
+TEST_F(OptimizerTest, LateralSubqueryWithLiftableCorrelationBecomesAJoin) {
+  std::string plan = plan_of("SELECT t.c, l.x FROM t, LATERAL (SELECT u.x FROM u WHERE u.a = t.a AND u.x > t.b) l");
+  EXPECT_EQ(plan.find("DependentJoin"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Inner"), std::string::npos) << plan;
+  plan = plan_of("SELECT t.c, l.x FROM t LEFT JOIN LATERAL (SELECT u.x FROM u WHERE u.a = t.a) l ON l.x > 1");
+  EXPECT_EQ(plan.find("DependentJoin"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, LateralShapesThatCannotBeLiftedStayDependentJoins) {
+  // LIMIT per left row, the left row in the select list, and a function of the left row.
+  std::string plan = plan_of("SELECT l.x FROM t, LATERAL (SELECT u.x FROM u WHERE u.a = t.a ORDER BY u.x LIMIT 1) l");
+  EXPECT_NE(plan.find("DependentJoin Inner"), std::string::npos) << plan;
+  plan = plan_of("SELECT l.y FROM t LEFT JOIN LATERAL (SELECT t.b + 1 AS y) l ON true");
+  EXPECT_NE(plan.find("DependentJoin Left"), std::string::npos) << plan;
+  plan = plan_of("SELECT s FROM t, generate_series(1, t.a) s");
+  EXPECT_NE(plan.find("DependentJoin Inner [t.a]"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, SetReturningFunctionsOfConstantsJoinWithoutDependence) {
+  std::string plan = plan_of("SELECT generate_series(1, 3), a FROM t");
+  EXPECT_EQ(plan.find("DependentJoin"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Cross"), std::string::npos) << plan;
+  plan = plan_of("SELECT generate_series(1, a) FROM t");
+  EXPECT_NE(plan.find("DependentJoin Inner"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace tessera::planner
