@@ -230,7 +230,37 @@ void DataTable::append_indexed(Transaction& txn, const DataChunk& chunk,
 }
 
 std::vector<uint8_t> DataTable::find_keys(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys) {
+  const std::vector<int64_t> rows = find_key_rows(txn, index, keys);
   std::vector<uint8_t> found(keys.size(), 0);
+  for (size_t i = 0; i < rows.size(); i++) found[i] = rows[i] >= 0 ? 1 : 0;
+  return found;
+}
+
+bool DataTable::row_in_snapshot(const Transaction& txn, int64_t row_id) const {
+  const auto group = row_group_at(static_cast<size_t>(row_id) / kRowGroupSize);
+  TS_CHECK(group != nullptr, "snapshot check of a row that does not exist");
+  const uint64_t inserted = group->versions().version(static_cast<size_t>(row_id) - group->start_row());
+  if (inserted >= kTransactionIdStart) return txn.owns(inserted);
+  return inserted <= txn.start_ts();
+}
+
+void DataTable::fetch_rows(const int64_t* row_ids, size_t count, DataChunk& out) const {
+  TS_CHECK(count <= kVectorSize, "fetch of more rows than a chunk holds");
+  for (size_t i = 0; i < count; i++) {
+    const auto group = row_group_at(static_cast<size_t>(row_ids[i]) / kRowGroupSize);
+    TS_CHECK(group != nullptr, "fetch of a row that does not exist");
+    const size_t offset = static_cast<size_t>(row_ids[i]) - group->start_row();
+    for (size_t c = 0; c < types_.size(); c++) {
+      Vector one(types_[c], 1);
+      group->column(c).scan(offset, 1, nullptr, 1, one);
+      out.set_value(c, i, one.get_value(0));
+    }
+  }
+  out.set_size(count);
+}
+
+std::vector<int64_t> DataTable::find_key_rows(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys) {
+  std::vector<int64_t> found(keys.size(), -1);
   size_t next = 0;  // keys before it are decided
   while (next < keys.size()) {
     uint64_t wait_for = 0;
@@ -245,7 +275,7 @@ std::vector<uint8_t> DataTable::find_keys(Transaction& txn, const HashIndex& ind
         for (int64_t row_id : it->second) {
           const uint64_t state = key_holder_state(txn, row_id, false);
           if (state == kKeyHeld) {
-            found[next] = 1;
+            found[next] = row_id;
             break;
           }
           if (state == kKeyFree || state == kKeyFreeForever) continue;

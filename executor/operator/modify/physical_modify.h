@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "executor/operator/insert/foreign_key_check.h"
 #include "executor/physical_operator.h"
 #include "planner/binder/bound_expression.h"
 #include "planner/logical/logical_operator.h"
@@ -40,7 +41,8 @@ class PhysicalModify : public PhysicalOperator {
                  std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child,
                  std::vector<planner::BoundExprPtr> checks = {},
                  std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {},
-                 std::vector<planner::ReferencingForeignKey> referencing = {});
+                 std::vector<planner::ReferencingForeignKey> referencing = {},
+                 std::shared_ptr<const std::vector<CascadeTable>> cascades = nullptr);
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
@@ -69,8 +71,10 @@ class PhysicalModify : public PhysicalOperator {
   std::vector<planner::BoundExprPtr> checks_;
   /// UPDATE: the tables the table's FOREIGN KEYs reference (aligned with foreign_keys()).
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
-  /// The FOREIGN KEYs of other tables referencing this one (see check_not_referenced).
+  /// The FOREIGN KEYs of other tables referencing this one (see ReferentialActions).
   std::vector<planner::ReferencingForeignKey> referencing_;
+  /// The tables FOREIGN KEY actions change (ReferencingForeignKey::cascade indexes them).
+  std::shared_ptr<const std::vector<CascadeTable>> cascades_;
 };
 
 }  // namespace tessera::executor
