@@ -236,6 +236,39 @@ std::vector<uint8_t> DataTable::find_keys(Transaction& txn, const HashIndex& ind
   return found;
 }
 
+std::vector<std::pair<size_t, int64_t>> DataTable::find_all_key_rows(Transaction& txn, const HashIndex& index,
+                                                                     const std::vector<IndexKey>& keys) {
+  std::vector<std::pair<size_t, int64_t>> found;
+  size_t next = 0;  // keys before it are decided
+  while (next < keys.size()) {
+    uint64_t wait_for = 0;
+    {
+      std::unique_lock<std::mutex> lock(index_mutex_);
+      auto& map = index.map_;
+      for (; next < keys.size(); next++) {
+        if (keys[next].has_null) continue;
+        auto it = map.find(std::string(keys[next].bytes));
+        if (it == map.end()) continue;
+        std::vector<int64_t> held;
+        for (int64_t row_id : it->second) {
+          const uint64_t state = key_holder_state(txn, row_id, false);
+          if (state == kKeyHeld) {
+            held.push_back(row_id);
+            continue;
+          }
+          if (state == kKeyFree || state == kKeyFreeForever) continue;
+          wait_for = state;
+          break;
+        }
+        if (wait_for != 0) break;  // this key is looked at again after the wait
+        for (int64_t row_id : held) found.emplace_back(next, row_id);
+      }
+    }
+    if (wait_for != 0) txn.wait_for(wait_for);
+  }
+  return found;
+}
+
 bool DataTable::row_in_snapshot(const Transaction& txn, int64_t row_id) const {
   const auto group = row_group_at(static_cast<size_t>(row_id) / kRowGroupSize);
   TS_CHECK(group != nullptr, "snapshot check of a row that does not exist");

@@ -69,6 +69,12 @@ class DataTable {
   /// find_keys giving, for each key, the id of the row holding it (-1 when none): INSERT ...
   /// ON CONFLICT's arbiter lookup.
   std::vector<int64_t> find_key_rows(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys);
+  /// Every row current for `txn` (as find_keys sees them) holding one of `keys` in `index`
+  /// (any of this table's indexes, unique or not): pairs (position in `keys`, row id). A row
+  /// another running transaction inserted or deleted is waited for, then looked at again.
+  /// FOREIGN KEY actions finding the referencing rows of removed keys.
+  std::vector<std::pair<size_t, int64_t>> find_all_key_rows(Transaction& txn, const HashIndex& index,
+                                                            const std::vector<IndexKey>& keys);
   /// Whether row `row_id` (current for `txn`: see find_key_rows) is in `txn`'s snapshot:
   /// inserted by `txn` or by a transaction that committed before `txn` started.
   bool row_in_snapshot(const Transaction& txn, int64_t row_id) const;

@@ -511,6 +511,16 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
     planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
     binder.set_parameter_values(std::move(values));
     bound = binder.bind(*prepared.statement);
+    // Bound again (an EXECUTE of an SQL prepared statement, a Bind): the tables may have
+    // changed since the columns were described.
+    if (prepared.properties_.returns_rows) {
+      const auto types = bound->plan->output_types();
+      bool same = types.size() == prepared.columns_.size();
+      for (size_t i = 0; same && i < types.size(); i++) {
+        same = planner::result_column_type(types[i]) == prepared.columns_[i].type;
+      }
+      if (!same) throw SqlError(SqlState::kFeatureNotSupported, "cached plan must not change result type");
+    }
   }
   portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
   executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());

@@ -129,14 +129,33 @@ void key_positions(const catalog::ForeignKey& fk, const std::vector<size_t>& old
 }
 
 /// The rows of `table` (current for the transaction) whose key of `fk` (serialized in the
-/// referenced index's key order) is one of `keys`: (row id, the value `keys` maps it to).
-/// One scan of the table.
+/// referenced index's key order) is one of `keys`: (row id, the value `keys` maps it to), in
+/// row id order. Looked up in an index of the table over exactly those columns when there is
+/// one, else found with one scan of the table.
 std::vector<std::pair<int64_t, size_t>> find_referencing_rows(QueryContext& query, const catalog::TableEntry& table,
                                                               const catalog::ForeignKey& fk,
                                                               const std::unordered_map<std::string, size_t>& keys) {
   std::vector<std::pair<int64_t, size_t>> found;
   if (keys.empty()) return found;
   storage::DataTable& storage = table.storage();
+  // An index of the referencing table over exactly the key's columns, in the key's order,
+  // holds the same serialized keys: look them up there.
+  for (const auto& index : storage.indexes()) {
+    if (index->columns() != fk.index_key_columns) continue;
+    std::vector<size_t> values;
+    std::vector<storage::IndexKey> lookup;
+    for (const auto& [key, value] : keys) {
+      storage::IndexKey k;
+      k.bytes = key;
+      lookup.push_back(k);
+      values.push_back(value);
+    }
+    for (const auto& [position, row_id] : storage.find_all_key_rows(*query.transaction, *index, lookup)) {
+      found.emplace_back(row_id, values[position]);
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+  }
   std::vector<size_t> columns = fk.index_key_columns;
   columns.push_back(storage::kRowIdColumn);
   auto scan = storage.begin_scan_latest(*query.transaction, columns);

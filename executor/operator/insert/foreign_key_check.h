@@ -49,8 +49,9 @@ struct CascadeTable {
 /// SET DEFAULT set the key columns (ON DELETE: those listed, or all) to NULL or their
 /// DEFAULT. The rows changed that way are checked (NOT NULL, CHECK, unique keys, their own
 /// FOREIGN KEYs) and act on the keys referencing them in turn, through chains and cycles of
-/// tables (a row is changed once per statement). Referencing rows are found with one scan of
-/// the referencing table per batch of keys.
+/// tables (a row is changed once per statement). Referencing rows are found, per batch of
+/// keys, in an index of the referencing table over exactly the key's columns when it has one,
+/// else with one scan of it.
 ///
 /// Thread-safety: on_change may be called from several threads at once (the calls are
 /// serialized); finish once, after the last of them.
