@@ -211,6 +211,13 @@ void ReferentialActions::on_change(QueryContext& query, const catalog::TableEntr
   if (referencing.empty() || changed.size() == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
   change(query, table, referencing, changed, update);
+  // The rows the actions changed act in turn, breadth first (a queue, not recursion: chains
+  // of any length).
+  while (!pending_.empty()) {
+    Pending next = std::move(pending_.front());
+    pending_.pop_front();
+    change(query, *next.table, next.referencing, next.changed, next.update);
+  }
 }
 
 void ReferentialActions::change(QueryContext& query, const catalog::TableEntry& table,
@@ -304,7 +311,7 @@ void ReferentialActions::act(QueryContext& query, const catalog::TableEntry& ref
     old_changed.set_size(count);
     if (action == 'c' && !update) {
       // ON DELETE CASCADE: the rows are gone; the rows referencing them follow.
-      change(query, child, target.referencing, old_changed, false);
+      pending_.push_back(Pending{&child, target.referencing, std::move(old_changed), false});
       continue;
     }
     int64_t replaced[kVectorSize];
@@ -364,7 +371,7 @@ void ReferentialActions::act(QueryContext& query, const catalog::TableEntry& ref
     for (auto& r : referencing) {
       for (size_t& k : r.old_key) k += column_count;
     }
-    change(query, child, referencing, both, true);
+    pending_.push_back(Pending{&child, std::move(referencing), std::move(both), true});
   }
 }
 

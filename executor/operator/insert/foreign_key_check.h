@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,8 +91,17 @@ class ReferentialActions {
            const DataChunk& changed, bool update, const std::vector<int64_t>& row_ids,
            const std::vector<size_t>& sources);
 
+  /// Rows changed by the actions whose own referencing keys are still to be acted on.
+  struct Pending {
+    const catalog::TableEntry* table;
+    std::vector<planner::ReferencingForeignKey> referencing;
+    DataChunk changed;
+    bool update;
+  };
+
   std::shared_ptr<const std::vector<CascadeTable>> tables_;
   std::mutex mutex_;
+  std::deque<Pending> pending_;
   /// In the order the constraints were first met (PostgreSQL fires their checks in order).
   std::vector<Deferred> deferred_;
   std::map<std::string, size_t> deferred_index_;  ///< by referencing table and constraint

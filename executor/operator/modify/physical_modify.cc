@@ -27,6 +27,9 @@ struct ModifyGlobalState : GlobalState {
   std::atomic<int64_t> count{0};
   /// The FOREIGN KEY actions on the rows changed.
   std::unique_ptr<ReferentialActions> actions;
+  /// Per finalize part, then for finalize: copies of the rows changed, which the actions
+  /// take once every row of the statement is changed (as PostgreSQL's triggers fire at its end).
+  std::vector<std::unique_ptr<ChunkCollection>> changed;
 };
 
 /// Row ids of a chunk's first column as a flat array (at most kVectorSize).
@@ -97,6 +100,7 @@ size_t PhysicalModify::prepare_finalize(QueryContext&, GlobalState& global) cons
   auto& state = static_cast<ModifyGlobalState&>(global);
   const size_t parts = state.input.chunks().size();
   state.returned.resize(parts + 1);
+  state.changed.resize(parts + 1);
   return parts;
 }
 
@@ -121,6 +125,7 @@ void PhysicalModify::finalize_part(QueryContext& query, GlobalState& global, siz
 void PhysicalModify::finalize(QueryContext& query, GlobalState& global) const {
   auto& state = static_cast<ModifyGlobalState&>(global);
   if (state.returned.empty()) state.returned.resize(1);
+  if (state.changed.empty()) state.changed.resize(1);
   // The rows other transactions held: wait for each of them here, on one thread.
   for (const DataChunk& in : state.deferred.chunks()) {
     query.check_cancelled();
@@ -129,6 +134,13 @@ void PhysicalModify::finalize(QueryContext& query, GlobalState& global) const {
     SelectionVector deleted(kVectorSize);
     const size_t count = table_->storage().delete_rows(*query.transaction, row_ids, in.size(), deleted.data());
     apply(query, global, in, deleted, count, state.returned.size() - 1);
+  }
+  for (const auto& part : state.changed) {
+    if (!part) continue;
+    for (const DataChunk& chunk : part->chunks()) {
+      query.check_cancelled();
+      state.actions->on_change(query, *table_, referencing_, chunk, kind_ == ModifyKind::kUpdate);
+    }
   }
   state.actions->finish(query);
 }
@@ -170,7 +182,11 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     // RETURNING shows the values stored (a varchar(n) value cut to its limit).
     for (size_t c = 0; c < column_count; c++) changed.column(c).reference(new_rows.column(c));
   }
-  state.actions->on_change(query, *table_, referencing_, changed, kind_ == ModifyKind::kUpdate);
+  if (!referencing_.empty()) {
+    auto& kept = state.changed[slot];
+    if (!kept) kept = std::make_unique<ChunkCollection>(changed.types());
+    kept->append(changed);
+  }
   if (returning_) state.returned[slot].push_back(std::move(changed));
 }
 

@@ -29,7 +29,9 @@ enum class ModifyKind : uint8_t { kDelete, kUpdate };
 /// delete of the old version and an append of the new one). Rows another running transaction
 /// deleted are left by the parts; `finalize` then waits for those transactions one row at a
 /// time on one thread (so the transaction waits in one place, visible to deadlock detection)
-/// and changes the rows or fails with 40001.
+/// and changes the rows or fails with 40001. Once every row is changed, `finalize` hands the
+/// changed rows, in input order, to the FOREIGN KEY actions of the tables referencing this one
+/// (ReferentialActions: checks, cascades, then the NO ACTION checks).
 ///
 /// As a source it emits, with RETURNING, the modified rows (the child's columns after the row
 /// id: the new row for UPDATE, the old one for DELETE), and otherwise one bigint row with the
