@@ -279,15 +279,30 @@ bool DataTable::row_in_snapshot(const Transaction& txn, int64_t row_id) const {
 
 void DataTable::fetch_rows(const int64_t* row_ids, size_t count, DataChunk& out) const {
   TS_CHECK(count <= kVectorSize, "fetch of more rows than a chunk holds");
-  for (size_t i = 0; i < count; i++) {
-    const auto group = row_group_at(static_cast<size_t>(row_ids[i]) / kRowGroupSize);
+  // The rows in row id order, read a vector window of a row group at a time.
+  std::vector<uint32_t> order(count);
+  for (size_t i = 0; i < count; i++) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return row_ids[a] < row_ids[b]; });
+  sel_t sel[kVectorSize];
+  for (size_t i = 0; i < count;) {
+    const auto first = static_cast<size_t>(row_ids[order[i]]);
+    const auto group = row_group_at(first / kRowGroupSize);
     TS_CHECK(group != nullptr, "fetch of a row that does not exist");
-    const size_t offset = static_cast<size_t>(row_ids[i]) - group->start_row();
-    for (size_t c = 0; c < types_.size(); c++) {
-      Vector one(types_[c], 1);
-      group->column(c).scan(offset, 1, nullptr, 1, one);
-      out.set_value(c, i, one.get_value(0));
+    const size_t window_start = (first - group->start_row()) / kVectorSize * kVectorSize;
+    const size_t window_rows = std::min(kVectorSize, group->count() - window_start);
+    size_t n = 0;
+    while (i + n < count) {
+      const auto row = static_cast<size_t>(row_ids[order[i + n]]);
+      if (row < group->start_row() + window_start || row >= group->start_row() + window_start + window_rows) break;
+      sel[n++] = static_cast<sel_t>(row - group->start_row() - window_start);
     }
+    TS_CHECK(n > 0, "fetch of a row that is not published");
+    for (size_t c = 0; c < types_.size(); c++) {
+      Vector values(types_[c]);
+      group->column(c).scan(window_start, window_rows, sel, n, values);
+      for (size_t k = 0; k < n; k++) out.set_value(c, order[i + k], values.get_value(k));
+    }
+    i += n;
   }
   out.set_size(count);
 }
