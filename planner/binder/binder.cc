@@ -160,10 +160,14 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
     case StatementKind::kCopy: throw_at(SqlState::kFeatureNotSupported, "COPY is not supported yet", statement.location);
-    case StatementKind::kPrepare:
+    // The session runs PREPARE, EXECUTE and DEALLOCATE itself; what reaches the binder is
+    // nested in another statement (EXPLAIN).
     case StatementKind::kExecute:
+      throw_at(SqlState::kFeatureNotSupported, "EXPLAIN EXECUTE is not supported yet", statement.location);
+    case StatementKind::kPrepare:
     case StatementKind::kDeallocate:
-      throw_at(SqlState::kFeatureNotSupported, "PREPARE/EXECUTE are not supported yet", statement.location);
+      throw_at(SqlState::kFeatureNotSupported, "PREPARE and DEALLOCATE cannot be nested in another statement",
+               statement.location);
     case StatementKind::kCall: return bind_call(statement.as<CallStatement>());
   }
   throw_at(SqlState::kFeatureNotSupported, "statement not supported", statement.location);
