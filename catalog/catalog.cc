@@ -172,6 +172,7 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
   }
   const std::vector<ColumnDefinition> column_list = columns;
   for (const auto& fk : foreign_keys) {
+    if (fk.referenced_table == name) continue;  // a table referencing itself
     auto referenced = current_locked(txn, fk.referenced_table);
     if (!referenced || referenced->kind() != EntryKind::kTable) {
       throw SqlError(SqlState::kUndefinedTable, "relation \"" + fk.referenced_table + "\" does not exist");

@@ -103,6 +103,14 @@ struct ForeignKey {
   /// columns in that index's key order (the lookup key).
   std::string referenced_index;
   std::vector<size_t> index_key_columns;
+  /// MATCH FULL: a key is NULL in all of its columns or in none (else MATCH SIMPLE).
+  bool match_full = false;
+  /// ON DELETE / ON UPDATE: NO ACTION 'a', RESTRICT 'r', CASCADE 'c', SET NULL 'n', SET
+  /// DEFAULT 'd' (pg_constraint's letters).
+  char on_delete = 'a';
+  char on_update = 'a';
+  /// ON DELETE SET NULL / SET DEFAULT (columns): the referencing columns it sets; empty: all.
+  std::vector<size_t> delete_set_columns;
 };
 
 /// A base table: its columns, CHECK constraints and storage.

@@ -152,6 +152,21 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_rooted_plan(const Logi
 std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOperator& op) {
   check_stack_depth();
   std::unique_ptr<PhysicalOperator> result;
+  // The tables FOREIGN KEY actions change, resolved over their columns.
+  auto resolve_cascades = [&](const std::shared_ptr<const std::vector<CascadeTarget>>& targets) {
+    auto tables = std::make_shared<std::vector<CascadeTable>>();
+    if (!targets) return std::shared_ptr<const std::vector<CascadeTable>>(tables);
+    for (const CascadeTarget& target : *targets) {
+      CascadeTable table;
+      table.table = target.table;
+      table.checks = resolve_checks(target.checks, target.check_table_index, target.table->columns().size());
+      table.referenced = target.referenced;
+      table.defaults = resolve_all(target.defaults, {});
+      table.referencing = target.referencing;
+      tables->push_back(std::move(table));
+    }
+    return std::shared_ptr<const std::vector<CascadeTable>>(tables);
+  };
   switch (op.kind) {
     case LogicalOperatorKind::kGet: {
       const auto& get = static_cast<const LogicalGet&>(op);
@@ -327,10 +342,27 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     }
     case LogicalOperatorKind::kInsert: {
       const auto& insert = static_cast<const LogicalInsert&>(op);
+      std::unique_ptr<PhysicalInsert::OnConflict> on_conflict;
+      if (insert.on_conflict) {
+        const planner::BoundOnConflict& bound = *insert.on_conflict;
+        on_conflict = std::make_unique<PhysicalInsert::OnConflict>();
+        on_conflict->arbiters = bound.arbiters;
+        on_conflict->do_update = bound.do_update;
+        on_conflict->referencing = bound.referencing;
+        on_conflict->cascades = resolve_cascades(bound.cascades);
+        std::vector<ColumnBinding> row;
+        for (uint32_t table_index : {bound.existing_table_index, bound.excluded_table_index}) {
+          for (size_t c = 0; c < insert.table->columns().size(); c++) {
+            row.push_back(ColumnBinding{table_index, static_cast<uint32_t>(c)});
+          }
+        }
+        on_conflict->set = resolve_all(bound.set, row);
+        if (bound.where) on_conflict->where = resolve(*bound.where, row);
+      }
       result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning,
                                                 resolve_checks(insert.checks, insert.check_table_index,
                                                                insert.table->columns().size()),
-                                                insert.referenced);
+                                                insert.referenced, std::move(on_conflict));
       break;
     }
     case LogicalOperatorKind::kDelete:
@@ -341,7 +373,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
                                                 modify.table, modify.returning, std::move(types), create_plan(*op.children[0]),
                                                 resolve_checks(modify.checks, modify.check_table_index,
                                                                modify.table->columns().size()),
-                                                modify.referenced, modify.referencing);
+                                                modify.referenced, modify.referencing, resolve_cascades(modify.cascades));
       break;
     }
     case LogicalOperatorKind::kTruncate:

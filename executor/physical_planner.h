@@ -29,6 +29,8 @@ class PhysicalPlanner {
   std::unique_ptr<PhysicalOperator> create_plan(const planner::LogicalOperator& plan);
   /// `create_plan` under a result collector: the root every executed plan needs.
   std::unique_ptr<PhysicalOperator> create_rooted_plan(const planner::LogicalOperator& plan, bool stream, size_t max_rows = 0);
+  /// Evaluates an expression that reads no columns (LIMIT, EXECUTE arguments).
+  Value evaluate_constant(const planner::BoundExpression& expr);
 
  private:
   std::unique_ptr<PhysicalOperator> plan_join(const planner::LogicalJoin& join);
@@ -42,8 +44,6 @@ class PhysicalPlanner {
                                                     uint32_t table_index, size_t column_count);
   std::vector<planner::BoundExprPtr> resolve_all(const std::vector<planner::BoundExprPtr>& exprs,
                                                  const std::vector<planner::ColumnBinding>& input);
-  /// Evaluates an expression that reads no columns.
-  Value evaluate_constant(const planner::BoundExpression& expr);
   /// Whether `expr` reads no columns, parameters or subqueries.
   static bool is_constant_expression(const planner::BoundExpression& expr);
 

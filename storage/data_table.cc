@@ -230,7 +230,85 @@ void DataTable::append_indexed(Transaction& txn, const DataChunk& chunk,
 }
 
 std::vector<uint8_t> DataTable::find_keys(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys) {
+  const std::vector<int64_t> rows = find_key_rows(txn, index, keys);
   std::vector<uint8_t> found(keys.size(), 0);
+  for (size_t i = 0; i < rows.size(); i++) found[i] = rows[i] >= 0 ? 1 : 0;
+  return found;
+}
+
+std::vector<std::pair<size_t, int64_t>> DataTable::find_all_key_rows(Transaction& txn, const HashIndex& index,
+                                                                     const std::vector<IndexKey>& keys) {
+  std::vector<std::pair<size_t, int64_t>> found;
+  size_t next = 0;  // keys before it are decided
+  while (next < keys.size()) {
+    uint64_t wait_for = 0;
+    {
+      std::unique_lock<std::mutex> lock(index_mutex_);
+      auto& map = index.map_;
+      for (; next < keys.size(); next++) {
+        if (keys[next].has_null) continue;
+        auto it = map.find(std::string(keys[next].bytes));
+        if (it == map.end()) continue;
+        std::vector<int64_t> held;
+        for (int64_t row_id : it->second) {
+          const uint64_t state = key_holder_state(txn, row_id, false);
+          if (state == kKeyHeld) {
+            held.push_back(row_id);
+            continue;
+          }
+          if (state == kKeyFree || state == kKeyFreeForever) continue;
+          wait_for = state;
+          break;
+        }
+        if (wait_for != 0) break;  // this key is looked at again after the wait
+        for (int64_t row_id : held) found.emplace_back(next, row_id);
+      }
+    }
+    if (wait_for != 0) txn.wait_for(wait_for);
+  }
+  return found;
+}
+
+bool DataTable::row_in_snapshot(const Transaction& txn, int64_t row_id) const {
+  const auto group = row_group_at(static_cast<size_t>(row_id) / kRowGroupSize);
+  TS_CHECK(group != nullptr, "snapshot check of a row that does not exist");
+  const uint64_t inserted = group->versions().version(static_cast<size_t>(row_id) - group->start_row());
+  if (inserted >= kTransactionIdStart) return txn.owns(inserted);
+  return inserted <= txn.start_ts();
+}
+
+void DataTable::fetch_rows(const int64_t* row_ids, size_t count, DataChunk& out) const {
+  TS_CHECK(count <= kVectorSize, "fetch of more rows than a chunk holds");
+  // The rows in row id order, read a vector window of a row group at a time.
+  std::vector<uint32_t> order(count);
+  for (size_t i = 0; i < count; i++) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return row_ids[a] < row_ids[b]; });
+  sel_t sel[kVectorSize];
+  for (size_t i = 0; i < count;) {
+    const auto first = static_cast<size_t>(row_ids[order[i]]);
+    const auto group = row_group_at(first / kRowGroupSize);
+    TS_CHECK(group != nullptr, "fetch of a row that does not exist");
+    const size_t window_start = (first - group->start_row()) / kVectorSize * kVectorSize;
+    const size_t window_rows = std::min(kVectorSize, group->count() - window_start);
+    size_t n = 0;
+    while (i + n < count) {
+      const auto row = static_cast<size_t>(row_ids[order[i + n]]);
+      if (row < group->start_row() + window_start || row >= group->start_row() + window_start + window_rows) break;
+      sel[n++] = static_cast<sel_t>(row - group->start_row() - window_start);
+    }
+    TS_CHECK(n > 0, "fetch of a row that is not published");
+    for (size_t c = 0; c < types_.size(); c++) {
+      Vector values(types_[c]);
+      group->column(c).scan(window_start, window_rows, sel, n, values);
+      for (size_t k = 0; k < n; k++) out.set_value(c, order[i + k], values.get_value(k));
+    }
+    i += n;
+  }
+  out.set_size(count);
+}
+
+std::vector<int64_t> DataTable::find_key_rows(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys) {
+  std::vector<int64_t> found(keys.size(), -1);
   size_t next = 0;  // keys before it are decided
   while (next < keys.size()) {
     uint64_t wait_for = 0;
@@ -245,7 +323,7 @@ std::vector<uint8_t> DataTable::find_keys(Transaction& txn, const HashIndex& ind
         for (int64_t row_id : it->second) {
           const uint64_t state = key_holder_state(txn, row_id, false);
           if (state == kKeyHeld) {
-            found[next] = 1;
+            found[next] = row_id;
             break;
           }
           if (state == kKeyFree || state == kKeyFreeForever) continue;

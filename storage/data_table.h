@@ -66,6 +66,21 @@ class DataTable {
   /// transaction inserted or deleted is waited for (its end; 57014 when interrupted, 40P01 on
   /// deadlock), then looked at again. FOREIGN KEY checks of referencing rows.
   std::vector<uint8_t> find_keys(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys);
+  /// find_keys giving, for each key, the id of the row holding it (-1 when none): INSERT ...
+  /// ON CONFLICT's arbiter lookup.
+  std::vector<int64_t> find_key_rows(Transaction& txn, const HashIndex& index, const std::vector<IndexKey>& keys);
+  /// Every row current for `txn` (as find_keys sees them) holding one of `keys` in `index`
+  /// (any of this table's indexes, unique or not): pairs (position in `keys`, row id). A row
+  /// another running transaction inserted or deleted is waited for, then looked at again.
+  /// FOREIGN KEY actions finding the referencing rows of removed keys.
+  std::vector<std::pair<size_t, int64_t>> find_all_key_rows(Transaction& txn, const HashIndex& index,
+                                                            const std::vector<IndexKey>& keys);
+  /// Whether row `row_id` (current for `txn`: see find_key_rows) is in `txn`'s snapshot:
+  /// inserted by `txn` or by a transaction that committed before `txn` started.
+  bool row_in_snapshot(const Transaction& txn, int64_t row_id) const;
+  /// Reads every column of rows `row_ids` (existing rows) into `out` (initialized with the
+  /// table's types; its size is set to `count`).
+  void fetch_rows(const int64_t* row_ids, size_t count, DataChunk& out) const;
   /// Enters rows `row_ids` (their `keys`) in `index`, which is not yet in use: building an
   /// index over existing rows (from scan_latest). A unique index raises 23505 `could not create
   /// unique index "name"`, DETAIL `Key (a)=(1) is duplicated.` when two of them share a key;

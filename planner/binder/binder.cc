@@ -46,12 +46,56 @@ void Binder::set_parameter_values(std::vector<Value> values) {
   parameter_values_ = std::make_shared<const std::vector<Value>>(std::move(values));
 }
 
+void Binder::declare_parameter_types(const std::vector<LogicalType>& types) {
+  for (size_t i = 0; i < types.size(); i++) parameter_types_->declare_type(static_cast<uint32_t>(i + 1), types[i]);
+}
+
+std::vector<BoundExprPtr> Binder::bind_execute_arguments(const ExecuteStatement& execute,
+                                                        const std::vector<LogicalType>& types) {
+  if (execute.params.size() != types.size()) {
+    throw SqlError(SqlState::kSyntaxError, "wrong number of parameters for prepared statement \"" + execute.name + "\"")
+        .with_detail("Expected " + std::to_string(types.size()) + " parameters but got " +
+                     std::to_string(execute.params.size()) + ".");
+  }
+  std::vector<BoundExprPtr> arguments;
+  scope_ = Scope();
+  for (size_t i = 0; i < types.size(); i++) {
+    const Expr& expr = *execute.params[i];
+    if (expr.kind == ExprKind::kSubLink) {
+      throw_at(SqlState::kFeatureNotSupported, "cannot use subquery in EXECUTE parameter", expr.location);
+    }
+    BoundExprPtr bound = bind_expr(expr);
+    if (contains_expression(*bound, BoundExprKind::kSubquery)) {
+      throw_at(SqlState::kFeatureNotSupported, "cannot use subquery in EXECUTE parameter", expr.location);
+    }
+    if (bound->type.id() != LogicalTypeId::kSqlNull && !is_unknown_literal(*bound) && !(bound->type == types[i]) &&
+        !can_cast_assignment(bound->type, types[i])) {
+      throw SqlError(SqlState::kDatatypeMismatch, "parameter $" + std::to_string(i + 1) + " of type " +
+                                                      bound->type.name() + " cannot be coerced to the expected type " +
+                                                      types[i].name())
+          .with_hint("You will need to rewrite or cast the expression.")
+          .with_position(position(expr.location));
+    }
+    try {
+      arguments.push_back(bound->type == types[i] ? std::move(bound) : cast_to(std::move(bound), types[i]));
+    } catch (SqlError& e) {
+      if (e.position() == 0) e.with_position(position(expr.location));
+      throw;
+    }
+  }
+  return arguments;
+}
+
 BoundExprPtr Binder::bind_parameter(const ParameterExpr& parameter) {
   const int index = parameter.index;
   if (index < 1 || (parameter_values_ && static_cast<size_t>(index) > parameter_values_->size())) {
     throw_at(SqlState::kUndefinedParameter, "there is no parameter $" + std::to_string(index), parameter.location);
   }
   if (parameter_values_) return std::make_unique<BoundConstant>((*parameter_values_)[index - 1]);
+  if (parameter_types_->is_declared(static_cast<uint32_t>(index))) {
+    // PREPARE ... (types): a stand-in of the declared type, like a value of it.
+    return std::make_unique<BoundConstant>(Value::null(parameter_types_->resolved()[index - 1]));
+  }
   // Preparing: the value is not known yet, and its type is open until the context casts it.
   // The stand-in below only carries that inference (ParameterTypes); a plan holding it is never
   // executed: bind() binds the statement again with the values, and running a statement with
@@ -116,10 +160,14 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
     case StatementKind::kCopy: throw_at(SqlState::kFeatureNotSupported, "COPY is not supported yet", statement.location);
-    case StatementKind::kPrepare:
+    // The session runs PREPARE, EXECUTE and DEALLOCATE itself; what reaches the binder is
+    // nested in another statement (EXPLAIN).
     case StatementKind::kExecute:
+      throw_at(SqlState::kFeatureNotSupported, "EXPLAIN EXECUTE is not supported yet", statement.location);
+    case StatementKind::kPrepare:
     case StatementKind::kDeallocate:
-      throw_at(SqlState::kFeatureNotSupported, "PREPARE/EXECUTE are not supported yet", statement.location);
+      throw_at(SqlState::kFeatureNotSupported, "PREPARE and DEALLOCATE cannot be nested in another statement",
+               statement.location);
     case StatementKind::kCall: return bind_call(statement.as<CallStatement>());
   }
   throw_at(SqlState::kFeatureNotSupported, "statement not supported", statement.location);
@@ -662,6 +710,9 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   insert->checks = bind_table_checks(*table, insert->check_table_index);
   insert->referenced = bind_referenced_tables(*table);
   insert->returning = !stmt.returning.empty();
+  if (stmt.on_conflict) {
+    insert->on_conflict = bind_on_conflict(*stmt.on_conflict, *table, stmt.alias.empty() ? name : stmt.alias);
+  }
   insert->children.push_back(std::move(projection));
   BoundStatement result;
   result.properties.command = CommandKind::kInsert;

@@ -48,6 +48,13 @@ class Binder {
   /// Binds `$n` to values[n - 1] (each already of the parameter's type) instead of inferring
   /// parameter types. Call before bind().
   void set_parameter_values(std::vector<Value> values);
+  /// PREPARE name(types) AS ...: $1..$n have these types (the rest are inferred). Call before
+  /// bind().
+  void declare_parameter_types(const std::vector<LogicalType>& types);
+  /// EXECUTE name(args): the arguments bound (no column references; 0A000 for a subquery) and
+  /// coerced to `types`, the prepared statement's parameter types (42601 for the wrong count,
+  /// 42804 when no assignment cast exists).
+  std::vector<BoundExprPtr> bind_execute_arguments(const ExecuteStatement& execute, const std::vector<LogicalType>& types);
   /// After bind() without values: the types of $1..$n inferred from their contexts (those the
   /// context left open are text).
   std::vector<LogicalType> parameter_types() const { return parameter_types_->resolved(); }
@@ -143,6 +150,11 @@ class Binder {
   BoundStatement bind_select_statement(const SelectStmt& select);
   BoundStatement bind_insert(const InsertStatement& stmt);
   BoundStatement bind_update(const UpdateStatement& stmt);
+  /// ON CONFLICT of an INSERT into `table` (named `alias` in DO UPDATE): the arbiter indexes
+  /// (42P10 when no unique index matches the inference columns, 42704 for an unknown
+  /// constraint) and the DO UPDATE assignments and condition.
+  std::shared_ptr<const BoundOnConflict> bind_on_conflict(const OnConflictClause& clause,
+                                                          const catalog::TableEntry& table, const std::string& alias);
   BoundStatement bind_delete(const DeleteStatement& stmt);
   BoundStatement bind_truncate(const TruncateStatement& stmt);
   /// The table an UPDATE or DELETE (`verb`: "update", "delete from") writes: 42P01 when
@@ -195,6 +207,13 @@ class Binder {
                                                      std::set<std::string>& names);
   /// The tables `table`'s FOREIGN KEYs reference, aligned with its foreign_keys().
   std::vector<std::shared_ptr<catalog::TableEntry>> bind_referenced_tables(const catalog::TableEntry& table);
+  /// Sets the cascade target of each of `referencing` whose action changes rows (CASCADE, SET
+  /// NULL, SET DEFAULT, on delete or update), adding the tables such actions reach, in turn,
+  /// to `cascades`.
+  void bind_cascades(std::vector<ReferencingForeignKey>& referencing, std::vector<CascadeTarget>& cascades);
+  /// `table` as a cascade target: its index in `cascades` (added with what changing its rows
+  /// needs, and the tables its own referencing keys reach, when not there yet).
+  int bind_cascade_target(const std::shared_ptr<catalog::TableEntry>& table, std::vector<CascadeTarget>& cascades);
   // CHECK constraints (binder_check.cc)
   /// The CHECK constraints of a CREATE TABLE, checked and named as PostgreSQL names them
   /// (<table>_<column>_check when the expression reads one column, else <table>_check).

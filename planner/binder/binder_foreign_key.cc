@@ -34,32 +34,44 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
   for (const auto& spec : specs) {
     const ForeignKeyRef& ref = *spec.ref;
     if (ref.match == 'p') throw_at(SqlState::kFeatureNotSupported, "MATCH PARTIAL not yet implemented", ref.location);
-    if (ref.match == 'f') throw_at(SqlState::kFeatureNotSupported, "MATCH FULL is not supported yet", ref.location);
-    for (char action : {ref.on_delete, ref.on_update}) {
-      if (action != 'a' && action != 'r') {
-        throw_at(SqlState::kFeatureNotSupported,
-                 "foreign key actions CASCADE, SET NULL and SET DEFAULT are not supported yet", ref.location);
-      }
-    }
     if (ref.table.size() >= 2 && ref.table[ref.table.size() - 2] != "public") {
       throw_at(SqlState::kInvalidSchemaName, "schema \"" + ref.table[ref.table.size() - 2] + "\" does not exist",
                ref.location);
     }
     const std::string& referenced_name = ref.table.back();
+    // The referenced table's columns and unique indexes; a table referencing itself has those
+    // of the CREATE TABLE.
+    std::vector<catalog::ColumnDefinition> referenced_columns;
+    std::vector<catalog::IndexDefinition> indexes;
     if (referenced_name == table) {
-      throw_at(SqlState::kFeatureNotSupported, "a foreign key referencing its own table is not supported yet",
-               ref.location);
+      referenced_columns = columns;
+      std::vector<catalog::ColumnDefinition> copy = columns;
+      indexes = bind_key_constraints(stmt, copy);
+    } else {
+      auto entry = catalog_.find(transaction_, referenced_name);
+      if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + referenced_name + "\" does not exist", ref.location);
+      if (entry->kind() != catalog::EntryKind::kTable) {
+        throw_at(SqlState::kWrongObjectType, "referenced relation \"" + referenced_name + "\" is not a table",
+                 ref.location);
+      }
+      referenced_columns = entry->columns();
+      for (const auto& index : catalog_.table_indexes(transaction_, referenced_name)) {
+        catalog::IndexDefinition definition = index->definition();
+        definition.name = index->name();
+        indexes.push_back(std::move(definition));
+      }
     }
-    auto entry = catalog_.find(transaction_, referenced_name);
-    if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + referenced_name + "\" does not exist", ref.location);
-    if (entry->kind() != catalog::EntryKind::kTable) {
-      throw_at(SqlState::kWrongObjectType, "referenced relation \"" + referenced_name + "\" is not a table",
-               ref.location);
-    }
-    auto referenced = std::static_pointer_cast<catalog::TableEntry>(entry);
-    auto indexes = catalog_.table_indexes(transaction_, referenced_name);
+    auto find_referenced_column = [&](const std::string& name) -> std::optional<size_t> {
+      for (size_t c = 0; c < referenced_columns.size(); c++) {
+        if (referenced_columns[c].name == name) return c;
+      }
+      return std::nullopt;
+    };
     catalog::ForeignKey fk;
     fk.referenced_table = referenced_name;
+    fk.match_full = ref.match == 'f';
+    fk.on_delete = ref.on_delete;
+    fk.on_update = ref.on_update;
     for (const auto& name : spec.columns) {
       std::optional<size_t> found;
       for (size_t c = 0; c < columns.size(); c++) {
@@ -72,21 +84,38 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
       fk.columns.push_back(*found);
     }
     if (ref.columns.empty()) {
-      auto primary = std::find_if(indexes.begin(), indexes.end(),
-                                  [](const auto& index) { return index->definition().primary_key; });
+      auto primary = std::find_if(indexes.begin(), indexes.end(), [](const auto& index) { return index.primary_key; });
       if (primary == indexes.end()) {
         throw_at(SqlState::kUndefinedObject,
                  "there is no primary key for referenced table \"" + referenced_name + "\"", ref.location);
       }
-      fk.referenced_columns = (*primary)->definition().columns;
+      fk.referenced_columns = primary->columns;
     } else {
       for (const auto& name : ref.columns) {
-        auto found = referenced->find_column(name);
+        auto found = find_referenced_column(name);
         if (!found) {
           throw_at(SqlState::kUndefinedColumn,
                    "column \"" + name + "\" referenced in foreign key constraint does not exist", ref.location);
         }
         fk.referenced_columns.push_back(*found);
+      }
+    }
+    // ON DELETE SET NULL / SET DEFAULT (columns): each one of the key's columns.
+    for (const auto& name : ref.delete_set_columns) {
+      std::optional<size_t> found;
+      for (size_t c = 0; c < columns.size(); c++) {
+        if (columns[c].name == name) found = c;
+      }
+      if (!found) {
+        throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" referenced in foreign key constraint does not exist",
+                 spec.location);
+      }
+      if (std::find(fk.columns.begin(), fk.columns.end(), *found) == fk.columns.end()) {
+        throw_at(SqlState::kInvalidColumnReference,
+                 "column \"" + name + "\" referenced in ON DELETE SET action must be part of foreign key", spec.location);
+      }
+      if (std::find(fk.delete_set_columns.begin(), fk.delete_set_columns.end(), *found) == fk.delete_set_columns.end()) {
+        fk.delete_set_columns.push_back(*found);
       }
     }
     if (fk.columns.size() != fk.referenced_columns.size()) {
@@ -96,12 +125,12 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
     // The referenced columns must be exactly the columns of a unique index (in any order).
     std::vector<size_t> wanted = fk.referenced_columns;
     std::sort(wanted.begin(), wanted.end());
-    const catalog::IndexEntry* unique = nullptr;
+    const catalog::IndexDefinition* unique = nullptr;
     for (const auto& index : indexes) {
-      std::vector<size_t> have = index->definition().columns;
+      std::vector<size_t> have = index.columns;
       std::sort(have.begin(), have.end());
-      if (index->definition().unique && have == wanted) {
-        unique = index.get();
+      if (index.unique && have == wanted) {
+        unique = &index;
         break;
       }
     }
@@ -110,8 +139,8 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
                "there is no unique constraint matching given keys for referenced table \"" + referenced_name + "\"",
                ref.location);
     }
-    fk.referenced_index = unique->name();
-    for (size_t key_column : unique->definition().columns) {
+    fk.referenced_index = unique->name;
+    for (size_t key_column : unique->columns) {
       size_t k = std::find(fk.referenced_columns.begin(), fk.referenced_columns.end(), key_column) -
                  fk.referenced_columns.begin();
       fk.index_key_columns.push_back(fk.columns[k]);
@@ -132,7 +161,7 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
     // The lookup compares serialized keys: both sides must have the same types.
     for (size_t k = 0; k < fk.columns.size(); k++) {
       const auto& mine = columns[fk.columns[k]];
-      const auto& theirs = referenced->columns()[fk.referenced_columns[k]];
+      const auto& theirs = referenced_columns[fk.referenced_columns[k]];
       if (mine.type.id() == theirs.type.id()) continue;
       if (catalog::type_category(mine.type) == catalog::type_category(theirs.type)) {
         throw_at(SqlState::kFeatureNotSupported,
@@ -147,6 +176,47 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
     keys.push_back(std::move(fk));
   }
   return keys;
+}
+
+namespace {
+
+/// Whether an action of `fk` changes the referencing rows.
+bool changes_rows(const catalog::ForeignKey& fk) {
+  auto changes = [](char action) { return action == 'c' || action == 'n' || action == 'd'; };
+  return changes(fk.on_delete) || changes(fk.on_update);
+}
+
+}  // namespace
+
+void Binder::bind_cascades(std::vector<ReferencingForeignKey>& referencing, std::vector<CascadeTarget>& cascades) {
+  for (auto& ref : referencing) {
+    if (changes_rows(ref.table->foreign_keys()[ref.foreign_key])) ref.cascade = bind_cascade_target(ref.table, cascades);
+  }
+}
+
+int Binder::bind_cascade_target(const std::shared_ptr<catalog::TableEntry>& table, std::vector<CascadeTarget>& cascades) {
+  for (size_t i = 0; i < cascades.size(); i++) {
+    if (cascades[i].table == table) return static_cast<int>(i);
+  }
+  const int index = static_cast<int>(cascades.size());
+  cascades.emplace_back();
+  cascades.back().table = table;
+  CascadeTarget target;
+  target.table = table;
+  target.checks = bind_table_checks(*table, target.check_table_index);
+  target.referenced = bind_referenced_tables(*table);
+  for (const auto& column : table->columns()) target.defaults.push_back(bind_column_default(column));
+  for (auto& [other, foreign_key] : catalog_.referencing_tables(transaction_, table->name())) {
+    ReferencingForeignKey ref;
+    ref.table = other;
+    ref.foreign_key = foreign_key;
+    ref.old_key = other->foreign_keys()[foreign_key].referenced_columns;
+    target.referencing.push_back(std::move(ref));
+  }
+  // Cycles end at the entry added above.
+  bind_cascades(target.referencing, cascades);
+  cascades[static_cast<size_t>(index)] = std::move(target);
+  return index;
 }
 
 std::vector<std::shared_ptr<catalog::TableEntry>> Binder::bind_referenced_tables(const catalog::TableEntry& table) {

@@ -124,6 +124,147 @@ BoundStatement Binder::bind_update(const UpdateStatement& stmt) {
                      stmt.returning);
 }
 
+std::shared_ptr<const BoundOnConflict> Binder::bind_on_conflict(const OnConflictClause& clause,
+                                                                 const catalog::TableEntry& table,
+                                                                 const std::string& alias) {
+  auto result = std::make_shared<BoundOnConflict>();
+  result->do_update = clause.do_update;
+  if (clause.do_update && !clause.has_target) {
+    throw SqlError(SqlState::kSyntaxError, "ON CONFLICT DO UPDATE requires inference specification or constraint name")
+        .with_hint("For example, ON CONFLICT (column_name).")
+        .with_position(position(clause.location));
+  }
+  const auto& columns = table.columns();
+  auto indexes = catalog_.table_indexes(transaction_, table.name());
+  // The arbiters: the unique indexes over exactly the inference columns, or the named constraint.
+  if (!clause.constraint.empty()) {
+    bool found = false;
+    for (const auto& index : indexes) {
+      if (index->definition().constraint && index->name() == clause.constraint) {
+        result->arbiters.push_back(index->name());
+        found = true;
+      }
+    }
+    if (!found) {
+      bool other_constraint = false;
+      for (const auto& check : table.checks()) other_constraint |= check.name == clause.constraint;
+      for (const auto& fk : table.foreign_keys()) other_constraint |= fk.name == clause.constraint;
+      if (other_constraint) {
+        throw SqlError(SqlState::kWrongObjectType, "constraint in ON CONFLICT clause has no associated index");
+      }
+      throw SqlError(SqlState::kUndefinedObject,
+                     "constraint \"" + clause.constraint + "\" for table \"" + table.name() + "\" does not exist");
+    }
+  } else if (clause.has_target) {
+    std::set<size_t> wanted;
+    for (const auto& name : clause.columns) {
+      auto index = table.find_column(name);
+      if (!index) throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" does not exist", clause.target_location);
+      wanted.insert(*index);
+    }
+    if (clause.index_predicate) {
+      // Only a partial index would need the predicate; every index here is complete, so any
+      // unique index over the columns is inferred. The predicate is still checked.
+      ScopeEntry entry;
+      entry.alias = table.name();
+      for (size_t c = 0; c < columns.size(); c++) {
+        entry.names.push_back(columns[c].name);
+        entry.types.push_back(columns[c].type);
+        entry.bindings.push_back(ColumnBinding{next_table_index(), static_cast<uint32_t>(c)});
+        entry.hidden.push_back(false);
+      }
+      Scope saved = std::move(scope_);
+      scope_ = Scope();
+      scope_.entries.push_back(std::move(entry));
+      bind_boolean(*clause.index_predicate, "WHERE");
+      scope_ = std::move(saved);
+    }
+    for (const auto& index : indexes) {
+      const auto& definition = index->definition();
+      if (!definition.unique) continue;
+      if (std::set<size_t>(definition.columns.begin(), definition.columns.end()) == wanted) {
+        result->arbiters.push_back(index->name());
+      }
+    }
+  }
+
+  if (clause.do_update) {
+    // DO UPDATE SET reads the existing row under the target's name (or alias) and the row
+    // proposed for insertion as EXCLUDED.
+    Scope saved = std::move(scope_);
+    scope_ = Scope();
+    result->existing_table_index = next_table_index();
+    result->excluded_table_index = next_table_index();
+    for (uint32_t table_index : {result->existing_table_index, result->excluded_table_index}) {
+      ScopeEntry entry;
+      entry.alias = table_index == result->existing_table_index ? alias : "excluded";
+      for (size_t c = 0; c < columns.size(); c++) {
+        entry.names.push_back(columns[c].name);
+        entry.types.push_back(columns[c].type);
+        entry.bindings.push_back(ColumnBinding{table_index, static_cast<uint32_t>(c)});
+        entry.hidden.push_back(false);
+      }
+      scope_.entries.push_back(std::move(entry));
+    }
+    std::vector<const SetClause*> assignments(columns.size(), nullptr);
+    for (const auto& set : clause.set) {
+      auto index = table.find_column(set.column);
+      if (!index) {
+        throw_at(SqlState::kUndefinedColumn,
+                 "column \"" + set.column + "\" of relation \"" + table.name() + "\" does not exist", set.location);
+      }
+      if (assignments[*index] != nullptr) {
+        throw_at(SqlState::kSyntaxError, "multiple assignments to same column \"" + set.column + "\"", set.location);
+      }
+      if (columns[*index].identity == 'a' && set.value->kind != ExprKind::kDefault) {
+        throw SqlError(SqlState::kGeneratedAlways, "column \"" + set.column + "\" can only be updated to DEFAULT")
+            .with_detail("Column \"" + set.column + "\" is an identity column defined as GENERATED ALWAYS.")
+            .with_position(position(set.location));
+      }
+      assignments[*index] = &set;
+    }
+    no_aggregates_clause_ = "UPDATE";
+    for (size_t c = 0; c < columns.size(); c++) {
+      const SetClause* set = assignments[c];
+      if (set == nullptr) {
+        result->set.push_back(std::make_unique<BoundColumnRef>(
+            columns[c].type, ColumnBinding{result->existing_table_index, static_cast<uint32_t>(c)}, columns[c].name));
+      } else if (set->value->kind == ExprKind::kDefault) {
+        result->set.push_back(bind_column_default(columns[c]));
+      } else {
+        try {
+          result->set.push_back(cast_for_assignment(bind_expr(*set->value), columns[c]));
+        } catch (SqlError& e) {
+          if (e.position() == 0) e.with_position(position(set->value->location));
+          throw;
+        }
+      }
+    }
+    no_aggregates_clause_ = nullptr;
+    if (clause.where) {
+      no_aggregates_clause_ = "WHERE";
+      result->where = bind_boolean(*clause.where, "WHERE");
+      no_aggregates_clause_ = nullptr;
+    }
+    scope_ = std::move(saved);
+    for (auto& [other, index] : catalog_.referencing_tables(transaction_, table.name())) {
+      ReferencingForeignKey ref;
+      ref.table = other;
+      ref.foreign_key = index;
+      ref.old_key = other->foreign_keys()[index].referenced_columns;
+      result->referencing.push_back(std::move(ref));
+    }
+    auto cascades = std::make_shared<std::vector<CascadeTarget>>();
+    bind_cascades(result->referencing, *cascades);
+    result->cascades = std::move(cascades);
+  }
+  if (clause.has_target && result->arbiters.empty()) {
+    throw SqlError(SqlState::kInvalidColumnReference,
+                   "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+  }
+  return result;
+}
+
 BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<catalog::TableEntry> table,
                                    const std::string& alias, const std::vector<TableRefPtr>& from, const Expr* where,
                                    const std::vector<const SetClause*>& assignments,
@@ -228,6 +369,9 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
     modify->checks = bind_table_checks(*table, modify->check_table_index);
     modify->referenced = bind_referenced_tables(*table);
   }
+  auto cascades = std::make_shared<std::vector<CascadeTarget>>();
+  bind_cascades(referencing, *cascades);
+  modify->cascades = std::move(cascades);
   modify->referencing = std::move(referencing);
   modify->returning = !returning.empty();
   modify->children.push_back(std::move(projection));

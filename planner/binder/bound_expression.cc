@@ -424,6 +424,13 @@ void ParameterTypes::infer(uint32_t index, const LogicalType& type) {
   slot = type;
 }
 
+void ParameterTypes::declare_type(uint32_t index, const LogicalType& type) {
+  declare(index);
+  types_[index - 1] = type;
+  if (declared_.size() < index) declared_.resize(index);
+  declared_[index - 1] = true;
+}
+
 std::vector<LogicalType> ParameterTypes::resolved() const {
   std::vector<LogicalType> out;
   for (const auto& t : types_) out.push_back(t ? *t : LogicalType::varchar());

@@ -134,9 +134,14 @@ class ParameterTypes {
   void infer(uint32_t index, const LogicalType& type);
   /// The types of $1..$n, n the highest index seen; open ones are text.
   std::vector<LogicalType> resolved() const;
+  /// PREPARE name(type, ...): `$index` has `type`, whatever its contexts say.
+  void declare_type(uint32_t index, const LogicalType& type);
+  /// Whether `$index` has a declared type (see declare_type).
+  bool is_declared(uint32_t index) const { return index <= declared_.size() && declared_[index - 1]; }
 
  private:
   std::vector<std::optional<LogicalType>> types_;
+  std::vector<bool> declared_;
 };
 
 class BoundParameter : public BoundExpression {

@@ -253,6 +253,41 @@ struct ReferencingForeignKey {
   std::shared_ptr<catalog::TableEntry> table;
   size_t foreign_key = 0;
   std::vector<size_t> old_key;
+  /// When the action for the change (ON DELETE or ON UPDATE) is CASCADE, SET NULL or SET
+  /// DEFAULT: `table`'s entry in the statement's cascade targets; else -1.
+  int cascade = -1;
+};
+
+/// A table whose rows a statement changes through FOREIGN KEY actions, with what changing
+/// them needs: its CHECK constraints (column c bound as {check_table_index, c}), the tables its
+/// FOREIGN KEYs reference (aligned with foreign_keys()), every column's DEFAULT (reading no
+/// columns) and the FOREIGN KEYs referencing it (old_key: referenced columns as table column
+/// indexes).
+struct CascadeTarget {
+  std::shared_ptr<catalog::TableEntry> table;
+  std::vector<BoundExprPtr> checks;
+  uint32_t check_table_index = 0;
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
+  std::vector<BoundExprPtr> defaults;
+  std::vector<ReferencingForeignKey> referencing;
+};
+
+/// INSERT ... ON CONFLICT, bound: the arbiter indexes and, for DO UPDATE, the new value of
+/// every table column and the condition, over the existing row (column c bound as
+/// {existing_table_index, c}) and the row proposed for insertion (EXCLUDED, {excluded_table_index, c}).
+struct BoundOnConflict {
+  /// The unique indexes a proposed row conflicts on, by name; empty: every unique index
+  /// (DO NOTHING without a conflict target).
+  std::vector<std::string> arbiters;
+  bool do_update = false;
+  uint32_t existing_table_index = 0;
+  uint32_t excluded_table_index = 0;
+  std::vector<BoundExprPtr> set;  ///< DO UPDATE: one per table column
+  BoundExprPtr where;             ///< DO UPDATE ... WHERE, or null
+  /// DO UPDATE: the FOREIGN KEYs of other tables referencing this one; old_key names the
+  /// referenced columns of the existing row (table column indexes).
+  std::vector<ReferencingForeignKey> referencing;
+  std::shared_ptr<const std::vector<CascadeTarget>> cascades;
 };
 
 class LogicalInsert : public LogicalOperator {
@@ -274,6 +309,8 @@ class LogicalInsert : public LogicalOperator {
   uint32_t check_table_index = 0;
   /// The tables the table's FOREIGN KEYs reference (aligned with foreign_keys()).
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
+  /// ON CONFLICT, or null.
+  std::shared_ptr<const BoundOnConflict> on_conflict;
 };
 
 /// DELETE (kind kDelete) or UPDATE (kind kUpdate) of `table`. children[0] produces the target
@@ -298,6 +335,8 @@ class LogicalModify : public LogicalOperator {
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
   /// The FOREIGN KEYs of other tables that reference this one (checked for the old keys).
   std::vector<ReferencingForeignKey> referencing;
+  /// The tables FOREIGN KEY actions change (ReferencingForeignKey::cascade indexes them).
+  std::shared_ptr<const std::vector<CascadeTarget>> cascades;
 };
 
 /// TRUNCATE of `tables` (transactional: a delete of every row under an exclusive lock).

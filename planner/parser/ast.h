@@ -649,6 +649,28 @@ struct SelectStatement final : Statement {
   std::unique_ptr<SelectStmt> select;
 };
 
+/// One `column = expr` of UPDATE ... SET.
+struct SetClause {
+  std::string column;
+  ExprPtr value;  ///< May be a DefaultExpr.
+  int location = -1;
+};
+
+/// `ON CONFLICT [(columns) [WHERE predicate] | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET
+/// ... [WHERE condition]` of INSERT.
+struct OnConflictClause {
+  bool has_target = false;           ///< a column list or ON CONSTRAINT was written
+  std::vector<std::string> columns;  ///< the inference columns
+  ExprPtr index_predicate;           ///< WHERE of the inference specification, or null
+  std::string constraint;            ///< ON CONSTRAINT name, or empty
+  bool do_update = false;
+  std::vector<SetClause> set;        ///< DO UPDATE SET
+  ExprPtr where;                     ///< DO UPDATE ... WHERE, or null
+  int location = -1;                 ///< the ON of ON CONFLICT
+  int target_location = -1;
+  int update_location = -1;          ///< the UPDATE of DO UPDATE
+};
+
 struct InsertStatement final : Statement {
   static constexpr StatementKind kKind = StatementKind::kInsert;
   explicit InsertStatement(int location) : Statement(kKind, location) {}
@@ -661,14 +683,8 @@ struct InsertStatement final : Statement {
   bool default_values = false;       ///< INSERT ... DEFAULT VALUES.
   /// OVERRIDING SYSTEM VALUE: 's'; OVERRIDING USER VALUE: 'u'; otherwise 0.
   char overriding = 0;
+  std::unique_ptr<OnConflictClause> on_conflict;  ///< null without ON CONFLICT
   std::vector<ResultTarget> returning;
-};
-
-/// One `column = expr` of UPDATE ... SET.
-struct SetClause {
-  std::string column;
-  ExprPtr value;  ///< May be a DefaultExpr.
-  int location = -1;
 };
 
 struct UpdateStatement final : Statement {
@@ -704,6 +720,10 @@ struct ForeignKeyRef {
   /// SET NULL 'n', SET DEFAULT 'd' (pg_constraint.confdeltype's letters).
   char on_delete = 'a';
   char on_update = 'a';
+  /// `SET NULL (columns)` / `SET DEFAULT (columns)` of ON DELETE and of ON UPDATE (which
+  /// PostgreSQL refuses).
+  std::vector<std::string> delete_set_columns;
+  std::vector<std::string> update_set_columns;
   /// A column constraint's CONSTRAINT name; empty when unnamed (table constraints keep theirs).
   std::string name;
   int location = -1;

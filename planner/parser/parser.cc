@@ -398,23 +398,13 @@ StatementPtr Parser::parse_insert(std::unique_ptr<WithClause> with) {
   } else {
     statement->source = parse_select();
   }
-  if (at_word("on") && at_word("conflict", 1)) not_supported("ON CONFLICT", peek());
+  if (at_word("on") && at_word("conflict", 1)) statement->on_conflict = parse_on_conflict();
   statement->returning = parse_opt_returning();
   return statement;
 }
 
-StatementPtr Parser::parse_update(std::unique_ptr<WithClause> with) {
-  auto statement = std::make_unique<UpdateStatement>(peek().offset);
-  statement->with = std::move(with);
-  expect_word("update");
-  accept_word("only");
-  statement->table = parse_qualified_name();
-  if (accept_word("as")) {
-    statement->alias = parse_col_id();
-  } else if (at_col_id() && !at_word("set")) {
-    statement->alias = parse_col_id();
-  }
-  expect_word("set");
+std::vector<SetClause> Parser::parse_set_list() {
+  std::vector<SetClause> set;
   do {
     if (at(TokenKind::kLeftParen)) {
       // (a, b) = (x, y) / ROW(x, y): one assignment per column, as PostgreSQL expands it.
@@ -445,7 +435,7 @@ StatementPtr Parser::parse_update(std::unique_ptr<WithClause> with) {
       if (values.size() != clauses.size()) error_at("number of columns does not match number of values", source->location);
       for (size_t i = 0; i < clauses.size(); i++) {
         clauses[i].value = std::move(values[i]);
-        statement->set.push_back(std::move(clauses[i]));
+        set.push_back(std::move(clauses[i]));
       }
       continue;
     }
@@ -457,8 +447,59 @@ StatementPtr Parser::parse_update(std::unique_ptr<WithClause> with) {
     }
     expect_op("=");
     clause.value = parse_expr();
-    statement->set.push_back(std::move(clause));
+    set.push_back(std::move(clause));
   } while (accept(TokenKind::kComma));
+  return set;
+}
+
+std::unique_ptr<OnConflictClause> Parser::parse_on_conflict() {
+  auto clause = std::make_unique<OnConflictClause>();
+  clause->location = peek().offset;
+  expect_word("on");
+  expect_word("conflict");
+  if (accept(TokenKind::kLeftParen)) {
+    clause->has_target = true;
+    clause->target_location = clause->location;
+    do {
+      const Token& start = peek();
+      if (!at_col_id() || !(at(TokenKind::kComma, 1) || at(TokenKind::kRightParen, 1))) {
+        not_supported("ON CONFLICT inference on an expression, collation or operator class", start);
+      }
+      clause->columns.push_back(parse_col_id());
+    } while (accept(TokenKind::kComma));
+    expect(TokenKind::kRightParen);
+    if (accept_word("where")) clause->index_predicate = parse_expr();
+  } else if (at_word("on") && at_word("constraint", 1)) {
+    advance();
+    advance();
+    clause->has_target = true;
+    clause->target_location = peek().offset;
+    clause->constraint = parse_col_id();
+  }
+  expect_word("do");
+  if (accept_word("nothing")) return clause;
+  clause->update_location = peek().offset;
+  expect_word("update");
+  clause->do_update = true;
+  expect_word("set");
+  clause->set = parse_set_list();
+  if (accept_word("where")) clause->where = parse_expr();
+  return clause;
+}
+
+StatementPtr Parser::parse_update(std::unique_ptr<WithClause> with) {
+  auto statement = std::make_unique<UpdateStatement>(peek().offset);
+  statement->with = std::move(with);
+  expect_word("update");
+  accept_word("only");
+  statement->table = parse_qualified_name();
+  if (accept_word("as")) {
+    statement->alias = parse_col_id();
+  } else if (at_col_id() && !at_word("set")) {
+    statement->alias = parse_col_id();
+  }
+  expect_word("set");
+  statement->set = parse_set_list();
   if (accept_word("from")) statement->from = parse_from_list();
   if (accept_word("where")) {
     if (at_word("current") && at_word("of", 1)) not_supported("WHERE CURRENT OF", peek());
@@ -711,8 +752,9 @@ ForeignKeyRef Parser::parse_references() {
         ref.match = 's';
       }
     } else if (at_word("on") && (at_word("delete", 1) || at_word("update", 1))) {
-      advance();
-      char& action = peek().text == "delete" ? ref.on_delete : ref.on_update;
+      const int on_location = advance().offset;
+      const bool is_delete = peek().text == "delete";
+      char& action = is_delete ? ref.on_delete : ref.on_update;
       advance();
       if (accept_word("no")) {
         expect_word("action");
@@ -723,6 +765,15 @@ ForeignKeyRef Parser::parse_references() {
         } else {
           expect_word("default");
           action = 'd';
+        }
+        if (at(TokenKind::kLeftParen)) {
+          if (!is_delete) {
+            throw SqlError(SqlState::kFeatureNotSupported, std::string("a column list with ") +
+                                                               (action == 'n' ? "SET NULL" : "SET DEFAULT") +
+                                                               " is only supported for ON DELETE actions")
+                .with_position(error_position(sql_, on_location));
+          }
+          ref.delete_set_columns = parse_paren_name_list();
         }
       } else if (accept_word("restrict")) {
         action = 'r';
@@ -1415,6 +1466,11 @@ StatementPtr Parser::parse_prepare() {
     expect(TokenKind::kRightParen);
   }
   expect_word("as");
+  // PostgreSQL prepares only queries and data-modifying statements.
+  if (!at(TokenKind::kLeftParen) && !at_word("select") && !at_word("values") && !at_word("table") && !at_word("with") &&
+      !at_word("insert") && !at_word("update") && !at_word("delete")) {
+    syntax_error();
+  }
   statement->statement = parse_nested_statement();
   return statement;
 }

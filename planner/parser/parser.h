@@ -89,6 +89,10 @@ class Parser {
   StatementPtr parse_select_statement();
   StatementPtr parse_insert(std::unique_ptr<WithClause> with);
   StatementPtr parse_update(std::unique_ptr<WithClause> with);
+  /// `col = expr, (a, b) = (x, y), ...` after SET (UPDATE, ON CONFLICT DO UPDATE).
+  std::vector<SetClause> parse_set_list();
+  /// `ON CONFLICT [target] DO NOTHING | DO UPDATE SET ... [WHERE ...]`.
+  std::unique_ptr<OnConflictClause> parse_on_conflict();
   StatementPtr parse_delete(std::unique_ptr<WithClause> with);
   StatementPtr parse_create();
   StatementPtr parse_create_table(int location, bool temporary);

@@ -26,6 +26,9 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kCommit: return "COMMIT";
     case CommandKind::kRollback: return "ROLLBACK";
     case CommandKind::kCall: return "CALL";
+    case CommandKind::kPrepare: return "PREPARE";
+    case CommandKind::kDeallocate: return "DEALLOCATE";
+    case CommandKind::kDeallocateAll: return "DEALLOCATE ALL";
   }
   return "";
 }

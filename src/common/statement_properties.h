@@ -29,6 +29,9 @@ enum class CommandKind : uint8_t {
   kCommit,
   kRollback,
   kCall,  ///< the arguments are evaluated as a one-row query, then the procedure runs
+  kPrepare,
+  kDeallocate,
+  kDeallocateAll,
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

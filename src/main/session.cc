@@ -128,6 +128,7 @@ class Session::ActivePortal : public pgwire::Portal {
   bool complete = false;
   bool resumed = false;          ///< an earlier execute suspended it
   bool released = false;         ///< its transaction ended under it
+  bool session_command = false;  ///< SQL PREPARE or DEALLOCATE, done when bound
   planner::LogicalPtr plan;
   std::unique_ptr<executor::PhysicalOperator> root;
   std::unique_ptr<executor::ResultQueue> results;
@@ -498,7 +499,8 @@ void Session::execute_statement(planner::StatementPtr statement, std::string_vie
 
 // ---- The road every statement takes --------------------------------------------------------
 
-std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::StatementPtr statement, std::string sql) {
+std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::StatementPtr statement, std::string sql,
+                                                              const std::vector<LogicalType>& declared) {
   auto prepared = std::make_unique<Prepared>();
   prepared->sql = std::move(sql);
   prepared->statement = std::move(statement);
@@ -517,7 +519,25 @@ std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::Statement
   // The binder looks relations up in the transaction's snapshot: begin it first (also for
   // transaction control, whose COMMIT/ROLLBACK then ends it).
   ensure_transaction();
+  switch (stmt.kind) {
+    // SQL PREPARE and DEALLOCATE run when bound; EXECUTE then binds the statement it names.
+    case planner::StatementKind::kPrepare:
+      prepared->properties_.command = CommandKind::kPrepare;
+      return prepared;
+    case planner::StatementKind::kDeallocate:
+      prepared->properties_.command =
+          stmt.as<planner::DeallocateStatement>().all ? CommandKind::kDeallocateAll : CommandKind::kDeallocate;
+      return prepared;
+    case planner::StatementKind::kExecute: {
+      const Prepared& named = named_statement(stmt.as<planner::ExecuteStatement>().name);
+      prepared->properties_ = named.properties_;
+      prepared->columns_ = named.columns_;
+      return prepared;
+    }
+    default: break;
+  }
   planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared->sql);
+  binder.declare_parameter_types(declared);
   planner::BoundStatement bound = binder.bind(stmt);
 
   prepared->parameter_types_ = binder.parameter_types();
@@ -546,10 +566,46 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   // A new statement of the transaction: its reads see what earlier statements wrote, never what
   // it writes itself.
   transaction_->begin_statement();
+  switch (prepared.statement->kind) {
+    case planner::StatementKind::kPrepare:
+      run_sql_prepare(*prepared.statement);
+      portal->session_command = true;
+      return portal;
+    case planner::StatementKind::kDeallocate:
+      run_sql_deallocate(*prepared.statement);
+      portal->session_command = true;
+      return portal;
+    case planner::StatementKind::kExecute: {
+      // The arguments, evaluated and coerced to the parameter types, bind the statement named;
+      // its portal takes this one's place.
+      const auto& execute = prepared.statement->as<planner::ExecuteStatement>();
+      const Prepared& named = named_statement(execute.name);
+      std::vector<Value> arguments;
+      {
+        planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
+        std::vector<planner::BoundExprPtr> bound_arguments = binder.bind_execute_arguments(execute, named.parameter_types_);
+        executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
+        for (const auto& argument : bound_arguments) arguments.push_back(physical_planner.evaluate_constant(*argument));
+      }
+      portal.reset();
+      return bind_portal(named, std::move(arguments), std::nullopt);
+    }
+    default: break;
+  }
   if (!bound) {
     planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
     binder.set_parameter_values(std::move(values));
     bound = binder.bind(*prepared.statement);
+    // Bound again (an EXECUTE of an SQL prepared statement, a Bind): the tables may have
+    // changed since the columns were described.
+    if (prepared.properties_.returns_rows) {
+      const auto types = bound->plan->output_types();
+      bool same = types.size() == prepared.columns_.size();
+      for (size_t i = 0; same && i < types.size(); i++) {
+        same = planner::result_column_type(types[i]) == prepared.columns_[i].type;
+      }
+      if (!same) throw SqlError(SqlState::kFeatureNotSupported, "cached plan must not change result type");
+    }
   }
   portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
   executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
@@ -585,6 +641,11 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
   const StatementProperties& properties = portal.properties_;
   if (portal.complete) {
     // A finished portal runs again as an empty one (PostgreSQL reports zero rows).
+    receiver.on_complete(command_tag(properties.command, 0));
+    return pgwire::ExecuteResult::kComplete;
+  }
+  if (portal.session_command) {
+    portal.complete = true;
     receiver.on_complete(command_tag(properties.command, 0));
     return pgwire::ExecuteResult::kComplete;
   }
@@ -648,6 +709,44 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
   if (portal.resumed) rows = sent;
   receiver.on_complete(command_tag(properties.command, rows));
   return pgwire::ExecuteResult::kComplete;
+}
+
+// ---- SQL PREPARE / EXECUTE / DEALLOCATE ----------------------------------------------------
+
+const Session::Prepared& Session::named_statement(const std::string& name) const {
+  auto it = named_statements_.find(name);
+  if (it == named_statements_.end()) {
+    throw SqlError(SqlState::kInvalidSqlStatementName, "prepared statement \"" + name + "\" does not exist");
+  }
+  return *it->second;
+}
+
+void Session::run_sql_prepare(const planner::Statement& statement) {
+  const auto& prepare = statement.as<planner::PrepareStatement>();
+  if (named_statements_.count(prepare.name)) {
+    throw SqlError(SqlState::kDuplicatePreparedStatement, "prepared statement \"" + prepare.name + "\" already exists");
+  }
+  std::vector<LogicalType> declared;
+  for (const auto& type : prepare.param_types) declared.push_back(planner::resolve_type_name(type));
+  // The statement is parsed again from its own text (the prepared statement owns its syntax
+  // tree), indented so that error positions still count from the start of the query string.
+  const planner::Statement& inner = *prepare.statement;
+  std::string sql = std::string(static_cast<size_t>(std::max(inner.location, 0)), ' ') + inner.text;
+  std::vector<planner::StatementPtr> statements = planner::parse_sql(sql);
+  TS_CHECK(statements.size() == 1, "a prepared statement's text is not one statement");
+  std::unique_ptr<Prepared> named = prepare_statement(std::move(statements[0]), std::move(sql), declared);
+  named->bound.reset();  // every EXECUTE binds it with its arguments
+  named_statements_[prepare.name] = std::move(named);
+}
+
+void Session::run_sql_deallocate(const planner::Statement& statement) {
+  const auto& deallocate = statement.as<planner::DeallocateStatement>();
+  if (deallocate.all) {
+    named_statements_.clear();
+    return;
+  }
+  named_statement(deallocate.name);  // 26000 when unknown
+  named_statements_.erase(deallocate.name);
 }
 
 // ---- Procedures ----------------------------------------------------------------------------

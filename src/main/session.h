@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -58,8 +59,18 @@ class Session : public pgwire::BackendSession {
 
   /// Runs one statement of a simple query; throws SqlError.
   void execute_statement(std::unique_ptr<planner::Statement> statement, std::string_view sql, ResultReceiver& receiver);
-  /// Binds a parsed statement (inferring $n types); throws SqlError.
-  std::unique_ptr<Prepared> prepare_statement(std::unique_ptr<planner::Statement> statement, std::string sql);
+  /// Binds a parsed statement (inferring $n types, but for the first `declared` ones);
+  /// throws SqlError. PREPARE, EXECUTE and DEALLOCATE are not bound: EXECUTE takes the
+  /// parameter-free properties and result columns of the statement it runs.
+  std::unique_ptr<Prepared> prepare_statement(std::unique_ptr<planner::Statement> statement, std::string sql,
+                                              const std::vector<LogicalType>& declared = {});
+  /// SQL PREPARE, run when the statement is bound: parses, binds and keeps the statement
+  /// under its name (42P05 when taken).
+  void run_sql_prepare(const planner::Statement& statement);
+  /// SQL DEALLOCATE: forgets one prepared statement (26000 when unknown) or all.
+  void run_sql_deallocate(const planner::Statement& statement);
+  /// The statement SQL PREPARE kept under `name`: 26000 when there is none.
+  const Prepared& named_statement(const std::string& name) const;
   /// Binds parameter values and plans. `bound`, when given, is the plan prepare bound for a
   /// statement without parameters, used as it is (the simple protocol binds right after
   /// preparing).
@@ -115,6 +126,8 @@ class Session : public pgwire::BackendSession {
   /// currval/lastval state of this session's sequence use.
   catalog::SequenceSession sequences_;
   std::set<ActivePortal*> portals_;                    ///< portals not yet complete or closed
+  /// The statements SQL PREPARE made, by name (they outlive transactions, as in PostgreSQL).
+  std::map<std::string, std::unique_ptr<Prepared>> named_statements_;
   std::atomic<bool> cancel_requested_{false};
   /// The statement's lock_timeout in milliseconds (0: none), read by the transaction's lock waits.
   std::atomic<int64_t> lock_timeout_ms_{0};

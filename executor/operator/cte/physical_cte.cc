@@ -1,7 +1,6 @@
 #include "executor/operator/cte/physical_cte.h"
 
 #include <atomic>
-#include <limits>
 
 #include "executor/key_serializer.h"
 #include "executor/operator/aggregate/group_hash_table.h"
@@ -34,8 +33,9 @@ void append_unseen(const DataChunk& chunk, GroupHashTable& seen, KeySerializer& 
 struct CteScanState : GlobalState {
   CteScanState(PhysicalCte::State& cte, bool working_table) : cte(cte), working_table(working_table) {}
   size_t max_threads() const override {
-    // A recursion still running may add any number of chunks.
-    if (!working_table && !cte.complete) return std::numeric_limits<size_t>::max();
+    // A recursion still running is read by one worker, so its rows arrive in the order the
+    // iterations produce them (what LIMIT without ORDER BY keeps, as in PostgreSQL).
+    if (!working_table && !cte.complete) return 1;
     return std::max<size_t>(1, rows().chunks().size());
   }
   const ChunkCollection& rows() const { return working_table ? cte.working : cte.rows; }

@@ -1,8 +1,10 @@
 #include "executor/operator/insert/physical_insert.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
@@ -11,7 +13,9 @@
 #include "executor/operator/insert/foreign_key_check.h"
 #include "executor/key_serializer.h"
 #include "storage/data_table.h"
+#include "storage/hash_index.h"
 #include "src/common/array_value.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 
 namespace tessera::executor {
@@ -33,6 +37,14 @@ struct InsertState : GlobalState {
   std::atomic<int64_t> count{0};
   std::mutex mutex;  // guards `returned` while workers combine
   ChunkCollection returned;  // RETURNING: the inserted rows
+  /// ON CONFLICT: held while a chunk is processed (the statement's rows are taken in turn).
+  std::mutex conflict_mutex;
+  /// Per arbiter index: the keys of the rows the statement inserted or updated.
+  std::vector<std::unordered_set<std::string>> touched;
+  /// The rows the statement's DO UPDATE replaced.
+  std::unordered_set<int64_t> updated_rows;
+  /// DO UPDATE: the FOREIGN KEY actions on the rows replaced.
+  std::unique_ptr<ReferentialActions> actions;
 };
 
 struct InsertLocalState : LocalState {
@@ -188,12 +200,14 @@ void append_checked(const catalog::TableEntry& table, storage::Transaction& txn,
 
 PhysicalInsert::PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
                                bool returning, std::vector<planner::BoundExprPtr> checks,
-                               std::vector<std::shared_ptr<catalog::TableEntry>> referenced)
+                               std::vector<std::shared_ptr<catalog::TableEntry>> referenced,
+                               std::unique_ptr<OnConflict> on_conflict)
     : PhysicalOperator("INSERT", returning ? child->output_types() : std::vector<LogicalType>{LogicalType::bigint()}),
       table_(std::move(table)),
       returning_(returning),
       checks_(std::move(checks)),
-      referenced_(std::move(referenced)) {
+      referenced_(std::move(referenced)),
+      on_conflict_(std::move(on_conflict)) {
   add_child(std::move(child));
 }
 
@@ -201,8 +215,15 @@ std::unique_ptr<GlobalState> PhysicalInsert::make_global_sink(QueryContext& quer
   // Hold the table against a concurrent DROP until the transaction ends: waits for a
   // transaction dropping it, then fails with 42P01 if that drop committed.
   query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
-  lock_foreign_key_tables(query, referenced_, {});
-  return std::make_unique<InsertState>(children_[0]->output_types());
+  auto state = std::make_unique<InsertState>(children_[0]->output_types());
+  if (on_conflict_) {
+    lock_foreign_key_tables(query, referenced_, on_conflict_->referencing);
+    state->actions = std::make_unique<ReferentialActions>(on_conflict_->cascades);
+    state->actions->lock_tables(query);
+  } else {
+    lock_foreign_key_tables(query, referenced_, {});
+  }
+  return state;
 }
 
 std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, GlobalState&) const {
@@ -212,16 +233,219 @@ std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, Glob
 SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const {
   check_table_constraints(*table_, in);
   check_check_constraints(worker.query, *table_, checks_, in);
+  if (on_conflict_) {
+    sink_on_conflict(worker.query, global, local, in);
+    return SinkResult::kNeedMoreInput;
+  }
   append_checked(*table_, *worker.query.transaction, in);
   check_foreign_keys(worker.query, *table_, referenced_, in);
-  static_cast<InsertState&>(global).count += static_cast<int64_t>(in.size());
+  emit(worker.query, global, local, in);
+  return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalInsert::emit(QueryContext& query, GlobalState& global, LocalState& local, const DataChunk& rows) const {
+  static_cast<InsertState&>(global).count += static_cast<int64_t>(rows.size());
   if (returning_) {
     // The client counts the rows RETURNING sends.
-    if (in.size() > 0) static_cast<InsertLocalState&>(local).returned.append(in);
+    if (rows.size() > 0) static_cast<InsertLocalState&>(local).returned.append(rows);
   } else {
-    worker.query.processed_rows += in.size();
+    query.processed_rows += rows.size();
   }
-  return SinkResult::kNeedMoreInput;
+}
+
+namespace {
+
+std::string_view key_bytes(const KeySerializer& serializer, size_t r) {
+  return std::string_view(reinterpret_cast<const char*>(serializer.key(r)), serializer.length(r));
+}
+
+void serialize_columns(KeySerializer& serializer, const DataChunk& chunk, const std::vector<size_t>& columns) {
+  std::vector<const Vector*> vectors;
+  for (size_t c : columns) vectors.push_back(&chunk.column(c));
+  serializer.serialize(vectors, chunk.size());
+}
+
+}  // namespace
+
+void PhysicalInsert::sink_on_conflict(QueryContext& query, GlobalState& global, LocalState& local, DataChunk& in) const {
+  auto& state = static_cast<InsertState&>(global);
+  std::lock_guard<std::mutex> lock(state.conflict_mutex);
+  storage::DataTable& storage = table_->storage();
+  storage::Transaction& txn = *query.transaction;
+  std::vector<std::shared_ptr<storage::HashIndex>> arbiters;
+  for (const auto& index : storage.indexes()) {
+    if (!index->unique()) continue;
+    const auto& names = on_conflict_->arbiters;
+    if (names.empty() || std::find(names.begin(), names.end(), index->name()) != names.end()) arbiters.push_back(index);
+  }
+  state.touched.resize(arbiters.size());
+  const size_t count = in.size();
+  std::vector<KeySerializer> serializers(arbiters.size());
+  std::vector<std::vector<storage::IndexKey>> keys(arbiters.size());
+  for (size_t a = 0; a < arbiters.size(); a++) {
+    serialize_columns(serializers[a], in, arbiters[a]->columns());
+    keys[a].resize(count);
+    for (size_t r = 0; r < count; r++) {
+      keys[a][r].bytes = key_bytes(serializers[a], r);
+      keys[a][r].has_null = serializers[a].has_null(r);
+    }
+  }
+  // Rounds: each looks the remaining rows up and takes them in order until a row meets an
+  // existing row an earlier row of the round is about to update; that row starts the next round.
+  size_t start = 0;
+  while (start < count) {
+    query.check_cancelled();
+    std::vector<std::vector<int64_t>> holders(arbiters.size());
+    for (size_t a = 0; a < arbiters.size(); a++) {
+      std::vector<storage::IndexKey> remaining(keys[a].begin() + static_cast<std::ptrdiff_t>(start), keys[a].end());
+      holders[a] = storage.find_key_rows(txn, *arbiters[a], remaining);
+    }
+    SelectionVector insert(kVectorSize);
+    size_t insert_count = 0;
+    SelectionVector proposed(kVectorSize);
+    int64_t targets[kVectorSize];
+    size_t update_count = 0;
+    std::unordered_set<int64_t> pending;
+    size_t r = start;
+    for (; r < count; r++) {
+      bool own = false;
+      int64_t existing = -1;
+      for (size_t a = 0; a < arbiters.size() && !own && existing < 0; a++) {
+        if (keys[a][r].has_null) continue;
+        if (state.touched[a].count(std::string(keys[a][r].bytes))) {
+          own = true;
+          break;
+        }
+        const int64_t holder = holders[a][r - start];
+        if (holder >= 0 && !state.updated_rows.count(holder)) existing = holder;
+      }
+      if (own) {
+        if (on_conflict_->do_update) {
+          throw SqlError(SqlState::kCardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time")
+              .with_hint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.");
+        }
+        continue;
+      }
+      if (existing >= 0) {
+        // Snapshot isolation: a conflicting row committed after the transaction began is a
+        // concurrent change it cannot see (PostgreSQL's REPEATABLE READ raises the same).
+        if (!storage.row_in_snapshot(txn, existing)) {
+          throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
+        }
+        if (!on_conflict_->do_update) continue;
+        if (!pending.insert(existing).second) break;
+        proposed.set_index(update_count, static_cast<sel_t>(r));
+        targets[update_count++] = existing;
+        continue;
+      }
+      insert.set_index(insert_count++, static_cast<sel_t>(r));
+      for (size_t a = 0; a < arbiters.size(); a++) {
+        if (!keys[a][r].has_null) state.touched[a].emplace(keys[a][r].bytes);
+      }
+    }
+    apply_on_conflict(query, global, local, in, insert, insert_count, targets, proposed, update_count, arbiters);
+    start = r;
+  }
+}
+
+void PhysicalInsert::apply_on_conflict(QueryContext& query, GlobalState& global, LocalState& local, const DataChunk& in,
+                                       const SelectionVector& insert, size_t insert_count, const int64_t* targets,
+                                       const SelectionVector& proposed, size_t update_count,
+                                       const std::vector<std::shared_ptr<storage::HashIndex>>& arbiters) const {
+  auto& state = static_cast<InsertState&>(global);
+  storage::Transaction& txn = *query.transaction;
+  if (insert_count > 0) {
+    DataChunk rows;
+    rows.initialize_empty(in.types());
+    rows.slice(in, insert, insert_count);
+    append_checked(*table_, txn, rows);
+    check_foreign_keys(query, *table_, referenced_, rows);
+    emit(query, global, local, rows);
+  }
+  if (update_count == 0) return;
+  const size_t column_count = table_->columns().size();
+  // The existing rows, then the proposed ones (EXCLUDED): what SET and WHERE read.
+  std::vector<LogicalType> types = table_->storage().types();
+  for (size_t c = 0; c < column_count; c++) types.push_back(in.column(c).type());
+  DataChunk both;
+  both.initialize(types);
+  {
+    DataChunk existing;
+    existing.initialize(table_->storage().types());
+    table_->storage().fetch_rows(targets, update_count, existing);
+    DataChunk excluded;
+    excluded.initialize_empty(in.types());
+    excluded.slice(in, proposed, update_count);
+    for (size_t c = 0; c < column_count; c++) {
+      both.column(c).reference(existing.column(c));
+      both.column(column_count + c).reference(excluded.column(c));
+    }
+    both.set_size(update_count);
+  }
+  ExpressionExecutor executor(query);
+  // WHERE: only the rows it holds for are updated.
+  SelectionVector chosen(kVectorSize);
+  size_t chosen_count = 0;
+  if (on_conflict_->where) {
+    Vector result;
+    executor.execute(*on_conflict_->where, both, result);
+    UnifiedVectorFormat f;
+    result.to_unified(update_count, f);
+    for (size_t i = 0; i < update_count; i++) {
+      const sel_t k = f.sel.get_index(i);
+      if (f.validity->row_is_valid(k) && f.values<uint8_t>()[k] != 0) chosen.set_index(chosen_count++, static_cast<sel_t>(i));
+    }
+  } else {
+    for (size_t i = 0; i < update_count; i++) chosen.set_index(chosen_count++, static_cast<sel_t>(i));
+  }
+  if (chosen_count == 0) return;
+  if (chosen_count < update_count) both.slice(chosen, chosen_count);
+  int64_t replaced[kVectorSize];
+  for (size_t i = 0; i < chosen_count; i++) replaced[i] = targets[chosen.get_index(i)];
+
+  DataChunk new_rows;
+  new_rows.initialize_empty(in.types());
+  for (size_t c = 0; c < column_count; c++) executor.execute(*on_conflict_->set[c], both, new_rows.column(c));
+  new_rows.set_size(chosen_count);
+  // The update: a delete of the existing row and an insert of its new version.
+  uint32_t deleted[kVectorSize];
+  const size_t deleted_count = table_->storage().delete_rows(txn, replaced, chosen_count, deleted);
+  TS_CHECK(deleted_count == chosen_count, "ON CONFLICT DO UPDATE lost a row it locked");
+  for (size_t i = 0; i < chosen_count; i++) state.updated_rows.insert(replaced[i]);
+  check_table_constraints(*table_, new_rows);
+  check_check_constraints(query, *table_, checks_, new_rows);
+  append_checked(*table_, txn, new_rows, replaced);
+  check_foreign_keys(query, *table_, referenced_, new_rows);
+  {
+    // The FOREIGN KEYs referencing the table see the new row first, then the old one.
+    DataChunk changed;
+    std::vector<LogicalType> changed_types = in.types();
+    for (size_t c = 0; c < column_count; c++) changed_types.push_back(both.column(c).type());
+    changed.initialize_empty(changed_types);
+    for (size_t c = 0; c < column_count; c++) {
+      changed.column(c).reference(new_rows.column(c));
+      changed.column(column_count + c).reference(both.column(c));
+    }
+    changed.set_size(chosen_count);
+    std::vector<planner::ReferencingForeignKey> referencing = on_conflict_->referencing;
+    for (auto& ref : referencing) {
+      for (size_t& k : ref.old_key) k += column_count;
+    }
+    state.actions->on_change(query, *table_, referencing, changed, true);
+  }
+  for (size_t a = 0; a < arbiters.size(); a++) {
+    KeySerializer serializer;
+    serialize_columns(serializer, new_rows, arbiters[a]->columns());
+    for (size_t r = 0; r < chosen_count; r++) {
+      if (!serializer.has_null(r)) state.touched[a].emplace(key_bytes(serializer, r));
+    }
+  }
+  emit(query, global, local, new_rows);
+}
+
+void PhysicalInsert::finalize(QueryContext& query, GlobalState& global) const {
+  auto& state = static_cast<InsertState&>(global);
+  if (state.actions) state.actions->finish(query);
 }
 
 void PhysicalInsert::combine(WorkerContext&, GlobalState& global, LocalState& local) const {

@@ -3,11 +3,13 @@
 #include <memory>
 #include <vector>
 
+#include "executor/operator/insert/foreign_key_check.h"
 #include "executor/physical_operator.h"
 #include "planner/binder/bound_expression.h"
 #include "planner/logical/logical_operator.h"
 
 namespace tessera::catalog { class TableEntry; }
+namespace tessera::storage { class HashIndex; }
 
 namespace tessera::executor {
 
@@ -18,18 +20,42 @@ namespace tessera::executor {
 /// As a source it then emits one row: the number of rows inserted (bigint), which is also the
 /// statement's processed row count; with RETURNING it emits the inserted rows instead (as
 /// stored: after the constraint checks), which a projection above turns into the RETURNING list.
+///
+/// With ON CONFLICT (`on_conflict`) the rows of a chunk are taken one after the other, as
+/// PostgreSQL does: a row whose key in an arbiter index is held by an existing row current for
+/// the transaction (a row another running transaction inserted is waited for) is not inserted;
+/// DO NOTHING drops it, DO UPDATE replaces that row by the SET values computed over it and
+/// the proposed row (EXCLUDED) when the WHERE condition holds. A key the statement itself
+/// inserted or updated conflicts too: DO NOTHING drops the row, DO UPDATE fails with 21000.
+/// An existing row outside the transaction's snapshot (committed after it began) fails with
+/// 40001. Such statements run their chunks one at a time. The count and RETURNING cover the
+/// rows inserted and updated.
 class PhysicalInsert : public PhysicalOperator {
  public:
+  /// ON CONFLICT, resolved: `set` and `where` read the existing row's columns (0 .. n-1) and
+  /// then the proposed row's (n .. 2n-1).
+  struct OnConflict {
+    std::vector<std::string> arbiters;  ///< unique index names; empty: every unique index
+    bool do_update = false;
+    std::vector<planner::BoundExprPtr> set;
+    planner::BoundExprPtr where;
+    /// DO UPDATE: the FOREIGN KEYs referencing the table, old_key naming table columns.
+    std::vector<planner::ReferencingForeignKey> referencing;
+    std::shared_ptr<const std::vector<CascadeTable>> cascades;
+  };
+
   /// `checks`: the table's CHECK constraints (aligned with table->checks()) over the row.
   PhysicalInsert(std::shared_ptr<catalog::TableEntry> table, std::unique_ptr<PhysicalOperator> child,
                  bool returning = false, std::vector<planner::BoundExprPtr> checks = {},
-                 std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {});
+                 std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {},
+                 std::unique_ptr<OnConflict> on_conflict = nullptr);
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
   std::unique_ptr<LocalState> make_local_sink(WorkerContext& worker, GlobalState& global) const override;
   SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
   void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
+  void finalize(QueryContext& query, GlobalState& global) const override;
 
   bool is_source() const override { return true; }
   std::unique_ptr<GlobalState> make_global_source(QueryContext& query) const override;
@@ -42,7 +68,20 @@ class PhysicalInsert : public PhysicalOperator {
   std::vector<planner::BoundExprPtr> checks_;
   /// The tables the FOREIGN KEYs reference, aligned with table_->foreign_keys().
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
+  std::unique_ptr<OnConflict> on_conflict_;
+
+  /// ON CONFLICT: inserts and updates for the rows of `in` (checked already).
+  void sink_on_conflict(QueryContext& query, GlobalState& global, LocalState& local, DataChunk& in) const;
+  /// Applies the rows of `in` chosen for insertion (`insert`, `insert_count` of them) and the
+  /// updates of existing rows `targets` by rows `proposed` of `in` (`update_count`).
+  void apply_on_conflict(QueryContext& query, GlobalState& global, LocalState& local, const DataChunk& in,
+                         const SelectionVector& insert, size_t insert_count, const int64_t* targets,
+                         const SelectionVector& proposed, size_t update_count,
+                         const std::vector<std::shared_ptr<storage::HashIndex>>& arbiters) const;
+  /// Counts `rows` (inserted or updated) and keeps them for RETURNING.
+  void emit(QueryContext& query, GlobalState& global, LocalState& local, const DataChunk& rows) const;
 };
+
 
 /// Checks a chunk against the table's NOT NULL and varchar(n) constraints (23502, 22001).
 /// A value longer than n whose excess characters are all spaces is truncated to n, as

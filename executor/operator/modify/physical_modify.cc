@@ -25,6 +25,11 @@ struct ModifyGlobalState : GlobalState {
   /// Per finalize part (one per input chunk), then for finalize: the rows RETURNING emits.
   std::vector<std::vector<DataChunk>> returned;
   std::atomic<int64_t> count{0};
+  /// The FOREIGN KEY actions on the rows changed.
+  std::unique_ptr<ReferentialActions> actions;
+  /// Per finalize part, then for finalize: copies of the rows changed, which the actions
+  /// take once every row of the statement is changed (as PostgreSQL's triggers fire at its end).
+  std::vector<std::unique_ptr<ChunkCollection>> changed;
 };
 
 /// Row ids of a chunk's first column as a flat array (at most kVectorSize).
@@ -53,14 +58,16 @@ PhysicalModify::PhysicalModify(ModifyKind kind, std::shared_ptr<catalog::TableEn
                                std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child,
                                std::vector<planner::BoundExprPtr> checks,
                                std::vector<std::shared_ptr<catalog::TableEntry>> referenced,
-                               std::vector<planner::ReferencingForeignKey> referencing)
+                               std::vector<planner::ReferencingForeignKey> referencing,
+                               std::shared_ptr<const std::vector<CascadeTable>> cascades)
     : PhysicalOperator(kind == ModifyKind::kDelete ? "DELETE" : "UPDATE", std::move(types)),
       kind_(kind),
       table_(std::move(table)),
       returning_(returning),
       checks_(std::move(checks)),
       referenced_(std::move(referenced)),
-      referencing_(std::move(referencing)) {
+      referencing_(std::move(referencing)),
+      cascades_(std::move(cascades)) {
   add_child(std::move(child));
 }
 
@@ -68,7 +75,10 @@ std::unique_ptr<GlobalState> PhysicalModify::make_global_sink(QueryContext& quer
   // As INSERT: hold the table against a concurrent DROP (or TRUNCATE) until the transaction ends.
   query.catalog->lock_relation(*query.transaction, *table_, storage::LockMode::kShared);
   lock_foreign_key_tables(query, referenced_, referencing_);
-  return std::make_unique<ModifyGlobalState>(children_[0]->output_types());
+  auto state = std::make_unique<ModifyGlobalState>(children_[0]->output_types());
+  state->actions = std::make_unique<ReferentialActions>(cascades_);
+  state->actions->lock_tables(query);
+  return state;
 }
 
 std::unique_ptr<LocalState> PhysicalModify::make_local_sink(WorkerContext&, GlobalState&) const {
@@ -90,6 +100,7 @@ size_t PhysicalModify::prepare_finalize(QueryContext&, GlobalState& global) cons
   auto& state = static_cast<ModifyGlobalState&>(global);
   const size_t parts = state.input.chunks().size();
   state.returned.resize(parts + 1);
+  state.changed.resize(parts + 1);
   return parts;
 }
 
@@ -114,6 +125,7 @@ void PhysicalModify::finalize_part(QueryContext& query, GlobalState& global, siz
 void PhysicalModify::finalize(QueryContext& query, GlobalState& global) const {
   auto& state = static_cast<ModifyGlobalState&>(global);
   if (state.returned.empty()) state.returned.resize(1);
+  if (state.changed.empty()) state.changed.resize(1);
   // The rows other transactions held: wait for each of them here, on one thread.
   for (const DataChunk& in : state.deferred.chunks()) {
     query.check_cancelled();
@@ -123,6 +135,14 @@ void PhysicalModify::finalize(QueryContext& query, GlobalState& global) const {
     const size_t count = table_->storage().delete_rows(*query.transaction, row_ids, in.size(), deleted.data());
     apply(query, global, in, deleted, count, state.returned.size() - 1);
   }
+  for (const auto& part : state.changed) {
+    if (!part) continue;
+    for (const DataChunk& chunk : part->chunks()) {
+      query.check_cancelled();
+      state.actions->on_change(query, *table_, referencing_, chunk, kind_ == ModifyKind::kUpdate);
+    }
+  }
+  state.actions->finish(query);
 }
 
 void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataChunk& in, const SelectionVector& deleted,
@@ -149,7 +169,6 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     for (size_t c = 0; c < types.size(); c++) changed.column(c).reference(selected.column(c + 1));
     changed.set_size(count);
   }
-  check_not_referenced(query, *table_, referencing_, changed, kind_ == ModifyKind::kUpdate);
   if (kind_ == ModifyKind::kUpdate) {
     const size_t column_count = table_->columns().size();
     DataChunk new_rows;
@@ -162,6 +181,11 @@ void PhysicalModify::apply(QueryContext& query, GlobalState& global, const DataC
     check_foreign_keys(query, *table_, referenced_, new_rows);
     // RETURNING shows the values stored (a varchar(n) value cut to its limit).
     for (size_t c = 0; c < column_count; c++) changed.column(c).reference(new_rows.column(c));
+  }
+  if (!referencing_.empty()) {
+    auto& kept = state.changed[slot];
+    if (!kept) kept = std::make_unique<ChunkCollection>(changed.types());
+    kept->append(changed);
   }
   if (returning_) state.returned[slot].push_back(std::move(changed));
 }

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "executor/operator/insert/foreign_key_check.h"
 #include "executor/physical_operator.h"
 #include "planner/binder/bound_expression.h"
 #include "planner/logical/logical_operator.h"
@@ -28,7 +29,9 @@ enum class ModifyKind : uint8_t { kDelete, kUpdate };
 /// delete of the old version and an append of the new one). Rows another running transaction
 /// deleted are left by the parts; `finalize` then waits for those transactions one row at a
 /// time on one thread (so the transaction waits in one place, visible to deadlock detection)
-/// and changes the rows or fails with 40001.
+/// and changes the rows or fails with 40001. Once every row is changed, `finalize` hands the
+/// changed rows, in input order, to the FOREIGN KEY actions of the tables referencing this one
+/// (ReferentialActions: checks, cascades, then the NO ACTION checks).
 ///
 /// As a source it emits, with RETURNING, the modified rows (the child's columns after the row
 /// id: the new row for UPDATE, the old one for DELETE), and otherwise one bigint row with the
@@ -40,7 +43,8 @@ class PhysicalModify : public PhysicalOperator {
                  std::vector<LogicalType> types, std::unique_ptr<PhysicalOperator> child,
                  std::vector<planner::BoundExprPtr> checks = {},
                  std::vector<std::shared_ptr<catalog::TableEntry>> referenced = {},
-                 std::vector<planner::ReferencingForeignKey> referencing = {});
+                 std::vector<planner::ReferencingForeignKey> referencing = {},
+                 std::shared_ptr<const std::vector<CascadeTable>> cascades = nullptr);
 
   bool is_sink() const override { return true; }
   std::unique_ptr<GlobalState> make_global_sink(QueryContext& query) const override;
@@ -69,8 +73,10 @@ class PhysicalModify : public PhysicalOperator {
   std::vector<planner::BoundExprPtr> checks_;
   /// UPDATE: the tables the table's FOREIGN KEYs reference (aligned with foreign_keys()).
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
-  /// The FOREIGN KEYs of other tables referencing this one (see check_not_referenced).
+  /// The FOREIGN KEYs of other tables referencing this one (see ReferentialActions).
   std::vector<planner::ReferencingForeignKey> referencing_;
+  /// The tables FOREIGN KEY actions change (ReferencingForeignKey::cascade indexes them).
+  std::shared_ptr<const std::vector<CascadeTable>> cascades_;
 };
 
 }  // namespace tessera::executor

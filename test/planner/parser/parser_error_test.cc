@@ -72,8 +72,8 @@ TEST(ParserErrorTest, UnsupportedFeatures) {
                "COLLATE is not supported", 10);
   expect_error("SELECT * FROM t FOR UPDATE", SqlState::kFeatureNotSupported,
                "SELECT ... FOR UPDATE/SHARE is not supported", 17);
-  expect_error("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", SqlState::kFeatureNotSupported,
-               "ON CONFLICT is not supported", 26);
+  expect_error("INSERT INTO t VALUES (1) ON CONFLICT (lower(b)) DO NOTHING", SqlState::kFeatureNotSupported,
+               "ON CONFLICT inference on an expression, collation or operator class is not supported", 39);
   expect_error("SELECT 1 INTO x", SqlState::kFeatureNotSupported, "SELECT INTO is not supported", 10);
   expect_error("CREATE FUNCTION f() RETURNS int AS 'x'", SqlState::kFeatureNotSupported,
                "CREATE FUNCTION is not supported", 8);

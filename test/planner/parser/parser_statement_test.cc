@@ -281,6 +281,28 @@ TEST(ParserStatementTest, PrepareExecuteDeallocate) {
   EXPECT_EQ(as<DeallocateStatement>(parse_one("DEALLOCATE PREPARE q")).name, "q");
 }
 
+TEST(ParserStatementTest, InsertOnConflict) {
+  auto nothing = parse_one("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING RETURNING a");
+  const auto& n = as<InsertStatement>(nothing);
+  ASSERT_NE(n.on_conflict, nullptr);
+  EXPECT_FALSE(n.on_conflict->has_target);
+  EXPECT_FALSE(n.on_conflict->do_update);
+  EXPECT_EQ(n.returning.size(), 1u);
+  auto update = parse_one(
+      "INSERT INTO t AS x SELECT * FROM s ON CONFLICT (a, b) WHERE a > 0 DO UPDATE SET c = excluded.c, (d, e) = (1, 2) "
+      "WHERE x.c < 3");
+  const auto& u = as<InsertStatement>(update);
+  ASSERT_NE(u.on_conflict, nullptr);
+  EXPECT_EQ(u.on_conflict->columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_NE(u.on_conflict->index_predicate, nullptr);
+  EXPECT_TRUE(u.on_conflict->do_update);
+  ASSERT_EQ(u.on_conflict->set.size(), 3u);
+  EXPECT_EQ(u.on_conflict->set[2].column, "e");
+  EXPECT_NE(u.on_conflict->where, nullptr);
+  auto constraint = parse_one("INSERT INTO t VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING");
+  EXPECT_EQ(as<InsertStatement>(constraint).on_conflict->constraint, "t_pkey");
+}
+
 TEST(ParserStatementTest, StatementTextSpans) {
   const std::string sql = "/* lead */ INSERT INTO t VALUES (1) ; UPDATE t SET a = 2;DELETE FROM t";
   auto statements = parse_sql(sql);
