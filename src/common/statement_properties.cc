@@ -26,6 +26,9 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kCommit: return "COMMIT";
     case CommandKind::kRollback: return "ROLLBACK";
     case CommandKind::kCall: return "CALL";
+    case CommandKind::kAlterTable: return "ALTER TABLE";
+    case CommandKind::kAlterSequence: return "ALTER SEQUENCE";
+    case CommandKind::kComment: return "COMMENT";
   }
   return "";
 }
