@@ -524,9 +524,12 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
         const size_t c = column_or_throw(action.name, action.location);
         catalog::ColumnDefinition& def = work.columns[c];
         if (def.identity) {
-          throw_at(SqlState::kSyntaxError,
-                   "column \"" + def.name + "\" of relation \"" + table_name + "\" is an identity column",
-                   action.location);
+          SqlError error(SqlState::kSyntaxError,
+                         "column \"" + def.name + "\" of relation \"" + table_name + "\" is an identity column");
+          if (action.action_kind == AlterTableActionKind::kDropDefault) {
+            error.with_hint("Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead.");
+          }
+          throw error;
         }
         def.default_value = Value::null(def.type);
         def.default_expression.clear();
@@ -565,7 +568,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
                    action.location);
         }
         if (work.columns[c].identity) {
-          throw_at(SqlState::kInvalidTableDefinition,
+          throw_at(SqlState::kSyntaxError,
                    "column \"" + action.name + "\" of relation \"" + table_name + "\" is an identity column",
                    action.location);
         }
