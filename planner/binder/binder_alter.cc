@@ -436,12 +436,17 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
           throw;
         }
         catalog::ColumnDefinition def(col.name, type, col.not_null);
-        if (serial || col.identity) {
-          throw_at(SqlState::kFeatureNotSupported, "ADD COLUMN of a serial or identity column is not supported yet",
-                   action.location);
+        if (serial && col.identity) {
+          throw_at(SqlState::kSyntaxError,
+                   "both default and identity specified for column \"" + col.name + "\" of table \"" + table_name +
+                       "\"",
+                   col.location);
         }
         BoundExprPtr value;
-        if (col.default_value) {
+        if (serial || col.identity) {
+          // A new sequence owned by the column numbers the existing rows too.
+          work.sequences.push_back(bind_owned_sequence(table_name, col, def, taken_names));
+        } else if (col.default_value) {
           try {
             value = cast_to(bind_expr(*col.default_value), def.type.is_string() ? LogicalType(def.type.id()) : def.type);
           } catch (SqlError& e) {
@@ -456,8 +461,9 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
           }
         }
         // Existing rows get the default, evaluated per row (a volatile one differs per row).
-        BoundExprPtr fill = col.default_value ? bind_column_default(def)
-                                              : std::make_unique<BoundConstant>(Value::null(def.type));
+        BoundExprPtr fill = col.default_value || !def.default_expression.empty()
+                                ? bind_column_default(def)
+                                : std::make_unique<BoundConstant>(Value::null(def.type));
         work.columns.push_back(def);
         work.sources.push_back(std::nullopt);
         exprs.push_back(std::move(fill));
