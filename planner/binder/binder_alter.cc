@@ -14,6 +14,7 @@
 #include "planner/parser/keywords.h"
 #include "planner/parser/lexer.h"
 #include "planner/parser/parser.h"
+#include "planner/parser/relation_rename.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/value_cast.h"
@@ -21,24 +22,6 @@
 namespace tessera::planner {
 
 namespace {
-
-/// `name` as SQL text: bare when it reads back as itself, else double-quoted.
-std::string quote_name(const std::string& name) {
-  bool bare = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-              keyword_category(name) == KeywordCategory::kUnreserved;
-  for (char c : name) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
-      bare = false;
-    }
-  }
-  if (bare) return name;
-  std::string quoted = "\"";
-  for (char c : name) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 /// Whether a token of a stored expression names column `name` (an identifier not called as a
 /// function and not a type name after ::).
@@ -67,7 +50,7 @@ std::string rename_in_expression(const std::string& text, const std::string& fro
   for (size_t i = 0; i < tokens.size(); i++) {
     if (!names_column(tokens, i, from)) continue;
     result.append(text, copied, static_cast<size_t>(tokens[i].offset) - copied);
-    result += quote_name(to);
+    result += quote_identifier(to);
     copied = static_cast<size_t>(tokens[i].offset + tokens[i].length);
   }
   result.append(text, copied, std::string::npos);
@@ -89,11 +72,15 @@ void Binder::check_dependent_views(const catalog::TableEntry& table, const catal
     const auto& deps = view.dependencies();
     if (std::find(deps.begin(), deps.end(), table.name()) == deps.end()) continue;
     bool same = true;
+    // A renamed table is renamed in the view's text (the executor makes the same rewrite).
+    std::optional<std::string> text = view.query_text();
+    if (altered.name != table.name()) text = rename_relation_in_query(view.query_text(), table.name(), altered.name);
     try {
-      auto statements = parse_sql(view.query_text());
+      if (!text) throw SqlError(SqlState::kFeatureNotSupported, "view text not followed");
+      auto statements = parse_sql(*text);
       Binder child(*this, false);
       child.scope_ = Scope();
-      child.sql_ = view.query_text();
+      child.sql_ = *text;
       child.relation_overlay_ = overlay;
       child.referenced_relations_ = std::make_shared<std::set<std::string>>();
       std::vector<std::string> names;
@@ -644,7 +631,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
           if (value->type != type && !can_cast_assignment(value->type, type)) {
             throw SqlError(SqlState::kDatatypeMismatch,
                            "column \"" + def.name + "\" cannot be cast automatically to type " + type.name())
-                .with_hint("You might need to specify \"USING " + quote_name(def.name) + "::" + type.name() + "\".");
+                .with_hint("You might need to specify \"USING " + quote_identifier(def.name) + "::" + type.name() + "\".");
           }
           value = cast_for_assignment(std::move(value), target);
         }

@@ -1,9 +1,13 @@
 #include "executor/operator/ddl/physical_alter_table.h"
 
+#include <algorithm>
+
 #include "executor/expression/expression_executor.h"
 #include "executor/operator/ddl/physical_utility.h"
 #include "executor/operator/insert/foreign_key_check.h"
 #include "executor/operator/insert/physical_insert.h"
+#include "planner/parser/relation_rename.h"
+#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
 
@@ -88,6 +92,21 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
   for (const auto& index : query.catalog->table_indexes(txn, table->name())) {
     fill_index(query, *table, *index->index());
     table->storage().add_index(index->index());
+  }
+  // The views reading a renamed table read it under its new name (the binder checked that
+  // each rewritten definition binds to the same columns).
+  if (table->name() != table_->name()) {
+    for (const auto& entry : query.catalog->entries(txn)) {
+      if (entry->kind() != catalog::EntryKind::kView) continue;
+      const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
+      std::vector<std::string> dependencies = view.dependencies();
+      auto old_name = std::find(dependencies.begin(), dependencies.end(), table_->name());
+      if (old_name == dependencies.end()) continue;
+      *old_name = table->name();
+      auto text = planner::rename_relation_in_query(view.query_text(), table_->name(), table->name());
+      TS_CHECK(text.has_value(), "a view definition the binder accepted cannot be rewritten");
+      query.catalog->create_view(txn, view.name(), view.columns(), *text, std::move(dependencies), true);
+    }
   }
   return SourceResult::kFinished;
 }
