@@ -66,15 +66,26 @@ void Binder::check_dependent_views(const catalog::TableEntry& table, const catal
   auto overlay = std::make_shared<std::map<std::string, std::shared_ptr<catalog::CatalogEntry>>>();
   (*overlay)[table.name()] = nullptr;
   (*overlay)[altered.name] = std::make_shared<catalog::TableEntry>(altered.name, table.oid(), altered.columns);
+  std::vector<std::string> known_names;
+  std::vector<std::string> renamed;
+  for (size_t c = 0; c < altered.columns.size(); c++) {
+    known_names.push_back(altered.sources[c] ? table.columns()[*altered.sources[c]].name : altered.columns[c].name);
+    if (known_names.back() != altered.columns[c].name) renamed.push_back(known_names.back());
+  }
   for (const auto& entry : catalog_.entries(transaction_)) {
     if (entry->kind() != catalog::EntryKind::kView) continue;
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
     const auto& deps = view.dependencies();
     if (std::find(deps.begin(), deps.end(), table.name()) == deps.end()) continue;
     bool same = true;
-    // A renamed table is renamed in the view's text (the executor makes the same rewrite).
+    // A renamed table or column is renamed in the view's text (the executor makes the same
+    // rewrite): the view names the columns as it knew them.
     std::optional<std::string> text = view.query_text();
-    if (altered.name != table.name()) text = rename_relation_in_query(view.query_text(), table.name(), altered.name);
+    const bool columns_renamed = !renamed.empty() && query_mentions_column(view.query_text(), renamed);
+    if (altered.name != table.name() || columns_renamed) {
+      text = rename_relation_in_query(view.query_text(), table.name(), altered.name,
+                                      columns_renamed ? &known_names : nullptr);
+    }
     try {
       if (!text) throw SqlError(SqlState::kFeatureNotSupported, "view text not followed");
       auto statements = parse_sql(*text);

@@ -45,8 +45,27 @@ bool ends_from_list(const Token& token) {
 
 }  // namespace
 
+bool query_mentions_column(std::string_view sql, const std::vector<std::string>& names) {
+  for (const Token& token : Lexer(sql).tokenize()) {
+    if (token.kind == TokenKind::kOperator && token.text == "*") return true;
+    for (const auto& name : names) {
+      if (is_name(token, name)) return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::string> rename_relation_in_query(std::string_view sql, const std::string& from,
-                                                    const std::string& to) {
+                                                    const std::string& to,
+                                                    const std::vector<std::string>* column_names) {
+  std::string alias_list;
+  if (column_names) {
+    for (const auto& name : *column_names) {
+      alias_list += alias_list.empty() ? "(" : ", ";
+      alias_list += quote_identifier(name);
+    }
+    alias_list += ")";
+  }
   std::vector<Token> tokens = Lexer(sql).tokenize();
   // in_from[d]: a FROM list is open at parenthesis depth d.
   std::vector<bool> in_from(1, false);
@@ -72,9 +91,13 @@ std::optional<std::string> rename_relation_in_query(std::string_view sql, const 
     }
     if (!is_name(token, from)) continue;
     const Token& next = tokens[i + 1];
-    // A WITH query or a function of that name: not followed here.
-    if (next.kind == TokenKind::kLeftParen || (is_word(next, "as") && tokens.size() > i + 2 &&
-                                               tokens[i + 2].kind == TokenKind::kLeftParen)) {
+    // A WITH query or a function of that name: not followed here (an alias with a column
+    // alias list, `AS t(a, b)`, is no reference).
+    if (is_word(next, "as") && tokens.size() > i + 2 && tokens[i + 2].kind == TokenKind::kLeftParen) {
+      return std::nullopt;
+    }
+    if (next.kind == TokenKind::kLeftParen) {
+      if (i > 0 && is_word(tokens[i - 1], "as")) continue;
       return std::nullopt;
     }
     // Where a relation is named: after FROM, JOIN or a FROM list's comma, or after `public.`
@@ -92,8 +115,21 @@ std::optional<std::string> rename_relation_in_query(std::string_view sql, const 
                                                  keyword_category(next.text) == KeywordCategory::kColName));
     result.append(sql.substr(copied, static_cast<size_t>(token.offset) - copied));
     result += quote_identifier(to);
-    if (!has_alias) result += " AS " + quote_identifier(from);
     copied = static_cast<size_t>(token.offset + token.length);
+    if (!has_alias) {
+      result += " AS " + quote_identifier(from) + alias_list;
+      continue;
+    }
+    if (!column_names) continue;
+    // The alias list goes after the alias; one written already is not merged.
+    const size_t alias = is_word(next, "as") ? i + 2 : i + 1;
+    if (alias + 1 >= tokens.size() || tokens[alias + 1].kind == TokenKind::kLeftParen) return std::nullopt;
+    const Token& alias_token = tokens[alias];
+    const size_t alias_end = static_cast<size_t>(alias_token.offset + alias_token.length);
+    result.append(sql.substr(copied, alias_end - copied));
+    result += alias_list;
+    copied = alias_end;
+    i = alias;
   }
   result.append(sql.substr(copied));
   return result;

@@ -93,9 +93,17 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
     fill_index(query, *table, *index->index());
     table->storage().add_index(index->index());
   }
-  // The views reading a renamed table read it under its new name (the binder checked that
-  // each rewritten definition binds to the same columns).
-  if (table->name() != table_->name()) {
+  // The views reading a renamed table read it under its new name, and name renamed columns
+  // as they knew them (the binder checked that each rewritten definition binds to the same
+  // columns).
+  std::vector<std::string> known_names;
+  std::vector<std::string> renamed;
+  for (size_t c = 0; c < table->columns().size(); c++) {
+    const auto& source = altered_.sources[c];
+    known_names.push_back(source ? table_->columns()[*source].name : table->columns()[c].name);
+    if (known_names.back() != table->columns()[c].name) renamed.push_back(known_names.back());
+  }
+  if (table->name() != table_->name() || !renamed.empty()) {
     for (const auto& entry : query.catalog->entries(txn)) {
       if (entry->kind() != catalog::EntryKind::kView) continue;
       const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
@@ -103,7 +111,10 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
       auto old_name = std::find(dependencies.begin(), dependencies.end(), table_->name());
       if (old_name == dependencies.end()) continue;
       *old_name = table->name();
-      auto text = planner::rename_relation_in_query(view.query_text(), table_->name(), table->name());
+      const bool columns_renamed = !renamed.empty() && planner::query_mentions_column(view.query_text(), renamed);
+      if (table->name() == table_->name() && !columns_renamed) continue;
+      auto text = planner::rename_relation_in_query(view.query_text(), table_->name(), table->name(),
+                                                    columns_renamed ? &known_names : nullptr);
       TS_CHECK(text.has_value(), "a view definition the binder accepted cannot be rewritten");
       query.catalog->create_view(txn, view.name(), view.columns(), *text, std::move(dependencies), true);
     }

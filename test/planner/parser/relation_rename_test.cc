@@ -30,5 +30,14 @@ TEST(RelationRenameTest, GivesUpOnAWithQueryOrFunctionOfTheName) {
   EXPECT_FALSE(rename_relation_in_query("SELECT * FROM t(1)", "t", "u").has_value());
 }
 
+TEST(RelationRenameTest, ColumnAliasListsKeepTheNamesTheQueryKnows) {
+  const std::vector<std::string> names{"a", "b"};
+  EXPECT_EQ("SELECT a FROM t AS t(a, b) JOIN t x(a, b) ON true",
+            rename_relation_in_query("SELECT a FROM t JOIN t x ON true", "t", "t", &names));
+  EXPECT_EQ("SELECT a FROM t AS y(a, b)", rename_relation_in_query("SELECT a FROM t AS y", "t", "t", &names));
+  EXPECT_FALSE(rename_relation_in_query("SELECT a FROM t AS y(p, q)", "t", "t", &names).has_value());
+  EXPECT_EQ("SELECT a FROM u AS t(a, b)", rename_relation_in_query("SELECT a FROM t AS t(a, b)", "t", "u"));
+}
+
 }  // namespace
 }  // namespace tessera::planner
