@@ -297,7 +297,10 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
     auto sequence = std::static_pointer_cast<SequenceEntry>(owned);
     auto column = table.find_column(sequence->owner_column());
     const std::optional<size_t> moved = column ? new_position[*column] : std::nullopt;
-    if (!moved) {
+    // An identity column's sequence also goes when the column stops being one (DROP IDENTITY).
+    const bool identity_dropped =
+        column && moved && table.columns()[*column].identity && !altered.columns[*moved].identity;
+    if (!moved || identity_dropped) {
       txn.record_drop(sequence);
       continue;
     }

@@ -742,6 +742,40 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
         }
         break;
       }
+      case AlterTableActionKind::kAddIdentity: {
+        const size_t c = column_or_throw(action.name, action.location);
+        catalog::ColumnDefinition& def = work.columns[c];
+        const std::string prefix = "column \"" + def.name + "\" of relation \"" + table_name + "\" ";
+        if (!def.not_null) {
+          throw SqlError(SqlState::kObjectNotInPrerequisiteState,
+                         prefix + "must be declared NOT NULL before identity can be added");
+        }
+        if (def.identity) throw SqlError(SqlState::kObjectNotInPrerequisiteState, prefix + "is already an identity column");
+        if (!def.default_value.is_null() || !def.default_expression.empty()) {
+          throw SqlError(SqlState::kObjectNotInPrerequisiteState, prefix + "already has a default value");
+        }
+        // The existing rows keep their values; new ones are numbered from the sequence's start.
+        work.sequences.push_back(bind_owned_sequence(table_name, action.column, def, taken_names));
+        break;
+      }
+      case AlterTableActionKind::kDropIdentity: {
+        const size_t c = column_or_throw(action.name, action.location);
+        catalog::ColumnDefinition& def = work.columns[c];
+        if (!def.identity) {
+          const std::string message =
+              "column \"" + def.name + "\" of relation \"" + table_name + "\" is not an identity column";
+          if (action.if_exists) {
+            alter->notices.push_back({"00000", message + ", skipping", ""});
+            break;
+          }
+          throw SqlError(SqlState::kObjectNotInPrerequisiteState, message);
+        }
+        // Its sequence goes with it (Catalog::alter_table).
+        def.identity = 0;
+        def.default_expression.clear();
+        def.default_value = Value::null(def.type);
+        break;
+      }
       case AlterTableActionKind::kUnsupported:
         throw_at(SqlState::kFeatureNotSupported, "ALTER TABLE " + action.text + " is not supported yet",
                  action.location);

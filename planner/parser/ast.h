@@ -840,6 +840,8 @@ enum class AlterTableActionKind : uint8_t {
   kAddConstraint,     ///< ADD table_constraint
   kDropConstraint,    ///< DROP CONSTRAINT [IF EXISTS] name [CASCADE | RESTRICT]
   kRenameConstraint,  ///< RENAME CONSTRAINT name TO new_name
+  kAddIdentity,       ///< ALTER [COLUMN] name ADD GENERATED ... AS IDENTITY [(options)] (in `column`)
+  kDropIdentity,      ///< ALTER [COLUMN] name DROP IDENTITY [IF EXISTS]
   kUnsupported,       ///< another action: `text` names it (the binder raises 0A000)
 };
 
@@ -848,7 +850,7 @@ struct AlterTableAction {
   AlterTableActionKind action_kind = AlterTableActionKind::kUnsupported;
   std::string name;      ///< The column or constraint acted on.
   std::string new_name;  ///< RENAME ... TO new_name
-  ColumnDef column;      ///< kAddColumn
+  ColumnDef column;      ///< kAddColumn; kAddIdentity: the name, identity kind and options
   bool if_exists = false;      ///< DROP ... IF EXISTS
   bool if_not_exists = false;  ///< ADD COLUMN IF NOT EXISTS
   bool cascade = false;

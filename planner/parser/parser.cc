@@ -862,7 +862,33 @@ AlterTableAction Parser::parse_alter_table_action() {
         action.expr_text = source_text(first, pos_ - 1);
       }
     } else if (at_word("add") && at_word("generated", 1)) {
-      not_supported("ALTER TABLE ... ALTER COLUMN ... ADD GENERATED", what);
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kAddIdentity;
+      action.column.name = action.name;
+      action.column.location = what.offset;
+      if (accept_word("always")) {
+        action.column.identity = 'a';
+      } else {
+        expect_word("by");
+        expect_word("default");
+        action.column.identity = 'd';
+      }
+      expect_word("as");
+      expect_word("identity");
+      if (accept(TokenKind::kLeftParen)) {
+        action.column.identity_options = parse_sequence_options();
+        expect(TokenKind::kRightParen);
+      }
+    } else if (at_word("drop") && at_word("identity", 1)) {
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kDropIdentity;
+      if (at_word("if") && at_word("exists", 1)) {
+        advance();
+        advance();
+        action.if_exists = true;
+      }
     } else if (what.kind == TokenKind::kIdentifier && (what.text == "set" || what.text == "drop" ||
                                                        what.text == "reset" || what.text == "restart")) {
       not_supported("ALTER TABLE ... ALTER COLUMN ... " + to_upper(what.text) +
