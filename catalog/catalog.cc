@@ -226,6 +226,201 @@ std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const 
   return entry;
 }
 
+std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEntry& table, AlteredTable altered) {
+  check_columns(altered.columns);
+  const std::string old_name = table.name();
+  const bool renamed = altered.name != old_name;
+  if (renamed) txn.lock(altered.name, LockMode::kExclusive);
+  for (const auto& fk : altered.foreign_keys) {
+    if (fk.referenced_table != old_name) txn.lock(fk.referenced_table, LockMode::kShared);
+  }
+  for (const auto& index : altered.indexes) txn.lock(index.name, LockMode::kExclusive);
+  // The tables whose FOREIGN KEYs reference this one get new versions: lock them first (out
+  // of the catalog mutex), then look again.
+  std::set<std::string> referencing_names;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [other, index] : referencing_tables_locked(txn, old_name)) {
+      if (other->name() != old_name) referencing_names.insert(other->name());
+    }
+  }
+  for (const auto& name : referencing_names) txn.lock(name, LockMode::kExclusive);
+
+  std::unique_lock lock(mutex_);
+  auto current = current_locked(txn, old_name);
+  if (current.get() != &table) {
+    throw SqlError(SqlState::kUndefinedTable, "relation \"" + old_name + "\" does not exist");
+  }
+  auto old_entry = std::static_pointer_cast<TableEntry>(current);
+  auto old_indexes = table_indexes_locked(txn, old_name);
+  if (renamed && current_locked(txn, altered.name)) {
+    throw SqlError(SqlState::kDuplicateTable, "relation \"" + altered.name + "\" already exists");
+  }
+  std::set<std::string> index_names;
+  for (const auto& index : altered.indexes) {
+    const bool old_index = std::any_of(old_indexes.begin(), old_indexes.end(),
+                                       [&](const auto& entry) { return entry->name() == index.name; });
+    if (index.name == altered.name || !index_names.insert(index.name).second ||
+        (!old_index && current_locked(txn, index.name))) {
+      throw SqlError(SqlState::kDuplicateTable, "relation \"" + index.name + "\" already exists");
+    }
+  }
+  for (const auto& sequence : altered.sequences) {
+    if (current_locked(txn, sequence.name)) {
+      throw SqlError(SqlState::kDuplicateTable, "relation \"" + sequence.name + "\" already exists");
+    }
+  }
+  // Where each old column went.
+  std::vector<std::optional<size_t>> new_position(table.columns().size());
+  for (size_t c = 0; c < altered.sources.size(); c++) {
+    if (altered.sources[c]) new_position[*altered.sources[c]] = c;
+  }
+
+  // The old version and its indexes go; the new version and its new indexes come.
+  for (auto& index : old_indexes) txn.record_drop(index);
+  txn.record_drop(old_entry);
+  std::sort(altered.checks.begin(), altered.checks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto entry = std::make_shared<TableEntry>(altered.name, table.oid(), altered.columns, std::move(altered.checks),
+                                            std::move(altered.foreign_keys));
+  entry->comment_ = table.comment();
+  entry->catalog_ = this;
+  txn.record_create(entry);
+  entries_[altered.name].push_back(entry);
+  // The caller fills the new indexes and adds them to the storage.
+  std::vector<std::string> new_index_names;
+  for (auto& definition : altered.indexes) {
+    new_index_names.push_back(definition.name);
+    add_index_locked(txn, altered.name, std::move(definition), altered.columns);
+  }
+
+  // Sequences owned by its columns.
+  for (auto& owned : owned_sequences_locked(txn, old_name)) {
+    auto sequence = std::static_pointer_cast<SequenceEntry>(owned);
+    auto column = table.find_column(sequence->owner_column());
+    const std::optional<size_t> moved = column ? new_position[*column] : std::nullopt;
+    // An identity column's sequence also goes when the column stops being one (DROP IDENTITY).
+    const bool identity_dropped =
+        column && moved && table.columns()[*column].identity && !altered.columns[*moved].identity;
+    if (!moved || identity_dropped) {
+      txn.record_drop(sequence);
+      continue;
+    }
+    const std::string& owner_column = altered.columns[*moved].name;
+    if (!renamed && owner_column == sequence->owner_column()) continue;
+    auto replacement = std::make_shared<SequenceEntry>(*sequence, sequence->name(), sequence->options(), altered.name,
+                                                       owner_column);
+    replacement->comment_ = sequence->comment();
+    replacement->catalog_ = this;
+    txn.record_replace(sequence, replacement);
+    entries_[sequence->name()].push_back(replacement);
+  }
+  for (const auto& definition : altered.sequences) {
+    auto sequence = std::make_shared<SequenceEntry>(definition.name, allocate_oid(), definition.options, altered.name,
+                                                    definition.column);
+    sequence->catalog_ = this;
+    txn.record_create(sequence);
+    entries_[definition.name].push_back(sequence);
+  }
+
+  // FOREIGN KEYs of other tables that reference it.
+  for (const auto& name : referencing_names) {
+    auto other = std::static_pointer_cast<TableEntry>(current_locked(txn, name));
+    if (!other) continue;
+    std::vector<ForeignKey> keys;
+    bool changed = false;
+    for (ForeignKey fk : other->foreign_keys()) {
+      if (fk.referenced_table != old_name) {
+        keys.push_back(std::move(fk));
+        continue;
+      }
+      changed = true;
+      if (altered.dropped_referencing.count({name, fk.name})) continue;
+      fk.referenced_table = altered.name;
+      bool kept = true;
+      for (size_t& c : fk.referenced_columns) {
+        if (!new_position[c]) kept = false;
+        c = new_position[c].value_or(c);
+      }
+      auto source = std::find(altered.index_sources.begin(), altered.index_sources.end(), fk.referenced_index);
+      if (source == altered.index_sources.end()) {
+        kept = false;
+      } else {
+        fk.referenced_index = new_index_names[static_cast<size_t>(source - altered.index_sources.begin())];
+      }
+      TS_CHECK(kept, "a FOREIGN KEY lost its referenced columns without CASCADE");
+      keys.push_back(std::move(fk));
+    }
+    if (!changed) continue;
+    auto replacement = std::make_shared<TableEntry>(other->name(), other->oid(), other->columns(), other->checks(),
+                                                    std::move(keys), other->shared_storage());
+    replacement->comment_ = other->comment();
+    replacement->catalog_ = this;
+    txn.record_replace(other, replacement);
+    entries_[name].push_back(replacement);
+  }
+  return entry;
+}
+
+void Catalog::set_comment(Transaction& txn, const CatalogEntry& entry, std::optional<size_t> column,
+                          std::string comment) {
+  txn.lock(entry.name(), LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  auto current = current_locked(txn, entry.name());
+  if (current.get() != &entry) {
+    throw SqlError(SqlState::kUndefinedTable, "relation \"" + entry.name() + "\" does not exist");
+  }
+  std::vector<ColumnDefinition> columns = entry.columns();
+  if (column) columns.at(*column).comment = comment;
+  std::shared_ptr<CatalogEntry> replacement;
+  switch (entry.kind()) {
+    case EntryKind::kTable: {
+      const auto& table = static_cast<const TableEntry&>(entry);
+      replacement = std::make_shared<TableEntry>(entry.name(), entry.oid(), std::move(columns), table.checks(),
+                                                 table.foreign_keys(), table.shared_storage());
+      break;
+    }
+    case EntryKind::kView: {
+      const auto& view = static_cast<const ViewEntry&>(entry);
+      replacement = std::make_shared<ViewEntry>(entry.name(), entry.oid(), std::move(columns), view.query_text(),
+                                                view.dependencies());
+      break;
+    }
+    case EntryKind::kIndex: {
+      const auto& index = static_cast<const IndexEntry&>(entry);
+      replacement = std::make_shared<IndexEntry>(entry.name(), entry.oid(), index.table_name(), index.definition(),
+                                                 index.index());
+      break;
+    }
+    case EntryKind::kSequence: {
+      const auto& sequence = static_cast<const SequenceEntry&>(entry);
+      replacement = std::make_shared<SequenceEntry>(sequence, sequence.name(), sequence.options(),
+                                                    sequence.owner_table(), sequence.owner_column());
+      break;
+    }
+  }
+  replacement->comment_ = column ? entry.comment() : std::move(comment);
+  replacement->catalog_ = this;
+  txn.record_replace(current, replacement);
+  entries_[entry.name()].push_back(replacement);
+}
+
+void Catalog::alter_sequence(Transaction& txn, const SequenceEntry& sequence, SequenceOptions options,
+                             std::string owner_table, std::string owner_column, std::optional<int64_t> restart) {
+  txn.lock(sequence.name(), LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  auto current = current_locked(txn, sequence.name());
+  if (current.get() != &sequence) {
+    throw SqlError(SqlState::kUndefinedTable, "relation \"" + sequence.name() + "\" does not exist");
+  }
+  auto replacement = std::make_shared<SequenceEntry>(sequence, sequence.name(), options, std::move(owner_table),
+                                                     std::move(owner_column));
+  replacement->comment_ = sequence.comment();
+  replacement->catalog_ = this;
+  txn.record_replace(current, replacement);
+  entries_[sequence.name()].push_back(replacement);
+  if (restart) replacement->set_value(*restart, false);
+}
+
 std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables_locked(
     const Transaction& txn, const std::string& name) const {
   std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> result;
@@ -275,6 +470,7 @@ std::shared_ptr<ViewEntry> Catalog::create_view(Transaction& txn, const std::str
   }
   auto entry = std::make_shared<ViewEntry>(name, existing ? existing->oid() : allocate_oid(), std::move(columns),
                                            std::move(query_text), std::move(dependencies));
+  if (existing) entry->comment_ = existing->comment();
   entry->catalog_ = this;
   if (existing) {
     txn.record_replace(existing, entry);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -17,6 +18,27 @@ namespace tessera::catalog {
 
 /// The only database a server serves (current_database(); the first part of a three-part name).
 inline constexpr char kDatabaseName[] = "tessera";
+
+/// A table's definition as ALTER TABLE leaves it (Catalog::alter_table).
+struct AlteredTable {
+  std::string name;
+  std::vector<ColumnDefinition> columns;
+  /// For each column, the column of the old version it continues (renamed, retyped or
+  /// unchanged), or nullopt for a new column.
+  std::vector<std::optional<size_t>> sources;
+  std::vector<CheckConstraint> checks;
+  std::vector<ForeignKey> foreign_keys;
+  /// Every index of the new version (column positions in `columns`).
+  std::vector<IndexDefinition> indexes;
+  /// For each index, the name of the old version's index it continues (its FOREIGN KEY
+  /// references follow it), or empty for a new index.
+  std::vector<std::string> index_sources;
+  /// Sequences of new serial or identity columns, created owned by the table.
+  std::vector<SequenceDefinition> sequences;
+  /// FOREIGN KEYs of other tables referencing this one that go with it (CASCADE), as
+  /// (table, constraint) names.
+  std::set<std::pair<std::string, std::string>> dropped_referencing;
+};
 
 /// The relations of the database (schema `public`), versioned like rows: each name maps to its
 /// versions (CatalogEntry), each stamped with the transaction that created and the one that
@@ -69,6 +91,26 @@ class Catalog {
                                            IndexDefinition definition, bool if_not_exists);
   /// The indexes of table `table` current for `txn`, oldest first.
   std::vector<std::shared_ptr<IndexEntry>> table_indexes(const storage::Transaction& txn, const std::string& table) const;
+  /// ALTER TABLE: replaces `table` (current for `txn`, which the caller locked exclusively) by a
+  /// new version made of `altered`, with the same OID and new, empty storage holding new,
+  /// empty indexes (`altered.indexes`, whose entries replace the old ones). The caller copies
+  /// the rows and fills the indexes. Owned sequences follow renamed columns and the table's
+  /// new name, and go with dropped columns; FOREIGN KEYs of other tables referencing it
+  /// follow its new name, column positions and index names (those tables get new versions
+  /// sharing their storage), or go when `dropped_referencing` names them. 42P07 when the new
+  /// name or a new index's name is taken. May wait for locks.
+  std::shared_ptr<TableEntry> alter_table(storage::Transaction& txn, const TableEntry& table, AlteredTable altered);
+  /// COMMENT ON: replaces `entry` (current for `txn`; locked exclusively here) by a new version
+  /// carrying `comment` (empty: none) on the relation, or with `column`, on that column. A
+  /// table's new version shares its storage. May wait for the lock.
+  void set_comment(storage::Transaction& txn, const CatalogEntry& entry, std::optional<size_t> column,
+                   std::string comment);
+  /// ALTER SEQUENCE: replaces `sequence` (current for `txn`; locked exclusively here) by a new
+  /// version with `options` and owner (`owner_table`/`owner_column`, empty for none); the
+  /// counter is shared (nextval stays non-transactional), and with `restart` set it restarts at
+  /// `*restart` at once. May wait for the lock.
+  void alter_sequence(storage::Transaction& txn, const SequenceEntry& sequence, SequenceOptions options,
+                      std::string owner_table, std::string owner_column, std::optional<int64_t> restart);
   /// Creates (or with or_replace, replaces: a new version keeping the OID) a view reading the
   /// relations in `dependencies`, which are locked in shared mode so that they cannot be
   /// dropped before `txn` ends; 42P01 if one was dropped meanwhile. May wait for locks.

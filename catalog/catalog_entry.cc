@@ -48,7 +48,15 @@ TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> 
     : CatalogEntry(EntryKind::kTable, std::move(name), oid, columns),
       checks_(std::move(checks)),
       foreign_keys_(std::move(foreign_keys)),
-      storage_(std::make_unique<storage::DataTable>(column_types(columns))) {}
+      storage_(std::make_shared<storage::DataTable>(column_types(columns))) {}
+
+TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
+                       std::vector<CheckConstraint> checks, std::vector<ForeignKey> foreign_keys,
+                       std::shared_ptr<storage::DataTable> storage)
+    : CatalogEntry(EntryKind::kTable, std::move(name), oid, std::move(columns)),
+      checks_(std::move(checks)),
+      foreign_keys_(std::move(foreign_keys)),
+      storage_(std::move(storage)) {}
 
 TableEntry::~TableEntry() = default;
 
@@ -69,18 +77,29 @@ SequenceEntry::SequenceEntry(std::string name, Oid oid, SequenceOptions options,
       options_(options),
       owner_table_(std::move(owner_table)),
       owner_column_(std::move(owner_column)),
-      last_value_(options.start) {}
+      counter_(std::make_shared<Counter>()) {
+  counter_->last_value = options.start;
+}
+
+SequenceEntry::SequenceEntry(const SequenceEntry& previous, std::string name, SequenceOptions options,
+                             std::string owner_table, std::string owner_column)
+    : CatalogEntry(EntryKind::kSequence, std::move(name), previous.oid(), {}),
+      options_(options),
+      owner_table_(std::move(owner_table)),
+      owner_column_(std::move(owner_column)),
+      counter_(previous.counter_) {}
 
 int64_t SequenceEntry::next_value() {
-  std::lock_guard lock(mutex_);
-  if (!is_called_) {
-    is_called_ = true;
-    return last_value_;
+  std::lock_guard lock(counter_->mutex);
+  int64_t& last_value = counter_->last_value;
+  if (!counter_->is_called) {
+    counter_->is_called = true;
+    return last_value;
   }
   const SequenceOptions& o = options_;
   int64_t next;
   // The bounds lie inside int64, so an overflowing step is past them.
-  bool past_end = __builtin_add_overflow(last_value_, o.increment, &next) ||
+  bool past_end = __builtin_add_overflow(last_value, o.increment, &next) ||
                   (o.increment > 0 ? next > o.max_value : next < o.min_value);
   if (past_end) {
     if (!o.cycle) {
@@ -91,7 +110,7 @@ int64_t SequenceEntry::next_value() {
     }
     next = o.increment > 0 ? o.min_value : o.max_value;
   }
-  last_value_ = next;
+  last_value = next;
   return next;
 }
 
@@ -101,9 +120,9 @@ void SequenceEntry::set_value(int64_t value, bool is_called) {
                    "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name() + "\" (" +
                        std::to_string(options_.min_value) + ".." + std::to_string(options_.max_value) + ")");
   }
-  std::lock_guard lock(mutex_);
-  last_value_ = value;
-  is_called_ = is_called;
+  std::lock_guard lock(counter_->mutex);
+  counter_->last_value = value;
+  counter_->is_called = is_called;
 }
 
 ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,

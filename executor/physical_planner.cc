@@ -7,6 +7,7 @@
 #include "executor/expression/subquery_plan.h"
 #include "executor/operator/aggregate/physical_hash_aggregate.h"
 #include "executor/operator/cte/physical_cte.h"
+#include "executor/operator/ddl/physical_alter_table.h"
 #include "executor/operator/ddl/physical_create_table.h"
 #include "executor/operator/ddl/physical_explain.h"
 #include "executor/operator/ddl/physical_utility.h"
@@ -426,6 +427,41 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.query_text = create.query_text;
       s.dependencies = create.dependencies;
       s.or_replace = create.or_replace;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kAlterTable: {
+      const auto& alter = static_cast<const LogicalAlterTable&>(op);
+      std::vector<BoundExprPtr> expressions;
+      std::vector<BoundExprPtr> checks;
+      if (alter.table) {
+        expressions = resolve_checks(alter.expressions, alter.table_index, alter.table->columns().size());
+        checks = resolve_checks(alter.checks, alter.check_table_index, alter.altered.columns.size());
+      }
+      result = std::make_unique<PhysicalAlterTable>(alter.table, alter.altered, std::move(expressions),
+                                                    std::move(checks), alter.referenced, alter.notices);
+      break;
+    }
+    case LogicalOperatorKind::kAlterSequence: {
+      const auto& alter = static_cast<const LogicalAlterSequence&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kAlterSequence;
+      s.name = alter.name;
+      s.entry = alter.sequence;
+      s.sequence = alter.options;
+      s.owner_table = alter.owner_table;
+      s.owner_column = alter.owner_column;
+      s.restart = alter.restart;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kComment: {
+      const auto& comment = static_cast<const LogicalComment&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kComment;
+      s.entry = comment.entry;
+      s.column = comment.column;
+      s.name = comment.comment;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }

@@ -36,6 +36,7 @@ Binder::Binder(Binder& parent, bool correlated)
       correlated_(correlated),
       table_index_counter_(parent.table_index_counter_),
       view_depth_(parent.view_depth_),
+      relation_overlay_(parent.relation_overlay_),
       referenced_relations_(parent.referenced_relations_),
       parameter_types_(parent.parameter_types_),
       parameter_values_(parent.parameter_values_) {
@@ -169,6 +170,9 @@ BoundStatement Binder::bind(const Statement& statement) {
       throw_at(SqlState::kFeatureNotSupported, "PREPARE and DEALLOCATE cannot be nested in another statement",
                statement.location);
     case StatementKind::kCall: return bind_call(statement.as<CallStatement>());
+    case StatementKind::kAlterTable: return bind_alter_table(statement.as<AlterTableStatement>());
+    case StatementKind::kAlterSequence: return bind_alter_sequence(statement.as<AlterSequenceStatement>());
+    case StatementKind::kComment: return bind_comment(statement.as<CommentStatement>());
   }
   throw_at(SqlState::kFeatureNotSupported, "statement not supported", statement.location);
 }
@@ -363,7 +367,12 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     // A WITH query of this or an enclosing query level hides a table of the same name.
     if (CteBinding* cte = find_cte(name)) return bind_cte_reference(*cte, ref);
   }
-  auto entry = catalog_.find(transaction_, name);
+  std::shared_ptr<catalog::CatalogEntry> entry;
+  if (relation_overlay_ && relation_overlay_->count(name)) {
+    entry = relation_overlay_->at(name);
+  } else {
+    entry = catalog_.find(transaction_, name);
+  }
   if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
   referenced_relations_->insert(name);
   std::string alias = ref.alias ? ref.alias->name : name;
@@ -926,7 +935,19 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
     create->children.push_back(std::move(plan));
   } else {
     std::set<std::string> taken{create->name};
-    for (const auto& col : stmt.columns) {
+    std::vector<catalog::CheckConstraint> like_checks;
+    std::vector<catalog::IndexDefinition> like_indexes;
+    auto add_likes = [&](size_t before) {
+      for (const auto& like : stmt.likes) {
+        if (like.position != before) continue;
+        for (auto& def : bind_table_like(like, create->name, create->columns.size(), like_checks, like_indexes)) {
+          create->columns.push_back(std::move(def));
+        }
+      }
+    };
+    for (size_t column_index = 0; column_index < stmt.columns.size(); column_index++) {
+      add_likes(column_index);
+      const ColumnDef& col = stmt.columns[column_index];
       LogicalType type;
       const std::string& type_name = col.type.name;
       const bool serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
@@ -987,11 +1008,44 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       }
       create->columns.push_back(std::move(def));
     }
+    add_likes(stmt.columns.size());
     create->checks = bind_check_constraints(stmt, create->columns);
+    for (auto& check : like_checks) {
+      for (const auto& other : create->checks) {
+        if (other.name == check.name) {
+          throw_at(SqlState::kDuplicateObject, "check constraint \"" + check.name + "\" already exists", stmt.location);
+        }
+      }
+      create->checks.push_back(std::move(check));
+    }
     std::set<std::string> constraint_names;
     for (const auto& check : create->checks) constraint_names.insert(check.name);
     create->foreign_keys = bind_foreign_keys(stmt, create->columns, constraint_names);
     create->indexes = bind_key_constraints(stmt, create->columns);
+    if (!like_indexes.empty()) {
+      std::set<std::string> index_names{create->name};
+      for (const auto& index : create->indexes) index_names.insert(index.name);
+      for (auto& index : like_indexes) {
+        if (index.primary_key) {
+          for (const auto& other : create->indexes) {
+            if (other.primary_key) {
+              throw_at(SqlState::kInvalidTableDefinition,
+                       "multiple primary keys for table \"" + create->name + "\" are not allowed", stmt.location);
+            }
+          }
+        }
+        // Named for the new table as PostgreSQL names them (t_pkey, t_a_key, t_a_idx).
+        std::string base = create->name;
+        if (index.primary_key) {
+          base += "_pkey";
+        } else {
+          for (size_t c : index.columns) base += "_" + create->columns[c].name;
+          base += index.constraint ? "_key" : "_idx";
+        }
+        index.name = choose_relation_name(base, index_names);
+        create->indexes.push_back(std::move(index));
+      }
+    }
   }
   // PostgreSQL's MaxHeapAttributeNumber.
   if (create->columns.size() > 1600) throw SqlError(SqlState::kTooManyColumns, "tables can have at most 1600 columns");

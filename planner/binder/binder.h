@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -227,6 +228,22 @@ class Binder {
   /// {table_index, c} with a new table_index (set).
   std::vector<BoundExprPtr> bind_table_checks(const catalog::TableEntry& table, uint32_t& table_index);
   BoundStatement bind_drop(const DropStatement& stmt);
+  // ALTER TABLE, ALTER SEQUENCE, COMMENT (binder_alter.cc)
+  BoundStatement bind_alter_table(const AlterTableStatement& stmt);
+  BoundStatement bind_alter_sequence(const AlterSequenceStatement& stmt);
+  BoundStatement bind_comment(const CommentStatement& stmt);
+  /// The columns (and with INCLUDING, defaults, CHECK constraints and indexes) CREATE TABLE
+  /// takes from `like`'s table; CHECK constraints and index definitions are appended to
+  /// `checks` / `indexes` (index columns are positions in `columns` after `offset`).
+  std::vector<catalog::ColumnDefinition> bind_table_like(const TableLikeClause& like, const std::string& table,
+                                                         size_t offset, std::vector<catalog::CheckConstraint>& checks,
+                                                         std::vector<catalog::IndexDefinition>& indexes);
+  /// Raises an error when a view reading table `table` would no longer bind, or would produce
+  /// other columns, once the table is `altered` (and named `altered.name`): `dropped` and
+  /// `retyped` are the columns the statement drops and retypes, for PostgreSQL's messages.
+  void check_dependent_views(const catalog::TableEntry& table, const catalog::AlteredTable& altered,
+                             const std::vector<std::string>& dropped, const std::vector<std::string>& retyped,
+                             bool cascade);
   BoundStatement bind_explain(const ExplainStatement& stmt);
   BoundStatement bind_set(const VariableSetStatement& stmt);
   BoundStatement bind_show(const VariableShowStatement& stmt);
@@ -392,6 +409,9 @@ class Binder {
   std::vector<int> last_output_locations_;
   /// Depth of views being expanded (guards against recursion).
   int view_depth_ = 0;
+  /// Relations seen in place of the catalog's while checking views against an ALTER TABLE
+  /// (a null entry: the name does not exist); shared with child binders.
+  std::shared_ptr<std::map<std::string, std::shared_ptr<catalog::CatalogEntry>>> relation_overlay_;
   /// Every relation the statement reads, shared by all binders of one statement (view
   /// dependencies).
   std::shared_ptr<std::set<std::string>> referenced_relations_;

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
 #include "catalog/function_entry.h"
 #include "planner/binder/bound_expression.h"
@@ -46,6 +48,9 @@ enum class LogicalOperatorKind : uint8_t {
   kTableFunction,
   kWindow,
   kDependentJoin,
+  kAlterTable,
+  kAlterSequence,
+  kComment,
 };
 
 
@@ -421,6 +426,60 @@ class LogicalCreateSequence : public LogicalOperator {
   std::string name;
   catalog::SequenceOptions options;
   bool if_not_exists = false;
+};
+
+/// ALTER TABLE: `table` (the version bound) becomes `altered`, its rows rewritten: new column i
+/// is expressions[i] over the old row (old column c bound as {table_index, c}). The new rows are
+/// checked against every NOT NULL, `checks` (the new version's CHECK constraints, aligned with
+/// altered.checks sorted by name, over {check_table_index, new c}), its unique indexes and its
+/// FOREIGN KEYs (against `referenced`, aligned with altered.foreign_keys). `notices` are sent
+/// first (IF EXISTS / IF NOT EXISTS skips, CASCADE reports). Null `table`: nothing to do.
+class LogicalAlterTable : public LogicalOperator {
+ public:
+  LogicalAlterTable() : LogicalOperator(LogicalOperatorKind::kAlterTable) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "AlterTable " + altered.name; }
+
+  std::shared_ptr<catalog::TableEntry> table;
+  catalog::AlteredTable altered;
+  uint32_t table_index = 0;
+  std::vector<BoundExprPtr> expressions;
+  uint32_t check_table_index = 0;
+  std::vector<BoundExprPtr> checks;
+  std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
+  /// (SQLSTATE, message, detail) of each NOTICE.
+  std::vector<std::array<std::string, 3>> notices;
+};
+
+/// ALTER SEQUENCE: `sequence` gets `options` and its owner (owner_table/owner_column, empty
+/// for none), and with `restart` restarts at once.
+class LogicalAlterSequence : public LogicalOperator {
+ public:
+  LogicalAlterSequence() : LogicalOperator(LogicalOperatorKind::kAlterSequence) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "AlterSequence " + name; }
+
+  std::string name;  ///< null `sequence`: IF EXISTS of a missing one (a NOTICE)
+  std::shared_ptr<catalog::SequenceEntry> sequence;
+  catalog::SequenceOptions options;
+  std::string owner_table;
+  std::string owner_column;
+  std::optional<int64_t> restart;
+};
+
+/// COMMENT ON: `entry` (or its column `column`) gets `comment` (empty: none).
+class LogicalComment : public LogicalOperator {
+ public:
+  LogicalComment() : LogicalOperator(LogicalOperatorKind::kComment) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "Comment"; }
+
+  std::shared_ptr<catalog::CatalogEntry> entry;
+  std::optional<size_t> column;
+  std::string comment;
 };
 
 /// EXPLAIN: children[0] is the plan to describe (not executed unless `analyze`).

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -613,6 +614,9 @@ enum class StatementKind : uint8_t {
   kExecute,
   kDeallocate,
   kCall,
+  kAlterTable,
+  kAlterSequence,
+  kComment,
 };
 
 /// Base of all statements.
@@ -772,6 +776,18 @@ struct TableConstraint {
   int location = -1;
 };
 
+/// `LIKE source [INCLUDING | EXCLUDING option ...]` in CREATE TABLE's element list.
+struct TableLikeClause {
+  std::vector<std::string> table;
+  /// The options in effect (INCLUDING ALL sets every one; EXCLUDING clears one), lower-case:
+  /// "comments", "compression", "constraints", "defaults", "generated", "identity",
+  /// "indexes", "statistics", "storage".
+  std::set<std::string> including;
+  /// How many column definitions come before it.
+  size_t position = 0;
+  int location = -1;
+};
+
 struct CreateTableStatement final : Statement {
   static constexpr StatementKind kKind = StatementKind::kCreateTable;
   explicit CreateTableStatement(int location) : Statement(kKind, location) {}
@@ -780,6 +796,7 @@ struct CreateTableStatement final : Statement {
   bool temporary = false;
   std::vector<ColumnDef> columns;
   std::vector<TableConstraint> constraints;
+  std::vector<TableLikeClause> likes;
   /// CREATE TABLE ... [(col names)] AS query: the query (then `columns` is empty and
   /// `as_column_names` holds the optional names).
   std::unique_ptr<SelectStmt> as_query;
@@ -832,6 +849,73 @@ struct CreateSequenceStatement final : Statement {
 };
 
 enum class ObjectType : uint8_t { kTable, kView, kMaterializedView, kIndex, kSchema, kSequence };
+
+enum class AlterTableActionKind : uint8_t {
+  kRenameTable,       ///< RENAME TO new_name
+  kRenameColumn,      ///< RENAME [COLUMN] name TO new_name
+  kAddColumn,         ///< ADD [COLUMN] [IF NOT EXISTS] column
+  kDropColumn,        ///< DROP [COLUMN] [IF EXISTS] name [CASCADE | RESTRICT]
+  kSetDefault,        ///< ALTER [COLUMN] name SET DEFAULT expr
+  kDropDefault,       ///< ALTER [COLUMN] name DROP DEFAULT
+  kSetNotNull,        ///< ALTER [COLUMN] name SET NOT NULL
+  kDropNotNull,       ///< ALTER [COLUMN] name DROP NOT NULL
+  kAlterType,         ///< ALTER [COLUMN] name [SET DATA] TYPE type [USING expr]
+  kAddConstraint,     ///< ADD table_constraint
+  kDropConstraint,    ///< DROP CONSTRAINT [IF EXISTS] name [CASCADE | RESTRICT]
+  kRenameConstraint,  ///< RENAME CONSTRAINT name TO new_name
+  kAddIdentity,       ///< ALTER [COLUMN] name ADD GENERATED ... AS IDENTITY [(options)] (in `column`)
+  kDropIdentity,      ///< ALTER [COLUMN] name DROP IDENTITY [IF EXISTS]
+  kUnsupported,       ///< another action: `text` names it (the binder raises 0A000)
+};
+
+/// One action of ALTER TABLE.
+struct AlterTableAction {
+  AlterTableActionKind action_kind = AlterTableActionKind::kUnsupported;
+  std::string name;      ///< The column or constraint acted on.
+  std::string new_name;  ///< RENAME ... TO new_name
+  ColumnDef column;      ///< kAddColumn; kAddIdentity: the name, identity kind and options
+  bool if_exists = false;      ///< DROP ... IF EXISTS
+  bool if_not_exists = false;  ///< ADD COLUMN IF NOT EXISTS
+  bool cascade = false;
+  TypeName type;         ///< kAlterType
+  ExprPtr expr;          ///< kSetDefault: the default; kAlterType: USING expr (or null)
+  std::string expr_text; ///< Its source text.
+  TableConstraint constraint;  ///< kAddConstraint
+  std::string text;      ///< kUnsupported: what the action is, for the message
+  int location = -1;
+};
+
+/// ALTER TABLE [IF EXISTS] [ONLY] name action [, ...].
+struct AlterTableStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kAlterTable;
+  explicit AlterTableStatement(int location) : Statement(kKind, location) {}
+  std::vector<std::string> name;
+  bool if_exists = false;
+  std::vector<AlterTableAction> actions;
+};
+
+/// ALTER SEQUENCE [IF EXISTS] name options (`restart` an option with the value given, or
+/// nullopt for RESTART alone; `owned_by` the column, or empty names for OWNED BY NONE).
+struct AlterSequenceStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kAlterSequence;
+  explicit AlterSequenceStatement(int location) : Statement(kKind, location) {}
+  std::vector<std::string> name;
+  bool if_exists = false;
+  std::vector<SequenceOption> options;
+  bool restart = false;
+  std::optional<int64_t> restart_value;
+  bool has_owned_by = false;
+  std::vector<std::string> owned_by;  ///< table.column (possibly qualified); empty for NONE
+};
+
+/// COMMENT ON TABLE / COLUMN / VIEW / SEQUENCE / INDEX name IS 'text' | NULL.
+struct CommentStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kComment;
+  explicit CommentStatement(int location) : Statement(kKind, location) {}
+  std::string object_type;        ///< "table", "column", "view", "sequence", "index", ...
+  std::vector<std::string> name;  ///< For a column: [schema.]table.column
+  std::optional<std::string> comment;  ///< nullopt for IS NULL
+};
 
 struct DropStatement final : Statement {
   static constexpr StatementKind kKind = StatementKind::kDrop;

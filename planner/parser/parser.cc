@@ -340,9 +340,11 @@ StatementPtr Parser::parse_statement() {
   if (word == "execute") return parse_execute();
   if (word == "deallocate") return parse_deallocate();
   if (word == "call") return parse_call();
+  if (word == "alter") return parse_alter();
+  if (word == "comment") return parse_comment();
   static const std::unordered_set<std::string_view> kUnsupported = {
-      "alter",  "grant",   "revoke",  "vacuum", "analyze", "analyse",    "cluster",
-      "comment", "declare", "fetch",  "move",   "close",   "listen",     "notify",
+      "grant",   "revoke",  "vacuum", "analyze", "analyse",    "cluster",
+      "declare", "fetch",  "move",   "close",   "listen",     "notify",
       "unlisten", "lock",   "reindex", "discard", "do",    "checkpoint",
       "load",   "security", "reassign", "import", "merge", "import",
   };
@@ -667,7 +669,7 @@ StatementPtr Parser::parse_create_sequence(int location) {
   return statement;
 }
 
-std::vector<SequenceOption> Parser::parse_sequence_options() {
+std::vector<SequenceOption> Parser::parse_sequence_options(AlterSequenceStatement* alter) {
   std::vector<SequenceOption> options;
   auto number = [&]() -> int64_t {
     bool negative = false;
@@ -721,6 +723,22 @@ std::vector<SequenceOption> Parser::parse_sequence_options() {
       option.name = peek().text;
       advance();
       if (option.name == "cycle") option.value = 0;
+    } else if (alter != nullptr && at_word("restart")) {
+      const Token& restart = advance();
+      if (alter->restart) error_at("conflicting or redundant options", restart.offset);
+      alter->restart = true;
+      if (accept_word("with") || peek().kind == TokenKind::kInteger ||
+          (peek().kind == TokenKind::kOperator && (peek().text == "-" || peek().text == "+"))) {
+        alter->restart_value = number();
+      }
+      continue;
+    } else if (alter != nullptr && at_word("owned")) {
+      const Token& owned = advance();
+      expect_word("by");
+      if (alter->has_owned_by) error_at("conflicting or redundant options", owned.offset);
+      alter->has_owned_by = true;
+      if (!accept_word("none")) alter->owned_by = parse_qualified_name();
+      continue;
     } else if (at_word("owned") || at_word("restart") || at_word("logged") || at_word("unlogged") ||
                (at_word("sequence") && at_word("name", 1))) {
       not_supported("sequence option " + to_upper(peek().text), peek());
@@ -733,6 +751,224 @@ std::vector<SequenceOption> Parser::parse_sequence_options() {
     options.push_back(std::move(option));
   }
   return options;
+}
+
+StatementPtr Parser::parse_alter() {
+  const int location = peek().offset;
+  expect_word("alter");
+  if (accept_word("sequence")) {
+    auto statement = std::make_unique<AlterSequenceStatement>(location);
+    if (at_word("if") && at_word("exists", 1)) {
+      advance();
+      advance();
+      statement->if_exists = true;
+    }
+    statement->name = parse_qualified_name();
+    if (at_word("rename") || at_word("set") || at_word("owner")) {
+      not_supported("ALTER SEQUENCE ... " + to_upper(peek().text), peek());
+    }
+    statement->options = parse_sequence_options(statement.get());
+    if (statement->options.empty() && !statement->restart && !statement->has_owned_by) syntax_error();
+    return statement;
+  }
+  if (!at_word("table")) {
+    const Token& what = peek();
+    if (what.kind == TokenKind::kIdentifier && keyword_category(what.text) != KeywordCategory::kReserved) {
+      not_supported("ALTER " + to_upper(what.text), what);
+    }
+    syntax_error();
+  }
+  advance();
+  auto statement = std::make_unique<AlterTableStatement>(location);
+  if (at_word("if") && at_word("exists", 1)) {
+    advance();
+    advance();
+    statement->if_exists = true;
+  }
+  if (at_word("all") && at_word("in", 1)) not_supported("ALTER TABLE ALL IN TABLESPACE", peek());
+  accept_word("only");
+  statement->name = parse_qualified_name();
+  accept_op("*");
+  if (at_word("rename")) {
+    // RENAME is an action of its own (PostgreSQL's grammar: no list).
+    AlterTableAction action;
+    action.location = advance().offset;
+    if (accept_word("to")) {
+      action.action_kind = AlterTableActionKind::kRenameTable;
+      action.new_name = parse_col_id();
+    } else if (accept_word("constraint")) {
+      action.action_kind = AlterTableActionKind::kRenameConstraint;
+      action.name = parse_col_id();
+      expect_word("to");
+      action.new_name = parse_col_id();
+    } else {
+      accept_word("column");
+      action.action_kind = AlterTableActionKind::kRenameColumn;
+      action.name = parse_col_id();
+      expect_word("to");
+      action.new_name = parse_col_id();
+    }
+    statement->actions.push_back(std::move(action));
+    return statement;
+  }
+  if (at_word("set") && at_word("schema", 1)) not_supported("ALTER TABLE ... SET SCHEMA", peek());
+  do {
+    statement->actions.push_back(parse_alter_table_action());
+  } while (accept(TokenKind::kComma));
+  return statement;
+}
+
+AlterTableAction Parser::parse_alter_table_action() {
+  AlterTableAction action;
+  action.location = peek().offset;
+  auto drop_behavior = [&] {
+    if (accept_word("cascade")) {
+      action.cascade = true;
+    } else {
+      accept_word("restrict");
+    }
+  };
+  if (accept_word("add")) {
+    if (at_word("constraint") || at_word("primary") || at_word("unique") || at_word("check") ||
+        at_word("foreign") || at_word("exclude")) {
+      action.action_kind = AlterTableActionKind::kAddConstraint;
+      action.constraint = parse_table_constraint();
+      if (at_word("not") && at_word("valid", 1)) not_supported("NOT VALID", peek());
+      return action;
+    }
+    accept_word("column");
+    action.action_kind = AlterTableActionKind::kAddColumn;
+    if (at_word("if") && at_word("not", 1) && at_word("exists", 2)) {
+      advance();
+      advance();
+      advance();
+      action.if_not_exists = true;
+    }
+    action.column.location = peek().offset;
+    action.column.name = parse_col_id();
+    action.column.type = parse_type_name();
+    parse_column_constraints(action.column);
+    return action;
+  }
+  if (accept_word("drop")) {
+    if (accept_word("constraint")) {
+      action.action_kind = AlterTableActionKind::kDropConstraint;
+    } else {
+      accept_word("column");
+      action.action_kind = AlterTableActionKind::kDropColumn;
+    }
+    if (at_word("if") && at_word("exists", 1)) {
+      advance();
+      advance();
+      action.if_exists = true;
+    }
+    action.name = parse_col_id();
+    drop_behavior();
+    return action;
+  }
+  if (accept_word("alter")) {
+    accept_word("column");
+    action.name = parse_col_id();
+    const Token& what = peek();
+    if (at_word("set") && at_word("default", 1)) {
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kSetDefault;
+      const size_t first = pos_;
+      action.expr = parse_expr(kPrecOther);
+      action.expr_text = source_text(first, pos_ - 1);
+    } else if (at_word("drop") && at_word("default", 1)) {
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kDropDefault;
+    } else if (at_word("set") && at_word("not", 1) && at_word("null", 2)) {
+      advance();
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kSetNotNull;
+    } else if (at_word("drop") && at_word("not", 1) && at_word("null", 2)) {
+      advance();
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kDropNotNull;
+    } else if (at_word("type") || (at_word("set") && at_word("data", 1))) {
+      if (accept_word("set")) expect_word("data");
+      expect_word("type");
+      action.action_kind = AlterTableActionKind::kAlterType;
+      action.type = parse_type_name();
+      if (at_word("collate")) not_supported("COLLATE", peek());
+      if (accept_word("using")) {
+        const size_t first = pos_;
+        action.expr = parse_expr();
+        action.expr_text = source_text(first, pos_ - 1);
+      }
+    } else if (at_word("add") && at_word("generated", 1)) {
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kAddIdentity;
+      action.column.name = action.name;
+      action.column.location = what.offset;
+      if (accept_word("always")) {
+        action.column.identity = 'a';
+      } else {
+        expect_word("by");
+        expect_word("default");
+        action.column.identity = 'd';
+      }
+      expect_word("as");
+      expect_word("identity");
+      if (accept(TokenKind::kLeftParen)) {
+        action.column.identity_options = parse_sequence_options();
+        expect(TokenKind::kRightParen);
+      }
+    } else if (at_word("drop") && at_word("identity", 1)) {
+      advance();
+      advance();
+      action.action_kind = AlterTableActionKind::kDropIdentity;
+      if (at_word("if") && at_word("exists", 1)) {
+        advance();
+        advance();
+        action.if_exists = true;
+      }
+    } else if (what.kind == TokenKind::kIdentifier && (what.text == "set" || what.text == "drop" ||
+                                                       what.text == "reset" || what.text == "restart")) {
+      not_supported("ALTER TABLE ... ALTER COLUMN ... " + to_upper(what.text) +
+                        (peek(1).kind == TokenKind::kIdentifier ? " " + to_upper(peek(1).text) : std::string()),
+                    what);
+    } else {
+      syntax_error();
+    }
+    return action;
+  }
+  const Token& what = peek();
+  if (what.kind == TokenKind::kIdentifier && keyword_category(what.text) != KeywordCategory::kReserved) {
+    not_supported("ALTER TABLE ... " + to_upper(what.text), what);
+  }
+  syntax_error();
+}
+
+StatementPtr Parser::parse_comment() {
+  auto statement = std::make_unique<CommentStatement>(peek().offset);
+  expect_word("comment");
+  expect_word("on");
+  const Token& what = peek();
+  if (at_word("materialized") && at_word("view", 1)) not_supported("COMMENT ON MATERIALIZED VIEW", what);
+  if (what.kind != TokenKind::kIdentifier) syntax_error();
+  static const std::unordered_set<std::string_view> kObjects = {"table", "column", "view", "sequence", "index"};
+  if (kObjects.count(what.text) == 0) {
+    if (keyword_category(what.text) != KeywordCategory::kReserved) {
+      not_supported("COMMENT ON " + to_upper(what.text), what);
+    }
+    syntax_error();
+  }
+  statement->object_type = what.text;
+  advance();
+  statement->name = parse_qualified_name();
+  expect_word("is");
+  if (accept_word("null")) return statement;
+  if (peek().kind != TokenKind::kString) syntax_error();
+  statement->comment = advance().text;
+  return statement;
 }
 
 ForeignKeyRef Parser::parse_references() {
@@ -858,7 +1094,38 @@ StatementPtr Parser::parse_create_table(int location, bool temporary) {
     advance();
     if (!at(TokenKind::kRightParen)) {
       do {
-        if (at_word("like")) not_supported("CREATE TABLE ... LIKE", peek());
+        if (at_word("like")) {
+          TableLikeClause like;
+          like.location = advance().offset;
+          like.table = parse_qualified_name();
+          like.position = statement->columns.size();
+          static const std::set<std::string> kOptions = {"comments", "compression", "constraints",
+                                                         "defaults", "generated",   "identity",
+                                                         "indexes",  "statistics",  "storage"};
+          while (at_word("including") || at_word("excluding")) {
+            const bool including = advance().text == "including";
+            const Token& option = peek();
+            if (option.kind != TokenKind::kIdentifier) syntax_error();
+            if (option.text == "all") {
+              if (including) {
+                like.including = kOptions;
+              } else {
+                like.including.clear();
+              }
+            } else if (kOptions.count(option.text) != 0) {
+              if (including) {
+                like.including.insert(option.text);
+              } else {
+                like.including.erase(option.text);
+              }
+            } else {
+              syntax_error();
+            }
+            advance();
+          }
+          statement->likes.push_back(std::move(like));
+          continue;
+        }
         if (at_word("constraint") || at_word("primary") || at_word("unique") ||
             at_word("check") || at_word("foreign") || at_word("exclude")) {
           statement->constraints.push_back(parse_table_constraint());

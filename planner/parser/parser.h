@@ -100,7 +100,11 @@ class Parser {
   StatementPtr parse_create_index(int location, bool unique);
   StatementPtr parse_create_sequence(int location);
   /// Sequence options (CREATE SEQUENCE, an identity column's) up to the first word that is not one.
-  std::vector<SequenceOption> parse_sequence_options();
+  /// ALTER SEQUENCE (`alter` set) also takes RESTART [[WITH] n] and OWNED BY into it.
+  std::vector<SequenceOption> parse_sequence_options(AlterSequenceStatement* alter = nullptr);
+  StatementPtr parse_alter();
+  AlterTableAction parse_alter_table_action();
+  StatementPtr parse_comment();
   StatementPtr parse_drop();
   StatementPtr parse_truncate();
   StatementPtr parse_refresh();

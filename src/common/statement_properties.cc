@@ -29,6 +29,9 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kPrepare: return "PREPARE";
     case CommandKind::kDeallocate: return "DEALLOCATE";
     case CommandKind::kDeallocateAll: return "DEALLOCATE ALL";
+    case CommandKind::kAlterTable: return "ALTER TABLE";
+    case CommandKind::kAlterSequence: return "ALTER SEQUENCE";
+    case CommandKind::kComment: return "COMMENT";
   }
   return "";
 }

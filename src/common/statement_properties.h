@@ -28,6 +28,9 @@ enum class CommandKind : uint8_t {
   kBegin,
   kCommit,
   kRollback,
+  kAlterTable,
+  kAlterSequence,
+  kComment,
   kCall,  ///< the arguments are evaluated as a one-row query, then the procedure runs
   kPrepare,
   kDeallocate,

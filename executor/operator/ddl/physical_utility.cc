@@ -10,6 +10,47 @@
 
 namespace tessera::executor {
 
+void fill_index(QueryContext& query, const catalog::TableEntry& table, storage::HashIndex& index) {
+  storage::Transaction& txn = *query.transaction;
+  storage::DataTable& storage = table.storage();
+  std::vector<size_t> column_ids = index.columns();
+  column_ids.push_back(storage::kRowIdColumn);
+  auto scan = storage.begin_scan_latest(txn, column_ids);
+  storage::LocalTableScanState local;
+  std::vector<LogicalType> scan_types;
+  for (size_t c : index.columns()) scan_types.push_back(table.columns()[c].type);
+  scan_types.push_back(LogicalType::bigint());
+  DataChunk out;
+  out.initialize(scan_types);
+  DataChunk rows;  // the key columns at their table positions, for messages
+  rows.initialize_empty(storage.types());
+  KeySerializer serializer;
+  std::vector<storage::IndexKey> keys;
+  const size_t key_count = index.columns().size();
+  while (storage.next_morsel(*scan, local)) {
+    while (storage.scan(local, out)) {
+      query.check_cancelled();
+      std::vector<const Vector*> columns;
+      for (size_t k = 0; k < key_count; k++) {
+        columns.push_back(&out.column(k));
+        rows.column(index.columns()[k]).reference(out.column(k));
+      }
+      rows.set_size(out.size());
+      serializer.serialize(columns, out.size());
+      keys.assign(out.size(), {});
+      for (size_t r = 0; r < out.size(); r++) {
+        keys[r].bytes = std::string_view(reinterpret_cast<const char*>(serializer.key(r)), serializer.length(r));
+        keys[r].has_null = serializer.has_null(r);
+      }
+      UnifiedVectorFormat ids;
+      out.column(key_count).to_unified(out.size(), ids);
+      std::vector<int64_t> row_ids(out.size());
+      for (size_t r = 0; r < out.size(); r++) row_ids[r] = ids.values<int64_t>()[ids.sel.get_index(r)];
+      storage.build_index_entries(index, rows, row_ids.data(), keys);
+    }
+  }
+}
+
 namespace {
 
 std::vector<LogicalType> utility_types(const UtilityStatement& s) {
@@ -25,6 +66,8 @@ const char* utility_name(UtilityKind kind) {
     case UtilityKind::kSet: return "SET";
     case UtilityKind::kShow: return "SHOW";
     case UtilityKind::kCreateSequence: return "CREATE_SEQUENCE";
+    case UtilityKind::kAlterSequence: return "ALTER_SEQUENCE";
+    case UtilityKind::kComment: return "COMMENT";
   }
   return "UTILITY";
 }
@@ -39,44 +82,8 @@ void create_index(QueryContext& query, const UtilityStatement& s) {
     query.notice("42P07", "relation \"" + s.index.name + "\" already exists, skipping");
     return;
   }
-  storage::DataTable& storage = table->storage();
-  std::vector<size_t> column_ids = entry->index()->columns();
-  column_ids.push_back(storage::kRowIdColumn);
-  auto scan = storage.begin_scan_latest(txn, column_ids);
-  storage::LocalTableScanState local;
-  std::vector<LogicalType> scan_types;
-  for (size_t c : entry->index()->columns()) scan_types.push_back(table->columns()[c].type);
-  scan_types.push_back(LogicalType::bigint());
-  DataChunk out;
-  out.initialize(scan_types);
-  DataChunk rows;  // the key columns at their table positions, for messages
-  rows.initialize_empty(storage.types());
-  KeySerializer serializer;
-  std::vector<storage::IndexKey> keys;
-  const size_t key_count = entry->index()->columns().size();
-  while (storage.next_morsel(*scan, local)) {
-    while (storage.scan(local, out)) {
-      query.check_cancelled();
-      std::vector<const Vector*> columns;
-      for (size_t k = 0; k < key_count; k++) {
-        columns.push_back(&out.column(k));
-        rows.column(entry->index()->columns()[k]).reference(out.column(k));
-      }
-      rows.set_size(out.size());
-      serializer.serialize(columns, out.size());
-      keys.assign(out.size(), {});
-      for (size_t r = 0; r < out.size(); r++) {
-        keys[r].bytes = std::string_view(reinterpret_cast<const char*>(serializer.key(r)), serializer.length(r));
-        keys[r].has_null = serializer.has_null(r);
-      }
-      UnifiedVectorFormat ids;
-      out.column(key_count).to_unified(out.size(), ids);
-      std::vector<int64_t> row_ids(out.size());
-      for (size_t r = 0; r < out.size(); r++) row_ids[r] = ids.values<int64_t>()[ids.sel.get_index(r)];
-      storage.build_index_entries(*entry->index(), rows, row_ids.data(), keys);
-    }
-  }
-  storage.add_index(entry->index());
+  fill_index(query, *table, *entry->index());
+  table->storage().add_index(entry->index());
 }
 
 }  // namespace
@@ -131,6 +138,17 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
       if (!query.catalog->create_sequence(*query.transaction, s.name, s.sequence, s.if_exists)) {
         query.notice("42P07", "relation \"" + s.name + "\" already exists, skipping");
       }
+      break;
+    case UtilityKind::kAlterSequence:
+      if (!s.entry) {
+        query.notice("00000", "relation \"" + s.name + "\" does not exist, skipping");
+        break;
+      }
+      query.catalog->alter_sequence(*query.transaction, static_cast<const catalog::SequenceEntry&>(*s.entry),
+                                    s.sequence, s.owner_table, s.owner_column, s.restart);
+      break;
+    case UtilityKind::kComment:
+      query.catalog->set_comment(*query.transaction, *s.entry, s.column, s.name);
       break;
     case UtilityKind::kSet:
       TS_CHECK(query.settings != nullptr, "SET needs the session's settings");

@@ -9,10 +9,26 @@
 #include "executor/physical_operator.h"
 #include "planner/logical/logical_operator.h"
 
+namespace tessera::storage { class HashIndex; }
+
 namespace tessera::executor {
 
+/// Enters every row of `table` current for the query's transaction in `index` (one of the
+/// table's, not yet in use; the table locked exclusively): 23505 when a unique index meets a
+/// duplicate key.
+void fill_index(QueryContext& query, const catalog::TableEntry& table, storage::HashIndex& index);
+
 /// The kinds of utility statement PhysicalUtility runs.
-enum class UtilityKind : uint8_t { kDrop, kCreateView, kCreateIndex, kSet, kShow, kCreateSequence };
+enum class UtilityKind : uint8_t {
+  kDrop,
+  kCreateView,
+  kCreateIndex,
+  kSet,
+  kShow,
+  kCreateSequence,
+  kAlterSequence,
+  kComment,
+};
 
 /// What a utility statement needs; the fields its kind uses are set.
 struct UtilityStatement {
@@ -33,6 +49,13 @@ struct UtilityStatement {
   catalog::IndexDefinition index;
   // kCreateSequence (the sequence in `name`, IF NOT EXISTS in if_exists)
   catalog::SequenceOptions sequence;
+  // kAlterSequence (the sequence in `entry`, null for IF EXISTS of a missing one named `name`;
+  // the options in `sequence`) and kComment (the relation in `entry`, the comment in `name`)
+  std::shared_ptr<catalog::CatalogEntry> entry;
+  std::string owner_table;
+  std::string owner_column;
+  std::optional<int64_t> restart;
+  std::optional<size_t> column;
   // kSet / kShow (name above)
   std::optional<std::string> value;
   bool local = false;  ///< SET LOCAL

@@ -66,8 +66,9 @@ TEST(ParserErrorTest, SemanticSyntaxErrors) {
 }
 
 TEST(ParserErrorTest, UnsupportedFeatures) {
-  expect_error("ALTER TABLE t ADD COLUMN x int", SqlState::kFeatureNotSupported,
-               "ALTER statement is not supported", 1);
+  expect_error("ALTER TABLE t OWNER TO x", SqlState::kFeatureNotSupported,
+               "ALTER TABLE ... OWNER is not supported", 15);
+  expect_error("ALTER VIEW v RENAME TO w", SqlState::kFeatureNotSupported, "ALTER VIEW is not supported", 7);
   expect_error("SELECT a COLLATE \"C\" FROM t", SqlState::kFeatureNotSupported,
                "COLLATE is not supported", 10);
   expect_error("SELECT * FROM t FOR UPDATE", SqlState::kFeatureNotSupported,
