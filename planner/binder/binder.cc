@@ -948,20 +948,8 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
     for (size_t column_index = 0; column_index < stmt.columns.size(); column_index++) {
       add_likes(column_index);
       const ColumnDef& col = stmt.columns[column_index];
-      LogicalType type;
-      const std::string& type_name = col.type.name;
-      const bool serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
-                          (type_name == "serial" || type_name == "serial4" || type_name == "bigserial" ||
-                           type_name == "serial8" || type_name == "smallserial" || type_name == "serial2");
-      try {
-        type = !serial                                                   ? resolve_type_name(col.type)
-               : type_name == "bigserial" || type_name == "serial8"      ? LogicalType::bigint()
-               : type_name == "smallserial" || type_name == "serial2"    ? LogicalType::smallint()
-                                                                         : LogicalType::integer();
-      } catch (SqlError& e) {
-        e.with_position(position(col.type.location));
-        throw;
-      }
+      bool serial = false;
+      LogicalType type = bind_column_type(col, serial);
       catalog::ColumnDefinition def(col.name, type, col.not_null);
       if (serial && col.identity) {
         throw_at(SqlState::kSyntaxError,
@@ -1150,6 +1138,24 @@ BoundStatement Binder::bind_set(const VariableSetStatement& stmt) {
   }
   result.plan = std::move(set);
   return result;
+}
+
+LogicalType Binder::bind_column_type(const ColumnDef& col, bool& serial) const {
+  const std::string& type_name = col.type.name;
+  serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
+           (type_name == "serial" || type_name == "serial4" || type_name == "bigserial" || type_name == "serial8" ||
+            type_name == "smallserial" || type_name == "serial2");
+  if (serial) {
+    if (type_name == "bigserial" || type_name == "serial8") return LogicalType::bigint();
+    if (type_name == "smallserial" || type_name == "serial2") return LogicalType::smallint();
+    return LogicalType::integer();
+  }
+  try {
+    return resolve_type_name(col.type);
+  } catch (SqlError& e) {
+    e.with_position(position(col.type.location));
+    throw;
+  }
 }
 
 BoundStatement Binder::bind_show(const VariableShowStatement& stmt) {

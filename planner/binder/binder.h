@@ -195,6 +195,11 @@ class Binder {
   /// The parameters `options` give a sequence of `type` (its default when AS is absent),
   /// completed with PostgreSQL's defaults and checked as it checks them (22023).
   catalog::SequenceOptions bind_sequence_options(const std::vector<SequenceOption>& options, LogicalType type) const;
+  /// The type of a column definition; `serial` tells whether it is one of the serial
+  /// pseudo-types (their integer type returned). Type errors point at the type name.
+  LogicalType bind_column_type(const ColumnDef& col, bool& serial) const;
+  /// 22023 unless MINVALUE < MAXVALUE and START lies between them (PostgreSQL's messages).
+  static void check_sequence_limits(const catalog::SequenceOptions& options);
   /// A serial or identity column of CREATE TABLE `table`: `def` (typed) gets nextval of a new
   /// sequence <table>_<column>_seq as its DEFAULT and NOT NULL; the sequence is returned.
   catalog::SequenceDefinition bind_owned_sequence(const std::string& table, const ColumnDef& col,

@@ -419,20 +419,8 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
           throw_at(SqlState::kDuplicateColumn,
                    "column \"" + col.name + "\" of relation \"" + table_name + "\" already exists", action.location);
         }
-        const std::string& type_name = col.type.name;
-        const bool serial = col.type.array_dims == 0 && col.type.modifiers.empty() &&
-                            (type_name == "serial" || type_name == "serial4" || type_name == "bigserial" ||
-                             type_name == "serial8" || type_name == "smallserial" || type_name == "serial2");
-        LogicalType type;
-        try {
-          type = !serial                                                ? resolve_type_name(col.type)
-                 : type_name == "bigserial" || type_name == "serial8"   ? LogicalType::bigint()
-                 : type_name == "smallserial" || type_name == "serial2" ? LogicalType::smallint()
-                                                                        : LogicalType::integer();
-        } catch (SqlError& e) {
-          e.with_position(position(col.type.location));
-          throw;
-        }
+        bool serial = false;
+        LogicalType type = bind_column_type(col, serial);
         catalog::ColumnDefinition def(col.name, type, col.not_null);
         if (serial && col.identity) {
           throw_at(SqlState::kSyntaxError,
@@ -881,21 +869,7 @@ BoundStatement Binder::bind_alter_sequence(const AlterSequenceStatement& stmt) {
     throw SqlError(SqlState::kInvalidParameterValue,
                    "MINVALUE (" + std::to_string(o.min_value) + ") is out of range for sequence data type " + type_name);
   }
-  if (o.min_value >= o.max_value) {
-    throw SqlError(SqlState::kInvalidParameterValue, "MINVALUE (" + std::to_string(o.min_value) +
-                                                         ") must be less than MAXVALUE (" +
-                                                         std::to_string(o.max_value) + ")");
-  }
-  if (o.start < o.min_value) {
-    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(o.start) +
-                                                         ") cannot be less than MINVALUE (" +
-                                                         std::to_string(o.min_value) + ")");
-  }
-  if (o.start > o.max_value) {
-    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(o.start) +
-                                                         ") cannot be greater than MAXVALUE (" +
-                                                         std::to_string(o.max_value) + ")");
-  }
+  check_sequence_limits(o);
   if (stmt.restart) {
     const int64_t restart = stmt.restart_value.value_or(o.start);
     if (restart < o.min_value) {

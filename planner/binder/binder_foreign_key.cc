@@ -72,17 +72,15 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
     fk.match_full = ref.match == 'f';
     fk.on_delete = ref.on_delete;
     fk.on_update = ref.on_update;
-    for (const auto& name : spec.columns) {
-      std::optional<size_t> found;
-      for (size_t c = 0; c < columns.size(); c++) {
-        if (columns[c].name == name) found = c;
+    // A column of the referencing table, by name (42703 when there is none).
+    auto referencing_column = [&](const std::string& name) {
+      for (size_t c = columns.size(); c-- > 0;) {
+        if (columns[c].name == name) return c;
       }
-      if (!found) {
-        throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" referenced in foreign key constraint does not exist",
-                 spec.location);
-      }
-      fk.columns.push_back(*found);
-    }
+      throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" referenced in foreign key constraint does not exist",
+               spec.location);
+    };
+    for (const auto& name : spec.columns) fk.columns.push_back(referencing_column(name));
     if (ref.columns.empty()) {
       auto primary = std::find_if(indexes.begin(), indexes.end(), [](const auto& index) { return index.primary_key; });
       if (primary == indexes.end()) {
@@ -102,14 +100,7 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
     }
     // ON DELETE SET NULL / SET DEFAULT (columns): each one of the key's columns.
     for (const auto& name : ref.delete_set_columns) {
-      std::optional<size_t> found;
-      for (size_t c = 0; c < columns.size(); c++) {
-        if (columns[c].name == name) found = c;
-      }
-      if (!found) {
-        throw_at(SqlState::kUndefinedColumn, "column \"" + name + "\" referenced in foreign key constraint does not exist",
-                 spec.location);
-      }
+      const std::optional<size_t> found = referencing_column(name);
       if (std::find(fk.columns.begin(), fk.columns.end(), *found) == fk.columns.end()) {
         throw_at(SqlState::kInvalidColumnReference,
                  "column \"" + name + "\" referenced in ON DELETE SET action must be part of foreign key", spec.location);

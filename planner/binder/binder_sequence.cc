@@ -49,6 +49,24 @@ std::string regclass_literal(const std::string& name) {
 
 }  // namespace
 
+void Binder::check_sequence_limits(const catalog::SequenceOptions& o) {
+  if (o.min_value >= o.max_value) {
+    throw SqlError(SqlState::kInvalidParameterValue, "MINVALUE (" + std::to_string(o.min_value) +
+                                                         ") must be less than MAXVALUE (" +
+                                                         std::to_string(o.max_value) + ")");
+  }
+  if (o.start < o.min_value) {
+    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(o.start) +
+                                                         ") cannot be less than MINVALUE (" +
+                                                         std::to_string(o.min_value) + ")");
+  }
+  if (o.start > o.max_value) {
+    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(o.start) +
+                                                         ") cannot be greater than MAXVALUE (" +
+                                                         std::to_string(o.max_value) + ")");
+  }
+}
+
 catalog::SequenceOptions Binder::bind_sequence_options(const std::vector<SequenceOption>& options,
                                                        LogicalType type) const {
   const SequenceOption* found[7] = {};
@@ -95,22 +113,8 @@ catalog::SequenceOptions Binder::bind_sequence_options(const std::vector<Sequenc
              "MINVALUE (" + std::to_string(o.min_value) + ") is out of range for sequence data type " + type_name,
              min_value->location);
   }
-  if (o.min_value >= o.max_value) {
-    throw SqlError(SqlState::kInvalidParameterValue, "MINVALUE (" + std::to_string(o.min_value) +
-                                                         ") must be less than MAXVALUE (" +
-                                                         std::to_string(o.max_value) + ")");
-  }
   o.start = start ? *start->value : o.increment > 0 ? o.min_value : o.max_value;
-  if (o.start < o.min_value) {
-    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(o.start) +
-                                                         ") cannot be less than MINVALUE (" +
-                                                         std::to_string(o.min_value) + ")");
-  }
-  if (o.start > o.max_value) {
-    throw SqlError(SqlState::kInvalidParameterValue, "START value (" + std::to_string(o.start) +
-                                                         ") cannot be greater than MAXVALUE (" +
-                                                         std::to_string(o.max_value) + ")");
-  }
+  check_sequence_limits(o);
   o.cache = cache ? *cache->value : 1;
   if (o.cache <= 0) {
     throw SqlError(SqlState::kInvalidParameterValue,

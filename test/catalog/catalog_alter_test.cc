@@ -7,20 +7,14 @@
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
 #include "storage/transaction_manager.h"
+#include "test/support/sqlstate_of.h"
 
 namespace tessera::catalog {
 namespace {
 
 using storage::Transaction;
 
-std::string sqlstate_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const SqlError& e) {
-    return std::string(sqlstate_code(e.state()));
-  }
-  return "none";
-}
+using test_support::sqlstate_of;
 
 class CatalogAlterTest : public ::testing::Test {
  protected:

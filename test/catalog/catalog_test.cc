@@ -10,6 +10,7 @@
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
 #include "storage/transaction_manager.h"
+#include "test/support/sqlstate_of.h"
 
 namespace tessera::catalog {
 namespace {
@@ -19,14 +20,7 @@ using storage::Transaction;
 
 std::vector<ColumnDefinition> one_column() { return {{"a", LogicalType::integer()}}; }
 
-std::string sqlstate_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const SqlError& e) {
-    return std::string(sqlstate_code(e.state()));
-  }
-  return "none";
-}
+using test_support::sqlstate_of;
 
 class CatalogTest : public ::testing::Test {
  protected:

@@ -10,18 +10,12 @@
 #include "catalog/catalog.h"
 #include "src/common/sql_error.h"
 #include "storage/transaction_manager.h"
+#include "test/support/sqlstate_of.h"
 
 namespace tessera::catalog {
 namespace {
 
-std::string sqlstate_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const SqlError& e) {
-    return std::string(sqlstate_code(e.state()));
-  }
-  return "none";
-}
+using test_support::sqlstate_of;
 
 SequenceOptions range(int64_t min, int64_t max, int64_t increment, bool cycle) {
   SequenceOptions o;

@@ -16,6 +16,7 @@
 #include "src/main/database.h"
 #include "storage/transaction_manager.h"
 #include "test/main/session_fixture.h"
+#include "test/support/sqlstate_of.h"
 
 namespace tessera {
 namespace {
@@ -461,16 +462,7 @@ TEST_F(SessionTest, ExceptionsAtTheSessionBoundaryRollBackCleanly) {
 
 // ---- The engine API: prepare / bind / execute ------------------------------------------------
 
-/// The SQLSTATE `f` throws, or "none".
-template <class F>
-std::string sqlstate_of(F&& f) {
-  try {
-    f();
-  } catch (const SqlError& e) {
-    return std::string(sqlstate_code(e.state()));
-  }
-  return "none";
-}
+using test_support::sqlstate_of;
 
 using Params = std::vector<std::optional<std::string>>;
 

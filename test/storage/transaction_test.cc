@@ -13,6 +13,7 @@
 #include "storage/data_table.h"
 #include "storage/transaction_manager.h"
 #include "test/storage/table_test_data.h"
+#include "test/support/sqlstate_of.h"
 
 namespace tessera::storage {
 namespace {
@@ -319,14 +320,7 @@ void wait_until_blocked(const LockManager& locks, uint64_t txn_id, const std::st
   while (!locks.is_waiting(txn_id, name)) std::this_thread::yield();
 }
 
-std::string sqlstate_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const SqlError& e) {
-    return std::string(sqlstate_code(e.state()));
-  }
-  return "none";
-}
+using test_support::sqlstate_of;
 
 TEST(TransactionTest, SharedLocksAreCompatibleAndExclusiveOnesWait) {
   TransactionManager tm;
