@@ -149,6 +149,21 @@ std::string value_key(const Value& v) {
   if ((v.type().id() == LogicalTypeId::kDouble || v.type().id() == LogicalTypeId::kReal) && v.get_double() == 0) return "0";
   // A bpchar's output is padded to its type's length; its stored form is the same for every length.
   if (v.type().id() == LogicalTypeId::kChar) return v.get_string();
+  // Equal numerics of different scales (1.5 and 1.500) and equal intervals of different
+  // fields ('1 day' and '24 hours') share one key.
+  if (v.type().id() == LogicalTypeId::kNumeric && !v.get_numeric().is_nan()) {
+    __int128 c = v.get_numeric().coefficient();
+    int scale = v.get_numeric().scale();
+    while (scale > 0 && c % 10 == 0) {
+      c /= 10;
+      scale--;
+    }
+    return Value::numeric(Numeric::make(c, scale)).to_string();
+  }
+  if (v.type().id() == LogicalTypeId::kInterval) {
+    const __int128 n = v.get_interval().normalized();
+    return std::to_string(static_cast<int64_t>(n >> 64)) + ":" + std::to_string(static_cast<uint64_t>(n));
+  }
   return v.to_string();
 }
 

@@ -535,6 +535,20 @@ void register_extremum(catalog::FunctionRegistry& registry, const LogicalType& t
   }
 }
 
+// min/max(anyarray): arrays are stored as byte strings that sort as PostgreSQL compares arrays.
+void register_array_extremum(catalog::FunctionRegistry& registry) {
+  for (bool is_min : {true, false}) {
+    auto a = aggregate<ExtremumState<string_t>>(is_min ? "min" : "max", {}, LogicalType());
+    a.params = {catalog::ParamType::any_array()};
+    a.result = catalog::ParamType::any_array();
+    a.distinct_insensitive = true;
+    a.update = is_min ? extremum_update<string_t, true> : extremum_update<string_t, false>;
+    a.combine = is_min ? extremum_combine<string_t, true> : extremum_combine<string_t, false>;
+    a.finalize = optional_value_finalize<ExtremumState<string_t>, string_t>;
+    registry.add(std::move(a));
+  }
+}
+
 // ---- string_agg ----------------------------------------------------------------------------
 
 // string_agg(text, text): the values joined by the delimiters. Each value is stored with the
@@ -1101,6 +1115,7 @@ void register_aggregate_functions(catalog::FunctionRegistry& registry) {
   register_extremum<int64_t>(registry, LogicalType::bigint());
   register_extremum<double>(registry, d);
   register_extremum<string_t>(registry, LogicalType::varchar());
+  register_array_extremum(registry);
   register_extremum<float>(registry, LogicalType::real());
   auto real_sum = aggregate<RealSumState>("sum", {LogicalType::real()}, LogicalType::real());
   real_sum.update = real_sum_update;

@@ -659,6 +659,10 @@ BoundExprPtr Binder::bind_aggregate(const FuncCallExpr& call) {
     if (args.size() == 1 && args[0]->type.is_array()) {
       throw_at(SqlState::kFeatureNotSupported, "multidimensional arrays are not supported", call.location);
     }
+    if (args.size() == 1 && args[0]->type.id() != LogicalTypeId::kSqlNull && !is_unknown_literal(*args[0]) &&
+        !array::is_valid_element_type(args[0]->type)) {
+      throw_at(SqlState::kFeatureNotSupported, "arrays of type " + args[0]->type.name() + " are not supported", call.location);
+    }
   }
   // WITHIN GROUP (ORDER BY x): x is the aggregated argument, after the direct ones.
   if (call.agg_within_group) {
@@ -779,7 +783,13 @@ BoundExprPtr Binder::bind_function(const FuncCallExpr& call) {
     }
     if (all_unknown) type = LogicalType::varchar();
     // NULLIF compares with an operator, whose parameters carry no type modifier.
-    type = name == "nullif" ? LogicalType(type.id()) : common_typmod(type, resolution_types(args));
+    if (name != "nullif") {
+      type = common_typmod(type, resolution_types(args));
+    } else if (type.is_array()) {
+      type = LogicalType::array_of(LogicalType(type.element_type().id()));
+    } else {
+      type = LogicalType(type.id());
+    }
     // NULLIF returns its first argument as promoted for the comparison (PostgreSQL:
     // NULLIF(1, 2.2) is numeric), so all four take the common type.
     for (auto& a : args) a = cast_to(std::move(a), type);

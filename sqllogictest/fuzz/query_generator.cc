@@ -17,6 +17,13 @@ const std::vector<TableDef>& tables() {
         {"f", SqlType::kBool}}},
       {"t2", {{"a", SqlType::kInt}, {"b", SqlType::kText}, {"c", SqlType::kInt}}},
       {"t3", {{"a", SqlType::kInt}, {"b", SqlType::kInt}}},
+      {"t4",
+       {{"a", SqlType::kInt},
+        {"n", SqlType::kNumeric},
+        {"ch", SqlType::kChar},
+        {"by", SqlType::kBytea},
+        {"u", SqlType::kUuid},
+        {"arr", SqlType::kIntArray}}},
   };
   return defs;
 }
@@ -32,6 +39,11 @@ const char* type_name(SqlType type) {
     case SqlType::kDouble: return "double precision";
     case SqlType::kText: return "text";
     case SqlType::kBool: return "boolean";
+    case SqlType::kNumeric: return "numeric";
+    case SqlType::kChar: return "character(3)";
+    case SqlType::kBytea: return "bytea";
+    case SqlType::kUuid: return "uuid";
+    case SqlType::kIntArray: return "integer[]";
   }
   return "text";
 }
@@ -54,12 +66,25 @@ std::vector<std::string> QueryGenerator::schema_sql() {
       "INSERT INTO t2 VALUES (1, 'a', 1), (2, 'abc', NULL), (3, NULL, 3), (NULL, 'b', 2), (2, 'abc', 5), "
       "(10, '', 10), (1, 'A', -1), (7, 'x_y%', 7)",
       "CREATE TABLE t3(a integer, b integer)",
+      "DROP TABLE IF EXISTS t4",
+      "CREATE TABLE t4(a integer, n numeric(12,3), ch character(3), by bytea, u uuid, arr integer[])",
+      "INSERT INTO t4 VALUES (1, 1.5, 'ab', '\\x0102', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{1,2}'), "
+      "(2, -0.125, 'a', '\\x', '00000000-0000-0000-0000-000000000000', '{}'), "
+      "(2, 123456789.999, 'abc', '\\xff', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '{1,NULL}'), "
+      "(NULL, NULL, NULL, NULL, NULL, NULL), (3, 0, '', '\\x00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{3}'), "
+      "(1, 1.5, 'ab', '\\x0102', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{1,2}'), "
+      "(7, -99.5, 'zz', '\\x61', '12345678-1234-1234-1234-123456789abc', '{2,1,0}'), "
+      "(-1, 2.5, 'b ', NULL, NULL, '{NULL}')",
   };
 }
 
 SqlType QueryGenerator::random_type() {
-  static const SqlType kTypes[] = {SqlType::kInt, SqlType::kInt, SqlType::kBigint, SqlType::kDouble,
-                                   SqlType::kText, SqlType::kBool};
+  if (chance(8)) {
+    static const SqlType kRare[] = {SqlType::kChar, SqlType::kBytea, SqlType::kUuid, SqlType::kIntArray};
+    return kRare[pick(std::size(kRare))];
+  }
+  static const SqlType kTypes[] = {SqlType::kInt,  SqlType::kInt,  SqlType::kBigint, SqlType::kDouble,
+                                   SqlType::kText, SqlType::kBool, SqlType::kNumeric};
   return kTypes[pick(std::size(kTypes))];
 }
 
@@ -84,6 +109,28 @@ std::string QueryGenerator::literal(SqlType type) {
       return kValues[pick(std::size(kValues))];
     }
     case SqlType::kBool: return chance(50) ? "true" : "false";
+    case SqlType::kNumeric: {
+      static const char* kValues[] = {"0::numeric", "1.5", "-0.125", "2.50", "123456789.999", "0.001", "-7"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kChar: {
+      static const char* kValues[] = {"'ab'::character(3)", "'a'::character(3)", "''::character(3)", "'abc'::character(3)",
+                                      "'zz '::character(3)"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kBytea: {
+      static const char* kValues[] = {"'\\x0102'::bytea", "'\\x'::bytea", "'\\xff'::bytea", "'\\x61'::bytea"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kUuid: {
+      static const char* kValues[] = {"'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid", "'00000000-0000-0000-0000-000000000000'::uuid",
+                                      "'12345678-1234-1234-1234-123456789abc'::uuid"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kIntArray: {
+      static const char* kValues[] = {"ARRAY[1, 2]", "'{}'::integer[]", "ARRAY[3]", "ARRAY[1, NULL]::integer[]", "ARRAY[2, 1, 0]"};
+      return kValues[pick(std::size(kValues))];
+    }
   }
   return "NULL";
 }
@@ -108,21 +155,91 @@ std::string QueryGenerator::aggregate(SqlType type, const Scope& outer_scope, in
   // columns alone to the outer query (not supported by Tessera yet).
   Scope scope;
   scope.columns = outer_scope.columns;
+  auto arg = [&](SqlType t) { return expr(t, scope, depth + 1, false); };
+  // Ordered-set aggregates and ORDER BY inside an aggregate sort by the aggregated value
+  // itself, so ties are equal values and the result is determined.
+  auto sort_spec = [&]() { return std::string(chance(30) ? " DESC" : "") + (chance(20) ? " NULLS FIRST" : ""); };
+  auto within_group = [&](const std::string& call, SqlType t) {
+    std::string e = arg(t);
+    // A bare string literal is of unknown type, which PostgreSQL rejects as the argument of
+    // a polymorphic aggregate (42804); Tessera takes it as text. Not generated.
+    if (e.front() == '\'' && e.back() == '\'') e = "CAST(" + e + " AS text)";
+    return call + " WITHIN GROUP (ORDER BY " + e + sort_spec() + ")";
+  };
+  static const char* kFractions[] = {"0", "0.25", "0.5", "0.9", "1"};
+  static const char* kVariance[] = {"var_pop(", "var_samp(", "variance(", "stddev_pop(", "stddev_samp(", "stddev("};
+  std::string call;
+  std::string wrap_after;
   switch (type) {
     case SqlType::kBigint:
       switch (pick(3)) {
-        case 0: return "count(*)";
-        case 1: return "count(" + expr(random_type(), scope, depth + 1, false) + ")";
-        default: return "sum(" + expr(SqlType::kInt, scope, depth + 1, false) + ")";
+        case 0: call = "count(*)"; break;
+        case 1: call = "count(" + std::string(chance(20) ? "DISTINCT " : "") + arg(random_type()) + ")"; break;
+        default: call = "sum(" + arg(SqlType::kInt) + ")"; break;
       }
+      break;
     case SqlType::kDouble:
-      return (chance(50) ? "sum(" : "avg(") + expr(SqlType::kDouble, scope, depth + 1, false) + ")";
+      switch (pick(4)) {
+        case 0: call = (chance(50) ? "sum(" : "avg(") + arg(SqlType::kDouble) + ")"; break;
+        case 1: call = kVariance[pick(std::size(kVariance))] + arg(SqlType::kDouble) + ")"; break;
+        case 2: call = within_group(std::string("percentile_cont(") + kFractions[pick(std::size(kFractions))] + ")", SqlType::kDouble); break;
+        default: call = (chance(50) ? "sum(" : "avg(") + arg(SqlType::kDouble) + ")"; break;
+      }
+      break;
+    case SqlType::kNumeric:
+      switch (pick(5)) {
+        case 0: call = (chance(50) ? "sum(" : "avg(") + arg(SqlType::kNumeric) + ")"; break;
+        case 1: call = kVariance[pick(std::size(kVariance))] + arg(chance(50) ? SqlType::kInt : SqlType::kNumeric) + ")"; break;
+        case 2: call = within_group(std::string("percentile_disc(") + kFractions[pick(std::size(kFractions))] + ")", SqlType::kNumeric); break;
+        case 3: call = "avg(" + arg(SqlType::kInt) + ")"; break;
+        default: call = (chance(50) ? "min(" : "max(") + arg(SqlType::kNumeric) + ")"; break;
+      }
+      break;
     case SqlType::kBool:
-      return (chance(50) ? "bool_and(" : "bool_or(") + expr(SqlType::kBool, scope, depth + 1, false) + ")";
-    default:
-      return (chance(50) ? "min(" : "max(") + std::string(chance(20) ? "DISTINCT " : "") + expr(type, scope, depth + 1, false) +
-             ")";
+      call = (chance(50) ? "bool_and(" : chance(50) ? "bool_or(" : "every(") + arg(SqlType::kBool) + ")";
+      break;
+    case SqlType::kText:
+      if (chance(30)) {
+        const std::string e = arg(SqlType::kText);
+        // With DISTINCT, PostgreSQL takes a bare literal argument as text but its copy in ORDER
+        // BY as unknown and rejects the pair (42P10); Tessera accepts it. Not generated.
+        const bool literal_arg = e.front() == '\'' && e.back() == '\'';
+        call = "string_agg(" + std::string(!literal_arg && chance(20) ? "DISTINCT " : "") + e + ", " + (chance(50) ? "','" : "''") +
+               " ORDER BY " + e + sort_spec() + ")";
+        break;
+      }
+      [[fallthrough]];
+    case SqlType::kInt:
+      if (chance(20)) {
+        call = chance(50) ? within_group(std::string("percentile_disc(") + kFractions[pick(std::size(kFractions))] + ")", type)
+                          : within_group("mode()", type);
+        break;
+      }
+      call = (chance(50) ? "min(" : "max(") + std::string(chance(20) ? "DISTINCT " : "") + arg(type) + ")";
+      break;
+    case SqlType::kChar:
+      // Cast back to character(3): see expr() on the lost blank padding of unconstrained bpchar.
+      call = std::string("CAST(") + (chance(50) ? "min(" : "max(") + arg(type) + ")";
+      wrap_after = " AS character(3))";
+      break;
+    case SqlType::kIntArray:
+      if (chance(50)) {
+        const std::string e = arg(SqlType::kInt);
+        call = "array_agg(" + e + " ORDER BY " + e + sort_spec() + ")";
+      } else {
+        call = (chance(50) ? "min(" : "max(") + arg(type) + ")";
+      }
+      break;
+    case SqlType::kBytea:
+    case SqlType::kUuid:
+      // No min/max for these types in PostgreSQL 15, and Tessera has no arrays of them
+      // (array_agg raises 0A000): min/max of the text forms, which sort alike (hex digits).
+      call = std::string("CAST(") + (chance(50) ? "min(" : "max(") + "CAST(" + arg(type) + " AS text))";
+      wrap_after = std::string(" AS ") + type_name(type) + ")";
+      break;
   }
+  if (chance(15)) call += " FILTER (WHERE " + bool_expr(scope, depth + 2, false) + ")";
+  return call + wrap_after;
 }
 
 std::string QueryGenerator::subquery(SqlType type, const Scope& scope, int depth) {
@@ -149,7 +266,11 @@ std::string QueryGenerator::expr(SqlType type, const Scope& scope, int depth, bo
   if (depth < 2 && chance(6)) return subquery(type, scope, depth);
   const int d = depth + 1;
   auto sub = [&](SqlType t) { return expr(t, scope, d, allow_aggregates); };
-  switch (pick(6)) {
+  // Not for character(n): Tessera holds bpchar values without their blank padding and pads
+  // on output to the type's length, so where PostgreSQL's result type loses the length
+  // (CASE, COALESCE and NULLIF over differing lengths, min/max) the padding is lost:
+  // NULLIF('ab'::character(3), 'x') prints 'ab ' in PostgreSQL and 'ab' in Tessera.
+  switch (type == SqlType::kChar ? 3 + pick(3) : pick(6)) {
     case 0: return "CASE WHEN " + bool_expr(scope, d, allow_aggregates) + " THEN " + sub(type) + " ELSE " + sub(type) + " END";
     case 1: return "COALESCE(" + sub(type) + ", " + sub(type) + ")";
     case 2: return "NULLIF(" + sub(type) + ", " + sub(type) + ")";
@@ -166,9 +287,13 @@ std::string QueryGenerator::expr(SqlType type, const Scope& scope, int depth, bo
         case 5: return "(- " + sub(type) + ")";
         case 6: return "abs(" + sub(type) + ")";
         default:
-          switch (pick(3)) {
+          switch (pick(7)) {
             case 0: return "position(" + sub(SqlType::kText) + " IN " + sub(SqlType::kText) + ")";
             case 1: return "strpos(" + sub(SqlType::kText) + ", " + sub(SqlType::kText) + ")";
+            case 2: return "length(" + sub(SqlType::kBytea) + ")";
+            case 3: return "cardinality(" + sub(SqlType::kIntArray) + ")";
+            case 4: return "(" + sub(SqlType::kIntArray) + ")[" + small_int() + "]";
+            case 5: return "octet_length(" + sub(SqlType::kChar) + ")";
             default: return "length(" + sub(SqlType::kText) + ")";
           }
       }
@@ -185,15 +310,40 @@ std::string QueryGenerator::expr(SqlType type, const Scope& scope, int depth, bo
         case 0: return "(" + sub(type) + " + " + sub(type) + ")";
         case 1: return "(" + sub(type) + " - " + sub(SqlType::kInt) + ")";
         case 2: return "(" + sub(type) + " * " + sub(type) + ")";
-        case 3: return "CAST(" + sub(SqlType::kInt) + " AS double precision)";
+        case 3: return "CAST(" + sub(chance(50) ? SqlType::kInt : SqlType::kNumeric) + " AS double precision)";
         default: return "(" + sub(type) + " / NULLIF(" + sub(type) + ", 0))";
+      }
+    case SqlType::kNumeric:
+      switch (pick(8)) {
+        case 0: return "(" + sub(type) + " + " + sub(chance(50) ? type : SqlType::kInt) + ")";
+        case 1: return "(" + sub(type) + " - " + sub(type) + ")";
+        case 2: return "(" + sub(type) + " * " + sub(chance(50) ? type : SqlType::kInt) + ")";
+        case 3: return "CAST(" + sub(chance(50) ? SqlType::kInt : SqlType::kBigint) + " AS numeric)";
+        case 4: return "round(" + sub(type) + ", " + small_int() + ")";
+        case 5: return "abs(" + sub(type) + ")";
+        case 6: return "(" + sub(type) + " / NULLIF(" + sub(type) + ", 0))";
+        default: return "(- " + sub(type) + ")";
+      }
+    case SqlType::kChar:
+      if (chance(50)) return "CAST(" + sub(SqlType::kText) + " AS character(3))";
+      return literal(type);
+    case SqlType::kBytea:
+      // Text without backslashes converts to bytea byte for byte.
+      if (chance(50)) return "CAST(" + sub(SqlType::kText) + " AS bytea)";
+      return literal(type);
+    case SqlType::kUuid: return literal(type);
+    case SqlType::kIntArray:
+      switch (pick(3)) {
+        case 0: return "ARRAY[" + sub(SqlType::kInt) + ", " + sub(SqlType::kInt) + "]";
+        case 1: return "(" + sub(type) + " || " + sub(SqlType::kInt) + ")";
+        default: return literal(type);
       }
     case SqlType::kText:
       switch (pick(11)) {
         case 0: return "(" + sub(type) + " || " + sub(type) + ")";
         case 1: return "lower(" + sub(type) + ")";
         case 2: return "upper(" + sub(type) + ")";
-        case 3: return "CAST(" + sub(SqlType::kInt) + " AS text)";
+        case 3: return "CAST(" + sub(chance(70) ? SqlType::kInt : SqlType::kNumeric) + " AS text)";
         case 4: return "substring(" + sub(type) + " FROM " + small_int() + (chance(50) ? " FOR " + small_int() : "") + ")";
         case 5: return "replace(" + sub(type) + ", " + sub(type) + ", " + sub(type) + ")";
         case 6: return std::string(chance(50) ? "trim(" : "btrim(") + sub(type) + ")";
@@ -261,7 +411,9 @@ std::string QueryGenerator::bool_expr(const Scope& scope, int depth, bool allow_
     case 9: return "(" + sub(t) + (chance(50) ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") + sub(t) + ")";
     default: {
       static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
-      return "(" + sub(t) + " " + kOps[pick(std::size(kOps))] + " " + sub(t) + ")";
+      // Now and then against a scalar aggregate subquery, often correlated.
+      const std::string right = depth < 2 && chance(15) ? subquery(t, scope, depth) : sub(t);
+      return "(" + sub(t) + " " + kOps[pick(std::size(kOps))] + " " + right + ")";
     }
   }
 }
@@ -280,6 +432,10 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   const size_t n_tables = depth == 0 && chance(40) ? 2 : 1;
   std::vector<std::string> aliases;
   for (size_t i = 0; i < n_tables; i++) {
+    if (i > 0 && chance(25)) {
+      from += lateral_item(scope, depth);
+      continue;
+    }
     const TableDef& t = tables()[pick(tables().size())];
     const std::string alias = "x" + std::to_string(alias_counter_++);
     aliases.push_back(alias);
@@ -297,9 +453,16 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
           }
         }
       }
-      switch (pick(3)) {
+      switch (pick(4)) {
         case 0: from += " CROSS JOIN " + t.name + " AS " + alias; break;
-        case 1: from += " LEFT JOIN " + t.name + " AS " + alias + " ON " + (condition.empty() ? "true" : condition); break;
+        case 1:
+          // FULL JOIN needs a hash- or merge-joinable condition in PostgreSQL.
+          if (!condition.empty()) {
+            from += " FULL JOIN " + t.name + " AS " + alias + " ON " + condition;
+            break;
+          }
+          [[fallthrough]];
+        case 2: from += " LEFT JOIN " + t.name + " AS " + alias + " ON " + (condition.empty() ? "true" : condition); break;
         default: from += " JOIN " + t.name + " AS " + alias + " ON " + (condition.empty() ? "true" : condition); break;
       }
     }
@@ -326,11 +489,32 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
     Scope grouped;
     grouped.outer = scope.outer;
     grouped.columns = groups;
-    for (size_t i = 0; i < groups.size(); i++) group_by += (i ? ", " : " GROUP BY ") + groups[i].name;
+    std::string names;
+    for (size_t i = 0; i < groups.size(); i++) names += (i ? ", " : "") + groups[i].name;
+    // Grouping sets now and then (CUBE of at most three columns: eight sets).
+    const bool grouping_sets = chance(20);
+    if (!grouping_sets) {
+      group_by = " GROUP BY " + names;
+    } else {
+      switch (groups.size() <= 3 ? pick(3) : pick(2)) {
+        case 0: group_by = " GROUP BY ROLLUP (" + names + ")"; break;
+        case 1: {
+          group_by = " GROUP BY GROUPING SETS (";
+          for (size_t i = 0; i < groups.size(); i++) group_by += (i ? ", (" : "(") + groups[i].name + ")";
+          group_by += chance(50) ? ", ())" : ")";
+          break;
+        }
+        default: group_by = " GROUP BY CUBE (" + names + ")"; break;
+      }
+    }
     for (size_t i = 0; i < n_items; i++) {
       SqlType t = item_type(i);
       // Aggregates over the ungrouped scope; plain references to group columns.
-      items.push_back(chance(50) ? aggregate(t, scope, 1) : expr(t, grouped, 1, false));
+      if (grouping_sets && t == SqlType::kInt && chance(40)) {
+        items.push_back("grouping(" + names + ")");
+      } else {
+        items.push_back(chance(50) ? aggregate(t, scope, 1) : expr(t, grouped, 1, false));
+      }
       item_types.push_back(t);
     }
     if (chance(30)) having = " HAVING " + bool_expr(grouped, 2, false);
@@ -343,7 +527,10 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   } else {
     for (size_t i = 0; i < n_items; i++) {
       SqlType t = item_type(i);
-      items.push_back(expr(t, scope, 1, false));
+      // At most one set-returning function per select list (several run in lockstep).
+      const bool srf = depth == 0 && !single_column && i == 0 && !scalar && chance(8) &&
+                       (t == SqlType::kInt || t == SqlType::kText);
+      items.push_back(srf ? set_returning_item(t, scope) : expr(t, scope, 1, false));
       item_types.push_back(t);
     }
   }
@@ -352,7 +539,16 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   for (size_t i = 0; i < items.size(); i++) sql += (i ? ", " : "") + items[i] + " AS c" + std::to_string(i);
   sql += " FROM " + from + where + group_by + having;
   // ORDER BY every output column, so LIMIT keeps determined rows.
-  if (depth == 0 && !branch && chance(40)) {
+  // Not over an aggregate without GROUP BY: PostgreSQL 15 turns min/max there into an
+  // InitPlan that inherits WITH TIES and fails with 21000 ("more than one row returned by a
+  // subquery used as an expression") for SELECT min(0) FROM t1 ORDER BY 1 FETCH FIRST 2 ROWS
+  // WITH TIES.
+  if (depth == 0 && !branch && (shape < 3 || shape >= 5) && chance(6)) {
+    // WITH TIES over the first column: the rows are determined, their order within ties is not.
+    sql += " ORDER BY 1" + std::string(chance(30) ? " DESC" : "") + " FETCH FIRST " + std::to_string(pick(4)) +
+           " ROWS WITH TIES";
+  } else if (depth == 0 && !branch && chance(40)) {
+    ordered_ = true;
     sql += " ORDER BY ";
     for (size_t i = 0; i < items.size(); i++) {
       sql += (i ? ", " : "") + std::to_string(i + 1) + (chance(30) ? " DESC" : "") + (chance(20) ? " NULLS FIRST" : "");
@@ -364,6 +560,60 @@ std::string QueryGenerator::select_statement(const Scope* outer, int depth, bool
   return sql;
 }
 
+std::string QueryGenerator::lateral_item(Scope& scope, int depth) {
+  const std::string alias = "x" + std::to_string(alias_counter_++);
+  auto int_column = [&]() {
+    bool found = false;
+    std::string c = column_of(SqlType::kInt, scope, &found);
+    return found ? c : literal(SqlType::kInt);
+  };
+  switch (pick(4)) {
+    case 0: {
+      // generate_series over at most four values; none for NULL or negative bounds.
+      const bool ordinality = chance(30);
+      std::string sql = " CROSS JOIN LATERAL generate_series(0, " + int_column() + " % 4)" +
+                        (ordinality ? " WITH ORDINALITY" : "") + " AS " + alias + "(v" + (ordinality ? ", o)" : ")");
+      scope.columns.push_back({alias + ".v", SqlType::kInt});
+      if (ordinality) scope.columns.push_back({alias + ".o", SqlType::kBigint});
+      return sql;
+    }
+    case 1: {
+      const SqlType t = chance(50) ? SqlType::kInt : SqlType::kText;
+      std::string list;
+      for (int i = 0; i < 3; i++) list += (i ? ", " : "") + expr(t, scope, kMaxDepth - 1, false);
+      scope.columns.push_back({alias + ".v", t});
+      const bool left = chance(40);
+      return std::string(left ? " LEFT JOIN LATERAL" : " CROSS JOIN LATERAL") + " unnest(ARRAY[" + list + "]) AS " + alias +
+             "(v)" + (left ? " ON true" : "");
+    }
+    default: {
+      // A subquery reading the columns on its left.
+      Scope inner;
+      inner.outer = scope.columns;
+      inner.outer.insert(inner.outer.end(), scope.outer.begin(), scope.outer.end());
+      SqlType any = random_type();
+      const bool left = chance(40);
+      const std::string sub = select_statement(&inner, depth + 1, false, &any);
+      for (size_t i = 0; i < last_item_types_.size(); i++) {
+        scope.columns.push_back({alias + ".c" + std::to_string(i), last_item_types_[i]});
+      }
+      return std::string(left ? " LEFT JOIN LATERAL (" : " CROSS JOIN LATERAL (") + sub + ") AS " + alias +
+             (left ? " ON true" : "");
+    }
+  }
+}
+
+std::string QueryGenerator::set_returning_item(SqlType type, const Scope& scope) {
+  if (type == SqlType::kInt && chance(50)) {
+    bool found = false;
+    std::string c = column_of(SqlType::kInt, scope, &found);
+    return "generate_series(0, " + (found ? c : literal(SqlType::kInt)) + " % 3)";
+  }
+  std::string list;
+  for (int i = 0; i < 2; i++) list += (i ? ", " : "") + expr(type, scope, kMaxDepth - 1, false);
+  return "unnest(ARRAY[" + list + "])";
+}
+
 std::string QueryGenerator::small_int() {
   static const char* kValues[] = {"0", "1", "2", "3", "5", "-1"};
   return kValues[pick(std::size(kValues))];
@@ -371,6 +621,7 @@ std::string QueryGenerator::small_int() {
 
 std::string QueryGenerator::next_query() {
   alias_counter_ = 0;
+  ordered_ = false;
   SqlType unused = SqlType::kInt;
   if (!chance(15)) return select_statement(nullptr, 0, false, &unused);
   // A set operation of two queries with the same column types.
@@ -383,6 +634,7 @@ std::string QueryGenerator::next_query() {
   static const char* kOps[] = {"UNION", "UNION ALL", "INTERSECT", "INTERSECT ALL", "EXCEPT", "EXCEPT ALL"};
   std::string sql = "(" + left + ") " + kOps[pick(std::size(kOps))] + " (" + right + ")";
   if (chance(40)) {
+    ordered_ = true;
     sql += " ORDER BY ";
     for (size_t i = 0; i < types.size(); i++) sql += (i ? ", " : "") + std::to_string(i + 1) + (chance(30) ? " DESC" : "");
     if (chance(50)) sql += " LIMIT " + std::to_string(pick(5));

@@ -8,7 +8,20 @@
 namespace tessera::fuzz {
 
 /// The SQL types the generator writes expressions of.
-enum class SqlType : uint8_t { kInt, kBigint, kDouble, kText, kBool };
+enum class SqlType : uint8_t {
+  kInt,
+  kBigint,
+  kDouble,
+  kText,
+  kBool,
+  kNumeric,
+  /// The remaining types are only compared, grouped, sorted, aggregated and passed through
+  /// CASE / COALESCE / NULLIF; few functions produce them.
+  kChar,  ///< character(3)
+  kBytea,
+  kUuid,
+  kIntArray,
+};
 
 /// A column the generated query may name: "alias.column" and its type.
 struct ScopeColumn {
@@ -29,7 +42,12 @@ struct TableDef {
 /// COALESCE, NULLIF, casts, string functions), joins (inner, left, cross), WHERE, GROUP BY with
 /// aggregates and HAVING, DISTINCT, ORDER BY (by every output column when LIMIT is used, so
 /// the rows are determined), scalar, EXISTS and IN subqueries, correlated or not, and
-/// UNION / INTERSECT / EXCEPT [ALL] of two such queries.
+/// UNION / INTERSECT / EXCEPT [ALL] of two such queries. Also numeric, character(n), bytea, uuid
+/// and integer[] values; FULL JOIN on an equality; LATERAL subqueries, generate_series and
+/// unnest; set-returning functions in the select list; GROUPING SETS / ROLLUP / CUBE with
+/// grouping(); aggregates with FILTER, DISTINCT and ORDER BY (string_agg, array_agg), the
+/// variance family and the ordered-set aggregates (percentile_cont/disc, mode); and
+/// FETCH FIRST n ROWS WITH TIES.
 class QueryGenerator {
  public:
   explicit QueryGenerator(uint64_t seed);
@@ -38,6 +56,9 @@ class QueryGenerator {
   static std::vector<std::string> schema_sql();
   /// The next query.
   std::string next_query();
+  /// Whether the last query's rows come in a determined order (an ORDER BY over every output
+  /// column at the outermost level); otherwise they are compared as multisets.
+  bool last_ordered() const { return ordered_; }
 
  private:
   struct Scope {
@@ -53,6 +74,11 @@ class QueryGenerator {
   std::string column_of(SqlType type, const Scope& scope, bool* found);
   std::string aggregate(SqlType type, const Scope& scope, int depth);
   std::string subquery(SqlType type, const Scope& scope, int depth);
+  /// A second FROM item reading the first one's columns (LATERAL); appends its columns to
+  /// `scope`.
+  std::string lateral_item(Scope& scope, int depth);
+  /// A set-returning function call as a whole select-list item.
+  std::string set_returning_item(SqlType type, const Scope& scope);
   SqlType random_type();
   bool chance(int percent) { return static_cast<int>(rng_() % 100) < percent; }
   size_t pick(size_t n) { return static_cast<size_t>(rng_() % n); }
@@ -68,6 +94,8 @@ class QueryGenerator {
   std::vector<SqlType> last_item_types_;
   /// Generating a set operation's branch: no ORDER BY / LIMIT of its own.
   bool in_branch_ = false;
+  /// Whether the query being written is ordered (see last_ordered()).
+  bool ordered_ = false;
   /// A small integer literal (lengths and counts of string functions).
   std::string small_int();
 };
