@@ -58,6 +58,17 @@ bool refers_only_to(const BoundExpression& expr, const std::set<uint32_t>& table
   return ok && any;
 }
 
+/// Whether `expr` reads a column of one of `tables`.
+bool refers_to_any(const BoundExpression& expr, const std::set<uint32_t>& tables) {
+  bool found = false;
+  visit_expression(expr, [&](const BoundExpression& e) {
+    if (e.kind == BoundExprKind::kColumnRef && tables.count(static_cast<const BoundColumnRef&>(e).binding.table_index)) {
+      found = true;
+    }
+  });
+  return found;
+}
+
 std::vector<ColumnBinding> concat(std::vector<ColumnBinding> a, const std::vector<ColumnBinding>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -589,8 +600,15 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   }
   auto types = join.output_types();
   if (left_keys.empty() && join.join_type == JoinType::kFull) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
+    // PostgreSQL runs a FULL JOIN without an equality between the sides only when its condition
+    // reads neither side (ON true, ON false, a parameter): a nested-loop join whose unmatched
+    // rows of both sides come out padded with NULLs.
+    for (const auto& c : residual) {
+      if (refers_to_any(*c, left_tables) || refers_to_any(*c, right_tables)) {
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
+      }
+    }
   }
   if (left_keys.empty()) {
     BoundExprPtr condition = conjunction_of(std::move(residual));
