@@ -58,17 +58,6 @@ bool refers_only_to(const BoundExpression& expr, const std::set<uint32_t>& table
   return ok && any;
 }
 
-/// Whether `expr` reads a column of one of `tables`.
-bool refers_to_any(const BoundExpression& expr, const std::set<uint32_t>& tables) {
-  bool found = false;
-  visit_expression(expr, [&](const BoundExpression& e) {
-    if (e.kind == BoundExprKind::kColumnRef && tables.count(static_cast<const BoundColumnRef&>(e).binding.table_index)) {
-      found = true;
-    }
-  });
-  return found;
-}
-
 std::vector<ColumnBinding> concat(std::vector<ColumnBinding> a, const std::vector<ColumnBinding>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -601,10 +590,11 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   auto types = join.output_types();
   if (left_keys.empty() && join.join_type == JoinType::kFull) {
     // PostgreSQL runs a FULL JOIN without an equality between the sides only when its condition
-    // reads neither side (ON true, ON false, a parameter): a nested-loop join whose unmatched
-    // rows of both sides come out padded with NULLs.
+    // folds to a constant (ON true, ON false, ON NULL): a nested-loop join whose unmatched rows
+    // of both sides come out padded with NULLs. A condition reading a side, or an outer query
+    // (a correlated subquery), raises its 0A000.
     for (const auto& c : residual) {
-      if (refers_to_any(*c, left_tables) || refers_to_any(*c, right_tables)) {
+      if (c->kind != BoundExprKind::kConstant) {
         throw SqlError(SqlState::kFeatureNotSupported,
                        "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
       }
