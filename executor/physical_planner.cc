@@ -589,8 +589,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   }
   auto types = join.output_types();
   if (left_keys.empty() && join.join_type == JoinType::kFull) {
-    throw SqlError(SqlState::kFeatureNotSupported,
-                   "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
+    // PostgreSQL runs a FULL JOIN without an equality between the sides only when its condition
+    // folds to a constant (ON true, ON false, ON NULL): a nested-loop join whose unmatched rows
+    // of both sides come out padded with NULLs. A condition reading a side, or an outer query
+    // (a correlated subquery), raises its 0A000.
+    for (const auto& c : residual) {
+      if (c->kind != BoundExprKind::kConstant) {
+        throw SqlError(SqlState::kFeatureNotSupported,
+                       "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
+      }
+    }
   }
   if (left_keys.empty()) {
     BoundExprPtr condition = conjunction_of(std::move(residual));

@@ -1,23 +1,24 @@
 // Pattern matching: LIKE / ILIKE (the operators ~~ !~~ ~~* !~~*, like_escape), SIMILAR TO
 // (similar_to_escape, translated to a regular expression as PostgreSQL does), the POSIX regular
 // expression operators ~ ~* !~ !~*, substring(text from pattern), regexp_replace, regexp_like,
-// regexp_count, regexp_instr, regexp_substr, regexp_match.
+// regexp_count, regexp_instr, regexp_substr, regexp_match, regexp_split_to_array, and the
+// set-returning regexp_matches and regexp_split_to_table.
 //
 // Regular expressions run on RE2 (linear time, no backtracking). PostgreSQL's ARE syntax is
 // translated where the two differ (\y \Y \Z \b, \uXXXX, PostgreSQL's default of '.' matching a
 // newline); what RE2 cannot do — back-references inside a pattern, lookahead/lookbehind, \m \M,
-// the expanded (x) and basic (b) syntaxes — raises 0A000 with a message naming it. Functions
-// that return sets or split into arrays (regexp_matches, regexp_split_to_array,
-// regexp_split_to_table) raise 0A000 when bound: they are not built yet. (string_to_table is
-// bound as unnest(string_to_array(...)).)
+// the expanded (x) and basic (b) syntaxes — raises 0A000 with a message naming it.
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "catalog/function_registry.h"
 #include "executor/expression/like_matcher.h"
 #include "executor/functions/builtin_functions.h"
 #include "executor/functions/registration.h"
@@ -640,17 +641,6 @@ void similar_to_escape_kernel(Args args, const sel_t* sel, size_t count, Vector&
   });
 }
 
-// ---- not yet: functions returning arrays or sets -------------------------------------------
-
-std::shared_ptr<const catalog::FunctionData> requires_arrays(std::span<const LogicalType>) {
-  throw SqlError(SqlState::kFeatureNotSupported, "this function returns an array or a set, which requires array types, "
-                                                 "which are not supported yet");
-}
-
-void unreachable_kernel(Args, const sel_t*, size_t, Vector&, const catalog::FunctionData*) {
-  throw SqlError(SqlState::kFeatureNotSupported, "array types are not supported yet");
-}
-
 /// regexp_match(s, p [, flags]): the first match's captured groups (the whole match when the
 /// pattern has none) as text[], a group that took no part as NULL; NULL without a match.
 void regexp_match_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
@@ -686,9 +676,159 @@ void regexp_match_kernel(Args args, const sel_t* sel, size_t count, Vector& resu
   });
 }
 
-catalog::ScalarFunction array_function(const char* name, std::vector<LogicalType> params) {
-  catalog::ScalarFunction f = make_function(name, std::move(params), LogicalType::varchar(), unreachable_kernel);
-  f.bind = requires_arrays;
+// ---- regexp_split_to_array, regexp_split_to_table, regexp_matches ---------------------------
+
+/// The pieces of `s` between the matches of `re` (PostgreSQL's split: every match, except an
+/// empty one at the start or end of the string or right after the previous match).
+std::vector<std::string_view> split_pieces(const re2::RE2& re, std::string_view s) {
+  std::vector<std::string_view> pieces;
+  re2::StringPiece match;
+  size_t pos = 0, piece_start = 0, prev_match_end = 0;
+  while (pos <= s.size() && find_match(re, s, pos, &match, 1)) {
+    const size_t start = offset_in(s, match);
+    const size_t end = start + match.size();
+    if (start < s.size() && end > prev_match_end) {
+      pieces.push_back(s.substr(piece_start, start - piece_start));
+      piece_start = end;
+    }
+    prev_match_end = end;
+    pos = next_search(s, start, end);
+  }
+  pieces.push_back(s.substr(piece_start));
+  return pieces;
+}
+
+std::vector<std::string_view> split_call(std::string_view s, std::string_view p, const std::string_view* flags,
+                                         const char* function) {
+  const RegexFlags f = flags ? parse_flags_no_global(*flags, function) : RegexFlags{};
+  return split_pieces(compile_regex(p, f), s);
+}
+
+/// regexp_split_to_array(s, p [, flags]): the pieces as text[].
+void regexp_split_to_array_kernel(Args args, const sel_t* sel, size_t count, Vector& result, const catalog::FunctionData*) {
+  UnifiedVectorFormat fs, fp, ff;
+  args[0]->to_unified(count, fs);
+  args[1]->to_unified(count, fp);
+  if (args.size() > 2) args[2]->to_unified(count, ff);
+  const LogicalType text = LogicalType::varchar();
+  const ValidityMask& valid = std::as_const(result).validity();
+  for_each_row(sel, count, [&](sel_t r) {
+    if (!valid.row_is_valid(r)) return;
+    const std::string_view s = fs.values<string_t>()[fs.sel.get_index(r)].view();
+    const std::string_view p = fp.values<string_t>()[fp.sel.get_index(r)].view();
+    std::string_view flags;
+    if (args.size() > 2) flags = ff.values<string_t>()[ff.sel.get_index(r)].view();
+    std::vector<Value> elements;
+    for (std::string_view piece : split_call(s, p, args.size() > 2 ? &flags : nullptr, "regexp_split_to_array()")) {
+      elements.push_back(Value::varchar(std::string(piece)));
+    }
+    result.set_value(r, array::make(text, elements));
+  });
+}
+
+/// The rows of a set-returning call computed at its start, in one part.
+class ValuesRun : public catalog::TableFunctionRun {
+ public:
+  explicit ValuesRun(std::vector<Value> rows) : rows_(std::move(rows)) {}
+  size_t num_parts() const override { return rows_.empty() ? 0 : 1; }
+  std::unique_ptr<catalog::TableFunctionPart> open_part(size_t) const override { return std::make_unique<Part>(*this); }
+
+ private:
+  class Part : public catalog::TableFunctionPart {
+   public:
+    explicit Part(const ValuesRun& run) : run_(run) {}
+    bool produce(DataChunk& out) override {
+      const size_t n = std::min<size_t>(kVectorSize, run_.rows_.size() - next_);
+      if (n == 0) return false;
+      Vector& column = out.column(0);
+      for (size_t i = 0; i < n; i++) column.set_value(i, run_.rows_[next_ + i]);
+      next_ += n;
+      out.set_size(n);
+      return true;
+    }
+
+   private:
+    const ValuesRun& run_;
+    size_t next_ = 0;
+  };
+
+  std::vector<Value> rows_;
+};
+
+bool any_null(std::span<const Value> args) {
+  for (const Value& v : args) {
+    if (v.is_null()) return true;
+  }
+  return false;
+}
+
+catalog::TableFunctionSchema one_column(const char* name, LogicalType type) {
+  catalog::TableFunctionSchema schema;
+  schema.names = {name};
+  schema.types = {std::move(type)};
+  schema.estimated_rows = 10;
+  return schema;
+}
+
+catalog::TableFunctionSchema bind_split_to_table(std::span<const LogicalType>, std::span<const std::optional<Value>>) {
+  return one_column("regexp_split_to_table", LogicalType::varchar());
+}
+
+std::unique_ptr<catalog::TableFunctionRun> init_split_to_table(std::span<const Value> args,
+                                                               const catalog::TableFunctionSchema&) {
+  if (any_null(args)) return std::make_unique<ValuesRun>(std::vector<Value>{});
+  const std::string s = args[0].get_string(), p = args[1].get_string();
+  std::string flags;
+  if (args.size() > 2) flags = args[2].get_string();
+  std::string_view flags_view = flags;
+  std::vector<Value> rows;
+  for (std::string_view piece : split_call(s, p, args.size() > 2 ? &flags_view : nullptr, "regexp_split_to_table()")) {
+    rows.push_back(Value::varchar(std::string(piece)));
+  }
+  return std::make_unique<ValuesRun>(std::move(rows));
+}
+
+catalog::TableFunctionSchema bind_matches(std::span<const LogicalType>, std::span<const std::optional<Value>>) {
+  return one_column("regexp_matches", LogicalType::array_of(LogicalType::varchar()));
+}
+
+/// regexp_matches(s, p [, flags]): one text[] per match (every match with 'g', else the first),
+/// holding the captured groups (the whole match when the pattern has none), a group that took
+/// no part as NULL.
+std::unique_ptr<catalog::TableFunctionRun> init_matches(std::span<const Value> args, const catalog::TableFunctionSchema&) {
+  if (any_null(args)) return std::make_unique<ValuesRun>(std::vector<Value>{});
+  const std::string s = args[0].get_string(), p = args[1].get_string();
+  const RegexFlags flags = args.size() > 2 ? parse_flags(args[2].get_string()) : RegexFlags{};
+  const re2::RE2& re = compile_regex(p, flags);
+  const int n_groups = re.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> groups(static_cast<size_t>(n_groups) + 1);
+  const LogicalType text = LogicalType::varchar();
+  std::vector<Value> rows;
+  size_t pos = 0;
+  while (pos <= s.size() && find_match(re, s, pos, groups.data(), n_groups + 1)) {
+    std::vector<Value> elements;
+    for (int g = n_groups > 0 ? 1 : 0; g <= n_groups; g++) {
+      if (groups[g].data() == nullptr) {
+        elements.push_back(Value::null(text));
+      } else {
+        elements.push_back(Value::varchar(std::string(groups[g].data(), groups[g].size())));
+      }
+    }
+    rows.push_back(array::make(text, elements));
+    if (!flags.global) break;
+    const size_t start = offset_in(s, groups[0]);
+    pos = next_search(s, start, start + groups[0].size());
+  }
+  return std::make_unique<ValuesRun>(std::move(rows));
+}
+
+catalog::TableFunction set_function(const char* name, std::vector<LogicalType> params, catalog::TableFunctionBind bind,
+                                    catalog::TableFunctionInit init) {
+  catalog::TableFunction f;
+  f.name = name;
+  for (const auto& p : params) f.params.push_back(catalog::ParamType::of(p));
+  f.bind = bind;
+  f.init = init;
   return f;
 }
 
@@ -740,12 +880,12 @@ void register_pattern_functions(catalog::FunctionRegistry& registry) {
   const LogicalType text_array = LogicalType::array_of(text);
   registry.add(make_function("regexp_match", {text, text}, text_array, regexp_match_kernel));
   registry.add(make_function("regexp_match", {text, text, text}, text_array, regexp_match_kernel));
-  registry.add(array_function("regexp_matches", {text, text}));
-  registry.add(array_function("regexp_matches", {text, text, text}));
-  registry.add(array_function("regexp_split_to_array", {text, text}));
-  registry.add(array_function("regexp_split_to_array", {text, text, text}));
-  registry.add(array_function("regexp_split_to_table", {text, text}));
-  registry.add(array_function("regexp_split_to_table", {text, text, text}));
+  registry.add(make_function("regexp_split_to_array", {text, text}, text_array, regexp_split_to_array_kernel));
+  registry.add(make_function("regexp_split_to_array", {text, text, text}, text_array, regexp_split_to_array_kernel));
+  registry.add(set_function("regexp_split_to_table", {text, text}, bind_split_to_table, init_split_to_table));
+  registry.add(set_function("regexp_split_to_table", {text, text, text}, bind_split_to_table, init_split_to_table));
+  registry.add(set_function("regexp_matches", {text, text}, bind_matches, init_matches));
+  registry.add(set_function("regexp_matches", {text, text, text}, bind_matches, init_matches));
 }
 
 }  // namespace tessera::executor

@@ -1,6 +1,8 @@
 #include "executor/operator/join/physical_nested_loop_join.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <mutex>
 
 #include "executor/expression/expression_executor.h"
@@ -20,6 +22,8 @@ struct NestedLoopBuildState : GlobalState {
   /// All right rows, built by finalize; read-only while probing.
   ColumnarRows rows;
   size_t num_rows = 0;
+  /// FULL joins: which right rows joined some left row (set by every probing worker).
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;
 };
 
 struct NestedLoopSinkState : LocalState {
@@ -53,8 +57,9 @@ PhysicalNestedLoopJoin::PhysicalNestedLoopJoin(std::vector<LogicalType> types, p
                                                std::unique_ptr<PhysicalOperator> right)
     : PhysicalOperator("NESTED_LOOP_JOIN", std::move(types)), join_type_(join_type), condition_(std::move(condition)) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
-               join_type_ == planner::JoinType::kCross || planner::outputs_left_only(join_type_),
-           "nested loop join supports INNER, LEFT, CROSS, SEMI and ANTI joins");
+               join_type_ == planner::JoinType::kFull || join_type_ == planner::JoinType::kCross ||
+               planner::outputs_left_only(join_type_),
+           "nested loop join supports INNER, LEFT, FULL, CROSS, SEMI and ANTI joins");
   TS_CHECK(types_.size() == left->output_types().size() +
                                 (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
            "nested loop join: output must be the left then the right columns");
@@ -63,11 +68,22 @@ PhysicalNestedLoopJoin::PhysicalNestedLoopJoin(std::vector<LogicalType> types, p
 }
 
 void PhysicalNestedLoopJoin::build_pipelines(PipelineBuilder& builder, Pipeline& current) const {
-  current.operators.insert(current.operators.begin(), this);
+  // FULL: the left side is streamed in a pipeline of its own feeding the same operators and
+  // sink; `current` then starts at this operator as the source of the unmatched right rows,
+  // once that pipeline (its dependency) has finished.
+  Pipeline* probe = &current;
+  if (join_type_ == planner::JoinType::kFull) {
+    probe = &builder.create_pipeline(current.sink);
+    probe->operators = current.operators;
+    probe->dependencies = current.dependencies;
+    current.source = this;
+    current.dependencies.push_back(probe);
+  }
+  probe->operators.insert(probe->operators.begin(), this);
   Pipeline& build = builder.create_pipeline(this);
-  current.dependencies.push_back(&build);
+  probe->dependencies.push_back(&build);
   children_[1]->build_pipelines(builder, build);
-  children_[0]->build_pipelines(builder, current);
+  children_[0]->build_pipelines(builder, *probe);
 }
 
 std::unique_ptr<GlobalState> PhysicalNestedLoopJoin::make_global_sink(QueryContext&) const {
@@ -95,6 +111,7 @@ void PhysicalNestedLoopJoin::finalize(QueryContext&, GlobalState& global) const 
   g.collected.clear();
   g.num_rows = g.rows.size();
   TS_CHECK(g.num_rows < 0xFFFFFFFFULL, "nested loop join right side too large");
+  if (join_type_ == planner::JoinType::kFull) g.matched = std::make_unique<std::atomic<uint8_t>[]>(g.num_rows);
 }
 
 std::unique_ptr<GlobalState> PhysicalNestedLoopJoin::make_global_operator(QueryContext& query) const {
@@ -117,7 +134,8 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
     out.reference(in);
     return OperatorResult::kNeedMoreInput;
   }
-  if (num_right == 0 && join_type_ != planner::JoinType::kLeft) {
+  const bool keeps_left_rows = join_type_ == planner::JoinType::kLeft || join_type_ == planner::JoinType::kFull;
+  if (num_right == 0 && !keeps_left_rows) {
     // Nothing can match: stop reading the left side.
     out.set_size(0);
     return OperatorResult::kFinished;
@@ -169,10 +187,10 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
         return OperatorResult::kNeedMoreInput;
       }
       if (state.row >= n) {
-        state.phase = join_type_ == planner::JoinType::kLeft ? LoopPhase::kUnmatched : LoopPhase::kDone;
+        state.phase = keeps_left_rows ? LoopPhase::kUnmatched : LoopPhase::kDone;
       }
       const size_t produced = state.batch.emit(state.expressions, condition_.get(), in, build.rows, right_columns, count,
-                                               state.matched.data(), out);
+                                               state.matched.data(), out, build.matched.get());
       if (produced > 0) {
         if (state.phase != LoopPhase::kDone) return OperatorResult::kHaveMoreOutput;
         state.active = false;
@@ -187,8 +205,48 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
   }
 }
 
+// ---- FULL joins: the unmatched right rows, after the left side.
+
+namespace {
+
+struct UnmatchedRightState : GlobalState {
+  explicit UnmatchedRightState(const NestedLoopBuildState& build) : build(build) {}
+  const NestedLoopBuildState& build;
+  size_t next_row = 0;  ///< next right row to examine
+};
+
+}  // namespace
+
+std::unique_ptr<GlobalState> PhysicalNestedLoopJoin::make_global_source(QueryContext& query) const {
+  return std::make_unique<UnmatchedRightState>(static_cast<NestedLoopBuildState&>(query.states->sink_state(*this)));
+}
+
+SourceResult PhysicalNestedLoopJoin::get_data(WorkerContext&, DataChunk& out, GlobalState& global, LocalState&) const {
+  auto& state = static_cast<UnmatchedRightState&>(global);
+  const NestedLoopBuildState& build = state.build;
+  const size_t left_columns = children_[0]->output_types().size();
+  const size_t right_columns = children_[1]->output_types().size();
+  for (size_t c = 0; c < left_columns; c++) out.column(c).set_constant_null();
+  SelectionVector rows(kVectorSize);
+  size_t count = 0;
+  while (state.next_row < build.num_rows && count < kVectorSize) {
+    if (!build.matched[state.next_row].load(std::memory_order_relaxed)) {
+      rows.set_index(count++, static_cast<sel_t>(state.next_row));
+    }
+    state.next_row++;
+  }
+  if (count == 0) {
+    out.set_size(0);
+    return SourceResult::kFinished;
+  }
+  for (size_t c = 0; c < right_columns; c++) out.column(left_columns + c).slice(build.rows.column(c), rows, count);
+  out.set_size(count);
+  return state.next_row < build.num_rows ? SourceResult::kHaveMoreOutput : SourceResult::kFinished;
+}
+
 std::string PhysicalNestedLoopJoin::explain_details() const {
   const char* type = join_type_ == planner::JoinType::kLeft    ? "LEFT"
+                     : join_type_ == planner::JoinType::kFull  ? "FULL"
                      : join_type_ == planner::JoinType::kCross ? "CROSS"
                      : join_type_ == planner::JoinType::kSemi  ? "SEMI"
                      : join_type_ == planner::JoinType::kAnti  ? "ANTI"

@@ -10,12 +10,15 @@
 
 namespace tessera::executor {
 
-/// Join by an arbitrary condition (INNER, LEFT, SEMI, ANTI) or the cross product (CROSS). The
+/// Join by an arbitrary condition (INNER, LEFT, FULL, SEMI, ANTI) or the cross product (CROSS). The
 /// RIGHT child is materialized (this operator is the sink of the right child's pipeline;
 /// combine() moves the workers' rows to the global state under its lock, finalize() gathers
 /// them into one chunk); the LEFT child is streamed through this operator, which tests every
 /// (left, right) pair kVectorSize pairs at a time. Output: left columns, then right columns;
-/// LEFT joins emit unmatched left rows once with NULLs on the right; SEMI (ANTI) joins output
+/// LEFT and FULL joins emit unmatched left rows once with NULLs on the right; a FULL join marks
+/// the right rows that matched (shared atomic flags) and is then the source of a pipeline of its
+/// own that emits the unmatched right rows with NULLs on the left, once every left row has been
+/// probed (as the hash join's FULL does); SEMI (ANTI) joins output
 /// only the left columns of the rows with (without) a joining right row, once each, and stop
 /// testing a left row at its first match. Large outputs are returned a chunk at a time with
 /// kHaveMoreOutput. INNER, CROSS and SEMI joins with an empty right side answer kFinished at
@@ -33,6 +36,11 @@ class PhysicalNestedLoopJoin : public PhysicalOperator {
   SinkResult sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const override;
   void combine(WorkerContext& worker, GlobalState& global, LocalState& local) const override;
   void finalize(QueryContext& query, GlobalState& global) const override;
+
+  // FULL joins: source of the unmatched right rows.
+  bool is_source() const override { return join_type_ == planner::JoinType::kFull; }
+  std::unique_ptr<GlobalState> make_global_source(QueryContext& query) const override;
+  SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
 
   // Streamed left side.
   bool is_streaming_operator() const override { return true; }

@@ -67,6 +67,22 @@ TEST(PhysicalNestedLoopJoin, EmptySides) {
   for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kCross}) check_nested_loop_join(empty_left, type);
 }
 
+TEST(PhysicalNestedLoopJoin, Full) {
+  // Matched pairs, unmatched left rows padded during the probe and unmatched right rows from
+  // the final pass, with one and two workers; right sides smaller and larger than a vector.
+  JoinSetup s{random_side(400, 16, 5), random_side(60, 17, 5), 150, 25};
+  check_nested_loop_join(s, JoinType::kFull);
+  JoinSetup large{random_side(30, 18, 5), random_side(5000, 19, 5), 2048, 2048};
+  check_nested_loop_join(large, JoinType::kFull);
+  JoinSetup empty_right{random_side(100, 20, 5), {}};
+  check_nested_loop_join(empty_right, JoinType::kFull);
+  EXPECT_EQ(100u, run_plan(nested_loop_join(empty_right, JoinType::kFull, true, 2), 2).size());
+  JoinSetup empty_left{{}, random_side(100, 21, 5)};
+  check_nested_loop_join(empty_left, JoinType::kFull);
+  EXPECT_EQ(100u, run_plan(nested_loop_join(empty_left, JoinType::kFull, true, 2), 2).size());
+  EXPECT_EQ("FULL: ((#1 < #4) AND (#0 <> #3))", nested_loop_join(s, JoinType::kFull, true, 1)->explain_details());
+}
+
 TEST(PhysicalNestedLoopJoin, ExplainAndName) {
   JoinSetup s;
   auto op = nested_loop_join(s, JoinType::kInner, true, 1);
