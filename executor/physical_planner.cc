@@ -588,6 +588,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
     residual.push_back(c->copy());
   }
   auto types = join.output_types();
+  if (join.join_type == JoinType::kMark && join.mark_null_aware && (left_keys.size() != 1 || !residual.empty())) {
+    // The null-aware hash join compares one key and nothing else; any other null-aware mark
+    // join tests every pair in three-valued logic.
+    std::vector<BoundExprPtr> all;
+    for (const auto& c : join.conditions) all.push_back(c->copy());
+    BoundExprPtr condition = conjunction_of(std::move(all));
+    return std::make_unique<PhysicalNestedLoopJoin>(types, JoinType::kMark,
+                                                    condition ? resolve(*condition, all_bindings) : nullptr,
+                                                    create_plan(left), create_plan(right), true);
+  }
   if (left_keys.empty() && join.join_type == JoinType::kFull) {
     // PostgreSQL runs a FULL JOIN without an equality between the sides only when its condition
     // folds to a constant (ON true, ON false, ON NULL): a nested-loop join whose unmatched rows
@@ -605,7 +615,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
     JoinType type = join.join_type == JoinType::kCross && condition ? JoinType::kInner : join.join_type;
     if (type == JoinType::kInner && !condition) type = JoinType::kCross;
     return std::make_unique<PhysicalNestedLoopJoin>(types, type, condition ? resolve(*condition, all_bindings) : nullptr,
-                                                    create_plan(left), create_plan(right));
+                                                    create_plan(left), create_plan(right), join.mark_null_aware);
   }
   BoundExprPtr condition = conjunction_of(std::move(residual));
   // The hash table is built on the right child: for inner joins put the smaller input there.
@@ -614,7 +624,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
     return std::make_unique<PhysicalHashJoin>(types, join.join_type, resolve_all(left_keys, left_bindings),
                                               resolve_all(right_keys, right_bindings),
                                               condition ? resolve(*condition, all_bindings) : nullptr, create_plan(left),
-                                              create_plan(right));
+                                              create_plan(right), join.mark_null_aware);
   }
   auto swapped_bindings = concat(right_bindings, left_bindings);
   auto right_types = right.output_types();

@@ -143,6 +143,10 @@ std::string LogicalWindow::describe() const { return "Window [" + join_exprs(win
 std::vector<ColumnBinding> LogicalJoin::output_bindings() const {
   auto result = children[0]->output_bindings();
   if (outputs_left_only(join_type)) return result;
+  if (join_type == JoinType::kMark) {
+    result.push_back(ColumnBinding{mark_index, 0});
+    return result;
+  }
   auto right = children[1]->output_bindings();
   result.insert(result.end(), right.begin(), right.end());
   return result;
@@ -151,14 +155,20 @@ std::vector<ColumnBinding> LogicalJoin::output_bindings() const {
 std::vector<LogicalType> LogicalJoin::output_types() const {
   auto result = children[0]->output_types();
   if (outputs_left_only(join_type)) return result;
+  if (join_type == JoinType::kMark) {
+    result.push_back(LogicalType::boolean());
+    return result;
+  }
   auto right = children[1]->output_types();
   result.insert(result.end(), right.begin(), right.end());
   return result;
 }
 
 std::string LogicalJoin::describe() const {
-  const char* names[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti"};
-  return std::string("Join ") + names[static_cast<int>(join_type)] + " " + join_exprs(conditions, " AND ");
+  const char* names[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti", "Mark"};
+  std::string out = std::string("Join ") + names[static_cast<int>(join_type)];
+  if (join_type == JoinType::kMark && mark_null_aware) out += " (null-aware)";
+  return out + " " + join_exprs(conditions, " AND ");
 }
 
 std::vector<ColumnBinding> LogicalDependentJoin::output_bindings() const {

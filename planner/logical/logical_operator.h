@@ -168,6 +168,12 @@ class LogicalJoin : public LogicalOperator {
 
   JoinType join_type;
   std::vector<BoundExprPtr> conditions;
+  /// kMark: the table index of the mark column (binding {mark_index, 0}, boolean), output after
+  /// the left columns, and whether the conditions are evaluated in three-valued logic (the
+  /// mark is NULL when no right row satisfies them but some makes them NULL: `x IN (q)`);
+  /// otherwise NULL counts as false (EXISTS).
+  uint32_t mark_index = 0;
+  bool mark_null_aware = false;
 };
 
 /// A join whose right side depends on the left row (LATERAL): children[1] refers to the left

@@ -552,6 +552,11 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
         set_rows(out, join.join_type == JoinType::kSemi ? with_match : std::max(left.rows - with_match, 0.1 * left.rows));
         break;
       }
+      if (join.join_type == JoinType::kMark) {
+        // Every left row once, with its mark.
+        out = left;
+        break;
+      }
       double rows = matched;
       switch (join.join_type) {
         case JoinType::kInner:
@@ -560,7 +565,8 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
         case JoinType::kRight: rows = std::max(rows, right.rows); break;
         case JoinType::kFull: rows = std::max({rows, left.rows, right.rows}); break;
         case JoinType::kSemi:
-        case JoinType::kAnti: break;
+        case JoinType::kAnti:
+        case JoinType::kMark: break;
       }
       out = std::move(both);
       out.rows = std::max(1.0, rows);

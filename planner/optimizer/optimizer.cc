@@ -256,13 +256,15 @@ LogicalPtr Optimizer::push_filters(LogicalPtr op, std::vector<BoundExprPtr> filt
         join.conditions = std::move(on);
         for (auto& f : filters) above.push_back(std::move(f));
       } else {
-        // LEFT JOIN (and semi / anti joins): WHERE conjuncts on the preserved side go down; ON
-        // conjuncts on the nullable side filter that side before the join.
+        // LEFT JOIN (and semi / anti / mark joins): WHERE conjuncts on the preserved side go
+        // down; ON conjuncts on the nullable side filter that side before the join (not for a
+        // null-aware mark join, where a NULL condition is not a false one).
         std::vector<BoundExprPtr> on;
         for (auto& c : join.conditions) split_conjuncts(std::move(c), on);
         join.conditions.clear();
+        const bool three_valued = join.join_type == JoinType::kMark && join.mark_null_aware;
         for (auto& c : on) {
-          if (has_column_refs(*c) && covered_by(*c, right_tables)) {
+          if (!three_valued && has_column_refs(*c) && covered_by(*c, right_tables)) {
             right_filters.push_back(std::move(c));
           } else {
             join.conditions.push_back(std::move(c));

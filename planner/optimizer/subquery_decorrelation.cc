@@ -217,6 +217,100 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
   return make_join(JoinType::kSemi, std::move(input), std::move(right), std::move(conditions));
 }
 
+/// A mark join of `input` with subquery `sub` (EXISTS correlated by liftable conjuncts, or
+/// `x op ANY / ALL (q)` correlated so or uncorrelated): `input` becomes the join, and the
+/// returned expression (over its mark column) replaces the subquery; null (nothing moved) for
+/// other shapes. `null_is_false`: the subquery's value is used where NULL and false mean the
+/// same (a WHERE clause under AND / OR only), so `x IN (q)` needs no three-valued mark.
+BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false, bool lazy) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (lazy) {
+    // A join computes the subquery's outer operands for every row, which a CASE / COALESCE
+    // branch would not: only operands that cannot fail may move.
+    auto cannot_fail = [](const BoundExpression& e) {
+      bool ok = true;
+      visit_expression(e, [&](const BoundExpression& node) {
+        ok = ok && (node.kind == BoundExprKind::kColumnRef || node.kind == BoundExprKind::kConstant ||
+                    node.kind == BoundExprKind::kParameter);
+      });
+      return ok;
+    };
+    if (sub.left && !cannot_fail(*sub.left)) return nullptr;
+    for (const auto& e : projection.expressions) {
+      if (!cannot_fail(*e)) return nullptr;
+    }
+    for (const auto& c : sub.correlated) {
+      if (!cannot_fail(*c)) return nullptr;
+    }
+  }
+  const bool exists = sub.subquery_kind == SubqueryKind::kExists;
+  if (exists) {
+    // An uncorrelated EXISTS runs once as a subplan.
+    if (sub.correlated.empty()) return nullptr;
+  } else if (sub.subquery_kind == SubqueryKind::kAny || sub.subquery_kind == SubqueryKind::kAll) {
+    if (!sub.left || !sub.comparison || projection.expressions.size() != 1 ||
+        has_parameters(*projection.expressions[0]) || contains_expression(*sub.left, BoundExprKind::kSubquery)) {
+      return nullptr;
+    }
+  } else {
+    return nullptr;
+  }
+  if (!lift_correlation(*root.children[0], false, nullptr)) return nullptr;
+  std::vector<BoundExprPtr> lifted;
+  lift_correlation(*root.children[0], false, &lifted);
+  std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
+  auto join = std::make_unique<LogicalJoin>(JoinType::kMark);
+  // The subquery's projection is dropped (the join computes its one row-wise expression over
+  // the body's rows), so its table index is free for the mark column.
+  join->mark_index = projection.table_index;
+  const bool all = sub.subquery_kind == SubqueryKind::kAll;
+  if (!exists) {
+    // x op ALL (q) is NOT (some row of q makes `x op row` false), in three-valued logic.
+    join->mark_null_aware = all || !null_is_false;
+    if (join->mark_null_aware) {
+      // The lifted conjuncts filter q's rows: a NULL one drops the row, it is not unknown.
+      for (auto& c : conditions) c = std::make_unique<BoundBooleanTest>(BooleanTest::kIsTrue, std::move(c));
+    }
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(sub.left));
+    args.push_back(std::move(projection.expressions[0]));
+    BoundExprPtr comparison = std::make_unique<BoundFunction>(LogicalType::boolean(), *sub.comparison, std::move(args));
+    if (all) comparison = std::make_unique<BoundBooleanTest>(BooleanTest::kNot, std::move(comparison));
+    conditions.insert(conditions.begin(), std::move(comparison));
+  }
+  join->conditions = std::move(conditions);
+  join->children.push_back(std::move(input));
+  join->children.push_back(std::move(root.children[0]));
+  const uint32_t mark_index = join->mark_index;
+  input = std::move(join);
+  BoundExprPtr mark = std::make_unique<BoundColumnRef>(LogicalType::boolean(), ColumnBinding{mark_index, 0}, "mark");
+  if (all) mark = std::make_unique<BoundBooleanTest>(BooleanTest::kNot, std::move(mark));
+  return mark;
+}
+
+/// Replaces the EXISTS / ANY / ALL subqueries of `expr` that mark_join can move by their marks.
+/// `null_is_false` as for mark_join; it holds below AND and OR only. `lazy`: `expr` is
+/// evaluated only for some rows (a CASE / COALESCE operand after the first).
+void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool null_is_false, bool lazy = false) {
+  if (!expr) return;
+  if (expr->kind == BoundExprKind::kSubquery) {
+    if (BoundExprPtr mark = mark_join(static_cast<BoundSubquery&>(*expr), input, null_is_false, lazy)) {
+      expr = std::move(mark);
+    }
+    return;
+  }
+  if (!contains_expression(*expr, BoundExprKind::kSubquery)) return;
+  const bool below = null_is_false && expr->kind == BoundExprKind::kConjunction;
+  const bool conditional = expr->kind == BoundExprKind::kCase || expr->kind == BoundExprKind::kCoalesce;
+  size_t index = 0;
+  expr->for_each_child([&](BoundExprPtr& child) {
+    rewrite_mark_subqueries(child, input, below, lazy || (conditional && index > 0));
+    index++;
+  });
+}
+
 /// The value `aggregate` has over no rows (count: 0; most others: NULL), computed by the
 /// aggregate's own init and finalize. Ordered-set aggregates (percentile_cont, mode), which have
 /// neither, are NULL over no rows.
@@ -310,6 +404,7 @@ LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
   for (auto& child : plan->children) child = rewrite(std::move(child));
   if (plan->kind == LogicalOperatorKind::kDependentJoin) return rewrite_dependent_join(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kFilter) return rewrite_filter(std::move(plan));
+  if (plan->kind == LogicalOperatorKind::kJoin) return rewrite_join(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kProjection) return rewrite_projection(std::move(plan));
   return plan;
 }
@@ -343,12 +438,33 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
         continue;
       }
     }
+    rewrite_mark_subqueries(conjunct, input, true);
     rewrite_scalar_subqueries(conjunct, input);
     filter.conjuncts.push_back(std::move(conjunct));
   }
   op->children[0] = std::move(input);
   if (filter.conjuncts.empty()) return std::move(op->children[0]);
   return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
+  auto& join = static_cast<LogicalJoin&>(*op);
+  if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return op;
+  // An inner join's ON conjuncts with subqueries may as well filter its output.
+  auto filter = std::make_unique<LogicalFilter>();
+  std::vector<BoundExprPtr> kept;
+  for (auto& c : join.conditions) {
+    if (contains_expression(*c, BoundExprKind::kSubquery)) {
+      filter->conjuncts.push_back(std::move(c));
+    } else {
+      kept.push_back(std::move(c));
+    }
+  }
+  join.conditions = std::move(kept);
+  if (filter->conjuncts.empty()) return op;
+  if (join.conditions.empty()) join.join_type = JoinType::kCross;
+  filter->children.push_back(std::move(op));
+  return rewrite_filter(std::move(filter));
 }
 
 LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
@@ -375,7 +491,10 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
   auto& projection = static_cast<LogicalProjection&>(*op);
-  for (auto& e : projection.expressions) rewrite_scalar_subqueries(e, op->children[0]);
+  for (auto& e : projection.expressions) {
+    rewrite_mark_subqueries(e, op->children[0], false);
+    rewrite_scalar_subqueries(e, op->children[0]);
+  }
   return op;
 }
 

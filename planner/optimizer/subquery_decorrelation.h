@@ -22,6 +22,12 @@ namespace tessera::planner {
 ///   the aggregate has over no rows (count is 0, not NULL).
 /// - a dependent join (LATERAL) whose right side's correlation can be lifted the same way
 ///   becomes a LogicalJoin of the same type on the lifted conditions.
+/// - any other `EXISTS (q)` (correlated), `x op ANY (q)` / `x IN (q)` or `x op ALL (q)` (ALL is
+///   NOT (x negated-op ANY (q))) whose correlation can be lifted (or which is uncorrelated),
+///   anywhere in a WHERE / HAVING clause (under OR, NOT, CASE ...), a select list or the ON
+///   clause of an inner join, becomes a mark join of the input with q's body: its boolean mark
+///   column replaces the subquery. The mark of ANY / ALL is three-valued (null-aware) unless
+///   the subquery sits in a WHERE clause under AND / OR only, where NULL and false agree.
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
  public:
@@ -29,6 +35,7 @@ class SubqueryDecorrelation {
 
  private:
   LogicalPtr rewrite_filter(LogicalPtr filter);
+  LogicalPtr rewrite_join(LogicalPtr join);
   LogicalPtr rewrite_projection(LogicalPtr projection);
   LogicalPtr rewrite_dependent_join(LogicalPtr join);
 };

@@ -145,6 +145,7 @@ std::string table_ref_to_string(const TableRef& ref) {
           break;
         case JoinType::kSemi:
         case JoinType::kAnti:
+        case JoinType::kMark:
           // Planner-only join types; the parser never produces them.
           out += " JOIN ";
           break;

@@ -1,5 +1,7 @@
 #include "executor/operator/join/join_batch.h"
 
+#include <algorithm>
+
 namespace tessera::executor {
 
 size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
@@ -53,6 +55,51 @@ void JoinBatch::mark(ExpressionExecutor& expressions, const planner::BoundExpres
   pairs.set_size(count);
   const size_t selected = expressions.eval_select(*condition, pairs, nullptr, count, selected_.data());
   for (size_t i = 0; i < selected; i++) matched[left_.get_index(selected_.get_index(i))] = 1;
+}
+
+void JoinBatch::mark_three_valued(ExpressionExecutor& expressions, const planner::BoundExpression* condition,
+                                  const DataChunk& probe, const ColumnarRows& build, size_t build_columns, size_t count,
+                                  uint8_t* matched, uint8_t* unknown) {
+  if (count == 0) return;
+  if (!condition) {
+    for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
+    return;
+  }
+  const size_t left_columns = probe.column_count();
+  DataChunk pairs;
+  pairs.columns().resize(left_columns + build_columns);
+  for (size_t c = 0; c < left_columns; c++) pairs.column(c).slice(probe.column(c), left_, count);
+  for (size_t c = 0; c < build_columns; c++) pairs.column(left_columns + c).slice(build.column(c), right_, count);
+  pairs.set_size(count);
+  Vector result;
+  expressions.execute(*condition, pairs, result);
+  UnifiedVectorFormat f;
+  result.to_unified(count, f);
+  const uint8_t* values = f.values<uint8_t>();
+  for (size_t i = 0; i < count; i++) {
+    const size_t at = f.sel.get_index(i);
+    const size_t row = left_.get_index(i);
+    if (!f.validity->row_is_valid(at)) {
+      unknown[row] = 1;
+    } else if (values[at] != 0) {
+      matched[row] = 1;
+    }
+  }
+}
+
+size_t JoinBatch::emit_marked(const DataChunk& probe, const uint8_t* matched, const uint8_t* unknown, DataChunk& out) {
+  const size_t n = probe.size();
+  const size_t left_columns = probe.column_count();
+  for (size_t c = 0; c < left_columns; c++) out.column(c).reference(probe.column(c));
+  Vector& mark = out.column(left_columns);
+  mark = Vector(LogicalType::boolean(), std::max<size_t>(n, 1));
+  uint8_t* values = mark.mutable_values<uint8_t>();
+  for (size_t i = 0; i < n; i++) {
+    values[i] = matched[i] != 0 ? 1 : 0;
+    if (matched[i] == 0 && unknown && unknown[i] != 0) mark.mutable_validity().set_invalid(i);
+  }
+  out.set_size(n);
+  return n;
 }
 
 size_t JoinBatch::emit_probe_rows(const DataChunk& probe, const uint8_t* matched, uint8_t want, DataChunk& out) {

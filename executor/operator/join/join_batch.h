@@ -37,6 +37,18 @@ class JoinBatch {
   void mark(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
             const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched);
 
+  /// Three-valued mark of the pairs [0, count) (a null-aware mark join): sets matched[probe
+  /// row] where `condition` (null = always true) is true and unknown[probe row] where it is
+  /// NULL.
+  void mark_three_valued(ExpressionExecutor& expressions, const planner::BoundExpression* condition,
+                         const DataChunk& probe, const ColumnarRows& build, size_t build_columns, size_t count,
+                         uint8_t* matched, uint8_t* unknown);
+
+  /// Writes every probe row into `out`, then the boolean mark column: true where matched[row],
+  /// else NULL where `unknown` is given and unknown[row], else false (a mark join's output).
+  /// Returns the output size.
+  static size_t emit_marked(const DataChunk& probe, const uint8_t* matched, const uint8_t* unknown, DataChunk& out);
+
   /// Writes the probe rows with matched[row] == 0 into `out` with NULL build columns (the
   /// extra rows of a LEFT join; an anti join's rows when `out` has only the probe columns).
   /// Returns the output size.

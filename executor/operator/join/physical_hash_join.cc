@@ -54,8 +54,10 @@ struct HashJoinBuildState : GlobalState {
   std::mutex mutex;
   /// The right columns of rows whose keys are all non-NULL, in chunks of at most kVectorSize.
   ChunkCollection collected;
-  /// FULL joins: the right rows with a NULL key (they match nothing and come out unmatched).
+  /// FULL joins: the right rows with a NULL key (they match nothing and come out unmatched);
+  /// null-aware MARK joins: the same rows, kept to be counted.
   ChunkCollection null_keys;
+  size_t num_null_key_rows = 0;  ///< rows in null_keys (set by prepare_finalize)
   /// The serialized keys, hashes and partitions of collected.chunks()[i], computed by the worker
   /// that collected the chunk.
   std::vector<BuildChunkKeys> chunk_keys;
@@ -105,6 +107,7 @@ struct HashJoinProbeState : LocalState {
   /// Per probe row: the next build row + 1 of its chain still to examine (0 = none).
   std::vector<uint32_t> chain;
   std::vector<uint8_t> matched;
+  std::vector<uint8_t> unknown;  ///< null-aware MARK joins: rows whose mark is NULL unless matched
   size_t row = 0;
   ProbePhase phase = ProbePhase::kDone;
   bool active = false;
@@ -121,23 +124,33 @@ size_t next_power_of_two(size_t n) {
 PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::JoinType join_type,
                                    std::vector<planner::BoundExprPtr> left_keys,
                                    std::vector<planner::BoundExprPtr> right_keys, planner::BoundExprPtr residual,
-                                   std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right)
+                                   std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right,
+                                   bool mark_null_aware)
     : PhysicalOperator("HASH_JOIN", std::move(types)),
       join_type_(join_type),
       left_keys_(std::move(left_keys)),
       right_keys_(std::move(right_keys)),
-      residual_(std::move(residual)) {
+      residual_(std::move(residual)),
+      mark_null_aware_(mark_null_aware) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
-               join_type_ == planner::JoinType::kFull || planner::outputs_left_only(join_type_),
-           "hash join supports INNER, LEFT, FULL, SEMI and ANTI joins");
+               join_type_ == planner::JoinType::kFull || join_type_ == planner::JoinType::kMark ||
+               planner::outputs_left_only(join_type_),
+           "hash join supports INNER, LEFT, FULL, SEMI, ANTI and MARK joins");
+  TS_CHECK(!mark_null_aware_ || (join_type_ == planner::JoinType::kMark && left_keys_.size() == 1 && !residual_),
+           "hash join: a null-aware mark join has one key and no residual");
   TS_CHECK(!left_keys_.empty() && left_keys_.size() == right_keys_.size(), "hash join: key count mismatch");
   for (size_t i = 0; i < left_keys_.size(); i++) {
     TS_CHECK(left_keys_[i]->type.physical_type() == right_keys_[i]->type.physical_type(),
              "hash join: key types differ");
   }
-  TS_CHECK(types_.size() == left->output_types().size() +
-                                (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
-           "hash join: output must be the left then the right columns");
+  if (join_type_ == planner::JoinType::kMark) {
+    TS_CHECK(types_.size() == left->output_types().size() + 1 && types_.back() == LogicalType::boolean(),
+             "hash join: a mark join outputs the left columns, then the boolean mark");
+  } else {
+    TS_CHECK(types_.size() == left->output_types().size() +
+                                  (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
+             "hash join: output must be the left then the right columns");
+  }
   add_child(std::move(left));
   add_child(std::move(right));
 }
@@ -202,7 +215,7 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
     for (size_t i = 0; i < n; i++) {
       if (!has_null[i]) keep.set_index(count++, static_cast<sel_t>(i));
     }
-    if (join_type_ == planner::JoinType::kFull) {
+    if (join_type_ == planner::JoinType::kFull || mark_null_aware_) {
       SelectionVector null_rows(n);
       size_t nulls = 0;
       for (size_t i = 0; i < n; i++) {
@@ -243,6 +256,8 @@ size_t PhysicalHashJoin::prepare_finalize(QueryContext&, GlobalState& global) co
   TS_CHECK(g.chunk_keys.size() == g.collected.chunks().size(), "hash join: keys out of step with rows");
   g.rows = g.collected.consolidate();
   g.num_rows = g.rows.size();
+  g.num_null_key_rows = 0;
+  for (const DataChunk& chunk : g.null_keys.chunks()) g.num_null_key_rows += chunk.size();
   TS_CHECK(g.num_rows < 0xFFFFFFFFULL, "hash join build side too large");
   // Row i of the build side is row i of the consolidated columns; its key stays in the
   // serializer of the chunk it came from (the collection's chunks are freed, their keys kept).
@@ -307,7 +322,8 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
   const HashJoinBuildState& build = static_cast<HashJoinProbeGlobal&>(global).build;
   auto& state = static_cast<HashJoinProbeState&>(local_state);
   const size_t n = in.size();
-  const bool left_only = planner::outputs_left_only(join_type_);
+  // Semi, anti and mark joins only decide whether each probe row has a joining build row.
+  const bool left_only = planner::outputs_left_only(join_type_) || join_type_ == planner::JoinType::kMark;
   if (build.num_rows == 0) {
     if (join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kSemi) {
       // Nothing can match: stop reading the probe side.
@@ -379,7 +395,20 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
         // Pairs only decide which probe rows match; the rows go out once every row is decided.
         state.batch.mark(state.expressions, residual_.get(), in, build.rows, right_columns, count, state.matched.data());
         if (state.row < n) continue;
-        if (join_type_ == planner::JoinType::kSemi) {
+        if (join_type_ == planner::JoinType::kMark) {
+          const uint8_t* unknown = nullptr;
+          if (mark_null_aware_) {
+            // x IN (q) is NULL without an equal key when x is NULL and q is not empty, or
+            // when q holds a NULL.
+            const bool build_has_rows = build.num_rows + build.num_null_key_rows > 0;
+            state.unknown.assign(n, 0);
+            for (size_t i = 0; i < n; i++) {
+              state.unknown[i] = build.num_null_key_rows > 0 || (build_has_rows && state.keys.has_null(i));
+            }
+            unknown = state.unknown.data();
+          }
+          JoinBatch::emit_marked(in, state.matched.data(), unknown, out);
+        } else if (join_type_ == planner::JoinType::kSemi) {
           state.batch.emit_matched(in, state.matched.data(), out);
         } else {
           state.batch.emit_unmatched(in, state.matched.data(), out);
@@ -460,6 +489,7 @@ std::string PhysicalHashJoin::explain_details() const {
                     : join_type_ == planner::JoinType::kFull ? "FULL: "
                     : join_type_ == planner::JoinType::kSemi ? "SEMI: "
                     : join_type_ == planner::JoinType::kAnti ? "ANTI: "
+                    : join_type_ == planner::JoinType::kMark ? (mark_null_aware_ ? "MARK (NULL-AWARE): " : "MARK: ")
                                                              : "INNER: ";
   for (size_t i = 0; i < left_keys_.size(); i++) {
     if (i) out += " AND ";

@@ -26,16 +26,22 @@ namespace tessera::executor {
 /// build row, once, after its whole probe chunk is decided; without a residual a probe row stops
 /// at its first equal key. Output chunks hold at most kVectorSize rows: a probe chunk with more
 /// matches answers kHaveMoreOutput and resumes where it stopped. An INNER or SEMI join with an
-/// empty build side answers kFinished at once, which stops the probe pipeline. Immutable; state
-/// lives in Global/Local states.
+/// empty build side answers kFinished at once, which stops the probe pipeline. A MARK join
+/// outputs every probe row once, after its whole probe chunk is decided, with a boolean mark:
+/// whether it has a joining build row (the keys and residual are filters, as for SEMI: EXISTS).
+/// A null-aware MARK join (`x IN (q)`: one key, no residual) also keeps the count of build rows
+/// with a NULL key, and its mark is NULL for a probe row without an equal key when the probe
+/// key is NULL and the build side is not empty, or when some build key is NULL. Immutable;
+/// state lives in Global/Local states.
 class PhysicalHashJoin : public PhysicalOperator {
  public:
   /// `left_keys[i]` (over the left columns) and `right_keys[i]` (over the right columns) have
   /// the same type. `residual` (may be null) is a boolean expression over [left..., right...].
+  /// `mark_null_aware` only with kMark, one key and no residual (see the class comment).
   PhysicalHashJoin(std::vector<LogicalType> types, planner::JoinType join_type,
                    std::vector<planner::BoundExprPtr> left_keys, std::vector<planner::BoundExprPtr> right_keys,
                    planner::BoundExprPtr residual, std::unique_ptr<PhysicalOperator> left,
-                   std::unique_ptr<PhysicalOperator> right);
+                   std::unique_ptr<PhysicalOperator> right, bool mark_null_aware = false);
 
   // Build side.
   bool is_sink() const override { return true; }
@@ -68,6 +74,7 @@ class PhysicalHashJoin : public PhysicalOperator {
   std::vector<planner::BoundExprPtr> left_keys_;
   std::vector<planner::BoundExprPtr> right_keys_;
   planner::BoundExprPtr residual_;
+  bool mark_null_aware_;
 };
 
 }  // namespace tessera::executor

@@ -43,6 +43,7 @@ struct NestedLoopProbeState : LocalState {
   ExpressionExecutor expressions;
   JoinBatch batch;
   std::vector<uint8_t> matched;
+  std::vector<uint8_t> unknown;  ///< null-aware MARK joins: rows with a pair whose condition is NULL
   /// The next pair to test: left row `row`, right row `right_row`.
   size_t row = 0;
   size_t right_row = 0;
@@ -54,15 +55,25 @@ struct NestedLoopProbeState : LocalState {
 
 PhysicalNestedLoopJoin::PhysicalNestedLoopJoin(std::vector<LogicalType> types, planner::JoinType join_type,
                                                planner::BoundExprPtr condition, std::unique_ptr<PhysicalOperator> left,
-                                               std::unique_ptr<PhysicalOperator> right)
-    : PhysicalOperator("NESTED_LOOP_JOIN", std::move(types)), join_type_(join_type), condition_(std::move(condition)) {
+                                               std::unique_ptr<PhysicalOperator> right, bool mark_null_aware)
+    : PhysicalOperator("NESTED_LOOP_JOIN", std::move(types)),
+      join_type_(join_type),
+      condition_(std::move(condition)),
+      mark_null_aware_(mark_null_aware) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
                join_type_ == planner::JoinType::kFull || join_type_ == planner::JoinType::kCross ||
-               planner::outputs_left_only(join_type_),
-           "nested loop join supports INNER, LEFT, FULL, CROSS, SEMI and ANTI joins");
-  TS_CHECK(types_.size() == left->output_types().size() +
-                                (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
-           "nested loop join: output must be the left then the right columns");
+               join_type_ == planner::JoinType::kMark || planner::outputs_left_only(join_type_),
+           "nested loop join supports INNER, LEFT, FULL, CROSS, SEMI, ANTI and MARK joins");
+  TS_CHECK(!mark_null_aware_ || join_type_ == planner::JoinType::kMark,
+           "nested loop join: only a mark join is null-aware");
+  if (join_type_ == planner::JoinType::kMark) {
+    TS_CHECK(types_.size() == left->output_types().size() + 1 && types_.back() == LogicalType::boolean(),
+             "nested loop join: a mark join outputs the left columns, then the boolean mark");
+  } else {
+    TS_CHECK(types_.size() == left->output_types().size() +
+                                  (planner::outputs_left_only(join_type_) ? 0 : right->output_types().size()),
+             "nested loop join: output must be the left then the right columns");
+  }
   add_child(std::move(left));
   add_child(std::move(right));
 }
@@ -128,7 +139,15 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
   auto& state = static_cast<NestedLoopProbeState&>(local_state);
   const size_t n = in.size();
   const size_t num_right = build.num_rows;
-  const bool left_only = planner::outputs_left_only(join_type_);
+  // Semi, anti and mark joins only decide whether each left row has a joining right row.
+  const bool is_mark = join_type_ == planner::JoinType::kMark;
+  const bool left_only = planner::outputs_left_only(join_type_) || is_mark;
+  if (num_right == 0 && is_mark) {
+    // Nothing can match, and nothing is unknown: every mark is false.
+    state.matched.assign(n, 0);
+    JoinBatch::emit_marked(in, state.matched.data(), nullptr, out);
+    return OperatorResult::kNeedMoreInput;
+  }
   if (num_right == 0 && join_type_ == planner::JoinType::kAnti) {
     // Nothing can match: every left row passes.
     out.reference(in);
@@ -142,6 +161,7 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
   }
   if (!state.active) {
     state.matched.assign(n, 0);
+    if (mark_null_aware_) state.unknown.assign(n, 0);
     state.row = num_right == 0 ? n : 0;
     state.right_row = 0;
     state.phase = LoopPhase::kMatching;
@@ -175,9 +195,17 @@ OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, Da
       }
       if (left_only) {
         // Pairs only decide which left rows match; the rows go out once every row is decided.
-        state.batch.mark(state.expressions, condition_.get(), in, build.rows, right_columns, count, state.matched.data());
+        if (mark_null_aware_) {
+          state.batch.mark_three_valued(state.expressions, condition_.get(), in, build.rows, right_columns, count,
+                                        state.matched.data(), state.unknown.data());
+        } else {
+          state.batch.mark(state.expressions, condition_.get(), in, build.rows, right_columns, count,
+                           state.matched.data());
+        }
         if (state.row < n) continue;
-        if (join_type_ == planner::JoinType::kSemi) {
+        if (is_mark) {
+          JoinBatch::emit_marked(in, state.matched.data(), mark_null_aware_ ? state.unknown.data() : nullptr, out);
+        } else if (join_type_ == planner::JoinType::kSemi) {
           state.batch.emit_matched(in, state.matched.data(), out);
         } else {
           state.batch.emit_unmatched(in, state.matched.data(), out);
@@ -250,6 +278,7 @@ std::string PhysicalNestedLoopJoin::explain_details() const {
                      : join_type_ == planner::JoinType::kCross ? "CROSS"
                      : join_type_ == planner::JoinType::kSemi  ? "SEMI"
                      : join_type_ == planner::JoinType::kAnti  ? "ANTI"
+                     : join_type_ == planner::JoinType::kMark  ? (mark_null_aware_ ? "MARK (NULL-AWARE)" : "MARK")
                                                                : "INNER";
   std::string out = type;
   if (condition_) out += std::string(": ") + condition_->to_string();

@@ -22,12 +22,19 @@ namespace tessera::executor {
 /// only the left columns of the rows with (without) a joining right row, once each, and stop
 /// testing a left row at its first match. Large outputs are returned a chunk at a time with
 /// kHaveMoreOutput. INNER, CROSS and SEMI joins with an empty right side answer kFinished at
-/// once, which stops the left pipeline. Immutable; state lives in Global/Local states.
+/// once, which stops the left pipeline. A MARK join outputs every left row once followed by a
+/// boolean mark: true when some right row joins it, else false; a null-aware MARK join
+/// (`x op ANY (q)`) evaluates the condition in three-valued logic, and the mark of a left row
+/// with no joining right row is NULL when the condition is NULL for some right row (filters
+/// that must not make it NULL are written `(filter) IS TRUE`). Immutable; state lives in
+/// Global/Local states.
 class PhysicalNestedLoopJoin : public PhysicalOperator {
  public:
   /// `condition` is a boolean expression over [left..., right...]; null for kCross.
+  /// `mark_null_aware` only with kMark (see the class comment).
   PhysicalNestedLoopJoin(std::vector<LogicalType> types, planner::JoinType join_type, planner::BoundExprPtr condition,
-                         std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right);
+                         std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right,
+                         bool mark_null_aware = false);
 
   // Build (materialized right) side.
   bool is_sink() const override { return true; }
@@ -57,6 +64,7 @@ class PhysicalNestedLoopJoin : public PhysicalOperator {
  private:
   planner::JoinType join_type_;
   planner::BoundExprPtr condition_;
+  bool mark_null_aware_;
 };
 
 }  // namespace tessera::executor

@@ -3,6 +3,7 @@
 // Shared inputs and the nested-loop reference of the join operator tests.
 
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -75,6 +76,35 @@ inline Rows reference_join(const Rows& left, const Rows& right, JoinType type, c
     }
   }
   return out;
+}
+
+/// A condition in three-valued logic: nullopt is NULL.
+using TriPredicate = std::function<std::optional<bool>(const Row& l, const Row& r)>;
+
+/// Mark join reference: every left row followed by its mark, the OR over the right rows of
+/// `match` in three-valued logic (a NULL OR becomes false unless `null_aware`).
+inline Rows reference_mark(const Rows& left, const Rows& right, const TriPredicate& match, bool null_aware) {
+  Rows out;
+  for (const auto& l : left) {
+    bool any = false;
+    bool unknown = false;
+    for (const auto& r : right) {
+      const std::optional<bool> m = match(l, r);
+      if (!m) unknown = true;
+      if (m && *m) any = true;
+    }
+    Row row = l;
+    row.push_back(any ? Value::boolean(true)
+                      : (unknown && null_aware ? Value::null(LogicalType::boolean()) : Value::boolean(false)));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+inline std::vector<LogicalType> marked_types() {
+  auto t = side_types();
+  t.push_back(LogicalType::boolean());
+  return t;
 }
 
 inline bool keys_equal(const Value& a, const Value& b) { return !a.is_null() && !b.is_null() && a == b; }

@@ -137,6 +137,78 @@ TEST(PhysicalHashJoin, EmptyProbeSide) {
   check_hash_join(s, JoinType::kLeft, false, false);
 }
 
+std::unique_ptr<PhysicalOperator> mark_hash_join(const JoinSetup& s, bool null_aware, bool two_keys, bool residual,
+                                                 size_t threads) {
+  std::vector<planner::BoundExprPtr> left_keys, right_keys;
+  left_keys.push_back(ref(LogicalType::integer(), 0));
+  right_keys.push_back(ref(LogicalType::integer(), 0));
+  if (two_keys) {
+    left_keys.push_back(ref(LogicalType::varchar(), 2));
+    right_keys.push_back(ref(LogicalType::varchar(), 2));
+  }
+  planner::BoundExprPtr cond;
+  if (residual) cond = compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
+  return std::make_unique<PhysicalHashJoin>(marked_types(), JoinType::kMark, std::move(left_keys),
+                                            std::move(right_keys), std::move(cond),
+                                            std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
+                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads),
+                                            null_aware);
+}
+
+void check_mark_hash_join(const JoinSetup& s, bool null_aware, bool two_keys, bool residual) {
+  TriPredicate match;
+  if (null_aware) {
+    // l.k IN (SELECT r.k ...): the key comparison in three-valued logic.
+    match = [](const Row& l, const Row& r) -> std::optional<bool> {
+      if (l[0].is_null() || r[0].is_null()) return std::nullopt;
+      return l[0] == r[0];
+    };
+  } else {
+    // EXISTS: keys and residual are filters.
+    const Predicate p = hash_predicate(two_keys, residual);
+    match = [p](const Row& l, const Row& r) -> std::optional<bool> { return p(l, r); };
+  }
+  const Rows want = reference_mark(s.left, s.right, match, null_aware);
+  for (size_t threads : {1, 2}) {
+    const Rows got = run_plan(mark_hash_join(s, null_aware, two_keys, residual, threads), threads);
+    ASSERT_EQ(sorted_strings(want), sorted_strings(got))
+        << "null_aware " << null_aware << " two_keys " << two_keys << " residual " << residual << " threads "
+        << threads;
+  }
+}
+
+TEST(PhysicalHashJoin, MarkJoin) {
+  JoinSetup s{random_side(3000, 21, 40), random_side(700, 22, 30), 2048, 150};
+  for (bool two_keys : {false, true}) {
+    for (bool residual : {false, true}) check_mark_hash_join(s, false, two_keys, residual);
+  }
+  check_mark_hash_join(s, true, false, false);
+  // A build side without NULL keys: marks are NULL only for NULL probe keys.
+  Rows no_nulls = random_side(500, 23, 30);
+  for (auto& row : no_nulls) {
+    if (row[0].is_null()) row[0] = Value::integer(7);
+  }
+  check_mark_hash_join(JoinSetup{random_side(2500, 24, 40), no_nulls, 1000, 100}, true, false, false);
+  // Only NULL keys on the build side: no equal key, every mark NULL.
+  Rows only_nulls = random_side(50, 25, 30);
+  for (auto& row : only_nulls) row[0] = Value::null(LogicalType::integer());
+  check_mark_hash_join(JoinSetup{random_side(300, 26, 40), only_nulls, 100, 10}, true, false, false);
+  check_mark_hash_join(JoinSetup{random_side(300, 26, 40), only_nulls, 100, 10}, false, false, false);
+}
+
+TEST(PhysicalHashJoin, MarkJoinEmptySides) {
+  JoinSetup empty_right{random_side(3000, 27, 40), {}, 2048, 100};
+  for (bool null_aware : {false, true}) {
+    check_mark_hash_join(empty_right, null_aware, false, false);
+    const Rows got = run_plan(mark_hash_join(empty_right, null_aware, false, false, 2), 2);
+    ASSERT_EQ(3000u, got.size());
+    for (const Row& row : got) EXPECT_EQ(Value::boolean(false), row.back());
+  }
+  JoinSetup empty_left{{}, random_side(100, 28, 5)};
+  check_mark_hash_join(empty_left, true, false, false);
+  EXPECT_EQ(0u, run_plan(mark_hash_join(empty_left, false, false, true, 2), 2).size());
+}
+
 TEST(PhysicalHashJoin, ExplainAndName) {
   JoinSetup s;
   auto op = hash_join(s, JoinType::kLeft, true, true, 1);

@@ -83,6 +83,51 @@ TEST(PhysicalNestedLoopJoin, Full) {
   EXPECT_EQ("FULL: ((#1 < #4) AND (#0 <> #3))", nested_loop_join(s, JoinType::kFull, true, 1)->explain_details());
 }
 
+/// l.v < r.v (in three-valued logic: NULL when either is NULL), over sides whose v may be NULL.
+std::unique_ptr<PhysicalOperator> mark_nested_loop_join(const JoinSetup& s, bool null_aware, size_t threads) {
+  return std::make_unique<PhysicalNestedLoopJoin>(
+      marked_types(), JoinType::kMark, compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4)),
+      std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
+      std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads), null_aware);
+}
+
+Rows with_null_values(Rows rows, size_t every) {
+  for (size_t i = 0; i < rows.size(); i += every) rows[i][1] = Value::null(LogicalType::integer());
+  return rows;
+}
+
+void check_mark_nested_loop_join(const JoinSetup& s, bool null_aware) {
+  TriPredicate match = [](const Row& l, const Row& r) -> std::optional<bool> {
+    if (l[1].is_null() || r[1].is_null()) return std::nullopt;
+    return l[1].get_int64() < r[1].get_int64();
+  };
+  const Rows want = reference_mark(s.left, s.right, match, null_aware);
+  for (size_t threads : {1, 2}) {
+    const Rows got = run_plan(mark_nested_loop_join(s, null_aware, threads), threads);
+    ASSERT_EQ(sorted_strings(want), sorted_strings(got)) << "null_aware " << null_aware << " threads " << threads;
+  }
+}
+
+TEST(PhysicalNestedLoopJoin, MarkJoin) {
+  JoinSetup s{with_null_values(random_side(400, 31, 5), 7), with_null_values(random_side(60, 32, 5), 13), 150, 25};
+  for (bool null_aware : {false, true}) check_mark_nested_loop_join(s, null_aware);
+  // Right side larger than a vector.
+  JoinSetup large{with_null_values(random_side(300, 33, 5), 5), with_null_values(random_side(5000, 34, 5), 4001),
+                  2048, 2048};
+  for (bool null_aware : {false, true}) check_mark_nested_loop_join(large, null_aware);
+  // A right side of one NULL: every mark NULL when null-aware, false otherwise.
+  JoinSetup one_null{random_side(100, 35, 5), with_null_values(random_side(1, 36, 5), 1)};
+  for (bool null_aware : {false, true}) check_mark_nested_loop_join(one_null, null_aware);
+  JoinSetup empty_right{with_null_values(random_side(100, 37, 5), 3), {}};
+  for (bool null_aware : {false, true}) {
+    check_mark_nested_loop_join(empty_right, null_aware);
+    EXPECT_EQ(100u, run_plan(mark_nested_loop_join(empty_right, null_aware, 2), 2).size());
+  }
+  JoinSetup empty_left{{}, random_side(10, 38, 5)};
+  check_mark_nested_loop_join(empty_left, true);
+  EXPECT_EQ("MARK (NULL-AWARE): (#1 < #4)", mark_nested_loop_join(s, true, 1)->explain_details());
+}
+
 TEST(PhysicalNestedLoopJoin, ExplainAndName) {
   JoinSetup s;
   auto op = nested_loop_join(s, JoinType::kInner, true, 1);

@@ -85,12 +85,60 @@ TEST_F(OptimizerTest, CorrelatedAggregateBecomesALeftJoinWithGroups) {
 }
 
 TEST_F(OptimizerTest, OtherShapesKeepThePerRowSubplan) {
-  // A correlation under an aggregate that is not an equality, and EXISTS inside an OR.
+  // A correlation under an aggregate that is not an equality; a correlation under an aggregate
+  // inside EXISTS; an uncorrelated EXISTS (run once).
   std::string plan = plan_of("SELECT a, (SELECT count(*) FROM u WHERE u.a < t.a) FROM t");
   EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Join"), std::string::npos) << plan;
-  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
+  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u GROUP BY x HAVING max(u.a) = t.a)");
   EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Join"), std::string::npos) << plan;
+  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u)");
+  EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, ExistsUnderOrBecomesAMarkJoin) {
+  std::string plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND u.x > t.b)");
+  EXPECT_NE(plan.find("Join Mark (u.a = t.a) AND (u.x > t.b)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("null-aware"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, InUnderOrInWhereNeedsNoThreeValuedMark) {
+  std::string plan = plan_of("SELECT a FROM t WHERE b = 1 OR a IN (SELECT x FROM u)");
+  EXPECT_NE(plan.find("Join Mark (t.a = u.x)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("null-aware"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, NotInAndSelectListInAreNullAwareMarkJoins) {
+  std::string plan = plan_of("SELECT a FROM t WHERE a NOT IN (SELECT x FROM u)");
+  EXPECT_NE(plan.find("Join Mark (null-aware) (t.a = u.x)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+  plan = plan_of("SELECT a IN (SELECT x FROM u WHERE u.a = t.b) FROM t");
+  EXPECT_NE(plan.find("Join Mark (null-aware)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("((u.a = t.b) IS TRUE)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, AllIsTheNegatedMarkOfTheNegatedComparison) {
+  std::string plan = plan_of("SELECT a FROM t WHERE a > ALL (SELECT x FROM u WHERE u.a = t.b)");
+  EXPECT_NE(plan.find("Join Mark (null-aware) (NOT (t.a > u.x))"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, CaseBranchesMoveOnlySubqueriesWhoseOperandsCannotFail) {
+  std::string plan = plan_of("SELECT CASE WHEN b = 0 THEN false ELSE a IN (SELECT x FROM u) END FROM t");
+  EXPECT_NE(plan.find("Join Mark"), std::string::npos) << plan;
+  plan = plan_of("SELECT CASE WHEN b = 0 THEN false ELSE a / b IN (SELECT x FROM u) END FROM t");
+  EXPECT_EQ(plan.find("Join Mark"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, SubqueryInAnInnerJoinConditionBecomesAMarkJoin) {
+  std::string plan = plan_of("SELECT t.a FROM t JOIN u ON t.a = u.a AND (u.x > 3 OR t.b IN (SELECT x FROM u))");
+  EXPECT_NE(plan.find("Join Mark"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
 }
 
 TEST_F(OptimizerTest, LateralSubqueryWithLiftableCorrelationBecomesAJoin) {
