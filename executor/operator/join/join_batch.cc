@@ -40,6 +40,33 @@ size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpr
   return selected;
 }
 
+DataChunk JoinBatch::pair_chunk(const DataChunk& probe, const ColumnarRows& build, size_t build_columns,
+                                size_t count) const {
+  const size_t left_columns = probe.column_count();
+  DataChunk pairs;
+  pairs.columns().resize(left_columns + build_columns);
+  for (size_t c = 0; c < left_columns; c++) pairs.column(c).slice(probe.column(c), left_, count);
+  for (size_t c = 0; c < build_columns; c++) pairs.column(left_columns + c).slice(build.column(c), right_, count);
+  pairs.set_size(count);
+  return pairs;
+}
+
+size_t JoinBatch::emit_unmatched_build_rows(const std::atomic<uint8_t>* matched, const ColumnarRows& build,
+                                            size_t build_columns, size_t num_rows, size_t left_columns, size_t& next_row,
+                                          DataChunk& out) {
+  SelectionVector rows(kVectorSize);
+  size_t count = 0;
+  while (next_row < num_rows && count < kVectorSize) {
+    if (!matched[next_row].load(std::memory_order_relaxed)) rows.set_index(count++, static_cast<sel_t>(next_row));
+    next_row++;
+  }
+  if (count == 0) return 0;
+  for (size_t c = 0; c < left_columns; c++) out.column(c).set_constant_null();
+  for (size_t c = 0; c < build_columns; c++) out.column(left_columns + c).slice(build.column(c), rows, count);
+  out.set_size(count);
+  return count;
+}
+
 void JoinBatch::mark(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
                      const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched) {
   if (count == 0) return;
@@ -47,12 +74,7 @@ void JoinBatch::mark(ExpressionExecutor& expressions, const planner::BoundExpres
     for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
     return;
   }
-  const size_t left_columns = probe.column_count();
-  DataChunk pairs;
-  pairs.columns().resize(left_columns + build_columns);
-  for (size_t c = 0; c < left_columns; c++) pairs.column(c).slice(probe.column(c), left_, count);
-  for (size_t c = 0; c < build_columns; c++) pairs.column(left_columns + c).slice(build.column(c), right_, count);
-  pairs.set_size(count);
+  DataChunk pairs = pair_chunk(probe, build, build_columns, count);
   const size_t selected = expressions.eval_select(*condition, pairs, nullptr, count, selected_.data());
   for (size_t i = 0; i < selected; i++) matched[left_.get_index(selected_.get_index(i))] = 1;
 }
@@ -65,12 +87,7 @@ void JoinBatch::mark_three_valued(ExpressionExecutor& expressions, const planner
     for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
     return;
   }
-  const size_t left_columns = probe.column_count();
-  DataChunk pairs;
-  pairs.columns().resize(left_columns + build_columns);
-  for (size_t c = 0; c < left_columns; c++) pairs.column(c).slice(probe.column(c), left_, count);
-  for (size_t c = 0; c < build_columns; c++) pairs.column(left_columns + c).slice(build.column(c), right_, count);
-  pairs.set_size(count);
+  DataChunk pairs = pair_chunk(probe, build, build_columns, count);
   Vector result;
   expressions.execute(*condition, pairs, result);
   UnifiedVectorFormat f;

@@ -49,6 +49,14 @@ class JoinBatch {
   /// Returns the output size.
   static size_t emit_marked(const DataChunk& probe, const uint8_t* matched, const uint8_t* unknown, DataChunk& out);
 
+  /// The next up to kVectorSize build rows from `next_row` on that no probe row joined
+  /// (matched[row] unset), and their count (0 when none are left); advances `next_row`. For the
+  /// final pass of a FULL join: `out`'s probe columns become constant NULLs and its build
+  /// columns the rows of `build` selected (references, no copies).
+  static size_t emit_unmatched_build_rows(const std::atomic<uint8_t>* matched, const ColumnarRows& build,
+                                          size_t build_columns, size_t num_rows, size_t left_columns, size_t& next_row,
+                                          DataChunk& out);
+
   /// Writes the probe rows with matched[row] == 0 into `out` with NULL build columns (the
   /// extra rows of a LEFT join; an anti join's rows when `out` has only the probe columns).
   /// Returns the output size.
@@ -61,6 +69,8 @@ class JoinBatch {
   }
 
  private:
+  /// The pairs [0, count) as one chunk: probe columns, then build columns (slices, no copies).
+  DataChunk pair_chunk(const DataChunk& probe, const ColumnarRows& build, size_t build_columns, size_t count) const;
   /// Writes the probe rows whose matched flag is `want`, then NULLs for any further columns.
   size_t emit_probe_rows(const DataChunk& probe, const uint8_t* matched, uint8_t want, DataChunk& out);
 

@@ -459,20 +459,11 @@ SourceResult PhysicalHashJoin::get_data(WorkerContext&, DataChunk& out, GlobalSt
   const HashJoinBuildState& build = state.build;
   const size_t left_columns = children_[0]->output_types().size();
   const size_t right_columns = children_[1]->output_types().size();
-  for (size_t c = 0; c < left_columns; c++) out.column(c).set_constant_null();
-  SelectionVector rows(kVectorSize);
-  size_t count = 0;
-  while (state.next_row < build.num_rows && count < kVectorSize) {
-    if (!build.build_matched[state.next_row].load(std::memory_order_relaxed)) {
-      rows.set_index(count++, static_cast<sel_t>(state.next_row));
-    }
-    state.next_row++;
-  }
-  if (count > 0) {
-    for (size_t c = 0; c < right_columns; c++) out.column(left_columns + c).slice(build.rows.column(c), rows, count);
-    out.set_size(count);
+  if (JoinBatch::emit_unmatched_build_rows(build.build_matched.get(), build.rows, right_columns, build.num_rows,
+                                          left_columns, state.next_row, out) > 0) {
     return SourceResult::kHaveMoreOutput;
   }
+  for (size_t c = 0; c < left_columns; c++) out.column(c).set_constant_null();
   const auto& chunks = build.null_keys.chunks();
   if (state.next_chunk < chunks.size()) {
     const DataChunk& chunk = chunks[state.next_chunk++];
