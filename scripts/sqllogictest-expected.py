@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fills in the expected results of a sqllogictest file from PostgreSQL 15.
 
-Usage: scripts/sqllogictest-expected.py FILE [--port 54329] [--in-place]
+Usage: scripts/sqllogictest-expected.py FILE [--port 54329] [--dbname tessera] [--in-place]
 
 Every record runs, in order, in one psql session against the test cluster
 (scripts/pg-test-cluster.sh). The results of each `query` record are rendered as the runner
@@ -92,6 +92,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("file")
     parser.add_argument("--port", default="54329")
+    parser.add_argument("--dbname", default="tessera")
     parser.add_argument("--in-place", action="store_true")
     args = parser.parse_args()
     with open(args.file) as f:
@@ -119,7 +120,7 @@ def main():
     script.append("DROP SCHEMA slt_expected CASCADE;")
     proc = subprocess.run(
         ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-P", "null=NULL", "-h", "127.0.0.1", "-p", args.port, "-U", "tessera",
-         "tessera"],
+         args.dbname],
         input="\n".join(script) + "\n", capture_output=True, text=True)
     outputs, current, rows = {}, None, []
     for line in proc.stdout.split("\n"):
