@@ -767,6 +767,59 @@ BoundExprPtr Binder::bind_column_default(const catalog::ColumnDefinition& column
   return cast_for_assignment(child.bind_expr(*select.targets[0].expr), column);
 }
 
+void Binder::bind_default_definition(const Expr& expr, const std::string& text, catalog::ColumnDefinition& def,
+                                     bool sequence_error_position) {
+  BoundExprPtr value;
+  Binder child(*this, false);
+  child.scope_ = Scope();
+  child.no_aggregates_clause_ = "DEFAULT expressions";
+  try {
+    value = child.bind_expr(expr);
+  } catch (SqlError& e) {
+    // There are no columns to refer to (PostgreSQL's message).
+    if (e.state() != SqlState::kUndefinedColumn) throw;
+    throw_at(SqlState::kFeatureNotSupported, "cannot use column reference in DEFAULT expression", expr.location);
+  }
+  if (contains_expression(*value, BoundExprKind::kSubquery)) {
+    throw_at(SqlState::kFeatureNotSupported, "cannot use subquery in DEFAULT expression", expr.location);
+  }
+  const std::string value_type = value->type.name();
+  try {
+    value = cast_for_assignment(std::move(value), def);
+  } catch (SqlError& e) {
+    if (e.state() != SqlState::kDatatypeMismatch) throw;
+    throw SqlError(SqlState::kDatatypeMismatch, "column \"" + def.name + "\" is of type " + def.type.name() +
+                                                    " but default expression is of type " + value_type)
+        .with_hint("You will need to rewrite or cast the expression.");
+  }
+  if (value->kind == BoundExprKind::kConstant) {
+    def.default_value = static_cast<BoundConstant&>(*value).value;
+    def.default_expression.clear();
+    return;
+  }
+  def.default_value = Value::null(def.type);
+  def.default_expression = text;
+  // nextval('seq') names its sequence as a regclass constant does: it must exist now.
+  visit_expression(*value, [&](const BoundExpression& e) {
+    if (e.kind != BoundExprKind::kFunction) return;
+    const auto& call = static_cast<const BoundFunction&>(e);
+    if (call.function->name != "nextval" || call.children.size() != 1) return;
+    const BoundExpression* argument = call.children[0].get();
+    while (argument->kind == BoundExprKind::kCast) argument = static_cast<const BoundCast&>(*argument).child.get();
+    if (argument->kind != BoundExprKind::kConstant) return;
+    const Value& name = static_cast<const BoundConstant&>(*argument).value;
+    if (name.is_null()) return;
+    try {
+      catalog::find_sequence(catalog::SequenceContext{&catalog_, &transaction_, nullptr}, name.to_string());
+    } catch (SqlError& error) {
+      // Another kind of relation is accepted here, as regclass accepts it.
+      if (error.state() == SqlState::kWrongObjectType) return;
+      if (sequence_error_position) error.with_position(position(expr.location));
+      throw;
+    }
+  });
+}
+
 std::string Binder::choose_relation_name(const std::string& base, std::set<std::string>& taken) const {
   for (int suffix = 0;; suffix++) {
     std::string name = suffix == 0 ? base : base + std::to_string(suffix);
@@ -959,40 +1012,7 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
       if (serial || col.identity) {
         create->sequences.push_back(bind_owned_sequence(create->name, col, def, taken));
       } else if (col.default_value) {
-        BoundExprPtr value;
-        try {
-          // Assignment semantics: a string default is not cut to the column's length here.
-          value = cast_to(bind_expr(*col.default_value), def.type.is_string() ? LogicalType(def.type.id()) : def.type);
-        } catch (SqlError& e) {
-          // There are no columns to refer to (PostgreSQL's message).
-          if (e.state() != SqlState::kUndefinedColumn) throw;
-          throw_at(SqlState::kFeatureNotSupported, "cannot use column reference in DEFAULT expression",
-                   col.default_value->location);
-        }
-        if (value->kind == BoundExprKind::kConstant) {
-          def.default_value = static_cast<BoundConstant&>(*value).value;
-        } else {
-          def.default_expression = col.default_text;
-          // nextval('seq') names its sequence as a regclass constant does: it must exist now.
-          visit_expression(*value, [&](const BoundExpression& e) {
-            if (e.kind != BoundExprKind::kFunction) return;
-            const auto& call = static_cast<const BoundFunction&>(e);
-            if (call.function->name != "nextval" || call.children.size() != 1) return;
-            const BoundExpression* argument = call.children[0].get();
-            while (argument->kind == BoundExprKind::kCast) argument = static_cast<const BoundCast&>(*argument).child.get();
-            if (argument->kind != BoundExprKind::kConstant) return;
-            const Value& name = static_cast<const BoundConstant&>(*argument).value;
-            if (name.is_null()) return;
-            try {
-              catalog::find_sequence(catalog::SequenceContext{&catalog_, &transaction_, nullptr}, name.to_string());
-            } catch (SqlError& error) {
-              // Another kind of relation is accepted here, as regclass accepts it.
-              if (error.state() == SqlState::kWrongObjectType) return;
-              error.with_position(position(col.default_value->location));
-              throw;
-            }
-          });
-        }
+        bind_default_definition(*col.default_value, col.default_text, def, true);
       }
       create->columns.push_back(std::move(def));
     }

@@ -183,6 +183,13 @@ class Binder {
   [[noreturn]] static void throw_generated_always(const std::string& column);
   /// A column's DEFAULT, cast to its type: its constant, or its expression bound again.
   BoundExprPtr bind_column_default(const catalog::ColumnDefinition& column);
+  /// Binds DEFAULT `expr` (source text `text`) of column `def` as PostgreSQL does: cast for
+  /// assignment (42804), no column references (0A000); a constant becomes def.default_value,
+  /// anything else def.default_expression (bound anew per statement by bind_column_default).
+  /// A nextval('seq') in it must name an existing sequence now (42P01, with the expression's
+  /// position when `sequence_error_position`, as CREATE TABLE reports it).
+  void bind_default_definition(const Expr& expr, const std::string& text, catalog::ColumnDefinition& def,
+                               bool sequence_error_position);
   /// The PRIMARY KEY and UNIQUE constraints of a CREATE TABLE as indexes, named as PostgreSQL
   /// names them (t_pkey, t_a_b_key); marks the primary key's columns NOT NULL.
   std::vector<catalog::IndexDefinition> bind_key_constraints(const CreateTableStatement& stmt,

@@ -428,23 +428,11 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
                        "\"",
                    col.location);
         }
-        BoundExprPtr value;
         if (serial || col.identity) {
           // A new sequence owned by the column numbers the existing rows too.
           work.sequences.push_back(bind_owned_sequence(table_name, col, def, taken_names));
         } else if (col.default_value) {
-          try {
-            value = cast_to(bind_expr(*col.default_value), def.type.is_string() ? LogicalType(def.type.id()) : def.type);
-          } catch (SqlError& e) {
-            if (e.state() != SqlState::kUndefinedColumn) throw;
-            throw_at(SqlState::kFeatureNotSupported, "cannot use column reference in DEFAULT expression",
-                     col.default_value->location);
-          }
-          if (value->kind == BoundExprKind::kConstant) {
-            def.default_value = static_cast<BoundConstant&>(*value).value;
-          } else {
-            def.default_expression = col.default_text;
-          }
+          bind_default_definition(*col.default_value, col.default_text, def, false);
         }
         // Existing rows get the default, evaluated per row (a volatile one differs per row).
         BoundExprPtr fill = col.default_value || !def.default_expression.empty()
@@ -526,27 +514,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
         def.default_value = Value::null(def.type);
         def.default_expression.clear();
         if (action.action_kind == AlterTableActionKind::kSetDefault) {
-          BoundExprPtr value;
-          try {
-            value = cast_for_assignment(bind_expr(*action.expr), def);
-          } catch (SqlError& e) {
-            if (e.state() == SqlState::kUndefinedColumn) {
-              throw_at(SqlState::kFeatureNotSupported, "cannot use column reference in DEFAULT expression",
-                       action.expr->location);
-            }
-            if (e.state() == SqlState::kDatatypeMismatch) {
-              throw_at(SqlState::kDatatypeMismatch,
-                       "column \"" + def.name + "\" is of type " + def.type.name() +
-                           " but default expression is of type " + bind_expr(*action.expr)->type.name(),
-                       action.expr->location);
-            }
-            throw;
-          }
-          if (value->kind == BoundExprKind::kConstant) {
-            def.default_value = static_cast<BoundConstant&>(*value).value;
-          } else {
-            def.default_expression = action.expr_text;
-          }
+          bind_default_definition(*action.expr, action.expr_text, def, false);
         }
         break;
       }
