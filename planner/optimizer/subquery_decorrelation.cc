@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "src/common/assert.h"
 #include "src/common/vector.h"
 
 namespace tessera::planner {
@@ -84,11 +85,127 @@ void pass_through_projection(LogicalProjection& projection, std::vector<BoundExp
   }
 }
 
-/// Walks a subquery body whose correlation may be lifted: only row-wise operators (projection,
-/// filter, inner/cross join, scan, values) may lie on the way, and parameters may appear only
-/// in liftable conjuncts of filters, scans and join conditions. With `lifted` null it only
+/// Whether an expression of `op` or of an operator below it reads a parameter (true for
+/// operators whose expressions are not known here).
+bool reads_parameters(const LogicalOperator& op) {
+  bool found = false;
+  auto check = [&](const BoundExprPtr& e) { found = found || (e && has_parameters(*e)); };
+  auto check_all = [&](const std::vector<BoundExprPtr>& list) {
+    for (const auto& e : list) check(e);
+  };
+  switch (op.kind) {
+    case LogicalOperatorKind::kGet: check_all(static_cast<const LogicalGet&>(op).filters); break;
+    case LogicalOperatorKind::kFilter: check_all(static_cast<const LogicalFilter&>(op).conjuncts); break;
+    case LogicalOperatorKind::kProjection: check_all(static_cast<const LogicalProjection&>(op).expressions); break;
+    case LogicalOperatorKind::kAggregate:
+      check_all(static_cast<const LogicalAggregate&>(op).groups);
+      check_all(static_cast<const LogicalAggregate&>(op).aggregates);
+      break;
+    case LogicalOperatorKind::kJoin: check_all(static_cast<const LogicalJoin&>(op).conditions); break;
+    case LogicalOperatorKind::kDependentJoin: check_all(static_cast<const LogicalDependentJoin&>(op).correlated); break;
+    case LogicalOperatorKind::kWindow: check_all(static_cast<const LogicalWindow&>(op).windows); break;
+    case LogicalOperatorKind::kDistinct: check_all(static_cast<const LogicalDistinct&>(op).distinct_on); break;
+    case LogicalOperatorKind::kOrder:
+      for (const auto& o : static_cast<const LogicalOrder&>(op).orders) check(o.expression);
+      break;
+    case LogicalOperatorKind::kLimit: {
+      const auto& limit = static_cast<const LogicalLimit&>(op);
+      check(limit.limit);
+      check(limit.offset);
+      check_all(limit.tie_keys);
+      break;
+    }
+    case LogicalOperatorKind::kValues:
+      for (const auto& row : static_cast<const LogicalValues&>(op).rows) check_all(row);
+      break;
+    case LogicalOperatorKind::kSetOperation: break;
+    default: return true;
+  }
+  for (const auto& child : op.children) found = found || reads_parameters(*child);
+  return found;
+}
+
+/// Key equalities `inner = outer` lifted (from index `first` of `lifted`) from below an
+/// operator that forms groups of its input's rows (aggregate, DISTINCT, window): the inner key
+/// is added to each group, so that the operator computes the groups of every outer value at
+/// once (the domain of Neumann and Kemper's dependent join is the inner keys, which equal the
+/// outer values). Returns the inner keys, each over the operator's input.
+std::vector<BoundExprPtr*> lifted_keys(std::vector<BoundExprPtr>& lifted, size_t first) {
+  std::vector<BoundExprPtr*> keys;
+  for (size_t i = first; i < lifted.size(); i++) {
+    BoundExprPtr* inner;
+    BoundExprPtr* outer;
+    const bool is_key = key_sides(*lifted[i], inner, outer);
+    TS_CHECK(is_key, "subquery decorrelation: a conjunct lifted through a grouping operator is not a key equality");
+    keys.push_back(inner);
+  }
+  return keys;
+}
+
+/// Walks a subquery body whose correlation may be lifted: parameters may appear only in
+/// liftable conjuncts of filters, scans and join conditions, and only row-wise operators
+/// (projection, filter, inner/cross join, scan, values, ORDER BY without LIMIT) or grouping
+/// ones (GROUP BY without grouping sets, DISTINCT over a projection, windows) may lie on the
+/// way; below a grouping operator only key equalities may be lifted, and their inner keys join
+/// its groups (lifted_keys). Parameter-free subtrees need nothing. With `lifted` null it only
 /// checks; otherwise it also moves the correlated conjuncts out into `lifted`.
 bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
+  if (!reads_parameters(op)) return true;
+  const size_t before = lifted ? lifted->size() : 0;
+  switch (op.kind) {
+    case LogicalOperatorKind::kAggregate: {
+      auto& aggregate = static_cast<LogicalAggregate&>(op);
+      // A scalar aggregate has a row for an outer value without input rows, which grouping
+      // by the keys would lose (scalar_aggregate_join restores it at the top only).
+      if (aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return false;
+      for (const auto& e : aggregate.groups) {
+        if (has_parameters(*e)) return false;
+      }
+      for (const auto& e : aggregate.aggregates) {
+        if (has_parameters(*e)) return false;
+      }
+      if (!lift_correlation(*op.children[0], true, lifted)) return false;
+      if (!lifted) return true;
+      for (BoundExprPtr* key : lifted_keys(*lifted, before)) {
+        size_t column = aggregate.groups.size();
+        for (size_t c = 0; c < aggregate.groups.size(); c++) {
+          if (aggregate.groups[c]->equals(**key)) column = c;
+        }
+        if (column == aggregate.groups.size()) aggregate.groups.push_back((*key)->copy());
+        *key = std::make_unique<BoundColumnRef>((*key)->type,
+                                                ColumnBinding{aggregate.group_index, static_cast<uint32_t>(column)},
+                                                "subquery key");
+      }
+      return true;
+    }
+    case LogicalOperatorKind::kDistinct:
+      // DISTINCT over a projection, which outputs the keys (pass_through_projection): each
+      // outer value's rows stay distinct among themselves.
+      if (!static_cast<LogicalDistinct&>(op).distinct_on.empty() ||
+          op.children[0]->kind != LogicalOperatorKind::kProjection) {
+        return false;
+      }
+      return lift_correlation(*op.children[0], true, lifted);
+    case LogicalOperatorKind::kWindow: {
+      auto& window = static_cast<LogicalWindow&>(op);
+      for (const auto& w : window.windows) {
+        if (has_parameters(*w)) return false;
+      }
+      if (!lift_correlation(*op.children[0], true, lifted)) return false;
+      if (!lifted) return true;
+      for (BoundExprPtr* key : lifted_keys(*lifted, before)) {
+        for (auto& w : window.windows) static_cast<BoundWindow&>(*w).partitions.push_back((*key)->copy());
+      }
+      return true;
+    }
+    case LogicalOperatorKind::kOrder:
+      // Without a LIMIT above, the order of a subquery's rows does not matter.
+      for (const auto& o : static_cast<LogicalOrder&>(op).orders) {
+        if (has_parameters(*o.expression)) return false;
+      }
+      return lift_correlation(*op.children[0], equalities_only, lifted);
+    default: break;
+  }
   switch (op.kind) {
     case LogicalOperatorKind::kGet:
       return take_correlated(static_cast<LogicalGet&>(op).filters, equalities_only, lifted);
@@ -99,7 +216,6 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
       for (const auto& e : static_cast<LogicalProjection&>(op).expressions) {
         if (has_parameters(*e)) return false;
       }
-      const size_t before = lifted ? lifted->size() : 0;
       if (!lift_correlation(*op.children[0], equalities_only, lifted)) return false;
       if (lifted) pass_through_projection(static_cast<LogicalProjection&>(op), *lifted, before);
       return true;
@@ -387,14 +503,61 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   return result;
 }
 
-/// Replaces the correlated scalar aggregate subqueries of `expr` by joins added to `input`.
-void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input) {
-  if (!contains_expression(*expr, BoundExprKind::kSubquery)) return;
-  rewrite_expression(expr, [&](BoundExpression& e) -> BoundExprPtr {
-    if (e.kind != BoundExprKind::kSubquery) return nullptr;
-    auto& sub = static_cast<BoundSubquery&>(e);
-    if (sub.subquery_kind != SubqueryKind::kScalar) return nullptr;
-    return scalar_aggregate_join(sub, input);
+/// A correlated scalar subquery `(SELECT e FROM body WHERE inner = outer ...)` whose body is
+/// row-wise (no aggregate): a single-match LEFT JOIN of `input` with the subquery's projection
+/// (which also outputs the inner keys) on `outer = inner`. An outer row without a joining row
+/// gets NULL; one joining two rows raises 21000, as the subquery would for it, while duplicate
+/// keys no outer row meets raise nothing. Returns the expression that replaces the subquery
+/// (the projection's column), or null (nothing moved) for other shapes.
+BoundExprPtr scalar_row_join(BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (sub.correlated.empty() || root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) {
+    return nullptr;
+  }
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1 || !lift_correlation(projection, true, nullptr)) return nullptr;
+  std::vector<BoundExprPtr> lifted;
+  lift_correlation(projection, true, &lifted);
+  if (lifted.empty()) return nullptr;
+  // The projection is rebuilt around its moved parts (the plan is shared, not owned).
+  auto right = std::make_unique<LogicalProjection>(projection.table_index);
+  right->expressions = std::move(projection.expressions);
+  right->children = std::move(projection.children);
+  BoundExprPtr result =
+      std::make_unique<BoundColumnRef>(right->expressions[0]->type, ColumnBinding{right->table_index, 0}, "subquery");
+  auto join = std::make_unique<LogicalJoin>(JoinType::kLeft);
+  join->single_match = true;
+  join->conditions = outer_conditions(std::move(lifted), sub);
+  join->children.push_back(std::move(input));
+  join->children.push_back(std::move(right));
+  input = std::move(join);
+  return result;
+}
+
+/// Replaces the correlated scalar subqueries of `expr` that scalar_aggregate_join or
+/// scalar_row_join can move by joins added to `input`. `lazy`: `expr` is evaluated only for
+/// some rows (an operand of CASE, COALESCE, AND or OR after the first), where the join of
+/// scalar_row_join, which raises 21000 for every row it joins twice, would fail for rows the
+/// subquery never runs for.
+void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy = false) {
+  if (!expr || !contains_expression(*expr, BoundExprKind::kSubquery)) return;
+  if (expr->kind == BoundExprKind::kSubquery) {
+    auto& sub = static_cast<BoundSubquery&>(*expr);
+    if (sub.subquery_kind == SubqueryKind::kScalar) {
+      BoundExprPtr replacement = scalar_aggregate_join(sub, input);
+      if (!replacement && !lazy) replacement = scalar_row_join(sub, input);
+      if (replacement) {
+        expr = std::move(replacement);
+        return;
+      }
+    }
+  }
+  const bool conditional = expr->kind == BoundExprKind::kCase || expr->kind == BoundExprKind::kCoalesce ||
+                           expr->kind == BoundExprKind::kConjunction;
+  size_t index = 0;
+  expr->for_each_child([&](BoundExprPtr& child) {
+    rewrite_scalar_subqueries(child, input, lazy || (conditional && index > 0));
+    index++;
   });
 }
 

@@ -19,7 +19,8 @@ namespace tessera::planner {
 /// - a scalar subquery `(SELECT f(agg...) FROM body)` whose lifted conditions are all
 ///   `inner = outer` equalities, anywhere in a WHERE clause or a select list, becomes a LEFT JOIN
 ///   with the aggregate grouped by the inner keys; an outer row without a group gets the value
-///   the aggregate has over no rows (count is 0, not NULL).
+///   the aggregate has over no rows (count is 0, not NULL); one without an aggregate (a
+///   row-wise body) becomes a single-match LEFT JOIN (a second joining row raises 21000).
 /// - a dependent join (LATERAL) whose right side's correlation can be lifted the same way
 ///   becomes a LogicalJoin of the same type on the lifted conditions.
 /// - any other `EXISTS (q)` (correlated), `x op ANY (q)` / `x IN (q)` or `x op ALL (q)` (ALL is

@@ -4,6 +4,8 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <string>
+#include <unordered_set>
 
 #include "executor/expression/expression_executor.h"
 #include "executor/key_serializer.h"
@@ -24,6 +26,21 @@ constexpr size_t kPartitionBits = 4;
 constexpr size_t kPartitions = size_t{1} << kPartitionBits;
 
 inline size_t partition_of(hash_t hash) { return static_cast<size_t>(hash >> (64 - kPartitionBits)); }
+
+/// The serialized correlation keys (all keys but the last) of the rows of a null-aware mark
+/// join correlated by equalities, as set elements.
+using GroupSet = std::unordered_set<std::string>;
+
+std::string group_key(const KeySerializer& keys, size_t row) {
+  return std::string(reinterpret_cast<const char*>(keys.key(row)), keys.length(row));
+}
+
+/// Serializes the correlation keys (all but the last of `keys`) of rows [0, count).
+void serialize_groups(const std::vector<Vector>& keys, size_t count, KeySerializer& out) {
+  std::vector<const Vector*> columns;
+  for (size_t k = 0; k + 1 < keys.size(); k++) columns.push_back(&keys[k]);
+  out.serialize(columns, count);
+}
 
 /// One collected chunk's keys and its rows grouped by partition (computed by the worker that
 /// collected it).
@@ -58,6 +75,10 @@ struct HashJoinBuildState : GlobalState {
   /// null-aware MARK joins: the same rows, kept to be counted.
   ChunkCollection null_keys;
   size_t num_null_key_rows = 0;  ///< rows in null_keys (set by prepare_finalize)
+  /// Null-aware MARK joins with correlation keys: the correlation keys of the build rows
+  /// (`groups`) and of those whose last key is NULL (`null_groups`).
+  GroupSet groups;
+  GroupSet null_groups;
   /// The serialized keys, hashes and partitions of collected.chunks()[i], computed by the worker
   /// that collected the chunk.
   std::vector<BuildChunkKeys> chunk_keys;
@@ -90,6 +111,9 @@ struct HashJoinSinkState : LocalState {
   ChunkCollection collected;
   ChunkCollection null_keys;  // FULL joins: rows with a NULL key
   std::vector<BuildChunkKeys> chunk_keys;  // one per chunk of `collected`
+  KeySerializer group_keys;
+  GroupSet groups;
+  GroupSet null_groups;
 };
 
 struct HashJoinProbeGlobal : GlobalState {
@@ -103,6 +127,7 @@ struct HashJoinProbeState : LocalState {
   explicit HashJoinProbeState(QueryContext& query) : expressions(query) {}
   ExpressionExecutor expressions;
   KeySerializer keys;
+  KeySerializer group_keys;  ///< null-aware MARK joins with correlation keys: those of the chunk
   JoinBatch batch;
   /// Per probe row: the next build row + 1 of its chain still to examine (0 = none).
   std::vector<uint32_t> chain;
@@ -125,19 +150,21 @@ PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::Join
                                    std::vector<planner::BoundExprPtr> left_keys,
                                    std::vector<planner::BoundExprPtr> right_keys, planner::BoundExprPtr residual,
                                    std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right,
-                                   bool mark_null_aware)
+                                   bool mark_null_aware, bool single_match)
     : PhysicalOperator("HASH_JOIN", std::move(types)),
       join_type_(join_type),
       left_keys_(std::move(left_keys)),
       right_keys_(std::move(right_keys)),
       residual_(std::move(residual)),
-      mark_null_aware_(mark_null_aware) {
+      mark_null_aware_(mark_null_aware),
+      single_match_(single_match) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
                join_type_ == planner::JoinType::kFull || join_type_ == planner::JoinType::kMark ||
                planner::outputs_left_only(join_type_),
            "hash join supports INNER, LEFT, FULL, SEMI, ANTI and MARK joins");
-  TS_CHECK(!mark_null_aware_ || (join_type_ == planner::JoinType::kMark && left_keys_.size() == 1 && !residual_),
-           "hash join: a null-aware mark join has one key and no residual");
+  TS_CHECK(!mark_null_aware_ || (join_type_ == planner::JoinType::kMark && !residual_),
+           "hash join: a null-aware mark join has no residual");
+  TS_CHECK(!single_match_ || join_type_ == planner::JoinType::kLeft, "hash join: only a LEFT join is single-match");
   TS_CHECK(!left_keys_.empty() && left_keys_.size() == right_keys_.size(), "hash join: key count mismatch");
   for (size_t i = 0; i < left_keys_.size(); i++) {
     TS_CHECK(left_keys_[i]->type.physical_type() == right_keys_[i]->type.physical_type(),
@@ -206,6 +233,18 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
       }
     }
   }
+  if (mark_null_aware_ && right_keys_.size() > 1) {
+    // A probe row's mark depends on whether its correlation group has rows and NULL values.
+    serialize_groups(keys, n, local.group_keys);
+    UnifiedVectorFormat value;
+    keys.back().to_unified(n, value);
+    for (size_t i = 0; i < n; i++) {
+      if (local.group_keys.has_null(i)) continue;
+      std::string group = group_key(local.group_keys, i);
+      if (!value.validity->row_is_valid(value.sel.get_index(i))) local.null_groups.insert(group);
+      local.groups.insert(std::move(group));
+    }
+  }
   std::vector<const Vector*> key_columns;
   size_t count = n;
   std::vector<Vector> kept_keys;
@@ -247,6 +286,8 @@ void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& 
   // Chunks and their keys stay in step: both lists are appended in the same order.
   g.collected.absorb(local.collected);
   g.null_keys.absorb(local.null_keys);
+  g.groups.merge(local.groups);
+  g.null_groups.merge(local.null_groups);
   for (auto& keys : local.chunk_keys) g.chunk_keys.push_back(std::move(keys));
   local.chunk_keys.clear();
 }
@@ -314,7 +355,9 @@ std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_operator(QueryContext
 }
 
 std::unique_ptr<LocalState> PhysicalHashJoin::make_local_operator(WorkerContext& worker, GlobalState&) const {
-  return std::make_unique<HashJoinProbeState>(worker.query);
+  auto state = std::make_unique<HashJoinProbeState>(worker.query);
+  state->batch.set_single_match(single_match_);
+  return state;
 }
 
 OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChunk& out, GlobalState& global,
@@ -345,6 +388,7 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
       key_columns.push_back(&key_vectors[k]);
     }
     state.keys.serialize(key_columns, n);
+    if (mark_null_aware_ && left_keys_.size() > 1) serialize_groups(key_vectors, n, state.group_keys);
     state.chain.resize(n);
     state.matched.assign(n, 0);
     const hash_t* hashes = state.keys.hashes();
@@ -402,8 +446,19 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
             // when q holds a NULL.
             const bool build_has_rows = build.num_rows + build.num_null_key_rows > 0;
             state.unknown.assign(n, 0);
-            for (size_t i = 0; i < n; i++) {
-              state.unknown[i] = build.num_null_key_rows > 0 || (build_has_rows && state.keys.has_null(i));
+            if (left_keys_.size() == 1) {
+              for (size_t i = 0; i < n; i++) {
+                state.unknown[i] = build.num_null_key_rows > 0 || (build_has_rows && state.keys.has_null(i));
+              }
+            } else {
+              // Correlated: the same within the build rows of the probe row's correlation
+              // group; a NULL correlation key selects none of them (the mark is false).
+              for (size_t i = 0; i < n; i++) {
+                if (state.matched[i] || state.group_keys.has_null(i)) continue;
+                const std::string group = group_key(state.group_keys, i);
+                if (!build.groups.contains(group)) continue;
+                state.unknown[i] = state.keys.has_null(i) || build.null_groups.contains(group);
+              }
             }
             unknown = state.unknown.data();
           }
@@ -476,7 +531,7 @@ SourceResult PhysicalHashJoin::get_data(WorkerContext&, DataChunk& out, GlobalSt
 }
 
 std::string PhysicalHashJoin::explain_details() const {
-  std::string out = join_type_ == planner::JoinType::kLeft   ? "LEFT: "
+  std::string out = join_type_ == planner::JoinType::kLeft   ? (single_match_ ? "LEFT SINGLE: " : "LEFT: ")
                     : join_type_ == planner::JoinType::kFull ? "FULL: "
                     : join_type_ == planner::JoinType::kSemi ? "SEMI: "
                     : join_type_ == planner::JoinType::kAnti ? "ANTI: "
