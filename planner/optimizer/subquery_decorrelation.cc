@@ -222,6 +222,17 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
     }
     case LogicalOperatorKind::kJoin: {
       auto& join = static_cast<LogicalJoin&>(op);
+      if (join.join_type == JoinType::kLeft || join.join_type == JoinType::kSemi || join.join_type == JoinType::kAnti ||
+          join.join_type == JoinType::kMark) {
+        // These keep each left row's columns (a decorrelated subquery of the body, say): a
+        // conjunct over the left side filters the same rows above the join. Not a single-match
+        // join, which could then fail for a left row the conjunct removes.
+        if (join.single_match || reads_parameters(*op.children[1])) return false;
+        for (const auto& c : join.conditions) {
+          if (has_parameters(*c)) return false;
+        }
+        return lift_correlation(*op.children[0], equalities_only, lifted);
+      }
       if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return false;
       // An inner join's condition may as well be a filter above it.
       if (!take_correlated(join.conditions, equalities_only, lifted)) return false;
@@ -298,6 +309,22 @@ LogicalPtr exists_join(BoundSubquery& sub, bool negated, LogicalPtr& input) {
                    outer_conditions(std::move(lifted), sub));
 }
 
+/// A subquery's root projection (or plain DISTINCT over a projection), which the shared plan
+/// owns, rebuilt around its moved parts so that a join can own it.
+LogicalPtr take_root(LogicalOperator& root) {
+  if (root.kind == LogicalOperatorKind::kDistinct) {
+    auto distinct = std::make_unique<LogicalDistinct>();
+    distinct->distinct_on = std::move(static_cast<LogicalDistinct&>(root).distinct_on);
+    distinct->children = std::move(root.children);
+    return distinct;
+  }
+  auto& projection = static_cast<LogicalProjection&>(root);
+  auto rebuilt = std::make_unique<LogicalProjection>(projection.table_index);
+  rebuilt->expressions = std::move(projection.expressions);
+  rebuilt->children = std::move(projection.children);
+  return rebuilt;
+}
+
 /// `x op ANY (q)` as a semi join of `input` with q, or null (nothing moved).
 LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
   LogicalOperator& root = *sub.plan;
@@ -310,13 +337,10 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
   LogicalPtr right;
   BoundExprPtr column;
   if (sub.correlated.empty()) {
-    // q runs once, as it is: the projection is rebuilt around its moved parts.
-    auto rebuilt = std::make_unique<LogicalProjection>(projection.table_index);
-    rebuilt->expressions = std::move(projection.expressions);
-    rebuilt->children = std::move(projection.children);
-    column = std::make_unique<BoundColumnRef>(rebuilt->expressions[0]->type,
-                                              ColumnBinding{rebuilt->table_index, 0}, "subquery column");
-    right = std::move(rebuilt);
+    // q runs once, as it is.
+    column = std::make_unique<BoundColumnRef>(projection.expressions[0]->type, ColumnBinding{projection.table_index, 0},
+                                              "subquery column");
+    right = take_root(projection);
   } else {
     if (has_parameters(*projection.expressions[0]) || !lift_correlation(*root.children[0], false, nullptr)) return nullptr;
     std::vector<BoundExprPtr> lifted;
@@ -503,28 +527,27 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   return result;
 }
 
-/// A correlated scalar subquery `(SELECT e FROM body WHERE inner = outer ...)` whose body is
-/// row-wise (no aggregate): a single-match LEFT JOIN of `input` with the subquery's projection
-/// (which also outputs the inner keys) on `outer = inner`. An outer row without a joining row
+/// A correlated scalar subquery `(SELECT [DISTINCT] e FROM body WHERE inner = outer ...)`
+/// without an aggregate at the top (lift_correlation says what the body may hold): a
+/// single-match LEFT JOIN of `input` with the subquery's projection (which also outputs the
+/// inner keys) or DISTINCT on `outer = inner`. An outer row without a joining row
 /// gets NULL; one joining two rows raises 21000, as the subquery would for it, while duplicate
 /// keys no outer row meets raise nothing. Returns the expression that replaces the subquery
 /// (the projection's column), or null (nothing moved) for other shapes.
 BoundExprPtr scalar_row_join(BoundSubquery& sub, LogicalPtr& input) {
   LogicalOperator& root = *sub.plan;
-  if (sub.correlated.empty() || root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) {
+  if (sub.correlated.empty() || sub.plan.use_count() != 1 ||
+      (root.kind != LogicalOperatorKind::kProjection && root.kind != LogicalOperatorKind::kDistinct)) {
     return nullptr;
   }
-  auto& projection = static_cast<LogicalProjection&>(root);
-  if (projection.expressions.size() != 1 || !lift_correlation(projection, true, nullptr)) return nullptr;
+  const std::vector<ColumnBinding> bindings = root.output_bindings();
+  if (bindings.size() != 1 || !lift_correlation(root, true, nullptr)) return nullptr;
+  const LogicalType type = root.output_types()[0];
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(projection, true, &lifted);
+  lift_correlation(root, true, &lifted);
   if (lifted.empty()) return nullptr;
-  // The projection is rebuilt around its moved parts (the plan is shared, not owned).
-  auto right = std::make_unique<LogicalProjection>(projection.table_index);
-  right->expressions = std::move(projection.expressions);
-  right->children = std::move(projection.children);
-  BoundExprPtr result =
-      std::make_unique<BoundColumnRef>(right->expressions[0]->type, ColumnBinding{right->table_index, 0}, "subquery");
+  BoundExprPtr result = std::make_unique<BoundColumnRef>(type, bindings[0], "subquery");
+  LogicalPtr right = take_root(root);
   auto join = std::make_unique<LogicalJoin>(JoinType::kLeft);
   join->single_match = true;
   join->conditions = outer_conditions(std::move(lifted), sub);
