@@ -149,6 +149,8 @@ std::vector<BoundExprPtr*> lifted_keys(std::vector<BoundExprPtr>& lifted, size_t
 /// way; below a grouping operator only key equalities may be lifted, and their inner keys join
 /// its groups (lifted_keys). Parameter-free subtrees need nothing. With `lifted` null it only
 /// checks; otherwise it also moves the correlated conjuncts out into `lifted`.
+bool lift_slot(LogicalPtr& slot, bool equalities_only, std::vector<BoundExprPtr>* lifted);
+
 bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
   if (!reads_parameters(op)) return true;
   const size_t before = lifted ? lifted->size() : 0;
@@ -164,7 +166,7 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
       for (const auto& e : aggregate.aggregates) {
         if (has_parameters(*e)) return false;
       }
-      if (!lift_correlation(*op.children[0], true, lifted)) return false;
+      if (!lift_slot(op.children[0], true, lifted)) return false;
       if (!lifted) return true;
       for (BoundExprPtr* key : lifted_keys(*lifted, before)) {
         size_t column = aggregate.groups.size();
@@ -185,13 +187,13 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
           op.children[0]->kind != LogicalOperatorKind::kProjection) {
         return false;
       }
-      return lift_correlation(*op.children[0], true, lifted);
+      return lift_slot(op.children[0], true, lifted);
     case LogicalOperatorKind::kWindow: {
       auto& window = static_cast<LogicalWindow&>(op);
       for (const auto& w : window.windows) {
         if (has_parameters(*w)) return false;
       }
-      if (!lift_correlation(*op.children[0], true, lifted)) return false;
+      if (!lift_slot(op.children[0], true, lifted)) return false;
       if (!lifted) return true;
       for (BoundExprPtr* key : lifted_keys(*lifted, before)) {
         for (auto& w : window.windows) static_cast<BoundWindow&>(*w).partitions.push_back((*key)->copy());
@@ -203,7 +205,7 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
       for (const auto& o : static_cast<LogicalOrder&>(op).orders) {
         if (has_parameters(*o.expression)) return false;
       }
-      return lift_correlation(*op.children[0], equalities_only, lifted);
+      return lift_slot(op.children[0], equalities_only, lifted);
     default: break;
   }
   switch (op.kind) {
@@ -211,12 +213,12 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
       return take_correlated(static_cast<LogicalGet&>(op).filters, equalities_only, lifted);
     case LogicalOperatorKind::kFilter:
       return take_correlated(static_cast<LogicalFilter&>(op).conjuncts, equalities_only, lifted) &&
-             lift_correlation(*op.children[0], equalities_only, lifted);
+             lift_slot(op.children[0], equalities_only, lifted);
     case LogicalOperatorKind::kProjection: {
       for (const auto& e : static_cast<LogicalProjection&>(op).expressions) {
         if (has_parameters(*e)) return false;
       }
-      if (!lift_correlation(*op.children[0], equalities_only, lifted)) return false;
+      if (!lift_slot(op.children[0], equalities_only, lifted)) return false;
       if (lifted) pass_through_projection(static_cast<LogicalProjection&>(op), *lifted, before);
       return true;
     }
@@ -231,14 +233,14 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
         for (const auto& c : join.conditions) {
           if (has_parameters(*c)) return false;
         }
-        return lift_correlation(*op.children[0], equalities_only, lifted);
+        return lift_slot(op.children[0], equalities_only, lifted);
       }
       if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return false;
       // An inner join's condition may as well be a filter above it.
       if (!take_correlated(join.conditions, equalities_only, lifted)) return false;
       if (lifted && join.conditions.empty()) join.join_type = JoinType::kCross;
-      return lift_correlation(*op.children[0], equalities_only, lifted) &&
-             lift_correlation(*op.children[1], equalities_only, lifted);
+      return lift_slot(op.children[0], equalities_only, lifted) &&
+             lift_slot(op.children[1], equalities_only, lifted);
     }
     case LogicalOperatorKind::kValues: {
       for (const auto& row : static_cast<LogicalValues&>(op).rows) {
@@ -250,6 +252,48 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
     }
     default: return false;
   }
+}
+
+/// Whether `op` is `LIMIT 1` (OFFSET 0, no WITH TIES): the first row of its input.
+bool first_row_limit(const LogicalOperator& op) {
+  if (op.kind != LogicalOperatorKind::kLimit) return false;
+  const auto& limit = static_cast<const LogicalLimit&>(op);
+  auto is_constant = [](const BoundExprPtr& e, int64_t value) {
+    if (!e || e->kind != BoundExprKind::kConstant) return false;
+    const Value& v = static_cast<const BoundConstant&>(*e).value;
+    return !v.is_null() && v.get_int64() == value;
+  };
+  return is_constant(limit.limit, 1) && (!limit.offset || is_constant(limit.offset, 0)) && !limit.with_ties;
+}
+
+/// LIMIT 1 over `input` for every outer value at once: the first row (in the order of the
+/// ORDER BY below, if any) of each group of equal `keys` (DISTINCT ON).
+LogicalPtr first_rows(LogicalPtr input, const std::vector<BoundExprPtr*>& keys) {
+  auto distinct = std::make_unique<LogicalDistinct>();
+  for (BoundExprPtr* key : keys) distinct->distinct_on.push_back((*key)->copy());
+  distinct->children.push_back(std::move(input));
+  return distinct;
+}
+
+/// Checks a LIMIT 1 whose input may lift its correlation (key equalities only, through an
+/// ORDER BY and a projection, which outputs the keys) and, with `lifted`, lifts it.
+bool lift_first_row(LogicalOperator& limit, std::vector<BoundExprPtr>* lifted) {
+  if (!first_row_limit(limit)) return false;
+  const LogicalOperator* below = limit.children[0].get();
+  if (below->kind == LogicalOperatorKind::kOrder) below = below->children[0].get();
+  if (below->kind != LogicalOperatorKind::kProjection) return false;
+  return lift_slot(limit.children[0], true, lifted);
+}
+
+/// lift_correlation for a child slot; a LIMIT 1 there becomes first_rows of the lifted keys.
+bool lift_slot(LogicalPtr& slot, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
+  if (slot->kind != LogicalOperatorKind::kLimit || !reads_parameters(*slot)) {
+    return lift_correlation(*slot, equalities_only, lifted);
+  }
+  const size_t before = lifted ? lifted->size() : 0;
+  if (!lift_first_row(*slot, lifted)) return false;
+  if (lifted) slot = first_rows(std::move(slot->children[0]), lifted_keys(*lifted, before));
+  return true;
 }
 
 /// Replaces parameters by the outer expressions they stand for.
@@ -299,11 +343,11 @@ LogicalPtr exists_join(BoundSubquery& sub, bool negated, LogicalPtr& input) {
   // changes the plan.
   LogicalOperator& root = *sub.plan;
   if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1 ||
-      !lift_correlation(*root.children[0], false, nullptr)) {
+      !lift_slot(root.children[0], false, nullptr)) {
     return nullptr;
   }
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(*root.children[0], false, &lifted);
+  lift_slot(root.children[0], false, &lifted);
   if (lifted.empty()) return nullptr;
   return make_join(negated ? JoinType::kAnti : JoinType::kSemi, std::move(input), std::move(root.children[0]),
                    outer_conditions(std::move(lifted), sub));
@@ -342,9 +386,9 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
                                               "subquery column");
     right = take_root(projection);
   } else {
-    if (has_parameters(*projection.expressions[0]) || !lift_correlation(*root.children[0], false, nullptr)) return nullptr;
+    if (has_parameters(*projection.expressions[0]) || !lift_slot(root.children[0], false, nullptr)) return nullptr;
     std::vector<BoundExprPtr> lifted;
-    lift_correlation(*root.children[0], false, &lifted);
+    lift_slot(root.children[0], false, &lifted);
     conditions = outer_conditions(std::move(lifted), sub);
     // The projection is row-wise: its expression is computed by the join over the body's rows.
     column = std::move(projection.expressions[0]);
@@ -397,9 +441,9 @@ BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false
   } else {
     return nullptr;
   }
-  if (!lift_correlation(*root.children[0], false, nullptr)) return nullptr;
+  if (!lift_slot(root.children[0], false, nullptr)) return nullptr;
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(*root.children[0], false, &lifted);
+  lift_slot(root.children[0], false, &lifted);
   std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
   auto join = std::make_unique<LogicalJoin>(JoinType::kMark);
   // The subquery's projection is dropped (the join computes its one row-wise expression over
@@ -483,9 +527,9 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   for (const auto& a : aggregate.aggregates) {
     if (has_parameters(*a)) return nullptr;
   }
-  if (!lift_correlation(*aggregate.children[0], true, nullptr)) return nullptr;
+  if (!lift_slot(aggregate.children[0], true, nullptr)) return nullptr;
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(*aggregate.children[0], true, &lifted);
+  lift_slot(aggregate.children[0], true, &lifted);
   if (lifted.empty()) return nullptr;
   // Group by the inner sides; join on outer = group key, in the equality's operand order.
   std::vector<BoundExprPtr> conditions;
@@ -536,18 +580,25 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
 /// (the projection's column), or null (nothing moved) for other shapes.
 BoundExprPtr scalar_row_join(BoundSubquery& sub, LogicalPtr& input) {
   LogicalOperator& root = *sub.plan;
+  const bool limit = root.kind == LogicalOperatorKind::kLimit;
   if (sub.correlated.empty() || sub.plan.use_count() != 1 ||
-      (root.kind != LogicalOperatorKind::kProjection && root.kind != LogicalOperatorKind::kDistinct)) {
+      (root.kind != LogicalOperatorKind::kProjection && root.kind != LogicalOperatorKind::kDistinct && !limit)) {
     return nullptr;
   }
   const std::vector<ColumnBinding> bindings = root.output_bindings();
-  if (bindings.size() != 1 || !lift_correlation(root, true, nullptr)) return nullptr;
+  if (bindings.size() != 1 || !(limit ? lift_first_row(root, nullptr) : lift_correlation(root, true, nullptr))) {
+    return nullptr;
+  }
   const LogicalType type = root.output_types()[0];
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(root, true, &lifted);
+  if (limit) {
+    lift_first_row(root, &lifted);
+  } else {
+    lift_correlation(root, true, &lifted);
+  }
   if (lifted.empty()) return nullptr;
   BoundExprPtr result = std::make_unique<BoundColumnRef>(type, bindings[0], "subquery");
-  LogicalPtr right = take_root(root);
+  LogicalPtr right = limit ? first_rows(std::move(root.children[0]), lifted_keys(lifted, 0)) : take_root(root);
   auto join = std::make_unique<LogicalJoin>(JoinType::kLeft);
   join->single_match = true;
   join->conditions = outer_conditions(std::move(lifted), sub);
@@ -655,16 +706,15 @@ LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
   auto& dependent = static_cast<LogicalDependentJoin&>(*op);
-  LogicalOperator& right = *op->children[1];
   if (dependent.correlated.empty()) {
     // Nothing depends on the left row (set-returning functions of constants): a plain join,
     // whose right side streams.
     const JoinType type = dependent.join_type == JoinType::kLeft ? JoinType::kLeft : JoinType::kCross;
     return make_join(type, std::move(op->children[0]), std::move(op->children[1]), {});
   }
-  if (!lift_correlation(right, false, nullptr)) return op;
+  if (!lift_slot(op->children[1], false, nullptr)) return op;
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(right, false, &lifted);
+  lift_slot(op->children[1], false, &lifted);
   std::vector<BoundExprPtr> conditions;
   for (auto& c : lifted) conditions.push_back(substitute_parameters(*c, dependent.correlated));
   // The lifted conjuncts filtered the right side's rows per left row: as join conditions they
