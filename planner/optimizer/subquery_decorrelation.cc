@@ -1,5 +1,6 @@
 #include "planner/optimizer/subquery_decorrelation.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "src/common/assert.h"
@@ -635,6 +636,34 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy 
   });
 }
 
+/// Moves the subqueries of `expr`, evaluated over every row of `input` (or, when `lazy`, only
+/// over some), into joins added to `input`: mark joins (rewrite_mark_subqueries, in
+/// three-valued logic) and scalar joins (rewrite_scalar_subqueries).
+void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy) {
+  rewrite_mark_subqueries(expr, input, false, lazy);
+  rewrite_scalar_subqueries(expr, input, lazy);
+}
+
+/// Whether every outer value the subqueries of `expr` read (their correlated expressions and
+/// left operands) is a column of `bindings`.
+bool subqueries_read_only(const BoundExpression& expr, const std::vector<ColumnBinding>& bindings) {
+  bool only = true;
+  auto check = [&](const BoundExpression& e) {
+    visit_expression(e, [&](const BoundExpression& node) {
+      if (node.kind != BoundExprKind::kColumnRef) return;
+      const ColumnBinding& b = static_cast<const BoundColumnRef&>(node).binding;
+      only = only && std::find(bindings.begin(), bindings.end(), b) != bindings.end();
+    });
+  };
+  visit_expression(expr, [&](const BoundExpression& node) {
+    if (node.kind != BoundExprKind::kSubquery) return;
+    const auto& sub = static_cast<const BoundSubquery&>(node);
+    if (sub.left) check(*sub.left);
+    for (const auto& c : sub.correlated) check(*c);
+  });
+  return only;
+}
+
 }  // namespace
 
 LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
@@ -643,6 +672,7 @@ LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
   if (plan->kind == LogicalOperatorKind::kFilter) return rewrite_filter(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kJoin) return rewrite_join(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kProjection) return rewrite_projection(std::move(plan));
+  if (plan->kind == LogicalOperatorKind::kAggregate) return rewrite_aggregate(std::move(plan));
   return plan;
 }
 
@@ -686,6 +716,22 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
   auto& join = static_cast<LogicalJoin&>(*op);
+  if (join.join_type == JoinType::kLeft) {
+    // A LEFT JOIN's ON conjunct whose subqueries read only one side's columns: they join that
+    // side. The ON clause is evaluated only for some pairs, hence lazily (no join that could
+    // fail for a row the subquery would never run for).
+    const std::vector<ColumnBinding> left = join.children[0]->output_bindings();
+    const std::vector<ColumnBinding> right = join.children[1]->output_bindings();
+    for (auto& c : join.conditions) {
+      if (!contains_expression(*c, BoundExprKind::kSubquery)) continue;
+      if (subqueries_read_only(*c, left)) {
+        rewrite_subqueries(c, join.children[0], true);
+      } else if (subqueries_read_only(*c, right)) {
+        rewrite_subqueries(c, join.children[1], true);
+      }
+    }
+    return op;
+  }
   if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return op;
   // An inner join's ON conjuncts with subqueries may as well filter its output.
   auto filter = std::make_unique<LogicalFilter>();
@@ -727,9 +773,21 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
   auto& projection = static_cast<LogicalProjection&>(*op);
-  for (auto& e : projection.expressions) {
-    rewrite_mark_subqueries(e, op->children[0], false);
-    rewrite_scalar_subqueries(e, op->children[0]);
+  for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], false);
+  return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_aggregate(LogicalPtr op) {
+  // An aggregate evaluates its groups and arguments over every input row, as a projection
+  // below it would; with FILTER, the arguments only over the rows the filter selects.
+  auto& aggregate = static_cast<LogicalAggregate&>(*op);
+  for (auto& g : aggregate.groups) rewrite_subqueries(g, op->children[0], false);
+  for (auto& a : aggregate.aggregates) {
+    auto& call = static_cast<BoundAggregate&>(*a);
+    const bool lazy = call.filter != nullptr;
+    if (call.filter) rewrite_subqueries(call.filter, op->children[0], false);
+    for (auto& arg : call.args) rewrite_subqueries(arg, op->children[0], lazy);
+    for (auto& o : call.orders) rewrite_subqueries(o.expression, op->children[0], lazy);
   }
   return op;
 }

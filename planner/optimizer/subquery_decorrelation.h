@@ -38,6 +38,7 @@ class SubqueryDecorrelation {
   LogicalPtr rewrite_filter(LogicalPtr filter);
   LogicalPtr rewrite_join(LogicalPtr join);
   LogicalPtr rewrite_projection(LogicalPtr projection);
+  LogicalPtr rewrite_aggregate(LogicalPtr aggregate);
   LogicalPtr rewrite_dependent_join(LogicalPtr join);
 };
 
