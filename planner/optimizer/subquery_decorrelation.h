@@ -7,9 +7,13 @@ namespace tessera::planner {
 /// Turns correlated subqueries into joins, so that they run once instead of once per outer row.
 /// A subquery refers to the outer row through BoundParameter(i) (= `correlated[i]` evaluated
 /// in the outer row). When every parameter of a subquery sits in conjuncts of its WHERE / ON /
-/// join conditions, under row-wise operators only (projection, filter, inner/cross join, scan,
-/// values), those conjuncts are lifted out of the subquery, the parameters replaced by the outer
-/// expressions, and they become join conditions:
+/// join conditions, under row-wise operators (projection, filter, inner/cross join, the left
+/// side of a LEFT / semi / anti / mark join, scan, values, ORDER BY) or, for `inner = outer`
+/// key equalities, also under operators that group rows (GROUP BY, DISTINCT, windows, LIMIT 1),
+/// which get the inner keys added to their groups (the dependent join's domain pushed down,
+/// after Neumann and Kemper, with the keys standing for the outer values), those conjuncts are
+/// lifted out of the subquery, the parameters replaced by the outer expressions, and they
+/// become join conditions:
 /// - a WHERE conjunct `EXISTS (q)` / `NOT EXISTS (q)` becomes a semi / anti join of the
 ///   filter's input with q's body, on the lifted conditions (any shape: equalities become hash
 ///   keys, the rest the join's residual);
@@ -29,6 +33,8 @@ namespace tessera::planner {
 ///   clause of an inner join, becomes a mark join of the input with q's body: its boolean mark
 ///   column replaces the subquery. The mark of ANY / ALL is three-valued (null-aware) unless
 ///   the subquery sits in a WHERE clause under AND / OR only, where NULL and false agree.
+/// - subqueries in aggregate arguments and groups join the aggregate's input; those in a LEFT
+///   JOIN's ON clause reading only one side join that side (lazily: no join that can fail).
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
  public:
