@@ -143,6 +143,21 @@ std::vector<BoundExprPtr*> lifted_keys(std::vector<BoundExprPtr>& lifted, size_t
   return keys;
 }
 
+/// Adds the inner `keys` (over the aggregate's input) to its groups, and makes them refer to the
+/// group columns instead.
+void group_by_keys(LogicalAggregate& aggregate, const std::vector<BoundExprPtr*>& keys) {
+  for (BoundExprPtr* key : keys) {
+    size_t column = aggregate.groups.size();
+    for (size_t c = 0; c < aggregate.groups.size(); c++) {
+      if (aggregate.groups[c]->equals(**key)) column = c;
+    }
+    if (column == aggregate.groups.size()) aggregate.groups.push_back((*key)->copy());
+    *key = std::make_unique<BoundColumnRef>((*key)->type,
+                                            ColumnBinding{aggregate.group_index, static_cast<uint32_t>(column)},
+                                            "subquery key");
+  }
+}
+
 /// Walks a subquery body whose correlation may be lifted: parameters may appear only in
 /// liftable conjuncts of filters, scans and join conditions, and only row-wise operators
 /// (projection, filter, inner/cross join, scan, values, ORDER BY without LIMIT) or grouping
@@ -168,17 +183,7 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
         if (has_parameters(*e)) return false;
       }
       if (!lift_slot(op.children[0], true, lifted)) return false;
-      if (!lifted) return true;
-      for (BoundExprPtr* key : lifted_keys(*lifted, before)) {
-        size_t column = aggregate.groups.size();
-        for (size_t c = 0; c < aggregate.groups.size(); c++) {
-          if (aggregate.groups[c]->equals(**key)) column = c;
-        }
-        if (column == aggregate.groups.size()) aggregate.groups.push_back((*key)->copy());
-        *key = std::make_unique<BoundColumnRef>((*key)->type,
-                                                ColumnBinding{aggregate.group_index, static_cast<uint32_t>(column)},
-                                                "subquery key");
-      }
+      if (lifted) group_by_keys(aggregate, lifted_keys(*lifted, before));
       return true;
     }
     case LogicalOperatorKind::kDistinct:
@@ -664,6 +669,40 @@ bool subqueries_read_only(const BoundExpression& expr, const std::vector<ColumnB
   return only;
 }
 
+/// A LATERAL item `(SELECT agg1, agg2 ... FROM body WHERE inner = outer ...)` (a scalar
+/// aggregate under projections that only pass or rename columns: one row per left row) whose
+/// every aggregate is NULL over no rows: a LEFT JOIN of the left side with the aggregate grouped
+/// by the inner keys, on `outer = key` (a left row without a group gets NULLs, the aggregates'
+/// values over no rows). Null (nothing moved) for other shapes.
+LogicalPtr lateral_aggregate_join(LogicalDependentJoin& dependent) {
+  // The projections from the top down to the aggregate.
+  std::vector<LogicalProjection*> projections;
+  LogicalOperator* op = dependent.children[1].get();
+  while (op->kind == LogicalOperatorKind::kProjection) {
+    for (const auto& e : static_cast<LogicalProjection&>(*op).expressions) {
+      if (e->kind != BoundExprKind::kColumnRef) return nullptr;
+    }
+    projections.push_back(static_cast<LogicalProjection*>(op));
+    op = op->children[0].get();
+  }
+  if (projections.empty() || op->kind != LogicalOperatorKind::kAggregate) return nullptr;
+  auto& aggregate = static_cast<LogicalAggregate&>(*op);
+  if (!aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return nullptr;
+  for (const auto& a : aggregate.aggregates) {
+    if (has_parameters(*a) || !empty_aggregate_value(static_cast<const BoundAggregate&>(*a)).is_null()) return nullptr;
+  }
+  if (!lift_slot(aggregate.children[0], true, nullptr)) return nullptr;
+  std::vector<BoundExprPtr> lifted;
+  lift_slot(aggregate.children[0], true, &lifted);
+  if (lifted.empty()) return nullptr;
+  group_by_keys(aggregate, lifted_keys(lifted, 0));
+  for (auto p = projections.rbegin(); p != projections.rend(); ++p) pass_through_projection(**p, lifted, 0);
+  std::vector<BoundExprPtr> conditions;
+  for (auto& c : lifted) conditions.push_back(substitute_parameters(*c, dependent.correlated));
+  return make_join(JoinType::kLeft, std::move(dependent.children[0]), std::move(dependent.children[1]),
+                   std::move(conditions));
+}
+
 }  // namespace
 
 LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
@@ -758,6 +797,7 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
     const JoinType type = dependent.join_type == JoinType::kLeft ? JoinType::kLeft : JoinType::kCross;
     return make_join(type, std::move(op->children[0]), std::move(op->children[1]), {});
   }
+  if (LogicalPtr join = lateral_aggregate_join(dependent)) return join;
   if (!lift_slot(op->children[1], false, nullptr)) return op;
   std::vector<BoundExprPtr> lifted;
   lift_slot(op->children[1], false, &lifted);

@@ -26,7 +26,9 @@ namespace tessera::planner {
 ///   the aggregate has over no rows (count is 0, not NULL); one without an aggregate (a
 ///   row-wise body) becomes a single-match LEFT JOIN (a second joining row raises 21000).
 /// - a dependent join (LATERAL) whose right side's correlation can be lifted the same way
-///   becomes a LogicalJoin of the same type on the lifted conditions.
+///   becomes a LogicalJoin of the same type on the lifted conditions; one whose right side is a
+///   scalar aggregate correlated by equalities, NULL over no rows, a LEFT JOIN with the
+///   aggregate grouped by the inner keys.
 /// - any other `EXISTS (q)` (correlated), `x op ANY (q)` / `x IN (q)` or `x op ALL (q)` (ALL is
 ///   NOT (x negated-op ANY (q))) whose correlation can be lifted (or which is uncorrelated),
 ///   anywhere in a WHERE / HAVING clause (under OR, NOT, CASE ...), a select list or the ON

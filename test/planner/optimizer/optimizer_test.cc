@@ -199,6 +199,15 @@ TEST_F(OptimizerTest, NotEqualAllIsNotEqualAny) {
   EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
 }
 
+TEST_F(OptimizerTest, LateralScalarAggregateNullOverNoRowsBecomesALeftJoin) {
+  std::string plan = plan_of("SELECT t.c, l.s FROM t, LATERAL (SELECT sum(u.x) AS s FROM u WHERE u.a = t.a) l");
+  EXPECT_EQ(plan.find("DependentJoin"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
+  // count(*) is 0 over no rows, which a LEFT JOIN would pad with NULL.
+  plan = plan_of("SELECT t.c, l.n FROM t, LATERAL (SELECT count(*) AS n FROM u WHERE u.a = t.a) l");
+  EXPECT_NE(plan.find("DependentJoin Inner"), std::string::npos) << plan;
+}
+
 TEST_F(OptimizerTest, LateralShapesThatCannotBeLiftedStayDependentJoins) {
   // LIMIT 2 per left row, the left row in the select list, and a function of the left row.
   std::string plan = plan_of("SELECT l.x FROM t, LATERAL (SELECT u.x FROM u WHERE u.a = t.a ORDER BY u.x LIMIT 2) l");
