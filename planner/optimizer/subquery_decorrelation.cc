@@ -712,6 +712,7 @@ LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
   if (plan->kind == LogicalOperatorKind::kJoin) return rewrite_join(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kProjection) return rewrite_projection(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kAggregate) return rewrite_aggregate(std::move(plan));
+  if (plan->kind == LogicalOperatorKind::kWindow) return rewrite_window(std::move(plan));
   return plan;
 }
 
@@ -814,6 +815,20 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
   auto& projection = static_cast<LogicalProjection&>(*op);
   for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], false);
+  return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_window(LogicalPtr op) {
+  // A window function's arguments, PARTITION BY and ORDER BY are evaluated over every input row
+  // (its arguments, with FILTER, over the rows the filter selects).
+  for (auto& w : static_cast<LogicalWindow&>(*op).windows) {
+    auto& window = static_cast<BoundWindow&>(*w);
+    const bool lazy = window.filter != nullptr;
+    if (window.filter) rewrite_subqueries(window.filter, op->children[0], false);
+    for (auto& arg : window.args) rewrite_subqueries(arg, op->children[0], lazy);
+    for (auto& p : window.partitions) rewrite_subqueries(p, op->children[0], false);
+    for (auto& o : window.orders) rewrite_subqueries(o.expression, op->children[0], false);
+  }
   return op;
 }
 

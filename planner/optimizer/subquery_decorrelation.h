@@ -35,7 +35,8 @@ namespace tessera::planner {
 ///   clause of an inner join, becomes a mark join of the input with q's body: its boolean mark
 ///   column replaces the subquery. The mark of ANY / ALL is three-valued (null-aware) unless
 ///   the subquery sits in a WHERE clause under AND / OR only, where NULL and false agree.
-/// - subqueries in aggregate arguments and groups join the aggregate's input; those in a LEFT
+/// - subqueries in aggregate and window function arguments, groups, PARTITION BY and window
+///   ORDER BY join the operator's input; those in a LEFT
 ///   JOIN's ON clause reading only one side join that side (lazily: no join that can fail).
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
@@ -47,6 +48,7 @@ class SubqueryDecorrelation {
   LogicalPtr rewrite_join(LogicalPtr join);
   LogicalPtr rewrite_projection(LogicalPtr projection);
   LogicalPtr rewrite_aggregate(LogicalPtr aggregate);
+  LogicalPtr rewrite_window(LogicalPtr window);
   LogicalPtr rewrite_dependent_join(LogicalPtr join);
 };
 
