@@ -4,8 +4,10 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <bit>
+#include <cstring>
 #include <string>
-#include <unordered_set>
+#include <string_view>
 
 #include "executor/expression/expression_executor.h"
 #include "executor/key_serializer.h"
@@ -27,12 +29,82 @@ constexpr size_t kPartitions = size_t{1} << kPartitionBits;
 
 inline size_t partition_of(hash_t hash) { return static_cast<size_t>(hash >> (64 - kPartitionBits)); }
 
-/// The serialized correlation keys (all keys but the last) of the rows of a null-aware mark
-/// join correlated by equalities, as set elements.
-using GroupSet = std::unordered_set<std::string>;
+/// The correlation groups of a null-aware mark join correlated by equalities: the serialized
+/// correlation keys (all keys but the last) of its build rows, each with flags (kGroupHasRows
+/// and, when some row of the group has a NULL last key, kGroupHasNull). Open addressing with
+/// linear probing on the keys' hashes (KeySerializer's); the key bytes live in one buffer.
+class GroupFlags {
+ public:
+  /// The flags of `key`, inserted as 0 when absent.
+  uint8_t& upsert(hash_t hash, std::string_view key) {
+    if ((size_ + 1) * 2 > slots_.size()) grow(std::max<size_t>(16, slots_.size() * 2));
+    size_t i = home(hash);
+    while (slots_[i].used) {
+      if (matches(slots_[i], hash, key)) return slots_[i].flags;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = Slot{hash, bytes_.size(), static_cast<uint32_t>(key.size()), 0, true};
+    bytes_.append(key);
+    size_++;
+    return slots_[i].flags;
+  }
+  /// The flags of `key`, or null when absent.
+  const uint8_t* find(hash_t hash, std::string_view key) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = home(hash); slots_[i].used; i = (i + 1) & (slots_.size() - 1)) {
+      if (matches(slots_[i], hash, key)) return &slots_[i].flags;
+    }
+    return nullptr;
+  }
+  /// Adds `other`'s groups, or-ing the flags of groups both hold.
+  void merge(const GroupFlags& other) {
+    // Sized first: inserting a table's slots in order into a smaller one clusters them.
+    size_t capacity = std::max<size_t>(16, slots_.size());
+    while (capacity < (size_ + other.size_ + 1) * 2) capacity *= 2;
+    if (capacity > slots_.size()) grow(capacity);
+    for (const Slot& slot : other.slots_) {
+      if (slot.used) upsert(slot.hash, other.key(slot)) |= slot.flags;
+    }
+  }
 
-std::string group_key(const KeySerializer& keys, size_t row) {
-  return std::string(reinterpret_cast<const char*>(keys.key(row)), keys.length(row));
+ private:
+  struct Slot {
+    hash_t hash = 0;
+    size_t offset = 0;  ///< of the key in bytes_
+    uint32_t length = 0;
+    uint8_t flags = 0;
+    bool used = false;
+  };
+  std::string_view key(const Slot& slot) const { return std::string_view(bytes_).substr(slot.offset, slot.length); }
+  bool matches(const Slot& slot, hash_t hash, std::string_view key) const {
+    return slot.hash == hash && slot.length == key.size() && std::memcmp(bytes_.data() + slot.offset, key.data(), key.size()) == 0;
+  }
+  /// The first slot to probe: the hash's bits mixed (Fibonacci hashing), so that keys whose
+  /// hashes differ only in a few bits spread over the table.
+  size_t home(hash_t hash) const { return static_cast<size_t>((hash * 0x9E3779B97F4A7C15ULL) >> shift_); }
+  /// Rehashes into `capacity` (a power of two, larger than now) slots.
+  void grow(size_t capacity) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(capacity, Slot{});
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& slot : old) {
+      if (!slot.used) continue;
+      size_t i = home(slot.hash);
+      while (slots_[i].used) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two of them, at most half used
+  std::string bytes_;
+  size_t size_ = 0;
+  int shift_ = 64;  ///< 64 - log2(slots_.size())
+};
+constexpr uint8_t kGroupHasRows = 1;
+constexpr uint8_t kGroupHasNull = 2;
+
+std::string_view group_key(const KeySerializer& keys, size_t row) {
+  return std::string_view(reinterpret_cast<const char*>(keys.key(row)), keys.length(row));
 }
 
 /// Serializes the correlation keys (all but the last of `keys`) of rows [0, count).
@@ -75,10 +147,8 @@ struct HashJoinBuildState : GlobalState {
   /// null-aware MARK joins: the same rows, kept to be counted.
   ChunkCollection null_keys;
   size_t num_null_key_rows = 0;  ///< rows in null_keys (set by prepare_finalize)
-  /// Null-aware MARK joins with correlation keys: the correlation keys of the build rows
-  /// (`groups`) and of those whose last key is NULL (`null_groups`).
-  GroupSet groups;
-  GroupSet null_groups;
+  /// Null-aware MARK joins with correlation keys: their groups.
+  GroupFlags groups;
   /// The serialized keys, hashes and partitions of collected.chunks()[i], computed by the worker
   /// that collected the chunk.
   std::vector<BuildChunkKeys> chunk_keys;
@@ -112,8 +182,7 @@ struct HashJoinSinkState : LocalState {
   ChunkCollection null_keys;  // FULL joins: rows with a NULL key
   std::vector<BuildChunkKeys> chunk_keys;  // one per chunk of `collected`
   KeySerializer group_keys;
-  GroupSet groups;
-  GroupSet null_groups;
+  GroupFlags groups;
 };
 
 struct HashJoinProbeGlobal : GlobalState {
@@ -240,9 +309,9 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
     keys.back().to_unified(n, value);
     for (size_t i = 0; i < n; i++) {
       if (local.group_keys.has_null(i)) continue;
-      std::string group = group_key(local.group_keys, i);
-      if (!value.validity->row_is_valid(value.sel.get_index(i))) local.null_groups.insert(group);
-      local.groups.insert(std::move(group));
+      uint8_t& flags = local.groups.upsert(local.group_keys.hash(i), group_key(local.group_keys, i));
+      flags |= kGroupHasRows;
+      if (!value.validity->row_is_valid(value.sel.get_index(i))) flags |= kGroupHasNull;
     }
   }
   std::vector<const Vector*> key_columns;
@@ -287,7 +356,6 @@ void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& 
   g.collected.absorb(local.collected);
   g.null_keys.absorb(local.null_keys);
   g.groups.merge(local.groups);
-  g.null_groups.merge(local.null_groups);
   for (auto& keys : local.chunk_keys) g.chunk_keys.push_back(std::move(keys));
   local.chunk_keys.clear();
 }
@@ -455,9 +523,9 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
               // group; a NULL correlation key selects none of them (the mark is false).
               for (size_t i = 0; i < n; i++) {
                 if (state.matched[i] || state.group_keys.has_null(i)) continue;
-                const std::string group = group_key(state.group_keys, i);
-                if (!build.groups.contains(group)) continue;
-                state.unknown[i] = state.keys.has_null(i) || build.null_groups.contains(group);
+                const uint8_t* flags = build.groups.find(state.group_keys.hash(i), group_key(state.group_keys, i));
+                if (!flags) continue;
+                state.unknown[i] = state.keys.has_null(i) || (*flags & kGroupHasNull) != 0;
               }
             }
             unknown = state.unknown.data();
