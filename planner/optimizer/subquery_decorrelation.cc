@@ -407,6 +407,27 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
   return make_join(JoinType::kSemi, std::move(input), std::move(right), std::move(conditions));
 }
 
+/// Whether evaluating `expr` cannot raise an error (columns, constants and parameters only).
+bool cannot_fail(const BoundExpression& expr) {
+  bool ok = true;
+  visit_expression(expr, [&](const BoundExpression& node) {
+    ok = ok && (node.kind == BoundExprKind::kColumnRef || node.kind == BoundExprKind::kConstant ||
+                node.kind == BoundExprKind::kParameter);
+  });
+  return ok;
+}
+
+/// A join computes a subquery's outer operands (its left operand, its correlated values) for
+/// every row of its input, which a CASE / COALESCE branch would not: where the subquery is
+/// evaluated lazily, it may move only when they cannot fail.
+bool outer_operands_cannot_fail(const BoundSubquery& sub) {
+  if (sub.left && !cannot_fail(*sub.left)) return false;
+  for (const auto& c : sub.correlated) {
+    if (!cannot_fail(*c)) return false;
+  }
+  return true;
+}
+
 /// A mark join of `input` with subquery `sub` (EXISTS correlated by liftable conjuncts, or
 /// `x op ANY / ALL (q)` correlated so or uncorrelated): `input` becomes the join, and the
 /// returned expression (over its mark column) replaces the subquery; null (nothing moved) for
@@ -417,22 +438,9 @@ BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false
   if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
   auto& projection = static_cast<LogicalProjection&>(root);
   if (lazy) {
-    // A join computes the subquery's outer operands for every row, which a CASE / COALESCE
-    // branch would not: only operands that cannot fail may move.
-    auto cannot_fail = [](const BoundExpression& e) {
-      bool ok = true;
-      visit_expression(e, [&](const BoundExpression& node) {
-        ok = ok && (node.kind == BoundExprKind::kColumnRef || node.kind == BoundExprKind::kConstant ||
-                    node.kind == BoundExprKind::kParameter);
-      });
-      return ok;
-    };
-    if (sub.left && !cannot_fail(*sub.left)) return nullptr;
+    if (!outer_operands_cannot_fail(sub)) return nullptr;
     for (const auto& e : projection.expressions) {
       if (!cannot_fail(*e)) return nullptr;
-    }
-    for (const auto& c : sub.correlated) {
-      if (!cannot_fail(*c)) return nullptr;
     }
   }
   const bool exists = sub.subquery_kind == SubqueryKind::kExists;
@@ -623,7 +631,7 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy 
   if (!expr || !contains_expression(*expr, BoundExprKind::kSubquery)) return;
   if (expr->kind == BoundExprKind::kSubquery) {
     auto& sub = static_cast<BoundSubquery&>(*expr);
-    if (sub.subquery_kind == SubqueryKind::kScalar) {
+    if (sub.subquery_kind == SubqueryKind::kScalar && (!lazy || outer_operands_cannot_fail(sub))) {
       BoundExprPtr replacement = scalar_aggregate_join(sub, input);
       if (!replacement && !lazy) replacement = scalar_row_join(sub, input);
       if (replacement) {
