@@ -545,23 +545,9 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   std::vector<BoundExprPtr> lifted;
   lift_slot(aggregate.children[0], true, &lifted);
   if (lifted.empty()) return nullptr;
-  // Group by the inner sides; join on outer = group key, in the equality's operand order.
-  std::vector<BoundExprPtr> conditions;
-  for (auto& c : lifted) {
-    BoundExprPtr* inner;
-    BoundExprPtr* outer;
-    key_sides(*c, inner, outer);
-    auto& eq = static_cast<BoundFunction&>(*c);
-    const bool outer_first = outer == &eq.children[0];
-    const auto column = static_cast<uint32_t>(aggregate.groups.size());
-    auto key = std::make_unique<BoundColumnRef>((*inner)->type, ColumnBinding{aggregate.group_index, column}, "subquery key");
-    aggregate.groups.push_back(std::move(*inner));
-    BoundExprPtr outer_value = substitute_parameters(**outer, sub.correlated);
-    std::vector<BoundExprPtr> args;
-    args.push_back(outer_first ? std::move(outer_value) : std::move(key));
-    args.push_back(outer_first ? std::move(key) : std::move(outer_value));
-    conditions.push_back(std::make_unique<BoundFunction>(LogicalType::boolean(), *eq.function, std::move(args)));
-  }
+  // Group by the inner sides; join on outer = group key.
+  group_by_keys(aggregate, lifted_keys(lifted, 0));
+  std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
   // An outer row without a group sees each aggregate's value over no rows: a joined row has a
   // non-NULL first key (NULL keys never join).
   BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
