@@ -568,29 +568,46 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   auto all_bindings = concat(left_bindings, right_bindings);
 
   // Split the conditions into equality keys (one side each) and the rest.
-  std::vector<BoundExprPtr> left_keys, right_keys, residual;
+  // A null-aware mark join's correlation conditions, `(inner = outer) IS TRUE`, become keys of
+  // their own (group_left / group_right), which come before the compared value's key.
+  const bool null_aware_mark = join.join_type == JoinType::kMark && join.mark_null_aware;
+  std::vector<BoundExprPtr> left_keys, right_keys, residual, group_left, group_right;
   for (const auto& c : join.conditions) {
-    if (c->kind == BoundExprKind::kFunction && static_cast<const BoundFunction&>(*c).function->hashable) {
-      const auto& eq = static_cast<const BoundFunction&>(*c);
+    const BoundExpression* condition = c.get();
+    const bool correlation = null_aware_mark && condition->kind == BoundExprKind::kBooleanTest &&
+                             static_cast<const BoundBooleanTest&>(*condition).test == BooleanTest::kIsTrue;
+    if (correlation) condition = static_cast<const BoundBooleanTest&>(*condition).child.get();
+    auto& lefts = correlation ? group_left : left_keys;
+    auto& rights = correlation ? group_right : right_keys;
+    if (condition->kind == BoundExprKind::kFunction && static_cast<const BoundFunction&>(*condition).function->hashable) {
+      const auto& eq = static_cast<const BoundFunction&>(*condition);
       const auto& a = *eq.children[0];
       const auto& b = *eq.children[1];
       if (refers_only_to(a, left_tables) && refers_only_to(b, right_tables)) {
-        left_keys.push_back(a.copy());
-        right_keys.push_back(b.copy());
+        lefts.push_back(a.copy());
+        rights.push_back(b.copy());
         continue;
       }
       if (refers_only_to(b, left_tables) && refers_only_to(a, right_tables)) {
-        left_keys.push_back(b.copy());
-        right_keys.push_back(a.copy());
+        lefts.push_back(b.copy());
+        rights.push_back(a.copy());
         continue;
       }
     }
     residual.push_back(c->copy());
   }
+  const bool hashable_mark = null_aware_mark && left_keys.size() == 1 && residual.empty();
+  if (hashable_mark) {
+    left_keys.insert(left_keys.begin(), std::make_move_iterator(group_left.begin()),
+                     std::make_move_iterator(group_left.end()));
+    right_keys.insert(right_keys.begin(), std::make_move_iterator(group_right.begin()),
+                      std::make_move_iterator(group_right.end()));
+  }
   auto types = join.output_types();
-  if (join.join_type == JoinType::kMark && join.mark_null_aware && (left_keys.size() != 1 || !residual.empty())) {
-    // The null-aware hash join compares one key and nothing else; any other null-aware mark
-    // join tests every pair in three-valued logic.
+  if (null_aware_mark && !hashable_mark) {
+    // The null-aware hash join compares one value, within the groups of its correlation keys
+    // (when any), and nothing else; any other null-aware mark join tests every pair in
+    // three-valued logic.
     std::vector<BoundExprPtr> all;
     for (const auto& c : join.conditions) all.push_back(c->copy());
     BoundExprPtr condition = conjunction_of(std::move(all));
@@ -615,7 +632,8 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
     JoinType type = join.join_type == JoinType::kCross && condition ? JoinType::kInner : join.join_type;
     if (type == JoinType::kInner && !condition) type = JoinType::kCross;
     return std::make_unique<PhysicalNestedLoopJoin>(types, type, condition ? resolve(*condition, all_bindings) : nullptr,
-                                                    create_plan(left), create_plan(right), join.mark_null_aware);
+                                                    create_plan(left), create_plan(right), join.mark_null_aware,
+                                                    join.single_match);
   }
   BoundExprPtr condition = conjunction_of(std::move(residual));
   // The hash table is built on the right child: for inner joins put the smaller input there.
@@ -624,7 +642,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
     return std::make_unique<PhysicalHashJoin>(types, join.join_type, resolve_all(left_keys, left_bindings),
                                               resolve_all(right_keys, right_bindings),
                                               condition ? resolve(*condition, all_bindings) : nullptr, create_plan(left),
-                                              create_plan(right), join.mark_null_aware);
+                                              create_plan(right), join.mark_null_aware, join.single_match);
   }
   auto swapped_bindings = concat(right_bindings, left_bindings);
   auto right_types = right.output_types();

@@ -568,19 +568,27 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
     case SubLinkKind::kAny: kind = SubqueryKind::kAny; break;
     case SubLinkKind::kAll: kind = SubqueryKind::kAll; break;
   }
+  // x <> ALL (q) (NOT IN) is NOT (x = ANY (q)) in three-valued logic: an equality, which a
+  // hash join can compare.
+  std::string op = expr.op;
+  const bool negated = kind == SubqueryKind::kAll && op == "<>";
+  if (negated) {
+    kind = SubqueryKind::kAny;
+    op = "=";
+  }
   BoundExprPtr left;
   const catalog::ScalarFunction* comparison = nullptr;
   if (kind == SubqueryKind::kAny || kind == SubqueryKind::kAll) {
     if (types.size() != 1) {
       throw_at(SqlState::kSyntaxError, types.size() > 1 ? "subquery has too many columns" : "subquery has too few columns", expr.location);
     }
-    if (!is_comparison(expr.op)) throw_at(SqlState::kFeatureNotSupported, "operator " + expr.op + " with ANY/ALL is not supported yet", expr.location);
+    if (!is_comparison(op)) throw_at(SqlState::kFeatureNotSupported, "operator " + op + " with ANY/ALL is not supported yet", expr.location);
     left = bind_expr(*expr.test_expr);
     // Typed as the comparison of the left operand with a value of the subquery's column type.
     std::vector<LogicalType> operand_types{is_unknown_literal(*left) ? LogicalType::sql_null() : left->type, types[0]};
     catalog::ResolvedFunction resolved;
     try {
-      resolved = functions_.resolve_operator(expr.op, operand_types);
+      resolved = functions_.resolve_operator(op, operand_types);
     } catch (SqlError& e) {
       e.with_position(position(expr.location));
       throw;
@@ -602,6 +610,7 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
   subquery->left = std::move(left);
   subquery->comparison = comparison;
   subquery->correlated = std::move(child.correlated_inputs_);
+  if (negated) return std::make_unique<BoundBooleanTest>(BooleanTest::kNot, std::move(subquery));
   return subquery;
 }
 

@@ -168,6 +168,7 @@ std::string LogicalJoin::describe() const {
   const char* names[] = {"Inner", "Left", "Right", "Full", "Cross", "Semi", "Anti", "Mark"};
   std::string out = std::string("Join ") + names[static_cast<int>(join_type)];
   if (join_type == JoinType::kMark && mark_null_aware) out += " (null-aware)";
+  if (single_match) out += " (single)";
   return out + " " + join_exprs(conditions, " AND ");
 }
 

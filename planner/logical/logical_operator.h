@@ -174,6 +174,10 @@ class LogicalJoin : public LogicalOperator {
   /// otherwise NULL counts as false (EXISTS).
   uint32_t mark_index = 0;
   bool mark_null_aware = false;
+  /// kLeft only: each left row joins at most one right row; a second raises 21000 (the join
+  /// of a scalar subquery, `(SELECT y FROM t2 WHERE t2.k = t1.k)`, whose right side is the
+  /// subquery's body keyed on its correlation).
+  bool single_match = false;
 };
 
 /// A join whose right side depends on the left row (LATERAL): children[1] refers to the left

@@ -7,8 +7,8 @@ namespace tessera::planner {
 /// Rewrites a logical plan with rules that never change its result:
 /// - constant folding as PostgreSQL does it at plan time (ConstantFolder);
 /// - subquery decorrelation: correlated [NOT] EXISTS and IN in WHERE become semi / anti joins,
-///   correlated scalar aggregates LEFT JOINs with the aggregate grouped by the correlation keys
-///   (see SubqueryDecorrelation);
+///   correlated scalar subqueries LEFT JOINs (aggregates grouped by the correlation keys),
+///   other subqueries mark joins (see SubqueryDecorrelation);
 /// - filter pushdown: WHERE/ON conjuncts move down to the scans and joins whose columns they
 ///   use (a cross join with a condition on both sides becomes an inner join);
 /// - join order: inner and cross joins are reordered by estimated cost (JoinOrderOptimizer);

@@ -1,7 +1,9 @@
 #include "planner/optimizer/subquery_decorrelation.h"
 
+#include <algorithm>
 #include <functional>
 
+#include "src/common/assert.h"
 #include "src/common/vector.h"
 
 namespace tessera::planner {
@@ -84,34 +86,167 @@ void pass_through_projection(LogicalProjection& projection, std::vector<BoundExp
   }
 }
 
-/// Walks a subquery body whose correlation may be lifted: only row-wise operators (projection,
-/// filter, inner/cross join, scan, values) may lie on the way, and parameters may appear only
-/// in liftable conjuncts of filters, scans and join conditions. With `lifted` null it only
+/// Whether an expression of `op` or of an operator below it reads a parameter (true for
+/// operators whose expressions are not known here).
+bool reads_parameters(const LogicalOperator& op) {
+  bool found = false;
+  auto check = [&](const BoundExprPtr& e) { found = found || (e && has_parameters(*e)); };
+  auto check_all = [&](const std::vector<BoundExprPtr>& list) {
+    for (const auto& e : list) check(e);
+  };
+  switch (op.kind) {
+    case LogicalOperatorKind::kGet: check_all(static_cast<const LogicalGet&>(op).filters); break;
+    case LogicalOperatorKind::kFilter: check_all(static_cast<const LogicalFilter&>(op).conjuncts); break;
+    case LogicalOperatorKind::kProjection: check_all(static_cast<const LogicalProjection&>(op).expressions); break;
+    case LogicalOperatorKind::kAggregate:
+      check_all(static_cast<const LogicalAggregate&>(op).groups);
+      check_all(static_cast<const LogicalAggregate&>(op).aggregates);
+      break;
+    case LogicalOperatorKind::kJoin: check_all(static_cast<const LogicalJoin&>(op).conditions); break;
+    case LogicalOperatorKind::kDependentJoin: check_all(static_cast<const LogicalDependentJoin&>(op).correlated); break;
+    case LogicalOperatorKind::kWindow: check_all(static_cast<const LogicalWindow&>(op).windows); break;
+    case LogicalOperatorKind::kDistinct: check_all(static_cast<const LogicalDistinct&>(op).distinct_on); break;
+    case LogicalOperatorKind::kOrder:
+      for (const auto& o : static_cast<const LogicalOrder&>(op).orders) check(o.expression);
+      break;
+    case LogicalOperatorKind::kLimit: {
+      const auto& limit = static_cast<const LogicalLimit&>(op);
+      check(limit.limit);
+      check(limit.offset);
+      check_all(limit.tie_keys);
+      break;
+    }
+    case LogicalOperatorKind::kValues:
+      for (const auto& row : static_cast<const LogicalValues&>(op).rows) check_all(row);
+      break;
+    case LogicalOperatorKind::kSetOperation: break;
+    default: return true;
+  }
+  for (const auto& child : op.children) found = found || reads_parameters(*child);
+  return found;
+}
+
+/// Key equalities `inner = outer` lifted (from index `first` of `lifted`) from below an
+/// operator that forms groups of its input's rows (aggregate, DISTINCT, window): the inner key
+/// is added to each group, so that the operator computes the groups of every outer value at
+/// once (the domain of Neumann and Kemper's dependent join is the inner keys, which equal the
+/// outer values). Returns the inner keys, each over the operator's input.
+std::vector<BoundExprPtr*> lifted_keys(std::vector<BoundExprPtr>& lifted, size_t first) {
+  std::vector<BoundExprPtr*> keys;
+  for (size_t i = first; i < lifted.size(); i++) {
+    BoundExprPtr* inner;
+    BoundExprPtr* outer;
+    const bool is_key = key_sides(*lifted[i], inner, outer);
+    TS_CHECK(is_key, "subquery decorrelation: a conjunct lifted through a grouping operator is not a key equality");
+    keys.push_back(inner);
+  }
+  return keys;
+}
+
+/// Adds the inner `keys` (over the aggregate's input) to its groups, and makes them refer to the
+/// group columns instead.
+void group_by_keys(LogicalAggregate& aggregate, const std::vector<BoundExprPtr*>& keys) {
+  for (BoundExprPtr* key : keys) {
+    size_t column = aggregate.groups.size();
+    for (size_t c = 0; c < aggregate.groups.size(); c++) {
+      if (aggregate.groups[c]->equals(**key)) column = c;
+    }
+    if (column == aggregate.groups.size()) aggregate.groups.push_back((*key)->copy());
+    *key = std::make_unique<BoundColumnRef>((*key)->type,
+                                            ColumnBinding{aggregate.group_index, static_cast<uint32_t>(column)},
+                                            "subquery key");
+  }
+}
+
+/// Walks a subquery body whose correlation may be lifted: parameters may appear only in
+/// liftable conjuncts of filters, scans and join conditions, and only row-wise operators
+/// (projection, filter, inner/cross join, scan, values, ORDER BY without LIMIT) or grouping
+/// ones (GROUP BY without grouping sets, DISTINCT over a projection, windows) may lie on the
+/// way; below a grouping operator only key equalities may be lifted, and their inner keys join
+/// its groups (lifted_keys). Parameter-free subtrees need nothing. With `lifted` null it only
 /// checks; otherwise it also moves the correlated conjuncts out into `lifted`.
+bool lift_slot(LogicalPtr& slot, bool equalities_only, std::vector<BoundExprPtr>* lifted);
+
 bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
+  if (!reads_parameters(op)) return true;
+  const size_t before = lifted ? lifted->size() : 0;
+  switch (op.kind) {
+    case LogicalOperatorKind::kAggregate: {
+      auto& aggregate = static_cast<LogicalAggregate&>(op);
+      // A scalar aggregate has a row for an outer value without input rows, which grouping
+      // by the keys would lose (scalar_aggregate_join restores it at the top only).
+      if (aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return false;
+      for (const auto& e : aggregate.groups) {
+        if (has_parameters(*e)) return false;
+      }
+      for (const auto& e : aggregate.aggregates) {
+        if (has_parameters(*e)) return false;
+      }
+      if (!lift_slot(op.children[0], true, lifted)) return false;
+      if (lifted) group_by_keys(aggregate, lifted_keys(*lifted, before));
+      return true;
+    }
+    case LogicalOperatorKind::kDistinct:
+      // DISTINCT over a projection, which outputs the keys (pass_through_projection): each
+      // outer value's rows stay distinct among themselves.
+      if (!static_cast<LogicalDistinct&>(op).distinct_on.empty() ||
+          op.children[0]->kind != LogicalOperatorKind::kProjection) {
+        return false;
+      }
+      return lift_slot(op.children[0], true, lifted);
+    case LogicalOperatorKind::kWindow: {
+      auto& window = static_cast<LogicalWindow&>(op);
+      for (const auto& w : window.windows) {
+        if (has_parameters(*w)) return false;
+      }
+      if (!lift_slot(op.children[0], true, lifted)) return false;
+      if (!lifted) return true;
+      for (BoundExprPtr* key : lifted_keys(*lifted, before)) {
+        for (auto& w : window.windows) static_cast<BoundWindow&>(*w).partitions.push_back((*key)->copy());
+      }
+      return true;
+    }
+    case LogicalOperatorKind::kOrder:
+      // Without a LIMIT above, the order of a subquery's rows does not matter.
+      for (const auto& o : static_cast<LogicalOrder&>(op).orders) {
+        if (has_parameters(*o.expression)) return false;
+      }
+      return lift_slot(op.children[0], equalities_only, lifted);
+    default: break;
+  }
   switch (op.kind) {
     case LogicalOperatorKind::kGet:
       return take_correlated(static_cast<LogicalGet&>(op).filters, equalities_only, lifted);
     case LogicalOperatorKind::kFilter:
       return take_correlated(static_cast<LogicalFilter&>(op).conjuncts, equalities_only, lifted) &&
-             lift_correlation(*op.children[0], equalities_only, lifted);
+             lift_slot(op.children[0], equalities_only, lifted);
     case LogicalOperatorKind::kProjection: {
       for (const auto& e : static_cast<LogicalProjection&>(op).expressions) {
         if (has_parameters(*e)) return false;
       }
-      const size_t before = lifted ? lifted->size() : 0;
-      if (!lift_correlation(*op.children[0], equalities_only, lifted)) return false;
+      if (!lift_slot(op.children[0], equalities_only, lifted)) return false;
       if (lifted) pass_through_projection(static_cast<LogicalProjection&>(op), *lifted, before);
       return true;
     }
     case LogicalOperatorKind::kJoin: {
       auto& join = static_cast<LogicalJoin&>(op);
+      if (join.join_type == JoinType::kLeft || join.join_type == JoinType::kSemi || join.join_type == JoinType::kAnti ||
+          join.join_type == JoinType::kMark) {
+        // These keep each left row's columns (a decorrelated subquery of the body, say): a
+        // conjunct over the left side filters the same rows above the join. Not a single-match
+        // join, which could then fail for a left row the conjunct removes.
+        if (join.single_match || reads_parameters(*op.children[1])) return false;
+        for (const auto& c : join.conditions) {
+          if (has_parameters(*c)) return false;
+        }
+        return lift_slot(op.children[0], equalities_only, lifted);
+      }
       if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return false;
       // An inner join's condition may as well be a filter above it.
       if (!take_correlated(join.conditions, equalities_only, lifted)) return false;
       if (lifted && join.conditions.empty()) join.join_type = JoinType::kCross;
-      return lift_correlation(*op.children[0], equalities_only, lifted) &&
-             lift_correlation(*op.children[1], equalities_only, lifted);
+      return lift_slot(op.children[0], equalities_only, lifted) &&
+             lift_slot(op.children[1], equalities_only, lifted);
     }
     case LogicalOperatorKind::kValues: {
       for (const auto& row : static_cast<LogicalValues&>(op).rows) {
@@ -123,6 +258,48 @@ bool lift_correlation(LogicalOperator& op, bool equalities_only, std::vector<Bou
     }
     default: return false;
   }
+}
+
+/// Whether `op` is `LIMIT 1` (OFFSET 0, no WITH TIES): the first row of its input.
+bool first_row_limit(const LogicalOperator& op) {
+  if (op.kind != LogicalOperatorKind::kLimit) return false;
+  const auto& limit = static_cast<const LogicalLimit&>(op);
+  auto is_constant = [](const BoundExprPtr& e, int64_t value) {
+    if (!e || e->kind != BoundExprKind::kConstant) return false;
+    const Value& v = static_cast<const BoundConstant&>(*e).value;
+    return !v.is_null() && v.get_int64() == value;
+  };
+  return is_constant(limit.limit, 1) && (!limit.offset || is_constant(limit.offset, 0)) && !limit.with_ties;
+}
+
+/// LIMIT 1 over `input` for every outer value at once: the first row (in the order of the
+/// ORDER BY below, if any) of each group of equal `keys` (DISTINCT ON).
+LogicalPtr first_rows(LogicalPtr input, const std::vector<BoundExprPtr*>& keys) {
+  auto distinct = std::make_unique<LogicalDistinct>();
+  for (BoundExprPtr* key : keys) distinct->distinct_on.push_back((*key)->copy());
+  distinct->children.push_back(std::move(input));
+  return distinct;
+}
+
+/// Checks a LIMIT 1 whose input may lift its correlation (key equalities only, through an
+/// ORDER BY and a projection, which outputs the keys) and, with `lifted`, lifts it.
+bool lift_first_row(LogicalOperator& limit, std::vector<BoundExprPtr>* lifted) {
+  if (!first_row_limit(limit)) return false;
+  const LogicalOperator* below = limit.children[0].get();
+  if (below->kind == LogicalOperatorKind::kOrder) below = below->children[0].get();
+  if (below->kind != LogicalOperatorKind::kProjection) return false;
+  return lift_slot(limit.children[0], true, lifted);
+}
+
+/// lift_correlation for a child slot; a LIMIT 1 there becomes first_rows of the lifted keys.
+bool lift_slot(LogicalPtr& slot, bool equalities_only, std::vector<BoundExprPtr>* lifted) {
+  if (slot->kind != LogicalOperatorKind::kLimit || !reads_parameters(*slot)) {
+    return lift_correlation(*slot, equalities_only, lifted);
+  }
+  const size_t before = lifted ? lifted->size() : 0;
+  if (!lift_first_row(*slot, lifted)) return false;
+  if (lifted) slot = first_rows(std::move(slot->children[0]), lifted_keys(*lifted, before));
+  return true;
 }
 
 /// Replaces parameters by the outer expressions they stand for.
@@ -172,14 +349,30 @@ LogicalPtr exists_join(BoundSubquery& sub, bool negated, LogicalPtr& input) {
   // changes the plan.
   LogicalOperator& root = *sub.plan;
   if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1 ||
-      !lift_correlation(*root.children[0], false, nullptr)) {
+      !lift_slot(root.children[0], false, nullptr)) {
     return nullptr;
   }
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(*root.children[0], false, &lifted);
+  lift_slot(root.children[0], false, &lifted);
   if (lifted.empty()) return nullptr;
   return make_join(negated ? JoinType::kAnti : JoinType::kSemi, std::move(input), std::move(root.children[0]),
                    outer_conditions(std::move(lifted), sub));
+}
+
+/// A subquery's root projection (or plain DISTINCT over a projection), which the shared plan
+/// owns, rebuilt around its moved parts so that a join can own it.
+LogicalPtr take_root(LogicalOperator& root) {
+  if (root.kind == LogicalOperatorKind::kDistinct) {
+    auto distinct = std::make_unique<LogicalDistinct>();
+    distinct->distinct_on = std::move(static_cast<LogicalDistinct&>(root).distinct_on);
+    distinct->children = std::move(root.children);
+    return distinct;
+  }
+  auto& projection = static_cast<LogicalProjection&>(root);
+  auto rebuilt = std::make_unique<LogicalProjection>(projection.table_index);
+  rebuilt->expressions = std::move(projection.expressions);
+  rebuilt->children = std::move(projection.children);
+  return rebuilt;
 }
 
 /// `x op ANY (q)` as a semi join of `input` with q, or null (nothing moved).
@@ -194,17 +387,14 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
   LogicalPtr right;
   BoundExprPtr column;
   if (sub.correlated.empty()) {
-    // q runs once, as it is: the projection is rebuilt around its moved parts.
-    auto rebuilt = std::make_unique<LogicalProjection>(projection.table_index);
-    rebuilt->expressions = std::move(projection.expressions);
-    rebuilt->children = std::move(projection.children);
-    column = std::make_unique<BoundColumnRef>(rebuilt->expressions[0]->type,
-                                              ColumnBinding{rebuilt->table_index, 0}, "subquery column");
-    right = std::move(rebuilt);
+    // q runs once, as it is.
+    column = std::make_unique<BoundColumnRef>(projection.expressions[0]->type, ColumnBinding{projection.table_index, 0},
+                                              "subquery column");
+    right = take_root(projection);
   } else {
-    if (has_parameters(*projection.expressions[0]) || !lift_correlation(*root.children[0], false, nullptr)) return nullptr;
+    if (has_parameters(*projection.expressions[0]) || !lift_slot(root.children[0], false, nullptr)) return nullptr;
     std::vector<BoundExprPtr> lifted;
-    lift_correlation(*root.children[0], false, &lifted);
+    lift_slot(root.children[0], false, &lifted);
     conditions = outer_conditions(std::move(lifted), sub);
     // The projection is row-wise: its expression is computed by the join over the body's rows.
     column = std::move(projection.expressions[0]);
@@ -217,6 +407,27 @@ LogicalPtr any_join(BoundSubquery& sub, LogicalPtr& input) {
   return make_join(JoinType::kSemi, std::move(input), std::move(right), std::move(conditions));
 }
 
+/// Whether evaluating `expr` cannot raise an error (columns, constants and parameters only).
+bool cannot_fail(const BoundExpression& expr) {
+  bool ok = true;
+  visit_expression(expr, [&](const BoundExpression& node) {
+    ok = ok && (node.kind == BoundExprKind::kColumnRef || node.kind == BoundExprKind::kConstant ||
+                node.kind == BoundExprKind::kParameter);
+  });
+  return ok;
+}
+
+/// A join computes a subquery's outer operands (its left operand, its correlated values) for
+/// every row of its input, which a CASE / COALESCE branch would not: where the subquery is
+/// evaluated lazily, it may move only when they cannot fail.
+bool outer_operands_cannot_fail(const BoundSubquery& sub) {
+  if (sub.left && !cannot_fail(*sub.left)) return false;
+  for (const auto& c : sub.correlated) {
+    if (!cannot_fail(*c)) return false;
+  }
+  return true;
+}
+
 /// A mark join of `input` with subquery `sub` (EXISTS correlated by liftable conjuncts, or
 /// `x op ANY / ALL (q)` correlated so or uncorrelated): `input` becomes the join, and the
 /// returned expression (over its mark column) replaces the subquery; null (nothing moved) for
@@ -227,22 +438,9 @@ BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false
   if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
   auto& projection = static_cast<LogicalProjection&>(root);
   if (lazy) {
-    // A join computes the subquery's outer operands for every row, which a CASE / COALESCE
-    // branch would not: only operands that cannot fail may move.
-    auto cannot_fail = [](const BoundExpression& e) {
-      bool ok = true;
-      visit_expression(e, [&](const BoundExpression& node) {
-        ok = ok && (node.kind == BoundExprKind::kColumnRef || node.kind == BoundExprKind::kConstant ||
-                    node.kind == BoundExprKind::kParameter);
-      });
-      return ok;
-    };
-    if (sub.left && !cannot_fail(*sub.left)) return nullptr;
+    if (!outer_operands_cannot_fail(sub)) return nullptr;
     for (const auto& e : projection.expressions) {
       if (!cannot_fail(*e)) return nullptr;
-    }
-    for (const auto& c : sub.correlated) {
-      if (!cannot_fail(*c)) return nullptr;
     }
   }
   const bool exists = sub.subquery_kind == SubqueryKind::kExists;
@@ -257,9 +455,9 @@ BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false
   } else {
     return nullptr;
   }
-  if (!lift_correlation(*root.children[0], false, nullptr)) return nullptr;
+  if (!lift_slot(root.children[0], false, nullptr)) return nullptr;
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(*root.children[0], false, &lifted);
+  lift_slot(root.children[0], false, &lifted);
   std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
   auto join = std::make_unique<LogicalJoin>(JoinType::kMark);
   // The subquery's projection is dropped (the join computes its one row-wise expression over
@@ -343,27 +541,13 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   for (const auto& a : aggregate.aggregates) {
     if (has_parameters(*a)) return nullptr;
   }
-  if (!lift_correlation(*aggregate.children[0], true, nullptr)) return nullptr;
+  if (!lift_slot(aggregate.children[0], true, nullptr)) return nullptr;
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(*aggregate.children[0], true, &lifted);
+  lift_slot(aggregate.children[0], true, &lifted);
   if (lifted.empty()) return nullptr;
-  // Group by the inner sides; join on outer = group key, in the equality's operand order.
-  std::vector<BoundExprPtr> conditions;
-  for (auto& c : lifted) {
-    BoundExprPtr* inner;
-    BoundExprPtr* outer;
-    key_sides(*c, inner, outer);
-    auto& eq = static_cast<BoundFunction&>(*c);
-    const bool outer_first = outer == &eq.children[0];
-    const auto column = static_cast<uint32_t>(aggregate.groups.size());
-    auto key = std::make_unique<BoundColumnRef>((*inner)->type, ColumnBinding{aggregate.group_index, column}, "subquery key");
-    aggregate.groups.push_back(std::move(*inner));
-    BoundExprPtr outer_value = substitute_parameters(**outer, sub.correlated);
-    std::vector<BoundExprPtr> args;
-    args.push_back(outer_first ? std::move(outer_value) : std::move(key));
-    args.push_back(outer_first ? std::move(key) : std::move(outer_value));
-    conditions.push_back(std::make_unique<BoundFunction>(LogicalType::boolean(), *eq.function, std::move(args)));
-  }
+  // Group by the inner sides; join on outer = group key.
+  group_by_keys(aggregate, lifted_keys(lifted, 0));
+  std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
   // An outer row without a group sees each aggregate's value over no rows: a joined row has a
   // non-NULL first key (NULL keys never join).
   BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
@@ -387,15 +571,130 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   return result;
 }
 
-/// Replaces the correlated scalar aggregate subqueries of `expr` by joins added to `input`.
-void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input) {
-  if (!contains_expression(*expr, BoundExprKind::kSubquery)) return;
-  rewrite_expression(expr, [&](BoundExpression& e) -> BoundExprPtr {
-    if (e.kind != BoundExprKind::kSubquery) return nullptr;
-    auto& sub = static_cast<BoundSubquery&>(e);
-    if (sub.subquery_kind != SubqueryKind::kScalar) return nullptr;
-    return scalar_aggregate_join(sub, input);
+/// A correlated scalar subquery `(SELECT [DISTINCT] e FROM body WHERE inner = outer ...)`
+/// without an aggregate at the top (lift_correlation says what the body may hold): a
+/// single-match LEFT JOIN of `input` with the subquery's projection (which also outputs the
+/// inner keys) or DISTINCT on `outer = inner`. An outer row without a joining row
+/// gets NULL; one joining two rows raises 21000, as the subquery would for it, while duplicate
+/// keys no outer row meets raise nothing. Returns the expression that replaces the subquery
+/// (the projection's column), or null (nothing moved) for other shapes.
+BoundExprPtr scalar_row_join(BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  const bool limit = root.kind == LogicalOperatorKind::kLimit;
+  if (sub.correlated.empty() || sub.plan.use_count() != 1 ||
+      (root.kind != LogicalOperatorKind::kProjection && root.kind != LogicalOperatorKind::kDistinct && !limit)) {
+    return nullptr;
+  }
+  const std::vector<ColumnBinding> bindings = root.output_bindings();
+  if (bindings.size() != 1 || !(limit ? lift_first_row(root, nullptr) : lift_correlation(root, true, nullptr))) {
+    return nullptr;
+  }
+  const LogicalType type = root.output_types()[0];
+  std::vector<BoundExprPtr> lifted;
+  if (limit) {
+    lift_first_row(root, &lifted);
+  } else {
+    lift_correlation(root, true, &lifted);
+  }
+  if (lifted.empty()) return nullptr;
+  BoundExprPtr result = std::make_unique<BoundColumnRef>(type, bindings[0], "subquery");
+  LogicalPtr right = limit ? first_rows(std::move(root.children[0]), lifted_keys(lifted, 0)) : take_root(root);
+  auto join = std::make_unique<LogicalJoin>(JoinType::kLeft);
+  join->single_match = true;
+  join->conditions = outer_conditions(std::move(lifted), sub);
+  join->children.push_back(std::move(input));
+  join->children.push_back(std::move(right));
+  input = std::move(join);
+  return result;
+}
+
+/// Replaces the correlated scalar subqueries of `expr` that scalar_aggregate_join or
+/// scalar_row_join can move by joins added to `input`. `lazy`: `expr` is evaluated only for
+/// some rows (an operand of CASE, COALESCE, AND or OR after the first), where the join of
+/// scalar_row_join, which raises 21000 for every row it joins twice, would fail for rows the
+/// subquery never runs for.
+void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy = false) {
+  if (!expr || !contains_expression(*expr, BoundExprKind::kSubquery)) return;
+  if (expr->kind == BoundExprKind::kSubquery) {
+    auto& sub = static_cast<BoundSubquery&>(*expr);
+    if (sub.subquery_kind == SubqueryKind::kScalar && (!lazy || outer_operands_cannot_fail(sub))) {
+      BoundExprPtr replacement = scalar_aggregate_join(sub, input);
+      if (!replacement && !lazy) replacement = scalar_row_join(sub, input);
+      if (replacement) {
+        expr = std::move(replacement);
+        return;
+      }
+    }
+  }
+  const bool conditional = expr->kind == BoundExprKind::kCase || expr->kind == BoundExprKind::kCoalesce ||
+                           expr->kind == BoundExprKind::kConjunction;
+  size_t index = 0;
+  expr->for_each_child([&](BoundExprPtr& child) {
+    rewrite_scalar_subqueries(child, input, lazy || (conditional && index > 0));
+    index++;
   });
+}
+
+/// Moves the subqueries of `expr`, evaluated over every row of `input` (or, when `lazy`, only
+/// over some), into joins added to `input`: mark joins (rewrite_mark_subqueries, in
+/// three-valued logic) and scalar joins (rewrite_scalar_subqueries).
+void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy) {
+  rewrite_mark_subqueries(expr, input, false, lazy);
+  rewrite_scalar_subqueries(expr, input, lazy);
+}
+
+/// Whether every outer value the subqueries of `expr` read (their correlated expressions and
+/// left operands) is a column of `bindings`.
+bool subqueries_read_only(const BoundExpression& expr, const std::vector<ColumnBinding>& bindings) {
+  bool only = true;
+  auto check = [&](const BoundExpression& e) {
+    visit_expression(e, [&](const BoundExpression& node) {
+      if (node.kind != BoundExprKind::kColumnRef) return;
+      const ColumnBinding& b = static_cast<const BoundColumnRef&>(node).binding;
+      only = only && std::find(bindings.begin(), bindings.end(), b) != bindings.end();
+    });
+  };
+  visit_expression(expr, [&](const BoundExpression& node) {
+    if (node.kind != BoundExprKind::kSubquery) return;
+    const auto& sub = static_cast<const BoundSubquery&>(node);
+    if (sub.left) check(*sub.left);
+    for (const auto& c : sub.correlated) check(*c);
+  });
+  return only;
+}
+
+/// A LATERAL item `(SELECT agg1, agg2 ... FROM body WHERE inner = outer ...)` (a scalar
+/// aggregate under projections that only pass or rename columns: one row per left row) whose
+/// every aggregate is NULL over no rows: a LEFT JOIN of the left side with the aggregate grouped
+/// by the inner keys, on `outer = key` (a left row without a group gets NULLs, the aggregates'
+/// values over no rows). Null (nothing moved) for other shapes.
+LogicalPtr lateral_aggregate_join(LogicalDependentJoin& dependent) {
+  // The projections from the top down to the aggregate.
+  std::vector<LogicalProjection*> projections;
+  LogicalOperator* op = dependent.children[1].get();
+  while (op->kind == LogicalOperatorKind::kProjection) {
+    for (const auto& e : static_cast<LogicalProjection&>(*op).expressions) {
+      if (e->kind != BoundExprKind::kColumnRef) return nullptr;
+    }
+    projections.push_back(static_cast<LogicalProjection*>(op));
+    op = op->children[0].get();
+  }
+  if (projections.empty() || op->kind != LogicalOperatorKind::kAggregate) return nullptr;
+  auto& aggregate = static_cast<LogicalAggregate&>(*op);
+  if (!aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return nullptr;
+  for (const auto& a : aggregate.aggregates) {
+    if (has_parameters(*a) || !empty_aggregate_value(static_cast<const BoundAggregate&>(*a)).is_null()) return nullptr;
+  }
+  if (!lift_slot(aggregate.children[0], true, nullptr)) return nullptr;
+  std::vector<BoundExprPtr> lifted;
+  lift_slot(aggregate.children[0], true, &lifted);
+  if (lifted.empty()) return nullptr;
+  group_by_keys(aggregate, lifted_keys(lifted, 0));
+  for (auto p = projections.rbegin(); p != projections.rend(); ++p) pass_through_projection(**p, lifted, 0);
+  std::vector<BoundExprPtr> conditions;
+  for (auto& c : lifted) conditions.push_back(substitute_parameters(*c, dependent.correlated));
+  return make_join(JoinType::kLeft, std::move(dependent.children[0]), std::move(dependent.children[1]),
+                   std::move(conditions));
 }
 
 }  // namespace
@@ -406,6 +705,8 @@ LogicalPtr SubqueryDecorrelation::rewrite(LogicalPtr plan) {
   if (plan->kind == LogicalOperatorKind::kFilter) return rewrite_filter(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kJoin) return rewrite_join(std::move(plan));
   if (plan->kind == LogicalOperatorKind::kProjection) return rewrite_projection(std::move(plan));
+  if (plan->kind == LogicalOperatorKind::kAggregate) return rewrite_aggregate(std::move(plan));
+  if (plan->kind == LogicalOperatorKind::kWindow) return rewrite_window(std::move(plan));
   return plan;
 }
 
@@ -449,6 +750,22 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
   auto& join = static_cast<LogicalJoin&>(*op);
+  if (join.join_type == JoinType::kLeft) {
+    // A LEFT JOIN's ON conjunct whose subqueries read only one side's columns: they join that
+    // side. The ON clause is evaluated only for some pairs, hence lazily (no join that could
+    // fail for a row the subquery would never run for).
+    const std::vector<ColumnBinding> left = join.children[0]->output_bindings();
+    const std::vector<ColumnBinding> right = join.children[1]->output_bindings();
+    for (auto& c : join.conditions) {
+      if (!contains_expression(*c, BoundExprKind::kSubquery)) continue;
+      if (subqueries_read_only(*c, left)) {
+        rewrite_subqueries(c, join.children[0], true);
+      } else if (subqueries_read_only(*c, right)) {
+        rewrite_subqueries(c, join.children[1], true);
+      }
+    }
+    return op;
+  }
   if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) return op;
   // An inner join's ON conjuncts with subqueries may as well filter its output.
   auto filter = std::make_unique<LogicalFilter>();
@@ -469,16 +786,16 @@ LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
   auto& dependent = static_cast<LogicalDependentJoin&>(*op);
-  LogicalOperator& right = *op->children[1];
   if (dependent.correlated.empty()) {
     // Nothing depends on the left row (set-returning functions of constants): a plain join,
     // whose right side streams.
     const JoinType type = dependent.join_type == JoinType::kLeft ? JoinType::kLeft : JoinType::kCross;
     return make_join(type, std::move(op->children[0]), std::move(op->children[1]), {});
   }
-  if (!lift_correlation(right, false, nullptr)) return op;
+  if (LogicalPtr join = lateral_aggregate_join(dependent)) return join;
+  if (!lift_slot(op->children[1], false, nullptr)) return op;
   std::vector<BoundExprPtr> lifted;
-  lift_correlation(right, false, &lifted);
+  lift_slot(op->children[1], false, &lifted);
   std::vector<BoundExprPtr> conditions;
   for (auto& c : lifted) conditions.push_back(substitute_parameters(*c, dependent.correlated));
   // The lifted conjuncts filtered the right side's rows per left row: as join conditions they
@@ -491,9 +808,35 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
   auto& projection = static_cast<LogicalProjection&>(*op);
-  for (auto& e : projection.expressions) {
-    rewrite_mark_subqueries(e, op->children[0], false);
-    rewrite_scalar_subqueries(e, op->children[0]);
+  for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], false);
+  return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_window(LogicalPtr op) {
+  // A window function's arguments, PARTITION BY and ORDER BY are evaluated over every input row
+  // (its arguments, with FILTER, over the rows the filter selects).
+  for (auto& w : static_cast<LogicalWindow&>(*op).windows) {
+    auto& window = static_cast<BoundWindow&>(*w);
+    const bool lazy = window.filter != nullptr;
+    if (window.filter) rewrite_subqueries(window.filter, op->children[0], false);
+    for (auto& arg : window.args) rewrite_subqueries(arg, op->children[0], lazy);
+    for (auto& p : window.partitions) rewrite_subqueries(p, op->children[0], false);
+    for (auto& o : window.orders) rewrite_subqueries(o.expression, op->children[0], false);
+  }
+  return op;
+}
+
+LogicalPtr SubqueryDecorrelation::rewrite_aggregate(LogicalPtr op) {
+  // An aggregate evaluates its groups and arguments over every input row, as a projection
+  // below it would; with FILTER, the arguments only over the rows the filter selects.
+  auto& aggregate = static_cast<LogicalAggregate&>(*op);
+  for (auto& g : aggregate.groups) rewrite_subqueries(g, op->children[0], false);
+  for (auto& a : aggregate.aggregates) {
+    auto& call = static_cast<BoundAggregate&>(*a);
+    const bool lazy = call.filter != nullptr;
+    if (call.filter) rewrite_subqueries(call.filter, op->children[0], false);
+    for (auto& arg : call.args) rewrite_subqueries(arg, op->children[0], lazy);
+    for (auto& o : call.orders) rewrite_subqueries(o.expression, op->children[0], lazy);
   }
   return op;
 }

@@ -7,9 +7,13 @@ namespace tessera::planner {
 /// Turns correlated subqueries into joins, so that they run once instead of once per outer row.
 /// A subquery refers to the outer row through BoundParameter(i) (= `correlated[i]` evaluated
 /// in the outer row). When every parameter of a subquery sits in conjuncts of its WHERE / ON /
-/// join conditions, under row-wise operators only (projection, filter, inner/cross join, scan,
-/// values), those conjuncts are lifted out of the subquery, the parameters replaced by the outer
-/// expressions, and they become join conditions:
+/// join conditions, under row-wise operators (projection, filter, inner/cross join, the left
+/// side of a LEFT / semi / anti / mark join, scan, values, ORDER BY) or, for `inner = outer`
+/// key equalities, also under operators that group rows (GROUP BY, DISTINCT, windows, LIMIT 1),
+/// which get the inner keys added to their groups (the dependent join's domain pushed down,
+/// after Neumann and Kemper, with the keys standing for the outer values), those conjuncts are
+/// lifted out of the subquery, the parameters replaced by the outer expressions, and they
+/// become join conditions:
 /// - a WHERE conjunct `EXISTS (q)` / `NOT EXISTS (q)` becomes a semi / anti join of the
 ///   filter's input with q's body, on the lifted conditions (any shape: equalities become hash
 ///   keys, the rest the join's residual);
@@ -19,15 +23,21 @@ namespace tessera::planner {
 /// - a scalar subquery `(SELECT f(agg...) FROM body)` whose lifted conditions are all
 ///   `inner = outer` equalities, anywhere in a WHERE clause or a select list, becomes a LEFT JOIN
 ///   with the aggregate grouped by the inner keys; an outer row without a group gets the value
-///   the aggregate has over no rows (count is 0, not NULL).
+///   the aggregate has over no rows (count is 0, not NULL); one without an aggregate (a
+///   row-wise body) becomes a single-match LEFT JOIN (a second joining row raises 21000).
 /// - a dependent join (LATERAL) whose right side's correlation can be lifted the same way
-///   becomes a LogicalJoin of the same type on the lifted conditions.
+///   becomes a LogicalJoin of the same type on the lifted conditions; one whose right side is a
+///   scalar aggregate correlated by equalities, NULL over no rows, a LEFT JOIN with the
+///   aggregate grouped by the inner keys.
 /// - any other `EXISTS (q)` (correlated), `x op ANY (q)` / `x IN (q)` or `x op ALL (q)` (ALL is
 ///   NOT (x negated-op ANY (q))) whose correlation can be lifted (or which is uncorrelated),
 ///   anywhere in a WHERE / HAVING clause (under OR, NOT, CASE ...), a select list or the ON
 ///   clause of an inner join, becomes a mark join of the input with q's body: its boolean mark
 ///   column replaces the subquery. The mark of ANY / ALL is three-valued (null-aware) unless
 ///   the subquery sits in a WHERE clause under AND / OR only, where NULL and false agree.
+/// - subqueries in aggregate and window function arguments, groups, PARTITION BY and window
+///   ORDER BY join the operator's input; those in a LEFT
+///   JOIN's ON clause reading only one side join that side (lazily: no join that can fail).
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
  public:
@@ -37,6 +47,8 @@ class SubqueryDecorrelation {
   LogicalPtr rewrite_filter(LogicalPtr filter);
   LogicalPtr rewrite_join(LogicalPtr join);
   LogicalPtr rewrite_projection(LogicalPtr projection);
+  LogicalPtr rewrite_aggregate(LogicalPtr aggregate);
+  LogicalPtr rewrite_window(LogicalPtr window);
   LogicalPtr rewrite_dependent_join(LogicalPtr join);
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "src/common/sql_error.h"
+
 namespace tessera::executor {
 
 size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
@@ -19,14 +21,14 @@ size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpr
   for (size_t c = 0; c < build_columns; c++) target.column(left_columns + c).slice(build.column(c), right_, count);
   target.set_size(count);
   if (!condition) {
-    for (size_t i = 0; i < count; i++) matched[left_.get_index(i)] = 1;
+    for (size_t i = 0; i < count; i++) set_matched(matched, left_.get_index(i));
     if (build_matched) {
       for (size_t i = 0; i < count; i++) build_matched[right_.get_index(i)].store(1, std::memory_order_relaxed);
     }
     return count;
   }
   const size_t selected = expressions.eval_select(*condition, pairs, nullptr, count, selected_.data());
-  for (size_t i = 0; i < selected; i++) matched[left_.get_index(selected_.get_index(i))] = 1;
+  for (size_t i = 0; i < selected; i++) set_matched(matched, left_.get_index(selected_.get_index(i)));
   if (build_matched) {
     for (size_t i = 0; i < selected; i++) {
       build_matched[right_.get_index(selected_.get_index(i))].store(1, std::memory_order_relaxed);
@@ -38,6 +40,13 @@ size_t JoinBatch::emit(ExpressionExecutor& expressions, const planner::BoundExpr
     out.slice(pairs, selected_, selected);
   }
   return selected;
+}
+
+void JoinBatch::set_matched(uint8_t* matched, sel_t row) const {
+  if (single_match_ && matched[row]) {
+    throw SqlError(SqlState::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+  }
+  matched[row] = 1;
 }
 
 DataChunk JoinBatch::pair_chunk(const DataChunk& probe, const ColumnarRows& build, size_t build_columns,

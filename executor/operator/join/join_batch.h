@@ -19,6 +19,10 @@ class JoinBatch {
  public:
   JoinBatch() : left_(kVectorSize), right_(kVectorSize), selected_(kVectorSize) {}
 
+  /// A single-match join (a scalar subquery's LEFT join): emit() raises 21000 when a probe
+  /// row joins a second build row.
+  void set_single_match(bool single_match) { single_match_ = single_match; }
+
   /// Probe row of pair i (set by the caller).
   sel_t* left() { return left_.data(); }
   /// Build row of pair i (set by the caller).
@@ -26,7 +30,8 @@ class JoinBatch {
 
   /// Writes the pairs [0, count) for which `condition` (over [probe columns..., build
   /// columns...]; null = always true) holds into `out`, and sets matched[probe row] for them
-  /// (and build_matched[build row], when given: a FULL join's build side, shared by workers).
+  /// (and build_matched[build row], when given: a FULL join's build side, shared by workers;
+  /// see set_single_match).
   /// `build` holds the build rows in its first `build_columns` columns. Returns the output size.
   size_t emit(ExpressionExecutor& expressions, const planner::BoundExpression* condition, const DataChunk& probe,
               const ColumnarRows& build, size_t build_columns, size_t count, uint8_t* matched, DataChunk& out,
@@ -74,9 +79,13 @@ class JoinBatch {
   /// Writes the probe rows whose matched flag is `want`, then NULLs for any further columns.
   size_t emit_probe_rows(const DataChunk& probe, const uint8_t* matched, uint8_t want, DataChunk& out);
 
+  /// Sets matched[row], raising 21000 when a single-match join's row is matched already.
+  void set_matched(uint8_t* matched, sel_t row) const;
+
   SelectionVector left_;
   SelectionVector right_;
   SelectionVector selected_;
+  bool single_match_ = false;
 };
 
 }  // namespace tessera::executor

@@ -4,6 +4,10 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <bit>
+#include <cstring>
+#include <string>
+#include <string_view>
 
 #include "executor/expression/expression_executor.h"
 #include "executor/key_serializer.h"
@@ -24,6 +28,91 @@ constexpr size_t kPartitionBits = 4;
 constexpr size_t kPartitions = size_t{1} << kPartitionBits;
 
 inline size_t partition_of(hash_t hash) { return static_cast<size_t>(hash >> (64 - kPartitionBits)); }
+
+/// The correlation groups of a null-aware mark join correlated by equalities: the serialized
+/// correlation keys (all keys but the last) of its build rows, each with flags (kGroupHasRows
+/// and, when some row of the group has a NULL last key, kGroupHasNull). Open addressing with
+/// linear probing on the keys' hashes (KeySerializer's); the key bytes live in one buffer.
+class GroupFlags {
+ public:
+  /// The flags of `key`, inserted as 0 when absent.
+  uint8_t& upsert(hash_t hash, std::string_view key) {
+    if ((size_ + 1) * 2 > slots_.size()) grow(std::max<size_t>(16, slots_.size() * 2));
+    size_t i = home(hash);
+    while (slots_[i].used) {
+      if (matches(slots_[i], hash, key)) return slots_[i].flags;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = Slot{hash, bytes_.size(), static_cast<uint32_t>(key.size()), 0, true};
+    bytes_.append(key);
+    size_++;
+    return slots_[i].flags;
+  }
+  /// The flags of `key`, or null when absent.
+  const uint8_t* find(hash_t hash, std::string_view key) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = home(hash); slots_[i].used; i = (i + 1) & (slots_.size() - 1)) {
+      if (matches(slots_[i], hash, key)) return &slots_[i].flags;
+    }
+    return nullptr;
+  }
+  /// Adds `other`'s groups, or-ing the flags of groups both hold.
+  void merge(const GroupFlags& other) {
+    // Sized first: inserting a table's slots in order into a smaller one clusters them.
+    size_t capacity = std::max<size_t>(16, slots_.size());
+    while (capacity < (size_ + other.size_ + 1) * 2) capacity *= 2;
+    if (capacity > slots_.size()) grow(capacity);
+    for (const Slot& slot : other.slots_) {
+      if (slot.used) upsert(slot.hash, other.key(slot)) |= slot.flags;
+    }
+  }
+
+ private:
+  struct Slot {
+    hash_t hash = 0;
+    size_t offset = 0;  ///< of the key in bytes_
+    uint32_t length = 0;
+    uint8_t flags = 0;
+    bool used = false;
+  };
+  std::string_view key(const Slot& slot) const { return std::string_view(bytes_).substr(slot.offset, slot.length); }
+  bool matches(const Slot& slot, hash_t hash, std::string_view key) const {
+    return slot.hash == hash && slot.length == key.size() && std::memcmp(bytes_.data() + slot.offset, key.data(), key.size()) == 0;
+  }
+  /// The first slot to probe: the hash's bits mixed (Fibonacci hashing), so that keys whose
+  /// hashes differ only in a few bits spread over the table.
+  size_t home(hash_t hash) const { return static_cast<size_t>((hash * 0x9E3779B97F4A7C15ULL) >> shift_); }
+  /// Rehashes into `capacity` (a power of two, larger than now) slots.
+  void grow(size_t capacity) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(capacity, Slot{});
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& slot : old) {
+      if (!slot.used) continue;
+      size_t i = home(slot.hash);
+      while (slots_[i].used) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two of them, at most half used
+  std::string bytes_;
+  size_t size_ = 0;
+  int shift_ = 64;  ///< 64 - log2(slots_.size())
+};
+constexpr uint8_t kGroupHasRows = 1;
+constexpr uint8_t kGroupHasNull = 2;
+
+std::string_view group_key(const KeySerializer& keys, size_t row) {
+  return std::string_view(reinterpret_cast<const char*>(keys.key(row)), keys.length(row));
+}
+
+/// Serializes the correlation keys (all but the last of `keys`) of rows [0, count).
+void serialize_groups(const std::vector<Vector>& keys, size_t count, KeySerializer& out) {
+  std::vector<const Vector*> columns;
+  for (size_t k = 0; k + 1 < keys.size(); k++) columns.push_back(&keys[k]);
+  out.serialize(columns, count);
+}
 
 /// One collected chunk's keys and its rows grouped by partition (computed by the worker that
 /// collected it).
@@ -58,6 +147,8 @@ struct HashJoinBuildState : GlobalState {
   /// null-aware MARK joins: the same rows, kept to be counted.
   ChunkCollection null_keys;
   size_t num_null_key_rows = 0;  ///< rows in null_keys (set by prepare_finalize)
+  /// Null-aware MARK joins with correlation keys: their groups.
+  GroupFlags groups;
   /// The serialized keys, hashes and partitions of collected.chunks()[i], computed by the worker
   /// that collected the chunk.
   std::vector<BuildChunkKeys> chunk_keys;
@@ -90,6 +181,8 @@ struct HashJoinSinkState : LocalState {
   ChunkCollection collected;
   ChunkCollection null_keys;  // FULL joins: rows with a NULL key
   std::vector<BuildChunkKeys> chunk_keys;  // one per chunk of `collected`
+  KeySerializer group_keys;
+  GroupFlags groups;
 };
 
 struct HashJoinProbeGlobal : GlobalState {
@@ -103,6 +196,7 @@ struct HashJoinProbeState : LocalState {
   explicit HashJoinProbeState(QueryContext& query) : expressions(query) {}
   ExpressionExecutor expressions;
   KeySerializer keys;
+  KeySerializer group_keys;  ///< null-aware MARK joins with correlation keys: those of the chunk
   JoinBatch batch;
   /// Per probe row: the next build row + 1 of its chain still to examine (0 = none).
   std::vector<uint32_t> chain;
@@ -125,19 +219,21 @@ PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, planner::Join
                                    std::vector<planner::BoundExprPtr> left_keys,
                                    std::vector<planner::BoundExprPtr> right_keys, planner::BoundExprPtr residual,
                                    std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right,
-                                   bool mark_null_aware)
+                                   bool mark_null_aware, bool single_match)
     : PhysicalOperator("HASH_JOIN", std::move(types)),
       join_type_(join_type),
       left_keys_(std::move(left_keys)),
       right_keys_(std::move(right_keys)),
       residual_(std::move(residual)),
-      mark_null_aware_(mark_null_aware) {
+      mark_null_aware_(mark_null_aware),
+      single_match_(single_match) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
                join_type_ == planner::JoinType::kFull || join_type_ == planner::JoinType::kMark ||
                planner::outputs_left_only(join_type_),
            "hash join supports INNER, LEFT, FULL, SEMI, ANTI and MARK joins");
-  TS_CHECK(!mark_null_aware_ || (join_type_ == planner::JoinType::kMark && left_keys_.size() == 1 && !residual_),
-           "hash join: a null-aware mark join has one key and no residual");
+  TS_CHECK(!mark_null_aware_ || (join_type_ == planner::JoinType::kMark && !residual_),
+           "hash join: a null-aware mark join has no residual");
+  TS_CHECK(!single_match_ || join_type_ == planner::JoinType::kLeft, "hash join: only a LEFT join is single-match");
   TS_CHECK(!left_keys_.empty() && left_keys_.size() == right_keys_.size(), "hash join: key count mismatch");
   for (size_t i = 0; i < left_keys_.size(); i++) {
     TS_CHECK(left_keys_[i]->type.physical_type() == right_keys_[i]->type.physical_type(),
@@ -206,6 +302,18 @@ SinkResult PhysicalHashJoin::sink(WorkerContext&, DataChunk& in, GlobalState&, L
       }
     }
   }
+  if (mark_null_aware_ && right_keys_.size() > 1) {
+    // A probe row's mark depends on whether its correlation group has rows and NULL values.
+    serialize_groups(keys, n, local.group_keys);
+    UnifiedVectorFormat value;
+    keys.back().to_unified(n, value);
+    for (size_t i = 0; i < n; i++) {
+      if (local.group_keys.has_null(i)) continue;
+      uint8_t& flags = local.groups.upsert(local.group_keys.hash(i), group_key(local.group_keys, i));
+      flags |= kGroupHasRows;
+      if (!value.validity->row_is_valid(value.sel.get_index(i))) flags |= kGroupHasNull;
+    }
+  }
   std::vector<const Vector*> key_columns;
   size_t count = n;
   std::vector<Vector> kept_keys;
@@ -247,6 +355,7 @@ void PhysicalHashJoin::combine(WorkerContext&, GlobalState& global, LocalState& 
   // Chunks and their keys stay in step: both lists are appended in the same order.
   g.collected.absorb(local.collected);
   g.null_keys.absorb(local.null_keys);
+  g.groups.merge(local.groups);
   for (auto& keys : local.chunk_keys) g.chunk_keys.push_back(std::move(keys));
   local.chunk_keys.clear();
 }
@@ -314,7 +423,9 @@ std::unique_ptr<GlobalState> PhysicalHashJoin::make_global_operator(QueryContext
 }
 
 std::unique_ptr<LocalState> PhysicalHashJoin::make_local_operator(WorkerContext& worker, GlobalState&) const {
-  return std::make_unique<HashJoinProbeState>(worker.query);
+  auto state = std::make_unique<HashJoinProbeState>(worker.query);
+  state->batch.set_single_match(single_match_);
+  return state;
 }
 
 OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChunk& out, GlobalState& global,
@@ -345,6 +456,7 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
       key_columns.push_back(&key_vectors[k]);
     }
     state.keys.serialize(key_columns, n);
+    if (mark_null_aware_ && left_keys_.size() > 1) serialize_groups(key_vectors, n, state.group_keys);
     state.chain.resize(n);
     state.matched.assign(n, 0);
     const hash_t* hashes = state.keys.hashes();
@@ -402,8 +514,19 @@ OperatorResult PhysicalHashJoin::execute(WorkerContext&, DataChunk& in, DataChun
             // when q holds a NULL.
             const bool build_has_rows = build.num_rows + build.num_null_key_rows > 0;
             state.unknown.assign(n, 0);
-            for (size_t i = 0; i < n; i++) {
-              state.unknown[i] = build.num_null_key_rows > 0 || (build_has_rows && state.keys.has_null(i));
+            if (left_keys_.size() == 1) {
+              for (size_t i = 0; i < n; i++) {
+                state.unknown[i] = build.num_null_key_rows > 0 || (build_has_rows && state.keys.has_null(i));
+              }
+            } else {
+              // Correlated: the same within the build rows of the probe row's correlation
+              // group; a NULL correlation key selects none of them (the mark is false).
+              for (size_t i = 0; i < n; i++) {
+                if (state.matched[i] || state.group_keys.has_null(i)) continue;
+                const uint8_t* flags = build.groups.find(state.group_keys.hash(i), group_key(state.group_keys, i));
+                if (!flags) continue;
+                state.unknown[i] = state.keys.has_null(i) || (*flags & kGroupHasNull) != 0;
+              }
             }
             unknown = state.unknown.data();
           }
@@ -476,7 +599,7 @@ SourceResult PhysicalHashJoin::get_data(WorkerContext&, DataChunk& out, GlobalSt
 }
 
 std::string PhysicalHashJoin::explain_details() const {
-  std::string out = join_type_ == planner::JoinType::kLeft   ? "LEFT: "
+  std::string out = join_type_ == planner::JoinType::kLeft   ? (single_match_ ? "LEFT SINGLE: " : "LEFT: ")
                     : join_type_ == planner::JoinType::kFull ? "FULL: "
                     : join_type_ == planner::JoinType::kSemi ? "SEMI: "
                     : join_type_ == planner::JoinType::kAnti ? "ANTI: "

@@ -31,17 +31,22 @@ namespace tessera::executor {
 /// whether it has a joining build row (the keys and residual are filters, as for SEMI: EXISTS).
 /// A null-aware MARK join (`x IN (q)`: one key, no residual) also keeps the count of build rows
 /// with a NULL key, and its mark is NULL for a probe row without an equal key when the probe
-/// key is NULL and the build side is not empty, or when some build key is NULL. Immutable;
-/// state lives in Global/Local states.
+/// key is NULL and the build side is not empty, or when some build key is NULL. With several
+/// keys (`x IN (SELECT y FROM t2 WHERE t2.k = t1.k)`: the correlation keys, then x = y) the
+/// same holds within the build rows of the probe row's correlation group: the build keeps the
+/// set of groups with rows and of groups with a NULL y, and a probe row whose group is absent
+/// (or has a NULL correlation key) gets false. Immutable; state lives in Global/Local states.
 class PhysicalHashJoin : public PhysicalOperator {
  public:
   /// `left_keys[i]` (over the left columns) and `right_keys[i]` (over the right columns) have
   /// the same type. `residual` (may be null) is a boolean expression over [left..., right...].
-  /// `mark_null_aware` only with kMark, one key and no residual (see the class comment).
+  /// `mark_null_aware` only with kMark and no residual (see the class comment).
+  /// `single_match` only with kLeft: a probe row joining a second build row raises 21000 (the
+  /// join of a scalar subquery keyed on its correlation).
   PhysicalHashJoin(std::vector<LogicalType> types, planner::JoinType join_type,
                    std::vector<planner::BoundExprPtr> left_keys, std::vector<planner::BoundExprPtr> right_keys,
                    planner::BoundExprPtr residual, std::unique_ptr<PhysicalOperator> left,
-                   std::unique_ptr<PhysicalOperator> right, bool mark_null_aware = false);
+                   std::unique_ptr<PhysicalOperator> right, bool mark_null_aware = false, bool single_match = false);
 
   // Build side.
   bool is_sink() const override { return true; }
@@ -75,6 +80,7 @@ class PhysicalHashJoin : public PhysicalOperator {
   std::vector<planner::BoundExprPtr> right_keys_;
   planner::BoundExprPtr residual_;
   bool mark_null_aware_;
+  bool single_match_;
 };
 
 }  // namespace tessera::executor

@@ -55,17 +55,20 @@ struct NestedLoopProbeState : LocalState {
 
 PhysicalNestedLoopJoin::PhysicalNestedLoopJoin(std::vector<LogicalType> types, planner::JoinType join_type,
                                                planner::BoundExprPtr condition, std::unique_ptr<PhysicalOperator> left,
-                                               std::unique_ptr<PhysicalOperator> right, bool mark_null_aware)
+                                               std::unique_ptr<PhysicalOperator> right, bool mark_null_aware,
+                                               bool single_match)
     : PhysicalOperator("NESTED_LOOP_JOIN", std::move(types)),
       join_type_(join_type),
       condition_(std::move(condition)),
-      mark_null_aware_(mark_null_aware) {
+      mark_null_aware_(mark_null_aware),
+      single_match_(single_match) {
   TS_CHECK(join_type_ == planner::JoinType::kInner || join_type_ == planner::JoinType::kLeft ||
                join_type_ == planner::JoinType::kFull || join_type_ == planner::JoinType::kCross ||
                join_type_ == planner::JoinType::kMark || planner::outputs_left_only(join_type_),
            "nested loop join supports INNER, LEFT, FULL, CROSS, SEMI, ANTI and MARK joins");
   TS_CHECK(!mark_null_aware_ || join_type_ == planner::JoinType::kMark,
            "nested loop join: only a mark join is null-aware");
+  TS_CHECK(!single_match_ || join_type_ == planner::JoinType::kLeft, "nested loop join: only a LEFT join is single-match");
   if (join_type_ == planner::JoinType::kMark) {
     TS_CHECK(types_.size() == left->output_types().size() + 1 && types_.back() == LogicalType::boolean(),
              "nested loop join: a mark join outputs the left columns, then the boolean mark");
@@ -130,7 +133,9 @@ std::unique_ptr<GlobalState> PhysicalNestedLoopJoin::make_global_operator(QueryC
 }
 
 std::unique_ptr<LocalState> PhysicalNestedLoopJoin::make_local_operator(WorkerContext& worker, GlobalState&) const {
-  return std::make_unique<NestedLoopProbeState>(worker.query);
+  auto state = std::make_unique<NestedLoopProbeState>(worker.query);
+  state->batch.set_single_match(single_match_);
+  return state;
 }
 
 OperatorResult PhysicalNestedLoopJoin::execute(WorkerContext&, DataChunk& in, DataChunk& out, GlobalState& global,
@@ -263,7 +268,7 @@ SourceResult PhysicalNestedLoopJoin::get_data(WorkerContext&, DataChunk& out, Gl
 }
 
 std::string PhysicalNestedLoopJoin::explain_details() const {
-  const char* type = join_type_ == planner::JoinType::kLeft    ? "LEFT"
+  const char* type = join_type_ == planner::JoinType::kLeft    ? (single_match_ ? "LEFT SINGLE" : "LEFT")
                      : join_type_ == planner::JoinType::kFull  ? "FULL"
                      : join_type_ == planner::JoinType::kCross ? "CROSS"
                      : join_type_ == planner::JoinType::kSemi  ? "SEMI"

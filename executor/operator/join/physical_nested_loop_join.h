@@ -31,10 +31,11 @@ namespace tessera::executor {
 class PhysicalNestedLoopJoin : public PhysicalOperator {
  public:
   /// `condition` is a boolean expression over [left..., right...]; null for kCross.
-  /// `mark_null_aware` only with kMark (see the class comment).
+  /// `mark_null_aware` only with kMark (see the class comment). `single_match` only with
+  /// kLeft: a left row joining a second right row raises 21000 (a scalar subquery's join).
   PhysicalNestedLoopJoin(std::vector<LogicalType> types, planner::JoinType join_type, planner::BoundExprPtr condition,
                          std::unique_ptr<PhysicalOperator> left, std::unique_ptr<PhysicalOperator> right,
-                         bool mark_null_aware = false);
+                         bool mark_null_aware = false, bool single_match = false);
 
   // Build (materialized right) side.
   bool is_sink() const override { return true; }
@@ -65,6 +66,7 @@ class PhysicalNestedLoopJoin : public PhysicalOperator {
   planner::JoinType join_type_;
   planner::BoundExprPtr condition_;
   bool mark_null_aware_;
+  bool single_match_;
 };
 
 }  // namespace tessera::executor

@@ -209,6 +209,79 @@ TEST(PhysicalHashJoin, MarkJoinEmptySides) {
   EXPECT_EQ(0u, run_plan(mark_hash_join(empty_left, false, false, true, 2), 2).size());
 }
 
+// x IN (SELECT r.x FROM r WHERE r.s = l.s): a null-aware mark join whose first key (the
+// varchar column) is the correlation, compared per correlation group.
+std::unique_ptr<PhysicalOperator> grouped_mark_hash_join(const JoinSetup& s, size_t threads) {
+  std::vector<planner::BoundExprPtr> left_keys, right_keys;
+  left_keys.push_back(ref(LogicalType::varchar(), 2));
+  right_keys.push_back(ref(LogicalType::varchar(), 2));
+  left_keys.push_back(ref(LogicalType::integer(), 0));
+  right_keys.push_back(ref(LogicalType::integer(), 0));
+  return std::make_unique<PhysicalHashJoin>(marked_types(), JoinType::kMark, std::move(left_keys),
+                                            std::move(right_keys), nullptr,
+                                            std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
+                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads),
+                                            true);
+}
+
+TEST(PhysicalHashJoin, NullAwareMarkJoinPerCorrelationGroup) {
+  // A right row outside the left row's group (or with a NULL correlation key) is filtered
+  // out; within the group the value comparison is three-valued.
+  const TriPredicate match = [](const Row& l, const Row& r) -> std::optional<bool> {
+    if (!keys_equal(l[2], r[2])) return false;
+    if (l[0].is_null() || r[0].is_null()) return std::nullopt;
+    return l[0] == r[0];
+  };
+  Rows only_null_values = random_side(60, 33, 5);
+  for (auto& row : only_null_values) row[0] = Value::null(LogicalType::integer());
+  for (const JoinSetup& s : {JoinSetup{random_side(3000, 30, 40), random_side(700, 31, 30), 2048, 150},
+                             JoinSetup{random_side(500, 32, 8), random_side(40, 34, 8), 100, 7},
+                             JoinSetup{random_side(300, 35, 5), only_null_values, 100, 10},
+                             JoinSetup{random_side(300, 36, 5), {}, 100, 10}}) {
+    const Rows want = reference_mark(s.left, s.right, match, true);
+    for (size_t threads : {1, 2}) {
+      const Rows got = run_plan(grouped_mark_hash_join(s, threads), threads);
+      ASSERT_EQ(sorted_strings(want), sorted_strings(got)) << "threads " << threads;
+    }
+  }
+}
+
+std::unique_ptr<PhysicalOperator> single_hash_join(const JoinSetup& s, size_t threads) {
+  std::vector<planner::BoundExprPtr> left_keys, right_keys;
+  left_keys.push_back(ref(LogicalType::integer(), 0));
+  right_keys.push_back(ref(LogicalType::integer(), 0));
+  return std::make_unique<PhysicalHashJoin>(joined_types(), JoinType::kLeft, std::move(left_keys), std::move(right_keys),
+                                            nullptr,
+                                            std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
+                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads),
+                                            false, true);
+}
+
+TEST(PhysicalHashJoin, SingleMatchLeftJoin) {
+  auto row = [](std::optional<int32_t> key, int32_t value) {
+    return Row{key ? Value::integer(*key) : Value::null(LogicalType::integer()), Value::integer(value),
+               Value::varchar("v")};
+  };
+  // Unique build keys: a LEFT join. The duplicate keys 5 and NULL meet no probe row.
+  JoinSetup s{{row(1, 1), row(2, 2), row(3, 3), row(std::nullopt, 4), row(1, 5)},
+              {row(1, 10), row(2, 20), row(5, 50), row(5, 51), row(std::nullopt, 60), row(std::nullopt, 61)},
+              2, 2};
+  const Rows want = reference_join(s.left, s.right, JoinType::kLeft, hash_predicate(false, false));
+  for (size_t threads : {1, 2}) {
+    EXPECT_EQ(sorted_strings(want), sorted_strings(run_plan(single_hash_join(s, threads), threads)));
+  }
+  // A probe row meeting the duplicate key 5: 21000.
+  s.left.push_back(row(5, 6));
+  for (size_t threads : {1, 2}) {
+    try {
+      run_plan(single_hash_join(s, threads), threads);
+      ADD_FAILURE() << "expected 21000";
+    } catch (const SqlError& e) {
+      EXPECT_EQ(SqlState::kCardinalityViolation, e.state());
+    }
+  }
+}
+
 TEST(PhysicalHashJoin, ExplainAndName) {
   JoinSetup s;
   auto op = hash_join(s, JoinType::kLeft, true, true, 1);

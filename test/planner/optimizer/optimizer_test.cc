@@ -85,14 +85,17 @@ TEST_F(OptimizerTest, CorrelatedAggregateBecomesALeftJoinWithGroups) {
 }
 
 TEST_F(OptimizerTest, OtherShapesKeepThePerRowSubplan) {
-  // A correlation under an aggregate that is not an equality; a correlation under an aggregate
-  // inside EXISTS; an uncorrelated EXISTS (run once).
+  // A correlation under an aggregate that is not an equality, in a scalar subquery and inside
+  // EXISTS; an uncorrelated EXISTS (run once).
   std::string plan = plan_of("SELECT a, (SELECT count(*) FROM u WHERE u.a < t.a) FROM t");
   EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Join"), std::string::npos) << plan;
-  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u GROUP BY x HAVING max(u.a) = t.a)");
+  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u WHERE u.a < t.a GROUP BY x)");
   EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Join"), std::string::npos) << plan;
+  // HAVING over an uncorrelated aggregate: the correlated conjunct lifts above the groups.
+  plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u GROUP BY x HAVING max(u.a) = t.a)");
+  EXPECT_NE(plan.find("Join Mark"), std::string::npos) << plan;
   plan = plan_of("SELECT a FROM t WHERE b = 1 OR EXISTS (SELECT 1 FROM u)");
   EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
 }
@@ -150,9 +153,64 @@ TEST_F(OptimizerTest, LateralSubqueryWithLiftableCorrelationBecomesAJoin) {
   EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
 }
 
+TEST_F(OptimizerTest, ScalarSubqueryWithoutAggregateBecomesASingleMatchLeftJoin) {
+  std::string plan = plan_of("SELECT a, (SELECT x FROM u WHERE u.a = t.a AND u.x > 1) FROM t");
+  EXPECT_NE(plan.find("Join Left (single) (u.a = t.a)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+  plan = plan_of("SELECT a FROM t WHERE (SELECT DISTINCT x FROM u WHERE u.a = t.a) > 1");
+  EXPECT_NE(plan.find("Join Left (single)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+  // In a CASE branch the join could fail for rows the subquery never runs for.
+  plan = plan_of("SELECT CASE WHEN b = 0 THEN 0 ELSE (SELECT x FROM u WHERE u.a = t.a) END FROM t");
+  EXPECT_EQ(plan.find("(single)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, KeyCorrelationLiftsThroughGroupingOperators) {
+  // GROUP BY: the key joins the groups.
+  std::string plan = plan_of("SELECT (SELECT max(s) FROM (SELECT x, count(*) AS s FROM u WHERE u.a = t.a GROUP BY x) q) FROM t");
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+  // A window: the key joins each partition.
+  plan = plan_of("SELECT (SELECT max(r) FROM (SELECT rank() OVER (ORDER BY x) AS r FROM u WHERE u.a = t.a) q) FROM t");
+  EXPECT_NE(plan.find("PARTITION BY u.a"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+  // LIMIT 1: DISTINCT ON the key over the ordered rows.
+  plan = plan_of("SELECT (SELECT x FROM u WHERE u.a = t.a ORDER BY x LIMIT 1) FROM t");
+  EXPECT_NE(plan.find("DistinctOn"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+  plan = plan_of("SELECT l.x FROM t, LATERAL (SELECT u.x FROM u WHERE u.a = t.a ORDER BY u.x LIMIT 1) l");
+  EXPECT_EQ(plan.find("DependentJoin"), std::string::npos) << plan;
+  // A non-equality below a grouping operator stays per value.
+  plan = plan_of("SELECT (SELECT max(s) FROM (SELECT x, count(*) AS s FROM u WHERE u.a < t.a GROUP BY x) q) FROM t");
+  EXPECT_NE(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, SubqueriesInAggregateArgumentsJoinTheAggregateInput) {
+  std::string plan = plan_of("SELECT sum((SELECT x FROM u WHERE u.a = t.a)), count(*) FILTER (WHERE t.b IN (SELECT x FROM u)) FROM t");
+  // The columns above keep the names the aggregates were written with.
+  EXPECT_NE(plan.find("Aggregate [] [sum(subquery), count(*) FILTER (WHERE mark)]"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Left (single)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Mark"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, NotEqualAllIsNotEqualAny) {
+  std::string plan = plan_of("SELECT a <> ALL (SELECT x FROM u WHERE u.a = t.b) FROM t");
+  EXPECT_NE(plan.find("Join Mark (null-aware) (t.a = u.x)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SubPlan"), std::string::npos) << plan;
+}
+
+TEST_F(OptimizerTest, LateralScalarAggregateNullOverNoRowsBecomesALeftJoin) {
+  std::string plan = plan_of("SELECT t.c, l.s FROM t, LATERAL (SELECT sum(u.x) AS s FROM u WHERE u.a = t.a) l");
+  EXPECT_EQ(plan.find("DependentJoin"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Join Left"), std::string::npos) << plan;
+  // count(*) is 0 over no rows, which a LEFT JOIN would pad with NULL.
+  plan = plan_of("SELECT t.c, l.n FROM t, LATERAL (SELECT count(*) AS n FROM u WHERE u.a = t.a) l");
+  EXPECT_NE(plan.find("DependentJoin Inner"), std::string::npos) << plan;
+}
+
 TEST_F(OptimizerTest, LateralShapesThatCannotBeLiftedStayDependentJoins) {
-  // LIMIT per left row, the left row in the select list, and a function of the left row.
-  std::string plan = plan_of("SELECT l.x FROM t, LATERAL (SELECT u.x FROM u WHERE u.a = t.a ORDER BY u.x LIMIT 1) l");
+  // LIMIT 2 per left row, the left row in the select list, and a function of the left row.
+  std::string plan = plan_of("SELECT l.x FROM t, LATERAL (SELECT u.x FROM u WHERE u.a = t.a ORDER BY u.x LIMIT 2) l");
   EXPECT_NE(plan.find("DependentJoin Inner"), std::string::npos) << plan;
   plan = plan_of("SELECT l.y FROM t LEFT JOIN LATERAL (SELECT t.b + 1 AS y) l ON true");
   EXPECT_NE(plan.find("DependentJoin Left"), std::string::npos) << plan;
