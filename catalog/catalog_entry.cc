@@ -22,6 +22,15 @@ void CatalogEntry::on_unreachable() noexcept {
   if (catalog_) catalog_->unlink(*this);
 }
 
+SchemaEntry::SchemaEntry(std::string name, Oid oid, std::string owner, std::string comment)
+    : name_(std::move(name)), oid_(oid), owner_(std::move(owner)), comment_(std::move(comment)) {}
+
+SchemaEntry::~SchemaEntry() = default;
+
+void SchemaEntry::on_unreachable() noexcept {
+  if (catalog_) catalog_->unlink_schema(*this);
+}
+
 const char* CatalogEntry::kind_name() const {
   switch (kind_) {
     case EntryKind::kTable: return "table";

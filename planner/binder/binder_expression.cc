@@ -1,5 +1,6 @@
 #include <limits>
 
+#include "catalog/catalog.h"
 #include "catalog/function_registry.h"
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
@@ -90,8 +91,18 @@ BoundExprPtr Binder::lookup_local(const std::vector<std::string>& fields, int lo
   if (fields.size() > 4) {
     throw_at(SqlState::kSyntaxError, "improper qualified name (too many dotted names): " + join_names(fields), location);
   }
+  if (fields.size() == 4 && fields[0] != catalog::kDatabaseName) {
+    throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + join_names(fields),
+             location);
+  }
+  // schema.table.column: relations live in public, so another schema names none of them.
+  const bool other_schema = fields.size() >= 3 && fields[fields.size() - 3] != catalog::kPublicSchema;
   for (const auto& entry : scope_.entries) {
     if (entry.alias != table) continue;
+    if (other_schema) {
+      throw_at(SqlState::kUndefinedTable, "invalid reference to FROM-clause entry for table \"" + table + "\"",
+               location);
+    }
     for (size_t c = 0; c < entry.names.size(); c++) {
       if (entry.names[c] == column) {
         return std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], table + "." + column);

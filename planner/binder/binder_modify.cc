@@ -58,11 +58,10 @@ BoundExprPtr Binder::cast_for_assignment(BoundExprPtr expr, const catalog::Colum
 std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vector<std::string>& parts, const char* verb,
                                                                 int location) {
   const std::string& name = parts.back();
-  if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
-    throw_at(SqlState::kUndefinedTable, "relation \"" + parts[parts.size() - 2] + "." + name + "\" does not exist", location);
+  auto entry = find_relation(parts, location);
+  if (!entry) {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(parts) + "\" does not exist", location);
   }
-  auto entry = catalog_.find(transaction_, name);
-  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", location);
   if (entry->kind() == catalog::EntryKind::kView) {
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
     auto statements = parse_sql(view.query_text());
@@ -420,12 +419,11 @@ BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
   std::set<std::string> seen;
   for (const auto& parts : stmt.tables) {
     const std::string& name = parts.back();
-    if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
-      throw_at(SqlState::kUndefinedTable, "relation \"" + parts[parts.size() - 2] + "." + name + "\" does not exist",
+    auto entry = find_relation(parts, stmt.location, true);
+    if (!entry) {
+      throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(parts) + "\" does not exist",
                stmt.location);
     }
-    auto entry = catalog_.find(transaction_, name);
-    if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
     if (entry->kind() != catalog::EntryKind::kTable) {
       throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", stmt.location);
     }
