@@ -24,6 +24,15 @@ std::string dotted(const std::vector<std::string>& parts) {
   return text;
 }
 
+SqlError undefined_schema(const std::string& name) {
+  return SqlError(SqlState::kInvalidSchemaName, "schema \"" + name + "\" does not exist");
+}
+
+/// 3F000 unless schema `name` exists for `txn`.
+void require_schema(const catalog::Catalog& catalog, const storage::Transaction& txn, const std::string& name) {
+  if (!catalog.find_schema(txn, name)) throw undefined_schema(name);
+}
+
 }  // namespace
 
 void Binder::check_database_part(const std::vector<std::string>& parts, int location) const {
@@ -47,9 +56,7 @@ bool Binder::relation_schema_visible(const std::vector<std::string>& parts, int 
   if (parts.size() >= 2) {
     const std::string& schema = parts[parts.size() - 2];
     if (!catalog_.find_schema(transaction_, schema)) {
-      if (missing_schema_error) {
-        throw_at(SqlState::kInvalidSchemaName, "schema \"" + schema + "\" does not exist", location);
-      }
+      if (missing_schema_error) throw undefined_schema(schema);
       return false;
     }
     return schema == catalog::kPublicSchema;
@@ -79,9 +86,7 @@ void Binder::check_creation_schema(const std::vector<std::string>& parts, int lo
                    "permission denied to create \"" + schema + "." + parts.back() + "\"")
         .with_detail("System catalog modifications are currently disallowed.");
   }
-  if (!catalog_.find_schema(transaction_, schema)) {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + schema + "\" does not exist", location);
-  }
+  require_schema(catalog_, transaction_, schema);
   if (schema != catalog::kPublicSchema) {
     throw_at(SqlState::kFeatureNotSupported,
              "creating relations in schema \"" + schema + "\" is not supported yet (only in schema public)", location);
@@ -123,9 +128,7 @@ BoundStatement Binder::bind_schema(const SchemaStatement& stmt) {
       break;
     }
     case SchemaStatement::Action::kRename:
-      if (!catalog_.find_schema(transaction_, stmt.name)) {
-        throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + stmt.name + "\" does not exist");
-      }
+      require_schema(catalog_, transaction_, stmt.name);
       if (catalog_.find_schema(transaction_, stmt.new_name)) {
         throw SqlError(SqlState::kDuplicateSchema, "schema \"" + stmt.new_name + "\" already exists");
       }
@@ -136,9 +139,7 @@ BoundStatement Binder::bind_schema(const SchemaStatement& stmt) {
       result.properties.command = CommandKind::kAlterSchema;
       break;
     case SchemaStatement::Action::kOwner:
-      if (!catalog_.find_schema(transaction_, stmt.name)) {
-        throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + stmt.name + "\" does not exist");
-      }
+      require_schema(catalog_, transaction_, stmt.name);
       command->action = SchemaAction::kOwner;
       command->names = {stmt.name};
       command->owner = resolve_role(stmt);
@@ -167,9 +168,7 @@ BoundStatement Binder::bind_drop_schema(const DropStatement& stmt) {
 
 BoundStatement Binder::bind_comment_on_schema(const CommentStatement& stmt) {
   if (stmt.name.size() != 1) throw_at(SqlState::kSyntaxError, "syntax error at or near \".\"", stmt.location);
-  if (!catalog_.find_schema(transaction_, stmt.name[0])) {
-    throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[0] + "\" does not exist");
-  }
+  require_schema(catalog_, transaction_, stmt.name[0]);
   auto command = std::make_unique<LogicalSchemaCommand>();
   command->action = SchemaAction::kComment;
   command->names = {stmt.name[0]};
