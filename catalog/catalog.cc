@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "catalog/entry_kind_name.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
@@ -550,10 +551,7 @@ std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, cons
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const std::string& name, EntryKind kind,
                                                          bool if_exists, bool cascade,
                                                          const std::set<std::string>& dropping) {
-  const char* kind_text = kind == EntryKind::kTable      ? "table"
-                          : kind == EntryKind::kView     ? "view"
-                          : kind == EntryKind::kSequence ? "sequence"
-                                                         : "index";
+  const char* kind_text = entry_kind_name(kind);
   txn.lock(name, LockMode::kExclusive);
   if (kind == EntryKind::kIndex) return drop_index(txn, name, if_exists);
   std::set<std::string> locked{name};

@@ -1,6 +1,7 @@
 #include "catalog/catalog_entry.h"
 
 #include "catalog/catalog.h"
+#include "catalog/entry_kind_name.h"
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
 
@@ -31,8 +32,8 @@ void SchemaEntry::on_unreachable() noexcept {
   if (catalog_) catalog_->unlink_schema(*this);
 }
 
-const char* CatalogEntry::kind_name() const {
-  switch (kind_) {
+const char* entry_kind_name(EntryKind kind) {
+  switch (kind) {
     case EntryKind::kTable: return "table";
     case EntryKind::kView: return "view";
     case EntryKind::kIndex: return "index";
@@ -40,6 +41,8 @@ const char* CatalogEntry::kind_name() const {
   }
   return "relation";
 }
+
+const char* CatalogEntry::kind_name() const { return entry_kind_name(kind_); }
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "catalog/entry_kind_name.h"
 #include "catalog/sequence_session.h"
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
@@ -1096,10 +1097,7 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }
-  const char* kind_text = drop->entry_kind == catalog::EntryKind::kTable  ? "table"
-                          : drop->entry_kind == catalog::EntryKind::kView ? "view"
-                          : drop->entry_kind == catalog::EntryKind::kIndex ? "index"
-                                                                           : "sequence";
+  const char* kind_text = catalog::entry_kind_name(drop->entry_kind);
   for (const auto& parts : stmt.names) {
     // A missing schema: 3F000, or with IF EXISTS a NOTICE, as PostgreSQL says it.
     check_database_part(parts, stmt.location);

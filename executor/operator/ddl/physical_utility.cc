@@ -4,6 +4,7 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "catalog/entry_kind_name.h"
 #include "catalog/search_path.h"
 #include "executor/key_serializer.h"
 #include "executor/session_settings.h"
@@ -165,11 +166,7 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
         const std::set<std::string> dropping(s.names.begin(), s.names.end());
         auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
         if (dropped.empty()) {
-          const char* kind = s.entry_kind == catalog::EntryKind::kTable      ? "table"
-                             : s.entry_kind == catalog::EntryKind::kView     ? "view"
-                             : s.entry_kind == catalog::EntryKind::kSequence ? "sequence"
-                                                                             : "index";
-          query.notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
+          query.notice("00000", std::string(catalog::entry_kind_name(s.entry_kind)) + " \"" + name + "\" does not exist, skipping");
           continue;
         }
         // Views dropped by CASCADE, reported in PostgreSQL's form: one object in the message,
