@@ -405,7 +405,9 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     std::vector<std::string> names;
     LogicalPtr plan = child.bind_query(*statements.at(0)->as<SelectStatement>().select, names);
     for (size_t i = 0; i < names.size() && i < view.columns().size(); i++) names[i] = view.columns()[i].name;
-    return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+    LogicalPtr derived = bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+    scope_.entries.back().relation_name = !ref.alias;
+    return derived;
   }
   for (const auto& e : scope_.entries) {
     if (e.alias == alias) throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
@@ -414,6 +416,7 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
   ScopeEntry scope_entry;
   scope_entry.alias = alias;
+  scope_entry.relation_name = !ref.alias;
   for (size_t i = 0; i < table->columns().size(); i++) {
     get->column_ids.push_back(i);
     scope_entry.names.push_back(i < column_aliases.size() ? column_aliases[i] : table->columns()[i].name);

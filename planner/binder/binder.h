@@ -73,6 +73,9 @@ class Binder {
     std::vector<ColumnBinding> bindings;
     /// Columns hidden from unqualified lookup and `*` (the right side of JOIN USING).
     std::vector<bool> hidden;
+    /// A table or view named without an alias: `schema.name.column` and `schema.name.*` may
+    /// refer to it (PostgreSQL's rule; an alias hides the relation's qualified name).
+    bool relation_name = false;
   };
   struct Scope {
     std::vector<ScopeEntry> entries;

@@ -114,7 +114,7 @@ BoundExprPtr Binder::lookup_local(const std::vector<std::string>& fields, int lo
   const bool other_schema = names_other_schema(qualifier);
   for (const auto& entry : scope_.entries) {
     if (entry.alias != table) continue;
-    if (other_schema) {
+    if (other_schema || (qualifier.size() >= 2 && !entry.relation_name)) {
       throw_at(SqlState::kUndefinedTable, "invalid reference to FROM-clause entry for table \"" + table + "\"",
                location);
     }
@@ -188,7 +188,7 @@ std::vector<BoundExprPtr> Binder::expand_star(const StarExpr& star) {
   }
   for (const auto& entry : scope_.entries) {
     if (!star.qualifier.empty() && entry.alias != star.qualifier.back()) continue;
-    if (names_other_schema(star.qualifier)) {
+    if (names_other_schema(star.qualifier) || (star.qualifier.size() >= 2 && !entry.relation_name)) {
       throw_at(SqlState::kUndefinedTable,
                "invalid reference to FROM-clause entry for table \"" + star.qualifier.back() + "\"", star.location);
     }

@@ -197,6 +197,7 @@ std::shared_ptr<const BoundOnConflict> Binder::bind_on_conflict(const OnConflict
     for (uint32_t table_index : {result->existing_table_index, result->excluded_table_index}) {
       ScopeEntry entry;
       entry.alias = table_index == result->existing_table_index ? alias : "excluded";
+      entry.relation_name = entry.alias == table.name();
       for (size_t c = 0; c < columns.size(); c++) {
         entry.names.push_back(columns[c].name);
         entry.types.push_back(columns[c].type);
@@ -274,6 +275,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
   auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
   ScopeEntry target;
   target.alias = alias;
+  target.relation_name = alias == table->name();
   for (size_t i = 0; i < columns.size(); i++) {
     get->column_ids.push_back(i);
     target.names.push_back(columns[i].name);
