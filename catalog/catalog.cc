@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "catalog/entry_kind_name.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
@@ -14,12 +15,69 @@ namespace tessera::catalog {
 using storage::LockMode;
 using storage::Transaction;
 
-Catalog::Catalog() = default;
+namespace {
+
+/// The version in `versions` (oldest first) that `txn`'s snapshot sees (`current`: that the
+/// latest committed state plus its own changes holds), or nullptr. At most one version of a
+/// name qualifies; the newest are likeliest.
+template <typename T>
+std::shared_ptr<T> pick_version(const std::vector<std::shared_ptr<T>>& versions, const Transaction& txn, bool current) {
+  for (auto v = versions.rbegin(); v != versions.rend(); ++v) {
+    if (current ? (*v)->current_for(txn) : (*v)->visible_to(txn)) return *v;
+  }
+  return nullptr;
+}
+
+/// The version of `name` in `map` as pick_version chooses it.
+template <typename T>
+std::shared_ptr<T> pick_named_version(const std::map<std::string, std::vector<std::shared_ptr<T>>>& map,
+                                      const std::string& name, const Transaction& txn, bool current) {
+  auto it = map.find(name);
+  return it == map.end() ? nullptr : pick_version(it->second, txn, current);
+}
+
+/// Removes version `entry` of `name` from `map` (and the name, when it was the last).
+template <typename T>
+void erase_version(std::map<std::string, std::vector<std::shared_ptr<T>>>& map, const std::string& name,
+                   const T* entry) {
+  auto it = map.find(name);
+  if (it == map.end()) return;
+  auto& versions = it->second;
+  versions.erase(std::remove_if(versions.begin(), versions.end(),
+                                [&](const std::shared_ptr<T>& v) { return v.get() == entry; }),
+                 versions.end());
+  if (versions.empty()) map.erase(it);
+}
+
+/// The lock name of a schema: a leading NUL keeps it apart from every relation name.
+std::string schema_lock_name(const std::string& schema) { return std::string("\0schema ", 8) + schema; }
+
+SqlError undefined_schema(const std::string& name) {
+  return SqlError(SqlState::kInvalidSchemaName, "schema \"" + name + "\" does not exist");
+}
+
+}  // namespace
+
+Catalog::Catalog() {
+  // PostgreSQL's OIDs of its built-in schemas.
+  const std::pair<const char*, Oid> builtins[] = {
+      {kCatalogSchema, 11}, {kPublicSchema, 2200}, {kInformationSchema, 13000}};
+  for (const auto& [name, oid] : builtins) {
+    auto schema = std::make_shared<SchemaEntry>(name, oid, kBootstrapRole,
+                                                name == std::string(kPublicSchema) ? "standard public schema" : "");
+    schema->catalog_ = this;
+    schema->mark_created_at_start();
+    schemas_[name].push_back(std::move(schema));
+  }
+}
 
 Catalog::~Catalog() {
   // Versions still referenced elsewhere (queries, the transaction manager's garbage list) must
   // not call back into a destroyed catalog.
   for (auto& [name, versions] : entries_) {
+    for (auto& entry : versions) entry->catalog_ = nullptr;
+  }
+  for (auto& [name, versions] : schemas_) {
     for (auto& entry : versions) entry->catalog_ = nullptr;
   }
 }
@@ -28,13 +86,7 @@ Oid Catalog::allocate_oid() { return next_oid_++; }
 
 std::shared_ptr<CatalogEntry> Catalog::find(const Transaction& txn, const std::string& name) const {
   std::shared_lock lock(mutex_);
-  auto it = entries_.find(name);
-  if (it == entries_.end()) return nullptr;
-  // At most one version of a name is visible to a snapshot; the newest are likeliest.
-  for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
-    if ((*v)->visible_to(txn)) return *v;
-  }
-  return nullptr;
+  return pick_named_version(entries_, name, txn, false);
 }
 
 std::shared_ptr<CatalogEntry> Catalog::get(const Transaction& txn, const std::string& name) const {
@@ -55,23 +107,13 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::entries(const Transaction& t
   std::shared_lock lock(mutex_);
   std::vector<std::shared_ptr<CatalogEntry>> result;
   for (const auto& [name, versions] : entries_) {
-    for (auto v = versions.rbegin(); v != versions.rend(); ++v) {
-      if ((*v)->visible_to(txn)) {
-        result.push_back(*v);
-        break;
-      }
-    }
+    if (auto entry = pick_version(versions, txn, false)) result.push_back(std::move(entry));
   }
   return result;
 }
 
 std::shared_ptr<CatalogEntry> Catalog::current_locked(const Transaction& txn, const std::string& name) const {
-  auto it = entries_.find(name);
-  if (it == entries_.end()) return nullptr;
-  for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
-    if ((*v)->current_for(txn)) return *v;
-  }
-  return nullptr;
+  return pick_named_version(entries_, name, txn, true);
 }
 
 namespace {
@@ -145,6 +187,7 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
                                                   std::vector<CheckConstraint> checks,
                                                   std::vector<ForeignKey> foreign_keys) {
   check_columns(columns);
+  lock_schema_for_create(txn, kPublicSchema);
   txn.lock(name, LockMode::kExclusive);
   // The referenced tables cannot be dropped while this transaction runs.
   for (const auto& fk : foreign_keys) txn.lock(fk.referenced_table, LockMode::kShared);
@@ -212,6 +255,7 @@ std::shared_ptr<IndexEntry> Catalog::create_index(Transaction& txn, const TableE
 std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const std::string& name,
                                                         SequenceOptions options, bool if_not_exists,
                                                         std::string owner_table, std::string owner_column) {
+  lock_schema_for_create(txn, kPublicSchema);
   txn.lock(name, LockMode::kExclusive);
   std::unique_lock lock(mutex_);
   if (current_locked(txn, name)) {
@@ -456,6 +500,7 @@ std::shared_ptr<ViewEntry> Catalog::create_view(Transaction& txn, const std::str
                                                 std::vector<ColumnDefinition> columns, std::string query_text,
                                                 std::vector<std::string> dependencies, bool or_replace) {
   check_columns(columns);
+  lock_schema_for_create(txn, kPublicSchema);
   txn.lock(name, LockMode::kExclusive);
   for (const auto& dependency : dependencies) txn.lock(dependency, LockMode::kShared);
   std::unique_lock lock(mutex_);
@@ -506,10 +551,7 @@ std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, cons
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const std::string& name, EntryKind kind,
                                                          bool if_exists, bool cascade,
                                                          const std::set<std::string>& dropping) {
-  const char* kind_text = kind == EntryKind::kTable      ? "table"
-                          : kind == EntryKind::kView     ? "view"
-                          : kind == EntryKind::kSequence ? "sequence"
-                                                         : "index";
+  const char* kind_text = entry_kind_name(kind);
   txn.lock(name, LockMode::kExclusive);
   if (kind == EntryKind::kIndex) return drop_index(txn, name, if_exists);
   std::set<std::string> locked{name};
@@ -676,13 +718,154 @@ size_t Catalog::version_count(const std::string& name) const {
 
 void Catalog::unlink(const CatalogEntry& entry) noexcept {
   std::unique_lock lock(mutex_);
-  auto it = entries_.find(entry.name());
-  if (it == entries_.end()) return;
-  auto& versions = it->second;
-  versions.erase(std::remove_if(versions.begin(), versions.end(),
-                                [&](const std::shared_ptr<CatalogEntry>& v) { return v.get() == &entry; }),
-                 versions.end());
-  if (versions.empty()) entries_.erase(it);
+  erase_version(entries_, entry.name(), &entry);
+}
+
+std::shared_ptr<SchemaEntry> Catalog::current_schema_locked(const Transaction& txn, const std::string& name) const {
+  return pick_named_version(schemas_, name, txn, true);
+}
+
+std::shared_ptr<SchemaEntry> Catalog::find_schema(const Transaction& txn, const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return pick_named_version(schemas_, name, txn, false);
+}
+
+std::vector<std::shared_ptr<SchemaEntry>> Catalog::schemas(const Transaction& txn) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::shared_ptr<SchemaEntry>> result;
+  for (const auto& [name, versions] : schemas_) {
+    if (auto schema = pick_version(versions, txn, false)) result.push_back(std::move(schema));
+  }
+  return result;
+}
+
+void Catalog::add_schema_locked(Transaction& txn, std::shared_ptr<SchemaEntry> entry,
+                                const std::shared_ptr<SchemaEntry>& previous) {
+  entry->catalog_ = this;
+  if (previous) {
+    txn.record_replace(previous, entry);
+  } else {
+    txn.record_create(entry);
+  }
+  schemas_[entry->name()].push_back(std::move(entry));
+}
+
+std::shared_ptr<SchemaEntry> Catalog::create_schema(Transaction& txn, const std::string& name, std::string owner,
+                                                    bool if_not_exists) {
+  txn.lock(schema_lock_name(name), LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  if (current_schema_locked(txn, name)) {
+    if (if_not_exists) return nullptr;
+    throw SqlError(SqlState::kDuplicateSchema, "schema \"" + name + "\" already exists");
+  }
+  auto entry = std::make_shared<SchemaEntry>(name, allocate_oid(), std::move(owner));
+  add_schema_locked(txn, entry, nullptr);
+  return entry;
+}
+
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::schema_relations(const Transaction& txn,
+                                                                     const std::string& name) const {
+  std::vector<std::shared_ptr<CatalogEntry>> result;
+  if (name != kPublicSchema) return result;
+  std::shared_lock lock(mutex_);
+  for (const auto& [relation, versions] : entries_) {
+    if (auto entry = pick_version(versions, txn, true)) result.push_back(std::move(entry));
+  }
+  std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a->oid() < b->oid(); });
+  return result;
+}
+
+bool Catalog::drop_schema(Transaction& txn, const std::string& name, bool if_exists, bool cascade,
+                          const std::function<std::string(const CatalogEntry&)>& describe,
+                          std::vector<std::shared_ptr<CatalogEntry>>& dropped) {
+  txn.lock(schema_lock_name(name), LockMode::kExclusive);
+  std::shared_ptr<SchemaEntry> schema;
+  {
+    std::shared_lock lock(mutex_);
+    schema = current_schema_locked(txn, name);
+  }
+  if (!schema) {
+    if (if_exists) return false;
+    throw undefined_schema(name);
+  }
+  if (name == kCatalogSchema) {
+    throw SqlError(SqlState::kDependentObjectsStillExist,
+                   "cannot drop schema " + name + " because it is required by the database system");
+  }
+  if (name == kInformationSchema) {
+    throw SqlError(SqlState::kFeatureNotSupported, "DROP SCHEMA information_schema is not supported");
+  }
+  // Creating a relation in the schema takes its lock shared: no new relation appears now. The
+  // relations the schema itself holds (its tables, views and sequences without an owner);
+  // indexes and owned sequences go with their tables.
+  auto relations = schema_relations(txn, name);
+  std::vector<std::shared_ptr<CatalogEntry>> owned_by_schema;
+  for (const auto& entry : relations) {
+    if (entry->kind() == EntryKind::kIndex) continue;
+    if (entry->kind() == EntryKind::kSequence && !static_cast<const SequenceEntry&>(*entry).owner_table().empty()) {
+      continue;
+    }
+    owned_by_schema.push_back(entry);
+  }
+  if (!owned_by_schema.empty() && !cascade) {
+    std::string detail;
+    for (const auto& entry : owned_by_schema) {
+      if (!detail.empty()) detail += "\n";
+      detail += describe(*entry) + " depends on schema " + name;
+    }
+    throw SqlError(SqlState::kDependentObjectsStillExist,
+                   "cannot drop schema " + name + " because other objects depend on it")
+        .with_detail(detail)
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
+  }
+  std::set<std::string> dropping;
+  for (const auto& entry : relations) dropping.insert(entry->name());
+  for (const auto& entry : owned_by_schema) {
+    // Everything that depends on it is dropped by this statement too: no CASCADE needed.
+    auto gone = drop(txn, entry->name(), entry->kind(), true, false, dropping);
+    if (!gone.empty()) dropped.push_back(entry);
+  }
+  std::unique_lock lock(mutex_);
+  TS_CHECK(current_schema_locked(txn, name) == schema, "schema changed under its exclusive lock");
+  txn.record_drop(schema);
+  return true;
+}
+
+void Catalog::rename_schema(Transaction& txn, const std::string& name, const std::string& new_name) {
+  txn.lock(schema_lock_name(name), LockMode::kExclusive);
+  txn.lock(schema_lock_name(new_name), LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  auto schema = current_schema_locked(txn, name);
+  if (!schema) throw undefined_schema(name);
+  if (current_schema_locked(txn, new_name)) {
+    throw SqlError(SqlState::kDuplicateSchema, "schema \"" + new_name + "\" already exists");
+  }
+  if (name == kPublicSchema || name == kCatalogSchema || name == kInformationSchema) {
+    throw SqlError(SqlState::kFeatureNotSupported, "renaming schema " + name + " is not supported");
+  }
+  txn.record_drop(schema);
+  add_schema_locked(txn, std::make_shared<SchemaEntry>(new_name, schema->oid(), schema->owner(), schema->comment()),
+                    nullptr);
+}
+
+void Catalog::set_schema_comment(Transaction& txn, const std::string& name, std::string comment) {
+  txn.lock(schema_lock_name(name), LockMode::kExclusive);
+  std::unique_lock lock(mutex_);
+  auto schema = current_schema_locked(txn, name);
+  if (!schema) throw undefined_schema(name);
+  add_schema_locked(txn, std::make_shared<SchemaEntry>(name, schema->oid(), schema->owner(), std::move(comment)),
+                    schema);
+}
+
+void Catalog::lock_schema_for_create(Transaction& txn, const std::string& name) {
+  txn.lock(schema_lock_name(name), LockMode::kShared);
+  std::shared_lock lock(mutex_);
+  if (!current_schema_locked(txn, name)) throw undefined_schema(name);
+}
+
+void Catalog::unlink_schema(const SchemaEntry& entry) noexcept {
+  std::unique_lock lock(mutex_);
+  erase_version(schemas_, entry.name(), &entry);
 }
 
 }  // namespace tessera::catalog

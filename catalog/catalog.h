@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -18,6 +19,14 @@ namespace tessera::catalog {
 
 /// The only database a server serves (current_database(); the first part of a three-part name).
 inline constexpr char kDatabaseName[] = "tessera";
+
+/// The schemas every database starts with: relations live in `public`; `pg_catalog` and
+/// `information_schema` hold nothing a user may create.
+inline constexpr char kPublicSchema[] = "public";
+inline constexpr char kCatalogSchema[] = "pg_catalog";
+inline constexpr char kInformationSchema[] = "information_schema";
+/// The only role (the session user of every session; the owner of the built-in schemas).
+inline constexpr char kBootstrapRole[] = "tessera";
 
 /// A table's definition as ALTER TABLE leaves it (Catalog::alter_table).
 struct AlteredTable {
@@ -40,7 +49,7 @@ struct AlteredTable {
   std::set<std::pair<std::string, std::string>> dropped_referencing;
 };
 
-/// The relations of the database (schema `public`), versioned like rows: each name maps to its
+/// The schemas of the database and its relations (all in schema `public`), versioned like rows: each name maps to its
 /// versions (CatalogEntry), each stamped with the transaction that created and the one that
 /// dropped it. Changes are recorded in the writing transaction's undo log, so they become
 /// visible to others atomically with its data at COMMIT and vanish at ROLLBACK.
@@ -139,6 +148,39 @@ class Catalog {
   /// Versions held for `name`, visible to anyone or not yet collected (tests, monitoring).
   size_t version_count(const std::string& name) const;
 
+  // Schemas. They are versioned like relations; DDL on a schema takes its name's exclusive
+  // lock (a lock name of its own, apart from relation names), creating a relation in one takes
+  // it shared, so a schema cannot be dropped under a transaction creating in it.
+
+  /// The schema called `name` visible to `txn`, or nullptr.
+  std::shared_ptr<SchemaEntry> find_schema(const storage::Transaction& txn, const std::string& name) const;
+  /// Every schema visible to `txn`, ordered by name.
+  std::vector<std::shared_ptr<SchemaEntry>> schemas(const storage::Transaction& txn) const;
+  /// CREATE SCHEMA: 42P06 when the name is taken (with if_not_exists: returns nullptr instead).
+  /// May wait for the name's lock.
+  std::shared_ptr<SchemaEntry> create_schema(storage::Transaction& txn, const std::string& name, std::string owner,
+                                             bool if_not_exists);
+  /// DROP SCHEMA: 3F000 when missing (with if_exists: returns false), 2BP01 for pg_catalog and,
+  /// without `cascade`, when relations live in it (PostgreSQL's DETAIL lists them, named by
+  /// `describe`). With `cascade` its relations go with it (`dropped` receives the tables, views
+  /// and sequences without an owner, oldest first; indexes and owned sequences go silently).
+  /// May wait for locks.
+  bool drop_schema(storage::Transaction& txn, const std::string& name, bool if_exists, bool cascade,
+                   const std::function<std::string(const CatalogEntry&)>& describe,
+                   std::vector<std::shared_ptr<CatalogEntry>>& dropped);
+  /// ALTER SCHEMA ... RENAME TO: 3F000 when `name` is missing, 42P06 when `new_name` is taken.
+  /// May wait for locks.
+  void rename_schema(storage::Transaction& txn, const std::string& name, const std::string& new_name);
+  /// COMMENT ON SCHEMA (empty: none): 3F000 when missing. May wait for the lock.
+  void set_schema_comment(storage::Transaction& txn, const std::string& name, std::string comment);
+  /// Locks schema `name` shared for `txn` before creating a relation in it (waiting for a
+  /// transaction dropping or renaming it); throws 3F000 when it does not exist then.
+  void lock_schema_for_create(storage::Transaction& txn, const std::string& name);
+  /// The relations of schema `name` current for `txn` (every relation: they all live in
+  /// `public`), oldest first.
+  std::vector<std::shared_ptr<CatalogEntry>> schema_relations(const storage::Transaction& txn,
+                                                              const std::string& name) const;
+
  private:
   friend class CatalogEntry;
 
@@ -169,9 +211,18 @@ class Catalog {
                                                                     const std::string& table) const;
   /// Removes a version no transaction can see any more (CatalogEntry::on_unreachable).
   void unlink(const CatalogEntry& entry) noexcept;
+  friend class SchemaEntry;
+  /// The same for a schema version (SchemaEntry::on_unreachable).
+  void unlink_schema(const SchemaEntry& entry) noexcept;
+  /// The version of schema `name` current for `txn`; mutex held.
+  std::shared_ptr<SchemaEntry> current_schema_locked(const storage::Transaction& txn, const std::string& name) const;
+  /// Publishes a new schema version created (or replacing `previous`) in `txn`; mutex held.
+  void add_schema_locked(storage::Transaction& txn, std::shared_ptr<SchemaEntry> entry,
+                         const std::shared_ptr<SchemaEntry>& previous);
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, Versions> entries_;  ///< oldest version first
+  std::map<std::string, std::vector<std::shared_ptr<SchemaEntry>>> schemas_;  ///< oldest version first
   Oid next_oid_ = 16384;                     // PostgreSQL's FirstNormalObjectId
 };
 

@@ -1,6 +1,7 @@
 #include "catalog/catalog_entry.h"
 
 #include "catalog/catalog.h"
+#include "catalog/entry_kind_name.h"
 #include "src/common/sql_error.h"
 #include "storage/data_table.h"
 
@@ -22,8 +23,17 @@ void CatalogEntry::on_unreachable() noexcept {
   if (catalog_) catalog_->unlink(*this);
 }
 
-const char* CatalogEntry::kind_name() const {
-  switch (kind_) {
+SchemaEntry::SchemaEntry(std::string name, Oid oid, std::string owner, std::string comment)
+    : name_(std::move(name)), oid_(oid), owner_(std::move(owner)), comment_(std::move(comment)) {}
+
+SchemaEntry::~SchemaEntry() = default;
+
+void SchemaEntry::on_unreachable() noexcept {
+  if (catalog_) catalog_->unlink_schema(*this);
+}
+
+const char* entry_kind_name(EntryKind kind) {
+  switch (kind) {
     case EntryKind::kTable: return "table";
     case EntryKind::kView: return "view";
     case EntryKind::kIndex: return "index";
@@ -31,6 +41,8 @@ const char* CatalogEntry::kind_name() const {
   }
   return "relation";
 }
+
+const char* CatalogEntry::kind_name() const { return entry_kind_name(kind_); }
 
 namespace {
 

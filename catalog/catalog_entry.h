@@ -216,6 +216,33 @@ class SequenceEntry : public CatalogEntry {
   std::shared_ptr<Counter> counter_;
 };
 
+/// A schema (pg_namespace): one version of it, versioned like a relation (CREATE SCHEMA,
+/// DROP SCHEMA, ALTER SCHEMA ... RENAME and COMMENT ON SCHEMA make and end versions). Immutable
+/// after creation except for the stamps.
+class SchemaEntry : public storage::VersionedObject {
+ public:
+  SchemaEntry(std::string name, Oid oid, std::string owner, std::string comment = {});
+  ~SchemaEntry() override;
+
+  const std::string& name() const { return name_; }
+  Oid oid() const { return oid_; }
+  const std::string& owner() const { return owner_; }
+  /// COMMENT ON SCHEMA; empty for none.
+  const std::string& comment() const { return comment_; }
+
+ protected:
+  void on_unreachable() noexcept override;
+
+ private:
+  friend class Catalog;
+
+  Catalog* catalog_ = nullptr;  ///< the catalog holding this version, until it unlinks it
+  std::string name_;
+  Oid oid_;
+  std::string owner_;
+  std::string comment_;
+};
+
 /// A view: its defining query text (re-bound on every use), its output columns and the
 /// relations its query reads (which cannot be dropped without CASCADE while it exists).
 class ViewEntry : public CatalogEntry {

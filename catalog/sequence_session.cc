@@ -97,14 +97,18 @@ std::shared_ptr<SequenceEntry> find_sequence(const SequenceContext& context, std
   if (parts.size() == 3 && parts[0] != kDatabaseName) {
     throw SqlError(SqlState::kFeatureNotSupported, "cross-database references are not implemented: \"" + std::string(text) + "\"");
   }
-  if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
+  if (parts.size() >= 2 && !context.catalog->find_schema(*context.transaction, parts[parts.size() - 2])) {
     throw SqlError(SqlState::kInvalidSchemaName, "schema \"" + parts[parts.size() - 2] + "\" does not exist");
   }
   const std::string& name = parts.back();
-  auto entry = context.catalog->find(*context.transaction, name);
+  // Sequences live in public. An unqualified name finds them there whatever the search path
+  // is (a serial column's DEFAULT names its sequence without a schema).
+  const bool in_public = parts.size() < 2 || parts[parts.size() - 2] == kPublicSchema;
+  auto entry = in_public ? context.catalog->find(*context.transaction, name) : nullptr;
   if (!entry) {
     throw SqlError(SqlState::kUndefinedTable,
-                   "relation \"" + (parts.size() >= 2 ? "public." + name : name) + "\" does not exist");
+                   "relation \"" + (parts.size() >= 2 ? parts[parts.size() - 2] + "." + name : name) +
+                       "\" does not exist");
   }
   if (entry->kind() != EntryKind::kSequence) {
     throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not a sequence");

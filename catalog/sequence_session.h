@@ -44,6 +44,8 @@ struct SequenceContext {
   Catalog* catalog = nullptr;
   const storage::Transaction* transaction = nullptr;
   SequenceSession* session = nullptr;
+  /// The session's search_path setting (current_schema() and current_schemas() follow it).
+  std::string search_path = "\"$user\", public";
 };
 
 /// The context installed on this thread; null when none is (a sequence function then raises 0A000).

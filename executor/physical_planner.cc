@@ -395,6 +395,21 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.names = drop.names;
       s.if_exists = drop.if_exists;
       s.cascade = drop.cascade;
+      s.skipped = drop.skipped;
+      result = std::make_unique<PhysicalUtility>(std::move(s));
+      break;
+    }
+    case LogicalOperatorKind::kSchemaCommand: {
+      const auto& command = static_cast<const planner::LogicalSchemaCommand&>(op);
+      UtilityStatement s;
+      s.kind = UtilityKind::kSchema;
+      s.schema_action = command.action;
+      s.names = command.names;
+      s.owner_table = command.owner;
+      s.name = command.new_name;
+      s.query_text = command.comment;
+      s.if_exists = command.if_exists;
+      s.cascade = command.cascade;
       result = std::make_unique<PhysicalUtility>(std::move(s));
       break;
     }

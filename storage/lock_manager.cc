@@ -20,11 +20,16 @@ uint64_t transaction_number(uint64_t id) { return (id - kTransactionIdStart) / k
 
 constexpr char kTransactionLockPrefix[] = "\x01transaction ";
 
-/// How a lock's name reads in a message: `relation "t"` or `transaction 5`.
+/// How a lock's name reads in a message: `relation "t"`, `transaction 5`, or for the names of
+/// other catalog objects, which start with a NUL and their kind (`\0schema s`), `schema "s"`.
 std::string describe_name(const std::string& name) {
   const std::string prefix = kTransactionLockPrefix;
   if (name.compare(0, prefix.size(), prefix) == 0) {
     return "transaction " + std::to_string(transaction_number(std::stoull(name.substr(prefix.size()))));
+  }
+  const size_t space = name.find(' ');
+  if (!name.empty() && name[0] == '\0' && space != std::string::npos) {
+    return name.substr(1, space - 1) + " \"" + name.substr(space + 1) + "\"";
   }
   return "relation \"" + name + "\"";
 }

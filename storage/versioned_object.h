@@ -55,6 +55,9 @@ class VersionedObject {
   bool current_for(const Transaction& txn) const;
 
  protected:
+  /// Stamps an object that exists from the start (a built-in schema) as created before every
+  /// transaction; call before the object is published.
+  void mark_created_at_start() { created_.store(0, std::memory_order_release); }
   /// Called once when no transaction can see this version any more (its creation rolled back,
   /// or its deletion committed before every active transaction started): the holder removes it
   /// from its structures. Runs without the commit lock held; must not throw.

@@ -1,10 +1,15 @@
 // Session and system information functions: version(), current_database() (current_catalog),
-// current_schema(), current_user (session_user, user, current_role) and pg_typeof("any").
+// current_schema(), current_schemas(bool), current_user (session_user, user, current_role) and
+// pg_typeof("any").
 
 #include <memory>
 #include <string>
 
 #include "catalog/catalog.h"
+#include "catalog/search_path.h"
+#include "catalog/sequence_session.h"
+#include "src/common/array_value.h"
+#include "src/common/sql_error.h"
 #include "executor/functions/builtin_functions.h"
 #include "executor/functions/registration.h"
 #include "executor/functions/vector_loops.h"
@@ -19,8 +24,7 @@ void constant_kernel(std::span<const Vector* const>, const sel_t* sel, size_t co
 }
 
 constexpr char kVersion[] = "PostgreSQL 15.6 (Tessera) on x86_64-pc-linux-gnu, compiled by g++, 64-bit";
-constexpr char kSchema[] = "public";
-constexpr char kUser[] = "tessera";
+constexpr const char* kUser = catalog::kBootstrapRole;
 
 /// pg_typeof's call-site state: the name of its argument's type, known once bound.
 struct TypeName : catalog::FunctionData {
@@ -36,6 +40,44 @@ void typeof_kernel(std::span<const Vector* const>, const sel_t* sel, size_t coun
   fill_string(static_cast<const TypeName&>(*data).name, sel, count, result);
 }
 
+/// The search path of the query's session, as its transaction sees the schemas
+/// (current_schemas; `include_implicit` adds pg_catalog when not listed).
+std::vector<std::string> session_search_path(const char* function, bool include_implicit) {
+  const catalog::SequenceContext* context = catalog::current_sequence_context();
+  if (!context || !context->catalog || !context->transaction) {
+    throw SqlError(SqlState::kFeatureNotSupported, std::string(function) + "() is not supported in this context");
+  }
+  return catalog::search_path_schemas(*context->catalog, *context->transaction, context->search_path, kUser,
+                                      include_implicit);
+}
+
+/// current_schema(): the first schema of the search path that exists (pg_catalog only when
+/// listed), NULL when there is none.
+void current_schema_kernel(std::span<const Vector* const>, const sel_t* sel, size_t count, Vector& result,
+                           const catalog::FunctionData*) {
+  const auto path = session_search_path("current_schema", false);
+  for_each_row(sel, count, [&](sel_t r) {
+    result.set_value(r, path.empty() ? Value::null(LogicalType::varchar()) : Value::varchar(path.front()));
+  });
+}
+
+/// current_schemas(include_implicit): the schemas of the search path that exist, as text[].
+void current_schemas_kernel(std::span<const Vector* const> args, const sel_t* sel, size_t count, Vector& result,
+                            const catalog::FunctionData*) {
+  for_each_row(sel, count, [&](sel_t r) {
+    const Value implicit = args[0]->get_value(r);
+    if (implicit.is_null()) {
+      result.set_value(r, Value::null(result.type()));
+      return;
+    }
+    std::vector<Value> elements;
+    for (const auto& schema : session_search_path("current_schemas", implicit.get_bool())) {
+      elements.push_back(Value::varchar(schema));
+    }
+    result.set_value(r, array::make(LogicalType::varchar(), elements));
+  });
+}
+
 catalog::ScalarFunction session_function(const char* name, catalog::ScalarKernel kernel) {
   catalog::ScalarFunction f = make_function(name, {}, LogicalType::varchar(), kernel);
   f.volatility = catalog::Volatility::kStable;
@@ -48,9 +90,18 @@ void register_system_functions(catalog::FunctionRegistry& registry) {
   registry.add(session_function("version", constant_kernel<kVersion>));
   registry.add(session_function("current_database", constant_kernel<catalog::kDatabaseName>));
   registry.add(session_function("current_catalog", constant_kernel<catalog::kDatabaseName>));
-  registry.add(session_function("current_schema", constant_kernel<kSchema>));
+  // Volatile, not stable as in PostgreSQL: they read the session's search path, which only a
+  // running query has, so they are never evaluated at plan time.
+  catalog::ScalarFunction schema_fn = session_function("current_schema", current_schema_kernel);
+  schema_fn.volatility = catalog::Volatility::kVolatile;
+  registry.add(std::move(schema_fn));
+  catalog::ScalarFunction schemas_fn = make_function("current_schemas", {LogicalType::boolean()},
+                                                     LogicalType::array_of(LogicalType::varchar()),
+                                                     current_schemas_kernel);
+  schemas_fn.volatility = catalog::Volatility::kVolatile;
+  registry.add(std::move(schemas_fn));
   for (const char* name : {"current_user", "session_user", "user", "current_role"}) {
-    registry.add(session_function(name, constant_kernel<kUser>));
+    registry.add(session_function(name, constant_kernel<catalog::kBootstrapRole>));
   }
   // pg_typeof returns regtype, printed as the type's name; Tessera returns that name as text.
   catalog::ScalarFunction typeof_fn;

@@ -6,10 +6,12 @@
 #include <set>
 
 #include "catalog/catalog.h"
+#include "catalog/entry_kind_name.h"
 #include "catalog/sequence_session.h"
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
 #include "planner/parser/parser.h"
+#include "planner/parser/relation_rename.h"
 #include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/common/value_cast.h"
@@ -32,6 +34,7 @@ Binder::Binder(Binder& parent, bool correlated)
       functions_(parent.functions_),
       transaction_(parent.transaction_),
       sql_(parent.sql_),
+      search_path_(parent.search_path_),
       parent_(&parent),
       correlated_(correlated),
       table_index_counter_(parent.table_index_counter_),
@@ -173,6 +176,7 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kAlterTable: return bind_alter_table(statement.as<AlterTableStatement>());
     case StatementKind::kAlterSequence: return bind_alter_sequence(statement.as<AlterSequenceStatement>());
     case StatementKind::kComment: return bind_comment(statement.as<CommentStatement>());
+    case StatementKind::kSchema: return bind_schema(statement.as<SchemaStatement>());
   }
   throw_at(SqlState::kFeatureNotSupported, "statement not supported", statement.location);
 }
@@ -349,18 +353,12 @@ LogicalPtr Binder::bind_table_ref(const TableRef& ref) {
 LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   const auto& parts = ref.name;
   std::string name = parts.back();
+  check_database_part(parts, ref.location);
   if (parts.size() >= 2) {
     const std::string& schema = parts[parts.size() - 2];
-    if (schema != "public") {
-      std::string full = schema + "." + name;
-      if (schema == "pg_catalog" || schema == "information_schema") {
-        throw_at(SqlState::kFeatureNotSupported, "relation \"" + full + "\" is not supported yet", ref.location);
-      }
-      throw_at(SqlState::kUndefinedTable, "relation \"" + full + "\" does not exist", ref.location);
-    }
-    if (parts.size() == 3 && parts[0] != catalog::kDatabaseName) {
-      throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + parts[0] + "." +
-                                                   schema + "." + name, ref.location);
+    if (schema == catalog::kCatalogSchema || schema == catalog::kInformationSchema) {
+      throw_at(SqlState::kFeatureNotSupported,
+               "relation \"" + relation_display_name(parts) + "\" is not supported yet", ref.location);
     }
   }
   if (parts.size() == 1) {
@@ -371,9 +369,12 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   if (relation_overlay_ && relation_overlay_->count(name)) {
     entry = relation_overlay_->at(name);
   } else {
-    entry = catalog_.find(transaction_, name);
+    entry = find_relation(parts, ref.location);
   }
-  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", ref.location);
+  if (!entry) {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(parts) + "\" does not exist",
+             ref.location);
+  }
   referenced_relations_->insert(name);
   std::string alias = ref.alias ? ref.alias->name : name;
   std::vector<std::string> column_aliases = ref.alias ? ref.alias->columns : std::vector<std::string>{};
@@ -397,12 +398,16 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     Binder child(*this, false);
     child.sql_ = view.query_text();
     child.view_depth_ = view_depth_ + 1;
+    // Its relations were found in public when it was created, whatever the path is now.
+    child.search_path_ = catalog::kPublicSchema;
     // A view depends on the relations its own query names, not on those of the views it reads.
     child.referenced_relations_ = std::make_shared<std::set<std::string>>();
     std::vector<std::string> names;
     LogicalPtr plan = child.bind_query(*statements.at(0)->as<SelectStatement>().select, names);
     for (size_t i = 0; i < names.size() && i < view.columns().size(); i++) names[i] = view.columns()[i].name;
-    return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+    LogicalPtr derived = bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+    scope_.entries.back().relation_name = !ref.alias;
+    return derived;
   }
   for (const auto& e : scope_.entries) {
     if (e.alias == alias) throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
@@ -411,6 +416,7 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
   ScopeEntry scope_entry;
   scope_entry.alias = alias;
+  scope_entry.relation_name = !ref.alias;
   for (size_t i = 0; i < table->columns().size(); i++) {
     get->column_ids.push_back(i);
     scope_entry.names.push_back(i < column_aliases.size() ? column_aliases[i] : table->columns()[i].name);
@@ -590,8 +596,11 @@ LogicalPtr Binder::bind_join(const JoinRef& ref) {
 
 BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   const std::string& name = stmt.table.back();
-  auto entry = catalog_.find(transaction_, name);
-  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
+  auto entry = find_relation(stmt.table, stmt.location);
+  if (!entry) {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(stmt.table) + "\" does not exist",
+             stmt.location);
+  }
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is an index", stmt.location);
   }
@@ -907,10 +916,6 @@ std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateT
 }
 
 BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
-  if (stmt.table.size() >= 2 && stmt.table[stmt.table.size() - 2] != "public") {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.table[stmt.table.size() - 2] + "\" does not exist",
-             stmt.location);
-  }
   if (!stmt.method.empty() && stmt.method != "btree" && stmt.method != "hash") {
     if (stmt.method == "gist" || stmt.method == "gin" || stmt.method == "spgist" || stmt.method == "brin") {
       throw_at(SqlState::kFeatureNotSupported, "index access method \"" + stmt.method + "\" is not supported yet",
@@ -927,7 +932,11 @@ BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
   }
   if (stmt.where) throw_at(SqlState::kFeatureNotSupported, "partial indexes are not supported yet", stmt.location);
   const std::string& table_name = stmt.table.back();
-  auto entry = catalog_.get(transaction_, table_name);
+  auto entry = find_relation(stmt.table, stmt.location, true);
+  if (!entry) {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(stmt.table) + "\" does not exist",
+             stmt.location);
+  }
   if (entry->kind() == catalog::EntryKind::kIndex) {
     throw_at(SqlState::kWrongObjectType, "\"" + table_name + "\" is an index", stmt.location);
   }
@@ -966,9 +975,7 @@ BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
 
 BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary tables are not supported yet", stmt.location);
-  if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist", stmt.location);
-  }
+  check_creation_schema(stmt.name, stmt.location);
   auto create = std::make_unique<LogicalCreateTable>();
   create->name = stmt.name.back();
   create->if_not_exists = stmt.if_not_exists;
@@ -1067,6 +1074,7 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
 BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
   if (stmt.materialized) throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", stmt.location);
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary views are not supported yet", stmt.location);
+  check_creation_schema(stmt.name, stmt.location);
   Binder child(*this, false);
   std::vector<std::string> names;
   LogicalPtr plan = child.bind_query(*stmt.query, names);
@@ -1090,6 +1098,7 @@ BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
 }
 
 BoundStatement Binder::bind_drop(const DropStatement& stmt) {
+  if (stmt.object_type == ObjectType::kSchema) return bind_drop_schema(stmt);
   auto drop = std::make_unique<LogicalDrop>();
   BoundStatement result;
   switch (stmt.object_type) {
@@ -1111,7 +1120,29 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
       break;
     default: throw_at(SqlState::kFeatureNotSupported, "DROP of this object type is not supported yet", stmt.location);
   }
-  for (const auto& n : stmt.names) drop->names.push_back(n.back());
+  const char* kind_text = catalog::entry_kind_name(drop->entry_kind);
+  for (const auto& parts : stmt.names) {
+    // A missing schema: 3F000, or with IF EXISTS a NOTICE, as PostgreSQL says it.
+    check_database_part(parts, stmt.location);
+    if (parts.size() >= 2 && !catalog_.find_schema(transaction_, parts[parts.size() - 2])) {
+      const std::string message = "schema \"" + parts[parts.size() - 2] + "\" does not exist";
+      if (!stmt.if_exists) throw SqlError(SqlState::kInvalidSchemaName, message);
+      drop->skipped.push_back(message + ", skipping");
+      continue;
+    }
+    if (!relation_schema_visible(parts, stmt.location, true)) {
+      // PostgreSQL names the relation without its schema here.
+      const std::string message = std::string(kind_text) + " \"" + parts.back() + "\" does not exist";
+      if (!stmt.if_exists) {
+        throw SqlError(drop->entry_kind == catalog::EntryKind::kIndex ? SqlState::kUndefinedObject
+                                                                      : SqlState::kUndefinedTable,
+                       message);
+      }
+      drop->skipped.push_back(message + ", skipping");
+      continue;
+    }
+    drop->names.push_back(parts.back());
+  }
   drop->if_exists = stmt.if_exists;
   drop->cascade = stmt.cascade;
   result.properties.read_only = false;
@@ -1152,7 +1183,14 @@ BoundStatement Binder::bind_set(const VariableSetStatement& stmt) {
     for (size_t i = 0; i < stmt.values.size(); i++) {
       const auto& c = stmt.values[i]->as<ConstantExpr>();
       if (i) value += ", ";
-      value += c.constant_kind == ConstantKind::kInteger ? std::to_string(c.int_value) : c.text;
+      if (c.constant_kind == ConstantKind::kInteger) {
+        value += std::to_string(c.int_value);
+      } else if (stmt.name == "search_path" && c.constant_kind == ConstantKind::kString) {
+        // A list of names: each element quoted as an identifier (PostgreSQL's GUC_LIST_QUOTE).
+        value += quote_identifier(c.text);
+      } else {
+        value += c.text;
+      }
     }
     set->value = value;
   }

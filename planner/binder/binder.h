@@ -46,6 +46,10 @@ class Binder {
 
   BoundStatement bind(const Statement& statement);
 
+  /// The session's search_path setting (PostgreSQL's text, e.g. `"$user", public`), which
+  /// unqualified relation names and CREATE follow. Call before bind().
+  void set_search_path(std::string value) { search_path_ = std::move(value); }
+
   /// Binds `$n` to values[n - 1] (each already of the parameter's type) instead of inferring
   /// parameter types. Call before bind().
   void set_parameter_values(std::vector<Value> values);
@@ -69,6 +73,9 @@ class Binder {
     std::vector<ColumnBinding> bindings;
     /// Columns hidden from unqualified lookup and `*` (the right side of JOIN USING).
     std::vector<bool> hidden;
+    /// A table or view named without an alias: `schema.name.column` and `schema.name.*` may
+    /// refer to it (PostgreSQL's rule; an alias hides the relation's qualified name).
+    bool relation_name = false;
   };
   struct Scope {
     std::vector<ScopeEntry> entries;
@@ -240,6 +247,30 @@ class Binder {
   /// {table_index, c} with a new table_index (set).
   std::vector<BoundExprPtr> bind_table_checks(const catalog::TableEntry& table, uint32_t& table_index);
   BoundStatement bind_drop(const DropStatement& stmt);
+  // Schemas and qualified names (binder_schema.cc)
+  BoundStatement bind_schema(const SchemaStatement& stmt);
+  BoundStatement bind_drop_schema(const DropStatement& stmt);
+  BoundStatement bind_comment_on_schema(const CommentStatement& stmt);
+  /// The relation `parts` ([[database.]schema.]name) names as the transaction sees it, found
+  /// as PostgreSQL resolves names: a qualified name in its schema, an unqualified one in the
+  /// schemas of the search path (relations live in schema public). nullptr when there is none;
+  /// 0A000 for another database's name; with `missing_schema_error`, 3F000 when a named schema
+  /// does not exist (DDL), else that is a miss too (queries and DML).
+  std::shared_ptr<catalog::CatalogEntry> find_relation(const std::vector<std::string>& parts, int location,
+                                                       bool missing_schema_error = false) const;
+  /// Whether a relation named `parts` may exist where the name leads (see find_relation):
+  /// false when it names a schema other than public, or is unqualified and public is not on
+  /// the search path. Same errors as find_relation.
+  bool relation_schema_visible(const std::vector<std::string>& parts, int location, bool missing_schema_error) const;
+  /// The name of a relation for messages: "schema.name" as written, or "name".
+  static std::string relation_display_name(const std::vector<std::string>& parts);
+  /// Checks that CREATE may put a relation named `parts` where it belongs (the schema it names,
+  /// or the search path's creation schema): 0A000 for another database, 42501 for pg_catalog,
+  /// 3F000 for a missing schema or, unqualified, when the search path names none that exists;
+  /// 0A000 for a schema other than public (relations live only there for now).
+  void check_creation_schema(const std::vector<std::string>& parts, int location) const;
+  /// 0A000 when `parts` has a database part naming another database.
+  void check_database_part(const std::vector<std::string>& parts, int location) const;
   // ALTER TABLE, ALTER SEQUENCE, COMMENT (binder_alter.cc)
   BoundStatement bind_alter_table(const AlterTableStatement& stmt);
   BoundStatement bind_alter_sequence(const AlterSequenceStatement& stmt);
@@ -389,6 +420,9 @@ class Binder {
   const catalog::FunctionRegistry& functions_;
   const storage::Transaction& transaction_;
   std::string_view sql_;
+  /// The search_path setting names are looked up with (a view's query: public, where its
+  /// relations were found when it was created).
+  std::string search_path_ = "\"$user\", public";
   Binder* parent_ = nullptr;
   /// Whether this binder may look names up in parent_ (subquery expressions, not FROM items).
   bool correlated_ = false;

@@ -130,18 +130,15 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   result.properties.read_only = false;
   auto alter = std::make_unique<LogicalAlterTable>();
   const std::string& table_name = stmt.name.back();
-  if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist",
-             stmt.location);
-  }
-  auto entry = catalog_.find(transaction_, table_name);
+  auto entry = find_relation(stmt.name, stmt.location, !stmt.if_exists);
   if (!entry) {
+    const std::string shown = relation_display_name(stmt.name);
     if (stmt.if_exists) {
-      alter->notices.push_back({"00000", "relation \"" + table_name + "\" does not exist, skipping", ""});
+      alter->notices.push_back({"00000", "relation \"" + shown + "\" does not exist, skipping", ""});
       result.plan = std::move(alter);
       return result;
     }
-    throw_at(SqlState::kUndefinedTable, "relation \"" + table_name + "\" does not exist", stmt.location);
+    throw_at(SqlState::kUndefinedTable, "relation \"" + shown + "\" does not exist", stmt.location);
   }
   if (entry->kind() != catalog::EntryKind::kTable) {
     const AlterTableAction& first = stmt.actions.at(0);
@@ -778,18 +775,14 @@ BoundStatement Binder::bind_alter_sequence(const AlterSequenceStatement& stmt) {
   result.properties.read_only = false;
   auto alter = std::make_unique<LogicalAlterSequence>();
   const std::string& name = stmt.name.back();
-  alter->name = name;
-  if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist",
-             stmt.location);
-  }
-  auto entry = catalog_.find(transaction_, name);
+  alter->name = relation_display_name(stmt.name);
+  auto entry = find_relation(stmt.name, stmt.location, !stmt.if_exists);
   if (!entry) {
     if (stmt.if_exists) {
       result.plan = std::move(alter);
       return result;
     }
-    throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
+    throw_at(SqlState::kUndefinedTable, "relation \"" + alter->name + "\" does not exist", stmt.location);
   }
   if (entry->kind() != catalog::EntryKind::kSequence) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a sequence", stmt.location);
@@ -897,6 +890,7 @@ BoundStatement Binder::bind_comment(const CommentStatement& stmt) {
   result.properties.command = CommandKind::kComment;
   result.properties.read_only = false;
   auto comment = std::make_unique<LogicalComment>();
+  if (stmt.object_type == "schema") return bind_comment_on_schema(stmt);
   std::vector<std::string> name = stmt.name;
   std::string column;
   if (stmt.object_type == "column") {
@@ -906,13 +900,11 @@ BoundStatement Binder::bind_comment(const CommentStatement& stmt) {
     column = name.back();
     name.pop_back();
   }
-  if (name.size() >= 2 && name[name.size() - 2] != "public") {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + name[name.size() - 2] + "\" does not exist", stmt.location);
-  }
   const std::string& relation = name.back();
-  auto entry = catalog_.find(transaction_, relation);
+  auto entry = find_relation(name, stmt.location, true);
   if (!entry) {
-    throw_at(SqlState::kUndefinedTable, "relation \"" + relation + "\" does not exist", stmt.location);
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(name) + "\" does not exist",
+             stmt.location);
   }
   const catalog::EntryKind expected = stmt.object_type == "view"       ? catalog::EntryKind::kView
                                       : stmt.object_type == "index"    ? catalog::EntryKind::kIndex
@@ -949,12 +941,11 @@ std::vector<catalog::ColumnDefinition> Binder::bind_table_like(const TableLikeCl
                                                                std::vector<catalog::CheckConstraint>& checks,
                                                                std::vector<catalog::IndexDefinition>& indexes) {
   const std::string& name = like.table.back();
-  if (like.table.size() >= 2 && like.table[like.table.size() - 2] != "public") {
-    throw_at(SqlState::kUndefinedTable, "relation \"" + like.table[like.table.size() - 2] + "." + name +
-                                            "\" does not exist", like.location);
+  auto entry = find_relation(like.table, like.location, true);
+  if (!entry) {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(like.table) + "\" does not exist",
+             like.location);
   }
-  auto entry = catalog_.find(transaction_, name);
-  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", like.location);
   if (entry->kind() == catalog::EntryKind::kIndex || entry->kind() == catalog::EntryKind::kSequence) {
     throw SqlError(SqlState::kWrongObjectType, "relation \"" + name + "\" is invalid in LIKE clause")
         .with_detail(std::string("This operation is not supported for ") +

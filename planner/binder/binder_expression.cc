@@ -1,5 +1,6 @@
 #include <limits>
 
+#include "catalog/catalog.h"
 #include "catalog/function_registry.h"
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
@@ -67,6 +68,21 @@ BoundExprPtr make_conjunction(bool is_and, BoundExprPtr a, BoundExprPtr b) {
 
 // ---- names ------------------------------------------------------------------------------------
 
+namespace {
+
+/// Whether the qualifier of a column reference or `*` ([[database.]schema.]table) names another
+/// database.
+bool names_other_database(const std::vector<std::string>& qualifier) {
+  return qualifier.size() == 3 && qualifier[0] != catalog::kDatabaseName;
+}
+
+/// Whether it names a schema other than public (which holds every relation), so no FROM item.
+bool names_other_schema(const std::vector<std::string>& qualifier) {
+  return qualifier.size() >= 2 && qualifier[qualifier.size() - 2] != catalog::kPublicSchema;
+}
+
+}  // namespace
+
 BoundExprPtr Binder::lookup_local(const std::vector<std::string>& fields, int location) {
   if (fields.size() == 1) {
     const std::string& name = fields[0];
@@ -90,8 +106,18 @@ BoundExprPtr Binder::lookup_local(const std::vector<std::string>& fields, int lo
   if (fields.size() > 4) {
     throw_at(SqlState::kSyntaxError, "improper qualified name (too many dotted names): " + join_names(fields), location);
   }
+  const std::vector<std::string> qualifier(fields.begin(), fields.end() - 1);
+  if (names_other_database(qualifier)) {
+    throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + join_names(fields),
+             location);
+  }
+  const bool other_schema = names_other_schema(qualifier);
   for (const auto& entry : scope_.entries) {
     if (entry.alias != table) continue;
+    if (other_schema || (qualifier.size() >= 2 && !entry.relation_name)) {
+      throw_at(SqlState::kUndefinedTable, "invalid reference to FROM-clause entry for table \"" + table + "\"",
+               location);
+    }
     for (size_t c = 0; c < entry.names.size(); c++) {
       if (entry.names[c] == column) {
         return std::make_unique<BoundColumnRef>(entry.types[c], entry.bindings[c], table + "." + column);
@@ -152,8 +178,20 @@ BoundExprPtr Binder::resolve_outer(const std::vector<std::string>& fields, int l
 std::vector<BoundExprPtr> Binder::expand_star(const StarExpr& star) {
   std::vector<BoundExprPtr> result;
   bool matched = false;
+  if (star.qualifier.size() > 3) {
+    throw_at(SqlState::kSyntaxError, "improper qualified name (too many dotted names): " +
+                                         join_names(star.qualifier) + ".*", star.location);
+  }
+  if (names_other_database(star.qualifier)) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "cross-database references are not implemented: " + join_names(star.qualifier) + ".*", star.location);
+  }
   for (const auto& entry : scope_.entries) {
     if (!star.qualifier.empty() && entry.alias != star.qualifier.back()) continue;
+    if (names_other_schema(star.qualifier) || (star.qualifier.size() >= 2 && !entry.relation_name)) {
+      throw_at(SqlState::kUndefinedTable,
+               "invalid reference to FROM-clause entry for table \"" + star.qualifier.back() + "\"", star.location);
+    }
     matched = true;
     for (size_t c = 0; c < entry.names.size(); c++) {
       if (entry.hidden[c] && star.qualifier.empty()) continue;

@@ -34,22 +34,23 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
   for (const auto& spec : specs) {
     const ForeignKeyRef& ref = *spec.ref;
     if (ref.match == 'p') throw_at(SqlState::kFeatureNotSupported, "MATCH PARTIAL not yet implemented", ref.location);
-    if (ref.table.size() >= 2 && ref.table[ref.table.size() - 2] != "public") {
-      throw_at(SqlState::kInvalidSchemaName, "schema \"" + ref.table[ref.table.size() - 2] + "\" does not exist",
-               ref.location);
-    }
     const std::string& referenced_name = ref.table.back();
+    // The referenced table is found like any relation (the one being created lives in public).
+    auto entry = find_relation(ref.table, ref.location, true);
+    const bool same_schema = ref.table.size() < 2 || ref.table[ref.table.size() - 2] == catalog::kPublicSchema;
     // The referenced table's columns and unique indexes; a table referencing itself has those
     // of the CREATE TABLE.
     std::vector<catalog::ColumnDefinition> referenced_columns;
     std::vector<catalog::IndexDefinition> indexes;
-    if (referenced_name == table) {
+    if (referenced_name == table && same_schema) {
       referenced_columns = columns;
       std::vector<catalog::ColumnDefinition> copy = columns;
       indexes = bind_key_constraints(stmt, copy);
     } else {
-      auto entry = catalog_.find(transaction_, referenced_name);
-      if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + referenced_name + "\" does not exist", ref.location);
+      if (!entry) {
+        throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(ref.table) + "\" does not exist",
+                 ref.location);
+      }
       if (entry->kind() != catalog::EntryKind::kTable) {
         throw_at(SqlState::kWrongObjectType, "referenced relation \"" + referenced_name + "\" is not a table",
                  ref.location);

@@ -58,11 +58,10 @@ BoundExprPtr Binder::cast_for_assignment(BoundExprPtr expr, const catalog::Colum
 std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vector<std::string>& parts, const char* verb,
                                                                 int location) {
   const std::string& name = parts.back();
-  if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
-    throw_at(SqlState::kUndefinedTable, "relation \"" + parts[parts.size() - 2] + "." + name + "\" does not exist", location);
+  auto entry = find_relation(parts, location);
+  if (!entry) {
+    throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(parts) + "\" does not exist", location);
   }
-  auto entry = catalog_.find(transaction_, name);
-  if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", location);
   if (entry->kind() == catalog::EntryKind::kView) {
     const auto& view = static_cast<const catalog::ViewEntry&>(*entry);
     auto statements = parse_sql(view.query_text());
@@ -198,6 +197,7 @@ std::shared_ptr<const BoundOnConflict> Binder::bind_on_conflict(const OnConflict
     for (uint32_t table_index : {result->existing_table_index, result->excluded_table_index}) {
       ScopeEntry entry;
       entry.alias = table_index == result->existing_table_index ? alias : "excluded";
+      entry.relation_name = entry.alias == table.name();
       for (size_t c = 0; c < columns.size(); c++) {
         entry.names.push_back(columns[c].name);
         entry.types.push_back(columns[c].type);
@@ -275,6 +275,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
   auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
   ScopeEntry target;
   target.alias = alias;
+  target.relation_name = alias == table->name();
   for (size_t i = 0; i < columns.size(); i++) {
     get->column_ids.push_back(i);
     target.names.push_back(columns[i].name);
@@ -420,12 +421,11 @@ BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
   std::set<std::string> seen;
   for (const auto& parts : stmt.tables) {
     const std::string& name = parts.back();
-    if (parts.size() >= 2 && parts[parts.size() - 2] != "public") {
-      throw_at(SqlState::kUndefinedTable, "relation \"" + parts[parts.size() - 2] + "." + name + "\" does not exist",
+    auto entry = find_relation(parts, stmt.location, true);
+    if (!entry) {
+      throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(parts) + "\" does not exist",
                stmt.location);
     }
-    auto entry = catalog_.find(transaction_, name);
-    if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist", stmt.location);
     if (entry->kind() != catalog::EntryKind::kTable) {
       throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", stmt.location);
     }

@@ -124,10 +124,7 @@ catalog::SequenceOptions Binder::bind_sequence_options(const std::vector<Sequenc
 }
 
 BoundStatement Binder::bind_create_sequence(const CreateSequenceStatement& stmt) {
-  if (stmt.name.size() >= 2 && stmt.name[stmt.name.size() - 2] != "public") {
-    throw_at(SqlState::kInvalidSchemaName, "schema \"" + stmt.name[stmt.name.size() - 2] + "\" does not exist",
-             stmt.location);
-  }
+  check_creation_schema(stmt.name, stmt.location);
   auto create = std::make_unique<LogicalCreateSequence>();
   create->name = stmt.name.back();
   create->if_not_exists = stmt.if_not_exists;

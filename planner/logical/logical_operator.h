@@ -51,6 +51,7 @@ enum class LogicalOperatorKind : uint8_t {
   kAlterTable,
   kAlterSequence,
   kComment,
+  kSchemaCommand,
 };
 
 
@@ -395,6 +396,8 @@ class LogicalDrop : public LogicalOperator {
   std::vector<std::string> names;
   bool if_exists = false;
   bool cascade = false;
+  /// IF EXISTS: the NOTICEs for names the binder found missing (not in `names`).
+  std::vector<std::string> skipped;
 };
 
 class LogicalCreateView : public LogicalOperator {
@@ -490,6 +493,29 @@ class LogicalComment : public LogicalOperator {
   std::shared_ptr<catalog::CatalogEntry> entry;
   std::optional<size_t> column;
   std::string comment;
+};
+
+/// What a LogicalSchemaCommand does.
+enum class SchemaAction : uint8_t { kCreate, kDrop, kRename, kComment, kOwner };
+
+/// CREATE SCHEMA (`names[0]`, owned by `owner`; if_exists: IF NOT EXISTS), DROP SCHEMA
+/// (`names`, if_exists, cascade), ALTER SCHEMA names[0] RENAME TO new_name / OWNER TO (a
+/// check only: the one role owns everything), COMMENT ON SCHEMA names[0] (`comment`, empty:
+/// none).
+class LogicalSchemaCommand : public LogicalOperator {
+ public:
+  LogicalSchemaCommand() : LogicalOperator(LogicalOperatorKind::kSchemaCommand) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return "SchemaCommand"; }
+
+  SchemaAction action = SchemaAction::kCreate;
+  std::vector<std::string> names;
+  std::string owner;
+  std::string new_name;
+  std::string comment;
+  bool if_exists = false;
+  bool cascade = false;
 };
 
 /// EXPLAIN: children[0] is the plan to describe (not executed unless `analyze`).

@@ -617,6 +617,7 @@ enum class StatementKind : uint8_t {
   kAlterTable,
   kAlterSequence,
   kComment,
+  kSchema,  ///< CREATE SCHEMA / ALTER SCHEMA (DROP SCHEMA is a kDrop)
 };
 
 /// Base of all statements.
@@ -915,6 +916,22 @@ struct CommentStatement final : Statement {
   std::string object_type;        ///< "table", "column", "view", "sequence", "index", ...
   std::vector<std::string> name;  ///< For a column: [schema.]table.column
   std::optional<std::string> comment;  ///< nullopt for IS NULL
+};
+
+/// CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role], CREATE SCHEMA AUTHORIZATION role,
+/// ALTER SCHEMA name RENAME TO new_name, ALTER SCHEMA name OWNER TO role.
+struct SchemaStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kSchema;
+  explicit SchemaStatement(int location) : Statement(kKind, location) {}
+  enum class Action : uint8_t { kCreate, kRename, kOwner };
+  Action action = Action::kCreate;
+  std::string name;  ///< empty for CREATE SCHEMA AUTHORIZATION role (named after the role)
+  bool if_not_exists = false;
+  /// AUTHORIZATION / OWNER TO: the role's name, or with role_keyword, "current_user",
+  /// "session_user" or "current_role".
+  std::optional<std::string> role;
+  bool role_keyword = false;
+  std::string new_name;  ///< kRename
 };
 
 struct DropStatement final : Statement {

@@ -572,6 +572,10 @@ StatementPtr Parser::parse_create() {
     if (!at_word("index")) syntax_error();
     return parse_create_index(location, unique);
   }
+  if (at_word("schema")) {
+    if (or_replace || temporary) syntax_error();
+    return parse_create_schema(location);
+  }
   const Token& what = peek();
   if (what.kind == TokenKind::kIdentifier) {
     static const std::unordered_set<std::string_view> kKnown = {
@@ -753,6 +757,49 @@ std::vector<SequenceOption> Parser::parse_sequence_options(AlterSequenceStatemen
   return options;
 }
 
+void Parser::parse_role_spec(SchemaStatement& statement) {
+  if (at_word("current_user") || at_word("session_user") || at_word("current_role")) {
+    statement.role = advance().text;
+    statement.role_keyword = true;
+    return;
+  }
+  if (at_word("public") || at_word("none")) syntax_error();
+  statement.role = parse_col_id();
+}
+
+StatementPtr Parser::parse_create_schema(int location) {
+  auto statement = std::make_unique<SchemaStatement>(location);
+  expect_word("schema");
+  if (at_word("if") && at_word("not", 1) && at_word("exists", 2)) {
+    advance();
+    advance();
+    advance();
+    statement->if_not_exists = true;
+  }
+  if (!at_word("authorization")) statement->name = parse_col_id();
+  if (accept_word("authorization")) parse_role_spec(*statement);
+  if (statement->name.empty() && !statement->role) syntax_error();
+  if (at_word("create") || at_word("grant")) not_supported("CREATE SCHEMA with schema elements", peek());
+  return statement;
+}
+
+StatementPtr Parser::parse_alter_schema(int location) {
+  auto statement = std::make_unique<SchemaStatement>(location);
+  statement->name = parse_col_id();
+  if (accept_word("rename")) {
+    expect_word("to");
+    statement->action = SchemaStatement::Action::kRename;
+    statement->new_name = parse_col_id();
+  } else if (accept_word("owner")) {
+    expect_word("to");
+    statement->action = SchemaStatement::Action::kOwner;
+    parse_role_spec(*statement);
+  } else {
+    syntax_error();
+  }
+  return statement;
+}
+
 StatementPtr Parser::parse_alter() {
   const int location = peek().offset;
   expect_word("alter");
@@ -771,6 +818,7 @@ StatementPtr Parser::parse_alter() {
     if (statement->options.empty() && !statement->restart && !statement->has_owned_by) syntax_error();
     return statement;
   }
+  if (accept_word("schema")) return parse_alter_schema(location);
   if (!at_word("table")) {
     const Token& what = peek();
     if (what.kind == TokenKind::kIdentifier && keyword_category(what.text) != KeywordCategory::kReserved) {
@@ -954,7 +1002,8 @@ StatementPtr Parser::parse_comment() {
   const Token& what = peek();
   if (at_word("materialized") && at_word("view", 1)) not_supported("COMMENT ON MATERIALIZED VIEW", what);
   if (what.kind != TokenKind::kIdentifier) syntax_error();
-  static const std::unordered_set<std::string_view> kObjects = {"table", "column", "view", "sequence", "index"};
+  static const std::unordered_set<std::string_view> kObjects = {"table", "column", "view", "sequence", "index",
+                                                                 "schema"};
   if (kObjects.count(what.text) == 0) {
     if (keyword_category(what.text) != KeywordCategory::kReserved) {
       not_supported("COMMENT ON " + to_upper(what.text), what);

@@ -105,6 +105,11 @@ class Parser {
   StatementPtr parse_alter();
   AlterTableAction parse_alter_table_action();
   StatementPtr parse_comment();
+  /// CREATE SCHEMA (after CREATE) and ALTER SCHEMA (after ALTER).
+  StatementPtr parse_create_schema(int location);
+  StatementPtr parse_alter_schema(int location);
+  /// A role specification: a name, CURRENT_USER, SESSION_USER or CURRENT_ROLE.
+  void parse_role_spec(SchemaStatement& statement);
   StatementPtr parse_drop();
   StatementPtr parse_truncate();
   StatementPtr parse_refresh();

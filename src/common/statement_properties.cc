@@ -32,6 +32,9 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kAlterTable: return "ALTER TABLE";
     case CommandKind::kAlterSequence: return "ALTER SEQUENCE";
     case CommandKind::kComment: return "COMMENT";
+    case CommandKind::kCreateSchema: return "CREATE SCHEMA";
+    case CommandKind::kDropSchema: return "DROP SCHEMA";
+    case CommandKind::kAlterSchema: return "ALTER SCHEMA";
   }
   return "";
 }

@@ -35,6 +35,9 @@ enum class CommandKind : uint8_t {
   kPrepare,
   kDeallocate,
   kDeallocateAll,
+  kCreateSchema,
+  kDropSchema,
+  kAlterSchema,
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

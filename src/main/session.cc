@@ -537,6 +537,7 @@ std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::Statement
     default: break;
   }
   planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared->sql);
+  binder.set_search_path(settings_.show("search_path"));
   binder.declare_parameter_types(declared);
   planner::BoundStatement bound = binder.bind(stmt);
 
@@ -583,6 +584,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
       std::vector<Value> arguments;
       {
         planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
+        binder.set_search_path(settings_.show("search_path"));
         std::vector<planner::BoundExprPtr> bound_arguments = binder.bind_execute_arguments(execute, named.parameter_types_);
         executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
         for (const auto& argument : bound_arguments) arguments.push_back(physical_planner.evaluate_constant(*argument));
@@ -594,6 +596,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   }
   if (!bound) {
     planner::Binder binder(db_.catalog(), db_.functions(), *transaction_, prepared.sql);
+    binder.set_search_path(settings_.show("search_path"));
     binder.set_parameter_values(std::move(values));
     bound = binder.bind(*prepared.statement);
     // Bound again (an EXECUTE of an SQL prepared statement, a Bind): the tables may have
@@ -621,7 +624,8 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   context.transaction = transaction_.get();
   context.settings = &settings_;
   context.datetime = datetime_;
-  context.sequences = catalog::SequenceContext{&db_.catalog(), transaction_.get(), &sequences_};
+  context.sequences =
+      catalog::SequenceContext{&db_.catalog(), transaction_.get(), &sequences_, settings_.show("search_path")};
   context.cancelled = &cancel_requested_;
   context.max_threads = db_.scheduler().thread_count();
   context.results = portal->results.get();

@@ -382,6 +382,31 @@ TEST(TransactionTest, ADeadlockFailsInTheTransactionThatClosesTheCycle) {
   tm.commit(*a);
 }
 
+TEST(TransactionTest, ADeadlockNamesTheObjectsOfOtherKinds) {
+  TransactionManager tm;
+  auto a = tm.begin();
+  auto b = tm.begin();
+  const std::string schema_lock("\0schema s", 9);
+  a->lock(schema_lock, LockMode::kShared);
+  b->lock(schema_lock, LockMode::kShared);
+  std::thread ta([&] {
+    try {
+      a->lock(schema_lock, LockMode::kExclusive);
+    } catch (const SqlError&) {
+    }
+  });
+  wait_until_blocked(tm.locks(), a->id(), schema_lock);
+  try {
+    b->lock(schema_lock, LockMode::kExclusive);
+    ADD_FAILURE() << "expected 40P01";
+  } catch (const SqlError& e) {
+    EXPECT_NE(std::string::npos, e.detail().value_or("").find("ExclusiveLock on schema \"s\";")) << *e.detail();
+  }
+  tm.rollback(*b);
+  ta.join();
+  tm.commit(*a);
+}
+
 TEST(TransactionTest, UpgradeDeadlockIsDetected) {
   TransactionManager tm;
   auto a = tm.begin();

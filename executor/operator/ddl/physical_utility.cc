@@ -1,8 +1,11 @@
 #include "executor/operator/ddl/physical_utility.h"
 
+#include <algorithm>
 #include <set>
 
 #include "catalog/catalog.h"
+#include "catalog/entry_kind_name.h"
+#include "catalog/search_path.h"
 #include "executor/key_serializer.h"
 #include "executor/session_settings.h"
 #include "storage/data_table.h"
@@ -68,6 +71,7 @@ const char* utility_name(UtilityKind kind) {
     case UtilityKind::kCreateSequence: return "CREATE_SEQUENCE";
     case UtilityKind::kAlterSequence: return "ALTER_SEQUENCE";
     case UtilityKind::kComment: return "COMMENT";
+    case UtilityKind::kSchema: return "SCHEMA";
   }
   return "UTILITY";
 }
@@ -86,6 +90,67 @@ void create_index(QueryContext& query, const UtilityStatement& s) {
   table->storage().add_index(entry->index());
 }
 
+/// Reports the relations a DROP took with it in PostgreSQL's form: one in the message, several
+/// as DETAIL lines ("drop cascades to view v"), in `names`' order.
+void notify_cascade(QueryContext& query, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  std::string detail;
+  for (const auto& name : names) {
+    if (!detail.empty()) detail += "\n";
+    detail += "drop cascades to " + name;
+  }
+  if (names.size() == 1) {
+    query.notice("00000", detail);
+  } else {
+    query.notice("00000", "drop cascades to " + std::to_string(names.size()) + " other objects", detail);
+  }
+}
+
+/// CREATE / DROP / ALTER SCHEMA and COMMENT ON SCHEMA.
+void run_schema_command(QueryContext& query, const UtilityStatement& s) {
+  storage::Transaction& txn = *query.transaction;
+  catalog::Catalog& catalog = *query.catalog;
+  switch (s.schema_action) {
+    case planner::SchemaAction::kCreate:
+      if (!catalog.create_schema(txn, s.names.at(0), s.owner_table, s.if_exists)) {
+        query.notice("42P06", "schema \"" + s.names.at(0) + "\" already exists, skipping");
+      }
+      return;
+    case planner::SchemaAction::kDrop: {
+      // PostgreSQL names a relation with its schema when the search path does not reach it.
+      TS_CHECK(query.settings != nullptr, "DROP SCHEMA needs the session's settings");
+      const auto path = catalog::search_path_schemas(catalog, txn, query.settings->show("search_path"),
+                                                     catalog::kBootstrapRole, true);
+      const bool public_visible =
+          std::find(path.begin(), path.end(), catalog::kPublicSchema) != path.end();
+      auto describe = [&](const catalog::CatalogEntry& entry) {
+        return std::string(entry.kind_name()) + " " +
+               (public_visible ? entry.name() : std::string(catalog::kPublicSchema) + "." + entry.name());
+      };
+      std::vector<std::string> cascaded;
+      for (const auto& name : s.names) {
+        std::vector<std::shared_ptr<catalog::CatalogEntry>> dropped;
+        if (!catalog.drop_schema(txn, name, s.if_exists, s.cascade, describe, dropped)) {
+          query.notice("00000", "schema \"" + name + "\" does not exist, skipping");
+          continue;
+        }
+        for (const auto& entry : dropped) cascaded.push_back(describe(*entry));
+      }
+      notify_cascade(query, cascaded);
+      return;
+    }
+    case planner::SchemaAction::kRename:
+      catalog.rename_schema(txn, s.names.at(0), s.name);
+      return;
+    case planner::SchemaAction::kComment:
+      catalog.set_schema_comment(txn, s.names.at(0), s.query_text);
+      return;
+    case planner::SchemaAction::kOwner:
+      // The one role owns every schema already.
+      return;
+  }
+}
+
 }  // namespace
 
 PhysicalUtility::PhysicalUtility(UtilityStatement statement)
@@ -96,15 +161,12 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
   const UtilityStatement& s = statement_;
   switch (s.kind) {
     case UtilityKind::kDrop:
+      for (const auto& message : s.skipped) query.notice("00000", message);
       for (const auto& name : s.names) {
         const std::set<std::string> dropping(s.names.begin(), s.names.end());
         auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
         if (dropped.empty()) {
-          const char* kind = s.entry_kind == catalog::EntryKind::kTable      ? "table"
-                             : s.entry_kind == catalog::EntryKind::kView     ? "view"
-                             : s.entry_kind == catalog::EntryKind::kSequence ? "sequence"
-                                                                             : "index";
-          query.notice("00000", std::string(kind) + " \"" + name + "\" does not exist, skipping");
+          query.notice("00000", std::string(catalog::entry_kind_name(s.entry_kind)) + " \"" + name + "\" does not exist, skipping");
           continue;
         }
         // Views dropped by CASCADE, reported in PostgreSQL's form: one object in the message,
@@ -112,21 +174,13 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
         // reverse, the named one last). A table's indexes and owned sequences go silently.
         std::vector<std::string> views;
         for (size_t i = dropped.size() - 1; i-- > 0;) {
-          if (dropped[i]->kind() == catalog::EntryKind::kView) views.push_back(dropped[i]->name());
+          if (dropped[i]->kind() == catalog::EntryKind::kView) views.push_back("view " + dropped[i]->name());
         }
-        if (!views.empty()) {
-          std::string detail;
-          for (const auto& view : views) {
-            if (!detail.empty()) detail += "\n";
-            detail += "drop cascades to view " + view;
-          }
-          if (views.size() == 1) {
-            query.notice("00000", detail);
-          } else {
-            query.notice("00000", "drop cascades to " + std::to_string(views.size()) + " other objects", detail);
-          }
-        }
+        notify_cascade(query, views);
       }
+      break;
+    case UtilityKind::kSchema:
+      run_schema_command(query, s);
       break;
     case UtilityKind::kCreateView:
       query.catalog->create_view(*query.transaction, s.name, s.columns, s.query_text, s.dependencies, s.or_replace);

@@ -28,6 +28,7 @@ enum class UtilityKind : uint8_t {
   kCreateSequence,
   kAlterSequence,
   kComment,
+  kSchema,
 };
 
 /// What a utility statement needs; the fields its kind uses are set.
@@ -56,6 +57,11 @@ struct UtilityStatement {
   std::string owner_column;
   std::optional<int64_t> restart;
   std::optional<size_t> column;
+  // kDrop: NOTICEs for IF EXISTS names found missing while binding
+  std::vector<std::string> skipped;
+  // kSchema: the action on schemas `names`; CREATE's owner in owner_table, RENAME's new name in
+  // `name`, COMMENT's text in query_text, IF [NOT] EXISTS in if_exists, CASCADE in cascade
+  planner::SchemaAction schema_action = planner::SchemaAction::kCreate;
   // kSet / kShow (name above)
   std::optional<std::string> value;
   bool local = false;  ///< SET LOCAL

@@ -316,3 +316,39 @@ TEST(ParserStatementTest, StatementTextSpans) {
 
 }  // namespace
 }  // namespace tessera::planner
+
+namespace tessera::planner {
+namespace {
+
+TEST(ParserSchemaTest, CreateAndAlterSchema) {
+  auto create = parse_one("CREATE SCHEMA IF NOT EXISTS s AUTHORIZATION CURRENT_USER");
+  const auto& c = as<SchemaStatement>(create);
+  EXPECT_EQ(c.action, SchemaStatement::Action::kCreate);
+  EXPECT_EQ(c.name, "s");
+  EXPECT_TRUE(c.if_not_exists);
+  EXPECT_EQ(c.role, "current_user");
+  EXPECT_TRUE(c.role_keyword);
+
+  auto named_by_role = parse_one("CREATE SCHEMA AUTHORIZATION \"Bob\"");
+  EXPECT_EQ(as<SchemaStatement>(named_by_role).name, "");
+  EXPECT_EQ(as<SchemaStatement>(named_by_role).role, "Bob");
+  EXPECT_FALSE(as<SchemaStatement>(named_by_role).role_keyword);
+
+  auto rename = parse_one("ALTER SCHEMA s RENAME TO \"T\"");
+  EXPECT_EQ(as<SchemaStatement>(rename).action, SchemaStatement::Action::kRename);
+  EXPECT_EQ(as<SchemaStatement>(rename).new_name, "T");
+
+  auto owner = parse_one("ALTER SCHEMA s OWNER TO tessera");
+  EXPECT_EQ(as<SchemaStatement>(owner).action, SchemaStatement::Action::kOwner);
+  EXPECT_EQ(as<SchemaStatement>(owner).role, "tessera");
+
+  auto drop = parse_one("DROP SCHEMA IF EXISTS a, b CASCADE");
+  EXPECT_EQ(as<DropStatement>(drop).object_type, ObjectType::kSchema);
+  EXPECT_EQ(as<DropStatement>(drop).names.size(), 2u);
+
+  auto comment = parse_one("COMMENT ON SCHEMA s IS 'x'");
+  EXPECT_EQ(as<CommentStatement>(comment).object_type, "schema");
+}
+
+}  // namespace
+}  // namespace tessera::planner
