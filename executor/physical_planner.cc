@@ -14,6 +14,7 @@
 #include "executor/operator/insert/physical_insert.h"
 #include "executor/operator/join/physical_dependent_join.h"
 #include "executor/operator/join/physical_hash_join.h"
+#include "executor/operator/join/physical_index_join.h"
 #include "executor/operator/join/physical_nested_loop_join.h"
 #include "executor/operator/limit/physical_limit.h"
 #include "executor/operator/modify/physical_modify.h"
@@ -21,6 +22,7 @@
 #include "executor/operator/projection/physical_filter.h"
 #include "executor/operator/projection/physical_projection.h"
 #include "executor/operator/result/physical_result_collector.h"
+#include "executor/operator/scan/physical_index_scan.h"
 #include "executor/operator/scan/physical_table_scan.h"
 #include "executor/operator/scan/physical_table_function.h"
 #include "executor/operator/scan/physical_values.h"
@@ -171,6 +173,12 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
   switch (op.kind) {
     case LogicalOperatorKind::kGet: {
       const auto& get = static_cast<const LogicalGet&>(op);
+      if (catalog_ != nullptr && transaction_ != nullptr) {
+        if (auto choice = PhysicalIndexScan::choose(get, *catalog_, *transaction_)) {
+          result = plan_index_scan(get, std::move(*choice));
+          break;
+        }
+      }
       // Conjuncts storage can evaluate (column vs constant) go into the scan's table filters;
       // the rest are evaluated by the scan operator on the projected columns.
       storage::TableFilterSet table_filters;
@@ -558,6 +566,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_materialized_cte(const L
   return op;
 }
 
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_scan(const LogicalGet& get, IndexScanChoice choice) {
+  std::vector<size_t> column_ids = columns_read(get, choice.remaining);
+  std::vector<ColumnBinding> bindings;
+  for (size_t id : column_ids) bindings.push_back(ColumnBinding{get.table_index, static_cast<uint32_t>(id)});
+  auto filters = resolve_all(choice.remaining, bindings);
+  return std::make_unique<PhysicalIndexScan>(get.output_types(), get.table, std::move(choice.index),
+                                             std::move(choice.key_values), std::move(column_ids), get.column_ids.size(),
+                                             std::move(filters));
+}
+
 std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& join) {
   const LogicalOperator& left = *join.children[0];
   const LogicalOperator& right = *join.children[1];
@@ -569,6 +587,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
 
   // Split the conditions into equality keys (one side each) and the rest.
   std::vector<BoundExprPtr> left_keys, right_keys, residual;
+  std::vector<const BoundExpression*> key_conditions;  // the condition of each key pair
   for (const auto& c : join.conditions) {
     if (c->kind == BoundExprKind::kFunction && static_cast<const BoundFunction&>(*c).function->hashable) {
       const auto& eq = static_cast<const BoundFunction&>(*c);
@@ -577,17 +596,20 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
       if (refers_only_to(a, left_tables) && refers_only_to(b, right_tables)) {
         left_keys.push_back(a.copy());
         right_keys.push_back(b.copy());
+        key_conditions.push_back(c.get());
         continue;
       }
       if (refers_only_to(b, left_tables) && refers_only_to(a, right_tables)) {
         left_keys.push_back(b.copy());
         right_keys.push_back(a.copy());
+        key_conditions.push_back(c.get());
         continue;
       }
     }
     residual.push_back(c->copy());
   }
   auto types = join.output_types();
+  if (auto index_join = plan_index_join(join, left_keys, right_keys, key_conditions, residual)) return index_join;
   if (join.join_type == JoinType::kMark && join.mark_null_aware && (left_keys.size() != 1 || !residual.empty())) {
     // The null-aware hash join compares one key and nothing else; any other null-aware mark
     // join tests every pair in three-valued logic.
@@ -635,7 +657,12 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
       swapped_types, JoinType::kInner, resolve_all(right_keys, right_bindings), resolve_all(left_keys, left_bindings),
       condition ? resolve(*condition, swapped_bindings) : nullptr, create_plan(right), create_plan(left));
   hash_join->estimated_rows = join.estimated_rows;
-  // Restore the left-then-right column order.
+  return restore_column_order(left_types, right_types, std::move(hash_join));
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::restore_column_order(const std::vector<LogicalType>& left_types,
+                                                                        const std::vector<LogicalType>& right_types,
+                                                                        std::unique_ptr<PhysicalOperator> swapped) {
   std::vector<BoundExprPtr> reorder;
   for (size_t i = 0; i < left_types.size(); i++) {
     reorder.push_back(std::make_unique<BoundReference>(left_types[i], static_cast<uint32_t>(right_types.size() + i), ""));
@@ -643,7 +670,82 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   for (size_t i = 0; i < right_types.size(); i++) {
     reorder.push_back(std::make_unique<BoundReference>(right_types[i], static_cast<uint32_t>(i), ""));
   }
-  return std::make_unique<PhysicalProjection>(types, std::move(reorder), std::move(hash_join));
+  std::vector<LogicalType> types = left_types;
+  types.insert(types.end(), right_types.begin(), right_types.end());
+  auto projection = std::make_unique<PhysicalProjection>(types, std::move(reorder), std::move(swapped));
+  projection->estimated_rows = projection->children()[0]->estimated_rows;
+  return projection;
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_join(const LogicalJoin& join,
+                                                                   const std::vector<BoundExprPtr>& left_keys,
+                                                                   const std::vector<BoundExprPtr>& right_keys,
+                                                                   const std::vector<const BoundExpression*>& key_conditions,
+                                                                   const std::vector<BoundExprPtr>& residual) {
+  const JoinType type = join.join_type;
+  if (catalog_ == nullptr || transaction_ == nullptr || left_keys.empty() || join.mark_null_aware) return nullptr;
+  if (type != JoinType::kInner && type != JoinType::kLeft && type != JoinType::kSemi && type != JoinType::kAnti) {
+    return nullptr;
+  }
+  // The right input is probed; an inner join may probe its left input instead.
+  for (int swapped = 0; swapped < (type == JoinType::kInner ? 2 : 1); swapped++) {
+    const LogicalOperator& outer = *join.children[swapped ? 1 : 0];
+    const LogicalOperator& inner = *join.children[swapped ? 0 : 1];
+    if (inner.kind != LogicalOperatorKind::kGet) continue;
+    const auto& get = static_cast<const LogicalGet&>(inner);
+    const auto& outer_side = swapped ? right_keys : left_keys;
+    const auto& inner_side = swapped ? left_keys : right_keys;
+    std::vector<const BoundExpression*> outer_keys, inner_keys;
+    for (size_t p = 0; p < outer_side.size(); p++) {
+      outer_keys.push_back(outer_side[p].get());
+      inner_keys.push_back(inner_side[p].get());
+    }
+    auto choice = PhysicalIndexJoin::choose(get, inner_keys, outer_keys, outer.estimated_rows, *catalog_, *transaction_);
+    if (!choice) continue;
+    const auto outer_bindings = outer.output_bindings();
+    std::vector<BoundExprPtr> probe_keys;
+    for (size_t p : choice->key_pairs) probe_keys.push_back(resolve(*outer_keys[p], outer_bindings));
+    // Key pairs the index does not cover are checked with the residual.
+    std::vector<BoundExprPtr> conditions;
+    for (const auto& c : residual) conditions.push_back(c->copy());
+    for (size_t p = 0; p < key_conditions.size(); p++) {
+      if (std::find(choice->key_pairs.begin(), choice->key_pairs.end(), p) == choice->key_pairs.end()) {
+        conditions.push_back(key_conditions[p]->copy());
+      }
+    }
+    BoundExprPtr condition = conjunction_of(std::move(conditions));
+    const auto column_ids = columns_read(get, get.filters);
+    std::vector<ColumnBinding> fetched;
+    for (size_t id : column_ids) fetched.push_back(ColumnBinding{get.table_index, static_cast<uint32_t>(id)});
+    auto types = outer.output_types();
+    if (!outputs_left_only(type)) {
+      const auto inner_types = get.output_types();
+      types.insert(types.end(), inner_types.begin(), inner_types.end());
+    }
+    auto index_join = std::make_unique<PhysicalIndexJoin>(
+        types, type, std::move(probe_keys), get.table, choice->index, column_ids, get.column_ids.size(),
+        resolve_all(get.filters, fetched),
+        condition ? resolve(*condition, concat(outer_bindings, get.output_bindings())) : nullptr, create_plan(outer));
+    index_join->estimated_rows = join.estimated_rows;
+    if (!swapped) return index_join;
+    return restore_column_order(get.output_types(), outer.output_types(), std::move(index_join));
+  }
+  return nullptr;
+}
+
+std::vector<size_t> PhysicalPlanner::columns_read(const LogicalGet& get, const std::vector<BoundExprPtr>& conjuncts) {
+  std::vector<size_t> column_ids = get.column_ids;
+  for (const auto& conjunct : conjuncts) {
+    visit_expression(*conjunct, [&](const BoundExpression& e) {
+      if (e.kind != BoundExprKind::kColumnRef) return;
+      const auto& ref = static_cast<const BoundColumnRef&>(e);
+      if (ref.binding.table_index != get.table_index) return;
+      if (std::find(column_ids.begin(), column_ids.end(), ref.binding.column_index) == column_ids.end()) {
+        column_ids.push_back(ref.binding.column_index);
+      }
+    });
+  }
+  return column_ids;
 }
 
 }  // namespace tessera::executor
