@@ -691,8 +691,6 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_join(const Logical
   for (int swapped = 0; swapped < (type == JoinType::kInner ? 2 : 1); swapped++) {
     const LogicalOperator& outer = *join.children[swapped ? 1 : 0];
     const LogicalOperator& inner = *join.children[swapped ? 0 : 1];
-    if (inner.kind != LogicalOperatorKind::kGet) continue;
-    const auto& get = static_cast<const LogicalGet&>(inner);
     const auto& outer_side = swapped ? right_keys : left_keys;
     const auto& inner_side = swapped ? left_keys : right_keys;
     std::vector<const BoundExpression*> outer_keys, inner_keys;
@@ -700,8 +698,31 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_join(const Logical
       outer_keys.push_back(outer_side[p].get());
       inner_keys.push_back(inner_side[p].get());
     }
+    // A SEMI or ANTI join outputs none of the inner columns, so a projection of the inner
+    // table (`x IN (SELECT id FROM t)`) is looked through when only its columns are keys.
+    const LogicalOperator* inner_input = &inner;
+    if (inner.kind == LogicalOperatorKind::kProjection && outputs_left_only(type) && residual.empty() &&
+        inner.children[0]->kind == LogicalOperatorKind::kGet) {
+      const auto& projection = static_cast<const LogicalProjection&>(inner);
+      bool all_columns = true;
+      for (auto& key : inner_keys) {
+        const auto* ref = key->kind == BoundExprKind::kColumnRef ? static_cast<const BoundColumnRef*>(key) : nullptr;
+        if (ref == nullptr || ref->binding.table_index != projection.table_index ||
+            projection.expressions[ref->binding.column_index]->kind != BoundExprKind::kColumnRef) {
+          all_columns = false;
+          break;
+        }
+        key = projection.expressions[ref->binding.column_index].get();
+      }
+      if (!all_columns) continue;
+      inner_input = inner.children[0].get();
+    }
+    if (inner_input->kind != LogicalOperatorKind::kGet) continue;
+    const auto& get = static_cast<const LogicalGet&>(*inner_input);
     auto choice = PhysicalIndexJoin::choose(get, inner_keys, outer_keys, outer.estimated_rows, *catalog_, *transaction_);
     if (!choice) continue;
+    // Through a projection, every key pair must be probed (the others read its columns).
+    if (inner_input != &inner && choice->key_pairs.size() != key_conditions.size()) continue;
     const auto outer_bindings = outer.output_bindings();
     std::vector<BoundExprPtr> probe_keys;
     for (size_t p : choice->key_pairs) probe_keys.push_back(resolve(*outer_keys[p], outer_bindings));
