@@ -64,6 +64,7 @@ PhysicalIndexJoin::PhysicalIndexJoin(std::vector<LogicalType> types, JoinType jo
                join_type_ == JoinType::kAnti,
            "index join of an unsupported type");
   TS_CHECK(outer_keys_.size() == index_->columns().size(), "index join keys do not cover the index");
+  for (size_t c : index_->columns()) key_types_.push_back(table_->columns()[c].type);
   for (size_t id : column_ids_) {
     fetch_types_.push_back(id == storage::kRowIdColumn ? LogicalType::bigint() : table_->columns()[id].type);
   }
@@ -89,11 +90,11 @@ std::optional<IndexJoinChoice> PhysicalIndexJoin::choose(const planner::LogicalG
       const LogicalType& type = inner.table->columns()[column].type;
       if (!PhysicalIndexScan::is_key_type(type)) break;
       for (size_t p = 0; p < inner_keys.size(); p++) {
-        if (inner_keys[p]->kind != BoundExprKind::kColumnRef) continue;
-        const auto& ref = static_cast<const BoundColumnRef&>(*inner_keys[p]);
-        if (ref.binding.table_index != inner.table_index || ref.binding.column_index != column) continue;
-        // The outer value must serialize as the column's own: the same type.
-        if (outer_keys[p]->type.id() != type.id()) continue;
+        bool widened = false;
+        if (PhysicalIndexScan::key_column(*inner_keys[p], *inner.table, inner.table_index, widened) != column) continue;
+        // The outer value must serialize as the column's own: the same type, or an integer
+        // the operator narrows to the column's integer type.
+        if (!widened && outer_keys[p]->type.id() != type.id()) continue;
         choice.key_pairs.push_back(p);
         break;
       }
@@ -130,6 +131,16 @@ OperatorResult PhysicalIndexJoin::execute(WorkerContext& worker, DataChunk& in, 
     std::vector<const Vector*> columns;
     for (size_t k = 0; k < outer_keys_.size(); k++) {
       local.expressions.execute(*outer_keys_[k], in, local.keys[k]);
+      const LogicalType& key_type = key_types_[k];
+      if (local.keys[k].type().id() != key_type.id()) {
+        // A wider integer key: narrowed to the column's type; a value beyond it matches nothing.
+        Vector narrowed(key_type, std::max<size_t>(in.size(), 1));
+        for (size_t r = 0; r < in.size(); r++) {
+          const auto value = PhysicalIndexScan::narrow_integer(local.keys[k].get_value(r), key_type);
+          narrowed.set_value(r, value ? *value : Value::null(key_type));
+        }
+        local.keys[k] = std::move(narrowed);
+      }
       columns.push_back(&local.keys[k]);
     }
     local.serializer.serialize(columns, in.size());

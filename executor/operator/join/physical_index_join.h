@@ -40,7 +40,9 @@ struct IndexJoinChoice {
 /// (kHaveMoreOutput resumes). Immutable; state lives in its local state.
 class PhysicalIndexJoin : public PhysicalOperator {
  public:
-  /// `outer_keys[i]` (over the outer columns) has the type of index column i. `inner_filters`
+  /// `outer_keys[i]` (over the outer columns) has the type of index column i, or is an
+  /// integer of a wider type (narrowed per row; a value out of the column's range matches
+  /// nothing). `inner_filters`
   /// are over the fetched columns; `residual` (may be null) over [outer..., inner outputs...].
   PhysicalIndexJoin(std::vector<LogicalType> types, planner::JoinType join_type,
                     std::vector<planner::BoundExprPtr> outer_keys, std::shared_ptr<catalog::TableEntry> table,
@@ -50,7 +52,8 @@ class PhysicalIndexJoin : public PhysicalOperator {
 
   /// Whether probing an index of `inner` per outer row is cheaper than hashing the table:
   /// an index (one `txn` sees and the table maintains) whose every column is the inner side
-  /// (a plain column of `inner`) of a pair of `inner_keys`/`outer_keys` of one type, and an
+  /// (a column of `inner`, see PhysicalIndexScan::key_column) of a pair of
+  /// `inner_keys`/`outer_keys` of one type (an integer column widened: any integer), and an
   /// estimated cost of `outer_rows` probes and their fetches below that of reading and hashing
   /// the table.
   static std::optional<IndexJoinChoice> choose(const planner::LogicalGet& inner,
@@ -72,6 +75,7 @@ class PhysicalIndexJoin : public PhysicalOperator {
   std::shared_ptr<catalog::TableEntry> table_;
   std::shared_ptr<storage::HashIndex> index_;
   std::vector<size_t> column_ids_;
+  std::vector<LogicalType> key_types_;  // the index columns'
   std::vector<LogicalType> fetch_types_;
   size_t inner_output_count_;
   std::vector<planner::BoundExprPtr> inner_filters_;

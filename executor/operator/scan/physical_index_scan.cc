@@ -45,6 +45,44 @@ bool is_integer(LogicalTypeId id) {
 
 }  // namespace
 
+std::optional<size_t> PhysicalIndexScan::key_column(const BoundExpression& e, const catalog::TableEntry& table,
+                                                   uint32_t table_index, bool& widened) {
+  const BoundExpression* inner = &e;
+  widened = false;
+  if (e.kind == BoundExprKind::kCast) {
+    inner = static_cast<const BoundCast&>(e).child.get();
+    const bool same =
+        e.type.id() == inner->type.id() && (e.type.modifier() == -1 || e.type.modifier() == inner->type.modifier());
+    // Only a widening cast: a narrowing one fails on values out of its range, which a
+    // lookup would not read.
+    if (!same && is_integer(e.type.id()) && is_integer(inner->type.id()) &&
+        e.type.physical_size() >= inner->type.physical_size()) {
+      widened = true;
+    } else if (!same) {
+      return std::nullopt;
+    }
+  }
+  if (inner->kind != BoundExprKind::kColumnRef) return std::nullopt;
+  const auto& ref = static_cast<const BoundColumnRef&>(*inner);
+  if (ref.binding.table_index != table_index || ref.binding.column_index >= table.columns().size()) return std::nullopt;
+  return ref.binding.column_index;
+}
+
+std::optional<Value> PhysicalIndexScan::narrow_integer(const Value& value, const LogicalType& type) {
+  if (value.is_null() || !is_integer(value.type().id())) return std::nullopt;
+  const int64_t v = value.get_int64();
+  switch (type.id()) {
+    case LogicalTypeId::kSmallint:
+      if (v < std::numeric_limits<int16_t>::min() || v > std::numeric_limits<int16_t>::max()) return std::nullopt;
+      return Value::smallint(static_cast<int16_t>(v));
+    case LogicalTypeId::kInteger:
+      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) return std::nullopt;
+      return Value::integer(static_cast<int32_t>(v));
+    case LogicalTypeId::kBigint: return Value::bigint(v);
+    default: return std::nullopt;
+  }
+}
+
 bool PhysicalIndexScan::is_key_type(const LogicalType& type) {
   // Not arrays: equal elements may be spelled differently.
   switch (type.id()) {
@@ -81,26 +119,8 @@ struct KeyConditionFinder {
   const catalog::TableEntry& table;
   uint32_t table_index;
 
-  /// The table column `e` reads: directly, through a cast that keeps every value (to its own
-  /// type without a narrower modifier: numeric(p,s) to numeric, varchar(n) to text), or
-  /// widened by a cast between integer types (`widened` is set then).
   std::optional<size_t> column_of(const BoundExpression& e, bool& widened) const {
-    const BoundExpression* inner = &e;
-    widened = false;
-    if (e.kind == BoundExprKind::kCast) {
-      inner = static_cast<const BoundCast&>(e).child.get();
-      const bool same = e.type.id() == inner->type.id() &&
-                        (e.type.modifier() == -1 || e.type.modifier() == inner->type.modifier());
-      if (!same && is_integer(e.type.id()) && is_integer(inner->type.id())) {
-        widened = true;
-      } else if (!same) {
-        return std::nullopt;
-      }
-    }
-    if (inner->kind != BoundExprKind::kColumnRef) return std::nullopt;
-    const auto& ref = static_cast<const BoundColumnRef&>(*inner);
-    if (ref.binding.table_index != table_index || ref.binding.column_index >= table.columns().size()) return std::nullopt;
-    return ref.binding.column_index;
+    return PhysicalIndexScan::key_column(e, table, table_index, widened);
   }
 
   /// `constant` as a key value of `column`, if the index compares it as the scan's '=' would:
@@ -109,19 +129,7 @@ struct KeyConditionFinder {
   std::optional<Value> key_value(const Value& constant, size_t column, bool widened) const {
     const LogicalType& type = table.columns()[column].type;
     if (!PhysicalIndexScan::is_key_type(type)) return std::nullopt;
-    if (widened) {
-      if (!is_integer(constant.type().id()) || constant.is_null()) return std::nullopt;
-      const int64_t v = constant.get_int64();
-      switch (type.id()) {
-        case LogicalTypeId::kSmallint:
-          if (v < std::numeric_limits<int16_t>::min() || v > std::numeric_limits<int16_t>::max()) return std::nullopt;
-          return Value::smallint(static_cast<int16_t>(v));
-        case LogicalTypeId::kInteger:
-          if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) return std::nullopt;
-          return Value::integer(static_cast<int32_t>(v));
-        default: return Value::bigint(v);
-      }
-    }
+    if (widened) return PhysicalIndexScan::narrow_integer(constant, type);
     if (constant.type().id() != type.id()) return std::nullopt;
     if (type.id() == LogicalTypeId::kChar && !constant.is_null()) {
       return Value::bpchar(std::string(bpchar_strip(constant.get_string())), type.modifier());

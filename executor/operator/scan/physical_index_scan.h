@@ -65,6 +65,14 @@ class PhysicalIndexScan : public PhysicalOperator {
                                                                          const storage::Transaction& txn);
   /// Whether '=' of `type` is equality of the index's serialized keys of the stored values.
   static bool is_key_type(const LogicalType& type);
+  /// The column of `table` (bound as `table_index`) that key expression `e` reads: the column
+  /// itself, a cast of it that keeps every value (to its own type without a narrower
+  /// modifier: numeric(p,s) to numeric), or a cast widening an integer column (`widened` is
+  /// set then: values compared with it must be narrowed to the column's type).
+  static std::optional<size_t> key_column(const planner::BoundExpression& e, const catalog::TableEntry& table,
+                                          uint32_t table_index, bool& widened);
+  /// An integer `value` as a value of integer type `type`; nullopt when NULL or out of its range.
+  static std::optional<Value> narrow_integer(const Value& value, const LogicalType& type);
   /// Estimated rows of `table` holding one key of `index` (1 for a unique index).
   static double rows_per_key(const catalog::TableEntry& table, const storage::HashIndex& index);
 
