@@ -21,10 +21,8 @@ using planner::JoinType;
 
 namespace {
 
-/// Cost units relative to reading one row in a scan (see PhysicalIndexScan): a probe, a fetch
-/// of one row by id, and a build row of a hash join (read, hashed and inserted).
-constexpr double kProbeCost = 4;
-constexpr double kFetchCost = 8;
+/// The cost of one build row of a hash join (read, hashed and inserted), in the units of
+/// PhysicalIndexScan::kProbeCost.
 constexpr double kBuildCost = 3;
 
 struct IndexJoinLocalState : LocalState {
@@ -101,7 +99,7 @@ std::optional<IndexJoinChoice> PhysicalIndexJoin::choose(const planner::LogicalG
     }
     if (choice.key_pairs.size() != index->columns().size()) continue;
     const double rows = outer_rows * PhysicalIndexScan::rows_per_key(*inner.table, *index);
-    const double cost = outer_rows * kProbeCost + rows * kFetchCost;
+    const double cost = outer_rows * PhysicalIndexScan::kProbeCost + rows * PhysicalIndexScan::kFetchCost;
     if (cost >= best_cost) continue;
     best_cost = cost;
     best = std::move(choice);

@@ -16,6 +16,7 @@
 #include "src/common/bpchar.h"
 #include "storage/data_table.h"
 #include "storage/hash_index.h"
+#include "storage/table_filter.h"
 #include "storage/transaction.h"
 
 namespace tessera::executor {
@@ -34,10 +35,6 @@ namespace {
 /// Lookups are a cartesian product of the key columns' value lists; beyond this many keys the
 /// scan is left to read the table.
 constexpr size_t kMaxLookupKeys = 4096;
-/// Cost units relative to reading one row in a scan: an index probe and a fetch of one row by
-/// id (a random read of every fetched column).
-constexpr double kProbeCost = 4;
-constexpr double kFetchCost = 8;
 
 bool is_integer(LogicalTypeId id) {
   return id == LogicalTypeId::kSmallint || id == LogicalTypeId::kInteger || id == LogicalTypeId::kBigint;
@@ -202,19 +199,6 @@ struct IndexScanLocalState : LocalState {
   DataChunk fetched;
   ExpressionExecutor expressions;
 };
-
-std::string literal(const Value& v) {
-  const LogicalTypeId id = v.type().id();
-  const bool quoted = !(is_integer(id) || id == LogicalTypeId::kNumeric || id == LogicalTypeId::kDouble ||
-                        id == LogicalTypeId::kReal || id == LogicalTypeId::kBoolean);
-  if (!quoted) return v.to_string();
-  std::string out = "'";
-  for (char c : v.to_string()) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 }  // namespace
 
@@ -396,11 +380,11 @@ std::string PhysicalIndexScan::explain_details() const {
     const std::string& column = table_->columns()[index_->columns()[k]].name;
     const auto& values = key_values_[k];
     if (values.size() == 1) {
-      parts.push_back("(" + column + " = " + literal(values[0]) + ")");
+      parts.push_back("(" + column + " = " + storage::sql_literal(values[0]) + ")");
       continue;
     }
     std::string list;
-    for (size_t i = 0; i < values.size(); i++) list += (i ? ", " : "") + literal(values[i]);
+    for (size_t i = 0; i < values.size(); i++) list += (i ? ", " : "") + storage::sql_literal(values[i]);
     parts.push_back("(" + column + " = ANY (ARRAY[" + list + "]))");
   }
   std::string condition;

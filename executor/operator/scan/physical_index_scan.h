@@ -42,6 +42,11 @@ struct IndexScanChoice {
 /// source producing one morsel, claimed by one worker.
 class PhysicalIndexScan : public PhysicalOperator {
  public:
+  /// Cost units relative to reading one row in a scan: probing the index with one key, and
+  /// fetching one row by id (a random read of every fetched column).
+  static constexpr double kProbeCost = 4;
+  static constexpr double kFetchCost = 8;
+
   /// `column_ids`: the table columns fetched (kRowIdColumn for the row id); the first
   /// `output_count` of them are the output. `filters` are over the fetched columns
   /// (BoundReferences). `key_values` as in IndexScanChoice.
