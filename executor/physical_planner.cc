@@ -573,7 +573,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_scan(const Logical
   auto filters = resolve_all(choice.remaining, bindings);
   return std::make_unique<PhysicalIndexScan>(get.output_types(), get.table, std::move(choice.index),
                                              std::move(choice.key_values), std::move(column_ids), get.column_ids.size(),
-                                             std::move(filters));
+                                             std::move(filters), std::move(choice.parameters));
 }
 
 std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& join) {

@@ -80,6 +80,16 @@ std::optional<Value> PhysicalIndexScan::narrow_integer(const Value& value, const
   }
 }
 
+std::optional<Value> PhysicalIndexScan::key_value(const Value& value, const LogicalType& type, bool widened) {
+  if (!is_key_type(type)) return std::nullopt;
+  if (widened) return narrow_integer(value, type);
+  if (value.type().id() != type.id()) return std::nullopt;
+  if (type.id() == LogicalTypeId::kChar && !value.is_null()) {
+    return Value::bpchar(std::string(bpchar_strip(value.get_string())), type.modifier());
+  }
+  return value;
+}
+
 bool PhysicalIndexScan::is_key_type(const LogicalType& type) {
   // Not arrays: equal elements may be spelled differently.
   switch (type.id()) {
@@ -105,11 +115,13 @@ bool PhysicalIndexScan::is_key_type(const LogicalType& type) {
 
 namespace {
 
-/// One `column = value` fact the conjuncts state (several values: `column IN (...)`).
+/// One `column = value` fact the conjuncts state (several values: `column IN (...)`; one
+/// placeholder for a parameter).
 struct KeyCondition {
   size_t column;
   std::vector<Value> values;  // of the column's type, NULLs left out
   size_t conjunct;            // the conjunct stating it
+  std::optional<IndexKeyParameter> parameter;  // `column = $n`: its position is set later
 };
 
 struct KeyConditionFinder {
@@ -120,22 +132,14 @@ struct KeyConditionFinder {
     return PhysicalIndexScan::key_column(e, table, table_index, widened);
   }
 
-  /// `constant` as a key value of `column`, if the index compares it as the scan's '=' would:
-  /// the same type (a numeric's scale and a char(n)'s padding do not matter to the key), or an
-  /// integer of a wider type that fits the column's. nullopt: the index cannot answer it.
   std::optional<Value> key_value(const Value& constant, size_t column, bool widened) const {
-    const LogicalType& type = table.columns()[column].type;
-    if (!PhysicalIndexScan::is_key_type(type)) return std::nullopt;
-    if (widened) return PhysicalIndexScan::narrow_integer(constant, type);
-    if (constant.type().id() != type.id()) return std::nullopt;
-    if (type.id() == LogicalTypeId::kChar && !constant.is_null()) {
-      return Value::bpchar(std::string(bpchar_strip(constant.get_string())), type.modifier());
-    }
-    return constant;
+    return PhysicalIndexScan::key_value(constant, table.columns()[column].type, widened);
   }
 
-  /// `column = constant` (either order), with the built-in equality of the column's type.
-  bool equality(const BoundExpression& e, size_t& column, std::optional<Value>& value) const {
+  /// `column = constant` (either order), with the built-in equality of the column's type; also
+  /// `column = $n` (a correlated subquery's outer value) when `parameter` is given.
+  bool equality(const BoundExpression& e, size_t& column, std::optional<Value>& value,
+                std::optional<IndexKeyParameter>* parameter = nullptr) const {
     if (e.kind != BoundExprKind::kFunction) return false;
     const auto& f = static_cast<const BoundFunction&>(e);
     const auto op = PhysicalTableScan::comparison_op(f);
@@ -145,6 +149,17 @@ struct KeyConditionFinder {
       auto col = column_of(*f.children[side], widened);
       if (!col) continue;
       const BoundExpression& other = *f.children[1 - side];
+      if (other.kind == BoundExprKind::kParameter && parameter != nullptr) {
+        const LogicalType& type = table.columns()[*col].type;
+        const bool fits = widened ? other.type.id() == LogicalTypeId::kSmallint || other.type.id() == LogicalTypeId::kInteger ||
+                                        other.type.id() == LogicalTypeId::kBigint
+                                  : other.type.id() == type.id();
+        if (!fits || !PhysicalIndexScan::is_key_type(type)) return false;
+        column = *col;
+        *parameter = IndexKeyParameter{0, static_cast<const planner::BoundParameter&>(other).index, widened};
+        value = Value::null(type);  // the placeholder the parameter's value replaces
+        return true;
+      }
       if (other.kind != BoundExprKind::kConstant) return false;
       const auto& constant = static_cast<const BoundConstant&>(other);
       if (constant.parameter_types != nullptr) return false;
@@ -161,8 +176,8 @@ struct KeyConditionFinder {
     KeyCondition result;
     result.conjunct = conjunct;
     std::optional<Value> value;
-    if (equality(e, result.column, value)) {
-      if (!value->is_null()) result.values.push_back(std::move(*value));
+    if (equality(e, result.column, value, &result.parameter)) {
+      if (!value->is_null() || result.parameter) result.values.push_back(std::move(*value));
       return result;
     }
     if (e.kind != BoundExprKind::kConjunction || static_cast<const BoundConjunction&>(e).is_and) return std::nullopt;
@@ -205,18 +220,18 @@ struct IndexScanLocalState : LocalState {
 PhysicalIndexScan::PhysicalIndexScan(std::vector<LogicalType> types, std::shared_ptr<catalog::TableEntry> table,
                                      std::shared_ptr<storage::HashIndex> index, std::vector<std::vector<Value>> key_values,
                                      std::vector<size_t> column_ids, size_t output_count,
-                                     std::vector<planner::BoundExprPtr> filters)
+                                     std::vector<planner::BoundExprPtr> filters, std::vector<IndexKeyParameter> parameters)
     : PhysicalOperator("Index Scan", std::move(types)),
       table_(std::move(table)),
       index_(std::move(index)),
       key_values_(std::move(key_values)),
+      parameters_(std::move(parameters)),
       column_ids_(std::move(column_ids)),
       output_count_(output_count),
       filters_(std::move(filters)) {
   TS_CHECK(output_count_ <= column_ids_.size(), "index scan outputs more columns than it fetches");
-  std::vector<LogicalType> key_types;
-  for (size_t c : index_->columns()) key_types.push_back(table_->columns()[c].type);
-  serialize_keys(key_values_, key_types, keys_, key_has_null_);
+  for (size_t c : index_->columns()) key_types_.push_back(table_->columns()[c].type);
+  if (parameters_.empty()) serialize_keys(key_values_, key_types_, keys_, key_has_null_);
   for (size_t id : column_ids_) {
     fetch_types_.push_back(id == storage::kRowIdColumn ? LogicalType::bigint() : table_->columns()[id].type);
   }
@@ -265,6 +280,7 @@ std::optional<IndexScanChoice> PhysicalIndexScan::choose(const planner::LogicalG
   double best_cost = 0;
   for (const auto& index : usable_indexes(*get.table, catalog, txn)) {
     std::vector<std::vector<Value>> key_values;
+    std::vector<IndexKeyParameter> parameters;
     std::vector<size_t> used;
     size_t key_count = 1;
     for (size_t column : index->columns()) {
@@ -277,6 +293,10 @@ std::optional<IndexScanChoice> PhysicalIndexScan::choose(const planner::LogicalG
       }
       // `col = NULL` matches no row: the scan's filters decide that without a lookup.
       if (pick == nullptr || pick->values.empty()) break;
+      if (pick->parameter) {
+        parameters.push_back(*pick->parameter);
+        parameters.back().position = key_values.size();
+      }
       key_values.push_back(pick->values);
       used.push_back(pick->conjunct);
       key_count *= pick->values.size();
@@ -291,6 +311,7 @@ std::optional<IndexScanChoice> PhysicalIndexScan::choose(const planner::LogicalG
     IndexScanChoice choice;
     choice.index = index;
     choice.key_values = std::move(key_values);
+    choice.parameters = std::move(parameters);
     choice.estimated_rows = rows;
     for (size_t i = 0; i < conjuncts.size(); i++) {
       if (std::find(used.begin(), used.end(), i) == used.end()) choice.remaining.push_back(conjuncts[i]->copy());
@@ -339,8 +360,28 @@ SourceResult PhysicalIndexScan::get_data(WorkerContext& worker, DataChunk& out, 
     // The one morsel: the first worker to ask does the whole lookup.
     if (global.claimed.exchange(true)) return SourceResult::kFinished;
     local.owner = true;
-    std::vector<storage::IndexKey> keys(keys_.size());
-    for (size_t k = 0; k < keys_.size(); k++) keys[k] = storage::IndexKey{keys_[k], key_has_null_[k]};
+    // With parameters (a correlated subquery's outer values) the keys are made now.
+    std::vector<std::string> parameter_keys;
+    std::vector<bool> parameter_key_has_null;
+    if (!parameters_.empty()) {
+      std::vector<std::vector<Value>> values = key_values_;
+      TS_CHECK(worker.query.parameters != nullptr, "index scan parameter without a value");
+      for (const auto& parameter : parameters_) {
+        TS_CHECK(parameter.index < worker.query.parameters->size(), "index scan parameter without a value");
+        const Value& value = (*worker.query.parameters)[parameter.index];
+        const LogicalType& type = key_types_[parameter.position];
+        TS_CHECK(value.is_null() || parameter.widened || value.type().id() == type.id(),
+                 "index scan parameter of another type");
+        // NULL, or an integer beyond the column's type: no key matches.
+        auto key = value.is_null() ? std::nullopt : key_value(value, type, parameter.widened);
+        values[parameter.position].assign(key ? 1 : 0, key ? *key : value);
+      }
+      serialize_keys(values, key_types_, parameter_keys, parameter_key_has_null);
+    }
+    const auto& key_bytes = parameters_.empty() ? keys_ : parameter_keys;
+    const auto& key_has_null = parameters_.empty() ? key_has_null_ : parameter_key_has_null;
+    std::vector<storage::IndexKey> keys(key_bytes.size());
+    for (size_t k = 0; k < key_bytes.size(); k++) keys[k] = storage::IndexKey{key_bytes[k], key_has_null[k]};
     std::vector<std::pair<uint32_t, int64_t>> found;
     storage.lookup_rows(worker.query.transaction->row_visibility(), *index_, keys, found);
     local.row_ids.reserve(found.size());
@@ -379,6 +420,12 @@ std::string PhysicalIndexScan::explain_details() const {
   for (size_t k = 0; k < key_values_.size(); k++) {
     const std::string& column = table_->columns()[index_->columns()[k]].name;
     const auto& values = key_values_[k];
+    const auto parameter = std::find_if(parameters_.begin(), parameters_.end(),
+                                        [&](const IndexKeyParameter& p) { return p.position == k; });
+    if (parameter != parameters_.end()) {
+      parts.push_back("(" + column + " = $" + std::to_string(parameter->index + 1) + ")");
+      continue;
+    }
     if (values.size() == 1) {
       parts.push_back("(" + column + " = " + storage::sql_literal(values[0]) + ")");
       continue;

@@ -21,6 +21,15 @@ class Transaction;
 
 namespace tessera::executor {
 
+/// A key column whose value is a parameter of the query (a correlated subquery's outer value,
+/// QueryContext::parameters[index]), read when the scan starts; `widened`: an integer the
+/// column's narrower integer type must hold.
+struct IndexKeyParameter {
+  size_t position;  ///< the index column
+  uint32_t index;
+  bool widened = false;
+};
+
 /// How a table's pushed-down conjuncts can be answered through one of its indexes: every key
 /// column of `index` is equal to a constant (or, for `col IN (...)`, to one of several), so the
 /// rows to read are those the index holds under the keys built from `key_values`.
@@ -29,6 +38,8 @@ struct IndexScanChoice {
   /// The key values per index column (in key order), each of the column's type; the keys to
   /// look up are their cartesian product.
   std::vector<std::vector<Value>> key_values;
+  /// Key columns taking a parameter's value (their key_values hold a placeholder).
+  std::vector<IndexKeyParameter> parameters;
   /// The conjuncts the index lookup does not decide (over the table's columns, ColumnRef form).
   std::vector<planner::BoundExprPtr> remaining;
   /// Estimated rows the lookup returns (before the remaining conjuncts).
@@ -52,7 +63,8 @@ class PhysicalIndexScan : public PhysicalOperator {
   /// (BoundReferences). `key_values` as in IndexScanChoice.
   PhysicalIndexScan(std::vector<LogicalType> types, std::shared_ptr<catalog::TableEntry> table,
                     std::shared_ptr<storage::HashIndex> index, std::vector<std::vector<Value>> key_values,
-                    std::vector<size_t> column_ids, size_t output_count, std::vector<planner::BoundExprPtr> filters);
+                    std::vector<size_t> column_ids, size_t output_count, std::vector<planner::BoundExprPtr> filters,
+                    std::vector<IndexKeyParameter> parameters = {});
 
   /// Whether `get` (a scan of a base table with its pushed-down conjuncts) is cheaper through
   /// one of its table's indexes that `txn` sees, and which: the conjuncts must fix every key
@@ -76,6 +88,10 @@ class PhysicalIndexScan : public PhysicalOperator {
   /// set then: values compared with it must be narrowed to the column's type).
   static std::optional<size_t> key_column(const planner::BoundExpression& e, const catalog::TableEntry& table,
                                           uint32_t table_index, bool& widened);
+  /// `value` as a key value of a column of `type`, if the index compares it as the scan's '='
+  /// would: the same type (a numeric's scale and a char(n)'s padding do not matter to the
+  /// key), or (`widened`) an integer that fits the column's integer type; else nullopt.
+  static std::optional<Value> key_value(const Value& value, const LogicalType& type, bool widened);
   /// An integer `value` as a value of integer type `type`; nullopt when NULL or out of its range.
   static std::optional<Value> narrow_integer(const Value& value, const LogicalType& type);
   /// Estimated rows of `table` holding one key of `index` (1 for a unique index).
@@ -98,6 +114,8 @@ class PhysicalIndexScan : public PhysicalOperator {
   std::shared_ptr<catalog::TableEntry> table_;
   std::shared_ptr<storage::HashIndex> index_;
   std::vector<std::vector<Value>> key_values_;
+  std::vector<IndexKeyParameter> parameters_;
+  std::vector<LogicalType> key_types_;
   std::vector<std::string> keys_;
   std::vector<bool> key_has_null_;
   std::vector<size_t> column_ids_;
