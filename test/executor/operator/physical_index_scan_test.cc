@@ -64,13 +64,15 @@ class PhysicalIndexScanTest : public ::testing::TestWithParam<size_t> {
     return nullptr;
   }
 
-  std::vector<std::vector<Value>> run(std::unique_ptr<PhysicalOperator> plan) {
+  std::vector<std::vector<Value>> run(std::unique_ptr<PhysicalOperator> plan,
+                                      const std::vector<Value>* parameters = nullptr) {
     auto root = std::make_unique<PhysicalResultCollector>(PhysicalResultCollector::Mode::kCollect, 0, std::move(plan));
     QueryContext query;
     query.scheduler = &scheduler_;
     query.catalog = &catalog_;
     query.transaction = txn_.get();
     query.max_threads = GetParam();
+    query.parameters = parameters;
     QueryExecutor executor(*root, query);
     executor.execute();
     std::vector<std::vector<Value>> rows;
@@ -158,6 +160,31 @@ TEST_P(PhysicalIndexScanTest, LookupsSeeTheTransactionsOwnWritesOnly) {
   // g = 7: 3000 committed rows less the deleted one, plus this transaction's.
   EXPECT_EQ(run(scan(index("t_g"), Value::integer(7))).size(), 3000u);
   transactions_.rollback(*other);
+}
+
+TEST_P(PhysicalIndexScanTest, ParameterKeysAreReadWhenTheScanStarts) {
+  // SELECT s FROM t WHERE a = $2 (a correlated subquery's outer value), and g = $1 with $1 a
+  // bigint narrowed to g's integer type.
+  auto by_a = [&] {
+    return std::make_unique<PhysicalIndexScan>(
+        std::vector<LogicalType>{LogicalType::varchar()}, table_, index("t_pkey"),
+        std::vector<std::vector<Value>>{{Value::null(LogicalType::bigint())}}, std::vector<size_t>{2}, 1,
+        std::vector<BoundExprPtr>{}, std::vector<IndexKeyParameter>{{0, 1, false}});
+  };
+  auto by_g = [&] {
+    return std::make_unique<PhysicalIndexScan>(
+        std::vector<LogicalType>{LogicalType::integer()}, table_, index("t_g"),
+        std::vector<std::vector<Value>>{{Value::null(LogicalType::integer())}}, std::vector<size_t>{1}, 1,
+        std::vector<BoundExprPtr>{}, std::vector<IndexKeyParameter>{{0, 0, true}});
+  };
+  std::vector<Value> parameters{Value::bigint(17), Value::bigint(4242)};
+  auto rows = run(by_a(), &parameters);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0].get_string(), "s4242");
+  EXPECT_EQ(run(by_g(), &parameters).size(), 3000u);
+  parameters = {Value::bigint(int64_t{1} << 40), Value::null(LogicalType::bigint())};
+  EXPECT_EQ(run(by_a(), &parameters).size(), 0u);
+  EXPECT_EQ(run(by_g(), &parameters).size(), 0u);
 }
 
 TEST_P(PhysicalIndexScanTest, JoinTypesOverAUniqueIndex) {
