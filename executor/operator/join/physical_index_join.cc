@@ -84,18 +84,19 @@ std::optional<IndexJoinChoice> PhysicalIndexJoin::choose(const planner::LogicalG
   for (const auto& index : PhysicalIndexScan::usable_indexes(*inner.table, catalog, txn)) {
     IndexJoinChoice choice;
     choice.index = index;
-    for (size_t column : index->columns()) {
-      const LogicalType& type = inner.table->columns()[column].type;
-      if (!PhysicalIndexScan::is_key_type(type)) break;
+    for (size_t i = 0; i < index->columns().size(); i++) {
+      const size_t column = index->columns()[i];
+      if (!PhysicalIndexScan::is_key_type(inner.table->columns()[column].type)) break;
       for (size_t p = 0; p < inner_keys.size(); p++) {
         bool widened = false;
         if (PhysicalIndexScan::key_column(*inner_keys[p], *inner.table, inner.table_index, widened) != column) continue;
-        // The outer value must serialize as the column's own: the same type, or an integer
-        // the operator narrows to the column's integer type.
-        if (!widened && outer_keys[p]->type.id() != type.id()) continue;
+        // The outer value must serialize as the column's own: the same type as the inner key
+        // (the column's, or for a widened integer column an integer the operator narrows).
+        if (outer_keys[p]->type.id() != inner_keys[p]->type.id()) continue;
         choice.key_pairs.push_back(p);
         break;
       }
+      if (choice.key_pairs.size() != i + 1) break;  // a column no key pair fixes
     }
     if (choice.key_pairs.size() != index->columns().size()) continue;
     const double rows = outer_rows * PhysicalIndexScan::rows_per_key(*inner.table, *index);
