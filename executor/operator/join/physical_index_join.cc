@@ -25,6 +25,10 @@ namespace {
 /// PhysicalIndexScan::kProbeCost.
 constexpr double kBuildCost = 3;
 
+struct IndexJoinGlobalState : GlobalState {
+  storage::RowVisibility visibility;  // the rows the query reads, fixed when its pipeline starts
+};
+
 struct IndexJoinLocalState : LocalState {
   explicit IndexJoinLocalState(QueryContext& query) : expressions(query) {}
   bool started = false;  // the current input chunk is looked up
@@ -108,6 +112,12 @@ std::optional<IndexJoinChoice> PhysicalIndexJoin::choose(const planner::LogicalG
   return best;
 }
 
+std::unique_ptr<GlobalState> PhysicalIndexJoin::make_global_operator(QueryContext& query) const {
+  auto state = std::make_unique<IndexJoinGlobalState>();
+  state->visibility = query.transaction->row_visibility();
+  return state;
+}
+
 std::unique_ptr<LocalState> PhysicalIndexJoin::make_local_operator(WorkerContext& worker, GlobalState&) const {
   auto state = std::make_unique<IndexJoinLocalState>(worker.query);
   state->fetched.initialize(fetch_types_);
@@ -115,7 +125,7 @@ std::unique_ptr<LocalState> PhysicalIndexJoin::make_local_operator(WorkerContext
   return state;
 }
 
-OperatorResult PhysicalIndexJoin::execute(WorkerContext& worker, DataChunk& in, DataChunk& out, GlobalState&,
+OperatorResult PhysicalIndexJoin::execute(WorkerContext&, DataChunk& in, DataChunk& out, GlobalState& global,
                                           LocalState& local_state) const {
   auto& local = static_cast<IndexJoinLocalState&>(local_state);
   const storage::DataTable& storage = table_->storage();
@@ -148,7 +158,7 @@ OperatorResult PhysicalIndexJoin::execute(WorkerContext& worker, DataChunk& in, 
       keys[r].bytes = std::string_view(reinterpret_cast<const char*>(local.serializer.key(r)), local.serializer.length(r));
       keys[r].has_null = local.serializer.has_null(r);
     }
-    storage.lookup_rows(worker.query.transaction->row_visibility(), *index_, keys, local.matches);
+    storage.lookup_rows(static_cast<IndexJoinGlobalState&>(global).visibility, *index_, keys, local.matches);
   }
   while (local.next < local.matches.size()) {
     const size_t n = std::min(kVectorSize, local.matches.size() - local.next);

@@ -63,6 +63,8 @@ class PhysicalIndexJoin : public PhysicalOperator {
                                                const storage::Transaction& txn);
 
   bool is_streaming_operator() const override { return true; }
+  /// Fixes the snapshot the lookups read (the query's rows when its pipeline starts).
+  std::unique_ptr<GlobalState> make_global_operator(QueryContext& query) const override;
   std::unique_ptr<LocalState> make_local_operator(WorkerContext& worker, GlobalState& global) const override;
   OperatorResult execute(WorkerContext& worker, DataChunk& in, DataChunk& out, GlobalState& global,
                          LocalState& local) const override;

@@ -203,6 +203,7 @@ void flatten_conjuncts(const BoundExpression& e, std::vector<const BoundExpressi
 }
 
 struct IndexScanGlobalState : GlobalState {
+  storage::RowVisibility visibility;  // the rows the query reads, fixed when its pipeline starts
   std::atomic<bool> claimed{false};
 };
 
@@ -341,8 +342,10 @@ double PhysicalIndexScan::rows_per_key(const catalog::TableEntry& table, const s
   return std::max(stats.row_count, 1.0) / std::min(distinct, std::max(stats.row_count, 1.0));
 }
 
-std::unique_ptr<GlobalState> PhysicalIndexScan::make_global_source(QueryContext&) const {
-  return std::make_unique<IndexScanGlobalState>();
+std::unique_ptr<GlobalState> PhysicalIndexScan::make_global_source(QueryContext& query) const {
+  auto state = std::make_unique<IndexScanGlobalState>();
+  state->visibility = query.transaction->row_visibility();
+  return state;
 }
 
 std::unique_ptr<LocalState> PhysicalIndexScan::make_local_source(WorkerContext& worker, GlobalState&) const {
@@ -383,7 +386,7 @@ SourceResult PhysicalIndexScan::get_data(WorkerContext& worker, DataChunk& out, 
     std::vector<storage::IndexKey> keys(key_bytes.size());
     for (size_t k = 0; k < key_bytes.size(); k++) keys[k] = storage::IndexKey{key_bytes[k], key_has_null[k]};
     std::vector<std::pair<uint32_t, int64_t>> found;
-    storage.lookup_rows(worker.query.transaction->row_visibility(), *index_, keys, found);
+    storage.lookup_rows(global.visibility, *index_, keys, found);
     local.row_ids.reserve(found.size());
     for (const auto& [key, row_id] : found) local.row_ids.push_back(row_id);
     // Row id order reads storage window by window; equal keys (IN (1, 1)) give a row once.
