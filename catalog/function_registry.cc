@@ -302,10 +302,14 @@ void keep_best(std::vector<Candidate>& candidates, Score&& score) {
 /// no rule decides (ambiguous).
 std::optional<Candidate> select_candidate(std::vector<Candidate> candidates, std::span<const LogicalType> inputs) {
   const size_t nargs = inputs.size();
-  // Most exact matches on known inputs.
+  // Most exact matches on known inputs. A varchar(n) input is PostgreSQL's varchar, which is
+  // not text: `varchar_col = bpchar` compares as bpchar.
   keep_best(candidates, [&](const Candidate& c) {
     int n = 0;
-    for (size_t i = 0; i < nargs; i++) n += same_type(c.params[i], inputs[i]);
+    for (size_t i = 0; i < nargs; i++) {
+      const bool varchar = inputs[i].id() == LogicalTypeId::kVarchar && inputs[i].modifier() >= 0;
+      n += same_type(c.params[i], inputs[i]) && !varchar;
+    }
     return n;
   });
   if (candidates.size() == 1) return candidates[0];

@@ -14,6 +14,7 @@
 #include "executor/operator/insert/physical_insert.h"
 #include "executor/operator/join/physical_dependent_join.h"
 #include "executor/operator/join/physical_hash_join.h"
+#include "executor/operator/join/physical_index_join.h"
 #include "executor/operator/join/physical_nested_loop_join.h"
 #include "executor/operator/limit/physical_limit.h"
 #include "executor/operator/modify/physical_modify.h"
@@ -21,6 +22,7 @@
 #include "executor/operator/projection/physical_filter.h"
 #include "executor/operator/projection/physical_projection.h"
 #include "executor/operator/result/physical_result_collector.h"
+#include "executor/operator/scan/physical_index_scan.h"
 #include "executor/operator/scan/physical_table_scan.h"
 #include "executor/operator/scan/physical_table_function.h"
 #include "executor/operator/scan/physical_values.h"
@@ -171,6 +173,12 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
   switch (op.kind) {
     case LogicalOperatorKind::kGet: {
       const auto& get = static_cast<const LogicalGet&>(op);
+      if (catalog_ != nullptr && transaction_ != nullptr) {
+        if (auto choice = PhysicalIndexScan::choose(get, *catalog_, *transaction_)) {
+          result = plan_index_scan(get, std::move(*choice));
+          break;
+        }
+      }
       // Conjuncts storage can evaluate (column vs constant) go into the scan's table filters;
       // the rest are evaluated by the scan operator on the projected columns.
       storage::TableFilterSet table_filters;
@@ -573,6 +581,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_materialized_cte(const L
   return op;
 }
 
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_scan(const LogicalGet& get, IndexScanChoice choice) {
+  std::vector<size_t> column_ids = columns_read(get, choice.remaining);
+  std::vector<ColumnBinding> bindings;
+  for (size_t id : column_ids) bindings.push_back(ColumnBinding{get.table_index, static_cast<uint32_t>(id)});
+  auto filters = resolve_all(choice.remaining, bindings);
+  return std::make_unique<PhysicalIndexScan>(get.output_types(), get.table, std::move(choice.index),
+                                             std::move(choice.key_values), std::move(column_ids), get.column_ids.size(),
+                                             std::move(filters), std::move(choice.parameters));
+}
+
 std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& join) {
   const LogicalOperator& left = *join.children[0];
   const LogicalOperator& right = *join.children[1];
@@ -587,6 +605,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   // their own (group_left / group_right), which come before the compared value's key.
   const bool null_aware_mark = join.join_type == JoinType::kMark && join.mark_null_aware;
   std::vector<BoundExprPtr> left_keys, right_keys, residual, group_left, group_right;
+  std::vector<const BoundExpression*> key_conditions;  // the condition of each key pair
   for (const auto& c : join.conditions) {
     const BoundExpression* condition = c.get();
     const bool correlation = null_aware_mark && condition->kind == BoundExprKind::kBooleanTest &&
@@ -601,11 +620,13 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
       if (refers_only_to(a, left_tables) && refers_only_to(b, right_tables)) {
         lefts.push_back(a.copy());
         rights.push_back(b.copy());
+        if (!correlation) key_conditions.push_back(c.get());
         continue;
       }
       if (refers_only_to(b, left_tables) && refers_only_to(a, right_tables)) {
         lefts.push_back(b.copy());
         rights.push_back(a.copy());
+        if (!correlation) key_conditions.push_back(c.get());
         continue;
       }
     }
@@ -619,6 +640,11 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
                       std::make_move_iterator(group_right.end()));
   }
   auto types = join.output_types();
+  // Index joins take no mark join (key_conditions describe left_keys only before the
+  // correlation keys of a null-aware mark are put in front).
+  if (join.join_type != JoinType::kMark) {
+    if (auto index_join = plan_index_join(join, left_keys, right_keys, key_conditions, residual)) return index_join;
+  }
   if (null_aware_mark && !hashable_mark) {
     // The null-aware hash join compares one value, within the groups of its correlation keys
     // (when any), and nothing else; any other null-aware mark join tests every pair in
@@ -668,7 +694,12 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
       swapped_types, JoinType::kInner, resolve_all(right_keys, right_bindings), resolve_all(left_keys, left_bindings),
       condition ? resolve(*condition, swapped_bindings) : nullptr, create_plan(right), create_plan(left));
   hash_join->estimated_rows = join.estimated_rows;
-  // Restore the left-then-right column order.
+  return restore_column_order(left_types, right_types, std::move(hash_join));
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::restore_column_order(const std::vector<LogicalType>& left_types,
+                                                                        const std::vector<LogicalType>& right_types,
+                                                                        std::unique_ptr<PhysicalOperator> swapped) {
   std::vector<BoundExprPtr> reorder;
   for (size_t i = 0; i < left_types.size(); i++) {
     reorder.push_back(std::make_unique<BoundReference>(left_types[i], static_cast<uint32_t>(right_types.size() + i), ""));
@@ -676,7 +707,107 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_join(const LogicalJoin& 
   for (size_t i = 0; i < right_types.size(); i++) {
     reorder.push_back(std::make_unique<BoundReference>(right_types[i], static_cast<uint32_t>(i), ""));
   }
-  return std::make_unique<PhysicalProjection>(types, std::move(reorder), std::move(hash_join));
+  std::vector<LogicalType> types = left_types;
+  types.insert(types.end(), right_types.begin(), right_types.end());
+  auto projection = std::make_unique<PhysicalProjection>(types, std::move(reorder), std::move(swapped));
+  projection->estimated_rows = projection->children()[0]->estimated_rows;
+  return projection;
+}
+
+std::unique_ptr<PhysicalOperator> PhysicalPlanner::plan_index_join(const LogicalJoin& join,
+                                                                   const std::vector<BoundExprPtr>& left_keys,
+                                                                   const std::vector<BoundExprPtr>& right_keys,
+                                                                   const std::vector<const BoundExpression*>& key_conditions,
+                                                                   const std::vector<BoundExprPtr>& residual) {
+  const JoinType type = join.join_type;
+  // A single-match join (a scalar subquery's, raising 21000 for a second match) stays a hash
+  // or nested-loop join, which check it.
+  if (catalog_ == nullptr || transaction_ == nullptr || left_keys.empty() || join.mark_null_aware || join.single_match) {
+    return nullptr;
+  }
+  if (type != JoinType::kInner && type != JoinType::kLeft && type != JoinType::kSemi && type != JoinType::kAnti) {
+    return nullptr;
+  }
+  // The right input is probed; an inner join may probe its left input instead.
+  for (int swapped = 0; swapped < (type == JoinType::kInner ? 2 : 1); swapped++) {
+    const LogicalOperator& outer = *join.children[swapped ? 1 : 0];
+    const LogicalOperator& inner = *join.children[swapped ? 0 : 1];
+    const auto& outer_side = swapped ? right_keys : left_keys;
+    const auto& inner_side = swapped ? left_keys : right_keys;
+    std::vector<const BoundExpression*> outer_keys, inner_keys;
+    for (size_t p = 0; p < outer_side.size(); p++) {
+      outer_keys.push_back(outer_side[p].get());
+      inner_keys.push_back(inner_side[p].get());
+    }
+    // A SEMI or ANTI join outputs none of the inner columns, so a projection of the inner
+    // table (`x IN (SELECT id FROM t)`) is looked through when only its columns are keys.
+    const LogicalOperator* inner_input = &inner;
+    if (inner.kind == LogicalOperatorKind::kProjection && outputs_left_only(type) && residual.empty() &&
+        inner.children[0]->kind == LogicalOperatorKind::kGet) {
+      const auto& projection = static_cast<const LogicalProjection&>(inner);
+      bool all_columns = true;
+      for (auto& key : inner_keys) {
+        const auto* ref = key->kind == BoundExprKind::kColumnRef ? static_cast<const BoundColumnRef*>(key) : nullptr;
+        if (ref == nullptr || ref->binding.table_index != projection.table_index ||
+            projection.expressions[ref->binding.column_index]->kind != BoundExprKind::kColumnRef) {
+          all_columns = false;
+          break;
+        }
+        key = projection.expressions[ref->binding.column_index].get();
+      }
+      if (!all_columns) continue;
+      inner_input = inner.children[0].get();
+    }
+    if (inner_input->kind != LogicalOperatorKind::kGet) continue;
+    const auto& get = static_cast<const LogicalGet&>(*inner_input);
+    auto choice = PhysicalIndexJoin::choose(get, inner_keys, outer_keys, outer.estimated_rows, *catalog_, *transaction_);
+    if (!choice) continue;
+    // Through a projection, every key pair must be probed (the others read its columns).
+    if (inner_input != &inner && choice->key_pairs.size() != key_conditions.size()) continue;
+    const auto outer_bindings = outer.output_bindings();
+    std::vector<BoundExprPtr> probe_keys;
+    for (size_t p : choice->key_pairs) probe_keys.push_back(resolve(*outer_keys[p], outer_bindings));
+    // Key pairs the index does not cover are checked with the residual.
+    std::vector<BoundExprPtr> conditions;
+    for (const auto& c : residual) conditions.push_back(c->copy());
+    for (size_t p = 0; p < key_conditions.size(); p++) {
+      if (std::find(choice->key_pairs.begin(), choice->key_pairs.end(), p) == choice->key_pairs.end()) {
+        conditions.push_back(key_conditions[p]->copy());
+      }
+    }
+    BoundExprPtr condition = conjunction_of(std::move(conditions));
+    const auto column_ids = columns_read(get, get.filters);
+    std::vector<ColumnBinding> fetched;
+    for (size_t id : column_ids) fetched.push_back(ColumnBinding{get.table_index, static_cast<uint32_t>(id)});
+    auto types = outer.output_types();
+    if (!outputs_left_only(type)) {
+      const auto inner_types = get.output_types();
+      types.insert(types.end(), inner_types.begin(), inner_types.end());
+    }
+    auto index_join = std::make_unique<PhysicalIndexJoin>(
+        types, type, std::move(probe_keys), get.table, choice->index, column_ids, get.column_ids.size(),
+        resolve_all(get.filters, fetched),
+        condition ? resolve(*condition, concat(outer_bindings, get.output_bindings())) : nullptr, create_plan(outer));
+    index_join->estimated_rows = join.estimated_rows;
+    if (!swapped) return index_join;
+    return restore_column_order(get.output_types(), outer.output_types(), std::move(index_join));
+  }
+  return nullptr;
+}
+
+std::vector<size_t> PhysicalPlanner::columns_read(const LogicalGet& get, const std::vector<BoundExprPtr>& conjuncts) {
+  std::vector<size_t> column_ids = get.column_ids;
+  for (const auto& conjunct : conjuncts) {
+    visit_expression(*conjunct, [&](const BoundExpression& e) {
+      if (e.kind != BoundExprKind::kColumnRef) return;
+      const auto& ref = static_cast<const BoundColumnRef&>(e);
+      if (ref.binding.table_index != get.table_index) return;
+      if (std::find(column_ids.begin(), column_ids.end(), ref.binding.column_index) == column_ids.end()) {
+        column_ids.push_back(ref.binding.column_index);
+      }
+    });
+  }
+  return column_ids;
 }
 
 }  // namespace tessera::executor

@@ -13,6 +13,7 @@ namespace tessera::storage { class Transaction; }
 namespace tessera::executor {
 
 class PhysicalCte;
+struct IndexScanChoice;
 
 /// Turns an optimized logical plan into physical operators: picks algorithms (hash join with
 /// the smaller side built, nested-loop join for conditions without equalities, top-N for
@@ -34,6 +35,22 @@ class PhysicalPlanner {
 
  private:
   std::unique_ptr<PhysicalOperator> plan_join(const planner::LogicalJoin& join);
+  /// An index nested-loop join for `join` (its key pairs, the condition of each, the other
+  /// conditions) when one is cheaper than a hash join; null otherwise.
+  std::unique_ptr<PhysicalOperator> plan_index_join(const planner::LogicalJoin& join,
+                                                    const std::vector<planner::BoundExprPtr>& left_keys,
+                                                    const std::vector<planner::BoundExprPtr>& right_keys,
+                                                    const std::vector<const planner::BoundExpression*>& key_conditions,
+                                                    const std::vector<planner::BoundExprPtr>& residual);
+  /// A projection putting the columns of `swapped` (right columns, then left) back in
+  /// left-then-right order.
+  std::unique_ptr<PhysicalOperator> restore_column_order(const std::vector<LogicalType>& left_types,
+                                                         const std::vector<LogicalType>& right_types,
+                                                         std::unique_ptr<PhysicalOperator> swapped);
+  /// The columns `get` outputs, then those only `conjuncts` read (table column indexes).
+  static std::vector<size_t> columns_read(const planner::LogicalGet& get, const std::vector<planner::BoundExprPtr>& conjuncts);
+  /// The index scan of `get` that `choice` describes.
+  std::unique_ptr<PhysicalOperator> plan_index_scan(const planner::LogicalGet& get, IndexScanChoice choice);
   std::unique_ptr<PhysicalOperator> plan_set_operation(const planner::LogicalSetOperation& set_op);
   std::unique_ptr<PhysicalOperator> plan_materialized_cte(const planner::LogicalMaterializedCte& cte);
   /// Copies `expr` with column references resolved against `input` (the child's output

@@ -114,7 +114,9 @@ uint64_t DataTable::key_holder_state(const Transaction& txn, int64_t row_id, boo
   if (inserted >= kTransactionIdStart && !txn.owns(inserted)) return Transaction::owner_of(inserted);
   const uint64_t deleted = group->deletes().version(offset);
   if (deleted == kNotDeleted) return kKeyHeld;
-  if (deleted < kTransactionIdStart) return kKeyFreeForever;
+  // A committed delete frees the key; its entry may go only once no snapshot sees the row
+  // any more (index scans of older snapshots still find it).
+  if (deleted < kTransactionIdStart) return deleted <= txn.oldest_active_start_ts() ? kKeyFreeForever : kKeyFree;
   if (txn.owns(deleted)) return replaced_later ? kKeyHeld : kKeyFree;
   return Transaction::owner_of(deleted);
 }
@@ -301,6 +303,71 @@ void DataTable::fetch_rows(const int64_t* row_ids, size_t count, DataChunk& out)
       Vector values(types_[c]);
       group->column(c).scan(window_start, window_rows, sel, n, values);
       for (size_t k = 0; k < n; k++) out.set_value(c, order[i + k], values.get_value(k));
+    }
+    i += n;
+  }
+  out.set_size(count);
+}
+
+void DataTable::lookup_rows(const RowVisibility& visibility, const HashIndex& index, const std::vector<IndexKey>& keys,
+                            std::vector<std::pair<uint32_t, int64_t>>& found) const {
+  std::shared_ptr<RowGroup> group;
+  std::string probe;
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  for (size_t k = 0; k < keys.size(); k++) {
+    if (keys[k].has_null) continue;
+    probe.assign(keys[k].bytes);
+    auto it = index.map_.find(probe);
+    if (it == index.map_.end()) continue;
+    const size_t first = found.size();
+    for (int64_t row_id : it->second) {
+      const auto row = static_cast<size_t>(row_id);
+      if (group == nullptr || row < group->start_row() || row >= group->start_row() + kRowGroupSize) {
+        group = row_group_at(row / kRowGroupSize);
+        TS_CHECK(group != nullptr, "index entry for a row that does not exist");
+      }
+      const size_t offset = row - group->start_row();
+      if (!visibility.sees(group->versions().version(offset))) continue;
+      if (visibility.sees(group->deletes().version(offset))) continue;
+      found.emplace_back(static_cast<uint32_t>(k), row_id);
+    }
+    // Entries are kept in insertion order; an UPDATE's new row may sit before an older one.
+    std::sort(found.begin() + static_cast<std::ptrdiff_t>(first), found.end());
+  }
+}
+
+void DataTable::fetch_columns(const int64_t* row_ids, size_t count, const std::vector<size_t>& column_ids,
+                              DataChunk& out) const {
+  TS_CHECK(count <= kVectorSize, "fetch of more rows than a chunk holds");
+  TS_CHECK(out.column_count() == column_ids.size(), "fetch into a chunk with the wrong number of columns");
+  for (size_t j = 0; j < column_ids.size(); j++) out.column(j).reset(kVectorSize);
+  sel_t sel[kVectorSize];
+  Vector values;
+  for (size_t i = 0; i < count;) {
+    const auto first = static_cast<size_t>(row_ids[i]);
+    const auto group = row_group_at(first / kRowGroupSize);
+    TS_CHECK(group != nullptr, "fetch of a row that does not exist");
+    // The rows of one vector window of the row group, read with one selection.
+    const size_t window_start = (first - group->start_row()) / kVectorSize * kVectorSize;
+    const size_t window_rows = std::min(kVectorSize, group->count() - window_start);
+    const size_t window_end = group->start_row() + window_start + window_rows;
+    size_t n = 0;
+    while (i + n < count && static_cast<size_t>(row_ids[i + n]) < window_end) {
+      TS_CHECK(n == 0 || row_ids[i + n] > row_ids[i + n - 1], "fetch of row ids out of order");
+      sel[n] = static_cast<sel_t>(static_cast<size_t>(row_ids[i + n]) - group->start_row() - window_start);
+      n++;
+    }
+    TS_CHECK(n > 0, "fetch of a row that is not published");
+    for (size_t j = 0; j < column_ids.size(); j++) {
+      Vector& target = out.column(j);
+      if (column_ids[j] == kRowIdColumn) {
+        int64_t* ids = target.mutable_values<int64_t>();
+        for (size_t k = 0; k < n; k++) ids[i + k] = row_ids[i + k];
+        continue;
+      }
+      values = Vector(types_[column_ids[j]]);
+      group->column(column_ids[j]).scan(window_start, window_rows, sel, n, values);
+      target.copy_from(values, SelectionVector(), n, i);
     }
     i += n;
   }

@@ -75,6 +75,17 @@ class DataTable {
   /// FOREIGN KEY actions finding the referencing rows of removed keys.
   std::vector<std::pair<size_t, int64_t>> find_all_key_rows(Transaction& txn, const HashIndex& index,
                                                             const std::vector<IndexKey>& keys);
+  /// An index scan's lookup: appends to `found` a pair (position in `keys`, row id) for every
+  /// row holding one of `keys` in `index` (any of this table's indexes) that `visibility` sees
+  /// (inserted and not deleted in that snapshot), key by key, each key's rows in row id order.
+  /// A key with a NULL matches nothing. Never waits: the snapshot decides about writes in
+  /// flight, as it does for a scan. Takes the index lock.
+  void lookup_rows(const RowVisibility& visibility, const HashIndex& index, const std::vector<IndexKey>& keys,
+                   std::vector<std::pair<uint32_t, int64_t>>& found) const;
+  /// Reads columns `column_ids` (table column indexes, or kRowIdColumn for the row id) of the
+  /// rows `row_ids` (ascending, existing, at most kVectorSize) into `out` (initialized with
+  /// those columns' types); sets its size to `count`.
+  void fetch_columns(const int64_t* row_ids, size_t count, const std::vector<size_t>& column_ids, DataChunk& out) const;
   /// Whether row `row_id` (current for `txn`: see find_key_rows) is in `txn`'s snapshot:
   /// inserted by `txn` or by a transaction that committed before `txn` started.
   bool row_in_snapshot(const Transaction& txn, int64_t row_id) const;

@@ -275,8 +275,9 @@ const char* op_text(CompareOp op) {
   return "?";
 }
 
-// A constant as SQL text: strings and non-finite doubles quoted.
-std::string literal(const Value& v) {
+}  // namespace
+
+std::string sql_literal(const Value& v) {
   const std::string text = v.to_string();
   const bool quote = v.type().physical_type() == PhysicalType::kString || v.type().is_datetime() ||
                      ((v.type().physical_type() == PhysicalType::kDouble || v.type().physical_type() == PhysicalType::kFloat) &&
@@ -289,6 +290,8 @@ std::string literal(const Value& v) {
   }
   return out + "'";
 }
+
+namespace {
 
 // Sorts and deduplicates constants in the SQL order of their type.
 std::vector<Value> sorted_unique(std::vector<Value> values) {
@@ -335,7 +338,7 @@ size_t CompareFilter::select(const LogicalType& type, const FilterInput& input, 
 }
 
 std::string CompareFilter::to_string(const std::string& column) const {
-  return column + " " + op_text(op_) + " " + literal(constant_);
+  return column + " " + op_text(op_) + " " + sql_literal(constant_);
 }
 
 TableFilterPtr CompareFilter::copy() const { return std::make_unique<CompareFilter>(op_, constant_); }
@@ -389,7 +392,7 @@ std::string InFilter::to_string(const std::string& column) const {
   std::string out = column + " IN (";
   for (size_t i = 0; i < constants_.size(); i++) {
     if (i) out += ", ";
-    out += literal(constants_[i]);
+    out += sql_literal(constants_[i]);
   }
   return out + ")";
 }

@@ -166,4 +166,7 @@ class TableFilterSet {
   std::map<size_t, TableFilterPtr> filters_;
 };
 
+/// A constant as SQL text (EXPLAIN): strings, date/time values and non-finite floats quoted.
+std::string sql_literal(const Value& v);
+
 }  // namespace tessera::storage

@@ -35,6 +35,8 @@ RowVisibility Transaction::row_visibility() const {
   return RowVisibility{start_ts_, id_, id_ + statement + (fenced ? 0 : 1)};
 }
 
+uint64_t Transaction::oldest_active_start_ts() const { return manager_.oldest_active_start_ts(); }
+
 void Transaction::begin_statement() {
   const uint64_t next = statement_.load(std::memory_order_relaxed) + 1;
   if (next >= kVersionsPerTransaction) {

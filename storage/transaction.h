@@ -108,6 +108,9 @@ class Transaction {
   void begin_statement();
   /// True while the transaction has written nothing (rows or catalog).
   bool is_read_only() const;
+  /// The start timestamp of the oldest running transaction: a version committed at or before it
+  /// is settled for every snapshot, present and future.
+  uint64_t oldest_active_start_ts() const;
   /// Whether a catalog object version carrying `version` is visible to this transaction (rows
   /// use row_visibility).
   bool sees(uint64_t version) const { return version <= start_ts_ || version == id_; }

@@ -503,8 +503,9 @@ BoundExprPtr Binder::bind_case(const CaseExpr& expr) {
     if (!common) throw_at(SqlState::kDatatypeMismatch, "CASE types " + type.name() + " and " + r->type.name() + " cannot be matched", location);
     type = *common;
   };
-  for (size_t i = 0; i < results.size(); i++) consider(results[i], expr.whens[i].result->location);
+  // PostgreSQL considers the ELSE branch first: it decides between bpchar and text.
   consider(else_result, expr.else_result ? expr.else_result->location : expr.location);
+  for (size_t i = 0; i < results.size(); i++) consider(results[i], expr.whens[i].result->location);
   if (all_unknown) type = LogicalType::varchar();
   {
     std::vector<LogicalType> inputs;
@@ -521,9 +522,32 @@ BoundExprPtr Binder::bind_case(const CaseExpr& expr) {
 BoundExprPtr Binder::bind_in_list(const InListExpr& expr) {
   // x IN (a, b) is (x = a OR x = b), with PostgreSQL's NULL semantics preserved by the OR.
   BoundExprPtr left = bind_expr(*expr.expr);
+  std::vector<BoundExprPtr> items;
+  for (const auto& item : expr.list) items.push_back(bind_expr(*item));
+  // As PostgreSQL's transformAExprIn: several constant items are first brought to the common
+  // type of the left side and themselves (the left side's type first, so `bpchar_col IN
+  // ('a'::text, 'b'::text)` compares as bpchar), then compared with the left side; items that
+  // are not constants, or no common type, compare one by one.
+  std::vector<size_t> constants;
+  for (size_t i = 0; i < items.size(); i++) {
+    if (items[i]->kind == BoundExprKind::kConstant) constants.push_back(i);
+  }
+  if (constants.size() > 1) {
+    std::optional<LogicalType> common = is_unknown_literal(*left) ? LogicalType::sql_null() : left->type;
+    std::vector<LogicalType> inputs{*common};
+    for (size_t i : constants) {
+      const LogicalType t = is_unknown_literal(*items[i]) ? LogicalType::sql_null() : items[i]->type;
+      inputs.push_back(t);
+      if (common) common = common_supertype(*common, t);
+    }
+    if (common && common->id() != LogicalTypeId::kSqlNull) {
+      const LogicalType target = common_typmod(*common, inputs);
+      for (size_t i : constants) items[i] = cast_to(std::move(items[i]), target);
+    }
+  }
   std::vector<BoundExprPtr> terms;
-  for (const auto& item : expr.list) {
-    terms.push_back(make_comparison(expr.negated ? "<>" : "=", left->copy(), bind_expr(*item), item->location));
+  for (size_t i = 0; i < items.size(); i++) {
+    terms.push_back(make_comparison(expr.negated ? "<>" : "=", left->copy(), std::move(items[i]), expr.list[i]->location));
   }
   if (terms.size() == 1) return std::move(terms[0]);
   return std::make_unique<BoundConjunction>(expr.negated, std::move(terms));

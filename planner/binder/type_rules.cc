@@ -114,12 +114,9 @@ std::optional<LogicalType> common_supertype(const LogicalType& a, const LogicalT
     if (a.id() == LogicalTypeId::kChar && a != b) return LogicalType::bpchar();
     return a;
   }
-  // bpchar and varchar: the first one's type (each reaches the other implicitly); text, the
-  // preferred string type, wins over bpchar.
-  if (a.is_string() && b.is_string()) {
-    if (a == LogicalType::varchar() || b == LogicalType::varchar()) return LogicalType::varchar();
-    return LogicalType(a.id());
-  }
+  // bpchar and text/varchar: the first one's type, as each reaches the other implicitly (CASE
+  // puts its ELSE branch first, as PostgreSQL does).
+  if (a.is_string() && b.is_string()) return LogicalType(a.id());
   if (a.is_numeric() && b.is_numeric()) {
     const LogicalType& t = a.numeric_rank() >= b.numeric_rank() ? a : b;
     return t.id() == LogicalTypeId::kNumeric ? LogicalType::numeric() : t;

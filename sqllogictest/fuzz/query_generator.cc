@@ -28,6 +28,23 @@ const std::vector<TableDef>& tables() {
   return defs;
 }
 
+/// The indexed tables: read only by index_query(), which keeps the other sides small.
+struct IndexedTable {
+  TableDef def;
+  /// The columns of each index, in key order.
+  std::vector<std::vector<size_t>> keys;
+};
+
+const std::vector<IndexedTable>& indexed_tables() {
+  static const std::vector<IndexedTable> defs = {
+      {{"k1", {{"id", SqlType::kInt}, {"v", SqlType::kText}, {"w", SqlType::kBigint}}}, {{0}}},
+      // s is varchar(5).
+      {{"k2", {{"a", SqlType::kInt}, {"s", SqlType::kText}, {"x", SqlType::kInt}}}, {{0, 1}}},
+      {{"k3", {{"g", SqlType::kBigint}, {"ch", SqlType::kChar}, {"n", SqlType::kNumeric}}}, {{0}, {1}, {2}}},
+  };
+  return defs;
+}
+
 constexpr int kMaxDepth = 3;
 
 }  // namespace
@@ -75,6 +92,26 @@ std::vector<std::string> QueryGenerator::schema_sql() {
       "(1, 1.5, 'ab', '\\x0102', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{1,2}'), "
       "(7, -99.5, 'zz', '\\x61', '12345678-1234-1234-1234-123456789abc', '{2,1,0}'), "
       "(-1, 2.5, 'b ', NULL, NULL, '{NULL}')",
+      // Indexed tables, large enough that the planner probes their indexes in joins.
+      "DROP TABLE IF EXISTS k1",
+      "CREATE TABLE k1(id integer PRIMARY KEY, v text, w bigint)",
+      "INSERT INTO k1 VALUES (1, 'abc', 10), (2, 'a', -5), (3, NULL, 10), (7, 'ABC', NULL), (-1, 'zz', 3), "
+      "(0, '', 42), (10, 'abc ', 7), (2147483647, 'b', 0)",
+      "INSERT INTO k1 SELECT g, 'v' || g, g * 3 FROM generate_series(100, 299) AS s(g)",
+      "DROP TABLE IF EXISTS k2",
+      "CREATE TABLE k2(a integer, s varchar(5), x integer, UNIQUE (a, s))",
+      "INSERT INTO k2 VALUES (1, 'a', 1), (1, 'abc', 2), (2, 'abc', 3), (NULL, 'a', 4), (NULL, 'a', 5), "
+      "(2, NULL, 6), (2, NULL, 7), (7, 'x_y%', 8), (10, '', 9), (3, 'b', NULL), (-1, 'abc ', 10)",
+      "INSERT INTO k2 SELECT g % 100 + 100, CAST(g / 100 AS text), g FROM generate_series(0, 199) AS s(g)",
+      "DROP TABLE IF EXISTS k3",
+      "CREATE TABLE k3(g bigint, ch character(3), n numeric(12,3))",
+      "INSERT INTO k3 VALUES (1, 'ab', 1.5), (1, 'ab', 2), (10, 'abc', NULL), (NULL, 'a', 0), (NULL, NULL, 3), "
+      "(-5, 'zz', -7), (2, 'a', 1.5), (9223372036854775807, '', 0), (2, 'b ', 0.001)",
+      "INSERT INTO k3 SELECT g / 2, CAST('c' || (g % 50) AS character(3)), CAST(g AS numeric) / 4 "
+      "FROM generate_series(20, 219) AS s(g)",
+      "CREATE INDEX k3_g ON k3 (g)",
+      "CREATE INDEX k3_ch ON k3 (ch)",
+      "CREATE INDEX k3_n ON k3 (n)",
   };
 }
 
@@ -614,6 +651,175 @@ std::string QueryGenerator::set_returning_item(SqlType type, const Scope& scope)
   return "unnest(ARRAY[" + list + "])";
 }
 
+std::string QueryGenerator::key_literal(SqlType type) {
+  // Values present and absent, NULL, out of the column's range, and constants of a narrower,
+  // wider or unknown type that the binder coerces.
+  switch (type) {
+    case SqlType::kInt: {
+      static const char* kValues[] = {"1",       "2",         "7",           "-1",          "0",    "150",  "2147483647",
+                                      "NULL",    "2::bigint", "7::bigint",   "10000000000", "2.0",  "1.5",  "'7'",
+                                      "2::smallint", "150::numeric", "-2147483649"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kBigint: {
+      static const char* kValues[] = {"1",     "10",          "-5",   "50",          "9223372036854775807", "10::bigint",
+                                      "2.0",   "10.5",        "'10'", "NULL::bigint", "3::smallint",         "2::integer",
+                                      "100.0", "9223372036854775808"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kText: {
+      static const char* kValues[] = {"'abc'",          "'a'",          "''",           "'abc '",
+                                      "'v150'",         "'0'",          "'1'",          "'abc'::text",
+                                      "'abc'::varchar", "'a'::varchar(5)", "'abc'::character(3)", "'abc '::character(4)",
+                                      "NULL",           "'x_y%'"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kChar: {
+      static const char* kValues[] = {"'ab'",          "'ab '",         "'a'",    "'c7'",         "'c7 '::text",
+                                      "'ab'::varchar", "'ab'::character(3)", "'zz'::text", "''", "NULL::character(3)",
+                                      "'b'",           "'b '::text"};
+      return kValues[pick(std::size(kValues))];
+    }
+    case SqlType::kNumeric: {
+      static const char* kValues[] = {"1.5", "1.50", "2", "0", "-7", "0.001", "25.25", "30::bigint", "1.5::float8",
+                                      "'1.5'", "NULL::numeric", "1.5000"};
+      return kValues[pick(std::size(kValues))];
+    }
+    default: return literal(type);
+  }
+}
+
+std::string QueryGenerator::index_query() {
+  const IndexedTable& inner = indexed_tables()[pick(indexed_tables().size())];
+  const std::vector<size_t>& key = inner.keys[pick(inner.keys.size())];
+  const std::string ia = "x" + std::to_string(alias_counter_++);
+  Scope inner_scope;
+  for (const auto& c : inner.def.columns) inner_scope.columns.push_back({ia + "." + c.name, c.type});
+  auto key_name = [&](size_t k) { return ia + "." + inner.def.columns[key[k]].name; };
+  auto key_type = [&](size_t k) { return inner.def.columns[key[k]].type; };
+  // `column = value` in either order.
+  auto equals = [&](const std::string& column, const std::string& value) {
+    return chance(25) ? value + " = " + column : column + " = " + value;
+  };
+  // Conditions fixing every key column with literals (an IN list now and then); or, rarely,
+  // all but the last column of a multi-column key.
+  auto literal_key = [&]() {
+    std::string cond;
+    const size_t n = key.size() > 1 && chance(10) ? key.size() - 1 : key.size();
+    for (size_t k = 0; k < n; k++) {
+      std::string c;
+      if (chance(25)) {
+        c = key_name(k) + (chance(15) ? " NOT" : "") + " IN (" + key_literal(key_type(k));
+        for (size_t i = pick(3); i > 0; i--) c += ", " + key_literal(key_type(k));
+        c += ")";
+      } else {
+        c = equals(key_name(k), key_literal(key_type(k)));
+      }
+      cond += (k ? " AND " : "") + c;
+    }
+    return cond;
+  };
+  auto items = [&](const Scope& scope) {
+    std::string list;
+    const size_t n = 1 + pick(3);
+    for (size_t i = 0; i < n; i++) list += (i ? ", " : "") + expr(random_type(), scope, 1, false) + " AS c" + std::to_string(i);
+    return list;
+  };
+
+  if (chance(25)) {
+    // A lookup on the indexed table alone.
+    std::string sql = "SELECT " + items(inner_scope) + " FROM " + inner.def.name + " AS " + ia + " WHERE " + literal_key();
+    if (chance(30)) sql += " AND " + bool_expr(inner_scope, 2, false);
+    return sql;
+  }
+
+  // The other side: a small table; its columns matched with the key's.
+  const TableDef& outer_table = tables()[pick(tables().size())];
+  const std::string oa = "x" + std::to_string(alias_counter_++);
+  Scope outer_scope;
+  for (const auto& c : outer_table.columns) outer_scope.columns.push_back({oa + "." + c.name, c.type});
+  auto outer_column = [&](SqlType type) {
+    std::vector<SqlType> accepted = {type};
+    switch (type) {
+      case SqlType::kInt: accepted = {SqlType::kInt, SqlType::kInt, SqlType::kBigint}; break;
+      case SqlType::kBigint: accepted = {SqlType::kBigint, SqlType::kInt, SqlType::kInt}; break;
+      case SqlType::kText: accepted = {SqlType::kText, SqlType::kText, SqlType::kChar}; break;
+      case SqlType::kChar: accepted = {SqlType::kChar, SqlType::kText}; break;
+      case SqlType::kNumeric: accepted = {SqlType::kNumeric, SqlType::kNumeric, SqlType::kInt}; break;
+      default: break;
+    }
+    const bool number = type == SqlType::kInt || type == SqlType::kBigint || type == SqlType::kNumeric;
+    if (number && chance(10)) accepted = {SqlType::kInt, SqlType::kBigint, SqlType::kNumeric};
+    std::vector<std::string> candidates;
+    for (const auto& c : outer_scope.columns) {
+      if (std::find(accepted.begin(), accepted.end(), c.type) != accepted.end()) candidates.push_back(c.name);
+    }
+    return candidates.empty() ? key_literal(type) : candidates[pick(candidates.size())];
+  };
+  // Conditions fixing every key column with the outer side's columns (now and then one with a
+  // literal), plus now and then a filter of the inner side.
+  auto join_key = [&]() {
+    std::string cond;
+    for (size_t k = 0; k < key.size(); k++) {
+      const std::string value = k > 0 && chance(20) ? key_literal(key_type(k)) : outer_column(key_type(k));
+      cond += (k ? " AND " : "") + equals(key_name(k), value);
+    }
+    if (chance(20)) cond += " AND " + bool_expr(inner_scope, 2, false);
+    return cond;
+  };
+  const std::string inner_from = inner.def.name + " AS " + ia;
+  const std::string outer_from = outer_table.name + " AS " + oa;
+  switch (pick(5)) {
+    case 0: {
+      // A join on the key.
+      Scope both = outer_scope;
+      both.columns.insert(both.columns.end(), inner_scope.columns.begin(), inner_scope.columns.end());
+      const bool left = chance(40);
+      std::string sql = "SELECT " + items(both) + " FROM " + outer_from + (left ? " LEFT JOIN " : " JOIN ") + inner_from +
+                        " ON " + join_key();
+      if (chance(30)) sql += " WHERE " + bool_expr(both, 2, false);
+      return sql;
+    }
+    case 1: {
+      if (key.size() == 1) {
+        // [NOT] IN (SELECT key ...).
+        std::string sub = "SELECT " + key_name(0) + " FROM " + inner_from;
+        if (chance(30)) sub += " WHERE " + bool_expr(inner_scope, 2, false);
+        return "SELECT " + items(outer_scope) + " FROM " + outer_from + " WHERE " + outer_column(key_type(0)) +
+               (chance(30) ? " NOT" : "") + " IN (" + sub + ")";
+      }
+      [[fallthrough]];
+    }
+    case 2:
+      // [NOT] EXISTS of a correlated lookup.
+      return "SELECT " + items(outer_scope) + " FROM " + outer_from + " WHERE " + (chance(40) ? "NOT " : "") +
+             "EXISTS (SELECT 1 FROM " + inner_from + " WHERE " + join_key() + ")";
+    case 3: {
+      // A correlated scalar subquery in the select list: an aggregate, or the row of a unique key.
+      std::string value;
+      if (&inner == &indexed_tables()[0] && chance(50)) {
+        value = ia + ".v";
+      } else {
+        static const char* kAggs[] = {"count(*)", "max(%)", "min(%)", "sum(%)"};
+        std::string agg = kAggs[pick(std::size(kAggs))];
+        const ScopeColumn& c = inner_scope.columns[pick(inner_scope.columns.size())];
+        if (auto p = agg.find('%'); p != std::string::npos) {
+          agg.replace(p, 1, c.type == SqlType::kText || c.type == SqlType::kChar ? "length(" + c.name + ")" : c.name);
+        }
+        value = agg;
+      }
+      return "SELECT " + items(outer_scope) + ", (SELECT " + value + " FROM " + inner_from + " WHERE " + join_key() +
+             ") AS s FROM " + outer_from;
+    }
+    default: {
+      // A correlated aggregate compared in WHERE.
+      std::string sql = "SELECT " + items(outer_scope) + " FROM " + outer_from + " WHERE " + outer_column(SqlType::kInt) +
+                        (chance(50) ? " = " : " < ") + "(SELECT count(*) FROM " + inner_from + " WHERE " + join_key() + ")";
+      return sql;
+    }
+  }
+}
+
 std::string QueryGenerator::small_int() {
   static const char* kValues[] = {"0", "1", "2", "3", "5", "-1"};
   return kValues[pick(std::size(kValues))];
@@ -623,6 +829,7 @@ std::string QueryGenerator::next_query() {
   alias_counter_ = 0;
   ordered_ = false;
   SqlType unused = SqlType::kInt;
+  if (chance(12)) return index_query();
   if (!chance(15)) return select_statement(nullptr, 0, false, &unused);
   // A set operation of two queries with the same column types.
   in_branch_ = true;

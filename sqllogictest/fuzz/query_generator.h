@@ -47,7 +47,9 @@ struct TableDef {
 /// unnest; set-returning functions in the select list; GROUPING SETS / ROLLUP / CUBE with
 /// grouping(); aggregates with FILTER, DISTINCT and ORDER BY (string_agg, array_agg), the
 /// variance family and the ordered-set aggregates (percentile_cont/disc, mode); and
-/// FETCH FIRST n ROWS WITH TIES.
+/// FETCH FIRST n ROWS WITH TIES. Now and then a query over the indexed tables (a primary key, a
+/// two-column unique key with NULLs, non-unique indexes over bigint, character(3) and numeric)
+/// in the shapes the planner answers through an index (index_query()).
 class QueryGenerator {
  public:
   explicit QueryGenerator(uint64_t seed);
@@ -77,6 +79,12 @@ class QueryGenerator {
   /// A second FROM item reading the first one's columns (LATERAL); appends its columns to
   /// `scope`.
   std::string lateral_item(Scope& scope, int depth);
+  /// A query of the shapes the planner answers through an index: full-key equalities and IN
+  /// lists against literals of the key's or another type, joins, IN / EXISTS / NOT EXISTS and
+  /// correlated subqueries whose inner side is an indexed table matched on its whole key.
+  std::string index_query();
+  /// A literal compared with an index key column of `type`, often of another type.
+  std::string key_literal(SqlType type);
   /// A set-returning function call as a whole select-list item.
   std::string set_returning_item(SqlType type, const Scope& scope);
   SqlType random_type();

@@ -152,6 +152,150 @@ TEST(HashIndexTest, NullsNeverConflictAndAreNotStored) {
             "23505 duplicate key value violates unique constraint \"t_key\" | Key (a, b)=(2, 1) already exists.");
 }
 
+/// The row ids `lookup_rows` finds for key `a` (one int32 column) in `visibility`.
+std::vector<int64_t> lookup(const IndexedTable& t, const RowVisibility& visibility, std::vector<int32_t> values) {
+  std::vector<std::string> bytes;
+  for (int32_t v : values) bytes.emplace_back(reinterpret_cast<const char*>(&v), 4);
+  std::vector<IndexKey> keys;
+  for (const auto& b : bytes) keys.push_back(IndexKey{b, false});
+  std::vector<std::pair<uint32_t, int64_t>> found;
+  t.table.lookup_rows(visibility, *t.index, keys, found);
+  std::vector<int64_t> rows;
+  for (const auto& [key, row] : found) rows.push_back(row);
+  return rows;
+}
+
+TEST(HashIndexTest, LookupSeesTheSnapshot) {
+  TransactionManager manager;
+  IndexedTable t({0});
+  auto loader = manager.begin();
+  t.insert(*loader, {{1, 10}, {2, 20}});
+  manager.commit(*loader);
+  auto reader = manager.begin();
+  auto writer = manager.begin();
+  // Another transaction's insert in flight is not seen; the writer sees its own.
+  t.insert(*writer, {{3, 30}});
+  EXPECT_EQ(lookup(t, reader->row_visibility(), {3}), std::vector<int64_t>{});
+  EXPECT_EQ(lookup(t, writer->row_visibility(), {3, 1}), (std::vector<int64_t>{2, 0}));
+  // A delete hides the row from its own transaction only, also once committed (the reader's
+  // snapshot is older).
+  const int64_t row0 = 0;
+  ASSERT_EQ(t.table.delete_rows(*writer, &row0, 1), 1u);
+  EXPECT_EQ(lookup(t, writer->row_visibility(), {1}), std::vector<int64_t>{});
+  EXPECT_EQ(lookup(t, reader->row_visibility(), {1}), std::vector<int64_t>{0});
+  manager.commit(*writer);
+  EXPECT_EQ(lookup(t, reader->row_visibility(), {1}), std::vector<int64_t>{0});
+  // A new row taking the freed key leaves the old entry to the reader's snapshot.
+  auto reuser = manager.begin();
+  t.insert(*reuser, {{1, 11}});
+  manager.commit(*reuser);
+  EXPECT_EQ(lookup(t, reader->row_visibility(), {1}), std::vector<int64_t>{0});
+  auto later = manager.begin();
+  EXPECT_EQ(lookup(t, later->row_visibility(), {1, 2, 3}), (std::vector<int64_t>{3, 1, 2}));
+  manager.commit(*reader);
+  manager.commit(*later);
+  // Once no snapshot sees the deleted row, the next insert meeting its entry drops it.
+  auto dropper = manager.begin();
+  EXPECT_EQ(error_of([&] { t.insert(*dropper, {{1, 12}}); }), kDuplicateA1);
+  EXPECT_EQ(t.index->entry_count(), 3u);
+}
+
+TEST(HashIndexTest, LookupsDuringConcurrentUpdatesSeeOneRowPerKey) {
+  // A writer replaces the row of one key at a time (delete + insert, committed together) and
+  // adds new keys; every reader snapshot sees each old key exactly once and a growing number of
+  // new keys, while the writer's unique checks meet and drop the entries of settled deletes.
+  TransactionManager manager;
+  IndexedTable t({0});
+  constexpr int32_t kKeys = 200;
+  std::vector<Row> initial;
+  for (int32_t k = 0; k < kKeys; k++) initial.push_back({k, 0});
+  auto loader = manager.begin();
+  t.insert(*loader, initial);
+  manager.commit(*loader);
+  std::vector<int32_t> old_keys;
+  for (int32_t k = 0; k < kKeys; k++) old_keys.push_back(k);
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int32_t i = 0; i < 600; i++) {
+      auto txn = manager.begin();
+      const int32_t k = i % kKeys;
+      const auto rows = lookup(t, txn->row_visibility(), {k});
+      ASSERT_EQ(rows.size(), 1u);
+      ASSERT_EQ(t.table.delete_rows(*txn, rows.data(), 1), 1u);
+      t.insert(*txn, {{k, i + 1}, {kKeys + i, i}}, nullptr);
+      manager.commit(*txn);
+    }
+    done = true;
+  });
+  size_t last_new = 0;
+  size_t reads = 0;
+  while (!done || reads == 0) {
+    auto reader = manager.begin();
+    const auto old_rows = lookup(t, reader->row_visibility(), old_keys);
+    EXPECT_EQ(old_rows.size(), static_cast<size_t>(kKeys));
+    std::vector<int32_t> new_keys;
+    for (int32_t k = kKeys; k < kKeys + 600; k++) new_keys.push_back(k);
+    const size_t new_rows = lookup(t, reader->row_visibility(), new_keys).size();
+    EXPECT_GE(new_rows, last_new);
+    last_new = new_rows;
+    manager.commit(*reader);
+    reads++;
+  }
+  writer.join();
+  auto final_reader = manager.begin();
+  EXPECT_EQ(lookup(t, final_reader->row_visibility(), old_keys).size(), static_cast<size_t>(kKeys));
+}
+
+TEST(HashIndexTest, LookupFindsEveryRowOfADuplicateKey) {
+  TransactionManager manager;
+  IndexedTable t({1}, false);
+  auto txn = manager.begin();
+  t.insert(*txn, {{1, 5}, {2, 6}, {3, 5}});
+  manager.commit(*txn);
+  auto reader = manager.begin();
+  std::vector<std::pair<uint32_t, int64_t>> found;
+  const int32_t five = 5;
+  const int32_t six = 6;
+  std::vector<IndexKey> keys{IndexKey{std::string_view(reinterpret_cast<const char*>(&five), 4), false},
+                             IndexKey{"", true},
+                             IndexKey{std::string_view(reinterpret_cast<const char*>(&six), 4), false}};
+  t.table.lookup_rows(reader->row_visibility(), *t.index, keys, found);
+  EXPECT_EQ(found, (std::vector<std::pair<uint32_t, int64_t>>{{0, 0}, {0, 2}, {2, 1}}));
+}
+
+TEST(HashIndexTest, FetchColumnsReadsRowsAcrossRowGroups) {
+  TransactionManager manager;
+  DataTable table({LogicalType::integer(), LogicalType::varchar()});
+  auto txn = manager.begin();
+  const size_t rows = kRowGroupSize + 5000;
+  for (size_t start = 0; start < rows; start += kVectorSize) {
+    DataChunk chunk;
+    chunk.initialize({LogicalType::integer(), LogicalType::varchar()});
+    const size_t n = std::min(kVectorSize, rows - start);
+    for (size_t i = 0; i < n; i++) {
+      const auto v = static_cast<int32_t>(start + i);
+      chunk.set_value(0, i, v % 7 == 0 ? Value::null(LogicalType::integer()) : Value::integer(v));
+      chunk.set_value(1, i, Value::varchar("a rather long string value " + std::to_string(v)));
+    }
+    chunk.set_size(n);
+    table.append(*txn, chunk);
+  }
+  const std::vector<int64_t> ids{0, 1, 7, 2047, 2048, 9000, static_cast<int64_t>(kRowGroupSize),
+                                 static_cast<int64_t>(rows - 1)};
+  DataChunk out;
+  out.initialize({LogicalType::varchar(), LogicalType::bigint(), LogicalType::integer()});
+  table.fetch_columns(ids.data(), ids.size(), {1, kRowIdColumn, 0}, out);
+  ASSERT_EQ(out.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); i++) {
+    EXPECT_EQ(out.get_value(0, i).get_string(), "a rather long string value " + std::to_string(ids[i]));
+    EXPECT_EQ(out.get_value(1, i).get_int64(), ids[i]);
+    EXPECT_EQ(out.get_value(2, i).is_null(), ids[i] % 7 == 0);
+    if (ids[i] % 7 != 0) {
+      EXPECT_EQ(out.get_value(2, i).get_int64(), ids[i]);
+    }
+  }
+}
+
 TEST(HashIndexTest, NonUniqueIndexKeepsEveryRow) {
   TransactionManager manager;
   IndexedTable t({0}, false);

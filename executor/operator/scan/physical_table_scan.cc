@@ -53,17 +53,7 @@ using planner::BooleanTest;
 // The storage comparison a built-in comparison operator call stands for. The converter only
 // takes calls whose arguments are a column and a constant of the column's own type, so the
 // operator is the type's built-in comparison, whose semantics storage filters implement.
-std::optional<storage::CompareOp> compare_op(const BoundFunction& f) {
-  if (f.function == nullptr || f.function->kind != catalog::FunctionKind::kOperator) return std::nullopt;
-  const std::string& name = f.function->name;
-  if (name == "=") return storage::CompareOp::kEqual;
-  if (name == "<>") return storage::CompareOp::kNotEqual;
-  if (name == "<") return storage::CompareOp::kLess;
-  if (name == "<=") return storage::CompareOp::kLessEqual;
-  if (name == ">") return storage::CompareOp::kGreater;
-  if (name == ">=") return storage::CompareOp::kGreaterEqual;
-  return std::nullopt;
-}
+std::optional<storage::CompareOp> compare_op(const BoundFunction& f) { return PhysicalTableScan::comparison_op(f); }
 
 // `constant <op> column` is `column <flipped op> constant`.
 storage::CompareOp flip(storage::CompareOp op) {
@@ -179,6 +169,18 @@ struct TableFilterConverter {
 };
 
 }  // namespace
+
+std::optional<storage::CompareOp> PhysicalTableScan::comparison_op(const BoundFunction& f) {
+  if (f.function == nullptr || f.function->kind != catalog::FunctionKind::kOperator) return std::nullopt;
+  const std::string& name = f.function->name;
+  if (name == "=") return storage::CompareOp::kEqual;
+  if (name == "<>") return storage::CompareOp::kNotEqual;
+  if (name == "<") return storage::CompareOp::kLess;
+  if (name == "<=") return storage::CompareOp::kLessEqual;
+  if (name == ">") return storage::CompareOp::kGreater;
+  if (name == ">=") return storage::CompareOp::kGreaterEqual;
+  return std::nullopt;
+}
 
 std::vector<BoundExprPtr> PhysicalTableScan::extract_table_filters(const catalog::TableEntry& table, uint32_t table_index,
                                                                   const std::vector<BoundExprPtr>& conjuncts,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "executor/physical_operator.h"
@@ -32,6 +33,9 @@ class PhysicalTableScan : public PhysicalOperator {
   static std::vector<planner::BoundExprPtr> extract_table_filters(const catalog::TableEntry& table, uint32_t table_index,
                                                                   const std::vector<planner::BoundExprPtr>& conjuncts,
                                                                   storage::TableFilterSet& table_filters);
+
+  /// The storage comparison a call of a built-in comparison operator (= <> < <= > >=) is.
+  static std::optional<storage::CompareOp> comparison_op(const planner::BoundFunction& f);
 
   /// Row groups and segments the scan of `global` (this operator's global source state) skipped.
   static storage::ScanSkipCounts skip_counts(const GlobalState& global);
