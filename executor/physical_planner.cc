@@ -23,6 +23,8 @@
 #include "executor/operator/result/physical_result_collector.h"
 #include "executor/operator/scan/physical_table_scan.h"
 #include "executor/operator/scan/physical_table_function.h"
+#include "executor/operator/copy/physical_copy_from.h"
+#include "planner/logical/logical_copy_from.h"
 #include "executor/operator/scan/physical_values.h"
 #include "executor/operator/setop/physical_distinct_on.h"
 #include "executor/operator/setop/physical_hash_set_operation.h"
@@ -333,6 +335,11 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       std::vector<std::vector<BoundExprPtr>> rows;
       for (const auto& row : values.rows) rows.push_back(resolve_all(row, {}));
       result = std::make_unique<PhysicalValues>(values.types, std::move(rows));
+      break;
+    }
+    case LogicalOperatorKind::kCopyFrom: {
+      const auto& copy = static_cast<const planner::LogicalCopyFrom&>(op);
+      result = std::make_unique<PhysicalCopyFrom>(copy.types, copy.names, copy.table_name, copy.format, copy.input);
       break;
     }
     case LogicalOperatorKind::kTableFunction: {

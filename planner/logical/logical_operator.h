@@ -51,6 +51,7 @@ enum class LogicalOperatorKind : uint8_t {
   kAlterTable,
   kAlterSequence,
   kComment,
+  kCopyFrom,
 };
 
 

@@ -32,6 +32,7 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kAlterTable: return "ALTER TABLE";
     case CommandKind::kAlterSequence: return "ALTER SEQUENCE";
     case CommandKind::kComment: return "COMMENT";
+    case CommandKind::kCopy: return "COPY " + std::to_string(rows);
   }
   return "";
 }

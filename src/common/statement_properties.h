@@ -35,6 +35,7 @@ enum class CommandKind : uint8_t {
   kPrepare,
   kDeallocate,
   kDeallocateAll,
+  kCopy,  ///< "COPY n"
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

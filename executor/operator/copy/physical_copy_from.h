@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "executor/physical_operator.h"
+#include "planner/logical/logical_copy_from.h"
+
+namespace tessera::executor {
+
+/// The rows of COPY FROM input (text or CSV). The first worker validates the input as UTF-8
+/// and splits it into blocks of whole rows (a single pass over the bytes); then every worker
+/// claims blocks and parses their rows into chunks: the fields of up to kVectorSize rows go
+/// into one text vector per column, which is cast to the column's type with the type's text
+/// input (the cast from text) a column at a time. A value that fails is reported with
+/// PostgreSQL's error and CONTEXT line (`COPY t, line 3, column b: "x"`), found by retrying
+/// that chunk's rows one at a time in row order. Row order across blocks is not kept.
+class PhysicalCopyFrom : public PhysicalOperator {
+ public:
+  /// Input blocks are about this many bytes.
+  static constexpr size_t kBlockBytes = 1 << 20;
+
+  PhysicalCopyFrom(std::vector<LogicalType> types, std::vector<std::string> names, std::string table_name,
+                   CopyFormat format, std::shared_ptr<const planner::CopyInput> input);
+
+  bool is_source() const override { return true; }
+  std::unique_ptr<GlobalState> make_global_source(QueryContext& query) const override;
+  std::unique_ptr<LocalState> make_local_source(WorkerContext& worker, GlobalState& global) const override;
+  SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
+  std::string explain_details() const override { return table_name_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::string table_name_;
+  CopyFormat format_;
+  std::shared_ptr<const planner::CopyInput> input_;
+};
+
+}  // namespace tessera::executor
