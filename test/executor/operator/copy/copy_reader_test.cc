@@ -65,9 +65,9 @@ TEST(CopyRowParserTest, TextBasics) {
 }
 
 TEST(CopyRowParserTest, TextEscapes) {
-  auto rows = parse_all("a\\tb\\nc\\\\d\\.\\b\\f\\r\\v\t\\101\\x41\\x4a2\\q\\\\N\n", text_format(), 2);
+  auto rows = parse_all("a\\tb\\nc\\\\d\\b\\f\\r\\v\t\\101\\x41\\x4a2\\q\\\\N\n", text_format(), 2);
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0][0], "a\tb\nc\\d.\b\f\r\v");
+  EXPECT_EQ(rows[0][0], "a\tb\nc\\d\b\f\r\v");
   EXPECT_EQ(rows[0][1], "AAJ2q\\N");
 }
 
@@ -90,6 +90,12 @@ TEST(CopyRowParserTest, TextEndMarker) {
   EXPECT_EQ(rows[0], (Row{"1"}));
   EXPECT_EQ(parse_all("1\n\\.", text_format(), 1).size(), 1u);
   EXPECT_EQ(error_of("1\n\\.x\n", text_format(), 1).state(), SqlState::kBadCopyFileFormat);
+  // Anywhere in a line: followed by anything but a newline it is corrupt; else the text
+  // before it is a last row.
+  SqlError corrupt = error_of("a\\.b\n", text_format(), 1);
+  EXPECT_EQ(corrupt.message(), "end-of-copy marker corrupt");
+  EXPECT_EQ(corrupt.context(), "COPY t, line 1");
+  EXPECT_EQ(parse_all("a\\.\nb\n", text_format(), 1), (std::vector<Row>{{"a"}}));
 }
 
 TEST(CopyRowParserTest, TextEmptyLineIsOneEmptyField) {
