@@ -8,14 +8,10 @@ namespace tessera::pgwire {
 
 CopyEncoder::CopyEncoder(CopyFormat format) : format_(std::move(format)) {}
 
-void CopyEncoder::encode_header(const std::vector<std::string>& names, std::string& out) {
+void CopyEncoder::encode_header(const std::vector<std::string>& names, std::string& out) const {
   for (size_t c = 0; c < names.size(); c++) {
     if (c > 0) out.push_back(format_.delimiter);
-    // Column names are never force-quoted.
-    const bool saved = c < format_.force_quote.size() && format_.force_quote[c];
-    if (saved) format_.force_quote[c] = false;
-    append_value(names[c], c, names.size(), out);
-    if (saved) format_.force_quote[c] = true;
+    append_value(names[c], false, names.size(), out);  // names are never force-quoted
   }
   out.push_back('\n');
 }
@@ -38,12 +34,12 @@ void CopyEncoder::encode_row(const DataChunk& chunk, size_t row, std::string& ou
     }
     scratch_.clear();
     append_text_value(vector.type(), unified.data, index, scratch_);
-    append_value(scratch_, c, num_columns, out);
+    append_value(scratch_, c < format_.force_quote.size() && format_.force_quote[c], num_columns, out);
   }
   out.push_back('\n');
 }
 
-void CopyEncoder::append_value(std::string_view value, size_t column, size_t num_columns, std::string& out) const {
+void CopyEncoder::append_value(std::string_view value, bool force_quote, size_t num_columns, std::string& out) const {
   const char delimiter = format_.delimiter;
   if (!format_.is_csv()) {
     for (char c : value) {
@@ -64,7 +60,7 @@ void CopyEncoder::append_value(std::string_view value, size_t column, size_t num
   }
   const char quote = format_.quote;
   const char escape = format_.escape;
-  bool use_quote = column < format_.force_quote.size() && format_.force_quote[column];
+  bool use_quote = force_quote;
   if (!use_quote && value == format_.null_string) use_quote = true;
   if (!use_quote) {
     if (num_columns == 1 && value == "\\.") {

@@ -22,15 +22,16 @@ class CopyEncoder {
  public:
   explicit CopyEncoder(CopyFormat format);
 
-  /// Appends the header line: the column names, escaped as values.
-  void encode_header(const std::vector<std::string>& names, std::string& out);
+  /// Appends the header line: the column names, escaped as values (never force-quoted).
+  void encode_header(const std::vector<std::string>& names, std::string& out) const;
   /// Prepares the rows of `chunk` for encode_row.
   void begin_chunk(const DataChunk& chunk);
   /// Appends the line of row `row` of the chunk given to begin_chunk.
   void encode_row(const DataChunk& chunk, size_t row, std::string& out);
 
-  /// Appends one value (not NULL) of column `column`, escaped.
-  void append_value(std::string_view value, size_t column, size_t num_columns, std::string& out) const;
+  /// Appends one value (not NULL), escaped; CSV quotes it when `force_quote`. `num_columns` is
+  /// the row's width (a lone `\.` is quoted in a single-column COPY).
+  void append_value(std::string_view value, bool force_quote, size_t num_columns, std::string& out) const;
 
  private:
   CopyFormat format_;

@@ -242,10 +242,6 @@ class CopyToReceiver final : public ResultReceiver {
   std::string buffer_;
 };
 
-}  // namespace
-
-namespace {
-
 /// The words of a startup `options` parameter: separated by spaces, a backslash keeps the
 /// next character (PostgreSQL's pg_split_opts).
 std::vector<std::string> split_options(const std::string& options) {
