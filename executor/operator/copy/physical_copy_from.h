@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "executor/operator/copy/copy_reader.h"
 #include "executor/physical_operator.h"
 #include "planner/logical/logical_copy_from.h"
 
@@ -15,7 +16,9 @@ namespace tessera::executor {
 /// into one text vector per column, which is cast to the column's type with the type's text
 /// input (the cast from text) a column at a time. A value that fails is reported with
 /// PostgreSQL's error and CONTEXT line (`COPY t, line 3, column b: "x"`), found by retrying
-/// that chunk's rows one at a time in row order. Row order across blocks is not kept.
+/// that chunk's rows one at a time in row order. The parsed chunks go to the sink in input
+/// order (block by block), so the table keeps the input's row order, and the first error in
+/// input order is the one reported (a bad value, or a constraint the sink checks).
 class PhysicalCopyFrom : public PhysicalOperator {
  public:
   /// Input blocks are about this many bytes.
@@ -31,6 +34,10 @@ class PhysicalCopyFrom : public PhysicalOperator {
   std::string explain_details() const override { return table_name_; }
 
  private:
+  /// Parses the rows of `block` into chunks of up to kVectorSize rows, appended to `chunks`;
+  /// throws for a bad row (the chunks of the rows before its chunk stay in `chunks`).
+  void parse_block(LocalState& local, const CopyBlock& block, std::vector<DataChunk>& chunks) const;
+
   std::vector<std::string> names_;
   std::string table_name_;
   CopyFormat format_;
