@@ -97,6 +97,29 @@ TEST_F(CopyWireTest, BadRowFailsWithLineAndInsertsNothing) {
   EXPECT_EQ(scalar(conn.get(), "SELECT count(*) FROM t"), "0");
 }
 
+TEST_F(CopyWireTest, LoneCarriageReturnLineEndings) {
+  Conn conn = connect();
+  exec_ok(conn.get(), "CREATE TABLE t (a integer, b text)");
+  Result res = copy_in(conn.get(), "COPY t FROM STDIN", "1\tone\r2\ttwo\r\\.\r");
+  ASSERT_EQ(PQresultStatus(res.get()), PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+  EXPECT_STREQ(PQcmdStatus(res.get()), "COPY 2");
+  res = copy_in(conn.get(), "COPY t FROM STDIN WITH (FORMAT csv, HEADER)", "a,b\r3,\"x\ry\"\r");
+  ASSERT_EQ(PQresultStatus(res.get()), PGRES_COMMAND_OK) << PQerrorMessage(conn.get());
+  EXPECT_EQ(scalar(conn.get(), "SELECT string_agg(b, '|' ORDER BY a) FROM t"), "one|two|x\ry");
+  // A different line ending after the first one is 22P04.
+  res = copy_in(conn.get(), "COPY t FROM STDIN", "4\tfour\r5\tfive\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "22P04");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_PRIMARY), "literal newline found in data");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_HINT), "Use \"\\n\" to represent newline.");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "COPY t, line 2");
+  res = copy_in(conn.get(), "COPY t FROM STDIN WITH (FORMAT csv)", "4,four\n5,five\r\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "22P04");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_PRIMARY), "unquoted carriage return found in data");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_HINT), "Use quoted CSV field to represent carriage return.");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "COPY t, line 2");
+  EXPECT_EQ(scalar(conn.get(), "SELECT count(*) FROM t"), "3");
+}
+
 TEST_F(CopyWireTest, CopyFailInsertsNothing) {
   Conn conn = connect();
   exec_ok(conn.get(), "CREATE TABLE t (a integer)");

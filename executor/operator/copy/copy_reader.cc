@@ -28,27 +28,56 @@ int hex_value(char c) {
   return -1;
 }
 
-/// The end of a row at the newline at data[p] (dropping a "\r" before it).
-CopyRowExtent row_ending_at(std::string_view data, size_t pos, size_t p) {
-  size_t content_end = p;
-  if (content_end > pos && data[content_end - 1] == '\r') content_end--;
-  return CopyRowExtent{content_end, p + 1, false};
-}
-
-/// Whether data[p..] is the end-of-data marker `\.` followed by a newline or the end; sets
-/// `next` past it.
-bool is_end_marker(std::string_view data, size_t p, size_t& next) {
+/// Whether data[p..] is the end-of-data marker `\.` followed by the line ending or the end;
+/// sets `next` past it.
+bool is_end_marker(std::string_view data, size_t p, CopyEol eol, size_t& next) {
   if (p + 1 >= data.size() || data[p] != '\\' || data[p + 1] != '.') return false;
   size_t q = p + 2;
+  const char after = q < data.size() ? data[q] : '\0';
+  if ((eol == CopyEol::kCr && after == '\n') || (eol == CopyEol::kNl && after == '\r')) {
+    throw SqlError(SqlState::kBadCopyFileFormat, "end-of-copy marker does not match previous newline style");
+  }
+  if (eol == CopyEol::kCr) {
+    if (q < data.size() && data[q] != '\r') return false;
+    next = q < data.size() ? q + 1 : q;
+    return true;
+  }
   if (q < data.size() && data[q] == '\r') q++;
   if (q < data.size() && data[q] != '\n') return false;
   next = q < data.size() ? q + 1 : q;
   return true;
 }
 
+/// A line ending at data[p] ('\r' or '\n', outside quotes) of the row starting at `pos`: its
+/// extent, with PostgreSQL's rules for the line ending, which the input's first one decides
+/// (`eol`, set by it): "\n", "\r\n" or a lone "\r"; any other is 22P04.
+CopyRowExtent line_ending(std::string_view data, size_t p, CopyEol& eol, bool csv) {
+  if (data[p] == '\n') {
+    if (eol == CopyEol::kCr || eol == CopyEol::kCrNl) {
+      throw SqlError(SqlState::kBadCopyFileFormat, csv ? "unquoted newline found in data" : "literal newline found in data")
+          .with_hint(csv ? "Use quoted CSV field to represent newline." : "Use \"\\n\" to represent newline.");
+    }
+    eol = CopyEol::kNl;
+    return CopyRowExtent{p, p + 1, false};
+  }
+  const bool crnl = p + 1 < data.size() && data[p + 1] == '\n';
+  if ((eol == CopyEol::kUnknown || eol == CopyEol::kCrNl) && crnl) {
+    eol = CopyEol::kCrNl;
+    return CopyRowExtent{p, p + 2, false};
+  }
+  if (eol == CopyEol::kUnknown) {
+    eol = CopyEol::kCr;
+    return CopyRowExtent{p, p + 1, false};
+  }
+  if (eol == CopyEol::kCr) return CopyRowExtent{p, p + 1, false};
+  throw SqlError(SqlState::kBadCopyFileFormat,
+                 csv ? "unquoted carriage return found in data" : "literal carriage return found in data")
+      .with_hint(csv ? "Use quoted CSV field to represent carriage return." : "Use \"\\r\" to represent carriage return.");
+}
+
 }  // namespace
 
-CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat& format) {
+CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat& format, CopyEol& eol) {
   const size_t n = data.size();
   const char* bytes = data.data();
   size_t next = 0;
@@ -56,17 +85,10 @@ CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat&
     size_t p = pos;
     while (p < n) {
       const char c = bytes[p];
-      if (c == '\n') return row_ending_at(data, pos, p);
-      if (c == '\r') {
-        if (p + 1 == n) return CopyRowExtent{p, n, false};
-        if (bytes[p + 1] != '\n') {
-          throw SqlError(SqlState::kBadCopyFileFormat, "literal carriage return found in data")
-              .with_hint("Use \"\\r\" to represent carriage return.");
-        }
-      }
+      if (c == '\n' || c == '\r') return line_ending(data, p, eol, false);
       if (c == '\\') {
         if (p + 1 < n && bytes[p + 1] == '.') {
-          if (!is_end_marker(data, p, next)) {
+          if (!is_end_marker(data, p, eol, next)) {
             throw SqlError(SqlState::kBadCopyFileFormat, "end-of-copy marker corrupt");
           }
           return CopyRowExtent{p, next, true};
@@ -78,7 +100,7 @@ CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat&
     }
     return CopyRowExtent{n, n, false};
   }
-  if (is_end_marker(data, pos, next)) return CopyRowExtent{pos, next, true};
+  if (is_end_marker(data, pos, eol, next)) return CopyRowExtent{pos, next, true};
   const char quote = format.quote;
   const char escape = format.escape;
   bool in_quote = false;
@@ -96,14 +118,8 @@ CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat&
     }
     if (c == quote) {
       in_quote = true;
-    } else if (c == '\n') {
-      return row_ending_at(data, pos, p);
-    } else if (c == '\r') {
-      if (p + 1 == n) return CopyRowExtent{p, n, false};
-      if (bytes[p + 1] != '\n') {
-        throw SqlError(SqlState::kBadCopyFileFormat, "unquoted carriage return found in data")
-            .with_hint("Use quoted CSV field to represent carriage return.");
-      }
+    } else if (c == '\n' || c == '\r') {
+      return line_ending(data, p, eol, true);
     }
     p++;
   }
@@ -121,9 +137,10 @@ std::vector<CopyBlock> split_copy_input(std::string_view data, const CopyFormat&
   std::vector<CopyBlock> blocks;
   size_t pos = 0;
   uint64_t line = 1;
+  CopyEol eol = CopyEol::kUnknown;
   auto find_row = [&](size_t at) {
     try {
-      return find_copy_row(data, at, format);
+      return find_copy_row(data, at, format, eol);
     } catch (SqlError& error) {
       error.with_context(copy_line_context(table_name, line));
       throw;
@@ -153,6 +170,8 @@ std::vector<CopyBlock> split_copy_input(std::string_view data, const CopyFormat&
   }
   block.end = pos;
   if (block.end > block.begin) blocks.push_back(block);
+  // The first line ending decided the input's: every block parses with it.
+  for (CopyBlock& b : blocks) b.eol = eol;
   return blocks;
 }
 

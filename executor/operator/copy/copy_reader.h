@@ -10,26 +10,32 @@
 
 namespace tessera::executor {
 
+/// The line ending of COPY input, decided by its first line as PostgreSQL does: "\n", a lone
+/// "\r" or "\r\n" (kUnknown before the first line ends).
+enum class CopyEol : uint8_t { kUnknown, kNl, kCr, kCrNl };
+
 /// A run of whole rows of COPY input: bytes [begin, end), the first row on line `first_line`
 /// (1-based, counted as PostgreSQL does: one line per row, the header being line 1).
 struct CopyBlock {
   size_t begin = 0;
   size_t end = 0;
   uint64_t first_line = 1;
+  CopyEol eol = CopyEol::kUnknown;  ///< the input's line ending
 };
 
 /// Where one row of COPY input ends.
 struct CopyRowExtent {
-  size_t content_end = 0;  ///< end of the row's text (before "\n" or "\r\n")
+  size_t content_end = 0;  ///< end of the row's text (before its line ending)
   size_t next = 0;         ///< where the next row starts
   bool end_marker = false; ///< the row is (or ends in) the end-of-data marker `\.`: no rows follow
 };
 
-/// Finds the end of the row starting at data[pos] (pos < data.size()): the first newline not
-/// escaped by a backslash (text) or inside quotes (CSV); a quoted CSV field that never ends
-/// makes the rest of the input the row. Throws 22P04 for a corrupt end-of-data marker (text)
-/// and for a carriage return that does not end a line (outside quotes).
-CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat& format);
+/// Finds the end of the row starting at data[pos] (pos < data.size()): the first line ending
+/// not escaped by a backslash (text) or inside quotes (CSV); a quoted CSV field that never ends
+/// makes the rest of the input the row. `eol`: the input's line ending, set by the first one
+/// met while kUnknown. Throws 22P04 for a corrupt end-of-data marker (text) and for a newline
+/// or carriage return that does not match the line ending (outside quotes).
+CopyRowExtent find_copy_row(std::string_view data, size_t pos, const CopyFormat& format, CopyEol& eol);
 
 /// Splits COPY input into blocks of about `target_bytes` that end on row boundaries, so each
 /// block parses on its own: skips the header line (HEADER) and stops at the end-of-data marker.

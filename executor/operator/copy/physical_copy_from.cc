@@ -92,6 +92,7 @@ void PhysicalCopyFrom::parse_block(LocalState& local_state, const CopyBlock& blo
   std::vector<LogicalType> text_types(num_columns, LogicalType::varchar());
   size_t pos = block.begin;
   uint64_t line = block.first_line;
+  CopyEol eol = block.eol;
   while (pos < block.end) {
     DataChunk text;
     text.initialize(text_types);
@@ -99,7 +100,7 @@ void PhysicalCopyFrom::parse_block(LocalState& local_state, const CopyBlock& blo
     local.rows.clear();
     size_t count = 0;
     while (count < kVectorSize && pos < block.end) {
-      CopyRowExtent extent = find_copy_row(data, pos, format_);
+      CopyRowExtent extent = find_copy_row(data, pos, format_, eol);
       if (extent.end_marker && extent.content_end == pos) {
         pos = block.end;
         break;

@@ -32,7 +32,8 @@ std::vector<Row> parse_all(std::string_view data, const CopyFormat& format, size
   for (const CopyBlock& block : split_copy_input(data, format, block_bytes, "t")) {
     size_t pos = block.begin;
     while (pos < block.end) {
-      CopyRowExtent extent = find_copy_row(data, pos, format);
+      CopyEol eol = block.eol;
+      CopyRowExtent extent = find_copy_row(data, pos, format, eol);
       if (extent.end_marker && extent.content_end == pos) break;
       parser.parse_row(data, pos, extent, 0);
       Row row;
@@ -156,11 +157,36 @@ TEST(CopyRowParserTest, CsvUnterminatedQuote) {
 }
 
 TEST(CopyRowParserTest, LoneCarriageReturn) {
-  SqlError text = error_of("a\rb\n", text_format(), 1);
-  EXPECT_EQ(text.state(), SqlState::kBadCopyFileFormat);
+  // The first line ending decides the input's: a lone "\r" ends every row then.
+  for (const CopyFormat& format : {text_format(), csv_format()}) {
+    EXPECT_EQ(parse_all("a\rb\rc\r", format, 1), (std::vector<Row>{{"a"}, {"b"}, {"c"}}));
+    EXPECT_EQ(parse_all("a\rb\rc", format, 1), (std::vector<Row>{{"a"}, {"b"}, {"c"}}));
+    EXPECT_EQ(parse_all("a\rb\r\\.\rignored\r", format, 1), (std::vector<Row>{{"a"}, {"b"}}));
+    EXPECT_EQ(parse_all("a\r\nb\r\n", format, 1), (std::vector<Row>{{"a"}, {"b"}}));
+  }
+  // The rows split into blocks keep it.
+  EXPECT_EQ(parse_all("1,2\r3,4\r5,6\r", csv_format(), 2, 1), (std::vector<Row>{{"1", "2"}, {"3", "4"}, {"5", "6"}}));
+  // Another ending after it is 22P04 on its line.
+  SqlError newline = error_of("a\rb\n", text_format(), 1);
+  EXPECT_EQ(newline.state(), SqlState::kBadCopyFileFormat);
+  EXPECT_EQ(newline.message(), "literal newline found in data");
+  EXPECT_EQ(newline.hint(), "Use \"\\n\" to represent newline.");
+  EXPECT_EQ(newline.context(), "COPY t, line 2");
+  SqlError csv_newline = error_of("a\rb\n", csv_format(), 1);
+  EXPECT_EQ(csv_newline.message(), "unquoted newline found in data");
+  EXPECT_EQ(csv_newline.hint(), "Use quoted CSV field to represent newline.");
+  SqlError text = error_of("a\nb\rc\n", text_format(), 1);
   EXPECT_EQ(text.message(), "literal carriage return found in data");
-  EXPECT_EQ(text.context(), "COPY t, line 1");
-  EXPECT_EQ(error_of("a\rb\n", csv_format(), 1).message(), "unquoted carriage return found in data");
+  EXPECT_EQ(text.hint(), "Use \"\\r\" to represent carriage return.");
+  EXPECT_EQ(text.context(), "COPY t, line 2");
+  SqlError csv = error_of("a\r\nb\rc\r\n", csv_format(), 1);
+  EXPECT_EQ(csv.message(), "unquoted carriage return found in data");
+  EXPECT_EQ(csv.hint(), "Use quoted CSV field to represent carriage return.");
+  EXPECT_EQ(csv.context(), "COPY t, line 2");
+  // "\r\n" lines: a "\r" at the end of the input is not a line ending.
+  EXPECT_EQ(error_of("a\r\nb\r", text_format(), 1).message(), "literal carriage return found in data");
+  EXPECT_EQ(error_of("a\r\\.\n", text_format(), 1).message(), "end-of-copy marker does not match previous newline style");
+  EXPECT_EQ(error_of("a\r\\.\n", csv_format(), 1).message(), "end-of-copy marker does not match previous newline style");
   // Quoted, or escaped in text format, it is data.
   EXPECT_EQ(parse_all("\"a\rb\"\n", csv_format(), 1), (std::vector<Row>{{"a\rb"}}));
   EXPECT_EQ(parse_all("a\\rb\n", text_format(), 1), (std::vector<Row>{{"a\rb"}}));
@@ -216,7 +242,8 @@ TEST(CopyRowParserTest, BlocksEndOnRowBoundaries) {
     EXPECT_EQ(block.first_line, line);
     size_t pos = block.begin;
     while (pos < block.end) {
-      pos = find_copy_row(data, pos, csv_format()).next;
+      CopyEol eol = block.eol;
+      pos = find_copy_row(data, pos, csv_format(), eol).next;
       line++;
     }
     EXPECT_EQ(pos, block.end);
