@@ -367,10 +367,15 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
         on_conflict->set = resolve_all(bound.set, row);
         if (bound.where) on_conflict->where = resolve(*bound.where, row);
       }
-      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning,
-                                                resolve_checks(insert.checks, insert.check_table_index,
-                                                               insert.table->columns().size()),
-                                                insert.referenced, std::move(on_conflict));
+      auto physical_insert = std::make_unique<PhysicalInsert>(
+          insert.table, create_plan(*op.children[0]), insert.returning,
+          resolve_checks(insert.checks, insert.check_table_index, insert.table->columns().size()), insert.referenced,
+          std::move(on_conflict));
+      // COPY FROM (under the projection adding defaults): constraint errors name the row's line.
+      const PhysicalOperator* child = physical_insert->children()[0].get();
+      while (child->name() == "PROJECTION" && child->children().size() == 1) child = child->children()[0].get();
+      if (const auto* copy = dynamic_cast<const PhysicalCopyFrom*>(child)) physical_insert->set_copy_rows(copy->row_contexts());
+      result = std::move(physical_insert);
       break;
     }
     case LogicalOperatorKind::kDelete:

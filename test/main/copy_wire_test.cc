@@ -120,6 +120,38 @@ TEST_F(CopyWireTest, LoneCarriageReturnLineEndings) {
   EXPECT_EQ(scalar(conn.get(), "SELECT count(*) FROM t"), "3");
 }
 
+TEST_F(CopyWireTest, ConstraintErrorsNameTheRowsLine) {
+  Conn conn = connect();
+  exec_ok(conn.get(), "CREATE TABLE t (a integer NOT NULL, b integer CHECK (b > 0), c integer DEFAULT 7)");
+  // The rows are checked in order: row 2's CHECK fails before row 3's NOT NULL.
+  Result res = copy_in(conn.get(), "COPY t (a, b) FROM STDIN", "1\t5\n2\t-1\n\\N\t3\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "23514");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_PRIMARY), "new row for relation \"t\" violates check constraint \"t_b_check\"");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_DETAIL), "Failing row contains (2, -1, 7).");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "COPY t, line 2: \"2\t-1\"");
+  res = copy_in(conn.get(), "COPY t FROM STDIN WITH (FORMAT csv, HEADER)", "a,b,c\n1,5,1\n2,6,2\n,7,3\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "23502");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_DETAIL), "Failing row contains (null, 7, 3).");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "COPY t, line 4: \",7,3\"");
+  EXPECT_EQ(scalar(conn.get(), "SELECT count(*) FROM t"), "0");
+  // A duplicate key: the line without its text, as PostgreSQL reports it.
+  exec_ok(conn.get(), "CREATE TABLE u (a integer UNIQUE, b text)");
+  exec_ok(conn.get(), "INSERT INTO u VALUES (5, 'five')");
+  res = copy_in(conn.get(), "COPY u FROM STDIN", "1\tx\n2\ty\n1\tz\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "23505");
+  EXPECT_EQ(field(res.get(), PG_DIAG_MESSAGE_DETAIL), "Key (a)=(1) already exists.");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "COPY u, line 3");
+  res = copy_in(conn.get(), "COPY u FROM STDIN", "1\tx\n5\ty\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "23505");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "COPY u, line 2");
+  EXPECT_EQ(scalar(conn.get(), "SELECT count(*) FROM u"), "1");
+  // A FOREIGN KEY is checked after the rows: PostgreSQL names no line either.
+  exec_ok(conn.get(), "CREATE TABLE f (a integer REFERENCES u (a))");
+  res = copy_in(conn.get(), "COPY f FROM STDIN", "5\n7\n");
+  EXPECT_EQ(field(res.get(), PG_DIAG_SQLSTATE), "23503");
+  EXPECT_EQ(field(res.get(), PG_DIAG_CONTEXT), "");
+}
+
 TEST_F(CopyWireTest, CopyFailInsertsNothing) {
   Conn conn = connect();
   exec_ok(conn.get(), "CREATE TABLE t (a integer)");

@@ -178,8 +178,12 @@ std::vector<CopyBlock> split_copy_input(std::string_view data, const CopyFormat&
 CopyRowParser::CopyRowParser(const CopyFormat& format, std::vector<std::string> names, std::string table_name)
     : format_(format), names_(std::move(names)), table_name_(std::move(table_name)) {}
 
+std::string copy_row_context(std::string_view table_name, uint64_t line, std::string_view row) {
+  return copy_line_context(table_name, line) + ": \"" + display(row) + "\"";
+}
+
 std::string CopyRowParser::context(uint64_t line, std::string_view row) const {
-  return copy_line_context(table_name_, line) + ": \"" + display(row) + "\"";
+  return copy_row_context(table_name_, line, row);
 }
 
 std::string CopyRowParser::column_context(uint64_t line, size_t column, const Field& value) const {

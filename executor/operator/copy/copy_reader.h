@@ -47,6 +47,36 @@ std::vector<CopyBlock> split_copy_input(std::string_view data, const CopyFormat&
 /// PostgreSQL's error context for line `line` of a COPY into `table_name`: `COPY t, line 3`.
 std::string copy_line_context(std::string_view table_name, uint64_t line);
 
+/// The same with the row's text (cut to 100 bytes): `COPY t, line 3: "1\tx"`.
+std::string copy_row_context(std::string_view table_name, uint64_t line, std::string_view row);
+
+/// The rows of the chunk a COPY FROM handed on last, for the errors its insert raises about
+/// them. A COPY hands on one chunk at a time, the next only after the insert took it.
+class CopyRowContexts {
+ public:
+  struct Row {
+    uint64_t line = 0;
+    std::string_view text;  ///< the row's text in the input (which outlives the statement's plan)
+  };
+  explicit CopyRowContexts(std::string table_name) : table_name_(std::move(table_name)) {}
+  void set_current(const std::vector<Row>* rows) { current_ = rows; }
+  /// The CONTEXT line for row `row` of the current chunk (`COPY t, line 3: "..."`); empty when
+  /// unknown.
+  std::string context(size_t row) const {
+    if (!current_ || row >= current_->size()) return {};
+    return copy_row_context(table_name_, (*current_)[row].line, (*current_)[row].text);
+  }
+  /// The same without the row's text (`COPY t, line 3`), as PostgreSQL reports a duplicate key.
+  std::string line_context(size_t row) const {
+    if (!current_ || row >= current_->size()) return {};
+    return copy_line_context(table_name_, (*current_)[row].line);
+  }
+
+ private:
+  std::string table_name_;
+  const std::vector<Row>* current_ = nullptr;
+};
+
 /// Splits the rows of COPY input into field values with PostgreSQL's rules: text format
 /// backslash escapes (\b \f \n \r \t \v, octal \digits, \xhex, any other character as itself)
 /// and the NULL string compared before unescaping; CSV quoting with the QUOTE and ESCAPE

@@ -16,6 +16,7 @@ namespace {
 /// of the rows before it).
 struct ParsedBlock {
   std::vector<DataChunk> chunks;
+  std::vector<std::vector<CopyRowContexts::Row>> rows;  ///< per chunk: its rows' lines and texts
   std::exception_ptr error;
 };
 
@@ -37,6 +38,7 @@ struct CopyFromGlobalState : GlobalState {
   size_t emit_chunk = 0;         ///< its next chunk
   bool emitter_taken = false;
   bool failed = false;           ///< a block failed: no more blocks are parsed
+  std::vector<CopyRowContexts::Row> current_rows;  ///< the rows of the chunk emitted last
 };
 
 struct CopyFromLocalState : LocalState {
@@ -72,7 +74,8 @@ PhysicalCopyFrom::PhysicalCopyFrom(std::vector<LogicalType> types, std::vector<s
       names_(std::move(names)),
       table_name_(std::move(table_name)),
       format_(std::move(format)),
-      input_(std::move(input)) {}
+      input_(std::move(input)),
+      row_contexts_(std::make_shared<CopyRowContexts>(table_name_)) {}
 
 std::unique_ptr<GlobalState> PhysicalCopyFrom::make_global_source(QueryContext& query) const {
   auto state = std::make_unique<CopyFromGlobalState>();
@@ -84,8 +87,8 @@ std::unique_ptr<LocalState> PhysicalCopyFrom::make_local_source(WorkerContext&, 
   return std::make_unique<CopyFromLocalState>(format_, names_, table_name_);
 }
 
-void PhysicalCopyFrom::parse_block(LocalState& local_state, const CopyBlock& block,
-                                   std::vector<DataChunk>& chunks) const {
+void PhysicalCopyFrom::parse_block(LocalState& local_state, const CopyBlock& block, std::vector<DataChunk>& chunks,
+                                   std::vector<std::vector<CopyRowContexts::Row>>& rows) const {
   auto& local = static_cast<CopyFromLocalState&>(local_state);
   const std::string_view data = input_->data;
   const size_t num_columns = types_.size();
@@ -154,6 +157,12 @@ void PhysicalCopyFrom::parse_block(LocalState& local_state, const CopyBlock& blo
       throw;
     }
     out.set_size(count);
+    auto& chunk_rows = rows.emplace_back();
+    chunk_rows.reserve(count);
+    for (size_t r = 0; r < count; r++) {
+      const auto& [row_pos, extent] = local.rows[r];
+      chunk_rows.push_back({local.lines[r], data.substr(row_pos, extent.content_end - row_pos)});
+    }
   }
 }
 
@@ -176,6 +185,7 @@ SourceResult PhysicalCopyFrom::get_data(WorkerContext& worker, DataChunk& out, G
       // Emit the next chunk in input order when its block is parsed.
       for (;;) {
         if (global.emit_block >= global.blocks.size()) {
+          row_contexts_->set_current(nullptr);
           local.emitter = false;
           out.set_size(0);
           return SourceResult::kFinished;
@@ -186,10 +196,15 @@ SourceResult PhysicalCopyFrom::get_data(WorkerContext& worker, DataChunk& out, G
         if (global.emit_chunk < block.chunks.size()) {
           out.reference(block.chunks[global.emit_chunk]);
           block.chunks[global.emit_chunk] = DataChunk();
+          global.current_rows = std::move(block.rows[global.emit_chunk]);
+          row_contexts_->set_current(&global.current_rows);
           global.emit_chunk++;
           return SourceResult::kHaveMoreOutput;
         }
-        if (block.error) std::rethrow_exception(block.error);
+        if (block.error) {
+          row_contexts_->set_current(nullptr);
+          std::rethrow_exception(block.error);
+        }
         global.parsed.erase(it);
         global.emit_block++;
         global.emit_chunk = 0;
@@ -208,7 +223,7 @@ SourceResult PhysicalCopyFrom::get_data(WorkerContext& worker, DataChunk& out, G
     ParsedBlock parsed;
     try {
       worker.query.check_cancelled();
-      parse_block(local, global.blocks[index], parsed.chunks);
+      parse_block(local, global.blocks[index], parsed.chunks, parsed.rows);
     } catch (...) {
       parsed.error = std::current_exception();
     }

@@ -32,16 +32,20 @@ class PhysicalCopyFrom : public PhysicalOperator {
   std::unique_ptr<LocalState> make_local_source(WorkerContext& worker, GlobalState& global) const override;
   SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
   std::string explain_details() const override { return table_name_; }
+  /// The rows of the chunk handed on last, for the insert's constraint errors.
+  const std::shared_ptr<CopyRowContexts>& row_contexts() const { return row_contexts_; }
 
  private:
   /// Parses the rows of `block` into chunks of up to kVectorSize rows, appended to `chunks`;
   /// throws for a bad row (the chunks of the rows before its chunk stay in `chunks`).
-  void parse_block(LocalState& local, const CopyBlock& block, std::vector<DataChunk>& chunks) const;
+  void parse_block(LocalState& local, const CopyBlock& block, std::vector<DataChunk>& chunks,
+                   std::vector<std::vector<CopyRowContexts::Row>>& rows) const;
 
   std::vector<std::string> names_;
   std::string table_name_;
   CopyFormat format_;
   std::shared_ptr<const planner::CopyInput> input_;
+  std::shared_ptr<CopyRowContexts> row_contexts_;
 };
 
 }  // namespace tessera::executor
