@@ -241,25 +241,38 @@ std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, Glob
   return std::make_unique<InsertLocalState>(children_[0]->output_types());
 }
 
+namespace {
+
+/// After `step` failed for the chunk `in` of a COPY: runs it on the rows one at a time, in
+/// order, and raises the first row's error with `context(r)` as its CONTEXT line.
+template <typename Step, typename Context>
+void rethrow_for_row(const DataChunk& in, Step step, Context context) {
+  for (size_t r = 0; r < in.size(); r++) {
+    DataChunk row = single_row(in, r);
+    try {
+      step(row);
+    } catch (SqlError& error) {
+      const std::string line = context(r);
+      if (!line.empty()) error.with_context(line);
+      throw;
+    }
+  }
+}
+
+}  // namespace
+
 void PhysicalInsert::check_constraints(QueryContext& query, DataChunk& in) const {
+  auto check = [&](DataChunk& rows) {
+    check_table_constraints(*table_, rows);
+    check_check_constraints(query, *table_, checks_, rows);
+  };
   try {
-    check_table_constraints(*table_, in);
-    check_check_constraints(query, *table_, checks_, in);
+    check(in);
   } catch (SqlError&) {
     if (!copy_rows_) throw;
-    // Check the rows one at a time to find the first failing one (PostgreSQL checks a row's
-    // constraints before the next row's) and report it with its COPY line.
-    for (size_t r = 0; r < in.size(); r++) {
-      DataChunk row = single_row(in, r);
-      try {
-        check_table_constraints(*table_, row);
-        check_check_constraints(query, *table_, checks_, row);
-      } catch (SqlError& error) {
-        const std::string context = copy_rows_->context(r);
-        if (!context.empty()) error.with_context(context);
-        throw;
-      }
-    }
+    // The first failing row (PostgreSQL checks a row's constraints before the next row's),
+    // with its COPY line.
+    rethrow_for_row(in, check, [&](size_t r) { return copy_rows_->context(r); });
     throw;
   }
 }
@@ -270,22 +283,14 @@ SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalStat
     sink_on_conflict(worker.query, global, local, in);
     return SinkResult::kNeedMoreInput;
   }
+  auto append = [&](DataChunk& rows) { append_checked(*table_, *worker.query.transaction, rows); };
   try {
-    append_checked(*table_, *worker.query.transaction, in);
+    append(in);
   } catch (SqlError& error) {
     if (!copy_rows_ || error.state() != SqlState::kUniqueViolation) throw;
-    // COPY: append the rows one at a time to find the one with the duplicate key and report
-    // its line (the statement fails, so the rows appended before it are never seen).
-    for (size_t r = 0; r < in.size(); r++) {
-      DataChunk row = single_row(in, r);
-      try {
-        append_checked(*table_, *worker.query.transaction, row);
-      } catch (SqlError& row_error) {
-        const std::string context = copy_rows_->line_context(r);
-        if (!context.empty()) row_error.with_context(context);
-        throw;
-      }
-    }
+    // COPY: the row with the duplicate key, with its line (the statement fails, so the rows
+    // appended before it are never seen).
+    rethrow_for_row(in, append, [&](size_t r) { return copy_rows_->line_context(r); });
     throw;
   }
   check_foreign_keys(worker.query, *table_, referenced_, in);
