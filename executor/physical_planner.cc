@@ -25,6 +25,8 @@
 #include "executor/operator/scan/physical_index_scan.h"
 #include "executor/operator/scan/physical_table_scan.h"
 #include "executor/operator/scan/physical_table_function.h"
+#include "executor/operator/copy/physical_copy_from.h"
+#include "planner/logical/logical_copy_from.h"
 #include "executor/operator/scan/physical_values.h"
 #include "executor/operator/setop/physical_distinct_on.h"
 #include "executor/operator/setop/physical_hash_set_operation.h"
@@ -343,6 +345,11 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       result = std::make_unique<PhysicalValues>(values.types, std::move(rows));
       break;
     }
+    case LogicalOperatorKind::kCopyFrom: {
+      const auto& copy = static_cast<const planner::LogicalCopyFrom&>(op);
+      result = std::make_unique<PhysicalCopyFrom>(copy.types, copy.names, copy.table_name, copy.format, copy.input);
+      break;
+    }
     case LogicalOperatorKind::kTableFunction: {
       const auto& function = static_cast<const LogicalTableFunction&>(op);
       result = std::make_unique<PhysicalTableFunction>(*function.function, resolve_all(function.arguments, {}),
@@ -368,10 +375,15 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
         on_conflict->set = resolve_all(bound.set, row);
         if (bound.where) on_conflict->where = resolve(*bound.where, row);
       }
-      result = std::make_unique<PhysicalInsert>(insert.table, create_plan(*op.children[0]), insert.returning,
-                                                resolve_checks(insert.checks, insert.check_table_index,
-                                                               insert.table->columns().size()),
-                                                insert.referenced, std::move(on_conflict));
+      auto physical_insert = std::make_unique<PhysicalInsert>(
+          insert.table, create_plan(*op.children[0]), insert.returning,
+          resolve_checks(insert.checks, insert.check_table_index, insert.table->columns().size()), insert.referenced,
+          std::move(on_conflict));
+      // COPY FROM (under the projection adding defaults): constraint errors name the row's line.
+      const PhysicalOperator* child = physical_insert->children()[0].get();
+      while (child->name() == "PROJECTION" && child->children().size() == 1) child = child->children()[0].get();
+      if (const auto* copy = dynamic_cast<const PhysicalCopyFrom*>(child)) physical_insert->set_copy_rows(copy->row_contexts());
+      result = std::move(physical_insert);
       break;
     }
     case LogicalOperatorKind::kDelete:

@@ -7,6 +7,7 @@
 #include "executor/functions/vector_loops.h"
 #include "src/common/assert.h"
 #include "src/common/bpchar.h"
+#include "src/common/datetime.h"
 #include "src/common/numeric.h"
 #include "src/common/utf8.h"
 #include "src/common/value_cast.h"
@@ -168,6 +169,20 @@ void execute_cast(const Vector& source, const sel_t* sel, size_t count, Vector& 
   }
   // Array input, output and element conversions go through Value.
   if (from.is_array() || to.is_array()) return cast_generic(source, sel, count, result);
+  // Text input of numeric and date values (COPY FROM parses every value this way): a value at a
+  // time, without going through Value.
+  if (from.is_string() && to.id() == LogicalTypeId::kNumeric) {
+    const int32_t typmod = to.modifier();
+    unary_loop<string_t, Numeric>(source, sel, count, result, [typmod](const string_t& s) {
+      return numeric::apply_typmod(numeric::parse_or_throw(s.view()), typmod);
+    });
+    return;
+  }
+  if (from.is_string() && to.id() == LogicalTypeId::kDate) {
+    unary_loop<string_t, int32_t>(source, sel, count, result,
+                                  [](const string_t& s) { return datetime::parse_date(s.view()); });
+    return;
+  }
   // The numeric conversions go through Value (numeric::* does the work per value).
   if (from.id() == LogicalTypeId::kNumeric || to.id() == LogicalTypeId::kNumeric) {
     if (cast_numeric_vectorized(source, sel, count, result)) return;

@@ -35,6 +35,10 @@ void encode_error_fields(char type, const ErrorFields& f, std::string& out) {
     w.write_byte('P');
     w.write_cstring(std::to_string(f.position));
   }
+  if (f.context) {
+    w.write_byte('W');
+    w.write_cstring(*f.context);
+  }
   w.write_byte('\0');
   w.end();
 }
@@ -138,6 +142,28 @@ void encode(const NegotiateProtocolVersion& message, std::string& out) {
   w.end();
 }
 
+void encode(const CopyResponse& message, std::string& out) {
+  MessageWriter w(out);
+  w.begin(message.in ? 'G' : 'H');
+  w.write_byte(static_cast<char>(message.format));
+  w.write_int16(message.num_columns);
+  for (int16_t i = 0; i < message.num_columns; i++) w.write_int16(message.format);
+  w.end();
+}
+
+void encode(const CopyDataOut& message, std::string& out) {
+  MessageWriter w(out);
+  w.begin('d');
+  w.write_bytes(message.data);
+  w.end();
+}
+
+void encode(const CopyDoneOut&, std::string& out) {
+  MessageWriter w(out);
+  w.begin('c');
+  w.end();
+}
+
 void encode_encryption_response(char answer, std::string& out) { out.push_back(answer); }
 
 ErrorFields error_fields(const SqlError& error) {
@@ -148,6 +174,7 @@ ErrorFields error_fields(const SqlError& error) {
   f.detail = error.detail();
   f.hint = error.hint();
   f.position = error.position();
+  if (!error.context().empty()) f.context = error.context();
   return f;
 }
 

@@ -24,6 +24,9 @@ void encode(const BindComplete& message, std::string& out);
 void encode(const NoData& message, std::string& out);
 void encode(const ParameterDescription& message, std::string& out);
 void encode(const NegotiateProtocolVersion& message, std::string& out);
+void encode(const CopyResponse& message, std::string& out);
+void encode(const CopyDataOut& message, std::string& out);
+void encode(const CopyDoneOut& message, std::string& out);
 
 /// The single-byte answer to SSLRequest or GSSENCRequest: 'S'/'G' to accept, 'N' to refuse.
 void encode_encryption_response(char answer, std::string& out);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/common/logical_type.h"
@@ -67,6 +68,7 @@ struct ErrorFields {
   std::optional<std::string> detail;  ///< 'D'
   std::optional<std::string> hint;    ///< 'H'
   uint32_t position = 0;              ///< 'P', 1-based; 0 = absent
+  std::optional<std::string> context;  ///< 'W'
 };
 
 /// 'E' ErrorResponse.
@@ -78,6 +80,22 @@ struct ErrorResponse {
 struct NoticeResponse {
   ErrorFields fields;
 };
+
+/// 'G' CopyInResponse / 'H' CopyOutResponse: the overall format (0 text, 1 binary) and one
+/// format code per column (all equal to the overall one for text).
+struct CopyResponse {
+  bool in = true;  ///< CopyInResponse, else CopyOutResponse
+  int8_t format = 0;
+  int16_t num_columns = 0;
+};
+
+/// 'd' CopyData sent by the server (COPY TO STDOUT).
+struct CopyDataOut {
+  std::string_view data;
+};
+
+/// 'c' CopyDone sent by the server.
+struct CopyDoneOut {};
 
 /// '1' ParseComplete.
 struct ParseComplete {};

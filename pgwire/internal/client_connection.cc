@@ -13,7 +13,7 @@ ClientConnection::ClientConnection(asio::ip::tcp::socket socket, Backend& backen
       process_id_(config.process_id),
       secret_key_(config.secret_key),
       on_destroy_(std::move(on_destroy)),
-      connection_(backend, *this, std::move(config)) {}
+      connection_(backend, *this, std::move(config), this) {}
 
 ClientConnection::~ClientConnection() {
   if (on_destroy_) on_destroy_(process_id_);
@@ -55,6 +55,7 @@ void ClientConnection::on_read(const asio::error_code& error, size_t bytes) {
       return;
     }
     inbox_.append(read_buffer_.data(), bytes);
+    input_arrived_.notify_all();
     schedule = claim_processing_locked();
     keep_reading = inbox_.size() < kMaxPendingInput;
     reading_ = keep_reading;
@@ -70,6 +71,7 @@ void ClientConnection::on_socket_error() {
     if (!dead_) {
       dead_ = true;
       output_drained_.notify_all();
+      input_arrived_.notify_all();
     }
     reading_ = false;
     schedule = claim_processing_locked();
@@ -148,6 +150,23 @@ void ClientConnection::process() {
   std::lock_guard<std::mutex> lock(mutex_);
   processing_ = false;
   finished_ = true;
+}
+
+bool ClientConnection::wait_for_input(std::string& bytes) {
+  bool resume_reading = false;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    input_arrived_.wait(lock, [this] { return dead_ || !inbox_.empty(); });
+    if (dead_) return false;
+    bytes.append(inbox_);
+    inbox_.clear();
+    if (!reading_) {
+      reading_ = true;
+      resume_reading = true;
+    }
+  }
+  if (resume_reading) asio::post(socket_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  return true;
 }
 
 void ClientConnection::write(std::string_view bytes) {

@@ -26,7 +26,9 @@ namespace tessera::pgwire {
 ///
 /// Lifetime: shared; the pending asio handlers and pool tasks keep it alive. Thread-safety:
 /// start() on the io thread; kill() and cancel() from any thread.
-class ClientConnection : public std::enable_shared_from_this<ClientConnection>, private ConnectionOutput {
+class ClientConnection : public std::enable_shared_from_this<ClientConnection>,
+                         private ConnectionOutput,
+                         private ConnectionInput {
  public:
   /// `on_destroy` runs in the destructor (the server unregisters the key there).
   ClientConnection(asio::ip::tcp::socket socket, Backend& backend, StatementPool& pool, ConnectionConfig config,
@@ -59,6 +61,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection>, 
   // pool thread
   void process();
   void write(std::string_view bytes) override;
+  bool wait_for_input(std::string& bytes) override;
 
   /// Schedules process() unless it is scheduled or the connection is finished. Needs mutex_.
   bool claim_processing_locked();
@@ -76,6 +79,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection>, 
 
   std::mutex mutex_;
   std::condition_variable output_drained_;
+  std::condition_variable input_arrived_;  ///< inbox_ grew or the socket died
   std::string inbox_;             ///< bytes read and not yet given to connection_
   std::string outbox_;            ///< bytes written by connection_ and not yet sent
   size_t in_flight_ = 0;          ///< size of writing_

@@ -10,6 +10,7 @@
 #include "pgwire/codec/frontend_decoder.h"
 #include "pgwire/codec/protocol_limits.h"
 #include "pgwire/protocol/result_writer.h"
+#include "src/common/encoding_name.h"
 
 namespace tessera::pgwire {
 
@@ -31,16 +32,6 @@ std::string clean_ascii(std::string_view s) {
   return out;
 }
 
-/// Whether an encoding name (as a client spells it) denotes UTF-8: PostgreSQL matches encoding
-/// names case-insensitively, ignoring punctuation.
-bool is_utf8_encoding_name(std::string_view name) {
-  std::string key;
-  for (char c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c))) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return key == "utf8" || key == "unicode";
-}
-
 std::string unsupported_protocol_message(uint32_t version) {
   return "unsupported frontend protocol " + std::to_string(version >> 16) + "." +
          std::to_string(version & 0xffff) + ": server supports " + std::to_string(kProtocolMajor) +
@@ -49,8 +40,8 @@ std::string unsupported_protocol_message(uint32_t version) {
 
 }  // namespace
 
-Connection::Connection(Backend& backend, ConnectionOutput& output, ConnectionConfig config)
-    : backend_(backend), out_(output, config.flush_threshold), config_(std::move(config)) {}
+Connection::Connection(Backend& backend, ConnectionOutput& output, ConnectionConfig config, ConnectionInput* input)
+    : backend_(backend), out_(output, config.flush_threshold), config_(std::move(config)), input_(input) {}
 
 Connection::~Connection() {
   std::lock_guard<std::mutex> lock(session_mutex_);
@@ -60,9 +51,9 @@ Connection::~Connection() {
 void Connection::receive(std::string_view bytes) {
   if (is_closed()) return;
   in_.append(bytes.data(), bytes.size());
-  size_t pos = 0;
-  while (!is_closed() && pos < in_.size()) {
-    std::string_view rest(in_.data() + pos, in_.size() - pos);
+  in_pos_ = 0;
+  while (!is_closed() && in_pos_ < in_.size()) {
+    std::string_view rest(in_.data() + in_pos_, in_.size() - in_pos_);
     if (phase_ == ConnectionPhase::kStartup) {
       auto result = decode_startup_packet(rest);
       if (result.needs_more_bytes()) break;
@@ -70,7 +61,7 @@ void Connection::receive(std::string_view bytes) {
         fatal(SqlError(SqlState::kProtocolViolation, result.error()));
         break;
       }
-      pos += result.consumed();
+      in_pos_ += result.consumed();
       handle_startup_packet(result.message());
     } else {
       auto result = decode_frontend_message(rest);
@@ -79,7 +70,7 @@ void Connection::receive(std::string_view bytes) {
         fatal(SqlError(SqlState::kProtocolViolation, result.error()));
         break;
       }
-      pos += result.consumed();
+      in_pos_ += result.consumed();
       handle_message(result.message());
     }
   }
@@ -87,8 +78,9 @@ void Connection::receive(std::string_view bytes) {
     in_.clear();
     in_.shrink_to_fit();
   } else {
-    in_.erase(0, pos);
+    in_.erase(0, in_pos_);
   }
+  in_pos_ = 0;
   out_.flush();
 }
 
@@ -228,8 +220,49 @@ void Connection::handle_message(FrontendMessage& message) {
              message);
 }
 
+void Connection::read_copy_data(std::string& data) {
+  for (;;) {
+    std::string_view rest(in_.data() + in_pos_, in_.size() - in_pos_);
+    auto result = decode_frontend_message(rest);
+    if (result.needs_more_bytes()) {
+      // Keep only the undecoded bytes, then wait for the client's next ones.
+      in_.erase(0, in_pos_);
+      in_pos_ = 0;
+      out_.flush();
+      if (!input_ || !input_->wait_for_input(in_)) {
+        throw SqlError(SqlState::kProtocolViolation, "unexpected EOF on client connection with an open transaction")
+            .with_severity(Severity::kFatal);
+      }
+      continue;
+    }
+    if (result.is_malformed()) {
+      throw SqlError(SqlState::kProtocolViolation, result.error()).with_severity(Severity::kFatal);
+    }
+    in_pos_ += result.consumed();
+    FrontendMessage& message = result.message();
+    if (auto* copy_data = std::get_if<CopyData>(&message)) {
+      data.append(copy_data->data);
+    } else if (std::holds_alternative<CopyDone>(message)) {
+      return;
+    } else if (auto* fail = std::get_if<CopyFail>(&message)) {
+      throw SqlError(SqlState::kQueryCanceled, "COPY from stdin failed: " + fail->message);
+    } else if (std::holds_alternative<Flush>(message) || std::holds_alternative<Sync>(message)) {
+      // Ignored during COPY, as PostgreSQL does.
+    } else if (std::holds_alternative<Terminate>(message)) {
+      throw SqlError(SqlState::kProtocolViolation, "unexpected EOF on client connection with an open transaction")
+          .with_severity(Severity::kFatal);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto type = static_cast<unsigned char>(rest[0]);
+      throw SqlError(SqlState::kProtocolViolation, std::string("unexpected message type 0x") + kHex[type >> 4] +
+                                                       kHex[type & 15] + " during COPY from stdin")
+          .with_severity(Severity::kFatal);
+    }
+  }
+}
+
 void Connection::run_query(const std::string& sql) {
-  ResultWriter writer(out_);
+  ResultWriter writer(out_, this);
   {
     std::lock_guard<std::mutex> lock(session_mutex_);
     statement_running_ = true;

@@ -12,6 +12,7 @@
 #include "pgwire/codec/frontend_message.h"
 #include "pgwire/protocol/connection_output.h"
 #include "pgwire/protocol/output_buffer.h"
+#include "pgwire/protocol/result_writer.h"
 #include "src/common/sql_error.h"
 
 namespace tessera::pgwire {
@@ -47,11 +48,13 @@ struct ConnectionConfig {
 /// Thread-safety: receive() and abort() must be called from one thread at a time (the
 /// statement thread; statements run on it). cancel(), process_id() and secret_key() may be
 /// called from any thread.
-class Connection {
+class Connection : private ResultWriter::CopyInSource {
  public:
-  /// `backend` and `output` must outlive the Connection.
-  Connection(Backend& backend, ConnectionOutput& output, ConnectionConfig config);
-  ~Connection();
+  /// `backend`, `output` and `input` must outlive the Connection. Without `input`, COPY FROM
+  /// STDIN reads only bytes already received (a client whose data is not all there is treated
+  /// as gone).
+  Connection(Backend& backend, ConnectionOutput& output, ConnectionConfig config, ConnectionInput* input = nullptr);
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -78,6 +81,9 @@ class Connection {
   void handle_message(FrontendMessage& message);
   void run_query(const std::string& sql);
   void reject_extended_message();
+  /// COPY FROM STDIN: decodes CopyData messages up to CopyDone from the received bytes,
+  /// waiting for more on `input_`.
+  void read_copy_data(std::string& data) override;
   void send_ready_for_query();
   /// Sends `error` with severity FATAL and closes the connection.
   void fatal(SqlError error);
@@ -87,7 +93,9 @@ class Connection {
   OutputBuffer out_;
   ConnectionConfig config_;
   ConnectionPhase phase_ = ConnectionPhase::kStartup;
-  std::string in_;                ///< received bytes not yet decoded
+  ConnectionInput* input_;
+  std::string in_;                ///< received bytes; those before in_pos_ are decoded
+  size_t in_pos_ = 0;
   bool ssl_requested_ = false;    ///< SSLRequest seen (answered 'N')
   bool gss_requested_ = false;    ///< GSSENCRequest seen (answered 'N')
   bool skip_until_sync_ = false;  ///< an extended-protocol error: discard messages until Sync

@@ -20,7 +20,7 @@ int32_t type_modifier(const LogicalType& type) {
 
 }  // namespace
 
-ResultWriter::ResultWriter(OutputBuffer& out) : out_(out) {}
+ResultWriter::ResultWriter(OutputBuffer& out, CopyInSource* copy_in) : out_(out), copy_in_(copy_in) {}
 
 void ResultWriter::on_columns(const std::vector<ResultColumn>& columns) {
   RowDescription description;
@@ -46,12 +46,17 @@ void ResultWriter::on_chunk(const DataChunk& chunk) {
 }
 
 void ResultWriter::on_complete(std::string_view command_tag) {
+  if (copy_out_active_) {
+    encode(CopyDoneOut{}, out_.bytes());
+    copy_out_active_ = false;
+  }
   encode(CommandComplete{std::string(command_tag)}, out_.bytes());
 }
 
 void ResultWriter::on_empty_query() { encode(EmptyQueryResponse{}, out_.bytes()); }
 
 void ResultWriter::on_error(const SqlError& error) {
+  copy_out_active_ = false;
   if (error.severity() == Severity::kFatal || error.severity() == Severity::kPanic) saw_fatal_error_ = true;
   encode(ErrorResponse{error_fields(error)}, out_.bytes());
 }
@@ -68,6 +73,23 @@ void ResultWriter::on_notice(std::string_view sqlstate, std::string_view message
 
 void ResultWriter::on_parameter_status(std::string_view name, std::string_view value) {
   encode(ParameterStatus{std::string(name), std::string(value)}, out_.bytes());
+}
+
+void ResultWriter::copy_in(size_t num_columns, std::string& data) {
+  if (!copy_in_) ResultReceiver::copy_in(num_columns, data);
+  encode(CopyResponse{true, 0, static_cast<int16_t>(num_columns)}, out_.bytes());
+  out_.flush();
+  copy_in_->read_copy_data(data);
+}
+
+void ResultWriter::on_copy_out(size_t num_columns) {
+  encode(CopyResponse{false, 0, static_cast<int16_t>(num_columns)}, out_.bytes());
+  copy_out_active_ = true;
+}
+
+void ResultWriter::on_copy_data(std::string_view data) {
+  encode(CopyDataOut{data}, out_.bytes());
+  out_.flush_if_full();
 }
 
 }  // namespace tessera::pgwire

@@ -163,7 +163,7 @@ BoundStatement Binder::bind(const Statement& statement) {
     case StatementKind::kTruncate: return bind_truncate(statement.as<TruncateStatement>());
     case StatementKind::kRefreshMatView:
       throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", statement.location);
-    case StatementKind::kCopy: throw_at(SqlState::kFeatureNotSupported, "COPY is not supported yet", statement.location);
+    case StatementKind::kCopy: return bind_copy(statement.as<CopyStatement>());
     // The session runs PREPARE, EXECUTE and DEALLOCATE itself; what reaches the binder is
     // nested in another statement (EXPLAIN).
     case StatementKind::kExecute:
@@ -614,29 +614,13 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   const auto& columns = table->columns();
 
   // Which table column each source column feeds.
-  std::vector<size_t> targets;
-  if (stmt.columns.empty()) {
-    for (size_t i = 0; i < columns.size(); i++) targets.push_back(i);
-  } else {
-    std::set<size_t> seen;
-    for (const auto& c : stmt.columns) {
-      auto idx = table->find_column(c);
-      if (!idx) {
-        throw_at(SqlState::kUndefinedColumn, "column \"" + c + "\" of relation \"" + name + "\" does not exist", stmt.location);
-      }
-      if (!seen.insert(*idx).second) {
-        throw_at(SqlState::kDuplicateColumn, "column \"" + c + "\" specified more than once", stmt.location);
-      }
-      targets.push_back(*idx);
-    }
-  }
+  std::vector<size_t> targets = bind_target_columns(*table, stmt.columns, name, stmt.location);
 
   auto cast_for_column = [&](BoundExprPtr expr, size_t column) -> BoundExprPtr {
     return cast_for_assignment(std::move(expr), columns[column]);
   };
 
   LogicalPtr source;
-  std::vector<int> source_of_column(columns.size(), -1);
   if (stmt.default_values) {
     auto values = std::make_unique<LogicalValues>(next_table_index());
     values->rows.emplace_back();
@@ -702,36 +686,12 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
     }
   }
 
-  // Project the source into exactly the table's columns, defaults for the missing ones.
-  auto bindings = source->output_bindings();
-  auto source_types = source->output_types();
-  for (size_t i = 0; i < targets.size(); i++) {
-    // OVERRIDING USER VALUE: identity columns take their sequence's value whatever is given.
-    if (columns[targets[i]].identity && stmt.overriding == 'u') continue;
-    source_of_column[targets[i]] = static_cast<int>(i);
-  }
-  auto projection = std::make_unique<LogicalProjection>(next_table_index());
-  for (size_t c = 0; c < columns.size(); c++) {
-    int s = source_of_column[c];
-    if (s < 0) {
-      projection->expressions.push_back(bind_column_default(columns[c]));
-      continue;
-    }
-    BoundExprPtr ref = std::make_unique<BoundColumnRef>(source_types[s], bindings[s], columns[c].name);
-    projection->expressions.push_back(cast_for_column(std::move(ref), c));
-  }
-  projection->children.push_back(std::move(source));
-
-  const uint32_t projection_index = projection->table_index;
-  auto insert = std::make_unique<LogicalInsert>();
-  insert->table = table;
-  insert->checks = bind_table_checks(*table, insert->check_table_index);
-  insert->referenced = bind_referenced_tables(*table);
+  uint32_t projection_index = 0;
+  auto insert = make_insert(table, std::move(source), targets, stmt.overriding == 'u', projection_index);
   insert->returning = !stmt.returning.empty();
   if (stmt.on_conflict) {
     insert->on_conflict = bind_on_conflict(*stmt.on_conflict, *table, stmt.alias.empty() ? name : stmt.alias);
   }
-  insert->children.push_back(std::move(projection));
   BoundStatement result;
   result.properties.command = CommandKind::kInsert;
   result.properties.read_only = false;
@@ -752,6 +712,61 @@ BoundStatement Binder::bind_insert(const InsertStatement& stmt) {
   scope_.entries.push_back(std::move(inserted));
   bind_returning(std::move(insert), stmt.returning, result);
   return result;
+}
+
+std::vector<size_t> Binder::bind_target_columns(const catalog::TableEntry& table, const std::vector<std::string>& names,
+                                                const std::string& relation, int location) const {
+  std::vector<size_t> targets;
+  if (names.empty()) {
+    for (size_t i = 0; i < table.columns().size(); i++) targets.push_back(i);
+    return targets;
+  }
+  std::set<size_t> seen;
+  for (const auto& c : names) {
+    auto idx = table.find_column(c);
+    if (!idx) {
+      throw_at(SqlState::kUndefinedColumn, "column \"" + c + "\" of relation \"" + relation + "\" does not exist", location);
+    }
+    if (!seen.insert(*idx).second) {
+      throw_at(SqlState::kDuplicateColumn, "column \"" + c + "\" specified more than once", location);
+    }
+    targets.push_back(*idx);
+  }
+  return targets;
+}
+
+std::unique_ptr<LogicalInsert> Binder::make_insert(std::shared_ptr<catalog::TableEntry> table, LogicalPtr source,
+                                                   const std::vector<size_t>& targets, bool skip_identity,
+                                                   uint32_t& projection_index) {
+  const auto& columns = table->columns();
+  // Project the source into exactly the table's columns, defaults for the missing ones.
+  std::vector<int> source_of_column(columns.size(), -1);
+  auto bindings = source->output_bindings();
+  auto source_types = source->output_types();
+  for (size_t i = 0; i < targets.size(); i++) {
+    // OVERRIDING USER VALUE: identity columns take their sequence's value whatever is given.
+    if (columns[targets[i]].identity && skip_identity) continue;
+    source_of_column[targets[i]] = static_cast<int>(i);
+  }
+  auto projection = std::make_unique<LogicalProjection>(next_table_index());
+  for (size_t c = 0; c < columns.size(); c++) {
+    int s = source_of_column[c];
+    if (s < 0) {
+      projection->expressions.push_back(bind_column_default(columns[c]));
+      continue;
+    }
+    BoundExprPtr ref = std::make_unique<BoundColumnRef>(source_types[s], bindings[s], columns[c].name);
+    projection->expressions.push_back(cast_for_assignment(std::move(ref), columns[c]));
+  }
+  projection->children.push_back(std::move(source));
+
+  projection_index = projection->table_index;
+  auto insert = std::make_unique<LogicalInsert>();
+  insert->table = table;
+  insert->checks = bind_table_checks(*table, insert->check_table_index);
+  insert->referenced = bind_referenced_tables(*table);
+  insert->children.push_back(std::move(projection));
+  return insert;
 }
 
 void Binder::throw_generated_always(const std::string& column) {

@@ -26,10 +26,14 @@ namespace tessera::planner {
 
 /// A bound statement: its logical plan, its properties and, for statements that return rows,
 /// the result column names.
+struct BoundCopy;
+
 struct BoundStatement {
   LogicalPtr plan;
   std::vector<std::string> names;
   StatementProperties properties;
+  /// COPY: where its data comes from or goes to (planner/logical/logical_copy_from.h).
+  std::shared_ptr<BoundCopy> copy;
 };
 
 /// Turns a parsed statement into a typed logical plan: resolves names against the catalog,
@@ -157,6 +161,20 @@ class Binder {
   // Statements
   BoundStatement bind_select_statement(const SelectStmt& select);
   BoundStatement bind_insert(const InsertStatement& stmt);
+  /// The table columns `names` denote, in order (every column when empty): 42703 for an unknown
+  /// name, 42701 for one given twice. `relation` names the table in the message.
+  std::vector<size_t> bind_target_columns(const catalog::TableEntry& table, const std::vector<std::string>& names,
+                                          const std::string& relation, int location) const;
+  /// The INSERT of `source`'s rows into `table`: a projection feeds source column i into
+  /// table column targets[i] (cast for assignment) and the other columns their defaults;
+  /// `skip_identity` (OVERRIDING USER VALUE) gives identity columns their default whatever
+  /// the source holds. `projection_index` receives the projection's table index.
+  std::unique_ptr<LogicalInsert> make_insert(std::shared_ptr<catalog::TableEntry> table, LogicalPtr source,
+                                             const std::vector<size_t>& targets, bool skip_identity,
+                                             uint32_t& projection_index);
+  /// COPY FROM: the INSERT of the parsed input; COPY TO: the query whose rows are written
+  /// (planner/binder/binder_copy.cc).
+  BoundStatement bind_copy(const CopyStatement& stmt);
   BoundStatement bind_update(const UpdateStatement& stmt);
   /// ON CONFLICT of an INSERT into `table` (named `alias` in DO UPDATE): the arbiter indexes
   /// (42P10 when no unique index matches the inference columns, 42704 for an unknown

@@ -52,6 +52,7 @@ enum class LogicalOperatorKind : uint8_t {
   kAlterSequence,
   kComment,
   kSchemaCommand,
+  kCopyFrom,
 };
 
 

@@ -609,6 +609,9 @@ RelationEstimate CardinalityEstimator::estimate(LogicalOperator& op) {
     case LogicalOperatorKind::kTableFunction:
       out.rows = std::max(1.0, static_cast<const LogicalTableFunction&>(op).schema.estimated_rows);
       break;
+    case LogicalOperatorKind::kCopyFrom:
+      out.rows = 1000;
+      break;
     case LogicalOperatorKind::kSetOperation: {
       // UNION ALL adds its inputs; the others at most the left input (UNION: both, deduplicated).
       const auto& set_op = static_cast<const LogicalSetOperation&>(op);

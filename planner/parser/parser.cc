@@ -1746,10 +1746,12 @@ StatementPtr Parser::parse_copy() {
         std::string name;
         if (accept_word("quote")) {
           name = "force_quote";
-        } else {
-          expect_word("not");
+        } else if (accept_word("not")) {
           expect_word("null");
           name = "force_not_null";
+        } else {
+          expect_word("null");
+          name = "force_null";
         }
         std::string value;
         if (accept_op("*")) {

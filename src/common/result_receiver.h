@@ -40,6 +40,24 @@ class ResultReceiver {
   /// A setting clients track changed (PostgreSQL's GUC_REPORT settings, e.g. TimeZone after
   /// SET TIME ZONE): reported before the statement's on_complete (ParameterStatus).
   virtual void on_parameter_status(std::string_view name, std::string_view value) {}
+
+  /// COPY FROM STDIN: asks the client for its data (CopyInResponse, `num_columns` columns in
+  /// text format) and appends everything it sends up to CopyDone to `data`. Throws SqlError:
+  /// 57014 when the client sends CopyFail, 08P01 for another message or when the client is
+  /// gone. A receiver with no client to send data raises 0A000.
+  virtual void copy_in(size_t num_columns, std::string& data) {
+    (void)num_columns;
+    (void)data;
+    throw SqlError(SqlState::kFeatureNotSupported, "COPY FROM STDIN is not supported by this client");
+  }
+  /// COPY TO STDOUT starts (CopyOutResponse, `num_columns` text columns); on_copy_data calls
+  /// follow, then on_complete (after CopyDone). A receiver with no client raises 0A000.
+  virtual void on_copy_out(size_t num_columns) {
+    (void)num_columns;
+    throw SqlError(SqlState::kFeatureNotSupported, "COPY TO STDOUT is not supported by this client");
+  }
+  /// Rows of COPY TO STDOUT, already in the COPY format (whole lines).
+  virtual void on_copy_data(std::string_view data) { (void)data; }
 };
 
 }  // namespace tessera

@@ -37,11 +37,14 @@ class SqlError : public std::exception {
   const std::optional<std::string>& hint() const { return hint_; }
   /// 1-based character position in the statement text (the 'P' field), 0 when unknown.
   uint32_t position() const { return position_; }
+  /// Where the error happened (the 'W' field, e.g. `COPY t, line 3, column b: "x"`), or empty.
+  const std::string& context() const { return context_; }
 
   SqlError& with_detail(std::string detail) { detail_ = std::move(detail); return *this; }
   SqlError& with_hint(std::string hint) { hint_ = std::move(hint); return *this; }
   SqlError& with_position(uint32_t position) { position_ = position; return *this; }
   SqlError& with_severity(Severity severity) { severity_ = severity; return *this; }
+  SqlError& with_context(std::string context) { context_ = std::move(context); return *this; }
 
   const char* what() const noexcept override { return message_.c_str(); }
 
@@ -52,6 +55,7 @@ class SqlError : public std::exception {
   std::optional<std::string> detail_;
   std::optional<std::string> hint_;
   uint32_t position_ = 0;
+  std::string context_;
 };
 
 }  // namespace tessera

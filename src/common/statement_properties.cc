@@ -35,6 +35,7 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kCreateSchema: return "CREATE SCHEMA";
     case CommandKind::kDropSchema: return "DROP SCHEMA";
     case CommandKind::kAlterSchema: return "ALTER SCHEMA";
+    case CommandKind::kCopy: return "COPY " + std::to_string(rows);
   }
   return "";
 }

@@ -38,6 +38,7 @@ enum class CommandKind : uint8_t {
   kCreateSchema,
   kDropSchema,
   kAlterSchema,
+  kCopy,  ///< "COPY n"
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

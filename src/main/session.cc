@@ -1,8 +1,13 @@
 #include "src/main/session.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <new>
 #include <utility>
+
+#include <sys/stat.h>
 
 #include "catalog/catalog.h"
 #include "executor/operator/result/physical_result_collector.h"
@@ -12,6 +17,8 @@
 #include "executor/scheduler.h"
 #include "planner/binder/binder.h"
 #include "planner/binder/type_rules.h"
+#include "planner/logical/logical_copy_from.h"
+#include "pgwire/types/copy_encoder.h"
 #include "planner/optimizer/optimizer.h"
 #include "planner/parser/parser.h"
 #include "src/common/assert.h"
@@ -140,9 +147,100 @@ class Session::ActivePortal : public pgwire::Portal {
   /// A chunk the last execute delivered only partly, and how far.
   std::optional<DataChunk> pending;
   size_t pending_offset = 0;
+  /// COPY: its data's source or destination, and whether it started moving.
+  std::shared_ptr<planner::BoundCopy> copy;
+  bool copy_started = false;
 };
 
 namespace {
+
+/// PostgreSQL's error for a file COPY cannot open (errcode_for_file_access): 58P01 for a
+/// missing file, 42501 (with a hint to use \copy) when access is denied, else 58030.
+[[noreturn]] void throw_file_error(const std::string& filename, bool reading, int error_number) {
+  const std::string message = std::string("could not open file \"") + filename + "\" for " +
+                              (reading ? "reading" : "writing") + ": " + std::strerror(error_number);
+  const SqlState state = error_number == ENOENT || error_number == ENOTDIR ? SqlState::kUndefinedFile
+                         : error_number == EACCES || error_number == EPERM ? SqlState::kInsufficientPrivilege
+                                                                           : SqlState::kIoError;
+  if (error_number == ENOENT || error_number == EACCES) {
+    throw SqlError(state, message)
+        .with_hint(reading ? "COPY FROM instructs the PostgreSQL server process to read a file. You may want a "
+                             "client-side facility such as psql's \\copy."
+                           : "COPY TO instructs the PostgreSQL server process to write a file. You may want a "
+                             "client-side facility such as psql's \\copy.");
+  }
+  throw SqlError(state, message);
+}
+
+/// Reads the whole server-side file of COPY FROM into `data`.
+void read_copy_file(const std::string& filename, std::string& data) {
+  std::FILE* file = std::fopen(filename.c_str(), "rb");
+  if (!file) throw_file_error(filename, true, errno);
+  struct stat info {};
+  if (fstat(fileno(file), &info) == 0 && S_ISDIR(info.st_mode)) {
+    std::fclose(file);
+    throw SqlError(SqlState::kWrongObjectType, "\"" + filename + "\" is a directory");
+  }
+  if (info.st_size > 0) data.reserve(static_cast<size_t>(info.st_size));
+  char buffer[1 << 16];
+  for (;;) {
+    const size_t n = std::fread(buffer, 1, sizeof(buffer), file);
+    data.append(buffer, n);
+    if (n < sizeof(buffer)) break;
+  }
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) throw SqlError(SqlState::kIoError, "could not read from COPY file: " + std::string(std::strerror(errno)));
+}
+
+/// Receives the rows of COPY TO's query and writes them in the COPY format: as CopyData to
+/// the client (one message per row) or into a server-side file.
+class CopyToReceiver final : public ResultReceiver {
+ public:
+  CopyToReceiver(const planner::BoundCopy& copy, ResultReceiver& outer, std::FILE* file)
+      : encoder_(copy.format), outer_(outer), file_(file) {
+    if (copy.format.header) {
+      encoder_.encode_header(copy.names, buffer_);
+      emit();
+    }
+  }
+  void on_columns(const std::vector<ResultColumn>&) override {}
+  void on_chunk(const DataChunk& chunk) override {
+    encoder_.begin_chunk(chunk);
+    for (size_t row = 0; row < chunk.size(); row++) {
+      encoder_.encode_row(chunk, row, buffer_);
+      if (!file_) emit();
+    }
+    if (buffer_.size() >= kFileBufferBytes) emit();
+  }
+  void on_complete(std::string_view command_tag) override { tag = std::string(command_tag); }
+  void on_empty_query() override {}
+  void on_error(const SqlError& error) override { throw error; }
+  void on_notice(std::string_view sqlstate, std::string_view message, std::string_view detail) override {
+    outer_.on_notice(sqlstate, message, detail);
+  }
+  /// Writes what is buffered (to the client: one row).
+  void emit() {
+    if (buffer_.empty()) return;
+    if (file_) {
+      if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+        throw SqlError(SqlState::kIoError, "could not write to COPY file: " + std::string(std::strerror(errno)));
+      }
+    } else {
+      outer_.on_copy_data(buffer_);
+    }
+    buffer_.clear();
+  }
+
+  std::string tag;
+
+ private:
+  static constexpr size_t kFileBufferBytes = 1 << 20;
+  pgwire::CopyEncoder encoder_;
+  ResultReceiver& outer_;
+  std::FILE* file_;
+  std::string buffer_;
+};
 
 /// The words of a startup `options` parameter: separated by spaces, a backslash keeps the
 /// next character (PostgreSQL's pg_split_opts).
@@ -610,11 +708,13 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
       if (!same) throw SqlError(SqlState::kFeatureNotSupported, "cached plan must not change result type");
     }
   }
+  portal->copy = bound->copy;
   portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
   executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
   const bool is_call = prepared.properties_.command == CommandKind::kCall;
   if (is_call) portal->call_name = prepared.statement->as<planner::CallStatement>().name;
-  portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows || is_call);
+  const bool copy_to = portal->copy && !portal->copy->is_from;
+  portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows || is_call || copy_to);
 
   portal->results = std::make_unique<executor::ResultQueue>(&db_.scheduler(), kResultQueueCapacity);
   portal->context = std::make_unique<executor::QueryContext>();
@@ -658,6 +758,10 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
     portal.complete = true;
     receiver.on_complete(command_tag(command, 0));
     return pgwire::ExecuteResult::kComplete;
+  }
+  if (portal.copy && !portal.copy_started) {
+    portal.copy_started = true;
+    return run_copy(portal, receiver);
   }
   if (properties.command == CommandKind::kCall && !portal.computing_call_arguments) {
     portal.computing_call_arguments = true;
@@ -712,6 +816,45 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
   uint64_t rows = portal.context->processed_rows.load();
   if (portal.resumed) rows = sent;
   receiver.on_complete(command_tag(properties.command, rows));
+  return pgwire::ExecuteResult::kComplete;
+}
+
+// ---- COPY ----------------------------------------------------------------------------------
+
+pgwire::ExecuteResult Session::run_copy(ActivePortal& portal, ResultReceiver& receiver) {
+  const planner::BoundCopy& copy = *portal.copy;
+  if (copy.is_from) {
+    // The whole input is read before the rows are parsed (by the plan's workers), so a COPY
+    // that fails, is cancelled with CopyFail or loses its client inserts nothing.
+    if (copy.filename.empty()) {
+      receiver.copy_in(copy.names.size(), copy.input->data);
+    } else {
+      read_copy_file(copy.filename, copy.input->data);
+    }
+    return run_portal(portal, 0, receiver);
+  }
+  std::FILE* file = nullptr;
+  if (!copy.filename.empty()) {
+    file = std::fopen(copy.filename.c_str(), "wb");
+    if (!file) throw_file_error(copy.filename, false, errno);
+  } else {
+    receiver.on_copy_out(copy.names.size());
+  }
+  struct CloseFile {
+    std::FILE*& file;
+    ~CloseFile() {
+      if (file) std::fclose(file);
+    }
+  } close_file{file};
+  CopyToReceiver rows(copy, receiver, file);
+  run_portal(portal, 0, rows);
+  rows.emit();
+  if (file) {
+    const int closed = std::fclose(file);
+    file = nullptr;
+    if (closed != 0) throw SqlError(SqlState::kIoError, "could not close file \"" + copy.filename + "\": " + std::strerror(errno));
+  }
+  receiver.on_complete(rows.tag);
   return pgwire::ExecuteResult::kComplete;
 }
 

@@ -76,6 +76,9 @@ class Session : public pgwire::BackendSession {
   /// preparing).
   std::unique_ptr<ActivePortal> bind_portal(const Prepared& prepared, std::vector<Value> values,
                                             std::optional<planner::BoundStatement> bound);
+  /// COPY: moves the data in (from the client or a file, then runs the INSERT) or out (runs
+  /// the query and writes its rows to the client or a file); throws SqlError.
+  pgwire::ExecuteResult run_copy(ActivePortal& portal, ResultReceiver& receiver);
   /// Runs a portal up to max_rows rows; throws SqlError.
   pgwire::ExecuteResult run_portal(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver);
   /// CALL: runs procedure `name` (src/main/procedures.h) with the argument values: its

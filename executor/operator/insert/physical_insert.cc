@@ -12,6 +12,7 @@
 #include "executor/expression/expression_executor.h"
 #include "executor/operator/insert/foreign_key_check.h"
 #include "executor/key_serializer.h"
+#include "executor/operator/copy/copy_reader.h"
 #include "storage/data_table.h"
 #include "storage/hash_index.h"
 #include "src/common/array_value.h"
@@ -21,6 +22,16 @@
 namespace tessera::executor {
 
 namespace {
+
+/// Row r of `in` as a chunk of its own.
+DataChunk single_row(const DataChunk& in, size_t r) {
+  DataChunk row;
+  row.initialize_empty(in.types());
+  SelectionVector sel(1);
+  sel.set_index(0, static_cast<sel_t>(r));
+  row.slice(in, sel, 1);
+  return row;
+}
 
 /// Row r of `chunk` as PostgreSQL's "Failing row contains (...)" DETAIL lists it.
 std::string failing_row(const DataChunk& chunk, size_t r) {
@@ -230,14 +241,58 @@ std::unique_ptr<LocalState> PhysicalInsert::make_local_sink(WorkerContext&, Glob
   return std::make_unique<InsertLocalState>(children_[0]->output_types());
 }
 
+namespace {
+
+/// After `step` failed for the chunk `in` of a COPY: runs it on the rows one at a time, in
+/// order, and raises the first row's error with `context(r)` as its CONTEXT line.
+template <typename Step, typename Context>
+void rethrow_for_row(const DataChunk& in, Step step, Context context) {
+  for (size_t r = 0; r < in.size(); r++) {
+    DataChunk row = single_row(in, r);
+    try {
+      step(row);
+    } catch (SqlError& error) {
+      const std::string line = context(r);
+      if (!line.empty()) error.with_context(line);
+      throw;
+    }
+  }
+}
+
+}  // namespace
+
+void PhysicalInsert::check_constraints(QueryContext& query, DataChunk& in) const {
+  auto check = [&](DataChunk& rows) {
+    check_table_constraints(*table_, rows);
+    check_check_constraints(query, *table_, checks_, rows);
+  };
+  try {
+    check(in);
+  } catch (SqlError&) {
+    if (!copy_rows_) throw;
+    // The first failing row (PostgreSQL checks a row's constraints before the next row's),
+    // with its COPY line.
+    rethrow_for_row(in, check, [&](size_t r) { return copy_rows_->context(r); });
+    throw;
+  }
+}
+
 SinkResult PhysicalInsert::sink(WorkerContext& worker, DataChunk& in, GlobalState& global, LocalState& local) const {
-  check_table_constraints(*table_, in);
-  check_check_constraints(worker.query, *table_, checks_, in);
+  check_constraints(worker.query, in);
   if (on_conflict_) {
     sink_on_conflict(worker.query, global, local, in);
     return SinkResult::kNeedMoreInput;
   }
-  append_checked(*table_, *worker.query.transaction, in);
+  auto append = [&](DataChunk& rows) { append_checked(*table_, *worker.query.transaction, rows); };
+  try {
+    append(in);
+  } catch (SqlError& error) {
+    if (!copy_rows_ || error.state() != SqlState::kUniqueViolation) throw;
+    // COPY: the row with the duplicate key, with its line (the statement fails, so the rows
+    // appended before it are never seen).
+    rethrow_for_row(in, append, [&](size_t r) { return copy_rows_->line_context(r); });
+    throw;
+  }
   check_foreign_keys(worker.query, *table_, referenced_, in);
   emit(worker.query, global, local, in);
   return SinkResult::kNeedMoreInput;

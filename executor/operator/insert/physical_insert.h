@@ -13,6 +13,8 @@ namespace tessera::storage { class HashIndex; }
 
 namespace tessera::executor {
 
+class CopyRowContexts;
+
 /// Appends its child's rows (exactly the table's columns, in order) to a table inside the
 /// query's transaction, checking NOT NULL and varchar(n) limits. Before the first row the
 /// table's name is locked in shared mode for the rest of the transaction (a concurrent DROP
@@ -62,13 +64,21 @@ class PhysicalInsert : public PhysicalOperator {
   SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
   std::string explain_details() const override;
 
+  /// The child is a COPY FROM (under projections that keep its rows): a NOT NULL or CHECK
+  /// violation gets the failing row's CONTEXT line from it (`COPY t, line 2: "..."`).
+  void set_copy_rows(std::shared_ptr<const CopyRowContexts> rows) { copy_rows_ = std::move(rows); }
+
  private:
+  /// check_table_constraints and check_check_constraints for `in`.
+  void check_constraints(QueryContext& query, DataChunk& in) const;
+
   std::shared_ptr<catalog::TableEntry> table_;
   bool returning_;
   std::vector<planner::BoundExprPtr> checks_;
   /// The tables the FOREIGN KEYs reference, aligned with table_->foreign_keys().
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced_;
   std::unique_ptr<OnConflict> on_conflict_;
+  std::shared_ptr<const CopyRowContexts> copy_rows_;
 
   /// ON CONFLICT: inserts and updates for the rows of `in` (checked already).
   void sink_on_conflict(QueryContext& query, GlobalState& global, LocalState& local, DataChunk& in) const;

@@ -266,6 +266,22 @@ TEST(ParserStatementTest, Copy) {
   EXPECT_EQ(t.options[0].value, "csv");
   auto file = parse_one("COPY t TO '/tmp/x.csv'");
   EXPECT_EQ(as<CopyStatement>(file).filename, "/tmp/x.csv");
+  // The old option words psql and pg_dump send, FORCE NULL among them.
+  auto legacy = parse_one(
+      "COPY t FROM STDIN WITH CSV HEADER DELIMITER AS ';' NULL AS 'x' FORCE NOT NULL a, b FORCE NULL c");
+  const auto& l = as<CopyStatement>(legacy);
+  ASSERT_EQ(l.options.size(), 6u);
+  EXPECT_EQ(l.options[2].name, "delimiter");
+  EXPECT_EQ(l.options[2].value, ";");
+  EXPECT_EQ(l.options[4].name, "force_not_null");
+  EXPECT_EQ(l.options[4].value, "a,b");
+  EXPECT_EQ(l.options[5].name, "force_null");
+  EXPECT_EQ(l.options[5].value, "c");
+  auto star = parse_one("COPY t TO STDOUT (FORMAT csv, FORCE_QUOTE *, HEADER)");
+  const auto& s = as<CopyStatement>(star);
+  ASSERT_EQ(s.options.size(), 3u);
+  EXPECT_EQ(s.options[1].value, "*");
+  EXPECT_TRUE(s.options[2].value.empty());
 }
 
 TEST(ParserStatementTest, PrepareExecuteDeallocate) {
