@@ -12,32 +12,22 @@
 
 #include "pgwire/server.h"
 #include "src/main/database.h"
+#include "test/support/wire_server.h"
 
 namespace tessera {
 namespace {
 
-using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using Conn = test_support::PgConn;
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 class CopyWireTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<Database>(DatabaseConfig{"./unused", 2});
-    server_ = std::make_unique<pgwire::Server>(pgwire::ServerConfig{.host = "127.0.0.1", .port = 0, .backend = *db_});
-    server_->listen();
-    thread_ = std::thread([this] { server_->run(); });
+    server_ = std::make_unique<test_support::WireServer>(pgwire::ServerConfig{.backend = *db_});
   }
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
-  }
-  Conn connect() {
-    std::string conninfo = "host=127.0.0.1 port=" + std::to_string(server_->port()) +
-                           " dbname=tessera user=tessera connect_timeout=20 sslmode=disable";
-    Conn conn(PQconnectdb(conninfo.c_str()), &PQfinish);
-    EXPECT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-    return conn;
-  }
+  void TearDown() override { server_.reset(); }
+  Conn connect() { return server_->connect(); }
   static std::string field(PGresult* res, int code) {
     const char* value = PQresultErrorField(res, code);
     return value ? value : "";
@@ -64,8 +54,7 @@ class CopyWireTest : public ::testing::Test {
   }
 
   std::unique_ptr<Database> db_;
-  std::unique_ptr<pgwire::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<test_support::WireServer> server_;
 };
 
 TEST_F(CopyWireTest, FromStdinInsertsTheRows) {

@@ -13,11 +13,12 @@
 #include "pgwire/server.h"
 #include "src/common/result_receiver.h"
 #include "src/main/database.h"
+#include "test/support/wire_server.h"
 
 namespace tessera {
 namespace {
 
-using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using Conn = test_support::PgConn;
 
 /// Hang detector only: the other query takes milliseconds; nothing here measures time.
 constexpr auto kDeadline = std::chrono::seconds(60);
@@ -46,28 +47,13 @@ class SlowClientTest : public ::testing::Test {
       session->execute_simple("INSERT INTO t SELECT a + " + std::to_string(1 << i) + " FROM t", receiver);
     }
     ASSERT_EQ(receiver.errors, 0);
-    server_ = std::make_unique<pgwire::Server>(
-        pgwire::ServerConfig{.host = "127.0.0.1", .port = 0, .backend = *db_, .max_pending_output = 64 * 1024});
-    server_->listen();
-    thread_ = std::thread([this] { server_->run(); });
+    server_ = std::make_unique<test_support::WireServer>(pgwire::ServerConfig{.backend = *db_, .max_pending_output = 64 * 1024});
   }
-
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
-  }
-
-  Conn connect() {
-    std::string conninfo = "host=127.0.0.1 port=" + std::to_string(server_->port()) +
-                           " dbname=tessera user=tessera connect_timeout=20 sslmode=disable";
-    Conn conn(PQconnectdb(conninfo.c_str()), &PQfinish);
-    EXPECT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-    return conn;
-  }
+  void TearDown() override { server_.reset(); }
+  Conn connect() { return server_->connect(); }
 
   std::unique_ptr<Database> db_;
-  std::unique_ptr<pgwire::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<test_support::WireServer> server_;
 };
 
 TEST_F(SlowClientTest, ClientThatStopsReadingDoesNotBlockAnotherConnectionsQuery) {

@@ -14,11 +14,12 @@
 #include "src/common/result_receiver.h"
 #include "src/common/sql_error.h"
 #include "src/main/database.h"
+#include "test/support/wire_server.h"
 
 namespace tessera {
 namespace {
 
-using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using Conn = test_support::PgConn;
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 class Rows : public ResultReceiver {
@@ -37,21 +38,10 @@ class Utf8InputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<Database>(DatabaseConfig{"./unused", 2});
-    server_ = std::make_unique<pgwire::Server>(pgwire::ServerConfig{.host = "127.0.0.1", .port = 0, .backend = *db_});
-    server_->listen();
-    thread_ = std::thread([this] { server_->run(); });
+    server_ = std::make_unique<test_support::WireServer>(pgwire::ServerConfig{.backend = *db_});
   }
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
-  }
-  Conn connect() {
-    std::string conninfo = "host=127.0.0.1 port=" + std::to_string(server_->port()) +
-                           " dbname=tessera user=tessera connect_timeout=20 sslmode=disable";
-    Conn conn(PQconnectdb(conninfo.c_str()), &PQfinish);
-    EXPECT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-    return conn;
-  }
+  void TearDown() override { server_.reset(); }
+  Conn connect() { return server_->connect(); }
   static std::string sqlstate(PGresult* res) {
     const char* code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     return code ? code : "";
@@ -62,8 +52,7 @@ class Utf8InputTest : public ::testing::Test {
   }
 
   std::unique_ptr<Database> db_;
-  std::unique_ptr<pgwire::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<test_support::WireServer> server_;
 };
 
 TEST_F(Utf8InputTest, InvalidBytesInAQueryFailWith22021AndTheConnectionStaysUsable) {
