@@ -430,6 +430,9 @@ class Binder {
 
   std::vector<BoundExprPtr> expand_star(const StarExpr& star);
   std::string column_name_of(const Expr& expr) const;
+  /// PostgreSQL's FigureColname: sets `name` and returns 2 for a name of the expression's own
+  /// (a column, a function), 1 for a fallback (a cast's type, "case"), 0 for none.
+  int column_name_strength(const Expr& expr, std::string& name) const;
   uint32_t next_table_index();
   [[noreturn]] void throw_at(SqlState state, const std::string& message, int location) const;
   uint32_t position(int location) const;

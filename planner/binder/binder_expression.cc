@@ -211,38 +211,53 @@ std::vector<BoundExprPtr> Binder::expand_star(const StarExpr& star) {
 }
 
 std::string Binder::column_name_of(const Expr& expr) const {
+  std::string name;
+  return column_name_strength(expr, name) == 0 ? "?column?" : name;
+}
+
+int Binder::column_name_strength(const Expr& expr, std::string& name) const {
   switch (expr.kind) {
-    case ExprKind::kColumnRef: return expr.as<ColumnRefExpr>().fields.back();
-    case ExprKind::kFuncCall: return expr.as<FuncCallExpr>().name.back();
+    case ExprKind::kColumnRef: name = expr.as<ColumnRefExpr>().fields.back(); return 2;
+    case ExprKind::kFuncCall: name = expr.as<FuncCallExpr>().name.back(); return 2;
     case ExprKind::kTypeCast: {
-      std::string inner = column_name_of(*expr.as<TypeCastExpr>().arg);
-      if (inner != "?column?") return inner;
+      // The operand's name unless that is only a type's or CASE's: then the target type's.
+      const int strength = column_name_strength(*expr.as<TypeCastExpr>().arg, name);
+      if (strength == 2) return 2;
       const std::string& t = expr.as<TypeCastExpr>().type.name;
-      if (t == "integer") return "int4";
-      if (t == "bigint") return "int8";
-      if (t == "smallint") return "int2";
-      if (t == "double precision") return "float8";
-      if (t == "real") return "float4";
-      if (t == "boolean") return "bool";
-      return t;
+      if (t == "integer") name = "int4";
+      else if (t == "bigint") name = "int8";
+      else if (t == "smallint") name = "int2";
+      else if (t == "double precision") name = "float8";
+      else if (t == "real") name = "float4";
+      else if (t == "boolean") name = "bool";
+      else name = t;
+      return 1;
     }
-    case ExprKind::kCase: return "case";
-    case ExprKind::kArray: return "array";
-    case ExprKind::kSubscript: return column_name_of(*expr.as<SubscriptExpr>().arg);
+    case ExprKind::kCase: {
+      // Named by its ELSE result when that has a name of its own.
+      const auto& else_result = expr.as<CaseExpr>().else_result;
+      if (else_result && column_name_strength(*else_result, name) == 2) return 2;
+      name = "case";
+      return 1;
+    }
+    case ExprKind::kArray: name = "array"; return 2;
+    case ExprKind::kSubscript: return column_name_strength(*expr.as<SubscriptExpr>().arg, name);
     case ExprKind::kSubLink: {
       const auto& s = expr.as<SubLinkExpr>();
-      if (s.sublink_kind == SubLinkKind::kExists) return "exists";
+      if (s.sublink_kind == SubLinkKind::kExists) {
+        name = "exists";
+        return 2;
+      }
       if (s.sublink_kind == SubLinkKind::kScalar && s.subquery->select_kind == SelectKind::kSimple &&
           !s.subquery->targets.empty()) {
         const auto& t = s.subquery->targets[0];
-        return t.alias.empty() ? column_name_of(*t.expr) : t.alias;
+        if (t.alias.empty()) return column_name_strength(*t.expr, name);
+        name = t.alias;
+        return 2;
       }
-      return "?column?";
+      return 0;
     }
-    case ExprKind::kConstant:
-      if (expr.as<ConstantExpr>().constant_kind == ConstantKind::kBoolean) return "bool";
-      return "?column?";
-    default: return "?column?";
+    default: return 0;
   }
 }
 

@@ -115,8 +115,14 @@ TEST_F(BinderTest, CaseAndCoalesceUseTheCommonType) {
 }
 
 TEST_F(BinderTest, OutputColumnNamesFollowPostgres) {
-  auto bound = bind("SELECT a, t.b, a + 1, CASE WHEN f THEN 1 END, 1::int, a::bigint, EXISTS(SELECT 1), true FROM t");
-  std::vector<std::string> expected = {"a", "b", "?column?", "case", "int4", "a", "exists", "bool"};
+  // As PostgreSQL 15 names them: a boolean literal has no name, a cast of a cast or of a CASE
+  // takes its type's, a CASE its ELSE result's when that is a column or function.
+  auto bound = bind(
+      "SELECT a, t.b, a + 1, CASE WHEN f THEN 1 END, 1::int, a::bigint, EXISTS(SELECT 1), true, '1'::int::text, "
+      "CASE WHEN f THEN 'x' ELSE b::text END, CAST(CASE WHEN f THEN 1 END AS bigint), CASE WHEN f THEN 1 ELSE 2 END "
+      "FROM t");
+  std::vector<std::string> expected = {"a",      "b", "?column?", "case", "int4", "a", "exists", "?column?", "text",
+                                       "b", "int8", "case"};
   EXPECT_EQ(bound.names, expected);
   auto grouped = bind("SELECT count(*), sum(a) AS total, (SELECT max(x) FROM u) FROM t");
   std::vector<std::string> grouped_expected = {"count", "total", "max"};
