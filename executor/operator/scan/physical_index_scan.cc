@@ -115,8 +115,8 @@ bool PhysicalIndexScan::is_key_type(const LogicalType& type) {
 
 namespace {
 
-/// One `column = value` fact the conjuncts state (several values: `column IN (...)`; one
-/// placeholder for a parameter).
+/// One `column = value` fact the conjuncts state (several values: `column IN (...)`; for
+/// `column = $n` one NULL slot, replaced by the parameter's value when the scan starts).
 struct KeyCondition {
   size_t column;
   std::vector<Value> values;  // of the column's type, NULLs left out
@@ -157,7 +157,7 @@ struct KeyConditionFinder {
         if (!fits || !PhysicalIndexScan::is_key_type(type)) return false;
         column = *col;
         *parameter = IndexKeyParameter{0, static_cast<const planner::BoundParameter&>(other).index, widened};
-        value = Value::null(type);  // the placeholder the parameter's value replaces
+        value = Value::null(type);  // the slot the parameter's value fills at execution
         return true;
       }
       if (other.kind != BoundExprKind::kConstant) return false;

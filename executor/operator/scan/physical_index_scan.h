@@ -38,7 +38,7 @@ struct IndexScanChoice {
   /// The key values per index column (in key order), each of the column's type; the keys to
   /// look up are their cartesian product.
   std::vector<std::vector<Value>> key_values;
-  /// Key columns taking a parameter's value (their key_values hold a placeholder).
+  /// Key columns taking a parameter's value (their key_values hold a NULL slot that the parameter's value fills when the scan starts).
   std::vector<IndexKeyParameter> parameters;
   /// The conjuncts the index lookup does not decide (over the table's columns, ColumnRef form).
   std::vector<planner::BoundExprPtr> remaining;

@@ -8,7 +8,10 @@ namespace tessera::executor::test {
 namespace {
 
 
-std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, bool two_keys, bool residual, size_t threads) {
+/// A hash join of `s`'s sides on column 0 (and column 2 with `two_keys`), with the residual
+/// `left.1 < right.1` when `residual`; MARK joins output the left columns and the mark.
+std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, bool two_keys, bool residual, size_t threads,
+                                            bool null_aware = false) {
   std::vector<planner::BoundExprPtr> left_keys, right_keys;
   left_keys.push_back(ref(LogicalType::integer(), 0));
   right_keys.push_back(ref(LogicalType::integer(), 0));
@@ -18,10 +21,13 @@ std::unique_ptr<PhysicalOperator> hash_join(const JoinSetup& s, JoinType type, b
   }
   planner::BoundExprPtr cond;
   if (residual) cond = compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
-  const bool left_only = planner::outputs_left_only(type);
-  return std::make_unique<PhysicalHashJoin>(left_only ? side_types() : joined_types(), type, std::move(left_keys), std::move(right_keys), std::move(cond),
+  const auto types = type == JoinType::kMark              ? marked_types()
+                     : planner::outputs_left_only(type) ? side_types()
+                                                        : joined_types();
+  return std::make_unique<PhysicalHashJoin>(types, type, std::move(left_keys), std::move(right_keys), std::move(cond),
                                             std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
-                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads));
+                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads),
+                                            null_aware);
 }
 
 Predicate hash_predicate(bool two_keys, bool residual) {
@@ -139,20 +145,7 @@ TEST(PhysicalHashJoin, EmptyProbeSide) {
 
 std::unique_ptr<PhysicalOperator> mark_hash_join(const JoinSetup& s, bool null_aware, bool two_keys, bool residual,
                                                  size_t threads) {
-  std::vector<planner::BoundExprPtr> left_keys, right_keys;
-  left_keys.push_back(ref(LogicalType::integer(), 0));
-  right_keys.push_back(ref(LogicalType::integer(), 0));
-  if (two_keys) {
-    left_keys.push_back(ref(LogicalType::varchar(), 2));
-    right_keys.push_back(ref(LogicalType::varchar(), 2));
-  }
-  planner::BoundExprPtr cond;
-  if (residual) cond = compare("<", ref(LogicalType::integer(), 1), ref(LogicalType::integer(), 4));
-  return std::make_unique<PhysicalHashJoin>(marked_types(), JoinType::kMark, std::move(left_keys),
-                                            std::move(right_keys), std::move(cond),
-                                            std::make_unique<RowSource>(side_types(), s.left, s.left_chunk, threads),
-                                            std::make_unique<RowSource>(side_types(), s.right, s.right_chunk, threads),
-                                            null_aware);
+  return hash_join(s, JoinType::kMark, two_keys, residual, threads, null_aware);
 }
 
 void check_mark_hash_join(const JoinSetup& s, bool null_aware, bool two_keys, bool residual) {
