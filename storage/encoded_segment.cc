@@ -4,10 +4,12 @@
 #include <array>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
 #include "src/common/assert.h"
+#include "src/common/numeric.h"
 
 namespace tessera::storage {
 
@@ -54,12 +56,35 @@ inline uint64_t unpack_one(const uint8_t* packed, size_t i, unsigned bit_width) 
   return bit_width == 64 ? v : v & ((uint64_t{1} << bit_width) - 1);
 }
 
+// A packed value (an int64 as uint64) as the physical type, and back. A numeric packs its raw
+// 128-bit word (coefficient * 256 + display scale) when that fits 64 bits.
+template <class T>
+inline T from_packed(uint64_t v) {
+  if constexpr (std::is_same_v<T, Numeric>) {
+    Numeric n;
+    n.lo = v;
+    n.hi = static_cast<int64_t>(v) < 0 ? ~uint64_t{0} : 0;
+    return n;
+  } else {
+    return static_cast<T>(v);
+  }
+}
+template <class T>
+inline int64_t to_packed(const T& v) {
+  if constexpr (std::is_same_v<T, Numeric>) {
+    return static_cast<int64_t>(v.lo);
+  } else {
+    return static_cast<int64_t>(v);
+  }
+}
+inline bool numeric_fits_64(const Numeric& n) { return n.hi == (static_cast<int64_t>(n.lo) < 0 ? ~uint64_t{0} : 0); }
+
 // out[i - from] = base + packed value i for i in [from, to) (wrapping arithmetic: the result
 // is the exact value whenever it fits T, which an encoder guarantees).
 template <class T>
 void unpack_range(const uint8_t* packed, unsigned bit_width, uint64_t base, size_t from, size_t to, T* out) {
   if (bit_width == 0) {
-    std::fill(out, out + (to - from), static_cast<T>(base));
+    std::fill(out, out + (to - from), from_packed<T>(base));
     return;
   }
   if (bit_width <= 56) {
@@ -69,16 +94,13 @@ void unpack_range(const uint8_t* packed, unsigned bit_width, uint64_t base, size
       const size_t bit = i * bit_width;
       uint64_t word;
       std::memcpy(&word, packed + bit / 8, 8);
-      out[i - from] = static_cast<T>(base + ((word >> (bit % 8)) & mask));
+      out[i - from] = from_packed<T>(base + ((word >> (bit % 8)) & mask));
     }
     return;
   }
-  for (size_t i = from; i < to; i++) out[i - from] = static_cast<T>(base + unpack_one(packed, i, bit_width));
+  for (size_t i = from; i < to; i++) out[i - from] = from_packed<T>(base + unpack_one(packed, i, bit_width));
 }
 
-template <class T>
-constexpr bool kIsPackedInteger = std::is_same_v<T, uint8_t> || std::is_same_v<T, int16_t> ||
-                                  std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
 
 // Calls f(T{}) with the C++ type of an integer physical type; false for other types.
 template <class F>
@@ -88,6 +110,7 @@ bool with_integer_type(PhysicalType type, F&& f) {
     case PhysicalType::kInt16: f(int16_t{}); return true;
     case PhysicalType::kInt32: f(int32_t{}); return true;
     case PhysicalType::kInt64: f(int64_t{}); return true;
+    case PhysicalType::kNumeric: f(Numeric{}); return true;
     default: return false;
   }
 }
@@ -190,16 +213,22 @@ std::unique_ptr<EncodedSegment> EncodedSegment::encode_as(SegmentEncoding forced
     if (is_string) sizes.dictionary = distinct * width + distinct_string_bytes + packed_size(count, bits_needed(distinct - 1));
   }
 
-  // Integers: frame of reference and delta over the values with NULLs filled in.
+  // Integers (and numerics whose raw word fits 64 bits): frame of reference and delta over the
+  // values with NULLs filled in.
   std::vector<int64_t> filled;
   int64_t min_value = 0, max_value = 0, min_delta = 0, max_delta = 0;
   with_integer_type(physical, [&](auto tag) {
     using T = decltype(tag);
     if (distinct == 0) return;
     const T* ints = reinterpret_cast<const T*>(data);
+    if constexpr (std::is_same_v<T, Numeric>) {
+      for (size_t row : first_row) {
+        if (!numeric_fits_64(ints[row])) return;  // some value needs the full 128 bits
+      }
+    }
     filled.resize(count);
     // A NULL row has the code of the value before it (leading NULLs: of the first value).
-    for (size_t i = 0; i < count; i++) filled[i] = static_cast<int64_t>(ints[first_row[codes[i]]]);
+    for (size_t i = 0; i < count; i++) filled[i] = to_packed(ints[first_row[codes[i]]]);
     min_value = max_value = filled[0];
     for (size_t i = 1; i < count; i++) {
       min_value = std::min(min_value, filled[i]);
@@ -346,17 +375,17 @@ void EncodedSegment::decode_integers(size_t from, size_t to, T* out) const {
   const auto base = static_cast<uint64_t>(base_);
   const uint8_t* packed = packed_.data();
   for (; row < from; row++) value += base + unpack_one(packed, row + 1, bit_width_);
-  out[0] = static_cast<T>(value);
+  out[0] = from_packed<T>(value);
   if (bit_width_ == 0) {
     for (size_t i = from + 1; i < to; i++) {
       value += base;
-      out[i - from] = static_cast<T>(value);
+      out[i - from] = from_packed<T>(value);
     }
     return;
   }
   for (size_t i = from + 1; i < to; i++) {
     value += base + unpack_one(packed, i, bit_width_);
-    out[i - from] = static_cast<T>(value);
+    out[i - from] = from_packed<T>(value);
   }
 }
 
@@ -368,7 +397,7 @@ void EncodedSegment::scan_integers(size_t offset, const sel_t* sel, size_t count
   }
   if (encoding_ == SegmentEncoding::kBitpack) {
     const auto base = static_cast<uint64_t>(base_);
-    for (size_t i = 0; i < count; i++) out[i] = static_cast<T>(base + unpack_one(packed_.data(), offset + sel[i], bit_width_));
+    for (size_t i = 0; i < count; i++) out[i] = from_packed<T>(base + unpack_one(packed_.data(), offset + sel[i], bit_width_));
     return;
   }
   // Delta: decode the rows between the first and last selected ones, then pick.

@@ -18,14 +18,15 @@ namespace tessera::storage {
 ///  - constant: one value for every non-NULL row (also the all-NULL segment, with no value);
 ///  - RLE: run values plus each run's end row;
 ///  - dictionary (text): the distinct strings plus bit-packed codes;
-///  - bitpack: integers (bool, smallint, integer, bigint, date, time, timestamp[tz]) as
-///    bit-packed offsets from the minimum (frame of reference);
+///  - bitpack: integers (bool, smallint, integer, bigint, date, time, timestamp[tz], and
+///    numerics whose raw word — coefficient * 256 + scale — fits 64 bits) as bit-packed
+///    offsets from the minimum (frame of reference);
 ///  - delta: integers as bit-packed offsets of consecutive differences from the smallest
 ///    difference (sorted and near-sorted data), with a checkpoint value every 128 rows so a
 ///    read decodes at most 127 rows it does not need;
 /// and returns nullptr when none is smaller than the uncompressed form (the caller keeps that).
-/// Floating point, interval and numeric columns use constant or RLE only. NULLs live in a
-/// validity bitmap that is absent when every row is valid.
+/// Floating point and interval columns (and numerics beyond 64 bits) use constant or RLE only.
+/// NULLs live in a validity bitmap that is absent when every row is valid.
 ///
 /// Filters are evaluated on the encoded data: for constant, RLE and dictionary segments once
 /// per distinct value (and once for NULL), then mapped to rows through the runs or codes; for

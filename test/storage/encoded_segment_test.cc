@@ -1,5 +1,7 @@
 #include "storage/encoded_segment.h"
 
+#include "src/common/numeric.h"
+
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -173,6 +175,36 @@ TEST(EncodedSegmentTest, NarrowIntegersDatesAndBooleans) {
     check_all(LogicalType::date(), dates, Value::date(9001));
     check_all(LogicalType::boolean(), bools, Value::boolean(true));
     check_all(LogicalType::timestamp(), times, Value::timestamp(0));
+  }
+}
+
+TEST(EncodedSegmentTest, NumericsPackTheirRawWord) {
+  std::mt19937 rng(13);
+  const LogicalType type = LogicalType::numeric();
+  for (size_t n : sizes()) {
+    std::vector<Value> prices, mixed_scale, with_nan, huge;
+    for (size_t i = 0; i < n; i++) {
+      prices.push_back(i % 6 == 0 ? Value::null(type) : Value::numeric(Numeric::make(100 + rng() % 100000, 2)));
+      mixed_scale.push_back(Value::numeric(Numeric::make(-static_cast<__int128>(rng() % 1000), static_cast<int>(i % 3))));
+      with_nan.push_back(i % 100 == 5 ? Value::numeric(Numeric::nan()) : Value::numeric(Numeric::make(static_cast<__int128>(i), 0)));
+      // Beyond 64 bits: stays uncompressed (or RLE/constant).
+      huge.push_back(Value::numeric(Numeric::make(numeric::pow10(30) + static_cast<__int128>(i / 500), 0)));
+    }
+    check_all(type, prices, Value::numeric(Numeric::make(150, 2)));
+    check_all(type, mixed_scale, Value::numeric(Numeric::make(-5, 1)));
+    check_all(type, with_nan, Value::numeric(Numeric::make(7, 0)));
+    check_all(type, huge, Value::numeric(Numeric::make(1, 0)));
+    if (n == kVectorSize) {
+      const Vector v = make_vector(type, prices);
+      auto s = EncodedSegment::encode(type, v, n, ZoneMap(type));
+      ASSERT_TRUE(s != nullptr);
+      EXPECT_EQ(SegmentEncoding::kBitpack, s->encoding());
+      const Vector h = make_vector(type, huge);
+      auto r = EncodedSegment::encode(type, h, n, ZoneMap(type));
+      ASSERT_TRUE(r != nullptr);
+      EXPECT_EQ(SegmentEncoding::kRle, r->encoding());
+      EXPECT_EQ(nullptr, EncodedSegment::encode_as(SegmentEncoding::kBitpack, type, h, n, ZoneMap(type)));
+    }
   }
 }
 
