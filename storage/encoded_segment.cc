@@ -102,6 +102,49 @@ void unpack_range(const uint8_t* packed, unsigned bit_width, uint64_t base, size
 }
 
 
+// out[i] = base + packed value (offset + sel[i]) for i < count.
+template <class T>
+void unpack_gather(const uint8_t* packed, unsigned bit_width, uint64_t base, size_t offset, const sel_t* sel,
+                   size_t count, T* out) {
+  if (bit_width == 0) {
+    std::fill(out, out + count, from_packed<T>(base));
+    return;
+  }
+  if (bit_width <= 56) {
+    const uint64_t mask = (uint64_t{1} << bit_width) - 1;
+    for (size_t i = 0; i < count; i++) {
+      const size_t bit = (offset + sel[i]) * bit_width;
+      uint64_t word;
+      std::memcpy(&word, packed + bit / 8, 8);
+      out[i] = from_packed<T>(base + ((word >> (bit % 8)) & mask));
+    }
+    return;
+  }
+  for (size_t i = 0; i < count; i++) out[i] = from_packed<T>(base + unpack_one(packed, offset + sel[i], bit_width));
+}
+
+// out[i] = values[index[i]] for values of `width` bytes.
+void gather_values(const uint8_t* values, size_t width, const uint32_t* index, size_t count, uint8_t* out) {
+  auto typed = [&](auto tag) {
+    using W = decltype(tag);
+    const auto* v = reinterpret_cast<const W*>(values);
+    auto* o = reinterpret_cast<W*>(out);
+    for (size_t i = 0; i < count; i++) o[i] = v[index[i]];
+  };
+  struct Bytes16 {
+    uint64_t a, b;
+  };
+  switch (width) {
+    case 1: typed(uint8_t{}); break;
+    case 2: typed(uint16_t{}); break;
+    case 4: typed(uint32_t{}); break;
+    case 8: typed(uint64_t{}); break;
+    case 16: typed(Bytes16{}); break;
+    default:
+      for (size_t i = 0; i < count; i++) std::memcpy(out + i * width, values + index[i] * width, width);
+  }
+}
+
 // Calls f(T{}) with the C++ type of an integer physical type; false for other types.
 template <class F>
 bool with_integer_type(PhysicalType type, F&& f) {
@@ -353,12 +396,30 @@ std::unique_ptr<EncodedSegment> EncodedSegment::encode_as(SegmentEncoding forced
   return segment;
 }
 
-size_t EncodedSegment::value_index(size_t row) const {
+void EncodedSegment::value_indexes(size_t offset, const sel_t* sel, size_t count, uint32_t* out) const {
   switch (encoding_) {
-    case SegmentEncoding::kRle:
-      return static_cast<size_t>(std::upper_bound(run_ends_.begin(), run_ends_.end(), row) - run_ends_.begin());
-    case SegmentEncoding::kDictionary: return unpack_one(packed_.data(), row, bit_width_);
-    default: return 0;
+    case SegmentEncoding::kDictionary:
+      if (sel == nullptr) {
+        unpack_range(packed_.data(), bit_width_, 0, offset, offset + count, out);
+      } else {
+        unpack_gather(packed_.data(), bit_width_, 0, offset, sel, count, out);
+      }
+      return;
+    case SegmentEncoding::kRle: {
+      // Walk the runs; a row before the current run (a selection out of order) searches again.
+      auto find = [&](size_t row) {
+        return static_cast<size_t>(std::upper_bound(run_ends_.begin(), run_ends_.end(), row) - run_ends_.begin());
+      };
+      size_t run = find(offset + (sel ? sel[0] : 0));
+      for (size_t i = 0; i < count; i++) {
+        const size_t row = offset + (sel ? sel[i] : i);
+        if (run > 0 && row < run_ends_[run - 1]) run = find(row);
+        while (row >= run_ends_[run]) run++;
+        out[i] = static_cast<uint32_t>(run);
+      }
+      return;
+    }
+    default: std::fill(out, out + count, 0u); return;
   }
 }
 
@@ -396,8 +457,7 @@ void EncodedSegment::scan_integers(size_t offset, const sel_t* sel, size_t count
     return;
   }
   if (encoding_ == SegmentEncoding::kBitpack) {
-    const auto base = static_cast<uint64_t>(base_);
-    for (size_t i = 0; i < count; i++) out[i] = from_packed<T>(base + unpack_one(packed_.data(), offset + sel[i], bit_width_));
+    unpack_gather(packed_.data(), bit_width_, static_cast<uint64_t>(base_), offset, sel, count, out);
     return;
   }
   // Delta: decode the rows between the first and last selected ones, then pick.
@@ -416,22 +476,9 @@ void EncodedSegment::scan_indexed(size_t offset, const sel_t* sel, size_t count,
     std::memset(out, 0, count * width_);
     return;
   }
-  if (encoding_ == SegmentEncoding::kConstant) {
-    for (size_t i = 0; i < count; i++) std::memcpy(out + i * width_, values_.data(), width_);
-    return;
-  }
-  if (encoding_ == SegmentEncoding::kRle && sel == nullptr) {
-    size_t run = value_index(offset);
-    for (size_t i = 0; i < count; run++) {
-      const size_t end = std::min<size_t>(run_ends_[run], offset + count);
-      for (; offset + i < end; i++) std::memcpy(out + i * width_, values_.data() + run * width_, width_);
-    }
-    return;
-  }
-  for (size_t i = 0; i < count; i++) {
-    const size_t row = offset + (sel ? sel[i] : i);
-    std::memcpy(out + i * width_, values_.data() + value_index(row) * width_, width_);
-  }
+  std::array<uint32_t, kVectorSize> index;
+  value_indexes(offset, sel, count, index.data());
+  gather_values(values_.data(), width_, index.data(), count, out);
 }
 
 void EncodedSegment::scan(size_t offset, const sel_t* sel, size_t count, Vector& out, size_t out_offset) const {
@@ -463,7 +510,7 @@ size_t EncodedSegment::select_indexed(const TableFilter& filter, size_t offset, 
                                       sel_t* sel_out) const {
   // The filter once per distinct value, and once for NULL.
   std::array<sel_t, kVectorSize> matches;
-  std::vector<uint8_t> value_matches(value_count_, 0);
+  std::array<uint8_t, kVectorSize> value_matches{};
   if (value_count_ > 0) {
     FilterInput input;
     input.values = values_.data();
@@ -486,10 +533,16 @@ size_t EncodedSegment::select_indexed(const TableFilter& filter, size_t offset, 
     for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
     return count;
   }
+  if (value_count_ == 0) {  // every row is NULL
+    if (!null_matches) return 0;
+    for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
+    return count;
+  }
+  std::array<uint32_t, kVectorSize> index;
+  value_indexes(offset, sel_in, count, index.data());
   for (size_t i = 0; i < count; i++) {
     const sel_t r = sel_in ? sel_in[i] : static_cast<sel_t>(i);
-    const size_t row = offset + r;
-    const bool ok = row_is_valid(row) ? value_matches[value_index(row)] != 0 : null_matches;
+    const bool ok = row_is_valid(offset + r) ? value_matches[index[i]] != 0 : null_matches;
     sel_out[kept] = r;
     kept += ok ? 1 : 0;
   }

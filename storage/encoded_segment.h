@@ -64,8 +64,9 @@ class EncodedSegment final : public ColumnSegment {
   bool row_is_valid(size_t row) const {
     return validity_.empty() || ((validity_[row / 64] >> (row % 64)) & 1);
   }
-  /// Index into values_ of row `row` (constant, RLE, dictionary).
-  size_t value_index(size_t row) const;
+  /// out[i] = index into values_ of row offset + sel[i] (sel nullptr: offset + i) for a
+  /// constant, RLE or dictionary segment.
+  void value_indexes(size_t offset, const sel_t* sel, size_t count, uint32_t* out) const;
   /// Decodes rows [from, to) of a bitpack or delta segment into out[from - base ..].
   template <class T>
   void decode_integers(size_t from, size_t to, T* out) const;
