@@ -393,6 +393,8 @@ std::unique_ptr<EncodedSegment> EncodedSegment::encode_as(SegmentEncoding forced
     }
     case SegmentEncoding::kUncompressed: break;
   }
+  // Storage bytes count against the server's memory limit, like the vectors they replace.
+  s.charge_.set(s.memory_bytes());
   return segment;
 }
 

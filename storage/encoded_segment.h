@@ -7,6 +7,7 @@
 
 #include "src/common/arena.h"
 #include "src/common/logical_type.h"
+#include "src/common/memory_tracker.h"
 #include "src/common/vector.h"
 #include "storage/column_segment.h"
 #include "storage/zone_map.h"
@@ -53,6 +54,7 @@ class EncodedSegment final : public ColumnSegment {
   size_t count() const override { return count_; }
   size_t capacity() const override { return count_; }
   ZoneMap zone_map() const override { return zone_map_; }
+  ZoneCheck check_zone(const TableFilter& filter) const override { return filter.check_zone(zone_map_); }
   SegmentEncoding encoding() const override { return encoding_; }
   size_t memory_bytes() const override;
   size_t uncompressed_bytes() const override { return uncompressed_bytes_; }
@@ -100,6 +102,7 @@ class EncodedSegment final : public ColumnSegment {
   unsigned bit_width_ = 0;
   int64_t base_ = 0;                  // bitpack: the minimum; delta: the smallest difference
   std::vector<int64_t> checkpoints_;  // delta: the value of every kDeltaCheckpoint-th row
+  MemoryCharge charge_;  // memory_bytes(), against the tracker current when encoded
 };
 
 }  // namespace tessera::storage
