@@ -145,6 +145,23 @@ void gather_values(const uint8_t* values, size_t width, const uint32_t* index, s
   }
 }
 
+// The smallest and largest of sel[0 .. count) (count > 0); nullptr selects 0 .. count - 1.
+std::pair<size_t, size_t> selection_bounds(const sel_t* sel, size_t count) {
+  if (sel == nullptr) return {0, count - 1};
+  size_t lo = sel[0], hi = sel[0];
+  for (size_t i = 1; i < count; i++) {
+    lo = std::min<size_t>(lo, sel[i]);
+    hi = std::max<size_t>(hi, sel[i]);
+  }
+  return {lo, hi};
+}
+
+// Keeps every selected row: copies the selection (nullptr: 0 .. count - 1) to sel_out.
+size_t select_all(const sel_t* sel_in, size_t count, sel_t* sel_out) {
+  for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
+  return count;
+}
+
 // Calls f(T{}) with the C++ type of an integer physical type; false for other types.
 template <class F>
 bool with_integer_type(PhysicalType type, F&& f) {
@@ -463,11 +480,7 @@ void EncodedSegment::scan_integers(size_t offset, const sel_t* sel, size_t count
     return;
   }
   // Delta: decode the rows between the first and last selected ones, then pick.
-  size_t lo = sel[0], hi = sel[0];
-  for (size_t i = 1; i < count; i++) {
-    lo = std::min<size_t>(lo, sel[i]);
-    hi = std::max<size_t>(hi, sel[i]);
-  }
+  const auto [lo, hi] = selection_bounds(sel, count);
   std::array<T, kVectorSize> buffer;
   decode_integers(offset + lo, offset + hi + 1, buffer.data());
   for (size_t i = 0; i < count; i++) out[i] = buffer[sel[i] - lo];
@@ -532,13 +545,11 @@ size_t EncodedSegment::select_indexed(const TableFilter& filter, size_t offset, 
   if (encoding_ == SegmentEncoding::kConstant && validity_.empty()) {
     // Every row has the one value: all or nothing.
     if (value_count_ == 0 || !value_matches[0]) return 0;
-    for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
-    return count;
+    return select_all(sel_in, count, sel_out);
   }
   if (value_count_ == 0) {  // every row is NULL
     if (!null_matches) return 0;
-    for (size_t i = 0; i < count; i++) sel_out[i] = sel_in ? sel_in[i] : static_cast<sel_t>(i);
-    return count;
+    return select_all(sel_in, count, sel_out);
   }
   std::array<uint32_t, kVectorSize> index;
   value_indexes(offset, sel_in, count, index.data());
@@ -555,13 +566,7 @@ template <class T>
 size_t EncodedSegment::select_integers(const TableFilter& filter, size_t offset, const sel_t* sel_in, size_t count,
                                        sel_t* sel_out) const {
   // Decode only the rows from the first to the last selected one, at their segment positions.
-  size_t lo = sel_in ? sel_in[0] : 0, hi = sel_in ? sel_in[0] : count - 1;
-  if (sel_in) {
-    for (size_t i = 1; i < count; i++) {
-      lo = std::min<size_t>(lo, sel_in[i]);
-      hi = std::max<size_t>(hi, sel_in[i]);
-    }
-  }
+  const auto [lo, hi] = selection_bounds(sel_in, count);
   alignas(64) std::array<T, kVectorSize> buffer;
   decode_integers(offset + lo, offset + hi + 1, buffer.data() + offset + lo);
   FilterInput input;
