@@ -463,7 +463,7 @@ TEST(TableFilterTest, ZoneMapsSkipRowGroupsAndSegments) {
   EXPECT_EQ(0u, counts.row_groups_skipped);
 }
 
-TEST(TableFilterTest, FullyMatchingSegmentsAreStillReferencedNotCopied) {
+TEST(TableFilterTest, FullyMatchingEncodedSegmentsAreDecodedOnce) {
   TransactionManager tm;
   auto owned = ascending_table(tm, 2 * kVectorSize);
   const DataTable& table = *owned;
@@ -478,7 +478,7 @@ TEST(TableFilterTest, FullyMatchingSegmentsAreStillReferencedNotCopied) {
   ASSERT_TRUE(table.scan(local, out));
   ASSERT_EQ(kVectorSize, out.size());
   EXPECT_EQ(VectorType::kFlat, out.column(0).vector_type());
-  EXPECT_TRUE(out.column(0).is_shared()) << "a fully matching sealed segment is referenced";
+  EXPECT_FALSE(out.column(0).is_shared()) << "an encoded segment decodes into the scan's own vector";
   EXPECT_EQ(Value::bigint(kVectorSize), out.get_value(0, 0));
   EXPECT_FALSE(table.scan(local, out));
   EXPECT_FALSE(table.next_morsel(*global, local));
