@@ -84,6 +84,7 @@ for _ in $(seq 1 100); do
 done
 check "$build/tessera-sqllogictest" --connect "127.0.0.1:$port" "${suites[@]}" "${corpus[@]}"
 check bash test/clients/psql_test.sh 127.0.0.1 "$port"
+check bash test/clients/data_directory_lock_test.sh "$build/tessera" "$datadir"
 kill "$server"
 wait "$server" 2>/dev/null || true
 trap - EXIT

@@ -12,6 +12,7 @@
 #include "src/common/memory_tracker.h"
 #include "src/common/sql_error.h"
 #include "src/main/database.h"
+#include "storage/durable/directory_lock.h"
 
 namespace {
 
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
+    const auto lock = tessera::storage::DataDirectoryLock::acquire(config.data_directory);
     tessera::Database db(config);
     tessera::pgwire::Server server(tessera::pgwire::ServerConfig{
         .host = host, .port = static_cast<uint16_t>(port), .backend = db, .handle_signals = true});
@@ -97,6 +99,7 @@ int main(int argc, char** argv) {
     std::cout << "tessera: shut down" << std::endl;
   } catch (const tessera::SqlError& e) {
     std::cerr << "tessera: " << e.message() << "\n";
+    if (e.hint()) std::cerr << "HINT:  " << *e.hint() << "\n";
     return 1;
   }
   return 0;
