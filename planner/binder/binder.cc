@@ -411,7 +411,15 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     return derived;
   }
   for (const auto& e : scope_.entries) {
-    if (e.alias == alias) throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
+    if (e.alias != alias) continue;
+    // PostgreSQL tells unaliased relations of the same name apart by their schemas.
+    if (!ref.alias && e.relation_name && e.schema != schema_name(*entry)) {
+      throw_at(SqlState::kFeatureNotSupported,
+               "relations of the same name from different schemas in one FROM clause are not supported yet (table \"" +
+                   alias + "\"); give one an alias",
+               ref.location);
+    }
+    throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
   }
   auto table = std::static_pointer_cast<catalog::TableEntry>(entry);
   auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
