@@ -294,9 +294,11 @@ std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const 
 
 std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEntry& table, AlteredTable altered) {
   check_columns(altered.columns);
-  const Oid schema = table.schema_oid();
+  // `old_schema` holds the old version; `schema` the new one (SET SCHEMA moves it there).
+  const Oid old_schema = table.schema_oid();
+  const Oid schema = altered.schema.empty() ? old_schema : lock_schema_for_create(txn, altered.schema);
   const std::string old_name = table.name();
-  const bool renamed = altered.name != old_name;
+  const bool renamed = altered.name != old_name || schema != old_schema;
   if (renamed) txn.lock(relation_lock_name(schema, altered.name), LockMode::kExclusive);
   for (const auto& fk : altered.foreign_keys) {
     if (fk.referenced_table != old_name) txn.lock(relation_lock_name(schema, fk.referenced_table), LockMode::kShared);
@@ -307,19 +309,19 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
   std::set<std::string> referencing_names;
   {
     std::shared_lock lock(mutex_);
-    for (const auto& [other, index] : referencing_tables_locked(txn, schema, old_name)) {
+    for (const auto& [other, index] : referencing_tables_locked(txn, old_schema, old_name)) {
       if (other->name() != old_name) referencing_names.insert(other->name());
     }
   }
   for (const auto& name : referencing_names) txn.lock(relation_lock_name(schema, name), LockMode::kExclusive);
 
   std::unique_lock lock(mutex_);
-  auto current = current_locked(txn, schema, old_name);
+  auto current = current_locked(txn, old_schema, old_name);
   if (current.get() != &table) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + old_name + "\" does not exist");
   }
   auto old_entry = std::static_pointer_cast<TableEntry>(current);
-  auto old_indexes = table_indexes_locked(txn, schema, old_name);
+  auto old_indexes = table_indexes_locked(txn, old_schema, old_name);
   if (renamed && current_locked(txn, schema, altered.name)) {
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + altered.name + "\" already exists");
   }
@@ -328,7 +330,7 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
     const bool old_index = std::any_of(old_indexes.begin(), old_indexes.end(),
                                        [&](const auto& entry) { return entry->name() == index.name; });
     if (index.name == altered.name || !index_names.insert(index.name).second ||
-        (!old_index && current_locked(txn, schema, index.name))) {
+        ((!old_index || schema != old_schema) && current_locked(txn, schema, index.name))) {
       throw SqlError(SqlState::kDuplicateTable, "relation \"" + index.name + "\" already exists");
     }
   }
@@ -361,7 +363,7 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
   }
 
   // Sequences owned by its columns.
-  for (auto& owned : owned_sequences_locked(txn, schema, old_name)) {
+  for (auto& owned : owned_sequences_locked(txn, old_schema, old_name)) {
     auto sequence = std::static_pointer_cast<SequenceEntry>(owned);
     auto column = table.find_column(sequence->owner_column());
     const std::optional<size_t> moved = column ? new_position[*column] : std::nullopt;

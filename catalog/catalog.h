@@ -31,6 +31,8 @@ inline constexpr char kBootstrapRole[] = "tessera";
 /// A table's definition as ALTER TABLE leaves it (Catalog::alter_table).
 struct AlteredTable {
   std::string name;
+  /// SET SCHEMA: the schema it moves to, with its indexes (empty: it stays).
+  std::string schema;
   std::vector<ColumnDefinition> columns;
   /// For each column, the column of the old version it continues (renamed, retyped or
   /// unchanged), or nullopt for a new column.
@@ -116,7 +118,8 @@ class Catalog {
   /// new name, and go with dropped columns; FOREIGN KEYs of other tables referencing it
   /// follow its new name, column positions and index names (those tables get new versions
   /// sharing their storage), or go when `dropped_referencing` names them. 42P07 when the new
-  /// name or a new index's name is taken. May wait for locks.
+  /// name or a new index's name is taken (in `altered.schema` when it moves; 3F000 when that
+  /// schema is gone). May wait for locks.
   std::shared_ptr<TableEntry> alter_table(storage::Transaction& txn, const TableEntry& table, AlteredTable altered);
   /// COMMENT ON: replaces `entry` (current for `txn`; locked exclusively here) by a new version
   /// carrying `comment` (empty: none) on the relation, or with `column`, on that column. A

@@ -296,6 +296,9 @@ class Binder {
   /// 0A000 when `parts` has a database part naming another database.
   void check_database_part(const std::vector<std::string>& parts, int location) const;
   // ALTER TABLE, ALTER SEQUENCE, COMMENT (binder_alter.cc)
+  /// ALTER TABLE ... SET SCHEMA: checks the move of `table` (with its indexes) to the schema
+  /// `action` names and records it in `work`; a move to the schema it is in does nothing.
+  void bind_set_schema(const catalog::TableEntry& table, const AlterTableAction& action, catalog::AlteredTable& work);
   BoundStatement bind_alter_table(const AlterTableStatement& stmt);
   BoundStatement bind_alter_sequence(const AlterSequenceStatement& stmt);
   BoundStatement bind_comment(const CommentStatement& stmt);

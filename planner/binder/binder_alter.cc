@@ -126,6 +126,48 @@ void Binder::check_dependent_views(const catalog::TableEntry& table, const catal
   }
 }
 
+void Binder::bind_set_schema(const catalog::TableEntry& table, const AlterTableAction& action,
+                             catalog::AlteredTable& work) {
+  auto target = catalog_.find_schema(transaction_, action.new_name);
+  if (!target) {
+    throw_at(SqlState::kInvalidSchemaName, "schema \"" + action.new_name + "\" does not exist", action.location);
+  }
+  if (target->oid() == table.schema_oid()) return;
+  if (action.new_name == catalog::kCatalogSchema || action.new_name == catalog::kInformationSchema) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "moving relations into schema \"" + action.new_name + "\" is not supported", action.location);
+  }
+  auto taken = [&](const std::string& name) {
+    if (catalog_.find(transaction_, target->oid(), name)) {
+      throw_at(SqlState::kDuplicateTable,
+               "relation \"" + name + "\" already exists in schema \"" + action.new_name + "\"", action.location);
+    }
+  };
+  taken(table.name());
+  for (const auto& index : catalog_.table_indexes(transaction_, table)) taken(index->name());
+  // What names the table by its bare name would stay behind: the views reading it, its
+  // FOREIGN KEYs and those referencing it, its sequences.
+  auto not_yet = [&](const std::string& what) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "moving a table " + what + " to another schema is not supported yet", action.location);
+  };
+  if (!table.foreign_keys().empty() || !catalog_.referencing_tables(transaction_, table).empty()) {
+    not_yet("with foreign keys");
+  }
+  for (const auto& entry : catalog_.entries(transaction_)) {
+    if (entry->schema_oid() != table.schema_oid()) continue;
+    if (entry->kind() == catalog::EntryKind::kSequence &&
+        static_cast<const catalog::SequenceEntry&>(*entry).owner_table() == table.name()) {
+      not_yet("owning sequences");
+    }
+    if (entry->kind() == catalog::EntryKind::kView) {
+      const auto& deps = static_cast<const catalog::ViewEntry&>(*entry).dependencies();
+      if (std::find(deps.begin(), deps.end(), table.name()) != deps.end()) not_yet("that views read");
+    }
+  }
+  work.schema = action.new_name;
+}
+
 BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   BoundStatement result;
   result.properties.command = CommandKind::kAlterTable;
@@ -144,6 +186,10 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   }
   if (entry->kind() != catalog::EntryKind::kTable) {
     const AlterTableAction& first = stmt.actions.at(0);
+    if (first.action_kind == AlterTableActionKind::kSetSchema) {
+      throw_at(SqlState::kFeatureNotSupported,
+               std::string("moving a ") + entry->kind_name() + " to another schema is not supported yet", stmt.location);
+    }
     if (first.action_kind == AlterTableActionKind::kRenameTable ||
         first.action_kind == AlterTableActionKind::kRenameColumn ||
         first.action_kind == AlterTableActionKind::kRenameConstraint) {
@@ -735,6 +781,9 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
       case AlterTableActionKind::kUnsupported:
         throw_at(SqlState::kFeatureNotSupported, "ALTER TABLE " + action.text + " is not supported yet",
                  action.location);
+      case AlterTableActionKind::kSetSchema:
+        bind_set_schema(*table, action, work);
+        break;
     }
   }
   if (work.columns.size() > 1600) throw SqlError(SqlState::kTooManyColumns, "tables can have at most 1600 columns");

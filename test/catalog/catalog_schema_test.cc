@@ -273,6 +273,41 @@ TEST_F(CatalogSchemaTest, DisplayNameQualifiesARelationTheSearchPathDoesNotFind)
   tm_.rollback(*txn);
 }
 
+TEST_F(CatalogSchemaTest, SetSchemaMovesATableWithItsIndexesAndKeepsItsOid) {
+  std::shared_ptr<TableEntry> table;
+  committed([&](Transaction& txn) {
+    catalog_.create_schema(txn, "s", kBootstrapRole, false);
+    table = catalog_.create_table(txn, "t", one_column(), false, {IndexDefinition{"t_pkey", {0}, true, true, true}});
+  });
+  auto reader = tm_.begin();
+  auto mover = tm_.begin();
+  const Oid s = catalog_.find_schema(*mover, "s")->oid();
+  AlteredTable altered;
+  altered.name = "t";
+  altered.schema = "s";
+  altered.columns = table->columns();
+  altered.sources = {0};
+  for (const auto& index : catalog_.table_indexes(*mover, *table)) {
+    altered.indexes.push_back(index->definition());
+    altered.index_sources.push_back(index->name());
+  }
+  auto moved = catalog_.alter_table(*mover, *table, altered);
+  EXPECT_EQ(s, moved->schema_oid());
+  EXPECT_EQ(table->oid(), moved->oid());
+  EXPECT_EQ(nullptr, catalog_.find(*mover, "t"));
+  EXPECT_EQ(moved, catalog_.find(*mover, s, "t"));
+  ASSERT_EQ(1u, catalog_.table_indexes(*mover, *moved).size());
+  EXPECT_EQ(s, catalog_.table_indexes(*mover, *moved)[0]->schema_oid());
+  EXPECT_EQ(nullptr, catalog_.find(*mover, "t_pkey"));
+  EXPECT_EQ(table, catalog_.find(*reader, "t")) << "others see it where it was until COMMIT";
+  tm_.commit(*mover);
+  auto after = tm_.begin();
+  EXPECT_EQ(nullptr, catalog_.find(*after, "t"));
+  EXPECT_NE(nullptr, catalog_.find(*after, s, "t_pkey"));
+  tm_.rollback(*after);
+  tm_.rollback(*reader);
+}
+
 TEST_F(CatalogSchemaTest, RelationsOfTheSameNameInTwoSchemasDoNotShareALock) {
   committed([&](Transaction& txn) { catalog_.create_schema(txn, "s", kBootstrapRole, false); });
   auto first = tm_.begin();
