@@ -16,6 +16,8 @@ build=${1:-build}
 asan=${2:-build-asan}
 tsan=${3:-build-tsan}
 jobs=$(nproc)
+# A unit test binary that runs longer than this has hung: it fails instead of using up the budget.
+test_timeout=${TESSERA_TEST_TIMEOUT:-900}
 
 shared=${TESSERA_SHARED:-$(cd .. && pwd)/shared}
 corpus=()
@@ -28,7 +30,9 @@ suites=(sqllogictest/suites)
 
 passed_steps=0
 failed_steps=0
-step() { echo; echo "=== $*"; }
+started=$SECONDS
+# Each step prints the minutes and seconds since the start, so a slow step shows in the log.
+step() { local t=$((SECONDS - started)); echo; printf '=== [%d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*"; }
 # check CMD...: runs one test step and counts it.
 check() {
   if "$@"; then
@@ -40,7 +44,7 @@ check() {
 }
 
 step "unit tests"
-check ctest --test-dir "$build" --output-on-failure -j "$jobs"
+check ctest --test-dir "$build" --output-on-failure --timeout "$test_timeout" -j "$jobs"
 
 step "sqllogictest, in-process"
 check "$build/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}"
@@ -93,24 +97,26 @@ if [ "${TESSERA_SKIP_ASAN:-0}" != "1" ]; then
   # Only what this step runs: the unit tests and the sqllogictest runner.
   asan_targets=$(ninja -C "$asan" -t targets all | grep -oE '^(test-[a-z]+|tessera-sqllogictest):' | tr -d ':' | sort -u)
   cmake --build "$asan" -j "$jobs" --target $asan_targets
+  step "ASan+UBSan: running the unit tests and our suites"
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-  check ctest --test-dir "$asan" --output-on-failure -j "$jobs"
+  check ctest --test-dir "$asan" --output-on-failure --timeout "$test_timeout" -j "$jobs"
   check "$asan/tessera-sqllogictest" "${suites[@]}" "${corpus[@]}"
 fi
 
 if [ "${TESSERA_SKIP_TSAN:-0}" != "1" ]; then
   step "ThreadSanitizer build: storage, executor and session tests"
   if [ ! -f "$tsan/build.ninja" ]; then
-    cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_TSAN=ON > /dev/null
+    cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_TSAN=ON -DTESSERA_SIMD_STATIC=ON > /dev/null
   fi
   cmake --build "$tsan" -j "$jobs" --target test-storage test-executor test-main
+  step "ThreadSanitizer: running the tests"
   # A data race or lock-order inversion fails the test binary (exit code 66).
   export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
-  check "$tsan/test-storage"
-  check "$tsan/test-executor"
-  check "$tsan/test-main"
+  check timeout "$test_timeout" "$tsan/test-storage"
+  check timeout "$test_timeout" "$tsan/test-executor"
+  check timeout "$test_timeout" "$tsan/test-main"
 fi
 
-echo
+step "done"
 echo "steps: $passed_steps passed, $failed_steps failed"
 [ "$failed_steps" -eq 0 ]

@@ -74,8 +74,14 @@ def render(value, letter):
     if value == "NULL":
         return "NULL"
     if letter == "I":
+        if value in ("t", "f"):
+            return "1" if value == "t" else "0"
         try:
-            return str(int(float(value))) if value not in ("t", "f") else ("1" if value == "t" else "0")
+            return str(int(value))  # exact, also beyond 2^53
+        except ValueError:
+            pass
+        try:
+            return str(int(float(value)))
         except ValueError:
             return "0"
     if letter == "R":

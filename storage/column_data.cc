@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/common/assert.h"
+#include "storage/encoded_segment.h"
 
 namespace tessera::storage {
 
@@ -13,23 +14,44 @@ void ColumnData::append(const UnifiedVectorFormat& source, size_t source_offset,
   while (done < count) {
     const size_t row = row_start + done;
     const size_t listed = segment_count_.load(std::memory_order_relaxed);
-    if (tail_ == nullptr || tail_->count() == tail_->capacity()) {
+    if (tail_ == nullptr) {
       TS_CHECK(listed < kMaxSegments, "too many segments in a row group");
-      const size_t start = listed == 0 ? 0 : segments_[listed - 1].start + segments_[listed - 1].segment->capacity();
+      const size_t start = listed == 0 ? 0 : segments_[listed - 1].start + segment(listed - 1)->capacity();
       TS_CHECK(start == row, "segments must cover the row group without gaps");
-      auto segment = std::make_unique<UncompressedSegment>(type_);
-      tail_ = segment.get();
-      segments_[listed] = Slot{start, std::move(segment)};
+      tail_ = std::make_shared<UncompressedSegment>(type_);
+      tail_index_ = listed;
+      segments_[listed].start = start;
+      segments_[listed].segment.store(tail_, std::memory_order_release);
       segment_count_.store(listed + 1, std::memory_order_release);
     }
     const size_t offset = tail_->count();
     const size_t n = std::min(count - done, tail_->capacity() - offset);
     appended.merge(tail_->append(source, source_offset + done, offset, n));
-    if (offset + n == tail_->capacity()) tail_->seal();
+    if (offset + n == tail_->capacity()) seal_tail();
     done += n;
   }
   std::lock_guard<std::mutex> lock(zone_mutex_);
   zone_map_.merge(appended);
+}
+
+void ColumnData::seal_tail() {
+  tail_->seal();
+  const Vector* values = tail_->reference(0, tail_->capacity());
+  TS_CHECK(values != nullptr, "a sealed segment hands out its vector");
+  if (auto encoded = EncodedSegment::encode(type_, *values, tail_->count(), tail_->zone_map())) {
+    // Readers holding the uncompressed segment keep it alive until they are done.
+    segments_[tail_index_].segment.store(std::shared_ptr<const ColumnSegment>(std::move(encoded)),
+                                         std::memory_order_release);
+  }
+  tail_.reset();
+}
+
+std::vector<std::shared_ptr<const ColumnSegment>> ColumnData::segments() const {
+  const size_t n = segment_count();
+  std::vector<std::shared_ptr<const ColumnSegment>> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; i++) out.push_back(segment(i));
+  return out;
 }
 
 size_t ColumnData::segment_index(size_t row) const {
@@ -52,7 +74,8 @@ ZoneMap ColumnData::zone_map() const {
 void ColumnData::scan(size_t row_start, size_t window_rows, const sel_t* sel, size_t count, Vector& out) const {
   const size_t first = segment_index(row_start);
   const size_t first_start = segments_[first].start;
-  const ColumnSegment& first_segment = *segments_[first].segment;
+  const auto first_pinned = segment(first);
+  const ColumnSegment& first_segment = *first_pinned;
   const size_t window_end = row_start + window_rows;
   if (window_end <= first_start + first_segment.capacity()) {
     // The window lies in one segment: reference it when it hands out a vector for the window.
@@ -74,7 +97,8 @@ void ColumnData::scan(size_t row_start, size_t window_rows, const sel_t* sel, si
   size_t index = first;
   while (done < count) {
     const size_t seg_start = segments_[index].start;
-    const ColumnSegment& segment = *segments_[index].segment;
+    const auto pinned = segment(index);
+    const ColumnSegment& segment = *pinned;
     const size_t seg_end = seg_start + segment.capacity();
     if (sel == nullptr) {
       const size_t row = row_start + done;
@@ -101,7 +125,8 @@ size_t ColumnData::select(const TableFilter& filter, size_t row_start, const sel
   if (count == 0) return 0;
   const size_t first = segment_index(row_start);
   const size_t first_start = segments_[first].start;
-  const ColumnSegment& first_segment = *segments_[first].segment;
+  const auto first_pinned = segment(first);
+  const ColumnSegment& first_segment = *first_pinned;
   const size_t last_row = row_start + (sel_in ? sel_in[count - 1] : count - 1);
   if (last_row < first_start + first_segment.capacity()) {
     return first_segment.select(filter, row_start - first_start, sel_in, count, sel_out);
@@ -113,7 +138,8 @@ size_t ColumnData::select(const TableFilter& filter, size_t row_start, const sel
   sel_t rebased[kVectorSize];
   while (done < count) {
     const size_t seg_start = segments_[index].start;
-    const ColumnSegment& segment = *segments_[index].segment;
+    const auto pinned = segment(index);
+    const ColumnSegment& segment = *pinned;
     const size_t seg_end = seg_start + segment.capacity();
     size_t k = done;
     for (; k < count; k++) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "src/common/logical_type.h"
 #include "src/common/vector.h"
@@ -18,13 +19,15 @@ namespace tessera::storage {
 
 /// The values of one column within one row group: a list of segments, each covering a fixed run
 /// of consecutive rows (segment i starts at row `segment_start(i)` of the row group and holds up
-/// to `segment(i).capacity()` rows). Nothing here assumes a segment size: appends create
-/// UncompressedSegments of kVectorSize rows, encoded segments of other sizes may follow them.
-/// Segments are created as appends reach them and never move, so readers need no lock.
+/// to `segment(i)->capacity()` rows). Nothing here assumes a segment size: appends create
+/// UncompressedSegments of kVectorSize rows; when one is full it is sealed and replaced by its
+/// EncodedSegment (same rows, same zone map) if that is smaller.
 ///
 /// Thread-safety: one writer (the table's append lock), concurrent readers of published rows.
 /// A reader finds every segment that holds a published row: a segment is listed (release)
-/// before rows are appended to it, and rows are published after that.
+/// before rows are appended to it, and rows are published after that. Slots hold shared
+/// pointers swapped atomically, so a reader pins the segment it reads (`segment(i)`) and a
+/// replaced segment lives until its last reader lets go.
 class ColumnData {
  public:
   explicit ColumnData(LogicalType type) : type_(type), zone_map_(type) {}
@@ -40,11 +43,15 @@ class ColumnData {
 
   /// Reader: number of segments listed so far.
   size_t segment_count() const { return segment_count_.load(std::memory_order_acquire); }
-  const ColumnSegment& segment(size_t index) const { return *segments_[index].segment; }
+  std::shared_ptr<const ColumnSegment> segment(size_t index) const {
+    return segments_[index].segment.load(std::memory_order_acquire);
+  }
   /// First row (row-group offset) of segment `index`.
   size_t segment_start(size_t index) const { return segments_[index].start; }
   /// Index of the segment holding row `row` (the row must be published).
   size_t segment_index(size_t row) const;
+  /// Reader: every listed segment, pinned (for statistics such as the tessera_storage view).
+  std::vector<std::shared_ptr<const ColumnSegment>> segments() const;
   /// Min/max/NULL count of every row written to the column so far.
   ZoneMap zone_map() const;
 
@@ -63,13 +70,17 @@ class ColumnData {
   static constexpr size_t kMaxSegments = kRowGroupSize / UncompressedSegment::kCapacity;
   struct Slot {
     size_t start = 0;
-    std::unique_ptr<ColumnSegment> segment;
+    std::atomic<std::shared_ptr<const ColumnSegment>> segment;
   };
+
+  // Writer: seals the full tail segment and swaps in its encoded form when that is smaller.
+  void seal_tail();
 
   const LogicalType type_;
   std::array<Slot, kMaxSegments> segments_;
   std::atomic<size_t> segment_count_{0};
-  UncompressedSegment* tail_ = nullptr;  // the segment appends go to; writer only
+  std::shared_ptr<UncompressedSegment> tail_;  // the segment appends go to; writer only
+  size_t tail_index_ = 0;
   mutable std::mutex zone_mutex_;
   ZoneMap zone_map_;
 };

@@ -11,8 +11,25 @@
 
 namespace tessera::storage {
 
+/// How a segment stores its values (see EncodedSegment).
+enum class SegmentEncoding : uint8_t { kUncompressed = 0, kConstant, kRle, kDictionary, kBitpack, kDelta };
+
+/// The encoding's name as the tessera_storage view shows it: 'uncompressed', 'constant', 'rle',
+/// 'dictionary', 'bitpack' or 'delta'.
+inline const char* segment_encoding_name(SegmentEncoding encoding) {
+  switch (encoding) {
+    case SegmentEncoding::kUncompressed: return "uncompressed";
+    case SegmentEncoding::kConstant: return "constant";
+    case SegmentEncoding::kRle: return "rle";
+    case SegmentEncoding::kDictionary: return "dictionary";
+    case SegmentEncoding::kBitpack: return "bitpack";
+    case SegmentEncoding::kDelta: return "delta";
+  }
+  return "unknown";
+}
+
 /// A run of consecutive rows of one column inside a row group, in some representation
-/// (uncompressed in memory today; encoded forms later). A segment knows its row count and zone
+/// (UncompressedSegment while it fills, EncodedSegment once sealed and compressed). A segment knows its row count and zone
 /// map, decodes rows into a caller's vector, and evaluates a TableFilter on its own data. The
 /// rows of a segment are addressed from 0; the owning ColumnData knows where the segment starts.
 ///
@@ -33,6 +50,12 @@ class ColumnSegment {
   virtual size_t capacity() const = 0;
   /// Min/max/NULL count of the rows written so far (a superset of any published prefix).
   virtual ZoneMap zone_map() const = 0;
+  /// How the values are stored.
+  virtual SegmentEncoding encoding() const { return SegmentEncoding::kUncompressed; }
+  /// Bytes the segment's values take in memory (validity and string bytes included).
+  virtual size_t memory_bytes() const = 0;
+  /// Bytes the same rows take uncompressed (a flat array, string bytes, validity if any NULL).
+  virtual size_t uncompressed_bytes() const = 0;
 
   /// Decodes rows `offset + sel[i]` for i < count into rows [out_offset, out_offset + count) of
   /// `out`, a flat vector owned by the caller with enough capacity. `sel` == nullptr selects

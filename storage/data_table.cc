@@ -645,7 +645,7 @@ ZoneMap DataTable::zone_map(size_t column, size_t segment_index) const {
   const auto row_group = row_group_at(group_index);
   if (!row_group || row_group->count() <= row) return ZoneMap(types_[column]);
   const ColumnData& data = row_group->column(column);
-  return data.segment(data.segment_index(row)).zone_map();
+  return data.segment(data.segment_index(row))->zone_map();
 }
 
 ZoneMap DataTable::row_group_zone_map(size_t column, size_t row_group_index) const {
@@ -653,6 +653,28 @@ ZoneMap DataTable::row_group_zone_map(size_t column, size_t row_group_index) con
   const auto row_group = row_group_at(row_group_index);
   if (!row_group) return ZoneMap(types_[column]);
   return row_group->column(column).zone_map();
+}
+
+std::vector<SegmentStats> DataTable::segment_stats() const {
+  std::vector<SegmentStats> out;
+  for (size_t g = 0; g < row_group_count(); g++) {
+    const auto row_group = row_group_at(g);
+    if (!row_group) continue;
+    for (size_t c = 0; c < types_.size(); c++) {
+      for (const auto& segment : row_group->column(c).segments()) {
+        SegmentStats s;
+        s.row_group = g;
+        s.column = c;
+        s.rows = segment->count();
+        s.encoding = segment->encoding();
+        s.compressed_bytes = segment->memory_bytes();
+        s.uncompressed_bytes = segment->uncompressed_bytes();
+        s.zone_map = segment->zone_map();
+        out.push_back(std::move(s));
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace tessera::storage

@@ -27,6 +27,17 @@ namespace tessera::storage {
 /// Thread-safety: all methods are thread-safe. Appends (from any number of threads and
 /// transactions) are serialized by an append lock; scans never take it and run concurrently
 /// with appends and commits, reading only published rows.
+/// How one column segment stores its rows (DataTable::segment_stats).
+struct SegmentStats {
+  size_t row_group = 0;
+  size_t column = 0;
+  size_t rows = 0;
+  SegmentEncoding encoding = SegmentEncoding::kUncompressed;
+  size_t compressed_bytes = 0;
+  size_t uncompressed_bytes = 0;
+  ZoneMap zone_map;
+};
+
 class DataTable {
  public:
   explicit DataTable(std::vector<LogicalType> types);
@@ -159,6 +170,9 @@ class DataTable {
   ZoneMap zone_map(size_t column, size_t segment_index) const;
   /// Zone map of column `column` over row group `row_group_index` (empty if it does not exist).
   ZoneMap row_group_zone_map(size_t column, size_t row_group_index) const;
+  /// Every segment of every column (row group by row group, column by column), for statistics
+  /// such as the tessera_storage view. Includes rows not committed yet.
+  std::vector<SegmentStats> segment_stats() const;
 
  private:
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;

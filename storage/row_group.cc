@@ -54,13 +54,13 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVis
     const size_t last = column.segment_index(vector_start + rows - 1);
     bool all_never = true, all_always = true;
     for (size_t s = first; s <= last; s++) {
-      const ZoneCheck check = column.segment(s).check_zone(*active.filter);
+      const ZoneCheck check = column.segment(s)->check_zone(*active.filter);
       all_never &= check == ZoneCheck::kNever;
       all_always &= check == ZoneCheck::kAlways;
     }
     if (all_never) {
       for (size_t s = first; s <= last; s++) {
-        const ColumnSegment* segment = &column.segment(s);
+        const ColumnSegment* segment = column.segment(s).get();  // compared only, never read
         if (segment == active.last_skipped) continue;
         active.last_skipped = segment;
         local.segments_skipped_++;

@@ -71,6 +71,7 @@ void UncompressedSegment::append_strings(const UnifiedVectorFormat& source, size
   string_t* dst = reinterpret_cast<string_t*>(data_) + offset;
   std::array<uint64_t, kCapacity / 64> valid{};
   const bool all_valid = source.validity->all_valid();
+  size_t heap_bytes = 0;
   for (size_t i = 0; i < count; i++) {
     const sel_t s = source.sel.get_index(source_offset + i);
     if (!all_valid && !source.validity->row_is_valid(s)) {
@@ -80,8 +81,10 @@ void UncompressedSegment::append_strings(const UnifiedVectorFormat& source, size
     }
     valid[i / 64] |= uint64_t{1} << (i % 64);
     dst[i] = heap_->add(src[s]);
+    heap_bytes += src[s].is_inlined() ? 0 : src[s].size();
     zone.add_string(src[s].view());
   }
+  string_bytes_.fetch_add(heap_bytes, std::memory_order_relaxed);
   set_valid_bits(offset, count, valid.data());
 }
 
@@ -170,6 +173,12 @@ ZoneCheck UncompressedSegment::check_zone(const TableFilter& filter) const {
   if (sealed()) return filter.check_zone(zone_map_);
   std::lock_guard<std::mutex> lock(zone_mutex_);
   return filter.check_zone(zone_map_);
+}
+
+size_t UncompressedSegment::memory_bytes() const {
+  // The flat array, the string bytes and (once sealed with NULLs) the vector's validity.
+  return count() * width_ + string_bytes_.load(std::memory_order_relaxed) +
+         (zone_map().null_count() > 0 ? kCapacity / 8 : 0);
 }
 
 ZoneMap UncompressedSegment::zone_map() const {

@@ -43,6 +43,8 @@ class UncompressedSegment final : public ColumnSegment {
   size_t count() const override { return count_.load(std::memory_order_acquire); }
   size_t capacity() const override { return kCapacity; }
   ZoneMap zone_map() const override;
+  size_t memory_bytes() const override;
+  size_t uncompressed_bytes() const override { return memory_bytes(); }
   ZoneCheck check_zone(const TableFilter& filter) const override;
   void scan(size_t offset, const sel_t* sel, size_t count, Vector& out, size_t out_offset) const override;
   const Vector* reference(size_t offset, size_t count) const override;
@@ -66,6 +68,7 @@ class UncompressedSegment final : public ColumnSegment {
   std::shared_ptr<StringHeap> heap_;  // string bytes; written only by the appender
   std::array<std::atomic<uint64_t>, kCapacity / 64> validity_{};  // 1 = valid
   std::atomic<size_t> count_{0};
+  std::atomic<size_t> string_bytes_{0};  // bytes of the non-inlined strings appended
   std::atomic<bool> sealed_{false};
   bool has_nulls_ = false;  // writer only; copied into vector_ by seal()
   mutable std::mutex zone_mutex_;

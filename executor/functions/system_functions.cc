@@ -1,11 +1,15 @@
 // Session and system information functions: version(), current_database() (current_catalog),
-// current_schema(), current_schemas(bool), current_user (session_user, user, current_role) and
-// pg_typeof("any").
+// current_schema(), current_schemas(bool), current_user (session_user, user, current_role),
+// pg_typeof("any") and the table function tessera_storage() (how tables are stored).
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "catalog/catalog.h"
+#include "catalog/function_registry.h"
+#include "storage/data_table.h"
 #include "catalog/search_path.h"
 #include "catalog/sequence_session.h"
 #include "src/common/array_value.h"
@@ -84,6 +88,84 @@ catalog::ScalarFunction session_function(const char* name, catalog::ScalarKernel
   return f;
 }
 
+/// tessera_storage(): one row per table, row group and column of the tables the query's
+/// transaction sees: how the column's segments in that row group are stored (their encodings,
+/// most rows first, comma-separated), the block codec ('none': in-memory segments have none),
+/// the rows, the bytes the segments take and would take uncompressed, and the row group's
+/// min and max of the column as text (NULL when it has no non-NULL value).
+catalog::TableFunctionSchema bind_tessera_storage(std::span<const LogicalType>, std::span<const std::optional<Value>>) {
+  catalog::TableFunctionSchema schema;
+  schema.names = {"table_name", "row_group", "column_name", "encoding", "codec",
+                  "rows", "compressed_bytes", "uncompressed_bytes", "min", "max"};
+  schema.types = {LogicalType::varchar(), LogicalType::bigint(), LogicalType::varchar(), LogicalType::varchar(),
+                  LogicalType::varchar(), LogicalType::bigint(), LogicalType::bigint(), LogicalType::bigint(),
+                  LogicalType::varchar(), LogicalType::varchar()};
+  return schema;
+}
+
+class StorageRun : public catalog::TableFunctionRun, public catalog::TableFunctionPart {
+ public:
+  explicit StorageRun(std::vector<std::vector<Value>> rows) : rows_(std::move(rows)) {}
+  size_t num_parts() const override { return 1; }
+  std::unique_ptr<catalog::TableFunctionPart> open_part(size_t) const override {
+    return std::make_unique<StorageRun>(rows_);
+  }
+  bool produce(DataChunk& out) override {
+    if (next_ == rows_.size()) return false;
+    const size_t n = std::min(kVectorSize, rows_.size() - next_);
+    for (size_t r = 0; r < n; r++) {
+      for (size_t c = 0; c < rows_[next_ + r].size(); c++) out.set_value(c, r, rows_[next_ + r][c]);
+    }
+    out.set_size(n);
+    next_ += n;
+    return true;
+  }
+
+ private:
+  std::vector<std::vector<Value>> rows_;
+  size_t next_ = 0;
+};
+
+std::unique_ptr<catalog::TableFunctionRun> init_tessera_storage(std::span<const Value>,
+                                                                const catalog::TableFunctionSchema&) {
+  const catalog::SequenceContext* context = catalog::current_sequence_context();
+  if (!context || !context->catalog || !context->transaction) {
+    throw SqlError(SqlState::kFeatureNotSupported, "tessera_storage() is not supported in this context");
+  }
+  std::vector<std::vector<Value>> rows;
+  for (const auto& entry : context->catalog->entries(*context->transaction)) {
+    if (entry->kind() != catalog::EntryKind::kTable) continue;
+    const auto& table = static_cast<const catalog::TableEntry&>(*entry);
+    struct Group {
+      std::map<storage::SegmentEncoding, size_t> rows_by_encoding;
+      size_t rows = 0, compressed = 0, uncompressed = 0;
+    };
+    std::map<std::pair<size_t, size_t>, Group> groups;  // (row group, column)
+    for (const storage::SegmentStats& s : table.storage().segment_stats()) {
+      Group& g = groups[{s.row_group, s.column}];
+      g.rows_by_encoding[s.encoding] += s.rows;
+      g.rows += s.rows;
+      g.compressed += s.compressed_bytes;
+      g.uncompressed += s.uncompressed_bytes;
+    }
+    for (const auto& [key, g] : groups) {
+      const auto [row_group, column] = key;
+      std::vector<std::pair<size_t, storage::SegmentEncoding>> encodings;
+      for (const auto& [encoding, n] : g.rows_by_encoding) encodings.push_back({n, encoding});
+      std::stable_sort(encodings.begin(), encodings.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::string names;
+      for (const auto& e : encodings) names += (names.empty() ? "" : ",") + std::string(segment_encoding_name(e.second));
+      const storage::ZoneMap zone = table.storage().row_group_zone_map(column, row_group);
+      auto text = [](const Value& v) { return v.is_null() ? Value::null(LogicalType::varchar()) : Value::varchar(v.to_string()); };
+      rows.push_back({Value::varchar(table.name()), Value::bigint(static_cast<int64_t>(row_group)),
+                      Value::varchar(table.columns()[column].name), Value::varchar(names), Value::varchar("none"),
+                      Value::bigint(static_cast<int64_t>(g.rows)), Value::bigint(static_cast<int64_t>(g.compressed)),
+                      Value::bigint(static_cast<int64_t>(g.uncompressed)), text(zone.min()), text(zone.max())});
+    }
+  }
+  return std::make_unique<StorageRun>(std::move(rows));
+}
+
 }  // namespace
 
 void register_system_functions(catalog::FunctionRegistry& registry) {
@@ -113,6 +195,12 @@ void register_system_functions(catalog::FunctionRegistry& registry) {
   typeof_fn.execute = typeof_kernel;
   typeof_fn.bind = bind_typeof;
   registry.add(std::move(typeof_fn));
+  catalog::TableFunction storage;
+  storage.name = "tessera_storage";
+  storage.volatility = catalog::Volatility::kVolatile;
+  storage.bind = bind_tessera_storage;
+  storage.init = init_tessera_storage;
+  registry.add(std::move(storage));
 }
 
 }  // namespace tessera::executor

@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "catalog/entry_kind_name.h"
 #include "catalog/sequence_session.h"
+#include "catalog/system_views.h"
 #include "planner/binder/type_rules.h"
 #include "planner/parser/error_position.h"
 #include "planner/parser/parser.h"
@@ -354,6 +355,15 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
   const auto& parts = ref.name;
   std::string name = parts.back();
   check_database_part(parts, ref.location);
+  if (catalog::is_system_view(name) &&
+      (parts.size() == 1 ? find_cte(name) == nullptr : parts[parts.size() - 2] == catalog::kCatalogSchema)) {
+    // A system view: the rows of its table function.
+    auto plan = bind_function_call(name, {}, ref.location);
+    const std::vector<std::string> names = plan->schema.names;
+    const std::string alias = ref.alias ? ref.alias->name : name;
+    std::vector<std::string> column_aliases = ref.alias ? ref.alias->columns : std::vector<std::string>{};
+    return bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
+  }
   if (parts.size() >= 2) {
     const std::string& schema = parts[parts.size() - 2];
     if (schema == catalog::kCatalogSchema || schema == catalog::kInformationSchema) {

@@ -241,17 +241,20 @@ TEST(DataTableTest, SealedVectorWithInvisibleRowsIsSliced) {
   tm.rollback(*b);
   tm.commit(*a);
   auto reader = tm.begin();
-  auto global = table.begin_scan(*reader, {kKeyColumn, 5});
+  auto global = table.begin_scan(*reader, {kKeyColumn, 4});
   LocalTableScanState local;
   DataChunk out;
-  out.initialize({LogicalType::bigint(), LogicalType::varchar()});
+  out.initialize({LogicalType::bigint(), LogicalType::double_precision()});
   ASSERT_TRUE(table.next_morsel(*global, local));
   ASSERT_TRUE(table.scan(local, out));
   ASSERT_EQ(1000u, out.size());
-  EXPECT_EQ(VectorType::kDictionary, out.column(0).vector_type());
+  // The keys (a sequence) are delta-encoded once sealed: decoded into a flat vector. The doubles
+  // stay uncompressed: the sealed vector is referenced through a selection.
+  EXPECT_EQ(VectorType::kFlat, out.column(0).vector_type());
+  EXPECT_EQ(VectorType::kDictionary, out.column(1).vector_type());
   for (size_t r = 0; r < 1000; r++) {
     ASSERT_EQ(Value::bigint(int64_t(r)), out.get_value(0, r));
-    ASSERT_EQ(expected_value(5, int64_t(r)), out.get_value(1, r));
+    ASSERT_EQ(expected_value(4, int64_t(r)), out.get_value(1, r));
   }
   EXPECT_FALSE(table.scan(local, out));
 }

@@ -13,6 +13,7 @@
 
 #include "storage/data_table.h"
 #include "storage/transaction_manager.h"
+#include "test/support/sanitizer.h"
 
 namespace tessera::storage {
 namespace {
@@ -265,8 +266,10 @@ TEST(TableFilterTest, EveryFilterKindMatchesTheReference) {
   std::mt19937_64 rng(7);
   const auto types = test_types();
   size_t checked = 0;
+  size_t index = 0;
   for (size_t column = 1; column < types.size(); column++) {
     for (const auto& condition : conditions_for(types[column], rng)) {
+      if (!test_support::sampled_case(index++, 4)) continue;
       std::vector<int64_t> expected;
       for (const auto& row : t.rows) {
         if (condition.holds(row[column])) expected.push_back(row[0].get_int64());
@@ -281,7 +284,7 @@ TEST(TableFilterTest, EveryFilterKindMatchesTheReference) {
       checked++;
     }
   }
-  EXPECT_GT(checked, 200u);
+  EXPECT_GT(checked, test_support::kSanitizedBuild ? 50u : 200u);
 }
 
 TEST(TableFilterTest, FiltersOnSeveralColumnsCombine) {
@@ -460,7 +463,7 @@ TEST(TableFilterTest, ZoneMapsSkipRowGroupsAndSegments) {
   EXPECT_EQ(0u, counts.row_groups_skipped);
 }
 
-TEST(TableFilterTest, FullyMatchingSegmentsAreStillReferencedNotCopied) {
+TEST(TableFilterTest, FullyMatchingEncodedSegmentsAreDecodedOnce) {
   TransactionManager tm;
   auto owned = ascending_table(tm, 2 * kVectorSize);
   const DataTable& table = *owned;
@@ -475,7 +478,7 @@ TEST(TableFilterTest, FullyMatchingSegmentsAreStillReferencedNotCopied) {
   ASSERT_TRUE(table.scan(local, out));
   ASSERT_EQ(kVectorSize, out.size());
   EXPECT_EQ(VectorType::kFlat, out.column(0).vector_type());
-  EXPECT_TRUE(out.column(0).is_shared()) << "a fully matching sealed segment is referenced";
+  EXPECT_FALSE(out.column(0).is_shared()) << "an encoded segment decodes into the scan's own vector";
   EXPECT_EQ(Value::bigint(kVectorSize), out.get_value(0, 0));
   EXPECT_FALSE(table.scan(local, out));
   EXPECT_FALSE(table.next_morsel(*global, local));

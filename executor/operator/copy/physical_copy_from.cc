@@ -6,6 +6,7 @@
 
 #include "executor/expression/cast.h"
 #include "executor/operator/copy/copy_reader.h"
+#include "src/common/run_once.h"
 #include "src/common/utf8.h"
 
 namespace tessera::executor {
@@ -26,7 +27,7 @@ struct ParsedBlock {
 /// appended each before it returns the next), and gives it up when the next block is not
 /// parsed yet; the worker that finishes parsing that block then takes it over.
 struct CopyFromGlobalState : GlobalState {
-  std::once_flag split;
+  RunOnce split;
   std::vector<CopyBlock> blocks;
   size_t threads = 1;
   size_t max_threads() const override { return threads; }
@@ -170,7 +171,7 @@ SourceResult PhysicalCopyFrom::get_data(WorkerContext& worker, DataChunk& out, G
                                         LocalState& local_state) const {
   auto& global = static_cast<CopyFromGlobalState&>(global_state);
   auto& local = static_cast<CopyFromLocalState&>(local_state);
-  std::call_once(global.split, [&] {
+  global.split.run([&] {
     const std::string_view data = input_->data;
     check_input_encoding(data, table_name_);
     global.blocks = split_copy_input(data, format_, kBlockBytes, table_name_);

@@ -1,9 +1,9 @@
 #include "executor/operator/scan/physical_table_function.h"
 
 #include <atomic>
-#include <mutex>
 
 #include "executor/expression/expression_executor.h"
+#include "src/common/run_once.h"
 
 namespace tessera::executor {
 
@@ -11,7 +11,7 @@ namespace {
 
 /// The run is started by the first worker (on a thread with the query's date/time context).
 struct TableFunctionGlobalState : GlobalState {
-  std::once_flag started;
+  RunOnce started;
   std::unique_ptr<catalog::TableFunctionRun> run;
   std::atomic<size_t> next_part{0};
   size_t threads = 1;
@@ -53,7 +53,7 @@ SourceResult PhysicalTableFunction::get_data(WorkerContext& worker, DataChunk& o
                                              LocalState& local_state) const {
   auto& global = static_cast<TableFunctionGlobalState&>(global_state);
   auto& local = static_cast<TableFunctionLocalState&>(local_state);
-  std::call_once(global.started, [&] {
+  global.started.run([&] {
     ExpressionExecutor expressions(worker.query);
     DataChunk single;
     single.set_size(1);

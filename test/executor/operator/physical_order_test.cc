@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "test/executor/operator/sort_test_data.h"
+#include "test/support/sanitizer.h"
 
 namespace tessera::executor::test {
 namespace {
@@ -24,7 +25,7 @@ const std::vector<std::vector<KeySpec>>& key_sets() {
 }
 
 TEST(PhysicalOrder, SingleThreadedMatchesStableReference) {
-  const Rows rows = sort_rows(5000, 1);
+  const Rows rows = sort_rows(test_support::kSanitizedBuild ? 2500 : 5000, 1);
   for (const auto& specs : key_sets()) {
     for (size_t chunk : {1, 333, 2048}) {
       if (chunk == 1 && &specs != &key_sets()[0]) continue;
