@@ -29,17 +29,16 @@ std::shared_ptr<T> pick_version(const std::vector<std::shared_ptr<T>>& versions,
 }
 
 /// The version of `name` in `map` as pick_version chooses it.
-template <typename T>
-std::shared_ptr<T> pick_named_version(const std::map<std::string, std::vector<std::shared_ptr<T>>>& map,
-                                      const std::string& name, const Transaction& txn, bool current) {
+template <typename K, typename T>
+std::shared_ptr<T> pick_named_version(const std::map<K, std::vector<std::shared_ptr<T>>>& map, const K& name,
+                                      const Transaction& txn, bool current) {
   auto it = map.find(name);
   return it == map.end() ? nullptr : pick_version(it->second, txn, current);
 }
 
 /// Removes version `entry` of `name` from `map` (and the name, when it was the last).
-template <typename T>
-void erase_version(std::map<std::string, std::vector<std::shared_ptr<T>>>& map, const std::string& name,
-                   const T* entry) {
+template <typename K, typename T>
+void erase_version(std::map<K, std::vector<std::shared_ptr<T>>>& map, const K& name, const T* entry) {
   auto it = map.find(name);
   if (it == map.end()) return;
   auto& versions = it->second;
@@ -51,6 +50,10 @@ void erase_version(std::map<std::string, std::vector<std::shared_ptr<T>>>& map, 
 
 /// The lock name of a schema: a leading NUL keeps it apart from every relation name.
 std::string schema_lock_name(const std::string& schema) { return std::string("\0schema ", 8) + schema; }
+
+/// The lock name of relation `name` of schema `schema`: the schema's OID, a dot and the name
+/// (a name may hold dots, the OID does not).
+std::string relation_lock_name(Oid schema, const std::string& name) { return std::to_string(schema) + "." + name; }
 
 SqlError undefined_schema(const std::string& name) {
   return SqlError(SqlState::kInvalidSchemaName, "schema \"" + name + "\" does not exist");
@@ -84,9 +87,13 @@ Catalog::~Catalog() {
 
 Oid Catalog::allocate_oid() { return next_oid_++; }
 
-std::shared_ptr<CatalogEntry> Catalog::find(const Transaction& txn, const std::string& name) const {
+std::shared_ptr<CatalogEntry> Catalog::find(const Transaction& txn, Oid schema, const std::string& name) const {
   std::shared_lock lock(mutex_);
-  return pick_named_version(entries_, name, txn, false);
+  return pick_named_version(entries_, RelationKey(schema, name), txn, false);
+}
+
+std::shared_ptr<CatalogEntry> Catalog::find(const Transaction& txn, const std::string& name) const {
+  return find(txn, kPublicSchemaOid, name);
 }
 
 std::shared_ptr<CatalogEntry> Catalog::get(const Transaction& txn, const std::string& name) const {
@@ -96,7 +103,12 @@ std::shared_ptr<CatalogEntry> Catalog::get(const Transaction& txn, const std::st
 }
 
 std::shared_ptr<TableEntry> Catalog::get_table(const Transaction& txn, const std::string& name) const {
-  auto entry = get(txn, name);
+  return get_table(txn, kPublicSchemaOid, name);
+}
+
+std::shared_ptr<TableEntry> Catalog::get_table(const Transaction& txn, Oid schema, const std::string& name) const {
+  auto entry = find(txn, schema, name);
+  if (!entry) throw SqlError(SqlState::kUndefinedTable, "relation \"" + name + "\" does not exist");
   if (entry->kind() != EntryKind::kTable) {
     throw SqlError(SqlState::kWrongObjectType, "\"" + name + "\" is not a table");
   }
@@ -112,8 +124,15 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::entries(const Transaction& t
   return result;
 }
 
-std::shared_ptr<CatalogEntry> Catalog::current_locked(const Transaction& txn, const std::string& name) const {
-  return pick_named_version(entries_, name, txn, true);
+std::shared_ptr<CatalogEntry> Catalog::current_locked(const Transaction& txn, Oid schema,
+                                                     const std::string& name) const {
+  return pick_named_version(entries_, RelationKey(schema, name), txn, true);
+}
+
+void Catalog::publish_locked(const std::shared_ptr<CatalogEntry>& entry, Oid schema) {
+  entry->catalog_ = this;
+  entry->schema_oid_ = schema;
+  entries_[RelationKey(schema, entry->name())].push_back(entry);
 }
 
 namespace {
@@ -148,7 +167,7 @@ class IndexStorageHook : public storage::TransactionHook {
   bool on_rollback_;
 };
 
-std::shared_ptr<IndexEntry> Catalog::add_index_locked(Transaction& txn, const std::string& table,
+std::shared_ptr<IndexEntry> Catalog::add_index_locked(Transaction& txn, Oid schema, const std::string& table,
                                                       IndexDefinition definition,
                                                       const std::vector<ColumnDefinition>& columns) {
   std::vector<std::string> names;
@@ -159,15 +178,16 @@ std::shared_ptr<IndexEntry> Catalog::add_index_locked(Transaction& txn, const st
   auto entry = std::make_shared<IndexEntry>(name, allocate_oid(), table, std::move(definition), std::move(index));
   entry->catalog_ = this;
   txn.record_create(entry);
-  entries_[name].push_back(entry);
+  publish_locked(entry, schema);
   return entry;
 }
 
-std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes_locked(const Transaction& txn,
+std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes_locked(const Transaction& txn, Oid schema,
                                                                        const std::string& table) const {
   std::vector<std::shared_ptr<IndexEntry>> result;
-  for (const auto& [name, versions] : entries_) {
-    auto entry = current_locked(txn, name);
+  for (const auto& [key, versions] : entries_) {
+    if (key.first != schema) continue;
+    auto entry = pick_version(versions, txn, true);
     if (!entry || entry->kind() != EntryKind::kIndex) continue;
     auto index = std::static_pointer_cast<IndexEntry>(entry);
     if (index->table_name() == table) result.push_back(std::move(index));
@@ -176,26 +196,27 @@ std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes_locked(const Tra
   return result;
 }
 
-std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes(const Transaction& txn, const std::string& table) const {
+std::vector<std::shared_ptr<IndexEntry>> Catalog::table_indexes(const Transaction& txn, const CatalogEntry& table) const {
   std::shared_lock lock(mutex_);
-  return table_indexes_locked(txn, table);
+  return table_indexes_locked(txn, table.schema_oid(), table.name());
 }
 
 std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::string& name,
                                                   std::vector<ColumnDefinition> columns, bool if_not_exists,
                                                   std::vector<IndexDefinition> indexes,
                                                   std::vector<CheckConstraint> checks,
-                                                  std::vector<ForeignKey> foreign_keys) {
+                                                  std::vector<ForeignKey> foreign_keys,
+                                                  const std::string& schema_name) {
   check_columns(columns);
-  lock_schema_for_create(txn, kPublicSchema);
-  txn.lock(name, LockMode::kExclusive);
+  const Oid schema = lock_schema_for_create(txn, schema_name);
+  txn.lock(relation_lock_name(schema, name), LockMode::kExclusive);
   // The referenced tables cannot be dropped while this transaction runs.
-  for (const auto& fk : foreign_keys) txn.lock(fk.referenced_table, LockMode::kShared);
+  for (const auto& fk : foreign_keys) txn.lock(relation_lock_name(schema, fk.referenced_table), LockMode::kShared);
   for (const auto& index : indexes) {
-    if (index.name != name) txn.lock(index.name, LockMode::kExclusive);
+    if (index.name != name) txn.lock(relation_lock_name(schema, index.name), LockMode::kExclusive);
   }
   std::unique_lock lock(mutex_);
-  if (current_locked(txn, name)) {
+  if (current_locked(txn, schema, name)) {
     if (if_not_exists) return nullptr;
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
   }
@@ -209,14 +230,14 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
       }
       has_primary_key = true;
     }
-    if (index.name == name || !index_names.insert(index.name).second || current_locked(txn, index.name)) {
+    if (index.name == name || !index_names.insert(index.name).second || current_locked(txn, schema, index.name)) {
       throw SqlError(SqlState::kDuplicateTable, "relation \"" + index.name + "\" already exists");
     }
   }
   const std::vector<ColumnDefinition> column_list = columns;
   for (const auto& fk : foreign_keys) {
     if (fk.referenced_table == name) continue;  // a table referencing itself
-    auto referenced = current_locked(txn, fk.referenced_table);
+    auto referenced = current_locked(txn, schema, fk.referenced_table);
     if (!referenced || referenced->kind() != EntryKind::kTable) {
       throw SqlError(SqlState::kUndefinedTable, "relation \"" + fk.referenced_table + "\" does not exist");
     }
@@ -226,9 +247,9 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
                                             std::move(foreign_keys));
   entry->catalog_ = this;
   txn.record_create(entry);
-  entries_[name].push_back(entry);
+  publish_locked(entry, schema);
   for (auto& definition : indexes) {
-    auto index = add_index_locked(txn, name, std::move(definition), column_list);
+    auto index = add_index_locked(txn, schema, name, std::move(definition), column_list);
     entry->storage().add_index(index->index());
   }
   return entry;
@@ -236,18 +257,19 @@ std::shared_ptr<TableEntry> Catalog::create_table(Transaction& txn, const std::s
 
 std::shared_ptr<IndexEntry> Catalog::create_index(Transaction& txn, const TableEntry& table,
                                                   IndexDefinition definition, bool if_not_exists) {
-  txn.lock(table.name(), LockMode::kExclusive);
-  txn.lock(definition.name, LockMode::kExclusive);
+  const Oid schema = table.schema_oid();
+  txn.lock(relation_lock_name(schema, table.name()), LockMode::kExclusive);
+  txn.lock(relation_lock_name(schema, definition.name), LockMode::kExclusive);
   std::unique_lock lock(mutex_);
-  auto current = current_locked(txn, table.name());
+  auto current = current_locked(txn, schema, table.name());
   if (current.get() != &table) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + table.name() + "\" does not exist");
   }
-  if (current_locked(txn, definition.name)) {
+  if (current_locked(txn, schema, definition.name)) {
     if (if_not_exists) return nullptr;
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + definition.name + "\" already exists");
   }
-  auto entry = add_index_locked(txn, table.name(), std::move(definition), table.columns());
+  auto entry = add_index_locked(txn, schema, table.name(), std::move(definition), table.columns());
   txn.add_hook(std::make_shared<IndexStorageHook>(std::static_pointer_cast<TableEntry>(current), entry->index(), true));
   return entry;
 }
@@ -256,9 +278,9 @@ std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const 
                                                         SequenceOptions options, bool if_not_exists,
                                                         std::string owner_table, std::string owner_column) {
   lock_schema_for_create(txn, kPublicSchema);
-  txn.lock(name, LockMode::kExclusive);
+  txn.lock(relation_lock_name(kPublicSchemaOid, name), LockMode::kExclusive);
   std::unique_lock lock(mutex_);
-  if (current_locked(txn, name)) {
+  if (current_locked(txn, kPublicSchemaOid, name)) {
     if (if_not_exists) return nullptr;
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
   }
@@ -266,38 +288,41 @@ std::shared_ptr<SequenceEntry> Catalog::create_sequence(Transaction& txn, const 
                                                std::move(owner_column));
   entry->catalog_ = this;
   txn.record_create(entry);
-  entries_[name].push_back(entry);
+  publish_locked(entry, kPublicSchemaOid);
   return entry;
 }
 
 std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEntry& table, AlteredTable altered) {
   check_columns(altered.columns);
+  // `old_schema` holds the old version; `schema` the new one (SET SCHEMA moves it there).
+  const Oid old_schema = table.schema_oid();
+  const Oid schema = altered.schema.empty() ? old_schema : lock_schema_for_create(txn, altered.schema);
   const std::string old_name = table.name();
-  const bool renamed = altered.name != old_name;
-  if (renamed) txn.lock(altered.name, LockMode::kExclusive);
+  const bool renamed = altered.name != old_name || schema != old_schema;
+  if (renamed) txn.lock(relation_lock_name(schema, altered.name), LockMode::kExclusive);
   for (const auto& fk : altered.foreign_keys) {
-    if (fk.referenced_table != old_name) txn.lock(fk.referenced_table, LockMode::kShared);
+    if (fk.referenced_table != old_name) txn.lock(relation_lock_name(schema, fk.referenced_table), LockMode::kShared);
   }
-  for (const auto& index : altered.indexes) txn.lock(index.name, LockMode::kExclusive);
+  for (const auto& index : altered.indexes) txn.lock(relation_lock_name(schema, index.name), LockMode::kExclusive);
   // The tables whose FOREIGN KEYs reference this one get new versions: lock them first (out
   // of the catalog mutex), then look again.
   std::set<std::string> referencing_names;
   {
     std::shared_lock lock(mutex_);
-    for (const auto& [other, index] : referencing_tables_locked(txn, old_name)) {
+    for (const auto& [other, index] : referencing_tables_locked(txn, old_schema, old_name)) {
       if (other->name() != old_name) referencing_names.insert(other->name());
     }
   }
-  for (const auto& name : referencing_names) txn.lock(name, LockMode::kExclusive);
+  for (const auto& name : referencing_names) txn.lock(relation_lock_name(schema, name), LockMode::kExclusive);
 
   std::unique_lock lock(mutex_);
-  auto current = current_locked(txn, old_name);
+  auto current = current_locked(txn, old_schema, old_name);
   if (current.get() != &table) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + old_name + "\" does not exist");
   }
   auto old_entry = std::static_pointer_cast<TableEntry>(current);
-  auto old_indexes = table_indexes_locked(txn, old_name);
-  if (renamed && current_locked(txn, altered.name)) {
+  auto old_indexes = table_indexes_locked(txn, old_schema, old_name);
+  if (renamed && current_locked(txn, schema, altered.name)) {
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + altered.name + "\" already exists");
   }
   std::set<std::string> index_names;
@@ -305,12 +330,12 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
     const bool old_index = std::any_of(old_indexes.begin(), old_indexes.end(),
                                        [&](const auto& entry) { return entry->name() == index.name; });
     if (index.name == altered.name || !index_names.insert(index.name).second ||
-        (!old_index && current_locked(txn, index.name))) {
+        ((!old_index || schema != old_schema) && current_locked(txn, schema, index.name))) {
       throw SqlError(SqlState::kDuplicateTable, "relation \"" + index.name + "\" already exists");
     }
   }
   for (const auto& sequence : altered.sequences) {
-    if (current_locked(txn, sequence.name)) {
+    if (current_locked(txn, schema, sequence.name)) {
       throw SqlError(SqlState::kDuplicateTable, "relation \"" + sequence.name + "\" already exists");
     }
   }
@@ -329,16 +354,16 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
   entry->comment_ = table.comment();
   entry->catalog_ = this;
   txn.record_create(entry);
-  entries_[altered.name].push_back(entry);
+  publish_locked(entry, schema);
   // The caller fills the new indexes and adds them to the storage.
   std::vector<std::string> new_index_names;
   for (auto& definition : altered.indexes) {
     new_index_names.push_back(definition.name);
-    add_index_locked(txn, altered.name, std::move(definition), altered.columns);
+    add_index_locked(txn, schema, altered.name, std::move(definition), altered.columns);
   }
 
   // Sequences owned by its columns.
-  for (auto& owned : owned_sequences_locked(txn, old_name)) {
+  for (auto& owned : owned_sequences_locked(txn, old_schema, old_name)) {
     auto sequence = std::static_pointer_cast<SequenceEntry>(owned);
     auto column = table.find_column(sequence->owner_column());
     const std::optional<size_t> moved = column ? new_position[*column] : std::nullopt;
@@ -356,19 +381,19 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
     replacement->comment_ = sequence->comment();
     replacement->catalog_ = this;
     txn.record_replace(sequence, replacement);
-    entries_[sequence->name()].push_back(replacement);
+    publish_locked(replacement, schema);
   }
   for (const auto& definition : altered.sequences) {
     auto sequence = std::make_shared<SequenceEntry>(definition.name, allocate_oid(), definition.options, altered.name,
                                                     definition.column);
     sequence->catalog_ = this;
     txn.record_create(sequence);
-    entries_[definition.name].push_back(sequence);
+    publish_locked(sequence, schema);
   }
 
   // FOREIGN KEYs of other tables that reference it.
   for (const auto& name : referencing_names) {
-    auto other = std::static_pointer_cast<TableEntry>(current_locked(txn, name));
+    auto other = std::static_pointer_cast<TableEntry>(current_locked(txn, schema, name));
     if (!other) continue;
     std::vector<ForeignKey> keys;
     bool changed = false;
@@ -400,16 +425,16 @@ std::shared_ptr<TableEntry> Catalog::alter_table(Transaction& txn, const TableEn
     replacement->comment_ = other->comment();
     replacement->catalog_ = this;
     txn.record_replace(other, replacement);
-    entries_[name].push_back(replacement);
+    publish_locked(replacement, schema);
   }
   return entry;
 }
 
 void Catalog::set_comment(Transaction& txn, const CatalogEntry& entry, std::optional<size_t> column,
                           std::string comment) {
-  txn.lock(entry.name(), LockMode::kExclusive);
+  txn.lock(relation_lock_name(entry.schema_oid(), entry.name()), LockMode::kExclusive);
   std::unique_lock lock(mutex_);
-  auto current = current_locked(txn, entry.name());
+  auto current = current_locked(txn, entry.schema_oid(), entry.name());
   if (current.get() != &entry) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + entry.name() + "\" does not exist");
   }
@@ -445,14 +470,14 @@ void Catalog::set_comment(Transaction& txn, const CatalogEntry& entry, std::opti
   replacement->comment_ = column ? entry.comment() : std::move(comment);
   replacement->catalog_ = this;
   txn.record_replace(current, replacement);
-  entries_[entry.name()].push_back(replacement);
+  publish_locked(replacement, entry.schema_oid());
 }
 
 void Catalog::alter_sequence(Transaction& txn, const SequenceEntry& sequence, SequenceOptions options,
                              std::string owner_table, std::string owner_column, std::optional<int64_t> restart) {
-  txn.lock(sequence.name(), LockMode::kExclusive);
+  txn.lock(relation_lock_name(sequence.schema_oid(), sequence.name()), LockMode::kExclusive);
   std::unique_lock lock(mutex_);
-  auto current = current_locked(txn, sequence.name());
+  auto current = current_locked(txn, sequence.schema_oid(), sequence.name());
   if (current.get() != &sequence) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + sequence.name() + "\" does not exist");
   }
@@ -461,15 +486,16 @@ void Catalog::alter_sequence(Transaction& txn, const SequenceEntry& sequence, Se
   replacement->comment_ = sequence.comment();
   replacement->catalog_ = this;
   txn.record_replace(current, replacement);
-  entries_[sequence.name()].push_back(replacement);
+  publish_locked(replacement, sequence.schema_oid());
   if (restart) replacement->set_value(*restart, false);
 }
 
 std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables_locked(
-    const Transaction& txn, const std::string& name) const {
+    const Transaction& txn, Oid schema, const std::string& name) const {
   std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> result;
-  for (const auto& [other, versions] : entries_) {
-    auto entry = current_locked(txn, other);
+  for (const auto& [key, versions] : entries_) {
+    if (key.first != schema) continue;
+    auto entry = pick_version(versions, txn, true);
     if (!entry || entry->kind() != EntryKind::kTable) continue;
     auto table = std::static_pointer_cast<TableEntry>(entry);
     for (size_t i = 0; i < table->foreign_keys().size(); i++) {
@@ -480,16 +506,17 @@ std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing
 }
 
 std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> Catalog::referencing_tables(const Transaction& txn,
-                                                                                      const std::string& name) const {
+                                                                                      const CatalogEntry& table) const {
   std::shared_lock lock(mutex_);
-  return referencing_tables_locked(txn, name);
+  return referencing_tables_locked(txn, table.schema_oid(), table.name());
 }
 
-std::vector<std::shared_ptr<CatalogEntry>> Catalog::owned_sequences_locked(const Transaction& txn,
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::owned_sequences_locked(const Transaction& txn, Oid schema,
                                                                            const std::string& table) const {
   std::vector<std::shared_ptr<CatalogEntry>> result;
-  for (const auto& [name, versions] : entries_) {
-    auto entry = current_locked(txn, name);
+  for (const auto& [key, versions] : entries_) {
+    if (key.first != schema) continue;
+    auto entry = pick_version(versions, txn, true);
     if (!entry || entry->kind() != EntryKind::kSequence) continue;
     if (static_cast<const SequenceEntry&>(*entry).owner_table() == table) result.push_back(std::move(entry));
   }
@@ -501,15 +528,17 @@ std::shared_ptr<ViewEntry> Catalog::create_view(Transaction& txn, const std::str
                                                 std::vector<std::string> dependencies, bool or_replace) {
   check_columns(columns);
   lock_schema_for_create(txn, kPublicSchema);
-  txn.lock(name, LockMode::kExclusive);
-  for (const auto& dependency : dependencies) txn.lock(dependency, LockMode::kShared);
+  txn.lock(relation_lock_name(kPublicSchemaOid, name), LockMode::kExclusive);
+  for (const auto& dependency : dependencies) {
+    txn.lock(relation_lock_name(kPublicSchemaOid, dependency), LockMode::kShared);
+  }
   std::unique_lock lock(mutex_);
   for (const auto& dependency : dependencies) {
-    if (!current_locked(txn, dependency)) {
+    if (!current_locked(txn, kPublicSchemaOid, dependency)) {
       throw SqlError(SqlState::kUndefinedTable, "relation \"" + dependency + "\" does not exist");
     }
   }
-  auto existing = current_locked(txn, name);
+  auto existing = current_locked(txn, kPublicSchemaOid, name);
   if (existing && (!or_replace || existing->kind() != EntryKind::kView)) {
     throw SqlError(SqlState::kDuplicateTable, "relation \"" + name + "\" already exists");
   }
@@ -522,19 +551,23 @@ std::shared_ptr<ViewEntry> Catalog::create_view(Transaction& txn, const std::str
   } else {
     txn.record_create(entry);
   }
-  entries_[name].push_back(entry);
+  publish_locked(entry, kPublicSchemaOid);
   return entry;
 }
 
-std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, const std::string& name,
+std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, Oid schema, const std::string& name,
                                                     const char* kind_text, std::string& detail) const {
   std::vector<std::string> dependents;
+  // Views live in public and read relations of public.
+  if (schema != kPublicSchemaOid) return dependents;
   std::vector<std::string> pending{name};
   while (!pending.empty()) {
     std::string current = pending.back();
     pending.pop_back();
-    for (const auto& [other_name, versions] : entries_) {
-      auto entry = current_locked(txn, other_name);
+    for (const auto& [key, versions] : entries_) {
+      if (key.first != kPublicSchemaOid) continue;
+      const std::string& other_name = key.second;
+      auto entry = pick_version(versions, txn, true);
       if (!entry || entry->kind() != EntryKind::kView) continue;
       const auto& deps = static_cast<const ViewEntry&>(*entry).dependencies();
       if (std::find(deps.begin(), deps.end(), current) == deps.end()) continue;
@@ -550,14 +583,18 @@ std::vector<std::string> Catalog::dependents_locked(const Transaction& txn, cons
 
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const std::string& name, EntryKind kind,
                                                          bool if_exists, bool cascade,
-                                                         const std::set<std::string>& dropping) {
+                                                         const std::set<std::string>& dropping, Oid schema,
+                                                         const std::vector<std::string>* search_path) {
   const char* kind_text = entry_kind_name(kind);
-  txn.lock(name, LockMode::kExclusive);
-  if (kind == EntryKind::kIndex) return drop_index(txn, name, if_exists);
+  auto shown = [&](const std::string& relation) {
+    return relation_display_name_locked(txn, search_path, schema, relation);
+  };
+  txn.lock(relation_lock_name(schema, name), LockMode::kExclusive);
+  if (kind == EntryKind::kIndex) return drop_index(txn, schema, name, if_exists, search_path);
   std::set<std::string> locked{name};
   for (;;) {
     std::unique_lock lock(mutex_);
-    auto entry = current_locked(txn, name);
+    auto entry = current_locked(txn, schema, name);
     if (!entry) {
       if (if_exists) return {};
       throw SqlError(SqlState::kUndefinedTable, std::string(kind_text) + " \"" + name + "\" does not exist");
@@ -574,7 +611,7 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
     if (entry->kind() == EntryKind::kSequence) {
       // A serial column's DEFAULT uses its sequence: the sequence goes with the table.
       const auto& sequence = static_cast<const SequenceEntry&>(*entry);
-      auto owner = current_locked(txn, sequence.owner_table());
+      auto owner = current_locked(txn, schema, sequence.owner_table());
       if (!sequence.owner_table().empty() && owner && !dropping.count(sequence.owner_table())) {
         const bool identity = [&] {
           auto column = owner->find_column(sequence.owner_column());
@@ -582,16 +619,16 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
         }();
         if (identity) {
           throw SqlError(SqlState::kDependentObjectsStillExist,
-                         "cannot drop sequence " + name + " because column " + sequence.owner_column() + " of table " +
-                             sequence.owner_table() + " requires it")
-              .with_hint("You can drop column " + sequence.owner_column() + " of table " + sequence.owner_table() +
-                         " instead.");
+                         "cannot drop sequence " + shown(name) + " because column " + sequence.owner_column() +
+                             " of table " + shown(sequence.owner_table()) + " requires it")
+              .with_hint("You can drop column " + sequence.owner_column() + " of table " +
+                         shown(sequence.owner_table()) + " instead.");
         }
         if (!cascade) {
           throw SqlError(SqlState::kDependentObjectsStillExist,
-                         "cannot drop sequence " + name + " because other objects depend on it")
+                         "cannot drop sequence " + shown(name) + " because other objects depend on it")
               .with_detail("default value for column " + sequence.owner_column() + " of table " +
-                           sequence.owner_table() + " depends on sequence " + name)
+                           shown(sequence.owner_table()) + " depends on sequence " + shown(name))
               .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
         }
         throw SqlError(SqlState::kFeatureNotSupported,
@@ -601,11 +638,11 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
     if (entry->kind() == EntryKind::kTable) {
       // FOREIGN KEYs of other tables (not dropped by the same statement) that reference it.
       std::string fk_detail;
-      for (const auto& [table, index] : referencing_tables_locked(txn, name)) {
+      for (const auto& [table, index] : referencing_tables_locked(txn, schema, name)) {
         if (table->name() == name || dropping.count(table->name())) continue;
         if (!fk_detail.empty()) fk_detail += "\n";
-        fk_detail += "constraint " + table->foreign_keys()[index].name + " on table " + table->name() +
-                     " depends on table " + name;
+        fk_detail += "constraint " + table->foreign_keys()[index].name + " on table " + shown(table->name()) +
+                     " depends on table " + shown(name);
       }
       if (!fk_detail.empty()) {
         if (cascade) {
@@ -613,17 +650,17 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
                          "DROP TABLE ... CASCADE of a table a foreign key references is not supported yet");
         }
         throw SqlError(SqlState::kDependentObjectsStillExist,
-                       "cannot drop table " + name + " because other objects depend on it")
+                       "cannot drop table " + shown(name) + " because other objects depend on it")
             .with_detail(fk_detail)
             .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
       }
     }
-    std::vector<std::string> dependents = dependents_locked(txn, name, kind_text, detail);
+    std::vector<std::string> dependents = dependents_locked(txn, schema, name, kind_text, detail);
     bool all_dropping =
         std::all_of(dependents.begin(), dependents.end(), [&](const std::string& d) { return dropping.count(d); });
     if (!dependents.empty() && !cascade && !all_dropping) {
       throw SqlError(SqlState::kDependentObjectsStillExist,
-                     "cannot drop " + std::string(kind_text) + " " + name + " because other objects depend on it")
+                     "cannot drop " + std::string(kind_text) + " " + shown(name) + " because other objects depend on it")
           .with_detail(detail)
           .with_hint("Use DROP ... CASCADE to drop the dependent objects too.");
     }
@@ -637,27 +674,27 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
       // Waiting for a lock must not hold the catalog: lock, then look again.
       lock.unlock();
       for (const auto& d : unlocked) {
-        txn.lock(d, LockMode::kExclusive);
+        txn.lock(relation_lock_name(schema, d), LockMode::kExclusive);
         locked.insert(d);
       }
       continue;
     }
     std::vector<std::shared_ptr<CatalogEntry>> removed;
     for (auto d = dependents.rbegin(); d != dependents.rend(); ++d) {
-      auto dependent = current_locked(txn, *d);
+      auto dependent = current_locked(txn, schema, *d);
       txn.record_drop(dependent);
       removed.push_back(std::move(dependent));
     }
     if (entry->kind() == EntryKind::kTable) {
       // Its indexes go with it (their names are locked by the table's exclusive lock: every
       // other use of an index goes through its table).
-      for (auto& index : table_indexes_locked(txn, name)) {
+      for (auto& index : table_indexes_locked(txn, schema, name)) {
         txn.record_drop(index);
         removed.push_back(std::move(index));
       }
       // So do the sequences of its serial and identity columns (locked by the table's lock:
       // they are only reached through it while it exists).
-      for (auto& sequence : owned_sequences_locked(txn, name)) {
+      for (auto& sequence : owned_sequences_locked(txn, schema, name)) {
         txn.record_drop(sequence);
         removed.push_back(std::move(sequence));
       }
@@ -668,12 +705,14 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop(Transaction& txn, const
   }
 }
 
-std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop_index(Transaction& txn, const std::string& name, bool if_exists) {
+std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop_index(Transaction& txn, Oid schema, const std::string& name,
+                                                                bool if_exists,
+                                                                const std::vector<std::string>* search_path) {
   for (;;) {
     std::shared_ptr<IndexEntry> index;
     {
       std::unique_lock lock(mutex_);
-      auto entry = current_locked(txn, name);
+      auto entry = current_locked(txn, schema, name);
       if (!entry) {
         if (if_exists) return {};
         throw SqlError(SqlState::kUndefinedObject, "index \"" + name + "\" does not exist");
@@ -686,16 +725,17 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop_index(Transaction& txn,
       index = std::static_pointer_cast<IndexEntry>(entry);
     }
     // Writers of the table must be gone before its index goes: lock the table, then look again.
-    txn.lock(index->table_name(), LockMode::kExclusive);
+    txn.lock(relation_lock_name(schema, index->table_name()), LockMode::kExclusive);
     std::unique_lock lock(mutex_);
-    if (current_locked(txn, name) != index) continue;
-    auto table = current_locked(txn, index->table_name());
+    if (current_locked(txn, schema, name) != index) continue;
+    auto table = current_locked(txn, schema, index->table_name());
     TS_CHECK(table && table->kind() == EntryKind::kTable, "index without its table");
     if (index->definition().primary_key || index->definition().constraint) {
+      const std::string shown_table = relation_display_name_locked(txn, search_path, schema, index->table_name());
       throw SqlError(SqlState::kDependentObjectsStillExist,
-                     "cannot drop index " + name + " because constraint " + name + " on table " + index->table_name() +
-                         " requires it")
-          .with_hint("You can drop constraint " + name + " on table " + index->table_name() + " instead.");
+                     "cannot drop index " + relation_display_name_locked(txn, search_path, schema, name) +
+                         " because constraint " + name + " on table " + shown_table + " requires it")
+          .with_hint("You can drop constraint " + name + " on table " + shown_table + " instead.");
     }
     txn.record_drop(index);
     txn.add_hook(std::make_shared<IndexStorageHook>(std::static_pointer_cast<TableEntry>(table), index->index(), false));
@@ -704,21 +744,43 @@ std::vector<std::shared_ptr<CatalogEntry>> Catalog::drop_index(Transaction& txn,
 }
 
 void Catalog::lock_relation(Transaction& txn, const CatalogEntry& entry, LockMode mode) {
-  txn.lock(entry.name(), mode);
+  txn.lock(relation_lock_name(entry.schema_oid(), entry.name()), mode);
   if (!entry.current_for(txn)) {
     throw SqlError(SqlState::kUndefinedTable, "relation \"" + entry.name() + "\" does not exist");
   }
 }
 
+std::string Catalog::relation_display_name(const Transaction& txn, const std::vector<std::string>* path, Oid schema,
+                                           const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return relation_display_name_locked(txn, path, schema, name);
+}
+
+std::string Catalog::relation_display_name_locked(const Transaction& txn, const std::vector<std::string>* path,
+                                                  Oid schema, const std::string& name) const {
+  if (!path) return name;
+  for (const auto& schema_name : *path) {
+    auto listed = current_schema_locked(txn, schema_name);
+    if (!listed || !current_locked(txn, listed->oid(), name)) continue;
+    if (listed->oid() == schema) return name;
+    break;
+  }
+  for (const auto& [schema_name, versions] : schemas_) {
+    auto version = pick_version(versions, txn, true);
+    if (version && version->oid() == schema) return schema_name + "." + name;
+  }
+  return name;
+}
+
 size_t Catalog::version_count(const std::string& name) const {
   std::shared_lock lock(mutex_);
-  auto it = entries_.find(name);
+  auto it = entries_.find(RelationKey(kPublicSchemaOid, name));
   return it == entries_.end() ? 0 : it->second.size();
 }
 
 void Catalog::unlink(const CatalogEntry& entry) noexcept {
   std::unique_lock lock(mutex_);
-  erase_version(entries_, entry.name(), &entry);
+  erase_version(entries_, RelationKey(entry.schema_oid(), entry.name()), &entry);
 }
 
 std::shared_ptr<SchemaEntry> Catalog::current_schema_locked(const Transaction& txn, const std::string& name) const {
@@ -728,6 +790,15 @@ std::shared_ptr<SchemaEntry> Catalog::current_schema_locked(const Transaction& t
 std::shared_ptr<SchemaEntry> Catalog::find_schema(const Transaction& txn, const std::string& name) const {
   std::shared_lock lock(mutex_);
   return pick_named_version(schemas_, name, txn, false);
+}
+
+std::shared_ptr<SchemaEntry> Catalog::find_schema(const Transaction& txn, Oid oid) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [name, versions] : schemas_) {
+    auto schema = pick_version(versions, txn, false);
+    if (schema && schema->oid() == oid) return schema;
+  }
+  return nullptr;
 }
 
 std::vector<std::shared_ptr<SchemaEntry>> Catalog::schemas(const Transaction& txn) const {
@@ -766,9 +837,11 @@ std::shared_ptr<SchemaEntry> Catalog::create_schema(Transaction& txn, const std:
 std::vector<std::shared_ptr<CatalogEntry>> Catalog::schema_relations(const Transaction& txn,
                                                                      const std::string& name) const {
   std::vector<std::shared_ptr<CatalogEntry>> result;
-  if (name != kPublicSchema) return result;
   std::shared_lock lock(mutex_);
-  for (const auto& [relation, versions] : entries_) {
+  auto schema = current_schema_locked(txn, name);
+  if (!schema) return result;
+  for (const auto& [key, versions] : entries_) {
+    if (key.first != schema->oid()) continue;
     if (auto entry = pick_version(versions, txn, true)) result.push_back(std::move(entry));
   }
   std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a->oid() < b->oid(); });
@@ -822,7 +895,7 @@ bool Catalog::drop_schema(Transaction& txn, const std::string& name, bool if_exi
   for (const auto& entry : relations) dropping.insert(entry->name());
   for (const auto& entry : owned_by_schema) {
     // Everything that depends on it is dropped by this statement too: no CASCADE needed.
-    auto gone = drop(txn, entry->name(), entry->kind(), true, false, dropping);
+    auto gone = drop(txn, entry->name(), entry->kind(), true, false, dropping, schema->oid());
     if (!gone.empty()) dropped.push_back(entry);
   }
   std::unique_lock lock(mutex_);
@@ -857,10 +930,12 @@ void Catalog::set_schema_comment(Transaction& txn, const std::string& name, std:
                     schema);
 }
 
-void Catalog::lock_schema_for_create(Transaction& txn, const std::string& name) {
+Oid Catalog::lock_schema_for_create(Transaction& txn, const std::string& name) {
   txn.lock(schema_lock_name(name), LockMode::kShared);
   std::shared_lock lock(mutex_);
-  if (!current_schema_locked(txn, name)) throw undefined_schema(name);
+  auto schema = current_schema_locked(txn, name);
+  if (!schema) throw undefined_schema(name);
+  return schema->oid();
 }
 
 void Catalog::unlink_schema(const SchemaEntry& entry) noexcept {

@@ -31,6 +31,8 @@ inline constexpr char kBootstrapRole[] = "tessera";
 /// A table's definition as ALTER TABLE leaves it (Catalog::alter_table).
 struct AlteredTable {
   std::string name;
+  /// SET SCHEMA: the schema it moves to, with its indexes (empty: it stays).
+  std::string schema;
   std::vector<ColumnDefinition> columns;
   /// For each column, the column of the old version it continues (renamed, retyped or
   /// unchanged), or nullopt for a new column.
@@ -49,8 +51,8 @@ struct AlteredTable {
   std::set<std::pair<std::string, std::string>> dropped_referencing;
 };
 
-/// The schemas of the database and its relations (all in schema `public`), versioned like rows: each name maps to its
-/// versions (CatalogEntry), each stamped with the transaction that created and the one that
+/// The schemas of the database and their relations, versioned like rows: each relation's key
+/// (its schema's OID and its name) maps to its versions (CatalogEntry), each stamped with the transaction that created and the one that
 /// dropped it. Changes are recorded in the writing transaction's undo log, so they become
 /// visible to others atomically with its data at COMMIT and vanish at ROLLBACK.
 ///
@@ -69,37 +71,46 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  /// The relation called `name` visible to `txn`, or nullptr.
+  /// The relation called `name` in schema `schema` (by OID) visible to `txn`, or nullptr.
+  std::shared_ptr<CatalogEntry> find(const storage::Transaction& txn, Oid schema, const std::string& name) const;
+  /// The relation called `name` in schema public visible to `txn`, or nullptr.
   std::shared_ptr<CatalogEntry> find(const storage::Transaction& txn, const std::string& name) const;
-  /// The relation called `name`; throws 42P01 `relation "name" does not exist`.
+  /// The relation called `name` (in public); throws 42P01 `relation "name" does not exist`.
   std::shared_ptr<CatalogEntry> get(const storage::Transaction& txn, const std::string& name) const;
-  /// The table called `name`; throws 42P01, or 42809 when it is not a table.
+  /// The table called `name` in schema `schema`; throws 42P01, or 42809 when it is not a table.
+  std::shared_ptr<TableEntry> get_table(const storage::Transaction& txn, Oid schema, const std::string& name) const;
+  /// The same in schema public.
   std::shared_ptr<TableEntry> get_table(const storage::Transaction& txn, const std::string& name) const;
   /// Every relation visible to `txn`, ordered by name.
   std::vector<std::shared_ptr<CatalogEntry>> entries(const storage::Transaction& txn) const;
 
-  /// Creates a table in `txn`; throws 42P07 when the name is taken (unless if_not_exists, then
-  /// returns nullptr), 42701 for a duplicate column name. May wait for the name's lock.
-  /// `indexes`: the table's PRIMARY KEY and UNIQUE constraints, created with it as index
-  /// relations (42P07 when a name is taken, 42P16 for a second primary key).
+  /// Creates a table in schema `schema` (by name; its lock taken shared, 3F000 when it is gone)
+  /// in `txn`;
+  /// throws 42P07 when the name is taken there (unless if_not_exists, then returns nullptr),
+  /// 42701 for a duplicate column name. May wait for the name's lock. `indexes`: the table's
+  /// PRIMARY KEY and UNIQUE constraints, created with it as index relations in its schema
+  /// (42P07 when a name is taken, 42P16 for a second primary key). FOREIGN KEYs reference
+  /// tables of the same schema.
   std::shared_ptr<TableEntry> create_table(storage::Transaction& txn, const std::string& name,
                                            std::vector<ColumnDefinition> columns, bool if_not_exists,
                                            std::vector<IndexDefinition> indexes = {},
                                            std::vector<CheckConstraint> checks = {},
-                                           std::vector<ForeignKey> foreign_keys = {});
-  /// The tables current for `txn` with a FOREIGN KEY referencing table `name`, with the
-  /// index of that constraint in their foreign_keys() (a table once per constraint).
+                                           std::vector<ForeignKey> foreign_keys = {},
+                                           const std::string& schema = kPublicSchema);
+  /// The tables current for `txn` with a FOREIGN KEY referencing `table`, with the index of
+  /// that constraint in their foreign_keys() (a table once per constraint).
   std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> referencing_tables(const storage::Transaction& txn,
-                                                                                 const std::string& name) const;
+                                                                                 const CatalogEntry& table) const;
   /// Creates index `definition` on `table` (a table current for `txn`, which this locks
   /// exclusively: no other transaction writes it until `txn` ends). The new index is empty and
   /// not yet in the table's storage: the caller fills it (DataTable::build_index_entries) and
   /// adds it (DataTable::add_index); a rollback removes it from the storage again. 42P07 when
-  /// the name is taken (with if_not_exists: a NOTICE's worth, nullptr returned).
+  /// the name is taken in the table's schema (with if_not_exists: a NOTICE's worth, nullptr
+  /// returned). The index lives in its table's schema.
   std::shared_ptr<IndexEntry> create_index(storage::Transaction& txn, const TableEntry& table,
                                            IndexDefinition definition, bool if_not_exists);
   /// The indexes of table `table` current for `txn`, oldest first.
-  std::vector<std::shared_ptr<IndexEntry>> table_indexes(const storage::Transaction& txn, const std::string& table) const;
+  std::vector<std::shared_ptr<IndexEntry>> table_indexes(const storage::Transaction& txn, const CatalogEntry& table) const;
   /// ALTER TABLE: replaces `table` (current for `txn`, which the caller locked exclusively) by a
   /// new version made of `altered`, with the same OID and new, empty storage holding new,
   /// empty indexes (`altered.indexes`, whose entries replace the old ones). The caller copies
@@ -107,7 +118,8 @@ class Catalog {
   /// new name, and go with dropped columns; FOREIGN KEYs of other tables referencing it
   /// follow its new name, column positions and index names (those tables get new versions
   /// sharing their storage), or go when `dropped_referencing` names them. 42P07 when the new
-  /// name or a new index's name is taken. May wait for locks.
+  /// name or a new index's name is taken (in `altered.schema` when it moves; 3F000 when that
+  /// schema is gone). May wait for locks.
   std::shared_ptr<TableEntry> alter_table(storage::Transaction& txn, const TableEntry& table, AlteredTable altered);
   /// COMMENT ON: replaces `entry` (current for `txn`; locked exclusively here) by a new version
   /// carrying `comment` (empty: none) on the relation, or with `column`, on that column. A
@@ -131,7 +143,8 @@ class Catalog {
   std::shared_ptr<SequenceEntry> create_sequence(storage::Transaction& txn, const std::string& name,
                                                  SequenceOptions options, bool if_not_exists,
                                                  std::string owner_table = {}, std::string owner_column = {});
-  /// Drops a relation of `kind` in `txn`; throws 42P01 when missing (unless if_exists: returns
+  /// Drops a relation of `kind` in schema `schema` in `txn` (its messages name relations as
+  /// relation_display_name does for `search_path`); throws 42P01 when missing (unless if_exists: returns
   /// nothing) and 42809 when the name is a relation of another kind. Views that read it
   /// (directly or through other views) make it fail with 2BP01, unless `cascade`, which drops
   /// them too (taking their locks). Dependent views named in `dropping` (the rest of the same
@@ -139,13 +152,23 @@ class Catalog {
   /// May wait for locks.
   std::vector<std::shared_ptr<CatalogEntry>> drop(storage::Transaction& txn, const std::string& name, EntryKind kind,
                                                   bool if_exists, bool cascade,
-                                                  const std::set<std::string>& dropping = {});
+                                                  const std::set<std::string>& dropping = {},
+                                                  Oid schema = kPublicSchemaOid,
+                                                  const std::vector<std::string>* search_path = nullptr);
   /// Locks `entry`'s name in `mode` for `txn` (e.g. shared before inserting into the table),
   /// waiting for a transaction that is dropping it; then throws 42P01 if the entry is no
   /// longer current (its drop committed).
   void lock_relation(storage::Transaction& txn, const CatalogEntry& entry, storage::LockMode mode);
 
-  /// Versions held for `name`, visible to anyone or not yet collected (tests, monitoring).
+  /// How PostgreSQL names relation `name` of schema `schema` in messages for a session whose
+  /// search path lists `path` (search_path_schemas with the implicit schemas): the bare name
+  /// when it finds that relation through the path (RelationIsVisible), else "schema.name";
+  /// the bare name when `path` is null.
+  std::string relation_display_name(const storage::Transaction& txn, const std::vector<std::string>* path, Oid schema,
+                                    const std::string& name) const;
+
+  /// Versions held for `name` (in public), visible to anyone or not yet collected (tests,
+  /// monitoring).
   size_t version_count(const std::string& name) const;
 
   // Schemas. They are versioned like relations; DDL on a schema takes its name's exclusive
@@ -154,6 +177,8 @@ class Catalog {
 
   /// The schema called `name` visible to `txn`, or nullptr.
   std::shared_ptr<SchemaEntry> find_schema(const storage::Transaction& txn, const std::string& name) const;
+  /// The schema with OID `oid` visible to `txn`, or nullptr.
+  std::shared_ptr<SchemaEntry> find_schema(const storage::Transaction& txn, Oid oid) const;
   /// Every schema visible to `txn`, ordered by name.
   std::vector<std::shared_ptr<SchemaEntry>> schemas(const storage::Transaction& txn) const;
   /// CREATE SCHEMA: 42P06 when the name is taken (with if_not_exists: returns nullptr instead).
@@ -174,10 +199,10 @@ class Catalog {
   /// COMMENT ON SCHEMA (empty: none): 3F000 when missing. May wait for the lock.
   void set_schema_comment(storage::Transaction& txn, const std::string& name, std::string comment);
   /// Locks schema `name` shared for `txn` before creating a relation in it (waiting for a
-  /// transaction dropping or renaming it); throws 3F000 when it does not exist then.
-  void lock_schema_for_create(storage::Transaction& txn, const std::string& name);
-  /// The relations of schema `name` current for `txn` (every relation: they all live in
-  /// `public`), oldest first.
+  /// transaction dropping or renaming it); throws 3F000 when it does not exist then. Returns
+  /// its OID.
+  Oid lock_schema_for_create(storage::Transaction& txn, const std::string& name);
+  /// The relations of schema `name` current for `txn`, oldest first.
   std::vector<std::shared_ptr<CatalogEntry>> schema_relations(const storage::Transaction& txn,
                                                               const std::string& name) const;
 
@@ -185,30 +210,41 @@ class Catalog {
   friend class CatalogEntry;
 
   using Versions = std::vector<std::shared_ptr<CatalogEntry>>;
+  /// A relation's key: its schema's OID and its name.
+  using RelationKey = std::pair<Oid, std::string>;
 
   Oid allocate_oid();
-  /// The version of `name` current for `txn` (latest committed plus own changes); mutex held.
-  std::shared_ptr<CatalogEntry> current_locked(const storage::Transaction& txn, const std::string& name) const;
-  /// Views current for `txn` reading `name` directly or through other views, in the order
+  /// The version of `name` in `schema` current for `txn` (latest committed plus own changes);
+  /// mutex held.
+  std::shared_ptr<CatalogEntry> current_locked(const storage::Transaction& txn, Oid schema,
+                                               const std::string& name) const;
+  /// Views current for `txn` reading `name` (of `schema`) directly or through other views, in the order
   /// they must be dropped (dependents of dependents later); mutex held. Appends PostgreSQL's
   /// "view v depends on ..." lines to `detail`.
-  std::vector<std::string> dependents_locked(const storage::Transaction& txn, const std::string& name,
+  std::vector<std::string> dependents_locked(const storage::Transaction& txn, Oid schema, const std::string& name,
                                              const char* kind_text, std::string& detail) const;
   /// DROP INDEX (the name already locked).
-  std::vector<std::shared_ptr<CatalogEntry>> drop_index(storage::Transaction& txn, const std::string& name,
-                                                        bool if_exists);
-  /// Creates an index entry in `txn` (its name already locked); mutex held.
-  std::shared_ptr<IndexEntry> add_index_locked(storage::Transaction& txn, const std::string& table,
+  std::vector<std::shared_ptr<CatalogEntry>> drop_index(storage::Transaction& txn, Oid schema, const std::string& name,
+                                                        bool if_exists, const std::vector<std::string>* search_path);
+  /// relation_display_name with the mutex held.
+  std::string relation_display_name_locked(const storage::Transaction& txn, const std::vector<std::string>* path,
+                                           Oid schema, const std::string& name) const;
+  /// Creates an index entry of `table` (in `schema`) in `txn` (its name already locked); mutex
+  /// held.
+  std::shared_ptr<IndexEntry> add_index_locked(storage::Transaction& txn, Oid schema, const std::string& table,
                                                IndexDefinition definition, const std::vector<ColumnDefinition>& columns);
-  /// The indexes of `table` current for `txn`; mutex held.
-  std::vector<std::shared_ptr<IndexEntry>> table_indexes_locked(const storage::Transaction& txn,
+  /// The indexes of table `table` of `schema` current for `txn`; mutex held.
+  std::vector<std::shared_ptr<IndexEntry>> table_indexes_locked(const storage::Transaction& txn, Oid schema,
                                                                 const std::string& table) const;
-  /// referencing_tables with the mutex held.
+  /// referencing_tables with the mutex held (the table `name` of `schema`).
   std::vector<std::pair<std::shared_ptr<TableEntry>, size_t>> referencing_tables_locked(const storage::Transaction& txn,
+                                                                                        Oid schema,
                                                                                         const std::string& name) const;
-  /// Sequences current for `txn` owned by a column of `table`; mutex held.
-  std::vector<std::shared_ptr<CatalogEntry>> owned_sequences_locked(const storage::Transaction& txn,
+  /// Sequences current for `txn` owned by a column of `table` (of `schema`); mutex held.
+  std::vector<std::shared_ptr<CatalogEntry>> owned_sequences_locked(const storage::Transaction& txn, Oid schema,
                                                                     const std::string& table) const;
+  /// Publishes `entry` as a version of its key (schema `schema`); mutex held.
+  void publish_locked(const std::shared_ptr<CatalogEntry>& entry, Oid schema);
   /// Removes a version no transaction can see any more (CatalogEntry::on_unreachable).
   void unlink(const CatalogEntry& entry) noexcept;
   friend class SchemaEntry;
@@ -221,7 +257,7 @@ class Catalog {
                          const std::shared_ptr<SchemaEntry>& previous);
 
   mutable std::shared_mutex mutex_;
-  std::map<std::string, Versions> entries_;  ///< oldest version first
+  std::map<RelationKey, Versions> entries_;  ///< oldest version first
   std::map<std::string, std::vector<std::shared_ptr<SchemaEntry>>> schemas_;  ///< oldest version first
   Oid next_oid_ = 16384;                     // PostgreSQL's FirstNormalObjectId
 };

@@ -55,7 +55,12 @@ struct IndexDefinition {
   bool constraint = false;
 };
 
-/// A named relation in schema `public`: one version of it. Versioned like a row (creation and
+/// PostgreSQL's OID of schema `public` (the schema of relations created without naming one
+/// while it leads the search path).
+inline constexpr Oid kPublicSchemaOid = 2200;
+
+/// A named relation of a schema (its key in the catalog is the schema's OID and the name):
+/// one version of it. Versioned like a row (creation and
 /// deletion stamps, see storage::VersionedObject): an ALTER-like change (CREATE OR REPLACE)
 /// makes a new version. Immutable after creation except for the stamps; shared by the catalog
 /// and the queries that pinned it, so a dropped table's storage lives while a snapshot or a
@@ -68,6 +73,8 @@ class CatalogEntry : public storage::VersionedObject {
   EntryKind kind() const { return kind_; }
   const std::string& name() const { return name_; }
   Oid oid() const { return oid_; }
+  /// The OID of the schema holding it (kept by ALTER SCHEMA ... RENAME).
+  Oid schema_oid() const { return schema_oid_; }
   const std::vector<ColumnDefinition>& columns() const { return columns_; }
   /// Index of the column called `name`, if any.
   std::optional<size_t> find_column(const std::string& name) const;
@@ -86,6 +93,7 @@ class CatalogEntry : public storage::VersionedObject {
   EntryKind kind_;
   std::string name_;
   Oid oid_;
+  Oid schema_oid_ = kPublicSchemaOid;  ///< set by the catalog before the version is published
   std::vector<ColumnDefinition> columns_;
   std::string comment_;  ///< set by the catalog before the version is published
 };

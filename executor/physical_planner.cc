@@ -402,7 +402,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     case LogicalOperatorKind::kCreateTable: {
       const auto& create = static_cast<const LogicalCreateTable&>(op);
-      result = std::make_unique<PhysicalCreateTable>(create.name, create.columns, create.indexes, create.sequences,
+      result = std::make_unique<PhysicalCreateTable>(create.schema, create.name, create.columns, create.indexes, create.sequences,
                                                      create.checks, create.foreign_keys, create.if_not_exists,
                                                      op.children.empty() ? nullptr : create_plan(*op.children[0]));
       break;
@@ -413,6 +413,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       s.kind = UtilityKind::kDrop;
       s.entry_kind = drop.entry_kind;
       s.names = drop.names;
+      s.schemas = drop.schemas;
       s.if_exists = drop.if_exists;
       s.cascade = drop.cascade;
       s.skipped = drop.skipped;
@@ -438,6 +439,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       UtilityStatement s;
       s.kind = UtilityKind::kCreateIndex;
       s.name = create.table;
+      s.schemas = {create.table_schema};
       s.index = create.index;
       s.if_exists = create.if_not_exists;
       result = std::make_unique<PhysicalUtility>(std::move(s));

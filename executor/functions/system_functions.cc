@@ -92,14 +92,15 @@ catalog::ScalarFunction session_function(const char* name, catalog::ScalarKernel
 /// transaction sees: how the column's segments in that row group are stored (their encodings,
 /// most rows first, comma-separated), the block codec ('none': in-memory segments have none),
 /// the rows, the bytes the segments take and would take uncompressed, and the row group's
-/// min and max of the column as text (NULL when it has no non-NULL value).
+/// min and max of the column as text (NULL when it has no non-NULL value), and the table's
+/// schema.
 catalog::TableFunctionSchema bind_tessera_storage(std::span<const LogicalType>, std::span<const std::optional<Value>>) {
   catalog::TableFunctionSchema schema;
   schema.names = {"table_name", "row_group", "column_name", "encoding", "codec",
-                  "rows", "compressed_bytes", "uncompressed_bytes", "min", "max"};
+                  "rows", "compressed_bytes", "uncompressed_bytes", "min", "max", "schema_name"};
   schema.types = {LogicalType::varchar(), LogicalType::bigint(), LogicalType::varchar(), LogicalType::varchar(),
                   LogicalType::varchar(), LogicalType::bigint(), LogicalType::bigint(), LogicalType::bigint(),
-                  LogicalType::varchar(), LogicalType::varchar()};
+                  LogicalType::varchar(), LogicalType::varchar(), LogicalType::varchar()};
   return schema;
 }
 
@@ -136,6 +137,8 @@ std::unique_ptr<catalog::TableFunctionRun> init_tessera_storage(std::span<const 
   for (const auto& entry : context->catalog->entries(*context->transaction)) {
     if (entry->kind() != catalog::EntryKind::kTable) continue;
     const auto& table = static_cast<const catalog::TableEntry&>(*entry);
+    auto schema = context->catalog->find_schema(*context->transaction, table.schema_oid());
+    const Value schema_name = Value::varchar(schema ? schema->name() : std::to_string(table.schema_oid()));
     struct Group {
       std::map<storage::SegmentEncoding, size_t> rows_by_encoding;
       size_t rows = 0, compressed = 0, uncompressed = 0;
@@ -160,7 +163,8 @@ std::unique_ptr<catalog::TableFunctionRun> init_tessera_storage(std::span<const 
       rows.push_back({Value::varchar(table.name()), Value::bigint(static_cast<int64_t>(row_group)),
                       Value::varchar(table.columns()[column].name), Value::varchar(names), Value::varchar("none"),
                       Value::bigint(static_cast<int64_t>(g.rows)), Value::bigint(static_cast<int64_t>(g.compressed)),
-                      Value::bigint(static_cast<int64_t>(g.uncompressed)), text(zone.min()), text(zone.max())});
+                      Value::bigint(static_cast<int64_t>(g.uncompressed)), text(zone.min()), text(zone.max()),
+                      schema_name});
     }
   }
   return std::make_unique<StorageRun>(std::move(rows));

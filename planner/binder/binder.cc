@@ -27,7 +27,7 @@ Binder::Binder(catalog::Catalog& catalog, const catalog::FunctionRegistry& funct
       transaction_(transaction),
       sql_(sql),
       table_index_counter_(std::make_shared<uint32_t>(1)),
-      referenced_relations_(std::make_shared<std::set<std::string>>()),
+      referenced_relations_(std::make_shared<std::set<std::pair<Oid, std::string>>>()),
       parameter_types_(std::make_shared<ParameterTypes>()) {}
 
 Binder::Binder(Binder& parent, bool correlated)
@@ -385,7 +385,7 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(parts) + "\" does not exist",
              ref.location);
   }
-  referenced_relations_->insert(name);
+  referenced_relations_->emplace(entry->schema_oid(), entry->name());
   std::string alias = ref.alias ? ref.alias->name : name;
   std::vector<std::string> column_aliases = ref.alias ? ref.alias->columns : std::vector<std::string>{};
   if (column_aliases.size() > entry->columns().size()) {
@@ -411,22 +411,32 @@ LogicalPtr Binder::bind_base_table(const BaseTableRef& ref) {
     // Its relations were found in public when it was created, whatever the path is now.
     child.search_path_ = catalog::kPublicSchema;
     // A view depends on the relations its own query names, not on those of the views it reads.
-    child.referenced_relations_ = std::make_shared<std::set<std::string>>();
+    child.referenced_relations_ = std::make_shared<std::set<std::pair<Oid, std::string>>>();
     std::vector<std::string> names;
     LogicalPtr plan = child.bind_query(*statements.at(0)->as<SelectStatement>().select, names);
     for (size_t i = 0; i < names.size() && i < view.columns().size(); i++) names[i] = view.columns()[i].name;
     LogicalPtr derived = bind_derived(std::move(plan), names, alias, column_aliases, ref.location);
     scope_.entries.back().relation_name = !ref.alias;
+    scope_.entries.back().schema = schema_name(*entry);
     return derived;
   }
   for (const auto& e : scope_.entries) {
-    if (e.alias == alias) throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
+    if (e.alias != alias) continue;
+    // PostgreSQL tells unaliased relations of the same name apart by their schemas.
+    if (!ref.alias && e.relation_name && e.schema != schema_name(*entry)) {
+      throw_at(SqlState::kFeatureNotSupported,
+               "relations of the same name from different schemas in one FROM clause are not supported yet (table \"" +
+                   alias + "\"); give one an alias",
+               ref.location);
+    }
+    throw_at(SqlState::kDuplicateAlias, "table name \"" + alias + "\" specified more than once", ref.location);
   }
   auto table = std::static_pointer_cast<catalog::TableEntry>(entry);
   auto get = std::make_unique<LogicalGet>(table, next_table_index(), alias);
   ScopeEntry scope_entry;
   scope_entry.alias = alias;
   scope_entry.relation_name = !ref.alias;
+  scope_entry.schema = schema_name(*table);
   for (size_t i = 0; i < table->columns().size(); i++) {
     get->column_ids.push_back(i);
     scope_entry.names.push_back(i < column_aliases.size() ? column_aliases[i] : table->columns()[i].name);
@@ -854,10 +864,10 @@ void Binder::bind_default_definition(const Expr& expr, const std::string& text, 
   });
 }
 
-std::string Binder::choose_relation_name(const std::string& base, std::set<std::string>& taken) const {
+std::string Binder::choose_relation_name(Oid schema, const std::string& base, std::set<std::string>& taken) const {
   for (int suffix = 0;; suffix++) {
     std::string name = suffix == 0 ? base : base + std::to_string(suffix);
-    if (taken.count(name) == 0 && !catalog_.find(transaction_, name)) {
+    if (taken.count(name) == 0 && !catalog_.find(transaction_, schema, name)) {
       taken.insert(name);
       return name;
     }
@@ -933,8 +943,8 @@ std::vector<catalog::IndexDefinition> Binder::bind_key_constraints(const CreateT
       default_name += "_" + name;
     }
     index.name = !spec.name.empty() ? spec.name
-                 : spec.primary_key ? choose_relation_name(stmt.name.back() + "_pkey", taken)
-                                    : choose_relation_name(default_name + "_key", taken);
+                 : spec.primary_key ? choose_relation_name(creation_schema_oid_, stmt.name.back() + "_pkey", taken)
+                                    : choose_relation_name(creation_schema_oid_, default_name + "_key", taken);
     indexes.push_back(std::move(index));
   }
   return indexes;
@@ -970,6 +980,7 @@ BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
   }
   auto create = std::make_unique<LogicalCreateIndex>();
   create->table = table_name;
+  create->table_schema = entry->schema_oid();
   create->if_not_exists = stmt.if_not_exists;
   create->index.unique = stmt.unique;
   std::string default_name = table_name;
@@ -987,7 +998,7 @@ BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
   }
   if (stmt.name.empty()) {
     std::set<std::string> taken;
-    create->index.name = choose_relation_name(default_name + "_idx", taken);
+    create->index.name = choose_relation_name(entry->schema_oid(), default_name + "_idx", taken);
   } else {
     create->index.name = stmt.name;
   }
@@ -1000,8 +1011,9 @@ BoundStatement Binder::bind_create_index(const CreateIndexStatement& stmt) {
 
 BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary tables are not supported yet", stmt.location);
-  check_creation_schema(stmt.name, stmt.location);
   auto create = std::make_unique<LogicalCreateTable>();
+  create->schema = check_creation_schema(stmt.name, stmt.location);
+  creation_schema_oid_ = schema_oid(create->schema);
   create->name = stmt.name.back();
   create->if_not_exists = stmt.if_not_exists;
   if (stmt.as_query) {
@@ -1082,7 +1094,7 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
           for (size_t c : index.columns) base += "_" + create->columns[c].name;
           base += index.constraint ? "_key" : "_idx";
         }
-        index.name = choose_relation_name(base, index_names);
+        index.name = choose_relation_name(creation_schema_oid_, base, index_names);
         create->indexes.push_back(std::move(index));
       }
     }
@@ -1099,7 +1111,7 @@ BoundStatement Binder::bind_create_table(const CreateTableStatement& stmt) {
 BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
   if (stmt.materialized) throw_at(SqlState::kFeatureNotSupported, "materialized views are not supported yet", stmt.location);
   if (stmt.temporary) throw_at(SqlState::kFeatureNotSupported, "temporary views are not supported yet", stmt.location);
-  check_creation_schema(stmt.name, stmt.location);
+  check_creation_in_public(stmt.name, stmt.location);
   Binder child(*this, false);
   std::vector<std::string> names;
   LogicalPtr plan = child.bind_query(*stmt.query, names);
@@ -1111,7 +1123,13 @@ BoundStatement Binder::bind_create_view(const CreateViewStatement& stmt) {
   create->name = stmt.name.back();
   create->or_replace = stmt.or_replace;
   create->query_text = stmt.query_text;
-  create->dependencies.assign(referenced_relations_->begin(), referenced_relations_->end());
+  for (const auto& [schema, name] : *referenced_relations_) {
+    if (schema != catalog::kPublicSchemaOid) {
+      throw_at(SqlState::kFeatureNotSupported, "views reading relations outside schema public are not supported yet",
+               stmt.location);
+    }
+    create->dependencies.push_back(name);
+  }
   for (size_t i = 0; i < types.size(); i++) {
     create->columns.emplace_back(i < stmt.column_names.size() ? stmt.column_names[i] : names[i], result_column_type(types[i]));
   }
@@ -1155,7 +1173,8 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
       drop->skipped.push_back(message + ", skipping");
       continue;
     }
-    if (!relation_schema_visible(parts, stmt.location, true)) {
+    auto entry = find_relation(parts, stmt.location, true);
+    if (!entry) {
       // PostgreSQL names the relation without its schema here.
       const std::string message = std::string(kind_text) + " \"" + parts.back() + "\" does not exist";
       if (!stmt.if_exists) {
@@ -1167,6 +1186,7 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
       continue;
     }
     drop->names.push_back(parts.back());
+    drop->schemas.push_back(entry->schema_oid());
   }
   drop->if_exists = stmt.if_exists;
   drop->cascade = stmt.cascade;

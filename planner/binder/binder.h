@@ -80,6 +80,8 @@ class Binder {
     /// A table or view named without an alias: `schema.name.column` and `schema.name.*` may
     /// refer to it (PostgreSQL's rule; an alias hides the relation's qualified name).
     bool relation_name = false;
+    /// The schema of the relation (for `schema.name.column`); empty for other FROM items.
+    std::string schema;
   };
   struct Scope {
     std::vector<ScopeEntry> entries;
@@ -219,8 +221,9 @@ class Binder {
   /// names them (t_pkey, t_a_b_key); marks the primary key's columns NOT NULL.
   std::vector<catalog::IndexDefinition> bind_key_constraints(const CreateTableStatement& stmt,
                                                              std::vector<catalog::ColumnDefinition>& columns);
-  /// `base`, or base1, base2, ... : the first not in `taken` nor a relation (then taken).
-  std::string choose_relation_name(const std::string& base, std::set<std::string>& taken) const;
+  /// `base`, or base1, base2, ... : the first not in `taken` nor a relation of schema `schema`
+  /// (then taken).
+  std::string choose_relation_name(Oid schema, const std::string& base, std::set<std::string>& taken) const;
   BoundStatement bind_create_view(const CreateViewStatement& stmt);
   // Sequences (binder_sequence.cc)
   BoundStatement bind_create_sequence(const CreateSequenceStatement& stmt);
@@ -271,25 +274,31 @@ class Binder {
   BoundStatement bind_comment_on_schema(const CommentStatement& stmt);
   /// The relation `parts` ([[database.]schema.]name) names as the transaction sees it, found
   /// as PostgreSQL resolves names: a qualified name in its schema, an unqualified one in the
-  /// schemas of the search path (relations live in schema public). nullptr when there is none;
+  /// first schema of the search path holding the name. nullptr when there is none;
   /// 0A000 for another database's name; with `missing_schema_error`, 3F000 when a named schema
   /// does not exist (DDL), else that is a miss too (queries and DML).
   std::shared_ptr<catalog::CatalogEntry> find_relation(const std::vector<std::string>& parts, int location,
                                                        bool missing_schema_error = false) const;
-  /// Whether a relation named `parts` may exist where the name leads (see find_relation):
-  /// false when it names a schema other than public, or is unqualified and public is not on
-  /// the search path. Same errors as find_relation.
-  bool relation_schema_visible(const std::vector<std::string>& parts, int location, bool missing_schema_error) const;
   /// The name of a relation for messages: "schema.name" as written, or "name".
   static std::string relation_display_name(const std::vector<std::string>& parts);
   /// Checks that CREATE may put a relation named `parts` where it belongs (the schema it names,
   /// or the search path's creation schema): 0A000 for another database, 42501 for pg_catalog,
-  /// 3F000 for a missing schema or, unqualified, when the search path names none that exists;
-  /// 0A000 for a schema other than public (relations live only there for now).
-  void check_creation_schema(const std::vector<std::string>& parts, int location) const;
+  /// 3F000 for a missing schema or, unqualified, when the search path names none that exists.
+  /// Returns the schema's name.
+  std::string check_creation_schema(const std::vector<std::string>& parts, int location) const;
+  /// check_creation_schema for relations that live only in schema public so far (views,
+  /// sequences): 0A000 for another schema.
+  void check_creation_in_public(const std::vector<std::string>& parts, int location) const;
+  /// The OID of schema `name` as the transaction sees it (3F000 when missing).
+  Oid schema_oid(const std::string& name) const;
+  /// The name of the schema of `entry`.
+  std::string schema_name(const catalog::CatalogEntry& entry) const;
   /// 0A000 when `parts` has a database part naming another database.
   void check_database_part(const std::vector<std::string>& parts, int location) const;
   // ALTER TABLE, ALTER SEQUENCE, COMMENT (binder_alter.cc)
+  /// ALTER TABLE ... SET SCHEMA: checks the move of `table` (with its indexes) to the schema
+  /// `action` names and records it in `work`; a move to the schema it is in does nothing.
+  void bind_set_schema(const catalog::TableEntry& table, const AlterTableAction& action, catalog::AlteredTable& work);
   BoundStatement bind_alter_table(const AlterTableStatement& stmt);
   BoundStatement bind_alter_sequence(const AlterSequenceStatement& stmt);
   BoundStatement bind_comment(const CommentStatement& stmt);
@@ -444,6 +453,8 @@ class Binder {
   /// The search_path setting names are looked up with (a view's query: public, where its
   /// relations were found when it was created).
   std::string search_path_ = "\"$user\", public";
+  /// The schema a CREATE TABLE being bound creates in (names of its indexes and sequences).
+  Oid creation_schema_oid_ = catalog::kPublicSchemaOid;
   Binder* parent_ = nullptr;
   /// Whether this binder may look names up in parent_ (subquery expressions, not FROM items).
   bool correlated_ = false;
@@ -481,7 +492,7 @@ class Binder {
   std::shared_ptr<std::map<std::string, std::shared_ptr<catalog::CatalogEntry>>> relation_overlay_;
   /// Every relation the statement reads, shared by all binders of one statement (view
   /// dependencies).
-  std::shared_ptr<std::set<std::string>> referenced_relations_;
+  std::shared_ptr<std::set<std::pair<Oid, std::string>>> referenced_relations_;
   /// Inferred `$n` types (preparing), shared by all binders of one statement.
   std::shared_ptr<ParameterTypes> parameter_types_;
   /// `$n` values (executing a bound portal); null while preparing.

@@ -62,6 +62,8 @@ std::string rename_in_expression(const std::string& text, const std::string& fro
 void Binder::check_dependent_views(const catalog::TableEntry& table, const catalog::AlteredTable& altered,
                                    const std::vector<std::string>& dropped, const std::vector<std::string>& retyped,
                                    bool cascade) {
+  // Views live in public and read relations of public.
+  if (table.schema_oid() != catalog::kPublicSchemaOid) return;
   // The table as the statement leaves it, seen by the views in place of the catalog's.
   auto overlay = std::make_shared<std::map<std::string, std::shared_ptr<catalog::CatalogEntry>>>();
   (*overlay)[table.name()] = nullptr;
@@ -93,7 +95,7 @@ void Binder::check_dependent_views(const catalog::TableEntry& table, const catal
       child.scope_ = Scope();
       child.sql_ = *text;
       child.relation_overlay_ = overlay;
-      child.referenced_relations_ = std::make_shared<std::set<std::string>>();
+      child.referenced_relations_ = std::make_shared<std::set<std::pair<Oid, std::string>>>();
       std::vector<std::string> names;
       LogicalPtr plan = child.bind_query(*statements.at(0)->as<SelectStatement>().select, names);
       auto types = plan->output_types();
@@ -124,6 +126,48 @@ void Binder::check_dependent_views(const catalog::TableEntry& table, const catal
   }
 }
 
+void Binder::bind_set_schema(const catalog::TableEntry& table, const AlterTableAction& action,
+                             catalog::AlteredTable& work) {
+  auto target = catalog_.find_schema(transaction_, action.new_name);
+  if (!target) {
+    throw_at(SqlState::kInvalidSchemaName, "schema \"" + action.new_name + "\" does not exist", action.location);
+  }
+  if (target->oid() == table.schema_oid()) return;
+  if (action.new_name == catalog::kCatalogSchema || action.new_name == catalog::kInformationSchema) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "moving relations into schema \"" + action.new_name + "\" is not supported", action.location);
+  }
+  auto taken = [&](const std::string& name) {
+    if (catalog_.find(transaction_, target->oid(), name)) {
+      throw_at(SqlState::kDuplicateTable,
+               "relation \"" + name + "\" already exists in schema \"" + action.new_name + "\"", action.location);
+    }
+  };
+  taken(table.name());
+  for (const auto& index : catalog_.table_indexes(transaction_, table)) taken(index->name());
+  // What names the table by its bare name would stay behind: the views reading it, its
+  // FOREIGN KEYs and those referencing it, its sequences.
+  auto not_yet = [&](const std::string& what) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "moving a table " + what + " to another schema is not supported yet", action.location);
+  };
+  if (!table.foreign_keys().empty() || !catalog_.referencing_tables(transaction_, table).empty()) {
+    not_yet("with foreign keys");
+  }
+  for (const auto& entry : catalog_.entries(transaction_)) {
+    if (entry->schema_oid() != table.schema_oid()) continue;
+    if (entry->kind() == catalog::EntryKind::kSequence &&
+        static_cast<const catalog::SequenceEntry&>(*entry).owner_table() == table.name()) {
+      not_yet("owning sequences");
+    }
+    if (entry->kind() == catalog::EntryKind::kView) {
+      const auto& deps = static_cast<const catalog::ViewEntry&>(*entry).dependencies();
+      if (std::find(deps.begin(), deps.end(), table.name()) != deps.end()) not_yet("that views read");
+    }
+  }
+  work.schema = action.new_name;
+}
+
 BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   BoundStatement result;
   result.properties.command = CommandKind::kAlterTable;
@@ -142,6 +186,10 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   }
   if (entry->kind() != catalog::EntryKind::kTable) {
     const AlterTableAction& first = stmt.actions.at(0);
+    if (first.action_kind == AlterTableActionKind::kSetSchema) {
+      throw_at(SqlState::kFeatureNotSupported,
+               std::string("moving a ") + entry->kind_name() + " to another schema is not supported yet", stmt.location);
+    }
     if (first.action_kind == AlterTableActionKind::kRenameTable ||
         first.action_kind == AlterTableActionKind::kRenameColumn ||
         first.action_kind == AlterTableActionKind::kRenameConstraint) {
@@ -175,6 +223,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   }
   auto table = std::static_pointer_cast<catalog::TableEntry>(entry);
   alter->table = table;
+  creation_schema_oid_ = table->schema_oid();
   alter->table_index = next_table_index();
 
   // The working definition.
@@ -190,11 +239,11 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   }
   work.checks = table->checks();
   work.foreign_keys = table->foreign_keys();
-  for (const auto& index : catalog_.table_indexes(transaction_, table_name)) {
+  for (const auto& index : catalog_.table_indexes(transaction_, *table)) {
     work.indexes.push_back(index->definition());
     work.index_sources.push_back(index->name());
   }
-  auto referencing = catalog_.referencing_tables(transaction_, table_name);
+  auto referencing = catalog_.referencing_tables(transaction_, *table);
   std::vector<std::string> dropped_columns;
   std::vector<std::string> retyped_columns;
   bool cascade = false;
@@ -326,14 +375,14 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
     for (const auto& existing : work.indexes) taken_names.insert(existing.name);
     if (!given_name.empty()) {
       if (constraint_exists(given_name) || taken_names.count(given_name) ||
-          (catalog_.find(transaction_, given_name) &&
+          (catalog_.find(transaction_, table->schema_oid(), given_name) &&
            std::find(work.index_sources.begin(), work.index_sources.end(), given_name) == work.index_sources.end())) {
         throw_at(SqlState::kDuplicateTable, "relation \"" + given_name + "\" already exists", location);
       }
       index.name = given_name;
       taken_names.insert(given_name);
     } else {
-      index.name = choose_relation_name(primary_key ? table_name + "_pkey" : default_name + "_key", taken_names);
+      index.name = choose_relation_name(table->schema_oid(), primary_key ? table_name + "_pkey" : default_name + "_key", taken_names);
     }
     work.indexes.push_back(std::move(index));
     work.index_sources.emplace_back();
@@ -381,7 +430,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
     const AlterTableAction& action = *next;
     switch (action.action_kind) {
       case AlterTableActionKind::kRenameTable: {
-        if (action.new_name != table_name && catalog_.find(transaction_, action.new_name)) {
+        if (action.new_name != table_name && catalog_.find(transaction_, table->schema_oid(), action.new_name)) {
           throw_at(SqlState::kDuplicateTable, "relation \"" + action.new_name + "\" already exists", action.location);
         }
         work.name = action.new_name;
@@ -680,7 +729,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
         }
         for (auto& index : work.indexes) {
           if (!found && index.constraint && index.name == action.name) {
-            if (action.new_name != action.name && catalog_.find(transaction_, action.new_name)) {
+            if (action.new_name != action.name && catalog_.find(transaction_, table->schema_oid(), action.new_name)) {
               throw_at(SqlState::kDuplicateTable, "relation \"" + action.new_name + "\" already exists",
                        action.location);
             }
@@ -732,6 +781,9 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
       case AlterTableActionKind::kUnsupported:
         throw_at(SqlState::kFeatureNotSupported, "ALTER TABLE " + action.text + " is not supported yet",
                  action.location);
+      case AlterTableActionKind::kSetSchema:
+        bind_set_schema(*table, action, work);
+        break;
     }
   }
   if (work.columns.size() > 1600) throw SqlError(SqlState::kTooManyColumns, "tables can have at most 1600 columns");
@@ -759,7 +811,7 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
     if (fk.referenced_table == table_name) {
       throw SqlError(SqlState::kFeatureNotSupported, "a foreign key referencing its own table is not supported yet");
     }
-    alter->referenced.push_back(catalog_.get_table(transaction_, fk.referenced_table));
+    alter->referenced.push_back(catalog_.get_table(transaction_, table->schema_oid(), fk.referenced_table));
   }
   result.plan = std::move(alter);
   return result;
@@ -867,7 +919,12 @@ BoundStatement Binder::bind_alter_sequence(const AlterSequenceStatement& stmt) {
       }
       const std::string& table = stmt.owned_by[stmt.owned_by.size() - 2];
       const std::string& column = stmt.owned_by.back();
-      auto owner = catalog_.find(transaction_, table);
+      auto owner = find_relation(std::vector<std::string>(stmt.owned_by.begin(), stmt.owned_by.end() - 1),
+                                 stmt.location, true);
+      if (owner && owner->schema_oid() != sequence->schema_oid()) {
+        throw_at(SqlState::kFeatureNotSupported,
+                 "a sequence owned by a table of another schema is not supported yet", stmt.location);
+      }
       if (!owner) throw_at(SqlState::kUndefinedTable, "relation \"" + table + "\" does not exist", stmt.location);
       if (owner->kind() != catalog::EntryKind::kTable) {
         throw SqlError(SqlState::kWrongObjectType, "sequence cannot be owned by relation \"" + table + "\"")
@@ -951,7 +1008,7 @@ std::vector<catalog::ColumnDefinition> Binder::bind_table_like(const TableLikeCl
         .with_detail(std::string("This operation is not supported for ") +
                      (entry->kind() == catalog::EntryKind::kIndex ? "indexes" : "sequences") + ".");
   }
-  referenced_relations_->insert(name);
+  referenced_relations_->emplace(entry->schema_oid(), entry->name());
   auto includes = [&](const char* option) { return like.including.count(option) != 0; };
   std::vector<catalog::ColumnDefinition> columns;
   for (const auto& source : entry->columns()) {
@@ -973,7 +1030,7 @@ std::vector<catalog::ColumnDefinition> Binder::bind_table_like(const TableLikeCl
     for (const auto& check : source.checks()) checks.push_back(check);
   }
   if (includes("indexes")) {
-    for (const auto& index : catalog_.table_indexes(transaction_, name)) {
+    for (const auto& index : catalog_.table_indexes(transaction_, *entry)) {
       catalog::IndexDefinition definition = index->definition();
       for (size_t& c : definition.columns) c += offset;
       definition.name.clear();  // named by the caller

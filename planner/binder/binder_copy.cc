@@ -207,8 +207,11 @@ BoundStatement Binder::bind_copy(const CopyStatement& stmt) {
   std::string relation;
   if (!stmt.query) {
     relation = stmt.table.back();
-    auto entry = catalog_.find(transaction_, relation);
-    if (!entry) throw_at(SqlState::kUndefinedTable, "relation \"" + relation + "\" does not exist", stmt.location);
+    auto entry = find_relation(stmt.table, stmt.location, true);
+    if (!entry) {
+      throw_at(SqlState::kUndefinedTable, "relation \"" + relation_display_name(stmt.table) + "\" does not exist",
+               stmt.location);
+    }
     if (entry->kind() != catalog::EntryKind::kTable) {
       const char* what = entry->kind() == catalog::EntryKind::kView       ? "view"
                          : entry->kind() == catalog::EntryKind::kSequence ? "sequence"

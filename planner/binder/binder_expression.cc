@@ -76,9 +76,9 @@ bool names_other_database(const std::vector<std::string>& qualifier) {
   return qualifier.size() == 3 && qualifier[0] != catalog::kDatabaseName;
 }
 
-/// Whether it names a schema other than public (which holds every relation), so no FROM item.
-bool names_other_schema(const std::vector<std::string>& qualifier) {
-  return qualifier.size() >= 2 && qualifier[qualifier.size() - 2] != catalog::kPublicSchema;
+/// Whether it names a schema other than the one of FROM item relation `schema`.
+bool names_other_schema(const std::vector<std::string>& qualifier, const std::string& schema) {
+  return qualifier.size() >= 2 && qualifier[qualifier.size() - 2] != schema;
 }
 
 }  // namespace
@@ -111,10 +111,9 @@ BoundExprPtr Binder::lookup_local(const std::vector<std::string>& fields, int lo
     throw_at(SqlState::kFeatureNotSupported, "cross-database references are not implemented: " + join_names(fields),
              location);
   }
-  const bool other_schema = names_other_schema(qualifier);
   for (const auto& entry : scope_.entries) {
     if (entry.alias != table) continue;
-    if (other_schema || (qualifier.size() >= 2 && !entry.relation_name)) {
+    if (names_other_schema(qualifier, entry.schema) || (qualifier.size() >= 2 && !entry.relation_name)) {
       throw_at(SqlState::kUndefinedTable, "invalid reference to FROM-clause entry for table \"" + table + "\"",
                location);
     }
@@ -188,7 +187,7 @@ std::vector<BoundExprPtr> Binder::expand_star(const StarExpr& star) {
   }
   for (const auto& entry : scope_.entries) {
     if (!star.qualifier.empty() && entry.alias != star.qualifier.back()) continue;
-    if (names_other_schema(star.qualifier) || (star.qualifier.size() >= 2 && !entry.relation_name)) {
+    if (names_other_schema(star.qualifier, entry.schema) || (star.qualifier.size() >= 2 && !entry.relation_name)) {
       throw_at(SqlState::kUndefinedTable,
                "invalid reference to FROM-clause entry for table \"" + star.qualifier.back() + "\"", star.location);
     }

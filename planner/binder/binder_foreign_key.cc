@@ -35,9 +35,11 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
     const ForeignKeyRef& ref = *spec.ref;
     if (ref.match == 'p') throw_at(SqlState::kFeatureNotSupported, "MATCH PARTIAL not yet implemented", ref.location);
     const std::string& referenced_name = ref.table.back();
-    // The referenced table is found like any relation (the one being created lives in public).
+    // The referenced table is found like any relation; the one being created or altered lives
+    // in creation_schema_oid_.
     auto entry = find_relation(ref.table, ref.location, true);
-    const bool same_schema = ref.table.size() < 2 || ref.table[ref.table.size() - 2] == catalog::kPublicSchema;
+    const bool same_schema =
+        ref.table.size() < 2 || schema_oid(ref.table[ref.table.size() - 2]) == creation_schema_oid_;
     // The referenced table's columns and unique indexes; a table referencing itself has those
     // of the CREATE TABLE.
     std::vector<catalog::ColumnDefinition> referenced_columns;
@@ -55,8 +57,13 @@ std::vector<catalog::ForeignKey> Binder::bind_foreign_keys(const CreateTableStat
         throw_at(SqlState::kWrongObjectType, "referenced relation \"" + referenced_name + "\" is not a table",
                  ref.location);
       }
+      // A FOREIGN KEY names its referenced table within the referencing table's schema.
+      if (entry->schema_oid() != creation_schema_oid_) {
+        throw_at(SqlState::kFeatureNotSupported, "foreign keys between tables of different schemas are not supported yet",
+                 ref.location);
+      }
       referenced_columns = entry->columns();
-      for (const auto& index : catalog_.table_indexes(transaction_, referenced_name)) {
+      for (const auto& index : catalog_.table_indexes(transaction_, *entry)) {
         catalog::IndexDefinition definition = index->definition();
         definition.name = index->name();
         indexes.push_back(std::move(definition));
@@ -198,7 +205,7 @@ int Binder::bind_cascade_target(const std::shared_ptr<catalog::TableEntry>& tabl
   target.checks = bind_table_checks(*table, target.check_table_index);
   target.referenced = bind_referenced_tables(*table);
   for (const auto& column : table->columns()) target.defaults.push_back(bind_column_default(column));
-  for (auto& [other, foreign_key] : catalog_.referencing_tables(transaction_, table->name())) {
+  for (auto& [other, foreign_key] : catalog_.referencing_tables(transaction_, *table)) {
     ReferencingForeignKey ref;
     ref.table = other;
     ref.foreign_key = foreign_key;
@@ -213,7 +220,9 @@ int Binder::bind_cascade_target(const std::shared_ptr<catalog::TableEntry>& tabl
 
 std::vector<std::shared_ptr<catalog::TableEntry>> Binder::bind_referenced_tables(const catalog::TableEntry& table) {
   std::vector<std::shared_ptr<catalog::TableEntry>> referenced;
-  for (const auto& fk : table.foreign_keys()) referenced.push_back(catalog_.get_table(transaction_, fk.referenced_table));
+  for (const auto& fk : table.foreign_keys()) {
+    referenced.push_back(catalog_.get_table(transaction_, table.schema_oid(), fk.referenced_table));
+  }
   return referenced;
 }
 

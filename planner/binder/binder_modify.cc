@@ -86,7 +86,7 @@ std::shared_ptr<catalog::TableEntry> Binder::bind_modify_target(const std::vecto
   if (entry->kind() != catalog::EntryKind::kTable) {
     throw_at(SqlState::kWrongObjectType, "\"" + name + "\" is not a table", location);
   }
-  referenced_relations_->insert(name);
+  referenced_relations_->emplace(entry->schema_oid(), entry->name());
   return std::static_pointer_cast<catalog::TableEntry>(entry);
 }
 
@@ -134,7 +134,7 @@ std::shared_ptr<const BoundOnConflict> Binder::bind_on_conflict(const OnConflict
         .with_position(position(clause.location));
   }
   const auto& columns = table.columns();
-  auto indexes = catalog_.table_indexes(transaction_, table.name());
+  auto indexes = catalog_.table_indexes(transaction_, table);
   // The arbiters: the unique indexes over exactly the inference columns, or the named constraint.
   if (!clause.constraint.empty()) {
     bool found = false;
@@ -198,6 +198,7 @@ std::shared_ptr<const BoundOnConflict> Binder::bind_on_conflict(const OnConflict
       ScopeEntry entry;
       entry.alias = table_index == result->existing_table_index ? alias : "excluded";
       entry.relation_name = entry.alias == table.name();
+      entry.schema = schema_name(table);
       for (size_t c = 0; c < columns.size(); c++) {
         entry.names.push_back(columns[c].name);
         entry.types.push_back(columns[c].type);
@@ -247,7 +248,7 @@ std::shared_ptr<const BoundOnConflict> Binder::bind_on_conflict(const OnConflict
       no_aggregates_clause_ = nullptr;
     }
     scope_ = std::move(saved);
-    for (auto& [other, index] : catalog_.referencing_tables(transaction_, table.name())) {
+    for (auto& [other, index] : catalog_.referencing_tables(transaction_, table)) {
       ReferencingForeignKey ref;
       ref.table = other;
       ref.foreign_key = index;
@@ -276,6 +277,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
   ScopeEntry target;
   target.alias = alias;
   target.relation_name = alias == table->name();
+  target.schema = schema_name(*table);
   for (size_t i = 0; i < columns.size(); i++) {
     get->column_ids.push_back(i);
     target.names.push_back(columns[i].name);
@@ -350,7 +352,7 @@ BoundStatement Binder::bind_modify(LogicalOperatorKind kind, std::shared_ptr<cat
   }
   // The old keys of the changed rows, for the FOREIGN KEYs of other tables referencing them.
   std::vector<ReferencingForeignKey> referencing;
-  for (auto& [other, index] : catalog_.referencing_tables(transaction_, table->name())) {
+  for (auto& [other, index] : catalog_.referencing_tables(transaction_, *table)) {
     ReferencingForeignKey ref;
     ref.table = other;
     ref.foreign_key = index;
@@ -418,7 +420,7 @@ void Binder::bind_returning(LogicalPtr source, const std::vector<ResultTarget>& 
 
 BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
   auto truncate = std::make_unique<LogicalTruncate>();
-  std::set<std::string> seen;
+  std::set<Oid> seen;
   for (const auto& parts : stmt.tables) {
     const std::string& name = parts.back();
     auto entry = find_relation(parts, stmt.location, true);
@@ -433,17 +435,17 @@ BoundStatement Binder::bind_truncate(const TruncateStatement& stmt) {
     // for such tables. RESTART IDENTITY is a no-op unless the table owns sequences.
     if (stmt.restart_identity) {
       for (const auto& other : catalog_.entries(transaction_)) {
-        if (other->kind() == catalog::EntryKind::kSequence &&
+        if (other->kind() == catalog::EntryKind::kSequence && other->schema_oid() == entry->schema_oid() &&
             static_cast<const catalog::SequenceEntry&>(*other).owner_table() == name) {
           throw_at(SqlState::kFeatureNotSupported, "TRUNCATE ... RESTART IDENTITY is not supported yet", stmt.location);
         }
       }
     }
-    if (seen.insert(name).second) truncate->tables.push_back(std::static_pointer_cast<catalog::TableEntry>(entry));
+    if (seen.insert(entry->oid()).second) truncate->tables.push_back(std::static_pointer_cast<catalog::TableEntry>(entry));
   }
   for (const auto& table : truncate->tables) {
-    for (const auto& [other, index] : catalog_.referencing_tables(transaction_, table->name())) {
-      if (seen.count(other->name())) continue;
+    for (const auto& [other, index] : catalog_.referencing_tables(transaction_, *table)) {
+      if (seen.count(other->oid())) continue;
       if (stmt.cascade) {
         throw_at(SqlState::kFeatureNotSupported, "TRUNCATE ... CASCADE of a referenced table is not supported yet",
                  stmt.location);

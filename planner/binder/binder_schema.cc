@@ -50,28 +50,47 @@ std::string Binder::relation_display_name(const std::vector<std::string>& parts)
   return parts[parts.size() - 2] + "." + parts.back();
 }
 
-bool Binder::relation_schema_visible(const std::vector<std::string>& parts, int location,
-                                     bool missing_schema_error) const {
-  check_database_part(parts, location);
-  if (parts.size() >= 2) {
-    const std::string& schema = parts[parts.size() - 2];
-    if (!catalog_.find_schema(transaction_, schema)) {
-      if (missing_schema_error) throw undefined_schema(schema);
-      return false;
-    }
-    return schema == catalog::kPublicSchema;
-  }
-  auto path = catalog::search_path_schemas(catalog_, transaction_, search_path_, kSessionUser, true);
-  return std::find(path.begin(), path.end(), catalog::kPublicSchema) != path.end();
-}
-
 std::shared_ptr<catalog::CatalogEntry> Binder::find_relation(const std::vector<std::string>& parts, int location,
                                                              bool missing_schema_error) const {
-  if (!relation_schema_visible(parts, location, missing_schema_error)) return nullptr;
-  return catalog_.find(transaction_, parts.back());
+  check_database_part(parts, location);
+  if (parts.size() >= 2) {
+    const std::string& name = parts[parts.size() - 2];
+    auto schema = catalog_.find_schema(transaction_, name);
+    if (!schema) {
+      if (missing_schema_error) throw undefined_schema(name);
+      return nullptr;
+    }
+    return catalog_.find(transaction_, schema->oid(), parts.back());
+  }
+  for (const auto& name : catalog::search_path_schemas(catalog_, transaction_, search_path_, kSessionUser, true)) {
+    auto schema = catalog_.find_schema(transaction_, name);
+    if (!schema) continue;
+    if (auto entry = catalog_.find(transaction_, schema->oid(), parts.back())) return entry;
+  }
+  return nullptr;
 }
 
-void Binder::check_creation_schema(const std::vector<std::string>& parts, int location) const {
+Oid Binder::schema_oid(const std::string& name) const {
+  auto schema = catalog_.find_schema(transaction_, name);
+  if (!schema) throw undefined_schema(name);
+  return schema->oid();
+}
+
+std::string Binder::schema_name(const catalog::CatalogEntry& entry) const {
+  auto schema = catalog_.find_schema(transaction_, entry.schema_oid());
+  return schema ? schema->name() : std::string();
+}
+
+void Binder::check_creation_in_public(const std::vector<std::string>& parts, int location) const {
+  const std::string schema = check_creation_schema(parts, location);
+  if (schema != catalog::kPublicSchema) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "creating views and sequences in schema \"" + schema + "\" is not supported yet (only in schema public)",
+             location);
+  }
+}
+
+std::string Binder::check_creation_schema(const std::vector<std::string>& parts, int location) const {
   check_database_part(parts, location);
   std::string schema;
   if (parts.size() >= 2) {
@@ -87,10 +106,11 @@ void Binder::check_creation_schema(const std::vector<std::string>& parts, int lo
         .with_detail("System catalog modifications are currently disallowed.");
   }
   require_schema(catalog_, transaction_, schema);
-  if (schema != catalog::kPublicSchema) {
+  if (schema == catalog::kInformationSchema) {
     throw_at(SqlState::kFeatureNotSupported,
-             "creating relations in schema \"" + schema + "\" is not supported yet (only in schema public)", location);
+             "creating relations in schema \"" + schema + "\" is not supported", location);
   }
+  return schema;
 }
 
 namespace {

@@ -124,7 +124,7 @@ catalog::SequenceOptions Binder::bind_sequence_options(const std::vector<Sequenc
 }
 
 BoundStatement Binder::bind_create_sequence(const CreateSequenceStatement& stmt) {
-  check_creation_schema(stmt.name, stmt.location);
+  check_creation_in_public(stmt.name, stmt.location);
   auto create = std::make_unique<LogicalCreateSequence>();
   create->name = stmt.name.back();
   create->if_not_exists = stmt.if_not_exists;
@@ -139,6 +139,11 @@ BoundStatement Binder::bind_create_sequence(const CreateSequenceStatement& stmt)
 catalog::SequenceDefinition Binder::bind_owned_sequence(const std::string& table, const ColumnDef& col,
                                                         catalog::ColumnDefinition& def,
                                                         std::set<std::string>& taken) const {
+  // A column default names its sequence unqualified, and sequences live in public so far.
+  if (creation_schema_oid_ != catalog::kPublicSchemaOid) {
+    throw_at(SqlState::kFeatureNotSupported,
+             "serial and identity columns of tables outside schema public are not supported yet", col.location);
+  }
   if (col.identity) {
     if (col.default_value) {
       throw_at(SqlState::kSyntaxError,
@@ -155,7 +160,7 @@ catalog::SequenceDefinition Binder::bind_owned_sequence(const std::string& table
              col.location);
   }
   catalog::SequenceDefinition sequence;
-  sequence.name = choose_relation_name(table + "_" + col.name + "_seq", taken);
+  sequence.name = choose_relation_name(creation_schema_oid_, table + "_" + col.name + "_seq", taken);
   sequence.options = bind_sequence_options(col.identity_options, def.type);
   sequence.column = col.name;
   def.default_expression = "nextval(" + regclass_literal(sequence.name) + ")";

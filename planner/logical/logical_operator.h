@@ -374,6 +374,8 @@ class LogicalCreateTable : public LogicalOperator {
   std::vector<LogicalType> output_types() const override { return {}; }
   std::string describe() const override { return "CreateTable " + name; }
 
+  /// The schema to create it in.
+  std::string schema = catalog::kPublicSchema;
   std::string name;
   std::vector<catalog::ColumnDefinition> columns;
   /// PRIMARY KEY and UNIQUE constraints, each backed by an index.
@@ -395,6 +397,8 @@ class LogicalDrop : public LogicalOperator {
 
   catalog::EntryKind entry_kind = catalog::EntryKind::kTable;
   std::vector<std::string> names;
+  /// The OID of the schema of each of `names`.
+  std::vector<Oid> schemas;
   bool if_exists = false;
   bool cascade = false;
   /// IF EXISTS: the NOTICEs for names the binder found missing (not in `names`).
@@ -425,6 +429,8 @@ class LogicalCreateIndex : public LogicalOperator {
   std::string describe() const override { return "CreateIndex " + index.name; }
 
   std::string table;
+  /// The OID of the table's schema (the index's too).
+  Oid table_schema = catalog::kPublicSchemaOid;
   catalog::IndexDefinition index;
   bool if_not_exists = false;
 };

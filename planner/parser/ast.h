@@ -867,6 +867,7 @@ enum class AlterTableActionKind : uint8_t {
   kAddIdentity,       ///< ALTER [COLUMN] name ADD GENERATED ... AS IDENTITY [(options)] (in `column`)
   kDropIdentity,      ///< ALTER [COLUMN] name DROP IDENTITY [IF EXISTS]
   kUnsupported,       ///< another action: `text` names it (the binder raises 0A000)
+  kSetSchema,         ///< SET SCHEMA new_name
 };
 
 /// One action of ALTER TABLE.

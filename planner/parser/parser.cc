@@ -859,7 +859,16 @@ StatementPtr Parser::parse_alter() {
     statement->actions.push_back(std::move(action));
     return statement;
   }
-  if (at_word("set") && at_word("schema", 1)) not_supported("ALTER TABLE ... SET SCHEMA", peek());
+  if (at_word("set") && at_word("schema", 1)) {
+    // SET SCHEMA is an action of its own (PostgreSQL's grammar: no list).
+    AlterTableAction action;
+    action.location = advance().offset;
+    advance();
+    action.action_kind = AlterTableActionKind::kSetSchema;
+    action.new_name = parse_col_id();
+    statement->actions.push_back(std::move(action));
+    return statement;
+  }
   do {
     statement->actions.push_back(parse_alter_table_action());
   } while (accept(TokenKind::kComma));

@@ -37,7 +37,7 @@ class CatalogAlterTest : public ::testing::Test {
     altered.columns = table.columns();
     for (size_t c = 0; c < table.columns().size(); c++) altered.sources.push_back(c);
     auto txn = tm_.begin();
-    for (const auto& index : catalog_.table_indexes(*txn, table.name())) {
+    for (const auto& index : catalog_.table_indexes(*txn, table)) {
       altered.indexes.push_back(index->definition());
       altered.index_sources.push_back(index->name());
     }
@@ -58,7 +58,7 @@ TEST_F(CatalogAlterTest, RenameMovesIndexesAndOwnedSequencesAndRollsBack) {
   EXPECT_EQ(nullptr, catalog_.find(*txn, "t"));
   EXPECT_EQ(renamed, catalog_.find(*txn, "u"));
   EXPECT_NE(&table->storage(), &renamed->storage()) << "the rows are rewritten into new storage";
-  auto indexes = catalog_.table_indexes(*txn, "u");
+  auto indexes = catalog_.table_indexes(*txn, *renamed);
   ASSERT_EQ(1u, indexes.size());
   EXPECT_EQ("t_pkey", indexes[0]->name());
   auto sequence = std::static_pointer_cast<SequenceEntry>(catalog_.find(*txn, "t_a_seq"));
@@ -90,7 +90,7 @@ TEST_F(CatalogAlterTest, DroppingTheOwningColumnDropsTheSequence) {
   ASSERT_EQ(1u, replaced->columns().size());
   EXPECT_EQ("b", replaced->columns()[0].name);
   EXPECT_EQ(nullptr, catalog_.find(*txn, "t_a_seq"));
-  EXPECT_TRUE(catalog_.table_indexes(*txn, "t").empty());
+  EXPECT_TRUE(catalog_.table_indexes(*txn, *replaced).empty());
   tm_.commit(*txn);
 }
 

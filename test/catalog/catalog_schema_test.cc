@@ -193,6 +193,132 @@ TEST_F(CatalogSchemaTest, DroppingASchemaWaitsForATransactionCreatingInIt) {
   tm_.rollback(*dropper);
 }
 
+TEST_F(CatalogSchemaTest, TwoSchemasHoldRelationsOfTheSameName) {
+  committed([&](Transaction& txn) { catalog_.create_schema(txn, "s", kBootstrapRole, false); });
+  auto txn = tm_.begin();
+  const Oid s = catalog_.find_schema(*txn, "s")->oid();
+  auto in_public = catalog_.create_table(*txn, "t", one_column(), false, {IndexDefinition{"t_pkey", {0}, true, true, true}});
+  auto in_s = catalog_.create_table(*txn, "t", {{"b", LogicalType::varchar()}}, false,
+                                    {IndexDefinition{"t_pkey", {0}, true, true, true}}, {}, {}, "s");
+  ASSERT_NE(nullptr, in_s);
+  EXPECT_EQ(kPublicSchemaOid, in_public->schema_oid());
+  EXPECT_EQ(s, in_s->schema_oid());
+  EXPECT_NE(in_public->oid(), in_s->oid());
+  EXPECT_EQ(in_public, catalog_.find(*txn, "t"));
+  EXPECT_EQ(in_s, catalog_.find(*txn, s, "t"));
+  EXPECT_EQ("b", catalog_.get_table(*txn, s, "t")->columns()[0].name);
+  EXPECT_EQ("42P07", sqlstate_of([&] { catalog_.create_table(*txn, "t", one_column(), false, {}, {}, {}, "s"); }));
+  EXPECT_EQ("3F000", sqlstate_of([&] { catalog_.create_table(*txn, "u", one_column(), false, {}, {}, {}, "nosuch"); }));
+  // Each table has its own index of the same name, in its schema.
+  ASSERT_EQ(1u, catalog_.table_indexes(*txn, *in_s).size());
+  EXPECT_EQ(s, catalog_.table_indexes(*txn, *in_s)[0]->schema_oid());
+  EXPECT_NE(catalog_.table_indexes(*txn, *in_s)[0], catalog_.table_indexes(*txn, *in_public)[0]);
+  // Dropping one leaves the other.
+  EXPECT_EQ(2u, catalog_.drop(*txn, "t", EntryKind::kTable, false, false, {}, s).size());
+  EXPECT_EQ(nullptr, catalog_.find(*txn, s, "t"));
+  EXPECT_EQ(in_public, catalog_.find(*txn, "t"));
+  EXPECT_EQ(1u, catalog_.table_indexes(*txn, *in_public).size());
+  tm_.rollback(*txn);
+}
+
+TEST_F(CatalogSchemaTest, DropCascadeOfAnotherSchemaLeavesPublicAndFollowsARename) {
+  committed([&](Transaction& txn) {
+    catalog_.create_schema(txn, "s", kBootstrapRole, false);
+    catalog_.create_table(txn, "t", one_column(), false);
+    catalog_.create_table(txn, "t", one_column(), false, {IndexDefinition{"t_pkey", {0}, true, true, true}}, {}, {},
+                          "s");
+    catalog_.create_table(txn, "u", one_column(), false, {}, {}, {}, "s");
+  });
+  committed([&](Transaction& txn) { catalog_.rename_schema(txn, "s", "r"); });
+  auto reader = tm_.begin();
+  EXPECT_EQ(3u, catalog_.schema_relations(*reader, "r").size()) << "the relations follow the renamed schema";
+  EXPECT_TRUE(catalog_.schema_relations(*reader, "s").empty());
+  auto dropper = tm_.begin();
+  std::vector<std::shared_ptr<CatalogEntry>> dropped;
+  EXPECT_EQ("2BP01", sqlstate_of([&] { drop_schema(*dropper, "r", false, false, dropped); }));
+  ASSERT_TRUE(drop_schema(*dropper, "r", false, true, dropped));
+  std::vector<std::string> names;
+  for (const auto& e : dropped) names.push_back(e->name());
+  EXPECT_EQ((std::vector<std::string>{"t", "u"}), names);
+  EXPECT_EQ(1u, catalog_.entries(*dropper).size()) << "public.t stays";
+  tm_.rollback(*dropper);
+  auto after = tm_.begin();
+  EXPECT_EQ(4u, catalog_.entries(*after).size());
+  tm_.rollback(*after);
+  tm_.rollback(*reader);
+}
+
+TEST_F(CatalogSchemaTest, DisplayNameQualifiesARelationTheSearchPathDoesNotFind) {
+  committed([&](Transaction& txn) {
+    catalog_.create_schema(txn, "s", kBootstrapRole, false);
+    catalog_.create_table(txn, "t", one_column(), false);
+    catalog_.create_table(txn, "t", one_column(), false, {}, {}, {}, "s");
+    catalog_.create_table(txn, "u", one_column(), false, {}, {}, {}, "s");
+  });
+  auto txn = tm_.begin();
+  const Oid s = catalog_.find_schema(*txn, "s")->oid();
+  auto public_t = catalog_.find(*txn, "t");
+  auto s_t = catalog_.find(*txn, s, "t");
+  auto s_u = catalog_.find(*txn, s, "u");
+  using List = std::vector<std::string>;
+  auto shown = [&](const Transaction& t, const List& path, const CatalogEntry& entry) {
+    return catalog_.relation_display_name(t, &path, entry.schema_oid(), entry.name());
+  };
+  EXPECT_EQ("t", catalog_.relation_display_name(*txn, nullptr, s, "t")) << "no path: bare";
+  EXPECT_EQ("t", shown(*txn, List{"pg_catalog", "public", "s"}, *public_t));
+  EXPECT_EQ("s.t", shown(*txn, List{"pg_catalog", "public", "s"}, *s_t)) << "hidden";
+  EXPECT_EQ("u", shown(*txn, List{"pg_catalog", "public", "s"}, *s_u));
+  EXPECT_EQ("t", shown(*txn, List{"s", "public"}, *s_t));
+  EXPECT_EQ("public.t", shown(*txn, List{"s"}, *public_t));
+  tm_.rollback(*txn);
+}
+
+TEST_F(CatalogSchemaTest, SetSchemaMovesATableWithItsIndexesAndKeepsItsOid) {
+  std::shared_ptr<TableEntry> table;
+  committed([&](Transaction& txn) {
+    catalog_.create_schema(txn, "s", kBootstrapRole, false);
+    table = catalog_.create_table(txn, "t", one_column(), false, {IndexDefinition{"t_pkey", {0}, true, true, true}});
+  });
+  auto reader = tm_.begin();
+  auto mover = tm_.begin();
+  const Oid s = catalog_.find_schema(*mover, "s")->oid();
+  AlteredTable altered;
+  altered.name = "t";
+  altered.schema = "s";
+  altered.columns = table->columns();
+  altered.sources = {0};
+  for (const auto& index : catalog_.table_indexes(*mover, *table)) {
+    altered.indexes.push_back(index->definition());
+    altered.index_sources.push_back(index->name());
+  }
+  auto moved = catalog_.alter_table(*mover, *table, altered);
+  EXPECT_EQ(s, moved->schema_oid());
+  EXPECT_EQ(table->oid(), moved->oid());
+  EXPECT_EQ(nullptr, catalog_.find(*mover, "t"));
+  EXPECT_EQ(moved, catalog_.find(*mover, s, "t"));
+  ASSERT_EQ(1u, catalog_.table_indexes(*mover, *moved).size());
+  EXPECT_EQ(s, catalog_.table_indexes(*mover, *moved)[0]->schema_oid());
+  EXPECT_EQ(nullptr, catalog_.find(*mover, "t_pkey"));
+  EXPECT_EQ(table, catalog_.find(*reader, "t")) << "others see it where it was until COMMIT";
+  tm_.commit(*mover);
+  auto after = tm_.begin();
+  EXPECT_EQ(nullptr, catalog_.find(*after, "t"));
+  EXPECT_NE(nullptr, catalog_.find(*after, s, "t_pkey"));
+  tm_.rollback(*after);
+  tm_.rollback(*reader);
+}
+
+TEST_F(CatalogSchemaTest, RelationsOfTheSameNameInTwoSchemasDoNotShareALock) {
+  committed([&](Transaction& txn) { catalog_.create_schema(txn, "s", kBootstrapRole, false); });
+  auto first = tm_.begin();
+  auto second = tm_.begin();
+  catalog_.create_table(*first, "t", one_column(), false);
+  // Would wait for `first` if the name alone were locked.
+  EXPECT_NE(nullptr, catalog_.create_table(*second, "t", one_column(), false, {}, {}, {}, "s"));
+  tm_.commit(*first);
+  tm_.commit(*second);
+}
+
 TEST(SearchPathTest, ParsesPostgreSQLsListSyntax) {
   using List = std::vector<std::string>;
   EXPECT_EQ((List{"$user", "public"}), parse_search_path("\"$user\", public").value());

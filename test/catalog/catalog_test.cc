@@ -35,9 +35,10 @@ class CatalogTest : public ::testing::Test {
     for (const auto& e : catalog_.entries(txn)) result.push_back(e->name());
     return result;
   }
-  /// Waits (no time limit: the test runner's timeout catches a hang) until `txn` waits for `name`.
+  /// Waits (no time limit: the test runner's timeout catches a hang) until `txn` waits for
+  /// relation `name` of public (the catalog's lock name: the schema's OID, a dot, the name).
   void wait_until_blocked(const Transaction& txn, const std::string& name) {
-    while (!tm_.locks().is_waiting(txn.id(), name)) std::this_thread::yield();
+    while (!tm_.locks().is_waiting(txn.id(), "2200." + name)) std::this_thread::yield();
   }
 
   Catalog catalog_;

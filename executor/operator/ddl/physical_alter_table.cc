@@ -89,7 +89,7 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
       table->storage().append(txn, rows);
     }
   }
-  for (const auto& index : query.catalog->table_indexes(txn, table->name())) {
+  for (const auto& index : query.catalog->table_indexes(txn, *table)) {
     fill_index(query, *table, *index->index());
     table->storage().add_index(index->index());
   }
@@ -103,7 +103,8 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
     known_names.push_back(source ? table_->columns()[*source].name : table->columns()[c].name);
     if (known_names.back() != table->columns()[c].name) renamed.push_back(known_names.back());
   }
-  if (table->name() != table_->name() || !renamed.empty()) {
+  // Views live in public and read relations of public.
+  if (table->schema_oid() == catalog::kPublicSchemaOid && (table->name() != table_->name() || !renamed.empty())) {
     for (const auto& entry : query.catalog->entries(txn)) {
       if (entry->kind() != catalog::EntryKind::kView) continue;
       const auto& view = static_cast<const catalog::ViewEntry&>(*entry);

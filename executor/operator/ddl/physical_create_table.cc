@@ -16,14 +16,14 @@ struct CreateTableState : GlobalState {
   bool done = false;
 };
 
-std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::string& name,
+std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::string& schema, const std::string& name,
                                             const std::vector<catalog::ColumnDefinition>& columns,
                                             const std::vector<catalog::IndexDefinition>& indexes,
                                             const std::vector<catalog::SequenceDefinition>& sequences,
                                             const std::vector<catalog::CheckConstraint>& checks,
                                             const std::vector<catalog::ForeignKey>& foreign_keys, bool if_not_exists) {
   auto table =
-      query.catalog->create_table(*query.transaction, name, columns, if_not_exists, indexes, checks, foreign_keys);
+      query.catalog->create_table(*query.transaction, name, columns, if_not_exists, indexes, checks, foreign_keys, schema);
   if (!table) {
     query.notice("42P07", "relation \"" + name + "\" already exists, skipping");
     return nullptr;
@@ -36,13 +36,14 @@ std::shared_ptr<catalog::TableEntry> create(QueryContext& query, const std::stri
 
 }  // namespace
 
-PhysicalCreateTable::PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
+PhysicalCreateTable::PhysicalCreateTable(std::string schema, std::string name, std::vector<catalog::ColumnDefinition> columns,
                                          std::vector<catalog::IndexDefinition> indexes,
                                          std::vector<catalog::SequenceDefinition> sequences,
                                          std::vector<catalog::CheckConstraint> checks,
                                          std::vector<catalog::ForeignKey> foreign_keys, bool if_not_exists,
                                          std::unique_ptr<PhysicalOperator> child)
     : PhysicalOperator("CREATE_TABLE", {LogicalType::bigint()}),
+      schema_(std::move(schema)),
       name_(std::move(name)),
       columns_(std::move(columns)),
       indexes_(std::move(indexes)),
@@ -55,7 +56,7 @@ PhysicalCreateTable::PhysicalCreateTable(std::string name, std::vector<catalog::
 
 std::unique_ptr<GlobalState> PhysicalCreateTable::make_global_sink(QueryContext& query) const {
   auto state = std::make_unique<CreateTableState>();
-  state->table = create(query, name_, columns_, indexes_, sequences_, checks_, foreign_keys_, if_not_exists_);
+  state->table = create(query, schema_, name_, columns_, indexes_, sequences_, checks_, foreign_keys_, if_not_exists_);
   return state;
 }
 
@@ -71,7 +72,7 @@ SinkResult PhysicalCreateTable::sink(WorkerContext& worker, DataChunk& in, Globa
 
 SourceResult PhysicalCreateTable::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
   if (children_.empty()) {
-    create(worker.query, name_, columns_, indexes_, sequences_, checks_, foreign_keys_, if_not_exists_);
+    create(worker.query, schema_, name_, columns_, indexes_, sequences_, checks_, foreign_keys_, if_not_exists_);
     return SourceResult::kFinished;
   }
   auto& state = static_cast<CreateTableState&>(worker.query.states->sink_state(*this));

@@ -15,7 +15,7 @@ namespace tessera::executor {
 /// commits, undone if it rolls back).
 class PhysicalCreateTable : public PhysicalOperator {
  public:
-  PhysicalCreateTable(std::string name, std::vector<catalog::ColumnDefinition> columns,
+  PhysicalCreateTable(std::string schema, std::string name, std::vector<catalog::ColumnDefinition> columns,
                       std::vector<catalog::IndexDefinition> indexes,
                       std::vector<catalog::SequenceDefinition> sequences,
                       std::vector<catalog::CheckConstraint> checks, std::vector<catalog::ForeignKey> foreign_keys,
@@ -31,6 +31,7 @@ class PhysicalCreateTable : public PhysicalOperator {
   std::string explain_details() const override { return name_; }
 
  private:
+  std::string schema_;
   std::string name_;
   std::vector<catalog::ColumnDefinition> columns_;
   std::vector<catalog::IndexDefinition> indexes_;

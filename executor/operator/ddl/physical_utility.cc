@@ -80,7 +80,7 @@ const char* utility_name(UtilityKind kind) {
 /// (which the catalog locked exclusively), then the index in use.
 void create_index(QueryContext& query, const UtilityStatement& s) {
   storage::Transaction& txn = *query.transaction;
-  auto table = query.catalog->get_table(txn, s.name);
+  auto table = query.catalog->get_table(txn, s.schemas.at(0), s.name);
   auto entry = query.catalog->create_index(txn, *table, s.index, s.if_exists);
   if (!entry) {
     query.notice("42P07", "relation \"" + s.index.name + "\" already exists, skipping");
@@ -121,11 +121,9 @@ void run_schema_command(QueryContext& query, const UtilityStatement& s) {
       TS_CHECK(query.settings != nullptr, "DROP SCHEMA needs the session's settings");
       const auto path = catalog::search_path_schemas(catalog, txn, query.settings->show("search_path"),
                                                      catalog::kBootstrapRole, true);
-      const bool public_visible =
-          std::find(path.begin(), path.end(), catalog::kPublicSchema) != path.end();
       auto describe = [&](const catalog::CatalogEntry& entry) {
         return std::string(entry.kind_name()) + " " +
-               (public_visible ? entry.name() : std::string(catalog::kPublicSchema) + "." + entry.name());
+               catalog.relation_display_name(txn, &path, entry.schema_oid(), entry.name());
       };
       std::vector<std::string> cascaded;
       for (const auto& name : s.names) {
@@ -160,11 +158,21 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
   QueryContext& query = worker.query;
   const UtilityStatement& s = statement_;
   switch (s.kind) {
-    case UtilityKind::kDrop:
+    case UtilityKind::kDrop: {
       for (const auto& message : s.skipped) query.notice("00000", message);
-      for (const auto& name : s.names) {
-        const std::set<std::string> dropping(s.names.begin(), s.names.end());
-        auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping);
+      // Messages name relations as the session's search path shows them.
+      TS_CHECK(query.settings != nullptr, "DROP needs the session's settings");
+      const auto path = catalog::search_path_schemas(*query.catalog, *query.transaction,
+                                                     query.settings->show("search_path"), catalog::kBootstrapRole, true);
+      for (size_t i = 0; i < s.names.size(); i++) {
+        const std::string& name = s.names[i];
+        // The other relations the statement drops in the same schema.
+        std::set<std::string> dropping;
+        for (size_t j = 0; j < s.names.size(); j++) {
+          if (s.schemas[j] == s.schemas[i]) dropping.insert(s.names[j]);
+        }
+        auto dropped = query.catalog->drop(*query.transaction, name, s.entry_kind, s.if_exists, s.cascade, dropping,
+                                           s.schemas[i], &path);
         if (dropped.empty()) {
           query.notice("00000", std::string(catalog::entry_kind_name(s.entry_kind)) + " \"" + name + "\" does not exist, skipping");
           continue;
@@ -173,12 +181,13 @@ SourceResult PhysicalUtility::get_data(WorkerContext& worker, DataChunk& out, Gl
         // several as DETAIL lines, in the order they were found (dropped holds them in
         // reverse, the named one last). A table's indexes and owned sequences go silently.
         std::vector<std::string> views;
-        for (size_t i = dropped.size() - 1; i-- > 0;) {
-          if (dropped[i]->kind() == catalog::EntryKind::kView) views.push_back("view " + dropped[i]->name());
+        for (size_t k = dropped.size() - 1; k-- > 0;) {
+          if (dropped[k]->kind() == catalog::EntryKind::kView) views.push_back("view " + dropped[k]->name());
         }
         notify_cascade(query, views);
       }
       break;
+    }
     case UtilityKind::kSchema:
       run_schema_command(query, s);
       break;

@@ -37,6 +37,8 @@ struct UtilityStatement {
   // kDrop
   catalog::EntryKind entry_kind = catalog::EntryKind::kTable;
   std::vector<std::string> names;
+  /// kDrop: the OID of the schema of each of `names`; kCreateIndex: the table's, in schemas[0].
+  std::vector<Oid> schemas;
   bool if_exists = false;
   // kCreateView
   std::string name;

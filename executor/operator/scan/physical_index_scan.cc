@@ -327,7 +327,7 @@ std::vector<std::shared_ptr<storage::HashIndex>> PhysicalIndexScan::usable_index
                                                                                    const storage::Transaction& txn) {
   const auto live = table.storage().indexes();
   std::vector<std::shared_ptr<storage::HashIndex>> result;
-  for (const auto& entry : catalog.table_indexes(txn, table.name())) {
+  for (const auto& entry : catalog.table_indexes(txn, table)) {
     if (!entry->visible_to(txn)) continue;
     if (std::find(live.begin(), live.end(), entry->index()) != live.end()) result.push_back(entry->index());
   }

@@ -366,5 +366,15 @@ TEST(ParserSchemaTest, CreateAndAlterSchema) {
   EXPECT_EQ(as<CommentStatement>(comment).object_type, "schema");
 }
 
+TEST(ParserStatementTest, AlterTableSetSchemaIsAnActionOfItsOwn) {
+  auto statement = parse_one("ALTER TABLE IF EXISTS s.t SET SCHEMA \"Other\"");
+  const auto& alter = as<AlterTableStatement>(statement);
+  EXPECT_EQ(alter.name, (std::vector<std::string>{"s", "t"}));
+  EXPECT_TRUE(alter.if_exists);
+  ASSERT_EQ(alter.actions.size(), 1u);
+  EXPECT_EQ(alter.actions[0].action_kind, AlterTableActionKind::kSetSchema);
+  EXPECT_EQ(alter.actions[0].new_name, "Other");
+}
+
 }  // namespace
 }  // namespace tessera::planner
