@@ -197,7 +197,7 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
 
 LogicalPtr Optimizer::optimize(LogicalPtr plan) {
   ConstantFolder().fold_plan(*plan);
-  plan = SubqueryDecorrelation().rewrite(std::move(plan));
+  plan = SubqueryDecorrelation(functions_, table_indexes_.get()).rewrite(std::move(plan));
   plan = push_filters(std::move(plan), {});
   plan = JoinOrderOptimizer().optimize(std::move(plan));
   std::set<ColumnBinding> required;

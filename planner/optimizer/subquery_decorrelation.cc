@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "catalog/function_registry.h"
 #include "src/common/assert.h"
+#include "src/common/sql_error.h"
 #include "src/common/vector.h"
 
 namespace tessera::planner {
@@ -525,6 +527,29 @@ Value empty_aggregate_value(const BoundAggregate& aggregate) {
   return result.get_value(0);
 }
 
+/// `result` (over the columns of `aggregate`, grouped by correlation keys and LEFT JOINed to
+/// the outer rows) with each aggregate replaced by its value over no rows where the outer row
+/// joined no group: a joined row has a non-NULL first key (NULL keys never join).
+BoundExprPtr with_empty_aggregates(BoundExprPtr result, const LogicalAggregate& aggregate) {
+  std::vector<Value> empty_values;
+  for (const auto& a : aggregate.aggregates) empty_values.push_back(empty_aggregate_value(static_cast<const BoundAggregate&>(*a)));
+  const ColumnBinding first_key{aggregate.group_index, 0};
+  const LogicalType key_type = aggregate.groups[0]->type;
+  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
+    if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+    const auto& ref = static_cast<BoundColumnRef&>(e);
+    if (ref.binding.table_index != aggregate.aggregate_index) return nullptr;
+    const Value& empty = empty_values[ref.binding.column_index];
+    if (empty.is_null()) return nullptr;
+    std::vector<BoundCase::When> whens;
+    whens.push_back({std::make_unique<BoundBooleanTest>(BooleanTest::kIsNull,
+                                                        std::make_unique<BoundColumnRef>(key_type, first_key, "subquery key")),
+                     std::make_unique<BoundConstant>(empty)});
+    return std::make_unique<BoundCase>(ref.type, std::move(whens), ref.copy());
+  });
+  return result;
+}
+
 /// A correlated scalar subquery `(SELECT f(aggregates) FROM body WHERE inner = outer ...)` as a
 /// LEFT JOIN of `input` with the aggregate grouped by the inner keys; returns the expression
 /// that replaces the subquery (over `input`'s and the aggregate's columns), or null (nothing
@@ -548,25 +573,7 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   // Group by the inner sides; join on outer = group key.
   group_by_keys(aggregate, lifted_keys(lifted, 0));
   std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
-  // An outer row without a group sees each aggregate's value over no rows: a joined row has a
-  // non-NULL first key (NULL keys never join).
-  BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
-  std::vector<Value> empty_values;
-  for (const auto& a : aggregate.aggregates) empty_values.push_back(empty_aggregate_value(static_cast<const BoundAggregate&>(*a)));
-  const ColumnBinding first_key{aggregate.group_index, 0};
-  const LogicalType key_type = aggregate.groups[0]->type;
-  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
-    if (e.kind != BoundExprKind::kColumnRef) return nullptr;
-    const auto& ref = static_cast<BoundColumnRef&>(e);
-    if (ref.binding.table_index != aggregate.aggregate_index) return nullptr;
-    const Value& empty = empty_values[ref.binding.column_index];
-    if (empty.is_null()) return nullptr;
-    std::vector<BoundCase::When> whens;
-    whens.push_back({std::make_unique<BoundBooleanTest>(BooleanTest::kIsNull,
-                                                        std::make_unique<BoundColumnRef>(key_type, first_key, "subquery key")),
-                     std::make_unique<BoundConstant>(empty)});
-    return std::make_unique<BoundCase>(ref.type, std::move(whens), ref.copy());
-  });
+  BoundExprPtr result = with_empty_aggregates(substitute_parameters(*projection.expressions[0], sub.correlated), aggregate);
   input = make_join(JoinType::kLeft, std::move(input), std::move(root.children[0]), std::move(conditions));
   return result;
 }
@@ -608,18 +615,343 @@ BoundExprPtr scalar_row_join(BoundSubquery& sub, LogicalPtr& input) {
   return result;
 }
 
+/// Whether every column `expr` reads is one of `bindings`.
+bool reads_only_columns(const BoundExpression& expr, const std::vector<ColumnBinding>& bindings) {
+  bool only = true;
+  visit_expression(expr, [&](const BoundExpression& node) {
+    if (node.kind != BoundExprKind::kColumnRef) return;
+    const ColumnBinding& b = static_cast<const BoundColumnRef&>(node).binding;
+    only = only && std::find(bindings.begin(), bindings.end(), b) != bindings.end();
+  });
+  return only;
+}
+
+/// Whether `expr` is NULL whenever parameter `index` is: the parameter itself, or an argument
+/// of a strict function or of a cast that is.
+bool null_when_parameter_null(const BoundExpression& expr, uint32_t index) {
+  switch (expr.kind) {
+    case BoundExprKind::kParameter: return static_cast<const BoundParameter&>(expr).index == index;
+    case BoundExprKind::kCast: return null_when_parameter_null(*static_cast<const BoundCast&>(expr).child, index);
+    case BoundExprKind::kFunction: {
+      const auto& call = static_cast<const BoundFunction&>(expr);
+      if (!call.function->strict) return false;
+      for (const auto& arg : call.children) {
+        if (null_when_parameter_null(*arg, index)) return true;
+      }
+      return false;
+    }
+    default: return false;
+  }
+}
+
+/// The conjuncts reading parameters in the scans, filters and join conditions of `op`'s
+/// subtree: those lift_slot lifts when it succeeds.
+void collect_correlated(const LogicalOperator& op, std::vector<const BoundExpression*>& out) {
+  auto add = [&](const std::vector<BoundExprPtr>& list) {
+    for (const auto& e : list) {
+      if (has_parameters(*e)) out.push_back(e.get());
+    }
+  };
+  if (op.kind == LogicalOperatorKind::kGet) add(static_cast<const LogicalGet&>(op).filters);
+  if (op.kind == LogicalOperatorKind::kFilter) add(static_cast<const LogicalFilter&>(op).conjuncts);
+  if (op.kind == LogicalOperatorKind::kJoin) add(static_cast<const LogicalJoin&>(op).conditions);
+  for (const auto& child : op.children) collect_correlated(*child, out);
+}
+
+/// The domain of a dependent join being pushed into a subquery: D, the distinct correlated
+/// outer values (column i, binding {index, i}, stands for parameter i), until it joins the
+/// subquery's bottom; then `columns`, the expressions that carry D's columns at the output of
+/// the operator pushed last.
+struct DomainPush {
+  LogicalPtr domain;
+  uint32_t index = 0;
+  std::vector<LogicalType> types;
+  std::vector<BoundExprPtr> columns;
+};
+
+/// Replaces the parameters of every expression in `list` by the domain's columns.
+void read_domain(std::vector<BoundExprPtr>& list, const DomainPush& push) {
+  for (auto& e : list) e = substitute_parameters(*e, push.columns);
+}
+
+/// Adds D's columns (over the aggregate's input) to its groups; they then carry D.
+void group_by_domain(LogicalAggregate& aggregate, DomainPush& push) {
+  const auto first = static_cast<uint32_t>(aggregate.groups.size());
+  for (uint32_t i = 0; i < push.columns.size(); i++) {
+    aggregate.groups.push_back(std::move(push.columns[i]));
+    push.columns[i] = std::make_unique<BoundColumnRef>(push.types[i], ColumnBinding{aggregate.group_index, first + i}, "domain");
+  }
+}
+
+/// Makes a projection read the domain's parameters from D's columns and output them.
+void project_domain(LogicalProjection& projection, DomainPush& push) {
+  read_domain(projection.expressions, push);
+  for (uint32_t i = 0; i < push.columns.size(); i++) {
+    const auto column = static_cast<uint32_t>(projection.expressions.size());
+    projection.expressions.push_back(std::move(push.columns[i]));
+    push.columns[i] = std::make_unique<BoundColumnRef>(push.types[i], ColumnBinding{projection.table_index, column}, "domain");
+  }
+}
+
+/// Pushes the domain into the subquery subtree at `slot` (with `push` null, only checks that it
+/// can): the bottom, a row-wise subtree whose correlation lifts (lift_slot) with every
+/// parameter in a lifted conjunct NULL when it is NULL, becomes an inner join of D with it on
+/// the lifted conjuncts (parameters read D's columns); the operators above it (GROUP BY without
+/// grouping sets, HAVING and other filters, projections, DISTINCT [ON], ORDER BY, windows) keep
+/// D's columns in their output (as group keys, projected columns, leading DISTINCT ON keys,
+/// PARTITION BY keys), and their parameters read them. A scalar aggregate is not one of them
+/// (it would lose the row of a value without input rows); its caller handles one at the top.
+bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
+  LogicalOperator& op = *slot;
+  // An ORDER BY stays above the bottom join, which would lose its order (DISTINCT ON above
+  // keeps each group's first row in it).
+  if (op.kind != LogicalOperatorKind::kOrder && lift_slot(slot, false, nullptr)) {
+    std::vector<const BoundExpression*> conjuncts;
+    collect_correlated(op, conjuncts);
+    for (uint32_t i = 0; i < num_parameters; i++) {
+      bool guarded = false;
+      for (const BoundExpression* c : conjuncts) guarded = guarded || null_when_parameter_null(*c, i);
+      if (!guarded) return false;
+    }
+    if (!push) return true;
+    std::vector<BoundExprPtr> lifted;
+    lift_slot(slot, false, &lifted);
+    for (uint32_t i = 0; i < num_parameters; i++) {
+      push->columns.push_back(std::make_unique<BoundColumnRef>(push->types[i], ColumnBinding{push->index, i}, "domain"));
+    }
+    read_domain(lifted, *push);
+    slot = make_join(JoinType::kInner, std::move(push->domain), std::move(slot), std::move(lifted));
+    return true;
+  }
+  switch (op.kind) {
+    case LogicalOperatorKind::kAggregate: {
+      auto& aggregate = static_cast<LogicalAggregate&>(op);
+      if (aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return false;
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (!push) return true;
+      read_domain(aggregate.groups, *push);
+      read_domain(aggregate.aggregates, *push);
+      group_by_domain(aggregate, *push);
+      return true;
+    }
+    case LogicalOperatorKind::kFilter:
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) read_domain(static_cast<LogicalFilter&>(op).conjuncts, *push);
+      return true;
+    case LogicalOperatorKind::kProjection: {
+      auto& projection = static_cast<LogicalProjection&>(op);
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) project_domain(projection, *push);
+      return true;
+    }
+    case LogicalOperatorKind::kDistinct: {
+      auto& distinct = static_cast<LogicalDistinct&>(op);
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push && !distinct.distinct_on.empty()) {
+        // Each outer value's first rows: D's columns lead the keys.
+        read_domain(distinct.distinct_on, *push);
+        std::vector<BoundExprPtr> keys;
+        for (const auto& c : push->columns) keys.push_back(c->copy());
+        for (auto& k : distinct.distinct_on) keys.push_back(std::move(k));
+        distinct.distinct_on = std::move(keys);
+      }
+      return true;
+    }
+    case LogicalOperatorKind::kOrder:
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) {
+        for (auto& o : static_cast<LogicalOrder&>(op).orders) o.expression = substitute_parameters(*o.expression, push->columns);
+      }
+      return true;
+    case LogicalOperatorKind::kWindow: {
+      auto& window = static_cast<LogicalWindow&>(op);
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (!push) return true;
+      read_domain(window.windows, *push);
+      for (auto& w : window.windows) {
+        for (const auto& c : push->columns) static_cast<BoundWindow&>(*w).partitions.push_back(c->copy());
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+
+
+/// `left = right` with the equality operator of their type (both sides cast to its argument
+/// type if it has another), or null when the type has none that hashes.
+BoundExprPtr domain_equality(const catalog::FunctionRegistry& functions, BoundExprPtr left, BoundExprPtr right) {
+  const LogicalType type = left->type;
+  const LogicalType arg_types[] = {type, type};
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions.resolve_operator("=", arg_types);
+  } catch (const SqlError&) {
+    // The type has no equality operator: the subquery stays a subplan.
+    return nullptr;
+  }
+  if (!resolved.function || !resolved.function->hashable || resolved.arg_types.size() != 2) return nullptr;
+  if (!(resolved.arg_types[0] == type)) left = std::make_unique<BoundCast>(resolved.arg_types[0], std::move(left));
+  if (!(resolved.arg_types[1] == type)) right = std::make_unique<BoundCast>(resolved.arg_types[1], std::move(right));
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(left));
+  args.push_back(std::move(right));
+  return std::make_unique<BoundFunction>(LogicalType::boolean(), *resolved.function, std::move(args));
+}
+
+/// Whether a domain join can compute the correlated values of `sub` over `input`: they read
+/// only its columns (no parameter of a query further out, no subquery) and their types have
+/// hashable equality operators.
+bool domain_applies(const DomainContext& context, const BoundSubquery& sub, const LogicalOperator& input) {
+  if (!context.functions || !context.table_indexes || sub.correlated.empty()) return false;
+  const std::vector<ColumnBinding> bindings = input.output_bindings();
+  for (const auto& c : sub.correlated) {
+    if (has_parameters(*c) || contains_expression(*c, BoundExprKind::kSubquery)) return false;
+    if (!reads_only_columns(*c, bindings)) return false;
+    auto probe = domain_equality(*context.functions, c->copy(), c->copy());
+    if (!probe) return false;
+  }
+  return true;
+}
+
+/// The outer input of a domain join, stored once and read twice: `main` (its rows, with the
+/// input's own bindings, which the operators above read) and D (in `push`).
+struct DomainJoin {
+  std::unique_ptr<LogicalMaterializedCte> cte;
+  LogicalPtr main;
+  DomainPush push;
+};
+
+DomainJoin begin_domain_join(DomainContext& context, LogicalPtr input, const std::vector<BoundExprPtr>& correlated) {
+  uint32_t& next = *context.table_indexes;
+  DomainJoin result;
+  result.cte = std::make_unique<LogicalMaterializedCte>(next++, "domain");
+  const std::vector<ColumnBinding> bindings = input->output_bindings();
+  const std::vector<LogicalType> types = input->output_types();
+  auto main = std::make_unique<LogicalCteScan>(result.cte->cte_index, "domain", next++, types, false);
+  main->bindings = bindings;
+  main->source = input.get();
+  auto scan = std::make_unique<LogicalCteScan>(result.cte->cte_index, "domain", next++, types, false);
+  scan->source = input.get();
+  const uint32_t scan_index = scan->table_index;
+  auto projection = std::make_unique<LogicalProjection>(next++);
+  for (const auto& c : correlated) {
+    BoundExprPtr value = c->copy();
+    rewrite_expression(value, [&](BoundExpression& e) -> BoundExprPtr {
+      if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+      const auto& ref = static_cast<const BoundColumnRef&>(e);
+      const auto at = std::find(bindings.begin(), bindings.end(), ref.binding) - bindings.begin();
+      return std::make_unique<BoundColumnRef>(ref.type, ColumnBinding{scan_index, static_cast<uint32_t>(at)}, ref.name);
+    });
+    result.push.types.push_back(value->type);
+    projection->expressions.push_back(std::move(value));
+  }
+  result.push.index = projection->table_index;
+  projection->children.push_back(std::move(scan));
+  auto distinct = std::make_unique<LogicalDistinct>();
+  distinct->children.push_back(std::move(projection));
+  result.push.domain = std::move(distinct);
+  result.cte->children.push_back(std::move(input));
+  result.main = std::move(main);
+  return result;
+}
+
+/// The conditions joining the outer rows (`correlated`, over the input) to D's columns.
+std::vector<BoundExprPtr> domain_conditions(const DomainContext& context, const BoundSubquery& sub, const DomainPush& push) {
+  std::vector<BoundExprPtr> conditions;
+  for (size_t i = 0; i < sub.correlated.size(); i++) {
+    conditions.push_back(domain_equality(*context.functions, sub.correlated[i]->copy(), push.columns[i]->copy()));
+  }
+  return conditions;
+}
+
+/// Ends a domain join: the stored input's consumer is `rest` (which reads `main`).
+LogicalPtr finish_domain_join(DomainJoin& join, LogicalPtr rest) {
+  join.cte->children.push_back(std::move(rest));
+  return std::move(join.cte);
+}
+
+/// A correlated scalar subquery `(SELECT f(aggregates) FROM body ...)` whose correlation
+/// push_domain can push into the body: a LEFT JOIN of the outer rows with the aggregate grouped
+/// by D's columns; an outer row without a group (no input rows for its value, or a NULL value)
+/// gets the aggregates' values over no rows. Null (nothing moved) for other shapes.
+BoundExprPtr domain_aggregate_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1 || root.children[0]->kind != LogicalOperatorKind::kAggregate) return nullptr;
+  auto& aggregate = static_cast<LogicalAggregate&>(*root.children[0]);
+  if (!aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return nullptr;
+  if (!domain_applies(context, sub, *input) || !push_domain(aggregate.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(aggregate.children[0], sub.correlated.size(), &join.push);
+  read_domain(aggregate.aggregates, join.push);
+  group_by_domain(aggregate, join.push);
+  BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
+  result = with_empty_aggregates(std::move(result), aggregate);
+  LogicalPtr rest = make_join(JoinType::kLeft, std::move(join.main), std::move(root.children[0]),
+                              domain_conditions(context, sub, join.push));
+  input = finish_domain_join(join, std::move(rest));
+  return result;
+}
+
+/// A correlated scalar subquery without an aggregate at the top whose correlation push_domain
+/// can push into it: a single-match LEFT JOIN of the outer rows with the subquery (a second
+/// row for an outer value raises 21000). Null (nothing moved) for other shapes.
+BoundExprPtr domain_row_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1 || !domain_applies(context, sub, *input) ||
+      !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  const LogicalType type = projection.expressions[0]->type;
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(root.children[0], sub.correlated.size(), &join.push);
+  project_domain(projection, join.push);
+  BoundExprPtr result = std::make_unique<BoundColumnRef>(type, ColumnBinding{projection.table_index, 0}, "subquery");
+  auto rest = std::make_unique<LogicalJoin>(JoinType::kLeft);
+  rest->single_match = true;
+  rest->conditions = domain_conditions(context, sub, join.push);
+  rest->children.push_back(std::move(join.main));
+  rest->children.push_back(take_root(root));
+  input = finish_domain_join(join, std::move(rest));
+  return result;
+}
+
+/// A WHERE conjunct `[NOT] EXISTS (q)` whose correlation push_domain can push into q: a semi
+/// (anti) join of the outer rows with q on D's columns. Null (nothing moved) for other shapes.
+LogicalPtr domain_exists_join(DomainContext& context, BoundSubquery& sub, bool negated, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1 || !domain_applies(context, sub, *input) ||
+      !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(root.children[0], sub.correlated.size(), &join.push);
+  LogicalPtr rest = make_join(negated ? JoinType::kAnti : JoinType::kSemi, std::move(join.main), std::move(root.children[0]),
+                              domain_conditions(context, sub, join.push));
+  return finish_domain_join(join, std::move(rest));
+}
+
 /// Replaces the correlated scalar subqueries of `expr` that scalar_aggregate_join or
 /// scalar_row_join can move by joins added to `input`. `lazy`: `expr` is evaluated only for
 /// some rows (an operand of CASE, COALESCE, AND or OR after the first), where the join of
 /// scalar_row_join, which raises 21000 for every row it joins twice, would fail for rows the
 /// subquery never runs for.
-void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy = false) {
+void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool lazy = false) {
   if (!expr || !contains_expression(*expr, BoundExprKind::kSubquery)) return;
   if (expr->kind == BoundExprKind::kSubquery) {
     auto& sub = static_cast<BoundSubquery&>(*expr);
     if (sub.subquery_kind == SubqueryKind::kScalar && (!lazy || outer_operands_cannot_fail(sub))) {
       BoundExprPtr replacement = scalar_aggregate_join(sub, input);
       if (!replacement && !lazy) replacement = scalar_row_join(sub, input);
+      if (!replacement) replacement = domain_aggregate_join(context, sub, input);
+      if (!replacement && !lazy) replacement = domain_row_join(context, sub, input);
       if (replacement) {
         expr = std::move(replacement);
         return;
@@ -630,7 +962,7 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy 
                            expr->kind == BoundExprKind::kConjunction;
   size_t index = 0;
   expr->for_each_child([&](BoundExprPtr& child) {
-    rewrite_scalar_subqueries(child, input, lazy || (conditional && index > 0));
+    rewrite_scalar_subqueries(child, input, context, lazy || (conditional && index > 0));
     index++;
   });
 }
@@ -638,27 +970,20 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy 
 /// Moves the subqueries of `expr`, evaluated over every row of `input` (or, when `lazy`, only
 /// over some), into joins added to `input`: mark joins (rewrite_mark_subqueries, in
 /// three-valued logic) and scalar joins (rewrite_scalar_subqueries).
-void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy) {
+void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool lazy) {
   rewrite_mark_subqueries(expr, input, false, lazy);
-  rewrite_scalar_subqueries(expr, input, lazy);
+  rewrite_scalar_subqueries(expr, input, context, lazy);
 }
 
 /// Whether every outer value the subqueries of `expr` read (their correlated expressions and
 /// left operands) is a column of `bindings`.
 bool subqueries_read_only(const BoundExpression& expr, const std::vector<ColumnBinding>& bindings) {
   bool only = true;
-  auto check = [&](const BoundExpression& e) {
-    visit_expression(e, [&](const BoundExpression& node) {
-      if (node.kind != BoundExprKind::kColumnRef) return;
-      const ColumnBinding& b = static_cast<const BoundColumnRef&>(node).binding;
-      only = only && std::find(bindings.begin(), bindings.end(), b) != bindings.end();
-    });
-  };
   visit_expression(expr, [&](const BoundExpression& node) {
     if (node.kind != BoundExprKind::kSubquery) return;
     const auto& sub = static_cast<const BoundSubquery&>(node);
-    if (sub.left) check(*sub.left);
-    for (const auto& c : sub.correlated) check(*c);
+    if (sub.left) only = only && reads_only_columns(*sub.left, bindings);
+    for (const auto& c : sub.correlated) only = only && reads_only_columns(*c, bindings);
   });
   return only;
 }
@@ -732,6 +1057,10 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
         input = std::move(join);
         continue;
       }
+      if (LogicalPtr join = domain_exists_join(domain_, *sub, negated, input)) {
+        input = std::move(join);
+        continue;
+      }
     } else if (conjunct->kind == BoundExprKind::kSubquery &&
                static_cast<BoundSubquery&>(*conjunct).subquery_kind == SubqueryKind::kAny) {
       if (LogicalPtr join = any_join(static_cast<BoundSubquery&>(*conjunct), input)) {
@@ -740,7 +1069,7 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
       }
     }
     rewrite_mark_subqueries(conjunct, input, true);
-    rewrite_scalar_subqueries(conjunct, input);
+    rewrite_scalar_subqueries(conjunct, input, domain_);
     filter.conjuncts.push_back(std::move(conjunct));
   }
   op->children[0] = std::move(input);
@@ -759,9 +1088,9 @@ LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
     for (auto& c : join.conditions) {
       if (!contains_expression(*c, BoundExprKind::kSubquery)) continue;
       if (subqueries_read_only(*c, left)) {
-        rewrite_subqueries(c, join.children[0], true);
+        rewrite_subqueries(c, join.children[0], domain_, true);
       } else if (subqueries_read_only(*c, right)) {
-        rewrite_subqueries(c, join.children[1], true);
+        rewrite_subqueries(c, join.children[1], domain_, true);
       }
     }
     return op;
@@ -808,7 +1137,7 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
   auto& projection = static_cast<LogicalProjection&>(*op);
-  for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], false);
+  for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], domain_, false);
   return op;
 }
 
@@ -818,10 +1147,10 @@ LogicalPtr SubqueryDecorrelation::rewrite_window(LogicalPtr op) {
   for (auto& w : static_cast<LogicalWindow&>(*op).windows) {
     auto& window = static_cast<BoundWindow&>(*w);
     const bool lazy = window.filter != nullptr;
-    if (window.filter) rewrite_subqueries(window.filter, op->children[0], false);
-    for (auto& arg : window.args) rewrite_subqueries(arg, op->children[0], lazy);
-    for (auto& p : window.partitions) rewrite_subqueries(p, op->children[0], false);
-    for (auto& o : window.orders) rewrite_subqueries(o.expression, op->children[0], false);
+    if (window.filter) rewrite_subqueries(window.filter, op->children[0], domain_, false);
+    for (auto& arg : window.args) rewrite_subqueries(arg, op->children[0], domain_, lazy);
+    for (auto& p : window.partitions) rewrite_subqueries(p, op->children[0], domain_, false);
+    for (auto& o : window.orders) rewrite_subqueries(o.expression, op->children[0], domain_, false);
   }
   return op;
 }
@@ -830,13 +1159,13 @@ LogicalPtr SubqueryDecorrelation::rewrite_aggregate(LogicalPtr op) {
   // An aggregate evaluates its groups and arguments over every input row, as a projection
   // below it would; with FILTER, the arguments only over the rows the filter selects.
   auto& aggregate = static_cast<LogicalAggregate&>(*op);
-  for (auto& g : aggregate.groups) rewrite_subqueries(g, op->children[0], false);
+  for (auto& g : aggregate.groups) rewrite_subqueries(g, op->children[0], domain_, false);
   for (auto& a : aggregate.aggregates) {
     auto& call = static_cast<BoundAggregate&>(*a);
     const bool lazy = call.filter != nullptr;
-    if (call.filter) rewrite_subqueries(call.filter, op->children[0], false);
-    for (auto& arg : call.args) rewrite_subqueries(arg, op->children[0], lazy);
-    for (auto& o : call.orders) rewrite_subqueries(o.expression, op->children[0], lazy);
+    if (call.filter) rewrite_subqueries(call.filter, op->children[0], domain_, false);
+    for (auto& arg : call.args) rewrite_subqueries(arg, op->children[0], domain_, lazy);
+    for (auto& o : call.orders) rewrite_subqueries(o.expression, op->children[0], domain_, lazy);
   }
   return op;
 }
