@@ -693,6 +693,64 @@ void project_domain(LogicalProjection& projection, DomainPush& push) {
   }
 }
 
+/// Applies `f` to every expression of the operators of `op`'s subtree (not below a dependent
+/// join's right side, whose parameters are its own); false, changing nothing, when the subtree
+/// holds an operator whose expressions are not known here.
+bool for_each_plan_expression(LogicalOperator& op, const std::function<void(BoundExprPtr&)>& f, bool apply) {
+  auto all = [&](std::vector<BoundExprPtr>& list) {
+    if (!apply) return;
+    for (auto& e : list) f(e);
+  };
+  switch (op.kind) {
+    case LogicalOperatorKind::kGet: all(static_cast<LogicalGet&>(op).filters); break;
+    case LogicalOperatorKind::kFilter: all(static_cast<LogicalFilter&>(op).conjuncts); break;
+    case LogicalOperatorKind::kProjection: all(static_cast<LogicalProjection&>(op).expressions); break;
+    case LogicalOperatorKind::kAggregate:
+      all(static_cast<LogicalAggregate&>(op).groups);
+      all(static_cast<LogicalAggregate&>(op).aggregates);
+      break;
+    case LogicalOperatorKind::kJoin: all(static_cast<LogicalJoin&>(op).conditions); break;
+    case LogicalOperatorKind::kWindow: all(static_cast<LogicalWindow&>(op).windows); break;
+    case LogicalOperatorKind::kDistinct: all(static_cast<LogicalDistinct&>(op).distinct_on); break;
+    case LogicalOperatorKind::kOrder:
+      if (apply) {
+        for (auto& o : static_cast<LogicalOrder&>(op).orders) f(o.expression);
+      }
+      break;
+    case LogicalOperatorKind::kValues:
+      for (auto& row : static_cast<LogicalValues&>(op).rows) all(row);
+      break;
+    case LogicalOperatorKind::kDependentJoin:
+      all(static_cast<LogicalDependentJoin&>(op).correlated);
+      return for_each_plan_expression(*op.children[0], f, apply);
+    default: return false;
+  }
+  for (auto& child : op.children) {
+    if (!for_each_plan_expression(*child, f, apply)) return false;
+  }
+  return true;
+}
+
+/// A FROM item of a correlated subquery that reads the outer row (bound as a dependent join of
+/// the single row of a FROM-less SELECT with it, its parameters its own): the item itself, its
+/// parameters renumbered as the subquery's. Null for other shapes.
+LogicalPtr inline_lateral_item(LogicalOperator& op) {
+  if (op.kind != LogicalOperatorKind::kDependentJoin) return nullptr;
+  auto& dependent = static_cast<LogicalDependentJoin&>(op);
+  const LogicalOperator& left = *op.children[0];
+  if (dependent.join_type != JoinType::kInner || left.kind != LogicalOperatorKind::kValues ||
+      !left.output_bindings().empty() || static_cast<const LogicalValues&>(left).rows.size() != 1) {
+    return nullptr;
+  }
+  for (const auto& c : dependent.correlated) {
+    if (c->kind != BoundExprKind::kParameter) return nullptr;
+  }
+  auto renumber = [&](BoundExprPtr& e) { e = substitute_parameters(*e, dependent.correlated); };
+  if (!for_each_plan_expression(*op.children[1], renumber, false)) return nullptr;
+  for_each_plan_expression(*op.children[1], renumber, true);
+  return std::move(op.children[1]);
+}
+
 /// Pushes the domain into the subquery subtree at `slot` (with `push` null, only checks that it
 /// can): the bottom, a row-wise subtree whose correlation lifts (lift_slot) with every
 /// parameter in a lifted conjunct NULL when it is NULL, becomes an inner join of D with it on
@@ -723,6 +781,11 @@ bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
     slot = make_join(JoinType::kInner, std::move(push->domain), std::move(slot), std::move(lifted));
     return true;
   }
+  if (LogicalPtr item = inline_lateral_item(op)) {
+    // Equivalent to the dependent join (whatever the domain rewrite decides next).
+    slot = std::move(item);
+    return push_domain(slot, num_parameters, push);
+  }
   switch (op.kind) {
     case LogicalOperatorKind::kAggregate: {
       auto& aggregate = static_cast<LogicalAggregate&>(op);
@@ -746,8 +809,17 @@ bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
     }
     case LogicalOperatorKind::kDistinct: {
       auto& distinct = static_cast<LogicalDistinct&>(op);
+      const std::vector<ColumnBinding> columns = op.children[0]->output_bindings();
+      const std::vector<LogicalType> types = op.children[0]->output_types();
       if (!push_domain(op.children[0], num_parameters, push)) return false;
-      if (push && !distinct.distinct_on.empty()) {
+      if (push && distinct.distinct_on.empty()) {
+        // Rows distinct in the columns they had and D's, not in the columns the lifted
+        // conjuncts read that now pass through the input too.
+        for (size_t c = 0; c < columns.size(); c++) {
+          distinct.distinct_on.push_back(std::make_unique<BoundColumnRef>(types[c], columns[c], "distinct column"));
+        }
+        for (const auto& c : push->columns) distinct.distinct_on.push_back(c->copy());
+      } else if (push) {
         // Each outer value's first rows: D's columns lead the keys.
         read_domain(distinct.distinct_on, *push);
         std::vector<BoundExprPtr> keys;
