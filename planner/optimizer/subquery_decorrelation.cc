@@ -663,6 +663,7 @@ void collect_correlated(const LogicalOperator& op, std::vector<const BoundExpres
 /// subquery's bottom; then `columns`, the expressions that carry D's columns at the output of
 /// the operator pushed last.
 struct DomainPush {
+  DomainContext* context = nullptr;
   LogicalPtr domain;
   uint32_t index = 0;
   std::vector<LogicalType> types;
@@ -751,6 +752,64 @@ LogicalPtr inline_lateral_item(LogicalOperator& op) {
   return std::move(op.children[1]);
 }
 
+/// The constant of a LIMIT / OFFSET expression (`fallback` when absent), or -1 when it is not a
+/// non-negative constant.
+int64_t limit_constant(const BoundExprPtr& e, int64_t fallback) {
+  if (!e) return fallback;
+  if (e->kind != BoundExprKind::kConstant) return -1;
+  const Value& v = static_cast<const BoundConstant&>(*e).value;
+  if (v.is_null()) return fallback;
+  return v.get_int64() < 0 ? -1 : v.get_int64();
+}
+
+/// Whether a LIMIT / OFFSET can become a row number filter per domain value.
+bool limit_per_domain_applies(const LogicalLimit& limit) {
+  if (limit.with_ties || limit_constant(limit.limit, 0) < 0 || limit_constant(limit.offset, 0) < 0) return false;
+  // The rows are numbered in the order of an ORDER BY right below; one further down (below a
+  // projection) is not followed.
+  const LogicalOperator* op = limit.children[0].get();
+  if (op->kind == LogicalOperatorKind::kOrder) return true;
+  while (op->kind == LogicalOperatorKind::kProjection || op->kind == LogicalOperatorKind::kFilter) op = op->children[0].get();
+  return op->kind != LogicalOperatorKind::kOrder;
+}
+
+/// `rn op n` (bigint).
+BoundExprPtr row_number_bound(const catalog::FunctionRegistry& functions, const char* op, BoundExprPtr rn, int64_t n) {
+  const LogicalType arg_types[] = {LogicalType::bigint(), LogicalType::bigint()};
+  const catalog::ResolvedFunction resolved = functions.resolve_operator(op, arg_types);
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(rn));
+  args.push_back(std::make_unique<BoundConstant>(Value::bigint(n)));
+  return std::make_unique<BoundFunction>(LogicalType::boolean(), *resolved.function, std::move(args));
+}
+
+/// LIMIT / OFFSET over `input` (into which the domain was pushed) for every domain value at
+/// once: the rows whose row_number() partitioned by D's columns, in the order of the ORDER BY
+/// below (if any), lies after the offset and within the limit.
+LogicalPtr limit_per_domain(const LogicalLimit& limit, LogicalPtr input, DomainPush& push) {
+  const int64_t offset = limit_constant(limit.offset, 0);
+  auto window = std::make_unique<LogicalWindow>((*push.context->table_indexes)++);
+  auto rn = std::make_unique<BoundWindow>(LogicalType::bigint(), WindowFunction::kRowNumber);
+  for (const auto& c : push.columns) rn->partitions.push_back(c->copy());
+  if (input->kind == LogicalOperatorKind::kOrder) {
+    for (const auto& o : static_cast<const LogicalOrder&>(*input).orders) {
+      rn->orders.push_back(BoundWindowOrder{o.expression->copy(), o.descending, o.nulls_first});
+    }
+  }
+  rn->frame.unit = WindowFrameUnit::kRows;
+  window->windows.push_back(std::move(rn));
+  window->children.push_back(std::move(input));
+  const ColumnBinding number{window->window_index, 0};
+  auto filter = std::make_unique<LogicalFilter>();
+  const catalog::FunctionRegistry& functions = *push.context->functions;
+  auto number_ref = [&] { return std::make_unique<BoundColumnRef>(LogicalType::bigint(), number, "row_number"); };
+  if (offset > 0) filter->conjuncts.push_back(row_number_bound(functions, ">", number_ref(), offset));
+  if (limit.limit) filter->conjuncts.push_back(row_number_bound(functions, "<=", number_ref(), offset + limit_constant(limit.limit, 0)));
+  filter->children.push_back(std::move(window));
+  if (filter->conjuncts.empty()) return std::move(filter->children[0]);
+  return filter;
+}
+
 /// Pushes the domain into the subquery subtree at `slot` (with `push` null, only checks that it
 /// can): the bottom, a row-wise subtree whose correlation lifts (lift_slot) with every
 /// parameter in a lifted conjunct NULL when it is NULL, becomes an inner join of D with it on
@@ -835,6 +894,12 @@ bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
         for (auto& o : static_cast<LogicalOrder&>(op).orders) o.expression = substitute_parameters(*o.expression, push->columns);
       }
       return true;
+    case LogicalOperatorKind::kLimit: {
+      auto& limit = static_cast<LogicalLimit&>(op);
+      if (!limit_per_domain_applies(limit) || !push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) slot = limit_per_domain(limit, std::move(op.children[0]), *push);
+      return true;
+    }
     case LogicalOperatorKind::kWindow: {
       auto& window = static_cast<LogicalWindow&>(op);
       if (!push_domain(op.children[0], num_parameters, push)) return false;
@@ -898,6 +963,7 @@ struct DomainJoin {
 DomainJoin begin_domain_join(DomainContext& context, LogicalPtr input, const std::vector<BoundExprPtr>& correlated) {
   uint32_t& next = *context.table_indexes;
   DomainJoin result;
+  result.push.context = &context;
   result.cte = std::make_unique<LogicalMaterializedCte>(next++, "domain");
   const std::vector<ColumnBinding> bindings = input->output_bindings();
   const std::vector<LogicalType> types = input->output_types();
@@ -970,11 +1036,34 @@ BoundExprPtr domain_aggregate_join(DomainContext& context, BoundSubquery& sub, L
   return result;
 }
 
+/// domain_row_join of a subquery whose top is LIMIT / OFFSET (a row number filter per domain
+/// value).
+BoundExprPtr domain_limit_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
+  auto& limit = static_cast<LogicalLimit&>(*sub.plan);
+  const std::vector<ColumnBinding> bindings = limit.output_bindings();
+  if (sub.plan.use_count() != 1 || bindings.size() != 1 || !limit_per_domain_applies(limit) ||
+      !domain_applies(context, sub, *input) || !push_domain(limit.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  const LogicalType type = limit.output_types()[0];
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(limit.children[0], sub.correlated.size(), &join.push);
+  LogicalPtr right = limit_per_domain(limit, std::move(limit.children[0]), join.push);
+  auto rest = std::make_unique<LogicalJoin>(JoinType::kLeft);
+  rest->single_match = true;
+  rest->conditions = domain_conditions(context, sub, join.push);
+  rest->children.push_back(std::move(join.main));
+  rest->children.push_back(std::move(right));
+  input = finish_domain_join(join, std::move(rest));
+  return std::make_unique<BoundColumnRef>(type, bindings[0], "subquery");
+}
+
 /// A correlated scalar subquery without an aggregate at the top whose correlation push_domain
 /// can push into it: a single-match LEFT JOIN of the outer rows with the subquery (a second
 /// row for an outer value raises 21000). Null (nothing moved) for other shapes.
 BoundExprPtr domain_row_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
   LogicalOperator& root = *sub.plan;
+  if (root.kind == LogicalOperatorKind::kLimit) return domain_limit_join(context, sub, input);
   if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
   auto& projection = static_cast<LogicalProjection&>(root);
   if (projection.expressions.size() != 1 || !domain_applies(context, sub, *input) ||
