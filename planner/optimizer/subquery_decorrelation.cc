@@ -664,6 +664,13 @@ void collect_correlated(const LogicalOperator& op, std::vector<const BoundExpres
 /// the operator pushed last.
 struct DomainPush {
   DomainContext* context = nullptr;
+  /// Where D is read from (make_domain): the stored outer input and the correlated values
+  /// over its columns.
+  uint32_t cte_index = 0;
+  const LogicalOperator* source = nullptr;
+  std::vector<ColumnBinding> input_bindings;
+  std::vector<LogicalType> input_types;
+  std::vector<BoundExprPtr> correlated;
   LogicalPtr domain;
   uint32_t index = 0;
   std::vector<LogicalType> types;
@@ -721,6 +728,16 @@ bool for_each_plan_expression(LogicalOperator& op, const std::function<void(Boun
     case LogicalOperatorKind::kValues:
       for (auto& row : static_cast<LogicalValues&>(op).rows) all(row);
       break;
+    case LogicalOperatorKind::kSetOperation: break;
+    case LogicalOperatorKind::kLimit: {
+      auto& limit = static_cast<LogicalLimit&>(op);
+      if (apply) {
+        if (limit.limit) f(limit.limit);
+        if (limit.offset) f(limit.offset);
+      }
+      all(limit.tie_keys);
+      break;
+    }
     case LogicalOperatorKind::kDependentJoin:
       all(static_cast<LogicalDependentJoin&>(op).correlated);
       return for_each_plan_expression(*op.children[0], f, apply);
@@ -810,6 +827,8 @@ LogicalPtr limit_per_domain(const LogicalLimit& limit, LogicalPtr input, DomainP
   return filter;
 }
 
+DomainPush branch_domain(const DomainPush& push);
+
 /// Pushes the domain into the subquery subtree at `slot` (with `push` null, only checks that it
 /// can): the bottom, a row-wise subtree whose correlation lifts (lift_slot) with every
 /// parameter in a lifted conjunct NULL when it is NULL, becomes an inner join of D with it on
@@ -894,6 +913,35 @@ bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
         for (auto& o : static_cast<LogicalOrder&>(op).orders) o.expression = substitute_parameters(*o.expression, push->columns);
       }
       return true;
+    case LogicalOperatorKind::kSetOperation: {
+      // Each arm gets its own D, and outputs its columns then D's; the set operation then
+      // combines the rows of each outer value separately.
+      auto& set = static_cast<LogicalSetOperation&>(op);
+      for (auto& arm : op.children) {
+        if (!push_domain(arm, num_parameters, nullptr)) return false;
+      }
+      if (!push) return true;
+      for (auto& arm : op.children) {
+        const std::vector<ColumnBinding> columns = arm->output_bindings();
+        const std::vector<LogicalType> types = arm->output_types();
+        DomainPush branch = branch_domain(*push);
+        push_domain(arm, num_parameters, &branch);
+        auto projection = std::make_unique<LogicalProjection>((*push->context->table_indexes)++);
+        for (size_t c = 0; c < columns.size(); c++) {
+          projection->expressions.push_back(std::make_unique<BoundColumnRef>(types[c], columns[c], "arm column"));
+        }
+        for (auto& c : branch.columns) projection->expressions.push_back(std::move(c));
+        projection->children.push_back(std::move(arm));
+        arm = std::move(projection);
+      }
+      const auto first = static_cast<uint32_t>(set.types.size());
+      push->columns.clear();
+      for (uint32_t i = 0; i < push->types.size(); i++) {
+        set.types.push_back(push->types[i]);
+        push->columns.push_back(std::make_unique<BoundColumnRef>(push->types[i], ColumnBinding{set.table_index, first + i}, "domain"));
+      }
+      return true;
+    }
     case LogicalOperatorKind::kLimit: {
       auto& limit = static_cast<LogicalLimit&>(op);
       if (!limit_per_domain_applies(limit) || !push_domain(op.children[0], num_parameters, push)) return false;
@@ -960,36 +1008,61 @@ struct DomainJoin {
   DomainPush push;
 };
 
-DomainJoin begin_domain_join(DomainContext& context, LogicalPtr input, const std::vector<BoundExprPtr>& correlated) {
-  uint32_t& next = *context.table_indexes;
-  DomainJoin result;
-  result.push.context = &context;
-  result.cte = std::make_unique<LogicalMaterializedCte>(next++, "domain");
-  const std::vector<ColumnBinding> bindings = input->output_bindings();
-  const std::vector<LogicalType> types = input->output_types();
-  auto main = std::make_unique<LogicalCteScan>(result.cte->cte_index, "domain", next++, types, false);
-  main->bindings = bindings;
-  main->source = input.get();
-  auto scan = std::make_unique<LogicalCteScan>(result.cte->cte_index, "domain", next++, types, false);
-  scan->source = input.get();
+/// Builds (another) D for `push`: DISTINCT (the correlated values) over a scan of the stored
+/// outer input, with fresh table indexes.
+void make_domain(DomainPush& push) {
+  uint32_t& next = *push.context->table_indexes;
+  auto scan = std::make_unique<LogicalCteScan>(push.cte_index, "domain", next++, push.input_types, false);
+  scan->source = push.source;
   const uint32_t scan_index = scan->table_index;
   auto projection = std::make_unique<LogicalProjection>(next++);
-  for (const auto& c : correlated) {
+  push.types.clear();
+  for (const auto& c : push.correlated) {
     BoundExprPtr value = c->copy();
     rewrite_expression(value, [&](BoundExpression& e) -> BoundExprPtr {
       if (e.kind != BoundExprKind::kColumnRef) return nullptr;
       const auto& ref = static_cast<const BoundColumnRef&>(e);
-      const auto at = std::find(bindings.begin(), bindings.end(), ref.binding) - bindings.begin();
+      const auto at = std::find(push.input_bindings.begin(), push.input_bindings.end(), ref.binding) - push.input_bindings.begin();
       return std::make_unique<BoundColumnRef>(ref.type, ColumnBinding{scan_index, static_cast<uint32_t>(at)}, ref.name);
     });
-    result.push.types.push_back(value->type);
+    push.types.push_back(value->type);
     projection->expressions.push_back(std::move(value));
   }
-  result.push.index = projection->table_index;
+  push.index = projection->table_index;
   projection->children.push_back(std::move(scan));
   auto distinct = std::make_unique<LogicalDistinct>();
   distinct->children.push_back(std::move(projection));
-  result.push.domain = std::move(distinct);
+  push.domain = std::move(distinct);
+}
+
+/// A DomainPush for another branch of the subquery (a set operation's arm), with its own D.
+DomainPush branch_domain(const DomainPush& push) {
+  DomainPush branch;
+  branch.context = push.context;
+  branch.cte_index = push.cte_index;
+  branch.source = push.source;
+  branch.input_bindings = push.input_bindings;
+  branch.input_types = push.input_types;
+  for (const auto& c : push.correlated) branch.correlated.push_back(c->copy());
+  make_domain(branch);
+  return branch;
+}
+
+DomainJoin begin_domain_join(DomainContext& context, LogicalPtr input, const std::vector<BoundExprPtr>& correlated) {
+  uint32_t& next = *context.table_indexes;
+  DomainJoin result;
+  result.cte = std::make_unique<LogicalMaterializedCte>(next++, "domain");
+  DomainPush& push = result.push;
+  push.context = &context;
+  push.cte_index = result.cte->cte_index;
+  push.source = input.get();
+  push.input_bindings = input->output_bindings();
+  push.input_types = input->output_types();
+  for (const auto& c : correlated) push.correlated.push_back(c->copy());
+  auto main = std::make_unique<LogicalCteScan>(result.cte->cte_index, "domain", next++, push.input_types, false);
+  main->bindings = push.input_bindings;
+  main->source = input.get();
+  make_domain(push);
   result.cte->children.push_back(std::move(input));
   result.main = std::move(main);
   return result;
