@@ -493,12 +493,16 @@ BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false
 /// Replaces the EXISTS / ANY / ALL subqueries of `expr` that mark_join can move by their marks.
 /// `null_is_false` as for mark_join; it holds below AND and OR only. `lazy`: `expr` is
 /// evaluated only for some rows (a CASE / COALESCE operand after the first).
-void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool null_is_false, bool lazy = false) {
+BoundExprPtr domain_mark_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input, bool lazy);
+
+void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool null_is_false,
+                             bool lazy = false) {
   if (!expr) return;
   if (expr->kind == BoundExprKind::kSubquery) {
-    if (BoundExprPtr mark = mark_join(static_cast<BoundSubquery&>(*expr), input, null_is_false, lazy)) {
-      expr = std::move(mark);
-    }
+    auto& sub = static_cast<BoundSubquery&>(*expr);
+    BoundExprPtr mark = mark_join(sub, input, null_is_false, lazy);
+    if (!mark) mark = domain_mark_join(context, sub, input, lazy);
+    if (mark) expr = std::move(mark);
     return;
   }
   if (!contains_expression(*expr, BoundExprKind::kSubquery)) return;
@@ -506,7 +510,7 @@ void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool null_is
   const bool conditional = expr->kind == BoundExprKind::kCase || expr->kind == BoundExprKind::kCoalesce;
   size_t index = 0;
   expr->for_each_child([&](BoundExprPtr& child) {
-    rewrite_mark_subqueries(child, input, below, lazy || (conditional && index > 0));
+    rewrite_mark_subqueries(child, input, context, below, lazy || (conditional && index > 0));
     index++;
   });
 }
@@ -1172,6 +1176,29 @@ LogicalPtr domain_exists_join(DomainContext& context, BoundSubquery& sub, bool n
   return finish_domain_join(join, std::move(rest));
 }
 
+/// A correlated `EXISTS (q)` outside a WHERE conjunct whose correlation push_domain can push
+/// into q: a mark join of the outer rows with q on D's columns (an outer value without rows,
+/// or NULL, is marked false). Null (nothing moved) for other shapes.
+BoundExprPtr domain_mark_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input, bool lazy) {
+  LogicalOperator& root = *sub.plan;
+  if (sub.subquery_kind != SubqueryKind::kExists || root.kind != LogicalOperatorKind::kProjection ||
+      sub.plan.use_count() != 1 || (lazy && !outer_operands_cannot_fail(sub)) || !domain_applies(context, sub, *input) ||
+      !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(root.children[0], sub.correlated.size(), &join.push);
+  auto rest = std::make_unique<LogicalJoin>(JoinType::kMark);
+  // The subquery's projection is dropped, so its table index is free for the mark column.
+  rest->mark_index = static_cast<LogicalProjection&>(root).table_index;
+  rest->conditions = domain_conditions(context, sub, join.push);
+  rest->children.push_back(std::move(join.main));
+  rest->children.push_back(std::move(root.children[0]));
+  const uint32_t mark_index = rest->mark_index;
+  input = finish_domain_join(join, std::move(rest));
+  return std::make_unique<BoundColumnRef>(LogicalType::boolean(), ColumnBinding{mark_index, 0}, "mark");
+}
+
 /// Replaces the correlated scalar subqueries of `expr` that scalar_aggregate_join or
 /// scalar_row_join can move by joins added to `input`. `lazy`: `expr` is evaluated only for
 /// some rows (an operand of CASE, COALESCE, AND or OR after the first), where the join of
@@ -1205,7 +1232,7 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainCont
 /// over some), into joins added to `input`: mark joins (rewrite_mark_subqueries, in
 /// three-valued logic) and scalar joins (rewrite_scalar_subqueries).
 void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool lazy) {
-  rewrite_mark_subqueries(expr, input, false, lazy);
+  rewrite_mark_subqueries(expr, input, context, false, lazy);
   rewrite_scalar_subqueries(expr, input, context, lazy);
 }
 
@@ -1302,7 +1329,7 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
         continue;
       }
     }
-    rewrite_mark_subqueries(conjunct, input, true);
+    rewrite_mark_subqueries(conjunct, input, domain_, true);
     rewrite_scalar_subqueries(conjunct, input, domain_);
     filter.conjuncts.push_back(std::move(conjunct));
   }

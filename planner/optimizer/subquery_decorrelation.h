@@ -61,7 +61,9 @@ struct DomainContext {
 ///   value over no rows; NOT EXISTS true). Shapes: a scalar aggregate at the top (LEFT JOIN,
 ///   empty-input values as above), a scalar subquery without one (single-match LEFT JOIN, so
 ///   21000 is raised for an outer value with two rows), a WHERE conjunct [NOT] EXISTS
-///   (semi / anti join).
+///   (semi / anti join), another EXISTS (mark join). LIMIT / OFFSET become a row_number()
+///   filter per D value; a set operation's arms each join a D of their own; a derived table
+///   reading the outer row (a dependent join of one empty row with it) is inlined.
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
  public:
