@@ -307,6 +307,24 @@ LogicalPtr Optimizer::push_filters(LogicalPtr op, std::vector<BoundExprPtr> filt
       op->children[1] = push_filters(std::move(op->children[1]), {});
       return wrap_in_filter(std::move(op), std::move(above));
     }
+    case LogicalOperatorKind::kMaterializedCte: {
+      // Conjuncts over the stored query's own columns filter the rows it stores: the rest of
+      // the query reads them with those bindings only where it stands in for that query (the
+      // outer input of a domain join, see SubqueryDecorrelation), so a conjunct that read a
+      // correlated subquery's outer row is not evaluated for rows it removes.
+      std::set<uint32_t> stored = table_indexes(*op->children[0]);
+      std::vector<BoundExprPtr> below, above;
+      for (auto& f : filters) {
+        if (has_column_refs(*f) && covered_by(*f, stored)) {
+          below.push_back(std::move(f));
+        } else {
+          above.push_back(std::move(f));
+        }
+      }
+      op->children[0] = push_filters(std::move(op->children[0]), std::move(below));
+      op->children[1] = push_filters(std::move(op->children[1]), {});
+      return wrap_in_filter(std::move(op), std::move(above));
+    }
     default: {
       for (auto& child : op->children) child = push_filters(std::move(child), {});
       return wrap_in_filter(std::move(op), std::move(filters));
