@@ -1181,8 +1181,9 @@ LogicalPtr domain_exists_join(DomainContext& context, BoundSubquery& sub, bool n
 /// or NULL, is marked false). Null (nothing moved) for other shapes.
 BoundExprPtr domain_mark_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input, bool lazy) {
   LogicalOperator& root = *sub.plan;
-  if (sub.subquery_kind != SubqueryKind::kExists || root.kind != LogicalOperatorKind::kProjection ||
-      sub.plan.use_count() != 1 || (lazy && !outer_operands_cannot_fail(sub)) || !domain_applies(context, sub, *input) ||
+  // Not where the subquery is evaluated lazily (see rewrite_scalar_subqueries).
+  if (lazy || sub.subquery_kind != SubqueryKind::kExists || root.kind != LogicalOperatorKind::kProjection ||
+      sub.plan.use_count() != 1 || !domain_applies(context, sub, *input) ||
       !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
     return nullptr;
   }
@@ -1211,7 +1212,10 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainCont
     if (sub.subquery_kind == SubqueryKind::kScalar && (!lazy || outer_operands_cannot_fail(sub))) {
       BoundExprPtr replacement = scalar_aggregate_join(sub, input);
       if (!replacement && !lazy) replacement = scalar_row_join(sub, input);
-      if (!replacement) replacement = domain_aggregate_join(context, sub, input);
+      // The domain join evaluates the correlated conjuncts for every outer value, where a
+      // lazily evaluated subquery would not (an error there, 22012 say, could be raised for a
+      // row the subquery never runs for).
+      if (!replacement && !lazy) replacement = domain_aggregate_join(context, sub, input);
       if (!replacement && !lazy) replacement = domain_row_join(context, sub, input);
       if (replacement) {
         expr = std::move(replacement);
