@@ -1113,6 +1113,14 @@ BoundExprPtr domain_aggregate_join(DomainContext& context, BoundSubquery& sub, L
   return result;
 }
 
+/// The single-match LEFT JOIN of the stored outer rows with `right` (a scalar subquery into
+/// which the domain was pushed) on D's columns: a second row for an outer value raises 21000.
+LogicalPtr single_match_join(const DomainContext& context, const BoundSubquery& sub, DomainJoin& join, LogicalPtr right) {
+  LogicalPtr rest = make_join(JoinType::kLeft, std::move(join.main), std::move(right), domain_conditions(context, sub, join.push));
+  static_cast<LogicalJoin&>(*rest).single_match = true;
+  return rest;
+}
+
 /// domain_row_join of a subquery whose top is LIMIT / OFFSET (a row number filter per domain
 /// value).
 BoundExprPtr domain_limit_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
@@ -1126,12 +1134,7 @@ BoundExprPtr domain_limit_join(DomainContext& context, BoundSubquery& sub, Logic
   DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
   push_domain(limit.children[0], sub.correlated.size(), &join.push);
   LogicalPtr right = limit_per_domain(limit, std::move(limit.children[0]), join.push);
-  auto rest = std::make_unique<LogicalJoin>(JoinType::kLeft);
-  rest->single_match = true;
-  rest->conditions = domain_conditions(context, sub, join.push);
-  rest->children.push_back(std::move(join.main));
-  rest->children.push_back(std::move(right));
-  input = finish_domain_join(join, std::move(rest));
+  input = finish_domain_join(join, single_match_join(context, sub, join, std::move(right)));
   return std::make_unique<BoundColumnRef>(type, bindings[0], "subquery");
 }
 
@@ -1152,12 +1155,7 @@ BoundExprPtr domain_row_join(DomainContext& context, BoundSubquery& sub, Logical
   push_domain(root.children[0], sub.correlated.size(), &join.push);
   project_domain(projection, join.push);
   BoundExprPtr result = std::make_unique<BoundColumnRef>(type, ColumnBinding{projection.table_index, 0}, "subquery");
-  auto rest = std::make_unique<LogicalJoin>(JoinType::kLeft);
-  rest->single_match = true;
-  rest->conditions = domain_conditions(context, sub, join.push);
-  rest->children.push_back(std::move(join.main));
-  rest->children.push_back(take_root(root));
-  input = finish_domain_join(join, std::move(rest));
+  input = finish_domain_join(join, single_match_join(context, sub, join, take_root(root)));
   return result;
 }
 
