@@ -122,6 +122,12 @@ void Binder::throw_at(SqlState state, const std::string& message, int location) 
 }
 
 BoundStatement Binder::bind(const Statement& statement) {
+  BoundStatement result = bind_statement(statement);
+  result.table_indexes = table_index_counter_;
+  return result;
+}
+
+BoundStatement Binder::bind_statement(const Statement& statement) {
   switch (statement.kind) {
     case StatementKind::kSelect: return bind_select_statement(*statement.as<SelectStatement>().select);
     case StatementKind::kInsert: return bind_insert(statement.as<InsertStatement>());

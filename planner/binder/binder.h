@@ -34,6 +34,8 @@ struct BoundStatement {
   StatementProperties properties;
   /// COPY: where its data comes from or goes to (planner/logical/logical_copy_from.h).
   std::shared_ptr<BoundCopy> copy;
+  /// The statement's table index counter, from which the optimizer takes fresh indexes.
+  std::shared_ptr<uint32_t> table_indexes;
 };
 
 /// Turns a parsed statement into a typed logical plan: resolves names against the catalog,
@@ -443,6 +445,7 @@ class Binder {
   /// (a column, a function), 1 for a fallback (a cast's type, "case"), 0 for none.
   int column_name_strength(const Expr& expr, std::string& name) const;
   uint32_t next_table_index();
+  BoundStatement bind_statement(const Statement& statement);
   [[noreturn]] void throw_at(SqlState state, const std::string& message, int location) const;
   uint32_t position(int location) const;
 

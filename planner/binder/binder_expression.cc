@@ -681,7 +681,7 @@ BoundExprPtr Binder::bind_sublink(const SubLinkExpr& expr) {
       plan = std::move(projection);
     }
   }
-  plan = Optimizer().optimize(std::move(plan));
+  plan = Optimizer(&functions_, table_index_counter_).optimize(std::move(plan));
   auto subquery = std::make_unique<BoundSubquery>(type, kind, std::shared_ptr<LogicalOperator>(std::move(plan)));
   subquery->left = std::move(left);
   subquery->comparison = comparison;
@@ -964,7 +964,7 @@ BoundExprPtr Binder::bind_array_subquery(const ArrayExpr& expr) {
   aggregate->aggregates.push_back(
       std::make_unique<BoundAggregate>(LogicalType::array_of(element), *resolved.function, std::move(arguments), false));
   aggregate->children.push_back(std::move(plan));
-  LogicalPtr optimized = Optimizer().optimize(std::move(aggregate));
+  LogicalPtr optimized = Optimizer(&functions_, table_index_counter_).optimize(std::move(aggregate));
   const LogicalType type = LogicalType::array_of(element);
   auto subquery = std::make_unique<BoundSubquery>(type, SubqueryKind::kScalar, std::shared_ptr<LogicalOperator>(std::move(optimized)));
   subquery->correlated = std::move(child.correlated_inputs_);

@@ -253,6 +253,7 @@ std::vector<ColumnBinding> LogicalRecursiveCte::output_bindings() const {
 }
 
 std::vector<ColumnBinding> LogicalCteScan::output_bindings() const {
+  if (!bindings.empty()) return bindings;
   std::vector<ColumnBinding> result;
   for (size_t i = 0; i < types.size(); i++) result.push_back(ColumnBinding{table_index, static_cast<uint32_t>(i)});
   return result;

@@ -654,6 +654,10 @@ class LogicalCteScan : public LogicalOperator {
   bool working_table;
   /// The plan producing the CTE's rows (for estimates); owned by the LogicalMaterializedCte.
   const LogicalOperator* source = nullptr;
+  /// When not empty, the bindings the scan outputs instead of (table_index, i): a scan that
+  /// stands in for the CTE's own query keeps the bindings of its columns (subquery
+  /// decorrelation reads the outer input of a dependent join twice so).
+  std::vector<ColumnBinding> bindings;
 };
 
 /// Indented text of the logical plan (for tests and debugging).

@@ -197,7 +197,7 @@ void prune_columns(LogicalOperator& op, std::set<ColumnBinding> required) {
 
 LogicalPtr Optimizer::optimize(LogicalPtr plan) {
   ConstantFolder().fold_plan(*plan);
-  plan = SubqueryDecorrelation().rewrite(std::move(plan));
+  plan = SubqueryDecorrelation(functions_, table_indexes_.get()).rewrite(std::move(plan));
   plan = push_filters(std::move(plan), {});
   plan = JoinOrderOptimizer().optimize(std::move(plan));
   std::set<ColumnBinding> required;
@@ -304,6 +304,24 @@ LogicalPtr Optimizer::push_filters(LogicalPtr op, std::vector<BoundExprPtr> filt
         }
       }
       op->children[0] = push_filters(std::move(op->children[0]), std::move(left_filters));
+      op->children[1] = push_filters(std::move(op->children[1]), {});
+      return wrap_in_filter(std::move(op), std::move(above));
+    }
+    case LogicalOperatorKind::kMaterializedCte: {
+      // Conjuncts over the stored query's own columns filter the rows it stores: the rest of
+      // the query reads them with those bindings only where it stands in for that query (the
+      // outer input of a domain join, see SubqueryDecorrelation), so a conjunct that read a
+      // correlated subquery's outer row is not evaluated for rows it removes.
+      std::set<uint32_t> stored = table_indexes(*op->children[0]);
+      std::vector<BoundExprPtr> below, above;
+      for (auto& f : filters) {
+        if (has_column_refs(*f) && covered_by(*f, stored)) {
+          below.push_back(std::move(f));
+        } else {
+          above.push_back(std::move(f));
+        }
+      }
+      op->children[0] = push_filters(std::move(op->children[0]), std::move(below));
       op->children[1] = push_filters(std::move(op->children[1]), {});
       return wrap_in_filter(std::move(op), std::move(above));
     }

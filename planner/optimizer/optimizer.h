@@ -1,6 +1,12 @@
 #pragma once
 
+#include <memory>
+
 #include "planner/logical/logical_operator.h"
+
+namespace tessera::catalog {
+class FunctionRegistry;
+}
 
 namespace tessera::planner {
 
@@ -18,9 +24,17 @@ namespace tessera::planner {
 /// Subquery plans inside expressions are optimized by the binder when it builds them.
 class Optimizer {
  public:
+  /// `functions` and `table_indexes` (the statement's table index counter) let subquery
+  /// decorrelation build domain joins; without them those subqueries stay subplans.
+  Optimizer(const catalog::FunctionRegistry* functions = nullptr, std::shared_ptr<uint32_t> table_indexes = nullptr)
+      : functions_(functions), table_indexes_(std::move(table_indexes)) {}
+
   LogicalPtr optimize(LogicalPtr plan);
 
  private:
+  const catalog::FunctionRegistry* functions_;
+  std::shared_ptr<uint32_t> table_indexes_;
+
   LogicalPtr push_filters(LogicalPtr op, std::vector<BoundExprPtr> filters);
 };
 

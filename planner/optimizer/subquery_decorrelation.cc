@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "catalog/function_registry.h"
 #include "src/common/assert.h"
+#include "src/common/sql_error.h"
 #include "src/common/vector.h"
 
 namespace tessera::planner {
@@ -491,12 +493,16 @@ BoundExprPtr mark_join(BoundSubquery& sub, LogicalPtr& input, bool null_is_false
 /// Replaces the EXISTS / ANY / ALL subqueries of `expr` that mark_join can move by their marks.
 /// `null_is_false` as for mark_join; it holds below AND and OR only. `lazy`: `expr` is
 /// evaluated only for some rows (a CASE / COALESCE operand after the first).
-void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool null_is_false, bool lazy = false) {
+BoundExprPtr domain_mark_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input, bool lazy);
+
+void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool null_is_false,
+                             bool lazy = false) {
   if (!expr) return;
   if (expr->kind == BoundExprKind::kSubquery) {
-    if (BoundExprPtr mark = mark_join(static_cast<BoundSubquery&>(*expr), input, null_is_false, lazy)) {
-      expr = std::move(mark);
-    }
+    auto& sub = static_cast<BoundSubquery&>(*expr);
+    BoundExprPtr mark = mark_join(sub, input, null_is_false, lazy);
+    if (!mark) mark = domain_mark_join(context, sub, input, lazy);
+    if (mark) expr = std::move(mark);
     return;
   }
   if (!contains_expression(*expr, BoundExprKind::kSubquery)) return;
@@ -504,7 +510,7 @@ void rewrite_mark_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool null_is
   const bool conditional = expr->kind == BoundExprKind::kCase || expr->kind == BoundExprKind::kCoalesce;
   size_t index = 0;
   expr->for_each_child([&](BoundExprPtr& child) {
-    rewrite_mark_subqueries(child, input, below, lazy || (conditional && index > 0));
+    rewrite_mark_subqueries(child, input, context, below, lazy || (conditional && index > 0));
     index++;
   });
 }
@@ -523,6 +529,29 @@ Value empty_aggregate_value(const BoundAggregate& aggregate) {
   const catalog::AggregateState* finals[] = {state};
   fn.finalize(finals, 0, 1, result);
   return result.get_value(0);
+}
+
+/// `result` (over the columns of `aggregate`, grouped by correlation keys and LEFT JOINed to
+/// the outer rows) with each aggregate replaced by its value over no rows where the outer row
+/// joined no group: a joined row has a non-NULL first key (NULL keys never join).
+BoundExprPtr with_empty_aggregates(BoundExprPtr result, const LogicalAggregate& aggregate) {
+  std::vector<Value> empty_values;
+  for (const auto& a : aggregate.aggregates) empty_values.push_back(empty_aggregate_value(static_cast<const BoundAggregate&>(*a)));
+  const ColumnBinding first_key{aggregate.group_index, 0};
+  const LogicalType key_type = aggregate.groups[0]->type;
+  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
+    if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+    const auto& ref = static_cast<BoundColumnRef&>(e);
+    if (ref.binding.table_index != aggregate.aggregate_index) return nullptr;
+    const Value& empty = empty_values[ref.binding.column_index];
+    if (empty.is_null()) return nullptr;
+    std::vector<BoundCase::When> whens;
+    whens.push_back({std::make_unique<BoundBooleanTest>(BooleanTest::kIsNull,
+                                                        std::make_unique<BoundColumnRef>(key_type, first_key, "subquery key")),
+                     std::make_unique<BoundConstant>(empty)});
+    return std::make_unique<BoundCase>(ref.type, std::move(whens), ref.copy());
+  });
+  return result;
 }
 
 /// A correlated scalar subquery `(SELECT f(aggregates) FROM body WHERE inner = outer ...)` as a
@@ -548,25 +577,7 @@ BoundExprPtr scalar_aggregate_join(BoundSubquery& sub, LogicalPtr& input) {
   // Group by the inner sides; join on outer = group key.
   group_by_keys(aggregate, lifted_keys(lifted, 0));
   std::vector<BoundExprPtr> conditions = outer_conditions(std::move(lifted), sub);
-  // An outer row without a group sees each aggregate's value over no rows: a joined row has a
-  // non-NULL first key (NULL keys never join).
-  BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
-  std::vector<Value> empty_values;
-  for (const auto& a : aggregate.aggregates) empty_values.push_back(empty_aggregate_value(static_cast<const BoundAggregate&>(*a)));
-  const ColumnBinding first_key{aggregate.group_index, 0};
-  const LogicalType key_type = aggregate.groups[0]->type;
-  rewrite_expression(result, [&](BoundExpression& e) -> BoundExprPtr {
-    if (e.kind != BoundExprKind::kColumnRef) return nullptr;
-    const auto& ref = static_cast<BoundColumnRef&>(e);
-    if (ref.binding.table_index != aggregate.aggregate_index) return nullptr;
-    const Value& empty = empty_values[ref.binding.column_index];
-    if (empty.is_null()) return nullptr;
-    std::vector<BoundCase::When> whens;
-    whens.push_back({std::make_unique<BoundBooleanTest>(BooleanTest::kIsNull,
-                                                        std::make_unique<BoundColumnRef>(key_type, first_key, "subquery key")),
-                     std::make_unique<BoundConstant>(empty)});
-    return std::make_unique<BoundCase>(ref.type, std::move(whens), ref.copy());
-  });
+  BoundExprPtr result = with_empty_aggregates(substitute_parameters(*projection.expressions[0], sub.correlated), aggregate);
   input = make_join(JoinType::kLeft, std::move(input), std::move(root.children[0]), std::move(conditions));
   return result;
 }
@@ -608,18 +619,602 @@ BoundExprPtr scalar_row_join(BoundSubquery& sub, LogicalPtr& input) {
   return result;
 }
 
+/// Whether every column `expr` reads is one of `bindings`.
+bool reads_only_columns(const BoundExpression& expr, const std::vector<ColumnBinding>& bindings) {
+  bool only = true;
+  visit_expression(expr, [&](const BoundExpression& node) {
+    if (node.kind != BoundExprKind::kColumnRef) return;
+    const ColumnBinding& b = static_cast<const BoundColumnRef&>(node).binding;
+    only = only && std::find(bindings.begin(), bindings.end(), b) != bindings.end();
+  });
+  return only;
+}
+
+/// Whether `expr` is NULL whenever parameter `index` is: the parameter itself, or an argument
+/// of a strict function or of a cast that is.
+bool null_when_parameter_null(const BoundExpression& expr, uint32_t index) {
+  switch (expr.kind) {
+    case BoundExprKind::kParameter: return static_cast<const BoundParameter&>(expr).index == index;
+    case BoundExprKind::kCast: return null_when_parameter_null(*static_cast<const BoundCast&>(expr).child, index);
+    case BoundExprKind::kFunction: {
+      const auto& call = static_cast<const BoundFunction&>(expr);
+      if (!call.function->strict) return false;
+      for (const auto& arg : call.children) {
+        if (null_when_parameter_null(*arg, index)) return true;
+      }
+      return false;
+    }
+    default: return false;
+  }
+}
+
+/// The conjuncts reading parameters in the scans, filters and join conditions of `op`'s
+/// subtree: those lift_slot lifts when it succeeds.
+void collect_correlated(const LogicalOperator& op, std::vector<const BoundExpression*>& out) {
+  auto add = [&](const std::vector<BoundExprPtr>& list) {
+    for (const auto& e : list) {
+      if (has_parameters(*e)) out.push_back(e.get());
+    }
+  };
+  if (op.kind == LogicalOperatorKind::kGet) add(static_cast<const LogicalGet&>(op).filters);
+  if (op.kind == LogicalOperatorKind::kFilter) add(static_cast<const LogicalFilter&>(op).conjuncts);
+  if (op.kind == LogicalOperatorKind::kJoin) add(static_cast<const LogicalJoin&>(op).conditions);
+  for (const auto& child : op.children) collect_correlated(*child, out);
+}
+
+/// The domain of a dependent join being pushed into a subquery: D, the distinct correlated
+/// outer values (column i, binding {index, i}, stands for parameter i), until it joins the
+/// subquery's bottom; then `columns`, the expressions that carry D's columns at the output of
+/// the operator pushed last.
+struct DomainPush {
+  DomainContext* context = nullptr;
+  /// Where D is read from (make_domain): the stored outer input and the correlated values
+  /// over its columns.
+  uint32_t cte_index = 0;
+  const LogicalOperator* source = nullptr;
+  std::vector<ColumnBinding> input_bindings;
+  std::vector<LogicalType> input_types;
+  std::vector<BoundExprPtr> correlated;
+  LogicalPtr domain;
+  uint32_t index = 0;
+  std::vector<LogicalType> types;
+  std::vector<BoundExprPtr> columns;
+};
+
+/// Replaces the parameters of every expression in `list` by the domain's columns.
+void read_domain(std::vector<BoundExprPtr>& list, const DomainPush& push) {
+  for (auto& e : list) e = substitute_parameters(*e, push.columns);
+}
+
+/// Adds D's columns (over the aggregate's input) to its groups; they then carry D.
+void group_by_domain(LogicalAggregate& aggregate, DomainPush& push) {
+  const auto first = static_cast<uint32_t>(aggregate.groups.size());
+  for (uint32_t i = 0; i < push.columns.size(); i++) {
+    aggregate.groups.push_back(std::move(push.columns[i]));
+    push.columns[i] = std::make_unique<BoundColumnRef>(push.types[i], ColumnBinding{aggregate.group_index, first + i}, "domain");
+  }
+}
+
+/// Makes a projection read the domain's parameters from D's columns and output them.
+void project_domain(LogicalProjection& projection, DomainPush& push) {
+  read_domain(projection.expressions, push);
+  for (uint32_t i = 0; i < push.columns.size(); i++) {
+    const auto column = static_cast<uint32_t>(projection.expressions.size());
+    projection.expressions.push_back(std::move(push.columns[i]));
+    push.columns[i] = std::make_unique<BoundColumnRef>(push.types[i], ColumnBinding{projection.table_index, column}, "domain");
+  }
+}
+
+/// Applies `f` to every expression of the operators of `op`'s subtree (not below a dependent
+/// join's right side, whose parameters are its own); false, changing nothing, when the subtree
+/// holds an operator whose expressions are not known here.
+bool for_each_plan_expression(LogicalOperator& op, const std::function<void(BoundExprPtr&)>& f, bool apply) {
+  auto all = [&](std::vector<BoundExprPtr>& list) {
+    if (!apply) return;
+    for (auto& e : list) f(e);
+  };
+  switch (op.kind) {
+    case LogicalOperatorKind::kGet: all(static_cast<LogicalGet&>(op).filters); break;
+    case LogicalOperatorKind::kFilter: all(static_cast<LogicalFilter&>(op).conjuncts); break;
+    case LogicalOperatorKind::kProjection: all(static_cast<LogicalProjection&>(op).expressions); break;
+    case LogicalOperatorKind::kAggregate:
+      all(static_cast<LogicalAggregate&>(op).groups);
+      all(static_cast<LogicalAggregate&>(op).aggregates);
+      break;
+    case LogicalOperatorKind::kJoin: all(static_cast<LogicalJoin&>(op).conditions); break;
+    case LogicalOperatorKind::kWindow: all(static_cast<LogicalWindow&>(op).windows); break;
+    case LogicalOperatorKind::kDistinct: all(static_cast<LogicalDistinct&>(op).distinct_on); break;
+    case LogicalOperatorKind::kOrder:
+      if (apply) {
+        for (auto& o : static_cast<LogicalOrder&>(op).orders) f(o.expression);
+      }
+      break;
+    case LogicalOperatorKind::kValues:
+      for (auto& row : static_cast<LogicalValues&>(op).rows) all(row);
+      break;
+    case LogicalOperatorKind::kSetOperation: break;
+    case LogicalOperatorKind::kLimit: {
+      auto& limit = static_cast<LogicalLimit&>(op);
+      if (apply) {
+        if (limit.limit) f(limit.limit);
+        if (limit.offset) f(limit.offset);
+      }
+      all(limit.tie_keys);
+      break;
+    }
+    case LogicalOperatorKind::kDependentJoin:
+      all(static_cast<LogicalDependentJoin&>(op).correlated);
+      return for_each_plan_expression(*op.children[0], f, apply);
+    default: return false;
+  }
+  for (auto& child : op.children) {
+    if (!for_each_plan_expression(*child, f, apply)) return false;
+  }
+  return true;
+}
+
+/// A FROM item of a correlated subquery that reads the outer row (bound as a dependent join of
+/// the single row of a FROM-less SELECT with it, its parameters its own): the item itself, its
+/// parameters renumbered as the subquery's. Null for other shapes.
+LogicalPtr inline_lateral_item(LogicalOperator& op) {
+  if (op.kind != LogicalOperatorKind::kDependentJoin) return nullptr;
+  auto& dependent = static_cast<LogicalDependentJoin&>(op);
+  const LogicalOperator& left = *op.children[0];
+  if (dependent.join_type != JoinType::kInner || left.kind != LogicalOperatorKind::kValues ||
+      !left.output_bindings().empty() || static_cast<const LogicalValues&>(left).rows.size() != 1) {
+    return nullptr;
+  }
+  for (const auto& c : dependent.correlated) {
+    if (c->kind != BoundExprKind::kParameter) return nullptr;
+  }
+  auto renumber = [&](BoundExprPtr& e) { e = substitute_parameters(*e, dependent.correlated); };
+  if (!for_each_plan_expression(*op.children[1], renumber, false)) return nullptr;
+  for_each_plan_expression(*op.children[1], renumber, true);
+  return std::move(op.children[1]);
+}
+
+/// The constant of a LIMIT / OFFSET expression (`fallback` when absent), or -1 when it is not a
+/// non-negative constant.
+int64_t limit_constant(const BoundExprPtr& e, int64_t fallback) {
+  if (!e) return fallback;
+  if (e->kind != BoundExprKind::kConstant) return -1;
+  const Value& v = static_cast<const BoundConstant&>(*e).value;
+  if (v.is_null()) return fallback;
+  return v.get_int64() < 0 ? -1 : v.get_int64();
+}
+
+/// Whether a LIMIT / OFFSET can become a row number filter per domain value.
+bool limit_per_domain_applies(const LogicalLimit& limit) {
+  if (limit.with_ties || limit_constant(limit.limit, 0) < 0 || limit_constant(limit.offset, 0) < 0) return false;
+  // The rows are numbered in the order of an ORDER BY right below; one further down (below a
+  // projection) is not followed.
+  const LogicalOperator* op = limit.children[0].get();
+  if (op->kind == LogicalOperatorKind::kOrder) return true;
+  while (op->kind == LogicalOperatorKind::kProjection || op->kind == LogicalOperatorKind::kFilter) op = op->children[0].get();
+  return op->kind != LogicalOperatorKind::kOrder;
+}
+
+/// `rn op n` (bigint).
+BoundExprPtr row_number_bound(const catalog::FunctionRegistry& functions, const char* op, BoundExprPtr rn, int64_t n) {
+  const LogicalType arg_types[] = {LogicalType::bigint(), LogicalType::bigint()};
+  const catalog::ResolvedFunction resolved = functions.resolve_operator(op, arg_types);
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(rn));
+  args.push_back(std::make_unique<BoundConstant>(Value::bigint(n)));
+  return std::make_unique<BoundFunction>(LogicalType::boolean(), *resolved.function, std::move(args));
+}
+
+/// LIMIT / OFFSET over `input` (into which the domain was pushed) for every domain value at
+/// once: the rows whose row_number() partitioned by D's columns, in the order of the ORDER BY
+/// below (if any), lies after the offset and within the limit.
+LogicalPtr limit_per_domain(const LogicalLimit& limit, LogicalPtr input, DomainPush& push) {
+  const int64_t offset = limit_constant(limit.offset, 0);
+  auto window = std::make_unique<LogicalWindow>((*push.context->table_indexes)++);
+  auto rn = std::make_unique<BoundWindow>(LogicalType::bigint(), WindowFunction::kRowNumber);
+  for (const auto& c : push.columns) rn->partitions.push_back(c->copy());
+  if (input->kind == LogicalOperatorKind::kOrder) {
+    for (const auto& o : static_cast<const LogicalOrder&>(*input).orders) {
+      rn->orders.push_back(BoundWindowOrder{o.expression->copy(), o.descending, o.nulls_first});
+    }
+  }
+  rn->frame.unit = WindowFrameUnit::kRows;
+  window->windows.push_back(std::move(rn));
+  window->children.push_back(std::move(input));
+  const ColumnBinding number{window->window_index, 0};
+  auto filter = std::make_unique<LogicalFilter>();
+  const catalog::FunctionRegistry& functions = *push.context->functions;
+  auto number_ref = [&] { return std::make_unique<BoundColumnRef>(LogicalType::bigint(), number, "row_number"); };
+  if (offset > 0) filter->conjuncts.push_back(row_number_bound(functions, ">", number_ref(), offset));
+  if (limit.limit) filter->conjuncts.push_back(row_number_bound(functions, "<=", number_ref(), offset + limit_constant(limit.limit, 0)));
+  filter->children.push_back(std::move(window));
+  if (filter->conjuncts.empty()) return std::move(filter->children[0]);
+  return filter;
+}
+
+DomainPush branch_domain(const DomainPush& push);
+
+/// Pushes the domain into the subquery subtree at `slot` (with `push` null, only checks that it
+/// can): the bottom, a row-wise subtree whose correlation lifts (lift_slot) with every
+/// parameter in a lifted conjunct NULL when it is NULL, becomes an inner join of D with it on
+/// the lifted conjuncts (parameters read D's columns); the operators above it (GROUP BY without
+/// grouping sets, HAVING and other filters, projections, DISTINCT [ON], ORDER BY, windows) keep
+/// D's columns in their output (as group keys, projected columns, leading DISTINCT ON keys,
+/// PARTITION BY keys), and their parameters read them. A scalar aggregate is not one of them
+/// (it would lose the row of a value without input rows); its caller handles one at the top.
+bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
+  LogicalOperator& op = *slot;
+  // An ORDER BY stays above the bottom join, which would lose its order (DISTINCT ON above
+  // keeps each group's first row in it).
+  if (op.kind != LogicalOperatorKind::kOrder && lift_slot(slot, false, nullptr)) {
+    std::vector<const BoundExpression*> conjuncts;
+    collect_correlated(op, conjuncts);
+    for (uint32_t i = 0; i < num_parameters; i++) {
+      bool guarded = false;
+      for (const BoundExpression* c : conjuncts) guarded = guarded || null_when_parameter_null(*c, i);
+      if (!guarded) return false;
+    }
+    if (!push) return true;
+    std::vector<BoundExprPtr> lifted;
+    lift_slot(slot, false, &lifted);
+    for (uint32_t i = 0; i < num_parameters; i++) {
+      push->columns.push_back(std::make_unique<BoundColumnRef>(push->types[i], ColumnBinding{push->index, i}, "domain"));
+    }
+    read_domain(lifted, *push);
+    slot = make_join(JoinType::kInner, std::move(push->domain), std::move(slot), std::move(lifted));
+    return true;
+  }
+  if (LogicalPtr item = inline_lateral_item(op)) {
+    // Equivalent to the dependent join (whatever the domain rewrite decides next).
+    slot = std::move(item);
+    return push_domain(slot, num_parameters, push);
+  }
+  switch (op.kind) {
+    case LogicalOperatorKind::kAggregate: {
+      auto& aggregate = static_cast<LogicalAggregate&>(op);
+      if (aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return false;
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (!push) return true;
+      read_domain(aggregate.groups, *push);
+      read_domain(aggregate.aggregates, *push);
+      group_by_domain(aggregate, *push);
+      return true;
+    }
+    case LogicalOperatorKind::kFilter:
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) read_domain(static_cast<LogicalFilter&>(op).conjuncts, *push);
+      return true;
+    case LogicalOperatorKind::kProjection: {
+      auto& projection = static_cast<LogicalProjection&>(op);
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) project_domain(projection, *push);
+      return true;
+    }
+    case LogicalOperatorKind::kDistinct: {
+      auto& distinct = static_cast<LogicalDistinct&>(op);
+      const std::vector<ColumnBinding> columns = op.children[0]->output_bindings();
+      const std::vector<LogicalType> types = op.children[0]->output_types();
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push && distinct.distinct_on.empty()) {
+        // Rows distinct in the columns they had and D's, not in the columns the lifted
+        // conjuncts read that now pass through the input too.
+        for (size_t c = 0; c < columns.size(); c++) {
+          distinct.distinct_on.push_back(std::make_unique<BoundColumnRef>(types[c], columns[c], "distinct column"));
+        }
+        for (const auto& c : push->columns) distinct.distinct_on.push_back(c->copy());
+      } else if (push) {
+        // Each outer value's first rows: D's columns lead the keys.
+        read_domain(distinct.distinct_on, *push);
+        std::vector<BoundExprPtr> keys;
+        for (const auto& c : push->columns) keys.push_back(c->copy());
+        for (auto& k : distinct.distinct_on) keys.push_back(std::move(k));
+        distinct.distinct_on = std::move(keys);
+      }
+      return true;
+    }
+    case LogicalOperatorKind::kOrder:
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) {
+        for (auto& o : static_cast<LogicalOrder&>(op).orders) o.expression = substitute_parameters(*o.expression, push->columns);
+      }
+      return true;
+    case LogicalOperatorKind::kSetOperation: {
+      // Each arm gets its own D, and outputs its columns then D's; the set operation then
+      // combines the rows of each outer value separately.
+      auto& set = static_cast<LogicalSetOperation&>(op);
+      for (auto& arm : op.children) {
+        if (!push_domain(arm, num_parameters, nullptr)) return false;
+      }
+      if (!push) return true;
+      for (auto& arm : op.children) {
+        const std::vector<ColumnBinding> columns = arm->output_bindings();
+        const std::vector<LogicalType> types = arm->output_types();
+        DomainPush branch = branch_domain(*push);
+        push_domain(arm, num_parameters, &branch);
+        auto projection = std::make_unique<LogicalProjection>((*push->context->table_indexes)++);
+        for (size_t c = 0; c < columns.size(); c++) {
+          projection->expressions.push_back(std::make_unique<BoundColumnRef>(types[c], columns[c], "arm column"));
+        }
+        for (auto& c : branch.columns) projection->expressions.push_back(std::move(c));
+        projection->children.push_back(std::move(arm));
+        arm = std::move(projection);
+      }
+      const auto first = static_cast<uint32_t>(set.types.size());
+      push->columns.clear();
+      for (uint32_t i = 0; i < push->types.size(); i++) {
+        set.types.push_back(push->types[i]);
+        push->columns.push_back(std::make_unique<BoundColumnRef>(push->types[i], ColumnBinding{set.table_index, first + i}, "domain"));
+      }
+      return true;
+    }
+    case LogicalOperatorKind::kLimit: {
+      auto& limit = static_cast<LogicalLimit&>(op);
+      if (!limit_per_domain_applies(limit) || !push_domain(op.children[0], num_parameters, push)) return false;
+      if (push) slot = limit_per_domain(limit, std::move(op.children[0]), *push);
+      return true;
+    }
+    case LogicalOperatorKind::kWindow: {
+      auto& window = static_cast<LogicalWindow&>(op);
+      if (!push_domain(op.children[0], num_parameters, push)) return false;
+      if (!push) return true;
+      read_domain(window.windows, *push);
+      for (auto& w : window.windows) {
+        for (const auto& c : push->columns) static_cast<BoundWindow&>(*w).partitions.push_back(c->copy());
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+
+
+/// `left = right` with the equality operator of their type (both sides cast to its argument
+/// type if it has another), or null when the type has none that hashes.
+BoundExprPtr domain_equality(const catalog::FunctionRegistry& functions, BoundExprPtr left, BoundExprPtr right) {
+  const LogicalType type = left->type;
+  const LogicalType arg_types[] = {type, type};
+  catalog::ResolvedFunction resolved;
+  try {
+    resolved = functions.resolve_operator("=", arg_types);
+  } catch (const SqlError&) {
+    // The type has no equality operator: the subquery stays a subplan.
+    return nullptr;
+  }
+  if (!resolved.function || !resolved.function->hashable || resolved.arg_types.size() != 2) return nullptr;
+  if (!(resolved.arg_types[0] == type)) left = std::make_unique<BoundCast>(resolved.arg_types[0], std::move(left));
+  if (!(resolved.arg_types[1] == type)) right = std::make_unique<BoundCast>(resolved.arg_types[1], std::move(right));
+  std::vector<BoundExprPtr> args;
+  args.push_back(std::move(left));
+  args.push_back(std::move(right));
+  return std::make_unique<BoundFunction>(LogicalType::boolean(), *resolved.function, std::move(args));
+}
+
+/// Whether a domain join can compute the correlated values of `sub` over `input`: they read
+/// only its columns (no parameter of a query further out, no subquery) and their types have
+/// hashable equality operators.
+bool domain_applies(const DomainContext& context, const BoundSubquery& sub, const LogicalOperator& input) {
+  if (!context.functions || !context.table_indexes || sub.correlated.empty()) return false;
+  const std::vector<ColumnBinding> bindings = input.output_bindings();
+  for (const auto& c : sub.correlated) {
+    if (has_parameters(*c) || contains_expression(*c, BoundExprKind::kSubquery)) return false;
+    if (!reads_only_columns(*c, bindings)) return false;
+    auto probe = domain_equality(*context.functions, c->copy(), c->copy());
+    if (!probe) return false;
+  }
+  return true;
+}
+
+/// The outer input of a domain join, stored once and read twice: `main` (its rows, with the
+/// input's own bindings, which the operators above read) and D (in `push`).
+struct DomainJoin {
+  std::unique_ptr<LogicalMaterializedCte> cte;
+  LogicalPtr main;
+  DomainPush push;
+};
+
+/// Builds (another) D for `push`: DISTINCT (the correlated values) over a scan of the stored
+/// outer input, with fresh table indexes.
+void make_domain(DomainPush& push) {
+  uint32_t& next = *push.context->table_indexes;
+  auto scan = std::make_unique<LogicalCteScan>(push.cte_index, "domain", next++, push.input_types, false);
+  scan->source = push.source;
+  const uint32_t scan_index = scan->table_index;
+  auto projection = std::make_unique<LogicalProjection>(next++);
+  push.types.clear();
+  for (const auto& c : push.correlated) {
+    BoundExprPtr value = c->copy();
+    rewrite_expression(value, [&](BoundExpression& e) -> BoundExprPtr {
+      if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+      const auto& ref = static_cast<const BoundColumnRef&>(e);
+      const auto at = std::find(push.input_bindings.begin(), push.input_bindings.end(), ref.binding) - push.input_bindings.begin();
+      return std::make_unique<BoundColumnRef>(ref.type, ColumnBinding{scan_index, static_cast<uint32_t>(at)}, ref.name);
+    });
+    push.types.push_back(value->type);
+    projection->expressions.push_back(std::move(value));
+  }
+  push.index = projection->table_index;
+  projection->children.push_back(std::move(scan));
+  auto distinct = std::make_unique<LogicalDistinct>();
+  distinct->children.push_back(std::move(projection));
+  push.domain = std::move(distinct);
+}
+
+/// A DomainPush for another branch of the subquery (a set operation's arm), with its own D.
+DomainPush branch_domain(const DomainPush& push) {
+  DomainPush branch;
+  branch.context = push.context;
+  branch.cte_index = push.cte_index;
+  branch.source = push.source;
+  branch.input_bindings = push.input_bindings;
+  branch.input_types = push.input_types;
+  for (const auto& c : push.correlated) branch.correlated.push_back(c->copy());
+  make_domain(branch);
+  return branch;
+}
+
+DomainJoin begin_domain_join(DomainContext& context, LogicalPtr input, const std::vector<BoundExprPtr>& correlated) {
+  uint32_t& next = *context.table_indexes;
+  DomainJoin result;
+  result.cte = std::make_unique<LogicalMaterializedCte>(next++, "domain");
+  DomainPush& push = result.push;
+  push.context = &context;
+  push.cte_index = result.cte->cte_index;
+  push.source = input.get();
+  push.input_bindings = input->output_bindings();
+  push.input_types = input->output_types();
+  for (const auto& c : correlated) push.correlated.push_back(c->copy());
+  auto main = std::make_unique<LogicalCteScan>(result.cte->cte_index, "domain", next++, push.input_types, false);
+  main->bindings = push.input_bindings;
+  main->source = input.get();
+  make_domain(push);
+  result.cte->children.push_back(std::move(input));
+  result.main = std::move(main);
+  return result;
+}
+
+/// The conditions joining the outer rows (`correlated`, over the input) to D's columns.
+std::vector<BoundExprPtr> domain_conditions(const DomainContext& context, const BoundSubquery& sub, const DomainPush& push) {
+  std::vector<BoundExprPtr> conditions;
+  for (size_t i = 0; i < sub.correlated.size(); i++) {
+    conditions.push_back(domain_equality(*context.functions, sub.correlated[i]->copy(), push.columns[i]->copy()));
+  }
+  return conditions;
+}
+
+/// Ends a domain join: the stored input's consumer is `rest` (which reads `main`).
+LogicalPtr finish_domain_join(DomainJoin& join, LogicalPtr rest) {
+  join.cte->children.push_back(std::move(rest));
+  return std::move(join.cte);
+}
+
+/// A correlated scalar subquery `(SELECT f(aggregates) FROM body ...)` whose correlation
+/// push_domain can push into the body: a LEFT JOIN of the outer rows with the aggregate grouped
+/// by D's columns; an outer row without a group (no input rows for its value, or a NULL value)
+/// gets the aggregates' values over no rows. Null (nothing moved) for other shapes.
+BoundExprPtr domain_aggregate_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1 || root.children[0]->kind != LogicalOperatorKind::kAggregate) return nullptr;
+  auto& aggregate = static_cast<LogicalAggregate&>(*root.children[0]);
+  if (!aggregate.groups.empty() || !aggregate.grouping_sets.empty()) return nullptr;
+  if (!domain_applies(context, sub, *input) || !push_domain(aggregate.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(aggregate.children[0], sub.correlated.size(), &join.push);
+  read_domain(aggregate.aggregates, join.push);
+  group_by_domain(aggregate, join.push);
+  BoundExprPtr result = substitute_parameters(*projection.expressions[0], sub.correlated);
+  result = with_empty_aggregates(std::move(result), aggregate);
+  LogicalPtr rest = make_join(JoinType::kLeft, std::move(join.main), std::move(root.children[0]),
+                              domain_conditions(context, sub, join.push));
+  input = finish_domain_join(join, std::move(rest));
+  return result;
+}
+
+/// The single-match LEFT JOIN of the stored outer rows with `right` (a scalar subquery into
+/// which the domain was pushed) on D's columns: a second row for an outer value raises 21000.
+LogicalPtr single_match_join(const DomainContext& context, const BoundSubquery& sub, DomainJoin& join, LogicalPtr right) {
+  LogicalPtr rest = make_join(JoinType::kLeft, std::move(join.main), std::move(right), domain_conditions(context, sub, join.push));
+  static_cast<LogicalJoin&>(*rest).single_match = true;
+  return rest;
+}
+
+/// domain_row_join of a subquery whose top is LIMIT / OFFSET (a row number filter per domain
+/// value).
+BoundExprPtr domain_limit_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
+  auto& limit = static_cast<LogicalLimit&>(*sub.plan);
+  const std::vector<ColumnBinding> bindings = limit.output_bindings();
+  if (sub.plan.use_count() != 1 || bindings.size() != 1 || !limit_per_domain_applies(limit) ||
+      !domain_applies(context, sub, *input) || !push_domain(limit.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  const LogicalType type = limit.output_types()[0];
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(limit.children[0], sub.correlated.size(), &join.push);
+  LogicalPtr right = limit_per_domain(limit, std::move(limit.children[0]), join.push);
+  input = finish_domain_join(join, single_match_join(context, sub, join, std::move(right)));
+  return std::make_unique<BoundColumnRef>(type, bindings[0], "subquery");
+}
+
+/// A correlated scalar subquery without an aggregate at the top whose correlation push_domain
+/// can push into it: a single-match LEFT JOIN of the outer rows with the subquery (a second
+/// row for an outer value raises 21000). Null (nothing moved) for other shapes.
+BoundExprPtr domain_row_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind == LogicalOperatorKind::kLimit) return domain_limit_join(context, sub, input);
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1) return nullptr;
+  auto& projection = static_cast<LogicalProjection&>(root);
+  if (projection.expressions.size() != 1 || !domain_applies(context, sub, *input) ||
+      !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  const LogicalType type = projection.expressions[0]->type;
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(root.children[0], sub.correlated.size(), &join.push);
+  project_domain(projection, join.push);
+  BoundExprPtr result = std::make_unique<BoundColumnRef>(type, ColumnBinding{projection.table_index, 0}, "subquery");
+  input = finish_domain_join(join, single_match_join(context, sub, join, take_root(root)));
+  return result;
+}
+
+/// A WHERE conjunct `[NOT] EXISTS (q)` whose correlation push_domain can push into q: a semi
+/// (anti) join of the outer rows with q on D's columns. Null (nothing moved) for other shapes.
+LogicalPtr domain_exists_join(DomainContext& context, BoundSubquery& sub, bool negated, LogicalPtr& input) {
+  LogicalOperator& root = *sub.plan;
+  if (root.kind != LogicalOperatorKind::kProjection || sub.plan.use_count() != 1 || !domain_applies(context, sub, *input) ||
+      !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(root.children[0], sub.correlated.size(), &join.push);
+  LogicalPtr rest = make_join(negated ? JoinType::kAnti : JoinType::kSemi, std::move(join.main), std::move(root.children[0]),
+                              domain_conditions(context, sub, join.push));
+  return finish_domain_join(join, std::move(rest));
+}
+
+/// A correlated `EXISTS (q)` outside a WHERE conjunct whose correlation push_domain can push
+/// into q: a mark join of the outer rows with q on D's columns (an outer value without rows,
+/// or NULL, is marked false). Null (nothing moved) for other shapes.
+BoundExprPtr domain_mark_join(DomainContext& context, BoundSubquery& sub, LogicalPtr& input, bool lazy) {
+  LogicalOperator& root = *sub.plan;
+  // Not where the subquery is evaluated lazily (see rewrite_scalar_subqueries).
+  if (lazy || sub.subquery_kind != SubqueryKind::kExists || root.kind != LogicalOperatorKind::kProjection ||
+      sub.plan.use_count() != 1 || !domain_applies(context, sub, *input) ||
+      !push_domain(root.children[0], sub.correlated.size(), nullptr)) {
+    return nullptr;
+  }
+  DomainJoin join = begin_domain_join(context, std::move(input), sub.correlated);
+  push_domain(root.children[0], sub.correlated.size(), &join.push);
+  auto rest = std::make_unique<LogicalJoin>(JoinType::kMark);
+  // The subquery's projection is dropped, so its table index is free for the mark column.
+  rest->mark_index = static_cast<LogicalProjection&>(root).table_index;
+  rest->conditions = domain_conditions(context, sub, join.push);
+  rest->children.push_back(std::move(join.main));
+  rest->children.push_back(std::move(root.children[0]));
+  const uint32_t mark_index = rest->mark_index;
+  input = finish_domain_join(join, std::move(rest));
+  return std::make_unique<BoundColumnRef>(LogicalType::boolean(), ColumnBinding{mark_index, 0}, "mark");
+}
+
 /// Replaces the correlated scalar subqueries of `expr` that scalar_aggregate_join or
 /// scalar_row_join can move by joins added to `input`. `lazy`: `expr` is evaluated only for
 /// some rows (an operand of CASE, COALESCE, AND or OR after the first), where the join of
 /// scalar_row_join, which raises 21000 for every row it joins twice, would fail for rows the
 /// subquery never runs for.
-void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy = false) {
+void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool lazy = false) {
   if (!expr || !contains_expression(*expr, BoundExprKind::kSubquery)) return;
   if (expr->kind == BoundExprKind::kSubquery) {
     auto& sub = static_cast<BoundSubquery&>(*expr);
     if (sub.subquery_kind == SubqueryKind::kScalar && (!lazy || outer_operands_cannot_fail(sub))) {
       BoundExprPtr replacement = scalar_aggregate_join(sub, input);
       if (!replacement && !lazy) replacement = scalar_row_join(sub, input);
+      // The domain join evaluates the correlated conjuncts for every outer value, where a
+      // lazily evaluated subquery would not (an error there, 22012 say, could be raised for a
+      // row the subquery never runs for).
+      if (!replacement && !lazy) replacement = domain_aggregate_join(context, sub, input);
+      if (!replacement && !lazy) replacement = domain_row_join(context, sub, input);
       if (replacement) {
         expr = std::move(replacement);
         return;
@@ -630,7 +1225,7 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy 
                            expr->kind == BoundExprKind::kConjunction;
   size_t index = 0;
   expr->for_each_child([&](BoundExprPtr& child) {
-    rewrite_scalar_subqueries(child, input, lazy || (conditional && index > 0));
+    rewrite_scalar_subqueries(child, input, context, lazy || (conditional && index > 0));
     index++;
   });
 }
@@ -638,27 +1233,20 @@ void rewrite_scalar_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy 
 /// Moves the subqueries of `expr`, evaluated over every row of `input` (or, when `lazy`, only
 /// over some), into joins added to `input`: mark joins (rewrite_mark_subqueries, in
 /// three-valued logic) and scalar joins (rewrite_scalar_subqueries).
-void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, bool lazy) {
-  rewrite_mark_subqueries(expr, input, false, lazy);
-  rewrite_scalar_subqueries(expr, input, lazy);
+void rewrite_subqueries(BoundExprPtr& expr, LogicalPtr& input, DomainContext& context, bool lazy) {
+  rewrite_mark_subqueries(expr, input, context, false, lazy);
+  rewrite_scalar_subqueries(expr, input, context, lazy);
 }
 
 /// Whether every outer value the subqueries of `expr` read (their correlated expressions and
 /// left operands) is a column of `bindings`.
 bool subqueries_read_only(const BoundExpression& expr, const std::vector<ColumnBinding>& bindings) {
   bool only = true;
-  auto check = [&](const BoundExpression& e) {
-    visit_expression(e, [&](const BoundExpression& node) {
-      if (node.kind != BoundExprKind::kColumnRef) return;
-      const ColumnBinding& b = static_cast<const BoundColumnRef&>(node).binding;
-      only = only && std::find(bindings.begin(), bindings.end(), b) != bindings.end();
-    });
-  };
   visit_expression(expr, [&](const BoundExpression& node) {
     if (node.kind != BoundExprKind::kSubquery) return;
     const auto& sub = static_cast<const BoundSubquery&>(node);
-    if (sub.left) check(*sub.left);
-    for (const auto& c : sub.correlated) check(*c);
+    if (sub.left) only = only && reads_only_columns(*sub.left, bindings);
+    for (const auto& c : sub.correlated) only = only && reads_only_columns(*c, bindings);
   });
   return only;
 }
@@ -732,6 +1320,10 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
         input = std::move(join);
         continue;
       }
+      if (LogicalPtr join = domain_exists_join(domain_, *sub, negated, input)) {
+        input = std::move(join);
+        continue;
+      }
     } else if (conjunct->kind == BoundExprKind::kSubquery &&
                static_cast<BoundSubquery&>(*conjunct).subquery_kind == SubqueryKind::kAny) {
       if (LogicalPtr join = any_join(static_cast<BoundSubquery&>(*conjunct), input)) {
@@ -739,8 +1331,8 @@ LogicalPtr SubqueryDecorrelation::rewrite_filter(LogicalPtr op) {
         continue;
       }
     }
-    rewrite_mark_subqueries(conjunct, input, true);
-    rewrite_scalar_subqueries(conjunct, input);
+    rewrite_mark_subqueries(conjunct, input, domain_, true);
+    rewrite_scalar_subqueries(conjunct, input, domain_);
     filter.conjuncts.push_back(std::move(conjunct));
   }
   op->children[0] = std::move(input);
@@ -759,9 +1351,9 @@ LogicalPtr SubqueryDecorrelation::rewrite_join(LogicalPtr op) {
     for (auto& c : join.conditions) {
       if (!contains_expression(*c, BoundExprKind::kSubquery)) continue;
       if (subqueries_read_only(*c, left)) {
-        rewrite_subqueries(c, join.children[0], true);
+        rewrite_subqueries(c, join.children[0], domain_, true);
       } else if (subqueries_read_only(*c, right)) {
-        rewrite_subqueries(c, join.children[1], true);
+        rewrite_subqueries(c, join.children[1], domain_, true);
       }
     }
     return op;
@@ -808,7 +1400,7 @@ LogicalPtr SubqueryDecorrelation::rewrite_dependent_join(LogicalPtr op) {
 
 LogicalPtr SubqueryDecorrelation::rewrite_projection(LogicalPtr op) {
   auto& projection = static_cast<LogicalProjection&>(*op);
-  for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], false);
+  for (auto& e : projection.expressions) rewrite_subqueries(e, op->children[0], domain_, false);
   return op;
 }
 
@@ -818,10 +1410,10 @@ LogicalPtr SubqueryDecorrelation::rewrite_window(LogicalPtr op) {
   for (auto& w : static_cast<LogicalWindow&>(*op).windows) {
     auto& window = static_cast<BoundWindow&>(*w);
     const bool lazy = window.filter != nullptr;
-    if (window.filter) rewrite_subqueries(window.filter, op->children[0], false);
-    for (auto& arg : window.args) rewrite_subqueries(arg, op->children[0], lazy);
-    for (auto& p : window.partitions) rewrite_subqueries(p, op->children[0], false);
-    for (auto& o : window.orders) rewrite_subqueries(o.expression, op->children[0], false);
+    if (window.filter) rewrite_subqueries(window.filter, op->children[0], domain_, false);
+    for (auto& arg : window.args) rewrite_subqueries(arg, op->children[0], domain_, lazy);
+    for (auto& p : window.partitions) rewrite_subqueries(p, op->children[0], domain_, false);
+    for (auto& o : window.orders) rewrite_subqueries(o.expression, op->children[0], domain_, false);
   }
   return op;
 }
@@ -830,13 +1422,13 @@ LogicalPtr SubqueryDecorrelation::rewrite_aggregate(LogicalPtr op) {
   // An aggregate evaluates its groups and arguments over every input row, as a projection
   // below it would; with FILTER, the arguments only over the rows the filter selects.
   auto& aggregate = static_cast<LogicalAggregate&>(*op);
-  for (auto& g : aggregate.groups) rewrite_subqueries(g, op->children[0], false);
+  for (auto& g : aggregate.groups) rewrite_subqueries(g, op->children[0], domain_, false);
   for (auto& a : aggregate.aggregates) {
     auto& call = static_cast<BoundAggregate&>(*a);
     const bool lazy = call.filter != nullptr;
-    if (call.filter) rewrite_subqueries(call.filter, op->children[0], false);
-    for (auto& arg : call.args) rewrite_subqueries(arg, op->children[0], lazy);
-    for (auto& o : call.orders) rewrite_subqueries(o.expression, op->children[0], lazy);
+    if (call.filter) rewrite_subqueries(call.filter, op->children[0], domain_, false);
+    for (auto& arg : call.args) rewrite_subqueries(arg, op->children[0], domain_, lazy);
+    for (auto& o : call.orders) rewrite_subqueries(o.expression, op->children[0], domain_, lazy);
   }
   return op;
 }

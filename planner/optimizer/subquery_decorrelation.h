@@ -2,7 +2,17 @@
 
 #include "planner/logical/logical_operator.h"
 
+namespace tessera::catalog {
+class FunctionRegistry;
+}
+
 namespace tessera::planner {
+
+/// What building a domain join takes from outside the plan (both null: none are built).
+struct DomainContext {
+  const catalog::FunctionRegistry* functions = nullptr;
+  uint32_t* table_indexes = nullptr;
+};
 
 /// Turns correlated subqueries into joins, so that they run once instead of once per outer row.
 /// A subquery refers to the outer row through BoundParameter(i) (= `correlated[i]` evaluated
@@ -38,9 +48,31 @@ namespace tessera::planner {
 /// - subqueries in aggregate and window function arguments, groups, PARTITION BY and window
 ///   ORDER BY join the operator's input; those in a LEFT
 ///   JOIN's ON clause reading only one side join that side (lazily: no join that can fail).
+/// - a subquery whose correlation does not lift so (a non-equality below GROUP BY, DISTINCT
+///   [ON], a window or a scalar aggregate) is evaluated for the whole domain of its outer values
+///   at once (Neumann and Kemper's general dependent join): the outer input is materialized,
+///   the domain D = DISTINCT (the correlated outer values) read from it joins the subquery's
+///   row-wise bottom on the lifted conjuncts (parameter i becoming D's column i), D's columns
+///   are carried up through the operators above (group keys, PARTITION BY, DISTINCT ON keys,
+///   projected columns; parameters above the bottom read them), and the result joins the outer
+///   rows on `outer value = D column`. Only when every parameter sits in a lifted conjunct that
+///   is NULL when it is NULL (a strict comparison): an outer row with a NULL value then sees the
+///   subquery's result over no rows, which the equality join gives it (no row; an aggregate's
+///   value over no rows; NOT EXISTS true). Shapes: a scalar aggregate at the top (LEFT JOIN,
+///   empty-input values as above), a scalar subquery without one (single-match LEFT JOIN, so
+///   21000 is raised for an outer value with two rows), a WHERE conjunct [NOT] EXISTS
+///   (semi / anti join), another EXISTS (mark join). LIMIT / OFFSET become a row_number()
+///   filter per D value; a set operation's arms each join a D of their own; a derived table
+///   reading the outer row (a dependent join of one empty row with it) is inlined.
 /// Other subqueries stay parameterized subplans, run per distinct outer value.
 class SubqueryDecorrelation {
  public:
+  /// Without `functions` (the equality operators the domain joins use) and `table_indexes`
+  /// (the statement's table index counter, for the operators the domain join adds), no domain
+  /// joins are built.
+  explicit SubqueryDecorrelation(const catalog::FunctionRegistry* functions = nullptr, uint32_t* table_indexes = nullptr)
+      : domain_{functions, table_indexes} {}
+
   LogicalPtr rewrite(LogicalPtr plan);
 
  private:
@@ -50,6 +82,8 @@ class SubqueryDecorrelation {
   LogicalPtr rewrite_aggregate(LogicalPtr aggregate);
   LogicalPtr rewrite_window(LogicalPtr window);
   LogicalPtr rewrite_dependent_join(LogicalPtr join);
+
+  DomainContext domain_;
 };
 
 }  // namespace tessera::planner

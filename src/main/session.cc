@@ -709,7 +709,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
     }
   }
   portal->copy = bound->copy;
-  portal->plan = planner::Optimizer().optimize(std::move(bound->plan));
+  portal->plan = planner::Optimizer(&db_.functions(), bound->table_indexes).optimize(std::move(bound->plan));
   executor::PhysicalPlanner physical_planner(&db_.catalog(), transaction_.get());
   const bool is_call = prepared.properties_.command == CommandKind::kCall;
   if (is_call) portal->call_name = prepared.statement->as<planner::CallStatement>().name;
