@@ -853,6 +853,16 @@ bool push_domain(LogicalPtr& slot, size_t num_parameters, DomainPush* push) {
       for (const BoundExpression* c : conjuncts) guarded = guarded || null_when_parameter_null(*c, i);
       if (!guarded) return false;
     }
+    // Without a key equality the bottom join is a nested loop producing every matching pair
+    // of D and the subquery's rows, slower than evaluating the subquery once per value until
+    // a range join exists: such correlation stays a subplan.
+    bool keyed = false;
+    for (const BoundExpression* c : conjuncts) {
+      BoundExprPtr* inner;
+      BoundExprPtr* outer;
+      keyed = keyed || key_sides(const_cast<BoundExpression&>(*c), inner, outer);
+    }
+    if (!keyed) return false;
     if (!push) return true;
     std::vector<BoundExprPtr> lifted;
     lift_slot(slot, false, &lifted);
