@@ -829,7 +829,10 @@ std::shared_ptr<SchemaEntry> Catalog::create_schema(Transaction& txn, const std:
     if (if_not_exists) return nullptr;
     throw SqlError(SqlState::kDuplicateSchema, "schema \"" + name + "\" already exists");
   }
-  auto entry = std::make_shared<SchemaEntry>(name, allocate_oid(), std::move(owner));
+  // A re-created public keeps public's OID: views and sequences live only in public and are
+  // keyed by that OID (PostgreSQL would give the new schema a new OID).
+  const Oid oid = name == kPublicSchema ? kPublicSchemaOid : allocate_oid();
+  auto entry = std::make_shared<SchemaEntry>(name, oid, std::move(owner));
   add_schema_locked(txn, entry, nullptr);
   return entry;
 }

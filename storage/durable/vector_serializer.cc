@@ -14,31 +14,10 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
+// Every type id the engine defines has a physical layout; an id read from disk without one
+// is not a type.
 bool known_type_id(uint8_t id) {
-  switch (static_cast<LogicalTypeId>(id)) {
-    case LogicalTypeId::kSqlNull:
-    case LogicalTypeId::kBoolean:
-    case LogicalTypeId::kSmallint:
-    case LogicalTypeId::kInteger:
-    case LogicalTypeId::kBigint:
-    case LogicalTypeId::kDouble:
-    case LogicalTypeId::kVarchar:
-    case LogicalTypeId::kDate:
-    case LogicalTypeId::kTime:
-    case LogicalTypeId::kTimestamp:
-    case LogicalTypeId::kTimestampTz:
-    case LogicalTypeId::kInterval:
-    case LogicalTypeId::kReal:
-    case LogicalTypeId::kNumeric:
-    case LogicalTypeId::kChar:
-    case LogicalTypeId::kBytea:
-    case LogicalTypeId::kUuid:
-    case LogicalTypeId::kArray:
-      return true;
-    case LogicalTypeId::kInvalid:
-      return false;
-  }
-  return false;
+  return LogicalType(static_cast<LogicalTypeId>(id)).physical_type() != PhysicalType::kInvalid;
 }
 
 // The bytes of a fixed-width value as stored; numeric and interval are written field by field
