@@ -160,17 +160,19 @@ TEST(DataTableTest, FullVisibleVectorsAreReferencedNotCopied) {
   tm.commit(*writer);
   auto reader = tm.begin();
   const uint8_t* first_data = nullptr;
+  // The doubles stay uncompressed when their segment is sealed (the keys, a sequence, are
+  // delta-encoded and decoded into a new buffer by every scan).
   for (int pass = 0; pass < 2; pass++) {
-    auto global = table.begin_scan(*reader, {kKeyColumn, 5});
+    auto global = table.begin_scan(*reader, {kKeyColumn, 4});
     LocalTableScanState local;
     DataChunk out;
-    out.initialize({LogicalType::bigint(), LogicalType::varchar()});
+    out.initialize({LogicalType::bigint(), LogicalType::double_precision()});
     ASSERT_TRUE(table.next_morsel(*global, local));
     ASSERT_TRUE(table.scan(local, out));
     ASSERT_EQ(kVectorSize, out.size());
-    EXPECT_EQ(VectorType::kFlat, out.column(0).vector_type());
-    if (pass == 0) first_data = out.column(0).data();
-    else EXPECT_EQ(first_data, out.column(0).data()) << "both scans should reference the storage vector";
+    EXPECT_EQ(VectorType::kFlat, out.column(1).vector_type());
+    if (pass == 0) first_data = out.column(1).data();
+    else EXPECT_EQ(first_data, out.column(1).data()) << "both scans should reference the storage vector";
     ASSERT_TRUE(table.scan(local, out));  // the partial last vector is copied
     EXPECT_EQ(100u, out.size());
     EXPECT_FALSE(table.scan(local, out));
