@@ -21,7 +21,10 @@ void ColumnData::append(const UnifiedVectorFormat& source, size_t source_offset,
       tail_ = std::make_shared<UncompressedSegment>(type_);
       tail_index_ = listed;
       segments_[listed].start = start;
-      segments_[listed].segment.store(tail_, std::memory_order_release);
+      {
+        std::lock_guard<std::mutex> lock(segments_mutex_);
+        segments_[listed].segment = tail_;
+      }
       segment_count_.store(listed + 1, std::memory_order_release);
     }
     const size_t offset = tail_->count();
@@ -40,8 +43,9 @@ void ColumnData::seal_tail() {
   TS_CHECK(values != nullptr, "a sealed segment hands out its vector");
   if (auto encoded = EncodedSegment::encode(type_, *values, tail_->count(), tail_->zone_map())) {
     // Readers holding the uncompressed segment keep it alive until they are done.
-    segments_[tail_index_].segment.store(std::shared_ptr<const ColumnSegment>(std::move(encoded)),
-                                         std::memory_order_release);
+    std::shared_ptr<const ColumnSegment> replacement(std::move(encoded));
+    std::lock_guard<std::mutex> lock(segments_mutex_);
+    segments_[tail_index_].segment = std::move(replacement);
   }
   tail_.reset();
 }

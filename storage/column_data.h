@@ -26,8 +26,8 @@ namespace tessera::storage {
 /// Thread-safety: one writer (the table's append lock), concurrent readers of published rows.
 /// A reader finds every segment that holds a published row: a segment is listed (release)
 /// before rows are appended to it, and rows are published after that. Slots hold shared
-/// pointers swapped atomically, so a reader pins the segment it reads (`segment(i)`) and a
-/// replaced segment lives until its last reader lets go.
+/// pointers (swapped under a mutex), so a reader pins the segment it reads (`segment(i)`) and
+/// a replaced segment lives until its last reader lets go.
 class ColumnData {
  public:
   explicit ColumnData(LogicalType type) : type_(type), zone_map_(type) {}
@@ -44,7 +44,8 @@ class ColumnData {
   /// Reader: number of segments listed so far.
   size_t segment_count() const { return segment_count_.load(std::memory_order_acquire); }
   std::shared_ptr<const ColumnSegment> segment(size_t index) const {
-    return segments_[index].segment.load(std::memory_order_acquire);
+    std::lock_guard<std::mutex> lock(segments_mutex_);
+    return segments_[index].segment;
   }
   /// First row (row-group offset) of segment `index`.
   size_t segment_start(size_t index) const { return segments_[index].start; }
@@ -70,7 +71,7 @@ class ColumnData {
   static constexpr size_t kMaxSegments = kRowGroupSize / UncompressedSegment::kCapacity;
   struct Slot {
     size_t start = 0;
-    std::atomic<std::shared_ptr<const ColumnSegment>> segment;
+    std::shared_ptr<const ColumnSegment> segment;  // guarded by segments_mutex_
   };
 
   // Writer: seals the full tail segment and swaps in its encoded form when that is smaller.
@@ -78,6 +79,9 @@ class ColumnData {
 
   const LogicalType type_;
   std::array<Slot, kMaxSegments> segments_;
+  // Guards the slots' pointers: a reader copies one (pinning the segment) while the writer may
+  // swap in an encoded segment.
+  mutable std::mutex segments_mutex_;
   std::atomic<size_t> segment_count_{0};
   std::shared_ptr<UncompressedSegment> tail_;  // the segment appends go to; writer only
   size_t tail_index_ = 0;
