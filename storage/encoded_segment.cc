@@ -79,48 +79,36 @@ inline int64_t to_packed(const T& v) {
 }
 inline bool numeric_fits_64(const Numeric& n) { return n.hi == (static_cast<int64_t>(n.lo) < 0 ? ~uint64_t{0} : 0); }
 
-// out[i - from] = base + packed value i for i in [from, to) (wrapping arithmetic: the result
-// is the exact value whenever it fits T, which an encoder guarantees).
+// out[i] = base + packed value (offset + row i) for i < count, where row i is sel[i], or i when
+// sel is null (wrapping arithmetic: the result is the exact value whenever it fits T, which an
+// encoder guarantees).
 template <class T>
-void unpack_range(const uint8_t* packed, unsigned bit_width, uint64_t base, size_t from, size_t to, T* out) {
-  if (bit_width == 0) {
-    std::fill(out, out + (to - from), from_packed<T>(base));
-    return;
-  }
-  if (bit_width <= 56) {
-    // One unaligned 8-byte load holds every value (shift <= 7, 7 + 56 bits <= 64).
-    const uint64_t mask = (uint64_t{1} << bit_width) - 1;
-    for (size_t i = from; i < to; i++) {
-      const size_t bit = i * bit_width;
-      uint64_t word;
-      std::memcpy(&word, packed + bit / 8, 8);
-      out[i - from] = from_packed<T>(base + ((word >> (bit % 8)) & mask));
-    }
-    return;
-  }
-  for (size_t i = from; i < to; i++) out[i - from] = from_packed<T>(base + unpack_one(packed, i, bit_width));
-}
-
-
-// out[i] = base + packed value (offset + sel[i]) for i < count.
-template <class T>
-void unpack_gather(const uint8_t* packed, unsigned bit_width, uint64_t base, size_t offset, const sel_t* sel,
-                   size_t count, T* out) {
+void unpack(const uint8_t* packed, unsigned bit_width, uint64_t base, size_t offset, const sel_t* sel, size_t count,
+            T* out) {
   if (bit_width == 0) {
     std::fill(out, out + count, from_packed<T>(base));
     return;
   }
-  if (bit_width <= 56) {
-    const uint64_t mask = (uint64_t{1} << bit_width) - 1;
-    for (size_t i = 0; i < count; i++) {
-      const size_t bit = (offset + sel[i]) * bit_width;
-      uint64_t word;
-      std::memcpy(&word, packed + bit / 8, 8);
-      out[i] = from_packed<T>(base + ((word >> (bit % 8)) & mask));
+  // One loop per row numbering, so the contiguous case has no selection lookups.
+  auto unpack_rows = [&](auto row) {
+    if (bit_width <= 56) {
+      // One unaligned 8-byte load holds every value (shift <= 7, 7 + 56 bits <= 64).
+      const uint64_t mask = (uint64_t{1} << bit_width) - 1;
+      for (size_t i = 0; i < count; i++) {
+        const size_t bit = row(i) * bit_width;
+        uint64_t word;
+        std::memcpy(&word, packed + bit / 8, 8);
+        out[i] = from_packed<T>(base + ((word >> (bit % 8)) & mask));
+      }
+      return;
     }
-    return;
+    for (size_t i = 0; i < count; i++) out[i] = from_packed<T>(base + unpack_one(packed, row(i), bit_width));
+  };
+  if (sel == nullptr) {
+    unpack_rows([offset](size_t i) { return offset + i; });
+  } else {
+    unpack_rows([offset, sel](size_t i) { return offset + sel[i]; });
   }
-  for (size_t i = 0; i < count; i++) out[i] = from_packed<T>(base + unpack_one(packed, offset + sel[i], bit_width));
 }
 
 // out[i] = values[index[i]] for values of `width` bytes.
@@ -418,11 +406,7 @@ std::unique_ptr<EncodedSegment> EncodedSegment::encode_as(SegmentEncoding forced
 void EncodedSegment::value_indexes(size_t offset, const sel_t* sel, size_t count, uint32_t* out) const {
   switch (encoding_) {
     case SegmentEncoding::kDictionary:
-      if (sel == nullptr) {
-        unpack_range(packed_.data(), bit_width_, 0, offset, offset + count, out);
-      } else {
-        unpack_gather(packed_.data(), bit_width_, 0, offset, sel, count, out);
-      }
+      unpack(packed_.data(), bit_width_, 0, offset, sel, count, out);
       return;
     case SegmentEncoding::kRle: {
       // Walk the runs; a row before the current run (a selection out of order) searches again.
@@ -446,7 +430,7 @@ template <class T>
 void EncodedSegment::decode_integers(size_t from, size_t to, T* out) const {
   if (from >= to) return;
   if (encoding_ == SegmentEncoding::kBitpack) {
-    unpack_range(packed_.data(), bit_width_, static_cast<uint64_t>(base_), from, to, out);
+    unpack(packed_.data(), bit_width_, static_cast<uint64_t>(base_), from, nullptr, to - from, out);
     return;
   }
   // Delta: start at the checkpoint at or before `from` and add differences.
@@ -476,7 +460,7 @@ void EncodedSegment::scan_integers(size_t offset, const sel_t* sel, size_t count
     return;
   }
   if (encoding_ == SegmentEncoding::kBitpack) {
-    unpack_gather(packed_.data(), bit_width_, static_cast<uint64_t>(base_), offset, sel, count, out);
+    unpack(packed_.data(), bit_width_, static_cast<uint64_t>(base_), offset, sel, count, out);
     return;
   }
   // Delta: decode the rows between the first and last selected ones, then pick.

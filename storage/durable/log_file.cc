@@ -153,12 +153,10 @@ std::unique_ptr<LogWriter> LogWriter::open_for_append(const std::string& path, c
   return writer;
 }
 
-void LogWriter::throw_broken() const {
-  throw SqlError(broken_disk_full_ ? SqlState::kDiskFull : SqlState::kIoError, broken_);
-}
+void LogWriter::throw_broken() const { throw *broken_; }
 
 uint64_t LogWriter::append(uint8_t type, std::string_view payload) {
-  if (!broken_.empty()) throw_broken();
+  if (broken_) throw_broken();
   if (payload.size() > kMaxLogRecordBytes) {
     throw SqlError(SqlState::kProgramLimitExceeded, "write-ahead log record of " + std::to_string(payload.size()) +
                                                         " bytes exceeds the maximum of " +
@@ -176,14 +174,13 @@ uint64_t LogWriter::append(uint8_t type, std::string_view payload) {
 }
 
 void LogWriter::flush() {
-  if (!broken_.empty()) throw_broken();
+  if (broken_) throw_broken();
   if (durable_lsn_ == end_lsn_) return;
   try {
     write_all(fd_, buffer_, path_);
     sync_fd(fd_, path_);
   } catch (const SqlError& e) {
-    broken_ = e.message();
-    broken_disk_full_ = e.state() == SqlState::kDiskFull;
+    broken_ = e;
     throw;
   }
   buffer_.clear();

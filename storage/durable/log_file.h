@@ -2,9 +2,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "src/common/sql_error.h"
 
 namespace tessera::storage {
 
@@ -82,8 +85,7 @@ class LogWriter {
   std::string buffer_;
   uint64_t end_lsn_ = 0;
   uint64_t durable_lsn_ = 0;
-  std::string broken_;  // the error message once a write or sync failed
-  bool broken_disk_full_ = false;
+  std::optional<SqlError> broken_;  // the error of the write or sync that failed
 };
 
 /// Syncs the directory holding `path`, so a file created or renamed in it survives a crash.

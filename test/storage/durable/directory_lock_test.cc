@@ -8,19 +8,15 @@
 #include <filesystem>
 
 #include "src/common/sql_error.h"
+#include "test/support/temp_directory.h"
 
 namespace tessera::storage {
 namespace {
 
 class DataDirectoryLockTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/tessera-lock-test-XXXXXX";
-    ASSERT_NE(nullptr, ::mkdtemp(pattern));
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  test_support::TempDirectory temp_{"tessera-lock-test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(DataDirectoryLockTest, ASecondHolderIsRefusedUntilTheFirstLetsGo) {

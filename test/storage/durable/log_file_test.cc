@@ -9,6 +9,7 @@
 #include <string>
 
 #include "test/support/sqlstate_of.h"
+#include "test/support/temp_directory.h"
 
 namespace tessera::storage {
 namespace {
@@ -17,16 +18,7 @@ using test_support::sqlstate_of;
 
 class LogFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/tessera-log-test-XXXXXX";
-    ASSERT_NE(nullptr, ::mkdtemp(pattern));
-    dir_ = pattern;
-    path_ = dir_ + "/wal.log";
-  }
-  void TearDown() override {
-    internal::set_io_fault_hook(nullptr);
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { internal::set_io_fault_hook(nullptr); }
   std::string read_all() const {
     std::ifstream in(path_, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -41,8 +33,9 @@ class LogFileTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
-  std::string path_;
+  test_support::TempDirectory temp_{"tessera-log-test"};
+  const std::string dir_ = temp_.path();
+  const std::string path_ = dir_ + "/wal.log";
 };
 
 TEST_F(LogFileTest, FlushedRecordsReadBackInOrder) {
