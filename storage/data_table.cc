@@ -24,7 +24,20 @@ ScanSkipCounts ParallelTableScanState::skip_counts() const {
   return counts;
 }
 
-DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) {
+namespace {
+std::atomic<uint64_t> next_storage_id{1};
+}  // namespace
+
+void DataTable::reserve_storage_ids(uint64_t used) {
+  uint64_t current = next_storage_id.load(std::memory_order_relaxed);
+  while (current <= used && !next_storage_id.compare_exchange_weak(current, used + 1, std::memory_order_relaxed)) {
+  }
+}
+
+DataTable::DataTable(std::vector<LogicalType> types, uint64_t storage_id)
+    : types_(std::move(types)),
+      storage_id_(storage_id != 0 ? storage_id : next_storage_id.fetch_add(1, std::memory_order_relaxed)) {
+  if (storage_id != 0) reserve_storage_ids(storage_id);
   for (const auto& type : types_) {
     TS_CHECK(type.physical_type() != PhysicalType::kInvalid, "table column of a type without storage");
     sketches_.push_back(std::make_unique<DistinctSketch>());
@@ -32,6 +45,79 @@ DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) 
 }
 
 void DataTable::append(Transaction& txn, const DataChunk& chunk) { append_rows(txn, chunk); }
+
+template <class Record>
+void DataTable::append_locked(const std::vector<UnifiedVectorFormat>& columns, size_t count, uint64_t version,
+                              Record&& record) {
+  size_t offset = 0;
+  while (offset < count) {
+    std::shared_ptr<RowGroup> row_group;
+    {
+      std::lock_guard<std::mutex> lock(row_groups_mutex_);
+      if (row_groups_.empty() || row_groups_.back()->count() == kRowGroupSize) {
+        const uint64_t start_row = row_groups_.empty() ? 0 : row_groups_.back()->start_row() + kRowGroupSize;
+        row_groups_.push_back(std::make_shared<RowGroup>(types_, start_row, storage_id_));
+      }
+      row_group = row_groups_.back();
+    }
+    const size_t n = std::min(count - offset, kRowGroupSize - row_group->count());
+    const size_t start = row_group->append(columns, offset, n, version);
+    record(row_group, start, n);
+    row_count_.fetch_add(n, std::memory_order_relaxed);
+    offset += n;
+  }
+}
+
+uint64_t DataTable::row_id_end() const {
+  std::lock_guard<std::mutex> lock(row_groups_mutex_);
+  return row_groups_.empty() ? 0 : row_groups_.back()->start_row() + row_groups_.back()->count();
+}
+
+void DataTable::restore_rows(uint64_t position, const DataChunk& chunk) {
+  TS_CHECK(chunk.column_count() == types_.size(), "restore with the wrong number of columns");
+  MemoryTracker::NoFailScope no_fail;
+  std::lock_guard<std::mutex> append_lock(append_mutex_);
+  uint64_t end = row_id_end();
+  TS_CHECK(position >= end, "restore of rows before the table's end");
+  // Filler rows: all NULL, never visible (their insert is stamped rolled back).
+  if (position > end) {
+    std::vector<Vector> nulls;
+    std::vector<UnifiedVectorFormat> columns(types_.size());
+    nulls.reserve(types_.size());
+    for (size_t c = 0; c < types_.size(); c++) {
+      nulls.emplace_back(Value::null(types_[c]));
+      nulls.back().to_unified(kVectorSize, columns[c]);
+    }
+    while (end < position) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(position - end, kVectorSize));
+      append_locked(columns, n, kRolledBackVersion, [](const std::shared_ptr<RowGroup>&, size_t, size_t) {});
+      end += n;
+    }
+  }
+  const size_t count = chunk.size();
+  if (count == 0) return;
+  std::vector<UnifiedVectorFormat> columns(types_.size());
+  for (size_t c = 0; c < types_.size(); c++) chunk.column(c).to_unified(count, columns[c]);
+  for (size_t c = 0; c < types_.size(); c++) sketches_[c]->add(types_[c], columns[c], 0, count);
+  append_locked(columns, count, 0, [](const std::shared_ptr<RowGroup>& group, size_t start, size_t n) {
+    group->commit_rows(start, n, 0);
+  });
+}
+
+void DataTable::restore_deletes(const int64_t* row_ids, size_t count) {
+  for (size_t i = 0; i < count;) {
+    const auto group = row_group_at(static_cast<size_t>(row_ids[i]) / kRowGroupSize);
+    TS_CHECK(group != nullptr, "restore of a delete of a row that does not exist");
+    std::vector<uint32_t> offsets;
+    while (i < count && static_cast<uint64_t>(row_ids[i]) - group->start_row() < kRowGroupSize) {
+      const auto offset = static_cast<uint32_t>(static_cast<uint64_t>(row_ids[i]) - group->start_row());
+      TS_CHECK(offset < group->count(), "restore of a delete of a row that does not exist");
+      if (group->try_delete(offset, 0) == kNotDeleted) offsets.push_back(offset);
+      i++;
+    }
+    group->commit_deletes(offsets, 0);
+  }
+}
 
 int64_t DataTable::append_rows(Transaction& txn, const DataChunk& chunk) {
   TS_CHECK(chunk.column_count() == types_.size(), "append with the wrong number of columns");
@@ -58,25 +144,11 @@ int64_t DataTable::append_rows(Transaction& txn, const DataChunk& chunk) {
   // The sketches take concurrent adds, so parallel appenders hash outside the append lock.
   for (size_t c = 0; c < types_.size(); c++) sketches_[c]->add(types_[c], columns[c], 0, count);
   std::lock_guard<std::mutex> append_lock(append_mutex_);
-  size_t offset = 0;
   int64_t first_row_id = -1;
-  while (offset < count) {
-    std::shared_ptr<RowGroup> row_group;
-    {
-      std::lock_guard<std::mutex> lock(row_groups_mutex_);
-      if (row_groups_.empty() || row_groups_.back()->count() == kRowGroupSize) {
-        const uint64_t start_row = row_groups_.empty() ? 0 : row_groups_.back()->start_row() + kRowGroupSize;
-        row_groups_.push_back(std::make_shared<RowGroup>(types_, start_row));
-      }
-      row_group = row_groups_.back();
-    }
-    const size_t n = std::min(count - offset, kRowGroupSize - row_group->count());
-    const size_t start = row_group->append(columns, offset, n, txn.write_version());
-    txn.record_append(row_group, start, n);
-    if (first_row_id < 0) first_row_id = static_cast<int64_t>(row_group->start_row() + start);
-    row_count_.fetch_add(n, std::memory_order_relaxed);
-    offset += n;
-  }
+  append_locked(columns, count, txn.write_version(), [&](const std::shared_ptr<RowGroup>& group, size_t start, size_t n) {
+    txn.record_append(group, start, n);
+    if (first_row_id < 0) first_row_id = static_cast<int64_t>(group->start_row() + start);
+  });
   return first_row_id;
 }
 

@@ -40,11 +40,30 @@ struct SegmentStats {
 
 class DataTable {
  public:
-  explicit DataTable(std::vector<LogicalType> types);
+  /// A new, empty table. `storage_id` 0 takes a new durable storage id; recovery passes the
+  /// id the table had (see reserve_storage_ids).
+  explicit DataTable(std::vector<LogicalType> types, uint64_t storage_id = 0);
   DataTable(const DataTable&) = delete;
   DataTable& operator=(const DataTable&) = delete;
 
   const std::vector<LogicalType>& types() const { return types_; }
+  /// The id naming this table's rows in the WAL and in data files: unique within the process,
+  /// and across restarts once recovery has reserved the ids it found. A new version of a
+  /// table that keeps its rows shares the DataTable and so the id; a rewrite gets a new one.
+  uint64_t storage_id() const { return storage_id_; }
+  /// Makes every id handed out from now on greater than `used` (recovery, after reading the
+  /// ids of the recovered tables).
+  static void reserve_storage_ids(uint64_t used);
+
+  /// Recovery: places `chunk`'s rows at row ids [position, position + size), committed for
+  /// every snapshot. Rows between the current end and `position` become rows no snapshot
+  /// sees (as a rolled-back insert leaves them), so that every row keeps the id it had.
+  /// Requires position >= the current row count; not concurrent with anything else.
+  void restore_rows(uint64_t position, const DataChunk& chunk);
+  /// Recovery: rows `row_ids` (existing) are deleted for every snapshot.
+  void restore_deletes(const int64_t* row_ids, size_t count);
+  /// Row ids handed out so far: one past the last row (rolled-back and deleted rows included).
+  uint64_t row_id_end() const;
 
   /// Appends the chunk's rows (any Vector representation; strings are copied into storage-owned
   /// heaps) as rows of `txn`, visible only to `txn` until it commits. Safe to call from several
@@ -188,7 +207,13 @@ class DataTable {
   size_t delete_rows_impl(Transaction& txn, const int64_t* row_ids, size_t count, uint32_t* deleted,
                           uint32_t* blocked, size_t* blocked_count);
 
+  /// Appends `count` rows of `columns` (from `offset`) as `version`'s, recording each piece
+  /// with `record` (row group, start, count); append lock held.
+  template <class Record>
+  void append_locked(const std::vector<UnifiedVectorFormat>& columns, size_t count, uint64_t version, Record&& record);
+
   const std::vector<LogicalType> types_;
+  const uint64_t storage_id_;
   std::mutex append_mutex_;  // one appender at a time
   mutable std::mutex row_groups_mutex_;  // guards the row_groups_ list (not the groups' contents)
   std::vector<std::shared_ptr<RowGroup>> row_groups_;

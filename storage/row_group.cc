@@ -6,7 +6,8 @@
 
 namespace tessera::storage {
 
-RowGroup::RowGroup(const std::vector<LogicalType>& types, uint64_t start_row) : start_row_(start_row) {
+RowGroup::RowGroup(const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id)
+    : start_row_(start_row), storage_id_(storage_id) {
   columns_.reserve(types.size());
   for (const auto& type : types) columns_.push_back(std::make_unique<ColumnData>(type));
 }
@@ -35,6 +36,21 @@ void RowGroup::commit_deletes(const std::vector<uint32_t>& rows, uint64_t commit
 }
 
 void RowGroup::rollback_deletes(const std::vector<uint32_t>& rows) { deletes_.rollback(rows.data(), rows.size()); }
+
+void RowGroup::read_rows(size_t start, size_t count, DataChunk& out) const {
+  TS_CHECK(count > 0 && count <= kVectorSize && start / kVectorSize == (start + count - 1) / kVectorSize,
+           "read of rows across a vector window");
+  TS_CHECK(start + count <= this->count(), "read of rows that are not published");
+  const size_t window_start = start / kVectorSize * kVectorSize;
+  const size_t window_rows = std::min(kVectorSize, this->count() - window_start);
+  sel_t sel[kVectorSize];
+  for (size_t i = 0; i < count; i++) sel[i] = static_cast<sel_t>(start - window_start + i);
+  const bool whole_window = start == window_start && count == window_rows;
+  for (size_t c = 0; c < columns_.size(); c++) {
+    columns_[c]->scan(window_start, window_rows, whole_window ? nullptr : sel, count, out.column(c));
+  }
+  out.set_size(count);
+}
 
 size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVisibility& visibility,
                              const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const {

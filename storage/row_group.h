@@ -28,12 +28,14 @@ namespace tessera::storage {
 /// transactions that appended to it and the scans that snapshot it.
 class RowGroup {
  public:
-  RowGroup(const std::vector<LogicalType>& types, uint64_t start_row);
+  RowGroup(const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id = 0);
   RowGroup(const RowGroup&) = delete;
   RowGroup& operator=(const RowGroup&) = delete;
 
   /// Row number of this group's first row within the table.
   uint64_t start_row() const { return start_row_; }
+  /// The durable storage id of the table holding this group (DataTable::storage_id).
+  uint64_t storage_id() const { return storage_id_; }
   /// Published rows (committed or not).
   size_t count() const { return count_.load(std::memory_order_acquire); }
   size_t column_count() const { return columns_.size(); }
@@ -60,6 +62,10 @@ class RowGroup {
   /// Makes deleted rows live again (TransactionManager::rollback).
   void rollback_deletes(const std::vector<uint32_t>& rows);
 
+  /// Reads every column of rows [start, start + count) (published, within one vector window:
+  /// start / kVectorSize == (start + count - 1) / kVectorSize), whatever their versions, into
+  /// `out` (initialized with the group's types); sets its size. The WAL's record of appended rows.
+  void read_rows(size_t start, size_t count, DataChunk& out) const;
   /// Reader: fills `out` with the rows of vector `vector_index` (rows [vector_index *
   /// kVectorSize, ...) of the group), restricted to the first `row_limit` rows of the group, that
   /// `visibility` sees — inserted and not deleted in that snapshot — and satisfy every filter of `local`, projecting
@@ -73,6 +79,7 @@ class RowGroup {
 
  private:
   const uint64_t start_row_;
+  const uint64_t storage_id_;
   std::vector<std::unique_ptr<ColumnData>> columns_;
   InsertVersions versions_;
   DeleteVersions deletes_;
