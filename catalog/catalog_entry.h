@@ -20,6 +20,9 @@ class HashIndex;
 namespace tessera::catalog {
 
 class Catalog;
+/// Reads the durable form of entries (catalog_serializer.cc): sets the fields the catalog
+/// otherwise sets at publication (schema OID, comment, a sequence's counter).
+class EntryReader;
 
 /// The kinds of relations the catalog holds (values frozen: persisted later).
 enum class EntryKind : uint8_t { kTable = 0, kView = 1, kIndex = 2, kSequence = 3 };
@@ -88,6 +91,7 @@ class CatalogEntry : public storage::VersionedObject {
 
  private:
   friend class Catalog;
+  friend class EntryReader;
 
   Catalog* catalog_ = nullptr;  ///< the catalog holding this version, until it unlinks it
   EntryKind kind_;
@@ -193,7 +197,11 @@ struct SequenceDefinition {
 /// `owner_table` / `owner_column` name the column that owns it (serial and identity columns),
 /// so DROP TABLE drops it too; empty when it has no owner.
 ///
-/// Thread-safety: next_value, set_value and state are thread-safe (one mutex per sequence).
+/// Each change of the counter (next_value, set_value) is noted in the catalog holding the entry
+/// (Catalog::take_changed_sequences); an entry not yet published notes nothing.
+///
+/// Thread-safety: next_value, set_value and counter_state are thread-safe (one mutex per
+/// sequence).
 class SequenceEntry : public CatalogEntry {
  public:
   SequenceEntry(std::string name, Oid oid, SequenceOptions options, std::string owner_table, std::string owner_column);
@@ -210,13 +218,31 @@ class SequenceEntry : public CatalogEntry {
   /// throws 22003 when `value` is outside MINVALUE..MAXVALUE.
   void set_value(int64_t value, bool is_called);
 
+  /// The counter as pg_sequences shows it: the last value handed out (or the next one, while
+  /// is_called is false).
+  struct CounterState {
+    int64_t last_value;
+    bool is_called;
+  };
+  /// The counter now.
+  CounterState counter_state() const;
+
  private:
+  friend class Catalog;
+  friend class EntryReader;
+
   /// The counter, shared by the versions of one sequence.
   struct Counter {
     std::mutex mutex;
     int64_t last_value = 0;  ///< guarded by mutex
     bool is_called = false;  ///< guarded by mutex
+    /// Waiting in the catalog's list of changed sequences; guarded by mutex.
+    bool noted = false;
   };
+
+  /// Notes a change of the counter in the catalog holding this entry, unless it is already
+  /// noted (`newly_noted`: the caller set Counter::noted under the counter's mutex).
+  void note_change(bool newly_noted) const;
 
   SequenceOptions options_;
   std::string owner_table_;
