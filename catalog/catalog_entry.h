@@ -88,6 +88,8 @@ class CatalogEntry : public storage::VersionedObject {
 
  protected:
   void on_unreachable() noexcept override;
+  /// The catalog holding this version (set before it is published), or nullptr.
+  Catalog* catalog() const { return catalog_; }
 
  private:
   friend class Catalog;
@@ -240,8 +242,11 @@ class SequenceEntry : public CatalogEntry {
     bool noted = false;
   };
 
-  /// Notes a change of the counter in the catalog holding this entry, unless it is already
-  /// noted (`newly_noted`: the caller set Counter::noted under the counter's mutex).
+  /// After a change of the counter (its mutex held): whether it must be noted in the catalog
+  /// holding this entry (not yet noted since the last take_changed_sequences); marks it noted.
+  bool mark_noted_locked() const;
+  /// Notes the counter in the catalog when `newly_noted` (mark_noted_locked's answer), with
+  /// the counter's mutex released.
   void note_change(bool newly_noted) const;
 
   SequenceOptions options_;
