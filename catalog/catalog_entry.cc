@@ -44,16 +44,12 @@ const char* entry_kind_name(EntryKind kind) {
 
 const char* CatalogEntry::kind_name() const { return entry_kind_name(kind_); }
 
-namespace {
-
 std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& columns) {
   std::vector<LogicalType> types;
   types.reserve(columns.size());
   for (const auto& c : columns) types.push_back(c.type);
   return types;
 }
-
-}  // namespace
 
 TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
                        std::vector<CheckConstraint> checks, std::vector<ForeignKey> foreign_keys)

@@ -48,6 +48,9 @@ struct ColumnDefinition {
   std::string comment;
 };
 
+/// The types of `columns`, in order (a table's storage types).
+std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& columns);
+
 /// An index to create: a PRIMARY KEY or UNIQUE constraint's, or CREATE INDEX's.
 struct IndexDefinition {
   std::string name;

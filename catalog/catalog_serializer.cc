@@ -223,10 +223,7 @@ class EntryReader {
     for (auto& fk : foreign_keys) fk = read_foreign_key(in_, columns.size());
     const uint64_t storage_id = in_.get_u64();
     if (storage_id == 0) in_.corrupt("table \"" + name + "\" has no storage id");
-    std::vector<LogicalType> types;
-    types.reserve(columns.size());
-    for (const auto& c : columns) types.push_back(c.type);
-    auto data = storage_(storage_id, types);
+    auto data = storage_(storage_id, column_types(columns));
     if (!data || data->storage_id() != storage_id) {
       in_.corrupt("no storage " + std::to_string(storage_id) + " for table \"" + name + "\"");
     }
