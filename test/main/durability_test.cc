@@ -217,6 +217,27 @@ TEST_F(DurabilityTest, TornTailIsCutAndLoggingGoesOn) {
   EXPECT_EQ((Rows{"1", "2"}), rows("SELECT * FROM t ORDER BY a"));
 }
 
+TEST_F(DurabilityTest, UndecodableRecordStopsRecoveryWithDataCorrupted) {
+  ok("CREATE TABLE t (a int)");
+  ok("INSERT INTO t VALUES (1)");
+  sessions_.clear();
+  db_.reset();
+  {
+    const auto contents = storage::read_log_file(wal_path());
+    auto writer = storage::LogWriter::open_for_append(wal_path(), contents);
+    // Whole and checksummed, but not a commit record anybody wrote.
+    writer->append(static_cast<uint8_t>(WalRecordType::kCommit), std::string(12, '\xff'));
+    writer->flush();
+  }
+  try {
+    open();
+    ADD_FAILURE() << "recovery accepted an undecodable record";
+  } catch (const SqlError& e) {
+    EXPECT_EQ("XX001", std::string(sqlstate_code(e.state())));
+    EXPECT_NE(std::string::npos, e.message().find(kWalFileName)) << e.message();
+  }
+}
+
 int fail_sync(const char* operation) { return std::string(operation) == "sync" ? 5 /* EIO */ : 0; }
 int fail_write_no_space(const char* operation) { return std::string(operation) == "write" ? 28 /* ENOSPC */ : 0; }
 
