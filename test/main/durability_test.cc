@@ -18,32 +18,13 @@
 #include "src/main/session.h"
 #include "src/main/write_ahead_log.h"
 #include "storage/durable/log_file.h"
+#include "test/main/session_fixture.h"
 #include "test/support/temp_directory.h"
 
 namespace tessera {
 namespace {
 
-class Collector : public ResultReceiver {
- public:
-  void on_columns(const std::vector<ResultColumn>&) override {}
-  void on_chunk(const DataChunk& chunk) override {
-    for (size_t r = 0; r < chunk.size(); r++) {
-      std::string row;
-      for (size_t c = 0; c < chunk.column_count(); c++) {
-        if (c) row += "|";
-        row += chunk.get_value(c, r).to_string();
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  void on_complete(std::string_view) override {}
-  void on_empty_query() override {}
-  void on_error(const SqlError& error) override {
-    codes.emplace_back(sqlstate_code(error.state()));
-    messages.push_back(error.message());
-  }
-  std::vector<std::string> rows, codes, messages;
-};
+using test_support::Collector;
 
 class DurabilityTest : public ::testing::Test {
  protected:
@@ -75,16 +56,16 @@ class DurabilityTest : public ::testing::Test {
   }
   void ok(const std::string& sql, size_t n = 0) {
     const auto c = run(sql, n);
-    ASSERT_TRUE(c.codes.empty()) << sql << ": " << c.messages.front();
+    ASSERT_TRUE(c.errors.empty()) << sql << ": " << c.messages.front();
   }
   std::vector<std::string> rows(const std::string& sql, size_t n = 0) {
     auto c = run(sql, n);
-    EXPECT_TRUE(c.codes.empty()) << sql << ": " << (c.messages.empty() ? "" : c.messages.front());
+    EXPECT_TRUE(c.errors.empty()) << sql << ": " << (c.messages.empty() ? "" : c.messages.front());
     return c.rows;
   }
   std::string error(const std::string& sql, size_t n = 0) {
     const auto c = run(sql, n);
-    return c.codes.empty() ? "none" : c.codes.front();
+    return c.errors.empty() ? "none" : c.errors.front();
   }
   std::string wal_path() const { return dir_.path() + "/" + kWalFileName; }
 
@@ -318,7 +299,7 @@ TEST_F(DurabilityTest, CheckpointsWhileCommitsGoOnLoseNothing) {
     for (int i = 0; i < 300; i++) {
       Collector c;
       session(1).execute_simple("INSERT INTO t SELECT g FROM generate_series(1, 10) g", c);
-      if (c.codes.empty()) committed++;
+      if (c.errors.empty()) committed++;
     }
     done = true;
   });
