@@ -1,6 +1,7 @@
 #include "planner/binder/binder.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -1204,16 +1205,64 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
 }
 
 BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
-  if (stmt.analyze) throw_at(SqlState::kFeatureNotSupported, "EXPLAIN ANALYZE is not supported yet", stmt.location);
+  const int64_t planning_start = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch()).count();
+  // PostgreSQL's options and their checks, in its order: each option as it comes, then the
+  // combinations.
+  auto boolean = [&](const ExplainOption& option) {
+    const std::string& v = option.value;
+    if (v.empty() || v == "true" || v == "on" || v == "1") return true;
+    if (v == "false" || v == "off" || v == "0") return false;
+    throw_at(SqlState::kSyntaxError, option.name + " requires a Boolean value", stmt.location);
+  };
+  bool analyze = false;
+  std::optional<bool> timing;
+  std::optional<bool> summary;
+  bool wal = false;
   for (const auto& option : stmt.options) {
-    if (option.name == "format" && option.value != "text") {
-      throw_at(SqlState::kFeatureNotSupported, "EXPLAIN formats other than TEXT are not supported yet", stmt.location);
+    if (option.name == "analyze") {
+      analyze = boolean(option);
+    } else if (option.name == "verbose" || option.name == "costs") {
+      boolean(option);  // accepted; the output has no costs or verbose columns to change
+    } else if (option.name == "timing") {
+      timing = boolean(option);
+    } else if (option.name == "summary") {
+      summary = boolean(option);
+    } else if (option.name == "buffers" || option.name == "wal" || option.name == "settings") {
+      const bool on = boolean(option);
+      if (option.name == "wal") wal = on;
+      if (on) {
+        std::string upper = option.name;
+        for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+        throw_at(SqlState::kFeatureNotSupported, "EXPLAIN option " + upper + " is not supported yet", stmt.location);
+      }
+    } else if (option.name == "format") {
+      const std::string& v = option.value;
+      if (v != "text" && v != "xml" && v != "json" && v != "yaml") {
+        throw_at(SqlState::kInvalidParameterValue,
+                 "unrecognized value for EXPLAIN option \"format\": \"" + v + "\"", stmt.location);
+      }
+      if (v != "text") {
+        throw_at(SqlState::kFeatureNotSupported, "EXPLAIN formats other than TEXT are not supported yet", stmt.location);
+      }
+    } else {
+      throw_at(SqlState::kSyntaxError, "unrecognized EXPLAIN option \"" + option.name + "\"", stmt.location);
     }
+  }
+  if (wal && !analyze) throw_at(SqlState::kInvalidParameterValue, "EXPLAIN option WAL requires ANALYZE", stmt.location);
+  if (timing.value_or(false) && !analyze) {
+    throw_at(SqlState::kInvalidParameterValue, "EXPLAIN option TIMING requires ANALYZE", stmt.location);
   }
   BoundStatement inner = bind(*stmt.statement);
   auto explain = std::make_unique<LogicalExplain>();
+  explain->analyze = analyze;
+  explain->timing = timing.value_or(true);
+  explain->summary = summary.value_or(analyze);
+  explain->planning_start_ns = planning_start;
   explain->children.push_back(std::move(inner.plan));
   BoundStatement result;
+  // EXPLAIN ANALYZE runs the statement: it writes what the statement writes.
+  if (analyze) result.properties = inner.properties;
   result.plan = std::move(explain);
   result.names = {"QUERY PLAN"};
   result.properties.command = CommandKind::kExplain;

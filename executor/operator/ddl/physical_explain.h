@@ -16,8 +16,12 @@ class PhysicalExplain : public PhysicalOperator {
   bool is_source() const override { return true; }
   SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
 
-  /// The EXPLAIN text of `root` (a plan whose root is a sink).
-  static std::vector<std::string> render(const PhysicalOperator& root);
+  /// The EXPLAIN text of `root` (a plan whose root is a sink). With `profile` (EXPLAIN
+  /// ANALYZE, after the plan ran) each operator's line ends with what it did:
+  /// "(actual rows=N time=X ms)", or "(actual rows=N)" without `timing`, followed by the lines
+  /// of its explain_analyze_details.
+  static std::vector<std::string> render(const PhysicalOperator& root, const QueryProfile* profile = nullptr,
+                                         bool timing = true);
 
  private:
   std::vector<std::string> lines_;
