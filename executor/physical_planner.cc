@@ -528,9 +528,16 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
     }
     case LogicalOperatorKind::kExplain: {
       const auto& explain = static_cast<const LogicalExplain&>(op);
+      auto planning_nanos = [&] {
+        const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch()).count();
+        return static_cast<uint64_t>(std::max<int64_t>(0, now - explain.planning_start_ns));
+      };
       if (!explain.analyze) {
         auto explained = create_rooted_plan(*op.children[0], false);
-        result = std::make_unique<PhysicalExplain>(PhysicalExplain::render(*explained));
+        auto lines = PhysicalExplain::render(*explained);
+        if (explain.summary) lines.push_back(PhysicalExplain::milliseconds_line("Planning Time", planning_nanos()));
+        result = std::make_unique<PhysicalExplain>(std::move(lines));
         break;
       }
       auto explained = create_plan(*op.children[0]);
@@ -540,9 +547,7 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       const LogicalOperatorKind kind = op.children[0]->kind;
       options.modifies = kind == LogicalOperatorKind::kInsert || kind == LogicalOperatorKind::kUpdate ||
                          kind == LogicalOperatorKind::kDelete || kind == LogicalOperatorKind::kCreateTable;
-      const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::steady_clock::now().time_since_epoch()).count();
-      options.planning_nanos = static_cast<uint64_t>(std::max<int64_t>(0, now - explain.planning_start_ns));
+      options.planning_nanos = planning_nanos();
       result = std::make_unique<PhysicalExplainAnalyze>(std::move(explained), options);
       break;
     }

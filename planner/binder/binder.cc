@@ -1219,6 +1219,7 @@ BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
   std::optional<bool> timing;
   std::optional<bool> summary;
   bool wal = false;
+  std::string unsupported;  // the first option asking for output we do not produce
   for (const auto& option : stmt.options) {
     if (option.name == "analyze") {
       analyze = boolean(option);
@@ -1231,10 +1232,9 @@ BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
     } else if (option.name == "buffers" || option.name == "wal" || option.name == "settings") {
       const bool on = boolean(option);
       if (option.name == "wal") wal = on;
-      if (on) {
-        std::string upper = option.name;
-        for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
-        throw_at(SqlState::kFeatureNotSupported, "EXPLAIN option " + upper + " is not supported yet", stmt.location);
+      if (on && unsupported.empty()) {
+        unsupported = option.name;
+        for (char& c : unsupported) c = static_cast<char>(c - 'a' + 'A');
       }
     } else if (option.name == "format") {
       const std::string& v = option.value;
@@ -1252,6 +1252,9 @@ BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
   if (wal && !analyze) throw_at(SqlState::kInvalidParameterValue, "EXPLAIN option WAL requires ANALYZE", stmt.location);
   if (timing.value_or(false) && !analyze) {
     throw_at(SqlState::kInvalidParameterValue, "EXPLAIN option TIMING requires ANALYZE", stmt.location);
+  }
+  if (!unsupported.empty()) {
+    throw_at(SqlState::kFeatureNotSupported, "EXPLAIN option " + unsupported + " is not supported yet", stmt.location);
   }
   BoundStatement inner = bind(*stmt.statement);
   auto explain = std::make_unique<LogicalExplain>();

@@ -63,6 +63,12 @@ void render_tree(const PhysicalOperator& op, int depth, const QueryProfile* prof
 
 }  // namespace
 
+std::string PhysicalExplain::milliseconds_line(const char* label, uint64_t nanos) {
+  char text[96];
+  std::snprintf(text, sizeof(text), "%s: %.3f ms", label, static_cast<double>(nanos) / 1e6);
+  return text;
+}
+
 std::vector<std::string> PhysicalExplain::render(const PhysicalOperator& root, const QueryProfile* profile,
                                                  bool timing) {
   std::vector<std::string> lines;

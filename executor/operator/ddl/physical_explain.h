@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ class PhysicalExplain : public PhysicalOperator {
   /// of its explain_analyze_details.
   static std::vector<std::string> render(const PhysicalOperator& root, const QueryProfile* profile = nullptr,
                                          bool timing = true);
+  /// "<label>: 1.234 ms" (the summary lines: Planning Time, Execution Time).
+  static std::string milliseconds_line(const char* label, uint64_t nanos);
 
  private:
   std::vector<std::string> lines_;

@@ -1,7 +1,6 @@
 #include "executor/operator/ddl/physical_explain_analyze.h"
 
 #include <chrono>
-#include <cstdio>
 
 #include "executor/operator/ddl/physical_explain.h"
 #include "executor/operator_profile.h"
@@ -22,12 +21,6 @@ struct ExplainAnalyzeSourceState : GlobalState {
   const ExplainAnalyzeState& sink;
   size_t next_line = 0;
 };
-
-std::string milliseconds_line(const char* label, uint64_t nanos) {
-  char text[96];
-  std::snprintf(text, sizeof(text), "%s: %.3f ms", label, static_cast<double>(nanos) / 1e6);
-  return text;
-}
 
 }  // namespace
 
@@ -64,8 +57,8 @@ void PhysicalExplainAnalyze::finalize(QueryContext& query, GlobalState& global) 
   }
   state.lines = PhysicalExplain::render(*this, &state.profile, options_.timing);
   if (options_.summary) {
-    state.lines.push_back(milliseconds_line("Planning Time", options_.planning_nanos));
-    state.lines.push_back(milliseconds_line("Execution Time", static_cast<uint64_t>(execution.count())));
+    state.lines.push_back(PhysicalExplain::milliseconds_line("Planning Time", options_.planning_nanos));
+    state.lines.push_back(PhysicalExplain::milliseconds_line("Execution Time", static_cast<uint64_t>(execution.count())));
   }
 }
 
