@@ -1,6 +1,7 @@
 #include "planner/binder/binder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -1204,6 +1205,33 @@ BoundStatement Binder::bind_drop(const DropStatement& stmt) {
   return result;
 }
 
+void Binder::check_explain_analyze_target(const Statement& statement) const {
+  switch (statement.kind) {
+    case StatementKind::kSelect:
+    case StatementKind::kInsert:
+    case StatementKind::kUpdate:
+    case StatementKind::kDelete:
+    case StatementKind::kExecute:  // raises its own 0A000
+      return;
+    case StatementKind::kCreateTable:
+      if (statement.as<CreateTableStatement>().as_query) return;
+      break;
+    case StatementKind::kCreateView:
+      if (statement.as<CreateViewStatement>().materialized) {
+        throw_at(SqlState::kFeatureNotSupported, "EXPLAIN ANALYZE of CREATE MATERIALIZED VIEW is not supported yet",
+                 statement.location);
+      }
+      break;
+    default: break;
+  }
+  // PostgreSQL's grammar explains (and runs) only the statements above: any other is a syntax
+  // error at its first word.
+  const std::string& text = statement.text;
+  size_t end = 0;
+  while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) end++;
+  throw_at(SqlState::kSyntaxError, "syntax error at or near \"" + text.substr(0, end) + "\"", statement.location);
+}
+
 BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
   const int64_t planning_start = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                      std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -1256,6 +1284,7 @@ BoundStatement Binder::bind_explain(const ExplainStatement& stmt) {
   if (!unsupported.empty()) {
     throw_at(SqlState::kFeatureNotSupported, "EXPLAIN option " + unsupported + " is not supported yet", stmt.location);
   }
+  if (analyze) check_explain_analyze_target(*stmt.statement);
   BoundStatement inner = bind(*stmt.statement);
   auto explain = std::make_unique<LogicalExplain>();
   explain->analyze = analyze;
