@@ -173,10 +173,9 @@ class PipelineWorker {
 /// Runs a sink's finalization step, adding its time to the query's profile when profiling.
 template <typename F>
 auto timed_finalize(QueryContext& query, const PhysicalOperator& sink, F&& call) {
-  if (!query.profile) return call();
-  const auto start = std::chrono::steady_clock::now();
-  auto result = call();
-  query.profile->add_time(sink, nanos_since(start));
+  OperatorProfile step;
+  auto result = timed(query.profile ? &step : nullptr, call);
+  if (query.profile) query.profile->add_time(sink, step.nanos);
   return result;
 }
 
