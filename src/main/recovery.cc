@@ -263,7 +263,19 @@ std::unique_ptr<storage::LogWriter> recover(const std::string& data_directory, c
   if (!std::filesystem::exists(path)) return storage::LogWriter::create(path);
   std::unique_ptr<storage::LogWriter> writer;
   {
-    const storage::LogContents contents = storage::read_log_file(path);
+    storage::LogContents contents = storage::read_log_file(path);
+    // A transaction's records end with its commit record, and commits are logged one at a
+    // time: records after the last commit record belong to a commit a crash cut off. They
+    // are cut off with the torn tail, so that they never meet a transaction of a later run
+    // that gets the same id (transaction ids start again at every start).
+    size_t kept = contents.records.size();
+    while (kept > 0 && static_cast<WalRecordType>(contents.records[kept - 1].type) != WalRecordType::kCommit) kept--;
+    if (kept < contents.records.size()) {
+      const uint64_t cut = contents.records[kept].lsn;
+      contents.torn_bytes += contents.valid_end - cut;
+      contents.valid_end = cut;
+      contents.records.resize(kept);
+    }
     report.records = contents.records.size();
     report.torn_bytes = contents.torn_bytes;
     LogReplay(contents, path, catalog, transactions).run(report);

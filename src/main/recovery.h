@@ -23,7 +23,8 @@ struct RecoveryReport {
 
 /// Brings a new, unused catalog and its tables to the state the write-ahead log of
 /// `data_directory` records (creating an empty log when there is none): every transaction
-/// whose commit record is in the log, in commit order; nothing of one without it. Tables get
+/// whose commit record is in the log, in commit order; nothing of one without it (records
+/// after the last commit record are cut off with a torn tail). Tables get
 /// their rows at the row ids they had, indexes are rebuilt from the rows, sequences continue
 /// after the last logged counter, OIDs and storage ids are not handed out again. Returns the
 /// log, open for appending after its last whole record (a torn tail is cut off).
