@@ -182,6 +182,11 @@ bool Harness::check_live(int64_t iteration) {
                           "'s model:\n" + differences);
       return false;
     }
+    const std::string checks = check_constraints_and_indexes(client, writer->committed());
+    if (!checks.empty()) {
+      fail(iteration, "the running server (no crash yet):\n" + checks);
+      return false;
+    }
   }
   return true;
 }

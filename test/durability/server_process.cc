@@ -11,6 +11,9 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -42,8 +45,19 @@ ServerProcess::~ServerProcess() {
 }
 
 bool ServerProcess::start(double timeout_seconds) {
+  // Another process may take the free port before the server binds it: then try another.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (start_once(timeout_seconds)) return true;
+    if (!port_taken_) return false;
+  }
+  return false;
+}
+
+bool ServerProcess::start_once(double timeout_seconds) {
   error_.clear();
+  port_taken_ = false;
   port_ = free_port();
+  const auto log_size_before = log_size();
   const auto started = std::chrono::steady_clock::now();
   const std::string port_text = std::to_string(port_);
   pid_ = fork();
@@ -68,6 +82,7 @@ bool ServerProcess::start(double timeout_seconds) {
   while (true) {
     if (!running()) {
       error_ = "the server exited during startup (see " + log_path_ + ")";
+      port_taken_ = log_tail(log_size_before).find("in use") != std::string::npos;
       return false;
     }
     if (PQping(conninfo.c_str()) == PQPING_OK) break;
@@ -81,6 +96,18 @@ bool ServerProcess::start(double timeout_seconds) {
   }
   startup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return true;
+}
+
+size_t ServerProcess::log_size() const {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(log_path_, error);
+  return error ? 0 : static_cast<size_t>(size);
+}
+
+std::string ServerProcess::log_tail(size_t offset) const {
+  std::ifstream in(log_path_, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void ServerProcess::kill_now() {

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <string>
 
 namespace tessera::durability {
@@ -30,6 +31,11 @@ class ServerProcess {
   double startup_seconds() const { return startup_seconds_; }
 
  private:
+  bool start_once(double timeout_seconds);
+  size_t log_size() const;
+  /// The log's text from `offset` on.
+  std::string log_tail(size_t offset) const;
+
   std::string binary_;
   std::string data_directory_;
   std::string log_path_;
@@ -37,6 +43,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   double startup_seconds_ = 0;
+  bool port_taken_ = false;
 };
 
 /// A TCP port on 127.0.0.1 nothing listens on (the kernel's choice for an ephemeral bind).
