@@ -66,6 +66,10 @@ class Harness {
   bool verify(int64_t iteration);
   /// Compares the running server with every writer's model (no transaction is in flight).
   bool check_live(int64_t iteration);
+  bool observe_writer(PgClient& client, const Writer& writer, int64_t iteration, ObservedState& observed);
+  bool check_keys_and_indexes(PgClient& client, const Writer& writer, int64_t iteration);
+  /// Fails when the current server's log shows a crash or an internal error.
+  bool check_log(int64_t iteration);
   int fail(int64_t iteration, const std::string& what);
   void clean_up(bool success);
 
@@ -155,12 +159,29 @@ bool Harness::run_workload(int64_t iteration, int64_t kill_after_ms) {
       return false;
     }
   }
-  const std::string crashes = crash_lines(server_->log_path());
-  if (!crashes.empty()) {
-    fail(iteration, "the server log " + server_->log_path() + " shows a crash:\n" + crashes);
-    return false;
-  }
+  if (!check_log(iteration)) return false;
   return true;
+}
+
+bool Harness::observe_writer(PgClient& client, const Writer& writer, int64_t iteration, ObservedState& observed) {
+  std::string error;
+  if (observe(client, writer.table_names(), writer.schema_names(), observed, error)) return true;
+  fail(iteration, "reading the state of writer " + writer.prefix() + "'s tables: " + error);
+  return false;
+}
+
+bool Harness::check_keys_and_indexes(PgClient& client, const Writer& writer, int64_t iteration) {
+  const std::string checks = check_constraints_and_indexes(client, writer.committed());
+  if (checks.empty()) return true;
+  fail(iteration, "writer " + writer.prefix() + "'s tables:\n" + checks);
+  return false;
+}
+
+bool Harness::check_log(int64_t iteration) {
+  const std::string crashes = crash_lines(server_->log_path());
+  if (crashes.empty()) return true;
+  fail(iteration, "the server log " + server_->log_path() + " shows a crash:\n" + crashes);
+  return false;
 }
 
 bool Harness::check_live(int64_t iteration) {
@@ -171,22 +192,14 @@ bool Harness::check_live(int64_t iteration) {
       return false;
     }
     ObservedState observed;
-    std::string error;
-    if (!observe(client, writer->table_names(), writer->schema_names(), observed, error)) {
-      fail(iteration, "reading the live state: " + error);
-      return false;
-    }
+    if (!observe_writer(client, *writer, iteration, observed)) return false;
     const std::string differences = compare(writer->committed(), observed);
     if (!differences.empty()) {
       fail(iteration, "the running server (no crash yet) differs from writer " + writer->prefix() +
                           "'s model:\n" + differences);
       return false;
     }
-    const std::string checks = check_constraints_and_indexes(client, writer->committed());
-    if (!checks.empty()) {
-      fail(iteration, "the running server (no crash yet):\n" + checks);
-      return false;
-    }
+    if (!check_keys_and_indexes(client, *writer, iteration)) return false;
   }
   return true;
 }
@@ -200,11 +213,7 @@ bool Harness::verify(int64_t iteration) {
   std::string in_doubt_notes;
   for (const auto& writer : writers_) {
     ObservedState observed;
-    std::string error;
-    if (!observe(client, writer->table_names(), writer->schema_names(), observed, error)) {
-      fail(iteration, "reading the recovered state: " + error);
-      return false;
-    }
+    if (!observe_writer(client, *writer, iteration, observed)) return false;
     const std::string without = compare(writer->committed(), observed);
     if (without.empty()) {
       if (writer->in_doubt()) in_doubt_notes += " " + writer->prefix() + ":not-applied";
@@ -223,17 +232,9 @@ bool Harness::verify(int64_t iteration) {
       in_doubt_notes += " " + writer->prefix() + ":applied";
       writer->resolve_in_doubt(true);
     }
-    const std::string checks = check_constraints_and_indexes(client, writer->committed());
-    if (!checks.empty()) {
-      fail(iteration, "after the restart:\n" + checks);
-      return false;
-    }
+    if (!check_keys_and_indexes(client, *writer, iteration)) return false;
   }
-  const std::string crashes = crash_lines(server_->log_path());
-  if (!crashes.empty()) {
-    fail(iteration, "the server log " + server_->log_path() + " shows a crash:\n" + crashes);
-    return false;
-  }
+  if (!check_log(iteration)) return false;
   size_t tables = 0;
   size_t rows = 0;
   for (const auto& writer : writers_) {

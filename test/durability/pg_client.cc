@@ -62,6 +62,11 @@ StatementResult PgClient::copy_in(std::string_view sql, std::string_view data) {
   StatementResult out;
   bool have = false;
   while (PGresult* result = PQgetResult(conn_)) {
+    if (PQresultStatus(result) == PGRES_COPY_IN) {
+      // The end of the data could not be sent: libpq would answer COPY_IN forever.
+      PQclear(result);
+      return lost("connection lost during COPY: " + connection_error());
+    }
     out = finish(result);
     have = true;
   }
