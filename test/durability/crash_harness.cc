@@ -60,6 +60,8 @@ class Harness {
 
  private:
   bool set_up_directories();
+  /// A server process for the next start, logging to its own file.
+  void new_server();
   bool start_server();
   bool probe_checkpoint();
   bool run_workload(int64_t iteration, int64_t kill_after_ms);
@@ -84,6 +86,7 @@ class Harness {
   std::vector<std::string> old_logs_;
   double total_recovery_seconds_ = 0;
   double max_recovery_seconds_ = 0;
+  int64_t recoveries_interrupted_ = 0;
 };
 
 bool Harness::set_up_directories() {
@@ -108,10 +111,14 @@ bool Harness::set_up_directories() {
   return true;
 }
 
-bool Harness::start_server() {
+void Harness::new_server() {
   ++server_starts_;
   const std::string log = work_directory_ + "/server-" + std::to_string(server_starts_) + ".log";
   server_ = std::make_unique<ServerProcess>(options_.server, data_directory_, log);
+}
+
+bool Harness::start_server() {
+  new_server();
   return server_->start(kStartTimeoutSeconds);
 }
 
@@ -291,6 +298,20 @@ int Harness::run() {
       clean_up(false);
       return 1;
     }
+    std::uniform_real_distribution<double> unit(0, 1);
+    if (unit(rng_) < 0.15) {
+      // A crash during recovery: the next start must recover from whatever this one left.
+      const int64_t kill_recovery_after_ms = std::uniform_int_distribution<int64_t>(0, 40)(rng_);
+      new_server();
+      server_->spawn();
+      std::this_thread::sleep_for(std::chrono::milliseconds(kill_recovery_after_ms));
+      server_->kill_now();
+      ++recoveries_interrupted_;
+      if (!check_log(iteration)) {
+        clean_up(false);
+        return 1;
+      }
+    }
     if (!start_server()) {
       const int status = fail(iteration, "the server did not restart after SIGKILL: " + server_->error());
       clean_up(false);
@@ -317,12 +338,12 @@ int Harness::run() {
   std::printf(
       "tessera-crash-test: %lld iterations verified (seed %llu): %lld statements, %lld transactions committed, "
       "%lld rolled back, %lld autocommit statements, %lld rows copied; commits in flight at the kill: %lld found "
-      "applied, %lld not; recovery %.3f s on average, %.3f s at most\n",
+      "applied, %lld not; %lld recoveries killed early; recovery %.3f s on average, %.3f s at most\n",
       static_cast<long long>(options_.iterations), static_cast<unsigned long long>(options_.seed),
       static_cast<long long>(total.statements), static_cast<long long>(total.transactions_committed),
       static_cast<long long>(total.transactions_rolled_back), static_cast<long long>(total.autocommit_statements),
       static_cast<long long>(total.copy_rows), static_cast<long long>(total.in_doubt_applied),
-      static_cast<long long>(total.in_doubt_lost),
+      static_cast<long long>(total.in_doubt_lost), static_cast<long long>(recoveries_interrupted_),
       options_.iterations > 0 ? total_recovery_seconds_ / static_cast<double>(options_.iterations) : 0.0,
       max_recovery_seconds_);
   clean_up(true);

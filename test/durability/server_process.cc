@@ -53,12 +53,12 @@ bool ServerProcess::start(double timeout_seconds) {
   return false;
 }
 
-bool ServerProcess::start_once(double timeout_seconds) {
+bool ServerProcess::spawn() {
   error_.clear();
   port_taken_ = false;
   port_ = free_port();
-  const auto log_size_before = log_size();
-  const auto started = std::chrono::steady_clock::now();
+  log_size_at_spawn_ = log_size();
+  spawned_at_ = std::chrono::steady_clock::now();
   const std::string port_text = std::to_string(port_);
   pid_ = fork();
   if (pid_ < 0) {
@@ -78,15 +78,21 @@ bool ServerProcess::start_once(double timeout_seconds) {
           data_directory_.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  const std::string conninfo = "host=127.0.0.1 port=" + port_text + " dbname=tessera user=tessera connect_timeout=2";
+  return true;
+}
+
+bool ServerProcess::start_once(double timeout_seconds) {
+  if (!spawn()) return false;
+  const std::string conninfo =
+      "host=127.0.0.1 port=" + std::to_string(port_) + " dbname=tessera user=tessera connect_timeout=2";
   while (true) {
     if (!running()) {
       error_ = "the server exited during startup (see " + log_path_ + ")";
-      port_taken_ = log_tail(log_size_before).find("in use") != std::string::npos;
+      port_taken_ = log_tail(log_size_at_spawn_).find("in use") != std::string::npos;
       return false;
     }
     if (PQping(conninfo.c_str()) == PQPING_OK) break;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - spawned_at_).count();
     if (elapsed > timeout_seconds) {
       error_ = "the server did not accept connections within " + std::to_string(timeout_seconds) + " s";
       kill_now();
@@ -94,7 +100,7 @@ bool ServerProcess::start_once(double timeout_seconds) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  startup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  startup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - spawned_at_).count();
   return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -19,6 +20,8 @@ class ServerProcess {
   /// Starts the server and waits until it accepts connections (at most `timeout_seconds`).
   /// Returns false (with `error()` saying why) if it exited or never answered.
   bool start(double timeout_seconds);
+  /// Starts the server without waiting for it (to kill it during its recovery).
+  bool spawn();
   /// SIGKILL, then reaps the process.
   void kill_now();
   /// Whether the process is still running (reaps it if it has exited).
@@ -44,6 +47,8 @@ class ServerProcess {
   int port_ = 0;
   double startup_seconds_ = 0;
   bool port_taken_ = false;
+  size_t log_size_at_spawn_ = 0;
+  std::chrono::steady_clock::time_point spawned_at_;
 };
 
 /// A TCP port on 127.0.0.1 nothing listens on (the kernel's choice for an ephemeral bind).
