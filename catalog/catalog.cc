@@ -87,6 +87,99 @@ Catalog::~Catalog() {
 
 Oid Catalog::allocate_oid() { return next_oid_++; }
 
+Oid Catalog::next_oid() const {
+  std::shared_lock lock(mutex_);
+  return next_oid_;
+}
+
+namespace {
+
+[[noreturn]] void bad_recovered_catalog(const std::string& problem) {
+  throw SqlError(SqlState::kDataCorrupted, "recovered catalog: " + problem);
+}
+
+}  // namespace
+
+void Catalog::install_recovered(std::vector<std::shared_ptr<SchemaEntry>> schemas,
+                                std::vector<std::shared_ptr<CatalogEntry>> entries, Oid next_oid) {
+  // Checked before anything changes, so a refused input leaves the catalog as it was.
+  std::set<Oid> oids;
+  std::set<Oid> schema_oids;
+  std::set<std::string> schema_names;
+  for (const auto& schema : schemas) {
+    TS_CHECK(schema != nullptr, "install_recovered: null schema");
+    if (!schema_names.insert(schema->name()).second) bad_recovered_catalog("two schemas named " + schema->name());
+    if (!oids.insert(schema->oid()).second) bad_recovered_catalog("OID " + std::to_string(schema->oid()) + " used twice");
+    schema_oids.insert(schema->oid());
+  }
+  for (const char* name : {kCatalogSchema, kInformationSchema}) {
+    if (!schema_names.count(name)) bad_recovered_catalog(std::string("schema ") + name + " missing");
+  }
+  std::set<RelationKey> keys;
+  for (const auto& entry : entries) {
+    TS_CHECK(entry != nullptr, "install_recovered: null relation");
+    if (!schema_oids.count(entry->schema_oid())) {
+      bad_recovered_catalog("relation " + entry->name() + " in schema OID " + std::to_string(entry->schema_oid()) +
+                            ", which does not exist");
+    }
+    if (!keys.insert(RelationKey(entry->schema_oid(), entry->name())).second) {
+      bad_recovered_catalog("two relations named " + entry->name() + " in schema OID " +
+                            std::to_string(entry->schema_oid()));
+    }
+    if (!oids.insert(entry->oid()).second) bad_recovered_catalog("OID " + std::to_string(entry->oid()) + " used twice");
+  }
+
+  std::unique_lock lock(mutex_);
+  for (auto& [key, versions] : entries_) {
+    for (auto& entry : versions) entry->catalog_ = nullptr;
+  }
+  for (auto& [name, versions] : schemas_) {
+    for (auto& schema : versions) schema->catalog_ = nullptr;
+  }
+  entries_.clear();
+  schemas_.clear();
+  for (auto& schema : schemas) {
+    schema->catalog_ = this;
+    schema->mark_created_at_start();
+    const std::string name = schema->name();
+    schemas_[name].push_back(std::move(schema));
+  }
+  for (auto& entry : entries) {
+    entry->catalog_ = this;
+    entry->mark_created_at_start();
+    RelationKey key(entry->schema_oid(), entry->name());
+    entries_[std::move(key)].push_back(std::move(entry));
+  }
+  next_oid_ = std::max(next_oid_, next_oid);
+  if (!oids.empty()) next_oid_ = std::max(next_oid_, *oids.rbegin() + 1);
+  lock.unlock();
+  std::lock_guard changed_lock(changed_sequences_mutex_);
+  changed_sequences_.clear();
+}
+
+void Catalog::note_sequence_change(Oid oid, std::shared_ptr<SequenceEntry::Counter> counter) {
+  std::lock_guard lock(changed_sequences_mutex_);
+  changed_sequences_.emplace_back(oid, std::move(counter));
+}
+
+std::vector<Catalog::SequenceState> Catalog::take_changed_sequences() {
+  std::vector<std::pair<Oid, std::shared_ptr<SequenceEntry::Counter>>> changed;
+  {
+    std::lock_guard lock(changed_sequences_mutex_);
+    changed.swap(changed_sequences_);
+  }
+  std::vector<SequenceState> states;
+  states.reserve(changed.size());
+  for (const auto& [oid, counter] : changed) {
+    // Read and cleared together: a change after this is noted again for the next call.
+    std::lock_guard lock(counter->mutex);
+    states.push_back({oid, counter->last_value, counter->is_called});
+    counter->noted = false;
+  }
+  std::sort(states.begin(), states.end(), [](const SequenceState& a, const SequenceState& b) { return a.oid < b.oid; });
+  return states;
+}
+
 std::shared_ptr<CatalogEntry> Catalog::find(const Transaction& txn, Oid schema, const std::string& name) const {
   std::shared_lock lock(mutex_);
   return pick_named_version(entries_, RelationKey(schema, name), txn, false);

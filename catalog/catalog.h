@@ -167,6 +167,28 @@ class Catalog {
   std::string relation_display_name(const storage::Transaction& txn, const std::vector<std::string>* path, Oid schema,
                                     const std::string& name) const;
 
+  /// The next OID the catalog would hand out.
+  Oid next_oid() const;
+  /// Recovery, on a catalog no transaction has used yet: replaces every schema and every
+  /// relation by `schemas` (which must include pg_catalog and information_schema as the
+  /// constructor made them: pass them through) and `entries`, each made visible to every
+  /// transaction (stamped created at start), and raises the OID counter to at least
+  /// `next_oid` (and above every installed OID). XX001 for inconsistent input (two versions of
+  /// one OID or name, a relation in a schema not given).
+  void install_recovered(std::vector<std::shared_ptr<SchemaEntry>> schemas,
+                         std::vector<std::shared_ptr<CatalogEntry>> entries, Oid next_oid);
+  /// A sequence's counter as the WAL logs it.
+  struct SequenceState {
+    Oid oid;
+    int64_t last_value;
+    bool is_called;
+  };
+  /// The sequences whose counter changed (nextval, setval, ALTER SEQUENCE ... RESTART) since the
+  /// previous call, with their current counter (read now), each once. Thread-safe. (nextval is
+  /// not transactional: the WAL hook logs these with every commit.) A sequence whose creation
+  /// is not committed (or rolled back) may be among them.
+  std::vector<SequenceState> take_changed_sequences();
+
   /// Versions held for `name` (in public), visible to anyone or not yet collected (tests,
   /// monitoring).
   size_t version_count(const std::string& name) const;
@@ -208,6 +230,7 @@ class Catalog {
 
  private:
   friend class CatalogEntry;
+  friend class SequenceEntry;
 
   using Versions = std::vector<std::shared_ptr<CatalogEntry>>;
   /// A relation's key: its schema's OID and its name.
@@ -260,6 +283,12 @@ class Catalog {
   std::map<RelationKey, Versions> entries_;  ///< oldest version first
   std::map<std::string, std::vector<std::shared_ptr<SchemaEntry>>> schemas_;  ///< oldest version first
   Oid next_oid_ = 16384;                     // PostgreSQL's FirstNormalObjectId
+
+  /// Notes that a sequence's counter changed (SequenceEntry::note_change).
+  void note_sequence_change(Oid oid, std::shared_ptr<SequenceEntry::Counter> counter);
+  std::mutex changed_sequences_mutex_;
+  /// Counters changed since the last take_changed_sequences; guarded by changed_sequences_mutex_.
+  std::vector<std::pair<Oid, std::shared_ptr<SequenceEntry::Counter>>> changed_sequences_;
 };
 
 }  // namespace tessera::catalog

@@ -44,16 +44,12 @@ const char* entry_kind_name(EntryKind kind) {
 
 const char* CatalogEntry::kind_name() const { return entry_kind_name(kind_); }
 
-namespace {
-
 std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& columns) {
   std::vector<LogicalType> types;
   types.reserve(columns.size());
   for (const auto& c : columns) types.push_back(c.type);
   return types;
 }
-
-}  // namespace
 
 TableEntry::TableEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns,
                        std::vector<CheckConstraint> checks, std::vector<ForeignKey> foreign_keys)
@@ -102,11 +98,15 @@ SequenceEntry::SequenceEntry(const SequenceEntry& previous, std::string name, Se
       counter_(previous.counter_) {}
 
 int64_t SequenceEntry::next_value() {
-  std::lock_guard lock(counter_->mutex);
+  std::unique_lock lock(counter_->mutex);
   int64_t& last_value = counter_->last_value;
   if (!counter_->is_called) {
     counter_->is_called = true;
-    return last_value;
+    const int64_t value = last_value;
+    const bool newly_noted = mark_noted_locked();
+    lock.unlock();
+    note_change(newly_noted);
+    return value;
   }
   const SequenceOptions& o = options_;
   int64_t next;
@@ -123,6 +123,9 @@ int64_t SequenceEntry::next_value() {
     next = o.increment > 0 ? o.min_value : o.max_value;
   }
   last_value = next;
+  const bool newly_noted = mark_noted_locked();
+  lock.unlock();
+  note_change(newly_noted);
   return next;
 }
 
@@ -132,9 +135,31 @@ void SequenceEntry::set_value(int64_t value, bool is_called) {
                    "setval: value " + std::to_string(value) + " is out of bounds for sequence \"" + name() + "\" (" +
                        std::to_string(options_.min_value) + ".." + std::to_string(options_.max_value) + ")");
   }
+  bool newly_noted;
+  {
+    std::lock_guard lock(counter_->mutex);
+    counter_->last_value = value;
+    counter_->is_called = is_called;
+    newly_noted = mark_noted_locked();
+  }
+  note_change(newly_noted);
+}
+
+SequenceEntry::CounterState SequenceEntry::counter_state() const {
   std::lock_guard lock(counter_->mutex);
-  counter_->last_value = value;
-  counter_->is_called = is_called;
+  return {counter_->last_value, counter_->is_called};
+}
+
+bool SequenceEntry::mark_noted_locked() const {
+  // An entry no catalog holds has no one to tell; the catalog pointer is set before the entry
+  // is published, so every thread that can reach the entry sees it.
+  if (!catalog() || counter_->noted) return false;
+  counter_->noted = true;
+  return true;
+}
+
+void SequenceEntry::note_change(bool newly_noted) const {
+  if (newly_noted) catalog()->note_sequence_change(oid(), counter_);
 }
 
 ViewEntry::ViewEntry(std::string name, Oid oid, std::vector<ColumnDefinition> columns, std::string query_text,

@@ -20,6 +20,9 @@ class HashIndex;
 namespace tessera::catalog {
 
 class Catalog;
+/// Reads the durable form of entries (catalog_serializer.cc): sets the fields the catalog
+/// otherwise sets at publication (schema OID, comment, a sequence's counter).
+class EntryReader;
 
 /// The kinds of relations the catalog holds (values frozen: persisted later).
 enum class EntryKind : uint8_t { kTable = 0, kView = 1, kIndex = 2, kSequence = 3 };
@@ -44,6 +47,9 @@ struct ColumnDefinition {
   /// COMMENT ON COLUMN; empty for none.
   std::string comment;
 };
+
+/// The types of `columns`, in order (a table's storage types).
+std::vector<LogicalType> column_types(const std::vector<ColumnDefinition>& columns);
 
 /// An index to create: a PRIMARY KEY or UNIQUE constraint's, or CREATE INDEX's.
 struct IndexDefinition {
@@ -85,9 +91,12 @@ class CatalogEntry : public storage::VersionedObject {
 
  protected:
   void on_unreachable() noexcept override;
+  /// The catalog holding this version (set before it is published), or nullptr.
+  Catalog* catalog() const { return catalog_; }
 
  private:
   friend class Catalog;
+  friend class EntryReader;
 
   Catalog* catalog_ = nullptr;  ///< the catalog holding this version, until it unlinks it
   EntryKind kind_;
@@ -193,7 +202,11 @@ struct SequenceDefinition {
 /// `owner_table` / `owner_column` name the column that owns it (serial and identity columns),
 /// so DROP TABLE drops it too; empty when it has no owner.
 ///
-/// Thread-safety: next_value, set_value and state are thread-safe (one mutex per sequence).
+/// Each change of the counter (next_value, set_value) is noted in the catalog holding the entry
+/// (Catalog::take_changed_sequences); an entry not yet published notes nothing.
+///
+/// Thread-safety: next_value, set_value and counter_state are thread-safe (one mutex per
+/// sequence).
 class SequenceEntry : public CatalogEntry {
  public:
   SequenceEntry(std::string name, Oid oid, SequenceOptions options, std::string owner_table, std::string owner_column);
@@ -210,13 +223,34 @@ class SequenceEntry : public CatalogEntry {
   /// throws 22003 when `value` is outside MINVALUE..MAXVALUE.
   void set_value(int64_t value, bool is_called);
 
+  /// The counter as pg_sequences shows it: the last value handed out (or the next one, while
+  /// is_called is false).
+  struct CounterState {
+    int64_t last_value;
+    bool is_called;
+  };
+  /// The counter now.
+  CounterState counter_state() const;
+
  private:
+  friend class Catalog;
+  friend class EntryReader;
+
   /// The counter, shared by the versions of one sequence.
   struct Counter {
     std::mutex mutex;
     int64_t last_value = 0;  ///< guarded by mutex
     bool is_called = false;  ///< guarded by mutex
+    /// Waiting in the catalog's list of changed sequences; guarded by mutex.
+    bool noted = false;
   };
+
+  /// After a change of the counter (its mutex held): whether it must be noted in the catalog
+  /// holding this entry (not yet noted since the last take_changed_sequences); marks it noted.
+  bool mark_noted_locked() const;
+  /// Notes the counter in the catalog when `newly_noted` (mark_noted_locked's answer), with
+  /// the counter's mutex released.
+  void note_change(bool newly_noted) const;
 
   SequenceOptions options_;
   std::string owner_table_;
