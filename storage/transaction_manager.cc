@@ -41,6 +41,11 @@ void TransactionManager::add_global_hook(std::shared_ptr<TransactionHook> hook) 
   global_hooks_.push_back(std::move(hook));
 }
 
+void TransactionManager::run_between_commits(const std::function<void()>& f) {
+  std::lock_guard<std::mutex> lock(commit_mutex_);
+  f();
+}
+
 void TransactionManager::commit(Transaction& txn) {
   std::vector<Garbage> garbage;
   std::exception_ptr hook_error;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -50,6 +51,11 @@ class TransactionManager {
   /// A hook registered with every transaction that begins from now on, ahead of the hooks the
   /// transaction registers itself (e.g. the WAL).
   void add_global_hook(std::shared_ptr<TransactionHook> hook);
+
+  /// Runs `f` with the commit lock held: no commit is in progress or starts while it runs (a
+  /// checkpoint takes its snapshot and its log position there, so that they agree). `f` may
+  /// begin transactions but must not end any.
+  void run_between_commits(const std::function<void()>& f);
 
   /// The timestamp of the latest commit (0 before any).
   uint64_t last_commit_ts() const { return clock_.load(std::memory_order_acquire); }

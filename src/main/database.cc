@@ -9,6 +9,7 @@
 #include "src/common/memory_tracker.h"
 #include "src/common/sql_error.h"
 #include "src/main/session.h"
+#include "src/main/write_ahead_log.h"
 #include "storage/transaction_manager.h"
 
 namespace tessera {
@@ -33,6 +34,10 @@ Database::Database(DatabaseConfig config)
       transactions_(std::make_unique<storage::TransactionManager>()),
       scheduler_(std::make_unique<executor::Scheduler>(config_.threads)) {
   executor::register_builtin_functions(*functions_);
+  if (config_.durable) {
+    auto log = recover(config_.data_directory, *catalog_, *transactions_, recovery_);
+    transactions_->add_global_hook(std::make_shared<WriteAheadLog>(*catalog_, std::move(log)));
+  }
 }
 
 Database::~Database() = default;

@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "pgwire/backend.h"
+#include "src/main/recovery.h"
 
 namespace tessera {
 
@@ -25,6 +26,9 @@ struct DatabaseConfig {
   /// Server-wide limit on the memory queries' hash tables, sorts, collections and vectors (and
   /// the table data they write) may hold, in bytes; 0 = 80% of the machine's memory.
   int64_t memory_limit = 0;
+  /// Whether committed transactions are written to the write-ahead log in data_directory (and
+  /// recovered from it at start). Off: everything lives in memory (tests that need no disk).
+  bool durable = false;
 };
 
 /// Owns everything one Tessera instance has: catalog, storage, transactions and the scheduler.
@@ -42,6 +46,8 @@ class Database : public pgwire::Backend {
   const DatabaseConfig& config() const { return config_; }
   /// The server-wide memory tracker every query's tracker reports to.
   const std::shared_ptr<MemoryTracker>& memory() const { return memory_; }
+  /// What recovery found at start (zeros when not durable).
+  const RecoveryReport& recovery() const { return recovery_; }
   /// Worker threads the scheduler runs queries on.
   size_t scheduler_threads() const;
 
@@ -58,6 +64,7 @@ class Database : public pgwire::Backend {
   std::unique_ptr<catalog::FunctionRegistry> functions_;
   std::unique_ptr<storage::TransactionManager> transactions_;
   std::unique_ptr<executor::Scheduler> scheduler_;
+  RecoveryReport recovery_;
 };
 
 }  // namespace tessera

@@ -89,7 +89,14 @@ int main(int argc, char** argv) {
   }
   try {
     const auto lock = tessera::storage::DataDirectoryLock::acquire(config.data_directory);
+    config.durable = true;
     tessera::Database db(config);
+    if (const auto& r = db.recovery(); r.records > 0) {
+      std::cout << "tessera: recovered " << r.transactions << " committed transactions (" << r.tables << " tables, "
+                << r.rows << " rows) from the write-ahead log in " << r.seconds << " s";
+      if (r.torn_bytes > 0) std::cout << "; cut off a torn tail of " << r.torn_bytes << " bytes";
+      std::cout << std::endl;
+    }
     tessera::pgwire::Server server(tessera::pgwire::ServerConfig{
         .host = host, .port = static_cast<uint16_t>(port), .backend = db, .handle_signals = true});
     server.listen();

@@ -173,17 +173,54 @@ uint64_t LogWriter::append(uint8_t type, std::string_view payload) {
   return lsn;
 }
 
-void LogWriter::flush() {
+void LogWriter::append_framed(std::string_view records) {
   if (broken_) throw_broken();
-  if (durable_lsn_ == end_lsn_) return;
+  buffer_.append(records);
+  end_lsn_ += records.size();
+}
+
+std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw io_error("open", path, errno);
+  std::string bytes(end - begin, '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(begin + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = errno;
+      ::close(fd);
+      if (n == 0) throw SqlError(SqlState::kDataCorrupted, "file \"" + path + "\" is shorter than expected");
+      throw io_error("read", path, error);
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return bytes;
+}
+
+void LogWriter::write_out() {
+  if (broken_) throw_broken();
+  if (buffer_.empty()) return;
   try {
     write_all(fd_, buffer_, path_);
-    sync_fd(fd_, path_);
   } catch (const SqlError& e) {
     broken_ = e;
     throw;
   }
   buffer_.clear();
+}
+
+void LogWriter::flush() {
+  if (broken_) throw_broken();
+  if (durable_lsn_ == end_lsn_) return;
+  write_out();
+  try {
+    sync_fd(fd_, path_);
+  } catch (const SqlError& e) {
+    broken_ = e;
+    throw;
+  }
   durable_lsn_ = end_lsn_;
 }
 

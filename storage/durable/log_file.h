@@ -67,8 +67,16 @@ class LogWriter {
 
   /// Buffers one record; returns its LSN.
   uint64_t append(uint8_t type, std::string_view payload);
+  /// Buffers whole records as another log file holds them (header and payload each; a
+  /// checkpoint copies the records written after its snapshot).
+  void append_framed(std::string_view records);
+  /// Writes what is buffered to the file without syncing it (bounds the buffer while one
+  /// transaction logs many records; flush still has to sync them).
+  void write_out();
   /// Writes what is buffered and syncs it.
   void flush();
+  /// Bytes buffered, not yet written.
+  size_t buffered_bytes() const { return buffer_.size(); }
   /// LSN just past the last appended record.
   uint64_t end_lsn() const { return end_lsn_; }
   /// LSN up to which the file is known durable.
@@ -87,6 +95,10 @@ class LogWriter {
   uint64_t durable_lsn_ = 0;
   std::optional<SqlError> broken_;  // the error of the write or sync that failed
 };
+
+/// Reads bytes [begin, end) of the file at `path` (58030 on an I/O error, XX001 when the file
+/// is shorter).
+std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end);
 
 /// Syncs the directory holding `path`, so a file created or renamed in it survives a crash.
 void sync_parent_directory(const std::string& path);

@@ -14,7 +14,11 @@
 namespace tessera::executor {
 
 void fill_index(QueryContext& query, const catalog::TableEntry& table, storage::HashIndex& index) {
-  storage::Transaction& txn = *query.transaction;
+  fill_index(*query.transaction, table, index, [&] { query.check_cancelled(); });
+}
+
+void fill_index(storage::Transaction& txn, const catalog::TableEntry& table, storage::HashIndex& index,
+                const std::function<void()>& check_cancelled) {
   storage::DataTable& storage = table.storage();
   std::vector<size_t> column_ids = index.columns();
   column_ids.push_back(storage::kRowIdColumn);
@@ -32,7 +36,7 @@ void fill_index(QueryContext& query, const catalog::TableEntry& table, storage::
   const size_t key_count = index.columns().size();
   while (storage.next_morsel(*scan, local)) {
     while (storage.scan(local, out)) {
-      query.check_cancelled();
+      check_cancelled();
       std::vector<const Vector*> columns;
       for (size_t k = 0; k < key_count; k++) {
         columns.push_back(&out.column(k));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,7 +10,10 @@
 #include "executor/physical_operator.h"
 #include "planner/logical/logical_operator.h"
 
-namespace tessera::storage { class HashIndex; }
+namespace tessera::storage {
+class HashIndex;
+class Transaction;
+}  // namespace tessera::storage
 
 namespace tessera::executor {
 
@@ -17,6 +21,10 @@ namespace tessera::executor {
 /// table's, not yet in use; the table locked exclusively): 23505 when a unique index meets a
 /// duplicate key.
 void fill_index(QueryContext& query, const catalog::TableEntry& table, storage::HashIndex& index);
+/// The same for transaction `txn`, calling `check_cancelled` between chunks (recovery, which
+/// rebuilds every index from its table's rows).
+void fill_index(storage::Transaction& txn, const catalog::TableEntry& table, storage::HashIndex& index,
+                const std::function<void()>& check_cancelled);
 
 /// The kinds of utility statement PhysicalUtility runs.
 enum class UtilityKind : uint8_t {
