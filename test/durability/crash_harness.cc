@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -73,6 +74,8 @@ class Harness {
   /// Fails when the current server's log shows a crash or an internal error.
   bool check_log(int64_t iteration);
   int fail(int64_t iteration, const std::string& what);
+  /// The last lines of the current server's log, for a message.
+  std::string last_log_lines() const;
   void clean_up(bool success);
 
   Options options_;
@@ -255,6 +258,15 @@ bool Harness::verify(int64_t iteration) {
   return true;
 }
 
+std::string Harness::last_log_lines() const {
+  std::ifstream in(server_->log_path());
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  std::string out = "the end of its log:\n";
+  for (size_t i = lines.size() > 10 ? lines.size() - 10 : 0; i < lines.size(); ++i) out += "  " + lines[i] + "\n";
+  return out;
+}
+
 int Harness::fail(int64_t iteration, const std::string& what) {
   std::cerr << "\ntessera-crash-test: FAILED at iteration " << iteration << " (seed " << options_.seed << ")\n"
             << what << "\n"
@@ -282,7 +294,7 @@ int Harness::run() {
   std::cout << "tessera-crash-test: seed " << options_.seed << ", " << options_.iterations << " iterations, "
             << options_.writers << " writers, data in " << data_directory_ << "\n";
   if (!start_server()) {
-    const int status = fail(0, "the server did not start: " + server_->error());
+    const int status = fail(0, "the server did not start: " + server_->error() + "\n" + last_log_lines());
     clean_up(false);
     return status;
   }
@@ -313,7 +325,8 @@ int Harness::run() {
       }
     }
     if (!start_server()) {
-      const int status = fail(iteration, "the server did not restart after SIGKILL: " + server_->error());
+      const int status =
+          fail(iteration, "the server did not restart after SIGKILL: " + server_->error() + "\n" + last_log_lines());
       clean_up(false);
       return status;
     }
