@@ -179,6 +179,8 @@ BoundStatement Binder::bind_statement(const Statement& statement) {
     case StatementKind::kDeallocate:
       throw_at(SqlState::kFeatureNotSupported, "PREPARE and DEALLOCATE cannot be nested in another statement",
                statement.location);
+    case StatementKind::kCheckpoint:
+      throw_at(SqlState::kSyntaxError, "syntax error at or near \"CHECKPOINT\"", statement.location);
     case StatementKind::kCall: return bind_call(statement.as<CallStatement>());
     case StatementKind::kAlterTable: return bind_alter_table(statement.as<AlterTableStatement>());
     case StatementKind::kAlterSequence: return bind_alter_sequence(statement.as<AlterSequenceStatement>());

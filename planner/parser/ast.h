@@ -618,6 +618,7 @@ enum class StatementKind : uint8_t {
   kAlterSequence,
   kComment,
   kSchema,  ///< CREATE SCHEMA / ALTER SCHEMA (DROP SCHEMA is a kDrop)
+  kCheckpoint,
 };
 
 /// Base of all statements.
@@ -1067,6 +1068,12 @@ struct DeallocateStatement final : Statement {
   explicit DeallocateStatement(int location) : Statement(kKind, location) {}
   std::string name;  ///< Empty when `all`.
   bool all = false;
+};
+
+/// `CHECKPOINT`: the session runs it (Database::checkpoint).
+struct CheckpointStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kCheckpoint;
+  explicit CheckpointStatement(int location) : Statement(kKind, location) {}
 };
 
 /// `CALL name(args)`: runs a procedure.

@@ -339,6 +339,11 @@ StatementPtr Parser::parse_statement() {
   if (word == "prepare") return parse_prepare();
   if (word == "execute") return parse_execute();
   if (word == "deallocate") return parse_deallocate();
+  if (word == "checkpoint") {
+    auto statement = std::make_unique<CheckpointStatement>(peek().offset);
+    expect_word("checkpoint");
+    return statement;
+  }
   if (word == "call") return parse_call();
   if (word == "alter") return parse_alter();
   if (word == "comment") return parse_comment();

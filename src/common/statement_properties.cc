@@ -36,6 +36,7 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kDropSchema: return "DROP SCHEMA";
     case CommandKind::kAlterSchema: return "ALTER SCHEMA";
     case CommandKind::kCopy: return "COPY " + std::to_string(rows);
+    case CommandKind::kCheckpoint: return "CHECKPOINT";
   }
   return "";
 }

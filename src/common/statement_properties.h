@@ -39,6 +39,7 @@ enum class CommandKind : uint8_t {
   kDropSchema,
   kAlterSchema,
   kCopy,  ///< "COPY n"
+  kCheckpoint,
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

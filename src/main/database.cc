@@ -36,11 +36,16 @@ Database::Database(DatabaseConfig config)
   executor::register_builtin_functions(*functions_);
   if (config_.durable) {
     auto log = recover(config_.data_directory, *catalog_, *transactions_, recovery_);
-    transactions_->add_global_hook(std::make_shared<WriteAheadLog>(*catalog_, std::move(log)));
+    wal_ = std::make_shared<WriteAheadLog>(*catalog_, *transactions_, std::move(log), config_.checkpoint_bytes);
+    transactions_->add_global_hook(wal_);
   }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (wal_) wal_->stop();
+}
+
+CheckpointReport Database::checkpoint() { return wal_ ? wal_->checkpoint() : CheckpointReport{}; }
 
 size_t Database::scheduler_threads() const { return scheduler_->thread_count(); }
 

@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "pgwire/backend.h"
 #include "src/main/recovery.h"
+#include "src/main/write_ahead_log.h"
 
 namespace tessera {
 
@@ -29,6 +30,9 @@ struct DatabaseConfig {
   /// Whether committed transactions are written to the write-ahead log in data_directory (and
   /// recovered from it at start). Off: everything lives in memory (tests that need no disk).
   bool durable = false;
+  /// The write-ahead log's size that starts a background checkpoint (and twice its size after
+  /// the last checkpoint).
+  uint64_t checkpoint_bytes = uint64_t{256} << 20;
 };
 
 /// Owns everything one Tessera instance has: catalog, storage, transactions and the scheduler.
@@ -46,6 +50,9 @@ class Database : public pgwire::Backend {
   const DatabaseConfig& config() const { return config_; }
   /// The server-wide memory tracker every query's tracker reports to.
   const std::shared_ptr<MemoryTracker>& memory() const { return memory_; }
+  /// CHECKPOINT: rewrites the write-ahead log as the committed state plus what committed since
+  /// (see WriteAheadLog). Does nothing when the database is not durable.
+  CheckpointReport checkpoint();
   /// What recovery found at start (zeros when not durable).
   const RecoveryReport& recovery() const { return recovery_; }
   /// Worker threads the scheduler runs queries on.
@@ -65,6 +72,7 @@ class Database : public pgwire::Backend {
   std::unique_ptr<storage::TransactionManager> transactions_;
   std::unique_ptr<executor::Scheduler> scheduler_;
   RecoveryReport recovery_;
+  std::shared_ptr<WriteAheadLog> wal_;  ///< null when not durable
 };
 
 }  // namespace tessera

@@ -246,6 +246,8 @@ std::unique_ptr<storage::LogWriter> recover(const std::string& data_directory, c
                                             storage::TransactionManager& transactions, RecoveryReport& report) {
   const auto started = std::chrono::steady_clock::now();
   const std::string path = (std::filesystem::path(data_directory) / kWalFileName).string();
+  // A checkpoint cut off before it replaced the log: the log is whole, its new form is not.
+  std::filesystem::remove(std::filesystem::path(data_directory) / kCheckpointFileName);
   if (!std::filesystem::exists(path)) return storage::LogWriter::create(path);
   std::unique_ptr<storage::LogWriter> writer;
   {

@@ -626,6 +626,9 @@ std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::Statement
       prepared->properties_.command =
           stmt.as<planner::DeallocateStatement>().all ? CommandKind::kDeallocateAll : CommandKind::kDeallocate;
       return prepared;
+    case planner::StatementKind::kCheckpoint:
+      prepared->properties_.command = CommandKind::kCheckpoint;
+      return prepared;
     case planner::StatementKind::kExecute: {
       const Prepared& named = named_statement(stmt.as<planner::ExecuteStatement>().name);
       prepared->properties_ = named.properties_;
@@ -672,6 +675,10 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
       return portal;
     case planner::StatementKind::kDeallocate:
       run_sql_deallocate(*prepared.statement);
+      portal->session_command = true;
+      return portal;
+    case planner::StatementKind::kCheckpoint:
+      db_.checkpoint();
       portal->session_command = true;
       return portal;
     case planner::StatementKind::kExecute: {

@@ -1,17 +1,25 @@
 #include "src/main/write_ahead_log.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
 #include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_serializer.h"
+#include "src/common/sql_error.h"
 #include "src/common/data_chunk.h"
 #include "storage/durable/binary_io.h"
 #include "storage/durable/vector_serializer.h"
+#include "storage/data_table.h"
 #include "storage/row_group.h"
 #include "storage/storage_constants.h"
+#include "storage/transaction_manager.h"
 
 namespace tessera {
 
@@ -19,6 +27,18 @@ namespace {
 
 /// Buffered log bytes of one transaction are written out (not yet synced) beyond this.
 constexpr size_t kWriteOutBytes = size_t{8} << 20;
+
+/// Buffers one rows record: `chunk`'s rows at row ids [first_row_id, ...) of table `storage_id`.
+void put_rows_record(storage::LogWriter& log, uint64_t txn_id, uint64_t storage_id, uint64_t first_row_id,
+                     const DataChunk& chunk) {
+  storage::BinaryWriter out;
+  out.put_u64(txn_id);
+  out.put_varint(storage_id);
+  out.put_varint(first_row_id);
+  storage::write_chunk(out, chunk);
+  log.append(static_cast<uint8_t>(WalRecordType::kRows), out.data());
+  if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
+}
 
 void put_rows(storage::LogWriter& log, uint64_t txn_id, const storage::AppendedRows& appended) {
   const storage::RowGroup& group = *appended.row_group;
@@ -32,13 +52,7 @@ void put_rows(storage::LogWriter& log, uint64_t txn_id, const storage::AppendedR
     const size_t window_end = (start / kVectorSize + 1) * kVectorSize;
     const size_t count = std::min(appended.start + appended.count, window_end) - start;
     group.read_rows(start, count, chunk);
-    storage::BinaryWriter out;
-    out.put_u64(txn_id);
-    out.put_varint(group.storage_id());
-    out.put_varint(group.start_row() + start);
-    storage::write_chunk(out, chunk);
-    log.append(static_cast<uint8_t>(WalRecordType::kRows), out.data());
-    if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
+    put_rows_record(log, txn_id, group.storage_id(), group.start_row() + start, chunk);
     start += count;
   }
 }
@@ -78,15 +92,88 @@ void put_catalog_change(storage::BinaryWriter& out, size_t& count, const storage
   count++;
 }
 
+/// Buffers a commit record of transaction `txn_id` with `change_count` catalog changes.
+void put_commit_record(storage::LogWriter& log, uint64_t txn_id, uint64_t commit_ts, Oid next_oid,
+                       const storage::BinaryWriter& changes, size_t change_count,
+                       const std::vector<catalog::Catalog::SequenceState>& sequences) {
+  storage::BinaryWriter commit;
+  commit.put_u64(txn_id);
+  commit.put_u64(commit_ts);
+  commit.put_varint(next_oid);
+  commit.put_varint(change_count);
+  commit.put_bytes(changes.data().data(), changes.size());
+  commit.put_varint(sequences.size());
+  for (const auto& sequence : sequences) {
+    commit.put_varint(sequence.oid);
+    commit.put_i64(sequence.last_value);
+    commit.put_u8(sequence.is_called ? 1 : 0);
+  }
+  log.append(static_cast<uint8_t>(WalRecordType::kCommit), commit.data());
+}
+
+/// The first checkpoint runs once the log passes the limit; later ones once it has also
+/// doubled since the last.
+uint64_t next_checkpoint_size(uint64_t limit, uint64_t size_after_checkpoint) {
+  return std::max(limit, 2 * size_after_checkpoint);
+}
+
 }  // namespace
 
-WriteAheadLog::WriteAheadLog(catalog::Catalog& catalog, std::unique_ptr<storage::LogWriter> log)
-    : catalog_(catalog), log_(std::move(log)) {}
+WriteAheadLog::WriteAheadLog(catalog::Catalog& catalog, storage::TransactionManager& transactions,
+                             std::unique_ptr<storage::LogWriter> log, uint64_t checkpoint_bytes)
+    : catalog_(catalog),
+      transactions_(transactions),
+      checkpoint_bytes_(checkpoint_bytes),
+      log_(std::move(log)),
+      next_checkpoint_at_(next_checkpoint_size(checkpoint_bytes, 0)),
+      log_bytes_(log_->end_lsn()) {
+  background_ = std::thread([this] { background_loop(); });
+}
 
-WriteAheadLog::~WriteAheadLog() = default;
+WriteAheadLog::~WriteAheadLog() { stop(); }
+
+void WriteAheadLog::stop() {
+  {
+    std::lock_guard<std::mutex> lock(background_mutex_);
+    stopping_ = true;
+  }
+  background_wake_.notify_all();
+  if (background_.joinable()) background_.join();
+}
+
+void WriteAheadLog::background_loop() {
+  std::unique_lock<std::mutex> lock(background_mutex_);
+  while (true) {
+    background_wake_.wait(lock, [this] { return requested_ || stopping_; });
+    if (stopping_) return;
+    requested_ = false;
+    lock.unlock();
+    try {
+      const CheckpointReport report = checkpoint();
+      std::cout << "tessera: checkpoint: log " << report.log_bytes_before << " -> " << report.log_bytes_after
+                << " bytes (" << report.tables << " tables, " << report.rows << " rows) in " << report.seconds << " s"
+                << std::endl;
+    } catch (const std::exception& e) {
+      std::cerr << "tessera: checkpoint failed: " << e.what() << std::endl;
+    }
+    lock.lock();
+  }
+}
+
+void WriteAheadLog::check_usable() const {
+  if (failed_) throw *failed_;
+}
+
+void WriteAheadLog::after_commit(storage::Transaction&, uint64_t) noexcept {
+  if (log_bytes_.load(std::memory_order_relaxed) < next_checkpoint_at_) return;  // under the commit lock
+  std::lock_guard<std::mutex> lock(background_mutex_);
+  requested_ = true;
+  background_wake_.notify_all();
+}
 
 void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts) {
   std::lock_guard<std::mutex> lock(mutex_);
+  check_usable();
   const auto sequences = catalog_.take_changed_sequences();
   if (txn.is_read_only() && sequences.empty()) return;
   storage::BinaryWriter changes;
@@ -115,20 +202,131 @@ void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts)
         },
         undo);
   }
-  storage::BinaryWriter commit;
-  commit.put_u64(txn.id());
-  commit.put_u64(commit_ts);
-  commit.put_varint(catalog_.next_oid());
-  commit.put_varint(change_count);
-  commit.put_bytes(changes.data().data(), changes.size());
-  commit.put_varint(sequences.size());
-  for (const auto& sequence : sequences) {
-    commit.put_varint(sequence.oid);
-    commit.put_i64(sequence.last_value);
-    commit.put_u8(sequence.is_called ? 1 : 0);
-  }
-  log_->append(static_cast<uint8_t>(WalRecordType::kCommit), commit.data());
+  put_commit_record(*log_, txn.id(), commit_ts, catalog_.next_oid(), changes, change_count, sequences);
   log_->flush();
+  log_bytes_.store(log_->end_lsn(), std::memory_order_relaxed);
+}
+
+void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Transaction& txn,
+                                   CheckpointReport& report) {
+  storage::BinaryWriter changes;
+  size_t change_count = 0;
+  bool has_public = false;
+  for (const auto& schema : catalog_.schemas(txn)) {
+    if (schema->name() == catalog::kCatalogSchema || schema->name() == catalog::kInformationSchema) continue;
+    has_public |= schema->oid() == catalog::kPublicSchemaOid;
+    put_catalog_change(changes, change_count, *schema, true);
+  }
+  if (!has_public) {  // recovery starts from a catalog that has it
+    changes.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropSchema));
+    changes.put_varint(catalog::kPublicSchemaOid);
+    change_count++;
+  }
+  DataChunk run;
+  for (const auto& entry : catalog_.entries(txn)) {
+    put_catalog_change(changes, change_count, *entry, true);
+    const auto* table = dynamic_cast<const catalog::TableEntry*>(entry.get());
+    if (table == nullptr) continue;
+    // The live rows, each run of consecutive row ids as one record (rows deleted or never
+    // committed leave gaps, which recovery fills with rows no snapshot sees).
+    const storage::DataTable& storage = table->storage();
+    const size_t width = storage.types().size();
+    std::vector<size_t> column_ids(width);
+    for (size_t c = 0; c < width; c++) column_ids[c] = c;
+    column_ids.push_back(storage::kRowIdColumn);
+    std::vector<LogicalType> types = storage.types();
+    types.push_back(LogicalType::bigint());
+    auto scan = storage.begin_scan(txn, column_ids);
+    storage::LocalTableScanState local;
+    DataChunk chunk;
+    chunk.initialize(types);
+    DataChunk columns;
+    sel_t positions[kVectorSize];
+    while (storage.next_morsel(*scan, local)) {
+      while (storage.scan(local, chunk)) {
+        UnifiedVectorFormat ids;
+        chunk.column(width).to_unified(chunk.size(), ids);
+        const auto* id_values = ids.values<int64_t>();
+        columns.initialize_empty(storage.types());
+        for (size_t c = 0; c < width; c++) columns.column(c).reference(chunk.column(c));
+        columns.set_size(chunk.size());
+        for (size_t begin = 0; begin < chunk.size();) {
+          const int64_t first = id_values[ids.sel.get_index(begin)];
+          size_t end = begin + 1;
+          while (end < chunk.size() && id_values[ids.sel.get_index(end)] == first + int64_t(end - begin)) end++;
+          for (size_t r = begin; r < end; r++) positions[r - begin] = static_cast<sel_t>(r);
+          run.slice(columns, SelectionVector(positions), end - begin);
+          put_rows_record(out, kCheckpointTransactionId, storage.storage_id(), static_cast<uint64_t>(first), run);
+          report.rows += end - begin;
+          begin = end;
+        }
+      }
+    }
+    report.tables++;
+  }
+  put_commit_record(out, kCheckpointTransactionId, txn.start_ts(), catalog_.next_oid(), changes, change_count, {});
+}
+
+CheckpointReport WriteAheadLog::checkpoint() {
+  std::lock_guard<std::mutex> one_at_a_time(checkpoint_mutex_);
+  const auto started = std::chrono::steady_clock::now();
+  CheckpointReport report;
+  std::string path;
+  uint64_t cut = 0;
+  std::unique_ptr<storage::Transaction> txn;
+  // The snapshot and the log position agree: no commit is between them.
+  transactions_.run_between_commits([&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    check_usable();
+    log_->flush();  // throws when a failed write broke it: its log cannot be trusted for a copy
+    path = log_->path();
+    cut = log_->end_lsn();
+    txn = transactions_.begin();
+  });
+  report.log_bytes_before = cut;
+  const std::string temporary = (std::filesystem::path(path).parent_path() / kCheckpointFileName).string();
+  std::error_code ignored;
+  std::filesystem::remove(temporary, ignored);
+  bool replaced = false;
+  try {
+    auto out = storage::LogWriter::create(temporary);
+    write_snapshot(*out, *txn, report);
+    out->write_out();
+    transactions_.rollback(*txn);
+    txn.reset();
+    std::lock_guard<std::mutex> lock(mutex_);
+    check_usable();
+    log_->flush();
+    const uint64_t end = log_->end_lsn();
+    report.log_bytes_before = end;
+    if (end > cut) out->append_framed(storage::read_file_range(path, cut, end));
+    out->flush();
+    storage::LogContents written;
+    written.valid_end = out->end_lsn();
+    out.reset();
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+      throw SqlError(SqlState::kIoError, "could not rename file \"" + temporary + "\" to \"" + path + "\": " +
+                                             std::strerror(errno));
+    }
+    replaced = true;
+    try {
+      storage::sync_parent_directory(path);
+      log_ = storage::LogWriter::open_for_append(path, written);
+    } catch (const SqlError& e) {
+      // The old log is gone and the new one may not be durable: no commit can be logged safely.
+      failed_ = e;
+      throw;
+    }
+    report.log_bytes_after = written.valid_end;
+    log_bytes_.store(written.valid_end, std::memory_order_relaxed);
+    next_checkpoint_at_ = next_checkpoint_size(checkpoint_bytes_, written.valid_end);
+  } catch (...) {
+    if (txn) transactions_.rollback(*txn);
+    if (!replaced) std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
 }
 
 }  // namespace tessera

@@ -1,14 +1,19 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "storage/durable/log_file.h"
 #include "storage/transaction.h"
 
 namespace tessera::catalog { class Catalog; }
+namespace tessera::storage { class TransactionManager; }
 
 namespace tessera {
 
@@ -37,6 +42,20 @@ enum class WalCatalogChange : uint8_t {
 
 /// The name of the log file in the data directory.
 inline constexpr char kWalFileName[] = "wal.log";
+/// A checkpoint writes the new log here, then renames it over the log; recovery removes a
+/// leftover (a checkpoint cut off by a crash).
+inline constexpr char kCheckpointFileName[] = "wal.log.checkpoint";
+/// The transaction id of a checkpoint's snapshot in the log (real ids are far larger).
+inline constexpr uint64_t kCheckpointTransactionId = 1;
+
+/// What a checkpoint did.
+struct CheckpointReport {
+  uint64_t log_bytes_before = 0;
+  uint64_t log_bytes_after = 0;
+  size_t tables = 0;
+  uint64_t rows = 0;  ///< live rows written
+  double seconds = 0;
+};
 
 /// Writes every committing transaction's changes to the log and makes them durable before the
 /// commit becomes visible (a TransactionHook every transaction runs, under the commit lock,
@@ -44,20 +63,58 @@ inline constexpr char kWalFileName[] = "wal.log";
 /// unless a sequence moved since the last commit record (nextval is not transactional; its
 /// counter is logged with the next commit).
 ///
+/// Checkpoints keep the log from growing without bound: a checkpoint writes a new log made of
+/// the committed state at one moment (a snapshot taken between two commits: every schema and
+/// relation, every live row at its row id) followed by the records committed since, then
+/// renames it over the old log (write, fsync, rename, fsync the directory), so the old log
+/// stays whole until the new one is durable. Commits go on while the snapshot is written; they
+/// wait only while the records after it are copied. A checkpoint runs on `checkpoint()`
+/// (CHECKPOINT, clean shutdown) and in the background once the log has grown past
+/// `checkpoint_bytes` and twice its size after the last checkpoint.
+///
 /// Errors: a failed write or sync fails the commit (58030, 53100 for a full disk): the
 /// transaction rolls back, and every later commit fails the same way until the server
-/// restarts, since what reached the disk is unknown.
+/// restarts, since what reached the disk is unknown. A failed checkpoint leaves the old log
+/// in use and reports its error.
 class WriteAheadLog : public storage::TransactionHook {
  public:
-  WriteAheadLog(catalog::Catalog& catalog, std::unique_ptr<storage::LogWriter> log);
+  WriteAheadLog(catalog::Catalog& catalog, storage::TransactionManager& transactions,
+                std::unique_ptr<storage::LogWriter> log, uint64_t checkpoint_bytes);
   ~WriteAheadLog() override;
 
   void before_commit(storage::Transaction& txn, uint64_t commit_ts) override;
+  void after_commit(storage::Transaction& txn, uint64_t commit_ts) noexcept override;
+
+  /// Writes a checkpoint now (waits for one in progress first).
+  CheckpointReport checkpoint();
+  /// Stops the background checkpoints (before the catalog and transactions go).
+  void stop();
+  /// The log's size in bytes.
+  uint64_t log_bytes() const { return log_bytes_.load(std::memory_order_relaxed); }
 
  private:
+  /// Writes the snapshot `txn` sees to `out`: catalog objects and live rows.
+  void write_snapshot(storage::LogWriter& out, const storage::Transaction& txn, CheckpointReport& report);
+  void background_loop();
+  /// Throws the error that left the log unusable, if any; mutex_ held.
+  void check_usable() const;
+
   catalog::Catalog& catalog_;
-  std::mutex mutex_;  // guards log_ (commits are serialized already; kept for checkpoints)
+  storage::TransactionManager& transactions_;
+  const uint64_t checkpoint_bytes_;
+  std::mutex checkpoint_mutex_;  // one checkpoint at a time
+  std::mutex mutex_;             // guards log_, failed_ and next_checkpoint_at_
   std::unique_ptr<storage::LogWriter> log_;
+  /// Set when a checkpoint failed after replacing the log file but before it could reopen it.
+  std::optional<SqlError> failed_;
+  std::atomic<uint64_t> next_checkpoint_at_{0};
+  std::atomic<uint64_t> log_bytes_{0};
+
+  std::mutex background_mutex_;  // guards requested_ and stopping_
+  std::condition_variable background_wake_;
+  bool requested_ = false;
+  bool stopping_ = false;
+  std::thread background_;
 };
 
 }  // namespace tessera
