@@ -15,6 +15,7 @@
 #include "src/main/write_ahead_log.h"
 #include "storage/data_table.h"
 #include "storage/durable/binary_io.h"
+#include "storage/durable/block_codec.h"
 #include "storage/durable/vector_serializer.h"
 #include "storage/transaction_manager.h"
 
@@ -42,10 +43,15 @@ class LogReplay {
   }
 
  private:
+  /// How messages name record `i`.
+  std::string record_name(size_t i) const {
+    return path_ + " (record at offset " + std::to_string(contents_.records[i].lsn) + ")";
+  }
+
   /// A reader of record `i`'s payload, positioned after the transaction id.
   BinaryReader reader(size_t i, uint64_t& txn_id) const {
     const auto& record = contents_.records[i];
-    BinaryReader in(record.payload, path_ + " (record at offset " + std::to_string(record.lsn) + ")");
+    BinaryReader in(record.payload, record_name(i));
     txn_id = in.get_u64();
     return in;
   }
@@ -160,8 +166,14 @@ class LogReplay {
         in.get_varint();
         in.get_varint();
         if (piece.position < table.row_id_end()) in.corrupt("rows overlap rows restored before");
-        storage::read_chunk(in, table.types(), chunk);
-        if (!in.at_end()) in.corrupt("trailing bytes after rows");
+        const uint8_t codec = in.get_u8();
+        const uint64_t raw_size = in.get_varint();
+        if (raw_size > storage::kMaxLogRecordBytes) in.corrupt("rows larger than a record");
+        const std::string what = record_name(piece.record);
+        const std::string raw = storage::decompress_block(codec, in.get_bytes(in.remaining()), raw_size, what);
+        BinaryReader rows_in(raw, what);
+        storage::read_chunk(rows_in, table.types(), chunk);
+        if (!rows_in.at_end()) rows_in.corrupt("trailing bytes after rows");
         table.restore_rows(piece.position, chunk);
       }
     }

@@ -15,6 +15,7 @@
 #include "src/common/sql_error.h"
 #include "src/common/data_chunk.h"
 #include "storage/durable/binary_io.h"
+#include "storage/durable/block_codec.h"
 #include "storage/durable/vector_serializer.h"
 #include "storage/data_table.h"
 #include "storage/row_group.h"
@@ -28,14 +29,24 @@ namespace {
 /// Buffered log bytes of one transaction are written out (not yet synced) beyond this.
 constexpr size_t kWriteOutBytes = size_t{8} << 20;
 
-/// Buffers one rows record: `chunk`'s rows at row ids [first_row_id, ...) of table `storage_id`.
+/// Rows records smaller than this are stored uncompressed.
+constexpr size_t kCompressBytes = 512;
+
+/// Buffers one rows record: `chunk`'s rows at row ids [first_row_id, ...) of table `storage_id`,
+/// compressed with `codec`.
 void put_rows_record(storage::LogWriter& log, uint64_t txn_id, uint64_t storage_id, uint64_t first_row_id,
-                     const DataChunk& chunk) {
+                     const DataChunk& chunk, storage::BlockCodec codec) {
+  storage::BinaryWriter rows;
+  storage::write_chunk(rows, chunk);
+  if (rows.size() < kCompressBytes) codec = storage::BlockCodec::kNone;
+  const std::string block = storage::compress_block(codec, rows.data());
   storage::BinaryWriter out;
   out.put_u64(txn_id);
   out.put_varint(storage_id);
   out.put_varint(first_row_id);
-  storage::write_chunk(out, chunk);
+  out.put_u8(static_cast<uint8_t>(codec));
+  out.put_varint(rows.size());
+  out.put_bytes(block.data(), block.size());
   log.append(static_cast<uint8_t>(WalRecordType::kRows), out.data());
   if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
 }
@@ -52,7 +63,7 @@ void put_rows(storage::LogWriter& log, uint64_t txn_id, const storage::AppendedR
     const size_t window_end = (start / kVectorSize + 1) * kVectorSize;
     const size_t count = std::min(appended.start + appended.count, window_end) - start;
     group.read_rows(start, count, chunk);
-    put_rows_record(log, txn_id, group.storage_id(), group.start_row() + start, chunk);
+    put_rows_record(log, txn_id, group.storage_id(), group.start_row() + start, chunk, storage::BlockCodec::kLz4);
     start += count;
   }
 }
@@ -256,7 +267,8 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
           while (end < chunk.size() && id_values[ids.sel.get_index(end)] == first + int64_t(end - begin)) end++;
           for (size_t r = begin; r < end; r++) positions[r - begin] = static_cast<sel_t>(r);
           run.slice(columns, SelectionVector(positions), end - begin);
-          put_rows_record(out, kCheckpointTransactionId, storage.storage_id(), static_cast<uint64_t>(first), run);
+          put_rows_record(out, kCheckpointTransactionId, storage.storage_id(), static_cast<uint64_t>(first), run,
+                          storage::BlockCodec::kZstd);
           report.rows += end - begin;
           begin = end;
         }

@@ -22,8 +22,10 @@ namespace tessera {
 /// come first, its commit record last; replay applies a transaction's records only when its
 /// commit record is in the log, so a transaction cut off by a crash leaves nothing.
 enum class WalRecordType : uint8_t {
-  /// varint storage id, varint row id of the first row, then the rows (a chunk, see
-  /// storage/durable/vector_serializer.h), at most one vector of one row group.
+  /// varint storage id, varint row id of the first row, u8 block codec, varint size of the
+  /// rows uncompressed, then the rows (a chunk, see storage/durable/vector_serializer.h)
+  /// compressed with the codec (LZ4 on the commit path, ZSTD in checkpoints, none for small
+  /// records); at most one vector of one row group.
   kRows = 1,
   /// varint storage id, varint count, the deleted row ids (varints).
   kDeletes = 2,
