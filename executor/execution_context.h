@@ -22,6 +22,7 @@ class PhysicalOperator;
 class ResultQueue;
 class SessionSettings;
 class DataChunkCollection;
+class QueryProfile;
 
 
 /// The global states of one query's operators, so an operator in one role (a hash join's
@@ -64,6 +65,10 @@ struct QueryContext {
   std::atomic<uint64_t> processed_rows{0};
   /// Global sink states of this query's operators.
   StateRegistry* states = nullptr;
+  /// Collects what each operator did (rows, time, scan statistics) for EXPLAIN ANALYZE; null
+  /// when nobody asked. Installed by the EXPLAIN ANALYZE operator's sink state before any
+  /// pipeline runs.
+  QueryProfile* profile = nullptr;
   /// Worker threads pipelines may use; 1 runs everything on the calling thread.
   size_t max_threads = 1;
   /// Counts the query's memory (a child of the server's tracker); null: not counted. Current

@@ -13,6 +13,7 @@ namespace tessera::executor {
 
 class Pipeline;
 class PipelineBuilder;
+struct OperatorProfile;
 
 enum class OperatorResult : uint8_t { kNeedMoreInput, kHaveMoreOutput, kFinished };
 enum class SourceResult : uint8_t { kHaveMoreOutput, kFinished };
@@ -86,6 +87,13 @@ class PhysicalOperator {
 
   /// Extra detail for EXPLAIN (expressions, keys).
   virtual std::string explain_details() const { return ""; }
+
+  /// EXPLAIN ANALYZE: adds what a worker's source state counted (a scan's row groups,
+  /// segments and bytes) to `profile`, once per worker when its share of the pipeline ends.
+  virtual void collect_source_profile(const LocalState& local, OperatorProfile& profile) const {}
+  /// EXPLAIN ANALYZE: lines shown under the operator for what `profile` counted beyond rows and
+  /// time (one per line, without indentation); empty when nothing.
+  virtual std::string explain_analyze_details(const OperatorProfile& profile) const { return ""; }
 
  protected:
   std::string name_;

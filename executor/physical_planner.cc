@@ -1,5 +1,7 @@
 #include "executor/physical_planner.h"
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <set>
 
@@ -10,6 +12,7 @@
 #include "executor/operator/ddl/physical_alter_table.h"
 #include "executor/operator/ddl/physical_create_table.h"
 #include "executor/operator/ddl/physical_explain.h"
+#include "executor/operator/ddl/physical_explain_analyze.h"
 #include "executor/operator/ddl/physical_utility.h"
 #include "executor/operator/insert/physical_insert.h"
 #include "executor/operator/join/physical_dependent_join.h"
@@ -524,8 +527,28 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       break;
     }
     case LogicalOperatorKind::kExplain: {
-      auto explained = create_rooted_plan(*op.children[0], false);
-      result = std::make_unique<PhysicalExplain>(PhysicalExplain::render(*explained));
+      const auto& explain = static_cast<const LogicalExplain&>(op);
+      auto planning_nanos = [&] {
+        const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch()).count();
+        return static_cast<uint64_t>(std::max<int64_t>(0, now - explain.planning_start_ns));
+      };
+      if (!explain.analyze) {
+        auto explained = create_rooted_plan(*op.children[0], false);
+        auto lines = PhysicalExplain::render(*explained);
+        if (explain.summary) lines.push_back(PhysicalExplain::milliseconds_line("Planning Time", planning_nanos()));
+        result = std::make_unique<PhysicalExplain>(std::move(lines));
+        break;
+      }
+      auto explained = create_plan(*op.children[0]);
+      PhysicalExplainAnalyze::Options options;
+      options.timing = explain.timing;
+      options.summary = explain.summary;
+      const LogicalOperatorKind kind = op.children[0]->kind;
+      options.modifies = kind == LogicalOperatorKind::kInsert || kind == LogicalOperatorKind::kUpdate ||
+                         kind == LogicalOperatorKind::kDelete || kind == LogicalOperatorKind::kCreateTable;
+      options.planning_nanos = planning_nanos();
+      result = std::make_unique<PhysicalExplainAnalyze>(std::move(explained), options);
       break;
     }
   }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "executor/operator/result/result_queue.h"
+#include "executor/operator_profile.h"
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
 
@@ -31,6 +32,21 @@ namespace {
 /// How long a task runs before it yields its worker to other queries' tasks.
 constexpr auto kTimeSlice = std::chrono::milliseconds(10);
 
+uint64_t nanos_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+}
+
+/// Times one call into `profile` when profiling (`profile` non-null), else just makes it.
+template <typename F>
+auto timed(OperatorProfile* profile, F&& call) {
+  if (!profile) return call();
+  const auto start = std::chrono::steady_clock::now();
+  auto result = call();
+  profile->nanos += nanos_since(start);
+  return result;
+}
+
 /// One worker's share of a pipeline: pulls from the source and pushes through the operators
 /// into the sink. Resumable: step() returns kBlocked when the sink refused a chunk (which it
 /// offers again on the next step) and kYield when its time slice is used up, keeping every
@@ -54,6 +70,8 @@ class PipelineWorker {
       chunks_[i + 1].initialize(pipeline.operators[i]->output_types());
     }
     sink_local_ = pipeline.sink->make_local_sink(worker, sink_global);
+    // Profiles: [0] the source, [i + 1] operator i, the last one the sink.
+    if (worker.query.profile) profiles_.resize(pipeline.operators.size() + 2);
   }
 
   /// Runs until the pipeline is done for this worker (then combines), the sink blocks, or the
@@ -70,15 +88,20 @@ class PipelineWorker {
           break;
         }
         chunks_[0].reset();
-        SourceResult sr = pipeline_.source->get_data(worker_, chunks_[0], source_global_, *source_local_);
+        SourceResult sr = timed(profile(0), [&] {
+          return pipeline_.source->get_data(worker_, chunks_[0], source_global_, *source_local_);
+        });
+        if (!profiles_.empty()) profiles_[0].rows_out += chunks_[0].size();
         if (sr == SourceResult::kFinished) source_exhausted_ = true;
         if (chunks_[0].size() > 0) stack_.push_back(0);
         continue;
       }
       const size_t level = stack_.back();
       if (level == sink_level) {
-        SinkResult r = pipeline_.sink->sink(worker_, chunks_[level], sink_global_, *sink_local_);
+        SinkResult r = timed(profile(level + 1),
+                             [&] { return pipeline_.sink->sink(worker_, chunks_[level], sink_global_, *sink_local_); });
         if (r == SinkResult::kBlocked) return TaskResult::kBlocked;  // offered again on resume
+        if (!profiles_.empty()) profiles_[level + 1].rows_in += chunks_[level].size();
         stack_.pop_back();
         if (r == SinkResult::kFinished) {
           pipeline_done_.store(true, std::memory_order_relaxed);
@@ -90,8 +113,11 @@ class PipelineWorker {
       // the level stays on the stack while it says kHaveMoreOutput.
       DataChunk& out = chunks_[level + 1];
       out.reset();
-      OperatorResult r = pipeline_.operators[level]->execute(worker_, chunks_[level], out, *op_globals_[level],
-                                                             *op_locals_[level]);
+      OperatorResult r = timed(profile(level + 1), [&] {
+        return pipeline_.operators[level]->execute(worker_, chunks_[level], out, *op_globals_[level],
+                                                   *op_locals_[level]);
+      });
+      if (!profiles_.empty()) profiles_[level + 1].rows_out += out.size();
       if (r != OperatorResult::kHaveMoreOutput) stack_.pop_back();
       if (r == OperatorResult::kFinished) {
         // Nothing below this operator is needed any more; its last output still flows on.
@@ -100,7 +126,11 @@ class PipelineWorker {
       }
       if (out.size() > 0) stack_.push_back(level + 1);
     }
-    pipeline_.sink->combine(worker_, sink_global_, *sink_local_);
+    timed(profile(sink_level + 1), [&] {
+      pipeline_.sink->combine(worker_, sink_global_, *sink_local_);
+      return 0;
+    });
+    if (!profiles_.empty()) merge_profiles();
     return TaskResult::kDone;
   }
 
@@ -121,7 +151,33 @@ class PipelineWorker {
   std::vector<size_t> stack_;
   bool source_exhausted_ = false;
   bool operator_finished_ = false;
+  /// This worker's counts per pipeline position while profiling; empty otherwise.
+  std::vector<OperatorProfile> profiles_;
+
+  OperatorProfile* profile(size_t position) { return profiles_.empty() ? nullptr : &profiles_[position]; }
+
+  /// Adds this worker's counts (and its source state's) to the query's profile.
+  void merge_profiles() {
+    QueryProfile& query_profile = *worker_.query.profile;
+    profiles_[0].produces = true;
+    pipeline_.source->collect_source_profile(*source_local_, profiles_[0]);
+    query_profile.merge(*pipeline_.source, profiles_[0]);
+    for (size_t i = 0; i < pipeline_.operators.size(); i++) {
+      profiles_[i + 1].produces = true;
+      query_profile.merge(*pipeline_.operators[i], profiles_[i + 1]);
+    }
+    query_profile.merge(*pipeline_.sink, profiles_.back());
+  }
 };
+
+/// Runs a sink's finalization step, adding its time to the query's profile when profiling.
+template <typename F>
+auto timed_finalize(QueryContext& query, const PhysicalOperator& sink, F&& call) {
+  OperatorProfile step;
+  auto result = timed(query.profile ? &step : nullptr, call);
+  if (query.profile) query.profile->add_time(sink, step.nanos);
+  return result;
+}
 
 }  // namespace
 
@@ -191,7 +247,10 @@ class QueryExecutor::FinalizeTask : public Task {
         if (executor_.query_.stopped.load()) break;
         const size_t part = run_.next_part.fetch_add(1);
         if (part >= run_.finalize_parts) break;
-        run_.pipeline->sink->finalize_part(executor_.query_, *run_.sink_global, part);
+        timed_finalize(executor_.query_, *run_.pipeline->sink, [&] {
+          run_.pipeline->sink->finalize_part(executor_.query_, *run_.sink_global, part);
+          return 0;
+        });
       }
     } catch (...) {
       executor_.record_error(std::current_exception());
@@ -282,9 +341,12 @@ void QueryExecutor::run_inline() {
     TaskResult result = runner.step(std::chrono::steady_clock::time_point::max());
     TS_CHECK(result == TaskResult::kDone, "a pipeline run inline cannot wait for a consumer");
     if (sink_finalized_later_.count(p)) continue;
-    const size_t parts = p->sink->prepare_finalize(query_, sink_global);
-    for (size_t i = 0; i < parts; i++) p->sink->finalize_part(query_, sink_global, i);
-    p->sink->finalize(query_, sink_global);
+    timed_finalize(query_, *p->sink, [&] {
+      const size_t parts = p->sink->prepare_finalize(query_, sink_global);
+      for (size_t i = 0; i < parts; i++) p->sink->finalize_part(query_, sink_global, i);
+      p->sink->finalize(query_, sink_global);
+      return 0;
+    });
   }
   std::lock_guard lock(mutex_);
   finished_ = true;
@@ -324,7 +386,8 @@ void QueryExecutor::task_finished(PipelineRun& run) {
   // scheduler's workers first.
   if (!has_error() && !query_.stopped.load() && !sink_finalized_later_.count(run.pipeline)) {
     try {
-      run.finalize_parts = run.pipeline->sink->prepare_finalize(query_, *run.sink_global);
+      run.finalize_parts = timed_finalize(
+          query_, *run.pipeline->sink, [&] { return run.pipeline->sink->prepare_finalize(query_, *run.sink_global); });
     } catch (...) {
       record_error(std::current_exception());
     }
@@ -353,7 +416,10 @@ void QueryExecutor::finalize_task_finished(PipelineRun& run) {
 void QueryExecutor::complete_pipeline(PipelineRun& run) {
   if (!has_error() && !query_.stopped.load() && !sink_finalized_later_.count(run.pipeline)) {
     try {
-      run.pipeline->sink->finalize(query_, *run.sink_global);
+      timed_finalize(query_, *run.pipeline->sink, [&] {
+        run.pipeline->sink->finalize(query_, *run.sink_global);
+        return 0;
+      });
     } catch (...) {
       record_error(std::current_exception());
     }

@@ -16,6 +16,21 @@ size_t ParallelTableScanState::snapshot_row_count() const {
   return n;
 }
 
+void ScanStatistics::merge(const ScanStatistics& other) {
+  row_groups_read += other.row_groups_read;
+  row_groups_skipped += other.row_groups_skipped;
+  segments_read += other.segments_read;
+  segments_skipped += other.segments_skipped;
+  if (column_bytes.size() < other.column_bytes.size()) column_bytes.resize(other.column_bytes.size(), 0);
+  for (size_t i = 0; i < other.column_bytes.size(); i++) column_bytes[i] += other.column_bytes[i];
+}
+
+void LocalTableScanState::enable_statistics(size_t column_count) {
+  statistics_ = std::make_unique<ScanStatistics>();
+  statistics_->column_bytes.assign(column_count, 0);
+  last_read_segment_.assign(column_count, kNoSegment);
+}
+
 ScanSkipCounts ParallelTableScanState::skip_counts() const {
   ScanSkipCounts counts;
   counts.row_groups_scanned = row_groups_scanned_.load(std::memory_order_relaxed);
@@ -652,9 +667,14 @@ bool DataTable::next_morsel(ParallelTableScanState& global, LocalTableScanState&
     }
     if (skip) {
       global.row_groups_skipped_.fetch_add(1, std::memory_order_relaxed);
+      if (local.statistics_) local.statistics_->row_groups_skipped++;
       continue;
     }
     global.row_groups_scanned_.fetch_add(1, std::memory_order_relaxed);
+    if (local.statistics_) {
+      local.statistics_->row_groups_read++;
+      std::fill(local.last_read_segment_.begin(), local.last_read_segment_.end(), LocalTableScanState::kNoSegment);
+    }
     local.row_group_ = &row_group;
     local.row_limit_ = global.morsels_[index].row_limit;
     local.vector_index_ = 0;

@@ -80,6 +80,7 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVis
         if (segment == active.last_skipped) continue;
         active.last_skipped = segment;
         local.segments_skipped_++;
+        if (local.statistics_) local.statistics_->segments_skipped++;
       }
       return 0;
     }
@@ -97,6 +98,7 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVis
   for (size_t f = 0; f < filter_count && count > 0; f++) {
     const auto& active = local.filters_[f];
     if (!active.evaluate) continue;
+    if (local.statistics_) count_segments_read(local, active.column, vector_start, rows);
     count = columns_[active.column]->select(*active.filter, vector_start, identity ? nullptr : sel_buffer, count,
                                            sel_buffer);
     identity = false;
@@ -113,10 +115,24 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVis
       for (size_t i = 0; i < count; i++) values[i] = first + static_cast<int64_t>(sel ? sel[i] : i);
       continue;
     }
+    if (local.statistics_) count_segments_read(local, column_ids[j], vector_start, rows);
     columns_[column_ids[j]]->scan(vector_start, rows, sel, count, out.column(j));
   }
   out.set_size(count);
   return count;
+}
+
+void RowGroup::count_segments_read(LocalTableScanState& local, size_t column, size_t vector_start, size_t rows) const {
+  const ColumnData& data = *columns_[column];
+  const size_t first = data.segment_index(vector_start);
+  const size_t last = data.segment_index(vector_start + rows - 1);
+  size_t& counted = local.last_read_segment_[column];
+  for (size_t s = first; s <= last; s++) {
+    if (counted != LocalTableScanState::kNoSegment && s <= counted) continue;
+    counted = s;
+    local.statistics_->segments_read++;
+    local.statistics_->column_bytes[column] += data.segment(s)->memory_bytes();
+  }
 }
 
 }  // namespace tessera::storage

@@ -78,6 +78,10 @@ class RowGroup {
                      const std::vector<size_t>& column_ids, LocalTableScanState& local, DataChunk& out) const;
 
  private:
+  /// Counts in `local`'s statistics the segments of table column `column` under rows
+  /// [vector_start, vector_start + rows) not counted yet, with their bytes.
+  void count_segments_read(LocalTableScanState& local, size_t column, size_t vector_start, size_t rows) const;
+
   const uint64_t start_row_;
   const uint64_t storage_id_;
   std::vector<std::unique_ptr<ColumnData>> columns_;

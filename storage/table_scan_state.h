@@ -23,6 +23,19 @@ struct ScanSkipCounts {
   size_t segments_skipped = 0;    ///< segments (of filtered columns) skipped inside read row groups
 };
 
+/// What one worker's scan read, counted when asked (EXPLAIN ANALYZE); the counts of all the
+/// workers of a scan are summed with merge().
+struct ScanStatistics {
+  size_t row_groups_read = 0;     ///< row groups claimed and read
+  size_t row_groups_skipped = 0;  ///< row groups skipped by zone maps
+  size_t segments_read = 0;       ///< column segments decoded or referenced (each counted once)
+  size_t segments_skipped = 0;    ///< segments of filtered columns skipped by zone maps
+  /// Per table column: the sizes (ColumnSegment::memory_bytes) of the segments read.
+  std::vector<uint64_t> column_bytes;
+
+  void merge(const ScanStatistics& other);
+};
+
 /// The shared state of one parallel scan of a DataTable: a snapshot of the table's row groups
 /// and their row counts taken at DataTable::begin_scan, the projection, the pushed-down filters,
 /// the reading transaction's visibility (start timestamp and id), and the next morsel to hand
@@ -68,6 +81,11 @@ class LocalTableScanState {
  public:
   LocalTableScanState() = default;
 
+  /// Starts counting what this worker's scan reads, for a table of `column_count` columns.
+  void enable_statistics(size_t column_count);
+  /// The counts so far; null unless enable_statistics() was called.
+  const ScanStatistics* statistics() const { return statistics_.get(); }
+
  private:
   friend class DataTable;
   friend class RowGroup;
@@ -85,6 +103,11 @@ class LocalTableScanState {
   std::vector<ActiveFilter> filters_;
   size_t segments_skipped_ = 0;  // in the current morsel, added to global_ when it ends
   std::unique_ptr<uint32_t[]> sel_;  // kVectorSize entries
+  std::unique_ptr<ScanStatistics> statistics_;  // null: not counting
+  // Per table column, the index of the last segment of the current row group counted as read,
+  // so a segment under several vectors counts once; kNoSegment after a new morsel.
+  static constexpr size_t kNoSegment = ~size_t{0};
+  std::vector<size_t> last_read_segment_;
 };
 
 }  // namespace tessera::storage

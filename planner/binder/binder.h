@@ -317,6 +317,9 @@ class Binder {
                              const std::vector<std::string>& dropped, const std::vector<std::string>& retyped,
                              bool cascade);
   BoundStatement bind_explain(const ExplainStatement& stmt);
+  /// Raises PostgreSQL's error for EXPLAIN ANALYZE of a statement it does not run (42601; 0A000
+  /// for the ones PostgreSQL runs and we do not yet).
+  void check_explain_analyze_target(const Statement& statement) const;
   BoundStatement bind_set(const VariableSetStatement& stmt);
   BoundStatement bind_show(const VariableShowStatement& stmt);
 

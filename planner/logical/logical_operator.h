@@ -533,7 +533,15 @@ class LogicalExplain : public LogicalOperator {
   std::vector<LogicalType> output_types() const override { return {LogicalType::varchar()}; }
   std::string describe() const override { return "Explain"; }
 
+  /// EXPLAIN ANALYZE: the plan runs and the output shows what each operator did.
   bool analyze = false;
+  /// With analyze: whether the output shows times (TIMING) and the Planning/Execution Time
+  /// lines (SUMMARY).
+  bool timing = true;
+  bool summary = true;
+  /// When planning the statement began (steady clock, nanoseconds since its epoch), for the
+  /// "Planning Time" line.
+  int64_t planning_start_ns = 0;
 };
 
 enum class TransactionAction : uint8_t { kBegin, kCommit, kRollback };

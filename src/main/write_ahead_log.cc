@@ -78,41 +78,48 @@ void put_deletes(storage::LogWriter& log, uint64_t txn_id, const storage::Delete
   if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
 }
 
-/// Appends the catalog change that makes `object` exist (put) or not (drop); counts it.
-void put_catalog_change(storage::BinaryWriter& out, size_t& count, const storage::VersionedObject& object,
-                        bool exists) {
-  if (const auto* schema = dynamic_cast<const catalog::SchemaEntry*>(&object)) {
-    if (exists) {
-      out.put_u8(static_cast<uint8_t>(WalCatalogChange::kPutSchema));
-      catalog::write_schema(out, *schema);
-    } else {
-      out.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropSchema));
-      out.put_varint(schema->oid());
-    }
-  } else if (const auto* entry = dynamic_cast<const catalog::CatalogEntry*>(&object)) {
-    if (exists) {
-      out.put_u8(static_cast<uint8_t>(WalCatalogChange::kPutRelation));
-      catalog::write_entry(out, *entry);
-    } else {
-      out.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropRelation));
-      out.put_varint(entry->oid());
-    }
-  } else {
-    return;  // not a catalog object: nothing durable
-  }
-  count++;
-}
+/// The catalog changes of one commit record, as they are appended.
+struct CatalogChanges {
+  storage::BinaryWriter out;
+  size_t count = 0;
+  Oid max_oid = 0;  ///< the largest OID a change names (the record's next OID is above it)
 
-/// Buffers a commit record of transaction `txn_id` with `change_count` catalog changes.
+  /// Appends the change that makes `object` exist (put) or not (drop).
+  void add(const storage::VersionedObject& object, bool exists) {
+    if (const auto* schema = dynamic_cast<const catalog::SchemaEntry*>(&object)) {
+      if (exists) {
+        out.put_u8(static_cast<uint8_t>(WalCatalogChange::kPutSchema));
+        catalog::write_schema(out, *schema);
+      } else {
+        out.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropSchema));
+        out.put_varint(schema->oid());
+      }
+      max_oid = std::max(max_oid, schema->oid());
+    } else if (const auto* entry = dynamic_cast<const catalog::CatalogEntry*>(&object)) {
+      if (exists) {
+        out.put_u8(static_cast<uint8_t>(WalCatalogChange::kPutRelation));
+        catalog::write_entry(out, *entry);
+      } else {
+        out.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropRelation));
+        out.put_varint(entry->oid());
+      }
+      max_oid = std::max(max_oid, entry->oid());
+    } else {
+      return;  // not a catalog object: nothing durable
+    }
+    count++;
+  }
+};
+
+/// Buffers a commit record of transaction `txn_id`.
 void put_commit_record(storage::LogWriter& log, uint64_t txn_id, uint64_t commit_ts, Oid next_oid,
-                       const storage::BinaryWriter& changes, size_t change_count,
-                       const std::vector<catalog::Catalog::SequenceState>& sequences) {
+                       const CatalogChanges& changes, const std::vector<catalog::Catalog::SequenceState>& sequences) {
   storage::BinaryWriter commit;
   commit.put_u64(txn_id);
   commit.put_u64(commit_ts);
   commit.put_varint(next_oid);
-  commit.put_varint(change_count);
-  commit.put_bytes(changes.data().data(), changes.size());
+  commit.put_varint(changes.count);
+  commit.put_bytes(changes.out.data().data(), changes.out.size());
   commit.put_varint(sequences.size());
   for (const auto& sequence : sequences) {
     commit.put_varint(sequence.oid);
@@ -187,8 +194,7 @@ void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts)
   check_usable();
   const auto sequences = catalog_.take_changed_sequences();
   if (txn.is_read_only() && sequences.empty()) return;
-  storage::BinaryWriter changes;
-  size_t change_count = 0;
+  CatalogChanges changes;
   for (const auto& undo : txn.undo_log()) {
     std::visit(
         [&](const auto& entry) {
@@ -198,44 +204,45 @@ void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts)
           } else if constexpr (std::is_same_v<T, storage::DeletedRows>) {
             put_deletes(*log_, txn.id(), entry);
           } else if constexpr (std::is_same_v<T, storage::CreatedObject>) {
-            put_catalog_change(changes, change_count, *entry.object, true);
+            changes.add(*entry.object, true);
           } else if constexpr (std::is_same_v<T, storage::DroppedObject>) {
-            put_catalog_change(changes, change_count, *entry.object, false);
+            changes.add(*entry.object, false);
           } else {
             static_assert(std::is_same_v<T, storage::ReplacedObject>);
             const auto* old_entry = dynamic_cast<const catalog::CatalogEntry*>(entry.old_version.get());
             const auto* new_entry = dynamic_cast<const catalog::CatalogEntry*>(entry.new_version.get());
             if (old_entry && new_entry && old_entry->oid() != new_entry->oid()) {
-              put_catalog_change(changes, change_count, *entry.old_version, false);
+              changes.add(*entry.old_version, false);
             }
-            put_catalog_change(changes, change_count, *entry.new_version, true);
+            changes.add(*entry.new_version, true);
           }
         },
         undo);
   }
-  put_commit_record(*log_, txn.id(), commit_ts, catalog_.next_oid(), changes, change_count, sequences);
+  // The next OID is above every OID the record names (not Catalog::next_oid: the catalog's
+  // lock must not be taken under the transaction's, which DDL takes in the other order).
+  put_commit_record(*log_, txn.id(), commit_ts, changes.max_oid + 1, changes, sequences);
   log_->flush();
   log_bytes_.store(log_->end_lsn(), std::memory_order_relaxed);
 }
 
 void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Transaction& txn,
                                    CheckpointReport& report) {
-  storage::BinaryWriter changes;
-  size_t change_count = 0;
+  CatalogChanges changes;
   bool has_public = false;
   for (const auto& schema : catalog_.schemas(txn)) {
     if (schema->name() == catalog::kCatalogSchema || schema->name() == catalog::kInformationSchema) continue;
     has_public |= schema->oid() == catalog::kPublicSchemaOid;
-    put_catalog_change(changes, change_count, *schema, true);
+    changes.add(*schema, true);
   }
   if (!has_public) {  // recovery starts from a catalog that has it
-    changes.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropSchema));
-    changes.put_varint(catalog::kPublicSchemaOid);
-    change_count++;
+    changes.out.put_u8(static_cast<uint8_t>(WalCatalogChange::kDropSchema));
+    changes.out.put_varint(catalog::kPublicSchemaOid);
+    changes.count++;
   }
   DataChunk run;
   for (const auto& entry : catalog_.entries(txn)) {
-    put_catalog_change(changes, change_count, *entry, true);
+    changes.add(*entry, true);
     const auto* table = dynamic_cast<const catalog::TableEntry*>(entry.get());
     if (table == nullptr) continue;
     // The live rows, each run of consecutive row ids as one record (rows deleted or never
@@ -276,7 +283,7 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
     }
     report.tables++;
   }
-  put_commit_record(out, kCheckpointTransactionId, txn.start_ts(), catalog_.next_oid(), changes, change_count, {});
+  put_commit_record(out, kCheckpointTransactionId, txn.start_ts(), catalog_.next_oid(), changes, {});
 }
 
 CheckpointReport WriteAheadLog::checkpoint() {

@@ -295,15 +295,15 @@ TEST_F(DurabilityTest, CheckpointsWhileCommitsGoOnLoseNothing) {
   ok("CREATE TABLE t (a int)");
   std::atomic<bool> done{false};
   std::atomic<int> committed{0};
+  pgwire::BackendSession& writer_session = session(1);
   std::thread writer([&] {
     for (int i = 0; i < 300; i++) {
       Collector c;
-      session(1).execute_simple("INSERT INTO t SELECT g FROM generate_series(1, 10) g", c);
+      writer_session.execute_simple("INSERT INTO t SELECT g FROM generate_series(1, 10) g", c);
       if (c.errors.empty()) committed++;
     }
     done = true;
   });
-  (void)session(1);
   int checkpoints = 0;
   while (!done) {
     db_->checkpoint();

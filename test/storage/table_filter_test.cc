@@ -463,6 +463,54 @@ TEST(TableFilterTest, ZoneMapsSkipRowGroupsAndSegments) {
   EXPECT_EQ(0u, counts.row_groups_skipped);
 }
 
+// Two workers take the morsels of one scan in turn, each counting what it reads; their counts
+// sum to the scan's: the filtered column's segment under the range and the projected column's.
+TEST(TableFilterTest, ScanStatisticsOfWorkersSumToWhatTheScanRead) {
+  TransactionManager tm;
+  auto owned = ascending_table(tm, 10 * kRowGroupSize);
+  const DataTable& table = *owned;
+  auto reader = tm.begin();
+  const int64_t low = 5 * kRowGroupSize + 10 * kVectorSize + 100;
+  TableFilterSet narrow;
+  narrow.add(0, std::make_unique<CompareFilter>(CompareOp::kGreaterEqual, Value::bigint(low)));
+  narrow.add(0, std::make_unique<CompareFilter>(CompareOp::kLessEqual, Value::bigint(low + 49)));
+  auto global = table.begin_scan(*reader, {1}, std::move(narrow));
+  LocalTableScanState workers[2];
+  for (auto& worker : workers) worker.enable_statistics(2);
+  EXPECT_EQ(nullptr, LocalTableScanState().statistics());
+  DataChunk out;
+  out.initialize({LogicalType::integer()});
+  size_t rows = 0;
+  bool done[2] = {false, false};
+  for (size_t turn = 0; !done[0] || !done[1]; turn++) {
+    const size_t w = turn % 2;
+    if (done[w]) continue;
+    if (!table.next_morsel(*global, workers[w])) {
+      done[w] = true;
+      continue;
+    }
+    while (table.scan(workers[w], out)) rows += out.size();
+  }
+  EXPECT_EQ(50u, rows);
+  ScanStatistics total;
+  for (const auto& worker : workers) total.merge(*worker.statistics());
+  EXPECT_EQ(1u, total.row_groups_read);
+  EXPECT_EQ(9u, total.row_groups_skipped);
+  EXPECT_EQ(2u, total.segments_read);
+  EXPECT_EQ(kVectorsPerRowGroup - 1, total.segments_skipped);
+  EXPECT_EQ(global->skip_counts().segments_skipped, total.segments_skipped);
+  // The bytes are the sizes of segment 10 of row group 5 in each column.
+  std::vector<uint64_t> expected(2, 0);
+  std::vector<size_t> index(2, 0);
+  for (const SegmentStats& segment : table.segment_stats()) {
+    if (segment.row_group != 5) continue;
+    if (index[segment.column]++ == 10) expected[segment.column] = segment.compressed_bytes;
+  }
+  ASSERT_EQ(2u, total.column_bytes.size());
+  EXPECT_GT(expected[0], 0u);
+  EXPECT_EQ(expected, total.column_bytes);
+}
+
 TEST(TableFilterTest, FullyMatchingEncodedSegmentsAreDecodedOnce) {
   TransactionManager tm;
   auto owned = ascending_table(tm, 2 * kVectorSize);

@@ -106,6 +106,7 @@ void PhysicalCte::iterate(QueryContext& query, State& state) const {
   iteration.cancelled = query.cancelled;
   iteration.parameters = query.parameters;
   iteration.parent = &query;
+  iteration.profile = query.profile;  // EXPLAIN ANALYZE sums the iterations' operators
   iteration.max_threads = 1;  // inline on this worker
   const PhysicalOperator& recursive = *children_[2];
   QueryExecutor executor(recursive, iteration);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,14 @@ class PhysicalExplain : public PhysicalOperator {
   bool is_source() const override { return true; }
   SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
 
-  /// The EXPLAIN text of `root` (a plan whose root is a sink).
-  static std::vector<std::string> render(const PhysicalOperator& root);
+  /// The EXPLAIN text of `root` (a plan whose root is a sink). With `profile` (EXPLAIN
+  /// ANALYZE, after the plan ran) each operator's line ends with what it did:
+  /// "(actual rows=N time=X ms)", or "(actual rows=N)" without `timing`, followed by the lines
+  /// of its explain_analyze_details.
+  static std::vector<std::string> render(const PhysicalOperator& root, const QueryProfile* profile = nullptr,
+                                         bool timing = true);
+  /// "<label>: 1.234 ms" (the summary lines: Planning Time, Execution Time).
+  static std::string milliseconds_line(const char* label, uint64_t nanos);
 
  private:
   std::vector<std::string> lines_;

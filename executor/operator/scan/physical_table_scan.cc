@@ -7,6 +7,7 @@
 #include "catalog/catalog_entry.h"
 #include "catalog/function_entry.h"
 #include "executor/expression/expression_executor.h"
+#include "executor/operator_profile.h"
 #include "storage/data_table.h"
 
 namespace tessera::executor {
@@ -206,7 +207,31 @@ std::unique_ptr<GlobalState> PhysicalTableScan::make_global_source(QueryContext&
 std::unique_ptr<LocalState> PhysicalTableScan::make_local_source(WorkerContext& worker, GlobalState&) const {
   auto state = std::make_unique<ScanLocalState>(worker.query);
   state->scanned.initialize(types_);
+  if (worker.query.profile) state->scan.enable_statistics(table_->columns().size());
   return state;
+}
+
+void PhysicalTableScan::collect_source_profile(const LocalState& local, OperatorProfile& profile) const {
+  const storage::ScanStatistics* statistics = static_cast<const ScanLocalState&>(local).scan.statistics();
+  if (!statistics) return;
+  if (!profile.scan) profile.scan.emplace();
+  profile.scan->merge(*statistics);
+}
+
+std::string PhysicalTableScan::explain_analyze_details(const OperatorProfile& profile) const {
+  if (!profile.scan) return "";
+  const storage::ScanStatistics& scan = *profile.scan;
+  std::string out = "Row Groups: read=" + std::to_string(scan.row_groups_read) +
+                    " skipped=" + std::to_string(scan.row_groups_skipped);
+  out += "\nSegments: read=" + std::to_string(scan.segments_read) + " skipped=" + std::to_string(scan.segments_skipped);
+  std::string bytes;
+  const auto& columns = table_->columns();
+  for (size_t c = 0; c < scan.column_bytes.size() && c < columns.size(); c++) {
+    if (scan.column_bytes[c] == 0) continue;
+    bytes += (bytes.empty() ? "" : " ") + columns[c].name + "=" + std::to_string(scan.column_bytes[c]);
+  }
+  if (!bytes.empty()) out += "\nBytes Read: " + bytes;
+  return out;
 }
 
 SourceResult PhysicalTableScan::get_data(WorkerContext&, DataChunk& out, GlobalState& global_state,

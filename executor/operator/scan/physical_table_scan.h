@@ -48,6 +48,9 @@ class PhysicalTableScan : public PhysicalOperator {
   SourceResult get_data(WorkerContext& worker, DataChunk& out, GlobalState& global, LocalState& local) const override;
   /// "t filters: <expressions>", then a line "Table Filters: <storage filters>".
   std::string explain_details() const override;
+  void collect_source_profile(const LocalState& local, OperatorProfile& profile) const override;
+  /// "Row Groups: read=N skipped=N", "Segments: read=N skipped=N", "Bytes Read: <column>=N ...".
+  std::string explain_analyze_details(const OperatorProfile& profile) const override;
 
  private:
   std::shared_ptr<catalog::TableEntry> table_;
