@@ -7,7 +7,7 @@ PORT ?= 5433
 DATA ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build server run fuzz-sql sqllogictest-all sqllogictest-known-differences test unit-test asan-test slt-test wire-test bench clean
+.PHONY: all deps configure build server run fuzz-sql crash-test sqllogictest-all sqllogictest-known-differences test unit-test asan-test slt-test wire-test bench clean
 
 all: build
 
@@ -43,6 +43,13 @@ N ?= 10000
 SEED ?= 1
 fuzz-sql: build
 	bash scripts/fuzz-sql.sh $(BUILD_DIR) $(N) $(SEED)
+
+# Crash recovery: CRASH_ITERATIONS restarts after SIGKILL at random moments of a random write
+# workload from seed SEED, each compared with the acknowledged commits (tessera-crash-test).
+CRASH_ITERATIONS ?= 200
+crash-test: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target tessera tessera-crash-test
+	./$(BUILD_DIR)/tessera-crash-test --server ./$(BUILD_DIR)/tessera --iterations $(CRASH_ITERATIONS) --seed $(SEED)
 
 # The whole SQLite corpus on Tessera, with per-folder counts (make test runs a fixed sample).
 sqllogictest-all: build

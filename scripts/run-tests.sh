@@ -5,7 +5,8 @@
 #   3. the SQLite corpus sample with PostgreSQL's known differences, TPC-H at SF 0.1 compared
 #      with PostgreSQL, and random queries on PostgreSQL 15 and Tessera compared
 #      (scripts/fuzz-sql.sh, a fixed seed),
-#   4. the same suites over the wire against a running server, plus the psql client test,
+#   4. the same suites over the wire against a running server, plus the psql client test and
+#      the restart test; then crash recovery: SIGKILL at random moments, restart, compare,
 #   5. the unit tests and the sqllogictest suites again in an ASan+UBSan build,
 #   6. the storage, executor and session (concurrency) unit tests in a ThreadSanitizer build.
 # Usage: scripts/run-tests.sh BUILD_DIR ASAN_BUILD_DIR TSAN_BUILD_DIR
@@ -85,10 +86,14 @@ done
 check "$build/tessera-sqllogictest" --connect "127.0.0.1:$port" "${suites[@]}" "${corpus[@]}"
 check bash test/clients/psql_test.sh 127.0.0.1 "$port"
 check bash test/clients/data_directory_lock_test.sh "$build/tessera" "$datadir"
+check bash test/clients/restart_test.sh "$build/tessera"
 kill "$server"
 wait "$server" 2>/dev/null || true
 trap - EXIT
 rm -rf "$datadir"
+
+step "crash recovery (SIGKILL at random moments)"
+check timeout 300 "$build/tessera-crash-test" --server "$build/tessera" --iterations 5 --seed 20261207
 
 if [ "${TESSERA_SKIP_ASAN:-0}" != "1" ]; then
   step "ASan+UBSan build: unit tests and our suites"
