@@ -93,7 +93,7 @@ trap - EXIT
 rm -rf "$datadir"
 
 step "crash recovery (SIGKILL at random moments)"
-check timeout 300 "$build/tessera-crash-test" --server "$build/tessera" --iterations 5 --seed 20261207
+check timeout 300 "$build/tessera-crash-test" --server "$build/tessera" --iterations 20 --seed 20261207
 
 if [ "${TESSERA_SKIP_ASAN:-0}" != "1" ]; then
   step "ASan+UBSan build: unit tests and our suites"
