@@ -41,6 +41,14 @@ void TransactionManager::add_global_hook(std::shared_ptr<TransactionHook> hook) 
   global_hooks_.push_back(std::move(hook));
 }
 
+void TransactionManager::reserve_transaction_ids(uint64_t used) {
+  if (used < kTransactionIdStart) return;
+  const uint64_t next = Transaction::owner_of(used) + kVersionsPerTransaction;
+  uint64_t current = next_id_.load(std::memory_order_relaxed);
+  while (current < next && !next_id_.compare_exchange_weak(current, next, std::memory_order_relaxed)) {
+  }
+}
+
 void TransactionManager::run_between_commits(const std::function<void()>& f) {
   std::lock_guard<std::mutex> lock(commit_mutex_);
   f();

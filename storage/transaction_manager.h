@@ -52,6 +52,11 @@ class TransactionManager {
   /// transaction registers itself (e.g. the WAL).
   void add_global_hook(std::shared_ptr<TransactionHook> hook);
 
+  /// Makes every transaction id handed out from now on greater than `used` (recovery: the ids
+  /// a log holds are not handed out again, so no record of an earlier run can be taken for a
+  /// later transaction's).
+  void reserve_transaction_ids(uint64_t used);
+
   /// Runs `f` with the commit lock held: no commit is in progress or starts while it runs (a
   /// checkpoint takes its snapshot and its log position there, so that they agree). `f` may
   /// begin transactions but must not end any.

@@ -67,6 +67,7 @@ class LogReplay {
   void read_record(size_t i, RecoveryReport& report) {
     uint64_t txn_id = 0;
     BinaryReader in = reader(i, txn_id);
+    max_txn_id_ = std::max(max_txn_id_, txn_id);
     switch (static_cast<WalRecordType>(contents_.records[i].type)) {
       case WalRecordType::kRows:
       case WalRecordType::kDeletes:
@@ -232,6 +233,7 @@ class LogReplay {
     uint64_t max_storage_id = 0;
     for (const auto& [id, table] : storages_) max_storage_id = std::max(max_storage_id, id);
     DataTable::reserve_storage_ids(max_storage_id);
+    transactions_.reserve_transaction_ids(max_txn_id_);
     std::vector<std::shared_ptr<SchemaEntry>> schemas;
     for (auto& [oid, schema] : schemas_) schemas.push_back(std::move(schema));
     std::vector<std::shared_ptr<CatalogEntry>> relations;
@@ -248,6 +250,7 @@ class LogReplay {
   std::map<uint64_t, std::shared_ptr<DataTable>> storages_;
   std::map<Oid, catalog::SequenceEntry::CounterState> counters_;
   uint64_t next_oid_ = 0;
+  uint64_t max_txn_id_ = 0;
   std::unordered_map<uint64_t, std::vector<size_t>> pending_;  // txn id -> its data records
   std::vector<size_t> committed_;  // data records of committed transactions, in commit order
 };

@@ -253,6 +253,21 @@ TEST_F(DurabilityTest, RecordsOfACommitCutOffNeverApplyToALaterTransaction) {
   open();
   EXPECT_EQ(size, std::filesystem::file_size(wal_path()));
   EXPECT_GT(db_->recovery().torn_bytes, 0u);
+  // Transaction ids go on after those of the log's commits.
+  uint64_t first_id = 0;
+  {
+    auto txn = db_->transactions().begin();
+    first_id = txn->id();
+    db_->transactions().commit(*txn);
+  }
+  ok("INSERT INTO t VALUES (0)");
+  ok("DELETE FROM t WHERE a = 0");
+  open();
+  {
+    auto txn = db_->transactions().begin();
+    EXPECT_GT(txn->id(), first_id);
+    db_->transactions().commit(*txn);
+  }
   for (int i = 4; i < 12; i++) ok("INSERT INTO t VALUES (" + std::to_string(i) + ")");
   ok("DELETE FROM t WHERE a > 4");
   open();

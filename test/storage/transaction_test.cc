@@ -322,6 +322,23 @@ void wait_until_blocked(const LockManager& locks, uint64_t txn_id, const std::st
 
 using test_support::sqlstate_of;
 
+TEST(TransactionTest, ReservedIdsAreNotHandedOutAgain) {
+  TransactionManager tm;
+  auto first = tm.begin();
+  const uint64_t used = first->id() + 5 * kVersionsPerTransaction + 3;
+  tm.reserve_transaction_ids(used);
+  auto next = tm.begin();
+  EXPECT_EQ(Transaction::owner_of(used) + kVersionsPerTransaction, next->id());
+  tm.reserve_transaction_ids(first->id());  // never lowers
+  auto after = tm.begin();
+  EXPECT_EQ(next->id() + kVersionsPerTransaction, after->id());
+  tm.reserve_transaction_ids(7);  // a timestamp-like value below every id: nothing
+  EXPECT_EQ(after->id() + kVersionsPerTransaction, tm.begin()->id());
+  tm.commit(*first);
+  tm.commit(*next);
+  tm.commit(*after);
+}
+
 TEST(TransactionTest, SharedLocksAreCompatibleAndExclusiveOnesWait) {
   TransactionManager tm;
   auto a = tm.begin();
