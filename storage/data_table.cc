@@ -1,4 +1,5 @@
 #include "storage/data_table.h"
+#include "src/common/atomic_max.h"
 
 #include <algorithm>
 #include <string>
@@ -43,11 +44,7 @@ namespace {
 std::atomic<uint64_t> next_storage_id{1};
 }  // namespace
 
-void DataTable::reserve_storage_ids(uint64_t used) {
-  uint64_t current = next_storage_id.load(std::memory_order_relaxed);
-  while (current <= used && !next_storage_id.compare_exchange_weak(current, used + 1, std::memory_order_relaxed)) {
-  }
-}
+void DataTable::reserve_storage_ids(uint64_t used) { atomic_raise(next_storage_id, used + 1); }
 
 DataTable::DataTable(std::vector<LogicalType> types, uint64_t storage_id)
     : types_(std::move(types)),

@@ -1,4 +1,5 @@
 #include "storage/transaction_manager.h"
+#include "src/common/atomic_max.h"
 
 #include <exception>
 #include <type_traits>
@@ -43,10 +44,7 @@ void TransactionManager::add_global_hook(std::shared_ptr<TransactionHook> hook) 
 
 void TransactionManager::reserve_transaction_ids(uint64_t used) {
   if (used < kTransactionIdStart) return;
-  const uint64_t next = Transaction::owner_of(used) + kVersionsPerTransaction;
-  uint64_t current = next_id_.load(std::memory_order_relaxed);
-  while (current < next && !next_id_.compare_exchange_weak(current, next, std::memory_order_relaxed)) {
-  }
+  atomic_raise(next_id_, Transaction::owner_of(used) + kVersionsPerTransaction);
 }
 
 void TransactionManager::run_between_commits(const std::function<void()>& f) {

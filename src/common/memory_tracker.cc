@@ -1,4 +1,5 @@
 #include "src/common/memory_tracker.h"
+#include "src/common/atomic_max.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -28,9 +29,7 @@ bool MemoryTracker::try_reserve(size_t bytes, bool may_fail) {
     used_.fetch_sub(n, std::memory_order_relaxed);
     return false;
   }
-  int64_t peak = peak_.load(std::memory_order_relaxed);
-  while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
-  }
+  atomic_raise(peak_, now);
   return true;
 }
 

@@ -210,18 +210,19 @@ class LogReplay {
         sequence->set_value(it->second.last_value, it->second.is_called);
       }
     }
+    // An index names its table by schema and name.
+    std::map<std::pair<Oid, std::string>, const catalog::TableEntry*> tables;
+    for (const auto& [oid, entry] : relations_) {
+      if (const auto* table = dynamic_cast<const catalog::TableEntry*>(entry.get())) {
+        tables.emplace(std::make_pair(table->schema_oid(), table->name()), table);
+      }
+    }
     auto txn = transactions_.begin();
     for (const auto& [oid, entry] : relations_) {
       const auto* index = dynamic_cast<const catalog::IndexEntry*>(entry.get());
       if (index == nullptr) continue;
-      const catalog::TableEntry* table = nullptr;
-      for (const auto& [other_oid, other] : relations_) {
-        const auto* candidate = dynamic_cast<const catalog::TableEntry*>(other.get());
-        if (candidate && candidate->schema_oid() == index->schema_oid() && candidate->name() == index->table_name()) {
-          table = candidate;
-          break;
-        }
-      }
+      const auto found = tables.find(std::make_pair(index->schema_oid(), index->table_name()));
+      const catalog::TableEntry* table = found == tables.end() ? nullptr : found->second;
       if (table == nullptr) {
         throw SqlError(SqlState::kDataCorrupted,
                        path_ + ": index \"" + index->name() + "\" of a table that does not exist");
@@ -230,9 +231,7 @@ class LogReplay {
       table->storage().add_index(index->index());
     }
     transactions_.commit(*txn);
-    uint64_t max_storage_id = 0;
-    for (const auto& [id, table] : storages_) max_storage_id = std::max(max_storage_id, id);
-    DataTable::reserve_storage_ids(max_storage_id);
+    if (!storages_.empty()) DataTable::reserve_storage_ids(storages_.rbegin()->first);
     transactions_.reserve_transaction_ids(max_txn_id_);
     std::vector<std::shared_ptr<SchemaEntry>> schemas;
     for (auto& [oid, schema] : schemas_) schemas.push_back(std::move(schema));

@@ -165,6 +165,9 @@ void WriteAheadLog::background_loop() {
     background_wake_.wait(lock, [this] { return requested_ || stopping_; });
     if (stopping_) return;
     requested_ = false;
+    // Commits keep asking while a checkpoint runs; the one that just ended may have made the
+    // log small enough.
+    if (log_bytes_.load(std::memory_order_relaxed) < next_checkpoint_at_.load(std::memory_order_relaxed)) continue;
     lock.unlock();
     try {
       const CheckpointReport report = checkpoint();
