@@ -45,6 +45,13 @@ class RowGroup {
   /// Rows whose delete has committed (statistics).
   size_t committed_delete_count() const { return committed_deletes_.load(std::memory_order_relaxed); }
 
+  /// Recovery: a row group of `rows` rows whose columns are `columns` (per column its sealed
+  /// segments in row order, as read from a data file), every row's insert committed for every
+  /// snapshot.
+  static std::shared_ptr<RowGroup> restore(const std::vector<LogicalType>& types, uint64_t start_row,
+                                           uint64_t storage_id, size_t rows,
+                                           std::vector<std::vector<std::shared_ptr<const ColumnSegment>>> columns);
+
   /// Writer: appends rows [offset, offset + count) of the unified input columns as rows of
   /// transaction `txn_id`; requires count <= kRowGroupSize - count(). Returns the row-group
   /// offset of the first new row.

@@ -36,7 +36,8 @@ Database::Database(DatabaseConfig config)
   executor::register_builtin_functions(*functions_);
   if (config_.durable) {
     auto log = recover(config_.data_directory, *catalog_, *transactions_, recovery_);
-    wal_ = std::make_shared<WriteAheadLog>(*catalog_, *transactions_, std::move(log), config_.checkpoint_bytes);
+    wal_ = std::make_shared<WriteAheadLog>(*catalog_, *transactions_, std::move(log), config_.checkpoint_bytes,
+                                           recovery_.data_file_keys);
     transactions_->add_global_hook(wal_);
   }
 }

@@ -93,7 +93,9 @@ int main(int argc, char** argv) {
     tessera::Database db(config);
     if (const auto& r = db.recovery(); r.records > 0) {
       std::cout << "tessera: recovered " << r.transactions << " committed transactions (" << r.tables << " tables, "
-                << r.rows << " rows) from the write-ahead log in " << r.seconds << " s";
+                << r.rows << " rows, " << r.data_files << " row groups from data files) from the write-ahead log in "
+                << r.seconds << " s";
+      if (r.removed_files > 0) std::cout << "; removed " << r.removed_files << " data files no checkpoint names";
       if (r.torn_bytes > 0) std::cout << "; cut off a torn tail of " << r.torn_bytes << " bytes";
       std::cout << std::endl;
     }
@@ -106,8 +108,7 @@ int main(int argc, char** argv) {
     // A clean shutdown leaves a compact log, so the next start replays little.
     try {
       const auto report = db.checkpoint();
-      std::cout << "tessera: shutdown checkpoint: log " << report.log_bytes_before << " -> " << report.log_bytes_after
-                << " bytes in " << report.seconds << " s" << std::endl;
+      std::cout << "tessera: shutdown checkpoint: " << tessera::describe(report) << std::endl;
     } catch (const tessera::SqlError& e) {
       std::cerr << "tessera: shutdown checkpoint failed: " << e.message() << "\n";
     }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -77,6 +78,38 @@ void sync_parent_directory(const std::string& path) {
   const int error = errno;
   ::close(fd);
   if (rc != 0) throw io_error("fsync", dir, error);
+}
+
+void rename_file(const std::string& from, const std::string& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    throw SqlError(SqlState::kIoError,
+                   "could not rename file \"" + from + "\" to \"" + to + "\": " + std::strerror(errno));
+  }
+}
+
+void write_file_durably(const std::string& path, std::string_view bytes) {
+  const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw io_error("create", temporary, errno);
+  try {
+    write_all(fd, bytes, temporary);
+    sync_fd(fd, temporary);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    throw;
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw io_error("close", temporary, error);
+  }
+  try {
+    rename_file(temporary, path);
+  } catch (...) {
+    ::unlink(temporary.c_str());
+    throw;
+  }
 }
 
 LogContents read_log_file(const std::string& path) {
