@@ -125,19 +125,6 @@ void DataTable::restore_row_group(std::shared_ptr<RowGroup> group) {
   MemoryTracker::NoFailScope no_fail;
   std::lock_guard<std::mutex> append_lock(append_mutex_);
   fill_to_locked(group->start_row());
-  // The distinct-value sketches see the rows as appends would have shown them.
-  for (size_t c = 0; c < types_.size(); c++) {
-    UnifiedVectorFormat unified;
-    for (const auto& segment : group->column(c).segments()) {
-      for (size_t done = 0; done < segment->count(); done += kVectorSize) {
-        const size_t n = std::min(kVectorSize, segment->count() - done);
-        Vector decoded(types_[c]);
-        segment->scan(done, nullptr, n, decoded, 0);
-        decoded.to_unified(n, unified);
-        sketches_[c]->add(types_[c], unified, 0, n);
-      }
-    }
-  }
   const size_t rows = group->count();
   {
     std::lock_guard<std::mutex> lock(row_groups_mutex_);
@@ -146,6 +133,24 @@ void DataTable::restore_row_group(std::shared_ptr<RowGroup> group) {
     row_groups_.push_back(std::move(group));
   }
   row_count_.fetch_add(rows, std::memory_order_relaxed);
+}
+
+void DataTable::count_restored_values(const RowGroup& group) {
+  TS_CHECK(group.column_count() == types_.size(), "statistics of a row group of another shape");
+  MemoryTracker::NoFailScope no_fail;
+  for (size_t c = 0; c < types_.size(); c++) {
+    Vector decoded(types_[c]);
+    UnifiedVectorFormat unified;
+    for (const auto& segment : group.column(c).segments()) {
+      for (size_t done = 0; done < segment->count(); done += kVectorSize) {
+        const size_t n = std::min(kVectorSize, segment->count() - done);
+        decoded.mutable_validity().reset();  // scans only mark NULLs
+        segment->scan(done, nullptr, n, decoded, 0);
+        decoded.to_unified(n, unified);
+        sketches_[c]->add(types_[c], unified, 0, n);
+      }
+    }
+  }
 }
 
 std::vector<std::shared_ptr<const RowGroup>> DataTable::row_groups() const {

@@ -63,8 +63,13 @@ class DataTable {
   void restore_rows(uint64_t position, const DataChunk& chunk);
   /// Recovery: appends `group` (a full row group read from a data file, starting at a row
   /// group boundary at or after the current end; rows in between become invisible filler
-  /// rows as in restore_rows), its rows committed for every snapshot.
+  /// rows as in restore_rows), its rows committed for every snapshot. The group's values
+  /// reach the statistics through count_restored_values.
   void restore_row_group(std::shared_ptr<RowGroup> group);
+  /// Recovery: adds the values of `group` (of this table's types) to the distinct-value
+  /// sketches, as appending its rows would have. Thread-safe (recovery reads data files in
+  /// parallel).
+  void count_restored_values(const RowGroup& group);
   /// The row groups as they are now (a snapshot of the list; checkpoints).
   std::vector<std::shared_ptr<const RowGroup>> row_groups() const;
   /// Recovery: rows `row_ids` (existing) are deleted for every snapshot.

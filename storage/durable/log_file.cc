@@ -212,13 +212,14 @@ void LogWriter::append_framed(std::string_view records) {
   end_lsn_ += records.size();
 }
 
-std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end) {
+std::string_view read_file_range_into(const std::string& path, uint64_t begin, uint64_t end, std::string& buffer) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw io_error("open", path, errno);
-  std::string bytes(end - begin, '\0');
+  const size_t size = end - begin;
+  if (buffer.size() < size) buffer.resize(size);
   size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(begin + done));
+  while (done < size) {
+    const ssize_t n = ::pread(fd, buffer.data() + done, size - done, static_cast<off_t>(begin + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int error = errno;
@@ -229,7 +230,14 @@ std::string read_file_range(const std::string& path, uint64_t begin, uint64_t en
     done += static_cast<size_t>(n);
   }
   ::close(fd);
-  return bytes;
+  return std::string_view(buffer.data(), size);
+}
+
+std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end) {
+  std::string buffer;
+  read_file_range_into(path, begin, end, buffer);
+  buffer.resize(end - begin);
+  return buffer;
 }
 
 void LogWriter::write_out() {

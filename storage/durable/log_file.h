@@ -99,6 +99,9 @@ class LogWriter {
 /// Reads bytes [begin, end) of the file at `path` (58030 on an I/O error, XX001 when the file
 /// is shorter).
 std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end);
+/// read_file_range into `buffer` (grown when too small, never shrunk): returns its first
+/// end - begin bytes.
+std::string_view read_file_range_into(const std::string& path, uint64_t begin, uint64_t end, std::string& buffer);
 
 /// Syncs the directory holding `path`, so a file created or renamed in it survives a crash.
 void sync_parent_directory(const std::string& path);

@@ -145,19 +145,22 @@ RowGroupFileStats write_row_group_file(const std::string& path, const RowGroup& 
 }
 
 std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
-                                              uint64_t storage_id, uint64_t start_row, const std::string& what) {
+                                              uint64_t storage_id, uint64_t start_row, const std::string& what,
+                                              RowGroupFileBuffers* buffers) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throw SqlError(SqlState::kDataCorrupted, what + ": data file \"" + path + "\" is missing");
   }
-  const std::string data = read_file_range(path, 0, static_cast<uint64_t>(st.st_size));
+  RowGroupFileBuffers local;
+  if (buffers == nullptr) buffers = &local;
+  const std::string_view data = read_file_range_into(path, 0, static_cast<uint64_t>(st.st_size), buffers->file);
   const std::string file_what = what + ", data file \"" + path + "\"";
   BinaryReader whole(data, file_what);
   if (data.size() < kHeaderBytes + kTrailerBytes || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0 ||
       std::memcmp(data.data() + data.size() - sizeof kMagic, kMagic, sizeof kMagic) != 0) {
     whole.corrupt("not a whole Tessera data file");
   }
-  BinaryReader header(std::string_view(data).substr(0, kHeaderBytes), file_what + " header");
+  BinaryReader header(data.substr(0, kHeaderBytes), file_what + " header");
   header.get_bytes(sizeof kMagic);
   const uint32_t version = header.get_u32();
   const uint64_t file_storage_id = header.get_u64();
@@ -173,13 +176,13 @@ std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std
   if (columns != types.size()) header.corrupt("holds another number of columns");
   if (rows == 0 || rows > kRowGroupSize) header.corrupt("row count " + std::to_string(rows));
 
-  BinaryReader trailer(std::string_view(data).substr(data.size() - kTrailerBytes), file_what + " footer");
+  BinaryReader trailer(data.substr(data.size() - kTrailerBytes), file_what + " footer");
   const uint64_t footer_offset = trailer.get_u64();
   const uint64_t footer_bytes = uint64_t{columns} * 12 + 8;
   if (footer_offset < kHeaderBytes || footer_offset + footer_bytes != data.size() - kTrailerBytes) {
     trailer.corrupt("footer offset out of range");
   }
-  const std::string_view footer_data = std::string_view(data).substr(footer_offset, footer_bytes);
+  const std::string_view footer_data = data.substr(footer_offset, footer_bytes);
   BinaryReader footer(footer_data, file_what + " footer");
   std::vector<std::pair<uint64_t, uint32_t>> blocks(columns);
   for (auto& [offset, length] : blocks) {
@@ -196,7 +199,7 @@ std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std
     if (offset < kHeaderBytes || length < kBlockHeaderBytes || offset + length > footer_offset) {
       whole.corrupt("block of column " + std::to_string(c + 1) + " out of range");
     }
-    BinaryReader block(std::string_view(data).substr(offset, length), block_what);
+    BinaryReader block(data.substr(offset, length), block_what);
     const uint32_t stored_size = block.get_u32();
     const uint32_t crc = block.get_u32();
     const uint8_t codec = block.get_u8();
@@ -204,7 +207,7 @@ std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std
     if (stored_size != length - kBlockHeaderBytes || raw_size > kMaxBlockBytes) block.corrupt("length mismatch");
     const std::string_view stored = block.get_bytes(stored_size);
     if (block_crc(codec, raw_size, stored) != crc) block.corrupt("checksum mismatch");
-    const std::string raw = decompress_block(codec, stored, raw_size, block_what);
+    const std::string_view raw = decompress_block_into(codec, stored, raw_size, buffers->block, block_what);
     BinaryReader in(raw, block_what);
     if (read_type(in) != types[c]) in.corrupt("holds another column type");
     const uint64_t count = in.get_varint();

@@ -46,8 +46,15 @@ RowGroupFileStats write_row_group_file(const std::string& path, const RowGroup& 
 /// `types` and `storage_id` (every row committed for every snapshot; see RowGroup::restore).
 /// A file that is not whole, does not match its checksums, or holds another table's row group
 /// or other types is XX001 data_corrupted naming `what` (the table) and the block.
+/// `buffers` (optional) are reused for the file's bytes and its decompressed blocks, so a
+/// reader of many files allocates them once.
+struct RowGroupFileBuffers {
+  std::string file;
+  std::string block;
+};
 std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
-                                              uint64_t storage_id, uint64_t start_row, const std::string& what);
+                                              uint64_t storage_id, uint64_t start_row, const std::string& what,
+                                              RowGroupFileBuffers* buffers = nullptr);
 
 /// The file name of a table's row group: "<storage id>-<row group index>.rg".
 std::string row_group_file_name(uint64_t storage_id, uint64_t row_group_index);

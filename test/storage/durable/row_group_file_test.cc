@@ -93,7 +93,9 @@ TEST_F(RowGroupFileTest, RowGroupRoundTripsWithItsSegmentsAndZoneMaps) {
     }
 
     DataTable restored(all_types(), table->storage_id());
-    restored.restore_row_group(read_row_group_file(path, all_types(), table->storage_id(), 0, "table \"t\""));
+    auto read_back = read_row_group_file(path, all_types(), table->storage_id(), 0, "table \"t\"");
+    restored.count_restored_values(*read_back);
+    restored.restore_row_group(std::move(read_back));
     // The rest of the table goes on after the restored group, as recovery replays it.
     restored.restore_rows(kRowGroupSize, make_chunk(kRowGroupSize, 100));
     EXPECT_EQ(contents(*table), contents(restored));
