@@ -1,4 +1,6 @@
 #include "storage/data_table.h"
+
+#include "storage/durable/binary_io.h"
 #include "src/common/atomic_max.h"
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
 #include "src/common/sql_error.h"
+#include "storage/durable/binary_io.h"
 
 namespace tessera::storage {
 
@@ -135,22 +138,14 @@ void DataTable::restore_row_group(std::shared_ptr<RowGroup> group) {
   row_count_.fetch_add(rows, std::memory_order_relaxed);
 }
 
-void DataTable::count_restored_values(const RowGroup& group) {
-  TS_CHECK(group.column_count() == types_.size(), "statistics of a row group of another shape");
-  MemoryTracker::NoFailScope no_fail;
-  for (size_t c = 0; c < types_.size(); c++) {
-    Vector decoded(types_[c]);
-    UnifiedVectorFormat unified;
-    for (const auto& segment : group.column(c).segments()) {
-      for (size_t done = 0; done < segment->count(); done += kVectorSize) {
-        const size_t n = std::min(kVectorSize, segment->count() - done);
-        decoded.mutable_validity().reset();  // scans only mark NULLs
-        segment->scan(done, nullptr, n, decoded, 0);
-        decoded.to_unified(n, unified);
-        sketches_[c]->add(types_[c], unified, 0, n);
-      }
-    }
-  }
+void DataTable::write_sketches(BinaryWriter& out) const {
+  out.put_varint(sketches_.size());
+  for (const auto& sketch : sketches_) sketch->write(out);
+}
+
+void DataTable::merge_sketches(BinaryReader& in) {
+  if (in.get_varint() != sketches_.size()) in.corrupt("sketches of another number of columns");
+  for (const auto& sketch : sketches_) sketch->merge(in);
 }
 
 std::vector<std::shared_ptr<const RowGroup>> DataTable::row_groups() const {
@@ -782,7 +777,7 @@ ZoneMap DataTable::zone_map(size_t column, size_t segment_index) const {
   const auto row_group = row_group_at(group_index);
   if (!row_group || row_group->count() <= row) return ZoneMap(types_[column]);
   const ColumnData& data = row_group->column(column);
-  return data.segment(data.segment_index(row))->zone_map();
+  return data.segment_zone_map(data.segment_index(row));
 }
 
 ZoneMap DataTable::row_group_zone_map(size_t column, size_t row_group_index) const {
@@ -798,15 +793,16 @@ std::vector<SegmentStats> DataTable::segment_stats() const {
     const auto row_group = row_group_at(g);
     if (!row_group) continue;
     for (size_t c = 0; c < types_.size(); c++) {
-      for (const auto& segment : row_group->column(c).segments()) {
+      // Segments of data files are described without being loaded.
+      for (auto& info : row_group->column(c).segment_infos()) {
         SegmentStats s;
         s.row_group = g;
         s.column = c;
-        s.rows = segment->count();
-        s.encoding = segment->encoding();
-        s.compressed_bytes = segment->memory_bytes();
-        s.uncompressed_bytes = segment->uncompressed_bytes();
-        s.zone_map = segment->zone_map();
+        s.rows = info.count;
+        s.encoding = info.encoding;
+        s.compressed_bytes = info.memory_bytes;
+        s.uncompressed_bytes = info.uncompressed_bytes;
+        s.zone_map = std::move(info.zone_map);
         out.push_back(std::move(s));
       }
     }

@@ -64,12 +64,14 @@ class DataTable {
   /// Recovery: appends `group` (a full row group read from a data file, starting at a row
   /// group boundary at or after the current end; rows in between become invisible filler
   /// rows as in restore_rows), its rows committed for every snapshot. The group's values
-  /// reach the statistics through count_restored_values.
+  /// reach the statistics through the sketches a checkpoint saved (merge_sketches).
   void restore_row_group(std::shared_ptr<RowGroup> group);
-  /// Recovery: adds the values of `group` (of this table's types) to the distinct-value
-  /// sketches, as appending its rows would have. Thread-safe (recovery reads data files in
-  /// parallel).
-  void count_restored_values(const RowGroup& group);
+  /// Checkpoints: the distinct-value sketches of every column (varint column count, then
+  /// DistinctSketch::write each). They count every value ever appended, so saved at any moment
+  /// and merged at recovery with the rows replayed after, they count what they counted before.
+  void write_sketches(BinaryWriter& out) const;
+  /// Recovery: folds sketches write_sketches wrote into this table's (XX001 for another shape).
+  void merge_sketches(BinaryReader& in);
   /// The row groups as they are now (a snapshot of the list; checkpoints).
   std::vector<std::shared_ptr<const RowGroup>> row_groups() const;
   /// Recovery: rows `row_ids` (existing) are deleted for every snapshot.

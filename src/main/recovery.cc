@@ -1,10 +1,6 @@
 #include "src/main/recovery.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -15,7 +11,6 @@
 #include "catalog/catalog.h"
 #include "catalog/catalog_serializer.h"
 #include "executor/operator/ddl/physical_utility.h"
-#include "src/common/assert.h"
 #include "src/common/sql_error.h"
 #include "src/main/write_ahead_log.h"
 #include "storage/data_table.h"
@@ -84,6 +79,7 @@ class LogReplay {
       case WalRecordType::kRows:
       case WalRecordType::kDeletes:
       case WalRecordType::kRowGroupFile:
+      case WalRecordType::kTableSketches:
         pending_[txn_id].push_back(i);
         return;
       case WalRecordType::kCommit:
@@ -173,16 +169,20 @@ class LogReplay {
           report.data_file_keys.emplace(storage_id, index);
           break;
         }
+        case WalRecordType::kTableSketches:
+          live.at(storage_id)->storage().merge_sketches(in);
+          if (!in.at_end()) in.corrupt("trailing bytes after sketches");
+          break;
         default:
           deletes[storage_id].push_back(i);
           break;
       }
     }
-    load_data_files(live, rows_of_files(rows));
     DataChunk chunk;
     std::vector<int64_t> ids;
     for (auto& [storage_id, pieces] : rows) {
-      DataTable& table = live.at(storage_id)->storage();
+      const catalog::TableEntry& entry = *live.at(storage_id);
+      DataTable& table = entry.storage();
       // Transactions commit in another order than their rows' ids: place the rows by id.
       std::sort(pieces.begin(), pieces.end(), [](const Rows& a, const Rows& b) { return a.position < b.position; });
       for (const auto& piece : pieces) {
@@ -192,7 +192,7 @@ class LogReplay {
         in.get_varint();
         if (piece.position < table.row_id_end()) in.corrupt("rows overlap rows restored before");
         if (static_cast<WalRecordType>(contents_.records[piece.record].type) == WalRecordType::kRowGroupFile) {
-          restore_data_file(in, piece.record, table, piece.position, ids);
+          restore_data_file(in, entry, piece.position, ids);
           report.data_files++;
           continue;
         }
@@ -229,68 +229,17 @@ class LogReplay {
     report.tables = live.size();
   }
 
-  /// The data file records among `rows` (storage id -> pieces), as (storage id, record).
-  template <class Pieces>
-  std::vector<std::pair<uint64_t, size_t>> rows_of_files(const Pieces& rows) const {
-    std::vector<std::pair<uint64_t, size_t>> files;
-    for (const auto& [storage_id, pieces] : rows) {
-      for (const auto& piece : pieces) {
-        if (static_cast<WalRecordType>(contents_.records[piece.record].type) == WalRecordType::kRowGroupFile) {
-          files.emplace_back(storage_id, piece.record);
-        }
-      }
-    }
-    return files;
-  }
-
   /// The data file a kRowGroupFile record names.
   std::string data_file_path(uint64_t storage_id, uint64_t index) const {
     return (std::filesystem::path(data_directory_) / storage::row_group_file_name(storage_id, index)).string();
   }
 
-  /// Reads the data files `files` names (storage id, record) on every core, counting their
-  /// values in the tables' statistics; loaded_ holds them by record for restore_data_file.
-  void load_data_files(const std::map<uint64_t, const catalog::TableEntry*>& live,
-                       const std::vector<std::pair<uint64_t, size_t>>& files) {
-    std::vector<std::shared_ptr<storage::RowGroup>> groups(files.size());
-    std::atomic<size_t> next{0};
-    std::mutex error_mutex;
-    std::exception_ptr error;
-    auto work = [&] {
-      storage::RowGroupFileBuffers buffers;
-      for (size_t i; (i = next.fetch_add(1)) < files.size();) {
-        try {
-          const catalog::TableEntry& entry = *live.at(files[i].first);
-          DataTable& table = entry.storage();
-          uint64_t txn_id = 0;
-          BinaryReader in = reader(files[i].second, txn_id);
-          in.get_varint();
-          const uint64_t index = in.get_varint();
-          groups[i] = storage::read_row_group_file(data_file_path(table.storage_id(), index), table.types(),
-                                                   table.storage_id(), index * storage::kRowGroupSize,
-                                                   "table \"" + entry.name() + "\"", &buffers);
-          table.count_restored_values(*groups[i]);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(error_mutex);
-          if (!error) error = std::current_exception();
-          next = files.size();
-        }
-      }
-    };
-    const size_t threads = std::min<size_t>(files.size(), std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> workers;
-    for (size_t t = 1; t < threads; t++) workers.emplace_back(work);
-    work();
-    for (auto& worker : workers) worker.join();
-    if (error) std::rethrow_exception(error);
-    for (size_t i = 0; i < files.size(); i++) loaded_[files[i].second] = std::move(groups[i]);
-  }
-
-  /// Puts the row group a kRowGroupFile record (`in`, after the storage id and index) names
-  /// (read by load_data_files) into `table` at row id `position`, then deletes the rows the
-  /// record lists.
-  void restore_data_file(BinaryReader& in, size_t record, DataTable& table, uint64_t position,
+  /// Opens the data file a kRowGroupFile record (`in`, after the storage id and index) names
+  /// as `entry`'s row group at row id `position` (its columns are read when first used), then
+  /// deletes the rows the record lists.
+  void restore_data_file(BinaryReader& in, const catalog::TableEntry& entry, uint64_t position,
                          std::vector<int64_t>& ids) {
+    DataTable& table = entry.storage();
     const uint64_t count = in.get_varint();
     if (count > storage::kRowGroupSize || count > in.remaining()) in.corrupt("more dead rows than a row group has");
     ids.resize(count);
@@ -301,10 +250,9 @@ class LogReplay {
       id = static_cast<int64_t>(position + row);
     }
     if (!in.at_end()) in.corrupt("trailing bytes after dead rows");
-    auto loaded = loaded_.find(record);
-    TS_CHECK(loaded != loaded_.end(), "a data file that was not loaded");
-    table.restore_row_group(std::move(loaded->second));
-    loaded_.erase(loaded);
+    table.restore_row_group(storage::open_row_group_file(data_file_path(table.storage_id(), position / storage::kRowGroupSize),
+                                                         table.types(), table.storage_id(), position,
+                                                         "table \"" + entry.name() + "\""));
     if (!ids.empty()) table.restore_deletes(ids.data(), ids.size());
   }
 
@@ -361,7 +309,6 @@ class LogReplay {
   uint64_t max_txn_id_ = 0;
   std::unordered_map<uint64_t, std::vector<size_t>> pending_;  // txn id -> its data records
   std::vector<size_t> committed_;  // data records of committed transactions, in commit order
-  std::unordered_map<size_t, std::shared_ptr<storage::RowGroup>> loaded_;  // data files by record
 };
 
 }  // namespace

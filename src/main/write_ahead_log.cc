@@ -332,6 +332,13 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
       report.data_files++;
       report.rows += storage::kRowGroupSize - dead.size();
     }
+    {
+      storage::BinaryWriter sketches;
+      sketches.put_u64(kCheckpointTransactionId);
+      sketches.put_varint(storage.storage_id());
+      storage.write_sketches(sketches);
+      out.append(static_cast<uint8_t>(WalRecordType::kTableSketches), sketches.data());
+    }
     // The live rows of the other row groups, each run of consecutive row ids as one record
     // (rows deleted or never committed leave gaps, which recovery fills with rows no
     // snapshot sees).

@@ -40,6 +40,9 @@ enum class WalRecordType : uint8_t {
   /// offsets in the group as ascending varint gaps. The group's rows are in the data file
   /// `kDataDirectoryName/row_group_file_name(storage id, index)`.
   kRowGroupFile = 4,
+  /// Written by checkpoints only: varint storage id, the table's distinct-value sketches
+  /// (DataTable::write_sketches), so recovery need not read data files to count their values.
+  kTableSketches = 5,
 };
 
 enum class WalCatalogChange : uint8_t {

@@ -26,9 +26,12 @@ class RowGroup;
 ///           raw: the column's type, varint segment count, then each segment: u8 kind
 ///           (0 uncompressed: varint rows and the values as a vector; 1 encoded:
 ///           EncodedSegment::write);
-///   footer  per column u64 block offset and u32 block length, u32 columns, u32 CRC-32C of
-///           the footer bytes before it, u64 footer offset, magic "TSRGROUP".
-/// The footer lets a reader find one column's block without reading the others.
+///   footer  per column: u64 block offset, u32 block length, varint segment count, and per
+///           segment its rows, u8 encoding, memory and uncompressed bytes (varints) and zone
+///           map (ZoneMap::write); then u32 columns, u32 CRC-32C of the footer bytes before it;
+///   trailer u64 footer offset, magic "TSRGROUP".
+/// The footer describes every segment, so a reader prunes by zone maps and reports sizes
+/// without reading a block, and finds one column's block without reading the others.
 inline constexpr uint32_t kRowGroupFileVersion = 1;
 
 /// What writing a data file did.
@@ -42,19 +45,18 @@ struct RowGroupFileStats {
 /// `codec`.
 RowGroupFileStats write_row_group_file(const std::string& path, const RowGroup& group, BlockCodec codec);
 
-/// Reads the data file at `path` as row group `start_row / kRowGroupSize` of the table with
-/// `types` and `storage_id` (every row committed for every snapshot; see RowGroup::restore).
-/// A file that is not whole, does not match its checksums, or holds another table's row group
-/// or other types is XX001 data_corrupted naming `what` (the table) and the block.
-/// `buffers` (optional) are reused for the file's bytes and its decompressed blocks, so a
-/// reader of many files allocates them once.
-struct RowGroupFileBuffers {
-  std::string file;
-  std::string block;
-};
+/// Opens the data file at `path` as row group `start_row / kRowGroupSize` of the table with
+/// `types` and `storage_id` (every row committed for every snapshot), reading only its header
+/// and footer: each column's segments are read from the file when first used and may be
+/// dropped again by the BufferPool (ColumnData::restore_unloaded). A file that is not whole,
+/// does not match its checksums, or holds another table's row group or other types is XX001
+/// data_corrupted naming `what` (the table) and the file — when opened, or for a column block
+/// when it is loaded (the error of the statement that reads it).
+std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
+                                              uint64_t storage_id, uint64_t start_row, const std::string& what);
+/// open_row_group_file, then loads every column (XX001 for any damaged block).
 std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
-                                              uint64_t storage_id, uint64_t start_row, const std::string& what,
-                                              RowGroupFileBuffers* buffers = nullptr);
+                                              uint64_t storage_id, uint64_t start_row, const std::string& what);
 
 /// The file name of a table's row group: "<storage id>-<row group index>.rg".
 std::string row_group_file_name(uint64_t storage_id, uint64_t row_group_index);

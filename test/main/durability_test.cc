@@ -20,6 +20,7 @@
 #include "storage/durable/binary_io.h"
 #include "storage/durable/log_file.h"
 #include "storage/transaction_manager.h"
+#include "storage/buffer_pool.h"
 #include "storage/data_table.h"
 #include "catalog/catalog.h"
 #include "test/main/session_fixture.h"
@@ -494,9 +495,9 @@ TEST_F(DurabilityTest, DataFilesOfDroppedTablesAndStrayFilesAreRemoved) {
   EXPECT_EQ("42P01", error("SELECT * FROM gone"));
 }
 
-TEST_F(DurabilityTest, DamagedDataFileStopsRecoveryWithDataCorrupted) {
-  ok("CREATE TABLE precious (a int)");
-  ok("INSERT INTO precious SELECT g FROM generate_series(1, 130000) g");
+TEST_F(DurabilityTest, DamagedDataFilesAreDataCorrupted) {
+  ok("CREATE TABLE precious (a int, b text)");
+  ok("INSERT INTO precious SELECT g, 'row ' || g FROM generate_series(1, 130000) g");
   db_->checkpoint();
   sessions_.clear();
   db_.reset();
@@ -505,11 +506,29 @@ TEST_F(DurabilityTest, DamagedDataFileStopsRecoveryWithDataCorrupted) {
     file = entry.path();
   }
   ASSERT_FALSE(file.empty());
-  {
+  const auto size = std::filesystem::file_size(file);
+  auto damage = [&](uint64_t offset) {
     std::fstream data(file, std::ios::binary | std::ios::in | std::ios::out);
-    data.seekp(static_cast<std::streamoff>(std::filesystem::file_size(file) / 2));
-    data.put('\x7f');
-  }
+    data.seekg(static_cast<std::streamoff>(offset));
+    const char byte = static_cast<char>(data.get());
+    data.seekp(static_cast<std::streamoff>(offset));
+    data.put(static_cast<char>(byte ^ 0x40));
+  };
+  // A damaged column block: the server starts (blocks are read when used); the statement
+  // reading it fails, the session goes on.
+  damage(size / 4);
+  open();
+  EXPECT_EQ((Rows{"130000"}), rows("SELECT count(*) FROM precious"));
+  const auto c = run("SELECT sum(a), max(b) FROM precious");
+  ASSERT_EQ(1u, c.errors.size());
+  EXPECT_EQ("XX001", c.errors.front());
+  EXPECT_NE(std::string::npos, c.messages.front().find("table \"precious\"")) << c.messages.front();
+  EXPECT_EQ((Rows{"1"}), rows("SELECT 1"));
+  damage(size / 4);  // repaired
+  // A damaged footer: recovery stops.
+  sessions_.clear();
+  db_.reset();
+  damage(size - 20);
   try {
     open();
     FAIL() << "recovered from a damaged data file";
@@ -517,7 +536,12 @@ TEST_F(DurabilityTest, DamagedDataFileStopsRecoveryWithDataCorrupted) {
     EXPECT_EQ(SqlState::kDataCorrupted, e.state());
     EXPECT_NE(std::string::npos, e.message().find("table \"precious\"")) << e.message();
   }
+  damage(size - 20);
+  open();
+  EXPECT_EQ((Rows{"130000|row 99999"}), rows("SELECT count(*), max(b) FROM precious"));
   // A missing data file, too.
+  sessions_.clear();
+  db_.reset();
   std::filesystem::remove(file);
   try {
     open();
@@ -525,6 +549,28 @@ TEST_F(DurabilityTest, DamagedDataFileStopsRecoveryWithDataCorrupted) {
   } catch (const SqlError& e) {
     EXPECT_EQ(SqlState::kDataCorrupted, e.state());
   }
+}
+
+TEST_F(DurabilityTest, TablesLargerThanTheBufferPoolAreReadInPieces) {
+  ok("CREATE TABLE big (a int, b text, c bigint)");
+  ok("INSERT INTO big SELECT g, md5(g::text), g * 3 FROM generate_series(1, 500000) g");
+  const auto expected = rows("SELECT count(*), sum(a), count(DISTINCT b), sum(c) FROM big");
+  db_->checkpoint();
+  sessions_.clear();
+  db_.reset();
+  // A pool far smaller than the table's four data files.
+  db_ = std::make_unique<Database>(DatabaseConfig{.data_directory = dir_.path(),
+                                                  .threads = 2,
+                                                  .memory_limit = 0,
+                                                  .durable = true,
+                                                  .buffer_pool_bytes = 1 << 20});
+  const auto before = storage::BufferPool::instance().stats();
+  EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b), sum(c) FROM big"));
+  EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b), sum(c) FROM big"));
+  const auto after = storage::BufferPool::instance().stats();
+  EXPECT_GT(after.evictions, before.evictions);
+  EXPECT_GT(after.loads - before.loads, 12u);  // read twice: the first reading did not stay
+  storage::BufferPool::instance().set_limit(0);
 }
 
 }  // namespace

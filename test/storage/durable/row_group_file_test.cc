@@ -4,12 +4,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "src/common/sql_error.h"
 #include "storage/column_data.h"
+#include "storage/buffer_pool.h"
 #include "storage/data_table.h"
+#include "storage/durable/binary_io.h"
 #include "storage/durable/log_file.h"
 #include "storage/row_group.h"
 #include "storage/transaction_manager.h"
@@ -21,6 +25,7 @@ namespace tessera::storage {
 namespace {
 
 using test::all_types;
+using test::kKeyColumn;
 using test::make_chunk;
 using test_support::sqlstate_of;
 
@@ -93,9 +98,11 @@ TEST_F(RowGroupFileTest, RowGroupRoundTripsWithItsSegmentsAndZoneMaps) {
     }
 
     DataTable restored(all_types(), table->storage_id());
-    auto read_back = read_row_group_file(path, all_types(), table->storage_id(), 0, "table \"t\"");
-    restored.count_restored_values(*read_back);
-    restored.restore_row_group(std::move(read_back));
+    restored.restore_row_group(read_row_group_file(path, all_types(), table->storage_id(), 0, "table \"t\""));
+    BinaryWriter sketches;
+    table->write_sketches(sketches);
+    BinaryReader sketches_in(sketches.data(), "sketches");
+    restored.merge_sketches(sketches_in);
     // The rest of the table goes on after the restored group, as recovery replays it.
     restored.restore_rows(kRowGroupSize, make_chunk(kRowGroupSize, 100));
     EXPECT_EQ(contents(*table), contents(restored));
@@ -111,7 +118,7 @@ TEST_F(RowGroupFileTest, RowGroupRoundTripsWithItsSegmentsAndZoneMaps) {
       EXPECT_TRUE(original[i].zone_map.max() == copy[i].zone_map.max()) << i;
       EXPECT_EQ(original[i].zone_map.null_count(), copy[i].zone_map.null_count()) << i;
     }
-    // Statistics as the appends made them.
+    // Statistics as the appends made them (the sketches saved and merged).
     const auto a = table->statistics();
     const auto b = restored.statistics();
     for (size_t c = 0; c < all_types().size(); c++) {
@@ -180,6 +187,85 @@ TEST_F(RowGroupFileTest, FailedWriteLeavesNoFile) {
   internal::set_io_fault_hook(nullptr);
   EXPECT_FALSE(std::filesystem::exists(path));
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+/// A table restored from `groups` data files of full_table rows, each opened (not loaded).
+std::unique_ptr<DataTable> opened_table(const std::string& directory, size_t groups, uint64_t storage_id) {
+  auto restored = std::make_unique<DataTable>(all_types(), storage_id);
+  for (size_t g = 0; g < groups; g++) {
+    restored->restore_row_group(open_row_group_file(directory + "/" + row_group_file_name(storage_id, g), all_types(),
+                                                    storage_id, g * kRowGroupSize, "table \"t\""));
+  }
+  return restored;
+}
+
+TEST_F(RowGroupFileTest, ColumnsAreReadOnFirstUseAndZoneMapsPruneWithoutReading) {
+  const auto table = full_table();
+  write_row_group_file(file_path(table->storage_id(), 0), *table->row_groups().front(), BlockCodec::kLz4);
+  const auto restored = opened_table(dir_.path(), 1, table->storage_id());
+  const uint64_t loads = BufferPool::instance().stats().loads;
+  // Sizes, encodings and zone maps come from the footer.
+  EXPECT_EQ(table->segment_stats().size(), restored->segment_stats().size());
+  EXPECT_TRUE(table->row_group_zone_map(kKeyColumn, 0).max() == restored->row_group_zone_map(kKeyColumn, 0).max());
+  // A filter the zone maps exclude reads nothing.
+  TransactionManager manager;
+  auto txn = manager.begin();
+  TableFilterSet filters;
+  filters.add(kKeyColumn, std::make_unique<CompareFilter>(CompareOp::kGreater, Value::bigint(1 << 30)));
+  auto scan = restored->begin_scan(*txn, {0, kKeyColumn}, std::move(filters));
+  LocalTableScanState local;
+  DataChunk out;
+  out.initialize({all_types()[0], all_types()[kKeyColumn]});
+  size_t rows = 0;
+  while (restored->next_morsel(*scan, local)) {
+    while (restored->scan(local, out)) rows += out.size();
+  }
+  manager.commit(*txn);
+  EXPECT_EQ(0u, rows);
+  EXPECT_EQ(loads, BufferPool::instance().stats().loads);
+  // Reading the rows loads each column once.
+  EXPECT_EQ(contents(*table), contents(*restored));
+  EXPECT_EQ(loads + all_types().size(), BufferPool::instance().stats().loads);
+}
+
+TEST_F(RowGroupFileTest, DamagedBlockFailsTheReadThatLoadsIt) {
+  const auto table = full_table();
+  const std::string path = file_path(table->storage_id(), 0);
+  write_row_group_file(path, *table->row_groups().front(), BlockCodec::kLz4);
+  std::string bytes = read_bytes(path);
+  bytes[bytes.size() / 3] ^= 0x01;  // inside a column block, past the header
+  write_bytes(path, bytes);
+  const auto restored = opened_table(dir_.path(), 1, table->storage_id());  // the footer is intact
+  EXPECT_EQ("XX001", sqlstate_of([&] { contents(*restored); }));
+  EXPECT_EQ("XX001", sqlstate_of([&] { contents(*restored); }));  // and stays so
+}
+
+TEST_F(RowGroupFileTest, BufferPoolKeepsLoadedColumnsWithinItsLimitUnderConcurrentScans) {
+  const auto table = full_table(kRowGroupSize * 2);  // three full row groups
+  for (size_t g = 0; g < 3; g++) {
+    write_row_group_file(file_path(table->storage_id(), g), *table->row_groups()[g], BlockCodec::kLz4);
+  }
+  const auto restored = opened_table(dir_.path(), 3, table->storage_id());
+  const auto expected = contents(*table);
+  BufferPool& pool = BufferPool::instance();
+  const uint64_t evictions = pool.stats().evictions;
+  // Room for about two columns of one row group: scans keep loading and dropping columns.
+  pool.set_limit(600 << 10);
+  std::vector<std::thread> readers;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; t++) {
+    readers.emplace_back([&] {
+      for (int i = 0; i < 3; i++) {
+        if (contents(*restored) != expected) mismatches++;
+      }
+    });
+  }
+  for (auto& reader : readers) reader.join();
+  const BufferPoolStats stats = pool.stats();
+  pool.set_limit(0);
+  EXPECT_EQ(0, mismatches.load());
+  EXPECT_GT(stats.evictions, evictions);
+  EXPECT_LE(stats.loaded_bytes, uint64_t{600 << 10} + 2 * 1024 * 1024);  // the limit, or one column over it
 }
 
 }  // namespace
