@@ -656,25 +656,19 @@ size_t DataTable::estimated_row_count() const {
 
 std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
                                                               TableFilterSet filters) const {
+  for (size_t id : column_ids) TS_CHECK(id < types_.size() || id == kRowIdColumn, "scan of a column that does not exist");
   for (const auto& [column, filter] : filters.filters()) {
     TS_CHECK(column < types_.size(), "filter on a column that does not exist");
   }
-  auto state = begin_scan_of(txn, std::move(column_ids), [](size_t) { return true; });
-  state->filters_ = std::move(filters);
-  return state;
-}
-
-std::unique_ptr<ParallelTableScanState> DataTable::begin_scan_of(const Transaction& txn, std::vector<size_t> column_ids,
-                                                                 const std::function<bool(size_t)>& include) const {
-  for (size_t id : column_ids) TS_CHECK(id < types_.size() || id == kRowIdColumn, "scan of a column that does not exist");
   auto state = std::make_unique<ParallelTableScanState>();
   state->column_ids_ = std::move(column_ids);
+  state->filters_ = std::move(filters);
   state->visibility_ = txn.row_visibility();
   std::lock_guard<std::mutex> lock(row_groups_mutex_);
   state->morsels_.reserve(row_groups_.size());
-  for (size_t i = 0; i < row_groups_.size(); i++) {
-    const size_t rows = row_groups_[i]->count();
-    if (rows > 0 && include(i)) state->morsels_.push_back({row_groups_[i], rows});
+  for (const auto& row_group : row_groups_) {
+    const size_t rows = row_group->count();
+    if (rows > 0) state->morsels_.push_back({row_group, rows});
   }
   return state;
 }

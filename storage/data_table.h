@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -179,9 +178,6 @@ class DataTable {
   /// not outlive it.
   std::unique_ptr<ParallelTableScanState> begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
                                                      TableFilterSet filters = {}) const;
-  /// begin_scan over only the row groups whose index `include` accepts (checkpoints).
-  std::unique_ptr<ParallelTableScanState> begin_scan_of(const Transaction& txn, std::vector<size_t> column_ids,
-                                                        const std::function<bool(size_t)>& include) const;
   /// Claims the next morsel (one row group) for a worker, skipping (and counting) row groups
   /// whose zone maps exclude a filter; false when none are left.
   bool next_morsel(ParallelTableScanState& global, LocalTableScanState& local) const;

@@ -71,14 +71,20 @@ void put_rows(storage::LogWriter& log, uint64_t txn_id, const storage::AppendedR
   }
 }
 
-void put_deletes(storage::LogWriter& log, uint64_t txn_id, const storage::DeletedRows& deleted) {
+/// Buffers a deletes record: rows `rows` (offsets) of `group`, deleted by transaction `txn_id`.
+void put_deletes_record(storage::LogWriter& log, uint64_t txn_id, const storage::RowGroup& group,
+                        const std::vector<uint32_t>& rows) {
   storage::BinaryWriter out;
   out.put_u64(txn_id);
-  out.put_varint(deleted.row_group->storage_id());
-  out.put_varint(deleted.rows.size());
-  for (const uint32_t row : deleted.rows) out.put_varint(deleted.row_group->start_row() + row);
+  out.put_varint(group.storage_id());
+  out.put_varint(rows.size());
+  for (const uint32_t row : rows) out.put_varint(group.start_row() + row);
   log.append(static_cast<uint8_t>(WalRecordType::kDeletes), out.data());
   if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
+}
+
+void put_deletes(storage::LogWriter& log, uint64_t txn_id, const storage::DeletedRows& deleted) {
+  put_deletes_record(log, txn_id, *deleted.row_group, deleted.rows);
 }
 
 /// The catalog changes of one commit record, as they are appended.
@@ -176,6 +182,82 @@ void put_row_group_file_record(storage::LogWriter& log, uint64_t storage_id, uin
   }
   log.append(static_cast<uint8_t>(WalRecordType::kRowGroupFile), out.data());
   if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
+}
+
+/// Rows of a gap of at least this many dead rows are not written (the run ends before it).
+constexpr size_t kDeadGapRows = 64;
+
+/// Buffers the rows of `group` (not in a data file) a snapshot at `start_ts` settles: rows
+/// records for runs of consecutive rows whose insert committed at or before it or rolled back
+/// — rows inserted later or in flight end a run; the log after the snapshot has them — and a
+/// deletes record for the rows of those runs the snapshot does not see (rolled back or
+/// deleted at or before it). A long gap of such rows is skipped instead. Returns the number of
+/// live rows written.
+uint64_t put_checkpoint_rows(storage::LogWriter& out, const storage::RowGroup& group, uint64_t start_ts) {
+  enum : uint8_t { kLive, kDead, kUnsettled };
+  const size_t rows = group.count();
+  const storage::InsertVersions& inserts = group.versions();
+  const storage::DeleteVersions& deletes = group.deletes();
+  std::vector<LogicalType> types;
+  for (size_t c = 0; c < group.column_count(); c++) types.push_back(group.column(c).type());
+  DataChunk chunk;
+  chunk.initialize(types);
+  std::vector<uint32_t> dead;
+  uint64_t live = 0;
+  uint8_t state[kVectorSize];
+  for (size_t window = 0; window < rows; window += kVectorSize) {
+    const size_t n = std::min(kVectorSize, rows - window);
+    const size_t v = window / kVectorSize;
+    const bool all_inserted = n == kVectorSize && inserts.all_visible(v, start_ts);
+    const bool deleted_some = deletes.has_deletes(v);
+    for (size_t i = 0; i < n; i++) {
+      const size_t row = window + i;
+      state[i] = kLive;
+      if (!all_inserted) {
+        const uint64_t version = inserts.version(row);
+        if (version == storage::kRolledBackVersion) {
+          state[i] = kDead;
+          continue;
+        }
+        if (version > start_ts) {
+          state[i] = kUnsettled;
+          continue;
+        }
+      }
+      if (deleted_some && deletes.version(row) <= start_ts) state[i] = kDead;
+    }
+    for (size_t begin = 0; begin < n;) {
+      if (state[begin] != kLive) {
+        begin++;
+        continue;
+      }
+      // A run from a live row to the last live row before an unsettled row, a long dead gap
+      // or the window's end.
+      size_t end = begin + 1, last_live = begin;
+      while (end < n && state[end] != kUnsettled) {
+        if (state[end] == kLive) {
+          last_live = end;
+        } else if (end - last_live >= kDeadGapRows) {
+          break;
+        }
+        end++;
+      }
+      end = last_live + 1;
+      group.read_rows(window + begin, end - begin, chunk);
+      put_rows_record(out, kCheckpointTransactionId, group.storage_id(), group.start_row() + window + begin, chunk,
+                      storage::BlockCodec::kZstd);
+      for (size_t i = begin; i < end; i++) {
+        if (state[i] == kDead) {
+          dead.push_back(static_cast<uint32_t>(window + i));
+        } else {
+          live++;
+        }
+      }
+      begin = end;
+    }
+  }
+  if (!dead.empty()) put_deletes_record(out, kCheckpointTransactionId, group, dead);
+  return live;
 }
 
 /// The first checkpoint runs once the log passes the limit; later ones once it has also
@@ -301,7 +383,6 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
     changes.out.put_varint(catalog::kPublicSchemaOid);
     changes.count++;
   }
-  DataChunk run;
   std::vector<uint32_t> dead;
   bool directory_made = false;
   for (const auto& entry : catalog_.entries(txn)) {
@@ -339,41 +420,9 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
       storage.write_sketches(sketches);
       out.append(static_cast<uint8_t>(WalRecordType::kTableSketches), sketches.data());
     }
-    // The live rows of the other row groups, each run of consecutive row ids as one record
-    // (rows deleted or never committed leave gaps, which recovery fills with rows no
-    // snapshot sees).
-    const size_t width = storage.types().size();
-    std::vector<size_t> column_ids(width);
-    for (size_t c = 0; c < width; c++) column_ids[c] = c;
-    column_ids.push_back(storage::kRowIdColumn);
-    std::vector<LogicalType> types = storage.types();
-    types.push_back(LogicalType::bigint());
-    auto scan = storage.begin_scan_of(txn, column_ids, [&](size_t g) { return g >= in_file.size() || !in_file[g]; });
-    storage::LocalTableScanState local;
-    DataChunk chunk;
-    chunk.initialize(types);
-    DataChunk columns;
-    sel_t positions[kVectorSize];
-    while (storage.next_morsel(*scan, local)) {
-      while (storage.scan(local, chunk)) {
-        UnifiedVectorFormat ids;
-        chunk.column(width).to_unified(chunk.size(), ids);
-        const auto* id_values = ids.values<int64_t>();
-        columns.initialize_empty(storage.types());
-        for (size_t c = 0; c < width; c++) columns.column(c).reference(chunk.column(c));
-        columns.set_size(chunk.size());
-        for (size_t begin = 0; begin < chunk.size();) {
-          const int64_t first = id_values[ids.sel.get_index(begin)];
-          size_t end = begin + 1;
-          while (end < chunk.size() && id_values[ids.sel.get_index(end)] == first + int64_t(end - begin)) end++;
-          for (size_t r = begin; r < end; r++) positions[r - begin] = static_cast<sel_t>(r);
-          run.slice(columns, SelectionVector(positions), end - begin);
-          put_rows_record(out, kCheckpointTransactionId, storage.storage_id(), static_cast<uint64_t>(first), run,
-                          storage::BlockCodec::kZstd);
-          report.rows += end - begin;
-          begin = end;
-        }
-      }
+    // The other row groups: their settled rows (see checkpoint_rows).
+    for (size_t g = 0; g < groups.size(); g++) {
+      if (!in_file[g]) report.rows += put_checkpoint_rows(out, *groups[g], txn.start_ts());
     }
     report.tables++;
   }

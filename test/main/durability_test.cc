@@ -573,5 +573,33 @@ TEST_F(DurabilityTest, TablesLargerThanTheBufferPoolAreReadInPieces) {
   storage::BufferPool::instance().set_limit(0);
 }
 
+TEST_F(DurabilityTest, ScatteredDeletesKeepTheCheckpointCompact) {
+  ok("CREATE TABLE t (a int, b text)");
+  ok("INSERT INTO t SELECT g, 'value ' || (g % 100) FROM generate_series(1, 60000) g");
+  const uint64_t whole = db_->checkpoint().log_bytes_after;
+  // Every tenth row deleted, a rolled-back insert in between, an insert in flight: the
+  // checkpoint writes the settled rows as long runs and lists the dead ones.
+  ok("DELETE FROM t WHERE a % 10 = 0");
+  ok("BEGIN", 1);
+  ok("INSERT INTO t SELECT g, 'rolled back' FROM generate_series(1, 5000) g", 1);
+  ok("ROLLBACK", 1);
+  ok("BEGIN", 2);
+  ok("INSERT INTO t SELECT g, 'in flight' FROM generate_series(1, 100) g", 2);
+  ok("INSERT INTO t SELECT g, 'after' FROM generate_series(60001, 61000) g");
+  ok("DELETE FROM t WHERE a BETWEEN 20000 AND 29999");  // a long gap: not written
+  const CheckpointReport report = db_->checkpoint();
+  EXPECT_LT(report.log_bytes_after, whole + whole / 5);
+  EXPECT_EQ(uint64_t(54000 - 9000 + 1000), report.rows);
+  ok("COMMIT", 2);
+  const auto expected = rows("SELECT b = 'in flight', count(*), sum(a) FROM t GROUP BY 1 ORDER BY 1");
+  open();
+  EXPECT_EQ(expected, rows("SELECT b = 'in flight', count(*), sum(a) FROM t GROUP BY 1 ORDER BY 1"));
+  EXPECT_EQ((Rows{"0"}),
+            rows("SELECT count(*) FROM t WHERE b = 'rolled back' OR a % 10 = 0 AND a <= 60000 AND b <> 'in flight'"));
+  ok("INSERT INTO t VALUES (-1, 'next')");
+  open();
+  EXPECT_EQ((Rows{"-1|next"}), rows("SELECT * FROM t WHERE a < 0"));
+}
+
 }  // namespace
 }  // namespace tessera
