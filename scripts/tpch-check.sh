@@ -4,7 +4,10 @@
 # wire (psql), runs the 22 queries of ../shared/bench/tpch/queries/ unchanged on both and
 # compares their output row for row. Prints each query's time on both engines. Then kills
 # Tessera with SIGKILL (no clean shutdown), restarts it on the same data directory, prints the
-# recovery time and compares the 22 queries with PostgreSQL again.
+# recovery time and compares the 22 queries with PostgreSQL again; then runs CHECKPOINT (full
+# row groups go to data files), kills and restarts it once more with a buffer pool far smaller
+# than the data (columns are read from the data files and dropped again as the queries go) and
+# compares a third time.
 #
 # Usage: scripts/tpch-check.sh BUILD_DIR [SF]   (SF default 0.1)
 # Environment: TPCH_PG_DB names the PostgreSQL database it (re)creates (default tessera_tpch).
@@ -32,7 +35,7 @@ trap cleanup EXIT
 port=$(bash scripts/free-port.sh)
 # start_tessera: starts the server on $work/data and waits until it accepts connections.
 start_tessera() {
-  "$build/tessera" --host 127.0.0.1 --port "$port" --data "$work/data" >>"$work/server.log" 2>&1 &
+  "$build/tessera" --host 127.0.0.1 --port "$port" --data "$work/data" "$@" >>"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 3000); do
     if pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then return 0; fi
@@ -114,6 +117,16 @@ start_tessera
 echo "tpch-check: restart after SIGKILL: accepting connections after $((($(date +%s%N) - start) / 1000000)) ms (recovery)"
 compare_queries "after the restart (PostgreSQL's results from before)"
 
+tessera -c "CHECKPOINT"
+kill -9 "$server"
+wait "$server" 2>/dev/null || true
+server=""
+start=$(date +%s%N)
+start_tessera --buffer-pool 8MB
+echo "tpch-check: restart after CHECKPOINT and SIGKILL: accepting connections after $((($(date +%s%N) - start) / 1000000)) ms"
+grep "recovered" "$work/server.log" | tail -n 1
+compare_queries "from data files through an 8MB buffer pool (PostgreSQL's results from before)"
+
 pg_admin -c "DROP DATABASE IF EXISTS $pg_db"
-echo "tpch-check: $failed of $((2 * $(ls "$queries"/q*.sql | wc -l))) query runs (before and after the restart) failed or differ"
+echo "tpch-check: $failed of $((3 * $(ls "$queries"/q*.sql | wc -l))) query runs (before and after the restarts) failed or differ"
 [ "$failed" -eq 0 ]

@@ -35,14 +35,15 @@ class DurabilityTest : public ::testing::Test {
  protected:
   DurabilityTest() { open(); }
 
-  void open(uint64_t checkpoint_bytes = uint64_t{256} << 20) {
+  void open(uint64_t checkpoint_bytes = uint64_t{256} << 20, uint64_t buffer_pool_bytes = 0) {
     sessions_.clear();
     db_.reset();
     db_ = std::make_unique<Database>(DatabaseConfig{.data_directory = dir_.path(),
                                                     .threads = 2,
                                                     .memory_limit = 0,
                                                     .durable = true,
-                                                    .checkpoint_bytes = checkpoint_bytes});
+                                                    .checkpoint_bytes = checkpoint_bytes,
+                                                    .buffer_pool_bytes = buffer_pool_bytes});
   }
   /// Session `n` (opened on first use).
   pgwire::BackendSession& session(size_t n = 0) {
@@ -556,14 +557,7 @@ TEST_F(DurabilityTest, TablesLargerThanTheBufferPoolAreReadInPieces) {
   ok("INSERT INTO big SELECT g, md5(g::text), g * 3 FROM generate_series(1, 500000) g");
   const auto expected = rows("SELECT count(*), sum(a), count(DISTINCT b), sum(c) FROM big");
   db_->checkpoint();
-  sessions_.clear();
-  db_.reset();
-  // A pool far smaller than the table's four data files.
-  db_ = std::make_unique<Database>(DatabaseConfig{.data_directory = dir_.path(),
-                                                  .threads = 2,
-                                                  .memory_limit = 0,
-                                                  .durable = true,
-                                                  .buffer_pool_bytes = 1 << 20});
+  open(uint64_t{256} << 20, 1 << 20);  // a pool far smaller than the table's four data files
   const auto before = storage::BufferPool::instance().stats();
   EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b), sum(c) FROM big"));
   EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b), sum(c) FROM big"));
