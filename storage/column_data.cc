@@ -70,7 +70,7 @@ void ColumnData::restore_segments(std::vector<std::shared_ptr<const ColumnSegmen
 }
 
 ColumnData::~ColumnData() {
-  if (loader_) BufferPool::instance().forget(this);
+  if (file_backed()) BufferPool::instance().forget(this);
 }
 
 std::shared_ptr<const ColumnSegment> ColumnData::segment(size_t index) const {
@@ -78,7 +78,7 @@ std::shared_ptr<const ColumnSegment> ColumnData::segment(size_t index) const {
     {
       std::lock_guard<std::mutex> lock(segments_mutex_);
       if (segments_[index].segment) {
-        if (loader_) referenced_.store(true, std::memory_order_relaxed);
+        if (file_backed()) referenced_.store(true, std::memory_order_relaxed);
         return segments_[index].segment;
       }
     }
@@ -128,23 +128,44 @@ void ColumnData::restore_unloaded(std::shared_ptr<const SegmentLoader> loader, s
   }
   loader_ = std::move(loader);
   infos_ = std::move(infos);
+  file_backed_.store(true, std::memory_order_release);
   segment_count_.store(infos_.size(), std::memory_order_release);
   std::lock_guard<std::mutex> lock(zone_mutex_);
   zone_map_ = std::move(zone);
 }
 
+void ColumnData::attach_file(std::shared_ptr<const SegmentLoader> loader, std::vector<SegmentInfo> infos) const {
+  TS_CHECK(!file_backed() && loader != nullptr && infos.size() == segment_count(),
+           "a data file attached to a column that has one or other segments");
+  size_t bytes = 0;
+  {
+    std::lock_guard<std::mutex> lock(segments_mutex_);
+    for (size_t i = 0; i < infos.size(); i++) {
+      const auto& segment = segments_[i].segment;
+      TS_CHECK(segment && segment->count() == infos[i].count && segment->count() == segment->capacity(),
+               "a data file attached to a column of other segments");
+      bytes += segment->memory_bytes();
+    }
+    loader_ = std::move(loader);
+    infos_ = std::move(infos);
+    loaded_ = true;
+  }
+  file_backed_.store(true, std::memory_order_release);
+  BufferPool::instance().loaded(this, bytes);
+}
+
 ZoneCheck ColumnData::check_zone(size_t index, const TableFilter& filter) const {
-  if (loader_) return filter.check_zone(infos_[index].zone_map);
+  if (file_backed()) return filter.check_zone(infos_[index].zone_map);
   return segment(index)->check_zone(filter);
 }
 
 ZoneMap ColumnData::segment_zone_map(size_t index) const {
-  if (loader_) return infos_[index].zone_map;
+  if (file_backed()) return infos_[index].zone_map;
   return segment(index)->zone_map();
 }
 
 std::vector<SegmentInfo> ColumnData::segment_infos() const {
-  if (loader_) return infos_;
+  if (file_backed()) return infos_;
   std::vector<SegmentInfo> out;
   for (const auto& segment : segments()) {
     out.push_back(SegmentInfo{segment->count(), segment->encoding(), segment->memory_bytes(),

@@ -34,6 +34,8 @@ class SegmentLoader {
  public:
   virtual ~SegmentLoader() = default;
   virtual std::vector<std::shared_ptr<const ColumnSegment>> load() const = 0;
+  /// The block compression of the stored segments ("lz4", "zstd", "none").
+  virtual const char* codec_name() const = 0;
 };
 
 /// The values of one column within one row group: a list of segments, each covering a fixed run
@@ -85,6 +87,14 @@ class ColumnData {
   /// Recovery, on an empty column: the column's sealed segments are `infos` (in row order,
   /// covering the rows from 0), read by `loader` when first used.
   void restore_unloaded(std::shared_ptr<const SegmentLoader> loader, std::vector<SegmentInfo> infos);
+  /// Checkpoints, once a data file holds this column's segments (all sealed, as `infos`
+  /// describes them): from now on `loader` can read them again, so the BufferPool may drop
+  /// them. Does not change what the column holds.
+  void attach_file(std::shared_ptr<const SegmentLoader> loader, std::vector<SegmentInfo> infos) const;
+  /// Whether a data file holds the column (restore_unloaded or attach_file).
+  bool file_backed() const { return file_backed_.load(std::memory_order_acquire); }
+  /// The data file's block compression, or "none" for a column only in memory.
+  const char* codec_name() const { return file_backed() ? loader_->codec_name() : "none"; }
   /// BufferPool: drops the loaded segments of a column restore_unloaded made (readers keep
   /// the ones they pinned); returns whether there were any.
   bool evict() const;
@@ -133,8 +143,10 @@ class ColumnData {
   const LogicalType type_;
   std::array<Slot, kMaxSegments> segments_;
   // Columns of data files: how to read the segments, and what they are (empty otherwise).
-  std::shared_ptr<const SegmentLoader> loader_;
-  std::vector<SegmentInfo> infos_;
+  // Written once, before file_backed_ is set (release); read after seeing it set.
+  mutable std::shared_ptr<const SegmentLoader> loader_;
+  mutable std::vector<SegmentInfo> infos_;
+  mutable std::atomic<bool> file_backed_{false};
   mutable std::mutex load_mutex_;         // one load at a time
   mutable bool loaded_ = false;           // segments_mutex_; the slots hold the segments
   mutable std::atomic<bool> referenced_{false};

@@ -788,12 +788,14 @@ std::vector<SegmentStats> DataTable::segment_stats() const {
     if (!row_group) continue;
     for (size_t c = 0; c < types_.size(); c++) {
       // Segments of data files are described without being loaded.
-      for (auto& info : row_group->column(c).segment_infos()) {
+      const ColumnData& column = row_group->column(c);
+      for (auto& info : column.segment_infos()) {
         SegmentStats s;
         s.row_group = g;
         s.column = c;
         s.rows = info.count;
         s.encoding = info.encoding;
+        s.codec = column.codec_name();
         s.compressed_bytes = info.memory_bytes;
         s.uncompressed_bytes = info.uncompressed_bytes;
         s.zone_map = std::move(info.zone_map);

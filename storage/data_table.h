@@ -33,6 +33,7 @@ struct SegmentStats {
   size_t column = 0;
   size_t rows = 0;
   SegmentEncoding encoding = SegmentEncoding::kUncompressed;
+  const char* codec = "none";  ///< the data file's block codec ("none" when only in memory)
   size_t compressed_bytes = 0;
   size_t uncompressed_bytes = 0;
   ZoneMap zone_map;

@@ -38,6 +38,14 @@ std::shared_ptr<RowGroup> RowGroup::restore_unloaded(
   return group;
 }
 
+void RowGroup::attach_file(
+    std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns) const {
+  TS_CHECK(columns.size() == columns_.size() && count() == kRowGroupSize, "a data file of another row group");
+  for (size_t c = 0; c < columns.size(); c++) {
+    columns_[c]->attach_file(std::move(columns[c].first), std::move(columns[c].second));
+  }
+}
+
 size_t RowGroup::append(const std::vector<UnifiedVectorFormat>& columns, size_t offset, size_t count,
                         uint64_t txn_id) {
   TS_CHECK(columns.size() == columns_.size(), "append with the wrong number of columns");

@@ -58,6 +58,10 @@ class RowGroup {
       const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id, size_t rows,
       std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns);
 
+  /// Checkpoints: a data file now holds this full row group; `columns` (per column its loader
+  /// and segment infos) let the BufferPool drop its columns and read them again.
+  void attach_file(std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns) const;
+
   /// Writer: appends rows [offset, offset + count) of the unified input columns as rows of
   /// transaction `txn_id`; requires count <= kRowGroupSize - count(). Returns the row-group
   /// offset of the first new row.

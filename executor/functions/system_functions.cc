@@ -90,7 +90,8 @@ catalog::ScalarFunction session_function(const char* name, catalog::ScalarKernel
 
 /// tessera_storage(): one row per table, row group and column of the tables the query's
 /// transaction sees: how the column's segments in that row group are stored (their encodings,
-/// most rows first, comma-separated), the block codec ('none': in-memory segments have none),
+/// most rows first, comma-separated), the block codec of the row group's data file ('none'
+/// for row groups only in memory: appended since the last checkpoint, or not yet full),
 /// the rows, the bytes the segments take and would take uncompressed, and the row group's
 /// min and max of the column as text (NULL when it has no non-NULL value), and the table's
 /// schema.
@@ -142,11 +143,13 @@ std::unique_ptr<catalog::TableFunctionRun> init_tessera_storage(std::span<const 
     struct Group {
       std::map<storage::SegmentEncoding, size_t> rows_by_encoding;
       size_t rows = 0, compressed = 0, uncompressed = 0;
+      const char* codec = "none";
     };
     std::map<std::pair<size_t, size_t>, Group> groups;  // (row group, column)
     for (const storage::SegmentStats& s : table.storage().segment_stats()) {
       Group& g = groups[{s.row_group, s.column}];
       g.rows_by_encoding[s.encoding] += s.rows;
+      g.codec = s.codec;
       g.rows += s.rows;
       g.compressed += s.compressed_bytes;
       g.uncompressed += s.uncompressed_bytes;
@@ -161,7 +164,7 @@ std::unique_ptr<catalog::TableFunctionRun> init_tessera_storage(std::span<const 
       const storage::ZoneMap zone = table.storage().row_group_zone_map(column, row_group);
       auto text = [](const Value& v) { return v.is_null() ? Value::null(LogicalType::varchar()) : Value::varchar(v.to_string()); };
       rows.push_back({Value::varchar(table.name()), Value::bigint(static_cast<int64_t>(row_group)),
-                      Value::varchar(table.columns()[column].name), Value::varchar(names), Value::varchar("none"),
+                      Value::varchar(table.columns()[column].name), Value::varchar(names), Value::varchar(g.codec),
                       Value::bigint(static_cast<int64_t>(g.rows)), Value::bigint(static_cast<int64_t>(g.compressed)),
                       Value::bigint(static_cast<int64_t>(g.uncompressed)), text(zone.min()), text(zone.max()),
                       schema_name});

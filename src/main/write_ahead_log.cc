@@ -402,11 +402,16 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
           std::filesystem::create_directories(data_directory);
           directory_made = true;
         }
-        const auto written = storage::write_row_group_file(
-            (std::filesystem::path(data_directory) / storage::row_group_file_name(key.first, key.second)).string(),
-            *groups[g], storage::BlockCodec::kLz4);
+        const std::string file =
+            (std::filesystem::path(data_directory) / storage::row_group_file_name(key.first, key.second)).string();
+        const auto written = storage::write_row_group_file(file, *groups[g], storage::BlockCodec::kLz4);
         report.data_files_written++;
         report.data_file_bytes += written.file_bytes;
+        // The group's columns may now leave memory (the buffer pool reads them back). A
+        // group restored from its file has one already; an in-memory group gets this one.
+        if (!groups[g]->column(0).file_backed()) {
+          storage::attach_row_group_file(file, *groups[g], "table \"" + table->name() + "\"");
+        }
       }
       named.insert(key);
       put_row_group_file_record(out, storage.storage_id(), g, dead);

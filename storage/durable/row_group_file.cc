@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <string_view>
+#include <unordered_map>
 
 #include "src/common/data_chunk.h"
 #include "src/common/sql_error.h"
@@ -74,6 +76,32 @@ std::string column_what(const std::string& what, const std::string& path, size_t
   return what + ", data file \"" + path + "\", block of column " + std::to_string(column + 1);
 }
 
+/// The data files some column in memory may still read (open loaders by path), so that a
+/// file no checkpoint names any more is removed only once nothing can read it.
+class OpenFiles {
+ public:
+  static OpenFiles& instance() {
+    static OpenFiles files;
+    return files;
+  }
+  void add(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    paths_[path]++;
+  }
+  void remove(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--paths_[path] == 0) paths_.erase(path);
+  }
+  bool is_open(const std::string& path) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return paths_.count(path) != 0;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, size_t> paths_;
+};
+
 }  // namespace
 
 std::string row_group_file_name(uint64_t storage_id, uint64_t row_group_index) {
@@ -92,7 +120,9 @@ size_t remove_unnamed_row_group_files(const std::string& directory,
     int consumed = 0;
     const bool data_file = std::sscanf(name.c_str(), "%llu-%llu.rg%n", &storage_id, &index, &consumed) == 2 &&
                            static_cast<size_t>(consumed) == name.size();
-    if (data_file && named.count({storage_id, index})) continue;
+    if (data_file && (named.count({storage_id, index}) || OpenFiles::instance().is_open(file.path().string()))) {
+      continue;  // named by the log, or a column in memory (an older snapshot's) may read it
+    }
     if (data_file || name.ends_with(".rg.tmp")) garbage.push_back(file.path());
   }
   size_t removed = 0;
@@ -129,6 +159,7 @@ RowGroupFileStats write_row_group_file(const std::string& path, const RowGroup& 
     stats.uncompressed_bytes += raw.size();
     footer.put_u64(offset);
     footer.put_u32(static_cast<uint32_t>(file.size() - offset));
+    footer.put_u8(static_cast<uint8_t>(codec));
     footer.put_varint(segments.size());
     for (const auto& segment : segments) {
       footer.put_varint(segment->count());
@@ -161,14 +192,22 @@ struct BlockBuffers {
 /// One column's block of a data file, read when the column is first used.
 class FileSegmentLoader final : public SegmentLoader {
  public:
-  FileSegmentLoader(std::string path, uint64_t offset, uint32_t length, LogicalType type, std::string what,
-                    std::vector<SegmentInfo> infos)
+  FileSegmentLoader(std::string path, uint64_t offset, uint32_t length, BlockCodec codec, LogicalType type,
+                    std::string what, std::vector<SegmentInfo> infos)
       : path_(std::move(path)),
         offset_(offset),
         length_(length),
+        codec_(codec),
         type_(std::move(type)),
         what_(std::move(what)),
-        infos_(std::move(infos)) {}
+        infos_(std::move(infos)) {
+    OpenFiles::instance().add(path_);
+  }
+  ~FileSegmentLoader() override { OpenFiles::instance().remove(path_); }
+  FileSegmentLoader(const FileSegmentLoader&) = delete;
+  FileSegmentLoader& operator=(const FileSegmentLoader&) = delete;
+
+  const char* codec_name() const override { return block_codec_name(codec_); }
 
   std::vector<std::shared_ptr<const ColumnSegment>> load() const override {
     // One buffer per thread for the block's bytes and its decompressed form.
@@ -202,6 +241,7 @@ class FileSegmentLoader final : public SegmentLoader {
   const std::string path_;
   const uint64_t offset_;
   const uint32_t length_;
+  const BlockCodec codec_;
   const LogicalType type_;
   const std::string what_;
   const std::vector<SegmentInfo> infos_;
@@ -209,8 +249,17 @@ class FileSegmentLoader final : public SegmentLoader {
 
 }  // namespace
 
-std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
-                                              uint64_t storage_id, uint64_t start_row, const std::string& what) {
+namespace {
+
+/// A data file's description: its rows and, per column, the loader of its block and the
+/// infos of its segments (from the header and footer; no block is read).
+struct FileFooter {
+  uint32_t rows = 0;
+  std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns;
+};
+
+FileFooter read_footer(const std::string& path, const std::vector<LogicalType>& types, uint64_t storage_id,
+                       uint64_t start_row, const std::string& what) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throw SqlError(SqlState::kDataCorrupted, what + ": data file \"" + path + "\" is missing");
@@ -226,7 +275,8 @@ std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std
   const uint32_t version = header.get_u32();
   const uint64_t file_storage_id = header.get_u64();
   const uint64_t file_start_row = header.get_u64();
-  const uint32_t rows = header.get_u32();
+  FileFooter out;
+  out.rows = header.get_u32();
   const uint32_t columns = header.get_u32();
   if (header.get_u32() != crc32c(header_bytes.data(), kHeaderBytes - 4)) header.corrupt("checksum mismatch");
   if (version != kRowGroupFileVersion) {
@@ -235,7 +285,7 @@ std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std
   }
   if (file_storage_id != storage_id || file_start_row != start_row) header.corrupt("holds another row group");
   if (columns != types.size()) header.corrupt("holds another number of columns");
-  if (rows == 0 || rows > kRowGroupSize) header.corrupt("row count " + std::to_string(rows));
+  if (out.rows == 0 || out.rows > kRowGroupSize) header.corrupt("row count " + std::to_string(out.rows));
 
   std::string trailer_bytes;
   read_file_range_into(path, size - kTrailerBytes, size, trailer_bytes);
@@ -250,13 +300,14 @@ std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std
       BinaryReader(std::string_view(footer_bytes).substr(footer_bytes.size() - 4), file_what).get_u32()) {
     footer.corrupt("checksum mismatch");
   }
-  std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> loaders;
   for (size_t c = 0; c < columns; c++) {
     const uint64_t offset = footer.get_u64();
     const uint32_t length = footer.get_u32();
+    const uint8_t codec = footer.get_u8();
     if (offset < kHeaderBytes || length < kBlockHeaderBytes || offset + length > footer_offset) {
       footer.corrupt("block of column " + std::to_string(c + 1) + " out of range");
     }
+    if (codec > static_cast<uint8_t>(BlockCodec::kZstd)) footer.corrupt("unknown block codec");
     const uint64_t count = footer.get_varint();
     if (count > kRowGroupSize / kVectorSize) footer.corrupt("too many segments");
     std::vector<SegmentInfo> infos(count);
@@ -273,14 +324,33 @@ std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std
       info.zone_map = ZoneMap::read(footer, types[c]);
       covered += info.count;
     }
-    if (covered != rows) footer.corrupt("segments do not cover the row group");
-    auto loader = std::make_shared<FileSegmentLoader>(path, offset, length, types[c], column_what(what, path, c), infos);
-    loaders.emplace_back(std::move(loader), std::move(infos));
+    if (covered != out.rows) footer.corrupt("segments do not cover the row group");
+    auto loader = std::make_shared<FileSegmentLoader>(path, offset, length, static_cast<BlockCodec>(codec), types[c],
+                                                      column_what(what, path, c), infos);
+    out.columns.emplace_back(std::move(loader), std::move(infos));
   }
   if (footer.get_u32() != columns) footer.corrupt("column count mismatch");
   footer.get_u32();
   if (!footer.at_end()) footer.corrupt("trailing bytes");
-  return RowGroup::restore_unloaded(types, start_row, storage_id, rows, std::move(loaders));
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
+                                              uint64_t storage_id, uint64_t start_row, const std::string& what) {
+  FileFooter footer = read_footer(path, types, storage_id, start_row, what);
+  return RowGroup::restore_unloaded(types, start_row, storage_id, footer.rows, std::move(footer.columns));
+}
+
+void attach_row_group_file(const std::string& path, const RowGroup& group, const std::string& what) {
+  std::vector<LogicalType> types;
+  for (size_t c = 0; c < group.column_count(); c++) types.push_back(group.column(c).type());
+  FileFooter footer = read_footer(path, types, group.storage_id(), group.start_row(), what);
+  if (footer.rows != group.count()) {
+    throw SqlError(SqlState::kDataCorrupted, what + ", data file \"" + path + "\": holds another number of rows");
+  }
+  group.attach_file(std::move(footer.columns));
 }
 
 std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std::vector<LogicalType>& types,

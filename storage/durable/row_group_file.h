@@ -26,7 +26,7 @@ class RowGroup;
 ///           raw: the column's type, varint segment count, then each segment: u8 kind
 ///           (0 uncompressed: varint rows and the values as a vector; 1 encoded:
 ///           EncodedSegment::write);
-///   footer  per column: u64 block offset, u32 block length, varint segment count, and per
+///   footer  per column: u64 block offset, u32 block length, u8 codec, varint segment count, and per
 ///           segment its rows, u8 encoding, memory and uncompressed bytes (varints) and zone
 ///           map (ZoneMap::write); then u32 columns, u32 CRC-32C of the footer bytes before it;
 ///   trailer u64 footer offset, magic "TSRGROUP".
@@ -54,6 +54,10 @@ RowGroupFileStats write_row_group_file(const std::string& path, const RowGroup& 
 /// when it is loaded (the error of the statement that reads it).
 std::shared_ptr<RowGroup> open_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
                                               uint64_t storage_id, uint64_t start_row, const std::string& what);
+/// Checkpoints, after writing `group`'s data file at `path`: reads the file's footer back and
+/// attaches it to the group (RowGroup::attach_file), so its columns can be dropped from
+/// memory and read from the file again.
+void attach_row_group_file(const std::string& path, const RowGroup& group, const std::string& what);
 /// open_row_group_file, then loads every column (XX001 for any damaged block).
 std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std::vector<LogicalType>& types,
                                               uint64_t storage_id, uint64_t start_row, const std::string& what);
@@ -62,8 +66,10 @@ std::shared_ptr<RowGroup> read_row_group_file(const std::string& path, const std
 std::string row_group_file_name(uint64_t storage_id, uint64_t row_group_index);
 
 /// Removes the data files in `directory` whose (storage id, row group index) is not in
-/// `named`, and leftover temporary files; returns how many. Errors are ignored (a file left
-/// behind is removed next time); a missing directory has none.
+/// `named` and that no column in memory may read any more (a table dropped or rewritten while
+/// an older snapshot still reads it keeps its files until the snapshot is gone and its
+/// storage freed), and leftover temporary files; returns how many. Errors are ignored (a file
+/// left behind is removed next time); a missing directory has none.
 size_t remove_unnamed_row_group_files(const std::string& directory,
                                       const std::set<std::pair<uint64_t, uint64_t>>& named);
 

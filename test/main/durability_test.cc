@@ -595,5 +595,33 @@ TEST_F(DurabilityTest, ScatteredDeletesKeepTheCheckpointCompact) {
   EXPECT_EQ((Rows{"-1|next"}), rows("SELECT * FROM t WHERE a < 0"));
 }
 
+TEST_F(DurabilityTest, CheckpointedRowGroupsLeaveMemoryAndStayReadable) {
+  open(uint64_t{256} << 20, 1 << 20);  // a small pool: columns go as soon as others are read
+  ok("CREATE TABLE t (a int, b text)");
+  ok("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 300000) g");
+  const auto expected = rows("SELECT count(*), sum(a), count(DISTINCT b) FROM t");
+  EXPECT_EQ((Rows{"none|3"}), rows("SELECT codec, count(DISTINCT row_group) FROM tessera_storage() GROUP BY 1"));
+  // An older snapshot keeps reading the table after it is dropped and its files are no longer
+  // named by the log.
+  ok("BEGIN ISOLATION LEVEL REPEATABLE READ", 1);
+  EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b) FROM t", 1));
+  db_->checkpoint();
+  EXPECT_EQ((Rows{"lz4|2", "none|1"}),
+            rows("SELECT codec, count(DISTINCT row_group) FROM tessera_storage() GROUP BY 1 ORDER BY 1"));
+  const auto before = storage::BufferPool::instance().stats();
+  EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b) FROM t"));
+  EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b) FROM t"));
+  EXPECT_GT(storage::BufferPool::instance().stats().evictions, before.evictions);
+  ok("DROP TABLE t");
+  const CheckpointReport report = db_->checkpoint();
+  EXPECT_EQ(0u, report.data_files_removed);  // the older snapshot may still read them
+  EXPECT_EQ(expected, rows("SELECT count(*), sum(a), count(DISTINCT b) FROM t", 1));
+  ok("COMMIT", 1);
+  sessions_.clear();  // the snapshot and the sessions go; the dropped table's storage with them
+  ok("SELECT 1");
+  EXPECT_EQ(2u, db_->checkpoint().data_files_removed);
+  storage::BufferPool::instance().set_limit(0);
+}
+
 }  // namespace
 }  // namespace tessera
