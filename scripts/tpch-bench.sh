@@ -141,7 +141,7 @@ lineitem_bytes=$(awk -v columns="$lineitem_columns" '
   END { for (id in files) if (!(id in bad)) { n++; b = bytes[id] } print (n == 1 ? b : "") }
 ' "$work/lineitem.groups" "$work/rg.files")
 echo "Tessera after CHECKPOINT: $(wc -l <"$work/rg.files") data files, $data_bytes bytes; wal.log $wal_bytes bytes;" \
-     "lineitem's data files ${lineitem_bytes:-(not found)} bytes"
+     "lineitem's data files ${lineitem_bytes:-(none found)}${lineitem_bytes:+ bytes}"
 fact db_bytes tessera "$((data_bytes + wal_bytes))"
 fact data_bytes tessera "$data_bytes"
 fact wal_bytes tessera "$wal_bytes"
@@ -308,7 +308,8 @@ awk '
     line("lineitem on disk (MB)", mb(v["lineitem_bytes", "tessera"]), mb(v["lineitem_bytes", "duckdb"]),
          mb(v["lineitem_bytes", "postgres"]))
     printf "%-34s %12s %12s %12s\n", "lineitem with indexes (MB)", "", "", num(mb(v["lineitem_total_bytes", "postgres"]))
-    printf "Tessera: database = data files %s MB + wal.log %s MB; DuckDB: the database file after CHECKPOINT,\n",
+    printf "Tessera: database = data files %s MB + wal.log %s MB, lineitem = its data files (its last partial\n",
            num(mb(v["data_bytes", "tessera"])), num(mb(v["wal_bytes", "tessera"]))
-    printf "lineitem = its distinct blocks; PostgreSQL: pg_database_size (with indexes), lineitem = pg_relation_size.\n"
+    printf "row group is in the log); DuckDB: the database file after CHECKPOINT, lineitem = the distinct blocks\n"
+    printf "of its segments; PostgreSQL: pg_database_size (with indexes), lineitem = pg_relation_size.\n"
   }' "$work/facts"
