@@ -296,6 +296,9 @@ awk '
   }
   END {
     rows = v["lineitem_rows", "all"]
+    if (("lineitem_rows", "duckdb") in v && v["lineitem_rows", "duckdb"] != rows) {
+      printf "WARNING: DuckDB loaded %s lineitem rows, not %s\n", v["lineitem_rows", "duckdb"], rows
+    }
     printf "Load and size (lineitem: %d rows; rows/s: above 1 Tessera is faster; MB: below 1 Tessera is smaller)\n", rows
     printf "%-34s %12s %12s %12s %9s %9s\n", "", "tessera", "duckdb", "postgres", "vs_duckdb", "vs_pg"
     split("text csv", formats, " ")
