@@ -14,7 +14,8 @@
 # Tessera/PostgreSQL (time over time: below 1 means Tessera is faster);
 #   4. the slow-client benchmark (tessera-bench --slow-clients): one session's query alone and
 #      beside two clients that do not read their large results, and the ratio;
-#   5. TPC-H at SF TPCH_SF (default 1) on Tessera, DuckDB and PostgreSQL (scripts/tpch-bench.sh).
+#   5. TPC-H at SF TPCH_SF (default 1) on Tessera, DuckDB and PostgreSQL (scripts/tpch-bench.sh):
+#      hot and cold query times, lineitem's COPY speed, sizes on disk, compression per column.
 # DuckDB and PostgreSQL are skipped with a message when they cannot run.
 #
 # Usage: scripts/run-bench.sh BUILD_DIR
