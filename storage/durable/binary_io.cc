@@ -1,5 +1,7 @@
 #include "storage/durable/binary_io.h"
 
+#include <bit>
+
 #include <cstring>
 
 #include "src/common/sql_error.h"
@@ -7,7 +9,13 @@
 namespace tessera::storage {
 
 void BinaryWriter::put_fixed(uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; i++) buffer_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  if constexpr (std::endian::native == std::endian::little) {
+    char little[8];
+    std::memcpy(little, &v, sizeof little);
+    buffer_.append(little, static_cast<size_t>(bytes));
+  } else {
+    for (int i = 0; i < bytes; i++) buffer_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
 }
 
 void BinaryWriter::put_double(double v) {

@@ -104,6 +104,13 @@ void write_vector(BinaryWriter& out, const Vector& vector, size_t count) {
   }
   const PhysicalType physical = vector.type().physical_type();
   const size_t width = vector.type().physical_size();
+  if (!has_nulls && physical != PhysicalType::kString && !format.sel.is_set() &&
+      std::endian::native == std::endian::little) {
+    // Consecutive fixed-width values: their bytes are the durable form (little-endian; a
+    // numeric's low word first, an interval's micros, days, months — as they lie in memory).
+    out.put_bytes(format.data, count * width);
+    return;
+  }
   for (size_t i = 0; i < count; i++) {
     const size_t row = format.sel.get_index(i);
     if (has_nulls && !format.validity->row_is_valid(row)) continue;
