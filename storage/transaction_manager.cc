@@ -112,11 +112,21 @@ void TransactionManager::commit(Transaction& txn) {
 void TransactionManager::publish(Transaction& txn, uint64_t commit_ts, bool failed, std::vector<Garbage>& garbage) {
   std::unique_lock<std::mutex> lock(publish_mutex_);
   published_.wait(lock, [&] { return clock_.load(std::memory_order_relaxed) == commit_ts - 1; });
+  // The turn passes on even if stamping fails an internal check: later commits must not hang.
+  struct PassTurn {
+    TransactionManager& manager;
+    uint64_t commit_ts;
+    ~PassTurn() {
+      if (manager.clock_.load(std::memory_order_relaxed) < commit_ts) {
+        manager.clock_.store(commit_ts, std::memory_order_release);
+      }
+      manager.published_.notify_all();
+    }
+  } pass_turn{*this, commit_ts};
   std::lock_guard<std::mutex> txn_lock(txn.mutex_);
   if (failed) {
+    // The timestamp is published (by pass_turn) with nothing stamped with it.
     rollback_locked(txn, garbage);
-    // The timestamp is published with nothing stamped with it: the later commits keep their turn.
-    clock_.store(commit_ts, std::memory_order_release);
   } else {
     for (const auto& entry : txn.undo_) {
       std::visit(Overloaded{
@@ -142,7 +152,6 @@ void TransactionManager::publish(Transaction& txn, uint64_t commit_ts, bool fail
     for (const auto& hook : txn.hooks_) hook->after_commit(txn, commit_ts);
     txn.hooks_.clear();
   }
-  published_.notify_all();
 }
 
 void TransactionManager::rollback(Transaction& txn) {

@@ -71,8 +71,8 @@ struct CheckpointReport {
 ///
 /// synchronous_commit off (Transaction::synchronous_commit): the commit is acknowledged once
 /// its records are written to the file (a crash of the process loses nothing, a crash of the
-/// machine may lose the last such commits, never part of one); a background thread syncs at
-/// most 200 ms after such a commit (PostgreSQL's wal_writer_delay), and any later synchronous
+/// machine may lose the last such commits, never part of one); a background thread syncs the
+/// log 200 ms after such a commit (PostgreSQL's wal_writer_delay), and any later synchronous
 /// commit syncs it with its own records.
 ///
 /// Checkpoints keep the log from growing without bound: a checkpoint writes a new log made of
