@@ -291,6 +291,26 @@ TEST_F(GroupCommitTest, AsynchronousCommitsDoNotWaitForTheSync) {
   EXPECT_EQ((Rows{"1", "2", "3", "4"}), rows("SELECT a FROM t ORDER BY a"));
 }
 
+TEST_F(GroupCommitTest, AsynchronousCommitsAreWrittenBeforeTheyAreAcknowledged) {
+  ok("CREATE TABLE t (a int)");
+  ok("SET synchronous_commit = off");
+  close_gate();
+  ok("INSERT INTO t VALUES (1)");
+  ok("INSERT INTO t VALUES (2), (3)");
+  // The background flush fails: no sync ever covers the commits, yet they are in the file
+  // (a crash of the process would not lose them), and the next commit learns of the failure.
+  wait_for_held_syncs(1);
+  open_gate(5 /* EIO */);
+  wait_for_held_syncs(0);
+  const auto c = run("BEGIN; SET LOCAL synchronous_commit = on; INSERT INTO t VALUES (4); COMMIT");
+  ASSERT_EQ(1u, c.errors.size());
+  EXPECT_EQ("58030", c.errors.front());
+  open_gate(0);
+  reopen();
+  // (4 is in doubt: its records may have been written before the log broke.)
+  EXPECT_EQ((Rows{"1", "2", "3"}), rows("SELECT a FROM t WHERE a < 4 ORDER BY a"));
+}
+
 TEST_F(GroupCommitTest, SynchronousCommitValues) {
   EXPECT_EQ(Rows{"on"}, rows("SHOW synchronous_commit"));
   ok("SET synchronous_commit TO 'Remote_Apply'");
