@@ -16,6 +16,9 @@ struct UnifiedVectorFormat;
 
 namespace tessera::storage {
 
+class BinaryReader;
+class BinaryWriter;
+
 /// Estimated statistics of one column, for the planner's row estimates. All counts cover every
 /// row ever appended (committed, uncommitted and rolled back), like
 /// DataTable::estimated_row_count: they are estimates, not answers.
@@ -71,6 +74,10 @@ class DistinctSketch {
   void add(const LogicalType& type, const UnifiedVectorFormat& values, size_t offset, size_t count);
   /// Estimated number of distinct values added.
   double estimate() const;
+  /// The durable form (checkpoints): the registers, one byte each.
+  void write(BinaryWriter& out) const;
+  /// Folds in a sketch write() wrote: afterwards this sketch counts the values of both.
+  void merge(BinaryReader& in);
 
  private:
   std::unique_ptr<std::atomic<uint8_t>[]> registers_;
