@@ -162,6 +162,11 @@ void Catalog::note_sequence_change(Oid oid, std::shared_ptr<SequenceEntry::Count
   changed_sequences_.emplace_back(oid, std::move(counter));
 }
 
+bool Catalog::has_changed_sequences() const {
+  std::lock_guard lock(changed_sequences_mutex_);
+  return !changed_sequences_.empty();
+}
+
 std::vector<Catalog::SequenceState> Catalog::take_changed_sequences() {
   std::vector<std::pair<Oid, std::shared_ptr<SequenceEntry::Counter>>> changed;
   {

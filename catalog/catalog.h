@@ -188,6 +188,8 @@ class Catalog {
   /// not transactional: the WAL hook logs these with every commit.) A sequence whose creation
   /// is not committed (or rolled back) may be among them.
   std::vector<SequenceState> take_changed_sequences();
+  /// Whether a sequence's counter changed since the last take_changed_sequences. Thread-safe.
+  bool has_changed_sequences() const;
 
   /// Versions held for `name` (in public), visible to anyone or not yet collected (tests,
   /// monitoring).
@@ -286,7 +288,7 @@ class Catalog {
 
   /// Notes that a sequence's counter changed (SequenceEntry::note_change).
   void note_sequence_change(Oid oid, std::shared_ptr<SequenceEntry::Counter> counter);
-  std::mutex changed_sequences_mutex_;
+  mutable std::mutex changed_sequences_mutex_;
   /// Counters changed since the last take_changed_sequences; guarded by changed_sequences_mutex_.
   std::vector<std::pair<Oid, std::shared_ptr<SequenceEntry::Counter>>> changed_sequences_;
 };

@@ -46,6 +46,7 @@ const std::map<std::string, std::string>& default_settings() {
       {"client_min_messages", "notice"},
       {"row_security", "on"},
       {"jit", "off"},
+      {"synchronous_commit", "on"},
   };
   return defaults;
 }
@@ -125,6 +126,22 @@ std::string show_milliseconds(int64_t ms) {
 std::string to_lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+/// synchronous_commit as PostgreSQL keeps it: the name of the matching value (case-insensitive;
+/// true, yes and 1 are "on", false, no and 0 "off"). Raises 22023 for another value.
+std::string normalize_synchronous_commit(const std::string& text) {
+  const std::string lower = to_lower(text);
+  static const std::pair<const char*, const char*> kValues[] = {
+      {"local", "local"}, {"remote_write", "remote_write"}, {"remote_apply", "remote_apply"},
+      {"on", "on"},       {"off", "off"},                   {"true", "on"},
+      {"false", "off"},   {"yes", "on"},                    {"no", "off"},
+      {"1", "on"},        {"0", "off"}};
+  for (const auto& [name, shown] : kValues) {
+    if (lower == name) return shown;
+  }
+  throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"synchronous_commit\": \"" + text + "\"")
+      .with_hint("Available values: local, remote_write, remote_apply, on, off.");
 }
 
 /// A TimeZone given as a number is hours east of Greenwich (ISO sign, unlike POSIX zone
@@ -264,6 +281,7 @@ void SessionSettings::set(const std::string& raw_name, const std::string* value,
   }
   if (is_milliseconds_setting(name)) v = show_milliseconds(parse_milliseconds(name, v));
   if (name == "datestyle") v = normalize_date_style(v, values_[name]);
+  if (name == "synchronous_commit") v = normalize_synchronous_commit(v);
   if (name == "intervalstyle" && to_lower(v) != "postgres") {
     static const char* const kStyles[] = {"postgres_verbose", "sql_standard", "iso_8601"};
     bool known = false;

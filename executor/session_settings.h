@@ -27,7 +27,8 @@ class SessionSettings {
   /// bytea_output hex, 22023 for an invalid value: a duration that is not a number with a
   /// valid unit or is out of range (kept in SHOW's form: the largest unit that divides it,
   /// "5s", "1500ms", "0"), an unknown DateStyle word, extra_float_digits outside -15..3.
-  /// DateStyle is kept as PostgreSQL shows it ("ISO, MDY").
+  /// DateStyle is kept as PostgreSQL shows it ("ISO, MDY"); synchronous_commit as the name of
+  /// its value (local, remote_write, remote_apply, on, off).
   void set(const std::string& name, const std::string* value, bool local = false);
   /// The session's transaction began (every statement runs in one, implicit or not).
   void begin_transaction();

@@ -24,7 +24,7 @@ namespace tessera::storage {
 ///
 /// Thread-safety: all methods are thread-safe. A row's version changes by compare-and-swap
 /// (`try_delete`), so two transactions never both delete one row; commit and rollback stamp
-/// under the TransactionManager's commit lock; readers load versions atomically and see either
+/// under the TransactionManager's publication lock; readers load versions atomically and see either
 /// the id or the timestamp, both invisible to a snapshot that began before the commit.
 class DeleteVersions {
  public:

@@ -18,7 +18,7 @@ namespace tessera::storage {
 /// timestamps, so scans of old data skip the per-row check (the fast path).
 ///
 /// Thread-safety: one writer appends (the owning table's append lock), commit/rollback run under
-/// the TransactionManager's commit lock, and any number of readers may check visibility of rows
+/// the TransactionManager's publication lock, and any number of readers may check visibility of rows
 /// whose count was published to them (RowGroup::count(), acquire) at the same time. Versions are
 /// atomics, so readers racing with a commit see either the id or the timestamp, both invisible
 /// to a reader that began before the commit.

@@ -18,7 +18,9 @@ bool VersionedObject::current_for(const Transaction& txn) const {
 }
 
 TransactionHook::~TransactionHook() = default;
+bool TransactionHook::has_commit_work(const Transaction&) const { return true; }
 void TransactionHook::before_commit(Transaction&, uint64_t) {}
+void TransactionHook::await_commit(Transaction&, uint64_t) {}
 void TransactionHook::after_commit(Transaction&, uint64_t) noexcept {}
 void TransactionHook::after_rollback(Transaction&) noexcept {}
 

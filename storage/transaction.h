@@ -19,22 +19,34 @@ class Transaction;
 class TransactionManager;
 
 /// Work another part attaches to the end of transactions (WAL, statistics, materialized-view
-/// maintenance). Contract, for the hooks of one transaction in registration order:
+/// maintenance). A commit goes through three steps (see TransactionManager); for the hooks of
+/// one transaction, in registration order:
+///  - `has_commit_work` is asked first when the transaction wrote nothing: when no hook has
+///    work, the transaction ends at once (no commit timestamp, no commit lock, none of the
+///    functions below runs), so a reader never waits behind a writer's log write.
 ///  - `before_commit` runs under the commit lock, in commit order, after the commit timestamp
-///    is chosen and before anything is stamped or published. It may throw: the transaction is
-///    then rolled back instead (nothing of it becomes visible; every hook's `after_rollback`
-///    runs) and commit rethrows the error.
-///  - `after_commit` runs under the commit lock, in commit order, after the commit is
+///    is chosen and before anything is stamped or published (the WAL writes the records
+///    here, so the log's order is the commit order). It may throw: the transaction is then
+///    rolled back instead (nothing of it becomes visible; every hook's `after_rollback` runs)
+///    and commit rethrows the error.
+///  - `await_commit` runs after the commit lock is released, before the commit is published:
+///    commits of other transactions proceed meanwhile (the WAL waits here until the records
+///    are durable, one sync shared by all the commits waiting). It may throw, with the same
+///    effect as `before_commit`'s throw.
+///  - `after_commit` runs under the publication lock, in commit order, after the commit is
 ///    published (visible to transactions that begin from then on); it must not throw.
-///  - `after_rollback` runs once the rollback is complete, in reverse registration order; it
-///    must not throw.
-/// Each transaction runs each of its hooks' functions at most once. Hooks run with the commit
-/// lock held: they may begin transactions but must not commit or roll back any, nor register
-/// hooks with the ending transaction.
+///  - `after_rollback` runs under the publication lock once the rollback is complete, in
+///    reverse registration order; it must not throw.
+/// Each transaction runs each of its hooks' functions at most once. Hooks must not commit or
+/// roll back any transaction, nor register hooks with the ending transaction; they may begin
+/// transactions.
 class TransactionHook {
  public:
   virtual ~TransactionHook();
+  /// Whether committing `txn` (which wrote nothing) needs this hook; true by default.
+  virtual bool has_commit_work(const Transaction& txn) const;
   virtual void before_commit(Transaction& txn, uint64_t commit_ts);
+  virtual void await_commit(Transaction& txn, uint64_t commit_ts);
   virtual void after_commit(Transaction& txn, uint64_t commit_ts) noexcept;
   virtual void after_rollback(Transaction& txn) noexcept;
 };
@@ -154,6 +166,11 @@ class Transaction {
   /// lock_timeout, which may change between statements; 0 = wait forever); null for none.
   void set_lock_timeout_source(const std::atomic<int64_t>* milliseconds) { lock_timeout_ = milliseconds; }
   int64_t lock_timeout_ms() const { return lock_timeout_ ? lock_timeout_->load(std::memory_order_relaxed) : 0; }
+  /// Whether the commit waits until its log records are durable (synchronous_commit on, the
+  /// default) or is acknowledged once they are written (off: a crash of the machine may lose
+  /// it). Set by the thread that commits, before it commits.
+  void set_synchronous_commit(bool on) { synchronous_commit_ = on; }
+  bool synchronous_commit() const { return synchronous_commit_; }
 
  private:
   friend class TransactionManager;
@@ -168,6 +185,7 @@ class Transaction {
   std::atomic<bool> statement_reads_fenced_{false};
   const std::atomic<bool>* interrupt_ = nullptr;
   const std::atomic<int64_t>* lock_timeout_ = nullptr;
+  bool synchronous_commit_ = true;
   mutable std::mutex mutex_;  // guards undo_ and hooks_
   std::vector<UndoEntry> undo_;
   std::vector<std::shared_ptr<TransactionHook>> hooks_;

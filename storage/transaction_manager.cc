@@ -49,59 +49,115 @@ void TransactionManager::reserve_transaction_ids(uint64_t used) {
 
 void TransactionManager::run_between_commits(const std::function<void()>& f) {
   std::lock_guard<std::mutex> lock(commit_mutex_);
+  {
+    // Commits past step 1 are in the log: wait until they are published too.
+    std::unique_lock<std::mutex> publish_lock(publish_mutex_);
+    published_.wait(publish_lock, [&] { return clock_.load(std::memory_order_relaxed) == assigned_ts_; });
+  }
   f();
 }
 
+bool TransactionManager::commit_without_work(Transaction& txn) {
+  if (!txn.is_read_only()) return false;
+  {
+    std::lock_guard<std::mutex> txn_lock(txn.mutex_);
+    for (const auto& hook : txn.hooks_) {
+      if (hook->has_commit_work(txn)) return false;
+    }
+    txn.hooks_.clear();
+    txn.state_.store(Transaction::State::kCommitted, std::memory_order_release);
+  }
+  finish(txn, {});
+  return true;
+}
+
 void TransactionManager::commit(Transaction& txn) {
-  std::vector<Garbage> garbage;
+  TS_CHECK(txn.state() == Transaction::State::kActive, "commit of a transaction that is not active");
+  if (commit_without_work(txn)) return;
   std::exception_ptr hook_error;
+  uint64_t commit_ts = 0;
   {
     std::lock_guard<std::mutex> lock(commit_mutex_);
-    TS_CHECK(txn.state() == Transaction::State::kActive, "commit of a transaction that is not active");
-    const uint64_t commit_ts = clock_.load(std::memory_order_relaxed) + 1;
+    commit_ts = assigned_ts_ + 1;
     TS_CHECK(commit_ts < kTransactionIdStart, "commit timestamps exhausted");
     std::lock_guard<std::mutex> txn_lock(txn.mutex_);
     try {
       for (const auto& hook : txn.hooks_) hook->before_commit(txn, commit_ts);
+      assigned_ts_ = commit_ts;
     } catch (...) {
       hook_error = std::current_exception();
     }
-    if (hook_error) {
-      rollback_locked(txn, garbage);
-    } else {
-      for (const auto& entry : txn.undo_) {
-        std::visit(Overloaded{
-                       [&](const AppendedRows& rows) { rows.row_group->commit_rows(rows.start, rows.count, commit_ts); },
-                       [&](const DeletedRows& deleted) { deleted.row_group->commit_deletes(deleted.rows, commit_ts); },
-                       [&](const CreatedObject& created) { created.object->created_.store(commit_ts, std::memory_order_release); },
-                       [&](const DroppedObject& dropped) {
-                         dropped.object->deleted_.store(commit_ts, std::memory_order_release);
-                         garbage.push_back({commit_ts, dropped.object});
-                       },
-                       [&](const ReplacedObject& replaced) {
-                         replaced.old_version->deleted_.store(commit_ts, std::memory_order_release);
-                         replaced.new_version->created_.store(commit_ts, std::memory_order_release);
-                         garbage.push_back({commit_ts, replaced.old_version});
-                       },
-                   },
-                   entry);
+  }
+  if (hook_error) {
+    // No timestamp was taken: nothing waits for this transaction's turn.
+    rollback(txn);
+    std::rethrow_exception(hook_error);
+  }
+  {
+    std::lock_guard<std::mutex> txn_lock(txn.mutex_);
+    for (const auto& hook : txn.hooks_) {
+      try {
+        hook->await_commit(txn, commit_ts);
+      } catch (...) {
+        if (!hook_error) hook_error = std::current_exception();
       }
-      txn.undo_.clear();
-      txn.state_.store(Transaction::State::kCommitted, std::memory_order_release);
-      // Publish only after every change is stamped: this is what makes the commit atomic.
-      clock_.store(commit_ts, std::memory_order_release);
-      for (const auto& hook : txn.hooks_) hook->after_commit(txn, commit_ts);
-      txn.hooks_.clear();
     }
   }
+  std::vector<Garbage> garbage;
+  publish(txn, commit_ts, hook_error != nullptr, garbage);
   finish(txn, std::move(garbage));
   if (hook_error) std::rethrow_exception(hook_error);
+}
+
+void TransactionManager::publish(Transaction& txn, uint64_t commit_ts, bool failed, std::vector<Garbage>& garbage) {
+  std::unique_lock<std::mutex> lock(publish_mutex_);
+  published_.wait(lock, [&] { return clock_.load(std::memory_order_relaxed) == commit_ts - 1; });
+  // The turn passes on even if stamping fails an internal check: later commits must not hang.
+  struct PassTurn {
+    TransactionManager& manager;
+    uint64_t commit_ts;
+    ~PassTurn() {
+      if (manager.clock_.load(std::memory_order_relaxed) < commit_ts) {
+        manager.clock_.store(commit_ts, std::memory_order_release);
+      }
+      manager.published_.notify_all();
+    }
+  } pass_turn{*this, commit_ts};
+  std::lock_guard<std::mutex> txn_lock(txn.mutex_);
+  if (failed) {
+    // The timestamp is published (by pass_turn) with nothing stamped with it.
+    rollback_locked(txn, garbage);
+  } else {
+    for (const auto& entry : txn.undo_) {
+      std::visit(Overloaded{
+                     [&](const AppendedRows& rows) { rows.row_group->commit_rows(rows.start, rows.count, commit_ts); },
+                     [&](const DeletedRows& deleted) { deleted.row_group->commit_deletes(deleted.rows, commit_ts); },
+                     [&](const CreatedObject& created) { created.object->created_.store(commit_ts, std::memory_order_release); },
+                     [&](const DroppedObject& dropped) {
+                       dropped.object->deleted_.store(commit_ts, std::memory_order_release);
+                       garbage.push_back({commit_ts, dropped.object});
+                     },
+                     [&](const ReplacedObject& replaced) {
+                       replaced.old_version->deleted_.store(commit_ts, std::memory_order_release);
+                       replaced.new_version->created_.store(commit_ts, std::memory_order_release);
+                       garbage.push_back({commit_ts, replaced.old_version});
+                     },
+                 },
+                 entry);
+    }
+    txn.undo_.clear();
+    txn.state_.store(Transaction::State::kCommitted, std::memory_order_release);
+    // Publish only after every change is stamped: this is what makes the commit atomic.
+    clock_.store(commit_ts, std::memory_order_release);
+    for (const auto& hook : txn.hooks_) hook->after_commit(txn, commit_ts);
+    txn.hooks_.clear();
+  }
 }
 
 void TransactionManager::rollback(Transaction& txn) {
   std::vector<Garbage> garbage;
   {
-    std::lock_guard<std::mutex> lock(commit_mutex_);
+    std::lock_guard<std::mutex> lock(publish_mutex_);
     TS_CHECK(txn.state() == Transaction::State::kActive, "rollback of a transaction that is not active");
     std::lock_guard<std::mutex> txn_lock(txn.mutex_);
     rollback_locked(txn, garbage);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -18,12 +19,24 @@ namespace tessera::storage {
 /// Commit timestamps come from one logical clock; a transaction's start timestamp is the clock
 /// value when it begins.
 ///
-/// Atomic visibility: commits are serialized under the commit lock; a commit stamps all of the
-/// transaction's rows and catalog versions with the next timestamp and only then publishes that
-/// timestamp as the new clock value (release), which begin() reads (acquire). A transaction
-/// that began earlier has a smaller start timestamp and sees none of the changes; one that
-/// begins later sees all of them. Locks are released after the publication, so a transaction
-/// that waited for them finds the committed state.
+/// Commits go through three steps, so that concurrent commits share one log sync (group
+/// commit) while the log's order, the commit order and the order of visibility stay one:
+///  1. under the commit lock: the next commit timestamp is taken and the hooks'
+///     before_commit run (the WAL writes the records, without syncing);
+///  2. with no lock: the hooks' await_commit run (the WAL waits until the records are
+///     durable; other commits go through step 1 meanwhile);
+///  3. in commit timestamp order, under the publication lock: the transaction's rows and
+///     catalog versions are stamped with its commit timestamp, then that timestamp is
+///     published as the new clock value (release), which begin() reads (acquire); then the
+///     hooks' after_commit run. A transaction that began earlier has a smaller start timestamp
+///     and sees none of the changes; one that begins later sees all of them. Until step 3 the
+///     changes carry the transaction's id (uncommitted to everyone else), so nothing reads a
+///     commit before it is durable. Locks are released after the publication, so a
+///     transaction that waited for them finds the committed state.
+/// A failure in step 1 or 2 rolls the transaction back instead (its commit timestamp, if one
+/// was taken, is published with nothing stamped, so the later ones keep their order). A
+/// transaction that wrote nothing and whose hooks have no commit work ends at once.
+/// Rollbacks apply the undo log under the publication lock too.
 ///
 /// Garbage: object versions whose deletion committed at timestamp d are unreachable once every
 /// active transaction started at or after d (the oldest active start timestamp is tracked);
@@ -57,9 +70,10 @@ class TransactionManager {
   /// later transaction's).
   void reserve_transaction_ids(uint64_t used);
 
-  /// Runs `f` with the commit lock held: no commit is in progress or starts while it runs (a
-  /// checkpoint takes its snapshot and its log position there, so that they agree). `f` may
-  /// begin transactions but must not end any.
+  /// Runs `f` with the commit lock held, once every commit that went through step 1 is
+  /// published: no commit is in progress or starts while it runs (a checkpoint takes its
+  /// snapshot and its log position there, so that they agree). `f` may begin transactions but
+  /// must not end any.
   void run_between_commits(const std::function<void()>& f);
 
   /// The timestamp of the latest commit (0 before any).
@@ -78,12 +92,21 @@ class TransactionManager {
     std::shared_ptr<VersionedObject> object;
   };
 
-  /// Applies the undo log backwards and runs the rollback hooks; commit lock held.
+  /// Commits a transaction that wrote nothing and whose hooks have no commit work, if `txn`
+  /// is one; returns whether it did.
+  bool commit_without_work(Transaction& txn);
+  /// Step 3 of commit: waits for `commit_ts`'s turn, then publishes `txn` (or rolls it back
+  /// when `failed`) and passes the turn on.
+  void publish(Transaction& txn, uint64_t commit_ts, bool failed, std::vector<Garbage>& garbage);
+  /// Applies the undo log backwards and runs the rollback hooks; publication lock held.
   void rollback_locked(Transaction& txn, std::vector<Garbage>& garbage);
   /// Releases locks, leaves the active set, queues `garbage` and collects what is unreachable.
   void finish(Transaction& txn, std::vector<Garbage> garbage);
 
   std::mutex commit_mutex_;
+  uint64_t assigned_ts_ = 0;  ///< the latest commit timestamp taken; guarded by commit_mutex_
+  std::mutex publish_mutex_;  // serializes stamping and rollbacks; clock_ changes under it
+  std::condition_variable published_;  // clock_ moved
   std::atomic<uint64_t> clock_{0};
   std::atomic<uint64_t> next_id_{kTransactionIdStart};
   LockManager locks_;

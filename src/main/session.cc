@@ -387,6 +387,9 @@ void Session::end_transaction(bool commit) {
   // hook rolls the whole transaction back).
   std::unique_ptr<storage::Transaction> txn = std::move(transaction_);
   if (commit) {
+    // The value in force at commit decides (a SET LOCAL in the transaction included); the
+    // remote levels act as on, as there are no standbys.
+    txn->set_synchronous_commit(settings_.show("synchronous_commit") != "off");
     try {
       db_.transactions().commit(*txn);
     } catch (...) {

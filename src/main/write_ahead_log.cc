@@ -287,6 +287,7 @@ WriteAheadLog::WriteAheadLog(catalog::Catalog& catalog, storage::TransactionMana
       log_bytes_(log_->end_lsn()),
       data_files_(std::move(data_files)) {
   background_ = std::thread([this] { background_loop(); });
+  flusher_ = std::thread([this] { flush_loop(); });
 }
 
 WriteAheadLog::~WriteAheadLog() { stop(); }
@@ -298,6 +299,76 @@ void WriteAheadLog::stop() {
   }
   background_wake_.notify_all();
   if (background_.joinable()) background_.join();
+  {
+    std::lock_guard<std::mutex> lock(sync_mutex_);
+    flush_stopping_ = true;
+  }
+  flush_wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+}
+
+void WriteAheadLog::flush_loop() {
+  std::unique_lock<std::mutex> lock(sync_mutex_);
+  while (true) {
+    flush_wake_.wait(lock, [this] { return async_unsynced_ || flush_stopping_; });
+    if (!flush_stopping_) {
+      flush_wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return flush_stopping_; });
+    }
+    const bool stopping = flush_stopping_;
+    if (async_unsynced_) {
+      async_unsynced_ = false;
+      lock.unlock();
+      const uint64_t written = commits_written();
+      lock.lock();
+      try {
+        wait_durable(written, lock);
+      } catch (const SqlError& e) {
+        std::cerr << "tessera: write-ahead log flush failed: " << e.what() << std::endl;
+      }
+    }
+    if (stopping) return;
+  }
+}
+
+uint64_t WriteAheadLog::commits_written() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return commits_written_;
+}
+
+void WriteAheadLog::wait_durable(uint64_t commits, std::unique_lock<std::mutex>& lock) {
+  while (commits_durable_ < commits) {
+    if (sync_error_) throw *sync_error_;
+    if (syncing_) {
+      synced_.wait(lock);
+      continue;
+    }
+    // Lead: sync everything written so far, for every commit waiting.
+    syncing_ = true;
+    lock.unlock();
+    std::shared_ptr<storage::LogWriter> log;
+    uint64_t target = 0;
+    {
+      std::lock_guard<std::mutex> log_lock(mutex_);
+      log = log_;
+      target = commits_written_;
+    }
+    std::optional<SqlError> error;
+    try {
+      // A checkpoint may replace the log meanwhile; it synced the old one first, so what
+      // `target` counts is durable either way.
+      log->sync();
+    } catch (const SqlError& e) {
+      error = e;
+    }
+    lock.lock();
+    syncing_ = false;
+    if (error) {
+      sync_error_ = error;
+    } else {
+      commits_durable_ = std::max(commits_durable_, target);
+    }
+    synced_.notify_all();
+  }
 }
 
 void WriteAheadLog::background_loop() {
@@ -325,10 +396,19 @@ void WriteAheadLog::check_usable() const {
 }
 
 void WriteAheadLog::after_commit(storage::Transaction&, uint64_t) noexcept {
-  if (log_bytes_.load(std::memory_order_relaxed) < next_checkpoint_at_) return;  // under the commit lock
+  if (log_bytes_.load(std::memory_order_relaxed) < next_checkpoint_at_) return;  // under the publication lock
   std::lock_guard<std::mutex> lock(background_mutex_);
   requested_ = true;
   background_wake_.notify_all();
+}
+
+void WriteAheadLog::after_rollback(storage::Transaction& txn) noexcept {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_.erase(txn.id());
+}
+
+bool WriteAheadLog::has_commit_work(const storage::Transaction& txn) const {
+  return !txn.is_read_only() || catalog_.has_changed_sequences();
 }
 
 void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts) {
@@ -364,8 +444,28 @@ void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts)
   // The next OID is above every OID the record names (not Catalog::next_oid: the catalog's
   // lock must not be taken under the transaction's, which DDL takes in the other order).
   put_commit_record(*log_, txn.id(), commit_ts, changes.max_oid + 1, changes, sequences);
-  log_->flush();
+  // Written, not synced: await_commit syncs (for this commit and the ones written meanwhile).
+  log_->write_out();
   log_bytes_.store(log_->end_lsn(), std::memory_order_relaxed);
+  pending_[txn.id()] = ++commits_written_;
+}
+
+void WriteAheadLog::await_commit(storage::Transaction& txn, uint64_t) {
+  uint64_t commits = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = pending_.find(txn.id());
+    if (it == pending_.end()) return;  // wrote nothing
+    commits = it->second;
+    pending_.erase(it);
+  }
+  std::unique_lock<std::mutex> lock(sync_mutex_);
+  if (txn.synchronous_commit()) {
+    wait_durable(commits, lock);
+  } else if (commits_durable_ < commits && !async_unsynced_) {
+    async_unsynced_ = true;
+    flush_wake_.notify_all();
+  }
 }
 
 void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Transaction& txn,

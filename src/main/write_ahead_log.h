@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "storage/durable/log_file.h"
@@ -79,10 +80,19 @@ struct CheckpointReport {
 std::string describe(const CheckpointReport& report);
 
 /// Writes every committing transaction's changes to the log and makes them durable before the
-/// commit becomes visible (a TransactionHook every transaction runs, under the commit lock,
-/// so the log's order is the commit order). A transaction that changed nothing writes nothing,
-/// unless a sequence moved since the last commit record (nextval is not transactional; its
-/// counter is logged with the next commit).
+/// commit becomes visible (a TransactionHook every transaction runs). `before_commit` writes
+/// the records under the commit lock, so the log's order is the commit order; `await_commit`
+/// then waits, without the lock, until they are durable: the first waiter syncs everything
+/// written so far while the others wait for it (group commit: concurrent commits share one
+/// fdatasync). A transaction that changed nothing writes nothing and does not wait, unless a
+/// sequence moved since the last commit record (nextval is not transactional; its counter is
+/// logged with the next commit).
+///
+/// synchronous_commit off (Transaction::synchronous_commit): the commit is acknowledged once
+/// its records are written to the file (a crash of the process loses nothing, a crash of the
+/// machine may lose the last such commits, never part of one); a background thread syncs the
+/// log 200 ms after such a commit (PostgreSQL's wal_writer_delay), and any later synchronous
+/// commit syncs it with its own records.
 ///
 /// Checkpoints keep the log from growing without bound: a checkpoint writes a new log made of
 /// the committed state at one moment (a snapshot taken between two commits: every schema and
@@ -95,9 +105,9 @@ std::string describe(const CheckpointReport& report);
 /// (CHECKPOINT, clean shutdown) and in the background once the log has grown past
 /// `checkpoint_bytes` and twice its size after the last checkpoint.
 ///
-/// Errors: a failed write or sync fails the commit (58030, 53100 for a full disk): the
-/// transaction rolls back, and every later commit fails the same way until the server
-/// restarts, since what reached the disk is unknown. A failed checkpoint leaves the old log
+/// Errors: a failed write or sync fails the commit (58030, 53100 for a full disk), and every
+/// commit waiting for that sync: the transactions roll back, and every later commit fails the
+/// same way until the server restarts, since what reached the disk is unknown. A failed checkpoint leaves the old log
 /// in use and reports its error.
 class WriteAheadLog : public storage::TransactionHook {
  public:
@@ -107,12 +117,16 @@ class WriteAheadLog : public storage::TransactionHook {
                 std::set<std::pair<uint64_t, uint64_t>> data_files = {});
   ~WriteAheadLog() override;
 
+  bool has_commit_work(const storage::Transaction& txn) const override;
   void before_commit(storage::Transaction& txn, uint64_t commit_ts) override;
+  void await_commit(storage::Transaction& txn, uint64_t commit_ts) override;
   void after_commit(storage::Transaction& txn, uint64_t commit_ts) noexcept override;
+  void after_rollback(storage::Transaction& txn) noexcept override;
 
   /// Writes a checkpoint now (waits for one in progress first).
   CheckpointReport checkpoint();
-  /// Stops the background checkpoints (before the catalog and transactions go).
+  /// Stops the background checkpoints and flushes (before the catalog and transactions go),
+  /// syncing what asynchronous commits wrote.
   void stop();
   /// The log's size in bytes.
   uint64_t log_bytes() const { return log_bytes_.load(std::memory_order_relaxed); }
@@ -123,6 +137,13 @@ class WriteAheadLog : public storage::TransactionHook {
   void write_snapshot(storage::LogWriter& out, const storage::Transaction& txn, const std::string& data_directory,
                       std::set<std::pair<uint64_t, uint64_t>>& named, CheckpointReport& report);
   void background_loop();
+  /// Syncs the log every 200 ms while asynchronous commits wait for it.
+  void flush_loop();
+  /// Returns once the first `commits` commits that wrote records are durable, syncing the log
+  /// when no other thread is; throws the sync's error. `lock` holds sync_mutex_.
+  void wait_durable(uint64_t commits, std::unique_lock<std::mutex>& lock);
+  /// The number of commits that wrote records so far.
+  uint64_t commits_written();
   /// Throws the error that left the log unusable, if any; mutex_ held.
   void check_usable() const;
 
@@ -130,8 +151,13 @@ class WriteAheadLog : public storage::TransactionHook {
   storage::TransactionManager& transactions_;
   const uint64_t checkpoint_bytes_;
   std::mutex checkpoint_mutex_;  // one checkpoint at a time
-  std::mutex mutex_;             // guards log_, failed_ and next_checkpoint_at_
-  std::unique_ptr<storage::LogWriter> log_;
+  std::mutex mutex_;             // guards log_, failed_, next_checkpoint_at_, commits_written_, pending_
+  /// Shared with a group commit's sync, which may still run on a log a checkpoint replaced.
+  std::shared_ptr<storage::LogWriter> log_;
+  /// Commits that wrote records, counted across checkpoints.
+  uint64_t commits_written_ = 0;
+  /// Transactions past before_commit that wrote records: their count in commits_written_.
+  std::unordered_map<uint64_t, uint64_t> pending_;
   /// Set when a checkpoint failed after replacing the log file but before it could reopen it.
   std::optional<SqlError> failed_;
   std::atomic<uint64_t> next_checkpoint_at_{0};
@@ -144,6 +170,16 @@ class WriteAheadLog : public storage::TransactionHook {
   bool requested_ = false;
   bool stopping_ = false;
   std::thread background_;
+
+  std::mutex sync_mutex_;  // guards the members below
+  std::condition_variable synced_;  // a sync ended
+  bool syncing_ = false;            // a thread is syncing for everyone
+  uint64_t commits_durable_ = 0;    // how many of commits_written_ are durable
+  std::optional<SqlError> sync_error_;
+  std::condition_variable flush_wake_;
+  bool async_unsynced_ = false;  // an asynchronous commit waits for the background flush
+  bool flush_stopping_ = false;
+  std::thread flusher_;
 };
 
 }  // namespace tessera

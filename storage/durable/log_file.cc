@@ -151,7 +151,7 @@ LogContents read_log_file(const std::string& path) {
 }
 
 LogWriter::LogWriter(std::string path, int fd, uint64_t end)
-    : path_(std::move(path)), fd_(fd), end_lsn_(end), durable_lsn_(end) {}
+    : path_(std::move(path)), fd_(fd), end_lsn_(end), written_lsn_(end), durable_lsn_(end) {}
 
 LogWriter::~LogWriter() {
   if (fd_ >= 0) ::close(fd_);
@@ -170,7 +170,7 @@ std::unique_ptr<LogWriter> LogWriter::create(const std::string& path) {
     ::unlink(path.c_str());
     throw;
   }
-  writer->end_lsn_ = writer->durable_lsn_ = header.size();
+  writer->end_lsn_ = writer->written_lsn_ = writer->durable_lsn_ = header.size();
   return writer;
 }
 
@@ -186,10 +186,29 @@ std::unique_ptr<LogWriter> LogWriter::open_for_append(const std::string& path, c
   return writer;
 }
 
-void LogWriter::throw_broken() const { throw *broken_; }
+void LogWriter::check_usable() const {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  if (broken_) throw *broken_;
+}
+
+void LogWriter::break_with(const SqlError& error) {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  if (!broken_) broken_ = error;
+  throw *broken_;
+}
+
+uint64_t LogWriter::written_lsn() const {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  return written_lsn_;
+}
+
+uint64_t LogWriter::durable_lsn() const {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  return durable_lsn_;
+}
 
 uint64_t LogWriter::append(uint8_t type, std::string_view payload) {
-  if (broken_) throw_broken();
+  check_usable();
   if (payload.size() > kMaxLogRecordBytes) {
     throw SqlError(SqlState::kProgramLimitExceeded, "write-ahead log record of " + std::to_string(payload.size()) +
                                                         " bytes exceeds the maximum of " +
@@ -207,7 +226,7 @@ uint64_t LogWriter::append(uint8_t type, std::string_view payload) {
 }
 
 void LogWriter::append_framed(std::string_view records) {
-  if (broken_) throw_broken();
+  check_usable();
   buffer_.append(records);
   end_lsn_ += records.size();
 }
@@ -241,28 +260,41 @@ std::string read_file_range(const std::string& path, uint64_t begin, uint64_t en
 }
 
 void LogWriter::write_out() {
-  if (broken_) throw_broken();
+  check_usable();
   if (buffer_.empty()) return;
   try {
     write_all(fd_, buffer_, path_);
   } catch (const SqlError& e) {
-    broken_ = e;
-    throw;
+    break_with(e);
   }
   buffer_.clear();
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  written_lsn_ = end_lsn_;
 }
 
-void LogWriter::flush() {
-  if (broken_) throw_broken();
-  if (durable_lsn_ == end_lsn_) return;
-  write_out();
+uint64_t LogWriter::sync() {
+  std::lock_guard<std::mutex> one_at_a_time(sync_mutex_);
+  uint64_t target = 0;
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    if (broken_) throw *broken_;
+    if (durable_lsn_ == written_lsn_) return durable_lsn_;
+    target = written_lsn_;
+  }
+  // fdatasync covers every write that completed before it starts, so `target` at least.
   try {
     sync_fd(fd_, path_);
   } catch (const SqlError& e) {
-    broken_ = e;
-    throw;
+    break_with(e);
   }
-  durable_lsn_ = end_lsn_;
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  durable_lsn_ = target;
+  return target;
+}
+
+void LogWriter::flush() {
+  write_out();
+  sync();
 }
 
 }  // namespace tessera::storage

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,16 +45,20 @@ struct LogContents {
 /// header is wrong (not a log, another format version) is XX001 naming the file.
 LogContents read_log_file(const std::string& path);
 
-/// Appends records to a log file and makes them durable. Appends go to a buffer; `flush`
-/// writes the buffer and waits until the file's data is on stable storage (fdatasync), so a
-/// record whose flush returned survives a crash of the process or the machine.
+/// Appends records to a log file and makes them durable. Appends go to a buffer; `write_out`
+/// writes the buffer to the file (a crash of the process no longer loses it); `sync` waits
+/// until what was written is on stable storage (fdatasync), so a record whose sync returned
+/// survives a crash of the machine too. `flush` does both.
 ///
 /// Errors: a failed write or sync throws 58030 io_error (53100 disk_full for ENOSPC) naming
-/// the file. After a failed flush the writer refuses every later append and flush with the
+/// the file. After a failure the writer refuses every later append, write and sync with the
 /// same error: what reached the file is unknown, and retrying fsync after a failure may report
 /// success for data the kernel already dropped.
 ///
-/// Thread-safety: none; the owner serializes calls.
+/// Thread-safety: one owner appends, writes out and flushes (the owner serializes those
+/// calls); `sync`, `written_lsn` and `durable_lsn` may be called from any thread at the same
+/// time as the owner's calls (group commit: one thread syncs while the next commits are being
+/// written). The writer must outlive every call.
 class LogWriter {
  public:
   /// Creates a new log file at `path` (which must not exist) and syncs it and its directory.
@@ -70,28 +75,37 @@ class LogWriter {
   /// Buffers whole records as another log file holds them (header and payload each; a
   /// checkpoint copies the records written after its snapshot).
   void append_framed(std::string_view records);
-  /// Writes what is buffered to the file without syncing it (bounds the buffer while one
-  /// transaction logs many records; flush still has to sync them).
+  /// Writes what is buffered to the file without syncing it.
   void write_out();
+  /// Makes everything written out before the call durable (fdatasync; nothing when it already
+  /// is). Calls from several threads run one at a time. Returns the LSN now durable.
+  uint64_t sync();
   /// Writes what is buffered and syncs it.
   void flush();
   /// Bytes buffered, not yet written.
   size_t buffered_bytes() const { return buffer_.size(); }
   /// LSN just past the last appended record.
   uint64_t end_lsn() const { return end_lsn_; }
+  /// LSN up to which the file has been written.
+  uint64_t written_lsn() const;
   /// LSN up to which the file is known durable.
-  uint64_t durable_lsn() const { return durable_lsn_; }
+  uint64_t durable_lsn() const;
   const std::string& path() const { return path_; }
 
  private:
   LogWriter(std::string path, int fd, uint64_t end);
-  /// Throws the error that broke the writer.
-  [[noreturn]] void throw_broken() const;
+  /// Throws the error that broke the writer, if any.
+  void check_usable() const;
+  /// Records the error that broke the writer and throws it.
+  [[noreturn]] void break_with(const SqlError& error);
 
   std::string path_;
   int fd_ = -1;
-  std::string buffer_;
-  uint64_t end_lsn_ = 0;
+  std::string buffer_;  // owner only
+  uint64_t end_lsn_ = 0;  // owner only
+  std::mutex sync_mutex_;  // one sync at a time
+  mutable std::mutex state_mutex_;  // guards the members below
+  uint64_t written_lsn_ = 0;
   uint64_t durable_lsn_ = 0;
   std::optional<SqlError> broken_;  // the error of the write or sync that failed
 };
@@ -119,8 +133,9 @@ void write_file_durably(const std::string& path, std::string_view bytes);
 }  // namespace tessera::storage
 
 namespace tessera::storage::internal {
-/// Tests inject I/O failures: when set, called before each write ("write") and sync ("sync")
-/// of a log file; a nonzero result fails that call with that errno.
+/// Tests inject I/O failures and stalls: when set, called before each write ("write") and sync
+/// ("sync") of a log file; a nonzero result fails that call with that errno. The hook may
+/// block (a test holds a sync back to see what waits for it and what does not).
 using IoFaultHook = int (*)(const char* operation);
 void set_io_fault_hook(IoFaultHook hook);
 }  // namespace tessera::storage::internal

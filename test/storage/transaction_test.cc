@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -293,6 +295,139 @@ TEST(TransactionTest, AFailingCommitHookRollsTheWholeTransactionBack) {
   EXPECT_FALSE(object->visible_to(*reader));
   EXPECT_EQ(1, object->unreachable_calls);
   EXPECT_EQ(1u, tm.active_count()) << "only the reader is active";
+}
+
+/// Holds await_commit (the commit's wait for durability) until released, then optionally
+/// throws; notes when before_commit ran.
+class AwaitGate : public TransactionHook {
+ public:
+  explicit AwaitGate(bool fail = false) : fail_(fail) {}
+  void before_commit(Transaction&, uint64_t commit_ts) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    commit_ts_ = commit_ts;
+    written_ = true;
+    changed_.notify_all();
+  }
+  void await_commit(Transaction&, uint64_t) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    waiting_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+    if (fail_) throw std::runtime_error("sync failed");
+  }
+  void wait_until_written() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return written_; });
+  }
+  void wait_until_waiting() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return waiting_; });
+  }
+  void release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  uint64_t commit_ts() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return commit_ts_;
+  }
+
+ private:
+  const bool fail_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool written_ = false, waiting_ = false, released_ = false;
+  uint64_t commit_ts_ = 0;
+};
+
+TEST(TransactionTest, CommitsPublishInTimestampOrderOnceTheirWaitEnds) {
+  TransactionManager tm;
+  DataTable table(all_types());
+  const uint64_t clock = tm.last_commit_ts();
+  auto first = tm.begin();
+  table.append(*first, make_chunk(0, 3));
+  auto first_gate = std::make_shared<AwaitGate>();
+  first->add_hook(first_gate);
+  std::thread first_commit([&] { tm.commit(*first); });
+  first_gate->wait_until_waiting();
+  // The commit lock is free while the first waits: the second goes through before_commit and
+  // finishes its own wait, but is published only after the first.
+  auto second = tm.begin();
+  table.append(*second, make_chunk(0, 4));
+  auto second_gate = std::make_shared<AwaitGate>();
+  second->add_hook(second_gate);
+  second_gate->release();
+  std::thread second_commit([&] { tm.commit(*second); });
+  second_gate->wait_until_written();
+  EXPECT_EQ(first_gate->commit_ts() + 1, second_gate->commit_ts());
+  EXPECT_EQ(clock, tm.last_commit_ts()) << "nothing is published before the first commit's wait ends";
+  // A reader neither waits nor sees either commit.
+  auto reader = tm.begin();
+  EXPECT_EQ(0u, count_rows(table, *reader));
+  tm.commit(*reader);
+  EXPECT_EQ(Transaction::State::kCommitted, reader->state());
+  EXPECT_EQ(Transaction::State::kActive, second->state());
+  first_gate->release();
+  first_commit.join();
+  second_commit.join();
+  EXPECT_EQ(second_gate->commit_ts(), tm.last_commit_ts());
+  auto after = tm.begin();
+  EXPECT_EQ(7u, count_rows(table, *after));
+  tm.commit(*after);
+}
+
+TEST(TransactionTest, AFailedWaitRollsBackAndTheNextCommitStillPublishes) {
+  TransactionManager tm;
+  DataTable table(all_types());
+  auto first = tm.begin();
+  table.append(*first, make_chunk(0, 3));
+  auto first_gate = std::make_shared<AwaitGate>(/*fail=*/true);
+  first->add_hook(first_gate);
+  bool first_failed = false;
+  std::thread first_commit([&] {
+    try {
+      tm.commit(*first);
+    } catch (const std::runtime_error&) {
+      first_failed = true;
+    }
+  });
+  first_gate->wait_until_waiting();
+  auto second = tm.begin();
+  table.append(*second, make_chunk(0, 4));
+  auto second_gate = std::make_shared<AwaitGate>();
+  second->add_hook(second_gate);
+  second_gate->release();
+  std::thread second_commit([&] { tm.commit(*second); });
+  // The second commit took the timestamp after the first's: it waits for the first's turn.
+  second_gate->wait_until_written();
+  first_gate->release();
+  first_commit.join();
+  second_commit.join();
+  EXPECT_TRUE(first_failed);
+  EXPECT_EQ(Transaction::State::kRolledBack, first->state());
+  EXPECT_EQ(Transaction::State::kCommitted, second->state());
+  EXPECT_EQ(second_gate->commit_ts(), tm.last_commit_ts());
+  auto reader = tm.begin();
+  EXPECT_EQ(4u, count_rows(table, *reader)) << "only the second commit's rows";
+  tm.commit(*reader);
+}
+
+TEST(TransactionTest, AReadOnlyTransactionWithoutHookWorkTakesNoCommitTimestamp) {
+  TransactionManager tm;
+  auto txn = tm.begin();
+  const uint64_t clock = tm.last_commit_ts();
+  tm.commit(*txn);
+  EXPECT_EQ(Transaction::State::kCommitted, txn->state());
+  EXPECT_EQ(clock, tm.last_commit_ts());
+  EXPECT_EQ(0u, tm.active_count());
+  // A hook that has work for it (the default) takes it through the commit steps.
+  std::vector<std::string> log;
+  auto hooked = tm.begin();
+  hooked->add_hook(std::make_shared<RecordingHook>("hook", log));
+  tm.commit(*hooked);
+  EXPECT_EQ(log, (std::vector<std::string>{"hook.before_commit", "hook.after_commit"}));
+  EXPECT_EQ(clock + 1, tm.last_commit_ts());
 }
 
 TEST(TransactionTest, ATransactionDestroyedWhileActiveIsRolledBack) {
