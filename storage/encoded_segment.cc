@@ -652,7 +652,7 @@ std::unique_ptr<EncodedSegment> EncodedSegment::read(BinaryReader& in, const Log
     if (block) s.heap_ = std::shared_ptr<StringHeap>(block, &block->heap);
   } else {
     const std::string_view raw = in.get_bytes(value_count * s.width_);
-    std::memcpy(s.values_.data(), raw.data(), raw.size());
+    if (!raw.empty()) std::memcpy(s.values_.data(), raw.data(), raw.size());
   }
   const uint64_t runs = in.get_varint();
   if (runs > count) in.corrupt("more runs than rows");

@@ -20,7 +20,9 @@ class BinaryWriter {
   void put_varint(uint64_t v);
   /// A varint length, then the bytes.
   void put_string(std::string_view s);
-  void put_bytes(const void* data, size_t size) { buffer_.append(static_cast<const char*>(data), size); }
+  void put_bytes(const void* data, size_t size) {
+    if (size > 0) buffer_.append(static_cast<const char*>(data), size);
+  }
 
   const std::string& data() const { return buffer_; }
   std::string take() { return std::move(buffer_); }
