@@ -677,6 +677,12 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
       run_sql_deallocate(*prepared.statement);
       portal->session_command = true;
       return portal;
+    case planner::StatementKind::kVacuum:
+      // Its rewrites commit on their own, as PostgreSQL's VACUUM does (ANALYZE may run in one).
+      if (in_block_ && prepared.statement->as<planner::VacuumStatement>().vacuum) {
+        throw SqlError(SqlState::kActiveSqlTransaction, "VACUUM cannot run inside a transaction block");
+      }
+      break;
     case planner::StatementKind::kCheckpoint:
       db_.checkpoint();
       portal->session_command = true;

@@ -1,0 +1,99 @@
+#include "executor/operator/ddl/physical_vacuum.h"
+
+#include "catalog/catalog.h"
+#include "catalog/catalog_entry.h"
+#include "executor/operator/ddl/physical_alter_table.h"
+#include "planner/binder/binder.h"
+#include "storage/data_table.h"
+#include "storage/transaction.h"
+
+namespace tessera::executor {
+
+namespace {
+
+/// Rows of `table` current for `txn` (inserted by a committed transaction or by `txn`, deleted
+/// by neither): under the table's exclusive lock, every other row slot is dead.
+uint64_t count_current_rows(const storage::DataTable& table, const storage::Transaction& txn, QueryContext& query) {
+  auto scan = table.begin_scan_latest(txn, {storage::kRowIdColumn});
+  storage::LocalTableScanState local;
+  DataChunk chunk;
+  chunk.initialize({LogicalType::bigint()});
+  uint64_t count = 0;
+  while (table.next_morsel(*scan, local)) {
+    while (table.scan(local, chunk)) {
+      query.check_cancelled();
+      count += chunk.size();
+    }
+  }
+  return count;
+}
+
+/// The version of `table` current for the transaction (a table named twice, or rewritten
+/// earlier in the statement, has a newer version than the binder saw).
+std::shared_ptr<catalog::TableEntry> current_version(QueryContext& query, const std::shared_ptr<catalog::TableEntry>& table) {
+  auto entry = query.catalog->find(*query.transaction, table->schema_oid(), table->name());
+  if (entry && entry->kind() == catalog::EntryKind::kTable && entry->oid() == table->oid()) {
+    return std::static_pointer_cast<catalog::TableEntry>(entry);
+  }
+  return table;
+}
+
+}  // namespace
+
+PhysicalVacuum::PhysicalVacuum(planner::VacuumOptions options, std::vector<planner::VacuumTarget> targets,
+                               std::vector<std::array<std::string, 3>> notices)
+    : PhysicalOperator(options.vacuum ? "VACUUM" : "ANALYZE", {}),
+      options_(options),
+      targets_(std::move(targets)),
+      notices_(std::move(notices)) {}
+
+SourceResult PhysicalVacuum::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
+  QueryContext& query = worker.query;
+  out.set_size(0);
+  storage::Transaction& txn = *query.transaction;
+  for (const auto& notice : notices_) query.notice(notice[0], notice[1], notice[2]);
+  for (const planner::VacuumTarget& target : targets_) {
+    query.check_cancelled();
+    std::shared_ptr<catalog::TableEntry> table = target.table;
+    if (options_.vacuum) {
+      table = current_version(query, table);
+      query.catalog->lock_relation(txn, *table, storage::LockMode::kExclusive);
+      if (options_.verbose) query.notice("00000", "vacuuming \"" + target.qualified_name + "\"");
+      const storage::DataTable& storage = table->storage();
+      const uint64_t slots = storage.row_id_end();
+      const uint64_t live = count_current_rows(storage, txn, query);
+      const uint64_t dead = slots - live;
+      const bool rewrite = options_.full || (dead > 0 && static_cast<double>(dead) >= kVacuumDeadShare * static_cast<double>(slots));
+      if (rewrite) {
+        table = rewrite_table(query, *table, planner::unaltered_definition(*query.catalog, txn, *table), {}, {}, {});
+      }
+      if (options_.verbose) {
+        query.notice("00000",
+                     "\"" + target.qualified_name + "\": found " + std::to_string(dead) + " removable, " +
+                         std::to_string(live) + " nonremovable row versions",
+                     rewrite ? "The table was rewritten without the removable row versions."
+                             : "The table was not rewritten: removable row versions are under 20% of it.");
+      }
+    }
+    if (options_.analyze) {
+      table = current_version(query, table);
+      if (options_.verbose) query.notice("00000", "analyzing \"" + target.qualified_name + "\"");
+      const size_t live = table->storage().analyze(txn, target.columns);
+      if (options_.verbose) {
+        query.notice("00000", "\"" + table->name() + "\": containing " + std::to_string(live) + " live rows");
+      }
+    }
+  }
+  return SourceResult::kFinished;
+}
+
+std::string PhysicalVacuum::explain_details() const {
+  std::string names;
+  for (const auto& target : targets_) {
+    if (!names.empty()) names += ", ";
+    names += target.qualified_name;
+  }
+  return names;
+}
+
+}  // namespace tessera::executor
