@@ -1,5 +1,7 @@
 #include "executor/operator/ddl/physical_vacuum.h"
 
+#include <optional>
+
 #include "catalog/catalog.h"
 #include "catalog/catalog_entry.h"
 #include "executor/operator/ddl/physical_alter_table.h"
@@ -55,6 +57,7 @@ SourceResult PhysicalVacuum::get_data(WorkerContext& worker, DataChunk& out, Glo
   for (const planner::VacuumTarget& target : targets_) {
     query.check_cancelled();
     std::shared_ptr<catalog::TableEntry> table = target.table;
+    std::optional<uint64_t> rewritten_rows;
     if (options_.vacuum) {
       table = current_version(query, table);
       query.catalog->lock_relation(txn, *table, storage::LockMode::kExclusive);
@@ -66,6 +69,7 @@ SourceResult PhysicalVacuum::get_data(WorkerContext& worker, DataChunk& out, Glo
       const bool rewrite = options_.full || (dead > 0 && static_cast<double>(dead) >= kVacuumDeadShare * static_cast<double>(slots));
       if (rewrite) {
         table = rewrite_table(query, *table, planner::unaltered_definition(*query.catalog, txn, *table), {}, {}, {});
+        rewritten_rows = live;
       }
       if (options_.verbose) {
         query.notice("00000",
@@ -78,7 +82,10 @@ SourceResult PhysicalVacuum::get_data(WorkerContext& worker, DataChunk& out, Glo
     if (options_.analyze) {
       table = current_version(query, table);
       if (options_.verbose) query.notice("00000", "analyzing \"" + target.qualified_name + "\"");
-      const size_t live = table->storage().analyze(txn, target.columns);
+      // A rewritten table's storage holds exactly the live rows, and its figures, kept as they
+      // were appended, are what ANALYZE would measure (the statement's own appends are not in
+      // its snapshot, so measuring them is left to those figures).
+      const uint64_t live = rewritten_rows ? *rewritten_rows : table->storage().analyze(txn, target.columns);
       if (options_.verbose) {
         query.notice("00000", "\"" + table->name() + "\": containing " + std::to_string(live) + " live rows");
       }
