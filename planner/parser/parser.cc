@@ -1616,6 +1616,8 @@ StatementPtr Parser::parse_explain() {
       statement->options.push_back({"verbose", ""});
     }
   }
+  // VACUUM and ANALYZE are not explainable (PostgreSQL's ExplainableStmt).
+  if (at_word("vacuum") || at_word("analyze") || at_word("analyse")) syntax_error();
   statement->statement = parse_nested_statement();
   return statement;
 }

@@ -171,6 +171,13 @@ TEST_F(VacuumTest, RefusedInsideATransactionBlock) {
   ok("BEGIN");
   ok("ANALYZE t");
   ok("COMMIT");
+  // Several statements in one query string form an implicit transaction block.
+  const auto c = run("INSERT INTO t VALUES (1); VACUUM t");
+  EXPECT_EQ(c.errors, Rows{"25001"});
+  EXPECT_EQ(rows("SELECT count(*) FROM t"), Rows{"0"});
+  EXPECT_EQ(run("INSERT INTO t VALUES (1); ANALYZE t").errors, Rows{});
+  ok("VACUUM t");
+  EXPECT_EQ(rows("SELECT count(*) FROM t"), Rows{"1"});
 }
 
 TEST_F(VacuumTest, VerboseReportsEachStep) {
