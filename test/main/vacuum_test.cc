@@ -139,6 +139,21 @@ TEST_F(VacuumTest, OlderSnapshotKeepsReadingTheOldVersion) {
   EXPECT_EQ(rows("SELECT v FROM t WHERE id = 70", 1), Rows{"70"});
 }
 
+TEST_F(VacuumTest, OlderSnapshotCannotWriteTheOldVersion) {
+  ok("CREATE TABLE t (id int PRIMARY KEY, v int)");
+  ok("INSERT INTO t SELECT x, x FROM generate_series(1, 100) x");
+  for (const std::string write : {"INSERT INTO t VALUES (500, 500)", "UPDATE t SET v = 0 WHERE id = 1",
+                                  "DELETE FROM t WHERE id = 2", "TRUNCATE t"}) {
+    ok("BEGIN", 1);
+    EXPECT_EQ(rows("SELECT count(*) FROM t", 1), Rows{"100"});
+    ok("VACUUM FULL t");
+    // Its write would go to storage no later snapshot reads: it fails instead of being lost.
+    EXPECT_EQ(error(write, 1), "42P01") << write;
+    ok("ROLLBACK", 1);
+  }
+  EXPECT_EQ(rows("SELECT count(*), sum(v) FROM t"), Rows{"100|5050"});
+}
+
 TEST_F(VacuumTest, FailedStatementRollsBackEveryRewrite) {
   ok("CREATE TABLE a (x int PRIMARY KEY)");
   ok("CREATE TABLE b (x int)");
