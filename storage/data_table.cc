@@ -790,7 +790,20 @@ size_t DataTable::analyze(const Transaction& txn, const std::vector<size_t>& col
       }
     }
   }
-  analysis.live_rows = static_cast<double>(live);
+  // The row count starts from the rows current now (committed, or the transaction's own, and
+  // deleted by neither): rows other transactions committed after the snapshot are changes
+  // since ANALYZE as much as those committed after it, and the counters above were read
+  // before them.
+  std::vector<size_t> row_ids{kRowIdColumn};
+  auto latest = begin_scan_latest(txn, row_ids);
+  LocalTableScanState latest_local;
+  DataChunk ids;
+  ids.initialize({LogicalType::bigint()});
+  size_t current = 0;
+  while (next_morsel(*latest, latest_local)) {
+    while (this->scan(latest_local, ids)) current += ids.size();
+  }
+  analysis.live_rows = static_cast<double>(current);
   std::lock_guard<std::mutex> lock(analysis_mutex_);
   analysis.columns = analysis_ ? analysis_->columns : std::vector<std::optional<AnalyzedColumn>>(types_.size());
   for (size_t i = 0; i < column_ids.size(); i++) {

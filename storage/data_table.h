@@ -185,11 +185,13 @@ class DataTable {
   /// since, and the row count is ANALYZE's live count plus rows appended since less deletes
   /// committed since.
   TableStatistics statistics() const;
-  /// ANALYZE: measures the rows `txn`'s snapshot sees (inserted and not deleted in it): the live
-  /// row count and, for each of `column_ids` (table column indexes), the NULL count, min/max and
-  /// a new distinct sketch of their values, which replace the figures statistics() reports for
-  /// them (other columns keep theirs). Returns the live row count. Runs concurrently with
-  /// anything; an append racing with it may be missing from the sketch (an estimate).
+  /// ANALYZE: measures the rows `txn`'s snapshot sees (inserted and not deleted in it): for each
+  /// of `column_ids` (table column indexes) the NULL count, min/max and a new distinct sketch of
+  /// their values, which replace the figures statistics() reports for them (other columns keep
+  /// theirs); the row count becomes the rows current now (as begin_scan_latest sees them, so
+  /// that rows committed after the snapshot are not lost). Returns the snapshot's live row
+  /// count. Runs concurrently with anything; an append racing with it may be missing from the
+  /// sketch (an estimate).
   size_t analyze(const Transaction& txn, const std::vector<size_t>& column_ids);
 
   /// Number of row groups (tests, statistics).

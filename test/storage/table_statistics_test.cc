@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -197,11 +198,43 @@ TEST(TableStatisticsTest, AnalyzeSeesItsSnapshot) {
   append_rows(table, *writer, 1000, 50);
   EXPECT_EQ(table.analyze(*old_snapshot, {0}), 0u);
   EXPECT_TRUE(table.statistics().columns[0].min.is_null() || table.statistics().columns[0].min.get_int64() >= 1000);
+  // The row count still counts the rows committed after the snapshot.
+  EXPECT_EQ(table.statistics().row_count, 100);
   auto fresh = tm.begin();
   EXPECT_EQ(table.analyze(*fresh, {0}), 100u);
   EXPECT_EQ(table.statistics().columns[0].max.get_int64(), 99);
   EXPECT_EQ(table.statistics().row_count, 100);
   tm.rollback(*writer);
+}
+
+TEST(TableStatisticsTest, AnalyzeRunsConcurrentlyWithAppends) {
+  TransactionManager tm;
+  DataTable table({LogicalType::bigint(), LogicalType::bigint()});
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int64_t start = 0; start < 40000; start += 1000) {
+      auto txn = tm.begin();
+      append_rows(table, *txn, start, 1000);
+      tm.commit(*txn);
+    }
+    done = true;
+  });
+  size_t analyses = 0;
+  while (!done || analyses == 0) {
+    auto txn = tm.begin();
+    const size_t live = table.analyze(*txn, {0, 1});
+    EXPECT_EQ(live % 1000, 0u);  // whole committed transactions only
+    const TableStatistics stats = table.statistics();
+    EXPECT_GE(stats.row_count, static_cast<double>(live));
+    analyses++;
+  }
+  writer.join();
+  auto txn = tm.begin();
+  EXPECT_EQ(table.analyze(*txn, {0, 1}), 40000u);
+  const TableStatistics stats = table.statistics();
+  EXPECT_EQ(stats.row_count, 40000);
+  EXPECT_EQ(stats.columns[0].max.get_int64(), 39999);
+  EXPECT_NEAR(stats.columns[0].distinct_count, 40000, 4000);
 }
 
 TEST(TableStatisticsTest, AnalyzeOfNoColumnsCountsRows) {
