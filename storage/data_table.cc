@@ -754,6 +754,21 @@ TableStatistics DataTable::statistics() const {
   return stats;
 }
 
+size_t DataTable::count_current_rows(const Transaction& txn, const std::function<void()>& check_cancelled) const {
+  auto scan = begin_scan_latest(txn, {kRowIdColumn});
+  LocalTableScanState local;
+  DataChunk ids;
+  ids.initialize({LogicalType::bigint()});
+  size_t count = 0;
+  while (next_morsel(*scan, local)) {
+    while (this->scan(local, ids)) {
+      if (check_cancelled) check_cancelled();
+      count += ids.size();
+    }
+  }
+  return count;
+}
+
 size_t DataTable::analyze(const Transaction& txn, const std::vector<size_t>& column_ids) {
   TableAnalysis analysis;
   analysis.appended = row_count_.load(std::memory_order_relaxed);
@@ -794,16 +809,7 @@ size_t DataTable::analyze(const Transaction& txn, const std::vector<size_t>& col
   // deleted by neither): rows other transactions committed after the snapshot are changes
   // since ANALYZE as much as those committed after it, and the counters above were read
   // before them.
-  std::vector<size_t> row_ids{kRowIdColumn};
-  auto latest = begin_scan_latest(txn, row_ids);
-  LocalTableScanState latest_local;
-  DataChunk ids;
-  ids.initialize({LogicalType::bigint()});
-  size_t current = 0;
-  while (next_morsel(*latest, latest_local)) {
-    while (this->scan(latest_local, ids)) current += ids.size();
-  }
-  analysis.live_rows = static_cast<double>(current);
+  analysis.live_rows = static_cast<double>(count_current_rows(txn));
   std::lock_guard<std::mutex> lock(analysis_mutex_);
   analysis.columns = analysis_ ? analysis_->columns : std::vector<std::optional<AnalyzedColumn>>(types_.size());
   for (size_t i = 0; i < column_ids.size(); i++) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -155,6 +156,11 @@ class DataTable {
   /// that no committed transaction deleted: TRUNCATE, which runs under an exclusive lock on
   /// the table, so no other transaction has rows or deletes in flight. Returns the count.
   size_t delete_all(Transaction& txn);
+
+  /// The number of rows current for `txn` as begin_scan_latest sees them (VACUUM, under the
+  /// table's exclusive lock, counts its dead row slots with it); `check_cancelled` (if set)
+  /// runs between chunks.
+  size_t count_current_rows(const Transaction& txn, const std::function<void()>& check_cancelled = {}) const;
 
   /// Rough number of rows for the planner's estimates: every row appended (committed,
   /// uncommitted or rolled back) less the rows whose delete committed.

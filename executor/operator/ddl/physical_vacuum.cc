@@ -13,23 +13,6 @@ namespace tessera::executor {
 
 namespace {
 
-/// Rows of `table` current for `txn` (inserted by a committed transaction or by `txn`, deleted
-/// by neither): under the table's exclusive lock, every other row slot is dead.
-uint64_t count_current_rows(const storage::DataTable& table, const storage::Transaction& txn, QueryContext& query) {
-  auto scan = table.begin_scan_latest(txn, {storage::kRowIdColumn});
-  storage::LocalTableScanState local;
-  DataChunk chunk;
-  chunk.initialize({LogicalType::bigint()});
-  uint64_t count = 0;
-  while (table.next_morsel(*scan, local)) {
-    while (table.scan(local, chunk)) {
-      query.check_cancelled();
-      count += chunk.size();
-    }
-  }
-  return count;
-}
-
 /// The version of `table` current for the transaction (a table named twice, or rewritten
 /// earlier in the statement, has a newer version than the binder saw).
 std::shared_ptr<catalog::TableEntry> current_version(QueryContext& query, const std::shared_ptr<catalog::TableEntry>& table) {
@@ -64,7 +47,7 @@ SourceResult PhysicalVacuum::get_data(WorkerContext& worker, DataChunk& out, Glo
       if (options_.verbose) query.notice("00000", "vacuuming \"" + target.qualified_name + "\"");
       const storage::DataTable& storage = table->storage();
       const uint64_t slots = storage.row_id_end();
-      const uint64_t live = count_current_rows(storage, txn, query);
+      const uint64_t live = storage.count_current_rows(txn, [&query] { query.check_cancelled(); });
       const uint64_t dead = slots - live;
       const bool rewrite = options_.full || (dead > 0 && static_cast<double>(dead) >= kVacuumDeadShare * static_cast<double>(slots));
       if (rewrite) {
