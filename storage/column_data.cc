@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/common/assert.h"
+#include "storage/buffer_pool.h"
 #include "storage/encoded_segment.h"
 
 namespace tessera::storage {
@@ -48,6 +49,108 @@ void ColumnData::seal_tail() {
     segments_[tail_index_].segment = std::move(replacement);
   }
   tail_.reset();
+}
+
+void ColumnData::restore_segments(std::vector<std::shared_ptr<const ColumnSegment>> segments) {
+  TS_CHECK(segment_count() == 0 && segments.size() <= kMaxSegments, "restore of segments into a column that has some");
+  ZoneMap zone(type_);
+  size_t start = 0;
+  {
+    std::lock_guard<std::mutex> lock(segments_mutex_);
+    for (size_t i = 0; i < segments.size(); i++) {
+      zone.merge(segments[i]->zone_map());
+      segments_[i].start = start;
+      start += segments[i]->count();
+      segments_[i].segment = std::move(segments[i]);
+    }
+  }
+  segment_count_.store(segments.size(), std::memory_order_release);
+  std::lock_guard<std::mutex> lock(zone_mutex_);
+  zone_map_ = std::move(zone);
+}
+
+ColumnData::~ColumnData() {
+  if (loader_) BufferPool::instance().forget(this);
+}
+
+std::shared_ptr<const ColumnSegment> ColumnData::segment(size_t index) const {
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(segments_mutex_);
+      if (segments_[index].segment) {
+        if (loader_) referenced_.store(true, std::memory_order_relaxed);
+        return segments_[index].segment;
+      }
+    }
+    load();
+  }
+}
+
+void ColumnData::load() const {
+  std::lock_guard<std::mutex> one_load(load_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(segments_mutex_);
+    if (loaded_) return;
+  }
+  auto loaded = loader_->load();
+  TS_CHECK(loaded.size() == infos_.size(), "a column loaded with another number of segments");
+  size_t bytes = 0;
+  for (size_t i = 0; i < loaded.size(); i++) {
+    TS_CHECK(loaded[i]->count() == infos_[i].count, "a segment loaded with another number of rows");
+    bytes += loaded[i]->memory_bytes();
+  }
+  {
+    std::lock_guard<std::mutex> lock(segments_mutex_);
+    for (size_t i = 0; i < loaded.size(); i++) segments_[i].segment = std::move(loaded[i]);
+    loaded_ = true;
+  }
+  referenced_.store(true, std::memory_order_relaxed);
+  BufferPool::instance().loaded(this, bytes);
+}
+
+bool ColumnData::evict() const {
+  std::lock_guard<std::mutex> lock(segments_mutex_);
+  if (!loaded_) return false;
+  for (size_t i = 0; i < infos_.size(); i++) segments_[i].segment.reset();
+  loaded_ = false;
+  return true;
+}
+
+void ColumnData::restore_unloaded(std::shared_ptr<const SegmentLoader> loader, std::vector<SegmentInfo> infos) {
+  TS_CHECK(segment_count() == 0 && infos.size() <= kMaxSegments && loader != nullptr,
+           "restore of segments into a column that has some");
+  ZoneMap zone(type_);
+  size_t start = 0;
+  for (size_t i = 0; i < infos.size(); i++) {
+    zone.merge(infos[i].zone_map);
+    segments_[i].start = start;
+    start += infos[i].count;
+  }
+  loader_ = std::move(loader);
+  infos_ = std::move(infos);
+  segment_count_.store(infos_.size(), std::memory_order_release);
+  std::lock_guard<std::mutex> lock(zone_mutex_);
+  zone_map_ = std::move(zone);
+}
+
+ZoneCheck ColumnData::check_zone(size_t index, const TableFilter& filter) const {
+  if (loader_) return filter.check_zone(infos_[index].zone_map);
+  return segment(index)->check_zone(filter);
+}
+
+ZoneMap ColumnData::segment_zone_map(size_t index) const {
+  if (loader_) return infos_[index].zone_map;
+  return segment(index)->zone_map();
+}
+
+std::vector<SegmentInfo> ColumnData::segment_infos() const {
+  if (loader_) return infos_;
+  std::vector<SegmentInfo> out;
+  for (const auto& segment : segments()) {
+    out.push_back(SegmentInfo{segment->count(), segment->encoding(), segment->memory_bytes(),
+                              segment->uncompressed_bytes(), segment->zone_map()});
+  }
+  return out;
 }
 
 std::vector<std::shared_ptr<const ColumnSegment>> ColumnData::segments() const {

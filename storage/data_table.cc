@@ -1,4 +1,6 @@
 #include "storage/data_table.h"
+
+#include "storage/durable/binary_io.h"
 #include "src/common/atomic_max.h"
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include "src/common/assert.h"
 #include "src/common/memory_tracker.h"
 #include "src/common/sql_error.h"
+#include "storage/durable/binary_io.h"
 
 namespace tessera::storage {
 
@@ -85,27 +88,30 @@ uint64_t DataTable::row_id_end() const {
   return row_groups_.empty() ? 0 : row_groups_.back()->start_row() + row_groups_.back()->count();
 }
 
+void DataTable::fill_to_locked(uint64_t position) {
+  uint64_t end = row_id_end();
+  TS_CHECK(position >= end, "restore of rows before the table's end");
+  if (position == end) return;
+  // Filler rows: all NULL, never visible (their insert is stamped rolled back).
+  std::vector<Vector> nulls;
+  std::vector<UnifiedVectorFormat> columns(types_.size());
+  nulls.reserve(types_.size());
+  for (size_t c = 0; c < types_.size(); c++) {
+    nulls.emplace_back(Value::null(types_[c]));
+    nulls.back().to_unified(kVectorSize, columns[c]);
+  }
+  while (end < position) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(position - end, kVectorSize));
+    append_locked(columns, n, kRolledBackVersion, [](const std::shared_ptr<RowGroup>&, size_t, size_t) {});
+    end += n;
+  }
+}
+
 void DataTable::restore_rows(uint64_t position, const DataChunk& chunk) {
   TS_CHECK(chunk.column_count() == types_.size(), "restore with the wrong number of columns");
   MemoryTracker::NoFailScope no_fail;
   std::lock_guard<std::mutex> append_lock(append_mutex_);
-  uint64_t end = row_id_end();
-  TS_CHECK(position >= end, "restore of rows before the table's end");
-  // Filler rows: all NULL, never visible (their insert is stamped rolled back).
-  if (position > end) {
-    std::vector<Vector> nulls;
-    std::vector<UnifiedVectorFormat> columns(types_.size());
-    nulls.reserve(types_.size());
-    for (size_t c = 0; c < types_.size(); c++) {
-      nulls.emplace_back(Value::null(types_[c]));
-      nulls.back().to_unified(kVectorSize, columns[c]);
-    }
-    while (end < position) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(position - end, kVectorSize));
-      append_locked(columns, n, kRolledBackVersion, [](const std::shared_ptr<RowGroup>&, size_t, size_t) {});
-      end += n;
-    }
-  }
+  fill_to_locked(position);
   const size_t count = chunk.size();
   if (count == 0) return;
   std::vector<UnifiedVectorFormat> columns(types_.size());
@@ -114,6 +120,37 @@ void DataTable::restore_rows(uint64_t position, const DataChunk& chunk) {
   append_locked(columns, count, 0, [](const std::shared_ptr<RowGroup>& group, size_t start, size_t n) {
     group->commit_rows(start, n, 0);
   });
+}
+
+void DataTable::restore_row_group(std::shared_ptr<RowGroup> group) {
+  TS_CHECK(group->column_count() == types_.size() && group->start_row() % kRowGroupSize == 0,
+           "restore of a row group of another shape");
+  MemoryTracker::NoFailScope no_fail;
+  std::lock_guard<std::mutex> append_lock(append_mutex_);
+  fill_to_locked(group->start_row());
+  const size_t rows = group->count();
+  {
+    std::lock_guard<std::mutex> lock(row_groups_mutex_);
+    TS_CHECK(row_groups_.empty() || row_groups_.back()->count() == kRowGroupSize,
+             "restore of a row group after a partial one");
+    row_groups_.push_back(std::move(group));
+  }
+  row_count_.fetch_add(rows, std::memory_order_relaxed);
+}
+
+void DataTable::write_sketches(BinaryWriter& out) const {
+  out.put_varint(sketches_.size());
+  for (const auto& sketch : sketches_) sketch->write(out);
+}
+
+void DataTable::merge_sketches(BinaryReader& in) {
+  if (in.get_varint() != sketches_.size()) in.corrupt("sketches of another number of columns");
+  for (const auto& sketch : sketches_) sketch->merge(in);
+}
+
+std::vector<std::shared_ptr<const RowGroup>> DataTable::row_groups() const {
+  std::lock_guard<std::mutex> lock(row_groups_mutex_);
+  return {row_groups_.begin(), row_groups_.end()};
 }
 
 void DataTable::restore_deletes(const int64_t* row_ids, size_t count) {
@@ -622,19 +659,25 @@ size_t DataTable::estimated_row_count() const {
 
 std::unique_ptr<ParallelTableScanState> DataTable::begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
                                                               TableFilterSet filters) const {
-  for (size_t id : column_ids) TS_CHECK(id < types_.size() || id == kRowIdColumn, "scan of a column that does not exist");
   for (const auto& [column, filter] : filters.filters()) {
     TS_CHECK(column < types_.size(), "filter on a column that does not exist");
   }
+  auto state = begin_scan_of(txn, std::move(column_ids), [](size_t) { return true; });
+  state->filters_ = std::move(filters);
+  return state;
+}
+
+std::unique_ptr<ParallelTableScanState> DataTable::begin_scan_of(const Transaction& txn, std::vector<size_t> column_ids,
+                                                                 const std::function<bool(size_t)>& include) const {
+  for (size_t id : column_ids) TS_CHECK(id < types_.size() || id == kRowIdColumn, "scan of a column that does not exist");
   auto state = std::make_unique<ParallelTableScanState>();
   state->column_ids_ = std::move(column_ids);
-  state->filters_ = std::move(filters);
   state->visibility_ = txn.row_visibility();
   std::lock_guard<std::mutex> lock(row_groups_mutex_);
   state->morsels_.reserve(row_groups_.size());
-  for (const auto& row_group : row_groups_) {
-    const size_t rows = row_group->count();
-    if (rows > 0) state->morsels_.push_back({row_group, rows});
+  for (size_t i = 0; i < row_groups_.size(); i++) {
+    const size_t rows = row_groups_[i]->count();
+    if (rows > 0 && include(i)) state->morsels_.push_back({row_groups_[i], rows});
   }
   return state;
 }
@@ -736,9 +779,10 @@ TableStatistics DataTable::statistics() const {
           continue;
         }
         const uint64_t first = analyzed->row_end - group->start_row();
-        for (size_t i = 0; i < data.segment_count(); i++) {
-          const auto segment = data.segment(i);
-          if (data.segment_start(i) + segment->count() > first) zone.merge(segment->zone_map());
+        // Segment infos: the zone maps without loading a segment restored from a data file.
+        const std::vector<SegmentInfo> infos = data.segment_infos();
+        for (size_t i = 0; i < infos.size(); i++) {
+          if (data.segment_start(i) + infos[i].count > first) zone.merge(infos[i].zone_map);
         }
       }
     }
@@ -837,7 +881,7 @@ ZoneMap DataTable::zone_map(size_t column, size_t segment_index) const {
   const auto row_group = row_group_at(group_index);
   if (!row_group || row_group->count() <= row) return ZoneMap(types_[column]);
   const ColumnData& data = row_group->column(column);
-  return data.segment(data.segment_index(row))->zone_map();
+  return data.segment_zone_map(data.segment_index(row));
 }
 
 ZoneMap DataTable::row_group_zone_map(size_t column, size_t row_group_index) const {
@@ -853,15 +897,16 @@ std::vector<SegmentStats> DataTable::segment_stats() const {
     const auto row_group = row_group_at(g);
     if (!row_group) continue;
     for (size_t c = 0; c < types_.size(); c++) {
-      for (const auto& segment : row_group->column(c).segments()) {
+      // Segments of data files are described without being loaded.
+      for (auto& info : row_group->column(c).segment_infos()) {
         SegmentStats s;
         s.row_group = g;
         s.column = c;
-        s.rows = segment->count();
-        s.encoding = segment->encoding();
-        s.compressed_bytes = segment->memory_bytes();
-        s.uncompressed_bytes = segment->uncompressed_bytes();
-        s.zone_map = segment->zone_map();
+        s.rows = info.count;
+        s.encoding = info.encoding;
+        s.compressed_bytes = info.memory_bytes;
+        s.uncompressed_bytes = info.uncompressed_bytes;
+        s.zone_map = std::move(info.zone_map);
         out.push_back(std::move(s));
       }
     }

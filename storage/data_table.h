@@ -62,6 +62,19 @@ class DataTable {
   /// sees (as a rolled-back insert leaves them), so that every row keeps the id it had.
   /// Requires position >= the current row count; not concurrent with anything else.
   void restore_rows(uint64_t position, const DataChunk& chunk);
+  /// Recovery: appends `group` (a full row group read from a data file, starting at a row
+  /// group boundary at or after the current end; rows in between become invisible filler
+  /// rows as in restore_rows), its rows committed for every snapshot. The group's values
+  /// reach the statistics through the sketches a checkpoint saved (merge_sketches).
+  void restore_row_group(std::shared_ptr<RowGroup> group);
+  /// Checkpoints: the distinct-value sketches of every column (varint column count, then
+  /// DistinctSketch::write each). They count every value ever appended, so saved at any moment
+  /// and merged at recovery with the rows replayed after, they count what they counted before.
+  void write_sketches(BinaryWriter& out) const;
+  /// Recovery: folds sketches write_sketches wrote into this table's (XX001 for another shape).
+  void merge_sketches(BinaryReader& in);
+  /// The row groups as they are now (a snapshot of the list; checkpoints).
+  std::vector<std::shared_ptr<const RowGroup>> row_groups() const;
   /// Recovery: rows `row_ids` (existing) are deleted for every snapshot.
   void restore_deletes(const int64_t* row_ids, size_t count);
   /// Row ids handed out so far: one past the last row (rolled-back and deleted rows included).
@@ -172,6 +185,9 @@ class DataTable {
   /// not outlive it.
   std::unique_ptr<ParallelTableScanState> begin_scan(const Transaction& txn, std::vector<size_t> column_ids,
                                                      TableFilterSet filters = {}) const;
+  /// begin_scan over only the row groups whose index `include` accepts (checkpoints).
+  std::unique_ptr<ParallelTableScanState> begin_scan_of(const Transaction& txn, std::vector<size_t> column_ids,
+                                                        const std::function<bool(size_t)>& include) const;
   /// Claims the next morsel (one row group) for a worker, skipping (and counting) row groups
   /// whose zone maps exclude a filter; false when none are left.
   bool next_morsel(ParallelTableScanState& global, LocalTableScanState& local) const;
@@ -215,6 +231,8 @@ class DataTable {
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;
   /// Rows whose delete committed, over every row group.
   size_t committed_delete_count() const;
+  /// Appends invisible filler rows up to row id `position`; append lock held.
+  void fill_to_locked(uint64_t position);
   /// Appends under the append lock; returns the row id of the first row (an append's rows get
   /// consecutive row ids).
   int64_t append_rows(Transaction& txn, const DataChunk& chunk);

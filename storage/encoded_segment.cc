@@ -10,6 +10,7 @@
 
 #include "src/common/assert.h"
 #include "src/common/numeric.h"
+#include "storage/durable/binary_io.h"
 
 namespace tessera::storage {
 
@@ -572,6 +573,142 @@ size_t EncodedSegment::select(const TableFilter& filter, size_t offset, const se
     return kept;
   }
   return select_indexed(filter, offset, sel_in, count, sel_out);
+}
+
+void EncodedSegment::write(BinaryWriter& out) const {
+  out.put_u8(static_cast<uint8_t>(encoding_));
+  out.put_varint(count_);
+  zone_map_.write(out);
+  out.put_varint(uncompressed_bytes_);
+  out.put_varint(validity_.size());
+  for (const uint64_t word : validity_) out.put_u64(word);
+  out.put_varint(value_count_);
+  if (type().physical_type() == PhysicalType::kString) {
+    const auto* strings = reinterpret_cast<const string_t*>(values_.data());
+    for (size_t v = 0; v < value_count_; v++) out.put_string(std::string_view(strings[v].data(), strings[v].size()));
+  } else {
+    out.put_bytes(values_.data(), value_count_ * width_);
+  }
+  out.put_varint(run_ends_.size());
+  for (const uint16_t end : run_ends_) out.put_varint(end);
+  out.put_u8(static_cast<uint8_t>(bit_width_));
+  out.put_varint(packed_.size());
+  out.put_bytes(packed_.data(), packed_.size());
+  out.put_i64(base_);
+  out.put_varint(checkpoints_.size());
+  for (const int64_t value : checkpoints_) out.put_i64(value);
+}
+
+std::unique_ptr<EncodedSegment> EncodedSegment::read(BinaryReader& in, const LogicalType& type) {
+  const uint8_t encoding_byte = in.get_u8();
+  if (encoding_byte < static_cast<uint8_t>(SegmentEncoding::kConstant) ||
+      encoding_byte > static_cast<uint8_t>(SegmentEncoding::kDelta)) {
+    in.corrupt("unknown segment encoding " + std::to_string(encoding_byte));
+  }
+  const auto encoding = static_cast<SegmentEncoding>(encoding_byte);
+  const PhysicalType physical = type.physical_type();
+  const bool is_string = physical == PhysicalType::kString;
+  const bool integral = with_integer_type(physical, [](auto) {});
+  if ((encoding == SegmentEncoding::kBitpack || encoding == SegmentEncoding::kDelta) && !integral) {
+    in.corrupt("a bit-packed segment of a type that is not an integer");
+  }
+  const uint64_t count = in.get_varint();
+  if (count == 0 || count > kVectorSize) in.corrupt("segment row count " + std::to_string(count));
+  auto segment = std::make_unique<EncodedSegment>(type, encoding, static_cast<size_t>(count), ZoneMap::read(in, type));
+  EncodedSegment& s = *segment;
+  s.uncompressed_bytes_ = in.get_varint();
+  const uint64_t validity_words = in.get_varint();
+  if (validity_words != 0 && validity_words != (count + 63) / 64) in.corrupt("validity of the wrong size");
+  s.validity_.resize(validity_words);
+  for (auto& word : s.validity_) word = in.get_u64();
+  const uint64_t value_count = in.get_varint();
+  if (value_count > count) in.corrupt("more distinct values than rows");
+  s.value_count_ = value_count;
+  s.values_.assign(value_count * s.width_, 0);
+  if (is_string) {
+    std::vector<std::string_view> texts(value_count);
+    size_t bytes = 0;
+    for (auto& text : texts) {
+      text = in.get_string();
+      if (text.size() > string_t::kInlineLength) bytes += text.size();
+    }
+    auto* out = reinterpret_cast<string_t*>(s.values_.data());
+    std::shared_ptr<StringBlock> block;
+    char* next = nullptr;
+    for (size_t v = 0; v < value_count; v++) {
+      if (texts[v].size() <= string_t::kInlineLength) {
+        out[v] = string_t(texts[v].data(), static_cast<uint32_t>(texts[v].size()));
+        continue;
+      }
+      if (!block) {
+        block = std::make_shared<StringBlock>(bytes);
+        next = block->bytes.get();
+      }
+      std::memcpy(next, texts[v].data(), texts[v].size());
+      out[v] = string_t(next, static_cast<uint32_t>(texts[v].size()));
+      next += texts[v].size();
+      s.string_bytes_ += texts[v].size();
+    }
+    if (block) s.heap_ = std::shared_ptr<StringHeap>(block, &block->heap);
+  } else {
+    const std::string_view raw = in.get_bytes(value_count * s.width_);
+    std::memcpy(s.values_.data(), raw.data(), raw.size());
+  }
+  const uint64_t runs = in.get_varint();
+  if (runs > count) in.corrupt("more runs than rows");
+  s.run_ends_.resize(runs);
+  for (auto& end : s.run_ends_) {
+    const uint64_t v = in.get_varint();
+    if (v > count) in.corrupt("a run ending after the segment");
+    end = static_cast<uint16_t>(v);
+  }
+  s.bit_width_ = in.get_u8();
+  if (s.bit_width_ > 64) in.corrupt("bit width " + std::to_string(s.bit_width_));
+  const uint64_t packed_bytes = in.get_varint();
+  if (packed_bytes != packed_size(count, s.bit_width_)) in.corrupt("packed bits of the wrong size");
+  const std::string_view packed = in.get_bytes(packed_bytes);
+  s.packed_.assign(packed.begin(), packed.end());
+  s.base_ = in.get_i64();
+  const uint64_t checkpoints = in.get_varint();
+  if (checkpoints > count) in.corrupt("more delta checkpoints than rows");
+  s.checkpoints_.resize(checkpoints);
+  for (auto& value : s.checkpoints_) value = in.get_i64();
+
+  // The parts each encoding reads.
+  const bool packs = encoding == SegmentEncoding::kDictionary || encoding == SegmentEncoding::kBitpack ||
+                     encoding == SegmentEncoding::kDelta;
+  if (!packs && (packed_bytes != 0 || s.bit_width_ != 0)) in.corrupt("packed bits in a segment that has none");
+  if (encoding != SegmentEncoding::kRle && runs != 0) in.corrupt("runs in a segment that is not RLE");
+  if (encoding != SegmentEncoding::kDelta && checkpoints != 0) in.corrupt("delta checkpoints in a segment without deltas");
+  const bool has_values = encoding == SegmentEncoding::kConstant || encoding == SegmentEncoding::kRle ||
+                          encoding == SegmentEncoding::kDictionary;
+  if (!has_values && value_count != 0) in.corrupt("distinct values in a bit-packed segment");
+  switch (encoding) {
+    case SegmentEncoding::kConstant:
+      if (value_count > 1) in.corrupt("a constant segment of several values");
+      if (value_count == 0 && validity_words == 0) in.corrupt("a constant segment without its value");
+      break;
+    case SegmentEncoding::kRle:
+      if (runs == 0 || runs != value_count) in.corrupt("RLE runs and values differ in number");
+      for (size_t r = 0; r < runs; r++) {
+        if (s.run_ends_[r] <= (r == 0 ? 0 : s.run_ends_[r - 1])) in.corrupt("RLE runs out of order");
+      }
+      if (s.run_ends_.back() != count) in.corrupt("RLE runs do not end at the row count");
+      break;
+    case SegmentEncoding::kDictionary:
+      if (value_count == 0) in.corrupt("a dictionary without values");
+      for (size_t i = 0; i < count; i++) {
+        if (unpack_one(s.packed_.data(), i, s.bit_width_) >= value_count) in.corrupt("a dictionary code out of range");
+      }
+      break;
+    case SegmentEncoding::kDelta:
+      if (checkpoints != (count + kDeltaCheckpoint - 1) / kDeltaCheckpoint) in.corrupt("delta checkpoints missing");
+      break;
+    default:
+      break;
+  }
+  s.charge_.set(s.memory_bytes());
+  return segment;
 }
 
 }  // namespace tessera::storage

@@ -14,6 +14,9 @@
 
 namespace tessera::storage {
 
+class BinaryReader;
+class BinaryWriter;
+
 /// The immutable, compressed in-memory form of a sealed segment. `encode` analyses a sealed
 /// segment's values and picks the smallest of:
 ///  - constant: one value for every non-NULL row (also the all-NULL segment, with no value);
@@ -50,6 +53,15 @@ class EncodedSegment final : public ColumnSegment {
                                                    const Vector& values, size_t count, const ZoneMap& zone);
 
   EncodedSegment(LogicalType type, SegmentEncoding encoding, size_t count, ZoneMap zone);
+
+  /// The durable form (data files): the encoding, row count, zone map and the encoding's
+  /// parts (validity words, distinct values — strings length-prefixed —, run ends, packed
+  /// bits, base and checkpoints).
+  void write(BinaryWriter& out) const;
+  /// Reads a segment write() wrote for a column of `type`. Every part is checked against the
+  /// encoding (sizes, run ends ascending and ending at the row count, dictionary codes within
+  /// the values): XX001 rather than a segment whose reads could go out of bounds.
+  static std::unique_ptr<EncodedSegment> read(BinaryReader& in, const LogicalType& type);
 
   size_t count() const override { return count_; }
   size_t capacity() const override { return count_; }

@@ -12,6 +12,32 @@ RowGroup::RowGroup(const std::vector<LogicalType>& types, uint64_t start_row, ui
   for (const auto& type : types) columns_.push_back(std::make_unique<ColumnData>(type));
 }
 
+std::shared_ptr<RowGroup> RowGroup::restore(const std::vector<LogicalType>& types, uint64_t start_row,
+                                            uint64_t storage_id, size_t rows,
+                                            std::vector<std::vector<std::shared_ptr<const ColumnSegment>>> columns) {
+  TS_CHECK(columns.size() == types.size() && rows <= kRowGroupSize, "restore of a row group of another shape");
+  auto group = std::make_shared<RowGroup>(types, start_row, storage_id);
+  for (size_t c = 0; c < columns.size(); c++) group->columns_[c]->restore_segments(std::move(columns[c]));
+  group->versions_.append(0, rows, 0);
+  group->versions_.commit(0, rows, 0, rows);
+  group->count_.store(rows, std::memory_order_release);
+  return group;
+}
+
+std::shared_ptr<RowGroup> RowGroup::restore_unloaded(
+    const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id, size_t rows,
+    std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns) {
+  TS_CHECK(columns.size() == types.size() && rows <= kRowGroupSize, "restore of a row group of another shape");
+  auto group = std::make_shared<RowGroup>(types, start_row, storage_id);
+  for (size_t c = 0; c < columns.size(); c++) {
+    group->columns_[c]->restore_unloaded(std::move(columns[c].first), std::move(columns[c].second));
+  }
+  group->versions_.append(0, rows, 0);
+  group->versions_.commit(0, rows, 0, rows);
+  group->count_.store(rows, std::memory_order_release);
+  return group;
+}
+
 size_t RowGroup::append(const std::vector<UnifiedVectorFormat>& columns, size_t offset, size_t count,
                         uint64_t txn_id) {
   TS_CHECK(columns.size() == columns_.size(), "append with the wrong number of columns");
@@ -70,13 +96,13 @@ size_t RowGroup::scan_vector(size_t vector_index, size_t row_limit, const RowVis
     const size_t last = column.segment_index(vector_start + rows - 1);
     bool all_never = true, all_always = true;
     for (size_t s = first; s <= last; s++) {
-      const ZoneCheck check = column.segment(s)->check_zone(*active.filter);
+      const ZoneCheck check = column.check_zone(s, *active.filter);
       all_never &= check == ZoneCheck::kNever;
       all_always &= check == ZoneCheck::kAlways;
     }
     if (all_never) {
       for (size_t s = first; s <= last; s++) {
-        const ColumnSegment* segment = column.segment(s).get();  // compared only, never read
+        const void* segment = column.segment_key(s);  // not loaded: skipped segments are never read
         if (segment == active.last_skipped) continue;
         active.last_skipped = segment;
         local.segments_skipped_++;

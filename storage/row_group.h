@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "src/common/data_chunk.h"
@@ -44,6 +45,18 @@ class RowGroup {
   const DeleteVersions& deletes() const { return deletes_; }
   /// Rows whose delete has committed (statistics).
   size_t committed_delete_count() const { return committed_deletes_.load(std::memory_order_relaxed); }
+
+  /// Recovery: a row group of `rows` rows whose columns are `columns` (per column its sealed
+  /// segments in row order, as read from a data file), every row's insert committed for every
+  /// snapshot.
+  static std::shared_ptr<RowGroup> restore(const std::vector<LogicalType>& types, uint64_t start_row,
+                                           uint64_t storage_id, size_t rows,
+                                           std::vector<std::vector<std::shared_ptr<const ColumnSegment>>> columns);
+  /// Recovery: as restore, with each column's segments left where they are stored (per
+  /// column its loader and segment infos; see ColumnData::restore_unloaded).
+  static std::shared_ptr<RowGroup> restore_unloaded(
+      const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id, size_t rows,
+      std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns);
 
   /// Writer: appends rows [offset, offset + count) of the unified input columns as rows of
   /// transaction `txn_id`; requires count <= kRowGroupSize - count(). Returns the row-group

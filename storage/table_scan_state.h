@@ -93,7 +93,7 @@ class LocalTableScanState {
   struct ActiveFilter {
     size_t column;
     const TableFilter* filter;
-    const ColumnSegment* last_skipped = nullptr;  // so a segment is counted once
+    const void* last_skipped = nullptr;  // ColumnData::segment_key: so a segment is counted once
     bool evaluate = true;  // for the current vector: its zone maps did not decide the filter
   };
   ParallelTableScanState* global_ = nullptr;

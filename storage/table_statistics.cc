@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "src/common/vector.h"
+#include "storage/durable/binary_io.h"
 
 namespace tessera::storage {
 
@@ -41,6 +42,24 @@ void DistinctSketch::add(const LogicalType& type, const UnifiedVectorFormat& val
     case PhysicalType::kInterval: each([&](sel_t s) { return hash_interval(values.values<Interval>()[s]); }); break;
     case PhysicalType::kNumeric: each([&](sel_t s) { return numeric::hash(values.values<Numeric>()[s]); }); break;
     case PhysicalType::kInvalid: break;
+  }
+}
+
+void DistinctSketch::write(BinaryWriter& out) const {
+  uint8_t bytes[kRegisters];
+  for (uint32_t i = 0; i < kRegisters; i++) bytes[i] = registers_[i].load(std::memory_order_relaxed);
+  out.put_bytes(bytes, kRegisters);
+}
+
+void DistinctSketch::merge(BinaryReader& in) {
+  const std::string_view bytes = in.get_bytes(kRegisters);
+  for (uint32_t i = 0; i < kRegisters; i++) {
+    const auto rank = static_cast<uint8_t>(bytes[i]);
+    if (rank > 64) in.corrupt("a distinct-value sketch register out of range");
+    std::atomic<uint8_t>& reg = registers_[i];
+    uint8_t current = reg.load(std::memory_order_relaxed);
+    while (rank > current && !reg.compare_exchange_weak(current, rank, std::memory_order_relaxed)) {
+    }
   }
 }
 

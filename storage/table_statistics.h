@@ -18,6 +18,9 @@ struct UnifiedVectorFormat;
 
 namespace tessera::storage {
 
+class BinaryReader;
+class BinaryWriter;
+
 /// Estimated statistics of one column, for the planner's row estimates. Until ANALYZE measures
 /// the column, all counts cover every row ever appended (committed, uncommitted and rolled
 /// back), like DataTable::estimated_row_count; afterwards they cover the rows ANALYZE saw plus
@@ -77,6 +80,10 @@ class DistinctSketch {
   /// Replaces the registers by `other`'s (ANALYZE installing a sketch of the live values). An
   /// add running concurrently may be lost: the sketch stays an estimate.
   void assign(const DistinctSketch& other);
+  /// The durable form (checkpoints): the registers, one byte each.
+  void write(BinaryWriter& out) const;
+  /// Folds in a sketch write() wrote: afterwards this sketch counts the values of both.
+  void merge(BinaryReader& in);
 
  private:
   std::unique_ptr<std::atomic<uint8_t>[]> registers_;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "storage/durable/binary_io.h"
+
 namespace tessera::storage {
 
 namespace {
@@ -80,6 +82,64 @@ void ZoneMap::merge(const ZoneMap& other) {
       if (other.max_int_ > max_int_) max_int_ = other.max_int_;
       break;
   }
+}
+
+void ZoneMap::write(BinaryWriter& out) const {
+  out.put_varint(value_count_);
+  out.put_varint(null_count_);
+  if (value_count_ == 0) return;
+  switch (type_.physical_type()) {
+    case PhysicalType::kDouble:
+    case PhysicalType::kFloat:
+      out.put_double(min_double_);
+      out.put_double(max_double_);
+      return;
+    case PhysicalType::kString:
+      out.put_string(min_string_);
+      out.put_string(max_string_);
+      return;
+    case PhysicalType::kInterval:
+      for (const Interval* v : {&min_interval_, &max_interval_}) {
+        out.put_i64(v->micros);
+        out.put_u32(static_cast<uint32_t>(v->days));
+        out.put_u32(static_cast<uint32_t>(v->months));
+      }
+      return;
+    default:
+      out.put_i64(min_int_);
+      out.put_i64(max_int_);
+      return;
+  }
+}
+
+ZoneMap ZoneMap::read(BinaryReader& in, LogicalType type) {
+  ZoneMap zone(std::move(type));
+  zone.value_count_ = in.get_varint();
+  zone.null_count_ = in.get_varint();
+  if (zone.value_count_ == 0) return zone;
+  switch (zone.type_.physical_type()) {
+    case PhysicalType::kDouble:
+    case PhysicalType::kFloat:
+      zone.min_double_ = in.get_double();
+      zone.max_double_ = in.get_double();
+      break;
+    case PhysicalType::kString:
+      zone.min_string_ = std::string(in.get_string());
+      zone.max_string_ = std::string(in.get_string());
+      break;
+    case PhysicalType::kInterval:
+      for (Interval* v : {&zone.min_interval_, &zone.max_interval_}) {
+        v->micros = in.get_i64();
+        v->days = static_cast<int32_t>(in.get_u32());
+        v->months = static_cast<int32_t>(in.get_u32());
+      }
+      break;
+    default:
+      zone.min_int_ = in.get_i64();
+      zone.max_int_ = in.get_i64();
+      break;
+  }
+  return zone;
 }
 
 namespace {

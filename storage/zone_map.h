@@ -10,6 +10,9 @@
 
 namespace tessera::storage {
 
+class BinaryReader;
+class BinaryWriter;
+
 /// Minimum, maximum and NULL count of the rows of one column segment. Min/max use the type's
 /// SQL ordering: integers, booleans and date/time types numerically, intervals normalized, doubles with NaN above every other value
 /// (PostgreSQL's float8 order), strings byte-wise (the C collation). Scans use it to skip
@@ -32,6 +35,13 @@ class ZoneMap {
   void add_unbounded() { value_count_++; }
   /// Folds another zone map of the same type into this one.
   void merge(const ZoneMap& other);
+
+  /// The durable form (data files): varint value count, varint NULL count, then when values
+  /// were seen the bounds of the type's kind (integers as i64, doubles as f64, strings as
+  /// length-prefixed bytes, intervals as micros/days/months).
+  void write(BinaryWriter& out) const;
+  /// Reads what write() wrote for a column of `type` (XX001 on malformed input).
+  static ZoneMap read(BinaryReader& in, LogicalType type);
 
   const LogicalType& type() const { return type_; }
   /// Number of non-NULL values seen; min/max are meaningful only when it is non-zero.

@@ -9,7 +9,8 @@ uint8_t* Arena::allocate(size_t size) {
   if (blocks_.empty() || offset_ + size > blocks_.back().size) {
     size_t block = size > block_size_ ? size : block_size_;
     charge_.set(allocated_bytes_ + block);
-    blocks_.push_back(Block{std::make_unique<uint8_t[]>(block), block});
+    // Not zeroed: every caller writes what it allocates.
+    blocks_.push_back(Block{std::unique_ptr<uint8_t[]>(new uint8_t[block]), block});
     offset_ = 0;
     allocated_bytes_ += block;
   }

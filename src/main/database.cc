@@ -10,6 +10,7 @@
 #include "src/common/sql_error.h"
 #include "src/main/session.h"
 #include "src/main/write_ahead_log.h"
+#include "storage/buffer_pool.h"
 #include "storage/transaction_manager.h"
 
 namespace tessera {
@@ -35,8 +36,12 @@ Database::Database(DatabaseConfig config)
       scheduler_(std::make_unique<executor::Scheduler>(config_.threads)) {
   executor::register_builtin_functions(*functions_);
   if (config_.durable) {
+    storage::BufferPool::instance().set_limit(config_.buffer_pool_bytes > 0
+                                                  ? config_.buffer_pool_bytes
+                                                  : static_cast<uint64_t>(memory_->limit()) / 2);
     auto log = recover(config_.data_directory, *catalog_, *transactions_, recovery_);
-    wal_ = std::make_shared<WriteAheadLog>(*catalog_, *transactions_, std::move(log), config_.checkpoint_bytes);
+    wal_ = std::make_shared<WriteAheadLog>(*catalog_, *transactions_, std::move(log), config_.checkpoint_bytes,
+                                           recovery_.data_file_keys);
     transactions_->add_global_hook(wal_);
   }
 }

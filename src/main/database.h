@@ -33,6 +33,9 @@ struct DatabaseConfig {
   /// The write-ahead log's size that starts a background checkpoint (and twice its size after
   /// the last checkpoint).
   uint64_t checkpoint_bytes = uint64_t{256} << 20;
+  /// Most bytes of table data read from data files kept in memory (storage::BufferPool); 0 =
+  /// half the memory limit. Applies to the process (one pool serves every database in it).
+  uint64_t buffer_pool_bytes = 0;
 };
 
 /// Owns everything one Tessera instance has: catalog, storage, transactions and the scheduler.

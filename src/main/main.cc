@@ -17,13 +17,17 @@
 namespace {
 
 void usage(std::ostream& out) {
-  out << "usage: tessera [--host ADDRESS] [--port PORT] [--data DIR] [--threads N] [--memory-limit SIZE] [--simd=scalar]\n"
+  out << "usage: tessera [--host ADDRESS] [--port PORT] [--data DIR] [--threads N] [--memory-limit SIZE] [--buffer-pool SIZE]\n"
+         "               [--simd=scalar]\n"
          "  --host     address to listen on (default 127.0.0.1)\n"
          "  --port     TCP port (default 5433)\n"
          "  --data     data directory (default ./data)\n"
          "  --threads  worker threads (default: one per core)\n"
          "  --memory-limit SIZE  memory all queries may hold together, e.g. 4GB (default: 80% of RAM);\n"
          "             a query that would exceed it fails with 53200\n"
+         "  --buffer-pool SIZE  table data read from data files kept in memory, e.g. 2GB (default: half\n"
+         "             the memory limit); beyond it the least recently used columns are dropped and read\n"
+         "             again when needed\n"
          "  --simd=scalar  run SIMD kernels on the baseline target only\n";
 }
 
@@ -59,6 +63,14 @@ int main(int argc, char** argv) {
           std::cerr << "tessera: bad --memory-limit " << text << " (examples: 4GB, 512MB)\n";
           return 2;
         }
+      } else if (arg == "--buffer-pool") {
+        const std::string text = value("--buffer-pool");
+        const int64_t bytes = tessera::parse_memory_size(text);
+        if (bytes <= 0) {
+          std::cerr << "tessera: bad --buffer-pool " << text << " (examples: 4GB, 512MB)\n";
+          return 2;
+        }
+        config.buffer_pool_bytes = static_cast<uint64_t>(bytes);
       } else if (arg == "--simd=scalar") {
         scalar = true;
       } else if (arg == "--help" || arg == "-h") {
@@ -93,7 +105,9 @@ int main(int argc, char** argv) {
     tessera::Database db(config);
     if (const auto& r = db.recovery(); r.records > 0) {
       std::cout << "tessera: recovered " << r.transactions << " committed transactions (" << r.tables << " tables, "
-                << r.rows << " rows) from the write-ahead log in " << r.seconds << " s";
+                << r.rows << " rows, " << r.data_files << " row groups from data files) from the write-ahead log in "
+                << r.seconds << " s";
+      if (r.removed_files > 0) std::cout << "; removed " << r.removed_files << " data files no checkpoint names";
       if (r.torn_bytes > 0) std::cout << "; cut off a torn tail of " << r.torn_bytes << " bytes";
       std::cout << std::endl;
     }
@@ -106,8 +120,7 @@ int main(int argc, char** argv) {
     // A clean shutdown leaves a compact log, so the next start replays little.
     try {
       const auto report = db.checkpoint();
-      std::cout << "tessera: shutdown checkpoint: log " << report.log_bytes_before << " -> " << report.log_bytes_after
-                << " bytes in " << report.seconds << " s" << std::endl;
+      std::cout << "tessera: shutdown checkpoint: " << tessera::describe(report) << std::endl;
     } catch (const tessera::SqlError& e) {
       std::cerr << "tessera: shutdown checkpoint failed: " << e.message() << "\n";
     }

@@ -14,8 +14,11 @@
 #include "src/common/sql_error.h"
 #include "src/main/write_ahead_log.h"
 #include "storage/data_table.h"
+#include "storage/row_group.h"
+#include "storage/storage_constants.h"
 #include "storage/durable/binary_io.h"
 #include "storage/durable/block_codec.h"
+#include "storage/durable/row_group_file.h"
 #include "storage/durable/vector_serializer.h"
 #include "storage/transaction_manager.h"
 
@@ -31,9 +34,13 @@ using storage::DataTable;
 /// The catalog and table state the log's committed transactions leave, built record by record.
 class LogReplay {
  public:
-  LogReplay(const storage::LogContents& contents, std::string path, catalog::Catalog& catalog,
-            storage::TransactionManager& transactions)
-      : contents_(contents), path_(std::move(path)), catalog_(catalog), transactions_(transactions) {}
+  LogReplay(const storage::LogContents& contents, std::string path, std::string data_directory,
+            catalog::Catalog& catalog, storage::TransactionManager& transactions)
+      : contents_(contents),
+        path_(std::move(path)),
+        data_directory_(std::move(data_directory)),
+        catalog_(catalog),
+        transactions_(transactions) {}
 
   void run(RecoveryReport& report) {
     seed();
@@ -71,6 +78,8 @@ class LogReplay {
     switch (static_cast<WalRecordType>(contents_.records[i].type)) {
       case WalRecordType::kRows:
       case WalRecordType::kDeletes:
+      case WalRecordType::kRowGroupFile:
+      case WalRecordType::kTableSketches:
         pending_[txn_id].push_back(i);
         return;
       case WalRecordType::kCommit:
@@ -129,17 +138,17 @@ class LogReplay {
     if (!in.at_end()) in.corrupt("trailing bytes after a commit record");
   }
 
-  /// Puts the committed rows and deletes into the tables the final catalog has, each row at
-  /// its row id.
+  /// Puts the committed rows, data files and deletes into the tables the final catalog has,
+  /// each row at its row id.
   void restore_tables(RecoveryReport& report) {
-    std::map<uint64_t, DataTable*> live;
+    std::map<uint64_t, const catalog::TableEntry*> live;
     for (const auto& [oid, entry] : relations_) {
       if (const auto* table = dynamic_cast<const catalog::TableEntry*>(entry.get())) {
-        live[table->storage().storage_id()] = &table->storage();
+        live[table->storage().storage_id()] = table;
       }
     }
     struct Rows {
-      uint64_t position;
+      uint64_t position;  // the first row id
       size_t record;
     };
     std::unordered_map<uint64_t, std::vector<Rows>> rows;
@@ -149,16 +158,31 @@ class LogReplay {
       BinaryReader in = reader(i, txn_id);
       const uint64_t storage_id = in.get_varint();
       if (!live.count(storage_id)) continue;  // a table dropped or rewritten later
-      if (static_cast<WalRecordType>(contents_.records[i].type) == WalRecordType::kRows) {
-        rows[storage_id].push_back({in.get_varint(), i});
-      } else {
-        deletes[storage_id].push_back(i);
+      switch (static_cast<WalRecordType>(contents_.records[i].type)) {
+        case WalRecordType::kRows:
+          rows[storage_id].push_back({in.get_varint(), i});
+          break;
+        case WalRecordType::kRowGroupFile: {
+          const uint64_t index = in.get_varint();
+          if (index >= (uint64_t{1} << 40)) in.corrupt("row group index out of range");
+          rows[storage_id].push_back({index * storage::kRowGroupSize, i});
+          report.data_file_keys.emplace(storage_id, index);
+          break;
+        }
+        case WalRecordType::kTableSketches:
+          live.at(storage_id)->storage().merge_sketches(in);
+          if (!in.at_end()) in.corrupt("trailing bytes after sketches");
+          break;
+        default:
+          deletes[storage_id].push_back(i);
+          break;
       }
     }
     DataChunk chunk;
     std::vector<int64_t> ids;
     for (auto& [storage_id, pieces] : rows) {
-      DataTable& table = *live.at(storage_id);
+      const catalog::TableEntry& entry = *live.at(storage_id);
+      DataTable& table = entry.storage();
       // Transactions commit in another order than their rows' ids: place the rows by id.
       std::sort(pieces.begin(), pieces.end(), [](const Rows& a, const Rows& b) { return a.position < b.position; });
       for (const auto& piece : pieces) {
@@ -167,6 +191,11 @@ class LogReplay {
         in.get_varint();
         in.get_varint();
         if (piece.position < table.row_id_end()) in.corrupt("rows overlap rows restored before");
+        if (static_cast<WalRecordType>(contents_.records[piece.record].type) == WalRecordType::kRowGroupFile) {
+          restore_data_file(in, entry, piece.position, ids);
+          report.data_files++;
+          continue;
+        }
         const uint8_t codec = in.get_u8();
         const uint64_t raw_size = in.get_varint();
         if (raw_size > storage::kMaxLogRecordBytes) in.corrupt("rows larger than a record");
@@ -179,7 +208,7 @@ class LogReplay {
       }
     }
     for (const auto& [storage_id, records] : deletes) {
-      DataTable& table = *live.at(storage_id);
+      DataTable& table = live.at(storage_id)->storage();
       for (const size_t record : records) {
         uint64_t txn_id = 0;
         BinaryReader in = reader(record, txn_id);
@@ -196,8 +225,35 @@ class LogReplay {
         table.restore_deletes(ids.data(), ids.size());
       }
     }
-    for (const auto& [storage_id, table] : live) report.rows += table->row_id_end();
+    for (const auto& [storage_id, table] : live) report.rows += table->storage().row_id_end();
     report.tables = live.size();
+  }
+
+  /// The data file a kRowGroupFile record names.
+  std::string data_file_path(uint64_t storage_id, uint64_t index) const {
+    return (std::filesystem::path(data_directory_) / storage::row_group_file_name(storage_id, index)).string();
+  }
+
+  /// Opens the data file a kRowGroupFile record (`in`, after the storage id and index) names
+  /// as `entry`'s row group at row id `position` (its columns are read when first used), then
+  /// deletes the rows the record lists.
+  void restore_data_file(BinaryReader& in, const catalog::TableEntry& entry, uint64_t position,
+                         std::vector<int64_t>& ids) {
+    DataTable& table = entry.storage();
+    const uint64_t count = in.get_varint();
+    if (count > storage::kRowGroupSize || count > in.remaining()) in.corrupt("more dead rows than a row group has");
+    ids.resize(count);
+    uint64_t row = 0;
+    for (auto& id : ids) {
+      row += in.get_varint();
+      if (row >= storage::kRowGroupSize) in.corrupt("a dead row outside the row group");
+      id = static_cast<int64_t>(position + row);
+    }
+    if (!in.at_end()) in.corrupt("trailing bytes after dead rows");
+    table.restore_row_group(storage::open_row_group_file(data_file_path(table.storage_id(), position / storage::kRowGroupSize),
+                                                         table.types(), table.storage_id(), position,
+                                                         "table \"" + entry.name() + "\""));
+    if (!ids.empty()) table.restore_deletes(ids.data(), ids.size());
   }
 
   /// Sequences continue after their last logged counters; indexes are rebuilt from their
@@ -242,6 +298,7 @@ class LogReplay {
 
   const storage::LogContents& contents_;
   const std::string path_;
+  const std::string data_directory_;
   catalog::Catalog& catalog_;
   storage::TransactionManager& transactions_;
   std::map<Oid, std::shared_ptr<SchemaEntry>> schemas_;
@@ -280,7 +337,9 @@ std::unique_ptr<storage::LogWriter> recover(const std::string& data_directory, c
     }
     report.records = contents.records.size();
     report.torn_bytes = contents.torn_bytes;
-    LogReplay(contents, path, catalog, transactions).run(report);
+    const std::string tables = (std::filesystem::path(data_directory) / kDataDirectoryName).string();
+    LogReplay(contents, path, tables, catalog, transactions).run(report);
+    report.removed_files = storage::remove_unnamed_row_group_files(tables, report.data_file_keys);
     writer = storage::LogWriter::open_for_append(path, contents);
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
+#include <utility>
 #include <string>
 
 #include "storage/durable/log_file.h"
@@ -18,6 +20,11 @@ struct RecoveryReport {
   uint64_t torn_bytes = 0;          ///< bytes of a torn tail cut off
   size_t tables = 0;                ///< tables recovered
   uint64_t rows = 0;                ///< rows restored (deleted ones included)
+  size_t data_files = 0;            ///< row groups read from data files
+  /// The data files the log names, as (storage id, row group index): a checkpoint need not
+  /// write them again.
+  std::set<std::pair<uint64_t, uint64_t>> data_file_keys;
+  size_t removed_files = 0;         ///< data files no checkpoint names, removed
   double seconds = 0;
 };
 

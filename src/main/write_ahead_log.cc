@@ -16,9 +16,12 @@
 #include "src/common/data_chunk.h"
 #include "storage/durable/binary_io.h"
 #include "storage/durable/block_codec.h"
+#include "storage/durable/row_group_file.h"
 #include "storage/durable/vector_serializer.h"
 #include "storage/data_table.h"
 #include "storage/row_group.h"
+#include "storage/delete_versions.h"
+#include "storage/insert_versions.h"
 #include "storage/storage_constants.h"
 #include "storage/transaction_manager.h"
 
@@ -129,6 +132,52 @@ void put_commit_record(storage::LogWriter& log, uint64_t txn_id, uint64_t commit
   log.append(static_cast<uint8_t>(WalRecordType::kCommit), commit.data());
 }
 
+/// Whether every row of the full row group `group` is settled for a snapshot at `start_ts`: its
+/// insert committed at or before it, or rolled back (so no later commit adds rows to the
+/// group). Then `dead` holds the offsets of the rows the snapshot does not see (rolled back,
+/// or deleted by a commit at or before it); rows deleted later stay live (the log after the
+/// snapshot deletes them).
+bool settled_rows(const storage::RowGroup& group, uint64_t start_ts, std::vector<uint32_t>& dead) {
+  dead.clear();
+  if (group.count() != storage::kRowGroupSize) return false;
+  const storage::InsertVersions& inserts = group.versions();
+  const storage::DeleteVersions& deletes = group.deletes();
+  for (size_t v = 0; v < storage::kVectorsPerRowGroup; v++) {
+    const bool all_inserted = inserts.all_visible(v, start_ts);
+    const bool deleted_some = deletes.has_deletes(v);
+    if (all_inserted && !deleted_some) continue;
+    for (size_t row = v * kVectorSize; row < (v + 1) * kVectorSize; row++) {
+      if (!all_inserted) {
+        const uint64_t version = inserts.version(row);
+        if (version == storage::kRolledBackVersion) {
+          dead.push_back(static_cast<uint32_t>(row));
+          continue;
+        }
+        if (version > start_ts) return false;  // in flight or committed after the snapshot
+      }
+      if (deleted_some && deletes.version(row) <= start_ts) dead.push_back(static_cast<uint32_t>(row));
+    }
+  }
+  return true;
+}
+
+/// Buffers a data file record naming row group `index` of table `storage_id` and its `dead` rows.
+void put_row_group_file_record(storage::LogWriter& log, uint64_t storage_id, uint64_t index,
+                               const std::vector<uint32_t>& dead) {
+  storage::BinaryWriter out;
+  out.put_u64(kCheckpointTransactionId);
+  out.put_varint(storage_id);
+  out.put_varint(index);
+  out.put_varint(dead.size());
+  uint32_t previous = 0;
+  for (const uint32_t row : dead) {
+    out.put_varint(row - previous);
+    previous = row;
+  }
+  log.append(static_cast<uint8_t>(WalRecordType::kRowGroupFile), out.data());
+  if (log.buffered_bytes() > kWriteOutBytes) log.write_out();
+}
+
 /// The first checkpoint runs once the log passes the limit; later ones once it has also
 /// doubled since the last.
 uint64_t next_checkpoint_size(uint64_t limit, uint64_t size_after_checkpoint) {
@@ -137,14 +186,24 @@ uint64_t next_checkpoint_size(uint64_t limit, uint64_t size_after_checkpoint) {
 
 }  // namespace
 
+std::string describe(const CheckpointReport& report) {
+  return "log " + std::to_string(report.log_bytes_before) + " -> " + std::to_string(report.log_bytes_after) +
+         " bytes (" + std::to_string(report.tables) + " tables, " + std::to_string(report.rows) + " rows, " +
+         std::to_string(report.data_files) + " row groups in data files, " + std::to_string(report.data_files_written) +
+         " new: " + std::to_string(report.data_file_bytes) + " bytes, " + std::to_string(report.data_files_removed) +
+         " removed) in " + std::to_string(report.seconds) + " s";
+}
+
 WriteAheadLog::WriteAheadLog(catalog::Catalog& catalog, storage::TransactionManager& transactions,
-                             std::unique_ptr<storage::LogWriter> log, uint64_t checkpoint_bytes)
+                             std::unique_ptr<storage::LogWriter> log, uint64_t checkpoint_bytes,
+                             std::set<std::pair<uint64_t, uint64_t>> data_files)
     : catalog_(catalog),
       transactions_(transactions),
       checkpoint_bytes_(checkpoint_bytes),
       log_(std::move(log)),
       next_checkpoint_at_(next_checkpoint_size(checkpoint_bytes, 0)),
-      log_bytes_(log_->end_lsn()) {
+      log_bytes_(log_->end_lsn()),
+      data_files_(std::move(data_files)) {
   background_ = std::thread([this] { background_loop(); });
 }
 
@@ -171,9 +230,7 @@ void WriteAheadLog::background_loop() {
     lock.unlock();
     try {
       const CheckpointReport report = checkpoint();
-      std::cout << "tessera: checkpoint: log " << report.log_bytes_before << " -> " << report.log_bytes_after
-                << " bytes (" << report.tables << " tables, " << report.rows << " rows) in " << report.seconds << " s"
-                << std::endl;
+      std::cout << "tessera: checkpoint: " << describe(report) << std::endl;
     } catch (const std::exception& e) {
       std::cerr << "tessera: checkpoint failed: " << e.what() << std::endl;
     }
@@ -230,6 +287,7 @@ void WriteAheadLog::before_commit(storage::Transaction& txn, uint64_t commit_ts)
 }
 
 void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Transaction& txn,
+                                   const std::string& data_directory, std::set<std::pair<uint64_t, uint64_t>>& named,
                                    CheckpointReport& report) {
   CatalogChanges changes;
   bool has_public = false;
@@ -244,20 +302,53 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
     changes.count++;
   }
   DataChunk run;
+  std::vector<uint32_t> dead;
+  bool directory_made = false;
   for (const auto& entry : catalog_.entries(txn)) {
     changes.add(*entry, true);
     const auto* table = dynamic_cast<const catalog::TableEntry*>(entry.get());
     if (table == nullptr) continue;
-    // The live rows, each run of consecutive row ids as one record (rows deleted or never
-    // committed leave gaps, which recovery fills with rows no snapshot sees).
     const storage::DataTable& storage = table->storage();
+    // Settled full row groups go to data files (once: a data file never changes).
+    std::vector<bool> in_file;
+    const auto groups = storage.row_groups();
+    for (size_t g = 0; g < groups.size(); g++) {
+      in_file.push_back(settled_rows(*groups[g], txn.start_ts(), dead));
+      if (!in_file.back()) continue;
+      const auto key = std::make_pair(storage.storage_id(), uint64_t{g});
+      if (!data_files_.count(key) && !named.count(key)) {
+        if (!directory_made) {
+          std::filesystem::create_directories(data_directory);
+          directory_made = true;
+        }
+        const auto written = storage::write_row_group_file(
+            (std::filesystem::path(data_directory) / storage::row_group_file_name(key.first, key.second)).string(),
+            *groups[g], storage::BlockCodec::kLz4);
+        report.data_files_written++;
+        report.data_file_bytes += written.file_bytes;
+      }
+      named.insert(key);
+      put_row_group_file_record(out, storage.storage_id(), g, dead);
+      report.data_files++;
+      report.rows += storage::kRowGroupSize - dead.size();
+    }
+    {
+      storage::BinaryWriter sketches;
+      sketches.put_u64(kCheckpointTransactionId);
+      sketches.put_varint(storage.storage_id());
+      storage.write_sketches(sketches);
+      out.append(static_cast<uint8_t>(WalRecordType::kTableSketches), sketches.data());
+    }
+    // The live rows of the other row groups, each run of consecutive row ids as one record
+    // (rows deleted or never committed leave gaps, which recovery fills with rows no
+    // snapshot sees).
     const size_t width = storage.types().size();
     std::vector<size_t> column_ids(width);
     for (size_t c = 0; c < width; c++) column_ids[c] = c;
     column_ids.push_back(storage::kRowIdColumn);
     std::vector<LogicalType> types = storage.types();
     types.push_back(LogicalType::bigint());
-    auto scan = storage.begin_scan(txn, column_ids);
+    auto scan = storage.begin_scan_of(txn, column_ids, [&](size_t g) { return g >= in_file.size() || !in_file[g]; });
     storage::LocalTableScanState local;
     DataChunk chunk;
     chunk.initialize(types);
@@ -286,6 +377,8 @@ void WriteAheadLog::write_snapshot(storage::LogWriter& out, const storage::Trans
     }
     report.tables++;
   }
+  // The new data files are durable before the log that names them.
+  if (directory_made) storage::sync_parent_directory((std::filesystem::path(data_directory) / "x").string());
   put_commit_record(out, kCheckpointTransactionId, txn.start_ts(), catalog_.next_oid(), changes, {});
 }
 
@@ -310,9 +403,11 @@ CheckpointReport WriteAheadLog::checkpoint() {
   std::error_code ignored;
   std::filesystem::remove(temporary, ignored);
   bool replaced = false;
+  const std::string data_directory = (std::filesystem::path(path).parent_path() / kDataDirectoryName).string();
+  std::set<std::pair<uint64_t, uint64_t>> named;
   try {
     auto out = storage::LogWriter::create(temporary);
-    write_snapshot(*out, *txn, report);
+    write_snapshot(*out, *txn, data_directory, named, report);
     out->write_out();
     transactions_.rollback(*txn);
     txn.reset();
@@ -326,10 +421,7 @@ CheckpointReport WriteAheadLog::checkpoint() {
     storage::LogContents written;
     written.valid_end = out->end_lsn();
     out.reset();
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-      throw SqlError(SqlState::kIoError, "could not rename file \"" + temporary + "\" to \"" + path + "\": " +
-                                             std::strerror(errno));
-    }
+    storage::rename_file(temporary, path);
     replaced = true;
     try {
       storage::sync_parent_directory(path);
@@ -339,6 +431,9 @@ CheckpointReport WriteAheadLog::checkpoint() {
       failed_ = e;
       throw;
     }
+    // Data files only the old log named (dropped or rewritten tables) are garbage now.
+    data_files_ = std::move(named);
+    report.data_files_removed = storage::remove_unnamed_row_group_files(data_directory, data_files_);
     report.log_bytes_after = written.valid_end;
     log_bytes_.store(written.valid_end, std::memory_order_relaxed);
     next_checkpoint_at_ = next_checkpoint_size(checkpoint_bytes_, written.valid_end);

@@ -6,8 +6,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "storage/durable/log_file.h"
 #include "storage/transaction.h"
@@ -33,6 +35,14 @@ enum class WalRecordType : uint8_t {
   /// each a WalCatalogChange byte and its object (catalog/catalog_serializer.h) or OID, then
   /// varint count of sequence counters: varint OID, i64 last value, u8 is_called.
   kCommit = 3,
+  /// Written by checkpoints only: varint storage id, varint row group index, varint count of
+  /// the group's rows no snapshot sees any more (deleted, or inserts rolled back), then their
+  /// offsets in the group as ascending varint gaps. The group's rows are in the data file
+  /// `kDataDirectoryName/row_group_file_name(storage id, index)`.
+  kRowGroupFile = 4,
+  /// Written by checkpoints only: varint storage id, the table's distinct-value sketches
+  /// (DataTable::write_sketches), so recovery need not read data files to count their values.
+  kTableSketches = 5,
 };
 
 enum class WalCatalogChange : uint8_t {
@@ -47,6 +57,8 @@ inline constexpr char kWalFileName[] = "wal.log";
 /// A checkpoint writes the new log here, then renames it over the log; recovery removes a
 /// leftover (a checkpoint cut off by a crash).
 inline constexpr char kCheckpointFileName[] = "wal.log.checkpoint";
+/// The directory of the data files (storage/durable/row_group_file.h) in the data directory.
+inline constexpr char kDataDirectoryName[] = "tables";
 /// The transaction id of a checkpoint's snapshot in the log (real ids are far larger).
 inline constexpr uint64_t kCheckpointTransactionId = 1;
 
@@ -56,8 +68,15 @@ struct CheckpointReport {
   uint64_t log_bytes_after = 0;
   size_t tables = 0;
   uint64_t rows = 0;  ///< live rows written
+  size_t data_files = 0;          ///< row groups the checkpoint names in data files
+  size_t data_files_written = 0;  ///< of which new (the others were written before)
+  uint64_t data_file_bytes = 0;   ///< bytes of the new data files
+  size_t data_files_removed = 0;  ///< data files no longer named, removed
   double seconds = 0;
 };
+
+/// One line describing what a checkpoint did (the server log).
+std::string describe(const CheckpointReport& report);
 
 /// Writes every committing transaction's changes to the log and makes them durable before the
 /// commit becomes visible (a TransactionHook every transaction runs, under the commit lock,
@@ -67,7 +86,9 @@ struct CheckpointReport {
 ///
 /// Checkpoints keep the log from growing without bound: a checkpoint writes a new log made of
 /// the committed state at one moment (a snapshot taken between two commits: every schema and
-/// relation, every live row at its row id) followed by the records committed since, then
+/// relation; each full row group whose inserts all committed or rolled back before the
+/// snapshot as a data file, written once and named again by later checkpoints with the rows
+/// deleted by then; every other live row at its row id) followed by the records committed since, then
 /// renames it over the old log (write, fsync, rename, fsync the directory), so the old log
 /// stays whole until the new one is durable. Commits go on while the snapshot is written; they
 /// wait only while the records after it are copied. A checkpoint runs on `checkpoint()`
@@ -80,8 +101,10 @@ struct CheckpointReport {
 /// in use and reports its error.
 class WriteAheadLog : public storage::TransactionHook {
  public:
+  /// `data_files`: the data files the log names (RecoveryReport::data_file_keys).
   WriteAheadLog(catalog::Catalog& catalog, storage::TransactionManager& transactions,
-                std::unique_ptr<storage::LogWriter> log, uint64_t checkpoint_bytes);
+                std::unique_ptr<storage::LogWriter> log, uint64_t checkpoint_bytes,
+                std::set<std::pair<uint64_t, uint64_t>> data_files = {});
   ~WriteAheadLog() override;
 
   void before_commit(storage::Transaction& txn, uint64_t commit_ts) override;
@@ -95,8 +118,10 @@ class WriteAheadLog : public storage::TransactionHook {
   uint64_t log_bytes() const { return log_bytes_.load(std::memory_order_relaxed); }
 
  private:
-  /// Writes the snapshot `txn` sees to `out`: catalog objects and live rows.
-  void write_snapshot(storage::LogWriter& out, const storage::Transaction& txn, CheckpointReport& report);
+  /// Writes the snapshot `txn` sees to `out`: catalog objects, data files (written to
+  /// `data_directory` when new; their keys go to `named`) and live rows.
+  void write_snapshot(storage::LogWriter& out, const storage::Transaction& txn, const std::string& data_directory,
+                      std::set<std::pair<uint64_t, uint64_t>>& named, CheckpointReport& report);
   void background_loop();
   /// Throws the error that left the log unusable, if any; mutex_ held.
   void check_usable() const;
@@ -111,6 +136,8 @@ class WriteAheadLog : public storage::TransactionHook {
   std::optional<SqlError> failed_;
   std::atomic<uint64_t> next_checkpoint_at_{0};
   std::atomic<uint64_t> log_bytes_{0};
+  /// The data files the current log names (checkpoint_mutex_).
+  std::set<std::pair<uint64_t, uint64_t>> data_files_;
 
   std::mutex background_mutex_;  // guards requested_ and stopping_
   std::condition_variable background_wake_;

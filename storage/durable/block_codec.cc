@@ -55,32 +55,41 @@ std::string compress_block(BlockCodec codec, std::string_view data, int level) {
   throw SqlError(SqlState::kInternalError, "unknown block codec");
 }
 
-std::string decompress_block(uint8_t codec, std::string_view data, size_t raw_size, const std::string& what) {
+std::string_view decompress_block_into(uint8_t codec, std::string_view data, size_t raw_size, std::string& buffer,
+                                       const std::string& what) {
   switch (static_cast<BlockCodec>(codec)) {
     case BlockCodec::kNone:
       if (data.size() != raw_size) corrupt(what, "uncompressed block of the wrong size");
-      return std::string(data);
+      return data;
     case BlockCodec::kLz4: {
       if (raw_size > static_cast<size_t>(std::numeric_limits<int>::max()) ||
           data.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
         corrupt(what, "lz4 block too large");
       }
-      std::string out(raw_size, '\0');
-      const int n = LZ4_decompress_safe(data.data(), out.data(), static_cast<int>(data.size()),
+      if (buffer.size() < raw_size) buffer.resize(raw_size);
+      const int n = LZ4_decompress_safe(data.data(), buffer.data(), static_cast<int>(data.size()),
                                         static_cast<int>(raw_size));
       if (n < 0 || static_cast<size_t>(n) != raw_size) corrupt(what, "lz4 block does not decode");
-      return out;
+      return std::string_view(buffer.data(), raw_size);
     }
     case BlockCodec::kZstd: {
       const unsigned long long declared = ZSTD_getFrameContentSize(data.data(), data.size());
       if (declared != raw_size) corrupt(what, "zstd block of the wrong size");
-      std::string out(raw_size, '\0');
-      const size_t n = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
+      if (buffer.size() < raw_size) buffer.resize(raw_size);
+      const size_t n = ZSTD_decompress(buffer.data(), raw_size, data.data(), data.size());
       if (ZSTD_isError(n) || n != raw_size) corrupt(what, "zstd block does not decode");
-      return out;
+      return std::string_view(buffer.data(), raw_size);
     }
   }
   corrupt(what, "unknown block codec " + std::to_string(codec));
+}
+
+std::string decompress_block(uint8_t codec, std::string_view data, size_t raw_size, const std::string& what) {
+  std::string buffer;
+  const std::string_view raw = decompress_block_into(codec, data, raw_size, buffer, what);
+  if (raw.data() != buffer.data()) return std::string(raw);
+  buffer.resize(raw_size);
+  return buffer;
 }
 
 }  // namespace tessera::storage

@@ -21,5 +21,9 @@ std::string compress_block(BlockCodec codec, std::string_view data, int level = 
 /// XX001 data_corrupted naming `what` when the codec is unknown, the data does not decode, or
 /// it decodes to another size.
 std::string decompress_block(uint8_t codec, std::string_view data, size_t raw_size, const std::string& what);
+/// decompress_block into `buffer` (grown when too small, never shrunk, so a buffer reused
+/// for many blocks is allocated and cleared once): returns the first `raw_size` bytes of it.
+std::string_view decompress_block_into(uint8_t codec, std::string_view data, size_t raw_size, std::string& buffer,
+                                       const std::string& what);
 
 }  // namespace tessera::storage

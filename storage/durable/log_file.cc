@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -77,6 +78,38 @@ void sync_parent_directory(const std::string& path) {
   const int error = errno;
   ::close(fd);
   if (rc != 0) throw io_error("fsync", dir, error);
+}
+
+void rename_file(const std::string& from, const std::string& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    throw SqlError(SqlState::kIoError,
+                   "could not rename file \"" + from + "\" to \"" + to + "\": " + std::strerror(errno));
+  }
+}
+
+void write_file_durably(const std::string& path, std::string_view bytes) {
+  const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw io_error("create", temporary, errno);
+  try {
+    write_all(fd, bytes, temporary);
+    sync_fd(fd, temporary);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    throw;
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw io_error("close", temporary, error);
+  }
+  try {
+    rename_file(temporary, path);
+  } catch (...) {
+    ::unlink(temporary.c_str());
+    throw;
+  }
 }
 
 LogContents read_log_file(const std::string& path) {
@@ -179,13 +212,14 @@ void LogWriter::append_framed(std::string_view records) {
   end_lsn_ += records.size();
 }
 
-std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end) {
+std::string_view read_file_range_into(const std::string& path, uint64_t begin, uint64_t end, std::string& buffer) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw io_error("open", path, errno);
-  std::string bytes(end - begin, '\0');
+  const size_t size = end - begin;
+  if (buffer.size() < size) buffer.resize(size);
   size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(begin + done));
+  while (done < size) {
+    const ssize_t n = ::pread(fd, buffer.data() + done, size - done, static_cast<off_t>(begin + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int error = errno;
@@ -196,7 +230,14 @@ std::string read_file_range(const std::string& path, uint64_t begin, uint64_t en
     done += static_cast<size_t>(n);
   }
   ::close(fd);
-  return bytes;
+  return std::string_view(buffer.data(), size);
+}
+
+std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end) {
+  std::string buffer;
+  read_file_range_into(path, begin, end, buffer);
+  buffer.resize(end - begin);
+  return buffer;
 }
 
 void LogWriter::write_out() {

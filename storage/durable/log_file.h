@@ -99,9 +99,22 @@ class LogWriter {
 /// Reads bytes [begin, end) of the file at `path` (58030 on an I/O error, XX001 when the file
 /// is shorter).
 std::string read_file_range(const std::string& path, uint64_t begin, uint64_t end);
+/// read_file_range into `buffer` (grown when too small, never shrunk): returns its first
+/// end - begin bytes.
+std::string_view read_file_range_into(const std::string& path, uint64_t begin, uint64_t end, std::string& buffer);
 
 /// Syncs the directory holding `path`, so a file created or renamed in it survives a crash.
 void sync_parent_directory(const std::string& path);
+
+/// Renames `from` to `to` (replacing it); 58030 naming both on failure. The caller syncs the
+/// directory.
+void rename_file(const std::string& from, const std::string& to);
+
+/// Writes `bytes` as the file `path`, whole or not at all: to `path` + ".tmp", fdatasync,
+/// rename over `path`. The caller syncs the directory. I/O errors as LogWriter's (58030,
+/// 53100 for a full disk; the injected faults of the tests apply); the temporary file is
+/// removed on failure.
+void write_file_durably(const std::string& path, std::string_view bytes);
 
 }  // namespace tessera::storage
 

@@ -454,6 +454,8 @@ Operation Writer::insert_operation(const std::string& name, const TableModel& ta
 Operation Writer::copy_operation(const std::string& name, const TableModel& table) {
   int64_t num_rows = uniform(1, 300);
   if (chance(0.05)) num_rows = uniform(10000, 25000);
+  // Now and then more than a row group (122,880 rows), so checkpoints write data files.
+  if (chance(0.015)) num_rows = uniform(123000, 130000);
   std::vector<Row> rows;
   rows.reserve(static_cast<size_t>(num_rows));
   std::string data;

@@ -232,6 +232,16 @@ TEST_F(VacuumDurabilityTest, RewriteSurvivesARestart) {
   open();
   EXPECT_EQ(storage_of("t").second, 1000u);
   EXPECT_EQ(rows("SELECT count(*), sum(id) FROM t"), Rows{"1000|505493"});
+  // A checkpoint after a rewrite writes the new version's rows only.
+  ok("DELETE FROM t WHERE id > 500");
+  ok("VACUUM t");
+  ok("CHECKPOINT");
+  ok("INSERT INTO t VALUES (6000, 'late')");
+  const auto checkpointed = storage_of("t");
+  open();
+  EXPECT_EQ(storage_of("t"), checkpointed);
+  EXPECT_EQ(rows("SELECT count(*), sum(id) FROM t"), Rows{"500|131243"});
+  EXPECT_EQ(rows("SELECT v FROM t WHERE id = 6000"), Rows{"late"});
 }
 
 }  // namespace
