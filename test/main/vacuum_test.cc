@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,15 @@ class VacuumTest : public ::testing::Test {
     std::pair<uint64_t, uint64_t> result{table->storage().storage_id(), table->storage().row_id_end()};
     db_->transactions().rollback(*txn);
     return result;
+  }
+
+  /// Row group data files ("<storage id>-<index>.rg") anywhere below the data directory.
+  size_t count_data_files() const {
+    size_t n = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+      n += entry.path().extension() == ".rg";
+    }
+    return n;
   }
 
   bool durable_;
@@ -242,6 +252,24 @@ TEST_F(VacuumDurabilityTest, RewriteSurvivesARestart) {
   EXPECT_EQ(storage_of("t"), checkpointed);
   EXPECT_EQ(rows("SELECT count(*), sum(id) FROM t"), Rows{"500|131243"});
   EXPECT_EQ(rows("SELECT v FROM t WHERE id = 6000"), Rows{"late"});
+}
+
+TEST_F(VacuumDurabilityTest, RewriteOfRowsReadFromDataFiles) {
+  // More than a row group, so the checkpoint writes a data file and recovery restores the
+  // group from it unloaded; VACUUM then reads it, and ANALYZE too.
+  ok("CREATE TABLE t (id int PRIMARY KEY, g int)");
+  ok("INSERT INTO t SELECT x, x % 10 FROM generate_series(1, 130000) x");
+  ok("CHECKPOINT");
+  EXPECT_EQ(count_data_files(), 1u);
+  open();
+  ok("DELETE FROM t WHERE id % 2 = 0");
+  ok("ANALYZE t");
+  ok("VACUUM t");
+  EXPECT_EQ(storage_of("t").second, 65000u);
+  open();
+  EXPECT_EQ(rows("SELECT count(*), sum(g), max(id) FROM t"), Rows{"65000|325000|129999"});
+  EXPECT_EQ(rows("SELECT g FROM t WHERE id = 129999"), Rows{"9"});
+  EXPECT_EQ(error("INSERT INTO t VALUES (129999, 0)"), "23505");
 }
 
 }  // namespace
