@@ -14,6 +14,7 @@
 #include "executor/operator/ddl/physical_explain.h"
 #include "executor/operator/ddl/physical_explain_analyze.h"
 #include "executor/operator/ddl/physical_utility.h"
+#include "executor/operator/ddl/physical_vacuum.h"
 #include "executor/operator/insert/physical_insert.h"
 #include "executor/operator/join/physical_dependent_join.h"
 #include "executor/operator/join/physical_hash_join.h"
@@ -480,6 +481,11 @@ std::unique_ptr<PhysicalOperator> PhysicalPlanner::create_plan(const LogicalOper
       }
       result = std::make_unique<PhysicalAlterTable>(alter.table, alter.altered, std::move(expressions),
                                                     std::move(checks), alter.referenced, alter.notices);
+      break;
+    }
+    case LogicalOperatorKind::kVacuum: {
+      const auto& vacuum = static_cast<const LogicalVacuum&>(op);
+      result = std::make_unique<PhysicalVacuum>(vacuum.options, vacuum.targets, vacuum.notices);
       break;
     }
     case LogicalOperatorKind::kAlterSequence: {

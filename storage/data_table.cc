@@ -644,12 +644,15 @@ size_t DataTable::delete_all(Transaction& txn) {
   return deleted;
 }
 
-size_t DataTable::estimated_row_count() const {
+size_t DataTable::committed_delete_count() const {
   size_t deleted = 0;
-  {
-    std::lock_guard<std::mutex> lock(row_groups_mutex_);
-    for (const auto& group : row_groups_) deleted += group->committed_delete_count();
-  }
+  std::lock_guard<std::mutex> lock(row_groups_mutex_);
+  for (const auto& group : row_groups_) deleted += group->committed_delete_count();
+  return deleted;
+}
+
+size_t DataTable::estimated_row_count() const {
+  const size_t deleted = committed_delete_count();
   const size_t appended = row_count_.load(std::memory_order_relaxed);
   return appended > deleted ? appended - deleted : 0;
 }
@@ -738,10 +741,45 @@ TableStatistics DataTable::statistics() const {
     std::lock_guard<std::mutex> lock(row_groups_mutex_);
     groups = row_groups_;
   }
-  stats.row_count = static_cast<double>(estimated_row_count());
+  std::optional<TableAnalysis> analysis;
+  {
+    std::lock_guard<std::mutex> lock(analysis_mutex_);
+    analysis = analysis_;
+  }
+  const size_t appended = row_count_.load(std::memory_order_relaxed);
+  const size_t deleted = committed_delete_count();
+  if (analysis) {
+    const double rows = analysis->live_rows + static_cast<double>(appended - analysis->appended) -
+                        static_cast<double>(deleted - std::min<size_t>(deleted, analysis->deleted));
+    stats.row_count = std::max(rows, 0.0);
+  } else {
+    stats.row_count = static_cast<double>(appended > deleted ? appended - deleted : 0);
+  }
   for (size_t c = 0; c < types_.size(); c++) {
     ZoneMap zone(types_[c]);
-    for (const auto& group : groups) zone.merge(group->column(c).zone_map());
+    const AnalyzedColumn* analyzed = analysis && analysis->columns[c] ? &*analysis->columns[c] : nullptr;
+    if (analyzed == nullptr) {
+      for (const auto& group : groups) zone.merge(group->column(c).zone_map());
+    } else {
+      // ANALYZE's figures plus the zone maps of the rows appended since: whole row groups past
+      // its end, and the segments reaching past it in the row group it ended in.
+      zone = analyzed->zone;
+      for (const auto& group : groups) {
+        const uint64_t end = group->start_row() + group->count();
+        if (end <= analyzed->row_end) continue;
+        const ColumnData& data = group->column(c);
+        if (group->start_row() >= analyzed->row_end) {
+          zone.merge(data.zone_map());
+          continue;
+        }
+        const uint64_t first = analyzed->row_end - group->start_row();
+        // Segment infos: the zone maps without loading a segment restored from a data file.
+        const std::vector<SegmentInfo> infos = data.segment_infos();
+        for (size_t i = 0; i < infos.size(); i++) {
+          if (data.segment_start(i) + infos[i].count > first) zone.merge(infos[i].zone_map);
+        }
+      }
+    }
     ColumnStatistics column;
     const double rows = static_cast<double>(zone.value_count() + zone.null_count());
     column.null_fraction = rows > 0 ? static_cast<double>(zone.null_count()) / rows : 0;
@@ -752,6 +790,72 @@ TableStatistics DataTable::statistics() const {
     stats.columns.push_back(std::move(column));
   }
   return stats;
+}
+
+size_t DataTable::count_current_rows(const Transaction& txn, const std::function<void()>& check_cancelled) const {
+  auto scan = begin_scan_latest(txn, {kRowIdColumn});
+  LocalTableScanState local;
+  DataChunk ids;
+  ids.initialize({LogicalType::bigint()});
+  size_t count = 0;
+  while (next_morsel(*scan, local)) {
+    while (this->scan(local, ids)) {
+      if (check_cancelled) check_cancelled();
+      count += ids.size();
+    }
+  }
+  return count;
+}
+
+size_t DataTable::analyze(const Transaction& txn, const std::vector<size_t>& column_ids) {
+  TableAnalysis analysis;
+  analysis.appended = row_count_.load(std::memory_order_relaxed);
+  analysis.deleted = committed_delete_count();
+  const uint64_t row_end = row_id_end();
+  std::vector<ZoneMap> zones;
+  std::vector<std::unique_ptr<DistinctSketch>> sketches;
+  std::vector<LogicalType> scan_types;
+  for (size_t c : column_ids) {
+    TS_CHECK(c < types_.size(), "analyze of a column that does not exist");
+    zones.emplace_back(types_[c]);
+    sketches.push_back(std::make_unique<DistinctSketch>());
+    scan_types.push_back(types_[c]);
+  }
+  // A table without columns to measure still has rows to count: scan the row ids.
+  std::vector<size_t> scan_columns = column_ids;
+  if (scan_columns.empty()) {
+    scan_columns.push_back(kRowIdColumn);
+    scan_types.push_back(LogicalType::bigint());
+  }
+  auto scan = begin_scan(txn, scan_columns);
+  LocalTableScanState local;
+  DataChunk chunk;
+  chunk.initialize(scan_types);
+  size_t live = 0;
+  while (next_morsel(*scan, local)) {
+    while (this->scan(local, chunk)) {
+      live += chunk.size();
+      for (size_t i = 0; i < column_ids.size(); i++) {
+        UnifiedVectorFormat format;
+        chunk.column(i).to_unified(chunk.size(), format);
+        add_to_zone_map(zones[i], types_[column_ids[i]], format, chunk.size());
+        sketches[i]->add(types_[column_ids[i]], format, 0, chunk.size());
+      }
+    }
+  }
+  // The row count starts from the rows current now (committed, or the transaction's own, and
+  // deleted by neither): rows other transactions committed after the snapshot are changes
+  // since ANALYZE as much as those committed after it, and the counters above were read
+  // before them.
+  analysis.live_rows = static_cast<double>(count_current_rows(txn));
+  std::lock_guard<std::mutex> lock(analysis_mutex_);
+  analysis.columns = analysis_ ? analysis_->columns : std::vector<std::optional<AnalyzedColumn>>(types_.size());
+  for (size_t i = 0; i < column_ids.size(); i++) {
+    analysis.columns[column_ids[i]] = AnalyzedColumn{row_end, std::move(zones[i])};
+    sketches_[column_ids[i]]->assign(*sketches[i]);
+  }
+  analysis_ = std::move(analysis);
+  return live;
 }
 
 size_t DataTable::row_group_count() const {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "src/common/data_chunk.h"
@@ -169,6 +170,11 @@ class DataTable {
   /// the table, so no other transaction has rows or deletes in flight. Returns the count.
   size_t delete_all(Transaction& txn);
 
+  /// The number of rows current for `txn` as begin_scan_latest sees them (VACUUM, under the
+  /// table's exclusive lock, counts its dead row slots with it); `check_cancelled` (if set)
+  /// runs between chunks.
+  size_t count_current_rows(const Transaction& txn, const std::function<void()>& check_cancelled = {}) const;
+
   /// Rough number of rows for the planner's estimates: every row appended (committed,
   /// uncommitted or rolled back) less the rows whose delete committed.
   size_t estimated_row_count() const;
@@ -193,8 +199,19 @@ class DataTable {
   /// Estimated statistics for the planner: the row count, and per column the NULL fraction and
   /// min/max from the row groups' zone maps and the distinct count from a HyperLogLog sketch
   /// kept on append. The row count follows committed deletes; the column figures cover every
-  /// row ever appended (deleted rows may stay inside min/max).
+  /// row ever appended (deleted rows may stay inside min/max) until ANALYZE measures them
+  /// (analyze): from then on they are ANALYZE's figures plus the zone maps of rows appended
+  /// since, and the row count is ANALYZE's live count plus rows appended since less deletes
+  /// committed since.
   TableStatistics statistics() const;
+  /// ANALYZE: measures the rows `txn`'s snapshot sees (inserted and not deleted in it): for each
+  /// of `column_ids` (table column indexes) the NULL count, min/max and a new distinct sketch of
+  /// their values, which replace the figures statistics() reports for them (other columns keep
+  /// theirs); the row count becomes the rows current now (as begin_scan_latest sees them, so
+  /// that rows committed after the snapshot are not lost). Returns the snapshot's live row
+  /// count. Runs concurrently with anything; an append racing with it may be missing from the
+  /// sketch (an estimate).
+  size_t analyze(const Transaction& txn, const std::vector<size_t>& column_ids);
 
   /// Number of row groups (tests, statistics).
   size_t row_group_count() const;
@@ -209,6 +226,8 @@ class DataTable {
 
  private:
   std::shared_ptr<RowGroup> row_group_at(size_t index) const;
+  /// Rows whose delete committed, over every row group.
+  size_t committed_delete_count() const;
   /// Appends invisible filler rows up to row id `position`; append lock held.
   void fill_to_locked(uint64_t position);
   /// Appends under the append lock; returns the row id of the first row (an append's rows get
@@ -235,6 +254,8 @@ class DataTable {
   std::vector<std::shared_ptr<RowGroup>> row_groups_;
   std::atomic<size_t> row_count_{0};
   std::vector<std::unique_ptr<DistinctSketch>> sketches_;  // one per column, updated on append
+  mutable std::mutex analysis_mutex_;  // guards analysis_
+  std::optional<TableAnalysis> analysis_;  // the last ANALYZE's figures
   mutable std::mutex index_mutex_;  // guards indexes_ and every index's contents
   std::vector<std::shared_ptr<HashIndex>> indexes_;
 };

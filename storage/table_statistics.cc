@@ -80,4 +80,36 @@ double DistinctSketch::estimate() const {
   return raw;
 }
 
+void DistinctSketch::assign(const DistinctSketch& other) {
+  for (uint32_t i = 0; i < kRegisters; i++) {
+    registers_[i].store(other.registers_[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+  }
+}
+
+void add_to_zone_map(ZoneMap& zone, const LogicalType& type, const UnifiedVectorFormat& values, size_t count) {
+  const bool all_valid = values.validity == nullptr || values.validity->all_valid();
+  auto each = [&](auto&& add_row) {
+    for (size_t i = 0; i < count; i++) {
+      const sel_t s = values.sel.get_index(i);
+      if (!all_valid && !values.validity->row_is_valid(s)) {
+        zone.add_null();
+        continue;
+      }
+      add_row(s);
+    }
+  };
+  switch (type.physical_type()) {
+    case PhysicalType::kBool: each([&](sel_t s) { zone.add_integer(values.values<uint8_t>()[s] != 0); }); break;
+    case PhysicalType::kInt16: each([&](sel_t s) { zone.add_integer(values.values<int16_t>()[s]); }); break;
+    case PhysicalType::kInt32: each([&](sel_t s) { zone.add_integer(values.values<int32_t>()[s]); }); break;
+    case PhysicalType::kInt64: each([&](sel_t s) { zone.add_integer(values.values<int64_t>()[s]); }); break;
+    case PhysicalType::kDouble: each([&](sel_t s) { zone.add_double(values.values<double>()[s]); }); break;
+    case PhysicalType::kFloat: each([&](sel_t s) { zone.add_double(values.values<float>()[s]); }); break;
+    case PhysicalType::kString: each([&](sel_t s) { zone.add_string(values.values<string_t>()[s].view()); }); break;
+    case PhysicalType::kInterval: each([&](sel_t s) { zone.add_interval(values.values<Interval>()[s]); }); break;
+    case PhysicalType::kNumeric: each([&](sel_t) { zone.add_unbounded(); }); break;
+    case PhysicalType::kInvalid: break;
+  }
+}
+
 }  // namespace tessera::storage

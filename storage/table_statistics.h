@@ -4,11 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "src/common/hash.h"
 #include "src/common/logical_type.h"
 #include "src/common/value.h"
+#include "storage/zone_map.h"
 
 namespace tessera {
 struct UnifiedVectorFormat;
@@ -19,9 +21,10 @@ namespace tessera::storage {
 class BinaryReader;
 class BinaryWriter;
 
-/// Estimated statistics of one column, for the planner's row estimates. All counts cover every
-/// row ever appended (committed, uncommitted and rolled back), like
-/// DataTable::estimated_row_count: they are estimates, not answers.
+/// Estimated statistics of one column, for the planner's row estimates. Until ANALYZE measures
+/// the column, all counts cover every row ever appended (committed, uncommitted and rolled
+/// back), like DataTable::estimated_row_count; afterwards they cover the rows ANALYZE saw plus
+/// every row appended since. They are estimates, not answers.
 struct ColumnStatistics {
   /// Estimated number of distinct non-NULL values (0 when there are none).
   double distinct_count = 0;
@@ -74,6 +77,9 @@ class DistinctSketch {
   void add(const LogicalType& type, const UnifiedVectorFormat& values, size_t offset, size_t count);
   /// Estimated number of distinct values added.
   double estimate() const;
+  /// Replaces the registers by `other`'s (ANALYZE installing a sketch of the live values). An
+  /// add running concurrently may be lost: the sketch stays an estimate.
+  void assign(const DistinctSketch& other);
   /// The durable form (checkpoints): the registers, one byte each.
   void write(BinaryWriter& out) const;
   /// Folds in a sketch write() wrote: afterwards this sketch counts the values of both.
@@ -82,5 +88,28 @@ class DistinctSketch {
  private:
   std::unique_ptr<std::atomic<uint8_t>[]> registers_;
 };
+
+/// What ANALYZE measured of one column: the zone figures (NULL count, value count, min/max) of
+/// the values its snapshot saw, and where the table's rows ended then.
+struct AnalyzedColumn {
+  /// One past the last row id when the column was analyzed: rows from there on were appended
+  /// since, and their zone maps fold into the figures.
+  uint64_t row_end = 0;
+  ZoneMap zone;
+};
+
+/// What ANALYZE measured of a table (DataTable::analyze): its live rows, and per column the
+/// figures of the columns it analyzed (nullopt for the others).
+struct TableAnalysis {
+  double live_rows = 0;
+  /// The table's appended-row and committed-delete counters when analyzed: rows appended
+  /// since raise the row count, deletes committed since lower it.
+  uint64_t appended = 0;
+  uint64_t deleted = 0;
+  std::vector<std::optional<AnalyzedColumn>> columns;
+};
+
+/// Adds the values of rows [0, count) of a unified vector of `type` to `zone` (ANALYZE).
+void add_to_zone_map(ZoneMap& zone, const LogicalType& type, const UnifiedVectorFormat& values, size_t count);
 
 }  // namespace tessera::storage

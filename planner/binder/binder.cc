@@ -181,6 +181,7 @@ BoundStatement Binder::bind_statement(const Statement& statement) {
     case StatementKind::kDeallocate:
       throw_at(SqlState::kFeatureNotSupported, "PREPARE and DEALLOCATE cannot be nested in another statement",
                statement.location);
+    case StatementKind::kVacuum: return bind_vacuum(statement.as<VacuumStatement>());
     case StatementKind::kCheckpoint:
       throw_at(SqlState::kSyntaxError, "syntax error at or near \"CHECKPOINT\"", statement.location);
     case StatementKind::kCall: return bind_call(statement.as<CallStatement>());

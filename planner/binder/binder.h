@@ -38,6 +38,11 @@ struct BoundStatement {
   std::shared_ptr<uint32_t> table_indexes;
 };
 
+/// The definition of `table` (current for `txn`) as it stands, with every column and index
+/// continuing its own: the start of an ALTER TABLE, and VACUUM's rewrite of the same table.
+catalog::AlteredTable unaltered_definition(const catalog::Catalog& catalog, const storage::Transaction& txn,
+                                           const catalog::TableEntry& table);
+
 /// Turns a parsed statement into a typed logical plan: resolves names against the catalog,
 /// infers types and inserts casts by PostgreSQL's rules. One binder per query level; a
 /// subquery gets a child binder whose unresolved names fall through to its parent
@@ -187,6 +192,7 @@ class Binder {
                                                           const catalog::TableEntry& table, const std::string& alias);
   BoundStatement bind_delete(const DeleteStatement& stmt);
   BoundStatement bind_truncate(const TruncateStatement& stmt);
+  BoundStatement bind_vacuum(const VacuumStatement& stmt);
   /// The table an UPDATE or DELETE (`verb`: "update", "delete from") writes: 42P01 when
   /// absent, 55000/0A000 for a view (as PostgreSQL words it for views it cannot update).
   std::shared_ptr<catalog::TableEntry> bind_modify_target(const std::vector<std::string>& name, const char* verb,

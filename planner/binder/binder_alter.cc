@@ -168,6 +168,21 @@ void Binder::bind_set_schema(const catalog::TableEntry& table, const AlterTableA
   work.schema = action.new_name;
 }
 
+catalog::AlteredTable unaltered_definition(const catalog::Catalog& catalog, const storage::Transaction& txn,
+                                           const catalog::TableEntry& table) {
+  catalog::AlteredTable definition;
+  definition.name = table.name();
+  definition.columns = table.columns();
+  for (size_t c = 0; c < definition.columns.size(); c++) definition.sources.push_back(c);
+  definition.checks = table.checks();
+  definition.foreign_keys = table.foreign_keys();
+  for (const auto& index : catalog.table_indexes(txn, table)) {
+    definition.indexes.push_back(index->definition());
+    definition.index_sources.push_back(index->name());
+  }
+  return definition;
+}
+
 BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
   BoundStatement result;
   result.properties.command = CommandKind::kAlterTable;
@@ -228,20 +243,12 @@ BoundStatement Binder::bind_alter_table(const AlterTableStatement& stmt) {
 
   // The working definition.
   catalog::AlteredTable& work = alter->altered;
-  work.name = table_name;
-  work.columns = table->columns();
+  work = unaltered_definition(catalog_, transaction_, *table);
   std::vector<BoundExprPtr>& exprs = alter->expressions;
   for (size_t c = 0; c < work.columns.size(); c++) {
-    work.sources.push_back(c);
     exprs.push_back(std::make_unique<BoundColumnRef>(work.columns[c].type,
                                                      ColumnBinding{alter->table_index, static_cast<uint32_t>(c)},
                                                      work.columns[c].name));
-  }
-  work.checks = table->checks();
-  work.foreign_keys = table->foreign_keys();
-  for (const auto& index : catalog_.table_indexes(transaction_, *table)) {
-    work.indexes.push_back(index->definition());
-    work.index_sources.push_back(index->name());
   }
   auto referencing = catalog_.referencing_tables(transaction_, *table);
   std::vector<std::string> dropped_columns;

@@ -53,6 +53,7 @@ enum class LogicalOperatorKind : uint8_t {
   kComment,
   kSchemaCommand,
   kCopyFrom,
+  kVacuum,
 };
 
 
@@ -697,6 +698,37 @@ class LogicalTableFunction : public LogicalOperator {
   std::vector<BoundExprPtr> arguments;
   catalog::TableFunctionSchema schema;
   bool ordinality = false;
+};
+
+/// What VACUUM / ANALYZE do (VacuumStatement's options).
+struct VacuumOptions {
+  bool vacuum = true;  ///< rewrite tables whose dead rows pass the threshold (false: ANALYZE alone)
+  bool full = false;   ///< rewrite every table
+  bool freeze = false;
+  bool verbose = false;
+  bool analyze = false;
+};
+
+/// One table VACUUM / ANALYZE processes: its columns to analyze (table positions; every column
+/// when the statement named none) and its name for VERBOSE output (schema-qualified).
+struct VacuumTarget {
+  std::shared_ptr<catalog::TableEntry> table;
+  std::string qualified_name;
+  std::vector<size_t> columns;
+};
+
+/// VACUUM and ANALYZE: the tables, in order, and the WARNINGs (SQLSTATE, message, detail) for
+/// named relations that are not tables.
+class LogicalVacuum : public LogicalOperator {
+ public:
+  LogicalVacuum() : LogicalOperator(LogicalOperatorKind::kVacuum) {}
+  std::vector<ColumnBinding> output_bindings() const override { return {}; }
+  std::vector<LogicalType> output_types() const override { return {}; }
+  std::string describe() const override { return options.vacuum ? "Vacuum" : "Analyze"; }
+
+  VacuumOptions options;
+  std::vector<VacuumTarget> targets;
+  std::vector<std::array<std::string, 3>> notices;
 };
 
 }  // namespace tessera::planner

@@ -619,6 +619,7 @@ enum class StatementKind : uint8_t {
   kComment,
   kSchema,  ///< CREATE SCHEMA / ALTER SCHEMA (DROP SCHEMA is a kDrop)
   kCheckpoint,
+  kVacuum,  ///< VACUUM / ANALYZE
 };
 
 /// Base of all statements.
@@ -1074,6 +1075,28 @@ struct DeallocateStatement final : Statement {
 struct CheckpointStatement final : Statement {
   static constexpr StatementKind kKind = StatementKind::kCheckpoint;
   explicit CheckpointStatement(int location) : Statement(kKind, location) {}
+};
+
+/// One relation of VACUUM / ANALYZE, with its column list (empty: every column).
+struct VacuumRelation {
+  std::vector<std::string> name;  ///< possibly schema-qualified, case-folded
+  std::vector<std::string> columns;
+  int location = 0;
+};
+
+/// `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [relation [(columns)] [, ...]]`, `VACUUM (options)
+/// ...`, and `ANALYZE [VERBOSE] ...` / `ANALYZE (options) ...` (`vacuum` false). The parser
+/// checks the option names and values as PostgreSQL's ExecVacuum does.
+struct VacuumStatement final : Statement {
+  static constexpr StatementKind kKind = StatementKind::kVacuum;
+  explicit VacuumStatement(int location) : Statement(kKind, location) {}
+  bool vacuum = true;   ///< VACUUM (false: ANALYZE alone)
+  bool full = false;
+  bool freeze = false;
+  bool verbose = false;
+  bool analyze = false;  ///< VACUUM ANALYZE, and every ANALYZE
+  bool skip_locked = false;
+  std::vector<VacuumRelation> relations;  ///< empty: every table
 };
 
 /// `CALL name(args)`: runs a procedure.

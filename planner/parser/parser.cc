@@ -105,6 +105,14 @@ std::string to_upper(std::string_view word) {
   return out;
 }
 
+std::string to_lower(std::string_view word) {
+  std::string out(word);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<StatementPtr> parse_sql(std::string_view sql) { return Parser(sql).parse_all(); }
@@ -326,6 +334,7 @@ StatementPtr Parser::parse_statement() {
   if (word == "create") return parse_create();
   if (word == "drop") return parse_drop();
   if (word == "truncate") return parse_truncate();
+  if (word == "vacuum" || word == "analyze" || word == "analyse") return parse_vacuum();
   if (word == "refresh") return parse_refresh();
   if (word == "begin" || word == "start" || word == "commit" || word == "end" ||
       word == "rollback" || word == "abort" || word == "savepoint" || word == "release") {
@@ -348,7 +357,7 @@ StatementPtr Parser::parse_statement() {
   if (word == "alter") return parse_alter();
   if (word == "comment") return parse_comment();
   static const std::unordered_set<std::string_view> kUnsupported = {
-      "grant",   "revoke",  "vacuum", "analyze", "analyse",    "cluster",
+      "grant",   "revoke",  "cluster",
       "declare", "fetch",  "move",   "close",   "listen",     "notify",
       "unlisten", "lock",   "reindex", "discard", "do",    "checkpoint",
       "load",   "security", "reassign", "import", "merge", "import",
@@ -1371,6 +1380,95 @@ StatementPtr Parser::parse_truncate() {
   return statement;
 }
 
+StatementPtr Parser::parse_vacuum() {
+  auto statement = std::make_unique<VacuumStatement>(peek().offset);
+  statement->vacuum = advance().text == "vacuum";
+  statement->analyze = !statement->vacuum;
+  if (accept(TokenKind::kLeftParen)) {
+    // Options: `name [value]`, checked as PostgreSQL's ExecVacuum checks them.
+    bool parallel = false;
+    do {
+      const Token& name_token = peek();
+      const std::string name = parse_col_label();
+      std::optional<Token> value;
+      if (!at(TokenKind::kComma) && !at(TokenKind::kRightParen)) {
+        if (at_op("+") || at_op("-")) syntax_error();
+        if (!at(TokenKind::kIdentifier) && !at(TokenKind::kString) && !at(TokenKind::kInteger) &&
+            !at(TokenKind::kNumeric) && !at(TokenKind::kQuotedIdentifier)) {
+          syntax_error();
+        }
+        value = advance();
+      }
+      // defGetBoolean: no value is true; 1/0, true/false, on/off otherwise.
+      auto boolean = [&]() {
+        if (!value) return true;
+        if (value->kind == TokenKind::kInteger && (value->text == "0" || value->text == "1")) return value->text == "1";
+        if (value->kind != TokenKind::kInteger && value->kind != TokenKind::kNumeric) {
+          const std::string text = to_lower(value->text);
+          if (text == "true" || text == "on") return true;
+          if (text == "false" || text == "off") return false;
+        }
+        throw SqlError(SqlState::kSyntaxError, name + " requires a Boolean value");
+      };
+      if (name == "verbose") {
+        statement->verbose = boolean();
+      } else if (name == "skip_locked") {
+        statement->skip_locked = boolean();
+      } else if (!statement->vacuum) {
+        error_at("unrecognized ANALYZE option \"" + name + "\"", name_token.offset);
+      } else if (name == "analyze") {
+        statement->analyze = boolean();
+      } else if (name == "full") {
+        statement->full = boolean();
+      } else if (name == "freeze") {
+        statement->freeze = boolean();
+      } else if (name == "disable_page_skipping" || name == "process_toast" || name == "truncate") {
+        // Tessera has no pages to skip, no TOAST and no trailing pages to truncate: the value
+        // is checked and has nothing to change.
+        boolean();
+      } else if (name == "index_cleanup") {
+        // Indexes are rebuilt with every rewrite; "auto" or a Boolean is accepted.
+        if (!value || to_lower(value->text) != "auto") boolean();
+      } else if (name == "parallel") {
+        // Parallel index vacuuming: Tessera rebuilds indexes, so the degree changes nothing.
+        if (!value || value->kind != TokenKind::kInteger || value->text.size() > 4 || std::stoi(value->text) > 1023) {
+          throw SqlError(SqlState::kSyntaxError, "parallel option requires a value between 0 and 1023")
+              .with_position(error_position(sql_, name_token.offset));
+        }
+        parallel = true;
+      } else {
+        error_at("unrecognized VACUUM option \"" + name + "\"", name_token.offset);
+      }
+    } while (accept(TokenKind::kComma));
+    expect(TokenKind::kRightParen);
+    if (parallel && statement->full) {
+      throw SqlError(SqlState::kFeatureNotSupported, "VACUUM FULL cannot be performed in parallel");
+    }
+  } else if (statement->vacuum) {
+    statement->full = accept_word("full");
+    statement->freeze = accept_word("freeze");
+    statement->verbose = accept_word("verbose");
+    statement->analyze = accept_word("analyze") || accept_word("analyse");
+  } else {
+    statement->verbose = accept_word("verbose");
+  }
+  if (!at(TokenKind::kSemicolon) && !at(TokenKind::kEnd)) {
+    do {
+      VacuumRelation relation;
+      relation.location = peek().offset;
+      relation.name = parse_qualified_name();
+      if (at(TokenKind::kLeftParen)) relation.columns = parse_paren_name_list();
+      statement->relations.push_back(std::move(relation));
+    } while (accept(TokenKind::kComma));
+  }
+  for (const auto& relation : statement->relations) {
+    if (!relation.columns.empty() && !statement->analyze) {
+      throw SqlError(SqlState::kFeatureNotSupported, "ANALYZE option must be specified when a column list is provided");
+    }
+  }
+  return statement;
+}
+
 StatementPtr Parser::parse_refresh() {
   auto statement = std::make_unique<RefreshMatViewStatement>(peek().offset);
   expect_word("refresh");
@@ -1518,6 +1616,8 @@ StatementPtr Parser::parse_explain() {
       statement->options.push_back({"verbose", ""});
     }
   }
+  // VACUUM and ANALYZE are not explainable (PostgreSQL's ExplainableStmt).
+  if (at_word("vacuum") || at_word("analyze") || at_word("analyse")) syntax_error();
   statement->statement = parse_nested_statement();
   return statement;
 }

@@ -112,6 +112,7 @@ class Parser {
   void parse_role_spec(SchemaStatement& statement);
   StatementPtr parse_drop();
   StatementPtr parse_truncate();
+  StatementPtr parse_vacuum();
   StatementPtr parse_refresh();
   StatementPtr parse_transaction();
   StatementPtr parse_explain();

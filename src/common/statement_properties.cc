@@ -37,6 +37,8 @@ std::string command_tag(CommandKind command, uint64_t rows) {
     case CommandKind::kAlterSchema: return "ALTER SCHEMA";
     case CommandKind::kCopy: return "COPY " + std::to_string(rows);
     case CommandKind::kCheckpoint: return "CHECKPOINT";
+    case CommandKind::kVacuum: return "VACUUM";
+    case CommandKind::kAnalyze: return "ANALYZE";
   }
   return "";
 }

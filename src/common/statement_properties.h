@@ -40,6 +40,8 @@ enum class CommandKind : uint8_t {
   kAlterSchema,
   kCopy,  ///< "COPY n"
   kCheckpoint,
+  kVacuum,
+  kAnalyze,
 };
 
 /// Which transaction control a statement is, if any; run by the session itself.

@@ -572,6 +572,11 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   // Several statements in one query string run as one implicit transaction, unless they
   // manage transactions themselves (PostgreSQL's rule).
   const bool implicit_block = statements.size() > 1 && !in_block_;
+  struct ImplicitBlock {
+    bool& flag;
+    ~ImplicitBlock() { flag = false; }
+  } implicit_scope{in_implicit_block_};
+  in_implicit_block_ = statements.size() > 1;
   // Any exception ends the statement here: the statement is rolled back and reported.
   try {
     for (auto& statement : statements) {
@@ -680,6 +685,12 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
       run_sql_deallocate(*prepared.statement);
       portal->session_command = true;
       return portal;
+    case planner::StatementKind::kVacuum:
+      // Its rewrites commit on their own, as PostgreSQL's VACUUM does (ANALYZE may run in one).
+      if ((in_block_ || in_implicit_block_) && prepared.statement->as<planner::VacuumStatement>().vacuum) {
+        throw SqlError(SqlState::kActiveSqlTransaction, "VACUUM cannot run inside a transaction block");
+      }
+      break;
     case planner::StatementKind::kCheckpoint:
       db_.checkpoint();
       portal->session_command = true;

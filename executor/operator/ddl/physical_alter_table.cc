@@ -26,23 +26,23 @@ PhysicalAlterTable::PhysicalAlterTable(std::shared_ptr<catalog::TableEntry> tabl
       referenced_(std::move(referenced)),
       notices_(std::move(notices)) {}
 
-SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
-  QueryContext& query = worker.query;
-  out.set_size(0);
-  for (const auto& notice : notices_) query.notice(notice[0], notice[1], notice[2]);
-  if (!table_) return SourceResult::kFinished;
+std::shared_ptr<catalog::TableEntry> rewrite_table(QueryContext& query, const catalog::TableEntry& old_table,
+                                                   const catalog::AlteredTable& altered,
+                                                   const std::vector<planner::BoundExprPtr>& expressions,
+                                                   const std::vector<planner::BoundExprPtr>& checks,
+                                                   const std::vector<std::shared_ptr<catalog::TableEntry>>& referenced) {
   storage::Transaction& txn = *query.transaction;
-  query.catalog->lock_relation(txn, *table_, storage::LockMode::kExclusive);
-  lock_foreign_key_tables(query, referenced_, {});
-  auto table = query.catalog->alter_table(txn, *table_, altered_);
+  query.catalog->lock_relation(txn, old_table, storage::LockMode::kExclusive);
+  lock_foreign_key_tables(query, referenced, {});
+  auto table = query.catalog->alter_table(txn, old_table, altered);
 
   // The rows: every row of the old version current for the transaction, rewritten.
-  const storage::DataTable& old_storage = table_->storage();
+  const storage::DataTable& old_storage = old_table.storage();
   std::vector<size_t> column_ids;
   std::vector<LogicalType> old_types;
-  for (size_t c = 0; c < table_->columns().size(); c++) {
+  for (size_t c = 0; c < old_table.columns().size(); c++) {
     column_ids.push_back(c);
-    old_types.push_back(table_->columns()[c].type);
+    old_types.push_back(old_table.columns()[c].type);
   }
   std::vector<LogicalType> new_types;
   for (const auto& column : table->columns()) new_types.push_back(column.type);
@@ -53,13 +53,17 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
   DataChunk rows;
   rows.initialize(new_types);
   ExpressionExecutor executor(query);
-  std::vector<Vector> results(checks_.size());
-  std::vector<UnifiedVectorFormat> formats(checks_.size());
+  std::vector<Vector> results(checks.size());
+  std::vector<UnifiedVectorFormat> formats(checks.size());
   while (old_storage.next_morsel(*scan, local)) {
     while (old_storage.scan(local, in)) {
       query.check_cancelled();
+      if (expressions.empty()) {
+        table->storage().append(txn, in);
+        continue;
+      }
       rows.reset();
-      executor.execute(expressions_, in, rows);
+      executor.execute(expressions, in, rows);
       for (size_t c = 0; c < table->columns().size(); c++) {
         if (!table->columns()[c].not_null) continue;
         UnifiedVectorFormat format;
@@ -72,12 +76,12 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
       }
       // varchar(n) and char(n) limits of retyped columns.
       check_table_constraints(*table, rows);
-      for (size_t k = 0; k < checks_.size(); k++) {
-        executor.execute(*checks_[k], rows, results[k]);
+      for (size_t k = 0; k < checks.size(); k++) {
+        executor.execute(*checks[k], rows, results[k]);
         results[k].to_unified(rows.size(), formats[k]);
       }
       for (size_t r = 0; r < rows.size(); r++) {
-        for (size_t k = 0; k < checks_.size(); k++) {
+        for (size_t k = 0; k < checks.size(); k++) {
           const sel_t i = formats[k].sel.get_index(r);
           if (!formats[k].validity->row_is_valid(i) || formats[k].values<uint8_t>()[i] != 0) continue;
           throw SqlError(SqlState::kCheckViolation, "check constraint \"" + table->checks()[k].name +
@@ -85,7 +89,7 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
                                                         "\" is violated by some row");
         }
       }
-      check_foreign_keys(query, *table, referenced_, rows);
+      check_foreign_keys(query, *table, referenced, rows);
       table->storage().append(txn, rows);
     }
   }
@@ -93,6 +97,16 @@ SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out,
     fill_index(query, *table, *index->index());
     table->storage().add_index(index->index());
   }
+  return table;
+}
+
+SourceResult PhysicalAlterTable::get_data(WorkerContext& worker, DataChunk& out, GlobalState&, LocalState&) const {
+  QueryContext& query = worker.query;
+  out.set_size(0);
+  for (const auto& notice : notices_) query.notice(notice[0], notice[1], notice[2]);
+  if (!table_) return SourceResult::kFinished;
+  storage::Transaction& txn = *query.transaction;
+  auto table = rewrite_table(query, *table_, altered_, expressions_, checks_, referenced_);
   // The views reading a renamed table read it under its new name, and name renamed columns
   // as they knew them (the binder checked that each rewritten definition binds to the same
   // columns).

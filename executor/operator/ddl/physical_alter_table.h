@@ -11,6 +11,21 @@
 
 namespace tessera::executor {
 
+/// A table rewrite (ALTER TABLE, VACUUM): locks `table` (current for the query's transaction)
+/// exclusively, makes its new version `altered` in the catalog (Catalog::alter_table: new
+/// storage with a new storage id, new indexes) and copies into it every row of the old version
+/// current for the transaction, each new row computed from the old one by `expressions`
+/// (resolved over the old columns), checked against the NOT NULL columns (23502), the CHECK
+/// constraints `checks` (23514) and the FOREIGN KEYs to `referenced` (23503); then fills the
+/// indexes (23505). Empty `expressions`: every row is copied as it is, unchecked (VACUUM). All
+/// of it belongs to the transaction: a rollback restores the old version with its rows, and
+/// snapshots older than the commit keep reading the old version. Returns the new version.
+std::shared_ptr<catalog::TableEntry> rewrite_table(QueryContext& query, const catalog::TableEntry& table,
+                                                   const catalog::AlteredTable& altered,
+                                                   const std::vector<planner::BoundExprPtr>& expressions,
+                                                   const std::vector<planner::BoundExprPtr>& checks,
+                                                   const std::vector<std::shared_ptr<catalog::TableEntry>>& referenced);
+
 /// ALTER TABLE: locks the table exclusively, makes its new version in the catalog
 /// (Catalog::alter_table) and rewrites its rows into the new version's storage: each new
 /// column computed from the old row by `expressions` (resolved over the old columns), every
