@@ -1,5 +1,6 @@
 #include "src/main/session.h"
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -87,6 +88,30 @@ class CallArgumentsReceiver final : public ResultReceiver {
   ResultReceiver& outer_;
 };
 
+/// For SET TRANSACTION ... ("SET TRANSACTION") and RESET / SET ... TO DEFAULT of
+/// transaction_isolation ("RESET TRANSACTION"): the name PostgreSQL's warning gives it when it
+/// runs outside a transaction block (where it lasts for its own statement only); else empty.
+std::string transaction_setting_command(const planner::Statement& statement) {
+  const auto& set = statement.as<planner::VariableSetStatement>();
+  if (set.name == "transaction_isolation" &&
+      (set.set_kind == planner::VariableSetKind::kDefault || set.set_kind == planner::VariableSetKind::kReset)) {
+    return "RESET TRANSACTION";
+  }
+  if (set.set_kind != planner::VariableSetKind::kValue || set.name.rfind("transaction_", 0) != 0) return "";
+  // SET TRANSACTION and SET transaction_isolation = ... parse alike: tell them by the words.
+  std::string words;
+  for (char c : statement.text) {
+    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!words.empty() && words.back() != ' ') words += ' ';
+    } else {
+      words += lower;
+    }
+    if (words.size() > 16) break;
+  }
+  return words.rfind("set transaction ", 0) == 0 ? "SET TRANSACTION" : "";
+}
+
 }  // namespace
 
 /// A parsed and bound statement.
@@ -114,6 +139,9 @@ class Session::ActivePortal : public pgwire::Portal {
       : session(session), columns(prepared.columns_), properties_(prepared.properties_), empty(!prepared.statement) {
     if (prepared.statement && prepared.statement->kind == planner::StatementKind::kTransaction) {
       isolation_level = prepared.statement->as<planner::TransactionStatement>().isolation_level;
+    }
+    if (prepared.statement && prepared.statement->kind == planner::StatementKind::kVariableSet) {
+      outside_block_warning = transaction_setting_command(*prepared.statement);
     }
   }
   ~ActivePortal() override { close(); }
@@ -143,6 +171,9 @@ class Session::ActivePortal : public pgwire::Portal {
   bool delivered = false;        ///< rows went to a receiver (the statement cannot run again)
   /// BEGIN / START TRANSACTION: its ISOLATION LEVEL, or empty.
   std::string isolation_level;
+  /// SET TRANSACTION, RESET transaction_isolation: the command PostgreSQL names when warning
+  /// that it has no effect outside a transaction block; else empty.
+  std::string outside_block_warning;
   /// The write version of the statement (Transaction::write_version when it was bound): it
   /// may run again (READ COMMITTED) only while no later statement began.
   uint64_t write_version = 0;
@@ -644,6 +675,11 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
   // Several statements in one query string run as one implicit transaction, unless they
   // manage transactions themselves (PostgreSQL's rule).
   const bool implicit_block = statements.size() > 1 && !in_block_;
+  struct ImplicitBlock {
+    bool& flag;
+    ~ImplicitBlock() { flag = false; }
+  } implicit_scope{in_implicit_block_};
+  in_implicit_block_ = implicit_block;
   // Any exception ends the statement here: the statement is rolled back and reported.
   try {
     for (auto& statement : statements) {
@@ -819,6 +855,9 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
     // A finished portal runs again as an empty one (PostgreSQL reports zero rows).
     receiver.on_complete(command_tag(properties.command, 0));
     return pgwire::ExecuteResult::kComplete;
+  }
+  if (!portal.outside_block_warning.empty() && !in_block_ && !in_implicit_block_) {
+    receiver.on_notice("25P01", portal.outside_block_warning + " can only be used in transaction blocks", "");
   }
   if (portal.session_command) {
     portal.complete = true;

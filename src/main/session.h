@@ -137,6 +137,7 @@ class Session : public pgwire::BackendSession {
   std::unique_ptr<storage::Transaction> transaction_;  ///< the open transaction, if any
   bool in_block_ = false;                              ///< inside BEGIN ... COMMIT
   bool failed_ = false;                                ///< the block hit an error (25P02)
+  bool in_implicit_block_ = false;  ///< running a simple query's statements as one transaction
   executor::SessionSettings settings_;
   /// TimeZone and transaction/statement start times, installed on the statement thread for
   /// each API call and copied into each query's context.

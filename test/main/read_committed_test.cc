@@ -312,6 +312,21 @@ TEST_F(ReadCommittedTest, AFailedSetTransactionAbortsTheBlock) {
   EXPECT_EQ(c.messages, (Strings{"invalid value for parameter \"default_transaction_isolation\": \"snapshot\""}));
 }
 
+TEST_F(ReadCommittedTest, SetTransactionOutsideABlockWarns) {
+  auto s = open();
+  EXPECT_EQ(run(*s, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").notices,
+            (Strings{"SET TRANSACTION can only be used in transaction blocks"}));
+  EXPECT_EQ(run(*s, "RESET transaction_isolation").notices,
+            (Strings{"RESET TRANSACTION can only be used in transaction blocks"}));
+  EXPECT_EQ(run(*s, "SET transaction_isolation TO DEFAULT").notices,
+            (Strings{"RESET TRANSACTION can only be used in transaction blocks"}));
+  EXPECT_TRUE(run(*s, "SET transaction_isolation = 'serializable'").notices.empty());
+  EXPECT_TRUE(run(*s, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED").notices.empty());
+  EXPECT_TRUE(run(*s, "BEGIN; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; COMMIT").notices.empty());
+  EXPECT_TRUE(run(*s, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; SELECT 1").notices.empty())
+      << "an implicit block is a transaction block";
+}
+
 // Several sessions add one to a counter many times, in autocommit and in blocks: every
 // acknowledged update is counted once.
 TEST(ReadCommittedStressTest, CounterIncrements) {
