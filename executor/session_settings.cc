@@ -1,5 +1,6 @@
 #include "executor/session_settings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -33,8 +34,8 @@ const std::map<std::string, std::string>& default_settings() {
       {"statement_timeout", "0"},
       {"lock_timeout", "0"},
       {"idle_in_transaction_session_timeout", "0"},
-      {"transaction_isolation", "repeatable read"},
-      {"default_transaction_isolation", "repeatable read"},
+      {"transaction_isolation", "read committed"},
+      {"default_transaction_isolation", "read committed"},
       {"transaction_read_only", "off"},
       {"is_superuser", "on"},
       {"max_identifier_length", "63"},
@@ -302,6 +303,21 @@ void SessionSettings::set(const std::string& raw_name, const std::string* value,
     }
     v = "hex";
   }
+  if (name == "transaction_isolation" || name == "default_transaction_isolation") {
+    // An enum setting: one of PostgreSQL's names, in any case.
+    const std::string lower = to_lower(v);
+    static const char* const kLevels[] = {"serializable", "repeatable read", "read committed", "read uncommitted"};
+    if (std::find(std::begin(kLevels), std::end(kLevels), lower) == std::end(kLevels)) {
+      throw SqlError(SqlState::kInvalidParameterValue, "invalid value for parameter \"" + raw_name + "\": \"" + v + "\"")
+          .with_hint("Available values: serializable, repeatable read, read committed, read uncommitted.");
+    }
+    // Once the transaction took its snapshot its level is fixed; RESET (no value) is not
+    // checked, as in PostgreSQL.
+    if (name == "transaction_isolation" && value != nullptr && isolation_fixed_ && lower != values_[name]) {
+      throw SqlError(SqlState::kActiveSqlTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+    }
+    v = lower;
+  }
   if (name == "extra_float_digits") {
     char* end = nullptr;
     errno = 0;
@@ -338,6 +354,9 @@ std::string SessionSettings::show(const std::string& raw_name) const {
 void SessionSettings::begin_transaction() {
   if (in_transaction_) return;
   in_transaction_ = true;
+  // Each transaction starts at the default level (PostgreSQL's StartTransaction).
+  values_["transaction_isolation"] = values_["default_transaction_isolation"];
+  isolation_fixed_ = false;
   at_begin_ = values_;
   at_commit_.clear();
 }

@@ -24,14 +24,20 @@ class SessionSettings {
   /// SET name = value, or SET name TO DEFAULT / RESET name when `value` is null. Raises 42704
   /// for an unknown name, 55P02 for a read-only one, 0A000 for a client encoding other than
   /// UTF8 and for output styles other than DateStyle ISO, IntervalStyle postgres and
-  /// bytea_output hex, 22023 for an invalid value: a duration that is not a number with a
+  /// bytea_output hex, 25001 for transaction_isolation once the transaction's snapshot is
+  /// fixed, 22023 for an invalid value: an isolation level PostgreSQL does not name, a duration that is not a number with a
   /// valid unit or is out of range (kept in SHOW's form: the largest unit that divides it,
   /// "5s", "1500ms", "0"), an unknown DateStyle word, extra_float_digits outside -15..3.
   /// DateStyle is kept as PostgreSQL shows it ("ISO, MDY"); synchronous_commit as the name of
   /// its value (local, remote_write, remote_apply, on, off).
   void set(const std::string& name, const std::string* value, bool local = false);
-  /// The session's transaction began (every statement runs in one, implicit or not).
+  /// The session's transaction began (every statement runs in one, implicit or not); its
+  /// transaction_isolation starts as default_transaction_isolation.
   void begin_transaction();
+  /// The transaction took its snapshot (its first statement other than SET, SHOW and
+  /// transaction control): from now on SET transaction_isolation to another level raises 25001.
+  void fix_transaction_isolation() { isolation_fixed_ = true; }
+  bool transaction_isolation_fixed() const { return isolation_fixed_; }
   /// The transaction ended: COMMIT keeps its plain SETs and drops its SET LOCALs; ROLLBACK
   /// restores every setting to its value when the transaction began.
   void end_transaction(bool commit);
@@ -52,6 +58,7 @@ class SessionSettings {
  private:
   std::map<std::string, std::string> values_;
   bool in_transaction_ = false;
+  bool isolation_fixed_ = false;
   /// The values when the transaction began (restored by ROLLBACK).
   std::map<std::string, std::string> at_begin_;
   /// Names changed in the transaction, and the value COMMIT keeps for each.

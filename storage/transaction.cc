@@ -34,7 +34,7 @@ Transaction::~Transaction() {
 RowVisibility Transaction::row_visibility() const {
   const uint64_t statement = statement_.load(std::memory_order_acquire);
   const bool fenced = statement_reads_fenced_.load(std::memory_order_acquire);
-  return RowVisibility{start_ts_, id_, id_ + statement + (fenced ? 0 : 1)};
+  return RowVisibility{start_ts(), id_, id_ + statement + (fenced ? 0 : 1)};
 }
 
 uint64_t Transaction::oldest_active_start_ts() const { return manager_.oldest_active_start_ts(); }
@@ -46,6 +46,8 @@ void Transaction::begin_statement() {
   }
   statement_.store(next, std::memory_order_release);
   statement_reads_fenced_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  statement_undo_start_ = undo_.size();
 }
 
 bool Transaction::is_read_only() const { return !has_writes_.load(std::memory_order_acquire); }
@@ -54,7 +56,7 @@ void Transaction::record_append(const std::shared_ptr<RowGroup>& row_group, size
   if (count == 0) return;
   has_writes_.store(true, std::memory_order_release);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!undo_.empty()) {
+  if (undo_.size() > statement_undo_start_) {
     if (auto* last = std::get_if<AppendedRows>(&undo_.back())) {
       if (last->row_group == row_group && last->start + last->count == start) {
         last->count += count;
@@ -69,7 +71,7 @@ void Transaction::record_delete(const std::shared_ptr<RowGroup>& row_group, cons
   if (count == 0) return;
   has_writes_.store(true, std::memory_order_release);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!undo_.empty()) {
+  if (undo_.size() > statement_undo_start_) {
     if (auto* last = std::get_if<DeletedRows>(&undo_.back()); last && last->row_group == row_group) {
       last->rows.insert(last->rows.end(), rows, rows + count);
       return;

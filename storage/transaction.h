@@ -78,8 +78,14 @@ struct ReplacedObject {
 };
 using UndoEntry = std::variant<AppendedRows, DeletedRows, CreatedObject, DroppedObject, ReplacedObject>;
 
+/// PostgreSQL's isolation levels as this engine runs them. READ COMMITTED (also what READ
+/// UNCOMMITTED gets, as in PostgreSQL) takes a new snapshot for every statement; REPEATABLE
+/// READ and SERIALIZABLE keep the snapshot of the transaction's first statement (snapshot
+/// isolation; SERIALIZABLE has no serializable-conflict detection, so it is REPEATABLE READ).
+enum class IsolationLevel : uint8_t { kReadCommitted = 0, kRepeatableRead = 1, kSerializable = 2 };
+
 /// One transaction: its snapshot (for reads: the data and catalog committed at or before its
-/// start, plus its own changes), its undo log over data and catalog alike, the locks it holds
+/// start timestamp, plus its own changes; TransactionManager::refresh_snapshot moves it), its undo log over data and catalog alike, the locks it holds
 /// and the hooks to run when it ends.
 ///
 /// A transaction ends with TransactionManager::commit or rollback; it must not read or write
@@ -98,7 +104,13 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
 
-  uint64_t start_ts() const { return start_ts_; }
+  /// The snapshot: commits at or before it are visible. Set by begin and refresh_snapshot.
+  uint64_t start_ts() const { return start_ts_.load(std::memory_order_acquire); }
+  /// How the session runs the transaction's statements (see IsolationLevel); storage itself
+  /// keeps one snapshot until refresh_snapshot. Set by the session at each statement start;
+  /// REPEATABLE READ until then.
+  IsolationLevel isolation() const { return isolation_.load(std::memory_order_acquire); }
+  void set_isolation(IsolationLevel level) { isolation_.store(level, std::memory_order_release); }
   /// Unique, >= kTransactionIdStart; the first of kVersionsPerTransaction versions it owns.
   uint64_t id() const { return id_; }
   /// Whether `version` was written by this transaction (in any statement).
@@ -116,7 +128,8 @@ class Transaction {
   /// transaction's reads see the rows its earlier statements wrote but not those the new
   /// statement writes, so a statement reads one snapshot however it interleaves its reads and
   /// writes (PostgreSQL's command counter). A transaction that never calls it sees all of its
-  /// own writes at once. 54000 after 2^24 - 1 statements.
+  /// own writes at once. 54000 after 2^24 - 1 statements. The statement's undo entries start
+  /// here (TransactionManager::rollback_statement takes back the current statement only).
   void begin_statement();
   /// True while the transaction has written nothing (rows or catalog).
   bool is_read_only() const;
@@ -125,7 +138,7 @@ class Transaction {
   uint64_t oldest_active_start_ts() const;
   /// Whether a catalog object version carrying `version` is visible to this transaction (rows
   /// use row_visibility).
-  bool sees(uint64_t version) const { return version <= start_ts_ || version == id_; }
+  bool sees(uint64_t version) const { return version <= start_ts() || version == id_; }
 
   enum class State : uint8_t { kActive = 0, kCommitted = 1, kRolledBack = 2 };
   State state() const { return state_.load(std::memory_order_acquire); }
@@ -176,8 +189,9 @@ class Transaction {
   friend class TransactionManager;
 
   TransactionManager& manager_;
-  const uint64_t start_ts_;
+  std::atomic<uint64_t> start_ts_;
   const uint64_t id_;
+  std::atomic<IsolationLevel> isolation_{IsolationLevel::kRepeatableRead};
   std::atomic<State> state_{State::kActive};
   std::atomic<bool> has_writes_{false};
   std::atomic<bool> holds_row_lock_{false};
@@ -186,8 +200,10 @@ class Transaction {
   const std::atomic<bool>* interrupt_ = nullptr;
   const std::atomic<int64_t>* lock_timeout_ = nullptr;
   bool synchronous_commit_ = true;
-  mutable std::mutex mutex_;  // guards undo_ and hooks_
+  mutable std::mutex mutex_;  // guards undo_, statement_undo_start_ and hooks_
   std::vector<UndoEntry> undo_;
+  /// The current statement's first undo entry: entries before it are never merged into.
+  size_t statement_undo_start_ = 0;
   std::vector<std::shared_ptr<TransactionHook>> hooks_;
 };
 

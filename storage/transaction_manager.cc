@@ -165,8 +165,40 @@ void TransactionManager::rollback(Transaction& txn) {
   finish(txn, std::move(garbage));
 }
 
+void TransactionManager::refresh_snapshot(Transaction& txn) {
+  TS_CHECK(txn.state() == Transaction::State::kActive, "snapshot of a transaction that is not active");
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  // Under the lock begin() takes too, for the same reason: garbage collection never misses it.
+  auto it = active_starts_.find(txn.start_ts());
+  TS_CHECK(it != active_starts_.end(), "transaction missing from the active set");
+  active_starts_.erase(it);
+  const uint64_t start_ts = clock_.load(std::memory_order_acquire);
+  active_starts_.insert(start_ts);
+  txn.start_ts_.store(start_ts, std::memory_order_release);
+}
+
+void TransactionManager::rollback_statement(Transaction& txn) {
+  TS_CHECK(txn.state() == Transaction::State::kActive, "statement rollback of a transaction that is not active");
+  std::vector<Garbage> garbage;
+  {
+    std::lock_guard<std::mutex> txn_lock(txn.mutex_);
+    undo_entries(txn, txn.statement_undo_start_, garbage);
+  }
+  if (garbage.empty()) return;
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  for (auto& g : garbage) garbage_.push_back(std::move(g));
+}
+
 void TransactionManager::rollback_locked(Transaction& txn, std::vector<Garbage>& garbage) {
-  for (auto it = txn.undo_.rbegin(); it != txn.undo_.rend(); ++it) {
+  undo_entries(txn, 0, garbage);
+  txn.state_.store(Transaction::State::kRolledBack, std::memory_order_release);
+  for (auto it = txn.hooks_.rbegin(); it != txn.hooks_.rend(); ++it) (*it)->after_rollback(txn);
+  txn.hooks_.clear();
+}
+
+void TransactionManager::undo_entries(Transaction& txn, size_t first, std::vector<Garbage>& garbage) {
+  if (first >= txn.undo_.size()) return;
+  for (auto it = txn.undo_.rbegin(); it != txn.undo_.rend() - static_cast<std::ptrdiff_t>(first); ++it) {
     std::visit(Overloaded{
                    [&](const AppendedRows& rows) { rows.row_group->rollback_rows(rows.start, rows.count); },
                    [&](const DeletedRows& deleted) { deleted.row_group->rollback_deletes(deleted.rows); },
@@ -183,10 +215,7 @@ void TransactionManager::rollback_locked(Transaction& txn, std::vector<Garbage>&
                },
                *it);
   }
-  txn.undo_.clear();
-  txn.state_.store(Transaction::State::kRolledBack, std::memory_order_release);
-  for (auto it = txn.hooks_.rbegin(); it != txn.hooks_.rend(); ++it) (*it)->after_rollback(txn);
-  txn.hooks_.clear();
+  txn.undo_.erase(txn.undo_.begin() + static_cast<std::ptrdiff_t>(first), txn.undo_.end());
 }
 
 void TransactionManager::finish(Transaction& txn, std::vector<Garbage> garbage) {

@@ -61,6 +61,16 @@ class TransactionManager {
   /// its created catalog versions vanish and its dropped ones are live again.
   void rollback(Transaction& txn);
 
+  /// Moves `txn`'s snapshot to now: from then on it sees every commit published so far (READ
+  /// COMMITTED's snapshot per statement; REPEATABLE READ's snapshot at the first statement).
+  /// The oldest active start timestamp follows. Not while a query of `txn` runs.
+  void refresh_snapshot(Transaction& txn);
+  /// Takes back the changes of `txn`'s current statement (the undo entries since its
+  /// Transaction::begin_statement, newest first), as rollback does for a whole transaction;
+  /// the transaction stays active with its locks and hooks (READ COMMITTED runs the statement
+  /// again). Not while a query of `txn` runs.
+  void rollback_statement(Transaction& txn);
+
   /// A hook registered with every transaction that begins from now on, ahead of the hooks the
   /// transaction registers itself (e.g. the WAL).
   void add_global_hook(std::shared_ptr<TransactionHook> hook);
@@ -100,6 +110,9 @@ class TransactionManager {
   void publish(Transaction& txn, uint64_t commit_ts, bool failed, std::vector<Garbage>& garbage);
   /// Applies the undo log backwards and runs the rollback hooks; publication lock held.
   void rollback_locked(Transaction& txn, std::vector<Garbage>& garbage);
+  /// Takes back the undo entries from `first` on, newest first, and drops them from the log;
+  /// the transaction's lock held.
+  static void undo_entries(Transaction& txn, size_t first, std::vector<Garbage>& garbage);
   /// Releases locks, leaves the active set, queues `garbage` and collects what is unreachable.
   void finish(Transaction& txn, std::vector<Garbage> garbage);
 

@@ -1,5 +1,6 @@
 #include "src/main/session.h"
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -87,6 +88,30 @@ class CallArgumentsReceiver final : public ResultReceiver {
   ResultReceiver& outer_;
 };
 
+/// For SET TRANSACTION ... ("SET TRANSACTION") and RESET / SET ... TO DEFAULT of
+/// transaction_isolation ("RESET TRANSACTION"): the name PostgreSQL's warning gives it when it
+/// runs outside a transaction block (where it lasts for its own statement only); else empty.
+std::string transaction_setting_command(const planner::Statement& statement) {
+  const auto& set = statement.as<planner::VariableSetStatement>();
+  if (set.name == "transaction_isolation" &&
+      (set.set_kind == planner::VariableSetKind::kDefault || set.set_kind == planner::VariableSetKind::kReset)) {
+    return "RESET TRANSACTION";
+  }
+  if (set.set_kind != planner::VariableSetKind::kValue || set.name.rfind("transaction_", 0) != 0) return "";
+  // SET TRANSACTION and SET transaction_isolation = ... parse alike: tell them by the words.
+  std::string words;
+  for (char c : statement.text) {
+    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!words.empty() && words.back() != ' ') words += ' ';
+    } else {
+      words += lower;
+    }
+    if (words.size() > 16) break;
+  }
+  return words.rfind("set transaction ", 0) == 0 ? "SET TRANSACTION" : "";
+}
+
 }  // namespace
 
 /// A parsed and bound statement.
@@ -111,7 +136,14 @@ class Session::Prepared : public pgwire::PreparedStatement {
 class Session::ActivePortal : public pgwire::Portal {
  public:
   ActivePortal(Session& session, const Prepared& prepared)
-      : session(session), columns(prepared.columns_), properties_(prepared.properties_), empty(!prepared.statement) {}
+      : session(session), columns(prepared.columns_), properties_(prepared.properties_), empty(!prepared.statement) {
+    if (prepared.statement && prepared.statement->kind == planner::StatementKind::kTransaction) {
+      isolation_level = prepared.statement->as<planner::TransactionStatement>().isolation_level;
+    }
+    if (prepared.statement && prepared.statement->kind == planner::StatementKind::kVariableSet) {
+      outside_block_warning = transaction_setting_command(*prepared.statement);
+    }
+  }
   ~ActivePortal() override { close(); }
 
   const std::vector<ResultColumn>& result_columns() const override { return columns; }
@@ -136,6 +168,15 @@ class Session::ActivePortal : public pgwire::Portal {
   bool resumed = false;          ///< an earlier execute suspended it
   bool released = false;         ///< its transaction ended under it
   bool session_command = false;  ///< SQL PREPARE or DEALLOCATE, done when bound
+  bool delivered = false;        ///< rows went to a receiver (the statement cannot run again)
+  /// BEGIN / START TRANSACTION: its ISOLATION LEVEL, or empty.
+  std::string isolation_level;
+  /// SET TRANSACTION, RESET transaction_isolation: the command PostgreSQL names when warning
+  /// that it has no effect outside a transaction block; else empty.
+  std::string outside_block_warning;
+  /// The write version of the statement (Transaction::write_version when it was bound): it
+  /// may run again (READ COMMITTED) only while no later statement began.
+  uint64_t write_version = 0;
   planner::LogicalPtr plan;
   std::unique_ptr<executor::PhysicalOperator> root;
   std::unique_ptr<executor::ResultQueue> results;
@@ -380,6 +421,67 @@ void Session::ensure_transaction() {
   transaction_->set_lock_timeout_source(&lock_timeout_ms_);
 }
 
+bool Session::takes_snapshot(const planner::Statement& statement) {
+  // PostgreSQL's PlannedStmtRequiresSnapshot: transaction control, SET, SHOW and CHECKPOINT
+  // neither read nor fix the snapshot.
+  switch (statement.kind) {
+    case planner::StatementKind::kTransaction:
+    case planner::StatementKind::kVariableSet:
+    case planner::StatementKind::kVariableShow:
+    case planner::StatementKind::kCheckpoint: return false;
+    default: return true;
+  }
+}
+
+void Session::take_statement_snapshot() {
+  const std::string level = settings_.show("transaction_isolation");
+  const storage::IsolationLevel isolation = level == "serializable"      ? storage::IsolationLevel::kSerializable
+                                            : level == "repeatable read" ? storage::IsolationLevel::kRepeatableRead
+                                                                         : storage::IsolationLevel::kReadCommitted;
+  transaction_->set_isolation(isolation);
+  // READ COMMITTED: every statement sees what committed before it began. REPEATABLE READ and
+  // SERIALIZABLE: the first statement's snapshot (not BEGIN's) serves the whole transaction.
+  if (isolation == storage::IsolationLevel::kReadCommitted || !settings_.transaction_isolation_fixed()) {
+    db_.transactions().refresh_snapshot(*transaction_);
+  }
+  settings_.fix_transaction_isolation();
+}
+
+void Session::init_query_context(ActivePortal& portal) {
+  portal.results = std::make_unique<executor::ResultQueue>(&db_.scheduler(), kResultQueueCapacity);
+  portal.context = std::make_unique<executor::QueryContext>();
+  executor::QueryContext& context = *portal.context;
+  context.scheduler = &db_.scheduler();
+  context.catalog = &db_.catalog();
+  context.transaction = transaction_.get();
+  context.settings = &settings_;
+  context.datetime = datetime_;
+  context.sequences =
+      catalog::SequenceContext{&db_.catalog(), transaction_.get(), &sequences_, settings_.show("search_path")};
+  context.cancelled = &cancel_requested_;
+  context.max_threads = db_.scheduler().thread_count();
+  context.results = portal.results.get();
+  context.memory = std::make_shared<MemoryTracker>(0, db_.memory());
+}
+
+bool Session::can_restart(const ActivePortal& portal, const SqlError& error) const {
+  return error.state() == SqlState::kSerializationFailure && transaction_ &&
+         transaction_->isolation() == storage::IsolationLevel::kReadCommitted &&
+         transaction_->write_version() == portal.write_version && !portal.delivered && !portal.resumed &&
+         !portal.pending && !portal.copy;
+}
+
+void Session::restart_statement(ActivePortal& portal) {
+  portal.executor.reset();
+  // The statement's changes go; it runs again on a snapshot that holds the commit it met (it
+  // waited for that writer to end before failing, so each round makes progress).
+  db_.transactions().rollback_statement(*transaction_);
+  db_.transactions().refresh_snapshot(*transaction_);
+  transaction_->begin_statement();
+  portal.write_version = transaction_->write_version();
+  init_query_context(portal);
+}
+
 void Session::end_transaction(bool commit) {
   if (!transaction_) return;
   release_portals();  // their queries read the transaction
@@ -436,7 +538,8 @@ void Session::check_not_failed(const StatementProperties& properties) const {
                  "current transaction is aborted, commands ignored until end of transaction block");
 }
 
-CommandKind Session::run_transaction_control(TransactionControl control, ResultReceiver& receiver) {
+CommandKind Session::run_transaction_control(TransactionControl control, const std::string& isolation_level,
+                                             ResultReceiver& receiver) {
   switch (control) {
     case TransactionControl::kBegin:
       if (in_block_) {
@@ -445,6 +548,9 @@ CommandKind Session::run_transaction_control(TransactionControl control, ResultR
         ensure_transaction();
         in_block_ = true;
       }
+      // As SET TRANSACTION ISOLATION LEVEL (also inside a block, where it fails with 25001
+      // once a statement took the snapshot).
+      if (!isolation_level.empty()) settings_.set("transaction_isolation", &isolation_level);
       return CommandKind::kBegin;
     case TransactionControl::kCommit:
     case TransactionControl::kRollback: {
@@ -576,7 +682,7 @@ void Session::execute_simple(std::string_view sql, ResultReceiver& receiver) {
     bool& flag;
     ~ImplicitBlock() { flag = false; }
   } implicit_scope{in_implicit_block_};
-  in_implicit_block_ = statements.size() > 1;
+  in_implicit_block_ = implicit_block;
   // Any exception ends the statement here: the statement is rolled back and reported.
   try {
     for (auto& statement : statements) {
@@ -625,6 +731,7 @@ std::unique_ptr<Session::Prepared> Session::prepare_statement(planner::Statement
   // The binder looks relations up in the transaction's snapshot: begin it first (also for
   // transaction control, whose COMMIT/ROLLBACK then ends it).
   ensure_transaction();
+  if (takes_snapshot(stmt)) take_statement_snapshot();
   switch (stmt.kind) {
     // SQL PREPARE and DEALLOCATE run when bound; EXECUTE then binds the statement it names.
     case planner::StatementKind::kPrepare:
@@ -673,9 +780,11 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   if (portal->empty || prepared.properties_.transaction != TransactionControl::kNone) return portal;
 
   ensure_transaction();
+  if (takes_snapshot(*prepared.statement)) take_statement_snapshot();
   // A new statement of the transaction: its reads see what earlier statements wrote, never what
   // it writes itself.
   transaction_->begin_statement();
+  portal->write_version = transaction_->write_version();
   switch (prepared.statement->kind) {
     case planner::StatementKind::kPrepare:
       run_sql_prepare(*prepared.statement);
@@ -737,20 +846,7 @@ std::unique_ptr<Session::ActivePortal> Session::bind_portal(const Prepared& prep
   const bool copy_to = portal->copy && !portal->copy->is_from;
   portal->root = physical_planner.create_rooted_plan(*portal->plan, prepared.properties_.returns_rows || is_call || copy_to);
 
-  portal->results = std::make_unique<executor::ResultQueue>(&db_.scheduler(), kResultQueueCapacity);
-  portal->context = std::make_unique<executor::QueryContext>();
-  executor::QueryContext& context = *portal->context;
-  context.scheduler = &db_.scheduler();
-  context.catalog = &db_.catalog();
-  context.transaction = transaction_.get();
-  context.settings = &settings_;
-  context.datetime = datetime_;
-  context.sequences =
-      catalog::SequenceContext{&db_.catalog(), transaction_.get(), &sequences_, settings_.show("search_path")};
-  context.cancelled = &cancel_requested_;
-  context.max_threads = db_.scheduler().thread_count();
-  context.results = portal->results.get();
-  context.memory = std::make_shared<MemoryTracker>(0, db_.memory());
+  init_query_context(*portal);
   return portal;
 }
 
@@ -769,13 +865,16 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
     receiver.on_complete(command_tag(properties.command, 0));
     return pgwire::ExecuteResult::kComplete;
   }
+  if (!portal.outside_block_warning.empty() && !in_block_ && !in_implicit_block_) {
+    receiver.on_notice("25P01", portal.outside_block_warning + " can only be used in transaction blocks", "");
+  }
   if (portal.session_command) {
     portal.complete = true;
     receiver.on_complete(command_tag(properties.command, 0));
     return pgwire::ExecuteResult::kComplete;
   }
   if (properties.transaction != TransactionControl::kNone) {
-    CommandKind command = run_transaction_control(properties.transaction, receiver);
+    CommandKind command = run_transaction_control(properties.transaction, portal.isolation_level, receiver);
     portal.complete = true;
     receiver.on_complete(command_tag(command, 0));
     return pgwire::ExecuteResult::kComplete;
@@ -792,6 +891,20 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
     receiver.on_complete(command_tag(CommandKind::kCall, 0));
     return pgwire::ExecuteResult::kComplete;
   }
+  // READ COMMITTED: a statement that met a row changed by a commit after its snapshot runs
+  // again on a new snapshot (see restart_statement), unless it already delivered rows.
+  for (;;) {
+    try {
+      return run_query(portal, max_rows, receiver);
+    } catch (const SqlError& error) {
+      if (!can_restart(portal, error)) throw;
+    }
+    restart_statement(portal);
+  }
+}
+
+pgwire::ExecuteResult Session::run_query(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver) {
+  const StatementProperties& properties = portal.properties_;
   // What this thread allocates for the query (finalization, hand-off) counts as the query's.
   MemoryTracker::Scope memory(portal.context->memory.get());
   if (!portal.executor) {
@@ -810,6 +923,7 @@ pgwire::ExecuteResult Session::run_portal(ActivePortal& portal, size_t max_rows,
       const DataChunk& chunk = *portal.pending;
       const size_t available = chunk.size() - portal.pending_offset;
       const size_t take = max_rows > 0 ? std::min<uint64_t>(available, max_rows - sent) : available;
+      portal.delivered = true;
       if (portal.pending_offset == 0 && take == chunk.size()) {
         receiver.on_chunk(chunk);
       } else {

@@ -84,8 +84,28 @@ class Session : public pgwire::BackendSession {
   /// CALL: runs procedure `name` (src/main/procedures.h) with the argument values: its
   /// statements run in the current transaction as part of the CALL; throws SqlError.
   void run_call(const std::vector<std::string>& name, std::vector<Value> args, ResultReceiver& receiver);
-  /// Runs BEGIN/COMMIT/ROLLBACK; returns the command whose tag reports it.
-  CommandKind run_transaction_control(TransactionControl control, ResultReceiver& receiver);
+  /// Runs the query of a portal up to max_rows rows, once; throws SqlError.
+  pgwire::ExecuteResult run_query(ActivePortal& portal, size_t max_rows, ResultReceiver& receiver);
+  /// Whether a failed portal's statement runs again: a READ COMMITTED statement that met a row
+  /// changed by a commit after its snapshot (40001), still the transaction's current
+  /// statement, that sent no rows yet.
+  bool can_restart(const ActivePortal& portal, const SqlError& error) const;
+  /// Takes back the statement's changes, gives the transaction a new snapshot and statement
+  /// number and a new query state, so that the portal's plan runs again.
+  void restart_statement(ActivePortal& portal);
+  /// A fresh result hand-off and QueryContext for the portal's plan.
+  void init_query_context(ActivePortal& portal);
+  /// Whether a statement reads (and so fixes) the transaction's snapshot: all but transaction
+  /// control, SET, SHOW and CHECKPOINT.
+  static bool takes_snapshot(const planner::Statement& statement);
+  /// A statement that takes a snapshot starts: the transaction's isolation level is read from
+  /// transaction_isolation; READ COMMITTED takes a new snapshot, REPEATABLE READ and
+  /// SERIALIZABLE take one at the transaction's first such statement and keep it.
+  void take_statement_snapshot();
+  /// Runs BEGIN/COMMIT/ROLLBACK (BEGIN with its ISOLATION LEVEL, or empty); returns the
+  /// command whose tag reports it.
+  CommandKind run_transaction_control(TransactionControl control, const std::string& isolation_level,
+                                      ResultReceiver& receiver);
   /// 25P02 unless the statement may run in a failed block (COMMIT, ROLLBACK).
   void check_not_failed(const StatementProperties& properties) const;
   /// A statement failed: its transaction is rolled back; inside a block the block is marked
@@ -117,7 +137,8 @@ class Session : public pgwire::BackendSession {
   std::unique_ptr<storage::Transaction> transaction_;  ///< the open transaction, if any
   bool in_block_ = false;                              ///< inside BEGIN ... COMMIT
   bool failed_ = false;                                ///< the block hit an error (25P02)
-  /// Running a query string of several statements, which form one implicit transaction.
+  /// Running a query string of several statements outside a block, which form one implicit
+  /// transaction.
   bool in_implicit_block_ = false;
   executor::SessionSettings settings_;
   /// TimeZone and transaction/statement start times, installed on the statement thread for

@@ -80,7 +80,7 @@ TEST_F(DmlSessionTest, UncommittedDeletesAndUpdatesAreInvisibleToOthers) {
   EXPECT_EQ(run(*a, "SELECT id, v FROM t ORDER BY id").rows, (Strings{"2|21", "3|30"}));
   EXPECT_EQ(run(*b, "SELECT id, v FROM t ORDER BY id").rows, (Strings{"1|10", "2|20", "3|30"}));
   // A snapshot taken before the commit keeps seeing the old rows after it.
-  run(*b, "BEGIN");
+  run(*b, "BEGIN ISOLATION LEVEL REPEATABLE READ");
   EXPECT_EQ(run(*b, "SELECT count(*) FROM t").rows, (Strings{"3"}));
   run(*a, "COMMIT");
   EXPECT_EQ(run(*b, "SELECT id, v FROM t ORDER BY id").rows, (Strings{"1|10", "2|20", "3|30"}));
@@ -93,7 +93,7 @@ TEST_F(DmlSessionTest, ConcurrentUpdateWaitsThenFailsWhenTheOtherCommits) {
   auto b = open();
   run(*a, "CREATE TABLE t(id int, v int); INSERT INTO t VALUES (1, 10), (2, 20)");
   run(*a, "BEGIN; UPDATE t SET v = 11 WHERE id = 1");
-  run(*b, "BEGIN");
+  run(*b, "BEGIN ISOLATION LEVEL REPEATABLE READ");
   Collector blocked;
   std::thread t([&] { blocked = run(*b, "UPDATE t SET v = 12 WHERE id = 1"); });
   wait_for_lock_waiters(1);
@@ -126,7 +126,7 @@ TEST_F(DmlSessionTest, RowDeletedByACommitAfterTheSnapshotFailsAtOnce) {
   auto a = open();
   auto b = open();
   run(*a, "CREATE TABLE t(id int); INSERT INTO t VALUES (1), (2)");
-  run(*b, "BEGIN; SELECT count(*) FROM t");
+  run(*b, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM t");
   run(*a, "DELETE FROM t WHERE id = 2");
   // b still sees row 2; deleting it conflicts with the committed delete.
   EXPECT_EQ(run(*b, "SELECT count(*) FROM t").rows, (Strings{"2"}));

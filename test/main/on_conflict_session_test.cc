@@ -45,7 +45,7 @@ TEST_F(OnConflictSessionTest, AConflictingRowCommittedAfterTheSnapshotFailsWith4
   auto b = open();
   run(*a, "CREATE TABLE t(k int PRIMARY KEY, v text)");
   run(*a, "BEGIN; INSERT INTO t VALUES (1, 'a')");
-  run(*b, "BEGIN; SELECT count(*) FROM t");
+  run(*b, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM t");
   Collector blocked;
   std::thread thread(
       [&] { blocked = run(*b, "INSERT INTO t VALUES (1, 'b') ON CONFLICT (k) DO UPDATE SET v = excluded.v"); });

@@ -293,7 +293,7 @@ TEST_F(SessionTest, DropInAnOpenTransactionKeepsTheTableForOthersUntilCommit) {
   auto b = open();
   auto old = open();
   run(*a, "CREATE TABLE t(a int); INSERT INTO t VALUES (1), (2)");
-  run(*old, "BEGIN");
+  run(*old, "BEGIN ISOLATION LEVEL REPEATABLE READ");
   EXPECT_EQ(run(*old, "SELECT count(*) FROM t").rows, (std::vector<std::string>{"2"}));
   EXPECT_EQ(run(*a, "BEGIN; DROP TABLE t").errors, (std::vector<std::string>{}));
   EXPECT_EQ(run(*b, "SELECT count(*), sum(a) FROM t").rows, (std::vector<std::string>{"2|3"}));

@@ -203,6 +203,75 @@ TEST(TransactionTest, DroppedVersionsAreCollectedOnceNoSnapshotCanSeeThem) {
   EXPECT_EQ(1, object->unreachable_calls) << "exactly once";
 }
 
+TEST(TransactionTest, ARefreshedSnapshotSeesLaterCommitsAndMovesTheOldestStart) {
+  TransactionManager tm;
+  DataTable table(all_types());
+  auto object = std::make_shared<Counted>();
+  {
+    auto setup = tm.begin();
+    setup->record_create(object);
+    table.append(*setup, make_chunk(0, 10));
+    tm.commit(*setup);
+  }
+  auto reader = tm.begin();
+  const uint64_t first = reader->start_ts();
+  auto dropper = tm.begin();
+  dropper->record_drop(object);
+  table.append(*dropper, make_chunk(10, 5));
+  tm.commit(*dropper);
+  EXPECT_EQ(10u, count_rows(table, *reader));
+  EXPECT_TRUE(object->visible_to(*reader));
+  EXPECT_EQ(first, tm.oldest_active_start_ts());
+  tm.refresh_snapshot(*reader);
+  EXPECT_EQ(tm.last_commit_ts(), reader->start_ts());
+  EXPECT_EQ(15u, count_rows(table, *reader));
+  EXPECT_FALSE(object->visible_to(*reader));
+  EXPECT_EQ(tm.last_commit_ts(), tm.oldest_active_start_ts()) << "the active set follows the refresh";
+  EXPECT_EQ(0, object->unreachable_calls);
+  auto other = tm.begin();
+  tm.commit(*other);
+  EXPECT_EQ(1, object->unreachable_calls) << "no snapshot sees the dropped version any more";
+  EXPECT_EQ(1u, tm.active_count());
+  tm.commit(*reader);
+  EXPECT_EQ(0u, tm.active_count());
+}
+
+TEST(TransactionTest, RollbackStatementTakesBackOnlyTheCurrentStatement) {
+  TransactionManager tm;
+  DataTable table(all_types());
+  {
+    auto setup = tm.begin();
+    table.append(*setup, make_chunk(0, 10));
+    tm.commit(*setup);
+  }
+  auto txn = tm.begin();
+  txn->begin_statement();
+  table.append(*txn, make_chunk(10, 5));
+  const int64_t first_rows[] = {0, 1};
+  EXPECT_EQ(2u, table.delete_rows(*txn, first_rows, 2));
+  txn->begin_statement();
+  // Adjacent to the first statement's rows, but recorded apart so that it can go alone.
+  table.append(*txn, make_chunk(15, 5));
+  const int64_t second_rows[] = {2, 3, 4};
+  EXPECT_EQ(3u, table.delete_rows(*txn, second_rows, 3));
+  auto created = std::make_shared<Counted>();
+  txn->record_create(created);
+  EXPECT_EQ(5u, txn->undo_log().size());
+  tm.rollback_statement(*txn);
+  EXPECT_EQ(2u, txn->undo_log().size());
+  EXPECT_EQ(Transaction::State::kActive, txn->state());
+  EXPECT_FALSE(created->visible_to(*txn));
+  txn->begin_statement();
+  EXPECT_EQ(13u, count_rows(table, *txn)) << "10 + 5 appended - 2 deleted by the first statement";
+  // The statement runs again: the rows it deleted before are there to delete.
+  EXPECT_EQ(3u, table.delete_rows(*txn, second_rows, 3));
+  tm.commit(*txn);
+  auto after = tm.begin();
+  EXPECT_EQ(10u, count_rows(table, *after));
+  tm.commit(*after);
+  EXPECT_EQ(1, created->unreachable_calls) << "the statement's creation is garbage";
+}
+
 TEST(TransactionTest, CommitHooksRunOnceInOrderAroundPublication) {
   TransactionManager tm;
   DataTable table(all_types());

@@ -382,9 +382,10 @@ void PhysicalInsert::sink_on_conflict(QueryContext& query, GlobalState& global, 
         continue;
       }
       if (existing >= 0) {
-        // Snapshot isolation: a conflicting row committed after the transaction began is a
-        // concurrent change it cannot see (PostgreSQL's REPEATABLE READ raises the same).
-        if (!storage.row_in_snapshot(txn, existing)) {
+        // Snapshot isolation: a conflicting row committed after the snapshot is a concurrent
+        // change it cannot see (PostgreSQL's REPEATABLE READ raises the same). READ COMMITTED
+        // takes the row as it is now: skips it or updates its newest version.
+        if (txn.isolation() != storage::IsolationLevel::kReadCommitted && !storage.row_in_snapshot(txn, existing)) {
           throw SqlError(SqlState::kSerializationFailure, "could not serialize access due to concurrent update");
         }
         if (!on_conflict_->do_update) continue;

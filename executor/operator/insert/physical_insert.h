@@ -29,8 +29,9 @@ class CopyRowContexts;
 /// DO NOTHING drops it, DO UPDATE replaces that row by the SET values computed over it and
 /// the proposed row (EXCLUDED) when the WHERE condition holds. A key the statement itself
 /// inserted or updated conflicts too: DO NOTHING drops the row, DO UPDATE fails with 21000.
-/// An existing row outside the transaction's snapshot (committed after it began) fails with
-/// 40001. Such statements run their chunks one at a time. The count and RETURNING cover the
+/// Under REPEATABLE READ and SERIALIZABLE an existing row outside the transaction's snapshot
+/// (committed after it was taken) fails with 40001; under READ COMMITTED it is taken as it
+/// is (PostgreSQL's behaviour: no error). Such statements run their chunks one at a time. The count and RETURNING cover the
 /// rows inserted and updated.
 class PhysicalInsert : public PhysicalOperator {
  public:

@@ -24,7 +24,8 @@ enum class ModifyKind : uint8_t { kDelete, kUpdate };
 /// Transaction::begin_statement). Finalization has one part per collected chunk,
 /// run in parallel: delete the chunk's rows (rows already deleted by this statement, i.e. a
 /// target row joined to several source rows, are skipped, so each row is changed once; a row
-/// deleted by a transaction committed after the snapshot fails with 40001), and for UPDATE
+/// deleted by a transaction committed after the snapshot fails with 40001, which the session
+/// turns into a re-run of the statement under READ COMMITTED), and for UPDATE
 /// check the new rows' NOT NULL and varchar(n) constraints and append them (an update is a
 /// delete of the old version and an append of the new one). Rows another running transaction
 /// deleted are left by the parts; `finalize` then waits for those transactions one row at a
