@@ -31,53 +31,18 @@ namespace {
 
 using test_support::Collector;
 
-class DurabilityTest : public ::testing::Test {
+class DurabilityTest : public test_support::ReopenableDatabaseTest {
  protected:
-  DurabilityTest() { open(); }
+  DurabilityTest() : ReopenableDatabaseTest("tessera-durability") { open(); }
 
   void open(uint64_t checkpoint_bytes = uint64_t{256} << 20, uint64_t buffer_pool_bytes = 0) {
-    sessions_.clear();
-    db_.reset();
-    db_ = std::make_unique<Database>(DatabaseConfig{.data_directory = dir_.path(),
-                                                    .threads = 2,
-                                                    .memory_limit = 0,
-                                                    .durable = true,
-                                                    .checkpoint_bytes = checkpoint_bytes,
-                                                    .buffer_pool_bytes = buffer_pool_bytes});
-  }
-  /// Session `n` (opened on first use).
-  pgwire::BackendSession& session(size_t n = 0) {
-    while (sessions_.size() <= n) {
-      pgwire::StartupParameters params;
-      params.user = "tessera";
-      params.database = "tessera";
-      sessions_.push_back(db_->open_session(params));
-    }
-    return *sessions_[n];
-  }
-  Collector run(const std::string& sql, size_t n = 0) {
-    Collector c;
-    session(n).execute_simple(sql, c);
-    return c;
-  }
-  void ok(const std::string& sql, size_t n = 0) {
-    const auto c = run(sql, n);
-    ASSERT_TRUE(c.errors.empty()) << sql << ": " << c.messages.front();
-  }
-  std::vector<std::string> rows(const std::string& sql, size_t n = 0) {
-    auto c = run(sql, n);
-    EXPECT_TRUE(c.errors.empty()) << sql << ": " << (c.messages.empty() ? "" : c.messages.front());
-    return c.rows;
-  }
-  std::string error(const std::string& sql, size_t n = 0) {
-    const auto c = run(sql, n);
-    return c.errors.empty() ? "none" : c.errors.front();
+    reopen(DatabaseConfig{.threads = 2,
+                          .memory_limit = 0,
+                          .durable = true,
+                          .checkpoint_bytes = checkpoint_bytes,
+                          .buffer_pool_bytes = buffer_pool_bytes});
   }
   std::string wal_path() const { return dir_.path() + "/" + kWalFileName; }
-
-  test_support::TempDirectory dir_{"tessera-durability"};
-  std::unique_ptr<Database> db_;
-  std::vector<std::unique_ptr<pgwire::BackendSession>> sessions_;
 };
 
 using Rows = std::vector<std::string>;

@@ -23,43 +23,12 @@ namespace {
 using test_support::Collector;
 using Rows = std::vector<std::string>;
 
-class VacuumTest : public ::testing::Test {
+class VacuumTest : public test_support::ReopenableDatabaseTest {
  protected:
-  explicit VacuumTest(bool durable = false) : durable_(durable) { open(); }
+  explicit VacuumTest(bool durable = false) : ReopenableDatabaseTest("tessera-vacuum"), durable_(durable) { open(); }
 
-  void open() {
-    sessions_.clear();
-    db_.reset();
-    db_ = std::make_unique<Database>(
-        DatabaseConfig{.data_directory = dir_.path(), .threads = 2, .memory_limit = 0, .durable = durable_});
-  }
-  pgwire::BackendSession& session(size_t n) {
-    while (sessions_.size() <= n) {
-      pgwire::StartupParameters params;
-      params.user = "tessera";
-      params.database = "tessera";
-      sessions_.push_back(db_->open_session(params));
-    }
-    return *sessions_[n];
-  }
-  Collector run(const std::string& sql, size_t n = 0) {
-    Collector c;
-    session(n).execute_simple(sql, c);
-    return c;
-  }
-  void ok(const std::string& sql, size_t n = 0) {
-    const auto c = run(sql, n);
-    ASSERT_TRUE(c.errors.empty()) << sql << ": " << c.messages.front();
-  }
-  Rows rows(const std::string& sql, size_t n = 0) {
-    auto c = run(sql, n);
-    EXPECT_TRUE(c.errors.empty()) << sql << ": " << (c.messages.empty() ? "" : c.messages.front());
-    return c.rows;
-  }
-  std::string error(const std::string& sql, size_t n = 0) {
-    const auto c = run(sql, n);
-    return c.errors.empty() ? "none" : c.errors.front();
-  }
+  void open() { reopen(DatabaseConfig{.threads = 2, .memory_limit = 0, .durable = durable_}); }
+
   /// The committed version of table `name`'s storage (id, row ids handed out).
   std::pair<uint64_t, uint64_t> storage_of(const std::string& name) {
     auto txn = db_->transactions().begin();
@@ -79,9 +48,6 @@ class VacuumTest : public ::testing::Test {
   }
 
   bool durable_;
-  test_support::TempDirectory dir_{"tessera-vacuum"};
-  std::unique_ptr<Database> db_;
-  std::vector<std::unique_ptr<pgwire::BackendSession>> sessions_;
 };
 
 TEST_F(VacuumTest, RewriteKeepsLiveRowsUnderNewRowIdsAndIndexes) {
@@ -136,7 +102,7 @@ TEST_F(VacuumTest, PlainVacuumRewritesOnlyPastTheThreshold) {
 TEST_F(VacuumTest, OlderSnapshotKeepsReadingTheOldVersion) {
   ok("CREATE TABLE t (id int PRIMARY KEY, v int)");
   ok("INSERT INTO t SELECT x, x FROM generate_series(1, 1000) x");
-  ok("BEGIN", 1);
+  ok("BEGIN ISOLATION LEVEL REPEATABLE READ", 1);  // one snapshot for the whole transaction
   EXPECT_EQ(rows("SELECT count(*) FROM t", 1), Rows{"1000"});
   ok("DELETE FROM t WHERE id > 100");
   ok("VACUUM FULL t");
@@ -154,7 +120,7 @@ TEST_F(VacuumTest, OlderSnapshotCannotWriteTheOldVersion) {
   ok("INSERT INTO t SELECT x, x FROM generate_series(1, 100) x");
   for (const std::string write : {"INSERT INTO t VALUES (500, 500)", "UPDATE t SET v = 0 WHERE id = 1",
                                   "DELETE FROM t WHERE id = 2", "TRUNCATE t"}) {
-    ok("BEGIN", 1);
+    ok("BEGIN ISOLATION LEVEL REPEATABLE READ", 1);
     EXPECT_EQ(rows("SELECT count(*) FROM t", 1), Rows{"100"});
     ok("VACUUM FULL t");
     // Its write would go to storage no later snapshot reads: it fails instead of being lost.
@@ -162,6 +128,13 @@ TEST_F(VacuumTest, OlderSnapshotCannotWriteTheOldVersion) {
     ok("ROLLBACK", 1);
   }
   EXPECT_EQ(rows("SELECT count(*), sum(v) FROM t"), Rows{"100|5050"});
+  // Under READ COMMITTED the next statement takes a new snapshot: it writes the new version.
+  ok("BEGIN", 1);
+  EXPECT_EQ(rows("SELECT count(*) FROM t", 1), Rows{"100"});
+  ok("VACUUM FULL t");
+  ok("UPDATE t SET v = 0 WHERE id = 1", 1);
+  ok("COMMIT", 1);
+  EXPECT_EQ(rows("SELECT count(*), sum(v) FROM t"), Rows{"100|5049"});
 }
 
 TEST_F(VacuumTest, FailedStatementRollsBackEveryRewrite) {
