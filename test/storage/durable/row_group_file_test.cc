@@ -253,9 +253,9 @@ TEST_F(RowGroupFileTest, BufferPoolKeepsLoadedColumnsWithinItsLimitUnderConcurre
   pool.set_limit(600 << 10);
   std::vector<std::thread> readers;
   std::atomic<int> mismatches{0};
-  for (int t = 0; t < 4; t++) {
+  for (int t = 0; t < 3; t++) {
     readers.emplace_back([&] {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 2; i++) {
         if (contents(*restored) != expected) mismatches++;
       }
     });
