@@ -51,24 +51,6 @@ void ColumnData::seal_tail() {
   tail_.reset();
 }
 
-void ColumnData::restore_segments(std::vector<std::shared_ptr<const ColumnSegment>> segments) {
-  TS_CHECK(segment_count() == 0 && segments.size() <= kMaxSegments, "restore of segments into a column that has some");
-  ZoneMap zone(type_);
-  size_t start = 0;
-  {
-    std::lock_guard<std::mutex> lock(segments_mutex_);
-    for (size_t i = 0; i < segments.size(); i++) {
-      zone.merge(segments[i]->zone_map());
-      segments_[i].start = start;
-      start += segments[i]->count();
-      segments_[i].segment = std::move(segments[i]);
-    }
-  }
-  segment_count_.store(segments.size(), std::memory_order_release);
-  std::lock_guard<std::mutex> lock(zone_mutex_);
-  zone_map_ = std::move(zone);
-}
-
 ColumnData::~ColumnData() {
   if (file_backed()) BufferPool::instance().forget(this);
 }

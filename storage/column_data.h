@@ -109,11 +109,6 @@ class ColumnData {
   /// Min/max/NULL count of every row written to the column so far.
   ZoneMap zone_map() const;
 
-  /// Recovery, on an empty column: lists `segments` (sealed, in row order, covering the rows
-  /// from 0 without gaps) as the column's, as a full row group read from a data file has them.
-  /// No appends may follow unless the segments leave room (they never do: data files hold
-  /// full row groups).
-  void restore_segments(std::vector<std::shared_ptr<const ColumnSegment>> segments);
 
   /// Reader: decodes the rows `row_start + sel[i]` (sel ascending; nullptr = rows
   /// row_start .. row_start + count - 1) into `out`. When `out` can reference a sealed segment

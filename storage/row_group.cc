@@ -12,18 +12,6 @@ RowGroup::RowGroup(const std::vector<LogicalType>& types, uint64_t start_row, ui
   for (const auto& type : types) columns_.push_back(std::make_unique<ColumnData>(type));
 }
 
-std::shared_ptr<RowGroup> RowGroup::restore(const std::vector<LogicalType>& types, uint64_t start_row,
-                                            uint64_t storage_id, size_t rows,
-                                            std::vector<std::vector<std::shared_ptr<const ColumnSegment>>> columns) {
-  TS_CHECK(columns.size() == types.size() && rows <= kRowGroupSize, "restore of a row group of another shape");
-  auto group = std::make_shared<RowGroup>(types, start_row, storage_id);
-  for (size_t c = 0; c < columns.size(); c++) group->columns_[c]->restore_segments(std::move(columns[c]));
-  group->versions_.append(0, rows, 0);
-  group->versions_.commit(0, rows, 0, rows);
-  group->count_.store(rows, std::memory_order_release);
-  return group;
-}
-
 std::shared_ptr<RowGroup> RowGroup::restore_unloaded(
     const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id, size_t rows,
     std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns) {

@@ -46,14 +46,9 @@ class RowGroup {
   /// Rows whose delete has committed (statistics).
   size_t committed_delete_count() const { return committed_deletes_.load(std::memory_order_relaxed); }
 
-  /// Recovery: a row group of `rows` rows whose columns are `columns` (per column its sealed
-  /// segments in row order, as read from a data file), every row's insert committed for every
-  /// snapshot.
-  static std::shared_ptr<RowGroup> restore(const std::vector<LogicalType>& types, uint64_t start_row,
-                                           uint64_t storage_id, size_t rows,
-                                           std::vector<std::vector<std::shared_ptr<const ColumnSegment>>> columns);
-  /// Recovery: as restore, with each column's segments left where they are stored (per
-  /// column its loader and segment infos; see ColumnData::restore_unloaded).
+  /// Recovery: a row group of `rows` rows, every row's insert committed for every snapshot,
+  /// whose columns' segments stay where they are stored (per column its loader and segment
+  /// infos; see ColumnData::restore_unloaded) until first used.
   static std::shared_ptr<RowGroup> restore_unloaded(
       const std::vector<LogicalType>& types, uint64_t start_row, uint64_t storage_id, size_t rows,
       std::vector<std::pair<std::shared_ptr<const SegmentLoader>, std::vector<SegmentInfo>>> columns);

@@ -138,30 +138,50 @@ void put_commit_record(storage::LogWriter& log, uint64_t txn_id, uint64_t commit
   log.append(static_cast<uint8_t>(WalRecordType::kCommit), commit.data());
 }
 
-/// Whether every row of the full row group `group` is settled for a snapshot at `start_ts`: its
-/// insert committed at or before it, or rolled back (so no later commit adds rows to the
-/// group). Then `dead` holds the offsets of the rows the snapshot does not see (rolled back,
-/// or deleted by a commit at or before it); rows deleted later stay live (the log after the
-/// snapshot deletes them).
+/// What a checkpoint's snapshot makes of a row: seen (live), never to be seen (dead: rolled
+/// back, or deleted at or before the snapshot), or not settled yet (inserted after the
+/// snapshot or in flight: the log after the cut has it).
+enum class RowState : uint8_t { kLive, kDead, kUnsettled };
+
+/// The state of each of the `n` published rows of vector window `v` of `group` for a snapshot
+/// at `start_ts`, into `state`.
+void classify_window(const storage::RowGroup& group, size_t v, size_t n, uint64_t start_ts, RowState* state) {
+  const storage::InsertVersions& inserts = group.versions();
+  const storage::DeleteVersions& deletes = group.deletes();
+  const bool all_inserted = n == kVectorSize && inserts.all_visible(v, start_ts);
+  const bool deleted_some = deletes.has_deletes(v);
+  for (size_t i = 0; i < n; i++) {
+    const size_t row = v * kVectorSize + i;
+    state[i] = RowState::kLive;
+    if (!all_inserted) {
+      const uint64_t version = inserts.version(row);
+      if (version == storage::kRolledBackVersion) {
+        state[i] = RowState::kDead;
+        continue;
+      }
+      if (version > start_ts) {
+        state[i] = RowState::kUnsettled;
+        continue;
+      }
+    }
+    if (deleted_some && deletes.version(row) <= start_ts) state[i] = RowState::kDead;
+  }
+}
+
+/// Whether every row of the full row group `group` is settled for a snapshot at `start_ts`
+/// (classify_window: no later commit can add rows to the group). Then `dead` holds the
+/// offsets of its dead rows; rows deleted later stay live (the log after the snapshot deletes
+/// them).
 bool settled_rows(const storage::RowGroup& group, uint64_t start_ts, std::vector<uint32_t>& dead) {
   dead.clear();
   if (group.count() != storage::kRowGroupSize) return false;
-  const storage::InsertVersions& inserts = group.versions();
-  const storage::DeleteVersions& deletes = group.deletes();
+  RowState state[kVectorSize];
   for (size_t v = 0; v < storage::kVectorsPerRowGroup; v++) {
-    const bool all_inserted = inserts.all_visible(v, start_ts);
-    const bool deleted_some = deletes.has_deletes(v);
-    if (all_inserted && !deleted_some) continue;
-    for (size_t row = v * kVectorSize; row < (v + 1) * kVectorSize; row++) {
-      if (!all_inserted) {
-        const uint64_t version = inserts.version(row);
-        if (version == storage::kRolledBackVersion) {
-          dead.push_back(static_cast<uint32_t>(row));
-          continue;
-        }
-        if (version > start_ts) return false;  // in flight or committed after the snapshot
-      }
-      if (deleted_some && deletes.version(row) <= start_ts) dead.push_back(static_cast<uint32_t>(row));
+    if (group.versions().all_visible(v, start_ts) && !group.deletes().has_deletes(v)) continue;  // all live
+    classify_window(group, v, kVectorSize, start_ts, state);
+    for (size_t i = 0; i < kVectorSize; i++) {
+      if (state[i] == RowState::kUnsettled) return false;
+      if (state[i] == RowState::kDead) dead.push_back(static_cast<uint32_t>(v * kVectorSize + i));
     }
   }
   return true;
@@ -194,48 +214,27 @@ constexpr size_t kDeadGapRows = 64;
 /// deleted at or before it). A long gap of such rows is skipped instead. Returns the number of
 /// live rows written.
 uint64_t put_checkpoint_rows(storage::LogWriter& out, const storage::RowGroup& group, uint64_t start_ts) {
-  enum : uint8_t { kLive, kDead, kUnsettled };
   const size_t rows = group.count();
-  const storage::InsertVersions& inserts = group.versions();
-  const storage::DeleteVersions& deletes = group.deletes();
   std::vector<LogicalType> types;
   for (size_t c = 0; c < group.column_count(); c++) types.push_back(group.column(c).type());
   DataChunk chunk;
   chunk.initialize(types);
   std::vector<uint32_t> dead;
   uint64_t live = 0;
-  uint8_t state[kVectorSize];
+  RowState state[kVectorSize];
   for (size_t window = 0; window < rows; window += kVectorSize) {
     const size_t n = std::min(kVectorSize, rows - window);
-    const size_t v = window / kVectorSize;
-    const bool all_inserted = n == kVectorSize && inserts.all_visible(v, start_ts);
-    const bool deleted_some = deletes.has_deletes(v);
-    for (size_t i = 0; i < n; i++) {
-      const size_t row = window + i;
-      state[i] = kLive;
-      if (!all_inserted) {
-        const uint64_t version = inserts.version(row);
-        if (version == storage::kRolledBackVersion) {
-          state[i] = kDead;
-          continue;
-        }
-        if (version > start_ts) {
-          state[i] = kUnsettled;
-          continue;
-        }
-      }
-      if (deleted_some && deletes.version(row) <= start_ts) state[i] = kDead;
-    }
+    classify_window(group, window / kVectorSize, n, start_ts, state);
     for (size_t begin = 0; begin < n;) {
-      if (state[begin] != kLive) {
+      if (state[begin] != RowState::kLive) {
         begin++;
         continue;
       }
       // A run from a live row to the last live row before an unsettled row, a long dead gap
       // or the window's end.
       size_t end = begin + 1, last_live = begin;
-      while (end < n && state[end] != kUnsettled) {
-        if (state[end] == kLive) {
+      while (end < n && state[end] != RowState::kUnsettled) {
+        if (state[end] == RowState::kLive) {
           last_live = end;
         } else if (end - last_live >= kDeadGapRows) {
           break;
@@ -247,7 +246,7 @@ uint64_t put_checkpoint_rows(storage::LogWriter& out, const storage::RowGroup& g
       put_rows_record(out, kCheckpointTransactionId, group.storage_id(), group.start_row() + window + begin, chunk,
                       storage::BlockCodec::kZstd);
       for (size_t i = begin; i < end; i++) {
-        if (state[i] == kDead) {
+        if (state[i] == RowState::kDead) {
           dead.push_back(static_cast<uint32_t>(window + i));
         } else {
           live++;
